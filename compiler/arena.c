@@ -1,0 +1,117 @@
+/*
+ * arena.c - bump allocator in chunks. Chunks double up to 1 MiB; a request larger than a chunk
+ * gets a chunk of its own. See arena.h for the ownership rule.
+ */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	max_align_t data[]; /* aligned payload */
+};
+
+struct arena {
+	struct chunk *head;
+	size_t next_size;
+};
+
+static void *xcalloc(size_t n)
+{
+	void *p = calloc(1, n);
+	if (!p) {
+		fputs("vidc: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+arena_t *arena_new(void)
+{
+	arena_t *a = xcalloc(sizeof *a);
+	a->next_size = 16 * 1024;
+	return a;
+}
+
+void arena_free(arena_t *a)
+{
+	if (!a)
+		return;
+	for (struct chunk *c = a->head, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void *arena_alloc(arena_t *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	n = (n + align - 1) / align * align;
+	if (n == 0)
+		n = align;
+	struct chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		size_t size = a->next_size;
+		if (size < n)
+			size = n;
+		else if (a->next_size < 1024 * 1024)
+			a->next_size *= 2;
+		c = xcalloc(sizeof *c + size);
+		c->size = size;
+		/* Keep the chunk with the most room at the head. */
+		if (a->head && a->head->size - a->head->used > size - n) {
+			c->next = a->head->next;
+			a->head->next = c;
+		} else {
+			c->next = a->head;
+			a->head = c;
+		}
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+char *arena_strndup(arena_t *a, const char *s, size_t n)
+{
+	char *d = arena_alloc(a, n + 1);
+	memcpy(d, s, n);
+	d[n] = 0;
+	return d;
+}
+
+char *arena_strdup(arena_t *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(arena_t *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *d = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+void arena_grow(arena_t *a, void **items, int *cap, int count, size_t elem)
+{
+	if (count < *cap)
+		return;
+	int ncap = *cap ? *cap * 2 : 8;
+	void *n = arena_alloc(a, (size_t)ncap * elem);
+	if (*items)
+		memcpy(n, *items, (size_t)count * elem);
+	*items = n;
+	*cap = ncap;
+}

@@ -1,0 +1,43 @@
+/*
+ * compile.h - the compiler's public API: a .vid file in, diagnostics and one IR program per
+ * preset out. cli/ and pipeline/ use only this header, diag.h and ir.h.
+ *
+ *   spec_t *s = compile_spec("intro.vid", diag, &opts);   // parse, expand, check
+ *   if (!diag_errors(diag))
+ *       for (int i = 0; i < compile_npresets(s); i++) {
+ *           ir_program *p = compile_lower(s, compile_preset(s, i));  // per preset
+ *           ...; ir_program_free(p);
+ *       }
+ *   compile_free(s);
+ */
+#ifndef VIDC_COMPILE_H
+#define VIDC_COMPILE_H
+
+#include "diag.h"
+#include "ir.h"
+
+typedef struct {
+	const char *stdlib_dir; /* NULL: $VIDC_STDLIB, else next to the executable, else installed */
+	int check_assets;       /* report missing asset files (default on in the CLI) */
+} compile_opts;
+
+typedef struct spec spec_t;
+
+/* Compiles the file at path. Never returns NULL; errors are in the sink. */
+spec_t *compile_spec(const char *path, diag_sink *d, const compile_opts *o);
+/* Same, for text in memory (path names it in messages and anchors relative paths). */
+spec_t *compile_spec_text(const char *path, const char *text, size_t len, diag_sink *d,
+			  const compile_opts *o);
+void compile_free(spec_t *s);
+
+int compile_npresets(const spec_t *s);
+const char *compile_preset(const spec_t *s, int i);
+/* Whether the spec names this preset. */
+int compile_has_preset(const spec_t *s, const char *preset);
+/* Lowers a checked spec (no errors) to the IR for one preset. */
+ir_program *compile_lower(const spec_t *s, const char *preset);
+
+/* The stdlib folder in use (for templates, hooks and caption styles), or NULL. */
+const char *compile_stdlib_dir(const compile_opts *o);
+
+#endif

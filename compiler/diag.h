@@ -1,0 +1,52 @@
+/*
+ * diag.h - the diagnostics sink. The compiler collects every error and warning with its span and
+ * goes on; the caller prints them all at the end, gcc style:
+ *
+ *     intro.vid:12:9: error: unknown transition 'disolve' (did you mean 'dissolve'?)
+ *        12 |   transition disolve 0.5s
+ *           |              ^~~~~~~
+ *
+ * Sources are registered here too, so a span (file id, byte offset) can show its line.
+ */
+#ifndef VIDC_DIAG_H
+#define VIDC_DIAG_H
+
+#include <stdio.h>
+
+typedef struct {
+	int file; /* index into the sink's sources, -1 = no position */
+	int line, col; /* 1-based; col counts bytes */
+	int off, len;  /* byte offset into the source and length of the marked text */
+} span_t;
+
+typedef enum { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR } diag_level;
+
+typedef struct diag_sink diag_sink;
+
+diag_sink *diag_new(void);
+void diag_free(diag_sink *d);
+
+/* Registers a source (the sink keeps a copy of path and text); returns its file id. */
+int diag_add_source(diag_sink *d, const char *path, const char *text, size_t len);
+const char *diag_source_path(const diag_sink *d, int file);
+const char *diag_source_text(const diag_sink *d, int file, size_t *len);
+
+void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define diag_error(d, sp, ...) diag_report((d), DIAG_ERROR, (sp), __VA_ARGS__)
+#define diag_warn(d, sp, ...) diag_report((d), DIAG_WARNING, (sp), __VA_ARGS__)
+#define diag_note(d, sp, ...) diag_report((d), DIAG_NOTE, (sp), __VA_ARGS__)
+
+int diag_errors(const diag_sink *d);
+int diag_warnings(const diag_sink *d);
+/* Turns every warning into an error (-Werror); applies to what is reported after and before. */
+void diag_set_werror(diag_sink *d, int on);
+
+/* Prints every diagnostic in the order reported, each with its source line and caret. color
+ * adds terminal colours. Returns the number printed. */
+int diag_print(const diag_sink *d, FILE *out, int color);
+
+/* The closest of n candidate names to word, or NULL if none is close enough to be a likely typo. */
+const char *diag_suggest(const char *word, const char *const *cands, int n);
+
+#endif

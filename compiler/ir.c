@@ -1,0 +1,491 @@
+/*
+ * ir.c - building, evaluating and dumping the frame-graph IR (see ir.h). The runtime links this
+ * file for ir_curve_eval; the dump is the format `vidc ir` prints and SPEC.md documents.
+ */
+#include "ir.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "arena.h"
+
+/* ---- easing ------------------------------------------------------------------------------ */
+
+static double bezier_coord(double p1, double p2, double s)
+{
+	/* One coordinate of a cubic Bezier from 0 to 1 with inner control points p1, p2. */
+	double u = 1 - s;
+	return 3 * u * u * s * p1 + 3 * u * s * s * p2 + s * s * s;
+}
+
+static double bezier_slope(double p1, double p2, double s)
+{
+	double u = 1 - s;
+	return 3 * u * u * p1 + 6 * u * s * (p2 - p1) + 3 * s * s * (1 - p2);
+}
+
+/* y for x on a CSS cubic-bezier(x1, y1, x2, y2): solve x(s) = x by Newton, falling back to
+ * bisection where the slope is flat; x1, x2 are clamped to [0, 1] so x(s) is monotonic. */
+static double bezier_eval(const double p[4], double x)
+{
+	double x1 = fmin(fmax(p[0], 0), 1), x2 = fmin(fmax(p[2], 0), 1);
+	double s = x;
+	for (int i = 0; i < 8; i++) {
+		double err = bezier_coord(x1, x2, s) - x;
+		double d = bezier_slope(x1, x2, s);
+		if (fabs(err) < 1e-9)
+			return bezier_coord(p[1], p[3], s);
+		if (fabs(d) < 1e-6)
+			break;
+		s -= err / d;
+		if (s < 0 || s > 1)
+			break;
+	}
+	double lo = 0, hi = 1;
+	s = x;
+	for (int i = 0; i < 60; i++) {
+		double v = bezier_coord(x1, x2, s);
+		if (fabs(v - x) < 1e-10)
+			break;
+		if (v < x)
+			lo = s;
+		else
+			hi = s;
+		s = (lo + hi) / 2;
+	}
+	return bezier_coord(p[1], p[3], s);
+}
+
+double ir_ease_eval(const ir_ease *e, double x)
+{
+	static const double in[4] = {0.42, 0, 1, 1}, out[4] = {0, 0, 0.58, 1},
+			    in_out[4] = {0.42, 0, 0.58, 1};
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	switch (e->kind) {
+	case IR_EASE_LINEAR:
+		return x;
+	case IR_EASE_IN:
+		return bezier_eval(in, x);
+	case IR_EASE_OUT:
+		return bezier_eval(out, x);
+	case IR_EASE_IN_OUT:
+		return bezier_eval(in_out, x);
+	case IR_EASE_BEZIER:
+		return bezier_eval(e->p, x);
+	case IR_EASE_HOLD:
+		return 0;
+	}
+	return x;
+}
+
+double ir_curve_eval(const ir_curve *c, double t)
+{
+	if (c->n <= 0)
+		return 0;
+	const ir_key *k = c->keys;
+	if (c->n == 1 || t <= k[0].t)
+		return k[0].v;
+	if (t >= k[c->n - 1].t)
+		return k[c->n - 1].v;
+	/* Binary search for the segment [k[i], k[i+1]) holding t. */
+	int lo = 0, hi = c->n - 1;
+	while (hi - lo > 1) {
+		int mid = (lo + hi) / 2;
+		if (k[mid].t <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	double span = k[hi].t - k[lo].t;
+	double x = span > 0 ? (t - k[lo].t) / span : 1;
+	double y = ir_ease_eval(&k[lo].ease, x);
+	return k[lo].v + (k[hi].v - k[lo].v) * y;
+}
+
+int ir_curve_is_const(const ir_curve *c)
+{
+	for (int i = 1; i < c->n; i++)
+		if (c->keys[i].v != c->keys[0].v)
+			return 0;
+	return 1;
+}
+
+/* ---- building ---------------------------------------------------------------------------- */
+
+ir_program *ir_program_new(void)
+{
+	arena_t *a = arena_new();
+	ir_program *p = arena_alloc(a, sizeof *p);
+	p->arena = a;
+	p->fps_num = 30;
+	p->fps_den = 1;
+	p->timeline = p->mix = p->captions = -1;
+	return p;
+}
+
+void ir_program_free(ir_program *p)
+{
+	if (p)
+		arena_free(p->arena);
+}
+
+ir_node *ir_node_add(ir_program *p, ir_kind kind)
+{
+	ir_node *n = ARENA_PUSH(p->arena, p->nodes, p->nnodes, p->cap);
+	memset(n, 0, sizeof *n);
+	n->id = p->nnodes - 1;
+	n->kind = kind;
+	n->f1 = p->frames;
+	return n;
+}
+
+ir_curve ir_curve_const(ir_program *p, double v)
+{
+	ir_curve c = {1, arena_alloc(p->arena, sizeof(ir_key))};
+	c.keys[0].v = v;
+	return c;
+}
+
+double ir_frame_time(const ir_program *p, int64_t f)
+{
+	return (double)f * p->fps_den / p->fps_num;
+}
+
+/* ---- dump ------------------------------------------------------------------------------- */
+
+static const char *kind_names[IR_KIND_COUNT] = {
+	"solid", "image", "video", "text", "code", "hook", "layer", "effect",
+	"scene", "transition", "timeline", "audio", "mix", "captions",
+};
+
+const char *ir_kind_name(ir_kind k)
+{
+	return k < IR_KIND_COUNT ? kind_names[k] : "?";
+}
+
+/* Numbers print with at most 4 decimals and no trailing zeros, so dumps are stable and short. */
+static void put_num(FILE *o, double v)
+{
+	char buf[64];
+	if (fabs(v) < 5e-5)
+		v = 0;
+	snprintf(buf, sizeof buf, "%.4f", v);
+	char *e = buf + strlen(buf) - 1;
+	while (*e == '0')
+		*e-- = 0;
+	if (*e == '.')
+		*e = 0;
+	fputs(buf, o);
+}
+
+static void put_str(FILE *o, const char *s)
+{
+	fputc('"', o);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(o, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", o);
+		else if (c == '\t')
+			fputs("\\t", o);
+		else if (c < 0x20)
+			fprintf(o, "\\x%02x", c);
+		else
+			fputc(c, o);
+	}
+	fputc('"', o);
+}
+
+static void put_color(FILE *o, ir_color c)
+{
+	fprintf(o, "#%02x%02x%02x%02x", c.r, c.g, c.b, c.a);
+}
+
+static const char *ease_names[] = {"linear", "ease_in", "ease_out", "ease_in_out", "bezier", "hold"};
+
+static void put_ease(FILE *o, ir_ease e)
+{
+	fputs(ease_names[e.kind], o);
+	if (e.kind == IR_EASE_BEZIER) {
+		fputc('(', o);
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				fputc(',', o);
+			put_num(o, e.p[i]);
+		}
+		fputc(')', o);
+	}
+}
+
+/* A constant prints as its value; a keyed curve as {t:v ease, ...}. */
+static void put_curve(FILE *o, const char *name, const ir_curve *c)
+{
+	fprintf(o, " %s=", name);
+	if (ir_curve_is_const(c)) {
+		put_num(o, c->n ? c->keys[0].v : 0);
+		return;
+	}
+	fputc('{', o);
+	for (int i = 0; i < c->n; i++) {
+		if (i)
+			fputs(", ", o);
+		put_num(o, c->keys[i].t);
+		fputs("s:", o);
+		put_num(o, c->keys[i].v);
+		if (i + 1 < c->n && c->keys[i].ease.kind != IR_EASE_LINEAR) {
+			fputc(' ', o);
+			put_ease(o, c->keys[i].ease);
+		}
+	}
+	fputc('}', o);
+}
+
+static void put_ids(FILE *o, const char *name, const int *ids, int n)
+{
+	fprintf(o, " %s=[", name);
+	for (int i = 0; i < n; i++)
+		fprintf(o, i ? " n%d" : "n%d", ids[i]);
+	fputc(']', o);
+}
+
+static void put_params(FILE *o, const ir_param *ps, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (ps[i].str) {
+			fprintf(o, " %s=", ps[i].name);
+			put_str(o, ps[i].str);
+		} else {
+			put_curve(o, ps[i].name, &ps[i].curve);
+		}
+	}
+}
+
+static const char *fit_names[] = {"cover", "contain", "fill", "none"};
+static const char *align_names[] = {"left", "center", "right"};
+static const char *tr_names[] = {"cut", "fade", "dissolve", "slide", "push", "wipe", "hook"};
+static const char *dir_names[] = {"left", "right", "up", "down"};
+
+static void put_style(FILE *o, const ir_text_style *s)
+{
+	fputs(" font=", o);
+	put_str(o, s->font);
+	fprintf(o, " weight=%d%s size=", s->weight, s->italic ? " italic" : "");
+	put_num(o, s->size);
+	fputs(" color=", o);
+	put_color(o, s->color);
+	fprintf(o, " align=%s", align_names[s->align]);
+	if (s->line_spacing != 1) {
+		fputs(" line_spacing=", o);
+		put_num(o, s->line_spacing);
+	}
+	if (s->stroke_width > 0) {
+		fputs(" stroke=", o);
+		put_num(o, s->stroke_width);
+		fputc(':', o);
+		put_color(o, s->stroke_color);
+	}
+	if (s->shadow_color.a) {
+		fputs(" shadow=", o);
+		put_num(o, s->shadow_dx);
+		fputc(',', o);
+		put_num(o, s->shadow_dy);
+		fputc(',', o);
+		put_num(o, s->shadow_blur);
+		fputc(':', o);
+		put_color(o, s->shadow_color);
+	}
+	if (s->box_color.a) {
+		fputs(" box=", o);
+		put_color(o, s->box_color);
+		fputs(" padding=", o);
+		put_num(o, s->box_padding);
+		fputs(" radius=", o);
+		put_num(o, s->box_radius);
+	}
+}
+
+static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
+{
+	fprintf(o, "n%d %s [%lld,%lld)", n->id, ir_kind_name(n->kind), (long long)n->f0,
+		(long long)n->f1);
+	switch (n->kind) {
+	case IR_SOLID:
+		fputs(" color=", o);
+		put_color(o, n->u.solid.color);
+		break;
+	case IR_IMAGE:
+		fputs(" src=", o);
+		put_str(o, n->u.image.src);
+		break;
+	case IR_VIDEO:
+		fputs(" src=", o);
+		put_str(o, n->u.video.src);
+		fputs(" trim=", o);
+		put_num(o, n->u.video.trim_in);
+		fputc(':', o);
+		if (n->u.video.trim_out < 0)
+			fputs("end", o);
+		else
+			put_num(o, n->u.video.trim_out);
+		fputs(" speed=", o);
+		put_num(o, n->u.video.speed);
+		fprintf(o, " %s%s", n->u.video.loop ? "loop" : "hold", n->u.video.mute ? " mute" : "");
+		if (n->u.video.audio >= 0)
+			fprintf(o, " audio=n%d", n->u.video.audio);
+		break;
+	case IR_TEXT:
+		fputs(" text=", o);
+		put_str(o, n->u.text.content);
+		put_style(o, &n->u.text.style);
+		if (n->u.text.wrap_width > 0) {
+			fputs(" wrap=", o);
+			put_num(o, n->u.text.wrap_width);
+		}
+		break;
+	case IR_CODE:
+		fprintf(o, " lang=%s theme=%s%s size=", n->u.code.lang, n->u.code.theme,
+			n->u.code.line_numbers ? " numbers" : "");
+		put_num(o, n->u.code.font_size);
+		fputs(" source=", o);
+		put_str(o, n->u.code.source);
+		break;
+	case IR_HOOK:
+		fprintf(o, " hook=%s file=", n->u.hook.name);
+		put_str(o, n->u.hook.path);
+		put_params(o, n->u.hook.params, n->u.hook.nparams);
+		break;
+	case IR_LAYER:
+		fprintf(o, " source=n%d z=%d fit=%s", n->u.layer.source, n->u.layer.z,
+			fit_names[n->u.layer.fit]);
+		put_curve(o, "x", &n->u.layer.x);
+		put_curve(o, "y", &n->u.layer.y);
+		put_curve(o, "w", &n->u.layer.w);
+		put_curve(o, "h", &n->u.layer.h);
+		fputs(" anchor=", o);
+		put_num(o, n->u.layer.anchor_x);
+		fputc(',', o);
+		put_num(o, n->u.layer.anchor_y);
+		put_curve(o, "opacity", &n->u.layer.opacity);
+		if (!ir_curve_is_const(&n->u.layer.scale) || n->u.layer.scale.keys[0].v != 1)
+			put_curve(o, "scale", &n->u.layer.scale);
+		if (!ir_curve_is_const(&n->u.layer.rotation) || n->u.layer.rotation.keys[0].v != 0)
+			put_curve(o, "rotation", &n->u.layer.rotation);
+		if (n->u.layer.kenburns) {
+			put_curve(o, "zoom", &n->u.layer.zoom);
+			put_curve(o, "pan_x", &n->u.layer.pan_x);
+			put_curve(o, "pan_y", &n->u.layer.pan_y);
+		}
+		if (n->u.layer.neffects)
+			put_ids(o, "effects", n->u.layer.effects, n->u.layer.neffects);
+		break;
+	case IR_EFFECT:
+		fprintf(o, " effect=%s file=", n->u.effect.name);
+		put_str(o, n->u.effect.path);
+		put_params(o, n->u.effect.params, n->u.effect.nparams);
+		break;
+	case IR_SCENE:
+		fputs(" name=", o);
+		put_str(o, n->u.scene.name);
+		put_ids(o, "layers", n->u.scene.layers, n->u.scene.nlayers);
+		break;
+	case IR_TRANSITION:
+		fprintf(o, " type=%s from=n%d to=n%d", tr_names[n->u.transition.type],
+			n->u.transition.from, n->u.transition.to);
+		if (n->u.transition.type == IR_TR_SLIDE || n->u.transition.type == IR_TR_PUSH ||
+		    n->u.transition.type == IR_TR_WIPE)
+			fprintf(o, " dir=%s", dir_names[n->u.transition.dir]);
+		if (n->u.transition.type == IR_TR_FADE) {
+			fputs(" color=", o);
+			put_color(o, n->u.transition.color);
+		}
+		if (n->u.transition.type == IR_TR_HOOK)
+			fprintf(o, " hook=%s", n->u.transition.hook);
+		fputs(" ease=", o);
+		put_ease(o, n->u.transition.ease);
+		break;
+	case IR_TIMELINE:
+		put_ids(o, "scenes", n->u.timeline.scenes, n->u.timeline.nscenes);
+		put_ids(o, "transitions", n->u.timeline.transitions, n->u.timeline.ntransitions);
+		break;
+	case IR_AUDIO:
+		fprintf(o, " role=%s src=", n->u.audio.role);
+		put_str(o, n->u.audio.src);
+		fputs(" start=", o);
+		put_num(o, n->u.audio.start);
+		if (n->u.audio.trim_in > 0) {
+			fputs(" trim_in=", o);
+			put_num(o, n->u.audio.trim_in);
+		}
+		put_curve(o, "gain", &n->u.audio.gain);
+		fputs(" fade_in=", o);
+		put_num(o, n->u.audio.fade_in);
+		fputs(" fade_out=", o);
+		put_num(o, n->u.audio.fade_out);
+		if (n->u.audio.loop)
+			fputs(" loop", o);
+		if (n->u.audio.duck != 1) {
+			fputs(" duck=", o);
+			put_num(o, n->u.audio.duck);
+		}
+		break;
+	case IR_MIX:
+		put_ids(o, "inputs", n->u.mix.inputs, n->u.mix.ninputs);
+		fputs(" loudness=", o);
+		put_num(o, n->u.mix.loudness);
+		fputs(" true_peak=", o);
+		put_num(o, n->u.mix.true_peak);
+		break;
+	case IR_CAPTIONS:
+		fprintf(o, " style=%s words=%d", n->u.captions.style, n->u.captions.nwords);
+		break;
+	case IR_KIND_COUNT:
+		break;
+	}
+	if (n->line)
+		fprintf(o, " @%d:%d", n->line, n->col);
+	fputc('\n', o);
+}
+
+void ir_dump(const ir_program *p, FILE *o)
+{
+	fprintf(o, "vidc-ir %d\n", IR_VERSION);
+	fprintf(o, "video preset=%s size=%dx%d fps=%d/%d frames=%lld duration=", p->preset, p->width,
+		p->height, p->fps_num, p->fps_den, (long long)p->frames);
+	put_num(o, ir_frame_time(p, p->frames));
+	fputs("s background=", o);
+	put_color(o, p->background);
+	fprintf(o, " safe=%d,%d,%dx%d max_bytes=%lld\n", p->safe.x, p->safe.y, p->safe.w, p->safe.h,
+		(long long)p->max_bytes);
+	fprintf(o, "root timeline=n%d", p->timeline);
+	put_ids(o, "overlays", p->overlays, p->noverlays);
+	if (p->mix >= 0)
+		fprintf(o, " mix=n%d", p->mix);
+	if (p->captions >= 0)
+		fprintf(o, " captions=n%d", p->captions);
+	fputc('\n', o);
+	for (int i = 0; i < p->nchapters; i++) {
+		fputs("chapter ", o);
+		put_num(o, p->chapters[i].t);
+		fputs("s ", o);
+		put_str(o, p->chapters[i].title);
+		fputc('\n', o);
+	}
+	for (int i = 0; i < p->nnodes; i++)
+		dump_node(p, &p->nodes[i], o);
+	if (p->captions >= 0) {
+		const ir_node *c = &p->nodes[p->captions];
+		for (int i = 0; i < c->u.captions.nwords; i++) {
+			fputs("word ", o);
+			put_num(o, c->u.captions.words[i].t0);
+			fputc(' ', o);
+			put_num(o, c->u.captions.words[i].t1);
+			fputc(' ', o);
+			put_str(o, c->u.captions.words[i].text);
+			fputc('\n', o);
+		}
+	}
+}

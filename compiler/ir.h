@@ -1,0 +1,286 @@
+/*
+ * ir.h - the frame-graph IR: the contract between compiler/ (which lowers a checked spec into it)
+ * and runtime/ (which evaluates it frame by frame). Nothing else crosses that boundary.
+ *
+ * One ir_program is one video at one preset: every length is resolved to pixels of that preset's
+ * canvas, every time range to whole frames at the video's frame rate, every asset path to a path
+ * the runtime can open. A node is a kind, a time range, a few parameters and parameter curves;
+ * nodes refer to each other by index into prog->nodes. Any frame f can be evaluated from the
+ * program alone, without the AST and without having rendered frame f-1.
+ *
+ * Conventions:
+ *   - frames: int64, ranges are half-open [f0, f1) on the video timeline.
+ *   - seconds: double, t = f / fps; curves are keyed in seconds on the video timeline.
+ *   - colours: straight (not premultiplied) 8-bit sRGB with alpha, as written in the spec.
+ *   - pixels: double, origin top-left of the canvas, y down.
+ *
+ * All memory belongs to the program's arena (ir_program_free releases it).
+ */
+#ifndef VIDC_IR_H
+#define VIDC_IR_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define IR_VERSION 1
+
+typedef struct arena arena_t;
+
+/* ---- curves ------------------------------------------------------------------------------ */
+
+typedef enum {
+	IR_EASE_LINEAR,
+	IR_EASE_IN,     /* cubic-bezier(0.42, 0, 1, 1)    as in CSS */
+	IR_EASE_OUT,    /* cubic-bezier(0, 0, 0.58, 1)    */
+	IR_EASE_IN_OUT, /* cubic-bezier(0.42, 0, 0.58, 1) */
+	IR_EASE_BEZIER, /* cubic-bezier(p[0], p[1], p[2], p[3]) */
+	IR_EASE_HOLD    /* keep the value until the next key */
+} ir_ease_kind;
+
+typedef struct {
+	ir_ease_kind kind;
+	double p[4];
+} ir_ease;
+
+/* A key: value v at time t; ease shapes the segment from this key to the next one. */
+typedef struct {
+	double t, v;
+	ir_ease ease;
+} ir_key;
+
+/* A numeric parameter over time. n >= 1; keys sorted by t. Before the first key the curve holds
+ * the first value, after the last key the last value. n == 1 is a constant. */
+typedef struct {
+	int n;
+	ir_key *keys;
+} ir_curve;
+
+double ir_curve_eval(const ir_curve *c, double t);
+/* Progress 0..1 through an easing, x in 0..1. */
+double ir_ease_eval(const ir_ease *e, double x);
+int ir_curve_is_const(const ir_curve *c);
+
+typedef struct {
+	uint8_t r, g, b, a;
+} ir_color;
+
+/* ---- nodes -------------------------------------------------------------------------------- */
+
+typedef enum {
+	/* visual sources: each draws into the box its layer gives it */
+	IR_SOLID,
+	IR_IMAGE,
+	IR_VIDEO,
+	IR_TEXT,
+	IR_CODE,
+	IR_HOOK, /* drawn by a Lua hook */
+	/* placement and composition */
+	IR_LAYER,      /* one source placed on the canvas, with its curves and effects */
+	IR_EFFECT,     /* a Lua effect applied to a layer's pixels */
+	IR_SCENE,      /* composite of layers in z order */
+	IR_TRANSITION, /* from one scene to the next over their overlap */
+	IR_TIMELINE,   /* scenes and transitions in sequence */
+	/* audio */
+	IR_AUDIO, /* one audio file on the timeline */
+	IR_MIX,   /* the sum of the audio nodes, with ducking */
+	IR_CAPTIONS,
+	IR_KIND_COUNT
+} ir_kind;
+
+typedef enum { IR_FIT_COVER, IR_FIT_CONTAIN, IR_FIT_FILL, IR_FIT_NONE } ir_fit;
+typedef enum { IR_ALIGN_LEFT, IR_ALIGN_CENTER, IR_ALIGN_RIGHT } ir_align;
+
+typedef enum {
+	IR_TR_CUT,
+	IR_TR_FADE,     /* out to colour, then in from it */
+	IR_TR_DISSOLVE, /* cross-fade */
+	IR_TR_SLIDE,    /* incoming scene slides in over the outgoing one */
+	IR_TR_PUSH,     /* incoming scene pushes the outgoing one out */
+	IR_TR_WIPE,     /* a moving edge reveals the incoming scene */
+	IR_TR_HOOK      /* a Lua transition */
+} ir_transition_kind;
+
+/* Direction of motion of slide, push and wipe. */
+typedef enum { IR_DIR_LEFT, IR_DIR_RIGHT, IR_DIR_UP, IR_DIR_DOWN } ir_dir;
+
+typedef struct {
+	const char *font; /* family name (looked up with fontconfig) or a path to a font file */
+	int weight;       /* 400 regular, 700 bold */
+	int italic;
+	double size;         /* px */
+	double line_spacing; /* multiple of the font's line height */
+	ir_color color;
+	double stroke_width; /* px, 0 = none */
+	ir_color stroke_color;
+	double shadow_dx, shadow_dy, shadow_blur; /* px */
+	ir_color shadow_color;                    /* alpha 0 = no shadow */
+	ir_color box_color;                       /* background box behind the text, alpha 0 = none */
+	double box_padding, box_radius;           /* px */
+	ir_align align;
+} ir_text_style;
+
+/* A named parameter of a hook or effect: a curve, or a string (when str != NULL). */
+typedef struct {
+	const char *name;
+	ir_curve curve;
+	const char *str;
+} ir_param;
+
+typedef struct {
+	const char *text; /* the word as in the narration */
+	double t0, t1;    /* seconds on the video timeline */
+} ir_word;
+
+typedef struct ir_node {
+	int id;
+	ir_kind kind;
+	int64_t f0, f1;   /* active frames [f0, f1) */
+	const char *file; /* spec position that produced the node, for runtime error messages */
+	int line, col;
+	union {
+		struct {
+			ir_color color;
+		} solid;
+		struct {
+			const char *path; /* openable path */
+			const char *src;  /* as written in the spec (for messages and dumps) */
+		} image;
+		struct {
+			const char *path, *src;
+			double trim_in;  /* seconds into the clip where playback starts */
+			double trim_out; /* seconds into the clip where it stops, < 0 = the clip's end */
+			double speed;    /* 1 = normal */
+			int loop;        /* a clip shorter than its layer loops; otherwise holds its last frame */
+			int mute;
+			int audio;       /* id of the IR_AUDIO node carrying its sound, -1 if muted */
+		} video;
+		struct {
+			const char *content; /* UTF-8, '\n' forces a line break */
+			ir_text_style style;
+			double wrap_width; /* px, 0 = no wrapping */
+		} text;
+		struct {
+			const char *lang;   /* c, python, javascript, shell, json, html, or "" */
+			const char *source; /* the code, UTF-8 */
+			const char *theme;  /* dark, light */
+			int line_numbers;
+			double font_size; /* px */
+		} code;
+		struct {
+			const char *name; /* hook name */
+			const char *path; /* Lua file that defines it */
+			ir_param *params;
+			int nparams;
+		} hook;
+		struct {
+			int source; /* node id of the source */
+			/* The box: (x, y) is where the anchor point of the box lands; w, h its size in px.
+			 * w or h <= 0 means the source's natural size on that axis. */
+			ir_curve x, y, w, h;
+			double anchor_x, anchor_y; /* 0..1 within the box: 0,0 top-left, 0.5,0.5 centre */
+			ir_curve opacity;           /* 0..1 */
+			ir_curve scale;             /* about the anchor, 1 = none */
+			ir_curve rotation;          /* degrees clockwise about the anchor */
+			ir_fit fit;
+			/* Ken Burns: the source is cropped to a window 1/zoom of the fitted size, centred on
+			 * (pan_x, pan_y) in 0..1 source coordinates (clamped so the window stays inside), and
+			 * that window fills the box. Sub-pixel exact, no rounding. */
+			int kenburns;
+			ir_curve zoom, pan_x, pan_y;
+			int z;         /* draw order inside the scene, lower first; ties keep spec order */
+			int *effects;  /* IR_EFFECT node ids applied in order */
+			int neffects;
+		} layer;
+		struct {
+			const char *name;
+			const char *path;
+			ir_param *params;
+			int nparams;
+		} effect;
+		struct {
+			const char *name;
+			int *layers; /* IR_LAYER node ids, sorted by z then spec order */
+			int nlayers;
+			ir_color background;
+		} scene;
+		struct {
+			ir_transition_kind type;
+			int from, to; /* IR_SCENE ids; the transition's range is their overlap */
+			ir_dir dir;
+			ir_color color; /* fade: the colour passed through */
+			ir_ease ease;
+			const char *hook, *path; /* IR_TR_HOOK */
+		} transition;
+		struct {
+			int *scenes; /* IR_SCENE ids in play order */
+			int nscenes;
+			int *transitions; /* IR_TRANSITION ids, sorted by f0 */
+			int ntransitions;
+		} timeline;
+		struct {
+			const char *path, *src;
+			const char *role;  /* "voice", "music", "clip" */
+			double start;      /* seconds on the video timeline where the file's trim_in plays */
+			double trim_in;    /* seconds into the file */
+			ir_curve gain;     /* linear gain, 1 = 100 % */
+			double fade_in, fade_out; /* seconds */
+			int loop;          /* repeat to the end of the video */
+			double duck;       /* linear gain applied while the voice speaks, 1 = no ducking */
+		} audio;
+		struct {
+			int *inputs; /* IR_AUDIO ids */
+			int ninputs;
+			double loudness; /* target integrated loudness, LUFS */
+			double true_peak; /* dBTP ceiling */
+		} mix;
+		struct {
+			const char *style; /* named caption style */
+			ir_word *words;
+			int nwords;
+		} captions;
+	} u;
+} ir_node;
+
+typedef struct {
+	double t; /* seconds */
+	const char *title;
+} ir_chapter;
+
+typedef struct {
+	int x, y, w, h; /* the part of the canvas no platform UI covers */
+} ir_rect;
+
+typedef struct ir_program {
+	arena_t *arena;
+	const char *spec;   /* path of the main spec */
+	const char *preset; /* youtube_long, youtube_short, instagram_reel, tiktok */
+	int width, height;
+	int fps_num, fps_den;
+	int64_t frames; /* length of the video */
+	ir_color background;
+	ir_rect safe;
+	int64_t max_bytes; /* the platform's file-size budget */
+	ir_node *nodes;
+	int nnodes, cap;
+	int timeline;  /* IR_TIMELINE id */
+	int *overlays; /* IR_LAYER ids drawn over the timeline, in z order */
+	int noverlays;
+	int mix;      /* IR_MIX id, -1 = silent */
+	int captions; /* IR_CAPTIONS id, -1 = none */
+	ir_chapter *chapters;
+	int nchapters;
+} ir_program;
+
+ir_program *ir_program_new(void);
+void ir_program_free(ir_program *p);
+/* Appends a node of the given kind (zeroed, id set, f1 = p->frames) and returns it. The pointer
+ * stays valid until the next ir_node_add. */
+ir_node *ir_node_add(ir_program *p, ir_kind kind);
+ir_curve ir_curve_const(ir_program *p, double v);
+/* Seconds of frame f. */
+double ir_frame_time(const ir_program *p, int64_t f);
+/* The stable text dump that `vidc ir` prints and tests compare against golden files. */
+void ir_dump(const ir_program *p, FILE *out);
+const char *ir_kind_name(ir_kind k);
+
+#endif

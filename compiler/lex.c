@@ -1,0 +1,500 @@
+/*
+ * lex.c - the .vid lexer (see lex.h). Hand-written; the grammar's lexical part is in
+ * grammar/vid.ebnf.
+ */
+#include "lex.h"
+
+#include <math.h>
+#include <string.h>
+
+void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, size_t len)
+{
+	memset(lx, 0, sizeof *lx);
+	lx->arena = a;
+	lx->diag = d;
+	lx->file = file;
+	lx->src = lx->p = src;
+	lx->end = src + len;
+	lx->line = 1;
+	lx->line_start = src;
+	lx->prev = TK_NEWLINE;
+	/* A UTF-8 byte order mark is allowed and skipped. */
+	if (len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3))
+		lx->p += 3;
+}
+
+static const char *tok_names[] = {
+	"end of file", "end of line", "name", "number", "string", "colour",
+	"'{'", "'}'", "'('", "')'", "','", "'='", "':'", "'->'", "'+'", "'-'", "invalid character",
+};
+
+const char *lex_token_name(tok_kind k)
+{
+	return tok_names[k];
+}
+
+static const char *unit_names[] = {"", "s", "ms", "f", "px", "%", "sa", "deg", "dB", "?"};
+
+const char *lex_unit_name(unit_kind u)
+{
+	return unit_names[u];
+}
+
+static span_t span_at(lexer_t *lx, const char *start)
+{
+	span_t sp;
+	sp.file = lx->file;
+	sp.line = lx->line;
+	sp.col = (int)(start - lx->line_start) + 1;
+	sp.off = (int)(start - lx->src);
+	sp.len = (int)(lx->p - start);
+	return sp;
+}
+
+static int peekc(lexer_t *lx, int k)
+{
+	return lx->p + k < lx->end ? (unsigned char)lx->p[k] : 0;
+}
+
+static void newline(lexer_t *lx)
+{
+	lx->line++;
+	lx->line_start = lx->p;
+}
+
+static int is_ident_start(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int hexval(int c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static int utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	int len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xE0) == 0xC0)
+		len = 2, min = 0x80, c &= 0x1F;
+	else if ((c & 0xF0) == 0xE0)
+		len = 3, min = 0x800, c &= 0x0F;
+	else if ((c & 0xF8) == 0xF0)
+		len = 4, min = 0x10000, c &= 0x07;
+	else
+		return 0;
+	if ((size_t)len > n)
+		return 0;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+static int put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xE0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+static void err_here(lexer_t *lx, const char *at, int len, const char *msg)
+{
+	span_t sp;
+	sp.file = lx->file;
+	sp.line = lx->line;
+	sp.col = (int)(at - lx->line_start) + 1;
+	sp.off = (int)(at - lx->src);
+	sp.len = len;
+	diag_error(lx->diag, sp, "%s", msg);
+}
+
+/* Triple-quoted string: raw text up to the closing quotes. A newline right after the opening
+ * quotes is dropped, and so is the indentation common to all non-blank lines, so a block of
+ * code can be indented with the spec around it. */
+static void lex_long_string(lexer_t *lx, token_t *t, const char *start)
+{
+	const char *body = lx->p;
+	while (lx->p < lx->end && !(peekc(lx, 0) == '"' && peekc(lx, 1) == '"' && peekc(lx, 2) == '"')) {
+		if (*lx->p == '\n') {
+			lx->p++;
+			newline(lx);
+		} else {
+			lx->p++;
+		}
+	}
+	const char *bend = lx->p;
+	if (lx->p >= lx->end) {
+		t->sp = span_at(lx, start);
+		err_here(lx, start, 3, "unterminated string: '\"\"\"' has no closing '\"\"\"'");
+	} else {
+		lx->p += 3;
+	}
+	if (body < bend && *body == '\n')
+		body++;
+	else if (bend - body >= 2 && body[0] == '\r' && body[1] == '\n')
+		body += 2;
+	/* Common indentation of non-blank lines. */
+	int common = -1;
+	for (const char *l = body; l < bend;) {
+		const char *q = l;
+		while (q < bend && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < bend && *q != '\n' && *q != '\r') {
+			int ind = (int)(q - l);
+			if (common < 0 || ind < common)
+				common = ind;
+		}
+		while (q < bend && *q != '\n')
+			q++;
+		l = q < bend ? q + 1 : q;
+	}
+	if (common < 0)
+		common = 0;
+	char *out = arena_alloc(lx->arena, (size_t)(bend - body) + 1), *o = out;
+	for (const char *l = body; l < bend;) {
+		const char *q = l;
+		int skip = 0;
+		while (q < bend && skip < common && (*q == ' ' || *q == '\t'))
+			q++, skip++;
+		while (q < bend && *q != '\n') {
+			if (*q != '\r')
+				*o++ = *q;
+			q++;
+		}
+		if (q < bend)
+			*o++ = '\n', q++;
+		l = q;
+	}
+	/* A closing quote on a line of its own leaves no trailing newline. */
+	while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
+		o--;
+	if (o > out && o[-1] == '\n')
+		o--;
+	*o = 0;
+	t->text = out;
+	for (const char *q = out; *q;) {
+		int n = utf8_len((const unsigned char *)q, strlen(q));
+		if (!n) {
+			err_here(lx, start, 3, "string is not valid UTF-8");
+			break;
+		}
+		q += n;
+	}
+}
+
+static void lex_string(lexer_t *lx, token_t *t, const char *start)
+{
+	char *out = arena_alloc(lx->arena, (size_t)(lx->end - lx->p) + 1), *o = out;
+	for (;;) {
+		if (lx->p >= lx->end || *lx->p == '\n' || *lx->p == '\r') {
+			err_here(lx, start, 1,
+				 "unterminated string (strings end on their line; use \"\"\" for several lines)");
+			break;
+		}
+		unsigned char c = (unsigned char)*lx->p;
+		if (c == '"') {
+			lx->p++;
+			break;
+		}
+		if (c == '\\') {
+			const char *esc = lx->p;
+			lx->p++;
+			int e = peekc(lx, 0);
+			lx->p += lx->p < lx->end;
+			switch (e) {
+			case 'n': *o++ = '\n'; break;
+			case 't': *o++ = '\t'; break;
+			case '"': *o++ = '"'; break;
+			case '\\': *o++ = '\\'; break;
+			case '{': *o++ = '{'; break;
+			case 'u': {
+				unsigned cp = 0;
+				int ok = peekc(lx, 0) == '{', nd = 0;
+				if (ok) {
+					lx->p++;
+					while (hexval(peekc(lx, 0)) >= 0 && nd < 7)
+						cp = cp * 16 + (unsigned)hexval(peekc(lx, 0)), lx->p++, nd++;
+					ok = nd > 0 && peekc(lx, 0) == '}' && cp <= 0x10FFFF &&
+					     !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0;
+					if (peekc(lx, 0) == '}')
+						lx->p++;
+				}
+				if (ok)
+					o += put_utf8(o, cp);
+				else
+					err_here(lx, esc, (int)(lx->p - esc),
+						 "invalid escape: write \\u{HEX} with a Unicode code point");
+				break;
+			}
+			default:
+				err_here(lx, esc, 2, "unknown escape in string (known: \\n \\t \\\" \\\\ \\{ \\u{HEX})");
+			}
+			continue;
+		}
+		int n = utf8_len((const unsigned char *)lx->p, (size_t)(lx->end - lx->p));
+		if (!n) {
+			err_here(lx, lx->p, 1, "string is not valid UTF-8");
+			lx->p++;
+			continue;
+		}
+		if (c < 0x20 && c != '\t') {
+			err_here(lx, lx->p, 1, "control character in string");
+			lx->p++;
+			continue;
+		}
+		memcpy(o, lx->p, (size_t)n);
+		o += n;
+		lx->p += n;
+	}
+	*o = 0;
+	t->text = out;
+	(void)start;
+}
+
+static unit_kind unit_of(const char *s, int n)
+{
+	for (int u = UNIT_S; u < UNIT_BAD; u++)
+		if ((int)strlen(unit_names[u]) == n && !memcmp(unit_names[u], s, (size_t)n))
+			return (unit_kind)u;
+	if (n == 2 && !memcmp(s, "db", 2))
+		return UNIT_DB;
+	return UNIT_BAD;
+}
+
+static void lex_number(lexer_t *lx, token_t *t, const char *start)
+{
+	const char *q = lx->p;
+	if (*q == '-')
+		q++;
+	double v = 0;
+	int digits = 0;
+	while (q < lx->end && is_digit((unsigned char)*q))
+		v = v * 10 + (*q++ - '0'), digits++;
+	if (q + 1 < lx->end && *q == '.' && is_digit((unsigned char)q[1])) { /* also .5s */
+		q++;
+		double scale = 0.1;
+		while (q < lx->end && is_digit((unsigned char)*q))
+			v += (*q++ - '0') * scale, scale /= 10, digits++;
+	}
+	if (digits > 15)
+		v = HUGE_VAL;
+	if (*lx->p == '-')
+		v = -v;
+	lx->p = q;
+	t->kind = TK_NUMBER;
+	t->num = v;
+	t->unit = UNIT_NONE;
+	const char *us = lx->p;
+	if (peekc(lx, 0) == '%') {
+		lx->p++;
+		t->unit = UNIT_PCT;
+	} else if (is_ident_start(peekc(lx, 0))) {
+		while (is_ident_start(peekc(lx, 0)) || is_digit(peekc(lx, 0)))
+			lx->p++;
+		t->unit = unit_of(us, (int)(lx->p - us));
+		if (t->unit == UNIT_BAD) {
+			static const char *const cands[] = {"s", "ms", "f", "px", "sa", "deg", "dB"};
+			char u[32];
+			snprintf(u, sizeof u, "%.*s", (int)(lx->p - us) > 30 ? 30 : (int)(lx->p - us), us);
+			const char *sug = diag_suggest(u, cands, 7);
+			span_t sp = span_at(lx, us);
+			if (sug)
+				diag_error(lx->diag, sp, "unknown unit '%s' (did you mean '%s'?)", u, sug);
+			else
+				diag_error(lx->diag, sp,
+					   "unknown unit '%s' (units: s ms f px %% sa deg dB)", u);
+		}
+	}
+	(void)start;
+}
+
+static token_t next(lexer_t *lx)
+{
+	token_t t;
+	memset(&t, 0, sizeof t);
+	for (;;) {
+		int c = peekc(lx, 0);
+		if (lx->p >= lx->end) {
+			t.kind = TK_EOF;
+			t.sp = span_at(lx, lx->p);
+			return t;
+		}
+		if (c == ' ' || c == '\t' || c == '\r') {
+			lx->p++;
+			continue;
+		}
+		if (c == '/' && peekc(lx, 1) == '/') {
+			while (lx->p < lx->end && *lx->p != '\n')
+				lx->p++;
+			continue;
+		}
+		if (c == '/' && peekc(lx, 1) == '*') {
+			const char *s = lx->p;
+			int sline = lx->line;
+			const char *sls = lx->line_start;
+			lx->p += 2;
+			while (lx->p < lx->end && !(peekc(lx, 0) == '*' && peekc(lx, 1) == '/')) {
+				if (*lx->p++ == '\n')
+					newline(lx);
+			}
+			if (lx->p >= lx->end) {
+				span_t sp = {lx->file, sline, (int)(s - sls) + 1, (int)(s - lx->src), 2};
+				diag_error(lx->diag, sp, "unterminated comment: '/*' has no closing '*/'");
+			} else {
+				lx->p += 2;
+			}
+			continue;
+		}
+		if (c == '\n') {
+			const char *s = lx->p;
+			lx->p++;
+			if (lx->paren > 0) {
+				newline(lx);
+				continue;
+			}
+			t.kind = TK_NEWLINE;
+			t.sp = span_at(lx, s);
+			newline(lx);
+			return t;
+		}
+		break;
+	}
+	const char *s = lx->p;
+	int c = peekc(lx, 0);
+	if (is_ident_start(c)) {
+		while (is_ident_start(peekc(lx, 0)) || is_digit(peekc(lx, 0)))
+			lx->p++;
+		t.kind = TK_IDENT;
+		t.text = arena_strndup(lx->arena, s, (size_t)(lx->p - s));
+	} else if (is_digit(c) || (c == '.' && is_digit(peekc(lx, 1))) ||
+		   (c == '-' && (is_digit(peekc(lx, 1)) || (peekc(lx, 1) == '.' && is_digit(peekc(lx, 2)))) &&
+		    lx->prev != TK_NUMBER && lx->prev != TK_IDENT && lx->prev != TK_RPAREN &&
+		    lx->prev != TK_STRING)) {
+		lex_number(lx, &t, s);
+
+	} else if (c == '"') {
+		t.kind = TK_STRING;
+		if (peekc(lx, 1) == '"' && peekc(lx, 2) == '"') {
+			lx->p += 3;
+			lex_long_string(lx, &t, s);
+		} else {
+			lx->p++;
+			lex_string(lx, &t, s);
+		}
+	} else if (c == '#') {
+		lx->p++;
+		const char *h = lx->p;
+		while (hexval(peekc(lx, 0)) >= 0 || is_ident_start(peekc(lx, 0)))
+			lx->p++;
+		int n = (int)(lx->p - h);
+		int ok = n == 3 || n == 4 || n == 6 || n == 8;
+		for (int i = 0; i < n; i++)
+			ok = ok && hexval((unsigned char)h[i]) >= 0;
+		t.kind = TK_COLOR;
+		if (!ok) {
+			t.sp = span_at(lx, s);
+			diag_error(lx->diag, t.sp,
+				   "invalid colour '%.*s': write #rgb, #rgba, #rrggbb or #rrggbbaa in hex",
+				   n + 1 > 40 ? 40 : n + 1, s);
+			t.color = 0x000000FF;
+		} else {
+			unsigned v[8] = {0};
+			for (int i = 0; i < n; i++)
+				v[i] = (unsigned)hexval((unsigned char)h[i]);
+			unsigned r, g, b, a = 255;
+			if (n <= 4) {
+				r = v[0] * 17, g = v[1] * 17, b = v[2] * 17;
+				if (n == 4)
+					a = v[3] * 17;
+			} else {
+				r = v[0] * 16 + v[1], g = v[2] * 16 + v[3], b = v[4] * 16 + v[5];
+				if (n == 8)
+					a = v[6] * 16 + v[7];
+			}
+			t.color = r << 24 | g << 16 | b << 8 | a;
+		}
+	} else {
+		lx->p++;
+		switch (c) {
+		case '{': t.kind = TK_LBRACE; break;
+		case '}': t.kind = TK_RBRACE; break;
+		case '(': t.kind = TK_LPAREN; lx->paren++; break;
+		case ')': t.kind = TK_RPAREN; if (lx->paren > 0) lx->paren--; break;
+		case ',': t.kind = TK_COMMA; break;
+		case '=': t.kind = TK_EQUALS; break;
+		case ':': t.kind = TK_COLON; break;
+		case ';': t.kind = TK_NEWLINE; break;
+		case '+': t.kind = TK_PLUS; break;
+		case '-':
+			if (peekc(lx, 0) == '>') {
+				lx->p++;
+				t.kind = TK_ARROW;
+			} else {
+				t.kind = TK_MINUS;
+			}
+			break;
+		default: {
+			/* Skip the whole UTF-8 sequence so the message shows the character. */
+			int n = utf8_len((const unsigned char *)s, (size_t)(lx->end - s));
+			if (n > 1)
+				lx->p = s + n;
+			t.kind = TK_ERROR;
+			t.sp = span_at(lx, s);
+			if (c < 0x20 || c == 0x7F)
+				diag_error(lx->diag, t.sp, "unexpected control character (byte 0x%02x)", c);
+			else if (n == 0)
+				diag_error(lx->diag, t.sp, "invalid UTF-8 byte 0x%02x outside a string", c);
+			else
+				diag_error(lx->diag, t.sp, "unexpected character '%.*s'", n ? n : 1, s);
+			return t;
+		}
+		}
+	}
+	t.sp = span_at(lx, s);
+	return t;
+}
+
+token_t lex_next(lexer_t *lx)
+{
+	token_t t = next(lx);
+	lx->prev = t.kind;
+	return t;
+}

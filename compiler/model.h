@@ -1,0 +1,143 @@
+/*
+ * model.h - the checked spec: what check.c builds from the AST and lower.c turns into IR, once
+ * per preset. Times are resolved (to frames for ranges, seconds for curve keys); lengths keep
+ * their unit, because what 50% or 10sa is in pixels depends on the preset's canvas.
+ * Internal to compiler/.
+ */
+#ifndef VIDC_MODEL_H
+#define VIDC_MODEL_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "ir.h"
+#include "lex.h"
+#include "timing.h"
+
+/* A key of a curve whose values may be lengths: v in unit (px, %, sa or none). */
+typedef struct {
+	double t; /* seconds on the video timeline */
+	double v;
+	unit_kind unit;
+	ir_ease ease;
+} mkey;
+
+typedef struct {
+	mkey *k;
+	int n, cap;
+	span_t sp; /* where it was set, for conflicts */
+} mcurve;
+
+/* Animatable layer properties. x and w are lengths on the horizontal axis, y and h vertical;
+ * pan values are fractions of the source. */
+enum {
+	LP_X,
+	LP_Y,
+	LP_W,
+	LP_H,
+	LP_OPACITY,
+	LP_SCALE,
+	LP_ROTATION,
+	LP_ZOOM,
+	LP_PAN_X,
+	LP_PAN_Y,
+	LP_COUNT
+};
+
+typedef struct {
+	const char *name, *path;
+	ir_param *params;
+	int nparams, cparams;
+	span_t sp;
+} meffect;
+
+typedef struct {
+	ir_kind kind; /* source kind: IR_SOLID, IR_IMAGE, IR_VIDEO, IR_TEXT, IR_CODE, IR_HOOK */
+	span_t sp;
+	int64_t f0, f1;
+	int order; /* spec order, breaks z ties */
+	/* sources */
+	ir_color color;
+	const char *path, *src;
+	double trim_in, trim_out, speed, volume;
+	int loop, mute;
+	const char *content;
+	ir_text_style style;
+	double wrap; /* length in wrap_unit, along x; <= 0 = none */
+	unit_kind wrap_unit;
+	const char *lang, *code, *theme;
+	int numbers;
+	double code_size;
+	const char *hook, *hook_path;
+	ir_param *params;
+	int nparams, cparams;
+	/* placement */
+	mcurve c[LP_COUNT];
+	double anchor_x, anchor_y;
+	ir_fit fit;
+	int kenburns;
+	int z;
+	meffect *effects;
+	int neffects, ceffects;
+} mlayer;
+
+typedef struct {
+	const char *name;
+	span_t sp;
+	int64_t f0, f1;
+	ir_color background;
+	mlayer *layers;
+	int nlayers, clayers;
+	/* the transition into the next scene */
+	int has_tr;
+	ir_transition_kind tr;
+	int64_t tr_frames;
+	ir_dir tr_dir;
+	ir_color tr_color;
+	ir_ease tr_ease;
+	const char *tr_hook, *tr_path;
+	span_t tr_sp;
+} mscene;
+
+typedef struct {
+	const char *role; /* voice, music, clip */
+	const char *path, *src;
+	span_t sp;
+	double start, trim_in, volume, fade_in, fade_out, duck;
+	int loop;
+} maudio;
+
+typedef struct {
+	double t;
+	const char *title;
+	span_t sp;
+} mchapter;
+
+struct spec {
+	arena_t *arena;
+	diag_sink *diag;
+	const char *path;
+	/* video */
+	const char **presets;
+	int npresets, cpresets;
+	int fps_num, fps_den;
+	ir_color background;
+	int64_t frames;
+	/* timeline */
+	mscene *scenes;
+	int nscenes, cscenes;
+	mlayer *overlays;
+	int noverlays, coverlays;
+	/* audio and text */
+	maudio *audio;
+	int naudio, caudio;
+	timing_t *timing;
+	double voice_start;
+	const char *captions;
+	span_t captions_sp;
+	mchapter *chapters;
+	int nchapters, cchapters;
+};
+
+#endif

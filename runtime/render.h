@@ -1,0 +1,45 @@
+/*
+ * render.h - the runtime's entry points: evaluate an ir_program (compiler/ir.h) frame by frame and
+ * write an MP4, or one frame as a PNG. This header and ir.h are all cli/ needs from the runtime.
+ *
+ * Errors: every function returns 0 on success or a negative code, and fills err (errlen bytes)
+ * with a message naming the asset, the spec position (file:line:col) and the cause.
+ */
+#ifndef VIDC_RENDER_H
+#define VIDC_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../compiler/ir.h"
+
+/* Error codes (all negative). RT_ECANCELED lets a caller tell a user's Ctrl-C from a failure. */
+enum {
+	RT_EINVAL = -1,       /* the program asks for something impossible (bad node, budget) */
+	RT_EIO = -2,          /* a file cannot be opened, read or written */
+	RT_EDECODE = -3,      /* an asset cannot be decoded */
+	RT_ENOMEM = -4,       /* out of memory */
+	RT_EUNSUPPORTED = -5, /* a feature this build lacks (Lua hooks) */
+	RT_ECANCELED = -6,    /* opts->cancel was set */
+	RT_EENCODE = -7       /* the encoder or muxer failed */
+};
+
+typedef enum { RT_PROGRESS_NONE, RT_PROGRESS_BAR, RT_PROGRESS_JSON } rt_progress_mode;
+
+typedef struct {
+	const char *output;          /* final path; written to a temp file beside it, then renamed */
+	int quality;                 /* 0 = preset default; otherwise a CRF-like 1 (best) .. 51 */
+	rt_progress_mode progress;   /* bar on stderr, or one JSON line per second on stdout */
+	int64_t first_frame, nframes; /* render a part: [first_frame, first_frame + nframes); nframes 0 = all */
+	volatile int *cancel;        /* set non-zero (e.g. from a SIGINT handler) to stop cleanly */
+} rt_render_opts;
+
+/* Renders the whole program to an MP4 at opts->output. On failure or cancel no file is left at
+ * the output path (and no temp file beside it). */
+int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t errlen);
+
+/* Renders frame f exactly as the encoder would receive it (before conversion to YUV) and writes
+ * it as an 8-bit RGBA PNG (straight alpha, alpha 255 everywhere). Same program, same pixels. */
+int rt_frame_png(const ir_program *p, int64_t f, const char *png_path, char *err, size_t errlen);
+
+#endif

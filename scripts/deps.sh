@@ -1,0 +1,29 @@
+#!/bin/sh
+# Installs the Debian packages vidc needs to build, test and render, when any is missing.
+# Idempotent: when everything is present it only asks dpkg and returns in well under a second.
+# Runs as root (a fresh Debian 12 machine); elsewhere it prints what to install and fails.
+set -eu
+
+PKGS="build-essential pkg-config clang libclang-rt-14-dev
+libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
+libass-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev
+liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
+libsqlite3-dev libmicrohttpd-dev libxml2-dev libjansson-dev
+fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing" >&2
+	echo "deps: run as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null || true
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
