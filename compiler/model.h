@@ -64,6 +64,7 @@ typedef struct {
 	int loop, mute;
 	const char *content;
 	ir_text_style style;
+	unit_kind font_unit; /* style.size is in px, or % of the canvas height */
 	double wrap; /* length in wrap_unit, along x; <= 0 = none */
 	unit_kind wrap_unit;
 	const char *lang, *code, *theme;
@@ -78,6 +79,7 @@ typedef struct {
 	ir_fit fit;
 	int kenburns;
 	int z;
+	int audio; /* video clips with sound: index into spec->audio, else -1 */
 	meffect *effects;
 	int neffects, ceffects;
 } mlayer;

@@ -1,0 +1,316 @@
+/*
+ * lower.c - the checked model (model.h) to the frame-graph IR (ir.h) for one preset: lengths
+ * become pixels of that preset's canvas, defaults are filled in, layers are sorted by z, and the
+ * timeline, audio mix and captions become nodes.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "model.h"
+#include "preset.h"
+
+typedef struct {
+	const spec_t *s;
+	ir_program *p;
+	const preset_t *pr;
+	int *audio_ids; /* model audio index -> IR node id */
+} lowerer;
+
+/* Pixels of a length on an axis (0 = x, 1 = y). % is of the canvas, sa of the safe area, and
+ * positions in sa count from the safe area's edge. */
+static double px(const lowerer *lw, double v, unit_kind u, int axis, int is_position)
+{
+	const ir_rect *sa = &lw->pr->safe;
+	double canvas = axis ? lw->pr->height : lw->pr->width;
+	switch (u) {
+	case UNIT_PCT:
+		return canvas * v / 100;
+	case UNIT_SA:
+		return (is_position ? (axis ? sa->y : sa->x) : 0) + (axis ? sa->h : sa->w) * v / 100;
+	default:
+		return v;
+	}
+}
+
+static ir_curve curve(lowerer *lw, const mcurve *m, double def, int axis, int is_len, int is_pos)
+{
+	if (m->n == 0)
+		return ir_curve_const(lw->p, def);
+	ir_curve c = {m->n, arena_alloc(lw->p->arena, sizeof(ir_key) * (size_t)m->n)};
+	for (int i = 0; i < m->n; i++) {
+		c.keys[i].t = m->k[i].t;
+		c.keys[i].v = is_len ? px(lw, m->k[i].v, m->k[i].unit, axis, is_pos) : m->k[i].v;
+		c.keys[i].ease = m->k[i].ease;
+	}
+	return c;
+}
+
+static ir_param *copy_params(lowerer *lw, const ir_param *ps, int n)
+{
+	ir_param *o = arena_alloc(lw->p->arena, sizeof(ir_param) * (size_t)(n ? n : 1));
+	memcpy(o, ps, sizeof(ir_param) * (size_t)n);
+	return o;
+}
+
+static int source_node(lowerer *lw, const mlayer *L)
+{
+	ir_node *n = ir_node_add(lw->p, L->kind);
+	n->f0 = L->f0;
+	n->f1 = L->f1;
+	n->file = diag_source_path(lw->s->diag, L->sp.file);
+	n->line = L->sp.line;
+	n->col = L->sp.col;
+	switch (L->kind) {
+	case IR_SOLID:
+		n->u.solid.color = L->color;
+		break;
+	case IR_IMAGE:
+		n->u.image.path = L->path ? L->path : "";
+		n->u.image.src = L->src ? L->src : "";
+		break;
+	case IR_VIDEO:
+		n->u.video.path = L->path ? L->path : "";
+		n->u.video.src = L->src ? L->src : "";
+		n->u.video.trim_in = L->trim_in;
+		n->u.video.trim_out = L->trim_out;
+		n->u.video.speed = L->speed;
+		n->u.video.loop = L->loop;
+		n->u.video.mute = L->mute;
+		n->u.video.audio = L->audio >= 0 ? lw->audio_ids[L->audio] : -1;
+		break;
+	case IR_TEXT:
+		n->u.text.content = L->content;
+		n->u.text.style = L->style;
+		if (L->font_unit == UNIT_PCT)
+			n->u.text.style.size = lw->pr->height * L->style.size / 100;
+		n->u.text.wrap_width = L->wrap > 0 ? px(lw, L->wrap, L->wrap_unit, 0, 0) : 0;
+		break;
+	case IR_CODE:
+		n->u.code.lang = L->lang;
+		n->u.code.source = L->code;
+		n->u.code.theme = L->theme;
+		n->u.code.line_numbers = L->numbers;
+		n->u.code.font_size = L->code_size;
+		break;
+	case IR_HOOK:
+		n->u.hook.name = L->hook ? L->hook : "";
+		n->u.hook.path = L->hook_path ? L->hook_path : "";
+		n->u.hook.params = copy_params(lw, L->params, L->nparams);
+		n->u.hook.nparams = L->nparams;
+		break;
+	default:
+		break;
+	}
+	return n->id;
+}
+
+static int layer_node(lowerer *lw, const mlayer *L)
+{
+	int src = source_node(lw, L);
+	int *effects = NULL;
+	if (L->neffects) {
+		effects = arena_alloc(lw->p->arena, sizeof(int) * (size_t)L->neffects);
+		for (int i = 0; i < L->neffects; i++) {
+			const meffect *e = &L->effects[i];
+			ir_node *n = ir_node_add(lw->p, IR_EFFECT);
+			n->f0 = L->f0;
+			n->f1 = L->f1;
+			n->file = diag_source_path(lw->s->diag, e->sp.file);
+			n->line = e->sp.line;
+			n->col = e->sp.col;
+			n->u.effect.name = e->name;
+			n->u.effect.path = e->path;
+			n->u.effect.params = copy_params(lw, e->params, e->nparams);
+			n->u.effect.nparams = e->nparams;
+			effects[i] = n->id;
+		}
+	}
+	ir_node *n = ir_node_add(lw->p, IR_LAYER);
+	n->f0 = L->f0;
+	n->f1 = L->f1;
+	n->file = diag_source_path(lw->s->diag, L->sp.file);
+	n->line = L->sp.line;
+	n->col = L->sp.col;
+	n->u.layer.source = src;
+	/* Full-canvas boxes for pictures and solids; natural size for text, code and hooks. */
+	int fills = L->kind == IR_SOLID || L->kind == IR_IMAGE || L->kind == IR_VIDEO || L->kind == IR_HOOK;
+	double W = lw->pr->width, H = lw->pr->height;
+	n->u.layer.x = curve(lw, &L->c[LP_X], W / 2, 0, 1, 1);
+	n->u.layer.y = curve(lw, &L->c[LP_Y], H / 2, 1, 1, 1);
+	n->u.layer.w = curve(lw, &L->c[LP_W], fills ? W : 0, 0, 1, 0);
+	n->u.layer.h = curve(lw, &L->c[LP_H], fills ? H : 0, 1, 1, 0);
+	n->u.layer.anchor_x = L->anchor_x;
+	n->u.layer.anchor_y = L->anchor_y;
+	n->u.layer.opacity = curve(lw, &L->c[LP_OPACITY], 1, 0, 0, 0);
+	n->u.layer.scale = curve(lw, &L->c[LP_SCALE], 1, 0, 0, 0);
+	n->u.layer.rotation = curve(lw, &L->c[LP_ROTATION], 0, 0, 0, 0);
+	n->u.layer.fit = L->fit;
+	n->u.layer.kenburns = L->kenburns;
+	n->u.layer.zoom = curve(lw, &L->c[LP_ZOOM], 1, 0, 0, 0);
+	n->u.layer.pan_x = curve(lw, &L->c[LP_PAN_X], 0.5, 0, 0, 0);
+	n->u.layer.pan_y = curve(lw, &L->c[LP_PAN_Y], 0.5, 0, 0, 0);
+	n->u.layer.z = L->z;
+	n->u.layer.effects = effects;
+	n->u.layer.neffects = L->neffects;
+	return n->id;
+}
+
+static const mlayer *sort_base;
+static int by_z(const void *a, const void *b)
+{
+	const mlayer *x = &sort_base[*(const int *)a], *y = &sort_base[*(const int *)b];
+	if (x->z != y->z)
+		return x->z < y->z ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Layer node ids for a list of model layers, in z order (ties in spec order). */
+static int *layers(lowerer *lw, const mlayer *ls, int n)
+{
+	int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1));
+	int *ids = arena_alloc(lw->p->arena, sizeof(int) * (size_t)(n ? n : 1));
+	if (!idx)
+		abort();
+	for (int i = 0; i < n; i++)
+		idx[i] = i;
+	sort_base = ls;
+	qsort(idx, (size_t)n, sizeof(int), by_z);
+	for (int i = 0; i < n; i++)
+		ids[i] = layer_node(lw, &ls[idx[i]]);
+	free(idx);
+	return ids;
+}
+
+ir_program *compile_lower(const spec_t *s, const char *preset)
+{
+	const preset_t *pr = preset_find(preset);
+	if (!pr)
+		return NULL;
+	ir_program *p = ir_program_new();
+	lowerer lw = {s, p, pr, NULL};
+	p->spec = arena_strdup(p->arena, s->path);
+	p->preset = pr->name;
+	p->width = pr->width;
+	p->height = pr->height;
+	p->fps_num = s->fps_num;
+	p->fps_den = s->fps_den;
+	p->frames = s->frames;
+	p->background = s->background;
+	p->safe = pr->safe;
+	p->max_bytes = pr->max_bytes;
+
+	/* Audio first: video layers refer to their sound. */
+	lw.audio_ids = arena_alloc(p->arena, sizeof(int) * (size_t)(s->naudio + 1));
+	int *mix_in = arena_alloc(p->arena, sizeof(int) * (size_t)(s->naudio + 1));
+	for (int i = 0; i < s->naudio; i++) {
+		const maudio *a = &s->audio[i];
+		ir_node *n = ir_node_add(p, IR_AUDIO);
+		n->file = diag_source_path(s->diag, a->sp.file);
+		n->line = a->sp.line;
+		n->col = a->sp.col;
+		n->f0 = llround(a->start * s->fps_num / s->fps_den);
+		if (n->f0 > p->frames)
+			n->f0 = p->frames;
+		n->u.audio.path = a->path ? a->path : "";
+		n->u.audio.src = a->src ? a->src : "";
+		n->u.audio.role = a->role;
+		n->u.audio.start = a->start;
+		n->u.audio.trim_in = a->trim_in;
+		n->u.audio.gain = ir_curve_const(p, a->volume);
+		n->u.audio.fade_in = a->fade_in;
+		n->u.audio.fade_out = a->fade_out;
+		n->u.audio.loop = a->loop;
+		n->u.audio.duck = a->duck;
+		lw.audio_ids[i] = mix_in[i] = n->id;
+	}
+	/* Video clip sound lives as long as its layer. */
+	for (int i = 0; i < s->nscenes; i++)
+		for (int k = 0; k < s->scenes[i].nlayers; k++) {
+			const mlayer *L = &s->scenes[i].layers[k];
+			if (L->audio >= 0)
+				p->nodes[lw.audio_ids[L->audio]].f1 = L->f1;
+		}
+	for (int k = 0; k < s->noverlays; k++)
+		if (s->overlays[k].audio >= 0)
+			p->nodes[lw.audio_ids[s->overlays[k].audio]].f1 = s->overlays[k].f1;
+	if (s->naudio) {
+		ir_node *m = ir_node_add(p, IR_MIX);
+		m->u.mix.inputs = mix_in;
+		m->u.mix.ninputs = s->naudio;
+		m->u.mix.loudness = -14;
+		m->u.mix.true_peak = -1;
+		p->mix = m->id;
+	}
+
+	int *scene_ids = arena_alloc(p->arena, sizeof(int) * (size_t)(s->nscenes + 1));
+	int *tr_ids = arena_alloc(p->arena, sizeof(int) * (size_t)(s->nscenes + 1));
+	int ntr = 0;
+	for (int i = 0; i < s->nscenes; i++) {
+		const mscene *sc = &s->scenes[i];
+		int *ids = layers(&lw, sc->layers, sc->nlayers);
+		ir_node *n = ir_node_add(p, IR_SCENE);
+		n->f0 = sc->f0;
+		n->f1 = sc->f1;
+		n->file = diag_source_path(s->diag, sc->sp.file);
+		n->line = sc->sp.line;
+		n->col = sc->sp.col;
+		n->u.scene.name = sc->name;
+		n->u.scene.layers = ids;
+		n->u.scene.nlayers = sc->nlayers;
+		n->u.scene.background = sc->background;
+		scene_ids[i] = n->id;
+	}
+	for (int i = 0; i + 1 < s->nscenes; i++) {
+		const mscene *sc = &s->scenes[i];
+		if (!sc->has_tr || sc->tr == IR_TR_CUT)
+			continue;
+		ir_node *n = ir_node_add(p, IR_TRANSITION);
+		n->f0 = s->scenes[i + 1].f0;
+		n->f1 = sc->f1;
+		n->file = diag_source_path(s->diag, sc->tr_sp.file);
+		n->line = sc->tr_sp.line;
+		n->col = sc->tr_sp.col;
+		n->u.transition.type = sc->tr;
+		n->u.transition.from = scene_ids[i];
+		n->u.transition.to = scene_ids[i + 1];
+		n->u.transition.dir = sc->tr_dir;
+		n->u.transition.color = sc->tr_color;
+		n->u.transition.ease = sc->tr_ease;
+		n->u.transition.hook = sc->tr_hook;
+		n->u.transition.path = sc->tr_path;
+		tr_ids[ntr++] = n->id;
+	}
+	ir_node *tl = ir_node_add(p, IR_TIMELINE);
+	tl->u.timeline.scenes = scene_ids;
+	tl->u.timeline.nscenes = s->nscenes;
+	tl->u.timeline.transitions = tr_ids;
+	tl->u.timeline.ntransitions = ntr;
+	p->timeline = tl->id;
+	p->overlays = layers(&lw, s->overlays, s->noverlays);
+	p->noverlays = s->noverlays;
+
+	if (s->captions && s->timing) {
+		ir_node *n = ir_node_add(p, IR_CAPTIONS);
+		n->file = diag_source_path(s->diag, s->captions_sp.file);
+		n->line = s->captions_sp.line;
+		n->col = s->captions_sp.col;
+		n->u.captions.style = s->captions;
+		n->u.captions.nwords = s->timing->nwords;
+		n->u.captions.words = arena_alloc(p->arena, sizeof(ir_word) * (size_t)(s->timing->nwords + 1));
+		for (int i = 0; i < s->timing->nwords; i++) {
+			n->u.captions.words[i].text = s->timing->words[i].text;
+			n->u.captions.words[i].t0 = s->voice_start + s->timing->words[i].start;
+			n->u.captions.words[i].t1 = s->voice_start + s->timing->words[i].end;
+		}
+		p->captions = n->id;
+	}
+	p->chapters = arena_alloc(p->arena, sizeof(ir_chapter) * (size_t)(s->nchapters + 1));
+	for (int i = 0; i < s->nchapters; i++) {
+		p->chapters[i].t = s->chapters[i].t;
+		p->chapters[i].title = s->chapters[i].title;
+	}
+	p->nchapters = s->nchapters;
+	return p;
+}
