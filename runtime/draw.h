@@ -1,0 +1,25 @@
+/*
+ * draw.h - drawing one surface onto another through a scale + translate (+ rotation) mapping,
+ * with bilinear sampling and anti-aliased edges. Everything a layer draws goes through here.
+ *
+ * Positions are continuous and never rounded: source pixel i covers [i, i+1), its centre is
+ * i + 0.5, and the same holds on the canvas. That is what makes Ken Burns motion smooth.
+ */
+#ifndef VIDC_DRAW_H
+#define VIDC_DRAW_H
+
+#include "surface.h"
+
+typedef struct {
+	double u0, v0, u1, v1; /* source window, in pixels of the source surface */
+	double x0, y0, x1, y1; /* the canvas rectangle the window maps onto, before rotation */
+	double rot;            /* degrees clockwise about (cx, cy) */
+	double cx, cy;
+	double opacity; /* 0..1 */
+} draw_params;
+
+/* Draws the window of src over dst. Returns 0, or RT_ENOMEM. Pixels outside the window but
+ * inside src feed the bilinear filter at the window's edge (a crop, not a clamp). */
+int draw_surface(surf_t *dst, const surf_t *src, const draw_params *p);
+
+#endif

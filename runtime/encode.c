@@ -1,0 +1,396 @@
+/*
+ * encode.c - H.264/AAC in MP4 through libavcodec/libavformat, and PNG (see encode.h).
+ *
+ * Colour: the canvas holds sRGB-encoded full-range RGB. The encoder receives BT.709 Y'CbCr in
+ * limited ("TV", 16-235/16-240) range, converted here in 16.16 fixed point with the 2x2 chroma
+ * average folded in, and the stream is tagged BT.709 primaries/transfer/matrix and limited
+ * range, so players decode exactly what was composed.
+ */
+#include "encode.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+
+#include "render.h"
+#include "rterr.h"
+
+struct enc {
+	AVFormatContext *oc;
+	AVCodecContext *vc, *ac;
+	AVStream *vs, *as;
+	AVFrame *vf, *af;
+	AVPacket *pkt;
+	int64_t vpts, apts;
+	int afill; /* samples in af so far */
+	int header, opened_io;
+	/* BT.709 limited-range coefficients, 16.16 */
+	int yr, yg, yb, ur, ug, ub, vr, vg, vb;
+};
+
+static int fail(int code, char *cause, size_t len, const char *what, int averr)
+{
+	char b[128];
+	if (averr)
+		snprintf(cause, len, "%s: %s", what, rterr_av(averr, b, sizeof b));
+	else
+		snprintf(cause, len, "%s", what);
+	return code;
+}
+
+static void init_coeffs(enc_t *e)
+{
+	const double kr = 0.2126, kb = 0.0722, kg = 1 - kr - kb;
+	const double ys = 219.0 / 255 * 65536, cs = 224.0 / 255 * 65536;
+	e->yr = (int)lrint(kr * ys);
+	e->yg = (int)lrint(kg * ys);
+	e->yb = (int)lrint(kb * ys);
+	e->ur = (int)lrint(-kr / (2 * (1 - kb)) * cs);
+	e->ug = (int)lrint(-kg / (2 * (1 - kb)) * cs);
+	e->ub = (int)lrint(0.5 * cs);
+	e->vr = (int)lrint(0.5 * cs);
+	e->vg = (int)lrint(-kg / (2 * (1 - kr)) * cs);
+	e->vb = (int)lrint(-kb / (2 * (1 - kr)) * cs);
+}
+
+static inline uint8_t clamp8(int v)
+{
+	return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
+}
+
+/* RGBA (opaque) -> yuv420p limited range. Chroma from the average of each 2x2 block. */
+static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
+{
+	int W = s->w & ~1, H = s->h & ~1;
+	for (int y = 0; y < H; y += 2) {
+		const uint32_t *r0 = s->px + (size_t)y * s->stride, *r1 = r0 + s->stride;
+		uint8_t *y0 = f->data[0] + (size_t)y * f->linesize[0], *y1 = y0 + f->linesize[0];
+		uint8_t *u = f->data[1] + (size_t)(y / 2) * f->linesize[1];
+		uint8_t *v = f->data[2] + (size_t)(y / 2) * f->linesize[2];
+		for (int x = 0; x < W; x += 2) {
+			uint32_t a = r0[x], b = r0[x + 1], c = r1[x], d = r1[x + 1];
+			int ra = a & 255, ga = a >> 8 & 255, ba = a >> 16 & 255;
+			int rb = b & 255, gb = b >> 8 & 255, bb = b >> 16 & 255;
+			int rc = c & 255, gc = c >> 8 & 255, bc = c >> 16 & 255;
+			int rd = d & 255, gd = d >> 8 & 255, bd = d >> 16 & 255;
+			y0[x] = (uint8_t)((e->yr * ra + e->yg * ga + e->yb * ba + (16 << 16) + 32768) >> 16);
+			y0[x + 1] = (uint8_t)((e->yr * rb + e->yg * gb + e->yb * bb + (16 << 16) + 32768) >> 16);
+			y1[x] = (uint8_t)((e->yr * rc + e->yg * gc + e->yb * bc + (16 << 16) + 32768) >> 16);
+			y1[x + 1] = (uint8_t)((e->yr * rd + e->yg * gd + e->yb * bd + (16 << 16) + 32768) >> 16);
+			int R = ra + rb + rc + rd, G = ga + gb + gc + gd, B = ba + bb + bc + bd;
+			u[x / 2] = clamp8((e->ur * R + e->ug * G + e->ub * B + (128 << 18) + (1 << 17)) >> 18);
+			v[x / 2] = clamp8((e->vr * R + e->vg * G + e->vb * B + (128 << 18) + (1 << 17)) >> 18);
+		}
+	}
+}
+
+int enc_budget(int64_t max_bytes, double seconds, int width, int height, int64_t *maxrate,
+	       int64_t *bufsize, char *cause, size_t len)
+{
+	/* Without a budget the cap only guards against pathological content. */
+	const double ceiling = (double)width * height >= 1920.0 * 1080 ? 25e6 : 12e6;
+	double rate = ceiling;
+	if (max_bytes > 0 && seconds > 0) {
+		/* Bits left for video: 3 % for the container and its index, a fixed allowance for
+		 * the moov atom, and the audio track at its nominal rate (AAC may run slightly
+		 * over, hence the 1.1). */
+		double bits = max_bytes * 8.0 * 0.97 - 64.0 * 1024 * 8 - ENC_AUDIO_BITRATE * 1.1 * seconds;
+		/* VBV guarantees bits <= maxrate * T + bufsize; bufsize = 2 s of maxrate. */
+		double r = bits / (seconds + 2);
+		const double minimal = 150e3;
+		if (r < minimal) {
+			snprintf(cause, len,
+				 "%.1f s of video cannot fit in the platform's %lld bytes even at %.0f kb/s "
+				 "(it would need at least %.0f bytes)",
+				 seconds, (long long)max_bytes, minimal / 1000,
+				 ((minimal * (seconds + 2) + ENC_AUDIO_BITRATE * 1.1 * seconds) / 8 +
+				  64.0 * 1024) / 0.97);
+			return RT_EINVAL;
+		}
+		if (r < rate)
+			rate = r;
+	}
+	*maxrate = (int64_t)rate;
+	*bufsize = (int64_t)(rate * 2);
+	return 0;
+}
+
+static int write_packets(enc_t *e, AVCodecContext *c, AVStream *st, char *cause, size_t len)
+{
+	for (;;) {
+		int ret = avcodec_receive_packet(c, e->pkt);
+		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
+			return 0;
+		if (ret < 0)
+			return fail(RT_EENCODE, cause, len, "encoder failed", ret);
+		av_packet_rescale_ts(e->pkt, c->time_base, st->time_base);
+		e->pkt->stream_index = st->index;
+		ret = av_interleaved_write_frame(e->oc, e->pkt);
+		if (ret < 0)
+			return fail(RT_EIO, cause, len, "cannot write the output", ret);
+	}
+}
+
+int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
+{
+	*out = NULL;
+	if (ep->width <= 0 || ep->height <= 0 || (ep->width & 1) || (ep->height & 1))
+		return fail(RT_EINVAL, cause, len, "H.264 4:2:0 needs an even width and height", 0);
+	enc_t *e = calloc(1, sizeof *e);
+	if (!e)
+		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+	init_coeffs(e);
+	int ret, rc;
+	*out = e;
+	if ((ret = avformat_alloc_output_context2(&e->oc, NULL, "mp4", ep->path)) < 0 || !e->oc)
+		return fail(RT_EENCODE, cause, len, "cannot create an MP4 muxer", ret);
+	if (!(e->pkt = av_packet_alloc()))
+		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+
+	/* ---- video ---- */
+	const AVCodec *vcodec = avcodec_find_encoder_by_name("libx264");
+	if (!vcodec)
+		return fail(RT_EENCODE, cause, len, "this libavcodec has no libx264 encoder", 0);
+	if (!(e->vs = avformat_new_stream(e->oc, NULL)) || !(e->vc = avcodec_alloc_context3(vcodec)))
+		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+	AVCodecContext *vc = e->vc;
+	vc->width = ep->width;
+	vc->height = ep->height;
+	vc->time_base = (AVRational){ep->fps_den, ep->fps_num};
+	vc->framerate = (AVRational){ep->fps_num, ep->fps_den};
+	vc->pix_fmt = AV_PIX_FMT_YUV420P;
+	vc->color_range = AVCOL_RANGE_MPEG;
+	vc->colorspace = AVCOL_SPC_BT709;
+	vc->color_primaries = AVCOL_PRI_BT709;
+	vc->color_trc = AVCOL_TRC_BT709;
+	vc->sample_aspect_ratio = (AVRational){1, 1};
+	/* Closed GOPs of 2 s: platforms cut and seek on keyframes, and re-encode less cleanly
+	 * from open GOPs. */
+	int gop = (int)lrint(2.0 * ep->fps_num / ep->fps_den);
+	vc->gop_size = gop > 1 ? gop : 1;
+	vc->keyint_min = vc->gop_size;
+	vc->flags |= AV_CODEC_FLAG_CLOSED_GOP;
+	if (e->oc->oformat->flags & AVFMT_GLOBALHEADER)
+		vc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+	if (ep->maxrate > 0) {
+		vc->rc_max_rate = ep->maxrate;
+		vc->rc_buffer_size = (int)(ep->bufsize > INT32_MAX ? INT32_MAX : ep->bufsize);
+	}
+	av_opt_set(vc->priv_data, "preset", "veryfast", 0);
+	av_opt_set(vc->priv_data, "profile", "high", 0);
+	av_opt_set_double(vc->priv_data, "crf", ep->crf, 0);
+	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact */
+	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
+	if ((ret = avcodec_open2(vc, vcodec, NULL)) < 0)
+		return fail(RT_EENCODE, cause, len, "cannot open the H.264 encoder", ret);
+	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, vc)) < 0)
+		return fail(RT_EENCODE, cause, len, "cannot set up the video stream", ret);
+	e->vs->time_base = vc->time_base;
+	e->vs->avg_frame_rate = vc->framerate;
+	e->vs->r_frame_rate = vc->framerate;
+	if (!(e->vf = av_frame_alloc()))
+		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+	e->vf->format = vc->pix_fmt;
+	e->vf->width = vc->width;
+	e->vf->height = vc->height;
+	e->vf->color_range = vc->color_range;
+	e->vf->colorspace = vc->colorspace;
+	e->vf->color_primaries = vc->color_primaries;
+	e->vf->color_trc = vc->color_trc;
+	if ((ret = av_frame_get_buffer(e->vf, 0)) < 0)
+		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+
+	/* ---- audio ---- */
+	const AVCodec *acodec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+	if (!acodec)
+		return fail(RT_EENCODE, cause, len, "this libavcodec has no AAC encoder", 0);
+	if (!(e->as = avformat_new_stream(e->oc, NULL)) || !(e->ac = avcodec_alloc_context3(acodec)))
+		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+	AVCodecContext *ac = e->ac;
+	ac->sample_fmt = AV_SAMPLE_FMT_FLTP;
+	ac->sample_rate = ENC_SAMPLE_RATE;
+	av_channel_layout_default(&ac->ch_layout, 2);
+	ac->bit_rate = ENC_AUDIO_BITRATE;
+	ac->profile = FF_PROFILE_AAC_LOW;
+	ac->time_base = (AVRational){1, ENC_SAMPLE_RATE};
+	if (e->oc->oformat->flags & AVFMT_GLOBALHEADER)
+		ac->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+	if ((ret = avcodec_open2(ac, acodec, NULL)) < 0)
+		return fail(RT_EENCODE, cause, len, "cannot open the AAC encoder", ret);
+	if ((ret = avcodec_parameters_from_context(e->as->codecpar, ac)) < 0)
+		return fail(RT_EENCODE, cause, len, "cannot set up the audio stream", ret);
+	e->as->time_base = ac->time_base;
+	if (!(e->af = av_frame_alloc()))
+		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+	e->af->format = ac->sample_fmt;
+	e->af->nb_samples = ac->frame_size > 0 ? ac->frame_size : 1024;
+	e->af->sample_rate = ac->sample_rate;
+	if ((ret = av_channel_layout_copy(&e->af->ch_layout, &ac->ch_layout)) < 0 ||
+	    (ret = av_frame_get_buffer(e->af, 0)) < 0)
+		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+
+	/* ---- file ---- */
+	if ((ret = avio_open(&e->oc->pb, ep->path, AVIO_FLAG_WRITE)) < 0)
+		return fail(RT_EIO, cause, len, "cannot create the output file", ret);
+	e->opened_io = 1;
+	AVDictionary *opts = NULL;
+	av_dict_set(&opts, "movflags", "+faststart", 0);
+	ret = avformat_write_header(e->oc, &opts);
+	av_dict_free(&opts);
+	if (ret < 0)
+		return fail(RT_EIO, cause, len, "cannot write the MP4 header", ret);
+	e->header = 1;
+	rc = 0;
+	return rc;
+}
+
+int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
+{
+	int ret = av_frame_make_writable(e->vf);
+	if (ret < 0)
+		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+	rgb_to_yuv(e, frame, e->vf);
+	e->vf->pts = e->vpts++;
+	if ((ret = avcodec_send_frame(e->vc, e->vf)) < 0)
+		return fail(RT_EENCODE, cause, len, "the H.264 encoder refused a frame", ret);
+	return write_packets(e, e->vc, e->vs, cause, len);
+}
+
+static int send_audio_frame(enc_t *e, int n, char *cause, size_t len)
+{
+	e->af->nb_samples = n;
+	e->af->pts = e->apts;
+	e->apts += n;
+	int ret = avcodec_send_frame(e->ac, e->af);
+	if (ret < 0)
+		return fail(RT_EENCODE, cause, len, "the AAC encoder refused a frame", ret);
+	e->afill = 0;
+	return write_packets(e, e->ac, e->as, cause, len);
+}
+
+int enc_audio(enc_t *e, const float *lr, int n, char *cause, size_t len)
+{
+	int fs = e->ac->frame_size > 0 ? e->ac->frame_size : 1024;
+	while (n > 0) {
+		if (e->afill == 0) {
+			int ret = av_frame_make_writable(e->af);
+			if (ret < 0)
+				return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		}
+		int k = fs - e->afill < n ? fs - e->afill : n;
+		float *l = (float *)e->af->data[0] + e->afill, *r = (float *)e->af->data[1] + e->afill;
+		for (int i = 0; i < k; i++) {
+			l[i] = lr[2 * i];
+			r[i] = lr[2 * i + 1];
+		}
+		e->afill += k;
+		lr += 2 * k;
+		n -= k;
+		if (e->afill == fs) {
+			int rc = send_audio_frame(e, fs, cause, len);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int enc_finish(enc_t *e, char *cause, size_t len)
+{
+	int rc;
+	if (e->afill > 0 && (rc = send_audio_frame(e, e->afill, cause, len)))
+		return rc;
+	int ret = avcodec_send_frame(e->vc, NULL);
+	if (ret < 0 && ret != AVERROR_EOF)
+		return fail(RT_EENCODE, cause, len, "cannot flush the H.264 encoder", ret);
+	if ((rc = write_packets(e, e->vc, e->vs, cause, len)))
+		return rc;
+	ret = avcodec_send_frame(e->ac, NULL);
+	if (ret < 0 && ret != AVERROR_EOF)
+		return fail(RT_EENCODE, cause, len, "cannot flush the AAC encoder", ret);
+	if ((rc = write_packets(e, e->ac, e->as, cause, len)))
+		return rc;
+	if ((ret = av_write_trailer(e->oc)) < 0)
+		return fail(RT_EIO, cause, len, "cannot finish the MP4 file", ret);
+	e->header = 0;
+	if ((ret = avio_closep(&e->oc->pb)) < 0)
+		return fail(RT_EIO, cause, len, "cannot close the output file", ret);
+	e->opened_io = 0;
+	return 0;
+}
+
+void enc_free(enc_t *e)
+{
+	if (!e)
+		return;
+	if (e->oc && e->opened_io)
+		avio_closep(&e->oc->pb);
+	avcodec_free_context(&e->vc);
+	avcodec_free_context(&e->ac);
+	av_frame_free(&e->vf);
+	av_frame_free(&e->af);
+	av_packet_free(&e->pkt);
+	avformat_free_context(e->oc);
+	free(e);
+}
+
+int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
+{
+	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
+	if (!codec)
+		return fail(RT_EENCODE, cause, len, "this libavcodec has no PNG encoder", 0);
+	AVCodecContext *c = avcodec_alloc_context3(codec);
+	AVFrame *f = av_frame_alloc();
+	AVPacket *pkt = av_packet_alloc();
+	int rc = 0, ret;
+	if (!c || !f || !pkt) {
+		rc = fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		goto done;
+	}
+	c->width = s->w;
+	c->height = s->h;
+	c->pix_fmt = AV_PIX_FMT_RGBA;
+	c->time_base = (AVRational){1, 1};
+	if ((ret = avcodec_open2(c, codec, NULL)) < 0) {
+		rc = fail(RT_EENCODE, cause, len, "cannot open the PNG encoder", ret);
+		goto done;
+	}
+	f->format = AV_PIX_FMT_RGBA;
+	f->width = s->w;
+	f->height = s->h;
+	if ((ret = av_frame_get_buffer(f, 0)) < 0) {
+		rc = fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		goto done;
+	}
+	/* The surface is opaque, so premultiplied equals straight alpha: a plain copy. */
+	for (int y = 0; y < s->h; y++)
+		memcpy(f->data[0] + (size_t)y * f->linesize[0], s->px + (size_t)y * s->stride,
+		       (size_t)s->w * 4);
+	if ((ret = avcodec_send_frame(c, f)) < 0 || (ret = avcodec_send_frame(c, NULL)) < 0 ||
+	    (ret = avcodec_receive_packet(c, pkt)) < 0) {
+		rc = fail(RT_EENCODE, cause, len, "PNG encoding failed", ret);
+		goto done;
+	}
+	FILE *fp = fopen(path, "wb");
+	if (!fp) {
+		rc = fail(RT_EIO, cause, len, "cannot create the file", AVERROR(errno));
+		goto done;
+	}
+	size_t w = fwrite(pkt->data, 1, (size_t)pkt->size, fp);
+	if (fclose(fp) != 0 || w != (size_t)pkt->size) {
+		remove(path);
+		rc = fail(RT_EIO, cause, len, "cannot write the file", AVERROR(EIO));
+	}
+done:
+	av_packet_free(&pkt);
+	av_frame_free(&f);
+	avcodec_free_context(&c);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * encode.h - the end of the flow: opaque RGBA frames and float stereo samples in, a
+ * platform-ready MP4 out (H.264 High yuv420p BT.709 limited range, closed GOPs, capped CRF,
+ * AAC-LC 48 kHz stereo, moov atom in front). Also writes single frames as PNG.
+ */
+#ifndef VIDC_ENCODE_H
+#define VIDC_ENCODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "surface.h"
+
+#define ENC_SAMPLE_RATE 48000
+#define ENC_AUDIO_BITRATE 192000
+
+typedef struct enc enc_t;
+
+typedef struct {
+	const char *path; /* the file written (a temp path; render.c renames it) */
+	int width, height, fps_num, fps_den;
+	int crf;                  /* 1..51 */
+	int64_t maxrate, bufsize; /* VBV in bits/s and bits; 0 = uncapped */
+} enc_params;
+
+/* On failure the cause (without position) goes to cause. */
+int enc_open(enc_t **e, const enc_params *ep, char *cause, size_t len);
+/* Appends the next video frame (opaque, e.g. after surf_flatten). */
+int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len);
+/* Appends n interleaved stereo float samples at ENC_SAMPLE_RATE. */
+int enc_audio(enc_t *e, const float *lr, int n, char *cause, size_t len);
+/* Flushes both encoders and writes the trailer (and, for faststart, moves the moov atom). */
+int enc_finish(enc_t *e, char *cause, size_t len);
+void enc_free(enc_t *e);
+
+/* The VBV cap for a video of the given duration under a file budget of max_bytes (0 = none):
+ * returns 0 and sets *maxrate and *bufsize (bits/s, bits; 0 when uncapped), or RT_EINVAL when even
+ * a minimal bitrate would not fit, with the reason in cause. */
+int enc_budget(int64_t max_bytes, double seconds, int width, int height, int64_t *maxrate,
+	       int64_t *bufsize, char *cause, size_t len);
+
+/* Writes an opaque surface as an 8-bit RGBA PNG. */
+int enc_png(const surf_t *s, const char *path, char *cause, size_t len);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * graph.h - evaluation of the frame graph: one call composes video frame f of an ir_program
+ * (background, the timeline's scene or transition, the overlays) into a canvas surface. It owns
+ * the per-node source states (decoded images, rasterised text, video decoders).
+ */
+#ifndef VIDC_GRAPH_H
+#define VIDC_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../compiler/ir.h"
+#include "source.h"
+#include "surface.h"
+
+/* Checks the program (node references, kinds, unsupported Lua hooks) and creates the graph. */
+int graph_new(rt_graph **g, const ir_program *p, char *err, size_t errlen);
+/* Composes frame f into out (p->width x p->height) and makes it opaque (surf_flatten). The result
+ * depends only on the program and f, never on what was rendered before. */
+int graph_render(rt_graph *g, int64_t f, surf_t *out, char *err, size_t errlen);
+/* Releases every source no frame >= f uses (a sequential render calls it as it goes, so memory
+ * stays flat in the video's length). */
+void graph_release_before(rt_graph *g, int64_t f);
+/* Prepares every source used at frame f now (a prefetch; graph_render would do it lazily). */
+int graph_prepare_at(rt_graph *g, int64_t f, char *err, size_t errlen);
+void graph_free(rt_graph *g);
+
+#endif

@@ -1,0 +1,306 @@
+/*
+ * image.c - the image source (see image.h). An image is decoded once, scaled once with swscale's
+ * area filter to the largest size any layer draws it at (graph_need_scale), turned upright, and
+ * kept for the node's lifetime; per-frame work is then only bilinear sampling in draw.c.
+ */
+#include "image.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/display.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+
+#include "rterr.h"
+#include "source.h"
+
+int img_orientation(const AVFrame *fr)
+{
+	AVFrameSideData *sd = av_frame_get_side_data(fr, AV_FRAME_DATA_DISPLAYMATRIX);
+	if (sd && sd->size >= 9 * sizeof(int32_t)) {
+		const int32_t *m = (const int32_t *)sd->data;
+		double ccw = av_display_rotation_get(m);
+		int flip = (double)m[0] * m[4] - (double)m[1] * m[3] < 0;
+		int cw = ((int)lrint(-ccw / 90) % 4 + 4) % 4 * 90;
+		/* EXIF orientation codes for (clockwise rotation, mirrored) */
+		static const int plain[4] = {1, 6, 3, 8}, mirrored[4] = {2, 7, 4, 5};
+		return flip ? mirrored[cw / 90] : plain[cw / 90];
+	}
+	AVDictionaryEntry *e = av_dict_get(fr->metadata, "Orientation", NULL, 0);
+	if (e && e->value) {
+		int o = atoi(e->value);
+		if (o >= 1 && o <= 8)
+			return o;
+	}
+	return 1;
+}
+
+int img_decode(const char *path, AVFrame **out, char *cause, size_t len)
+{
+	AVFormatContext *fmt = NULL;
+	AVCodecContext *dec = NULL;
+	AVPacket *pkt = av_packet_alloc();
+	AVFrame *fr = av_frame_alloc();
+	int rc = 0, ret;
+	if (!pkt || !fr) {
+		snprintf(cause, len, "out of memory");
+		rc = RT_ENOMEM;
+		goto done;
+	}
+	if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0) {
+		rterr_av(ret, cause, len);
+		rc = ret == AVERROR(ENOENT) || ret == AVERROR(EACCES) ? RT_EIO : RT_EDECODE;
+		goto done;
+	}
+	if ((ret = avformat_find_stream_info(fmt, NULL)) < 0) {
+		rterr_av(ret, cause, len);
+		rc = RT_EDECODE;
+		goto done;
+	}
+	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+	if (si < 0) {
+		snprintf(cause, len, "no picture in the file");
+		rc = RT_EDECODE;
+		goto done;
+	}
+	const AVCodec *codec = avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id);
+	if (!codec) {
+		snprintf(cause, len, "no decoder for %s",
+			 avcodec_get_name(fmt->streams[si]->codecpar->codec_id));
+		rc = RT_EDECODE;
+		goto done;
+	}
+	if (!(dec = avcodec_alloc_context3(codec)) ||
+	    avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0) {
+		snprintf(cause, len, "out of memory");
+		rc = RT_ENOMEM;
+		goto done;
+	}
+	dec->thread_count = 1; /* a still decodes once; one thread keeps it simple and deterministic */
+	if ((ret = avcodec_open2(dec, codec, NULL)) < 0) {
+		rterr_av(ret, cause, len);
+		rc = RT_EDECODE;
+		goto done;
+	}
+	int got = 0, eof = 0;
+	ret = 0;
+	while (!got) {
+		if (!eof) {
+			ret = av_read_frame(fmt, pkt);
+			if (ret == AVERROR_EOF) {
+				eof = 1;
+				avcodec_send_packet(dec, NULL);
+			} else if (ret < 0) {
+				break;
+			} else {
+				if (pkt->stream_index == si)
+					ret = avcodec_send_packet(dec, pkt);
+				av_packet_unref(pkt);
+				if (ret < 0 && ret != AVERROR(EAGAIN))
+					break;
+			}
+		}
+		ret = avcodec_receive_frame(dec, fr);
+		if (ret == 0)
+			got = 1;
+		else if (ret == AVERROR(EAGAIN) && !eof)
+			continue;
+		else
+			break;
+	}
+	if (!got) {
+		if (ret == AVERROR_EOF || ret == AVERROR(EAGAIN) || ret >= 0)
+			snprintf(cause, len, "no complete picture in the file (truncated?)");
+		else
+			rterr_av(ret, cause, len);
+		rc = RT_EDECODE;
+		goto done;
+	}
+	if (fr->width <= 0 || fr->height <= 0 || fr->width > 32768 || fr->height > 32768) {
+		snprintf(cause, len, "unusable picture size %dx%d", fr->width, fr->height);
+		rc = RT_EDECODE;
+		goto done;
+	}
+	if (fr->decode_error_flags || (fr->flags & AV_FRAME_FLAG_CORRUPT)) {
+		snprintf(cause, len, "corrupt or truncated picture data");
+		rc = RT_EDECODE;
+		goto done;
+	}
+	*out = fr;
+	fr = NULL;
+done:
+	av_frame_free(&fr);
+	av_packet_free(&pkt);
+	avcodec_free_context(&dec);
+	avformat_close_input(&fmt);
+	return rc;
+}
+
+/* Turns s (stored orientation) upright; returns the new surface (s is freed) or NULL. */
+static surf_t *orient(surf_t *s, int o)
+{
+	if (o <= 1 || o > 8)
+		return s;
+	int swap = o >= 5;
+	int W = s->w, H = s->h;
+	surf_t *d = swap ? surf_new(H, W) : surf_new(W, H);
+	if (!d) {
+		surf_free(s);
+		return NULL;
+	}
+	for (int y = 0; y < d->h; y++) {
+		uint32_t *row = d->px + (size_t)y * d->stride;
+		for (int x = 0; x < d->w; x++) {
+			int sx, sy;
+			switch (o) {
+			case 2: sx = W - 1 - x; sy = y; break;
+			case 3: sx = W - 1 - x; sy = H - 1 - y; break;
+			case 4: sx = x; sy = H - 1 - y; break;
+			case 5: sx = y; sy = x; break;
+			case 6: sx = y; sy = H - 1 - x; break;
+			case 7: sx = W - 1 - y; sy = H - 1 - x; break;
+			default: sx = W - 1 - y; sy = x; break; /* 8 */
+			}
+			row[x] = s->px[(size_t)sy * s->stride + sx];
+		}
+	}
+	surf_free(s);
+	return d;
+}
+
+int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t len)
+{
+	*out = NULL;
+	int o = img_orientation(fr);
+	int W = fr->width, H = fr->height;
+	double k = max_scale >= 1 || !(max_scale > 0) ? 1 : max_scale;
+	int tw = (int)ceil(W * k - 1e-6), th = (int)ceil(H * k - 1e-6);
+	if (tw < 1)
+		tw = 1;
+	if (th < 1)
+		th = 1;
+	surf_t *s = surf_new(tw, th);
+	struct SwsContext *sws = NULL;
+	if (!s) {
+		snprintf(cause, len, "out of memory for a %dx%d picture", tw, th);
+		return RT_ENOMEM;
+	}
+	/* Area averaging when shrinking (no aliasing in fine detail), bicubic otherwise;
+	 * accurate rounding and full chroma so stills are as clean as they can be. */
+	int flags = (tw < W ? SWS_AREA : SWS_BICUBIC) | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT |
+		    SWS_FULL_CHR_H_INP;
+	sws = sws_getContext(W, H, fr->format, tw, th, AV_PIX_FMT_RGBA, flags, NULL, NULL, NULL);
+	if (!sws) {
+		snprintf(cause, len, "cannot convert pixel format %s",
+			 av_get_pix_fmt_name(fr->format) ? av_get_pix_fmt_name(fr->format) : "?");
+		surf_free(s);
+		return RT_EDECODE;
+	}
+	uint8_t *dst[4] = {(uint8_t *)s->px, NULL, NULL, NULL};
+	int dst_stride[4] = {s->stride * 4, 0, 0, 0};
+	int ret = sws_scale(sws, (const uint8_t *const *)fr->data, fr->linesize, 0, H, dst, dst_stride);
+	sws_freeContext(sws);
+	int has_alpha = 0;
+	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(fr->format);
+	if (desc && (desc->flags & AV_PIX_FMT_FLAG_ALPHA))
+		has_alpha = 1;
+	if (fr->format == AV_PIX_FMT_PAL8)
+		has_alpha = 1; /* GIF and palette PNG may carry transparency */
+	if (ret <= 0) {
+		snprintf(cause, len, "cannot convert the picture");
+		surf_free(s);
+		return RT_EDECODE;
+	}
+	/* swscale writes straight alpha; the runtime works premultiplied */
+	if (has_alpha) {
+		for (int y = 0; y < th; y++) {
+			uint32_t *row = s->px + (size_t)y * s->stride;
+			for (int x = 0; x < tw; x++) {
+				uint32_t p = row[x];
+				unsigned a = p >> 24;
+				if (a == 255)
+					continue;
+				unsigned r = ((p & 255) * a + 127) / 255, g = ((p >> 8 & 255) * a + 127) / 255,
+					 b = ((p >> 16 & 255) * a + 127) / 255;
+				row[x] = r | g << 8 | b << 16 | (uint32_t)a << 24;
+			}
+		}
+	} else {
+		surf_flatten(s);
+	}
+	if (!(s = orient(s, o))) {
+		snprintf(cause, len, "out of memory");
+		return RT_ENOMEM;
+	}
+	*out = s;
+	return 0;
+}
+
+/* ---- the source ---------------------------------------------------------------------------- */
+
+typedef struct {
+	surf_t *surf;
+	int nat_w, nat_h;
+} img_state;
+
+static int image_prepare(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen)
+{
+	const ir_program *p = graph_program(g);
+	const char *path = n->u.image.path ? n->u.image.path : n->u.image.src;
+	const char *src = n->u.image.src ? n->u.image.src : path;
+	if (!path)
+		return rterr_node(RT_EINVAL, p, n, err, errlen, "image without a path");
+	img_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+	char cause[256];
+	AVFrame *fr = NULL;
+	int rc = img_decode(path, &fr, cause, sizeof cause);
+	if (rc) {
+		free(st);
+		return rterr_node(rc, p, n, err, errlen, "cannot decode image '%s': %s", src, cause);
+	}
+	int swap = img_orientation(fr) >= 5;
+	st->nat_w = swap ? fr->height : fr->width;
+	st->nat_h = swap ? fr->width : fr->height;
+	/* Convert straight to the largest size any layer draws the image at (a 6000x4000 photo
+	 * becomes about a canvas' worth of pixels), with a little headroom so the per-frame
+	 * bilinear step is a slight minification, which is sharper than a magnification. */
+	double need = graph_need_scale(g, n->id, st->nat_w, st->nat_h) * 1.05;
+	surf_t *full;
+	rc = img_convert(fr, need, &full, cause, sizeof cause);
+	av_frame_free(&fr);
+	if (rc) {
+		free(st);
+		return rterr_node(rc, p, n, err, errlen, "cannot decode image '%s': %s", src, cause);
+	}
+	st->surf = full;
+	*state = st;
+	return 0;
+}
+
+static int image_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v,
+		       char *err, size_t errlen)
+{
+	img_state *st = state;
+	v->surf = st->surf;
+	v->nat_w = st->nat_w;
+	v->nat_h = st->nat_h;
+	v->ox = v->oy = 0;
+	v->kx = (double)st->surf->w / st->nat_w;
+	v->ky = (double)st->surf->h / st->nat_h;
+	return 0;
+}
+
+static void image_release(void *state)
+{
+	img_state *st = state;
+	surf_free(st->surf);
+	free(st);
+}
+
+const src_ops image_source = {image_prepare, image_frame, image_release};

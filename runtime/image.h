@@ -1,0 +1,25 @@
+/*
+ * image.h - still images: decode any file libavcodec reads (JPEG, PNG, WebP, GIF's first frame,
+ * ...), apply its EXIF orientation, and scale it once to the size the program ever needs.
+ */
+#ifndef VIDC_IMAGE_H
+#define VIDC_IMAGE_H
+
+#include <stddef.h>
+
+#include "surface.h"
+
+struct AVFrame;
+
+/* Decodes the first picture of path. On failure returns RT_EIO/RT_EDECODE and writes the cause
+ * (no position, no path) into cause. */
+int img_decode(const char *path, struct AVFrame **out, char *cause, size_t causelen);
+
+/* Converts a decoded picture to a premultiplied RGBA surface, upright (EXIF orientation applied),
+ * scaled by max_scale (area filter) when max_scale < 1. */
+int img_convert(struct AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t causelen);
+
+/* EXIF orientation 1..8 of a decoded frame's metadata or display matrix (1 when none). */
+int img_orientation(const struct AVFrame *fr);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * layer.c - layer placement (see layer.h). All arithmetic is in double and continuous
+ * coordinates; the Ken Burns window in particular moves by fractions of a pixel per frame.
+ */
+#include "layer.h"
+
+#include <math.h>
+
+/* A curve the builder left empty (n == 0) means the parameter's neutral value. */
+static double curve_or(const ir_curve *c, double t, double dflt)
+{
+	return c->n > 0 ? ir_curve_eval(c, t) : dflt;
+}
+
+static double clampd(double v, double lo, double hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Natural-space window [*u0,*u1] x [*v0,*v1] and its canvas rectangle before scale/rotation.
+ * *crop is set when the window cuts into the natural rectangle (so margins are not shown). */
+static int place_box(const ir_program *p, const ir_node *l, double t, double nw, double nh,
+		     double win[4], double rect[4], double *ax, double *ay)
+{
+	double bw = ir_curve_eval(&l->u.layer.w, t), bh = ir_curve_eval(&l->u.layer.h, t);
+	if (!(nw > 0) || !(nh > 0))
+		return 0;
+	if (!(bw > 0) && !(bh > 0)) {
+		bw = nw;
+		bh = nh;
+	} else if (!(bw > 0)) {
+		bw = bh * nw / nh;
+	} else if (!(bh > 0)) {
+		bh = bw * nh / nw;
+	}
+	double x = ir_curve_eval(&l->u.layer.x, t), y = ir_curve_eval(&l->u.layer.y, t);
+	double bx = x - l->u.layer.anchor_x * bw, by = y - l->u.layer.anchor_y * bh;
+	*ax = x;
+	*ay = y;
+	win[0] = 0;
+	win[1] = 0;
+	win[2] = nw;
+	win[3] = nh;
+	rect[0] = bx;
+	rect[1] = by;
+	rect[2] = bx + bw;
+	rect[3] = by + bh;
+	if (l->u.layer.kenburns) {
+		/* The cover-fitted window, shrunk by zoom and centred on the pan point. */
+		double s = fmax(bw / nw, bh / nh);
+		double z = curve_or(&l->u.layer.zoom, t, 1);
+		if (!(z >= 1))
+			z = 1;
+		double ww = bw / s / z, wh = bh / s / z;
+		double cx = curve_or(&l->u.layer.pan_x, t, 0.5) * nw;
+		double cy = curve_or(&l->u.layer.pan_y, t, 0.5) * nh;
+		win[0] = clampd(cx - ww / 2, 0, nw - ww);
+		win[1] = clampd(cy - wh / 2, 0, nh - wh);
+		win[2] = win[0] + ww;
+		win[3] = win[1] + wh;
+		return 1;
+	}
+	switch (l->u.layer.fit) {
+	case IR_FIT_FILL:
+		break;
+	case IR_FIT_CONTAIN: {
+		double s = fmin(bw / nw, bh / nh);
+		double dw = nw * s, dh = nh * s;
+		rect[0] = bx + (bw - dw) / 2;
+		rect[1] = by + (bh - dh) / 2;
+		rect[2] = rect[0] + dw;
+		rect[3] = rect[1] + dh;
+		break;
+	}
+	case IR_FIT_COVER: {
+		double s = fmax(bw / nw, bh / nh);
+		double ww = bw / s, wh = bh / s;
+		win[0] = (nw - ww) / 2;
+		win[1] = (nh - wh) / 2;
+		win[2] = win[0] + ww;
+		win[3] = win[1] + wh;
+		break;
+	}
+	case IR_FIT_NONE: {
+		/* natural size, centred, cut to the box */
+		double dx = bx + (bw - nw) / 2, dy = by + (bh - nh) / 2;
+		rect[0] = fmax(dx, bx);
+		rect[1] = fmax(dy, by);
+		rect[2] = fmin(dx + nw, bx + bw);
+		rect[3] = fmin(dy + nh, by + bh);
+		win[0] = rect[0] - dx;
+		win[1] = rect[1] - dy;
+		win[2] = rect[2] - dx;
+		win[3] = rect[3] - dy;
+		break;
+	}
+	}
+	return rect[2] > rect[0] && rect[3] > rect[1] && win[2] > win[0] && win[3] > win[1];
+}
+
+int layer_place(const ir_program *p, const ir_node *l, int64_t f, const src_view *v,
+		draw_params *d)
+{
+	double t = ir_frame_time(p, f);
+	double win[4], rect[4], ax, ay;
+	if (!place_box(p, l, t, v->nat_w, v->nat_h, win, rect, &ax, &ay))
+		return 0;
+	double op = curve_or(&l->u.layer.opacity, t, 1);
+	if (!(op > 0))
+		return 0;
+	d->opacity = op > 1 ? 1 : op;
+	/* natural -> surface pixels */
+	double sx = (rect[2] - rect[0]) / (win[2] - win[0]), sy = (rect[3] - rect[1]) / (win[3] - win[1]);
+	double u0 = v->ox + v->kx * win[0], u1 = v->ox + v->kx * win[2];
+	double v0 = v->oy + v->ky * win[1], v1 = v->oy + v->ky * win[3];
+	/* Margins (text shadow, stroke) show on an axis the window does not crop. */
+	const double eps = 1e-9;
+	if (win[0] <= eps && win[2] >= v->nat_w - eps) {
+		double ml = v->ox / v->kx, mr = (v->surf->w - u1) / v->kx;
+		rect[0] -= ml * sx;
+		rect[2] += mr * sx;
+		u0 = 0;
+		u1 = v->surf->w;
+	}
+	if (win[1] <= eps && win[3] >= v->nat_h - eps) {
+		double mt = v->oy / v->ky, mb = (v->surf->h - v1) / v->ky;
+		rect[1] -= mt * sy;
+		rect[3] += mb * sy;
+		v0 = 0;
+		v1 = v->surf->h;
+	}
+	double sc = curve_or(&l->u.layer.scale, t, 1);
+	if (!(sc > 0))
+		return 0;
+	d->u0 = u0;
+	d->u1 = u1;
+	d->v0 = v0;
+	d->v1 = v1;
+	d->x0 = ax + (rect[0] - ax) * sc;
+	d->x1 = ax + (rect[2] - ax) * sc;
+	d->y0 = ay + (rect[1] - ay) * sc;
+	d->y1 = ay + (rect[3] - ay) * sc;
+	d->rot = curve_or(&l->u.layer.rotation, t, 0);
+	d->cx = ax;
+	d->cy = ay;
+	return 1;
+}
+
+double layer_scale_at(const ir_program *p, const ir_node *l, int64_t f, double nat_w,
+		      double nat_h)
+{
+	double t = ir_frame_time(p, f);
+	double win[4], rect[4], ax, ay;
+	if (!place_box(p, l, t, nat_w, nat_h, win, rect, &ax, &ay))
+		return 0;
+	double sc = curve_or(&l->u.layer.scale, t, 1);
+	if (!(sc > 0))
+		return 0;
+	return sc * fmax((rect[2] - rect[0]) / (win[2] - win[0]), (rect[3] - rect[1]) / (win[3] - win[1]));
+}

@@ -1,0 +1,23 @@
+/*
+ * layer.h - where a layer puts its source at frame f: the box from the x/y/w/h curves and the
+ * anchor, the fit (cover, contain, fill, none) or Ken Burns window, then scale and rotation about
+ * the anchor. The result is a draw_params (draw.h); nothing is rounded.
+ */
+#ifndef VIDC_LAYER_H
+#define VIDC_LAYER_H
+
+#include "../compiler/ir.h"
+#include "draw.h"
+#include "source.h"
+
+/* Fills *d for layer node l at frame f showing view v. Returns 1 when something is visible, 0
+ * when the layer draws nothing (zero size, zero opacity). */
+int layer_place(const ir_program *p, const ir_node *l, int64_t f, const src_view *v,
+		draw_params *d);
+
+/* Canvas pixels per natural source pixel at which layer l draws a source of the given natural
+ * size at frame f (the larger of the two axes). */
+double layer_scale_at(const ir_program *p, const ir_node *l, int64_t f, double nat_w,
+		      double nat_h);
+
+#endif

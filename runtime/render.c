@@ -1,0 +1,331 @@
+/*
+ * render.c - the runtime's entry points (render.h). rt_render runs a two-stage pipeline: this
+ * thread composes frame n+1 (graph.c) while an encoder thread converts and encodes frame n
+ * (encode.c; x264 adds threads of its own) and pulls the matching audio (audio.c). Frames travel
+ * in a small fixed pool of canvas buffers, so memory does not grow with the video's length.
+ * Each frame is composed by one thread from the program alone, so the pixels never depend on
+ * timing or on which frames came before.
+ */
+#include "render.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audio.h"
+#include "encode.h"
+#include "graph.h"
+#include "rterr.h"
+#include "surface.h"
+
+#define POOL 4          /* canvas buffers in flight: composing, queued, converting */
+#define DEFAULT_CRF 20  /* visually transparent for photos and text at veryfast */
+
+typedef struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	surf_t *buf[POOL];
+	int free_list[POOL], nfree;
+	int queue[POOL], qhead, qlen; /* composed frames in order */
+	int producing;                /* cleared when the composer has pushed its last frame */
+	int stop;                     /* set on any error: both sides wind down */
+	int64_t encoded;              /* frames handed to the encoder so far */
+	/* encoder side */
+	enc_t *enc;
+	aud_mix_t *mix;
+	const ir_program *p;
+	int64_t first, nframes;
+	int64_t samples; /* audio samples written so far */
+	int rc;
+	char cause[512];
+} pipe_t;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Audio samples that belong to the first k frames of the part. */
+static int64_t samples_for(const ir_program *p, int64_t k)
+{
+	return (int64_t)llround((double)k * ENC_SAMPLE_RATE * p->fps_den / p->fps_num);
+}
+
+static int write_audio_until(pipe_t *q, int64_t target)
+{
+	float buf[2 * 1024];
+	while (q->samples < target) {
+		int n = target - q->samples > 1024 ? 1024 : (int)(target - q->samples);
+		aud_read(q->mix, buf, n);
+		int rc = enc_audio(q->enc, buf, n, q->cause, sizeof q->cause);
+		if (rc)
+			return rc;
+		q->samples += n;
+	}
+	return 0;
+}
+
+static void *encoder_main(void *arg)
+{
+	pipe_t *q = arg;
+	for (int64_t i = 0;; i++) {
+		pthread_mutex_lock(&q->mu);
+		while (q->qlen == 0 && q->producing && !q->stop)
+			pthread_cond_wait(&q->cv, &q->mu);
+		if (q->stop || q->qlen == 0) {
+			pthread_mutex_unlock(&q->mu);
+			break;
+		}
+		int b = q->queue[q->qhead];
+		pthread_mutex_unlock(&q->mu);
+
+		/* the audio up to the end of this frame first, so the muxer interleaves finely */
+		int rc = write_audio_until(q, samples_for(q->p, i + 1));
+		if (!rc)
+			rc = enc_video(q->enc, q->buf[b], q->cause, sizeof q->cause);
+
+		pthread_mutex_lock(&q->mu);
+		q->qhead = (q->qhead + 1) % POOL;
+		q->qlen--;
+		q->free_list[q->nfree++] = b;
+		q->encoded++;
+		if (rc) {
+			q->rc = rc;
+			q->stop = 1;
+		}
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		if (rc)
+			break;
+	}
+	return NULL;
+}
+
+/* ---- progress ------------------------------------------------------------------------------ */
+
+typedef struct {
+	rt_progress_mode mode;
+	int tty;
+	double t0, last;
+	int64_t total;
+} progress_t;
+
+static void progress_show(progress_t *pg, int64_t done, int final)
+{
+	if (pg->mode == RT_PROGRESS_NONE || (pg->mode == RT_PROGRESS_BAR && !pg->tty))
+		return;
+	double t = now_s();
+	double every = pg->mode == RT_PROGRESS_JSON ? 1.0 : 0.2;
+	if (!final && t - pg->last < every)
+		return;
+	pg->last = t;
+	double el = t - pg->t0;
+	double fps = el > 0 ? done / el : 0;
+	double eta = fps > 0 ? (pg->total - done) / fps : 0;
+	if (pg->mode == RT_PROGRESS_JSON) {
+		printf("{\"frame\":%lld,\"frames\":%lld,\"fps\":%.1f,\"eta_s\":%.1f}\n", (long long)done,
+		       (long long)pg->total, fps, eta);
+		fflush(stdout);
+		return;
+	}
+	char bar[31];
+	int fill = pg->total > 0 ? (int)(30 * done / pg->total) : 30;
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[30] = 0;
+	fprintf(stderr, "\r[%s] %lld/%lld frames  %.1f fps  ETA %.0f s ", bar, (long long)done,
+		(long long)pg->total, fps, eta);
+	if (final)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* ---- rt_render ----------------------------------------------------------------------------- */
+
+static char *temp_path_for(const char *out)
+{
+	const char *slash = strrchr(out, '/');
+	size_t dirlen = slash ? (size_t)(slash - out + 1) : 0;
+	const char *base = slash ? slash + 1 : out;
+	size_t n = dirlen + strlen(base) + 48;
+	char *t = malloc(n);
+	if (t)
+		snprintf(t, n, "%.*s.%s.tmp-%ld", (int)dirlen, out, base, (long)getpid());
+	return t;
+}
+
+int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = 0;
+	if (!opts || !opts->output)
+		return rterr_node(RT_EINVAL, p, NULL, err, errlen, "no output path");
+	int64_t first = opts->first_frame > 0 ? opts->first_frame : 0;
+	int64_t nframes = opts->nframes > 0 ? opts->nframes : p->frames - first;
+	if (first + nframes > p->frames)
+		nframes = p->frames - first;
+	if (nframes <= 0)
+		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+				  "nothing to render: frames [%lld, %lld) of a %lld-frame video",
+				  (long long)first, (long long)(first + (opts->nframes > 0 ? opts->nframes : 0)),
+				  (long long)p->frames);
+	rt_graph *g = NULL;
+	int rc = graph_new(&g, p, err, errlen);
+	if (rc)
+		return rc;
+
+	/* The size budget is checked before any frame is composed. */
+	char cause[512] = "";
+	double seconds = (double)nframes * p->fps_den / p->fps_num;
+	enc_params ep = {0};
+	ep.width = p->width;
+	ep.height = p->height;
+	ep.fps_num = p->fps_num;
+	ep.fps_den = p->fps_den;
+	ep.crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : DEFAULT_CRF;
+	if ((rc = enc_budget(p->max_bytes, seconds, p->width, p->height, &ep.maxrate, &ep.bufsize, cause,
+			     sizeof cause))) {
+		graph_free(g);
+		return rterr_node(rc, p, NULL, err, errlen, "preset %s: %s", p->preset ? p->preset : "?",
+				  cause);
+	}
+
+	pipe_t q;
+	memset(&q, 0, sizeof q);
+	q.p = p;
+	q.first = first;
+	q.nframes = nframes;
+	char *tmp = temp_path_for(opts->output);
+	int threaded = 0;
+	if (!tmp) {
+		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		goto out;
+	}
+	if ((rc = aud_open(&q.mix, p, samples_for(p, first), err, errlen)))
+		goto out;
+	ep.path = tmp;
+	if ((rc = enc_open(&q.enc, &ep, cause, sizeof cause))) {
+		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, cause);
+		goto out;
+	}
+	for (int i = 0; i < POOL; i++) {
+		if (!(q.buf[i] = surf_new(p->width, p->height))) {
+			rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for frame buffers");
+			goto out;
+		}
+		q.free_list[q.nfree++] = i;
+	}
+	pthread_mutex_init(&q.mu, NULL);
+	pthread_cond_init(&q.cv, NULL);
+	q.producing = 1;
+	pthread_t th;
+	if (pthread_create(&th, NULL, encoder_main, &q) != 0) {
+		pthread_mutex_destroy(&q.mu);
+		pthread_cond_destroy(&q.cv);
+		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "cannot start the encoder thread");
+		goto out;
+	}
+	threaded = 1;
+
+	progress_t pg = {opts->progress, isatty(2), now_s(), 0, nframes};
+	for (int64_t i = 0; i < nframes && !rc; i++) {
+		if (opts->cancel && *opts->cancel) {
+			rc = rterr_node(RT_ECANCELED, p, NULL, err, errlen, "render cancelled");
+			break;
+		}
+		pthread_mutex_lock(&q.mu);
+		while (q.nfree == 0 && !q.stop)
+			pthread_cond_wait(&q.cv, &q.mu);
+		int stopped = q.stop, b = stopped ? -1 : q.free_list[--q.nfree];
+		int64_t done = q.encoded;
+		pthread_mutex_unlock(&q.mu);
+		if (stopped)
+			break;
+		progress_show(&pg, done, 0);
+		int64_t f = first + i;
+		rc = graph_render(g, f, q.buf[b], err, errlen);
+		graph_release_before(g, f + 1);
+		pthread_mutex_lock(&q.mu);
+		if (rc) {
+			q.free_list[q.nfree++] = b;
+		} else {
+			q.queue[(q.qhead + q.qlen) % POOL] = b;
+			q.qlen++;
+		}
+		pthread_cond_broadcast(&q.cv);
+		pthread_mutex_unlock(&q.mu);
+	}
+	pthread_mutex_lock(&q.mu);
+	q.producing = 0;
+	if (rc)
+		q.stop = 1;
+	pthread_cond_broadcast(&q.cv);
+	pthread_mutex_unlock(&q.mu);
+	pthread_join(th, NULL);
+	pthread_mutex_destroy(&q.mu);
+	pthread_cond_destroy(&q.cv);
+	if (!rc && q.rc)
+		rc = rterr_node(q.rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, q.cause);
+	if (!rc && (rc = write_audio_until(&q, samples_for(p, nframes))))
+		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, q.cause);
+	if (!rc && (rc = enc_finish(q.enc, cause, sizeof cause)))
+		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, cause);
+	if (!rc)
+		progress_show(&pg, nframes, 1);
+	else if (pg.mode == RT_PROGRESS_BAR && pg.tty)
+		fputc('\n', stderr);
+out:
+	(void)threaded;
+	enc_free(q.enc);
+	aud_free(q.mix);
+	for (int i = 0; i < POOL; i++)
+		surf_free(q.buf[i]);
+	graph_free(g);
+	if (tmp) {
+		if (!rc && rename(tmp, opts->output) != 0) {
+			rc = rterr_node(RT_EIO, p, NULL, err, errlen, "cannot rename '%s' to '%s': %s", tmp,
+					opts->output, strerror(errno));
+		}
+		if (rc)
+			remove(tmp);
+		free(tmp);
+	}
+	return rc;
+}
+
+/* ---- rt_frame_png -------------------------------------------------------------------------- */
+
+int rt_frame_png(const ir_program *p, int64_t f, const char *png_path, char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = 0;
+	if (f < 0 || f >= p->frames)
+		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+				  "frame %lld is outside the video (0..%lld)", (long long)f,
+				  (long long)p->frames - 1);
+	rt_graph *g = NULL;
+	int rc = graph_new(&g, p, err, errlen);
+	if (rc)
+		return rc;
+	surf_t *s = surf_new(p->width, p->height);
+	if (!s) {
+		graph_free(g);
+		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for the frame");
+	}
+	rc = graph_render(g, f, s, err, errlen);
+	if (!rc) {
+		char cause[256];
+		if ((rc = enc_png(s, png_path, cause, sizeof cause)))
+			rterr_node(rc, p, NULL, err, errlen, "cannot write '%s': %s", png_path, cause);
+	}
+	surf_free(s);
+	graph_free(g);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * rterr.c - formatting of runtime error messages (see rterr.h).
+ */
+#include "rterr.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <libavutil/error.h>
+
+int rterr_node(int code, const ir_program *p, const ir_node *n, char *err, size_t errlen,
+	       const char *fmt, ...)
+{
+	if (!err || errlen == 0)
+		return code;
+	const char *file = n && n->file ? n->file : (p && p->spec ? p->spec : "vidc");
+	int k;
+	if (n && n->line > 0)
+		k = snprintf(err, errlen, "%s:%d:%d: error: ", file, n->line, n->col);
+	else
+		k = snprintf(err, errlen, "%s: error: ", file);
+	if (k < 0 || (size_t)k >= errlen)
+		return code;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *rterr_av(int averr, char *buf, size_t len)
+{
+	if (av_strerror(averr, buf, len) < 0)
+		snprintf(buf, len, "libav error %d", averr);
+	return buf;
+}

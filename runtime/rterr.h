@@ -1,0 +1,22 @@
+/*
+ * rterr.h - runtime error messages. Every runtime failure is reported once, as
+ * "file:line:col: error: <what> '<asset>': <cause>", so the user can find the spec line that
+ * asked for the asset. Codes are the negative RT_E* values of render.h.
+ */
+#ifndef VIDC_RTERR_H
+#define VIDC_RTERR_H
+
+#include <stddef.h>
+
+#include "../compiler/ir.h"
+#include "render.h"
+
+/* Formats "file:line:col: error: " + fmt into err for node n (n may be NULL: the program's spec
+ * path is used). Returns code so callers can `return rterr_node(...)`. */
+int rterr_node(int code, const ir_program *p, const ir_node *n, char *err, size_t errlen,
+	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* The text of a libav error code (av_strerror), in a static-free caller buffer. */
+const char *rterr_av(int averr, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * source.h - the interface every visual source kind implements (solid, image, video, text,
+ * code), in the manner of MLT producers: prepare once, hand out a frame for frame f, release.
+ * graph.c keeps one state per source node and a table of these ops indexed by ir_kind.
+ */
+#ifndef VIDC_SOURCE_H
+#define VIDC_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../compiler/ir.h"
+#include "surface.h"
+
+typedef struct rt_graph rt_graph;
+
+/* What a source shows at one frame. The source's natural rectangle [0,nat_w] x [0,nat_h]
+ * (pixels, e.g. an image's own size) lies in surf at surface pixel (ox + kx * x, oy + ky * y):
+ * the surface may be a downscaled copy (kx, ky < 1) and may carry margins around the natural
+ * rectangle (a text's shadow and stroke) that are drawn but do not count for placement. */
+typedef struct {
+	const surf_t *surf;
+	double nat_w, nat_h;
+	double ox, oy, kx, ky;
+} src_view;
+
+typedef struct {
+	/* Loads and decodes what the node needs; *state is the source's own. May call
+	 * graph_need_scale to learn how large the source is ever drawn. */
+	int (*prepare)(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen);
+	/* The picture for video frame f (the node is active at f). */
+	int (*frame)(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v, char *err,
+		     size_t errlen);
+	void (*release)(void *state);
+} src_ops;
+
+extern const src_ops solid_source, image_source, video_source, text_source, code_source;
+
+/* The program being rendered. */
+const ir_program *graph_program(const rt_graph *g);
+/* The largest factor (canvas pixels per natural pixel) at which any layer ever draws source
+ * node id, given its natural size; 1 when no layer uses it. Sources size their caches by it. */
+double graph_need_scale(const rt_graph *g, int id, double nat_w, double nat_h);
+
+#endif
