@@ -179,6 +179,11 @@ static const char *describe(const ast_value *v)
 	return "a value";
 }
 
+static const char *an(const char *word)
+{
+	return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
 static void expected(checker *c, const ast_value *v, const char *what)
 {
 	diag_error(c->d, v->sp, "expected %s, found %s", what, describe(v));
@@ -773,8 +778,7 @@ static void import(checker *c, const ast_stmt *st, int depth)
 			p = q;
 	}
 	if (!file_ok(p)) {
-		diag_error(c->d, st->args[0]->sp, "imported file '%s' not found (looked beside this file%s)", rel,
-			   c->stdlib ? " and in the stdlib" : "");
+		diag_error(c->d, st->args[0]->sp, "imported file '%s' not found (looked beside the importing file and in the stdlib)", rel);
 		return;
 	}
 	ast_file *f = load_file(c, p, st->args[0]->sp, 0);
@@ -915,8 +919,11 @@ static void expand_use(checker *c, const ast_stmt *use, ast_stmt ***out, int *no
 				if (!strcmp(names[k], a->name))
 					slot = k;
 			if (slot < 0) {
-				unknown(c, a->sp, arena_printf(c->a, "parameter of template '%s'", call->s),
-					a->name, names, np);
+				const char *sug = diag_suggest(a->name, names, np);
+				if (sug)
+					diag_error(c->d, a->sp, "template '%s' has no parameter '%s' (did you mean '%s'?)", call->s, a->name, sug);
+				else
+					diag_error(c->d, a->sp, "template '%s' has no parameter '%s'", call->s, a->name);
 				ok = 0;
 				continue;
 			}
@@ -1481,23 +1488,24 @@ static void layer(checker *c, const ast_stmt *st, int kind, mlayer *L, double ba
 		lt1 = lt0 + dur;
 	(void)has_start;
 	int64_t lf0 = to_frame(c, lt0), lf1 = to_frame(c, lt1);
-	if (lf1 <= lf0) {
+	if (lf0 >= f1 || (has_end && lf1 <= f0)) {
+		diag_warn(c->d, st->sp, "layer %s at %.3fs, %s its %s (%.3fs to %.3fs); it never shows",
+			  lf0 >= f1 ? "starts" : "ends", lf0 >= f1 ? lt0 : lt1, lf0 >= f1 ? "after" : "before",
+			  container, frame_sec(c, f0), frame_sec(c, f1));
+		lf0 = lf1 = lf0 >= f1 ? f1 : f0;
+	} else if (lf1 <= lf0) {
 		diag_error(c->d, st->sp, "this layer ends (%.3fs) before or when it starts (%.3fs)", lt1, lt0);
 		lf1 = lf0 + 1;
 	}
-	if (lf0 < f0) {
+	if (lf0 < f0 && lf1 > f0) {
 		diag_warn(c->d, st->sp, "layer starts at %.3fs, before its %s starts (%.3fs); it shows from %.3fs",
 			  lt0, container, frame_sec(c, f0), frame_sec(c, f0));
 		lf0 = f0;
 	}
-	if (lf1 > f1) {
+	if (lf1 > f1 && lf0 < f1) {
 		diag_warn(c->d, st->sp, "layer ends at %.3fs, after its %s ends (%.3fs); it is cut there",
 			  lt1, container, frame_sec(c, f1));
 		lf1 = f1;
-	}
-	if (lf0 >= f1) {
-		diag_warn(c->d, st->sp, "layer starts after its %s ends; it never shows", container);
-		lf0 = lf1 = f1;
 	}
 	L->f0 = lf0;
 	L->f1 = lf1;
@@ -1654,11 +1662,11 @@ static void layer(checker *c, const ast_stmt *st, int kind, mlayer *L, double ba
 			}
 			const char *sug = diag_suggest(h, cands, n);
 			if (sug)
-				diag_error(c->d, p->sp, "unknown property '%s' of a %s layer (did you mean '%s'?)", h, layer_kinds[kind], sug);
+				diag_error(c->d, p->sp, "unknown property '%s' of %s %s layer (did you mean '%s'?)", h, an(layer_kinds[kind]), layer_kinds[kind], sug);
 			else if (L->kind != IR_TEXT && text_prop(c, p, &L->style, &L->font_unit, 0))
-				diag_error(c->d, p->sp, "'%s' applies to text layers, not to a %s layer", h, layer_kinds[kind]);
+				diag_error(c->d, p->sp, "'%s' applies to text layers, not to %s %s layer", h, an(layer_kinds[kind]), layer_kinds[kind]);
 			else
-				diag_error(c->d, p->sp, "unknown property '%s' of a %s layer", h, layer_kinds[kind]);
+				diag_error(c->d, p->sp, "unknown property '%s' of %s %s layer", h, an(layer_kinds[kind]), layer_kinds[kind]);
 		}
 	}
 	/* Fades become opacity keys. */
@@ -2298,7 +2306,7 @@ static void check_top(checker *c, ast_stmt **st, int n)
 		else if (!strcmp(h, "chapter"))
 			chapter_top(c, st[i]);
 		else if (layer_kind(h) >= 0)
-			diag_error(c->d, st[i]->sp, "a %s layer belongs inside a scene or an overlay", h);
+			diag_error(c->d, st[i]->sp, "%s %s layer belongs inside a scene or an overlay", an(h), h);
 		else
 			unknown(c, st[i]->sp, "statement", h, top_stmts, COUNT(top_stmts));
 	}

@@ -155,12 +155,52 @@ static int columns(const char *s, int n)
 	return c;
 }
 
+static void print_one(const diag_sink *d, const diag *g, FILE *out, int color);
+
+/* Diagnostics print in source order (file, then position), each note staying after the
+ * diagnostic it belongs to; the sort is stable so equal positions keep their order. */
+typedef struct {
+	int first, count;
+	int file, off;
+	int seq;
+} group;
+
+static int group_cmp(const void *a, const void *b)
+{
+	const group *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 int diag_print(const diag_sink *d, FILE *out, int color)
+{
+	group *gs = xrealloc(NULL, sizeof(group) * (size_t)(d->n + 1));
+	int ng = 0;
+	for (int i = 0; i < d->n; i++) {
+		if (d->items[i].lvl == DIAG_NOTE && ng > 0) {
+			gs[ng - 1].count++;
+			continue;
+		}
+		/* Errors without a position (file -1) come first. */
+		gs[ng] = (group){i, 1, d->items[i].sp.file, d->items[i].sp.off, ng};
+		ng++;
+	}
+	qsort(gs, (size_t)ng, sizeof(group), group_cmp);
+	for (int k = 0; k < ng; k++)
+		for (int i = gs[k].first; i < gs[k].first + gs[k].count; i++)
+			print_one(d, &d->items[i], out, color);
+	free(gs);
+	return d->n;
+}
+
+static void print_one(const diag_sink *d, const diag *g, FILE *out, int color)
 {
 	static const char *names[] = {"note", "warning", "error"};
 	static const char *colors[] = {"\033[1;36m", "\033[1;35m", "\033[1;31m"};
-	for (int i = 0; i < d->n; i++) {
-		const diag *g = &d->items[i];
+	{
 		diag_level lvl = g->lvl == DIAG_WARNING && d->werror ? DIAG_ERROR : g->lvl;
 		const char *name = g->lvl == DIAG_WARNING && d->werror ? "error" : names[lvl];
 		if (color)
@@ -170,13 +210,14 @@ int diag_print(const diag_sink *d, FILE *out, int color)
 				g->sp.col);
 		else
 			fputs("vidc: ", out);
-		fprintf(out, "%s%s:%s %s%s\n", color ? colors[lvl] : "", name,
-			color ? "\033[0m\033[1m" : "", g->msg, color ? "\033[0m" : "");
+		fprintf(out, "%s%s:%s %s%s%s\n", color ? colors[lvl] : "", name,
+			color ? "\033[0m\033[1m" : "", g->msg,
+			g->lvl == DIAG_WARNING && d->werror ? " [-Werror]" : "", color ? "\033[0m" : "");
 		if (g->sp.file < 0 || g->sp.line <= 0)
-			continue;
+			return;
 		const source *s = &d->srcs[g->sp.file];
 		if ((size_t)g->sp.off > s->len)
-			continue;
+			return;
 		const char *ls = s->text + g->sp.off;
 		while (ls > s->text && ls[-1] != '\n')
 			ls--;
@@ -198,7 +239,6 @@ int diag_print(const diag_sink *d, FILE *out, int color)
 			fputs("\033[0m", out);
 		fputc('\n', out);
 	}
-	return d->n;
 }
 
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent swaps), capped inputs. */

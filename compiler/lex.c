@@ -346,6 +346,17 @@ static void lex_number(lexer_t *lx, token_t *t, const char *start)
 	(void)start;
 }
 
+/* '-' right before a digit starts a negative number unless it sticks to the value before it:
+ * `-20px -10px` is two numbers, `word("x") - 100ms` and `word("x")-100ms` are a subtraction. */
+static int neg_ok(const lexer_t *lx)
+{
+	if (lx->p == lx->src)
+		return 1;
+	char b = lx->p[-1];
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '(' || b == ',' || b == '{' ||
+	       b == '=' || b == ';' || b == ':' || b == '>';
+}
+
 static token_t next(lexer_t *lx)
 {
 	token_t t;
@@ -406,8 +417,7 @@ static token_t next(lexer_t *lx)
 		t.text = arena_strndup(lx->arena, s, (size_t)(lx->p - s));
 	} else if (is_digit(c) || (c == '.' && is_digit(peekc(lx, 1))) ||
 		   (c == '-' && (is_digit(peekc(lx, 1)) || (peekc(lx, 1) == '.' && is_digit(peekc(lx, 2)))) &&
-		    lx->prev != TK_NUMBER && lx->prev != TK_IDENT && lx->prev != TK_RPAREN &&
-		    lx->prev != TK_STRING)) {
+		    neg_ok(lx))) {
 		lex_number(lx, &t, s);
 
 	} else if (c == '"') {
@@ -454,8 +464,10 @@ static token_t next(lexer_t *lx)
 	} else {
 		lx->p++;
 		switch (c) {
-		case '{': t.kind = TK_LBRACE; break;
-		case '}': t.kind = TK_RBRACE; break;
+		/* Braces never occur inside ( ): meeting one means a '(' was left open, and from here
+		 * newlines end statements again, so the parser can recover. */
+		case '{': t.kind = TK_LBRACE; lx->paren = 0; break;
+		case '}': t.kind = TK_RBRACE; lx->paren = 0; break;
 		case '(': t.kind = TK_LPAREN; lx->paren++; break;
 		case ')': t.kind = TK_RPAREN; if (lx->paren > 0) lx->paren--; break;
 		case ',': t.kind = TK_COMMA; break;

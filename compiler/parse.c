@@ -231,16 +231,22 @@ static ast_stmt *parse_stmt(parser_t *p)
 		if (p->tok.kind != TK_EQUALS) {
 			error_at_tok(p, "'=' after the constant's name");
 			synchronize(p);
-			return s;
+			return NULL;
 		}
 		advance(p);
 	}
 	while (p->tok.kind != TK_NEWLINE && p->tok.kind != TK_EOF && p->tok.kind != TK_LBRACE &&
 	       p->tok.kind != TK_RBRACE) {
-		ast_value *v = parse_value(p);
+		if (p->tok.kind == TK_COMMA) {
+			diag_error(p->d, p->tok.sp, "unexpected ','; the values of a statement are separated by spaces");
+			p->panicked = 1;
+		}
+		ast_value *v = p->panicked ? NULL : parse_value(p);
 		if (!v) {
+			/* Drop the broken statement: checking what is left of it would only add
+			 * errors that are consequences of this one. */
 			synchronize(p);
-			return s;
+			return NULL;
 		}
 		*ARENA_PUSH(p->a, s->args, s->nargs, s->cargs) = v;
 	}
