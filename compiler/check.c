@@ -966,9 +966,11 @@ static void expand_use(checker *c, const ast_stmt *use, ast_stmt ***out, int *no
 	sb.names = names;
 	sb.vals = vals;
 	sb.n = np;
+	int first = *nout;
 	expand_list(c, t->body, t->nbody, out, nout, cout, &sb, depth + 1, top);
-	for (int i = *nout - 1; i >= 0 && !(*out)[i]->from_use; i--)
-		(*out)[i]->from_use = use;
+	for (int i = first; i < *nout; i++)
+		if (!(*out)[i]->from_use)
+			(*out)[i]->from_use = use;
 }
 
 /* Copies a list of statements, expanding `use` and binding template parameters. */
@@ -2038,7 +2040,9 @@ static void scene_stmt(checker *c, const ast_stmt *st, int64_t *cursor, int is_l
 		}
 	}
 	if (sc->has_tr && is_last) {
-		diag_warn(c->d, sc->tr_sp, "the last scene's transition leads nowhere and is ignored");
+		/* A template cannot know which of its scenes comes last: no warning there. */
+		if (!st->from_use)
+			diag_warn(c->d, sc->tr_sp, "the last scene's transition leads nowhere and is ignored");
 		sc->has_tr = 0;
 	}
 	int64_t tr = sc->has_tr ? sc->tr_frames : 0;

@@ -1,0 +1,17 @@
+#!/bin/sh
+# The README's second command and what CI runs: installs what is missing, builds with gcc and
+# clang (warnings are errors), runs every test, runs them again under AddressSanitizer and
+# UndefinedBehaviorSanitizer, then a bounded fuzz run (FUZZ_SECONDS per target, default 60).
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/deps.sh
+echo "== gcc build and tests"
+make -s -j2 CC=gcc
+make -s check CC=gcc
+echo "== clang build (warnings)"
+make -s -j2 CC=clang BUILD=build/clang build/clang/vidc
+echo "== sanitizers"
+make -s asan
+echo "== fuzz (${FUZZ_SECONDS:-60}s per target)"
+make -s fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+echo "all tests passed"
