@@ -11,6 +11,7 @@
 
 #include <libavutil/log.h>
 
+#include "font.h"
 #include "layer.h"
 #include "rterr.h"
 
@@ -24,7 +25,19 @@ struct rt_graph {
 	const ir_program *p;
 	gnode *n;
 	surf_t *tmp[2]; /* scene buffers for transitions, allocated on first use */
+	font_ctx *fonts;
 };
+
+int graph_fonts(rt_graph *g, font_ctx **out, char *cause, size_t len)
+{
+	if (!g->fonts) {
+		int rc = font_ctx_new(&g->fonts, cause, len);
+		if (rc)
+			return rc;
+	}
+	*out = g->fonts;
+	return 0;
+}
 
 static const src_ops *ops_for(ir_kind k)
 {
@@ -221,6 +234,7 @@ void graph_free(rt_graph *g)
 		release_node(g, i);
 	surf_free(g->tmp[0]);
 	surf_free(g->tmp[1]);
+	font_ctx_free(g->fonts);
 	free(g->n);
 	free(g);
 }

@@ -38,6 +38,9 @@ extern const src_ops solid_source, image_source, video_source, text_source, code
 
 /* The program being rendered. */
 const ir_program *graph_program(const rt_graph *g);
+/* The render's font context, created on first use (text and code sources share it). */
+struct font_ctx;
+int graph_fonts(rt_graph *g, struct font_ctx **out, char *cause, size_t len);
 /* The largest factor (canvas pixels per natural pixel) at which any layer ever draws source
  * node id, given its natural size; 1 when no layer uses it. Sources size their caches by it. */
 double graph_need_scale(const rt_graph *g, int id, double nat_w, double nat_h);

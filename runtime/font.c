@@ -1,0 +1,267 @@
+/*
+ * font.c - font lookup and fallback (see font.h). Faces are cached per file and index for the
+ * whole render, so a hundred captions in DejaVu Sans open it once.
+ */
+#include "font.h"
+
+#include <ctype.h>
+#include <fontconfig/fontconfig.h>
+#include <hb-ft.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "render.h"
+
+#define MAX_FACES 32
+
+struct font_ctx {
+	FT_Library lib;
+	font_face faces[MAX_FACES];
+	int nfaces;
+};
+
+int font_ctx_new(font_ctx **out, char *cause, size_t len)
+{
+	*out = NULL;
+	font_ctx *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(cause, len, "out of memory");
+		return RT_ENOMEM;
+	}
+	if (FT_Init_FreeType(&c->lib)) {
+		free(c);
+		snprintf(cause, len, "cannot initialise FreeType");
+		return RT_EIO;
+	}
+	if (!FcInit()) {
+		FT_Done_FreeType(c->lib);
+		free(c);
+		snprintf(cause, len, "cannot initialise fontconfig");
+		return RT_EIO;
+	}
+	*out = c;
+	return 0;
+}
+
+void font_ctx_free(font_ctx *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < c->nfaces; i++) {
+		hb_font_destroy(c->faces[i].hb);
+		FT_Done_Face(c->faces[i].face);
+		free(c->faces[i].path);
+	}
+	FT_Done_FreeType(c->lib);
+	free(c);
+}
+
+static font_face *open_face(font_ctx *c, const char *path, int index, char *cause, size_t len)
+{
+	for (int i = 0; i < c->nfaces; i++)
+		if (c->faces[i].index == index && !strcmp(c->faces[i].path, path))
+			return &c->faces[i];
+	if (c->nfaces == MAX_FACES) {
+		snprintf(cause, len, "too many fonts");
+		return NULL;
+	}
+	font_face *f = &c->faces[c->nfaces];
+	memset(f, 0, sizeof *f);
+	FT_Error e = FT_New_Face(c->lib, path, index, &f->face);
+	if (e) {
+		snprintf(cause, len, "cannot open font file '%s' (FreeType error %d)", path, e);
+		return NULL;
+	}
+	if (!(f->path = strdup(path))) {
+		FT_Done_Face(f->face);
+		snprintf(cause, len, "out of memory");
+		return NULL;
+	}
+	f->index = index;
+	f->bitmap = !FT_IS_SCALABLE(f->face);
+	if (f->bitmap && f->face->num_fixed_sizes <= 0) {
+		FT_Done_Face(f->face);
+		free(f->path);
+		snprintf(cause, len, "font '%s' has neither outlines nor bitmaps", path);
+		return NULL;
+	}
+	font_set_size(f, 32);
+	f->hb = hb_ft_font_create_referenced(f->face);
+	if (!f->hb) {
+		FT_Done_Face(f->face);
+		free(f->path);
+		snprintf(cause, len, "out of memory");
+		return NULL;
+	}
+	if (f->bitmap)
+		hb_ft_font_set_load_flags(f->hb, FT_LOAD_DEFAULT | FT_LOAD_COLOR);
+	c->nfaces++;
+	return f;
+}
+
+void font_set_size(font_face *f, double px)
+{
+	if (f->size == px && f->size > 0)
+		return;
+	f->size = px;
+	if (f->bitmap) {
+		/* nearest strike at or above the size, else the largest */
+		int best = 0;
+		for (int i = 0; i < f->face->num_fixed_sizes; i++) {
+			double s = f->face->available_sizes[i].y_ppem / 64.0;
+			double bs = f->face->available_sizes[best].y_ppem / 64.0;
+			if ((s >= px && (bs < px || s < bs)) || (bs < px && s > bs))
+				best = i;
+		}
+		FT_Select_Size(f->face, best);
+		f->strike = f->face->available_sizes[best].y_ppem / 64.0;
+		if (f->strike <= 0)
+			f->strike = px;
+	} else {
+		FT_Set_Char_Size(f->face, 0, (FT_F26Dot6)lrint(px * 64), 72, 72);
+	}
+	if (f->hb)
+		hb_ft_font_changed(f->hb);
+}
+
+double font_scale(const font_face *f)
+{
+	return f->bitmap && f->strike > 0 ? f->size / f->strike : 1;
+}
+
+static int looks_like_path(const char *s)
+{
+	if (strchr(s, '/'))
+		return 1;
+	size_t n = strlen(s);
+	const char *ext[] = {".ttf", ".otf", ".ttc", ".otc", ".pfb", ".woff"};
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		size_t k = strlen(ext[i]);
+		if (n > k && !strcasecmp(s + n - k, ext[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Does the matched pattern carry the requested family among its names? */
+static int family_matches(FcPattern *m, const char *family)
+{
+	FcChar8 *name;
+	for (int i = 0; FcPatternGetString(m, FC_FAMILY, i, &name) == FcResultMatch; i++)
+		if (!strcasecmp((const char *)name, family))
+			return 1;
+	return 0;
+}
+
+static FcPattern *match(FcPattern *pat)
+{
+	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	FcResult r;
+	return FcFontMatch(NULL, pat, &r);
+}
+
+static font_face *face_of_match(font_ctx *c, FcPattern *m, char *cause, size_t len)
+{
+	FcChar8 *file = NULL;
+	int index = 0;
+	if (FcPatternGetString(m, FC_FILE, 0, &file) != FcResultMatch) {
+		snprintf(cause, len, "fontconfig returned no file");
+		return NULL;
+	}
+	FcPatternGetInteger(m, FC_INDEX, 0, &index);
+	return open_face(c, (const char *)file, index, cause, len);
+}
+
+int font_find(font_ctx *c, const char *family, int weight, int italic, font_face **out,
+	      char *cause, size_t len)
+{
+	*out = NULL;
+	if (!family || !*family)
+		family = "DejaVu Sans";
+	if (looks_like_path(family)) {
+		font_face *f = open_face(c, family, 0, cause, len);
+		if (!f)
+			return RT_EIO;
+		*out = f;
+		return 0;
+	}
+	FcPattern *pat = FcPatternCreate();
+	if (!pat) {
+		snprintf(cause, len, "out of memory");
+		return RT_ENOMEM;
+	}
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	FcPatternAddInteger(pat, FC_WEIGHT, FcWeightFromOpenType(weight > 0 ? weight : 400));
+	FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+	FcPattern *m = match(pat);
+	FcPatternDestroy(pat);
+	if (!m || !family_matches(m, family)) {
+		if (m)
+			FcPatternDestroy(m);
+		snprintf(cause, len, "font '%s' is not installed", family);
+		return RT_EIO;
+	}
+	font_face *f = face_of_match(c, m, cause, len);
+	FcPatternDestroy(m);
+	if (!f)
+		return RT_EIO;
+	*out = f;
+	return 0;
+}
+
+static int is_emoji(uint32_t cp)
+{
+	return (cp >= 0x1F300 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
+	       (cp >= 0x1F000 && cp <= 0x1F2FF) || (cp >= 0x1F1E6 && cp <= 0x1F1FF);
+}
+
+font_face *font_for(font_ctx *c, font_face *primary, uint32_t cp, int weight, int italic)
+{
+	int emoji = is_emoji(cp);
+	/* Emoji prefer a colour font even when the text font has a monochrome glyph. */
+	if (primary && !(emoji && !primary->bitmap) && FT_Get_Char_Index(primary->face, cp))
+		return primary;
+	for (int i = 0; i < c->nfaces; i++) {
+		font_face *f = &c->faces[i];
+		if (f != primary && (!emoji || f->bitmap) && FT_Get_Char_Index(f->face, cp))
+			return f;
+	}
+	FcPattern *pat = FcPatternCreate();
+	FcCharSet *cs = FcCharSetCreate();
+	if (!pat || !cs) {
+		if (pat)
+			FcPatternDestroy(pat);
+		if (cs)
+			FcCharSetDestroy(cs);
+		return NULL;
+	}
+	FcCharSetAddChar(cs, cp);
+	FcPatternAddCharSet(pat, FC_CHARSET, cs);
+	if (emoji) {
+		FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"Noto Color Emoji");
+		FcPatternAddBool(pat, FC_COLOR, FcTrue);
+	} else {
+		FcPatternAddInteger(pat, FC_WEIGHT, FcWeightFromOpenType(weight > 0 ? weight : 400));
+		FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+	}
+	FcPattern *m = match(pat);
+	FcPatternDestroy(pat);
+	FcCharSetDestroy(cs);
+	font_face *f = NULL;
+	if (m) {
+		FcCharSet *mcs;
+		if (FcPatternGetCharSet(m, FC_CHARSET, 0, &mcs) == FcResultMatch && FcCharSetHasChar(mcs, cp)) {
+			char cause[128];
+			f = face_of_match(c, m, cause, sizeof cause);
+			if (f && !FT_Get_Char_Index(f->face, cp))
+				f = NULL;
+		}
+		FcPatternDestroy(m);
+	}
+	if (!f && primary && FT_Get_Char_Index(primary->face, cp))
+		return primary; /* a monochrome emoji beats a missing one */
+	return f;
+}

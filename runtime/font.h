@@ -1,0 +1,46 @@
+/*
+ * font.h - fonts for text and code: fontconfig lookup by family name (or a font file path),
+ * FreeType faces with their HarfBuzz fonts, and per-character fallback (CJK, Arabic, Hebrew,
+ * colour emoji) when the chosen font lacks a glyph. One font_ctx per render; not thread-safe.
+ */
+#ifndef VIDC_FONT_H
+#define VIDC_FONT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <hb.h>
+
+typedef struct {
+	char *path;
+	int index;
+	FT_Face face;
+	hb_font_t *hb;
+	int bitmap;    /* no outlines: a colour bitmap font such as Noto Color Emoji */
+	double strike; /* bitmap fonts: ppem of the selected strike */
+	double size;   /* the size last set, px */
+} font_face;
+
+typedef struct font_ctx font_ctx;
+
+int font_ctx_new(font_ctx **ctx, char *cause, size_t len);
+void font_ctx_free(font_ctx *ctx);
+
+/* The face for a family name (fontconfig; the family must really exist) or a path to a font
+ * file (anything with a '/' or a font extension). weight is CSS-like (400, 700). */
+int font_find(font_ctx *ctx, const char *family, int weight, int italic, font_face **out,
+	      char *cause, size_t len);
+
+/* A face that has a glyph for cp, preferring primary, then faces already loaded, then
+ * fontconfig's best match (colour emoji for emoji). NULL when no installed font has it. */
+font_face *font_for(font_ctx *ctx, font_face *primary, uint32_t cp, int weight, int italic);
+
+/* Sets the face to size px (for bitmap fonts: selects the nearest strike; positions then need
+ * scaling by font_scale). */
+void font_set_size(font_face *f, double px);
+/* Factor from the face's current units to px (1 for outline fonts). */
+double font_scale(const font_face *f);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * text.h - text to pixels: UTF-8 is split into paragraphs, given fonts per character (with
+ * fallback for CJK, Arabic, Hebrew, emoji), ordered right-to-left where the script says so,
+ * shaped with HarfBuzz, wrapped, aligned, and rasterised with FreeType into one premultiplied
+ * surface with its background box, shadow, stroke and fill. Used by the text and code sources.
+ */
+#ifndef VIDC_TEXT_H
+#define VIDC_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../compiler/ir.h"
+#include "font.h"
+#include "surface.h"
+
+typedef struct {
+	const char *utf8;
+	const uint32_t *colors; /* optional: premultiplied fill colour per byte of utf8 */
+	const ir_text_style *style;
+	double wrap_width; /* px, 0 = none */
+	double k;          /* raster scale: the surface has k pixels per natural pixel */
+} text_req;
+
+typedef struct {
+	surf_t *surf;
+	double nat_w, nat_h; /* natural size (px, unscaled): the text block plus the box padding */
+	double ox, oy;       /* where the natural rectangle starts in surf (surface pixels) */
+	int glyphs;          /* glyphs drawn */
+	int missing;         /* characters no installed font has (drawn as boxes) */
+} text_out;
+
+/* Renders r. On failure returns a negative RT_E* code with the cause (no position) in cause. */
+int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len);
+
+#endif
