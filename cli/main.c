@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "../compiler/compile.h"
 #include "../compiler/ir.h"
+#include "../runtime/golden.h"
 #include "../runtime/render.h"
 
 #define VIDC_VERSION "0.1.0"
@@ -27,6 +29,11 @@ static const char *usage_text =
 	"  render SPEC -o OUT.mp4   render the spec to an MP4\n"
 	"  frame SPEC --at TIME -o OUT.png\n"
 	"                           render one frame as a PNG (the exact pixels the encoder gets)\n"
+	"  golden DIR               render the frame of every golden PNG in DIR/golden/ and compare\n"
+	"                           by PSNR (--threshold, default 40 dB); a golden is named\n"
+	"                           SPEC@TIME[@PRESET].png for DIR/SPEC.vid; a failure writes\n"
+	"                           NAME.actual.png and NAME.diff.png beside it; --update rewrites\n"
+	"                           the goldens. Make a new one with: vidc frame ... -o DIR/golden/...\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -39,6 +46,8 @@ static const char *usage_text =
 	"  --quality N              render: 1 (best, largest) to 51; default picks by preset\n"
 	"  --progress bar|json|none render: a bar on a terminal (default), or one JSON line per\n"
 	"                           second on standard output for a job queue\n"
+	"  --update                 golden: rewrite the golden PNGs from the current build\n"
+	"  --threshold DB           golden: the lowest PSNR that passes (default 40)\n"
 	"  -Werror                  treat warnings as errors\n"
 	"  --no-assets              check: do not require asset files to exist\n"
 	"  --color auto|always|never  colours in diagnostics (default auto)\n"
@@ -60,7 +69,8 @@ typedef struct {
 	const char **specs;
 	int nspecs;
 	const char *preset, *output, *at, *progress, *color;
-	int quality, werror, no_assets;
+	int quality, werror, no_assets, update;
+	double threshold;
 } args_t;
 
 static void parse_args(int argc, char **argv, args_t *a)
@@ -90,6 +100,14 @@ static void parse_args(int argc, char **argv, args_t *a)
 			if (*end || q < 1 || q > 51)
 				usage_error("--quality takes a whole number from 1 to 51, not '%s'", v);
 			a->quality = (int)q;
+		} else if (!strcmp(s, "--update")) {
+			a->update = 1;
+		} else if (!strcmp(s, "--threshold")) {
+			const char *v = VALUE();
+			char *end;
+			a->threshold = strtod(v, &end);
+			if (*end || !(a->threshold > 0 && a->threshold < 200))
+				usage_error("--threshold takes a PSNR in dB (e.g. 40), not '%s'", v);
 		} else if (!strcmp(s, "-Werror"))
 			a->werror = 1;
 		else if (!strcmp(s, "--no-assets"))
@@ -315,6 +333,131 @@ static int cmd_render(const args_t *a)
 	return rc;
 }
 
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One golden: DIR/golden/SPEC@TIME[@PRESET].png. Returns 0 pass, 1 fail. */
+static int golden_one(const args_t *a, const char *dir, const char *name, double threshold)
+{
+	char spec[4096], path[4096], actual[4096], diffp[4096], err[1024];
+	char stem[1024], at[64] = "", preset[64] = "";
+	snprintf(stem, sizeof stem, "%.*s", (int)(strlen(name) - 4), name);
+	char *p1 = strchr(stem, '@');
+	if (!p1) {
+		fprintf(stderr, "FAIL %s: name it SPEC@TIME[@PRESET].png\n", name);
+		return 1;
+	}
+	*p1++ = 0;
+	char *p2 = strchr(p1, '@');
+	if (p2)
+		*p2++ = 0, snprintf(preset, sizeof preset, "%s", p2);
+	snprintf(at, sizeof at, "%s", p1);
+	snprintf(spec, sizeof spec, "%s/%s.vid", dir, stem);
+	snprintf(path, sizeof path, "%s/golden/%s", dir, name);
+	snprintf(actual, sizeof actual, "%s/golden/%.*s.actual.png", dir, (int)(strlen(name) - 4), name);
+	snprintf(diffp, sizeof diffp, "%s/golden/%.*s.diff.png", dir, (int)(strlen(name) - 4), name);
+	diag_sink *d = diag_new();
+	spec_t *s = compile(a, spec, d);
+	int rc = 1;
+	if (s) {
+		args_t b = *a;
+		b.preset = preset[0] ? preset : NULL;
+		const char *pr = pick_preset(&b, s);
+		ir_program *p = pr ? compile_lower(s, pr) : NULL;
+		int64_t f;
+		if (!p) {
+			fprintf(stderr, "FAIL %s: no such preset\n", name);
+		} else if (!parse_at(at, p, &f) || f >= p->frames) {
+			fprintf(stderr, "FAIL %s: '%s' is not a time inside the video\n", name, at);
+		} else if (rt_frame_png(p, f, actual, err, sizeof err) < 0) {
+			fprintf(stderr, "FAIL %s: %s\n", name, err);
+		} else if (a->update) {
+			if (rename(actual, path) == 0) {
+				printf("updated %s\n", name);
+				remove(diffp);
+				rc = 0;
+			} else {
+				fprintf(stderr, "FAIL %s: cannot replace it: %s\n", name, strerror(errno));
+			}
+		} else {
+			golden_image want, got, diff;
+			if (golden_read(path, &want, err, sizeof err) < 0 || golden_read(actual, &got, err, sizeof err) < 0) {
+				fprintf(stderr, "FAIL %s: %s\n", name, err);
+			} else if (want.w != got.w || want.h != got.h) {
+				fprintf(stderr, "FAIL %s: size %dx%d, the golden is %dx%d (kept %s)\n", name, got.w,
+					got.h, want.w, want.h, actual);
+			} else {
+				double psnr = golden_psnr(&want, &got);
+				if (psnr >= threshold) {
+					if (isinf(psnr))
+						printf("ok   %s (identical)\n", name);
+					else
+						printf("ok   %s (PSNR %.2f dB >= %.1f)\n", name, psnr, threshold);
+					remove(actual);
+					remove(diffp);
+					rc = 0;
+				} else if (golden_diff(&want, &got, &diff) == 0) {
+					golden_write(diffp, &diff, err, sizeof err);
+					golden_release(&diff);
+					fprintf(stderr, "FAIL %s: PSNR %.2f dB < %.1f (see %s and %s)\n", name, psnr,
+						threshold, actual, diffp);
+				}
+			}
+			golden_release(&want);
+			golden_release(&got);
+		}
+		ir_program_free(p);
+	}
+	compile_free(s);
+	diag_free(d);
+	return rc;
+}
+
+static int cmd_golden(const args_t *a)
+{
+	if (a->nspecs != 1)
+		usage_error("%s: vidc golden DIR [--update] [--threshold DB]", "golden");
+	const char *dir = a->specs[0];
+	char gdir[4096];
+	snprintf(gdir, sizeof gdir, "%s/golden", dir);
+	DIR *dh = opendir(gdir);
+	if (!dh) {
+		fprintf(stderr, "vidc: no golden folder '%s': %s\n", gdir, strerror(errno));
+		return 1;
+	}
+	char **names = NULL;
+	int n = 0;
+	for (struct dirent *e; (e = readdir(dh));) {
+		if (!ends_with(e->d_name, ".png") || ends_with(e->d_name, ".actual.png") ||
+		    ends_with(e->d_name, ".diff.png"))
+			continue;
+		names = realloc(names, sizeof(char *) * (size_t)(n + 1));
+		if (!names || !(names[n++] = strdup(e->d_name)))
+			return 1;
+	}
+	closedir(dh);
+	qsort(names, (size_t)n, sizeof(char *), name_cmp);
+	int failed = 0;
+	for (int i = 0; i < n; i++) {
+		failed += golden_one(a, dir, names[i], a->threshold > 0 ? a->threshold : 40);
+		free(names[i]);
+	}
+	free(names);
+	if (n == 0)
+		fprintf(stderr, "vidc: no golden PNGs in '%s'\n", gdir);
+	printf("golden: %d checked, %d failed\n", n, failed);
+	return failed || n == 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -341,9 +484,11 @@ int main(int argc, char **argv)
 		rc = cmd_render(&a);
 	else if (!strcmp(cmd, "frame"))
 		rc = cmd_frame(&a);
+	else if (!strcmp(cmd, "golden"))
+		rc = cmd_golden(&a);
 	else {
-		static const char *const cmds[] = {"check", "ir", "render", "frame", "help"};
-		const char *sug = diag_suggest(cmd, cmds, 5);
+		static const char *const cmds[] = {"check", "ir", "render", "frame", "golden", "help"};
+		const char *sug = diag_suggest(cmd, cmds, 6);
 		fprintf(stderr, "vidc: unknown command '%s'", cmd);
 		if (sug)
 			fprintf(stderr, " (did you mean '%s'?)", sug);

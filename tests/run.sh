@@ -9,7 +9,8 @@ set -u
 cd "$(dirname "$0")/.."
 VIDC=${VIDC:-build/vidc}
 BUILD=${BUILD:-build}
-export VIDC BUILD
+VIDC_STDLIB=${VIDC_STDLIB:-$PWD/stdlib}
+export VIDC BUILD VIDC_STDLIB
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 pass=0
