@@ -1,33 +1,492 @@
 /*
- * audio.c - the mix (see audio.h). Placeholder: silence.
+ * audio.c - the mix (see audio.h).
+ *
+ * Every input is decoded once into memory as 48 kHz stereo float (from its trim point on), so
+ * any sample of the timeline can be computed directly: loops are a modulo, a partial render
+ * starts anywhere. The mix is produced in 10 ms blocks:
+ *   - each input: gain curve (interpolated across the block), linear fades at the start and end
+ *     of its active range, and for music the ducking gain;
+ *   - ducking: the voices' short-term RMS, measured 100 ms ahead so the music is already down
+ *     when the first word starts, drives a one-pole envelope (attack ~100 ms, release ~300 ms);
+ *   - a look-ahead limiter (5 ms) whose gain is the moving average of a windowed minimum of the
+ *     gain each sample needs, which provably keeps every sample under the ceiling with no steps.
  */
 #include "audio.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
+
+#include "encode.h"
 #include "rterr.h"
 
+#define SR ENC_SAMPLE_RATE
+#define BLOCK 480        /* 10 ms */
+#define LOOK (SR / 10)   /* ducking detector look-ahead: 100 ms */
+#define LIM_L 240        /* limiter look-ahead: 5 ms */
+#define VOICE_RMS 0.01   /* about -40 dBFS: the voice is speaking */
+
+enum { ROLE_CLIP, ROLE_VOICE, ROLE_MUSIC };
+
+typedef struct {
+	const ir_node *n;
+	float *pcm; /* interleaved stereo */
+	int64_t len;
+	int64_t start;  /* timeline sample where pcm[0] plays */
+	int64_t a0, a1; /* active range on the timeline */
+	int64_t end;    /* where the sound really stops (fade-out reference) */
+	double fin, fout; /* fade lengths, samples */
+	int role, loop;
+} input_t;
+
 struct aud_mix {
-	int64_t pos;
+	const ir_program *p;
+	input_t *in;
+	int nin, has_voice;
+	int64_t pos, mixpos;
+	float *ahead; /* raw mix of [pos, mixpos), interleaved */
+	int nahead, cap;
+	double env; /* ducking envelope 0..1 */
+	double ceil;
+	double t2prev, t2sum;
+	double ring[LIM_L];
+	int ringpos;
+	float *req, *tgt; /* limiter scratch */
+	int scap;
 };
 
-int aud_open(aud_mix_t **m, const ir_program *p, int64_t first_sample, char *err, size_t errlen)
+/* ---- decoding ---------------------------------------------------------------------------- */
+
+static int append(float **buf, int64_t *n, int64_t *cap, const float *src, int64_t k)
 {
-	*m = calloc(1, sizeof **m);
-	if (!*m)
+	if (*n + k > *cap) {
+		int64_t nc = *cap ? *cap * 2 : SR * 8;
+		while (nc < *n + k)
+			nc *= 2;
+		float *nb = realloc(*buf, sizeof(float) * 2 * (size_t)nc);
+		if (!nb)
+			return -1;
+		*buf = nb;
+		*cap = nc;
+	}
+	memcpy(*buf + 2 * *n, src, sizeof(float) * 2 * (size_t)k);
+	*n += k;
+	return 0;
+}
+
+/* Decodes path from skip seconds on, at most max frames (< 0: all). */
+static int decode_audio(const char *path, double skip, int64_t max, float **out, int64_t *outlen,
+			char *cause, size_t len)
+{
+	AVFormatContext *fmt = NULL;
+	AVCodecContext *dec = NULL;
+	SwrContext *swr = NULL;
+	AVPacket *pkt = av_packet_alloc();
+	AVFrame *fr = av_frame_alloc();
+	float *buf = NULL, *tmp = NULL;
+	int64_t n = 0, cap = 0, tmpcap = 0;
+	int64_t drop = (int64_t)llround(skip * SR);
+	int rc = RT_EDECODE, ret;
+	*out = NULL;
+	*outlen = 0;
+	if (!pkt || !fr) {
+		snprintf(cause, len, "out of memory");
+		rc = RT_ENOMEM;
+		goto done;
+	}
+	if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0) {
+		rterr_av(ret, cause, len);
+		rc = ret == AVERROR(ENOENT) || ret == AVERROR(EACCES) ? RT_EIO : RT_EDECODE;
+		goto done;
+	}
+	if ((ret = avformat_find_stream_info(fmt, NULL)) < 0) {
+		rterr_av(ret, cause, len);
+		goto done;
+	}
+	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+	if (si < 0) {
+		snprintf(cause, len, "no audio stream in the file");
+		goto done;
+	}
+	const AVCodec *codec = avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id);
+	if (!codec || !(dec = avcodec_alloc_context3(codec)) ||
+	    avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0) {
+		snprintf(cause, len, "no decoder for this audio");
+		goto done;
+	}
+	if ((ret = avcodec_open2(dec, codec, NULL)) < 0) {
+		rterr_av(ret, cause, len);
+		goto done;
+	}
+	AVChannelLayout inl, outl = AV_CHANNEL_LAYOUT_STEREO;
+	if (dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || dec->ch_layout.nb_channels <= 0)
+		av_channel_layout_default(&inl, dec->ch_layout.nb_channels > 0 ? dec->ch_layout.nb_channels : 2);
+	else if (av_channel_layout_copy(&inl, &dec->ch_layout) < 0) {
+		snprintf(cause, len, "out of memory");
+		goto done;
+	}
+	ret = swr_alloc_set_opts2(&swr, &outl, AV_SAMPLE_FMT_FLT, SR, &inl, dec->sample_fmt,
+				  dec->sample_rate, 0, NULL);
+	av_channel_layout_uninit(&inl);
+	if (ret < 0 || (ret = swr_init(swr)) < 0) {
+		rterr_av(ret, cause, len);
+		goto done;
+	}
+	int eof = 0, done_reading = 0;
+	while (!done_reading) {
+		if (!eof) {
+			ret = av_read_frame(fmt, pkt);
+			if (ret < 0) {
+				eof = 1;
+				avcodec_send_packet(dec, NULL);
+			} else {
+				if (pkt->stream_index == si)
+					avcodec_send_packet(dec, pkt); /* a bad packet is skipped, not fatal */
+				av_packet_unref(pkt);
+			}
+		}
+		for (;;) {
+			ret = avcodec_receive_frame(dec, fr);
+			int flush = 0;
+			if (ret == AVERROR(EAGAIN) && !eof)
+				break;
+			if (ret < 0) {
+				flush = 1; /* decoder drained: flush the resampler */
+				done_reading = 1;
+			}
+			int want = flush ? swr_get_out_samples(swr, 0) : swr_get_out_samples(swr, fr->nb_samples);
+			if (want < 0)
+				want = 0;
+			if (want + 16 > tmpcap) {
+				float *nt = realloc(tmp, sizeof(float) * 2 * (size_t)(want + 16));
+				if (!nt) {
+					snprintf(cause, len, "out of memory");
+					rc = RT_ENOMEM;
+					goto done;
+				}
+				tmp = nt;
+				tmpcap = want + 16;
+			}
+			uint8_t *o[1] = {(uint8_t *)tmp};
+			int got = flush ? swr_convert(swr, o, (int)tmpcap, NULL, 0)
+					: swr_convert(swr, o, (int)tmpcap, (const uint8_t **)fr->extended_data,
+						      fr->nb_samples);
+			if (!flush)
+				av_frame_unref(fr);
+			if (got < 0) {
+				rterr_av(got, cause, len);
+				goto done;
+			}
+			const float *src = tmp;
+			if (drop > 0) {
+				int64_t d = drop < got ? drop : got;
+				drop -= d;
+				src += 2 * d;
+				got -= (int)d;
+			}
+			if (max >= 0 && n + got > max)
+				got = (int)(max - n);
+			if (got > 0 && append(&buf, &n, &cap, src, got)) {
+				snprintf(cause, len, "out of memory");
+				rc = RT_ENOMEM;
+				goto done;
+			}
+			if (flush || (max >= 0 && n >= max)) {
+				done_reading = 1;
+				break;
+			}
+		}
+	}
+	if (n == 0 && drop <= 0 && skip <= 0) {
+		snprintf(cause, len, "no audio could be decoded");
+		goto done;
+	}
+	*out = buf;
+	*outlen = n;
+	buf = NULL;
+	rc = 0;
+done:
+	free(buf);
+	free(tmp);
+	swr_free(&swr);
+	av_frame_free(&fr);
+	av_packet_free(&pkt);
+	avcodec_free_context(&dec);
+	avformat_close_input(&fmt);
+	return rc;
+}
+
+/* ---- mixing ------------------------------------------------------------------------------ */
+
+static int64_t frame_sample(const ir_program *p, int64_t f)
+{
+	return (int64_t)llround((double)f * SR * p->fps_den / p->fps_num);
+}
+
+int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *err, size_t errlen)
+{
+	*out = NULL;
+	aud_mix_t *m = calloc(1, sizeof *m);
+	if (!m)
 		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
-	(*m)->pos = first_sample;
+	m->p = p;
+	m->t2prev = 1;
+	m->ceil = pow(10, -1.0 / 20);
+	for (int i = 0; i < LIM_L; i++)
+		m->ring[i] = 1;
+	m->t2sum = LIM_L;
+	const ir_node *mix = p->mix >= 0 && p->mix < p->nnodes && p->nodes[p->mix].kind == IR_MIX
+				     ? &p->nodes[p->mix] : NULL;
+	int64_t video_end = frame_sample(p, p->frames);
+	if (mix) {
+		if (mix->u.mix.true_peak < 0)
+			m->ceil = pow(10, mix->u.mix.true_peak / 20);
+		m->in = calloc((size_t)mix->u.mix.ninputs + 1, sizeof *m->in);
+		if (!m->in) {
+			aud_free(m);
+			return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		}
+		for (int i = 0; i < mix->u.mix.ninputs; i++) {
+			int id = mix->u.mix.inputs[i];
+			if (id < 0 || id >= p->nnodes || p->nodes[id].kind != IR_AUDIO) {
+				aud_free(m);
+				return rterr_node(RT_EINVAL, p, mix, err, errlen,
+						  "invalid program: mix input n%d is not audio", id);
+			}
+			const ir_node *n = &p->nodes[id];
+			input_t *in = &m->in[m->nin];
+			in->n = n;
+			in->loop = n->u.audio.loop;
+			in->role = n->u.audio.role && !strcmp(n->u.audio.role, "voice")   ? ROLE_VOICE
+				   : n->u.audio.role && !strcmp(n->u.audio.role, "music") ? ROLE_MUSIC
+											  : ROLE_CLIP;
+			in->start = (int64_t)llround(n->u.audio.start * SR);
+			in->a0 = frame_sample(p, n->f0 > 0 ? n->f0 : 0);
+			if (in->a0 < in->start)
+				in->a0 = in->start;
+			in->a1 = frame_sample(p, n->f1 < p->frames ? n->f1 : p->frames);
+			if (in->a1 > video_end)
+				in->a1 = video_end;
+			if (in->a1 <= in->a0)
+				continue; /* never audible */
+			const char *path = n->u.audio.path ? n->u.audio.path : n->u.audio.src;
+			const char *src = n->u.audio.src ? n->u.audio.src : path;
+			char cause[256];
+			/* a non-looping input is only needed up to the end of its range */
+			int64_t max = in->loop ? -1 : in->a1 - in->start;
+			int rc = path ? decode_audio(path, n->u.audio.trim_in > 0 ? n->u.audio.trim_in : 0, max,
+						     &in->pcm, &in->len, cause, sizeof cause)
+				      : RT_EINVAL;
+			if (!path)
+				snprintf(cause, sizeof cause, "no path");
+			if (rc) {
+				aud_free(m);
+				return rterr_node(rc, p, n, err, errlen, "cannot decode audio '%s': %s",
+						  src ? src : "?", cause);
+			}
+			if (in->len == 0) {
+				free(in->pcm);
+				in->pcm = NULL;
+				continue;
+			}
+			in->end = in->loop ? in->a1 : (in->start + in->len < in->a1 ? in->start + in->len : in->a1);
+			in->fin = fmax(n->u.audio.fade_in, 0) * SR;
+			in->fout = fmax(n->u.audio.fade_out, 0) * SR;
+			if (in->role == ROLE_VOICE)
+				m->has_voice = 1;
+			m->nin++;
+		}
+	}
+	/* Start early enough for the ducking envelope and the limiter to settle, so a partial
+	 * render sounds like the same stretch of the full one. */
+	int64_t warm = first_sample - 2 * SR;
+	m->pos = m->mixpos = warm > 0 ? warm : 0;
+	*out = m;
+	if (first_sample > m->pos) {
+		float junk[2 * 1024];
+		while (m->pos < first_sample) {
+			int k = first_sample - m->pos > 1024 ? 1024 : (int)(first_sample - m->pos);
+			aud_read(m, junk, k);
+		}
+	}
+	return 0;
+}
+
+/* Sample i of input x at timeline sample s (stereo), or zero. */
+static inline int input_at(const input_t *x, int64_t s, float *l, float *r)
+{
+	if (s < x->a0 || s >= x->end)
+		return 0;
+	int64_t i = s - x->start;
+	if (i < 0)
+		return 0;
+	if (i >= x->len) {
+		if (!x->loop)
+			return 0;
+		i %= x->len;
+	}
+	*l = x->pcm[2 * i];
+	*r = x->pcm[2 * i + 1];
+	return 1;
+}
+
+static double fade(const input_t *x, int64_t s)
+{
+	double g = 1;
+	if (x->fin > 0 && s - x->a0 < x->fin)
+		g *= (double)(s - x->a0) / x->fin;
+	if (x->fout > 0 && x->end - s < x->fout)
+		g *= (double)(x->end - s) / x->fout;
+	return g < 0 ? 0 : g;
+}
+
+static double gain_at(const input_t *x, int64_t s)
+{
+	const ir_curve *c = &x->n->u.audio.gain;
+	return c->n > 0 ? ir_curve_eval(c, (double)s / SR) : 1;
+}
+
+/* Mean square of the voices over [s, s + BLOCK). */
+static double voice_power(const aud_mix_t *m, int64_t s)
+{
+	double sum = 0;
+	for (int k = 0; k < m->nin; k++) {
+		const input_t *x = &m->in[k];
+		if (x->role != ROLE_VOICE || s + BLOCK <= x->a0 || s >= x->end)
+			continue;
+		for (int j = 0; j < BLOCK; j += 2) {
+			float l, r;
+			if (input_at(x, s + j, &l, &r))
+				sum += 0.5 * ((double)l * l + (double)r * r);
+		}
+	}
+	return sum / (BLOCK / 2);
+}
+
+static int mix_block(aud_mix_t *m)
+{
+	if (m->nahead + BLOCK > m->cap) {
+		int nc = (m->nahead + BLOCK) * 2;
+		float *na = realloc(m->ahead, sizeof(float) * 2 * (size_t)nc);
+		if (!na)
+			return -1;
+		m->ahead = na;
+		m->cap = nc;
+	}
+	float *o = m->ahead + 2 * m->nahead;
+	memset(o, 0, sizeof(float) * 2 * BLOCK);
+	int64_t s0 = m->mixpos;
+	/* ducking envelope for this block: target from the voices 100 ms ahead */
+	double env0 = m->env, target = 0;
+	if (m->has_voice)
+		target = voice_power(m, s0 + LOOK) > VOICE_RMS * VOICE_RMS ? 1 : 0;
+	const double ka = 1 - exp(-1.0 / (0.035 * SR)), kr = 1 - exp(-1.0 / (0.12 * SR));
+	double kk = target > env0 ? ka : kr;
+	for (int k = 0; k < m->nin; k++) {
+		const input_t *x = &m->in[k];
+		if (s0 + BLOCK <= x->a0 || s0 >= x->end)
+			continue;
+		double g0 = gain_at(x, s0), g1 = gain_at(x, s0 + BLOCK);
+		double duck = x->role == ROLE_MUSIC ? x->n->u.audio.duck : 1;
+		if (!(duck >= 0))
+			duck = 1;
+		double env = env0;
+		for (int j = 0; j < BLOCK; j++) {
+			int64_t s = s0 + j;
+			float l, r;
+			if (x->role == ROLE_MUSIC && m->has_voice)
+				env += (target - env) * kk;
+			if (!input_at(x, s, &l, &r))
+				continue;
+			double g = (g0 + (g1 - g0) * j / BLOCK) * fade(x, s);
+			if (x->role == ROLE_MUSIC)
+				g *= 1 + (duck - 1) * env;
+			o[2 * j] += (float)(l * g);
+			o[2 * j + 1] += (float)(r * g);
+		}
+	}
+	/* advance the envelope by one block (the same recurrence the music used) */
+	double env = env0;
+	for (int j = 0; j < BLOCK; j++)
+		env += (target - env) * kk;
+	m->env = env;
+	m->nahead += BLOCK;
+	m->mixpos += BLOCK;
 	return 0;
 }
 
 void aud_read(aud_mix_t *m, float *lr, int n)
 {
-	memset(lr, 0, sizeof(float) * 2 * (size_t)n);
+	if (m->nin == 0) {
+		memset(lr, 0, sizeof(float) * 2 * (size_t)n);
+		m->pos += n;
+		return;
+	}
+	while (m->nahead < n + LIM_L)
+		if (mix_block(m)) {
+			memset(lr, 0, sizeof(float) * 2 * (size_t)n); /* out of memory: silence */
+			m->pos += n;
+			return;
+		}
+	int M = n + LIM_L, W = LIM_L + 1;
+	if (M > m->scap) {
+		float *a = realloc(m->req, sizeof(float) * 4 * (size_t)M);
+		if (!a) {
+			memset(lr, 0, sizeof(float) * 2 * (size_t)n);
+			m->pos += n;
+			return;
+		}
+		m->req = a;
+		m->tgt = a + M;
+		m->scap = M;
+	}
+	float *req = m->req, *g = m->tgt;
+	for (int j = 0; j < M; j++) {
+		float pk = fmaxf(fabsf(m->ahead[2 * j]), fabsf(m->ahead[2 * j + 1]));
+		req[j] = pk > m->ceil ? (float)(m->ceil / pk) : 1.0f;
+	}
+	/* windowed minimum over [j, j + W) by van Herk / Gil-Werman: with blocks of W samples,
+	 * the window is a suffix of one block and a prefix of the next */
+	float *pre = g + M, *suf = pre + M;
+	for (int i = 0; i < M; i++)
+		pre[i] = i % W == 0 ? req[i] : fminf(pre[i - 1], req[i]);
+	for (int i = M - 1; i >= 0; i--)
+		suf[i] = i % W == W - 1 || i == M - 1 ? req[i] : fminf(suf[i + 1], req[i]);
+	for (int j = 0; j < n; j++)
+		g[j] = fminf(suf[j], pre[j + W - 1]);
+	for (int j = 0; j < n; j++) {
+		double t2 = m->t2prev + (1 - m->t2prev) * (1.0 / (0.15 * SR));
+		if (g[j] < t2)
+			t2 = g[j];
+		m->t2prev = t2;
+		m->t2sum += t2 - m->ring[m->ringpos];
+		m->ring[m->ringpos] = t2;
+		m->ringpos = (m->ringpos + 1) % LIM_L;
+		double gain = m->t2sum / LIM_L;
+		if (gain > 1)
+			gain = 1;
+		lr[2 * j] = (float)(m->ahead[2 * j] * gain);
+		lr[2 * j + 1] = (float)(m->ahead[2 * j + 1] * gain);
+	}
+	memmove(m->ahead, m->ahead + 2 * n, sizeof(float) * 2 * (size_t)(m->nahead - n));
+	m->nahead -= n;
 	m->pos += n;
 }
 
 void aud_free(aud_mix_t *m)
 {
+	if (!m)
+		return;
+	for (int i = 0; i < m->nin; i++)
+		free(m->in[i].pcm);
+	free(m->in);
+	free(m->ahead);
+	free(m->req);
 	free(m);
 }
