@@ -179,11 +179,11 @@ static void note_use(rt_graph *g, int layer, int64_t end)
 int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 {
 	*out = NULL;
-	/* libav's informational chatter (x264's statistics, demuxer notes) is not for vidc's
-	 * users; errors still reach them through our messages. Only lowered from the default, so
-	 * a caller that chose a level keeps it. */
+	/* libav's chatter (x264's statistics, decoder complaints) is not for vidc's users: every
+	 * failure reaches them as one of our messages naming the asset. Only changed from the
+	 * default, so a caller that chose a level (e.g. for debugging) keeps it. */
 	if (av_log_get_level() == AV_LOG_INFO)
-		av_log_set_level(AV_LOG_ERROR);
+		av_log_set_level(AV_LOG_FATAL);
 	int rc = validate(p, err, errlen);
 	if (rc)
 		return rc;

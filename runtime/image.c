@@ -81,6 +81,9 @@ int img_decode(const char *path, AVFrame **out, char *cause, size_t len)
 		goto done;
 	}
 	dec->thread_count = 1; /* a still decodes once; one thread keeps it simple and deterministic */
+	/* Decoders conceal damage by default (a truncated JPEG decodes with a grey bottom); a
+	 * spec's photo that is damaged should be reported, not shown half grey. */
+	dec->err_recognition = AV_EF_EXPLODE | AV_EF_BITSTREAM | AV_EF_BUFFER | AV_EF_CRCCHECK;
 	if ((ret = avcodec_open2(dec, codec, NULL)) < 0) {
 		rterr_av(ret, cause, len);
 		rc = RT_EDECODE;
