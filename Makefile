@@ -27,7 +27,7 @@ TEST_C       := $(sort $(wildcard tests/unit/*.c))
 TEST_BIN     := $(TEST_C:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check asan fuzz fuzz-run bench install clean deps
-all: $(BUILD)/vidc $(TEST_BIN)
+all: $(BUILD)/vidc $(TEST_BIN) $(BUILD)/bench/compile_time
 
 $(BUILD)/libvidc.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -38,6 +38,11 @@ $(BUILD)/vidc: $(CLI_OBJ) $(BUILD)/libvidc.a
 	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libvidc.a $(LDLIBS) $(LDFLAGS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvidc.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvidc.a $(LDLIBS) $(LDFLAGS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libvidc.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvidc.a $(LDLIBS) $(LDFLAGS)
@@ -56,6 +61,7 @@ check: all
 	VIDC=$(BUILD)/vidc BUILD=$(BUILD) ./tests/run.sh
 
 asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	$(MAKE) BUILD=build/asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" VIDC_SANITIZE=1 check

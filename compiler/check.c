@@ -21,6 +21,9 @@
 
 #define MAX_IMPORT_DEPTH 16
 #define MAX_EXPAND_DEPTH 16
+/* Statements that template expansion may produce in all: several hundred layers is a long video;
+ * a million is a fan-out (t9 uses t8 ten times, ...) that would exhaust memory. */
+#define MAX_EXPANDED 20000
 #define MAX_FILE_BYTES (16 * 1024 * 1024)
 #define MAX_SECONDS 86400.0 /* longer than any platform takes; keeps frame counts sane */
 
@@ -68,6 +71,9 @@ typedef struct {
 	span_t video_sp;
 	span_t *preset_sps;
 	int cpreset_sps;
+	const char *active[MAX_EXPAND_DEPTH + 1]; /* templates being expanded, outermost first */
+	long expanded;			      /* statements copied by expansion so far */
+	int expand_failed;		      /* the MAX_EXPANDED error was given */
 } checker;
 
 static double fps(const checker *c)
@@ -882,10 +888,23 @@ static void expand_use(checker *c, const ast_stmt *use, ast_stmt ***out, int *no
 			sym_names(c, c->templates, sizeof(stmt_sym), c->ntemplates), c->ntemplates);
 		return;
 	}
+	for (int i = 0; i < depth && i < MAX_EXPAND_DEPTH; i++)
+		if (!strcmp(c->active[i], call->s)) {
+			char chain[512] = "";
+			size_t len = 0;
+			for (int k = i; k < depth && len < sizeof chain; k++)
+				len += (size_t)snprintf(chain + len, sizeof chain - len, "'%s' uses ", c->active[k]);
+			if (len < sizeof chain)
+				snprintf(chain + len, sizeof chain - len, "'%s'", call->s);
+			diag_error(c->d, call->sp, "template '%s' uses itself (%s)", call->s, chain);
+			return;
+		}
 	if (depth >= MAX_EXPAND_DEPTH) {
-		diag_error(c->d, call->sp, "templates expand more than %d deep (does '%s' use itself?)", MAX_EXPAND_DEPTH, call->s);
+		diag_error(c->d, call->sp, "templates expand more than %d deep", MAX_EXPAND_DEPTH);
 		return;
 	}
+	if (c->expand_failed)
+		return;
 	const ast_value *sig = t->args[0];
 	int np = sig->nargs;
 	subst_t sb;
@@ -967,6 +986,7 @@ static void expand_use(checker *c, const ast_stmt *use, ast_stmt ***out, int *no
 	sb.vals = vals;
 	sb.n = np;
 	int first = *nout;
+	c->active[depth] = call->s;
 	expand_list(c, t->body, t->nbody, out, nout, cout, &sb, depth + 1, top);
 	for (int i = first; i < *nout; i++)
 		if (!(*out)[i]->from_use)
@@ -991,6 +1011,13 @@ static void expand_list(checker *c, ast_stmt **in, int n, ast_stmt ***out, int *
 			if (sb)
 				diag_error(c->d, st->sp, "'%s' cannot appear inside a template", st->head);
 			continue; /* definitions were loaded already */
+		}
+		if (c->expand_failed)
+			return;
+		if (sb && ++c->expanded > MAX_EXPANDED) {
+			c->expand_failed = 1;
+			diag_error(c->d, st->sp, "templates expand to more than %d statements", MAX_EXPANDED);
+			return;
 		}
 		ast_stmt *cp = arena_alloc(c->a, sizeof *cp);
 		*cp = *st;

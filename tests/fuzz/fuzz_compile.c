@@ -1,0 +1,95 @@
+/*
+ * fuzz_compile.c - libFuzzer target over the whole compiler: .vid text in memory -> lexer, parser,
+ * imports, template expansion, checker -> diagnostics printed -> (if clean) lowering to the IR of
+ * every preset named, and the IR dump. Nothing is rendered.
+ *
+ * The input is compiled as "tests/fuzz/input.vid" with assets unchecked, so run the binary from
+ * the repository root (tests/fuzz/run.sh does): relative paths then resolve the way the test
+ * specs expect ("../fixtures/voice.json" is tests/fixtures/voice.json), which lets seeds reach
+ * word timings, speech anchors and `auto` scenes. "lib/..." imports find tests/fuzz/lib/.
+ *
+ *   make fuzz && ./build/fuzz/fuzz_compile -dict=tests/fuzz/dict.txt CORPUS_DIR
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* RTLD_NEXT */
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../compiler/compile.h"
+
+static FILE *devnull;
+static int compiling;
+
+/*
+ * An input may import, or read as word timings or code, any path at all. The compiler only
+ * opens regular files and caps what it reads at 16 MiB, but some "regular" files under /proc
+ * block forever (/proc/kmsg when the log is quiet) and reading them consumes the host's kernel
+ * log. While the compiler runs, this fopen (which overrides libc's and the sanitizer's weak one,
+ * for the compiler and for jansson alike) refuses kernel pseudo-files; everything else opens as
+ * usual. Refusing looks to the compiler like an unreadable file, a path it already handles.
+ */
+static int kernel_file(const char *path)
+{
+	char *real = realpath(path, NULL);
+	const char *p = real ? real : path;
+	int bad = !strncmp(p, "/proc/", 6) || !strncmp(p, "/sys/", 5) || !strncmp(p, "/dev/", 5);
+	free(real);
+	return bad;
+}
+
+static FILE *real_fopen(const char *path, const char *mode)
+{
+	static FILE *(*fn)(const char *, const char *);
+	if (!fn)
+		fn = (FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, "fopen");
+	return fn(path, mode);
+}
+
+FILE *fopen(const char *path, const char *mode)
+{
+	if (compiling && kernel_file(path)) {
+		errno = EACCES;
+		return NULL;
+	}
+	return real_fopen(path, mode);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	devnull = real_fopen("/dev/null", "w");
+	if (!devnull)
+		abort();
+	/* The prelude is part of every compilation; use the repository's unless told otherwise. */
+	setenv("VIDC_STDLIB", "stdlib", 0);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* check_assets off: a missing image is not an error, so lowering is reached more often. */
+	compile_opts opts = {NULL, 0};
+	diag_sink *d = diag_new();
+	compiling = 1;
+	spec_t *s = compile_spec_text("tests/fuzz/input.vid", (const char *)data, size, d, &opts);
+	compiling = 0;
+	/* Both printers: plain, and with the colour escapes (they take a different path). */
+	diag_print(d, devnull, 0);
+	diag_print(d, devnull, 1);
+	if (!diag_errors(d)) {
+		for (int i = 0; i < compile_npresets(s); i++) {
+			ir_program *p = compile_lower(s, compile_preset(s, i));
+			if (p) {
+				ir_dump(p, devnull);
+				ir_program_free(p);
+			}
+		}
+	}
+	compile_free(s);
+	diag_free(d);
+	return 0;
+}
