@@ -2,6 +2,8 @@
 # Installs the Debian packages vidc needs to build, test and render, when any is missing.
 # Idempotent: when everything is present it only asks dpkg and returns in well under a second.
 # Runs as root (a fresh Debian 12 machine); elsewhere it prints what to install and fails.
+# python3 runs the fake cloud servers of the tests (standard library only); time (GNU) measures
+# peak memory in bench/.
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -9,7 +11,8 @@ libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ff
 libass-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev
 liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
 libsqlite3-dev libmicrohttpd-dev libxml2-dev libjansson-dev
-fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji"
+fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
+python3 time"
 
 missing=""
 for p in $PKGS; do
