@@ -17,6 +17,7 @@
 #include "../compiler/ir.h"
 #include "../runtime/golden.h"
 #include "../runtime/render.h"
+#include "cmds.h"
 
 #define VIDC_VERSION "0.1.0"
 
@@ -34,6 +35,11 @@ static const char *usage_text =
 	"                           SPEC@TIME[@PRESET].png for DIR/SPEC.vid; a failure writes\n"
 	"                           NAME.actual.png and NAME.diff.png beside it; --update rewrites\n"
 	"                           the goldens. Make a new one with: vidc frame ... -o DIR/golden/...\n"
+	"  voice SCRIPT.json -o VOICE.wav\n"
+	"                           narrate a script: VOICE.wav plus word timings VOICE.json\n"
+	"                           (--provider espeak|openai|elevenlabs|coqui|piper|bark,\n"
+	"                           --voice, --speed, --lang, --preview \"TEXT\"; vidc voice --help)\n"
+	"  voices --provider P      list a voice provider's voices\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -473,6 +479,10 @@ int main(int argc, char **argv)
 		printf("vidc %s (IR %d)\n", VIDC_VERSION, IR_VERSION);
 		return 0;
 	}
+	if (!strcmp(cmd, "voice"))
+		return cmd_voice(argc - 1, argv + 1);
+	if (!strcmp(cmd, "voices"))
+		return cmd_voices(argc - 1, argv + 1);
 	args_t a;
 	parse_args(argc, argv, &a);
 	int rc;

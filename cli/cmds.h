@@ -1,0 +1,11 @@
+/*
+ * cmds.h - the commands implemented outside main.c; each takes argv with argv[0] the command's
+ * name and returns the exit status.
+ */
+#ifndef VIDC_CMDS_H
+#define VIDC_CMDS_H
+
+int cmd_voice(int argc, char **argv);  /* cli/voice.c: vidc voice */
+int cmd_voices(int argc, char **argv); /* cli/voice.c: vidc voices */
+
+#endif

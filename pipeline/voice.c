@@ -1,0 +1,775 @@
+/*
+ * voice.c - the voice stage's frame: reads the script, has a provider speak each section (with
+ * retries), aligns providers that give no timings, trims and joins the clips at 48 kHz, and
+ * writes the WAV and the word-timing JSON (SPEC.md §6). Providers live in voice_espeak.c and
+ * voice_http.c, the alignment in voice_align.c.
+ */
+#include "voice.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void voice_clip_free(voice_clip *c)
+{
+	free(c->pcm);
+	free(c->words);
+	memset(c, 0, sizeof *c);
+}
+
+const voice_provider *voice_provider_find(const char *name)
+{
+	static const voice_provider *const all[] = {&voice_espeak, &voice_openai, &voice_elevenlabs,
+						    &voice_coqui, &voice_piper, &voice_bark};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (name && !strcmp(name, all[i]->name))
+			return all[i];
+	return NULL;
+}
+
+const char *voice_lang(const voice_opts *o, const char *script_lang)
+{
+	if (o && o->lang && *o->lang)
+		return o->lang;
+	if (script_lang && *script_lang)
+		return script_lang;
+	return "en";
+}
+
+/* ---- words -------------------------------------------------------------------------------- */
+
+/* The compiler's rule (compiler/timing.c, timing_match): words are separated by ASCII white
+ * space; everything else, punctuation and UTF-8 included, belongs to a word. */
+int voice_split_words(const char *text, voice_word **words)
+{
+	int n = 0, cap = 16;
+	voice_word *w = malloc(sizeof *w * (size_t)cap);
+	if (!w)
+		return VOICE_ENOMEM;
+	for (const char *p = text; *p;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		const char *s = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (n == cap) {
+			voice_word *nw = realloc(w, sizeof *w * (size_t)(cap *= 2));
+			if (!nw) {
+				free(w);
+				return VOICE_ENOMEM;
+			}
+			w = nw;
+		}
+		w[n++] = (voice_word){(int)(s - text), (int)(p - s), 0, 0};
+	}
+	*words = w;
+	return n;
+}
+
+/* ---- sound detection ---------------------------------------------------------------------- */
+
+/* A 10 ms frame has sound when its RMS is within 40 dB of the loudest frame's and above
+ * -54 dBFS: espeak's pauses are digital silence, a cloud voice's are a noise floor well below. */
+int voice_vad(const float *pcm, long n, int rate, unsigned char **sound)
+{
+	int hop = rate / 100 > 0 ? rate / 100 : 1;
+	int nf = (int)((n + hop - 1) / hop);
+	double *rms = malloc(sizeof(double) * (size_t)(nf ? nf : 1));
+	*sound = malloc((size_t)(nf ? nf : 1));
+	if (!rms || !*sound) {
+		free(rms);
+		free(*sound);
+		*sound = NULL;
+		return VOICE_ENOMEM;
+	}
+	double peak = 0;
+	for (int f = 0; f < nf; f++) {
+		long a = (long)f * hop, b = a + hop < n ? a + hop : n;
+		double s = 0;
+		for (long i = a; i < b; i++)
+			s += (double)pcm[i] * pcm[i];
+		rms[f] = b > a ? sqrt(s / (double)(b - a)) : 0;
+		if (rms[f] > peak)
+			peak = rms[f];
+	}
+	double thr = peak / 100 > 0.002 ? peak / 100 : 0.002;
+	for (int f = 0; f < nf; f++)
+		(*sound)[f] = rms[f] > thr;
+	free(rms);
+	return nf;
+}
+
+void voice_sound_bounds(const float *pcm, long n, int rate, long *first, long *last)
+{
+	*first = *last = -1;
+	unsigned char *s;
+	int nf = voice_vad(pcm, n, rate, &s);
+	if (nf < 0)
+		return;
+	int hop = rate / 100 > 0 ? rate / 100 : 1;
+	int a = 0, b = nf - 1;
+	while (a < nf && !s[a])
+		a++;
+	while (b >= 0 && !s[b])
+		b--;
+	if (a < nf) {
+		/* Refine to the sample inside the boundary frames. */
+		double thr = 0.002;
+		long i = (long)a * hop, e = i + hop < n ? i + hop : n;
+		while (i < e && fabsf(pcm[i]) < thr)
+			i++;
+		*first = i < e ? i : (long)a * hop;
+		long j = (long)b * hop + hop - 1 < n - 1 ? (long)b * hop + hop - 1 : n - 1;
+		long st = (long)b * hop;
+		while (j > st && fabsf(pcm[j]) < thr)
+			j--;
+		*last = j;
+	}
+	free(s);
+}
+
+int voice_timings_from_starts(const voice_clip *c, voice_word *w, int nw, const long *start0)
+{
+	if (nw == 0)
+		return 0;
+	long *st = malloc(sizeof(long) * (size_t)nw);
+	unsigned char *snd = NULL;
+	int nf = voice_vad(c->pcm, c->n, c->rate, &snd);
+	if (!st || nf < 0) {
+		free(st);
+		free(snd);
+		return VOICE_ENOMEM;
+	}
+	int hop = c->rate / 100 > 0 ? c->rate / 100 : 1;
+	long first, last;
+	voice_sound_bounds(c->pcm, c->n, c->rate, &first, &last);
+	if (last < 0)
+		first = last = 0;
+	/* Unknown starts take the next known one; after the last known, the end of the sound. */
+	long next = last + 1;
+	for (int i = nw - 1; i >= 0; i--) {
+		st[i] = start0[i] >= 0 ? start0[i] : next;
+		next = st[i];
+	}
+	for (int i = 1; i < nw; i++)
+		if (st[i] < st[i - 1])
+			st[i] = st[i - 1];
+	/* Move each start to the first sound before the next word's start (a word's leading pause
+	 * belongs to the pause, not to the word). */
+	for (int i = 0; i < nw; i++) {
+		long lim = i + 1 < nw ? st[i + 1] : last + 1;
+		int f = (int)(st[i] / hop);
+		while ((long)f * hop < lim && f < nf && !snd[f])
+			f++;
+		long s = (long)f * hop;
+		if (s > st[i] && s < lim)
+			st[i] = s;
+	}
+	for (int i = 1; i < nw; i++)
+		if (st[i] < st[i - 1])
+			st[i] = st[i - 1];
+	for (int i = 0; i < nw; i++) {
+		long lim = i + 1 < nw ? st[i + 1] : last + 1;
+		/* Last frame with sound in [st, lim). */
+		long e = st[i];
+		for (int f = (int)((lim - 1) / hop); f >= 0 && (long)f * hop + hop > st[i]; f--)
+			if (f < nf && snd[f]) {
+				e = (long)f * hop + hop;
+				break;
+			}
+		if (e > lim)
+			e = lim;
+		if (e < st[i])
+			e = st[i];
+		w[i].start = (double)st[i] / c->rate;
+		w[i].end = (double)e / c->rate;
+	}
+	free(st);
+	free(snd);
+	return 0;
+}
+
+/* ---- the script --------------------------------------------------------------------------- */
+
+static int add_section(voice_script *s, const char *name, const char *text)
+{
+	if (!text)
+		return 0;
+	while (*text && isspace((unsigned char)*text))
+		text++;
+	size_t n = strlen(text);
+	while (n > 0 && isspace((unsigned char)text[n - 1]))
+		n--;
+	if (n == 0)
+		return 0;
+	voice_section *p = realloc(s->sec, sizeof *p * (size_t)(s->n + 1));
+	if (!p)
+		return VOICE_ENOMEM;
+	s->sec = p;
+	voice_section *v = &s->sec[s->n];
+	snprintf(v->name, sizeof v->name, "%s", name);
+	if (!(v->text = strndup(text, n)))
+		return VOICE_ENOMEM;
+	s->n++;
+	return 0;
+}
+
+int voice_script_text(const char *text, voice_script *s)
+{
+	memset(s, 0, sizeof *s);
+	return add_section(s, "preview", text);
+}
+
+int voice_script_load(const char *path, voice_script *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	if (!root) {
+		snprintf(err, errlen, "cannot read script '%s': %s (line %d)", path, je.text, je.line);
+		return VOICE_EINPUT;
+	}
+	int rc = VOICE_EINPUT;
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "script '%s': expected a JSON object with hook, intro, points, cta", path);
+		goto done;
+	}
+	json_t *points = json_object_get(root, "points");
+	if (points && !json_is_array(points)) {
+		snprintf(err, errlen, "script '%s': \"points\" must be an array", path);
+		goto done;
+	}
+	rc = VOICE_ENOMEM;
+	if (add_section(s, "hook", json_string_value(json_object_get(root, "hook"))) ||
+	    add_section(s, "intro", json_string_value(json_object_get(root, "intro"))))
+		goto done;
+	for (size_t i = 0; i < json_array_size(points); i++) {
+		json_t *pt = json_array_get(points, i);
+		const char *t = json_is_string(pt) ? json_string_value(pt)
+						    : json_string_value(json_object_get(pt, "text"));
+		char name[32];
+		snprintf(name, sizeof name, "point%u", (unsigned)(i + 1) % 100000u);
+		if (add_section(s, name, t))
+			goto done;
+	}
+	if (add_section(s, "cta", json_string_value(json_object_get(root, "cta"))))
+		goto done;
+	const char *lang = json_string_value(json_object_get(root, "language"));
+	if (lang && *lang && !(s->lang = strdup(lang)))
+		goto done;
+	rc = 0;
+	if (s->n == 0) {
+		snprintf(err, errlen, "script '%s': nothing to narrate (no hook, intro, points[].text or cta)", path);
+		rc = VOICE_EINPUT;
+	}
+done:
+	if (rc == VOICE_ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (rc < 0)
+		voice_script_free(s);
+	json_decref(root);
+	return rc;
+}
+
+void voice_script_free(voice_script *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->sec[i].text);
+	free(s->sec);
+	free(s->lang);
+	memset(s, 0, sizeof *s);
+}
+
+/* ---- decoding and resampling -------------------------------------------------------------- */
+
+typedef struct {
+	const uint8_t *p;
+	size_t n, pos;
+} membuf;
+
+static int mem_read(void *opaque, uint8_t *buf, int size)
+{
+	membuf *m = opaque;
+	size_t left = m->n - m->pos;
+	if (left == 0)
+		return AVERROR_EOF;
+	if ((size_t)size > left)
+		size = (int)left;
+	memcpy(buf, m->p + m->pos, (size_t)size);
+	m->pos += (size_t)size;
+	return size;
+}
+
+static int64_t mem_seek(void *opaque, int64_t off, int whence)
+{
+	membuf *m = opaque;
+	if (whence == AVSEEK_SIZE)
+		return (int64_t)m->n;
+	whence &= ~AVSEEK_FORCE;
+	int64_t to = whence == SEEK_SET ? off : whence == SEEK_CUR ? (int64_t)m->pos + off : (int64_t)m->n + off;
+	if (to < 0 || to > (int64_t)m->n)
+		return AVERROR(EINVAL);
+	m->pos = (size_t)to;
+	return to;
+}
+
+static int append_f(voice_clip *c, long *cap, const float *p, long n)
+{
+	if (c->n + n > *cap) {
+		long nc = (c->n + n) * 2 + 4096;
+		float *q = realloc(c->pcm, sizeof(float) * (size_t)nc);
+		if (!q)
+			return -1;
+		c->pcm = q;
+		*cap = nc;
+	}
+	memcpy(c->pcm + c->n, p, sizeof(float) * (size_t)n);
+	c->n += n;
+	return 0;
+}
+
+int voice_decode(const void *data, size_t len, voice_clip *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	membuf m = {data, len, 0};
+	AVFormatContext *fmt = avformat_alloc_context();
+	AVIOContext *io = NULL;
+	AVCodecContext *dec = NULL;
+	SwrContext *swr = NULL;
+	AVPacket *pkt = av_packet_alloc();
+	AVFrame *fr = av_frame_alloc();
+	uint8_t *iobuf = av_malloc(65536);
+	float *tmp = NULL;
+	long cap = 0, tmpcap = 0;
+	int rc = VOICE_ETRANSIENT, ret;
+	if (!fmt || !pkt || !fr || !iobuf || !(io = avio_alloc_context(iobuf, 65536, 0, &m, mem_read, NULL, mem_seek))) {
+		av_free(iobuf);
+		snprintf(err, errlen, "out of memory");
+		rc = VOICE_ENOMEM;
+		goto done;
+	}
+	fmt->pb = io;
+	if ((ret = avformat_open_input(&fmt, NULL, NULL, NULL)) < 0 ||
+	    (ret = avformat_find_stream_info(fmt, NULL)) < 0) {
+		snprintf(err, errlen, "the reply is not audio that can be decoded (%zu bytes)", len);
+		goto done;
+	}
+	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+	const AVCodec *codec = si >= 0 ? avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id) : NULL;
+	if (!codec || !(dec = avcodec_alloc_context3(codec)) ||
+	    avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0 ||
+	    avcodec_open2(dec, codec, NULL) < 0 || dec->sample_rate <= 0) {
+		snprintf(err, errlen, "the reply holds no audio that can be decoded");
+		goto done;
+	}
+	AVChannelLayout inl, outl = AV_CHANNEL_LAYOUT_MONO;
+	if (dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || dec->ch_layout.nb_channels <= 0)
+		av_channel_layout_default(&inl, dec->ch_layout.nb_channels > 0 ? dec->ch_layout.nb_channels : 1);
+	else if (av_channel_layout_copy(&inl, &dec->ch_layout) < 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = VOICE_ENOMEM;
+		goto done;
+	}
+	ret = swr_alloc_set_opts2(&swr, &outl, AV_SAMPLE_FMT_FLT, dec->sample_rate, &inl, dec->sample_fmt,
+				  dec->sample_rate, 0, NULL);
+	av_channel_layout_uninit(&inl);
+	if (ret < 0 || swr_init(swr) < 0) {
+		snprintf(err, errlen, "cannot convert the reply's audio format");
+		goto done;
+	}
+	out->rate = dec->sample_rate;
+	int eof = 0, finished = 0;
+	while (!finished) {
+		if (!eof) {
+			if (av_read_frame(fmt, pkt) < 0) {
+				eof = 1;
+				avcodec_send_packet(dec, NULL);
+			} else {
+				if (pkt->stream_index == si)
+					avcodec_send_packet(dec, pkt);
+				av_packet_unref(pkt);
+			}
+		}
+		for (;;) {
+			ret = avcodec_receive_frame(dec, fr);
+			if (ret == AVERROR(EAGAIN) && !eof)
+				break;
+			int flush = ret < 0;
+			int want = swr_get_out_samples(swr, flush ? 0 : fr->nb_samples);
+			if (want + 16 > tmpcap) {
+				float *t = realloc(tmp, sizeof(float) * (size_t)(want + 16));
+				if (!t) {
+					snprintf(err, errlen, "out of memory");
+					rc = VOICE_ENOMEM;
+					goto done;
+				}
+				tmp = t;
+				tmpcap = want + 16;
+			}
+			uint8_t *o[1] = {(uint8_t *)tmp};
+			int got = flush ? swr_convert(swr, o, (int)tmpcap, NULL, 0)
+					: swr_convert(swr, o, (int)tmpcap, (const uint8_t **)fr->extended_data, fr->nb_samples);
+			if (!flush)
+				av_frame_unref(fr);
+			if (got > 0 && append_f(out, &cap, tmp, got)) {
+				snprintf(err, errlen, "out of memory");
+				rc = VOICE_ENOMEM;
+				goto done;
+			}
+			if (flush) {
+				finished = 1;
+				break;
+			}
+		}
+	}
+	if (out->n == 0) {
+		snprintf(err, errlen, "the reply's audio is empty");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc < 0)
+		voice_clip_free(out);
+	free(tmp);
+	swr_free(&swr);
+	av_frame_free(&fr);
+	av_packet_free(&pkt);
+	avcodec_free_context(&dec);
+	avformat_close_input(&fmt);
+	if (io) {
+		av_freep(&io->buffer);
+		avio_context_free(&io);
+	}
+	return rc;
+}
+
+int voice_resample(voice_clip *c, int rate, char *err, size_t errlen)
+{
+	if (c->rate == rate)
+		return 0;
+	SwrContext *swr = NULL;
+	AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
+	if (swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLT, rate, &mono, AV_SAMPLE_FMT_FLT, c->rate, 0, NULL) < 0 ||
+	    swr_init(swr) < 0) {
+		swr_free(&swr);
+		snprintf(err, errlen, "cannot resample %d Hz to %d Hz", c->rate, rate);
+		return VOICE_EPROVIDER;
+	}
+	long cap = (long)((double)c->n * rate / c->rate) + 256;
+	float *o = malloc(sizeof(float) * (size_t)cap);
+	if (!o) {
+		swr_free(&swr);
+		snprintf(err, errlen, "out of memory");
+		return VOICE_ENOMEM;
+	}
+	const uint8_t *in[1] = {(const uint8_t *)c->pcm};
+	uint8_t *op[1] = {(uint8_t *)o};
+	int got = swr_convert(swr, op, (int)cap, in, (int)c->n);
+	long n = got > 0 ? got : 0;
+	op[0] = (uint8_t *)(o + n);
+	got = swr_convert(swr, op, (int)(cap - n), NULL, 0);
+	n += got > 0 ? got : 0;
+	swr_free(&swr);
+	free(c->pcm);
+	c->pcm = o;
+	c->n = n;
+	c->rate = rate;
+	return 0;
+}
+
+/* ---- the whole voiceover ------------------------------------------------------------------ */
+
+void voice_track_free(voice_track *t)
+{
+	free(t->pcm);
+	free(t->text);
+	free(t->words);
+	free(t->sections);
+	memset(t, 0, sizeof *t);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* One section: synthesise with retries, give it timings, bring it to VOICE_RATE. */
+static int speak_section(const voice_provider *p, const voice_opts *o, const voice_section *sec,
+			 voice_clip *c, char *err, size_t errlen)
+{
+	char e[1024] = "";
+	int rc = VOICE_ETRANSIENT, attempts = o->attempts > 0 ? o->attempts : 3;
+	for (int a = 1; a <= attempts; a++) {
+		rc = p->synth(o, sec->text, c, e, sizeof e);
+		if (rc == 0 && c->n == 0) {
+			voice_clip_free(c);
+			snprintf(e, sizeof e, "%s returned no audio", p->name);
+			rc = VOICE_ETRANSIENT;
+		}
+		if (rc != VOICE_ETRANSIENT)
+			break;
+		if (a < attempts) {
+			if (o->log)
+				fprintf(o->log, "vidc: voice: section '%s': %s; trying again (%d of %d)\n", sec->name, e,
+					a + 1, attempts);
+			sleep_ms(250L << (a - 1));
+		}
+	}
+	if (rc < 0) {
+		snprintf(err, errlen, "section '%s': %s", sec->name, e);
+		return rc;
+	}
+	voice_word *w = NULL;
+	int nw = voice_split_words(sec->text, &w);
+	if (nw < 0) {
+		voice_clip_free(c);
+		snprintf(err, errlen, "out of memory");
+		return VOICE_ENOMEM;
+	}
+	free(w);
+	if (c->words && c->nwords != nw) {
+		/* A provider's own timings that do not cover the text are dropped and re-aligned. */
+		free(c->words);
+		c->words = NULL;
+		c->nwords = 0;
+	}
+	if (!c->words) {
+		voice_opts r = *o;
+		r.voice = NULL;
+		voice_clip ref;
+		rc = voice_espeak.synth(&r, sec->text, &ref, e, sizeof e);
+		if (rc == 0) {
+			rc = voice_align(&ref, c, e, sizeof e);
+			voice_clip_free(&ref);
+		}
+		if (rc < 0) {
+			voice_clip_free(c);
+			snprintf(err, errlen, "section '%s': aligning the words: %s", sec->name, e);
+			return rc;
+		}
+	}
+	if ((rc = voice_resample(c, VOICE_RATE, e, sizeof e)) < 0) {
+		voice_clip_free(c);
+		snprintf(err, errlen, "section '%s': %s", sec->name, e);
+	}
+	return rc;
+}
+
+static double clampd(double x, double lo, double hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+int voice_make(const voice_opts *o0, const voice_script *s, voice_track *t, char *err, size_t errlen)
+{
+	memset(t, 0, sizeof *t);
+	voice_opts o = *o0;
+	o.lang = voice_lang(o0, s->lang);
+	if (!o.provider)
+		o.provider = "espeak";
+	if (o.speed <= 0)
+		o.speed = 1.0;
+	const voice_provider *p = voice_provider_find(o.provider);
+	if (!p) {
+		snprintf(err, errlen, "unknown voice provider '%s' (espeak, openai, elevenlabs, coqui, piper, bark)", o.provider);
+		return VOICE_EINPUT;
+	}
+	size_t textcap = 1;
+	for (int i = 0; i < s->n; i++)
+		textcap += strlen(s->sec[i].text) + 2;
+	long pcmcap = 0, wcap = 0;
+	t->text = malloc(textcap);
+	t->sections = calloc((size_t)(s->n ? s->n : 1), sizeof *t->sections);
+	if (!t->text || !t->sections)
+		goto oom;
+	t->text[0] = 0;
+	size_t textlen = 0;
+	long gap = (long)(VOICE_GAP_S * VOICE_RATE), pad = (long)(VOICE_PAD_S * VOICE_RATE);
+	for (int i = 0; i < s->n; i++) {
+		voice_clip c;
+		int rc = speak_section(p, &o, &s->sec[i], &c, err, errlen);
+		if (rc < 0) {
+			voice_track_free(t);
+			return rc;
+		}
+		long first, last;
+		voice_sound_bounds(c.pcm, c.n, c.rate, &first, &last);
+		if (last < 0) {
+			snprintf(err, errlen, "section '%s': %s returned silence", s->sec[i].name, p->name);
+			voice_clip_free(&c);
+			voice_track_free(t);
+			return VOICE_EPROVIDER;
+		}
+		long a = first - pad > 0 ? first - pad : 0, b = last + 1 + pad < c.n ? last + 1 + pad : c.n;
+		if (i > 0)
+			textlen += (size_t)sprintf(t->text + textlen, "\n\n");
+		size_t base_off = textlen;
+		textlen += (size_t)sprintf(t->text + textlen, "%s", s->sec[i].text);
+		long need = t->n + (i > 0 ? gap : 0) + (b - a);
+		if (need > pcmcap) {
+			float *q = realloc(t->pcm, sizeof(float) * (size_t)(need * 2));
+			if (!q) {
+				voice_clip_free(&c);
+				goto oom;
+			}
+			t->pcm = q;
+			pcmcap = need * 2;
+		}
+		if (i > 0) {
+			memset(t->pcm + t->n, 0, sizeof(float) * (size_t)gap);
+			t->n += gap;
+		}
+		double t0 = (double)t->n / VOICE_RATE, cut = (double)a / c.rate, len = (double)(b - a) / c.rate;
+		memcpy(t->pcm + t->n, c.pcm + a, sizeof(float) * (size_t)(b - a));
+		t->n += b - a;
+		if (t->nwords + c.nwords > wcap) {
+			voice_word *q = realloc(t->words, sizeof *q * (size_t)((t->nwords + c.nwords) * 2 + 16));
+			if (!q) {
+				voice_clip_free(&c);
+				goto oom;
+			}
+			t->words = q;
+			wcap = (t->nwords + c.nwords) * 2 + 16;
+		}
+		snprintf(t->sections[i].name, sizeof t->sections[i].name, "%s", s->sec[i].name);
+		t->sections[i].first = t->nwords;
+		for (int k = 0; k < c.nwords; k++) {
+			voice_word w = c.words[k];
+			w.offset += (int)base_off;
+			w.start = t0 + clampd(w.start - cut, 0, len);
+			w.end = t0 + clampd(w.end - cut, 0, len);
+			t->words[t->nwords++] = w;
+		}
+		t->sections[i].last = t->nwords - 1;
+		t->nsections++;
+		voice_clip_free(&c);
+	}
+	return 0;
+oom:
+	voice_track_free(t);
+	snprintf(err, errlen, "out of memory");
+	return VOICE_ENOMEM;
+}
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	put16(p, v & 0xFFFF);
+	put16(p + 2, v >> 16);
+}
+
+int voice_write_wav(const char *path, const float *pcm, long n, int rate, char *err, size_t errlen)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		snprintf(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+		return VOICE_EIO;
+	}
+	unsigned char h[44];
+	uint32_t bytes = (uint32_t)n * 2;
+	memcpy(h, "RIFF", 4);
+	put32(h + 4, 36 + bytes);
+	memcpy(h + 8, "WAVEfmt ", 8);
+	put32(h + 16, 16);
+	put16(h + 20, 1); /* PCM */
+	put16(h + 22, 1); /* mono */
+	put32(h + 24, (uint32_t)rate);
+	put32(h + 28, (uint32_t)rate * 2);
+	put16(h + 32, 2);
+	put16(h + 34, 16);
+	memcpy(h + 36, "data", 4);
+	put32(h + 40, bytes);
+	int ok = fwrite(h, 1, 44, f) == 44;
+	unsigned char buf[8192];
+	for (long i = 0; ok && i < n;) {
+		int k = 0;
+		for (; k < (int)sizeof buf / 2 && i < n; k++, i++) {
+			float v = pcm[i] * 32767.0f;
+			long s = lrintf(v < -32768.0f ? -32768.0f : v > 32767.0f ? 32767.0f : v);
+			put16(buf + 2 * k, (unsigned)(s & 0xFFFF));
+		}
+		ok = fwrite(buf, 2, (size_t)k, f) == (size_t)k;
+	}
+	if (fclose(f) != 0)
+		ok = 0;
+	if (!ok || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		return VOICE_EIO;
+	}
+	return 0;
+}
+
+/* Times with millisecond precision (SPEC.md §6); rounding is monotonic, so order survives it. */
+static json_t *ms(double s)
+{
+	return json_real(round(s * 1000.0) / 1000.0);
+}
+
+int voice_write_timing(const char *path, const voice_track *t, char *err, size_t errlen)
+{
+	json_t *root = json_object(), *words = json_array(), *secs = json_array();
+	int bad = !root || !words || !secs;
+	if (!bad) {
+		bad |= json_object_set_new(root, "version", json_integer(1));
+		bad |= json_object_set_new(root, "text", json_string(t->text));
+		bad |= json_object_set_new(root, "duration", ms((double)t->n / VOICE_RATE));
+		for (int i = 0; i < t->nwords; i++) {
+			const voice_word *w = &t->words[i];
+			json_t *o = json_object();
+			bad |= !o || json_object_set_new(o, "text", json_stringn(t->text + w->offset, (size_t)w->length)) ||
+			       json_object_set_new(o, "start", ms(w->start)) || json_object_set_new(o, "end", ms(w->end)) ||
+			       json_object_set_new(o, "offset", json_integer(w->offset)) ||
+			       json_object_set_new(o, "length", json_integer(w->length)) || json_array_append_new(words, o);
+		}
+		for (int i = 0; i < t->nsections; i++) {
+			json_t *o = json_object();
+			bad |= !o || json_object_set_new(o, "name", json_string(t->sections[i].name)) ||
+			       json_object_set_new(o, "first_word", json_integer(t->sections[i].first)) ||
+			       json_object_set_new(o, "last_word", json_integer(t->sections[i].last)) ||
+			       json_array_append_new(secs, o);
+		}
+		json_object_set(root, "words", words);
+		json_object_set(root, "sections", secs);
+	}
+	json_decref(words);
+	json_decref(secs);
+	if (bad) {
+		json_decref(root);
+		snprintf(err, errlen, "out of memory");
+		return VOICE_ENOMEM;
+	}
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	int rc = json_dump_file(root, tmp, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+	json_decref(root);
+	if (rc != 0 || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		return VOICE_EIO;
+	}
+	return 0;
+}

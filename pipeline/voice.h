@@ -1,0 +1,153 @@
+/*
+ * voice.h - stage 2 of the pipeline: script JSON -> narrated voiceover (48 kHz mono 16-bit WAV)
+ * plus the word-timing JSON of SPEC.md §6 that .vid specs anchor to (`voice "v.wav" { timings
+ * "v.json" }`). Sits between pipeline/script (which writes the script) and the .vid writer.
+ *
+ * The narration is the script's sections in order: hook, intro, point1..pointN, cta. Each section
+ * is synthesised on its own by a provider (voice_espeak.c, voice_http.c), so a failure retries
+ * one section, not the whole voice; the clips are trimmed of leading and trailing silence,
+ * resampled to 48 kHz and joined with VOICE_GAP_S of silence between sections.
+ *
+ * Words are what the compiler calls words (compiler/timing.c): runs of bytes between ASCII white
+ * space, punctuation attached. Every word of the text gets a timing, in order, none overlapping
+ * the next, none past the audio's end. A provider that returns no timings gets them from
+ * voice_align(): espeak's exact timings of the same text warped onto the real audio.
+ *
+ * Errors: functions return 0 or a negative VOICE_E* code and write one sentence into err.
+ */
+#ifndef VIDC_VOICE_H
+#define VIDC_VOICE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define VOICE_RATE 48000     /* output sample rate, Hz */
+#define VOICE_GAP_S 0.25     /* silence between sections, seconds */
+#define VOICE_PAD_S 0.02     /* silence kept before the first and after the last sound of a clip */
+#define VOICE_PREVIEW_MAX 200 /* characters (code points) of a --preview text */
+
+enum {
+	VOICE_OK = 0,
+	VOICE_ENOMEM = -1,
+	VOICE_EINPUT = -2,     /* the script or text is unusable */
+	VOICE_EPROVIDER = -3,  /* the provider refused for good: bad key, unknown voice, 4xx */
+	VOICE_ETRANSIENT = -4, /* worth another try: 5xx, timeout, dropped connection, bad reply */
+	VOICE_EIO = -5         /* a file could not be written */
+};
+
+/* One word: offset/length in bytes into the text it belongs to; times in seconds. */
+typedef struct {
+	int offset, length;
+	double start, end;
+} voice_word;
+
+/* Audio of one stretch of text: mono float samples in [-1, 1] at rate Hz; words NULL when the
+ * provider gave no timings, else exactly one per word of the text (voice_split_words). */
+typedef struct {
+	float *pcm;
+	long n;
+	int rate;
+	voice_word *words;
+	int nwords;
+} voice_clip;
+
+void voice_clip_free(voice_clip *c);
+
+typedef struct {
+	const char *provider;	/* "espeak" (default), "openai", "elevenlabs", "coqui", "piper", "bark" */
+	const char *voice;	/* provider's voice name/id; NULL = provider default for the language */
+	const char *lang;	/* BCP 47 ("en", "es-MX"); NULL = the script's, else English */
+	const char *base_url;	/* NULL = the provider's env variable, else its public default */
+	const char *api_key;	/* NULL = the provider's env variable */
+	double speed;		/* 1.0 = normal; espeak: 175 wpm x speed */
+	long timeout_ms;	/* one HTTP request; 0 = VIDC_HTTP_TIMEOUT_MS or 120000 */
+	int attempts;		/* tries per section; 0 = 3 */
+	FILE *log;		/* NULL = quiet; else one line per retry */
+} voice_opts;
+
+typedef struct {
+	const char *name;
+	/* Synthesises text (UTF-8). Fills out; on failure returns VOICE_E* with err set. */
+	int (*synth)(const voice_opts *o, const char *text, voice_clip *out, char *err, size_t errlen);
+	/* Writes the provider's voices to f, one per line: "ID<TAB>description". */
+	int (*list)(const voice_opts *o, FILE *f, char *err, size_t errlen);
+} voice_provider;
+
+/* NULL when unknown. */
+const voice_provider *voice_provider_find(const char *name);
+extern const voice_provider voice_espeak, voice_openai, voice_elevenlabs, voice_coqui, voice_piper,
+	voice_bark;
+
+/* ---- the script --------------------------------------------------------------------------- */
+
+typedef struct {
+	char name[16]; /* "hook", "intro", "point1".., "cta" */
+	char *text;
+} voice_section;
+
+typedef struct {
+	voice_section *sec;
+	int n;
+	char *lang; /* the script's "language", or NULL */
+} voice_script;
+
+/* Reads the script JSON of `vidc script`: hook, intro, points[].text, cta, language. Sections
+ * that are missing or blank are skipped; none at all is an error. */
+int voice_script_load(const char *path, voice_script *s, char *err, size_t errlen);
+/* One section named "preview" holding text. */
+int voice_script_text(const char *text, voice_script *s);
+void voice_script_free(voice_script *s);
+
+/* ---- the whole voiceover ------------------------------------------------------------------ */
+
+typedef struct {
+	float *pcm; /* VOICE_RATE mono */
+	long n;
+	char *text; /* the sections' texts joined by "\n\n"; word offsets index it */
+	voice_word *words;
+	int nwords;
+	struct {
+		char name[16];
+		int first, last; /* word indices */
+	} *sections;
+	int nsections;
+} voice_track;
+
+/* Synthesises every section (each tried up to o->attempts times) and joins them. */
+int voice_make(const voice_opts *o, const voice_script *s, voice_track *t, char *err, size_t errlen);
+void voice_track_free(voice_track *t);
+/* 16-bit PCM WAV, written to PATH.tmp then renamed. */
+int voice_write_wav(const char *path, const float *pcm, long n, int rate, char *err, size_t errlen);
+/* The SPEC.md §6 JSON, written to PATH.tmp then renamed. */
+int voice_write_timing(const char *path, const voice_track *t, char *err, size_t errlen);
+
+/* ---- helpers shared by the providers ------------------------------------------------------ */
+
+/* The words of text as the compiler splits them: *words gets a malloc'd array (times 0).
+ * Returns the count, or VOICE_ENOMEM. */
+int voice_split_words(const char *text, voice_word **words);
+/* The language to speak: o->lang, else the script's, else "en". */
+const char *voice_lang(const voice_opts *o, const char *script_lang);
+/* The espeak-ng voice for a BCP 47 tag ("de-DE" -> "de", "zh" -> "cmn", "en" -> "en-us"). */
+const char *voice_espeak_name(const char *bcp47, char *buf, size_t n);
+/* Decodes an audio file held in memory (WAV, MP3, FLAC, Ogg...) to mono float at its own rate. */
+int voice_decode(const void *data, size_t len, voice_clip *out, char *err, size_t errlen);
+/* Resamples c in place to rate (libswresample); word times are unchanged. */
+int voice_resample(voice_clip *c, int rate, char *err, size_t errlen);
+/* Sound detection: 10 ms frames whose RMS is above a threshold relative to the clip's loudest
+ * frame. First and last sample with sound (both -1 when the clip is silent). */
+void voice_sound_bounds(const float *pcm, long n, int rate, long *first, long *last);
+/* The same detector frame by frame: *sound gets a malloc'd flag per frame of rate/100 samples.
+ * Returns the frame count, or VOICE_ENOMEM. */
+int voice_vad(const float *pcm, long n, int rate, unsigned char **sound);
+/* Completes word timings from start samples (-1 = unknown): an unknown start takes the next
+ * known one; starts are made non-decreasing and moved to the first sound at or after them; a
+ * word ends at its last sound before the next word starts. Sets w[].start/end in seconds. */
+int voice_timings_from_starts(const voice_clip *c, voice_word *w, int nw, const long *start);
+
+/* Gives real (which has no words) the timings of ref (espeak's exact timings of the same text)
+ * warped piecewise-linearly onto real's audio: pauses detected in both are matched in order and
+ * the speech between them is stretched to fit. Both clips must be of the same text. */
+int voice_align(const voice_clip *ref, voice_clip *real, char *err, size_t errlen);
+
+#endif
