@@ -1,0 +1,34 @@
+/*
+ * specgen.h - the arrow script + voice -> .vid text: writes the spec `vidc make` renders, from the
+ * script JSON (pipeline/script), the voice's word timings (pipeline/voice) and the article's
+ * images (pipeline/article). The spec imports a stdlib template (templates/short.vid for vertical
+ * presets, templates/explainer.vid for 16:9) and is meant to be read and edited by a person and
+ * rendered again: one `use` per narrated section, every scene `auto` so it follows the voice.
+ */
+#ifndef VIDC_SPECGEN_H
+#define VIDC_SPECGEN_H
+
+#include <stddef.h>
+
+typedef struct {
+	const char *script_path;  /* the script JSON */
+	const char *timing_path;  /* the word-timing JSON of the voice (SPEC.md §6) */
+	const char *voice_name;   /* the voice file as the spec names it, relative to the spec */
+	const char *timing_name;  /* the timing file as the spec names it */
+	const char *title;        /* the article's title: the opening scene's text */
+	const char *const *images; /* photos as the spec names them (relative to the spec); may be 0 */
+	int nimages;
+	const char *const *presets; /* all of one orientation */
+	int npresets;
+	const char *captions;     /* caption style, or NULL for none */
+	const char *music;        /* music file as the spec names it, or NULL */
+	const char *source;       /* what the spec was made from, for its header comment */
+} specgen_opts;
+
+/* Writes the spec to path (PATH.tmp, then renamed). 0, or -1 with err set. */
+int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen);
+
+/* Whether a preset is vertical (1080x1920). */
+int specgen_vertical(const char *preset);
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * pipeline_specgen.c - the spec `vidc make` writes: from a script and its voice timings
+ * (tests/fixtures/make/), a vertical spec with photos and a 16:9 spec without any must both
+ * compile clean, name every narrated section once, escape the script's text, and (16:9) carry
+ * YouTube-valid chapters: the first at 0:00, at least three, each at least 10 s long.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../compiler/compile.h"
+#include "../../compiler/ir.h"
+#include "../../pipeline/specgen.h"
+
+static int failures;
+#define CHECK(cond, ...)                                                                    \
+	do {                                                                                \
+		if (!(cond)) {                                                              \
+			fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, __LINE__, #cond);    \
+			fprintf(stderr, __VA_ARGS__);                                       \
+			fputc('\n', stderr);                                                \
+			failures++;                                                         \
+		}                                                                           \
+	} while (0)
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	if (s && fread(s, 1, (size_t)n, f) != (size_t)n)
+		n = 0;
+	if (s)
+		s[n] = 0;
+	fclose(f);
+	return s;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* Compiles path for preset; returns the program (the caller frees it, then *spec, then *d: the
+ * spec's source text lives in the sink). */
+static ir_program *compile(const char *path, const char *preset, spec_t **spec, diag_sink **d)
+{
+	compile_opts o = {.stdlib_dir = "stdlib", .check_assets = 0};
+	*d = diag_new();
+	*spec = compile_spec(path, *d, &o);
+	int errors = diag_errors(*d);
+	if (errors)
+		diag_print(*d, stderr, 0);
+	CHECK(!errors, "%s does not compile", path);
+	return errors ? NULL : compile_lower(*spec, preset);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/vidc-specgen.XXXXXX";
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	char cwd[4096], timing[4200], tall[4200], wide[4200], err[512];
+	if (!getcwd(cwd, sizeof cwd))
+		return 1;
+	snprintf(timing, sizeof timing, "%s/tests/fixtures/make/voice.json", cwd);
+	snprintf(tall, sizeof tall, "%s/tall.vid", dir);
+	snprintf(wide, sizeof wide, "%s/wide.vid", dir);
+
+	const char *photos[] = {"a.jpg", "b.jpg"};
+	const char *vertical[] = {"tiktok", "youtube_short"};
+	specgen_opts o = {
+		.script_path = "tests/fixtures/make/script.json",
+		.timing_path = timing,
+		.voice_name = "voice.wav",
+		.timing_name = timing,
+		.title = "Cold brew, \"explained\"",
+		.images = photos,
+		.nimages = 2,
+		.presets = vertical,
+		.npresets = 2,
+		.captions = "karaoke",
+		.source = "script.json",
+	};
+	CHECK(specgen_write(tall, &o, err, sizeof err) == 0, "%s", err);
+	char *text = slurp(tall);
+	CHECK(text != NULL, "no %s", tall);
+	if (text) {
+		CHECK(strstr(text, "import \"templates/short.vid\""), "no template import:\n%s", text);
+		CHECK(strstr(text, "preset tiktok youtube_short"), "presets:\n%s", text);
+		CHECK(strstr(text, "captions karaoke"), "captions:\n%s", text);
+		CHECK(strstr(text, "use short_open(\"hook\", \"Cold brew, \\\"explained\\\"\", \"a.jpg\")"),
+		      "opening:\n%s", text);
+		CHECK(strstr(text, "\"12-24 \\\"hours\\\" \\{cold}\""), "escaping:\n%s", text);
+		/* An empty overlay takes the first words of the point's text. */
+		CHECK(strstr(text, "\"Grind the beans coarse, like sea\xe2\x80\xa6\""), "overlay from text:\n%s", text);
+		const char *secs[] = {"\"hook\"", "\"intro\"", "\"point1\"", "\"point2\"", "\"point3\"", "\"cta\""};
+		for (int i = 0; i < 6; i++)
+			CHECK(count(text, secs[i]) == 1, "section %s appears %d times", secs[i], count(text, secs[i]));
+		CHECK(!strstr(text, "chapter"), "a vertical spec has no chapters:\n%s", text);
+	}
+	free(text);
+	spec_t *s;
+	diag_sink *d;
+	ir_program *p = compile(tall, "tiktok", &s, &d);
+	if (p) {
+		CHECK(p->width == 1080 && p->height == 1920, "size %dx%d", p->width, p->height);
+		ir_program_free(p);
+	}
+	compile_free(s);
+	diag_free(d);
+
+	const char *horizontal[] = {"youtube_long"};
+	o.presets = horizontal;
+	o.npresets = 1;
+	o.nimages = 0;
+	o.captions = NULL;
+	CHECK(specgen_write(wide, &o, err, sizeof err) == 0, "%s", err);
+	text = slurp(wide);
+	if (text) {
+		CHECK(strstr(text, "import \"templates/explainer.vid\""), "no template import:\n%s", text);
+		CHECK(count(text, "use explainer_card(") == 5, "cards without photos:\n%s", text);
+		CHECK(strstr(text, "chapter \"Intro\" 0s"), "first chapter:\n%s", text);
+	}
+	free(text);
+	p = compile(wide, "youtube_long", &s, &d);
+	if (p) {
+		double end = (double)p->frames * p->fps_den / p->fps_num;
+		CHECK(p->nchapters >= 3, "%d chapters", p->nchapters);
+		CHECK(p->nchapters > 0 && p->chapters[0].t == 0, "first chapter not at 0:00");
+		for (int i = 0; i < p->nchapters; i++) {
+			double next = i + 1 < p->nchapters ? p->chapters[i + 1].t : end;
+			CHECK(next - p->chapters[i].t >= 10, "chapter %d '%s' lasts %.2fs", i,
+			      p->chapters[i].title, next - p->chapters[i].t);
+		}
+		ir_program_free(p);
+	}
+	compile_free(s);
+	diag_free(d);
+
+	remove(tall);
+	remove(wide);
+	rmdir(dir);
+	if (!failures)
+		printf("pipeline_specgen: ok\n");
+	return failures != 0;
+}
