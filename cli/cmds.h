@@ -7,5 +7,6 @@
 
 int cmd_voice(int argc, char **argv);  /* cli/voice.c: vidc voice */
 int cmd_voices(int argc, char **argv); /* cli/voice.c: vidc voices */
+int cmd_script(int argc, char **argv); /* cli/script.c: vidc script */
 
 #endif

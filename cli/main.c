@@ -40,6 +40,10 @@ static const char *usage_text =
 	"                           (--provider espeak|openai|elevenlabs|coqui|piper|bark,\n"
 	"                           --voice, --speed, --lang, --preview \"TEXT\"; vidc voice --help)\n"
 	"  voices --provider P      list a voice provider's voices\n"
+	"  script ARTICLE.json -o SCRIPT.json\n"
+	"                           article to narration script (--type short|medium|long,\n"
+	"                           --platforms, --generator extract|llm; --validate SCRIPT.json\n"
+	"                           checks an edited script; vidc script --help)\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -483,6 +487,8 @@ int main(int argc, char **argv)
 		return cmd_voice(argc - 1, argv + 1);
 	if (!strcmp(cmd, "voices"))
 		return cmd_voices(argc - 1, argv + 1);
+	if (!strcmp(cmd, "script"))
+		return cmd_script(argc - 1, argv + 1);
 	args_t a;
 	parse_args(argc, argv, &a);
 	int rc;

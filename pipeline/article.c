@@ -1,0 +1,763 @@
+/*
+ * article.c - loads a content record (see article.h). The HTML goes through libxml2's HTML
+ * parser in recover mode (real articles are tag soup); a tree walk turns block elements into
+ * blocks and inline content into their text. Never string search over markup.
+ */
+#include "article.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "../compiler/arena.h"
+
+/* ---- a small growable text buffer with whitespace normalisation ---- */
+
+typedef struct {
+	char *d;
+	size_t n, cap;
+	int space; /* a space is pending before the next visible character */
+} tbuf;
+
+static void tb_putc(tbuf *b, char ch)
+{
+	if (b->n + 2 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		char *d = realloc(b->d, cap);
+		if (!d) {
+			fputs("vidc: out of memory\n", stderr);
+			abort();
+		}
+		b->d = d;
+		b->cap = cap;
+	}
+	b->d[b->n++] = ch;
+	b->d[b->n] = 0;
+}
+
+/* Appends text, collapsing ASCII whitespace, NBSP (U+00A0), and dropping zero-width spaces
+ * (U+200B) and soft hyphens (U+00AD). */
+static void tb_text(tbuf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v' ||
+		    (p[0] == 0xC2 && p[1] == 0xA0)) {
+			if (*p == 0xC2)
+				p++;
+			b->space = 1;
+			continue;
+		}
+		if (p[0] == 0xC2 && p[1] == 0xAD) {
+			p++;
+			continue;
+		}
+		if (p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x8B) {
+			p += 2;
+			continue;
+		}
+		if (b->space && b->n > 0)
+			tb_putc(b, ' ');
+		b->space = 0;
+		tb_putc(b, (char)*p);
+	}
+}
+
+static void tb_reset(tbuf *b)
+{
+	b->n = 0;
+	b->space = 0;
+	if (b->d)
+		b->d[0] = 0;
+}
+
+/* ---- HTML walk ---- */
+
+typedef struct {
+	article_t *a;
+	tbuf cur;	/* inline text of the block being built */
+	art_kind kind;	/* the innermost open block's kind */
+	int level;
+	int list_depth;
+	int figure_img; /* index of the image of the open <figure>, -1 */
+} walker;
+
+static int name_is(xmlNodePtr n, const char *const *names)
+{
+	for (; *names; names++)
+		if (!xmlStrcasecmp(n->name, (const xmlChar *)*names))
+			return 1;
+	return 0;
+}
+
+static const char *const SKIP[] = {"script", "style", "nav", "aside", "noscript", "iframe", "svg",
+				   "template", "head", "button", "form", "select", "object",
+				   "embed", "canvas", "audio", "video", "math", "map", NULL};
+static const char *const BLOCK[] = {"p", "div", "section", "article", "main", "header", "footer",
+				    "blockquote", "dl", "dt", "dd", "ul", "ol", "address", "hr",
+				    "body", "html", "center", "details", "summary", NULL};
+
+static void push_block(walker *w, art_kind kind, int level, const char *text, size_t len);
+
+static void flush(walker *w)
+{
+	if (w->cur.n) {
+		push_block(w, w->kind, w->level, w->cur.d, w->cur.n);
+		tb_reset(&w->cur);
+	}
+	w->cur.space = 0;
+}
+
+static void collect_text(xmlNodePtr n, tbuf *b)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			tb_text(b, (const char *)c->content);
+		} else if (c->type == XML_ELEMENT_NODE) {
+			if (name_is(c, SKIP))
+				continue;
+			if (!xmlStrcasecmp(c->name, (const xmlChar *)"br") ||
+			    name_is(c, BLOCK) || !xmlStrcasecmp(c->name, (const xmlChar *)"li") ||
+			    !xmlStrcasecmp(c->name, (const xmlChar *)"p"))
+				b->space = 1;
+			collect_text(c, b);
+			if (name_is(c, BLOCK))
+				b->space = 1;
+		}
+	}
+}
+
+/* Raw text of a <pre>: newlines kept, trailing blank lines dropped. */
+static void collect_raw(xmlNodePtr n, tbuf *b)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			for (const char *p = (const char *)c->content; *p; p++)
+				tb_putc(b, *p);
+		} else if (c->type == XML_ELEMENT_NODE && !name_is(c, SKIP)) {
+			if (!xmlStrcasecmp(c->name, (const xmlChar *)"br"))
+				tb_putc(b, '\n');
+			else
+				collect_raw(c, b);
+		}
+	}
+}
+
+static const char *attr(arena_t *ar, xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	if (!v)
+		return "";
+	tbuf t = {0};
+	tb_text(&t, (const char *)v);
+	xmlFree(v);
+	const char *s = arena_strdup(ar, t.d ? t.d : "");
+	free(t.d);
+	return s;
+}
+
+static void add_html_image(walker *w, xmlNodePtr n)
+{
+	article_t *a = w->a;
+	const char *src = attr(a->arena, n, "src");
+	if (!*src)
+		return;
+	for (int i = 0; i < a->nimages; i++)
+		if (!strcmp(a->images[i].src, src) || !strcmp(a->images[i].path, src)) {
+			if (!*a->images[i].alt)
+				a->images[i].alt = attr(a->arena, n, "alt");
+			w->figure_img = w->figure_img == -2 ? i : w->figure_img;
+			return;
+		}
+	art_image *im = NULL;
+	{
+		/* grow by hand: images were allocated by article_parse with this capacity rule */
+		art_image *ni = arena_alloc(a->arena, sizeof *ni * (size_t)(a->nimages + 1));
+		if (a->nimages)
+			memcpy(ni, a->images, sizeof *ni * (size_t)a->nimages);
+		a->images = ni;
+		im = &a->images[a->nimages++];
+	}
+	im->src = src;
+	im->path = src; /* resolved later by article_parse against the base folder */
+	im->alt = attr(a->arena, n, "alt");
+	im->caption = "";
+	if (w->figure_img == -2)
+		w->figure_img = a->nimages - 1;
+}
+
+static void walk(walker *w, xmlNodePtr n);
+
+static void walk_children(walker *w, xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		walk(w, c);
+}
+
+static void walk(walker *w, xmlNodePtr n)
+{
+	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+		tb_text(&w->cur, (const char *)n->content);
+		return;
+	}
+	if (n->type != XML_ELEMENT_NODE && n->type != XML_DOCUMENT_NODE &&
+	    n->type != XML_HTML_DOCUMENT_NODE) {
+		return;
+	}
+	if (n->type != XML_ELEMENT_NODE) {
+		walk_children(w, n);
+		return;
+	}
+	const char *name = (const char *)n->name;
+	if (name_is(n, SKIP))
+		return;
+	art_kind saved_kind = w->kind;
+	int saved_level = w->level;
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"br")) {
+		w->cur.space = 1;
+		return;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"img")) {
+		add_html_image(w, n);
+		return;
+	}
+	if (strlen(name) == 2 && (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' && name[1] <= '6') {
+		flush(w);
+		w->kind = ART_HEADING;
+		w->level = name[1] - '0';
+		walk_children(w, n);
+		flush(w);
+		w->kind = saved_kind;
+		w->level = saved_level;
+		return;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"pre")) {
+		flush(w);
+		tbuf raw = {0};
+		collect_raw(n, &raw);
+		while (raw.n > 0 && (raw.d[raw.n - 1] == '\n' || raw.d[raw.n - 1] == ' ' ||
+				     raw.d[raw.n - 1] == '\r' || raw.d[raw.n - 1] == '\t'))
+			raw.d[--raw.n] = 0;
+		size_t start = 0;
+		while (start < raw.n && (raw.d[start] == '\n' || raw.d[start] == '\r'))
+			start++;
+		if (raw.n > start)
+			push_block(w, ART_CODE, 0, raw.d + start, raw.n - start);
+		free(raw.d);
+		return;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"tr")) {
+		flush(w);
+		tbuf row = {0};
+		for (xmlNodePtr c = n->children; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE || name_is(c, SKIP))
+				continue;
+			tbuf cell = {0};
+			collect_text(c, &cell);
+			if (cell.n) {
+				if (row.n)
+					tb_text(&row, "; ");
+				/* "; " above leaves a pending space, so the cell starts after it */
+				tb_text(&row, cell.d);
+			}
+			free(cell.d);
+		}
+		if (row.n)
+			push_block(w, ART_ROW, 0, row.d, row.n);
+		free(row.d);
+		return;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"figcaption") ||
+	    !xmlStrcasecmp(n->name, (const xmlChar *)"caption")) {
+		flush(w);
+		tbuf cap = {0};
+		collect_text(n, &cap);
+		if (cap.n) {
+			push_block(w, ART_CAPTION, 0, cap.d, cap.n);
+			if (w->figure_img >= 0 && w->figure_img < w->a->nimages &&
+			    !*w->a->images[w->figure_img].caption)
+				w->a->images[w->figure_img].caption = arena_strdup(w->a->arena, cap.d);
+		}
+		free(cap.d);
+		return;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"figure")) {
+		flush(w);
+		int saved_fig = w->figure_img;
+		w->figure_img = -2; /* the next <img> becomes the figure's image */
+		walk_children(w, n);
+		flush(w);
+		w->figure_img = saved_fig;
+		return;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"li")) {
+		flush(w);
+		w->kind = ART_ITEM;
+		w->level = w->list_depth > 0 ? w->list_depth : 1;
+		walk_children(w, n);
+		flush(w);
+		w->kind = saved_kind;
+		w->level = saved_level;
+		return;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"ul") ||
+	    !xmlStrcasecmp(n->name, (const xmlChar *)"ol")) {
+		flush(w);
+		w->list_depth++;
+		walk_children(w, n);
+		flush(w);
+		w->list_depth--;
+		return;
+	}
+	if (name_is(n, BLOCK) || !xmlStrcasecmp(n->name, (const xmlChar *)"table") ||
+	    !xmlStrcasecmp(n->name, (const xmlChar *)"thead") ||
+	    !xmlStrcasecmp(n->name, (const xmlChar *)"tbody") ||
+	    !xmlStrcasecmp(n->name, (const xmlChar *)"tfoot")) {
+		flush(w);
+		/* Text directly inside a div within a list item still belongs to the item. */
+		if (w->kind != ART_ITEM) {
+			w->kind = ART_PARA;
+			w->level = 0;
+		}
+		walk_children(w, n);
+		flush(w);
+		w->kind = saved_kind;
+		w->level = saved_level;
+		return;
+	}
+	/* Inline: span, a, em, strong, code, abbr, sup, ... */
+	walk_children(w, n);
+}
+
+static void push_block(walker *w, art_kind kind, int level, const char *text, size_t len)
+{
+	article_t *a = w->a;
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
+	while (len > 0 && *text == ' ') {
+		text++;
+		len--;
+	}
+	if (!len)
+		return;
+	/* Grow by doubling; the capacity is the next power of two at or above nblocks. */
+	int cap = 8;
+	while (cap < a->nblocks)
+		cap *= 2;
+	if (a->nblocks == 0 || a->nblocks == cap) {
+		int ncap = a->nblocks == 0 ? 8 : cap * 2;
+		art_block *nb = arena_alloc(a->arena, sizeof *nb * (size_t)ncap);
+		if (a->nblocks)
+			memcpy(nb, a->blocks, sizeof *nb * (size_t)a->nblocks);
+		a->blocks = nb;
+	}
+	art_block *b = &a->blocks[a->nblocks++];
+	b->kind = kind;
+	b->level = level;
+	b->text = arena_strndup(a->arena, text, len);
+}
+
+int article_parse_html(article_t *a, const char *html, size_t len)
+{
+	if (!html || !len)
+		return 0;
+	htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+						HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (!doc)
+		return -1;
+	walker w = {a, {0}, ART_PARA, 0, 0, -1};
+	walk(&w, (xmlNodePtr)doc);
+	flush(&w);
+	free(w.cur.d);
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+/* ---- the content record ---- */
+
+static const char *norm(arena_t *ar, const char *s)
+{
+	tbuf t = {0};
+	tb_text(&t, s);
+	const char *r = arena_strdup(ar, t.d ? t.d : "");
+	free(t.d);
+	return r;
+}
+
+static const char *resolve_path(article_t *a, const char *base_dir, const char *src)
+{
+	if (!*src || src[0] == '/' || strstr(src, "://") || !strncmp(src, "data:", 5))
+		return src;
+	if (!base_dir || !*base_dir || !strcmp(base_dir, "."))
+		return src;
+	return arena_printf(a->arena, "%s/%s", base_dir, src);
+}
+
+void article_free(article_t *a)
+{
+	if (a)
+		arena_free(a->arena);
+}
+
+static article_t *fail(article_t *a, char *err, size_t errlen, const char *fmt, const char *name,
+		       const char *what)
+{
+	char msg[256];
+	snprintf(msg, sizeof msg, fmt, what);
+	snprintf(err, errlen, "%s: %s", name, msg);
+	article_free(a);
+	return NULL;
+}
+
+article_t *article_parse(const char *json, size_t len, const char *name, const char *base_dir,
+			 char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root = json_loadb(json, len, 0, &je);
+	if (!root) {
+		snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", name, je.line, je.column, je.text);
+		return NULL;
+	}
+	arena_t *ar = arena_new();
+	article_t *a = arena_alloc(ar, sizeof *a);
+	a->arena = ar;
+	a->path = arena_strdup(ar, name);
+	a->meta_description = a->language = a->text = "";
+	a->title = "";
+	article_t *ret = NULL;
+	if (!json_is_object(root)) {
+		fail(a, err, errlen, "a content record must be a JSON object%s", name, "");
+		goto done;
+	}
+	json_t *t = json_object_get(root, "title");
+	if (!t || json_is_null(t)) {
+		fail(a, err, errlen, "missing 'title'%s", name, "");
+		goto done;
+	}
+	if (!json_is_string(t)) {
+		fail(a, err, errlen, "'%s' must be a string", name, "title");
+		goto done;
+	}
+	a->title = norm(ar, json_string_value(t));
+	if (!*a->title) {
+		fail(a, err, errlen, "'title' is empty%s", name, "");
+		goto done;
+	}
+	static const char *const strs[] = {"content_html", "meta_description", "language"};
+	for (int i = 0; i < 3; i++) {
+		json_t *v = json_object_get(root, strs[i]);
+		if (v && !json_is_null(v) && !json_is_string(v)) {
+			fail(a, err, errlen, "'%s' must be a string", name, strs[i]);
+			goto done;
+		}
+	}
+	json_t *md = json_object_get(root, "meta_description");
+	if (json_is_string(md))
+		a->meta_description = norm(ar, json_string_value(md));
+	json_t *lang = json_object_get(root, "language");
+	if (json_is_string(lang))
+		a->language = norm(ar, json_string_value(lang));
+	json_t *kw = json_object_get(root, "keywords");
+	if (kw && !json_is_null(kw)) {
+		if (json_is_string(kw)) {
+			/* "a, b, c" - common in CMS exports; accepted and split on commas. */
+			const char *s = json_string_value(kw);
+			a->keywords = arena_alloc(ar, sizeof(char *) * (strlen(s) / 2 + 2));
+			const char *p = s;
+			while (*p) {
+				const char *e = strchr(p, ',');
+				size_t n = e ? (size_t)(e - p) : strlen(p);
+				const char *k = norm(ar, arena_strndup(ar, p, n));
+				if (*k)
+					a->keywords[a->nkeywords++] = k;
+				p += n + (e ? 1 : 0);
+			}
+		} else if (!json_is_array(kw)) {
+			fail(a, err, errlen, "'%s' must be a list of strings", name, "keywords");
+			goto done;
+		} else {
+			a->keywords = arena_alloc(ar, sizeof(char *) * (json_array_size(kw) + 1));
+			size_t i;
+			json_t *k;
+			json_array_foreach(kw, i, k) {
+				if (!json_is_string(k)) {
+					char what[64];
+					snprintf(what, sizeof what, "keywords[%zu]", i);
+					fail(a, err, errlen, "'%s' must be a string", name, what);
+					goto done;
+				}
+				const char *s = norm(ar, json_string_value(k));
+				if (*s)
+					a->keywords[a->nkeywords++] = s;
+			}
+		}
+	}
+	json_t *im = json_object_get(root, "images");
+	if (im && !json_is_null(im)) {
+		if (!json_is_array(im)) {
+			fail(a, err, errlen, "'%s' must be a list", name, "images");
+			goto done;
+		}
+		a->images = arena_alloc(ar, sizeof(art_image) * (json_array_size(im) + 1));
+		size_t i;
+		json_t *e;
+		json_array_foreach(im, i, e) {
+			art_image *g = &a->images[a->nimages];
+			g->alt = g->caption = "";
+			if (json_is_string(e)) {
+				g->src = norm(ar, json_string_value(e));
+			} else if (json_is_object(e)) {
+				json_t *src = json_object_get(e, "src");
+				if (!json_is_string(src)) {
+					char what[64];
+					snprintf(what, sizeof what, "images[%zu].src", i);
+					fail(a, err, errlen, "'%s' must be a string (a path or URL)", name, what);
+					goto done;
+				}
+				g->src = norm(ar, json_string_value(src));
+				static const char *const f[] = {"alt", "caption"};
+				for (int j = 0; j < 2; j++) {
+					json_t *v = json_object_get(e, f[j]);
+					if (v && !json_is_null(v) && !json_is_string(v)) {
+						char what[64];
+						snprintf(what, sizeof what, "images[%zu].%s", i, f[j]);
+						fail(a, err, errlen, "'%s' must be a string", name, what);
+						goto done;
+					}
+					if (json_is_string(v))
+						*(j ? &g->caption : &g->alt) = norm(ar, json_string_value(v));
+				}
+			} else {
+				char what[64];
+				snprintf(what, sizeof what, "images[%zu]", i);
+				fail(a, err, errlen, "'%s' must be a path or an object with 'src'", name, what);
+				goto done;
+			}
+			if (!*g->src)
+				continue;
+			g->path = resolve_path(a, base_dir, g->src);
+			a->nimages++;
+		}
+	}
+	json_t *html = json_object_get(root, "content_html");
+	int first_html_img = a->nimages;
+	if (json_is_string(html) && article_parse_html(a, json_string_value(html),
+							 json_string_length(html)) < 0) {
+		fail(a, err, errlen, "could not parse 'content_html'%s", name, "");
+		goto done;
+	}
+	for (int i = first_html_img; i < a->nimages; i++)
+		a->images[i].path = resolve_path(a, base_dir, a->images[i].src);
+	/* The prose text, one block per line. */
+	tbuf all = {0};
+	for (int i = 0; i < a->nblocks; i++) {
+		if (a->blocks[i].kind == ART_CODE)
+			continue;
+		for (const char *p = a->blocks[i].text; *p; p++)
+			tb_putc(&all, *p);
+		tb_putc(&all, '\n');
+	}
+	a->text = arena_strdup(ar, all.d ? all.d : "");
+	free(all.d);
+	ret = a;
+done:
+	json_decref(root);
+	return ret;
+}
+
+article_t *article_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n + 65536 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				snprintf(err, errlen, "%s: out of memory", path);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t k = fread(buf + n, 1, cap - n, f);
+		n += k;
+		if (k == 0)
+			break;
+	}
+	int rerr = ferror(f);
+	fclose(f);
+	if (rerr) {
+		free(buf);
+		snprintf(err, errlen, "%s: read error", path);
+		return NULL;
+	}
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	else
+		snprintf(dir, sizeof dir, ".");
+	if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	article_t *a = article_parse(buf, n, path, dir, err, errlen);
+	free(buf);
+	return a;
+}
+
+/* ---- sentences and words ---- */
+
+static int is_abbrev(const char *text, size_t end)
+{
+	/* end indexes the '.'; look at the word before it. */
+	size_t s = end;
+	while (s > 0 && text[s - 1] != ' ' && text[s - 1] != '(' && text[s - 1] != '"')
+		s--;
+	size_t n = end - s;
+	if (n == 0)
+		return 0;
+	if (n == 1 && ((text[s] >= 'A' && text[s] <= 'Z') || (text[s] >= 'a' && text[s] <= 'z')))
+		return 1; /* an initial: "J. Smith", "e.g." middle */
+	static const char *const ab[] = {"e.g", "i.e", "etc", "vs", "Dr", "Mr", "Mrs", "Ms", "Prof",
+					 "St", "Jr", "Sr", "approx", "No", "Fig", "fig", "cf", "al",
+					 "Inc", "Ltd", "Co", "z.B", "bzw", "ca", "Nr", "usw", "d.h",
+					 "p.ej", "Sra", "Sr", "Dra", "aprox", "min", "max", NULL};
+	for (int i = 0; ab[i]; i++)
+		if (strlen(ab[i]) == n && !strncmp(text + s, ab[i], n))
+			return 1;
+	return 0;
+}
+
+static int utf8_at(const char *s, const char *lit)
+{
+	return !strncmp(s, lit, strlen(lit));
+}
+
+void article_sentences(const char *text, art_sentence_fn fn, void *ud)
+{
+	size_t n = strlen(text), start = 0;
+	size_t i = 0;
+	while (i < n) {
+		size_t cut = 0; /* end (exclusive) of a sentence found at i */
+		unsigned char c = (unsigned char)text[i];
+		size_t adv = 1;
+		if (utf8_at(text + i, "。") || utf8_at(text + i, "！") || utf8_at(text + i, "？") ||
+		    utf8_at(text + i, "．")) {
+			size_t j = i + 3;
+			/* closing brackets and quotes stay with the sentence */
+			while (utf8_at(text + j, "」") || utf8_at(text + j, "』") ||
+			       utf8_at(text + j, "）") || utf8_at(text + j, "”"))
+				j += 3;
+			cut = j;
+			adv = j - i;
+		} else if (c == '.' || c == '!' || c == '?' || utf8_at(text + i, "…")) {
+			size_t j = i + (c < 0x80 ? 1 : 3);
+			while (j < n && (text[j] == '.' || text[j] == '!' || text[j] == '?'))
+				j++;
+			while (j < n && (text[j] == '"' || text[j] == '\'' || text[j] == ')' ||
+					 utf8_at(text + j, "”") || utf8_at(text + j, "’") ||
+					 utf8_at(text + j, "»")))
+				j += ((unsigned char)text[j] < 0x80) ? 1 : ((unsigned char)text[j] >= 0xE0 ? 3 : 2);
+			adv = j - i;
+			if (j >= n) {
+				cut = n;
+			} else if (text[j] == ' ' || text[j] == '\n') {
+				size_t k = j;
+				while (k < n && (text[k] == ' ' || text[k] == '\n'))
+					k++;
+				unsigned char nx = (unsigned char)text[k];
+				int starts = (nx >= 'A' && nx <= 'Z') || (nx >= '0' && nx <= '9') ||
+					     nx == '"' || nx == '\'' || nx == '(' || nx >= 0x80;
+				if (c == '.' && i + 1 == j && is_abbrev(text, i))
+					starts = 0;
+				if (starts)
+					cut = j;
+			}
+		}
+		if (cut) {
+			size_t s = start, e = cut;
+			while (s < e && (text[s] == ' ' || text[s] == '\n'))
+				s++;
+			while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\n'))
+				e--;
+			if (e > s)
+				fn(text + s, e - s, ud);
+			start = cut;
+			i = cut;
+			continue;
+		}
+		i += adv;
+	}
+	if (start < n) {
+		size_t s = start, e = n;
+		while (s < e && (text[s] == ' ' || text[s] == '\n'))
+			s++;
+		while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\n'))
+			e--;
+		if (e > s)
+			fn(text + s, e - s, ud);
+	}
+}
+
+static unsigned utf8_decode(const unsigned char *p, int *len)
+{
+	if (p[0] < 0x80) { *len = 1; return p[0]; }
+	if ((p[0] & 0xE0) == 0xC0 && p[1]) { *len = 2; return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu); }
+	if ((p[0] & 0xF0) == 0xE0 && p[1] && p[2]) {
+		*len = 3;
+		return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+	}
+	if ((p[0] & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
+		*len = 4;
+		return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
+	}
+	*len = 1;
+	return 0xFFFD;
+}
+
+static int is_cjk(unsigned cp)
+{
+	return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	       (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+double article_words(const char *s, size_t len)
+{
+	double w = 0;
+	int inword = 0;
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	while (p < end && *p) {
+		int l;
+		unsigned cp = utf8_decode(p, &l);
+		if (is_cjk(cp)) {
+			w += 0.6;
+			inword = 0;
+		} else if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+			   (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 &&
+							  !(cp >= 0x2000 && cp <= 0x2BFF) &&
+							  !(cp >= 0x3000 && cp <= 0x303F) &&
+							  !(cp >= 0xFF00 && cp <= 0xFF0F))) {
+			if (!inword)
+				w += 1;
+			inword = 1;
+		} else if (cp == '\'' || cp == 0x2019 || cp == '-') {
+			/* don't, well-known: one word */
+		} else {
+			inword = 0;
+		}
+		p += l;
+	}
+	return w;
+}

@@ -1,0 +1,253 @@
+/*
+ * script_llm.c - the script generator over any OpenAI-compatible chat-completions endpoint
+ * (OpenAI, a self-hosted vLLM or llama.cpp server): POST {base}/chat/completions with the model,
+ * a system message stating the exact structure and the time budget, the article as the user
+ * message, and response_format {"type":"json_object"}. The reply's choices[0].message.content
+ * must be a JSON object that passes the script schema and fits the type's duration; otherwise
+ * the model is shown its reply and the validator's message and asked again, at most
+ * repair_attempts times, then a clear error. Transport faults (429, 5xx, timeouts) are retried
+ * inside http.c.
+ */
+#include "script.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "jsonschema.h"
+
+/* The article as the model sees it; long articles are cut (a model's context is finite and the
+ * script needs the gist, not every table row). */
+#define LLM_ARTICLE_MAX 24000
+
+static char *build_user(const article_t *a)
+{
+	http_buf b = {0};
+	char line[1200];
+	snprintf(line, sizeof line, "Title: %s\n", a->title);
+	http_buf_append(&b, line, strlen(line));
+	if (*a->meta_description) {
+		snprintf(line, sizeof line, "Summary: %.1000s\n", a->meta_description);
+		http_buf_append(&b, line, strlen(line));
+	}
+	if (a->nkeywords) {
+		http_buf_append(&b, "Keywords: ", 10);
+		for (int i = 0; i < a->nkeywords; i++) {
+			if (i)
+				http_buf_append(&b, ", ", 2);
+			http_buf_append(&b, a->keywords[i], strlen(a->keywords[i]));
+		}
+		http_buf_append(&b, "\n", 1);
+	}
+	for (int i = 0; i < a->nimages; i++) {
+		snprintf(line, sizeof line, "Image: %.300s (alt: %.300s; caption: %.300s)\n",
+			 a->images[i].path, a->images[i].alt, a->images[i].caption);
+		http_buf_append(&b, line, strlen(line));
+	}
+	http_buf_append(&b, "\nArticle text:\n", 15);
+	size_t n = strlen(a->text);
+	if (n > LLM_ARTICLE_MAX) {
+		n = LLM_ARTICLE_MAX;
+		while (n > 0 && ((unsigned char)a->text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	http_buf_append(&b, a->text, n);
+	return b.data;
+}
+
+static char *build_system(const article_t *a, const script_opts *o)
+{
+	char plats[128] = "";
+	for (int i = 0; i < o->nplatforms; i++) {
+		strcat(plats, i ? ", " : "");
+		strcat(plats, o->platforms[i]);
+	}
+	double wmin = o->min_s * o->wpm / 60, wmax = o->max_s * o->wpm / 60;
+	size_t cap = 4096;
+	char *s = malloc(cap);
+	if (!s)
+		return NULL;
+	snprintf(s, cap,
+		 "You turn an article into the narration script of a %s social video. Reply with one "
+		 "JSON object and nothing else, with exactly these keys:\n"
+		 "  \"hook\": string, one sentence that makes the viewer stay;\n"
+		 "  \"intro\": string, one or two sentences;\n"
+		 "  \"points\": array of objects {\"text\": the narration of the point (taken from the "
+		 "article, in its language), \"duration_est\": seconds as a number, \"visual_cue\": "
+		 "\"image: PATH\" using one of the article's image paths when one fits, else \"text "
+		 "card: PHRASE\", \"text_overlay\": at most 6 words, a number from the point when it "
+		 "has one};\n"
+		 "  \"cta\": string, a short call to action;\n"
+		 "  \"chapter_markers\": array of {\"time\": seconds, \"title\": string}, the first at 0 "
+		 "for the intro, then one per point;\n"
+		 "  \"total_estimated_duration\": seconds as a number;\n"
+		 "  \"seo\": an object with one key per platform (%s), each {\"title\": at most 100 "
+		 "characters, \"description\": string, \"tags\": array of strings without '#'}.\n"
+		 "No other keys. The whole narration (hook, intro, points, cta) must be spoken in "
+		 "%.0f to %.0f seconds at %.0f words a minute: between %.0f and %.0f words in total, "
+		 "aim for about %.0f. Write in the article's language%s%s.",
+		 script_type_name(o->type), plats, o->min_s, o->max_s, o->wpm, wmin, wmax,
+		 (wmin + wmax) / 2 * 0.9, *a->language ? " (" : "", *a->language ? a->language : "");
+	if (*a->language)
+		strcat(s, ")");
+	return s;
+}
+
+static json_t *msg(const char *role, const char *content)
+{
+	return json_pack("{s:s, s:s}", "role", role, "content", content);
+}
+
+/* Strips a Markdown code fence some models wrap JSON in despite being told not to. */
+static const char *unfence(const char *c, size_t *len)
+{
+	while (*c == ' ' || *c == '\n' || *c == '\r' || *c == '\t')
+		c++;
+	size_t n = strlen(c);
+	if (!strncmp(c, "```", 3)) {
+		const char *nl = strchr(c, '\n');
+		if (nl) {
+			c = nl + 1;
+			n = strlen(c);
+			const char *end = strstr(c, "```");
+			if (end)
+				n = (size_t)(end - c);
+		}
+	}
+	*len = n;
+	return c;
+}
+
+/* Checks a draft: schema, then the time budget. NULL when fine, else a problem sentence
+ * (static buffer). */
+static const char *problem_of(json_t *schema, json_t *d, const script_opts *o, int *too_long)
+{
+	static char why[700];
+	*too_long = 0;
+	if (jschema_validate(schema, d, why, sizeof why) < 0)
+		return why;
+	json_t *c = json_deep_copy(d);
+	script_retime(c, o->wpm);
+	double t = json_number_value(json_object_get(c, "total_estimated_duration"));
+	json_decref(c);
+	if (t < o->min_s || t > o->max_s) {
+		*too_long = t > o->max_s;
+		snprintf(why, sizeof why,
+			 "the narration runs %.0f s at %.0f words a minute; it must run %.0f-%.0f s "
+			 "(%.0f-%.0f words): %s",
+			 t, o->wpm, o->min_s, o->max_s, o->min_s * o->wpm / 60, o->max_s * o->wpm / 60,
+			 t < o->min_s ? "add points or lengthen them" : "remove or shorten points");
+		return why;
+	}
+	return NULL;
+}
+
+static json_t *llm_draft(const article_t *a, const script_opts *o, char *err, size_t errlen)
+{
+	const char *base = o->base_url ? o->base_url : "https://api.openai.com/v1";
+	const char *prov = strstr(base, "api.openai.com") ? "openai" : "llm";
+	if ((!o->api_key || !*o->api_key) && strstr(base, "api.openai.com")) {
+		snprintf(err, errlen, "openai: no API key: set VIDC_LLM_API_KEY (or VIDC_LLM_BASE_URL "
+				      "for a local server)");
+		return NULL;
+	}
+	json_t *schema = script_schema_load(o->schema_path, err, errlen);
+	if (!schema)
+		return NULL;
+	http_client c;
+	http_client_init(&c, prov, base, o->api_key, "VIDC_LLM_API_KEY");
+	if (o->timeout_ms > 0)
+		c.timeout_ms = o->timeout_ms;
+	if (o->max_attempts > 0)
+		c.max_attempts = o->max_attempts;
+	c.log = o->log;
+	char *sys = build_system(a, o), *user = build_user(a);
+	json_t *msgs = json_array();
+	json_array_append_new(msgs, msg("system", sys ? sys : ""));
+	json_array_append_new(msgs, msg("user", user ? user : ""));
+	free(sys);
+	free(user);
+	json_t *result = NULL;
+	char last[800] = "";
+	int tries = 1 + (o->repair_attempts > 0 ? o->repair_attempts : 0);
+	for (int attempt = 1; attempt <= tries; attempt++) {
+		json_t *req = json_pack("{s:s, s:O, s:{s:s}, s:f}", "model", o->model ? o->model : "",
+					"messages", msgs, "response_format", "type", "json_object",
+					"temperature", 0.3);
+		char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+		json_decref(req);
+		if (!body) {
+			snprintf(err, errlen, "%s: out of memory", prov);
+			break;
+		}
+		http_response r;
+		int rc = http_post_json(&c, "/chat/completions", body, &r, err, errlen);
+		free(body);
+		if (rc < 0) {
+			http_response_free(&r);
+			break;
+		}
+		json_error_t je;
+		json_t *reply = json_loadb(r.body.data, r.body.len, 0, &je);
+		http_response_free(&r);
+		const char *content = NULL;
+		json_t *ch0 = json_array_get(json_object_get(reply, "choices"), 0);
+		content = json_string_value(json_object_get(json_object_get(ch0, "message"), "content"));
+		if (!content) {
+			/* Not a chat.completion: a broken proxy or the wrong URL; re-asking won't help. */
+			snprintf(err, errlen,
+				 "%s: the reply from %s/chat/completions is not a chat completion (no "
+				 "choices[0].message.content)%s",
+				 prov, base, reply ? "" : ": not JSON");
+			json_decref(reply);
+			break;
+		}
+		size_t clen;
+		const char *cj = unfence(content, &clen);
+		json_t *d = json_loadb(cj, clen, 0, &je);
+		const char *why;
+		int too_long = 0;
+		char buf[600];
+		if (!d) {
+			snprintf(buf, sizeof buf, "the reply is not valid JSON (line %d, column %d: %s)",
+				 je.line, je.column, je.text);
+			why = buf;
+		} else if (!json_is_object(d)) {
+			why = "the reply must be a JSON object";
+		} else {
+			why = problem_of(schema, d, o, &too_long);
+		}
+		if (!why || (too_long && attempt == tries && d && json_is_object(d))) {
+			/* A reply that is only too long is usable: script_generate trims its last
+			 * points and says so. */
+			result = d;
+			json_decref(reply);
+			break;
+		}
+		snprintf(last, sizeof last, "%s", why);
+		if (o->log)
+			fprintf(o->log, "%s: invalid reply (attempt %d of %d): %s\n", prov, attempt, tries, why);
+		json_array_append_new(msgs, msg("assistant", content));
+		char fix[900];
+		snprintf(fix, sizeof fix,
+			 "Your reply is invalid: %s. Reply again with the whole corrected JSON object "
+			 "only.", why);
+		json_array_append_new(msgs, msg("user", fix));
+		json_decref(d);
+		json_decref(reply);
+		if (attempt == tries)
+			snprintf(err, errlen, "%s: the model's reply is still invalid after %d attempts: %s",
+				 prov, tries, last);
+	}
+	json_decref(msgs);
+	json_decref(schema);
+	if (result) {
+		/* Keep only the requested platforms' SEO; script_seo_finish fills the rest. */
+		json_t *seo = json_object_get(result, "seo");
+		if (!json_is_object(seo))
+			json_object_set_new(result, "seo", json_object());
+	}
+	return result;
+}
+
+const script_generator script_gen_llm = {"llm", llm_draft};
