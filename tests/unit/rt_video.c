@@ -1,0 +1,380 @@
+/*
+ * rt_video.c - video clips: which source frame every output frame shows (24 -> 30 fps, trim,
+ * speed, loop, hold), frames rendered alone equal frames rendered in sequence (forward,
+ * backward, jumps), rotation metadata, and damaged, empty, truncated and missing files give an
+ * error naming the file and the spec line instead of a crash.
+ *
+ * Clips are made at test time with the ffmpeg CLI: frame k of a clip is a solid grey of luma
+ * 16 + 4k (H.264, lossless, keyframes every 12 frames, B-frames on), so a pixel tells which
+ * source frame the runtime picked.
+ */
+#include "rt_test.h"
+
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../../runtime/source.h"
+
+static char clip24[256], clip30[256], rot[256], bad[256], empty[256], trunc_[256];
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	int rc = system(cmd);
+	if (rc != 0)
+		fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
+	return rc;
+}
+
+/* A clip of n frames at fps whose frame k has luma 16 + 4k. */
+static int make_clip(const char *out, int fps, int n, const char *extra)
+{
+	return sh("ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=%d,format=yuv420p' "
+		  "-vf \"geq=lum='16+4*N':cb=128:cr=128\" -frames:v %d -c:v libx264 -qp 0 -g 12 "
+		  "-bf 2 %s '%s'",
+		  fps, n, extra, out);
+}
+
+static int setup(void)
+{
+	const char *d = t_tmpdir();
+	snprintf(clip24, sizeof clip24, "%s/clip24.mp4", d);
+	snprintf(clip30, sizeof clip30, "%s/clip30.mp4", d);
+	snprintf(rot, sizeof rot, "%s/rotated.mp4", d);
+	snprintf(bad, sizeof bad, "%s/clip-garbage.mp4", d);
+	snprintf(empty, sizeof empty, "%s/clip-empty.mp4", d);
+	snprintf(trunc_, sizeof trunc_, "%s/clip-cut.mp4", d);
+	/* the rotated clip: black with a white top-left corner, tagged to be shown turned 90
+	 * degrees counter-clockwise (what ffmpeg 5's "rotate=90" tag writes; players then show
+	 * the corner at the bottom left) */
+	if (make_clip(clip24, 24, 48, "") || make_clip(clip30, 30, 54, "-movflags +faststart") ||
+	    sh("ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=24' -vf "
+	       "'drawbox=x=0:y=0:w=16:h=12:color=white:t=fill' -frames:v 12 -c:v libx264 -qp 0 "
+	       "'%s.tmp.mp4' && ffmpeg -v error -y -i '%s.tmp.mp4' -c copy -metadata:s:v:0 rotate=90 '%s'",
+	       rot, rot, rot))
+		return -1;
+	/* random bytes behind an .mp4 name; an empty file; the first 60 % of a faststart file */
+	FILE *f = fopen(bad, "wb");
+	if (!f)
+		return -1;
+	unsigned x = 7;
+	for (int i = 0; i < 20000; i++) {
+		x = x * 1103515245u + 12345u;
+		fputc((int)(x >> 16) & 255, f);
+	}
+	fclose(f);
+	if (!(f = fopen(empty, "wb")))
+		return -1;
+	fclose(f);
+	struct stat sb;
+	if (stat(clip30, &sb))
+		return -1;
+	return sh("head -c %lld '%s' > '%s'", (long long)sb.st_size * 6 / 10, clip30, trunc_);
+}
+
+typedef struct {
+	double trim_in, trim_out, speed;
+	int loop;
+} clip_opts;
+
+/* A 64x48 program at 30 fps showing path full-canvas for frames [0, frames). */
+static ir_program *prog(const char *path, clip_opts o, int64_t frames, int line)
+{
+	ir_program *p = t_prog(64, 48, frames);
+	ir_node *n = ir_node_add(p, IR_VIDEO);
+	n->u.video.path = arena_strdup(p->arena, path);
+	n->u.video.src = strrchr(n->u.video.path, '/') + 1;
+	n->u.video.trim_in = o.trim_in;
+	n->u.video.trim_out = o.trim_out;
+	n->u.video.speed = o.speed > 0 ? o.speed : 1;
+	n->u.video.loop = o.loop;
+	n->u.video.audio = -1;
+	n->u.video.mute = 1;
+	n->file = "test.vid";
+	n->line = line;
+	n->col = 3;
+	n->f0 = 0;
+	n->f1 = frames;
+	int l = t_layer(p, n->id, 0, 0, 64, 48, IR_FIT_FILL);
+	t_timeline(p, t_ids(p, 1, t_scene(p, 0, frames, t_ids(p, 1, l), 1)), 1, NULL, 0);
+	return p;
+}
+
+/* The source frame index a rendered canvas shows (from its grey level), -1 if not grey. */
+static int frame_of(const surf_t *s)
+{
+	uint32_t px = t_px(s, 32, 24);
+	int r = px & 255, g = px >> 8 & 255, b = px >> 16 & 255;
+	if (abs(r - g) > 3 || abs(g - b) > 3)
+		return -1;
+	/* full-range grey back to luma steps of 4 above 16 */
+	return (int)lrint(g * 219.0 / 255.0 / 4.0);
+}
+
+static int shown(const ir_program *p, rt_graph *g, int64_t f)
+{
+	surf_t *s = t_render(p, g, f);
+	if (!s)
+		return -2;
+	int k = frame_of(s);
+	surf_free(s);
+	return k;
+}
+
+/* Every frame in [0, n) rendered in sequence with one graph shows want(f). */
+static void expect_sequence(const char *what, const ir_program *p, int64_t n, int (*want)(int64_t))
+{
+	char err[512];
+	rt_graph *g;
+	if (graph_new(&g, p, err, sizeof err)) {
+		CHECK(0, "%s: graph_new: %s", what, err);
+		return;
+	}
+	int bad_frames = 0;
+	for (int64_t f = 0; f < n; f++) {
+		int k = shown(p, g, f), w = want(f);
+		if (k != w && bad_frames++ < 5)
+			CHECK(0, "%s: output frame %lld shows source frame %d, expected %d", what, (long long)f, k, w);
+	}
+	graph_free(g);
+}
+
+static int want_24to30(int64_t f) { return (int)floor(f * 24.0 / 30.0 + 1e-9); }
+static int want_30(int64_t f) { return (int)f; }
+static int want_trim(int64_t f) { return (int)floor((0.5 + f / 30.0) * 24 + 1e-9); }
+static int want_speed2(int64_t f) { return (int)floor(f / 30.0 * 2 * 24 + 1e-9); }
+static int want_loop(int64_t f) { return want_24to30(f) % 48; }
+static int want_hold(int64_t f) { return f >= 60 ? 47 : want_24to30(f); }
+/* trim 0.5 .. 1.0 looped: source frames 12..23 again and again */
+static int want_trim_loop(int64_t f) { return 12 + (int)floor(fmod(f / 30.0, 0.5) * 24 + 1e-9); }
+/* trim 0.5 .. 1.0 held: 12..23, then 23 */
+static int want_trim_hold(int64_t f) { return f >= 15 ? 23 : 12 + (int)floor(f / 30.0 * 24 + 1e-9); }
+static int want_slow(int64_t f) { return (int)floor(f / 30.0 * 0.25 * 30 + 1e-9); }
+
+static void test_mapping(void)
+{
+	ir_program *p;
+	p = prog(clip24, (clip_opts){0, -1, 1, 0}, 60, 3);
+	expect_sequence("24 -> 30 fps", p, 60, want_24to30);
+	ir_program_free(p);
+	p = prog(clip30, (clip_opts){0, -1, 1, 0}, 54, 3);
+	expect_sequence("30 -> 30 fps", p, 54, want_30);
+	ir_program_free(p);
+	p = prog(clip24, (clip_opts){0.5, -1, 1, 0}, 30, 3);
+	expect_sequence("trim 0.5s", p, 30, want_trim);
+	ir_program_free(p);
+	p = prog(clip24, (clip_opts){0, -1, 2, 0}, 30, 3);
+	expect_sequence("speed 2", p, 30, want_speed2);
+	ir_program_free(p);
+	p = prog(clip30, (clip_opts){0, -1, 0.25, 0}, 120, 3);
+	expect_sequence("speed 0.25", p, 120, want_slow);
+	ir_program_free(p);
+	p = prog(clip24, (clip_opts){0, -1, 1, 1}, 150, 3);
+	expect_sequence("loop", p, 150, want_loop);
+	ir_program_free(p);
+	p = prog(clip24, (clip_opts){0, -1, 1, 0}, 90, 3);
+	expect_sequence("hold", p, 90, want_hold);
+	ir_program_free(p);
+	p = prog(clip24, (clip_opts){0.5, 1.0, 1, 1}, 60, 3);
+	expect_sequence("trim 0.5..1 loop", p, 60, want_trim_loop);
+	ir_program_free(p);
+	p = prog(clip24, (clip_opts){0.5, 1.0, 1, 0}, 40, 3);
+	expect_sequence("trim 0.5..1 hold", p, 40, want_trim_hold);
+	ir_program_free(p);
+}
+
+/* Frames rendered alone, backwards, or with jumps equal the same frames rendered in order. */
+static void test_random_access(void)
+{
+	ir_program *p = prog(clip24, (clip_opts){0.25, -1, 1.5, 1}, 300, 3);
+	char err[512];
+	rt_graph *g;
+	if (graph_new(&g, p, err, sizeof err)) {
+		CHECK(0, "graph_new: %s", err);
+		ir_program_free(p);
+		return;
+	}
+	enum { N = 300 };
+	static uint32_t seq[N];
+	for (int f = 0; f < N; f++) {
+		surf_t *s = t_render(p, g, f);
+		seq[f] = s ? t_px(s, 32, 24) : 1;
+		surf_free(s);
+	}
+	graph_free(g);
+	/* alone: a fresh graph per frame */
+	static const int lone[] = {0, 1, 37, 299, 150, 151, 8, 250};
+	for (size_t i = 0; i < sizeof lone / sizeof lone[0]; i++) {
+		surf_t *s = t_render(p, NULL, lone[i]);
+		CHECK(s && t_px(s, 32, 24) == seq[lone[i]], "frame %d alone " PXFMT " in sequence " PXFMT,
+		      lone[i], PXARG(s ? t_px(s, 32, 24) : 0), PXARG(seq[lone[i]]));
+		surf_free(s);
+	}
+	/* one graph, backwards and jumping */
+	if (!graph_new(&g, p, err, sizeof err)) {
+		int bad_frames = 0;
+		for (int f = N - 1; f >= 0; f -= 7) {
+			surf_t *s = t_render(p, g, f);
+			if ((!s || t_px(s, 32, 24) != seq[f]) && bad_frames++ < 3)
+				CHECK(0, "frame %d backwards differs", f);
+			surf_free(s);
+		}
+		for (int i = 0; i < 40; i++) {
+			int f = (i * 97) % N;
+			surf_t *s = t_render(p, g, f);
+			if ((!s || t_px(s, 32, 24) != seq[f]) && bad_frames++ < 6)
+				CHECK(0, "frame %d after a jump differs", f);
+			surf_free(s);
+		}
+		graph_free(g);
+	}
+	ir_program_free(p);
+}
+
+static void test_picture(void)
+{
+	/* a rotated clip: natural size is upright (48 x 64), the surface is opaque */
+	ir_program *p = prog(rot, (clip_opts){0, -1, 1, 0}, 10, 3);
+	char err[512];
+	rt_graph *g;
+	if (!graph_new(&g, p, err, sizeof err)) {
+		void *st = NULL;
+		ir_node *n = &p->nodes[0];
+		int rc = video_source.prepare(g, n, &st, err, sizeof err);
+		CHECK(rc == 0, "rotated clip: %s", err);
+		if (!rc) {
+			src_view v;
+			rc = video_source.frame(g, n, st, 3, &v, err, sizeof err);
+			CHECK(rc == 0, "rotated frame: %s", err);
+			if (!rc) {
+				CHECK(v.nat_w == 48 && v.nat_h == 64, "rotated natural size %gx%g", v.nat_w, v.nat_h);
+				CHECK(v.surf->w == 48 && v.surf->h == 64, "surface %dx%d", v.surf->w, v.surf->h);
+				CHECK(t_px(v.surf, 10, 10) >> 24 == 255, "alpha %u", t_px(v.surf, 10, 10) >> 24);
+				uint32_t bl = t_px(v.surf, 4, 60), tl = t_px(v.surf, 4, 4), tr = t_px(v.surf, 44, 4);
+				CHECK(t_near(bl, 255, 255, 255, 8) && t_near(tl, 0, 0, 0, 8) && t_near(tr, 0, 0, 0, 8),
+				      "the corner is not at the bottom left: " PXFMT " " PXFMT " " PXFMT, PXARG(bl),
+				      PXARG(tl), PXARG(tr));
+			}
+			video_source.release(st);
+		}
+		graph_free(g);
+	}
+	ir_program_free(p);
+
+	/* drawn at a quarter of its size, the clip is converted once at (a little over) that size */
+	p = prog(clip24, (clip_opts){0, -1, 1, 0}, 10, 3);
+	p->nodes[1].u.layer.w = ir_curve_const(p, 16);
+	p->nodes[1].u.layer.h = ir_curve_const(p, 12);
+	if (!graph_new(&g, p, err, sizeof err)) {
+		void *st = NULL;
+		if (!video_source.prepare(g, &p->nodes[0], &st, err, sizeof err)) {
+			src_view v;
+			if (!video_source.frame(g, &p->nodes[0], st, 0, &v, err, sizeof err))
+				CHECK(v.surf->w <= 20 && v.surf->w >= 16 && v.nat_w == 64, "surface %dx%d for a 16x12 box",
+				      v.surf->w, v.surf->h);
+			video_source.release(st);
+		} else {
+			CHECK(0, "prepare: %s", err);
+		}
+		graph_free(g);
+	}
+	ir_program_free(p);
+}
+
+static void expect_error(const char *path, const char *what, clip_opts o, int64_t at)
+{
+	ir_program *p = prog(path, o, 60, 17);
+	char err[512] = "";
+	rt_graph *g;
+	int rc = graph_new(&g, p, err, sizeof err);
+	if (!rc) {
+		surf_t *s = surf_new(64, 48);
+		rc = graph_render(g, 0, s, err, sizeof err);
+		if (!rc && at > 0)
+			for (int64_t f = 1; f <= at && !rc; f++)
+				rc = graph_render(g, f, s, err, sizeof err);
+		surf_free(s);
+		graph_free(g);
+	}
+	const char *name = strrchr(path, '/') + 1;
+	printf("rt_video: %s -> %s\n", what, err);
+	CHECK(rc < 0, "%s: no error", what);
+	CHECK(strstr(err, name) != NULL, "%s: message does not name the file: %s", what, err);
+	CHECK(strstr(err, "test.vid:17:3") != NULL, "%s: message does not name the spec line: %s", what, err);
+	ir_program_free(p);
+}
+
+static void test_errors(void)
+{
+	clip_opts o = {0, -1, 1, 0};
+	expect_error(bad, "random bytes", o, 0);
+	expect_error(empty, "empty file", o, 0);
+	expect_error(trunc_, "truncated file", o, 59);
+	char missing[300];
+	snprintf(missing, sizeof missing, "%s/no-such-clip.mp4", t_tmpdir());
+	expect_error(missing, "missing file", o, 0);
+	expect_error(clip24, "trim past the end", (clip_opts){5, -1, 1, 0}, 0);
+}
+
+/* Sequential decoding of a longer 1280x720 clip: reported, and bounded so a regression to
+ * seeking on every frame (tens of times slower) fails. */
+static void test_speed(void)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/hd.mp4", t_tmpdir());
+	if (sh("ffmpeg -v error -y -f lavfi -i testsrc2=s=1280x720:r=30 -frames:v 150 -c:v libx264 "
+	       "-preset ultrafast -g 60 -pix_fmt yuv420p '%s'", path))
+		return;
+	ir_program *p = t_prog(1280, 720, 150);
+	ir_node *n = ir_node_add(p, IR_VIDEO);
+	n->u.video.path = n->u.video.src = arena_strdup(p->arena, path);
+	n->u.video.trim_out = -1;
+	n->u.video.speed = 1;
+	n->u.video.audio = -1;
+	n->f1 = 150;
+	int l = t_layer(p, n->id, 0, 0, 1280, 720, IR_FIT_FILL);
+	t_timeline(p, t_ids(p, 1, t_scene(p, 0, 150, t_ids(p, 1, l), 1)), 1, NULL, 0);
+	char err[512];
+	rt_graph *g;
+	if (graph_new(&g, p, err, sizeof err)) {
+		CHECK(0, "graph_new: %s", err);
+		ir_program_free(p);
+		return;
+	}
+	surf_t *s = surf_new(1280, 720);
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	int rc = 0;
+	for (int f = 0; f < 150 && !rc; f++)
+		rc = graph_render(g, f, s, err, sizeof err);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double sec = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+	CHECK(rc == 0, "render: %s", err);
+	printf("rt_video: 150 frames of 1280x720 clip composed in %.2fs (%.0f fps)\n", sec, 150 / sec);
+	CHECK(sec < 60, "sequential decoding took %.1fs", sec);
+	surf_free(s);
+	graph_free(g);
+	ir_program_free(p);
+}
+
+int main(void)
+{
+	if (setup()) {
+		fprintf(stderr, "rt_video: cannot make the test clips (is ffmpeg installed?)\n");
+		t_rmtmp();
+		return 1;
+	}
+	test_mapping();
+	test_random_access();
+	test_picture();
+	test_errors();
+	test_speed();
+	t_rmtmp();
+	if (t_failures)
+		fprintf(stderr, "rt_video: %d failure(s)\n", t_failures);
+	return t_failures != 0;
+}
