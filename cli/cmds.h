@@ -9,4 +9,8 @@ int cmd_voice(int argc, char **argv);  /* cli/voice.c: vidc voice */
 int cmd_voices(int argc, char **argv); /* cli/voice.c: vidc voices */
 int cmd_script(int argc, char **argv); /* cli/script.c: vidc script */
 
+int cmd_subs(int argc, char **argv);     /* cli/publish.c: vidc subs */
+int cmd_chapters(int argc, char **argv); /* cli/publish.c: vidc chapters */
+int cmd_thumb(int argc, char **argv);    /* cli/publish.c: vidc thumb */
+
 #endif

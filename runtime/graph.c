@@ -11,6 +11,7 @@
 
 #include <libavutil/log.h>
 
+#include "captions.h"
 #include "font.h"
 #include "layer.h"
 #include "rterr.h"
@@ -26,6 +27,7 @@ struct rt_graph {
 	gnode *n;
 	surf_t *tmp[2]; /* scene buffers for transitions, allocated on first use */
 	font_ctx *fonts;
+	captions_t *captions; /* burned-in captions, NULL when none */
 };
 
 int graph_fonts(rt_graph *g, font_ctx **out, char *cause, size_t len)
@@ -203,6 +205,10 @@ int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 	}
 	for (int i = 0; i < p->noverlays; i++)
 		note_use(g, p->overlays[i], p->frames);
+	if ((rc = captions_new(&g->captions, p, err, errlen))) {
+		graph_free(g);
+		return rc;
+	}
 	*out = g;
 	return 0;
 }
@@ -235,6 +241,7 @@ void graph_free(rt_graph *g)
 	surf_free(g->tmp[0]);
 	surf_free(g->tmp[1]);
 	font_ctx_free(g->fonts);
+	captions_free(g->captions);
 	free(g->n);
 	free(g);
 }
@@ -505,6 +512,7 @@ int graph_render(rt_graph *g, int64_t f, surf_t *out, char *err, size_t errlen)
 	for (int i = 0; i < p->noverlays; i++)
 		if ((rc = draw_layer(g, p->overlays[i], f, out, err, errlen)))
 			return rc;
+	captions_draw(g->captions, f, out);
 	surf_flatten(out);
 	return 0;
 }

@@ -1,0 +1,148 @@
+/*
+ * captions.c - burned-in captions through libass (see captions.h).
+ *
+ * The ASS script is built in memory from the cues: the style header goes in as the "codec
+ * private" data and every event through ass_process_chunk, whose times are milliseconds (an
+ * ASS file only has centiseconds), so the karaoke highlight changes on the exact frame a word
+ * starts. libass returns alpha bitmaps with one colour each; they are blended over the
+ * premultiplied canvas in the order given (shadow, outline, fill).
+ */
+#include "captions.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ass/ass.h>
+
+#include "cues.h"
+#include "render.h"
+#include "rterr.h"
+
+struct captions {
+	const ir_program *p;
+	ASS_Library *lib;
+	ASS_Renderer *rnd;
+	ASS_Track *track;
+};
+
+static void quiet(int level, const char *fmt, va_list args, void *data)
+{
+	(void)level;
+	(void)fmt;
+	(void)args;
+	(void)data; /* libass's font notes are not for vidc's users */
+}
+
+int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (p->captions < 0 || p->captions >= p->nnodes || p->nodes[p->captions].kind != IR_CAPTIONS)
+		return 0;
+	const ir_node *n = &p->nodes[p->captions];
+	cue_style st;
+	if (cues_style(p, n->u.captions.style, &st))
+		return rterr_node(RT_EINVAL, p, n, err, errlen, "unknown caption style '%s'",
+				  n->u.captions.style ? n->u.captions.style : "?");
+	captions_t *c = calloc(1, sizeof *c);
+	if (!c)
+		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+	c->p = p;
+	cue_list cl;
+	cue_event *ev = NULL;
+	char *hdr = NULL;
+	int nev = -1, rc = 0;
+	int64_t end_ms = (int64_t)llround(ir_frame_time(p, p->frames) * 1000);
+	if (cues_build(&cl, n->u.captions.words, n->u.captions.nwords, st.max_chars, end_ms)) {
+		free(c);
+		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+	}
+	hdr = cues_ass_header(&st, p->width, p->height);
+	if (hdr)
+		nev = cues_events(&cl, &st, &ev);
+	if (nev < 0) {
+		rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		goto out;
+	}
+	if (!(c->lib = ass_library_init()) || !(c->rnd = ass_renderer_init(c->lib))) {
+		rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "cannot start libass");
+		goto out;
+	}
+	ass_set_message_cb(c->lib, quiet, NULL);
+	ass_set_frame_size(c->rnd, p->width, p->height);
+	ass_set_storage_size(c->rnd, p->width, p->height);
+	/* light hinting: the same outlines at every size, and no autohinter surprises */
+	ass_set_hinting(c->rnd, ASS_HINTING_NONE);
+	ass_set_fonts(c->rnd, NULL, st.font, ASS_FONTPROVIDER_FONTCONFIG, NULL, 1);
+	if (!(c->track = ass_new_track(c->lib))) {
+		rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		goto out;
+	}
+	ass_process_codec_private(c->track, hdr, (int)strlen(hdr));
+	for (int i = 0; i < nev; i++) {
+		char *line = NULL;
+		/* Matroska's event format: ReadOrder, Layer, Style, Name, MarginL/R/V, Effect, Text */
+		if (asprintf(&line, "%d,0,%s,,0,0,0,,%s", i, st.name, ev[i].text) < 0) {
+			rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+			goto out;
+		}
+		ass_process_chunk(c->track, line, (int)strlen(line), ev[i].start_ms,
+				  ev[i].end_ms - ev[i].start_ms);
+		free(line);
+	}
+out:
+	cues_events_free(ev, nev);
+	free(hdr);
+	cues_free(&cl);
+	if (rc) {
+		captions_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+/* One libass bitmap (alpha coverage, one colour 0xRRGGBBTT with TT transparency) over dst. */
+static void blend(surf_t *dst, const ASS_Image *im)
+{
+	unsigned r = im->color >> 24, g = (im->color >> 16) & 255, b = (im->color >> 8) & 255;
+	unsigned op = 255 - (im->color & 255);
+	for (int y = 0; y < im->h; y++) {
+		int dy = im->dst_y + y;
+		if (dy < 0 || dy >= dst->h)
+			continue;
+		const unsigned char *a = im->bitmap + (size_t)y * im->stride;
+		uint32_t *row = dst->px + (size_t)dy * dst->stride;
+		for (int x = 0; x < im->w; x++) {
+			int dx = im->dst_x + x;
+			if (!a[x] || dx < 0 || dx >= dst->w)
+				continue;
+			unsigned k = (a[x] * op + 127) / 255; /* coverage x opacity, 0..255 */
+			uint32_t src = (uint32_t)((r * k + 127) / 255) | (uint32_t)((g * k + 127) / 255) << 8 |
+				       (uint32_t)((b * k + 127) / 255) << 16 | (uint32_t)k << 24;
+			row[dx] = surf_over_px(row[dx], src);
+		}
+	}
+}
+
+void captions_draw(captions_t *c, int64_t f, surf_t *dst)
+{
+	if (!c)
+		return;
+	long long now = llround(ir_frame_time(c->p, f) * 1000);
+	for (ASS_Image *im = ass_render_frame(c->rnd, c->track, now, NULL); im; im = im->next)
+		blend(dst, im);
+}
+
+void captions_free(captions_t *c)
+{
+	if (!c)
+		return;
+	if (c->track)
+		ass_free_track(c->track);
+	if (c->rnd)
+		ass_renderer_done(c->rnd);
+	if (c->lib)
+		ass_library_done(c->lib);
+	free(c);
+}
