@@ -80,9 +80,10 @@ static int append(float **buf, int64_t *n, int64_t *cap, const float *src, int64
 	return 0;
 }
 
-/* Decodes path from skip seconds on, at most max frames (< 0: all). */
-static int decode_audio(const char *path, double skip, int64_t max, float **out, int64_t *outlen,
-			char *cause, size_t len)
+/* Decodes path from skip seconds on, at most max frames (< 0: all). A file without an audio
+ * stream is silence (0 frames) when silent_ok (a video clip without sound), else an error. */
+static int decode_audio(const char *path, double skip, int64_t max, int silent_ok, float **out,
+			int64_t *outlen, char *cause, size_t len)
 {
 	AVFormatContext *fmt = NULL;
 	AVCodecContext *dec = NULL;
@@ -112,6 +113,8 @@ static int decode_audio(const char *path, double skip, int64_t max, float **out,
 	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
 	if (si < 0) {
 		snprintf(cause, len, "no audio stream in the file");
+		if (silent_ok)
+			rc = 0;
 		goto done;
 	}
 	const AVCodec *codec = avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id);
@@ -281,7 +284,7 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 			/* a non-looping input is only needed up to the end of its range */
 			int64_t max = in->loop ? -1 : in->a1 - in->start;
 			int rc = path ? decode_audio(path, n->u.audio.trim_in > 0 ? n->u.audio.trim_in : 0, max,
-						     &in->pcm, &in->len, cause, sizeof cause)
+						     in->role == ROLE_CLIP, &in->pcm, &in->len, cause, sizeof cause)
 				      : RT_EINVAL;
 			if (!path)
 				snprintf(cause, sizeof cause, "no path");

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../../runtime/audio.h"
 #include "../../runtime/source.h"
 
 static char clip24[256], clip30[256], rot[256], bad[256], empty[256], trunc_[256];
@@ -361,6 +362,55 @@ static void test_speed(void)
 	ir_program_free(p);
 }
 
+/* The sound of a clip (an IR_AUDIO node of role "clip", as the compiler lowers it) plays; a
+ * clip without a sound track is silent rather than an error. */
+static double clip_rms(const char *path, char *err, size_t errlen, int *rc)
+{
+	ir_program *p = t_prog(64, 48, 30);
+	ir_node *a = ir_node_add(p, IR_AUDIO);
+	a->u.audio.path = a->u.audio.src = arena_strdup(p->arena, path);
+	a->u.audio.role = "clip";
+	a->u.audio.gain = ir_curve_const(p, 1);
+	a->u.audio.duck = 1;
+	a->file = "test.vid";
+	a->line = 9;
+	a->f1 = 30;
+	ir_node *m = ir_node_add(p, IR_MIX);
+	m->u.mix.inputs = t_ids(p, 1, a->id);
+	m->u.mix.ninputs = 1;
+	m->u.mix.loudness = -14;
+	m->u.mix.true_peak = -1;
+	p->mix = m->id;
+	aud_mix_t *mix;
+	double rms = -1;
+	*rc = aud_open(&mix, p, 0, err, errlen);
+	if (!*rc) {
+		static float lr[2 * 24000];
+		aud_read(mix, lr, 24000);
+		double e = 0;
+		for (int i = 0; i < 2 * 24000; i++)
+			e += (double)lr[i] * lr[i];
+		rms = sqrt(e / (2 * 24000));
+		aud_free(mix);
+	}
+	ir_program_free(p);
+	return rms;
+}
+
+static void test_sound(void)
+{
+	char loud[300], err[512] = "";
+	snprintf(loud, sizeof loud, "%s/sound.mp4", t_tmpdir());
+	if (sh("ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=24' -f lavfi -i "
+	       "sine=frequency=440:sample_rate=48000 -t 1 -c:v libx264 -c:a aac -shortest '%s'", loud))
+		return;
+	int rc;
+	double rms = clip_rms(loud, err, sizeof err, &rc);
+	CHECK(rc == 0 && rms > 0.01, "clip with sound: rc %d rms %g %s", rc, rms, err);
+	rms = clip_rms(clip24, err, sizeof err, &rc);
+	CHECK(rc == 0 && rms == 0, "clip without sound: rc %d rms %g %s", rc, rms, err);
+}
+
 int main(void)
 {
 	if (setup()) {
@@ -372,6 +422,7 @@ int main(void)
 	test_random_access();
 	test_picture();
 	test_errors();
+	test_sound();
 	test_speed();
 	t_rmtmp();
 	if (t_failures)
