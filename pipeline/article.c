@@ -96,8 +96,9 @@ static int name_is(xmlNodePtr n, const char *const *names)
 
 static const char *const SKIP[] = {"script", "style", "nav", "aside", "noscript", "iframe", "svg",
 				   "template", "head", "button", "form", "select", "object",
-				   "embed", "canvas", "audio", "video", "math", "map", NULL};
-static const char *const BLOCK[] = {"p", "div", "section", "article", "main", "header", "footer",
+				   "embed", "canvas", "audio", "video", "math", "map", "footer", NULL};
+/* footer: copyright lines and share buttons, not the article. */
+static const char *const BLOCK[] = {"p", "div", "section", "article", "main", "header",
 				    "blockquote", "dl", "dt", "dd", "ul", "ol", "address", "hr",
 				    "body", "html", "center", "details", "summary", NULL};
 
@@ -112,13 +113,15 @@ static void flush(walker *w)
 	w->cur.space = 0;
 }
 
+static int hidden(xmlNodePtr n);
+
 static void collect_text(xmlNodePtr n, tbuf *b)
 {
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
 			tb_text(b, (const char *)c->content);
 		} else if (c->type == XML_ELEMENT_NODE) {
-			if (name_is(c, SKIP))
+			if (name_is(c, SKIP) || hidden(c))
 				continue;
 			if (!xmlStrcasecmp(c->name, (const xmlChar *)"br") ||
 			    name_is(c, BLOCK) || !xmlStrcasecmp(c->name, (const xmlChar *)"li") ||
@@ -190,6 +193,29 @@ static void add_html_image(walker *w, xmlNodePtr n)
 		w->figure_img = a->nimages - 1;
 }
 
+/* Content a reader never sees: hidden="", aria-hidden="true", style="display:none". */
+static int hidden(xmlNodePtr n)
+{
+	if (xmlHasProp(n, (const xmlChar *)"hidden"))
+		return 1;
+	int h = 0;
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)"aria-hidden");
+	if (v) {
+		h = !xmlStrcasecmp(v, (const xmlChar *)"true");
+		xmlFree(v);
+	}
+	v = xmlGetProp(n, (const xmlChar *)"style");
+	if (v) {
+		char *c = (char *)v;
+		for (char *p = c, *q = c;; p++)
+			if (*p != ' ' && !(*q++ = *p))
+				break;
+		h |= strstr(c, "display:none") != NULL;
+		xmlFree(v);
+	}
+	return h;
+}
+
 static void walk(walker *w, xmlNodePtr n);
 
 static void walk_children(walker *w, xmlNodePtr n)
@@ -213,7 +239,7 @@ static void walk(walker *w, xmlNodePtr n)
 		return;
 	}
 	const char *name = (const char *)n->name;
-	if (name_is(n, SKIP))
+	if (name_is(n, SKIP) || hidden(n))
 		return;
 	art_kind saved_kind = w->kind;
 	int saved_level = w->level;

@@ -212,14 +212,14 @@ static int validate(vctx *c, json_t *s, json_t *v)
 			if (n == 0)
 				rc = fail(c, "must not be empty%s%s", "", "");
 			else {
-				snprintf(b, sizeof b, "%lld (it has %zu)", (long long)json_integer_value(mn), n);
-				rc = fail(c, "must have at least %s characters%s", b, "");
+				snprintf(b, sizeof b, "%lld characters (it has %zu)", (long long)json_integer_value(mn), n);
+				rc = fail(c, "must have at least %s%s", b, "");
 			}
 			goto out;
 		}
 		if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
-			snprintf(b, sizeof b, "%lld (it has %zu)", (long long)json_integer_value(mx), n);
-			rc = fail(c, "must have at most %s characters%s", b, "");
+			snprintf(b, sizeof b, "%lld characters (it has %zu)", (long long)json_integer_value(mx), n);
+			rc = fail(c, "must have at most %s%s", b, "");
 			goto out;
 		}
 	}
@@ -228,13 +228,13 @@ static int validate(vctx *c, json_t *s, json_t *v)
 		json_t *mn = json_object_get(s, "minItems"), *mx = json_object_get(s, "maxItems");
 		char b[96];
 		if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {
-			snprintf(b, sizeof b, "%lld (it has %zu)", (long long)json_integer_value(mn), n);
-			rc = fail(c, "needs at least %s items%s", b, "");
+			snprintf(b, sizeof b, "%lld item%s (it has %zu)", (long long)json_integer_value(mn), json_integer_value(mn) == 1 ? "" : "s", n);
+			rc = fail(c, "needs at least %s%s", b, "");
 			goto out;
 		}
 		if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
-			snprintf(b, sizeof b, "%lld (it has %zu)", (long long)json_integer_value(mx), n);
-			rc = fail(c, "allows at most %s items%s", b, "");
+			snprintf(b, sizeof b, "%lld item%s (it has %zu)", (long long)json_integer_value(mx), json_integer_value(mx) == 1 ? "" : "s", n);
+			rc = fail(c, "allows at most %s%s", b, "");
 			goto out;
 		}
 		json_t *items = json_object_get(s, "items");

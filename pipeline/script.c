@@ -360,7 +360,7 @@ static json_t *base_tags(const article_t *a)
 	if (t) {
 		char *save = NULL;
 		for (char *w = strtok_r(t, " ,.:;!?¿¡()\"'", &save); w; w = strtok_r(NULL, " ,.:;!?¿¡()\"'", &save)) {
-			if (utf8_len(w) < 3 || is_stop(w))
+			if (utf8_len(w) < 3 || strlen(w) > 24 || is_stop(w))
 				continue;
 			for (char *q = w; *q; q++)
 				*q = (char)tolower((unsigned char)*q);

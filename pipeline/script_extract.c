@@ -550,9 +550,10 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 			 "%s: the article is too short for a %s video: all of its prose (%.0f words) "
 			 "runs about %.0f s at %.0f words a minute, with hook and call to action; a %s "
 			 "video needs at least %.0f s (the extractive generator never pads with "
-			 "invented text: use a longer article, the llm generator, or a shorter type)",
+			 "invented text: use a longer article or the llm generator%s)",
 			 a->path, script_type_name(o->type), words, total, o->wpm,
-			 script_type_name(o->type), o->min_s);
+			 script_type_name(o->type), o->min_s,
+			 o->type == SCRIPT_SHORT ? "" : ", or a shorter --type");
 		free(spans);
 		free(intro);
 		free(hook_s);

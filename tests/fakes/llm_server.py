@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""A fake OpenAI-compatible chat-completions server for vidc's tests (Python 3 stdlib only).
+
+    python3 tests/fakes/llm_server.py [--port 0] [--key sk-test] [--mode ok] [--delay 5]
+
+Prints the port it listens on as the first line of standard output, then serves until killed.
+It speaks POST /v1/chat/completions faithfully: checks "Authorization: Bearer KEY", the request
+JSON (model, messages with role/content, response_format json_object or json_schema) and returns
+a chat.completion object whose choices[0].message.content is a script built from the article
+text in the request, sized to the word budget the system message asks for, so vidc's
+validation of it is real.
+
+Modes (--mode, or POST /_mode with {"mode": "..."}) script the faults:
+  ok          every request succeeds
+  429         the first request gets 429 Too Many Requests with Retry-After: 1, then ok
+  500         the first request gets 500, then ok
+  malformed   the first reply's content is not JSON; the next (the repair) is valid
+  invalid     every reply breaks the schema (duration_est is a string)
+  slow        sleeps --delay seconds before replying (beyond the client's timeout)
+  notchat     replies 200 with a JSON body that is not a chat.completion
+A wrong key always gets 401 with OpenAI's error body. GET /_stats returns {"requests": N,
+"repairs": N} (repairs: requests whose last user message carried vidc's validator error).
+"""
+import argparse
+import json
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+STATE = {"mode": "ok", "requests": 0, "repairs": 0, "key": "sk-test", "delay": 5.0}
+LOCK = threading.Lock()
+
+
+def build_script(system, user, platforms):
+    """A valid script from the article text of the user message, sized to the asked budget."""
+    m = re.search(r"aim for about (\d+)", system)
+    aim = int(m.group(1)) if m else 120
+    m = re.search(r"between (\d+) and (\d+) words", system)
+    wmax = int(m.group(2)) if m else aim * 2
+    text = user.split("Article text:\n", 1)[-1]
+    sentences = []
+    for line in text.splitlines():
+        for s in re.split(r"(?<=[.!?。！？])\s*", line):
+            s = s.strip()
+            if len(s.split()) >= 4 or (s and len(s) >= 12 and not s.isascii()):
+                sentences.append(s)
+    title = re.search(r"^Title: (.*)$", user, re.M)
+    title = title.group(1) if title else "Video"
+    hook = sentences[0] if sentences else title
+    points, words = [], len(hook.split()) + 12
+    for s in sentences[1:]:
+        n = len(s.split())
+        if words + n > min(aim, wmax - 10):
+            break
+        points.append({"text": s, "duration_est": round(n / 2.75, 2),
+                       "visual_cue": "text card: " + " ".join(s.split()[:3]),
+                       "text_overlay": " ".join(s.split()[:4])})
+        words += n
+        if len(points) >= 12:
+            break
+    if not points:
+        points = [{"text": title, "duration_est": 3, "visual_cue": "", "text_overlay": ""}]
+    chapters = [{"time": 0, "title": "Intro"}]
+    t = 6.0
+    for i, p in enumerate(points):
+        chapters.append({"time": round(t, 2), "title": "Part %d" % (i + 1)})
+        t += p["duration_est"]
+    seo = {}
+    for pf in platforms:
+        seo[pf] = {"title": title[:100], "description": hook,
+                   "tags": ["fake", "llm", "#test"]}
+    return {"hook": hook, "intro": "Here is what you need to know.", "points": points,
+            "cta": "Follow for more.", "chapter_markers": chapters,
+            "total_estimated_duration": round(t + 3, 2), "seo": seo}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("llm_server: " + (fmt % args) + "\n")
+
+    def reply(self, status, obj=None, raw=None, headers=None):
+        body = raw if raw is not None else json.dumps(obj).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def error(self, status, message, etype="invalid_request_error", code=None, headers=None):
+        self.reply(status, {"error": {"message": message, "type": etype, "param": None,
+                                      "code": code}}, headers=headers)
+
+    def do_GET(self):
+        if self.path == "/_stats":
+            with LOCK:
+                self.reply(200, {"requests": STATE["requests"], "repairs": STATE["repairs"],
+                                 "mode": STATE["mode"]})
+        else:
+            self.error(404, "Unknown path %s" % self.path)
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(n)
+        if self.path == "/_mode":
+            with LOCK:
+                STATE["mode"] = json.loads(data)["mode"]
+                STATE["requests"] = STATE["repairs"] = 0
+            return self.reply(200, {"ok": True})
+        if self.path not in ("/v1/chat/completions", "/chat/completions"):
+            return self.error(404, "Unknown request URL: POST %s" % self.path)
+        with LOCK:
+            STATE["requests"] += 1
+            count = STATE["requests"]
+            mode = STATE["mode"]
+        auth = self.headers.get("Authorization", "")
+        if auth != "Bearer " + STATE["key"]:
+            return self.error(401, "Incorrect API key provided: %s." % (auth[7:11] + "****"),
+                              code="invalid_api_key")
+        if not self.headers.get("Content-Type", "").startswith("application/json"):
+            return self.error(400, "Content-Type must be application/json")
+        try:
+            req = json.loads(data)
+        except ValueError as e:
+            return self.error(400, "We could not parse the JSON body of your request: %s" % e)
+        msgs = req.get("messages")
+        if not isinstance(req.get("model"), str) or not req["model"]:
+            return self.error(400, "you must provide a model parameter")
+        if (not isinstance(msgs, list) or not msgs or
+                any(not isinstance(m, dict) or m.get("role") not in
+                    ("system", "user", "assistant") or not isinstance(m.get("content"), str)
+                    for m in msgs)):
+            return self.error(400, "'messages' must be a list of {role, content}")
+        rf = req.get("response_format", {})
+        if rf.get("type") not in ("json_object", "json_schema"):
+            return self.error(400, "response_format.type must be json_object or json_schema")
+        repair = msgs[-1]["role"] == "user" and msgs[-1]["content"].startswith("Your reply is invalid")
+        if repair:
+            with LOCK:
+                STATE["repairs"] += 1
+        system = next((m["content"] for m in msgs if m["role"] == "system"), "")
+        user = next((m["content"] for m in msgs if m["role"] == "user"), "")
+        pm = re.search(r"one key per platform \(([^)]*)\)", system)
+        platforms = [p.strip() for p in pm.group(1).split(",")] if pm else ["tiktok"]
+
+        if mode == "429" and count == 1:
+            return self.error(429, "Rate limit reached for requests", "requests",
+                              "rate_limit_exceeded", headers={"Retry-After": "1"})
+        if mode == "500" and count == 1:
+            return self.error(500, "The server had an error while processing your request.",
+                              "server_error")
+        if mode == "slow":
+            time.sleep(STATE["delay"])
+        if mode == "notchat":
+            return self.reply(200, {"object": "list", "data": []})
+        script = build_script(system, user, platforms)
+        if mode == "malformed" and not repair:
+            content = '{"hook": "Cold brew", "points": [ {"text": "unterminated'
+        elif mode == "invalid":
+            script["points"][0]["duration_est"] = "about five seconds"
+            content = json.dumps(script)
+        else:
+            content = json.dumps(script, ensure_ascii=False)
+        self.reply(200, {
+            "id": "chatcmpl-fake%d" % count, "object": "chat.completion",
+            "created": int(time.time()), "model": req["model"],
+            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                         "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": len(data) // 4, "completion_tokens": len(content) // 4,
+                      "total_tokens": (len(data) + len(content)) // 4}})
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--key", default="sk-test")
+    ap.add_argument("--mode", default="ok")
+    ap.add_argument("--delay", type=float, default=5.0)
+    a = ap.parse_args()
+    STATE.update(mode=a.mode, key=a.key, delay=a.delay)
+    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    srv.daemon_threads = True
+    print(srv.server_address[1], flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
