@@ -1,0 +1,209 @@
+#!/bin/sh
+# vidc script (stage 1, article -> script): the extractive generator on real-shaped articles
+# (messy markup, lists and tables, code, Spanish, Japanese) must give a script that validates,
+# fits its type's duration, takes every point's text from the article and respects each
+# platform's SEO limits; bad records and edited scripts give clear errors with a location; the
+# llm generator against tests/fakes/llm_server.py in each fault mode.
+set -u
+cd "$(dirname "$0")/../.."
+VIDC=${VIDC:-build/vidc}
+tmp=$(mktemp -d)
+srv=""
+trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT
+fail=0
+F=tests/fixtures/articles
+expect() { # expect STATUS DESCRIPTION -- command...
+	want=$1; what=$2; shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "FAIL: $what: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; fail=1
+	fi
+}
+err_has() { # err_has DESCRIPTION TEXT
+	grep -qF -- "$2" "$tmp/err" || { echo "FAIL: $1: stderr lacks '$2'"; sed 's/^/    /' "$tmp/err" | head -5; fail=1; }
+}
+
+# check_script SCRIPT ARTICLE_TEXT MIN MAX: structure, duration, provenance, SEO limits.
+check_script() {
+	python3 - "$@" <<'EOF' || { echo "FAIL: check of $1"; fail=1; }
+import json, sys
+path, textp, lo, hi = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+s = json.load(open(path, encoding="utf-8"))
+text = open(textp, encoding="utf-8").read()
+bad = []
+keys = {"language", "hook", "intro", "points", "cta", "chapter_markers", "total_estimated_duration", "seo"}
+if not set(s) <= keys: bad.append("extra keys %s" % (set(s) - keys))
+t = s["total_estimated_duration"]
+if not lo <= t <= hi: bad.append("total %.1f s outside %g-%g" % (t, lo, hi))
+if sum(p["duration_est"] for p in s["points"]) > t: bad.append("points last longer than the total")
+for i, p in enumerate(s["points"]):
+    if p["text"] not in text: bad.append("points[%d].text is not in the article: %r" % (i, p["text"][:60]))
+    if not p["text_overlay"] or len(p["text_overlay"]) > 80: bad.append("points[%d].text_overlay %r" % (i, p["text_overlay"]))
+ch = s["chapter_markers"]
+if not ch or ch[0]["time"] != 0: bad.append("first chapter not at 0")
+for i, c in enumerate(ch):
+    end = ch[i + 1]["time"] if i + 1 < len(ch) else t
+    if end - c["time"] < 10: bad.append("chapter %d lasts %.1f s" % (i, end - c["time"]))
+for pf, d in s["seo"].items():
+    tags = d["tags"]
+    if pf.startswith("youtube"):
+        if len(d["title"]) > 100: bad.append(pf + " title > 100")
+        n = sum(len(x) + (2 if " " in x else 0) for x in tags) + max(len(tags) - 1, 0)
+        if n > 500: bad.append(pf + " tags %d > 500 characters" % n)
+        if len(ch) >= 3 and "0:00 " not in d["description"]: bad.append(pf + " description lacks the chapters")
+    else:
+        cap = d["description"] + "\n\n" + " ".join("#" + x for x in tags)
+        if len(cap) > 2200: bad.append(pf + " caption > 2200")
+        if any(x.startswith("#") or " " in x for x in tags): bad.append(pf + " tags are not hashtags")
+    if pf == "instagram_reel" and len(tags) > 30: bad.append("instagram > 30 hashtags")
+if bad:
+    print("\n".join("    " + b for b in bad)); sys.exit(1)
+EOF
+}
+
+# 1. The extractive generator on every fixture, short (youtube_short caps it at 60 s).
+for a in examples/article-cold-brew.json $F/messy.json $F/lists-tables.json $F/code-heavy.json \
+	$F/spanish.json $F/japanese.json; do
+	n=$(basename "$a" .json)
+	expect 0 "script $n" -- "$VIDC" script "$a" -o "$tmp/$n.json"
+	[ -f "$tmp/$n.json" ] || continue
+	expect 0 "validate $n" -- "$VIDC" script --validate "$tmp/$n.json" --type short
+	"$VIDC" script --text "$a" >"$tmp/$n.txt"
+	check_script "$tmp/$n.json" "$tmp/$n.txt" 30 60
+done
+grep -qE 'SCRIPT TEXT|TRACKING|SPONSORED|IFRAME|SVG TEXT|enable JavaScript|rights reserved' "$tmp/messy.txt" &&
+	{ echo "FAIL: scripts, ads, embeds or the footer leaked into the text"; fail=1; }
+grep -q '"language": "es"' "$tmp/spanish.json" || { echo "FAIL: Spanish language not carried"; fail=1; }
+grep -q 'Síguenos' "$tmp/spanish.json" || { echo "FAIL: Spanish call to action"; fail=1; }
+grep -q '"image: examples/assets/' "$tmp/article-cold-brew.json" || { echo "FAIL: images resolved against the JSON's folder"; fail=1; }
+
+# 2. Other types and platforms: medium for TikTok and YouTube (chapters in the description),
+#    instagram alone allows 90 s, long is more than this article can say.
+expect 0 "medium" -- "$VIDC" script examples/article-cold-brew.json --type medium --platforms tiktok,youtube_long -o "$tmp/medium.json"
+"$VIDC" script --text examples/article-cold-brew.json >"$tmp/cb.txt"
+[ -f "$tmp/medium.json" ] && check_script "$tmp/medium.json" "$tmp/cb.txt" 60 180
+grep -q '0:00 Intro' "$tmp/medium.json" || { echo "FAIL: YouTube description lacks chapter timestamps"; fail=1; }
+expect 0 "short for instagram" -- "$VIDC" script $F/lists-tables.json --platforms instagram_reel --wpm 150 -o "$tmp/ig.json"
+[ -f "$tmp/ig.json" ] && check_script "$tmp/ig.json" "$tmp/lists-tables.txt" 30 90
+expect 1 "long from a short article" -- "$VIDC" script examples/article-cold-brew.json --type long
+err_has "long" "too short for a long video"
+expect 1 "too-short article" -- "$VIDC" script $F/too-short.json
+err_has "too short" "too short for a short video"
+
+# 3. Bad records: location, missing title, wrong types; usage errors exit 2.
+expect 1 "malformed JSON" -- "$VIDC" script $F/bad-json.json
+err_has "malformed JSON" "bad-json.json:4:22: malformed JSON"
+expect 1 "no title" -- "$VIDC" script $F/no-title.json
+err_has "no title" "missing 'title'"
+expect 1 "wrong type" -- "$VIDC" script $F/wrong-type.json
+err_has "wrong type" "'images[0]' must be a path or an object with 'src'"
+expect 1 "missing file" -- "$VIDC" script "$tmp/none.json"
+expect 2 "bad type" -- "$VIDC" script examples/article-cold-brew.json --type huge
+expect 2 "bad platform" -- "$VIDC" script examples/article-cold-brew.json --platforms myspace
+expect 2 "long on shorts" -- "$VIDC" script examples/article-cold-brew.json --type long --platforms youtube_short
+err_has "long on shorts" "youtube_short accepts at most 60 s"
+expect 2 "bad generator" -- "$VIDC" script examples/article-cold-brew.json --generator magic
+expect 2 "no input" -- "$VIDC" script
+expect 0 "help" -- "$VIDC" script --help
+
+# 4. An edited script: the user's mistakes come back with their JSON path.
+S="$tmp/article-cold-brew.json"
+edit() { # edit PYTHON-STATEMENT: applies it to s, writes $tmp/edited.json
+	python3 -c "import json,sys; s=json.load(open('$S')); $1; json.dump(s, open('$tmp/edited.json','w'))"
+}
+edit 's["points"][1]["duration_est"] = "five"'
+expect 1 "edited: string duration" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: string duration" '$.points[1].duration_est: expected a number, found a string'
+edit 'del s["hook"]'
+expect 1 "edited: no hook" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: no hook" "$: missing required property 'hook'"
+edit 's["points"][0]["txt"] = s["points"][0].pop("text")'
+expect 1 "edited: renamed key" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: renamed key" "\$.points[0]: missing required property 'text'"
+edit 's["seo"]["youtube_short"]["title"] = "x" * 101'
+expect 1 "edited: long title" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: long title" '$.seo.youtube_short.title: must have at most 100 characters (it has 101)'
+edit 's["seo"]["instagram_reel"]["tags"] = ["t%d" % i for i in range(31)]'
+expect 1 "edited: 31 hashtags" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: 31 hashtags" '$.seo.instagram_reel.tags: allows at most 30 items (it has 31)'
+edit 's["seo"]["youtube_short"]["tags"] = ["tag number %d" % i for i in range(40)]'
+expect 1 "edited: YouTube tags" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: YouTube tags" '$.seo.youtube_short.tags:'
+edit 's["chapter_markers"].append({"time": 1, "title": "Back in time"})'
+expect 1 "edited: chapter order" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: chapter order" '$.chapter_markers['
+edit 's["total_estimated_duration"] = 95'
+expect 1 "edited: too long for short" -- "$VIDC" script --validate "$tmp/edited.json" --type short
+err_has "edited: too long for short" '$.total_estimated_duration: 95.0 s is outside 30-60 s'
+printf '{"hook": "x",\n "points": [}\n' >"$tmp/edited.json"
+expect 1 "edited: broken JSON" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: broken JSON" "edited.json:2:"
+
+# 5. The llm generator against the fake server, one server per fault mode.
+start() { # start MODE [ARGS]: runs the fake, sets $srv and $url
+	rm -f "$tmp/port"
+	python3 tests/fakes/llm_server.py --key sk-test --mode "$@" >"$tmp/port" 2>"$tmp/srvlog" &
+	srv=$!
+	i=0
+	while ! grep -q '^[0-9]' "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	url="http://127.0.0.1:$(head -1 "$tmp/port")/v1"
+}
+stop() { kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; srv=""; }
+stats() { python3 2>&1 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('${url%/v1}/_stats'))['$1'])"; }
+llm() { VIDC_LLM_API_KEY=${KEY:-sk-test} "$VIDC" script examples/article-cold-brew.json --generator llm --base-url "$url" --model fake-1 "$@"; }
+
+start ok
+expect 0 "llm ok" -- llm -o "$tmp/llm.json"
+[ -f "$tmp/llm.json" ] && check_script "$tmp/llm.json" "$tmp/cb.txt" 30 60
+expect 0 "llm ok validates" -- "$VIDC" script --validate "$tmp/llm.json"
+stop
+
+start 429
+expect 0 "llm 429" -- llm
+err_has "llm 429" "429 Too Many Requests, retrying in 1s"
+[ "$(stats requests)" = 2 ] || { echo "FAIL: llm 429: expected 2 requests"; fail=1; }
+stop
+
+start 500
+expect 0 "llm 500 then success" -- llm
+err_has "llm 500" "500 Internal Server Error, retrying"
+stop
+
+start malformed
+expect 0 "llm malformed then repaired" -- llm
+err_has "llm malformed" "not valid JSON"
+[ "$(stats repairs)" = 1 ] || { echo "FAIL: llm malformed: expected one repair request"; fail=1; }
+stop
+
+start invalid
+expect 1 "llm always invalid" -- llm --repairs 2
+err_has "llm invalid" "still invalid after 3 attempts: \$.points[0].duration_est: expected a number, found a string"
+[ "$(stats requests)" = 3 ] || { echo "FAIL: llm invalid: expected 3 requests"; fail=1; }
+stop
+
+start slow --delay 3
+expect 1 "llm timeout" -- llm --timeout 1 --attempts 2
+err_has "llm timeout" "no reply within 1.0s (timeout) (after 2 attempts)"
+stop
+
+start ok
+KEY=sk-wrong
+expect 1 "llm wrong key" -- llm
+KEY=sk-test
+err_has "llm wrong key" "llm: 401 Unauthorized: Incorrect API key provided"
+err_has "llm wrong key" "(check VIDC_LLM_API_KEY)"
+[ "$(stats requests)" = 1 ] || { echo "FAIL: llm 401 must not be retried"; fail=1; }
+stop
+
+start notchat
+expect 1 "llm not a chat completion" -- llm
+err_has "llm notchat" "is not a chat completion"
+stop
+
+# A closed port: connection refused, retried, then a clear error.
+url="http://127.0.0.1:9/v1"
+expect 1 "llm connection refused" -- llm --attempts 2
+err_has "llm refused" "llm: POST http://127.0.0.1:9/v1/chat/completions:"
+
+exit $fail
