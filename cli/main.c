@@ -15,6 +15,7 @@
 
 #include "../compiler/compile.h"
 #include "../compiler/ir.h"
+#include "../runtime/audio.h"
 #include "../runtime/golden.h"
 #include "../runtime/render.h"
 #include "cmds.h"
@@ -44,6 +45,11 @@ static const char *usage_text =
 	"                           article to narration script (--type short|medium|long,\n"
 	"                           --platforms, --generator extract|llm; --validate SCRIPT.json\n"
 	"                           checks an edited script; vidc script --help)\n"
+	"  subs SPEC -o OUT.srt     captions file from the voice's word timings (.srt, .vtt or\n"
+	"                           .ass, or --format; --style for ASS)\n"
+	"  chapters SPEC            the chapters as a YouTube description block (0:00 Intro ...)\n"
+	"  thumb SPEC -o OUT.jpg    thumbnail: hero image and title, 1280x720 or 1080x1920, < 2 MB\n"
+	"                           (--title TEXT, --image PATH, --at TIME for a video frame)\n"
 	"  subs SPEC -o OUT.srt     captions file from the voice's word timings (.srt, .vtt or\n"
 	"                           .ass, or --format; --style for ASS)\n"
 	"  chapters SPEC            the chapters as a YouTube description block (0:00 Intro ...)\n"
@@ -339,6 +345,9 @@ static int cmd_render(const args_t *a)
 		} else if (o.progress != RT_PROGRESS_JSON) {
 			fprintf(stderr, "vidc: wrote %s (%s, %dx%d, %.2fs)\n", out, preset, p->width,
 				p->height, ir_frame_time(p, p->frames));
+			aud_stats as; /* what the encoder was given, before AAC */
+			if (!aud_measure(p, &as, err, sizeof err) && as.has_audio)
+				fprintf(stderr, "vidc: loudness %.1f LUFS, true peak %.1f dBTP\n", as.loudness, as.true_peak);
 		}
 		ir_program_free(p);
 		free(out);
@@ -488,6 +497,12 @@ int main(int argc, char **argv)
 		printf("vidc %s (IR %d)\n", VIDC_VERSION, IR_VERSION);
 		return 0;
 	}
+	if (!strcmp(cmd, "subs"))
+		return cmd_subs(argc - 1, argv + 1);
+	if (!strcmp(cmd, "chapters"))
+		return cmd_chapters(argc - 1, argv + 1);
+	if (!strcmp(cmd, "thumb"))
+		return cmd_thumb(argc - 1, argv + 1);
 	if (!strcmp(cmd, "subs"))
 		return cmd_subs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "chapters"))

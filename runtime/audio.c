@@ -8,8 +8,16 @@
  *     of its active range, and for music the ducking gain;
  *   - ducking: the voices' short-term RMS, measured 100 ms ahead so the music is already down
  *     when the first word starts, drives a one-pole envelope (attack ~100 ms, release ~300 ms);
+ *   - loudness normalisation (ITU-R BS.1770-4 / EBU R128): before the first sample is handed out
+ *     the whole timeline is mixed once and measured (K-weighting, 400 ms blocks every 100 ms,
+ *     absolute -70 LUFS and relative -10 LU gates), and one gain brings it to the mix node's
+ *     target; a second measuring pass through the limiter corrects for what the limiter took.
+ *     The gain depends only on the program, so a partial render is as loud as the full one;
  *   - a look-ahead limiter (5 ms) whose gain is the moving average of a windowed minimum of the
  *     gain each sample needs, which provably keeps every sample under the ceiling with no steps.
+ *     The peak it limits is the true peak: the larger of the sample and the signal between it
+ *     and the previous one, interpolated 4x (windowed sinc, as BS.1770-4 Annex 2 estimates it),
+ *     with a margin under the ceiling for what the AAC encoder adds.
  */
 #include "audio.h"
 
@@ -31,6 +39,9 @@
 #define LOOK (SR / 10)   /* ducking detector look-ahead: 100 ms */
 #define LIM_L 240        /* limiter look-ahead: 5 ms */
 #define VOICE_RMS 0.01   /* about -40 dBFS: the voice is speaking */
+#define TP_K 8           /* true-peak interpolator: 2 * TP_K taps per phase */
+#define AAC_MARGIN_DB 0.5 /* the limiter aims this far under the true-peak ceiling */
+#define MAX_BOOST_DB 24.0 /* normalisation never raises the mix more than this */
 
 enum { ROLE_CLIP, ROLE_VOICE, ROLE_MUSIC };
 
@@ -59,7 +70,160 @@ struct aud_mix {
 	int ringpos;
 	float *req, *tgt; /* limiter scratch */
 	int scap;
+	float hist[2 * TP_K]; /* the last TP_K raw samples before ahead[0], interleaved */
+	float *ext;           /* hist + ahead, for the true-peak interpolator */
+	int ecap;
+	double norm;      /* loudness normalisation gain, linear */
+	aud_stats stats;
 };
+
+/* ---- measuring (ITU-R BS.1770-4) --------------------------------------------------------- */
+
+/* 4x interpolation filter: phase q (0..2 for 1/4, 2/4, 3/4 between samples), tap j. */
+static float tp_coef[3][2 * TP_K];
+
+static void tp_init(void)
+{
+	if (tp_coef[0][0] != 0)
+		return;
+	for (int q = 0; q < 3; q++) {
+		double phi = (q + 1) / 4.0;
+		for (int j = -TP_K + 1; j <= TP_K; j++) {
+			double u = phi - j; /* distance from sample n + j to n + phi */
+			double sinc = sin(M_PI * u) / (M_PI * u);
+			double w = 0.5 * (1 + cos(M_PI * u / TP_K));
+			tp_coef[q][j + TP_K - 1] = (float)(sinc * w);
+		}
+	}
+}
+
+/* The largest magnitude in the interval (x[0] - 1, x[0]] of one channel (stride 2): the sample
+ * and the three interpolated points before it. x must be readable from x[-2 TP_K] to
+ * x[2 (TP_K - 1)]. */
+static inline float true_peak_at(const float *x)
+{
+	float pk = fabsf(x[0]);
+	const float *base = x - 2 * TP_K; /* sample n + j for n = -1, j = -TP_K + 1 .. TP_K */
+	for (int q = 0; q < 3; q++) {
+		float y = 0;
+		for (int j = 0; j < 2 * TP_K; j++)
+			y += tp_coef[q][j] * base[2 * j];
+		y = fabsf(y);
+		if (y > pk)
+			pk = y;
+	}
+	return pk;
+}
+
+struct aud_meter {
+	double s1[2][2], s2[2][2]; /* biquad states: [stage][channel], transposed direct form II */
+	double acc;                /* sum of squares of the current 100 ms step */
+	int nacc;
+	double *step; /* sums of squares of every completed 100 ms step */
+	int nstep, cap;
+	float ring[4 * TP_K]; /* last 2 TP_K stereo samples, for the true peak */
+	int64_t n;
+	double tp; /* linear */
+	int oom;
+};
+
+aud_meter_t *aud_meter_new(void)
+{
+	tp_init();
+	return calloc(1, sizeof(aud_meter_t));
+}
+
+void aud_meter_free(aud_meter_t *mt)
+{
+	if (mt)
+		free(mt->step);
+	free(mt);
+}
+
+/* K-weighting at 48 kHz (BS.1770-4 Table 1 and 2): a high shelf (+4 dB above ~1.5 kHz), then
+ * the RLB high-pass (~38 Hz). */
+static const double KB[2][3] = {{1.53512485958697, -2.69169618940638, 1.19839281085285},
+				{1.0, -2.0, 1.0}};
+static const double KA[2][2] = {{-1.69065929318241, 0.73248077421585},
+				{-1.99004745483398, 0.99007225036621}};
+
+void aud_meter_feed(aud_meter_t *mt, const float *lr, int n)
+{
+	for (int i = 0; i < n; i++) {
+		double sq = 0;
+		for (int c = 0; c < 2; c++) {
+			double x = lr[2 * i + c];
+			for (int st = 0; st < 2; st++) {
+				double y = KB[st][0] * x + mt->s1[st][c];
+				mt->s1[st][c] = KB[st][1] * x - KA[st][0] * y + mt->s2[st][c];
+				mt->s2[st][c] = KB[st][2] * x - KA[st][1] * y;
+				x = y;
+			}
+			sq += x * x;
+		}
+		mt->acc += sq;
+		if (++mt->nacc == SR / 10) {
+			if (mt->nstep == mt->cap) {
+				int nc = mt->cap ? mt->cap * 2 : 1024;
+				double *ns = realloc(mt->step, sizeof(double) * (size_t)nc);
+				if (!ns) {
+					mt->oom = 1;
+				} else {
+					mt->step = ns;
+					mt->cap = nc;
+				}
+			}
+			if (mt->nstep < mt->cap)
+				mt->step[mt->nstep++] = mt->acc;
+			mt->acc = 0;
+			mt->nacc = 0;
+		}
+		/* true peak, TP_K - 1 samples late: the ring holds samples n - 2 TP_K + 1 .. n */
+		int r = (int)(mt->n % (2 * TP_K));
+		mt->ring[2 * r] = lr[2 * i];
+		mt->ring[2 * r + 1] = lr[2 * i + 1];
+		mt->n++;
+		if (mt->n >= 2 * TP_K) {
+			float w[2 * (3 * TP_K)];
+			for (int c = 0; c < 2; c++) {
+				for (int k = 0; k < 2 * TP_K; k++)
+					w[2 * k + c] = mt->ring[2 * ((mt->n + k) % (2 * TP_K)) + c];
+				float pk = true_peak_at(w + 2 * TP_K + c);
+				if (pk > mt->tp)
+					mt->tp = pk;
+			}
+		}
+	}
+}
+
+double aud_meter_loudness(const aud_meter_t *mt)
+{
+	/* 400 ms blocks: four consecutive 100 ms steps */
+	int nb = mt->nstep - 3;
+	double sum = 0, gate;
+	int k = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		gate = pass == 0 ? -70 : -0.691 + 10 * log10(sum / k) - 10;
+		if (pass == 1 && k == 0)
+			return -HUGE_VAL;
+		sum = 0;
+		k = 0;
+		for (int b = 0; b < nb; b++) {
+			double z = (mt->step[b] + mt->step[b + 1] + mt->step[b + 2] + mt->step[b + 3]) / (0.4 * SR);
+			double l = z > 0 ? -0.691 + 10 * log10(z) : -HUGE_VAL;
+			if (l > -70 && l > gate) {
+				sum += z;
+				k++;
+			}
+		}
+	}
+	return k ? -0.691 + 10 * log10(sum / k) : -HUGE_VAL;
+}
+
+double aud_meter_true_peak(const aud_meter_t *mt)
+{
+	return mt->tp > 0 ? 20 * log10(mt->tp) : -HUGE_VAL;
+}
 
 /* ---- decoding ---------------------------------------------------------------------------- */
 
@@ -232,15 +396,89 @@ static int64_t frame_sample(const ir_program *p, int64_t f)
 	return (int64_t)llround((double)f * SR * p->fps_den / p->fps_num);
 }
 
+static int mix_block(aud_mix_t *m);
+
+/* Back to the start of the timeline, as if nothing had been read. */
+static void rewind_mix(aud_mix_t *m)
+{
+	m->pos = m->mixpos = 0;
+	m->env = 0;
+	m->nahead = 0;
+	m->t2prev = 1;
+	for (int i = 0; i < LIM_L; i++)
+		m->ring[i] = 1;
+	m->t2sum = LIM_L;
+	m->ringpos = 0;
+	memset(m->hist, 0, sizeof m->hist);
+}
+
+/* Measures the timeline [0, end): the raw mix (limited 0) or the limiter's output (1). */
+static int measure(aud_mix_t *m, int64_t end, int limited, double *lufs, double *tp)
+{
+	aud_meter_t *mt = aud_meter_new();
+	if (!mt)
+		return -1;
+	rewind_mix(m);
+	float buf[2 * 4800];
+	while (m->pos < end) {
+		int k = end - m->pos > 4800 ? 4800 : (int)(end - m->pos);
+		if (limited) {
+			aud_read(m, buf, k);
+			aud_meter_feed(mt, buf, k);
+		} else {
+			while (m->nahead < k)
+				if (mix_block(m)) {
+					aud_meter_free(mt);
+					return -1;
+				}
+			aud_meter_feed(mt, m->ahead, k);
+			memmove(m->ahead, m->ahead + 2 * k, sizeof(float) * 2 * (size_t)(m->nahead - k));
+			m->nahead -= k;
+			m->pos += k;
+		}
+	}
+	int oom = mt->oom;
+	*lufs = aud_meter_loudness(mt);
+	*tp = aud_meter_true_peak(mt);
+	aud_meter_free(mt);
+	rewind_mix(m);
+	return oom ? -1 : 0;
+}
+
+/* Finds the gain that brings the whole mix to the target loudness (see the top of the file). */
+static int normalise(aud_mix_t *m, double target, int64_t end)
+{
+	double l, tp;
+	m->norm = 1;
+	if (measure(m, end, 0, &l, &tp))
+		return -1;
+	m->stats.input_loudness = l;
+	if (!isfinite(l)) /* silence, or too short to measure: leave it alone */
+		return 0;
+	double g = fmin(target - l, MAX_BOOST_DB);
+	m->norm = pow(10, g / 20);
+	if (measure(m, end, 1, &l, &tp))
+		return -1;
+	/* the limiter took some loudness (peaks pushed over the ceiling): give it back once */
+	if (isfinite(l) && fabs(target - l) > 0.05) {
+		g = fmin(g + (target - l), MAX_BOOST_DB);
+		m->norm = pow(10, g / 20);
+	}
+	m->stats.gain_db = g;
+	return 0;
+}
+
 int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *err, size_t errlen)
 {
 	*out = NULL;
 	aud_mix_t *m = calloc(1, sizeof *m);
 	if (!m)
 		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+	tp_init();
 	m->p = p;
+	m->norm = 1;
 	m->t2prev = 1;
-	m->ceil = pow(10, -1.0 / 20);
+	m->ceil = pow(10, (-1.0 - AAC_MARGIN_DB) / 20);
 	for (int i = 0; i < LIM_L; i++)
 		m->ring[i] = 1;
 	m->t2sum = LIM_L;
@@ -249,7 +487,7 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 	int64_t video_end = frame_sample(p, p->frames);
 	if (mix) {
 		if (mix->u.mix.true_peak < 0)
-			m->ceil = pow(10, mix->u.mix.true_peak / 20);
+			m->ceil = pow(10, (mix->u.mix.true_peak - AAC_MARGIN_DB) / 20);
 		m->in = calloc((size_t)mix->u.mix.ninputs + 1, sizeof *m->in);
 		if (!m->in) {
 			aud_free(m);
@@ -305,6 +543,10 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 				m->has_voice = 1;
 			m->nin++;
 		}
+	}
+	if (m->nin > 0 && mix && mix->u.mix.loudness < 0 && normalise(m, mix->u.mix.loudness, video_end)) {
+		aud_free(m);
+		return rterr_node(RT_ENOMEM, p, mix, err, errlen, "out of memory measuring the loudness");
 	}
 	/* Start early enough for the ducking envelope and the limiter to settle, so a partial
 	 * render sounds like the same stretch of the full one. */
@@ -414,6 +656,9 @@ static int mix_block(aud_mix_t *m)
 			o[2 * j + 1] += (float)(r * g);
 		}
 	}
+	if (m->norm != 1)
+		for (int j = 0; j < 2 * BLOCK; j++)
+			o[j] = (float)(o[j] * m->norm);
 	/* advance the envelope by one block (the same recurrence the music used) */
 	double env = env0;
 	for (int j = 0; j < BLOCK; j++)
@@ -431,7 +676,7 @@ void aud_read(aud_mix_t *m, float *lr, int n)
 		m->pos += n;
 		return;
 	}
-	while (m->nahead < n + LIM_L)
+	while (m->nahead < n + LIM_L + TP_K)
 		if (mix_block(m)) {
 			memset(lr, 0, sizeof(float) * 2 * (size_t)n); /* out of memory: silence */
 			m->pos += n;
@@ -449,9 +694,23 @@ void aud_read(aud_mix_t *m, float *lr, int n)
 		m->tgt = a + M;
 		m->scap = M;
 	}
+	if (2 * TP_K + M + TP_K > m->ecap) {
+		float *e = realloc(m->ext, sizeof(float) * 2 * (size_t)(2 * TP_K + M + TP_K));
+		if (!e) {
+			memset(lr, 0, sizeof(float) * 2 * (size_t)n);
+			m->pos += n;
+			return;
+		}
+		m->ext = e;
+		m->ecap = 2 * TP_K + M + TP_K;
+	}
+	/* ext: TP_K samples of history, then the look-ahead */
+	memcpy(m->ext, m->hist, sizeof m->hist);
+	memcpy(m->ext + 2 * TP_K, m->ahead, sizeof(float) * 2 * (size_t)(M + TP_K));
 	float *req = m->req, *g = m->tgt;
 	for (int j = 0; j < M; j++) {
-		float pk = fmaxf(fabsf(m->ahead[2 * j]), fabsf(m->ahead[2 * j + 1]));
+		const float *x = m->ext + 2 * (TP_K + j);
+		float pk = fmaxf(true_peak_at(x), true_peak_at(x + 1));
 		req[j] = pk > m->ceil ? (float)(m->ceil / pk) : 1.0f;
 	}
 	/* windowed minimum over [j, j + W) by van Herk / Gil-Werman: with blocks of W samples,
@@ -477,6 +736,7 @@ void aud_read(aud_mix_t *m, float *lr, int n)
 		lr[2 * j] = (float)(m->ahead[2 * j] * gain);
 		lr[2 * j + 1] = (float)(m->ahead[2 * j + 1] * gain);
 	}
+	memcpy(m->hist, m->ext + 2 * n, sizeof m->hist); /* the TP_K raw samples before the new ahead[0] */
 	memmove(m->ahead, m->ahead + 2 * n, sizeof(float) * 2 * (size_t)(m->nahead - n));
 	m->nahead -= n;
 	m->pos += n;
@@ -491,5 +751,25 @@ void aud_free(aud_mix_t *m)
 	free(m->in);
 	free(m->ahead);
 	free(m->req);
+	free(m->ext);
 	free(m);
+}
+
+int aud_measure(const ir_program *p, aud_stats *st, char *err, size_t errlen)
+{
+	memset(st, 0, sizeof *st);
+	st->loudness = st->true_peak = st->input_loudness = -HUGE_VAL;
+	aud_mix_t *m;
+	int rc = aud_open(&m, p, 0, err, errlen);
+	if (rc)
+		return rc;
+	*st = m->stats;
+	st->has_audio = m->nin > 0;
+	if (m->nin > 0 &&
+	    measure(m, frame_sample(p, p->frames), 1, &st->loudness, &st->true_peak)) {
+		aud_free(m);
+		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory measuring the loudness");
+	}
+	aud_free(m);
+	return 0;
 }
