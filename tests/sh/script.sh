@@ -140,6 +140,17 @@ printf '{"hook": "x",\n "points": [}\n' >"$tmp/edited.json"
 expect 1 "edited: broken JSON" -- "$VIDC" script --validate "$tmp/edited.json"
 err_has "edited: broken JSON" "edited.json:2:"
 
+# The SPEC.md examples of section 11: the record parses (images resolve), the script validates.
+awk -v dir="$tmp" '
+	/^## 11\. Content record and script/ { on = 1 }
+	on && /^```json$/ { n++; file = sprintf("%s/spec%d.json", dir, n); inblock = 1; next }
+	/^```/ { inblock = 0; next }
+	inblock { print > file }
+' SPEC.md
+expect 0 "SPEC.md content record" -- "$VIDC" script --text "$tmp/spec1.json"
+grep -q "1:8 ratio" "$tmp/out" && ! grep -q track "$tmp/out" || { echo "FAIL: SPEC.md record text"; fail=1; }
+expect 0 "SPEC.md script" -- "$VIDC" script --validate "$tmp/spec2.json"
+
 # 5. The llm generator against the fake server, one server per fault mode.
 start() { # start MODE [ARGS]: runs the fake, sets $srv and $url
 	rm -f "$tmp/port"
