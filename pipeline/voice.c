@@ -295,6 +295,8 @@ void voice_script_free(voice_script *s)
 
 /* ---- decoding and resampling -------------------------------------------------------------- */
 
+static void put32(unsigned char *p, uint32_t v);
+
 typedef struct {
 	const uint8_t *p;
 	size_t n, pos;
@@ -341,10 +343,41 @@ static int append_f(voice_clip *c, long *cap, const float *p, long n)
 	return 0;
 }
 
+static uint32_t get32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A streamed WAV (espeak-ng --stdout, OpenAI's wav) declares a data size it does not hold;
+ * libavformat then reports a corrupt packet. Returns a copy with the sizes made true, or NULL
+ * when data is not such a WAV. */
+static unsigned char *fix_wav(const unsigned char *d, size_t len)
+{
+	if (len < 12 || len > 0x7FFFFFFF || memcmp(d, "RIFF", 4) || memcmp(d + 8, "WAVE", 4))
+		return NULL;
+	for (size_t off = 12; off + 8 <= len;) {
+		uint32_t sz = get32(d + off + 4);
+		if (!memcmp(d + off, "data", 4)) {
+			if (sz <= len - off - 8)
+				return NULL;
+			unsigned char *c = malloc(len);
+			if (!c)
+				return NULL;
+			memcpy(c, d, len);
+			put32(c + 4, (uint32_t)(len - 8));
+			put32(c + off + 4, (uint32_t)((len - off - 8) & ~(size_t)1));
+			return c;
+		}
+		off += 8 + (size_t)sz + (sz & 1);
+	}
+	return NULL;
+}
+
 int voice_decode(const void *data, size_t len, voice_clip *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
-	membuf m = {data, len, 0};
+	unsigned char *fixed = fix_wav(data, len);
+	membuf m = {fixed ? fixed : data, len, 0};
 	AVFormatContext *fmt = avformat_alloc_context();
 	AVIOContext *io = NULL;
 	AVCodecContext *dec = NULL;
@@ -453,6 +486,7 @@ done:
 		av_freep(&io->buffer);
 		avio_context_free(&io);
 	}
+	free(fixed);
 	return rc;
 }
 

@@ -137,6 +137,28 @@ static int char_to_byte(const char *text, int len, int pos)
 	return len;
 }
 
+/* What `espeak-ng -v en-gb` does when no voice file has that name: choose by language. */
+static espeak_ERROR set_by_language(const char *name)
+{
+	char lang[64];
+	snprintf(lang, sizeof lang, "%s", name);
+	lang[strcspn(lang, "+")] = 0;
+	if (!lang[0])
+		return EE_NOT_FOUND;
+	espeak_VOICE want = {0};
+	want.languages = lang;
+	if (espeak_SetVoiceByProperties(&want) != EE_OK)
+		return EE_NOT_FOUND;
+	/* It falls back to some voice when nothing matches: accept only one whose first language
+	 * has the primary subtag asked for. languages = priority byte, name, NUL, ... */
+	espeak_VOICE *got = espeak_GetCurrentVoice();
+	if (!got || !got->languages || !got->languages[0])
+		return EE_NOT_FOUND;
+	const char *l = got->languages + 1;
+	size_t n = strcspn(lang, "-");
+	return strcspn(l, "-") == n && !strncasecmp(l, lang, n) ? EE_OK : EE_NOT_FOUND;
+}
+
 static int espeak_synth(const voice_opts *o, const char *text, voice_clip *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
@@ -157,7 +179,7 @@ static int espeak_synth(const voice_opts *o, const char *text, voice_clip *out, 
 	collect c = {0};
 	pthread_mutex_lock(&lock);
 	int rc = init_locked(err, errlen);
-	if (rc == 0 && espeak_SetVoiceByName(vname) != EE_OK) {
+	if (rc == 0 && espeak_SetVoiceByName(vname) != EE_OK && set_by_language(vname) != EE_OK) {
 		snprintf(err, errlen, "espeak: no voice '%s' (list them with: vidc voices --provider espeak)", vname);
 		rc = VOICE_EPROVIDER;
 	}

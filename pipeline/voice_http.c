@@ -64,6 +64,9 @@ static int client(const endpoint *ep, const voice_opts *o, http_client *c, char 
 	long t = o->timeout_ms > 0 ? o->timeout_ms : atol(env_or("VIDC_HTTP_TIMEOUT_MS", "0"));
 	c->timeout_ms = t > 0 ? t : TTS_TIMEOUT_MS;
 	c->max_attempts = 3;
+	long b = atol(env_or("VIDC_HTTP_BACKOFF_MS", "0"));
+	if (b > 0)
+		c->backoff_ms = b;
 	c->log = o->log;
 	return 0;
 }
