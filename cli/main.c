@@ -50,11 +50,6 @@ static const char *usage_text =
 	"  chapters SPEC            the chapters as a YouTube description block (0:00 Intro ...)\n"
 	"  thumb SPEC -o OUT.jpg    thumbnail: hero image and title, 1280x720 or 1080x1920, < 2 MB\n"
 	"                           (--title TEXT, --image PATH, --at TIME for a video frame)\n"
-	"  subs SPEC -o OUT.srt     captions file from the voice's word timings (.srt, .vtt or\n"
-	"                           .ass, or --format; --style for ASS)\n"
-	"  chapters SPEC            the chapters as a YouTube description block (0:00 Intro ...)\n"
-	"  thumb SPEC -o OUT.jpg    thumbnail: hero image and title, 1280x720 or 1080x1920, < 2 MB\n"
-	"                           (--title TEXT, --image PATH, --at TIME for a video frame)\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -497,12 +492,6 @@ int main(int argc, char **argv)
 		printf("vidc %s (IR %d)\n", VIDC_VERSION, IR_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "subs"))
-		return cmd_subs(argc - 1, argv + 1);
-	if (!strcmp(cmd, "chapters"))
-		return cmd_chapters(argc - 1, argv + 1);
-	if (!strcmp(cmd, "thumb"))
-		return cmd_thumb(argc - 1, argv + 1);
 	if (!strcmp(cmd, "subs"))
 		return cmd_subs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "chapters"))
