@@ -16,7 +16,7 @@
 #include "../../runtime/audio.h"
 #include "../../runtime/source.h"
 
-static char clip24[256], clip30[256], rot[256], bad[256], empty[256], trunc_[256];
+static char clip24[256], clip30[256], rot[256], bad[256], empty[256], trunc_[256], mkv[256];
 
 static int sh(const char *fmt, ...)
 {
@@ -74,7 +74,13 @@ static int setup(void)
 	struct stat sb;
 	if (stat(clip30, &sb))
 		return -1;
-	return sh("head -c %lld '%s' > '%s'", (long long)sb.st_size * 6 / 10, clip30, trunc_);
+	if (sh("head -c %lld '%s' > '%s'", (long long)sb.st_size * 6 / 10, clip30, trunc_))
+		return -1;
+	/* a Matroska file cut in half: it declares 4 s, its pictures stop at about 2 s */
+	snprintf(mkv, sizeof mkv, "%s/clip-cut.mkv", d);
+	if (make_clip(mkv, 24, 96, "") || stat(mkv, &sb))
+		return -1;
+	return sh("head -c %lld '%s' > '%s.tmp' && mv '%s.tmp' '%s'", (long long)sb.st_size / 2, mkv, mkv, mkv, mkv);
 }
 
 typedef struct {
@@ -288,7 +294,7 @@ static void test_picture(void)
 
 static void expect_error(const char *path, const char *what, clip_opts o, int64_t at)
 {
-	ir_program *p = prog(path, o, 60, 17);
+	ir_program *p = prog(path, o, 120, 17);
 	char err[512] = "";
 	rt_graph *g;
 	int rc = graph_new(&g, p, err, sizeof err);
@@ -315,6 +321,7 @@ static void test_errors(void)
 	expect_error(bad, "random bytes", o, 0);
 	expect_error(empty, "empty file", o, 0);
 	expect_error(trunc_, "truncated file", o, 59);
+	expect_error(mkv, "truncated Matroska file", o, 100);
 	char missing[300];
 	snprintf(missing, sizeof missing, "%s/no-such-clip.mp4", t_tmpdir());
 	expect_error(missing, "missing file", o, 0);
