@@ -104,7 +104,7 @@ static void one_line(const char *s, size_t slen, char *out, size_t n)
 	int space = 0;
 	for (size_t i = 0; i < slen && s[i]; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch < 32 || ch == 127) {
+		if (ch <= 32 || ch == 127) {
 			space = o > 0;
 			continue;
 		}
@@ -113,10 +113,6 @@ static void one_line(const char *s, size_t slen, char *out, size_t n)
 				break;
 			out[o++] = ' ';
 			space = 0;
-		}
-		if (ch == ' ') {
-			space = o > 0;
-			continue;
 		}
 		if (o + 1 >= n)
 			break;
