@@ -21,6 +21,7 @@
 
 #define MAX_IMPORT_DEPTH 16
 #define MAX_EXPAND_DEPTH 16
+#define MAX_STYLE_DEPTH 16
 /* Statements that template expansion may produce in all: several hundred layers is a long video;
  * a million is a fan-out (t9 uses t8 ten times, ...) that would exhaust memory. */
 #define MAX_EXPANDED 20000
@@ -72,6 +73,7 @@ typedef struct {
 	span_t *preset_sps;
 	int cpreset_sps;
 	const char *active[MAX_EXPAND_DEPTH + 1]; /* templates being expanded, outermost first */
+	const ast_stmt *style_chain[MAX_STYLE_DEPTH]; /* styles being applied, outermost first */
 	long expanded;			      /* statements copied by expansion so far */
 	int expand_failed;		      /* the MAX_EXPANDED error was given */
 } checker;
@@ -1175,10 +1177,18 @@ static void apply_style(checker *c, const ast_value *name, ir_text_style *s, uni
 			sym_names(c, c->styles, sizeof(stmt_sym), c->nstyles), c->nstyles);
 		return;
 	}
-	if (depth > 16) {
-		diag_error(c->d, name->sp, "style '%s' extends itself", name->s);
+	/* A style reached again through its own `extends` or `style` lines: stop there, or a
+	 * style naming itself twice would be applied 2^depth times. */
+	for (int i = 0; i < depth && i < MAX_STYLE_DEPTH; i++)
+		if (c->style_chain[i] == st) {
+			diag_error(c->d, name->sp, "style '%s' extends itself", name->s);
+			return;
+		}
+	if (depth >= MAX_STYLE_DEPTH) {
+		diag_error(c->d, name->sp, "styles extend each other more than %d deep", MAX_STYLE_DEPTH);
 		return;
 	}
+	c->style_chain[depth] = st;
 	if (st->nargs == 3 && st->args[1]->kind == AV_IDENT && !strcmp(st->args[1]->s, "extends"))
 		apply_style(c, st->args[2], s, fu, depth + 1);
 	else if (st->nargs != 1)

@@ -24,6 +24,7 @@ struct diag_sink {
 	diag *items;
 	int n, cap;
 	int werror;
+	int dropping; /* the last error or warning repeated an earlier one: drop its notes too */
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -100,6 +101,23 @@ void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	/* The same message at the same place says nothing new (a style with a mistake, applied to
+	 * ten layers, is one mistake): keep the first, and drop the repeat's notes with it. */
+	if (lvl == DIAG_NOTE && d->dropping) {
+		free(msg);
+		return;
+	}
+	d->dropping = 0;
+	if (lvl != DIAG_NOTE)
+		for (int i = 0; i < d->n; i++) {
+			const diag *g = &d->items[i];
+			if (g->lvl == lvl && g->sp.file == sp.file && g->sp.off == sp.off &&
+			    g->sp.len == sp.len && !strcmp(g->msg, msg)) {
+				d->dropping = 1;
+				free(msg);
+				return;
+			}
+		}
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 16;
 		d->items = xrealloc(d->items, sizeof(diag) * (size_t)d->cap);
