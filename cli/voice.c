@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../pipeline/voice.h"
 #include "cmds.h"
@@ -96,6 +97,12 @@ static int parse(int argc, char **argv, voice_args *a, int allow_input)
 	return 0;
 }
 
+static int same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+	return !strcmp(a, b) || (stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino);
+}
+
 static int utf8_chars(const char *s)
 {
 	int n = 0;
@@ -122,6 +129,21 @@ int cmd_voice(int argc, char **argv)
 		if (n > VOICE_PREVIEW_MAX)
 			return usage("--preview takes at most 200 characters; this text has %s", num);
 	}
+	/* The timings go beside the audio: voice.wav -> voice.json. */
+	char tpath[4096];
+	if (!a.timing) {
+		snprintf(tpath, sizeof tpath, "%s", a.output);
+		char *dot = strrchr(tpath, '.'), *slash = strrchr(tpath, '/');
+		if (dot && (!slash || dot > slash))
+			*dot = 0;
+		size_t l = strlen(tpath);
+		snprintf(tpath + l, sizeof tpath - l, ".json");
+		if (!strcmp(tpath, a.output))
+			return usage("the timings would overwrite '%s'; give --timing PATH", a.output);
+	}
+	const char *timing = a.timing ? a.timing : tpath;
+	if (a.input && (same_file(timing, a.input) || same_file(a.output, a.input)))
+		return usage("the output would overwrite the script '%s'", a.input);
 	char err[2048];
 	voice_script s;
 	int rc = a.preview ? voice_script_text(a.preview, &s) : voice_script_load(a.input, &s, err, sizeof err);
@@ -140,21 +162,6 @@ int cmd_voice(int argc, char **argv)
 		fprintf(stderr, "vidc: voice: %s\n", err);
 		return 1;
 	}
-	/* The timings go beside the audio: voice.wav -> voice.json. */
-	char tpath[4096];
-	if (!a.timing) {
-		snprintf(tpath, sizeof tpath, "%s", a.output);
-		char *dot = strrchr(tpath, '.'), *slash = strrchr(tpath, '/');
-		if (dot && (!slash || dot > slash))
-			*dot = 0;
-		size_t l = strlen(tpath);
-		snprintf(tpath + l, sizeof tpath - l, ".json");
-		if (!strcmp(tpath, a.output)) {
-			voice_track_free(&t);
-			return usage("the timings would overwrite '%s'; give --timing PATH", a.output);
-		}
-	}
-	const char *timing = a.timing ? a.timing : tpath;
 	rc = voice_write_wav(a.output, t.pcm, t.n, VOICE_RATE, err, sizeof err);
 	if (rc == 0)
 		rc = voice_write_timing(timing, &t, err, sizeof err);

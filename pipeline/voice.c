@@ -608,6 +608,94 @@ static double clampd(double x, double lo, double hi)
 	return x < lo ? lo : x > hi ? hi : x;
 }
 
+static int ends_with_any(const char *s, size_t n, const char *marks)
+{
+	while (n > 0 && (s[n - 1] == '"' || s[n - 1] == '\'' || s[n - 1] == ')'))
+		n--;
+	return n > 0 && strchr(marks, s[n - 1]) != NULL;
+}
+
+/* The length of the first piece of text (at most max bytes) to send on its own: up to the last
+ * sentence end that fits, else the last clause end (, ; :), else the last whole word, else max
+ * bytes cut at a UTF-8 boundary. Providers limit the input (OpenAI 4096 characters; Bark speaks
+ * about 13 s per request), and a shorter piece is also a cheaper retry. */
+static size_t piece_len(const char *text, size_t max)
+{
+	size_t n = strlen(text);
+	if (max == 0 || n <= max)
+		return n;
+	size_t sentence = 0, clause = 0, word = 0;
+	for (size_t i = 0; i < max;) {
+		while (i < n && isspace((unsigned char)text[i]))
+			i++;
+		size_t st = i;
+		while (i < n && !isspace((unsigned char)text[i]))
+			i++;
+		if (i > max || i == st)
+			break;
+		word = i;
+		if (ends_with_any(text + st, i - st, ".!?"))
+			sentence = i;
+		else if (ends_with_any(text + st, i - st, ",;:"))
+			clause = i;
+	}
+	size_t cut = sentence ? sentence : clause ? clause : word;
+	if (!cut) {
+		cut = max;
+		while (cut > 1 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+			cut--;
+	}
+	return cut;
+}
+
+/* Appends clip c (VOICE_RATE, with words whose offsets index text_base) to t after gap samples,
+ * trimmed to its sound plus VOICE_PAD_S on either side. */
+static int append_clip(voice_track *t, long *pcmcap, long *wcap, voice_clip *c, long gap, size_t text_base,
+		       const char *name, const char *provider, char *err, size_t errlen)
+{
+	long pad = (long)(VOICE_PAD_S * VOICE_RATE), first, last;
+	voice_sound_bounds(c->pcm, c->n, c->rate, &first, &last);
+	if (last < 0) {
+		snprintf(err, errlen, "section '%s': %s returned silence", name, provider);
+		return VOICE_EPROVIDER;
+	}
+	long a = first - pad > 0 ? first - pad : 0, b = last + 1 + pad < c->n ? last + 1 + pad : c->n;
+	if (t->n == 0)
+		gap = 0;
+	long need = t->n + gap + (b - a);
+	if (need > *pcmcap) {
+		float *q = realloc(t->pcm, sizeof(float) * (size_t)(need * 2));
+		if (!q)
+			goto oom;
+		t->pcm = q;
+		*pcmcap = need * 2;
+	}
+	if (t->nwords + c->nwords > *wcap) {
+		long wc = (t->nwords + c->nwords) * 2 + 16;
+		voice_word *q = realloc(t->words, sizeof *q * (size_t)wc);
+		if (!q)
+			goto oom;
+		t->words = q;
+		*wcap = wc;
+	}
+	memset(t->pcm + t->n, 0, sizeof(float) * (size_t)gap);
+	t->n += gap;
+	double t0 = (double)t->n / VOICE_RATE, cut = (double)a / c->rate, len = (double)(b - a) / c->rate;
+	memcpy(t->pcm + t->n, c->pcm + a, sizeof(float) * (size_t)(b - a));
+	t->n += b - a;
+	for (int k = 0; k < c->nwords; k++) {
+		voice_word w = c->words[k];
+		w.offset += (int)text_base;
+		w.start = t0 + clampd(w.start - cut, 0, len);
+		w.end = t0 + clampd(w.end - cut, 0, len);
+		t->words[t->nwords++] = w;
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return VOICE_ENOMEM;
+}
+
 int voice_make(const voice_opts *o0, const voice_script *s, voice_track *t, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
@@ -628,75 +716,50 @@ int voice_make(const voice_opts *o0, const voice_script *s, voice_track *t, char
 	long pcmcap = 0, wcap = 0;
 	t->text = malloc(textcap);
 	t->sections = calloc((size_t)(s->n ? s->n : 1), sizeof *t->sections);
-	if (!t->text || !t->sections)
-		goto oom;
+	if (!t->text || !t->sections) {
+		voice_track_free(t);
+		snprintf(err, errlen, "out of memory");
+		return VOICE_ENOMEM;
+	}
 	t->text[0] = 0;
 	size_t textlen = 0;
-	long gap = (long)(VOICE_GAP_S * VOICE_RATE), pad = (long)(VOICE_PAD_S * VOICE_RATE);
 	for (int i = 0; i < s->n; i++) {
-		voice_clip c;
-		int rc = speak_section(p, &o, &s->sec[i], &c, err, errlen);
-		if (rc < 0) {
-			voice_track_free(t);
-			return rc;
-		}
-		long first, last;
-		voice_sound_bounds(c.pcm, c.n, c.rate, &first, &last);
-		if (last < 0) {
-			snprintf(err, errlen, "section '%s': %s returned silence", s->sec[i].name, p->name);
-			voice_clip_free(&c);
-			voice_track_free(t);
-			return VOICE_EPROVIDER;
-		}
-		long a = first - pad > 0 ? first - pad : 0, b = last + 1 + pad < c.n ? last + 1 + pad : c.n;
 		if (i > 0)
 			textlen += (size_t)sprintf(t->text + textlen, "\n\n");
-		size_t base_off = textlen;
+		size_t base = textlen;
 		textlen += (size_t)sprintf(t->text + textlen, "%s", s->sec[i].text);
-		long need = t->n + (i > 0 ? gap : 0) + (b - a);
-		if (need > pcmcap) {
-			float *q = realloc(t->pcm, sizeof(float) * (size_t)(need * 2));
-			if (!q) {
-				voice_clip_free(&c);
-				goto oom;
-			}
-			t->pcm = q;
-			pcmcap = need * 2;
-		}
-		if (i > 0) {
-			memset(t->pcm + t->n, 0, sizeof(float) * (size_t)gap);
-			t->n += gap;
-		}
-		double t0 = (double)t->n / VOICE_RATE, cut = (double)a / c.rate, len = (double)(b - a) / c.rate;
-		memcpy(t->pcm + t->n, c.pcm + a, sizeof(float) * (size_t)(b - a));
-		t->n += b - a;
-		if (t->nwords + c.nwords > wcap) {
-			voice_word *q = realloc(t->words, sizeof *q * (size_t)((t->nwords + c.nwords) * 2 + 16));
-			if (!q) {
-				voice_clip_free(&c);
-				goto oom;
-			}
-			t->words = q;
-			wcap = (t->nwords + c.nwords) * 2 + 16;
-		}
 		snprintf(t->sections[i].name, sizeof t->sections[i].name, "%s", s->sec[i].name);
 		t->sections[i].first = t->nwords;
-		for (int k = 0; k < c.nwords; k++) {
-			voice_word w = c.words[k];
-			w.offset += (int)base_off;
-			w.start = t0 + clampd(w.start - cut, 0, len);
-			w.end = t0 + clampd(w.end - cut, 0, len);
-			t->words[t->nwords++] = w;
+		/* A long section goes in pieces, each tried on its own, joined by a sentence's pause. */
+		for (size_t off = 0; s->sec[i].text[off];) {
+			const char *rest = s->sec[i].text + off;
+			size_t n = piece_len(rest, p->max_chars);
+			voice_section piece = *(s->sec + i);
+			if (!(piece.text = strndup(rest, n))) {
+				voice_track_free(t);
+				snprintf(err, errlen, "out of memory");
+				return VOICE_ENOMEM;
+			}
+			voice_clip c;
+			int rc = speak_section(p, &o, &piece, &c, err, errlen);
+			free(piece.text);
+			if (rc == 0) {
+				long gap = (long)((off == 0 ? VOICE_GAP_S : VOICE_PIECE_GAP_S) * VOICE_RATE);
+				rc = append_clip(t, &pcmcap, &wcap, &c, gap, base + off, s->sec[i].name, p->name, err, errlen);
+				voice_clip_free(&c);
+			}
+			if (rc < 0) {
+				voice_track_free(t);
+				return rc;
+			}
+			off += n;
+			while (isspace((unsigned char)s->sec[i].text[off]))
+				off++;
 		}
 		t->sections[i].last = t->nwords - 1;
 		t->nsections++;
-		voice_clip_free(&c);
 	}
 	return 0;
-oom:
-	voice_track_free(t);
-	snprintf(err, errlen, "out of memory");
-	return VOICE_ENOMEM;
 }
 
 /* ---- files -------------------------------------------------------------------------------- */

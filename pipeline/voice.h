@@ -5,8 +5,9 @@
  *
  * The narration is the script's sections in order: hook, intro, point1..pointN, cta. Each section
  * is synthesised on its own by a provider (voice_espeak.c, voice_http.c), so a failure retries
- * one section, not the whole voice; the clips are trimmed of leading and trailing silence,
- * resampled to 48 kHz and joined with VOICE_GAP_S of silence between sections.
+ * one section, not the whole voice (a section longer than the provider takes goes in pieces cut at
+ * sentence ends); the clips are trimmed of leading and trailing silence, resampled to 48 kHz and
+ * joined with VOICE_GAP_S of silence between sections.
  *
  * Words are what the compiler calls words (compiler/timing.c): runs of bytes between ASCII white
  * space, punctuation attached. Every word of the text gets a timing, in order, none overlapping
@@ -23,6 +24,7 @@
 
 #define VOICE_RATE 48000     /* output sample rate, Hz */
 #define VOICE_GAP_S 0.25     /* silence between sections, seconds */
+#define VOICE_PIECE_GAP_S 0.15 /* between the pieces of a section too long for one request */
 #define VOICE_PAD_S 0.02     /* silence kept before the first and after the last sound of a clip */
 #define VOICE_PREVIEW_MAX 200 /* characters (code points) of a --preview text */
 
@@ -71,6 +73,7 @@ typedef struct {
 	int (*synth)(const voice_opts *o, const char *text, voice_clip *out, char *err, size_t errlen);
 	/* Writes the provider's voices to f, one per line: "ID<TAB>description". */
 	int (*list)(const voice_opts *o, FILE *f, char *err, size_t errlen);
+	size_t max_chars; /* the longest text one request takes (bytes); 0 = no limit */
 } voice_provider;
 
 /* NULL when unknown. */

@@ -289,4 +289,4 @@ static int espeak_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 	return rc;
 }
 
-const voice_provider voice_espeak = {"espeak", espeak_synth, espeak_list};
+const voice_provider voice_espeak = {"espeak", espeak_synth, espeak_list, 0};

@@ -134,7 +134,8 @@ static int openai_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 	return 0;
 }
 
-const voice_provider voice_openai = {"openai", openai_synth, openai_list};
+/* OpenAI takes 4096 characters per request. */
+const voice_provider voice_openai = {"openai", openai_synth, openai_list, 4000};
 
 /* ---- elevenlabs --------------------------------------------------------------------------- */
 
@@ -343,7 +344,8 @@ static int eleven_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 	return rc;
 }
 
-const voice_provider voice_elevenlabs = {"elevenlabs", eleven_synth, eleven_list};
+/* 5000 characters per request on the older models. */
+const voice_provider voice_elevenlabs = {"elevenlabs", eleven_synth, eleven_list, 4500};
 
 /* ---- coqui -------------------------------------------------------------------------------- */
 
@@ -425,7 +427,8 @@ static int coqui_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 	return 0;
 }
 
-const voice_provider voice_coqui = {"coqui", coqui_synth, coqui_list};
+/* The text travels in the URL: keep it under common 8 KiB limits once percent-encoded. */
+const voice_provider voice_coqui = {"coqui", coqui_synth, coqui_list, 1500};
 
 /* ---- piper -------------------------------------------------------------------------------- */
 
@@ -480,7 +483,7 @@ static int piper_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 	return rc;
 }
 
-const voice_provider voice_piper = {"piper", piper_synth, piper_list};
+const voice_provider voice_piper = {"piper", piper_synth, piper_list, 0};
 
 /* ---- bark --------------------------------------------------------------------------------- */
 
@@ -515,4 +518,5 @@ static int bark_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 	return 0;
 }
 
-const voice_provider voice_bark = {"bark", bark_synth, bark_list};
+/* Bark generates about 13 s of audio per request. */
+const voice_provider voice_bark = {"bark", bark_synth, bark_list, 220};

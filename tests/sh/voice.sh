@@ -83,6 +83,9 @@ expect 1 "broken script" -- "$VIDC" voice "$tmp/broken.json" -o "$tmp/x.wav"
 echo '{"seo": {}}' >"$tmp/empty.json"
 expect 1 "empty script" -- "$VIDC" voice "$tmp/empty.json" -o "$tmp/x.wav"
 says "nothing to narrate" "empty script message"
+cp "$tmp/script.json" "$tmp/same.json"
+expect 2 "timings over the script" -- "$VIDC" voice "$tmp/same.json" -o "$tmp/same.wav"
+says "would overwrite the script" "timings over the script message"
 [ -e "$tmp/x.wav" ] && { echo "FAIL: a failed voice left a file"; fail=1; }
 
 # ---- voice lists -----------------------------------------------------------------------------
@@ -148,6 +151,25 @@ for p in openai elevenlabs coqui piper bark; do
 	says "$p: .*timeout" "$p: timeout message"
 done
 [ -e "$tmp/m.wav" ] || [ -e "$tmp/s.wav" ] && { echo "FAIL: a failed voice left a file"; fail=1; }
+
+# A section longer than Bark takes in one request (220 bytes) goes in pieces cut at sentences.
+mode ok
+sentence="The beans steep in cold water for a long time, slowly, while you sleep."
+cat >"$tmp/long-script.json" <<EOF
+{"hook": "A long one.", "points": [{"text": "$sentence $sentence $sentence $sentence $sentence Then the zebra drinks it."}]}
+EOF
+expect 0 "bark, long section" -- "$VIDC" voice "$tmp/long-script.json" --provider bark -o "$tmp/long.wav"
+[ "$(requests bark)" = 3 ] || { echo "FAIL: bark: the script took $(requests bark) requests, expected 3 (the hook, the point in 2 pieces)"; fail=1; }
+cat >"$tmp/long.vid" <<EOF
+video { preset tiktok }
+voice "long.wav" { timings "long.json" }
+scene hook auto { solid #000 }
+scene point1 auto {
+  solid #111
+  text "z" { start word("zebra") }
+}
+EOF
+"$VIDC" check --color never "$tmp/long.vid" >"$tmp/check" 2>&1 || { echo "FAIL: long: the spec does not check"; sed 's/^/    /' "$tmp/check" | head; fail=1; }
 
 mode ok
 VIDC_OPENAI_API_KEY=wrong expect 1 "openai wrong key" -- "$VIDC" voice --provider openai --preview "Hi." -o "$tmp/k.wav"
