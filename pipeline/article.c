@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
@@ -216,7 +217,56 @@ static int hidden(xmlNodePtr n)
 	return h;
 }
 
+/* Page furniture that CMS templates mark by class or id: bylines, share bars, related links,
+ * comment threads, ads. Matched on whole tokens of the class and id ("post-byline" has the
+ * token "byline"; "shadow" does not have "ad"). */
+static int boilerplate(xmlNodePtr n)
+{
+	static const char *const tok[] = {"byline", "author", "share", "sharing", "social",
+					  "related", "comments", "comment", "newsletter", "advert",
+					  "advertisement", "ad", "ads", "sponsor", "sponsored", "promo",
+					  "cookie", "cookies", "breadcrumb", "breadcrumbs", "sidebar",
+					  "subscribe", "meta", "dateline", "timestamp", NULL};
+	static const char *const attrs[] = {"class", "id"};
+	int hit = 0;
+	for (int k = 0; k < 2 && !hit; k++) {
+		xmlChar *v = xmlGetProp(n, (const xmlChar *)attrs[k]);
+		if (!v)
+			continue;
+		char *p = (char *)v;
+		while (*p && !hit) {
+			while (*p && strchr(" \t\n-_", *p))
+				p++;
+			char *e = p;
+			while (*e && !strchr(" \t\n-_", *e))
+				e++;
+			size_t len = (size_t)(e - p);
+			for (int i = 0; tok[i] && len; i++)
+				if (strlen(tok[i]) == len && !strncasecmp(tok[i], p, len))
+					hit = 1;
+			p = e;
+		}
+		xmlFree(v);
+	}
+	return hit;
+}
+
 static void walk(walker *w, xmlNodePtr n);
+
+/* Inside <header> only the headings are article text (the rest is byline, date, share). */
+static void walk_headings(walker *w, xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)c->name;
+		if (strlen(name) == 2 && (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' &&
+		    name[1] <= '6')
+			walk(w, c);
+		else if (!name_is(c, SKIP))
+			walk_headings(w, c);
+	}
+}
 
 static void walk_children(walker *w, xmlNodePtr n)
 {
@@ -239,8 +289,13 @@ static void walk(walker *w, xmlNodePtr n)
 		return;
 	}
 	const char *name = (const char *)n->name;
-	if (name_is(n, SKIP) || hidden(n))
+	if (name_is(n, SKIP) || hidden(n) || boilerplate(n))
 		return;
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"header")) {
+		flush(w);
+		walk_headings(w, n);
+		return;
+	}
 	art_kind saved_kind = w->kind;
 	int saved_level = w->level;
 	if (!xmlStrcasecmp(n->name, (const xmlChar *)"br")) {

@@ -209,6 +209,11 @@ void script_retime(json_t *s, double wpm)
 		if (d < 0.5)
 			d = 0.5;
 		json_object_set_new(p, "duration_est", json_real(d));
+		if (json_is_false(json_object_get(p, "_chapter"))) {
+			/* the generator says: this point continues the chapter before */
+			t += d + SCRIPT_PAUSE_S;
+			continue;
+		}
 		const char *title = str_of(p, "_chapter");
 		if (!*title && nold == np + 1)
 			title = str_of(json_array_get(old, i + 1), "title");

@@ -247,7 +247,8 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 
 static int is_connector(const char *w, size_t n)
 {
-	static const char *const c[] = {"to", "-", "–", "x", "of", "per", "a", "bis", "a", "de", "al", NULL};
+	static const char *const c[] = {"to", "-", "–", "x", "of", "per", "and", "or", "a", "bis",
+					"und", "oder", "de", "al", "y", "o", "et", "à", "ou", "e", NULL};
 	for (int i = 0; c[i]; i++)
 		if (strlen(c[i]) == n && !strncmp(c[i], w, n))
 			return 1;
@@ -576,8 +577,48 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 	json_object_set_new(s, "hook", json_string(hook_s));
 	json_object_set_new(s, "intro", json_string(intro));
 	json_t *pts = json_array();
-	char *used_img = calloc((size_t)a->nimages + 1, 1);
-	int next_img = 0, last_section = -1;
+	/* Visuals: each image goes to the point whose text (and heading) shares the most words
+	 * with its alt text and caption; images that match nothing are spread evenly over the
+	 * points still without one; the rest get a text card. */
+	int *img_of = malloc(sizeof *img_of * (size_t)(nspans + 1));
+	for (int j = 0; j < nspans; j++)
+		img_of[j] = -1;
+	int *spare = malloc(sizeof *spare * (size_t)(a->nimages + 1));
+	int nspare = 0;
+	for (int i = 0; img_of && spare && i < a->nimages; i++) {
+		int bj = -1, bo = 0;
+		for (int j = 0; j < nspans; j++) {
+			if (img_of[j] >= 0)
+				continue;
+			const sent_t *f = &ss.v[spans[j].first], *l = &ss.v[spans[j].last];
+			char *text = strndup(f->p, (size_t)(l->p + l->len - f->p));
+			int ov = text ? image_overlap(&a->images[i], text, heading[f->section]) : 0;
+			free(text);
+			if (ov > bo) {
+				bo = ov;
+				bj = j;
+			}
+		}
+		if (bj >= 0)
+			img_of[bj] = i;
+		else
+			spare[nspare++] = i;
+	}
+	for (int k = 0; img_of && spare && k < nspare; k++) {
+		int want = (int)((k + 0.5) * nspans / nspare);
+		for (int d = 0; d < nspans; d++) {
+			int j = (want + d) % nspans;
+			if (img_of[j] < 0) {
+				img_of[j] = spare[k];
+				break;
+			}
+		}
+	}
+	free(spare);
+	int has_headings = 0;
+	for (int i = 1; i <= nsections && !has_headings; i++)
+		has_headings = heading[i] != NULL;
+	int last_section = -1;
 	for (int j = 0; j < nspans; j++) {
 		const sent_t *f = &ss.v[spans[j].first], *l = &ss.v[spans[j].last];
 		char *text = strndup(f->p, (size_t)(l->p + l->len - f->p));
@@ -585,28 +626,11 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 		json_t *p = json_object();
 		json_object_set_new(p, "text", json_string(text));
 		json_object_set_new(p, "duration_est", json_real(0));
-		/* Visual: the image whose alt/caption shares the most words with the point, else
-		 * the next unused image, else a text card. */
-		int bi = -1, bo = 0;
-		for (int i = 0; i < a->nimages; i++) {
-			if (used_img && used_img[i])
-				continue;
-			int ov = image_overlap(&a->images[i], text, h);
-			if (ov > bo) {
-				bo = ov;
-				bi = i;
-			}
-		}
-		if (bi < 0 && used_img)
-			for (int i = 0; i < a->nimages && bi < 0; i++) {
-				int k = (next_img + i) % a->nimages;
-				if (!used_img[k])
-					bi = k;
-			}
+		int bi = img_of ? img_of[j] : -1;
 		/* Overlay: a number with its unit, else the section heading, else a keyword found in
 		 * the point, else its first words. */
 		char *ov = number_phrase(text);
-		if (!ov && h && strlen(h) <= 48 && f->section != last_section)
+		if (!ov && h && strlen(h) <= 48)
 			ov = strdup(h);
 		if (!ov)
 			for (int i = 0; i < a->nkeywords && !ov; i++)
@@ -617,23 +641,26 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 		char *ovc = cut_bytes_words(ov ? ov : "", 60);
 		char cue[1200];
 		if (bi >= 0) {
-			used_img[bi] = 1;
-			next_img = bi + 1;
 			snprintf(cue, sizeof cue, "image: %s", a->images[bi].path);
 		} else {
 			snprintf(cue, sizeof cue, "text card: %s", ovc ? ovc : "");
 		}
 		json_object_set_new(p, "visual_cue", json_string(cue));
 		json_object_set_new(p, "text_overlay", json_string(ovc ? ovc : ""));
+		/* Chapters: with headings, one per section (the points after its first continue
+		 * it; the text before the first heading belongs to the intro); without, one per
+		 * point. */
 		if (h && f->section != last_section)
 			json_object_set_new(p, "_chapter", json_string(h));
+		else if (has_headings)
+			json_object_set_new(p, "_chapter", json_false());
 		last_section = f->section;
 		json_array_append_new(pts, p);
 		free(ov);
 		free(ovc);
 		free(text);
 	}
-	free(used_img);
+	free(img_of);
 	json_object_set_new(s, "points", pts);
 	json_object_set_new(s, "cta", json_string(ph->cta));
 	json_t *ch = json_array();

@@ -86,6 +86,13 @@ expect 0 "medium" -- "$VIDC" script examples/article-cold-brew.json --type mediu
 grep -q '0:00 Intro' "$tmp/medium.json" || { echo "FAIL: YouTube description lacks chapter timestamps"; fail=1; }
 expect 0 "short for instagram" -- "$VIDC" script $F/lists-tables.json --platforms instagram_reel --wpm 150 -o "$tmp/ig.json"
 [ -f "$tmp/ig.json" ] && check_script "$tmp/ig.json" "$tmp/lists-tables.txt" 30 90
+for t in "short 30 60" "medium 60 180" "long 300 900"; do
+	set -- $t
+	expect 0 "$1 from a long article" -- "$VIDC" script $F/long-espresso.json --type $1 -o "$tmp/espresso-$1.json"
+	"$VIDC" script --text $F/long-espresso.json >"$tmp/espresso.txt"
+	[ -f "$tmp/espresso-$1.json" ] && check_script "$tmp/espresso-$1.json" "$tmp/espresso.txt" $2 $3
+done
+grep -q 'Ana Ruiz' "$tmp/espresso.txt" && { echo "FAIL: the byline in <header> leaked into the text"; fail=1; }
 expect 1 "long from a short article" -- "$VIDC" script examples/article-cold-brew.json --type long
 err_has "long" "too short for a long video"
 expect 1 "too-short article" -- "$VIDC" script $F/too-short.json

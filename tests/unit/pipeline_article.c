@@ -68,7 +68,10 @@ static void test_entities_and_junk(void)
 		"<script>document.write('JUNK3')</script><noscript>JUNK4</noscript><aside>JUNK5</aside>"
 		"<iframe src=x>JUNK6</iframe><svg><text>JUNK7</text></svg>"
 		"<div hidden>JUNK8</div><p style=\"display: none\">JUNK9</p><span aria-hidden=\"true\">JUNK10</span>"
-		"<!-- JUNK11 --><p>Visible   text\n\t spread   over lines.</p></body></html>");
+		"<!-- JUNK11 --><p>Visible   text\n\t spread   over lines.</p>"
+		"<header><h2>Kept heading</h2><p class=\"post-byline\">By JUNK12</p></header>"
+		"<div class=\"share-bar\">JUNK13</div><div id=\"ad\">JUNK14</div><p class=\"shadow\">Kept shadow.</p>"
+		"<footer>JUNK15</footer></body></html>");
 	if (!a)
 		return;
 	CHECK(!strstr(a->text, "JUNK"), "junk leaked: %s", a->text);
@@ -76,6 +79,8 @@ static void test_entities_and_junk(void)
 	CHECK(p && !strcmp(p->text, "Café & crème — 2 cm “ok” <b>"), "entities: '%s'", p ? p->text : "");
 	p = find(a, ART_PARA, 1);
 	CHECK(p && !strcmp(p->text, "Visible text spread over lines."), "whitespace: '%s'", p ? p->text : "");
+	CHECK(find(a, ART_HEADING, 0) && !strcmp(find(a, ART_HEADING, 0)->text, "Kept heading"), "header heading");
+	CHECK(strstr(a->text, "Kept shadow."), "class 'shadow' is not an ad: %s", a->text);
 	article_free(a);
 }
 
