@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define PAUSE_BREAK 1.0 /* s: a pause this long ends a cue */
 
@@ -161,6 +162,17 @@ static int ends_clause(const char *w)
 	return c == ',' || c == ';' || c == ':' || c == 0x2014 || c == 0x2013 || c == 0xff0c || c == 0x3001;
 }
 
+/* A line should not end on a word that leans on the next one (an article, a conjunction). */
+static int leans(const char *w)
+{
+	static const char *const words[] = {"a", "an", "the", "and", "or", "but", "of", "to", "in", "on",
+					    "at", "for", "with", "by", "from", "as", "is", "are"};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (!strcasecmp(w, words[i]))
+			return 1;
+	return 0;
+}
+
 typedef struct {
 	const ir_word *w;
 	int *len; /* characters of each word */
@@ -191,7 +203,8 @@ static int line_break(const grouper *g, int a, int b, int *fits)
 	double bs = -1e9, bs_any = -1e9;
 	for (int k = a + 1; k < b; k++) {
 		int l1 = span_chars(g, a, k), l2 = span_chars(g, k, b);
-		double s = -fabs((double)(l1 - l2)) / total + (ends_clause(g->w[k - 1].text) ? 0.4 : 0);
+		double s = -fabs((double)(l1 - l2)) / total + (ends_clause(g->w[k - 1].text) ? 0.4 : 0) -
+			   (leans(g->w[k - 1].text) ? 0.3 : 0);
 		if (l1 <= g->max && l2 <= g->max && s > bs) {
 			bs = s;
 			best = k;
@@ -246,6 +259,8 @@ static void split(grouper *g, int a, int b)
 		s += 0.4 * (gap > 0.5 ? 1 : gap > 0 ? gap / 0.5 : 0);
 		if (l1 < 8 || l2 < 8) /* no orphaned single short word */
 			s -= 0.5;
+		if (leans(g->w[k - 1].text))
+			s -= 0.3;
 		if (s > bs) {
 			bs = s;
 			best = k;

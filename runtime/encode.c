@@ -240,6 +240,26 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	if ((ret = avio_open(&e->oc->pb, ep->path, AVIO_FLAG_WRITE)) < 0)
 		return fail(RT_EIO, cause, len, "cannot create the output file", ret);
 	e->opened_io = 1;
+	/* chapters: the mov muxer writes them as a QuickTime chapter track and a Nero chpl box,
+	 * which players and ffprobe -show_chapters read; freed with the context */
+	for (int i = 0; i < ep->nchapters; i++) {
+		AVChapter **cs = av_realloc_array(e->oc->chapters, (size_t)e->oc->nb_chapters + 1, sizeof *cs);
+		AVChapter *ch = av_mallocz(sizeof *ch);
+		if (cs)
+			e->oc->chapters = cs;
+		if (!cs || !ch) {
+			av_free(ch);
+			return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		}
+		double t1 = i + 1 < ep->nchapters ? ep->chapters[i + 1].t : ep->duration;
+		ch->id = i + 1;
+		ch->time_base = (AVRational){1, 1000};
+		ch->start = llround(ep->chapters[i].t * 1000);
+		ch->end = llround(t1 * 1000);
+		e->oc->chapters[e->oc->nb_chapters++] = ch;
+		if (av_dict_set(&ch->metadata, "title", ep->chapters[i].title, 0) < 0)
+			return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+	}
 	AVDictionary *opts = NULL;
 	av_dict_set(&opts, "movflags", "+faststart", 0);
 	ret = avformat_write_header(e->oc, &opts);

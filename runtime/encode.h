@@ -21,6 +21,9 @@ typedef struct {
 	int width, height, fps_num, fps_den;
 	int crf;                  /* 1..51 */
 	int64_t maxrate, bufsize; /* VBV in bits/s and bits; 0 = uncapped */
+	const ir_chapter *chapters; /* MP4 chapter markers, in time order (NULL: none) */
+	int nchapters;
+	double duration; /* seconds: where the last chapter ends */
 } enc_params;
 
 /* On failure the cause (without position) goes to cause. */

@@ -189,6 +189,11 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	ep.height = p->height;
 	ep.fps_num = p->fps_num;
 	ep.fps_den = p->fps_den;
+	if (first == 0 && nframes == p->frames) { /* chapters belong to the whole video's timeline */
+		ep.chapters = p->chapters;
+		ep.nchapters = p->nchapters;
+		ep.duration = seconds;
+	}
 	ep.crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : DEFAULT_CRF;
 	if ((rc = enc_budget(p->max_bytes, seconds, p->width, p->height, &ep.maxrate, &ep.bufsize, cause,
 			     sizeof cause))) {
