@@ -74,6 +74,8 @@ typedef struct {
 	/* Writes the provider's voices to f, one per line: "ID<TAB>description". */
 	int (*list)(const voice_opts *o, FILE *f, char *err, size_t errlen);
 	size_t max_chars; /* the longest text one request takes (bytes); 0 = no limit */
+	/* The speeds the provider itself can speak at; voice.c time-stretches the rest (0, 0: none). */
+	double speed_min, speed_max;
 } voice_provider;
 
 /* NULL when unknown. */
@@ -135,6 +137,8 @@ const char *voice_lang(const voice_opts *o, const char *script_lang);
 const char *voice_espeak_name(const char *bcp47, char *buf, size_t n);
 /* Decodes an audio file held in memory (WAV, MP3, FLAC, Ogg...) to mono float at its own rate. */
 int voice_decode(const void *data, size_t len, voice_clip *out, char *err, size_t errlen);
+/* Makes c speed times faster (0.5 = half speed) keeping its pitch (WSOLA); word times follow. */
+int voice_stretch(voice_clip *c, double speed, char *err, size_t errlen);
 /* Resamples c in place to rate (libswresample); word times are unchanged. */
 int voice_resample(voice_clip *c, int rate, char *err, size_t errlen);
 /* Sound detection: 10 ms frames whose RMS is above a threshold relative to the clip's loudest

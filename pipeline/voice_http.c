@@ -135,7 +135,7 @@ static int openai_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 }
 
 /* OpenAI takes 4096 characters per request. */
-const voice_provider voice_openai = {"openai", openai_synth, openai_list, 4000};
+const voice_provider voice_openai = {"openai", openai_synth, openai_list, 4000, 0.25, 4.0};
 
 /* ---- elevenlabs --------------------------------------------------------------------------- */
 
@@ -345,7 +345,7 @@ static int eleven_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 }
 
 /* 5000 characters per request on the older models. */
-const voice_provider voice_elevenlabs = {"elevenlabs", eleven_synth, eleven_list, 4500};
+const voice_provider voice_elevenlabs = {"elevenlabs", eleven_synth, eleven_list, 4500, 0.7, 1.2};
 
 /* ---- coqui -------------------------------------------------------------------------------- */
 
@@ -428,7 +428,7 @@ static int coqui_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 }
 
 /* The text travels in the URL: keep it under common 8 KiB limits once percent-encoded. */
-const voice_provider voice_coqui = {"coqui", coqui_synth, coqui_list, 1500};
+const voice_provider voice_coqui = {"coqui", coqui_synth, coqui_list, 1500, 0, 0};
 
 /* ---- piper -------------------------------------------------------------------------------- */
 
@@ -483,7 +483,7 @@ static int piper_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 	return rc;
 }
 
-const voice_provider voice_piper = {"piper", piper_synth, piper_list, 0};
+const voice_provider voice_piper = {"piper", piper_synth, piper_list, 0, 0.25, 4.0};
 
 /* ---- bark --------------------------------------------------------------------------------- */
 
@@ -519,4 +519,4 @@ static int bark_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 }
 
 /* Bark generates about 13 s of audio per request. */
-const voice_provider voice_bark = {"bark", bark_synth, bark_list, 220};
+const voice_provider voice_bark = {"bark", bark_synth, bark_list, 220, 0, 0};

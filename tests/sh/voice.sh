@@ -152,6 +152,14 @@ for p in openai elevenlabs coqui piper bark; do
 done
 [ -e "$tmp/m.wav" ] || [ -e "$tmp/s.wav" ] && { echo "FAIL: a failed voice left a file"; fail=1; }
 
+# Coqui's server has no speed control: vidc time-stretches (WSOLA) what it returns.
+dur() { sed -n 's/^ *"duration": \([0-9.]*\).*/\1/p' "$1" | head -1; }
+speech="Cold brew is easy, and it's cheap. The ratio is one to four."
+expect 0 "coqui speed 1" -- "$VIDC" voice --provider coqui --preview "$speech" -o "$tmp/s1.wav"
+expect 0 "coqui speed 1.3" -- "$VIDC" voice --provider coqui --speed 1.3 --preview "$speech" -o "$tmp/s13.wav"
+awk -v a="$(dur "$tmp/s1.json")" -v b="$(dur "$tmp/s13.json")" 'BEGIN { r = b / a; exit !(r > 0.72 && r < 0.82) }' ||
+	{ echo "FAIL: coqui --speed 1.3: $(dur "$tmp/s13.json")s against $(dur "$tmp/s1.json")s at speed 1"; fail=1; }
+
 # A section longer than Bark takes in one request (220 bytes) goes in pieces cut at sentences.
 mode ok
 sentence="The beans steep in cold water for a long time, slowly, while you sleep."

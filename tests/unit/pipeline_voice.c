@@ -150,6 +150,31 @@ static void check_alignment(const char *text, const char *voice, double speed, d
 	voice_clip_free(&truth);
 }
 
+/* WSOLA keeps pitch and scales length: a 220 Hz tone made 1.3x faster and 0.7x slower. */
+static void check_stretch(void)
+{
+	char err[256];
+	for (int k = 0; k < 2; k++) {
+		double speed = k ? 0.7 : 1.3;
+		voice_clip c = {0};
+		c.rate = 24000;
+		c.n = 48000;
+		c.pcm = malloc(sizeof(float) * (size_t)c.n);
+		for (long i = 0; i < c.n; i++)
+			c.pcm[i] = (float)(0.5 * sin(2 * M_PI * 220.0 * (double)i / c.rate));
+		CHECK(voice_stretch(&c, speed, err, sizeof err) == 0, "%s", err);
+		double want = 48000 / speed;
+		CHECK(fabs(c.n - want) < 0.03 * want, "stretch %.1f: %ld samples, want about %.0f", speed, c.n, want);
+		/* Rising zero crossings over the steady middle give the pitch. */
+		long a = c.n / 4, b = 3 * c.n / 4, up = 0;
+		for (long i = a + 1; i < b; i++)
+			up += c.pcm[i - 1] < 0 && c.pcm[i] >= 0;
+		double hz = up * (double)c.rate / (double)(b - a);
+		CHECK(fabs(hz - 220) < 4, "stretch %.1f: pitch %.1f Hz, want 220", speed, hz);
+		voice_clip_free(&c);
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -195,6 +220,8 @@ int main(void)
 	CHECK(!strcmp(voice_espeak_name("en", b, sizeof b), "en-us"), "%s", b);
 	CHECK(!strcmp(voice_espeak_name("ja", b, sizeof b), "ja"), "%s", b);
 	CHECK(!strcmp(voice_espeak_name("es-MX", b, sizeof b), "es-419"), "%s", b);
+
+	check_stretch();
 
 	/* Alignment accuracy. */
 	static const char *const texts[] = {
