@@ -246,6 +246,16 @@ static int eleven_synth(const voice_opts *o, const char *text, voice_clip *out, 
 	json_t *req = json_pack("{s:s, s:s, s:{s:f}}", "text", text, "model_id",
 				env_or("VIDC_ELEVENLABS_MODEL", "eleven_multilingual_v2"), "voice_settings", "speed",
 				clampd(o->speed > 0 ? o->speed : 1, 0.7, 1.2));
+	/* The v2.5 (turbo, flash) models take the language; multilingual_v2 detects it. */
+	const char *model = env_or("VIDC_ELEVENLABS_MODEL", "eleven_multilingual_v2");
+	if (req && o->lang && (strstr(model, "v2_5") || strstr(model, "flash") || strstr(model, "turbo"))) {
+		char lang[8];
+		size_t i = 0;
+		for (; o->lang[i] && o->lang[i] != '-' && o->lang[i] != '_' && i + 1 < sizeof lang; i++)
+			lang[i] = (char)tolower((unsigned char)o->lang[i]);
+		lang[i] = 0;
+		json_object_set_new(req, "language_code", json_string(lang));
+	}
 	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
 	if (!body) {
