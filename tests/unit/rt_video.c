@@ -292,6 +292,55 @@ static void test_picture(void)
 	ir_program_free(p);
 }
 
+/* The first picture of path as the video source hands it out (premultiplied RGBA). */
+static uint32_t first_px(const char *path, int x, int y)
+{
+	ir_program *p = prog(path, (clip_opts){0, -1, 1, 0}, 10, 3);
+	char err[512];
+	rt_graph *g;
+	uint32_t px = 0xdeadbeef;
+	if (!graph_new(&g, p, err, sizeof err)) {
+		void *st = NULL;
+		src_view v;
+		if (!video_source.prepare(g, &p->nodes[0], &st, err, sizeof err) &&
+		    !video_source.frame(g, &p->nodes[0], st, 0, &v, err, sizeof err))
+			px = t_px(v.surf, x, y);
+		else
+			CHECK(0, "%s: %s", path, err);
+		if (st)
+			video_source.release(st);
+		graph_free(g);
+	}
+	ir_program_free(p);
+	return px;
+}
+
+/* Colours survive: BT.709 and BT.601 clips (as tagged), and a clip with alpha. */
+static void test_colours(void)
+{
+	const char *d = t_tmpdir();
+	char c709[300], c601[300], calpha[300];
+	snprintf(c709, sizeof c709, "%s/c709.mp4", d);
+	snprintf(c601, sizeof c601, "%s/c601.mp4", d);
+	snprintf(calpha, sizeof calpha, "%s/alpha.mov", d);
+	if (sh("ffmpeg -v error -y -f lavfi -i color=c=0x3366cc:s=64x48:r=24,format=rgb24 -frames:v 3 -vf "
+	       "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p -colorspace bt709 "
+	       "-color_primaries bt709 -color_trc bt709 -c:v libx264 -qp 0 '%s'", c709) ||
+	    sh("ffmpeg -v error -y -f lavfi -i color=c=0x3366cc:s=64x48:r=24,format=rgb24 -frames:v 3 -vf "
+	       "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p -colorspace smpte170m "
+	       "-c:v libx264 -qp 0 '%s'", c601) ||
+	    sh("ffmpeg -v error -y -f lavfi -i color=c=red:s=64x48:r=24 -frames:v 3 -vf "
+	       "format=rgba,colorchannelmixer=aa=0.5 "
+	       "-c:v png '%s'", calpha))
+		return;
+	uint32_t a = first_px(c709, 32, 24), b = first_px(c601, 32, 24), c = first_px(calpha, 32, 24);
+	CHECK(t_near(a, 0x33, 0x66, 0xcc, 3), "BT.709 clip " PXFMT ", expected (51,102,204)", PXARG(a));
+	CHECK(t_near(b, 0x33, 0x66, 0xcc, 3), "BT.601 clip " PXFMT ", expected (51,102,204)", PXARG(b));
+	/* half-transparent red, premultiplied */
+	CHECK(t_near(c, 128, 0, 0, 2) && abs((int)(c >> 24) - 128) <= 2, "alpha clip " PXFMT " alpha %u",
+	      PXARG(c), c >> 24);
+}
+
 static void expect_error(const char *path, const char *what, clip_opts o, int64_t at)
 {
 	ir_program *p = prog(path, o, 120, 17);
@@ -428,6 +477,7 @@ int main(void)
 	test_mapping();
 	test_random_access();
 	test_picture();
+	test_colours();
 	test_errors();
 	test_sound();
 	test_speed();
