@@ -64,11 +64,12 @@ int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen
 		rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
 		goto out;
 	}
-	if (!(c->lib = ass_library_init()) || !(c->rnd = ass_renderer_init(c->lib))) {
+	if ((c->lib = ass_library_init()))
+		ass_set_message_cb(c->lib, quiet, NULL);
+	if (!c->lib || !(c->rnd = ass_renderer_init(c->lib))) {
 		rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "cannot start libass");
 		goto out;
 	}
-	ass_set_message_cb(c->lib, quiet, NULL);
 	ass_set_frame_size(c->rnd, p->width, p->height);
 	ass_set_storage_size(c->rnd, p->width, p->height);
 	/* light hinting: the same outlines at every size, and no autohinter surprises */
