@@ -5,6 +5,7 @@
 #ifndef VIDC_CMDS_H
 #define VIDC_CMDS_H
 
+int cmd_make(int argc, char **argv);  /* cli/make.c: vidc make */
 int cmd_voice(int argc, char **argv);  /* cli/voice.c: vidc voice */
 int cmd_voices(int argc, char **argv); /* cli/voice.c: vidc voices */
 int cmd_script(int argc, char **argv); /* cli/script.c: vidc script */

@@ -13,6 +13,8 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <libavutil/log.h>
+
 #include "../compiler/compile.h"
 #include "../compiler/ir.h"
 #include "../runtime/audio.h"
@@ -26,6 +28,8 @@ static const char *usage_text =
 	"usage: vidc <command> [options]\n"
 	"\n"
 	"Commands:\n"
+	"  make ARTICLE.json -o DIR article to finished video: script, voice, spec, MP4, subtitles,\n"
+	"                           thumbnail and platform metadata in DIR (vidc make --help)\n"
 	"  check SPEC...            check specs: print every error and warning, render nothing\n"
 	"  ir SPEC                  print the frame-graph IR the spec compiles to\n"
 	"  render SPEC -o OUT.mp4   render the spec to an MP4\n"
@@ -484,6 +488,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = argv[1];
+	/* libav's own chatter (decoder warnings such as "EOI missing") is not for vidc's users: vidc
+	 * reports what fails itself, naming the asset. VIDC_AV_LOG=1 shows it, for debugging. */
+	if (!getenv("VIDC_AV_LOG") || !*getenv("VIDC_AV_LOG"))
+		av_log_set_level(AV_LOG_FATAL);
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		fputs(usage_text, stdout);
 		return 0;
@@ -498,6 +506,8 @@ int main(int argc, char **argv)
 		return cmd_chapters(argc - 1, argv + 1);
 	if (!strcmp(cmd, "thumb"))
 		return cmd_thumb(argc - 1, argv + 1);
+	if (!strcmp(cmd, "make"))
+		return cmd_make(argc - 1, argv + 1);
 	if (!strcmp(cmd, "voice"))
 		return cmd_voice(argc - 1, argv + 1);
 	if (!strcmp(cmd, "voices"))
