@@ -192,8 +192,10 @@ int timing_match(const timing_t *t, const char *phrase, int nth, int *first, int
 
 static int contains_fold(const char *hay, const char *needle)
 {
-	size_t n = strlen(needle);
-	for (; *hay; hay++) {
+	size_t n = strlen(needle), h = strlen(hay);
+	if (n > h)
+		return 0; /* also keeps a long phrase against many sentences linear, not quadratic */
+	for (const char *end = hay + (h - n); hay <= end; hay++) {
 		size_t i = 0;
 		while (i < n && hay[i] && tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
 			i++;
