@@ -97,6 +97,7 @@ static int decode_one(vid_state *st, AVFrame **out, char *cause, size_t len)
 		snprintf(cause, len, "out of memory");
 		return RT_ENOMEM;
 	}
+	int damaged = 0;
 	for (;;) {
 		int ret = avcodec_receive_frame(st->dec, fr);
 		if (ret == 0)
@@ -106,6 +107,9 @@ static int decode_one(vid_state *st, AVFrame **out, char *cause, size_t len)
 			av_frame_free(&fr);
 			return 0;
 		}
+		/* a damaged picture is dropped, as players do, unless nothing but damage follows */
+		if (ret == AVERROR_INVALIDDATA && ++damaged < 100)
+			continue;
 		if (ret != AVERROR(EAGAIN)) {
 			av_frame_free(&fr);
 			rterr_av(ret, cause, len);
