@@ -244,10 +244,11 @@ static int append(float **buf, int64_t *n, int64_t *cap, const float *src, int64
 	return 0;
 }
 
-/* Decodes path from skip seconds on, at most max frames (< 0: all). A file without an audio
- * stream is silence (0 frames) when silent_ok (a video clip without sound), else an error. */
-static int decode_audio(const char *path, double skip, int64_t max, int silent_ok, float **out,
-			int64_t *outlen, char *cause, size_t len)
+/* Decodes path from skip seconds on, at most max frames (< 0: all), played speed times faster
+ * (resampled, so the pitch follows, as a tape would). A file without an audio stream is
+ * silence (0 frames) when silent_ok (a video clip without sound), else an error. */
+static int decode_audio(const char *path, double skip, int64_t max, double speed, int silent_ok,
+			float **out, int64_t *outlen, char *cause, size_t len)
 {
 	AVFormatContext *fmt = NULL;
 	AVCodecContext *dec = NULL;
@@ -256,7 +257,9 @@ static int decode_audio(const char *path, double skip, int64_t max, int silent_o
 	AVFrame *fr = av_frame_alloc();
 	float *buf = NULL, *tmp = NULL;
 	int64_t n = 0, cap = 0, tmpcap = 0;
-	int64_t drop = (int64_t)llround(skip * SR);
+	if (!(speed > 0))
+		speed = 1;
+	int64_t drop = (int64_t)llround(skip * SR / speed);
 	int rc = RT_EDECODE, ret;
 	*out = NULL;
 	*outlen = 0;
@@ -298,7 +301,7 @@ static int decode_audio(const char *path, double skip, int64_t max, int silent_o
 		snprintf(cause, len, "out of memory");
 		goto done;
 	}
-	ret = swr_alloc_set_opts2(&swr, &outl, AV_SAMPLE_FMT_FLT, SR, &inl, dec->sample_fmt,
+	ret = swr_alloc_set_opts2(&swr, &outl, AV_SAMPLE_FMT_FLT, (int)lrint(SR / speed), &inl, dec->sample_fmt,
 				  dec->sample_rate, 0, NULL);
 	av_channel_layout_uninit(&inl);
 	if (ret < 0 || (ret = swr_init(swr)) < 0) {
@@ -521,8 +524,21 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 			char cause[256];
 			/* a non-looping input is only needed up to the end of its range */
 			int64_t max = in->loop ? -1 : in->a1 - in->start;
-			int rc = path ? decode_audio(path, n->u.audio.trim_in > 0 ? n->u.audio.trim_in : 0, max,
-						     in->role == ROLE_CLIP, &in->pcm, &in->len, cause, sizeof cause)
+			/* a video clip's sound follows its picture: the clip's speed and trim end */
+			double speed = 1, trim_in = n->u.audio.trim_in > 0 ? n->u.audio.trim_in : 0;
+			for (int v = 0; in->role == ROLE_CLIP && v < p->nnodes; v++) {
+				const ir_node *vn = &p->nodes[v];
+				if (vn->kind != IR_VIDEO || vn->u.video.audio != id)
+					continue;
+				speed = vn->u.video.speed > 0 ? vn->u.video.speed : 1;
+				if (vn->u.video.trim_out > trim_in) {
+					int64_t seg = (int64_t)llround((vn->u.video.trim_out - trim_in) * SR / speed);
+					if (max < 0 || seg < max)
+						max = seg;
+				}
+			}
+			int rc = path ? decode_audio(path, trim_in, max, speed, in->role == ROLE_CLIP, &in->pcm,
+						     &in->len, cause, sizeof cause)
 				      : RT_EINVAL;
 			if (!path)
 				snprintf(cause, sizeof cause, "no path");

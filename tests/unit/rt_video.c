@@ -457,7 +457,14 @@ static void test_speed(void)
 
 /* The sound of a clip (an IR_AUDIO node of role "clip", as the compiler lowers it) plays; a
  * clip without a sound track is silent rather than an error. */
-static double clip_rms(const char *path, char *err, size_t errlen, int *rc)
+typedef struct {
+	double rms[4];  /* per quarter second of the first second */
+	int crossings; /* zero crossings of the left channel in the first 0.2 s */
+} sound_t;
+
+/* The mix of a clip's sound for its first second; the clip's video node (speed, trim end)
+ * refers to it when speed > 0. */
+static sound_t clip_sound(const char *path, double speed, double trim_out, char *err, size_t errlen, int *rc)
 {
 	ir_program *p = t_prog(64, 48, 30);
 	ir_node *a = ir_node_add(p, IR_AUDIO);
@@ -474,20 +481,33 @@ static double clip_rms(const char *path, char *err, size_t errlen, int *rc)
 	m->u.mix.loudness = -14;
 	m->u.mix.true_peak = -1;
 	p->mix = m->id;
+	if (speed > 0) {
+		int aid = a->id;
+		ir_node *v = ir_node_add(p, IR_VIDEO);
+		v->u.video.path = v->u.video.src = p->nodes[aid].u.audio.path;
+		v->u.video.speed = speed;
+		v->u.video.trim_out = trim_out;
+		v->u.video.audio = aid;
+		v->f1 = 30;
+	}
 	aud_mix_t *mix;
-	double rms = -1;
+	sound_t o = {{-1, -1, -1, -1}, 0};
 	*rc = aud_open(&mix, p, 0, err, errlen);
 	if (!*rc) {
-		static float lr[2 * 24000];
-		aud_read(mix, lr, 24000);
-		double e = 0;
-		for (int i = 0; i < 2 * 24000; i++)
-			e += (double)lr[i] * lr[i];
-		rms = sqrt(e / (2 * 24000));
+		static float lr[2 * 48000];
+		aud_read(mix, lr, 48000);
+		for (int q = 0; q < 4; q++) {
+			double e = 0;
+			for (int i = q * 24000; i < (q + 1) * 24000; i++)
+				e += (double)lr[i] * lr[i];
+			o.rms[q] = sqrt(e / 24000);
+		}
+		for (int i = 1; i < 9600; i++)
+			o.crossings += (lr[2 * i - 2] < 0) != (lr[2 * i] < 0);
 		aud_free(mix);
 	}
 	ir_program_free(p);
-	return rms;
+	return o;
 }
 
 static void test_sound(void)
@@ -498,10 +518,22 @@ static void test_sound(void)
 	       "sine=frequency=440:sample_rate=48000 -t 1 -c:v libx264 -c:a aac -shortest '%s'", loud))
 		return;
 	int rc;
-	double rms = clip_rms(loud, err, sizeof err, &rc);
-	CHECK(rc == 0 && rms > 0.01, "clip with sound: rc %d rms %g %s", rc, rms, err);
-	rms = clip_rms(clip24, err, sizeof err, &rc);
-	CHECK(rc == 0 && rms == 0, "clip without sound: rc %d rms %g %s", rc, rms, err);
+	sound_t o = clip_sound(loud, 0, -1, err, sizeof err, &rc);
+	CHECK(rc == 0 && o.rms[0] > 0.01 && o.rms[3] > 0.01, "clip with sound: rc %d rms %g %g %s", rc,
+	      o.rms[0], o.rms[3], err);
+	/* 440 Hz: about 176 zero crossings in 0.2 s */
+	CHECK(abs(o.crossings - 176) < 10, "clip at speed 1: %d crossings in 0.2s", o.crossings);
+	o = clip_sound(clip24, 0, -1, err, sizeof err, &rc);
+	CHECK(rc == 0 && o.rms[0] == 0, "clip without sound: rc %d rms %g %s", rc, o.rms[0], err);
+	/* speed 2: the 1 s of sound lasts 0.5 s, an octave up */
+	o = clip_sound(loud, 2, -1, err, sizeof err, &rc);
+	CHECK(rc == 0 && o.rms[0] > 0.01 && o.rms[2] < 0.02 && o.rms[3] < 1e-4,
+	      "clip at speed 2: rc %d rms %g %g %g %s", rc, o.rms[0], o.rms[2], o.rms[3], err);
+	CHECK(abs(o.crossings - 352) < 16, "clip at speed 2: %d crossings in 0.2s", o.crossings);
+	/* trim end 0.25 s: the sound stops there with the picture */
+	o = clip_sound(loud, 1, 0.25, err, sizeof err, &rc);
+	CHECK(rc == 0 && o.rms[0] > 0.01 && o.rms[1] < 0.02 && o.rms[3] < 1e-4,
+	      "clip trimmed at 0.25s: rc %d rms %g %g %s", rc, o.rms[0], o.rms[1], err);
 }
 
 int main(void)
