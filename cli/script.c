@@ -19,6 +19,8 @@ static const char *script_usage =
 	"       vidc script --validate SCRIPT.json [--type T --platforms L]\n"
 	"                                               check an edited script (schema, chapters,\n"
 	"                                               SEO limits; with --type also its length)\n"
+	"       vidc script --retime SCRIPT.json [-o OUT] after editing texts: recompute durations,\n"
+	"                                               chapter times (titles kept) and the total\n"
 	"       vidc script --text ARTICLE.json         print the article's text as the generators\n"
 	"                                               see it (one block per line)\n"
 	"\n"
@@ -34,6 +36,8 @@ static const char *script_usage =
 	"                             speed 1.0)\n"
 	"  --base-url URL             llm: default $VIDC_LLM_BASE_URL or https://api.openai.com/v1\n"
 	"  --model NAME               llm: default $VIDC_LLM_MODEL or gpt-4o-mini\n"
+	"  --response-format F        llm: json_object (default) or json_schema (structured\n"
+	"                             outputs with the script schema); $VIDC_LLM_RESPONSE_FORMAT\n"
 	"                             (the key comes from $VIDC_LLM_API_KEY only, never a flag)\n"
 	"  --timeout S                llm: seconds per request (default $VIDC_LLM_TIMEOUT or 120)\n"
 	"  --attempts N               llm: requests per call incl. 429/5xx/timeout retries (4)\n"
@@ -75,32 +79,17 @@ static int write_atomic(const char *path, const char *text)
 	return 0;
 }
 
-static int validate_file(const char *path, const char *type, const char *platforms)
+static int validate_file(const char *path, const char *type, const char *platforms, double wpm)
 {
 	char err[1024];
-	json_error_t je;
-	json_t *s = json_load_file(path, 0, &je);
+	json_t *s = script_load(path, NULL, err, sizeof err);
 	if (!s) {
-		if (je.line < 0 || strstr(je.text, "unable to open"))
-			fprintf(stderr, "vidc script: %s: %s\n", path, je.text);
-		else
-			fprintf(stderr, "vidc script: %s:%d:%d: malformed JSON: %s\n", path, je.line,
-				je.column, je.text);
-		return 1;
-	}
-	json_t *schema = script_schema_load(NULL, err, sizeof err);
-	if (!schema) {
 		fprintf(stderr, "vidc script: %s\n", err);
-		json_decref(s);
 		return 1;
 	}
 	int rc = 0;
-	if (script_validate(schema, s, err, sizeof err) < 0) {
-		fprintf(stderr, "vidc script: %s: %s\n", path, err);
-		rc = 1;
-	}
 	double total = json_number_value(json_object_get(s, "total_estimated_duration"));
-	if (!rc && type) {
+	if (type) {
 		script_type t;
 		script_opts o;
 		if (script_type_parse(type, &t) < 0) {
@@ -114,10 +103,48 @@ static int validate_file(const char *path, const char *type, const char *platfor
 			rc = 1;
 		}
 	}
-	if (!rc)
+	if (!rc) {
+		/* An edit that changed the texts leaves the times stale: say so (not an error; the
+		 * voice stage measures the real durations). */
+		double now = script_spoken_s(s, wpm);
+		if (now > total * 1.1 + 1 || now < total * 0.9 - 1)
+			fprintf(stderr,
+				"vidc script: note: %s: the texts now run about %.1f s at %.0f words a minute, "
+				"not %.1f s; 'vidc script --retime %s -o %s' updates the times\n",
+				path, now, wpm, total, path, path);
 		printf("%s: valid script (%zu points, %.1f s)\n", path,
 		       json_array_size(json_object_get(s, "points")), total);
-	json_decref(schema);
+	}
+	json_decref(s);
+	return rc;
+}
+
+static int emit(json_t *s, const char *output)
+{
+	char *out = script_dump(s);
+	if (!out) {
+		fprintf(stderr, "vidc script: out of memory\n");
+		return 1;
+	}
+	int rc = 0;
+	if (output)
+		rc = write_atomic(output, out) < 0;
+	else
+		printf("%s\n", out);
+	free(out);
+	return rc;
+}
+
+static int retime_file(const char *path, const char *output, double wpm)
+{
+	char err[1024];
+	json_t *s = script_load(path, NULL, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "vidc script: %s\n", err);
+		return 1;
+	}
+	script_retime_edited(s, wpm);
+	int rc = emit(s, output);
 	json_decref(s);
 	return rc;
 }
@@ -125,9 +152,9 @@ static int validate_file(const char *path, const char *type, const char *platfor
 int cmd_script(int argc, char **argv)
 {
 	const char *input = NULL, *output = NULL, *type = NULL, *platforms = NULL;
-	const char *generator = "extract", *base_url = NULL, *model = NULL;
+	const char *generator = "extract", *base_url = NULL, *model = NULL, *rformat = NULL;
 	double wpm = 0, timeout = 0;
-	int attempts = 0, repairs = -1, validate = 0, text = 0, quiet = 0;
+	int attempts = 0, repairs = -1, validate = 0, retime = 0, text = 0, quiet = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 #define VALUE() (i + 1 < argc ? argv[++i] : NULL)
@@ -149,6 +176,10 @@ int cmd_script(int argc, char **argv)
 			NEED(base_url = VALUE());
 		} else if (!strcmp(s, "--model")) {
 			NEED(model = VALUE());
+		} else if (!strcmp(s, "--response-format")) {
+			NEED(rformat = VALUE());
+			if (strcmp(rformat, "json_object") && strcmp(rformat, "json_schema"))
+				return usage("--response-format takes json_object or json_schema, not '%s'", rformat);
 		} else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
 			NEED(output = VALUE());
 		} else if (!strcmp(s, "--wpm") || !strcmp(s, "--timeout")) {
@@ -170,6 +201,8 @@ int cmd_script(int argc, char **argv)
 			*(!strcmp(s, "--attempts") ? &attempts : &repairs) = (int)x;
 		} else if (!strcmp(s, "--validate")) {
 			validate = 1;
+		} else if (!strcmp(s, "--retime")) {
+			retime = 1;
 		} else if (!strcmp(s, "--text")) {
 			text = 1;
 		} else if (!strcmp(s, "-q") || !strcmp(s, "--quiet")) {
@@ -187,7 +220,9 @@ int cmd_script(int argc, char **argv)
 	if (!input)
 		return usage("no input file%s", "");
 	if (validate)
-		return validate_file(input, type, platforms);
+		return validate_file(input, type, platforms, wpm > 0 ? wpm : SCRIPT_DEFAULT_WPM);
+	if (retime)
+		return retime_file(input, output, wpm > 0 ? wpm : SCRIPT_DEFAULT_WPM);
 
 	script_type t = SCRIPT_SHORT;
 	if (type && script_type_parse(type, &t) < 0)
@@ -205,6 +240,8 @@ int cmd_script(int argc, char **argv)
 		o.base_url = base_url;
 	if (model)
 		o.model = model;
+	if (rformat)
+		o.json_schema = !strcmp(rformat, "json_schema");
 	if (timeout > 0)
 		o.timeout_ms = (long)(timeout * 1000);
 	if (attempts > 0)
@@ -229,17 +266,7 @@ int cmd_script(int argc, char **argv)
 		fprintf(stderr, "vidc script: %s\n", err);
 		return 1;
 	}
-	char *out = script_dump(s);
+	int rc = emit(s, output);
 	json_decref(s);
-	if (!out) {
-		fprintf(stderr, "vidc script: out of memory\n");
-		return 1;
-	}
-	int rc = 0;
-	if (output)
-		rc = write_atomic(output, out) < 0;
-	else
-		printf("%s\n", out);
-	free(out);
 	return rc;
 }

@@ -97,6 +97,7 @@ int script_opts_init(script_opts *o, script_type type, const char *platforms, ch
 	o->base_url = (env = getenv("VIDC_LLM_BASE_URL")) && *env ? env : "https://api.openai.com/v1";
 	o->api_key = getenv("VIDC_LLM_API_KEY");
 	o->model = (env = getenv("VIDC_LLM_MODEL")) && *env ? env : "gpt-4o-mini";
+	o->json_schema = (env = getenv("VIDC_LLM_RESPONSE_FORMAT")) && !strcmp(env, "json_schema");
 	o->timeout_ms = (env = getenv("VIDC_LLM_TIMEOUT")) && atof(env) > 0 ? (long)(atof(env) * 1000)
 									    : 120000;
 	return 0;
@@ -529,6 +530,103 @@ int script_validate(json_t *schema, json_t *s, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+json_t *script_load(const char *path, const char *schema_path, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *s = json_load_file(path, 0, &je);
+	if (!s) {
+		if (je.line < 1)
+			snprintf(err, errlen, "%s: %s", path, je.text);
+		else
+			snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", path, je.line, je.column, je.text);
+		return NULL;
+	}
+	char serr[400];
+	json_t *schema = script_schema_load(schema_path, serr, sizeof serr);
+	if (!schema) {
+		snprintf(err, errlen, "%s", serr);
+		json_decref(s);
+		return NULL;
+	}
+	char verr[600];
+	int rc = script_validate(schema, s, verr, sizeof verr);
+	json_decref(schema);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: %s", path, verr);
+		json_decref(s);
+		return NULL;
+	}
+	return s;
+}
+
+void script_retime_edited(json_t *s, double wpm)
+{
+	json_t *pts = json_object_get(s, "points"), *ch = json_object_get(s, "chapter_markers");
+	size_t np = json_array_size(pts), i;
+	double *start = calloc(np + 1, sizeof *start);
+	if (!start)
+		return;
+	double t = script_speech_s(str_of(s, "hook"), wpm) + SCRIPT_PAUSE_S;
+	if (*str_of(s, "intro"))
+		t += script_speech_s(str_of(s, "intro"), wpm) + SCRIPT_PAUSE_S;
+	json_t *p;
+	json_array_foreach(pts, i, p) {
+		start[i] = t; /* where the point started before the edit (its old duration) */
+		t += json_number_value(json_object_get(p, "duration_est")) + SCRIPT_PAUSE_S;
+		json_object_set_new(p, "_chapter", json_false());
+	}
+	json_t *c;
+	json_array_foreach(ch, i, c) {
+		if (i == 0 || !np)
+			continue;
+		double ct = json_number_value(json_object_get(c, "time"));
+		size_t best = 0;
+		for (size_t k = 1; k < np; k++)
+			if (fabs(start[k] - ct) < fabs(start[best] - ct))
+				best = k;
+		json_object_set(json_array_get(pts, best), "_chapter", json_object_get(c, "title"));
+	}
+	free(start);
+	script_retime(s, wpm);
+	json_array_foreach(pts, i, p) json_object_del(p, "_chapter");
+	/* The chapter block closing YouTube descriptions: replace it with the new times. */
+	char *lines = chapter_lines(s);
+	const char *pf;
+	json_t *d;
+	json_object_foreach(json_object_get(s, "seo"), pf, d) {
+		if (strncmp(pf, "youtube", 7))
+			continue;
+		const char *desc = str_of(d, "description");
+		const char *blk = strstr(desc, "0:00 ");
+		while (blk && blk != desc && blk[-1] != '\n')
+			blk = strstr(blk + 1, "0:00 ");
+		size_t keep = blk ? (size_t)(blk - desc) : strlen(desc);
+		while (keep > 0 && desc[keep - 1] == '\n')
+			keep--;
+		size_t n = keep + (lines ? strlen(lines) : 0) + 3;
+		char *nd = malloc(n);
+		if (!nd)
+			continue;
+		snprintf(nd, n, "%.*s%s%s", (int)keep, desc, lines && keep ? "\n\n" : "", lines ? lines : "");
+		if (utf8_len(nd) <= 5000)
+			json_object_set_new(d, "description", json_string(nd));
+		free(nd);
+	}
+	free(lines);
+}
+
+double script_spoken_s(json_t *s, double wpm)
+{
+	double t = script_speech_s(str_of(s, "hook"), wpm) + SCRIPT_PAUSE_S;
+	if (*str_of(s, "intro"))
+		t += script_speech_s(str_of(s, "intro"), wpm) + SCRIPT_PAUSE_S;
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(s, "points"), i, p) t +=
+		script_speech_s(str_of(p, "text"), wpm) + SCRIPT_PAUSE_S;
+	return t + script_speech_s(str_of(s, "cta"), wpm);
 }
 
 char *script_dump(json_t *s)

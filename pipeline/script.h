@@ -47,6 +47,8 @@ typedef struct {
 	long timeout_ms;		  /* per request, default $VIDC_LLM_TIMEOUT (s) or 120 s */
 	int max_attempts;		  /* HTTP attempts per request (429/5xx retries), default 4 */
 	int repair_attempts;		  /* re-asks after an invalid reply, default 2 */
+	int json_schema;		  /* 1: response_format json_schema (the script schema) instead
+					   * of json_object; default $VIDC_LLM_RESPONSE_FORMAT */
 } script_opts;
 
 /* Defaults for the type; platforms as a comma list (NULL: the type's default list: short ->
@@ -94,6 +96,17 @@ json_t *script_schema_load(const char *schema_path, char *err, size_t errlen);
  * YouTube's 500-character tag total, the TikTok/Instagram caption total). 0 or -1 with err
  * naming the JSON path: "$.points[2].duration_est: expected a number, found a string". */
 int script_validate(json_t *schema, json_t *s, char *err, size_t errlen);
+/* Reads a script file (possibly edited by hand) and validates it: the entry point for the stages
+ * after this one. NULL with err filled: "FILE:LINE:COL: malformed JSON: ..." or
+ * "FILE: $.points[2].text: must not be empty". schema_path NULL: the stdlib's. */
+json_t *script_load(const char *path, const char *schema_path, char *err, size_t errlen);
+/* After a hand edit: recomputes durations, chapter times and the total as script_retime does,
+ * keeping the user's chapter titles (each stays with the point it started) and refreshing the
+ * chapter timestamps at the end of YouTube descriptions. */
+void script_retime_edited(json_t *s, double wpm);
+/* Speaking time of the script's texts now (hook, intro, points, cta, pauses) at wpm: compare
+ * with total_estimated_duration to see whether an edit made it stale. */
+double script_spoken_s(json_t *s, double wpm);
 /* The JSON text of a script, 2-space indented, UTF-8 unescaped. Caller frees. */
 char *script_dump(json_t *s);
 

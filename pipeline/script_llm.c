@@ -171,9 +171,20 @@ static json_t *llm_draft(const article_t *a, const script_opts *o, char *err, si
 	char last[800] = "";
 	int tries = 1 + (o->repair_attempts > 0 ? o->repair_attempts : 0);
 	for (int attempt = 1; attempt <= tries; attempt++) {
-		json_t *req = json_pack("{s:s, s:O, s:{s:s}, s:f}", "model", o->model ? o->model : "",
-					"messages", msgs, "response_format", "type", "json_object",
-					"temperature", 0.3);
+		json_t *rf;
+		if (o->json_schema) {
+			/* Structured outputs (OpenAI, vLLM guided decoding, llama.cpp grammars): the
+			 * schema itself, without the keys some servers refuse. */
+			json_t *sc = json_deep_copy(schema);
+			json_object_del(sc, "$schema");
+			json_object_del(sc, "$id");
+			rf = json_pack("{s:s, s:{s:s, s:o, s:b}}", "type", "json_schema", "json_schema",
+				       "name", "vidc_script", "schema", sc, "strict", 0);
+		} else {
+			rf = json_pack("{s:s}", "type", "json_object");
+		}
+		json_t *req = json_pack("{s:s, s:O, s:o, s:f}", "model", o->model ? o->model : "",
+					"messages", msgs, "response_format", rf, "temperature", 0.3);
 		char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
 		json_decref(req);
 		if (!body) {

@@ -142,6 +142,11 @@ class Handler(BaseHTTPRequestHandler):
         rf = req.get("response_format", {})
         if rf.get("type") not in ("json_object", "json_schema"):
             return self.error(400, "response_format.type must be json_object or json_schema")
+        if rf["type"] == "json_schema":
+            js = rf.get("json_schema")
+            if (not isinstance(js, dict) or not isinstance(js.get("name"), str) or
+                    not isinstance(js.get("schema"), dict) or js["schema"].get("type") != "object"):
+                return self.error(400, "response_format.json_schema needs a name and an object schema")
         repair = msgs[-1]["role"] == "user" and msgs[-1]["content"].startswith("Your reply is invalid")
         if repair:
             with LOCK:

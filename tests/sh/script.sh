@@ -143,6 +143,26 @@ err_has "edited: chapter order" '$.chapter_markers['
 edit 's["total_estimated_duration"] = 95'
 expect 1 "edited: too long for short" -- "$VIDC" script --validate "$tmp/edited.json" --type short
 err_has "edited: too long for short" '$.total_estimated_duration: 95.0 s is outside 30-60 s'
+# A longer text: --validate notes the stale times, --retime updates them and keeps the titles.
+S="$tmp/espresso-medium.json"
+edit 's["points"][1]["text"] += " And here the user adds a much longer explanation of the step, with many more words than before, so that the point now takes far longer to say than it did when the script was made."'
+expect 0 "edited: longer text validates" -- "$VIDC" script --validate "$tmp/edited.json"
+err_has "edited: stale note" "updates the times"
+expect 0 "retime" -- "$VIDC" script --retime "$tmp/edited.json" -o "$tmp/retimed.json"
+python3 - "$S" "$tmp/retimed.json" <<'EOF2' || { echo "FAIL: retime"; fail=1; }
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert b["total_estimated_duration"] > a["total_estimated_duration"] + 8, (a["total_estimated_duration"], b["total_estimated_duration"])
+assert b["points"][1]["duration_est"] > a["points"][1]["duration_est"] + 8
+assert [c["title"] for c in a["chapter_markers"]] == [c["title"] for c in b["chapter_markers"]], (a["chapter_markers"], b["chapter_markers"])
+yt = b["seo"]["youtube_long"]["description"]
+last = b["chapter_markers"][-1]
+t = int(last["time"])
+assert yt.endswith("%d:%02d %s" % (t // 60, t % 60, last["title"])), yt[-80:]
+assert yt.count("0:00 ") == 1
+EOF2
+expect 0 "retimed validates" -- "$VIDC" script --validate "$tmp/retimed.json" --type medium
+grep -q "updates the times" "$tmp/err" && { echo "FAIL: a retimed script is still stale"; fail=1; }
 printf '{"hook": "x",\n "points": [}\n' >"$tmp/edited.json"
 expect 1 "edited: broken JSON" -- "$VIDC" script --validate "$tmp/edited.json"
 err_has "edited: broken JSON" "edited.json:2:"
@@ -175,6 +195,8 @@ start ok
 expect 0 "llm ok" -- llm -o "$tmp/llm.json"
 [ -f "$tmp/llm.json" ] && check_script "$tmp/llm.json" "$tmp/cb.txt" 30 60
 expect 0 "llm ok validates" -- "$VIDC" script --validate "$tmp/llm.json"
+expect 0 "llm json_schema" -- llm --response-format json_schema --type medium --platforms youtube_long -o "$tmp/llm-m.json"
+[ -f "$tmp/llm-m.json" ] && check_script "$tmp/llm-m.json" "$tmp/cb.txt" 60 180
 stop
 
 start 429
