@@ -81,8 +81,12 @@ FUZZ_SECONDS ?= 60
 fuzz-run: fuzz
 	./tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
 
-bench: all
-	./bench/run.sh
+$(BUILD)/encode_only: bench/encode_only.c $(BUILD)/libvidc.a
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvidc.a $(LDLIBS) $(LDFLAGS)
+
+bench: all $(BUILD)/encode_only
+	BUILD=$(BUILD) ./bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vidc

@@ -68,27 +68,41 @@ static int draw_axis(surf_t *dst, const surf_t *src, const draw_params *p, unsig
 		return 0;
 	int nx = X1 - X0;
 	double sx = (p->u1 - p->u0) / (p->x1 - p->x0), sy = (p->v1 - p->v0) / (p->y1 - p->y0);
-	int *ix = malloc(sizeof(int) * 2 * (size_t)nx);
-	unsigned *wx = malloc(sizeof(unsigned) * 2 * (size_t)nx);
-	uint32_t *tmp = malloc(sizeof(uint32_t) * (size_t)src->w);
-	if (!ix || !wx || !tmp) {
+	int *ix = malloc(sizeof(int) * (size_t)nx);
+	unsigned *cov = malloc(sizeof(unsigned) * (size_t)nx);
+	uint16_t *w4 = malloc(sizeof(uint16_t) * 4 * (size_t)nx);
+	uint32_t *tmp = malloc(sizeof(uint32_t) * ((size_t)src->w + 1));
+	if (!ix || !cov || !w4 || !tmp) {
 		free(ix);
-		free(wx);
+		free(cov);
+		free(w4);
 		free(tmp);
 		return RT_ENOMEM;
 	}
-	int *ix1 = ix + nx;
-	unsigned *cov = wx + nx;
-	int lo = src->w, hi = 0;
+	/* Columns: source index, weight, coverage. A sample always blends ix and ix + 1 (a clamped
+	 * one with weight 0), so tmp holds one spare pixel past the span. The fully covered
+	 * columns are one run [ia, ib); only the anti-aliased edges around it are scaled. */
+	int lo = src->w, hi = 0, ia = nx, ib = 0;
 	for (int i = 0; i < nx; i++) {
-		int x = X0 + i;
-		sample_pos(p->u0 + (x + 0.5 - p->x0) * sx, src->w, &ix[i], &ix1[i], &wx[i]);
+		int x = X0 + i, i1;
+		unsigned w;
+		sample_pos(p->u0 + (x + 0.5 - p->x0) * sx, src->w, &ix[i], &i1, &w);
+		w4[4 * i] = w4[4 * i + 1] = w4[4 * i + 2] = w4[4 * i + 3] = (uint16_t)w;
 		cov[i] = coverage(x, p->x0, p->x1);
 		if (ix[i] < lo)
 			lo = ix[i];
-		if (ix1[i] > hi)
-			hi = ix1[i];
+		if (ix[i] > hi)
+			hi = ix[i];
+		if (cov[i] == 256) {
+			if (i < ia)
+				ia = i;
+			ib = i + 1;
+		}
 	}
+	if (ib <= ia)
+		ia = ib = 0;
+	int span_end = hi + 1 < src->w ? hi + 1 : src->w - 1; /* last pixel a sample reads */
+	tmp[span_end + 1 > src->w ? src->w : span_end + 1] = 0;
 	for (int y = Y0; y < Y1; y++) {
 		int iy0, iy1;
 		unsigned wy;
@@ -98,23 +112,20 @@ static int draw_axis(surf_t *dst, const surf_t *src, const draw_params *p, unsig
 			continue;
 		const uint32_t *r0 = src->px + (size_t)iy0 * src->stride;
 		const uint32_t *r1 = src->px + (size_t)iy1 * src->stride;
-		const uint32_t *row = r0;
-		if (wy) {
-			for (int i = lo; i <= hi; i++)
-				tmp[i] = lerp_px(r0[i], r1[i], wy);
-			row = tmp;
-		}
+		surf_row_lerp(tmp + lo, r0 + lo, r1 + lo, span_end + 1 - lo, wy);
 		uint32_t *d = dst->px + (size_t)y * dst->stride + X0;
 		for (int i = 0; i < nx; i++) {
-			uint32_t s = wx[i] ? lerp_px(row[ix[i]], row[ix1[i]], wx[i]) : row[ix[i]];
-			unsigned a = cov[i] * cy >> 8;
-			if (a < 256)
-				s = surf_scale_px(s, a);
-			d[i] = surf_over_px(d[i], s);
+			if (i == ia && ib > ia) {
+				surf_row_sample_over(d + ia, tmp, ix + ia, w4 + 4 * ia, ib - ia, cy);
+				i = ib - 1;
+				continue;
+			}
+			surf_row_sample_over(d + i, tmp, ix + i, w4 + 4 * i, 1, cov[i] * cy >> 8);
 		}
 	}
 	free(ix);
-	free(wx);
+	free(cov);
+	free(w4);
 	free(tmp);
 	return 0;
 }

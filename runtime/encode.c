@@ -2,7 +2,7 @@
  * encode.c - H.264/AAC in MP4 through libavcodec/libavformat, and PNG (see encode.h).
  *
  * Colour: the canvas holds sRGB-encoded full-range RGB. The encoder receives BT.709 Y'CbCr in
- * limited ("TV", 16-235/16-240) range, converted here in 16.16 fixed point with the 2x2 chroma
+ * limited ("TV", 16-235/16-240) range, converted here in 1.15 fixed point with the 2x2 chroma
  * average folded in, and the stream is tagged BT.709 primaries/transfer/matrix and limited
  * range, so players decode exactly what was composed.
  */
@@ -19,6 +19,10 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "render.h"
 #include "rterr.h"
 
@@ -31,7 +35,7 @@ struct enc {
 	int64_t vpts, apts;
 	int afill; /* samples in af so far */
 	int header, opened_io;
-	/* BT.709 limited-range coefficients, 16.16 */
+	/* BT.709 limited-range coefficients, 1.15 */
 	int yr, yg, yb, ur, ug, ub, vr, vg, vb;
 };
 
@@ -45,19 +49,22 @@ static int fail(int code, char *cause, size_t len, const char *what, int averr)
 	return code;
 }
 
+/* Coefficients in 1.15 fixed point (they fit a signed 16-bit lane, which the vector code's
+ * pairwise multiply-add needs); the green ones absorb the rounding so that every grey maps to
+ * chroma 128 exactly. */
 static void init_coeffs(enc_t *e)
 {
 	const double kr = 0.2126, kb = 0.0722, kg = 1 - kr - kb;
-	const double ys = 219.0 / 255 * 65536, cs = 224.0 / 255 * 65536;
+	const double ys = 219.0 / 255 * 32768, cs = 224.0 / 255 * 32768;
 	e->yr = (int)lrint(kr * ys);
 	e->yg = (int)lrint(kg * ys);
 	e->yb = (int)lrint(kb * ys);
 	e->ur = (int)lrint(-kr / (2 * (1 - kb)) * cs);
-	e->ug = (int)lrint(-kg / (2 * (1 - kb)) * cs);
 	e->ub = (int)lrint(0.5 * cs);
+	e->ug = -e->ur - e->ub;
 	e->vr = (int)lrint(0.5 * cs);
-	e->vg = (int)lrint(-kg / (2 * (1 - kr)) * cs);
 	e->vb = (int)lrint(-kb / (2 * (1 - kr)) * cs);
+	e->vg = -e->vr - e->vb;
 }
 
 static inline uint8_t clamp8(int v)
@@ -65,7 +72,48 @@ static inline uint8_t clamp8(int v)
 	return v < 0 ? 0 : v > 255 ? 255 : (uint8_t)v;
 }
 
-/* RGBA (opaque) -> yuv420p limited range. Chroma from the average of each 2x2 block. */
+#define Y_ADD ((16 << 15) + (1 << 14))      /* offset and rounding of luma, 1.15 */
+#define C_ADD ((128 << 17) + (1 << 16))     /* of chroma from a 2x2 sum (4x), 1.17 */
+
+#if defined(__SSE2__)
+/* Sum of each pixel's two 32-bit halves of a pairwise multiply-add: four results from a
+ * (pixels 0, 1) and b (pixels 2, 3). */
+static inline __m128i hsum_pairs(__m128i a, __m128i b)
+{
+	__m128 fa = _mm_castsi128_ps(a), fb = _mm_castsi128_ps(b);
+	return _mm_add_epi32(_mm_castps_si128(_mm_shuffle_ps(fa, fb, _MM_SHUFFLE(2, 0, 2, 0))),
+			     _mm_castps_si128(_mm_shuffle_ps(fa, fb, _MM_SHUFFLE(3, 1, 3, 1))));
+}
+
+/* Luma of 4 RGBA pixels as 32-bit lanes */
+static inline __m128i luma4(__m128i p, __m128i cy)
+{
+	const __m128i z = _mm_setzero_si128();
+	__m128i s = hsum_pairs(_mm_madd_epi16(_mm_unpacklo_epi8(p, z), cy),
+			       _mm_madd_epi16(_mm_unpackhi_epi8(p, z), cy));
+	return _mm_srai_epi32(_mm_add_epi32(s, _mm_set1_epi32(Y_ADD)), 15);
+}
+
+/* 16-bit channel sums of the 2x2 blocks of 4 columns of two rows: blocks 0 and 1 */
+static inline __m128i block_sums(__m128i a, __m128i b)
+{
+	const __m128i z = _mm_setzero_si128();
+	__m128i l = _mm_add_epi16(_mm_unpacklo_epi8(a, z), _mm_unpacklo_epi8(b, z));
+	__m128i h = _mm_add_epi16(_mm_unpackhi_epi8(a, z), _mm_unpackhi_epi8(b, z));
+	l = _mm_add_epi16(l, _mm_srli_si128(l, 8));
+	h = _mm_add_epi16(h, _mm_srli_si128(h, 8));
+	return _mm_unpacklo_epi64(l, h);
+}
+
+static inline __m128i chroma4(__m128i b01, __m128i b23, __m128i c)
+{
+	__m128i s = hsum_pairs(_mm_madd_epi16(b01, c), _mm_madd_epi16(b23, c));
+	return _mm_srai_epi32(_mm_add_epi32(s, _mm_set1_epi32(C_ADD)), 17);
+}
+#endif
+
+/* RGBA (alpha ignored: the canvas is opaque) -> yuv420p limited range, chroma from the
+ * average of each 2x2 block. The SSE2 loop does the scalar arithmetic exactly. */
 static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
 {
 	int W = s->w & ~1, H = s->h & ~1;
@@ -74,19 +122,46 @@ static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
 		uint8_t *y0 = f->data[0] + (size_t)y * f->linesize[0], *y1 = y0 + f->linesize[0];
 		uint8_t *u = f->data[1] + (size_t)(y / 2) * f->linesize[1];
 		uint8_t *v = f->data[2] + (size_t)(y / 2) * f->linesize[2];
-		for (int x = 0; x < W; x += 2) {
+		int x = 0;
+#if defined(__SSE2__)
+		const __m128i cy = _mm_setr_epi16((short)e->yr, (short)e->yg, (short)e->yb, 0,
+						  (short)e->yr, (short)e->yg, (short)e->yb, 0);
+		const __m128i cu = _mm_setr_epi16((short)e->ur, (short)e->ug, (short)e->ub, 0,
+						  (short)e->ur, (short)e->ug, (short)e->ub, 0);
+		const __m128i cv = _mm_setr_epi16((short)e->vr, (short)e->vg, (short)e->vb, 0,
+						  (short)e->vr, (short)e->vg, (short)e->vb, 0);
+		for (; x + 8 <= W; x += 8) {
+			__m128i a0 = _mm_loadu_si128((const __m128i *)(r0 + x));
+			__m128i a1 = _mm_loadu_si128((const __m128i *)(r0 + x + 4));
+			__m128i b0 = _mm_loadu_si128((const __m128i *)(r1 + x));
+			__m128i b1 = _mm_loadu_si128((const __m128i *)(r1 + x + 4));
+			__m128i ya = _mm_packs_epi32(luma4(a0, cy), luma4(a1, cy));
+			__m128i yb = _mm_packs_epi32(luma4(b0, cy), luma4(b1, cy));
+			__m128i yy = _mm_packus_epi16(ya, yb);
+			_mm_storel_epi64((__m128i *)(y0 + x), yy);
+			_mm_storel_epi64((__m128i *)(y1 + x), _mm_srli_si128(yy, 8));
+			__m128i s01 = block_sums(a0, b0), s23 = block_sums(a1, b1);
+			__m128i uv = _mm_packs_epi32(chroma4(s01, s23, cu), chroma4(s01, s23, cv));
+			uv = _mm_packus_epi16(uv, uv);
+			uint32_t uw = (uint32_t)_mm_cvtsi128_si32(uv);
+			uint32_t vw = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(uv, 4));
+			memcpy(u + x / 2, &uw, 4);
+			memcpy(v + x / 2, &vw, 4);
+		}
+#endif
+		for (; x < W; x += 2) {
 			uint32_t a = r0[x], b = r0[x + 1], c = r1[x], d = r1[x + 1];
 			int ra = a & 255, ga = a >> 8 & 255, ba = a >> 16 & 255;
 			int rb = b & 255, gb = b >> 8 & 255, bb = b >> 16 & 255;
 			int rc = c & 255, gc = c >> 8 & 255, bc = c >> 16 & 255;
 			int rd = d & 255, gd = d >> 8 & 255, bd = d >> 16 & 255;
-			y0[x] = (uint8_t)((e->yr * ra + e->yg * ga + e->yb * ba + (16 << 16) + 32768) >> 16);
-			y0[x + 1] = (uint8_t)((e->yr * rb + e->yg * gb + e->yb * bb + (16 << 16) + 32768) >> 16);
-			y1[x] = (uint8_t)((e->yr * rc + e->yg * gc + e->yb * bc + (16 << 16) + 32768) >> 16);
-			y1[x + 1] = (uint8_t)((e->yr * rd + e->yg * gd + e->yb * bd + (16 << 16) + 32768) >> 16);
+			y0[x] = clamp8((e->yr * ra + e->yg * ga + e->yb * ba + Y_ADD) >> 15);
+			y0[x + 1] = clamp8((e->yr * rb + e->yg * gb + e->yb * bb + Y_ADD) >> 15);
+			y1[x] = clamp8((e->yr * rc + e->yg * gc + e->yb * bc + Y_ADD) >> 15);
+			y1[x + 1] = clamp8((e->yr * rd + e->yg * gd + e->yb * bd + Y_ADD) >> 15);
 			int R = ra + rb + rc + rd, G = ga + gb + gc + gd, B = ba + bb + bc + bd;
-			u[x / 2] = clamp8((e->ur * R + e->ug * G + e->ub * B + (128 << 18) + (1 << 17)) >> 18);
-			v[x / 2] = clamp8((e->vr * R + e->vg * G + e->vb * B + (128 << 18) + (1 << 17)) >> 18);
+			u[x / 2] = clamp8((e->ur * R + e->ug * G + e->ub * B + C_ADD) >> 17);
+			v[x / 2] = clamp8((e->vr * R + e->vg * G + e->vb * B + C_ADD) >> 17);
 		}
 	}
 }
@@ -183,7 +258,10 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 		vc->rc_max_rate = ep->maxrate;
 		vc->rc_buffer_size = (int)(ep->bufsize > INT32_MAX ? INT32_MAX : ep->bufsize);
 	}
-	av_opt_set(vc->priv_data, "preset", "veryfast", 0);
+	/* libavcodec defaults to one thread; 0 lets x264 pick (1.5 frame threads per core plus
+	 * lookahead). x264 stays deterministic with threads (its --non-deterministic is off). */
+	vc->thread_count = 0;
+	av_opt_set(vc->priv_data, "preset", ENC_PRESET, 0);
 	av_opt_set(vc->priv_data, "profile", "high", 0);
 	av_opt_set_double(vc->priv_data, "crf", ep->crf, 0);
 	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact */
@@ -271,16 +349,37 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	return rc;
 }
 
+static int send_video(enc_t *e, char *cause, size_t len)
+{
+	e->vf->pts = e->vpts++;
+	int ret = avcodec_send_frame(e->vc, e->vf);
+	if (ret < 0)
+		return fail(RT_EENCODE, cause, len, "the H.264 encoder refused a frame", ret);
+	return write_packets(e, e->vc, e->vs, cause, len);
+}
+
 int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
 {
 	int ret = av_frame_make_writable(e->vf);
 	if (ret < 0)
 		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
 	rgb_to_yuv(e, frame, e->vf);
-	e->vf->pts = e->vpts++;
-	if ((ret = avcodec_send_frame(e->vc, e->vf)) < 0)
-		return fail(RT_EENCODE, cause, len, "the H.264 encoder refused a frame", ret);
-	return write_packets(e, e->vc, e->vs, cause, len);
+	return send_video(e, cause, len);
+}
+
+int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,
+		  size_t len)
+{
+	int ret = av_frame_make_writable(e->vf);
+	if (ret < 0)
+		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+	for (int p = 0; p < 3; p++) {
+		int w = p ? e->vc->width / 2 : e->vc->width, h = p ? e->vc->height / 2 : e->vc->height;
+		for (int y = 0; y < h; y++)
+			memcpy(e->vf->data[p] + (size_t)y * e->vf->linesize[p],
+			       planes[p] + (size_t)y * linesize[p], (size_t)w);
+	}
+	return send_video(e, cause, len);
 }
 
 static int send_audio_frame(enc_t *e, int n, char *cause, size_t len)

@@ -13,6 +13,9 @@
 
 #define ENC_SAMPLE_RATE 48000
 #define ENC_AUDIO_BITRATE 192000
+/* The default rate control: x264 preset and CRF (see enc_open and bench/README.md for why). */
+#define ENC_PRESET "veryfast"
+#define ENC_DEFAULT_CRF 20
 
 typedef struct enc enc_t;
 
@@ -30,6 +33,10 @@ typedef struct {
 int enc_open(enc_t **e, const enc_params *ep, char *cause, size_t len);
 /* Appends the next video frame (opaque, e.g. after surf_flatten). */
 int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len);
+/* Appends a frame that is already yuv420p limited range (width x height luma, half-size
+ * chroma planes): the encoder without the colour conversion, for measuring it (bench/). */
+int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,
+		  size_t len);
 /* Appends n interleaved stereo float samples at ENC_SAMPLE_RATE. */
 int enc_audio(enc_t *e, const float *lr, int n, char *cause, size_t len);
 /* Flushes both encoders and writes the trailer (and, for faststart, moves the moov atom). */

@@ -315,7 +315,10 @@ static int prepare_node(rt_graph *g, int id, char *err, size_t errlen)
 	return 0;
 }
 
-static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, size_t errlen)
+/* Prepares layer id's source and places it at frame f. Returns 1 with *v and *d filled when
+ * the layer draws something, 0 when it does not, or a negative error. */
+static int place_layer(rt_graph *g, int id, int64_t f, src_view *v, draw_params *d, char *err,
+		       size_t errlen)
 {
 	const ir_node *l = &g->p->nodes[id];
 	if (f < l->f0 || f >= l->f1)
@@ -325,20 +328,40 @@ static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, si
 	if (rc)
 		return rc;
 	const ir_node *sn = &g->p->nodes[sid];
-	src_view v;
-	memset(&v, 0, sizeof v);
-	rc = ops_for(sn->kind)->frame(g, sn, g->n[sid].state, f, &v, err, errlen);
+	memset(v, 0, sizeof *v);
+	rc = ops_for(sn->kind)->frame(g, sn, g->n[sid].state, f, v, err, errlen);
 	if (rc)
 		return rc;
-	if (!v.surf)
+	if (!v->surf)
 		return 0;
+	return layer_place(g->p, l, f, v, d);
+}
+
+static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, size_t errlen)
+{
+	src_view v;
 	draw_params d;
-	if (!layer_place(g->p, l, f, &v, &d))
-		return 0;
+	int rc = place_layer(g, id, f, &v, &d, err, errlen);
+	if (rc <= 0)
+		return rc;
 	rc = draw_surface(dst, v.surf, &d);
 	if (rc)
-		return rterr_node(rc, g->p, l, err, errlen, "out of memory drawing layer n%d", l->id);
+		return rterr_node(rc, g->p, &g->p->nodes[id], err, errlen,
+				  "out of memory drawing layer n%d", id);
 	return 0;
+}
+
+/* 1 when layer id hides the whole W x H canvas at frame f (an opaque picture, fully opaque,
+ * unrotated, covering every pixel), so nothing under it needs drawing; 0, or a negative error. */
+static int layer_covers(rt_graph *g, int id, int64_t f, int W, int H, char *err, size_t errlen)
+{
+	src_view v;
+	draw_params d;
+	int rc = place_layer(g, id, f, &v, &d, err, errlen);
+	if (rc <= 0)
+		return rc;
+	return d.opacity >= 1 && fabs(fmod(d.rot, 360)) <= 1e-9 && d.x0 <= 0 && d.y0 <= 0 && d.x1 >= W &&
+	       d.y1 >= H && d.u1 > d.u0 && d.v1 > d.v0 && surf_is_opaque(v.surf);
 }
 
 /* The scene alone at frame f, over the program background: a full opaque frame. */
@@ -348,8 +371,21 @@ static int render_scene(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, 
 	uint32_t bg = surf_pack(g->p->background);
 	if (s->u.scene.background.a)
 		bg = surf_over_px(bg, surf_pack(s->u.scene.background));
-	surf_fill(dst, bg);
-	for (int i = 0; i < s->u.scene.nlayers; i++) {
+	/* Start at the topmost layer that hides everything under it (a full-frame photo): the
+	 * background and the layers below would be overwritten pixel for pixel. */
+	int first = 0, covered = 0;
+	for (int i = s->u.scene.nlayers - 1; i >= 0 && !covered; i--) {
+		int rc = layer_covers(g, s->u.scene.layers[i], f, dst->w, dst->h, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			first = i;
+			covered = 1;
+		}
+	}
+	if (!covered)
+		surf_fill(dst, bg);
+	for (int i = first; i < s->u.scene.nlayers; i++) {
 		int rc = draw_layer(g, s->u.scene.layers[i], f, dst, err, errlen);
 		if (rc)
 			return rc;
@@ -513,7 +549,11 @@ int graph_render(rt_graph *g, int64_t f, surf_t *out, char *err, size_t errlen)
 		if ((rc = draw_layer(g, p->overlays[i], f, out, err, errlen)))
 			return rc;
 	captions_draw(g->captions, f, out);
-	surf_flatten(out);
+	/* Over an opaque background every step (over, lerp, copy) keeps alpha at 255 exactly, so
+	 * only a translucent background needs the flattening pass. */
+	if (surf_pack(p->background) >> 24 != 255)
+		surf_flatten(out);
+	out->opaque = 1;
 	return 0;
 }
 

@@ -24,7 +24,6 @@
 #include "surface.h"
 
 #define POOL 4          /* canvas buffers in flight: composing, queued, converting */
-#define DEFAULT_CRF 20  /* visually transparent for photos and text at veryfast */
 
 typedef struct {
 	pthread_mutex_t mu;
@@ -194,7 +193,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		ep.nchapters = p->nchapters;
 		ep.duration = seconds;
 	}
-	ep.crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : DEFAULT_CRF;
+	ep.crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : ENC_DEFAULT_CRF;
 	if ((rc = enc_budget(p->max_bytes, seconds, p->width, p->height, &ep.maxrate, &ep.bufsize, cause,
 			     sizeof cause))) {
 		graph_free(g);

@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1 /* compiled for AVX2 with a target attribute, chosen at run time */
+#endif
+
 #define LANES 0x00ff00ffu
 
 surf_t *surf_new(int w, int h)
@@ -120,13 +128,9 @@ void surf_lerp(surf_t *dst, const surf_t *a, const surf_t *b, unsigned t)
 {
 	if (t > 256)
 		t = 256;
-	unsigned it = 256 - t;
-	for (int y = 0; y < dst->h; y++) {
-		uint32_t *d = dst->px + (size_t)y * dst->stride;
-		const uint32_t *pa = a->px + (size_t)y * a->stride, *pb = b->px + (size_t)y * b->stride;
-		for (int x = 0; x < dst->w; x++)
-			d[x] = lerp_px(pa[x], pb[x], t, it);
-	}
+	for (int y = 0; y < dst->h; y++)
+		surf_row_lerp(dst->px + (size_t)y * dst->stride, a->px + (size_t)y * a->stride,
+			      b->px + (size_t)y * b->stride, dst->w, t);
 }
 
 void surf_lerp_color(surf_t *dst, const surf_t *a, uint32_t c, unsigned t)
@@ -160,5 +164,167 @@ void surf_flatten(surf_t *s)
 		uint32_t *row = s->px + (size_t)y * s->stride;
 		for (int x = 0; x < s->w; x++)
 			row[x] |= 0xff000000u;
+	}
+	s->opaque = 1;
+}
+
+int surf_is_opaque(const surf_t *s)
+{
+	if (s->opaque)
+		return 1;
+	if ((int64_t)s->w * s->h > 64) /* not worth a scan per frame */
+		return 0;
+	for (int y = 0; y < s->h; y++)
+		for (int x = 0; x < s->w; x++)
+			if (s->px[(size_t)y * s->stride + x] >> 24 != 255)
+				return 0;
+	return 1;
+}
+
+/* ---- row kernels --------------------------------------------------------------------------
+ * The vector versions unpack each 8-bit channel to a 16-bit lane and do exactly the SWAR
+ * arithmetic above lane by lane (every intermediate fits 16 bits: 255 * 256 + 128 < 65536), so
+ * a frame has the same bits whichever version composed it. */
+
+static inline uint32_t over_px(uint32_t d, uint32_t s)
+{
+	unsigned sa = s >> 24;
+	if (sa == 255)
+		return s;
+	if (s == 0)
+		return d;
+	unsigned ia = 255 - sa;
+	return (lanes_mul255(d & LANES, ia) + (s & LANES)) |
+	       (lanes_mul255((d >> 8) & LANES, ia) + ((s >> 8) & LANES)) << 8;
+}
+
+#if defined(__SSE2__)
+/* (a * (256 - w) + b * w + 128) >> 8 on 16-bit lanes */
+static inline __m128i lerp16(__m128i a, __m128i b, __m128i w)
+{
+	const __m128i c256 = _mm_set1_epi16(256), c128 = _mm_set1_epi16(128);
+	__m128i t = _mm_add_epi16(_mm_mullo_epi16(a, _mm_sub_epi16(c256, w)), _mm_mullo_epi16(b, w));
+	return _mm_srli_epi16(_mm_add_epi16(t, c128), 8);
+}
+
+/* (x * k + 128) >> 8 */
+static inline __m128i scale16(__m128i x, __m128i k)
+{
+	return _mm_srli_epi16(_mm_add_epi16(_mm_mullo_epi16(x, k), _mm_set1_epi16(128)), 8);
+}
+
+/* s + d * (255 - alpha(s)) / 255 (Blinn's exact rounding) for two pixels in 16-bit lanes */
+static inline __m128i over16(__m128i d, __m128i s)
+{
+	__m128i a = _mm_shufflehi_epi16(_mm_shufflelo_epi16(s, 0xff), 0xff);
+	__m128i m = _mm_sub_epi16(_mm_set1_epi16(255), a);
+	__m128i t = _mm_add_epi16(_mm_mullo_epi16(d, m), _mm_set1_epi16(128));
+	return _mm_add_epi16(_mm_srli_epi16(_mm_add_epi16(t, _mm_srli_epi16(t, 8)), 8), s);
+}
+#endif
+
+#if defined(HAVE_AVX2_PATH)
+/* surf_row_lerp's vector loop, eight pixels at a time; returns how many it did */
+__attribute__((target("avx2"))) static int row_lerp_avx2(uint32_t *d, const uint32_t *a,
+							  const uint32_t *b, int n, unsigned t)
+{
+	const __m256i z = _mm256_setzero_si256(), w = _mm256_set1_epi16((short)t);
+	const __m256i iw = _mm256_set1_epi16((short)(256 - t)), r = _mm256_set1_epi16(128);
+	int i = 0;
+	for (; i + 8 <= n; i += 8) {
+		__m256i pa = _mm256_loadu_si256((const __m256i *)(a + i));
+		__m256i pb = _mm256_loadu_si256((const __m256i *)(b + i));
+		__m256i lo = _mm256_add_epi16(_mm256_mullo_epi16(_mm256_unpacklo_epi8(pa, z), iw),
+					      _mm256_mullo_epi16(_mm256_unpacklo_epi8(pb, z), w));
+		__m256i hi = _mm256_add_epi16(_mm256_mullo_epi16(_mm256_unpackhi_epi8(pa, z), iw),
+					      _mm256_mullo_epi16(_mm256_unpackhi_epi8(pb, z), w));
+		lo = _mm256_srli_epi16(_mm256_add_epi16(lo, r), 8);
+		hi = _mm256_srli_epi16(_mm256_add_epi16(hi, r), 8);
+		_mm256_storeu_si256((__m256i *)(d + i), _mm256_packus_epi16(lo, hi));
+	}
+	return i;
+}
+
+static int have_avx2(void)
+{
+	static int v = -1;
+	if (v < 0)
+		v = __builtin_cpu_supports("avx2") ? 1 : 0;
+	return v;
+}
+#endif
+
+void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, unsigned t)
+{
+	int i = 0;
+	if (t == 0) {
+		if (d != a)
+			memmove(d, a, (size_t)n * 4);
+		return;
+	}
+	if (t >= 256) {
+		if (d != b)
+			memmove(d, b, (size_t)n * 4);
+		return;
+	}
+#if defined(HAVE_AVX2_PATH)
+	if (have_avx2())
+		i = row_lerp_avx2(d, a, b, n, t);
+#endif
+#if defined(__SSE2__)
+	const __m128i z = _mm_setzero_si128(), w = _mm_set1_epi16((short)t);
+	for (; i + 4 <= n; i += 4) {
+		__m128i pa = _mm_loadu_si128((const __m128i *)(a + i));
+		__m128i pb = _mm_loadu_si128((const __m128i *)(b + i));
+		__m128i lo = lerp16(_mm_unpacklo_epi8(pa, z), _mm_unpacklo_epi8(pb, z), w);
+		__m128i hi = lerp16(_mm_unpackhi_epi8(pa, z), _mm_unpackhi_epi8(pb, z), w);
+		_mm_storeu_si128((__m128i *)(d + i), _mm_packus_epi16(lo, hi));
+	}
+#endif
+	for (; i < n; i++)
+		d[i] = lerp_px(a[i], b[i], t, 256 - t);
+}
+
+void surf_row_sample_over(uint32_t *d, const uint32_t *row, const int *ix, const uint16_t *w4, int n,
+			  unsigned k)
+{
+	int i = 0;
+	if (k == 0)
+		return;
+#if defined(__SSE2__)
+	const __m128i z = _mm_setzero_si128(), ones = _mm_set1_epi32(-1), kk = _mm_set1_epi16((short)k);
+	for (; i + 4 <= n; i += 4) {
+		/* each 64-bit load holds the two neighbours a sample blends */
+		__m128i q0 = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(row + ix[i])), z);
+		__m128i q1 = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(row + ix[i + 1])), z);
+		__m128i q2 = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(row + ix[i + 2])), z);
+		__m128i q3 = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(row + ix[i + 3])), z);
+		__m128i lo = lerp16(_mm_unpacklo_epi64(q0, q1), _mm_unpackhi_epi64(q0, q1),
+				    _mm_loadu_si128((const __m128i *)(w4 + 4 * i)));
+		__m128i hi = lerp16(_mm_unpacklo_epi64(q2, q3), _mm_unpackhi_epi64(q2, q3),
+				    _mm_loadu_si128((const __m128i *)(w4 + 4 * i + 8)));
+		if (k < 256) {
+			lo = scale16(lo, kk);
+			hi = scale16(hi, kk);
+		}
+		__m128i s = _mm_packus_epi16(lo, hi);
+		int opaque = _mm_movemask_epi8(_mm_cmpeq_epi8(s, ones)) & 0x8888;
+		if (opaque == 0x8888) {
+			_mm_storeu_si128((__m128i *)(d + i), s);
+			continue;
+		}
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(s, z)) == 0xffff)
+			continue;
+		__m128i dd = _mm_loadu_si128((const __m128i *)(d + i));
+		lo = over16(_mm_unpacklo_epi8(dd, z), lo);
+		hi = over16(_mm_unpackhi_epi8(dd, z), hi);
+		_mm_storeu_si128((__m128i *)(d + i), _mm_packus_epi16(lo, hi));
+	}
+#endif
+	for (; i < n; i++) {
+		uint32_t s = lerp_px(row[ix[i]], row[ix[i] + 1], w4[4 * i], 256 - w4[4 * i]);
+		if (k < 256)
+			s = surf_scale_px(s, k);
+		d[i] = over_px(d[i], s);
 	}
 }

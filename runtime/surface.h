@@ -18,6 +18,7 @@ typedef struct {
 	int w, h;
 	int stride; /* pixels per row */
 	uint32_t *px;
+	int opaque; /* set by surf_flatten: every pixel has alpha 255 (a hint; 0 = unknown) */
 } surf_t;
 
 /* a * (256 - t) + b * t over 256, per channel, t in 0..256. */
@@ -52,5 +53,18 @@ void surf_lerp_color(surf_t *dst, const surf_t *a, uint32_t c, unsigned t);
 void surf_blit_shift(surf_t *dst, const surf_t *src, int dx, int dy);
 /* Composites the canvas over black and makes it opaque: the frame the encoder receives. */
 void surf_flatten(surf_t *s);
+/* Whether every pixel is known to be opaque (flattened, or a small surface checked now). */
+int surf_is_opaque(const surf_t *s);
+
+/* Row kernels, the inner loops of composition (SSE2 where available; the portable versions
+ * give the same bits). Pixels are premultiplied as everywhere here.
+ * surf_row_lerp: d[i] = surf_lerp_px(a[i], b[i], t) for i < n, t in 0..256; d may alias a or b. */
+void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, unsigned t);
+/* surf_row_sample_over: the resampling step of a layer draw. For i < n, the pixel
+ * s = surf_lerp_px(row[ix[i]], row[ix[i] + 1], w4[4 * i]) is scaled by k/256 (k in 0..256) and
+ * drawn over d[i]. w4 holds each column's weight four times (one per channel) so the vector
+ * code loads it directly; row[ix[i] + 1] must be readable (its weight may be 0). */
+void surf_row_sample_over(uint32_t *d, const uint32_t *row, const int *ix, const uint16_t *w4, int n,
+			  unsigned k);
 
 #endif
