@@ -123,6 +123,20 @@ sed -i '/Grind and wait/d' "$tmp/ch.vid"
 "$VIDC" chapters "$tmp/ch.vid" >"$tmp/got" 2>"$tmp/err"
 [ $? = 1 ] && grep -q "at least 3" "$tmp/err" || { say "two chapters should fail"; cat "$tmp/err"; }
 
+# Burned-in captions in the video are the frames vidc frame gives: the karaoke golden spec's
+# frame 46 (just after a word boundary) decoded from the MP4 matches its PNG, and not frame 45's.
+cp tests/golden/captions-karaoke.vid "$tmp/k.vid"
+sed -i 's#"\.\./fixtures/#"'"$PWD"'/tests/fixtures/#g; s#"\.\./\.\./examples/#"'"$PWD"'/examples/#' "$tmp/k.vid"
+"$VIDC" render "$tmp/k.vid" --preset tiktok -o "$tmp/k.mp4" --progress none 2>"$tmp/err" || { say "render captions"; cat "$tmp/err"; }
+"$VIDC" frame "$tmp/k.vid" --preset tiktok --at 46f -o "$tmp/f46.png" 2>/dev/null || say "frame 46"
+"$VIDC" frame "$tmp/k.vid" --preset tiktok --at 45f -o "$tmp/f45.png" 2>/dev/null || say "frame 45"
+ffmpeg -v error -y -i "$tmp/k.mp4" -vf "select=eq(n\,46)" -frames:v 1 "$tmp/v46.png" || say "decode frame 46"
+psnr() { ffmpeg -i "$1" -i "$2" -lavfi psnr -f null - 2>&1 | sed -n 's/.*average:\([0-9.inf]*\).*/\1/p'; }
+p46=$(psnr "$tmp/v46.png" "$tmp/f46.png")
+p45=$(psnr "$tmp/v46.png" "$tmp/f45.png")
+echo "video frame 46 vs vidc frame 46: $p46 dB, vs frame 45: $p45 dB"
+awk -v a="$p46" -v b="$p45" 'BEGIN { exit !(a >= 35 && a > b + 3) }' || say "captions in the video differ from vidc frame ($p46 / $p45 dB)"
+
 # Thumbnails.
 thumb_ok() { # FILE W H
 	v=$(ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 "$1")
