@@ -234,12 +234,14 @@ static int code_prepare(rt_graph *g, const ir_node *n, void **state, char *err, 
 		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
 	rc = render_panel(fc, n, 1, st, cause, sizeof cause);
 	if (!rc) {
-		/* drawn larger than natural (a zoom on the code): rasterise again at that size, so the
-		 * glyphs stay crisp instead of being magnified */
+		/* Drawn at another size than natural (a zoom on the code, or a long snippet scaled
+		 * down to fit): rasterise again at the largest size it is drawn at, so glyphs stay
+		 * crisp instead of being magnified, or hinted at their real size instead of being
+		 * minified by the bilinear sampler, which aliases thin strokes below half size. */
 		double need = graph_need_scale(g, n->id, st->nat_w, st->nat_h);
-		if (need > 1.05) {
+		if (need > 1.05 || need < 0.95) {
 			code_state big;
-			rc = render_panel(fc, n, need > 4 ? 4 : need, &big, cause, sizeof cause);
+			rc = render_panel(fc, n, need > 4 ? 4 : need < 0.05 ? 0.05 : need, &big, cause, sizeof cause);
 			if (!rc) {
 				surf_free(st->surf);
 				*st = big;

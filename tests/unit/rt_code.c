@@ -256,6 +256,45 @@ static void test_languages(void)
 	}
 }
 
+/* A panel drawn smaller (a box narrower than its natural width, fit contain) is rasterised at
+ * the size it is drawn at; one drawn larger is rasterised larger, not magnified. */
+static void test_scaled(void)
+{
+	static const double widths[] = {120, 1600};
+	for (int i = 0; i < 2; i++) {
+		ir_program *p = t_prog(1920, 360, 30);
+		ir_node *n = ir_node_add(p, IR_CODE);
+		n->u.code.lang = "c";
+		n->u.code.source = "int main(void) { return 0; }";
+		n->u.code.theme = "dark";
+		n->u.code.line_numbers = 1;
+		n->u.code.font_size = 32;
+		int src = n->id;
+		int l = t_layer(p, src, 0, 0, widths[i], widths[i] > 1000 ? 300 : 0, IR_FIT_CONTAIN);
+		t_timeline(p, t_ids(p, 1, t_scene(p, 0, 30, t_ids(p, 1, l), 1)), 1, NULL, 0);
+		char err[512];
+		rt_graph *g;
+		void *st = NULL;
+		src_view v;
+		if (graph_new(&g, p, err, sizeof err) || code_source.prepare(g, &p->nodes[src], &st, err, sizeof err) ||
+		    code_source.frame(g, &p->nodes[src], st, 0, &v, err, sizeof err)) {
+			CHECK(0, "scaled panel: %s", err);
+		} else {
+			double k = widths[i] / v.nat_w;
+			CHECK(fabs(v.kx - k) < 0.02 && abs(v.surf->w - (int)widths[i]) <= 2,
+			      "box %g: natural width %g, raster scale %g (want %g), surface %d px wide", widths[i],
+			      v.nat_w, v.kx, k, v.surf->w);
+		}
+		if (st)
+			code_source.release(st);
+		graph_free(g);
+		surf_t *s = t_render(p, NULL, 0);
+		CHECK(s != NULL, "scaled panel render");
+		surf_free(s);
+		ir_program_free(p);
+	}
+}
+
 /* The golden spec's first scene through the whole graph: the dark panel is on the canvas. */
 static void test_in_program(void)
 {
@@ -290,6 +329,7 @@ int main(void)
 	test_theme_and_keywords();
 	test_numbers_and_tabs();
 	test_languages();
+	test_scaled();
 	test_in_program();
 	if (t_failures)
 		fprintf(stderr, "rt_code: %d failure(s)\n", t_failures);
