@@ -19,6 +19,7 @@ Prints the port on the first line of stdout. Modes (also settable with POST /_mo
   500        the first synthesis request per provider gets 500, later ones succeed
   drop       the first synthesis request per provider is cut off mid-body
   malformed  replies are 200 but broken: bad JSON, or bytes that are not audio
+  malformed1 only the first synthesis request per provider gets such a reply
   slow       replies come after 5 s (beyond the client's timeout in the tests)
 GET /_stats returns {"requests": {provider: count}}.
 A wrong key gets 401 with the provider's error body, whatever the mode.
@@ -118,8 +119,9 @@ class Handler(BaseHTTPRequestHandler):
             STATE["requests"][provider] = STATE["requests"].get(provider, 0) + 1
             mode = STATE["mode"]
             first = provider not in STATE["faulted"]
-            if mode in ("429", "500", "drop") and first:
+            if mode in ("429", "500", "drop", "malformed1") and first:
                 STATE["faulted"].add(provider)
+        self.first_fault = mode == "malformed1" and first
         if mode == "slow":
             time.sleep(5)
             return False
@@ -144,7 +146,8 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def malformed(self):
-        return STATE["mode"] == "malformed"
+        # first_fault is set by fault() for the request being answered (malformed1 mode).
+        return STATE["mode"] == "malformed" or getattr(self, "first_fault", False)
 
     def audio(self, text, rate_wpm=175):
         if self.malformed():
@@ -237,7 +240,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--key", default="test-key")
-    ap.add_argument("--mode", default="ok", choices=["ok", "429", "500", "drop", "malformed", "slow"])
+    ap.add_argument("--mode", default="ok", choices=["ok", "429", "500", "drop", "malformed", "malformed1", "slow"])
     a = ap.parse_args()
     STATE["mode"], STATE["key"] = a.mode, a.key
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)

@@ -2,8 +2,8 @@
 # vidc voice / vidc voices: the embedded espeak provider end to end (a spec using the voice and
 # its timings checks clean), usage errors and the preview limit, voice lists, and each HTTP
 # provider against tests/fakes/tts_server.py in each fault mode: 429 with Retry-After, 500 then
-# success, a reply cut off mid-body, malformed replies, a reply slower than the timeout, and
-# wrong or missing keys.
+# success, a reply cut off mid-body, malformed replies (always: an error; once: the section is
+# asked again), a reply slower than the timeout, and wrong or missing keys.
 set -u
 cd "$(dirname "$0")/../.."
 VIDC=${VIDC:-build/vidc}
@@ -146,11 +146,21 @@ for p in openai elevenlabs coqui piper bark; do
 	says "section 'preview': $p: .*(not audio|not valid JSON)" "$p: malformed reply message"
 	[ "$(requests $p)" = 3 ] || { echo "FAIL: $p: a malformed reply was tried $(requests $p) times, expected 3"; fail=1; }
 
+	mode malformed1
+	expect 0 "$p malformed reply, then a good one" -- "$VIDC" voice --provider $p --preview "Second time lucky." -o "$tmp/m1.wav"
+	says "section 'preview': $p: .*trying again \(2 of 3\)" "$p: the section retry is reported"
+	[ "$(requests $p)" = 2 ] || { echo "FAIL: $p: malformed once: $(requests $p) requests, expected 2"; fail=1; }
+
 	mode slow
 	expect 1 "$p timeout" -- "$VIDC" voice --provider $p --timeout 300 --preview "Too slow." -o "$tmp/s.wav"
 	says "$p: .*timeout" "$p: timeout message"
 done
 [ -e "$tmp/m.wav" ] || [ -e "$tmp/s.wav" ] && { echo "FAIL: a failed voice left a file"; fail=1; }
+# ElevenLabs' timings come from its character alignment (the fake spreads characters evenly),
+# the others' from aligning espeak: the two must differ.
+starts() { grep '"start"' "$1" | tr -d ' \n'; }
+[ "$(starts "$tmp/elevenlabs.json")" != "$(starts "$tmp/openai.json")" ] ||
+	{ echo "FAIL: elevenlabs: the character alignment was not used"; fail=1; }
 
 # Coqui's server has no speed control: vidc time-stretches (WSOLA) what it returns.
 dur() { sed -n 's/^ *"duration": \([0-9.]*\).*/\1/p' "$1" | head -1; }
