@@ -177,15 +177,15 @@ static void add_html_image(walker *w, xmlNodePtr n)
 			w->figure_img = w->figure_img == -2 ? i : w->figure_img;
 			return;
 		}
-	art_image *im = NULL;
-	{
-		/* grow by hand: images were allocated by article_parse with this capacity rule */
-		art_image *ni = arena_alloc(a->arena, sizeof *ni * (size_t)(a->nimages + 1));
+	if (a->nimages == a->images_cap) {
+		int cap = a->images_cap ? a->images_cap * 2 : 8;
+		art_image *ni = arena_alloc(a->arena, sizeof *ni * (size_t)cap);
 		if (a->nimages)
 			memcpy(ni, a->images, sizeof *ni * (size_t)a->nimages);
 		a->images = ni;
-		im = &a->images[a->nimages++];
+		a->images_cap = cap;
 	}
+	art_image *im = &a->images[a->nimages++];
 	im->src = src;
 	im->path = src; /* resolved later by article_parse against the base folder */
 	im->alt = attr(a->arena, n, "alt");
@@ -584,7 +584,8 @@ article_t *article_parse(const char *json, size_t len, const char *name, const c
 			fail(a, err, errlen, "'%s' must be a list", name, "images");
 			goto done;
 		}
-		a->images = arena_alloc(ar, sizeof(art_image) * (json_array_size(im) + 1));
+		a->images_cap = (int)json_array_size(im) + 1;
+		a->images = arena_alloc(ar, sizeof(art_image) * (size_t)a->images_cap);
 		size_t i;
 		json_t *e;
 		json_array_foreach(im, i, e) {

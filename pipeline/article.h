@@ -46,6 +46,7 @@ typedef struct {
 	int nkeywords;
 	art_image *images; /* the record's images, then <img> found in the HTML (not duplicated) */
 	int nimages;
+	int images_cap;	   /* private: allocated slots */
 	art_block *blocks;
 	int nblocks;
 	/* The prose of the article as one text: every non-code block's text, one per line. A

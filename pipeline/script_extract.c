@@ -58,9 +58,10 @@ static void on_sentence(const char *s, size_t len, void *ud)
 
 /* ---- language ---- */
 
-static const char *lang_of(const article_t *a)
+/* The language's primary subtag, lower case, into buf (8 bytes): the record's, else a guess
+ * from the script of the text (kana: ja, many Han characters: zh, else en). */
+static const char *lang_of(const article_t *a, char *buf)
 {
-	static char buf[8];
 	if (*a->language) {
 		size_t i = 0;
 		while (i < 7 && isalpha((unsigned char)a->language[i])) {
@@ -97,7 +98,8 @@ static const phrase_t PHRASES[] = {
 
 static const phrase_t *phrases(const article_t *a)
 {
-	const char *l = lang_of(a);
+	char buf[8];
+	const char *l = lang_of(a, buf);
 	for (size_t i = 0; i < sizeof PHRASES / sizeof *PHRASES; i++)
 		if (!strcmp(PHRASES[i].lang, l))
 			return &PHRASES[i];
@@ -573,7 +575,8 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 	nspans = m;
 
 	s = json_object();
-	json_object_set_new(s, "language", json_string(lang_of(a)));
+	char lang[8];
+	json_object_set_new(s, "language", json_string(lang_of(a, lang)));
 	json_object_set_new(s, "hook", json_string(hook_s));
 	json_object_set_new(s, "intro", json_string(intro));
 	json_t *pts = json_array();
