@@ -152,12 +152,16 @@ static unsigned last_cp(const char *s)
 
 static int ends_sentence(const char *w)
 {
+	if (!w)
+		return 0;
 	unsigned c = last_cp(w);
 	return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == 0x3002 || c == 0xff01 || c == 0xff1f;
 }
 
 static int ends_clause(const char *w)
 {
+	if (!w)
+		return 0;
 	unsigned c = last_cp(w);
 	return c == ',' || c == ';' || c == ':' || c == 0x2014 || c == 0x2013 || c == 0xff0c || c == 0x3001;
 }
@@ -167,6 +171,8 @@ static int leans(const char *w)
 {
 	static const char *const words[] = {"a", "an", "the", "and", "or", "but", "of", "to", "in", "on",
 					    "at", "for", "with", "by", "from", "as", "is", "are"};
+	if (!w)
+		return 0;
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
 		if (!strcasecmp(w, words[i]))
 			return 1;
