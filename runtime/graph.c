@@ -13,6 +13,7 @@
 
 #include "captions.h"
 #include "font.h"
+#include "hook.h"
 #include "layer.h"
 #include "rterr.h"
 
@@ -28,6 +29,7 @@ struct rt_graph {
 	surf_t *tmp[2]; /* scene buffers for transitions, allocated on first use */
 	font_ctx *fonts;
 	captions_t *captions; /* burned-in captions, NULL when none */
+	hook_rt *hooks;       /* Lua effects and transitions, NULL when none */
 };
 
 int graph_fonts(rt_graph *g, font_ctx **out, char *cause, size_t len)
@@ -54,6 +56,8 @@ static const src_ops *ops_for(ir_kind k)
 		return &text_source;
 	case IR_CODE:
 		return &code_source;
+	case IR_HOOK:
+		return &hook_source;
 	default:
 		return NULL;
 	}
@@ -79,14 +83,6 @@ static int is_kind(const ir_program *p, int id, ir_kind k)
 	return id >= 0 && id < p->nnodes && p->nodes[id].kind == k;
 }
 
-static int lua_unsupported(const ir_program *p, const ir_node *n, char *err, size_t errlen,
-			   const char *name, const char *path)
-{
-	return rterr_node(RT_EUNSUPPORTED, p, n, err, errlen,
-			  "lua hooks are not supported by this build yet ('%s' in '%s')",
-			  name ? name : "?", path ? path : "?");
-}
-
 static int check_layer(const ir_program *p, const ir_node *owner, int id, char *err, size_t errlen)
 {
 	if (!is_kind(p, id, IR_LAYER))
@@ -96,16 +92,12 @@ static int check_layer(const ir_program *p, const ir_node *owner, int id, char *
 	if (s < 0 || s >= p->nnodes)
 		return bad_ref(p, l, err, errlen, "source", s);
 	const ir_node *src = &p->nodes[s];
-	if (src->kind == IR_HOOK)
-		return lua_unsupported(p, src, err, errlen, src->u.hook.name, src->u.hook.path);
 	if (!ops_for(src->kind))
 		return bad_ref(p, l, err, errlen, "source", s);
 	for (int i = 0; i < l->u.layer.neffects; i++) {
 		int e = l->u.layer.effects[i];
 		if (!is_kind(p, e, IR_EFFECT))
 			return bad_ref(p, l, err, errlen, "effect", e);
-		const ir_node *en = &p->nodes[e];
-		return lua_unsupported(p, en, err, errlen, en->u.effect.name, en->u.effect.path);
 	}
 	return 0;
 }
@@ -150,9 +142,6 @@ static int validate(const ir_program *p, char *err, size_t errlen)
 				rc = check_scene(p, tr, tr->u.transition.to, err, errlen);
 			if (rc)
 				return rc;
-			if (tr->u.transition.type == IR_TR_HOOK)
-				return lua_unsupported(p, tr, err, errlen, tr->u.transition.hook,
-						       tr->u.transition.path);
 		}
 	}
 	for (int i = 0; i < p->noverlays; i++) {
@@ -205,7 +194,8 @@ int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 	}
 	for (int i = 0; i < p->noverlays; i++)
 		note_use(g, p->overlays[i], p->frames);
-	if ((rc = captions_new(&g->captions, p, err, errlen))) {
+	if ((rc = captions_new(&g->captions, p, err, errlen)) ||
+	    (rc = hook_rt_new(&g->hooks, p, err, errlen))) {
 		graph_free(g);
 		return rc;
 	}
@@ -242,6 +232,7 @@ void graph_free(rt_graph *g)
 	surf_free(g->tmp[1]);
 	font_ctx_free(g->fonts);
 	captions_free(g->captions);
+	hook_rt_free(g->hooks);
 	free(g->n);
 	free(g);
 }
@@ -334,6 +325,8 @@ static int place_layer(rt_graph *g, int id, int64_t f, src_view *v, draw_params 
 		return rc;
 	if (!v->surf)
 		return 0;
+	if (l->u.layer.neffects)
+		return hook_layer(g->hooks, g, l, f, v, d, err, errlen);
 	return layer_place(g->p, l, f, v, d);
 }
 
@@ -449,8 +442,12 @@ static int render_transition(rt_graph *g, const ir_node *tr, int64_t f, surf_t *
 	int W = out->w, H = out->h;
 	switch (tr->u.transition.type) {
 	case IR_TR_CUT:
-	case IR_TR_HOOK:
 		return render_scene(g, to, f, out, err, errlen);
+	case IR_TR_HOOK:
+		if ((rc = get_tmp(g, 0, &a, err, errlen)) || (rc = get_tmp(g, 1, &b, err, errlen)) ||
+		    (rc = render_scene(g, from, f, a, err, errlen)) || (rc = render_scene(g, to, f, b, err, errlen)))
+			return rc;
+		return hook_transition(g->hooks, g, tr, f, e, a, b, out, err, errlen);
 	case IR_TR_DISSOLVE:
 		if ((rc = render_scene(g, from, f, out, err, errlen)) || (rc = get_tmp(g, 0, &a, err, errlen)) ||
 		    (rc = render_scene(g, to, f, a, err, errlen)))

@@ -1,0 +1,1081 @@
+/*
+ * canvas.c - the C side of the hooks' drawing API (see canvas.h and SPEC.md, "Lua hooks").
+ *
+ * Shapes are drawn from signed distances: a pixel's coverage is 0.5 - d clamped to 0..1 where d
+ * is its centre's distance outside the shape, which anti-aliases every edge by one pixel. Every
+ * pixel a primitive covers goes through put(): coverage times the clip's coverage, then the
+ * blend mode. Images and text are drawn by draw.c/text.c; with a clip or a blend mode other than
+ * normal they are drawn into a scratch surface first and composited through put().
+ */
+#include "canvas.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "draw.h"
+#include "font.h"
+#include "text.h"
+
+#define CANVAS_MT "vidc.canvas"
+#define IMAGE_MT "vidc.image"
+#define LIVE_KEY "vidc.live"
+
+enum { BL_NORMAL, BL_ADD, BL_MULTIPLY, BL_SCREEN };
+enum { CL_NONE, CL_RECT, CL_CIRCLE };
+
+typedef struct {
+	surf_t *s; /* NULL once the call that received the canvas has returned */
+	font_ctx *fonts;
+	int blend;
+	int clip;
+	double c0x, c0y, c1x, c1y; /* clip rectangle, or the circle's bounding box */
+	double ccx, ccy, cr;       /* clip circle */
+	surf_t *scratch;
+} canvas_t;
+
+typedef struct {
+	const surf_t *s;
+} image_t;
+
+/* ---- pixels ------------------------------------------------------------------------------ */
+
+static inline unsigned ch(uint32_t p, int i)
+{
+	return (p >> (8 * i)) & 255;
+}
+
+static inline uint32_t blend_px(int mode, uint32_t d, uint32_t s)
+{
+	if (mode == BL_NORMAL)
+		return surf_over_px(d, s);
+	uint32_t out = 0;
+	unsigned sa = ch(s, 3), da = ch(d, 3);
+	for (int i = 0; i < 4; i++) {
+		unsigned sc = ch(s, i), dc = ch(d, i), v;
+		if (mode == BL_ADD)
+			v = sc + dc > 255 ? 255 : sc + dc;
+		else if (mode == BL_SCREEN)
+			v = sc + dc - (sc * dc + 127) / 255;
+		else if (i == 3)
+			v = sa + da - (sa * da + 127) / 255;
+		else /* premultiplied multiply: s*d + s*(1-da) + d*(1-sa) */
+			v = (sc * dc + sc * (255 - da) + dc * (255 - sa) + 127) / 255;
+		if (v > 255)
+			v = 255;
+		out |= (uint32_t)v << (8 * i);
+	}
+	/* keep premultiplication valid */
+	unsigned a = ch(out, 3);
+	for (int i = 0; i < 3; i++)
+		if (ch(out, i) > a)
+			out = (out & ~(0xffu << (8 * i))) | (uint32_t)a << (8 * i);
+	return out;
+}
+
+/* Coverage 0..256 of pixel (x, y) by the clip. */
+static inline unsigned clip_cov(const canvas_t *c, int x, int y)
+{
+	if (c->clip == CL_NONE)
+		return 256;
+	if (c->clip == CL_RECT) {
+		double cx = fmin(x + 1, c->c1x) - fmax(x, c->c0x);
+		double cy = fmin(y + 1, c->c1y) - fmax(y, c->c0y);
+		if (cx <= 0 || cy <= 0)
+			return 0;
+		return (unsigned)lrint(fmin(cx, 1) * fmin(cy, 1) * 256);
+	}
+	double dx = x + 0.5 - c->ccx, dy = y + 0.5 - c->ccy;
+	double v = c->cr - sqrt(dx * dx + dy * dy) + 0.5;
+	return v <= 0 ? 0 : v >= 1 ? 256 : (unsigned)lrint(v * 256);
+}
+
+static inline void put(canvas_t *c, int x, int y, uint32_t px, unsigned cov)
+{
+	if (c->clip)
+		cov = (cov * clip_cov(c, x, y) + 128) >> 8;
+	if (!cov || !px)
+		return;
+	uint32_t *d = c->s->px + (size_t)y * c->s->stride + x;
+	*d = blend_px(c->blend, *d, surf_scale_px(px, cov));
+}
+
+/* The integer pixel range [x0,x1) x [y0,y1) of a box, cut to the canvas and the clip. */
+static int span(const canvas_t *c, double bx0, double by0, double bx1, double by1, int *x0, int *y0,
+		int *x1, int *y1)
+{
+	if (c->clip) {
+		bx0 = fmax(bx0, c->c0x), by0 = fmax(by0, c->c0y);
+		bx1 = fmin(bx1, c->c1x), by1 = fmin(by1, c->c1y);
+	}
+	*x0 = (int)fmax(floor(bx0), 0);
+	*y0 = (int)fmax(floor(by0), 0);
+	*x1 = (int)fmin(ceil(bx1), c->s->w);
+	*y1 = (int)fmin(ceil(by1), c->s->h);
+	return *x0 < *x1 && *y0 < *y1;
+}
+
+static inline unsigned cov_of(double v)
+{
+	return v <= 0 ? 0 : v >= 1 ? 256 : (unsigned)lrint(v * 256);
+}
+
+/* ---- arguments --------------------------------------------------------------------------- */
+
+static canvas_t *check_canvas(lua_State *L)
+{
+	canvas_t *c = luaL_checkudata(L, 1, CANVAS_MT);
+	if (!c->s)
+		luaL_error(L, "this canvas belongs to a finished hook call (do not keep it between calls)");
+	return c;
+}
+
+static const surf_t *check_image(lua_State *L, int i)
+{
+	image_t *im = luaL_testudata(L, i, IMAGE_MT);
+	if (im) {
+		if (!im->s)
+			luaL_error(L, "this image belongs to a finished hook call");
+		return im->s;
+	}
+	canvas_t *c = luaL_testudata(L, i, CANVAS_MT);
+	if (c && c->s)
+		return c->s;
+	luaL_typeerror(L, i, "image");
+	return NULL;
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* "#rgb", "#rgba", "#rrggbb", "#rrggbbaa", a name, or {r, g, b [, a]} in 0..255. */
+static int parse_color(const char *s, ir_color *out)
+{
+	static const struct {
+		const char *name;
+		ir_color c;
+	} names[] = {{"black", {0, 0, 0, 255}},       {"white", {255, 255, 255, 255}},
+		     {"transparent", {0, 0, 0, 0}},   {"red", {255, 0, 0, 255}},
+		     {"green", {0, 128, 0, 255}},     {"blue", {0, 0, 255, 255}},
+		     {"yellow", {255, 255, 0, 255}},  {"gray", {128, 128, 128, 255}}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(s, names[i].name)) {
+			*out = names[i].c;
+			return 0;
+		}
+	if (*s != '#')
+		return -1;
+	s++;
+	size_t n = strlen(s);
+	int v[8];
+	for (size_t i = 0; i < n && i < 8; i++)
+		if ((v[i] = hexval(s[i])) < 0)
+			return -1;
+	if (n == 3 || n == 4) {
+		out->r = (uint8_t)(v[0] * 17), out->g = (uint8_t)(v[1] * 17), out->b = (uint8_t)(v[2] * 17);
+		out->a = n == 4 ? (uint8_t)(v[3] * 17) : 255;
+	} else if (n == 6 || n == 8) {
+		out->r = (uint8_t)(v[0] * 16 + v[1]), out->g = (uint8_t)(v[2] * 16 + v[3]);
+		out->b = (uint8_t)(v[4] * 16 + v[5]);
+		out->a = n == 8 ? (uint8_t)(v[6] * 16 + v[7]) : 255;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static ir_color check_color(lua_State *L, int i)
+{
+	ir_color c = {255, 255, 255, 255};
+	if (lua_type(L, i) == LUA_TSTRING) {
+		if (parse_color(lua_tostring(L, i), &c))
+			luaL_argerror(L, i, "a colour is \"#rrggbb\", \"#rrggbbaa\", a name or {r, g, b, a}");
+		return c;
+	}
+	if (lua_istable(L, i)) {
+		int v[4] = {255, 255, 255, 255};
+		for (int k = 0; k < 4; k++) {
+			lua_rawgeti(L, i, k + 1);
+			if (!lua_isnil(L, -1)) {
+				double x = luaL_checknumber(L, -1);
+				v[k] = x < 0 ? 0 : x > 255 ? 255 : (int)lrint(x);
+			}
+			lua_pop(L, 1);
+		}
+		return (ir_color){(uint8_t)v[0], (uint8_t)v[1], (uint8_t)v[2], (uint8_t)v[3]};
+	}
+	if (lua_isnoneornil(L, i))
+		return c;
+	luaL_argerror(L, i, "a colour is \"#rrggbb\", \"#rrggbbaa\", a name or {r, g, b, a}");
+	return c;
+}
+
+static uint32_t check_px(lua_State *L, int i)
+{
+	return surf_pack(check_color(L, i));
+}
+
+static double num(lua_State *L, int i)
+{
+	double v = luaL_checknumber(L, i);
+	if (!isfinite(v))
+		luaL_argerror(L, i, "not a finite number");
+	return v;
+}
+
+static double optnum(lua_State *L, int i, double d)
+{
+	return lua_isnoneornil(L, i) ? d : num(L, i);
+}
+
+/* ---- shapes ------------------------------------------------------------------------------ */
+
+/* canvas:rect(x, y, w, h, colour) */
+static int l_rect(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double x = num(L, 2), y = num(L, 3), w = num(L, 4), h = num(L, 5);
+	uint32_t px = check_px(L, 6);
+	if (w < 0)
+		x += w, w = -w;
+	if (h < 0)
+		y += h, h = -h;
+	int x0, y0, x1, y1;
+	if (!span(c, x, y, x + w, y + h, &x0, &y0, &x1, &y1))
+		return 0;
+	for (int j = y0; j < y1; j++) {
+		double cy = fmin(j + 1, y + h) - fmax(j, y);
+		for (int i = x0; i < x1; i++) {
+			double cx = fmin(i + 1, x + w) - fmax(i, x);
+			put(c, i, j, px, cov_of(fmin(cx, 1) * fmin(cy, 1)));
+		}
+	}
+	return 0;
+}
+
+/* A shape given by its signed distance; stroke > 0 draws only a band of that width inside the
+ * edge. The bounding box is [bx0,bx1) x [by0,by1). */
+typedef double (*sdf_fn)(const double *a, double px, double py);
+
+static void fill_sdf(canvas_t *c, sdf_fn fn, const double *a, double bx0, double by0, double bx1,
+		     double by1, uint32_t px, double stroke)
+{
+	int x0, y0, x1, y1;
+	if (!span(c, bx0 - 1, by0 - 1, bx1 + 1, by1 + 1, &x0, &y0, &x1, &y1))
+		return;
+	for (int j = y0; j < y1; j++)
+		for (int i = x0; i < x1; i++) {
+			double d = fn(a, i + 0.5, j + 0.5);
+			if (stroke > 0)
+				d = fabs(d + stroke / 2) - stroke / 2;
+			put(c, i, j, px, cov_of(0.5 - d));
+		}
+}
+
+static double sdf_rbox(const double *a, double px, double py)
+{
+	/* a: centre x, y, half w, h, radius */
+	double qx = fabs(px - a[0]) - (a[2] - a[4]), qy = fabs(py - a[1]) - (a[3] - a[4]);
+	double ox = fmax(qx, 0), oy = fmax(qy, 0);
+	return sqrt(ox * ox + oy * oy) + fmin(fmax(qx, qy), 0) - a[4];
+}
+
+static double sdf_ellipse(const double *a, double px, double py)
+{
+	double dx = (px - a[0]) / a[2], dy = (py - a[1]) / a[3];
+	return (sqrt(dx * dx + dy * dy) - 1) * fmin(a[2], a[3]);
+}
+
+static double sdf_segment(const double *a, double px, double py)
+{
+	/* a: x1 y1 x2 y2 half-width */
+	double vx = a[2] - a[0], vy = a[3] - a[1], wx = px - a[0], wy = py - a[1];
+	double l2 = vx * vx + vy * vy;
+	double t = l2 > 0 ? fmin(fmax((wx * vx + wy * vy) / l2, 0), 1) : 0;
+	double dx = wx - t * vx, dy = wy - t * vy;
+	return sqrt(dx * dx + dy * dy) - a[4];
+}
+
+/* canvas:rounded_rect(x, y, w, h, radius, colour [, stroke]) */
+static int l_rounded_rect(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double x = num(L, 2), y = num(L, 3), w = fabs(num(L, 4)), h = fabs(num(L, 5));
+	double r = fmax(0, fmin(num(L, 6), fmin(w, h) / 2));
+	uint32_t px = check_px(L, 7);
+	double a[5] = {x + w / 2, y + h / 2, w / 2, h / 2, r};
+	fill_sdf(c, sdf_rbox, a, x, y, x + w, y + h, px, optnum(L, 8, 0));
+	return 0;
+}
+
+/* canvas:ellipse(cx, cy, rx, ry, colour [, stroke]) and canvas:circle(cx, cy, r, colour [, stroke]) */
+static int l_ellipse(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double a[4] = {num(L, 2), num(L, 3), fabs(num(L, 4)), fabs(num(L, 5))};
+	if (a[2] <= 0 || a[3] <= 0)
+		return 0;
+	fill_sdf(c, sdf_ellipse, a, a[0] - a[2], a[1] - a[3], a[0] + a[2], a[1] + a[3], check_px(L, 6),
+		 optnum(L, 7, 0));
+	return 0;
+}
+
+static int l_circle(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double r = fabs(num(L, 4));
+	double a[4] = {num(L, 2), num(L, 3), r, r};
+	if (r <= 0)
+		return 0;
+	fill_sdf(c, sdf_ellipse, a, a[0] - r, a[1] - r, a[0] + r, a[1] + r, check_px(L, 5), optnum(L, 6, 0));
+	return 0;
+}
+
+/* canvas:line(x1, y1, x2, y2, width, colour): round caps */
+static int l_line(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double a[5] = {num(L, 2), num(L, 3), num(L, 4), num(L, 5), fabs(num(L, 6)) / 2};
+	uint32_t px = check_px(L, 7);
+	fill_sdf(c, sdf_segment, a, fmin(a[0], a[2]) - a[4], fmin(a[1], a[3]) - a[4],
+		 fmax(a[0], a[2]) + a[4], fmax(a[1], a[3]) + a[4], px, 0);
+	return 0;
+}
+
+static inline uint32_t lerp_px(uint32_t a, uint32_t b, double t)
+{
+	return surf_lerp_px(a, b, t <= 0 ? 0 : t >= 1 ? 256 : (unsigned)lrint(t * 256));
+}
+
+/* canvas:linear_gradient(x, y, w, h, colour0, colour1 [, vertical]) */
+static int l_linear_gradient(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double x = num(L, 2), y = num(L, 3), w = fabs(num(L, 4)), h = fabs(num(L, 5));
+	uint32_t p0 = check_px(L, 6), p1 = check_px(L, 7);
+	int vert = lua_toboolean(L, 8);
+	int x0, y0, x1, y1;
+	if (!span(c, x, y, x + w, y + h, &x0, &y0, &x1, &y1))
+		return 0;
+	for (int j = y0; j < y1; j++) {
+		double cy = fmin(j + 1, y + h) - fmax(j, y);
+		for (int i = x0; i < x1; i++) {
+			double cx = fmin(i + 1, x + w) - fmax(i, x);
+			double t = vert ? (j + 0.5 - y) / h : (i + 0.5 - x) / w;
+			put(c, i, j, lerp_px(p0, p1, t), cov_of(fmin(cx, 1) * fmin(cy, 1)));
+		}
+	}
+	return 0;
+}
+
+/* canvas:radial_gradient(cx, cy, r0, r1, colour0, colour1): colour0 inside r0, colour1 beyond
+ * r1, over the whole canvas (within the clip). */
+static int l_radial_gradient(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double cx = num(L, 2), cy = num(L, 3), r0 = fabs(num(L, 4)), r1 = fabs(num(L, 5));
+	uint32_t p0 = check_px(L, 6), p1 = check_px(L, 7);
+	double span_r = r1 - r0 > 1e-6 ? r1 - r0 : 1e-6;
+	int x0, y0, x1, y1;
+	if (!span(c, 0, 0, c->s->w, c->s->h, &x0, &y0, &x1, &y1))
+		return 0;
+	for (int j = y0; j < y1; j++) {
+		double dy = j + 0.5 - cy;
+		for (int i = x0; i < x1; i++) {
+			double dx = i + 0.5 - cx;
+			double t = (sqrt(dx * dx + dy * dy) - r0) / span_r;
+			t = t * t * (3 - 2 * fmin(fmax(t, 0), 1)); /* smoothstep: no visible ring */
+			put(c, i, j, lerp_px(p0, p1, t), 256);
+		}
+	}
+	return 0;
+}
+
+/* canvas:clear([colour]): sets the pixels (within the clip) to colour, transparent by default. */
+static int l_clear(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	uint32_t px = lua_isnoneornil(L, 2) ? 0 : check_px(L, 2);
+	int x0, y0, x1, y1;
+	if (!span(c, 0, 0, c->s->w, c->s->h, &x0, &y0, &x1, &y1))
+		return 0;
+	for (int j = y0; j < y1; j++) {
+		uint32_t *row = c->s->px + (size_t)j * c->s->stride;
+		for (int i = x0; i < x1; i++)
+			row[i] = c->clip ? surf_lerp_px(row[i], px, clip_cov(c, i, j)) : px;
+	}
+	return 0;
+}
+
+/* ---- images and text ---------------------------------------------------------------------- */
+
+static int scratch(lua_State *L, canvas_t *c)
+{
+	if (!c->scratch && !(c->scratch = surf_new(c->s->w, c->s->h)))
+		return luaL_error(L, "out of memory (canvas scratch surface)");
+	return 0;
+}
+
+/* Draws src through d: straight onto the canvas when nothing is special, else through the
+ * scratch surface and put() over the box [bx0,bx1) x [by0,by1). */
+static void draw_through(lua_State *L, canvas_t *c, const surf_t *src, const draw_params *d,
+			 double bx0, double by0, double bx1, double by1)
+{
+	if (c->blend == BL_NORMAL && c->clip == CL_NONE) {
+		if (draw_surface(c->s, src, d))
+			luaL_error(L, "out of memory drawing an image");
+		return;
+	}
+	scratch(L, c);
+	int x0, y0, x1, y1;
+	if (!span(c, bx0 - 1, by0 - 1, bx1 + 1, by1 + 1, &x0, &y0, &x1, &y1))
+		return;
+	for (int j = y0; j < y1; j++)
+		memset(c->scratch->px + (size_t)j * c->scratch->stride + x0, 0, (size_t)(x1 - x0) * 4);
+	if (draw_surface(c->scratch, src, d))
+		luaL_error(L, "out of memory drawing an image");
+	for (int j = y0; j < y1; j++) {
+		const uint32_t *row = c->scratch->px + (size_t)j * c->scratch->stride;
+		for (int i = x0; i < x1; i++)
+			put(c, i, j, row[i], 256);
+	}
+}
+
+/* canvas:image(img, x, y [, w, h [, opacity [, rotation]]]): img (a transition's a or b, or a
+ * canvas) scaled into the box, rotated clockwise about its centre. */
+static int l_image(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	const surf_t *src = check_image(L, 2);
+	double x = num(L, 3), y = num(L, 4);
+	double w = optnum(L, 5, src->w), h = optnum(L, 6, src->h);
+	double op = fmin(fmax(optnum(L, 7, 1), 0), 1), rot = optnum(L, 8, 0);
+	if (src == c->s)
+		return luaL_error(L, "a canvas cannot draw itself");
+	if (w <= 0 || h <= 0 || op <= 0)
+		return 0;
+	draw_params d = {0, 0, src->w, src->h, x, y, x + w, y + h, rot, x + w / 2, y + h / 2, op};
+	double r = fabs(fmod(rot, 360)) > 1e-9 ? sqrt(w * w + h * h) / 2 : 0;
+	if (r > 0)
+		draw_through(L, c, src, &d, x + w / 2 - r, y + h / 2 - r, x + w / 2 + r, y + h / 2 + r);
+	else
+		draw_through(L, c, src, &d, x, y, x + w, y + h);
+	return 0;
+}
+
+static int get_field_num(lua_State *L, int t, const char *k, double *v)
+{
+	if (lua_isnoneornil(L, t))
+		return 0;
+	lua_getfield(L, t, k);
+	int ok = !lua_isnil(L, -1);
+	if (ok)
+		*v = luaL_checknumber(L, -1);
+	lua_pop(L, 1);
+	return ok;
+}
+
+static const char *get_field_str(lua_State *L, int t, const char *k)
+{
+	if (lua_isnoneornil(L, t))
+		return NULL;
+	lua_getfield(L, t, k);
+	const char *s = lua_isnil(L, -1) ? NULL : luaL_checkstring(L, -1);
+	lua_pop(L, 1); /* the string stays alive: it is referenced by the options table */
+	return s;
+}
+
+/* Text of str styled by the options table at index t into out. */
+static void shape_text(lua_State *L, canvas_t *c, const char *str, int t, text_out *out, int *align)
+{
+	if (!c->fonts)
+		luaL_error(L, "text is not available here (no fonts)");
+	if (!lua_isnoneornil(L, t))
+		luaL_checktype(L, t, LUA_TTABLE);
+	ir_text_style st;
+	memset(&st, 0, sizeof st);
+	st.font = "DejaVu Sans";
+	st.weight = 400;
+	st.size = 64;
+	st.line_spacing = 1;
+	st.color = (ir_color){255, 255, 255, 255};
+	st.align = IR_ALIGN_LEFT;
+	double v;
+	const char *s;
+	if (get_field_num(L, t, "size", &v))
+		st.size = fmin(fmax(v, 1), 2000);
+	if ((s = get_field_str(L, t, "font")))
+		st.font = s;
+	if (!lua_isnoneornil(L, t)) {
+		lua_getfield(L, t, "weight");
+		if (lua_type(L, -1) == LUA_TNUMBER)
+			st.weight = (int)lua_tointeger(L, -1);
+		else if (lua_type(L, -1) == LUA_TSTRING)
+			st.weight = !strcmp(lua_tostring(L, -1), "bold")    ? 700
+				    : !strcmp(lua_tostring(L, -1), "black") ? 900
+				    : !strcmp(lua_tostring(L, -1), "light") ? 300
+				    : !strcmp(lua_tostring(L, -1), "medium") ? 500
+									     : 400;
+		lua_pop(L, 1);
+		lua_getfield(L, t, "color");
+		if (!lua_isnil(L, -1))
+			st.color = check_color(L, lua_gettop(L));
+		lua_pop(L, 1);
+		lua_getfield(L, t, "stroke_color");
+		if (!lua_isnil(L, -1))
+			st.stroke_color = check_color(L, lua_gettop(L));
+		lua_pop(L, 1);
+	}
+	if (get_field_num(L, t, "stroke", &v))
+		st.stroke_width = fmin(fmax(v, 0), 100);
+	if (st.stroke_width > 0 && !st.stroke_color.a)
+		st.stroke_color = (ir_color){0, 0, 0, 255};
+	*align = 0;
+	if ((s = get_field_str(L, t, "align")))
+		*align = !strcmp(s, "center") ? 1 : !strcmp(s, "right") ? 2 : 0;
+	st.align = *align == 1 ? IR_ALIGN_CENTER : *align == 2 ? IR_ALIGN_RIGHT : IR_ALIGN_LEFT;
+	double wrap = 0;
+	get_field_num(L, t, "width", &wrap);
+	text_req r = {str, NULL, &st, fmax(wrap, 0), 1};
+	char cause[256];
+	memset(out, 0, sizeof *out);
+	if (text_render(c->fonts, &r, out, cause, sizeof cause))
+		luaL_error(L, "text: %s", cause);
+}
+
+/* canvas:text(str, x, y [, {size, color, font, weight, align, valign, stroke, stroke_color,
+ * width, opacity}]) -> w, h. x is the left edge, the centre or the right edge by align; y the
+ * top, or the middle with valign = "middle". */
+static int l_text(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	const char *str = luaL_checkstring(L, 2);
+	double x = num(L, 3), y = num(L, 4);
+	text_out o;
+	int align;
+	shape_text(L, c, str, 5, &o, &align);
+	double op = 1;
+	get_field_num(L, 5, "opacity", &op);
+	const char *va = get_field_str(L, 5, "valign");
+	double left = align == 1 ? x - o.nat_w / 2 : align == 2 ? x - o.nat_w : x;
+	double top = va && !strcmp(va, "middle") ? y - o.nat_h / 2 : va && !strcmp(va, "bottom") ? y - o.nat_h : y;
+	/* the whole surface, margins included, placed so its natural rectangle starts at left, top */
+	double sx = left - o.ox, sy = top - o.oy;
+	draw_params d = {0, 0, o.surf->w, o.surf->h, sx, sy, sx + o.surf->w, sy + o.surf->h, 0, 0, 0,
+			 fmin(fmax(op, 0), 1)};
+	lua_pushnumber(L, o.nat_w);
+	lua_pushnumber(L, o.nat_h);
+	/* draw_through may raise an error; the surface must not leak then */
+	surf_t *s = o.surf;
+	if (c->blend == BL_NORMAL && c->clip == CL_NONE) {
+		int rc = draw_surface(c->s, s, &d);
+		surf_free(s);
+		if (rc)
+			return luaL_error(L, "out of memory drawing text");
+	} else {
+		if (!c->scratch && !(c->scratch = surf_new(c->s->w, c->s->h))) {
+			surf_free(s);
+			return luaL_error(L, "out of memory (canvas scratch surface)");
+		}
+		int x0, y0, x1, y1;
+		if (span(c, sx - 1, sy - 1, sx + s->w + 1, sy + s->h + 1, &x0, &y0, &x1, &y1)) {
+			for (int j = y0; j < y1; j++)
+				memset(c->scratch->px + (size_t)j * c->scratch->stride + x0, 0, (size_t)(x1 - x0) * 4);
+			draw_surface(c->scratch, s, &d);
+			for (int j = y0; j < y1; j++)
+				for (int i = x0; i < x1; i++)
+					put(c, i, j, c->scratch->px[(size_t)j * c->scratch->stride + i], 256);
+		}
+		surf_free(s);
+	}
+	return 2;
+}
+
+/* canvas:measure(str [, options]) -> w, h */
+static int l_measure(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	text_out o;
+	int align;
+	shape_text(L, c, luaL_checkstring(L, 2), 3, &o, &align);
+	surf_free(o.surf);
+	lua_pushnumber(L, o.nat_w);
+	lua_pushnumber(L, o.nat_h);
+	return 2;
+}
+
+/* ---- state: blend mode and clip ---------------------------------------------------------- */
+
+static int l_blend(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	static const char *const modes[] = {"normal", "add", "multiply", "screen", NULL};
+	c->blend = luaL_checkoption(L, 2, "normal", modes);
+	return 0;
+}
+
+static int l_clip_rect(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double x = num(L, 2), y = num(L, 3), w = fabs(num(L, 4)), h = fabs(num(L, 5));
+	c->clip = CL_RECT;
+	c->c0x = x, c->c0y = y, c->c1x = x + w, c->c1y = y + h;
+	return 0;
+}
+
+static int l_clip_circle(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double x = num(L, 2), y = num(L, 3), r = fabs(num(L, 4));
+	c->clip = CL_CIRCLE;
+	c->ccx = x, c->ccy = y, c->cr = r;
+	c->c0x = x - r - 1, c->c0y = y - r - 1, c->c1x = x + r + 1, c->c1y = y + r + 1;
+	return 0;
+}
+
+static int l_unclip(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	c->clip = CL_NONE;
+	return 0;
+}
+
+/* ---- filters: whole-surface operations in C ------------------------------------------------ */
+
+/* Runs fn over the canvas (or the clip's box); with a clip, pixels keep their old value
+ * outside it (blended by the clip's coverage on its edge). */
+typedef void (*filter_fn)(surf_t *s, void *arg);
+
+static void filter(lua_State *L, canvas_t *c, filter_fn fn, void *arg)
+{
+	if (!c->clip) {
+		fn(c->s, arg);
+		return;
+	}
+	int x0, y0, x1, y1;
+	if (!span(c, 0, 0, c->s->w, c->s->h, &x0, &y0, &x1, &y1))
+		return;
+	surf_t *sub = surf_new(x1 - x0, y1 - y0);
+	if (!sub)
+		luaL_error(L, "out of memory (filter)");
+	for (int j = y0; j < y1; j++)
+		memcpy(sub->px + (size_t)(j - y0) * sub->stride, c->s->px + (size_t)j * c->s->stride + x0,
+		       (size_t)(x1 - x0) * 4);
+	fn(sub, arg);
+	for (int j = y0; j < y1; j++) {
+		uint32_t *d = c->s->px + (size_t)j * c->s->stride;
+		const uint32_t *s = sub->px + (size_t)(j - y0) * sub->stride;
+		for (int i = x0; i < x1; i++)
+			d[i] = surf_lerp_px(d[i], s[i - x0], clip_cov(c, i, j));
+	}
+	surf_free(sub);
+}
+
+static inline uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void canvas_noise(surf_t *s, double amount, uint64_t seed, int mono)
+{
+	int amp = (int)lrint(fmin(fmax(amount, 0), 1) * 255);
+	if (!amp)
+		return;
+	for (int y = 0; y < s->h; y++) {
+		uint32_t *row = s->px + (size_t)y * s->stride;
+		uint64_t rs = mix64(seed ^ ((uint64_t)y * 0x9e3779b97f4a7c15ull));
+		for (int x = 0; x < s->w; x++) {
+			uint64_t r = mix64(rs + (uint64_t)x * 0xd1b54a32d192ed03ull);
+			uint32_t p = row[x];
+			int a = (int)(p >> 24);
+			if (!a)
+				continue;
+			uint32_t out = p & 0xff000000u;
+			for (int i = 0; i < 3; i++) {
+				int n = mono ? (int)(r & 511) : (int)((r >> (16 * i)) & 511);
+				int v = (int)ch(p, i) + (n - 255) * amp * a / (255 * 255);
+				v = v < 0 ? 0 : v > a ? a : v;
+				out |= (uint32_t)v << (8 * i);
+			}
+			row[x] = out;
+		}
+	}
+}
+
+typedef struct {
+	double amount;
+	uint64_t seed;
+	int mono;
+} noise_arg;
+
+static void noise_fn(surf_t *s, void *arg)
+{
+	noise_arg *a = arg;
+	canvas_noise(s, a->amount, a->seed, a->mono);
+}
+
+/* canvas:noise(amount [, seed [, mono]]): film grain, amount 0..1 of full scale */
+static int l_noise(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	noise_arg a = {num(L, 2), (uint64_t)luaL_optinteger(L, 3, 1), lua_toboolean(L, 4)};
+	filter(L, c, noise_fn, &a);
+	return 0;
+}
+
+/* 3x4 matrix in 1/1024 units over straight RGB 0..255 (offsets in 0..255). */
+typedef struct {
+	int m[12];
+} matrix_arg;
+
+static void matrix_fn(surf_t *s, void *arg)
+{
+	const int *m = ((matrix_arg *)arg)->m;
+	for (int y = 0; y < s->h; y++) {
+		uint32_t *row = s->px + (size_t)y * s->stride;
+		for (int x = 0; x < s->w; x++) {
+			uint32_t p = row[x];
+			int a = (int)(p >> 24);
+			if (!a)
+				continue;
+			int r = (int)ch(p, 0), g = (int)ch(p, 1), b = (int)ch(p, 2);
+			if (a < 255)
+				r = r * 255 / a, g = g * 255 / a, b = b * 255 / a;
+			uint32_t out = p & 0xff000000u;
+			for (int i = 0; i < 3; i++) {
+				int v = (m[4 * i] * r + m[4 * i + 1] * g + m[4 * i + 2] * b + 512) / 1024 + m[4 * i + 3];
+				v = v < 0 ? 0 : v > 255 ? 255 : v;
+				if (a < 255)
+					v = (v * a + 127) / 255;
+				out |= (uint32_t)v << (8 * i);
+			}
+			row[x] = out;
+		}
+	}
+}
+
+static void run_matrix(lua_State *L, canvas_t *c, const double *m)
+{
+	matrix_arg a;
+	for (int i = 0; i < 12; i++)
+		a.m[i] = (int)lrint(fmin(fmax(m[i], -64), 64) * ((i % 4) == 3 ? 255 : 1024));
+	filter(L, c, matrix_fn, &a);
+}
+
+/* canvas:color_matrix({12 numbers}): rows r, g, b of (r g b offset), colours 0..1 */
+static int l_color_matrix(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	double m[12];
+	for (int i = 0; i < 12; i++) {
+		lua_rawgeti(L, 2, i + 1);
+		m[i] = luaL_checknumber(L, -1);
+		lua_pop(L, 1);
+	}
+	run_matrix(L, c, m);
+	return 0;
+}
+
+/* canvas:grade({brightness, contrast, saturation, tint, tint_amount}): brightness adds (-1..1),
+ * contrast scales about mid-grey, saturation mixes with Rec. 709 luma, tint mixes towards a
+ * colour. Built into one colour matrix. */
+static int l_grade(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	double br = 0, co = 1, sa = 1, ta = 0;
+	get_field_num(L, 2, "brightness", &br);
+	get_field_num(L, 2, "contrast", &co);
+	get_field_num(L, 2, "saturation", &sa);
+	get_field_num(L, 2, "tint_amount", &ta);
+	ir_color tint = {255, 255, 255, 255};
+	lua_getfield(L, 2, "tint");
+	if (!lua_isnil(L, -1))
+		tint = check_color(L, lua_gettop(L));
+	lua_pop(L, 1);
+	ta = fmin(fmax(ta, 0), 1);
+	static const double lw[3] = {0.2126, 0.7152, 0.0722};
+	double m[12];
+	double tc[3] = {tint.r / 255.0, tint.g / 255.0, tint.b / 255.0};
+	for (int i = 0; i < 3; i++) {
+		for (int j = 0; j < 3; j++) {
+			double s = lw[j] * (1 - sa) + (i == j ? sa : 0); /* saturation */
+			/* tint: multiply towards the tint colour by ta */
+			m[4 * i + j] = s * co * (1 - ta + ta * tc[i]);
+		}
+		m[4 * i + 3] = (0.5 - 0.5 * co + br) * (1 - ta + ta * tc[i]);
+	}
+	run_matrix(L, c, m);
+	return 0;
+}
+
+/* One horizontal box-blur pass of radius r over each row (premultiplied channels), edges
+ * clamped. */
+static void blur_rows(uint32_t *px, int w, int h, int stride, int step, int r, uint32_t *tmp)
+{
+	int n = 2 * r + 1;
+	for (int y = 0; y < h; y++) {
+		uint32_t *row = px + (size_t)y * stride;
+		for (int x = 0; x < w; x++)
+			tmp[x] = row[(size_t)x * step];
+		unsigned acc[4] = {0, 0, 0, 0};
+		for (int k = -r; k <= r; k++) {
+			uint32_t p = tmp[k < 0 ? 0 : k >= w ? w - 1 : k];
+			for (int i = 0; i < 4; i++)
+				acc[i] += ch(p, i);
+		}
+		for (int x = 0; x < w; x++) {
+			uint32_t o = 0;
+			for (int i = 0; i < 4; i++)
+				o |= (uint32_t)((acc[i] + (unsigned)n / 2) / (unsigned)n) << (8 * i);
+			row[(size_t)x * step] = o;
+			int out = x - r, in = x + r + 1;
+			uint32_t po = tmp[out < 0 ? 0 : out], pi = tmp[in >= w ? w - 1 : in];
+			for (int i = 0; i < 4; i++)
+				acc[i] += ch(pi, i) - ch(po, i);
+		}
+	}
+}
+
+void canvas_box_blur(surf_t *s, double radius)
+{
+	int r = (int)lrint(fmin(fmax(radius, 0), 200) / 2); /* two passes of r give about radius */
+	if (r < 1 || s->w < 1 || s->h < 1)
+		return;
+	uint32_t *tmp = malloc(sizeof *tmp * (size_t)(s->w > s->h ? s->w : s->h));
+	if (!tmp)
+		return;
+	for (int pass = 0; pass < 2; pass++) {
+		blur_rows(s->px, s->w, s->h, s->stride, 1, r, tmp);
+		/* columns: a row of the transposed view is a column, stepping by stride */
+		blur_rows(s->px, s->h, s->w, 1, s->stride, r, tmp);
+	}
+	free(tmp);
+}
+
+static void blur_fn(surf_t *s, void *arg)
+{
+	canvas_box_blur(s, *(double *)arg);
+}
+
+/* canvas:blur(radius): about a Gaussian blur of that radius (px), two box passes */
+static int l_blur(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	double r = num(L, 2);
+	filter(L, c, blur_fn, &r);
+	return 0;
+}
+
+/* canvas:shift_rows(y, h, dx): rows [y, y+h) move dx pixels sideways, edges repeated (glitch) */
+static int l_shift_rows(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	int y0 = (int)floor(num(L, 2)), h = (int)lrint(num(L, 3)), dx = (int)lrint(num(L, 4));
+	int W = c->s->w;
+	if (!dx || W < 1)
+		return 0;
+	uint32_t *tmp = malloc(sizeof *tmp * (size_t)W);
+	if (!tmp)
+		return luaL_error(L, "out of memory (shift_rows)");
+	for (int y = y0 < 0 ? 0 : y0; y < y0 + h && y < c->s->h; y++) {
+		uint32_t *row = c->s->px + (size_t)y * c->s->stride;
+		memcpy(tmp, row, sizeof *tmp * (size_t)W);
+		for (int x = 0; x < W; x++) {
+			int sx = x - dx;
+			uint32_t p = tmp[sx < 0 ? 0 : sx >= W ? W - 1 : sx];
+			row[x] = c->clip ? surf_lerp_px(row[x], p, clip_cov(c, x, y)) : p;
+		}
+	}
+	free(tmp);
+	return 0;
+}
+
+/* canvas:rgb_split(dx [, dy]): red moves by (dx, dy), blue by (-dx, -dy): the chromatic
+ * fringe of a glitch. */
+static int l_rgb_split(lua_State *L)
+{
+	canvas_t *c = check_canvas(L);
+	int dx = (int)lrint(num(L, 2)), dy = (int)lrint(optnum(L, 3, 0));
+	surf_t *s = c->s;
+	if (!dx && !dy)
+		return 0;
+	surf_t *cp = surf_new(s->w, s->h);
+	if (!cp)
+		return luaL_error(L, "out of memory (rgb_split)");
+	for (int y = 0; y < s->h; y++)
+		memcpy(cp->px + (size_t)y * cp->stride, s->px + (size_t)y * s->stride, (size_t)s->w * 4);
+	for (int y = 0; y < s->h; y++) {
+		int yr = y - dy, yb = y + dy;
+		yr = yr < 0 ? 0 : yr >= s->h ? s->h - 1 : yr;
+		yb = yb < 0 ? 0 : yb >= s->h ? s->h - 1 : yb;
+		uint32_t *row = s->px + (size_t)y * s->stride;
+		for (int x = 0; x < s->w; x++) {
+			int xr = x - dx, xb = x + dx;
+			xr = xr < 0 ? 0 : xr >= s->w ? s->w - 1 : xr;
+			xb = xb < 0 ? 0 : xb >= s->w ? s->w - 1 : xb;
+			uint32_t p = row[x];
+			unsigned a = ch(p, 3);
+			unsigned r = ch(cp->px[(size_t)yr * cp->stride + xr], 0);
+			unsigned b = ch(cp->px[(size_t)yb * cp->stride + xb], 2);
+			r = r > a ? a : r;
+			b = b > a ? a : b;
+			uint32_t q = (p & 0xff00ff00u) | r | b << 16;
+			row[x] = c->clip ? surf_lerp_px(p, q, clip_cov(c, x, y)) : q;
+		}
+	}
+	surf_free(cp);
+	return 0;
+}
+
+/* ---- metatables -------------------------------------------------------------------------- */
+
+static int canvas_index(lua_State *L)
+{
+	canvas_t *c = luaL_checkudata(L, 1, CANVAS_MT);
+	const char *k = luaL_checkstring(L, 2);
+	if (!strcmp(k, "width") || !strcmp(k, "height")) {
+		if (!c->s)
+			return luaL_error(L, "this canvas belongs to a finished hook call");
+		lua_pushinteger(L, k[0] == 'w' ? c->s->w : c->s->h);
+		return 1;
+	}
+	lua_getmetatable(L, 1);
+	lua_getfield(L, -1, "methods");
+	lua_getfield(L, -1, k);
+	return 1;
+}
+
+static int canvas_gc(lua_State *L)
+{
+	canvas_t *c = luaL_checkudata(L, 1, CANVAS_MT);
+	surf_free(c->scratch);
+	c->scratch = NULL;
+	c->s = NULL;
+	return 0;
+}
+
+static int image_index(lua_State *L)
+{
+	image_t *im = luaL_checkudata(L, 1, IMAGE_MT);
+	const char *k = luaL_checkstring(L, 2);
+	if (!im->s)
+		return luaL_error(L, "this image belongs to a finished hook call");
+	if (!strcmp(k, "width") || !strcmp(k, "height"))
+		lua_pushinteger(L, k[0] == 'w' ? im->s->w : im->s->h);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+void canvas_register(lua_State *L)
+{
+	static const luaL_Reg methods[] = {
+		{"rect", l_rect},
+		{"rounded_rect", l_rounded_rect},
+		{"ellipse", l_ellipse},
+		{"circle", l_circle},
+		{"line", l_line},
+		{"linear_gradient", l_linear_gradient},
+		{"radial_gradient", l_radial_gradient},
+		{"clear", l_clear},
+		{"image", l_image},
+		{"text", l_text},
+		{"measure", l_measure},
+		{"blend", l_blend},
+		{"clip_rect", l_clip_rect},
+		{"clip_circle", l_clip_circle},
+		{"unclip", l_unclip},
+		{"noise", l_noise},
+		{"grade", l_grade},
+		{"color_matrix", l_color_matrix},
+		{"blur", l_blur},
+		{"shift_rows", l_shift_rows},
+		{"rgb_split", l_rgb_split},
+		{NULL, NULL},
+	};
+	luaL_newmetatable(L, CANVAS_MT);
+	luaL_newlib(L, methods);
+	lua_setfield(L, -2, "methods");
+	lua_pushcfunction(L, canvas_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, canvas_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pushliteral(L, "canvas");
+	lua_setfield(L, -2, "__name");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable"); /* getmetatable(canvas) cannot reach the methods */
+	lua_pop(L, 1);
+	luaL_newmetatable(L, IMAGE_MT);
+	lua_pushcfunction(L, image_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, LIVE_KEY);
+}
+
+static void remember(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, LIVE_KEY);
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+}
+
+void canvas_push(lua_State *L, surf_t *s, font_ctx *fonts)
+{
+	canvas_t *c = lua_newuserdatauv(L, sizeof *c, 0);
+	memset(c, 0, sizeof *c);
+	c->s = s;
+	c->fonts = fonts;
+	luaL_setmetatable(L, CANVAS_MT);
+	remember(L);
+}
+
+void canvas_push_image(lua_State *L, const surf_t *s)
+{
+	image_t *im = lua_newuserdatauv(L, sizeof *im, 0);
+	im->s = s;
+	luaL_setmetatable(L, IMAGE_MT);
+	remember(L);
+}
+
+void canvas_end_all(lua_State *L)
+{
+	if (!L)
+		return;
+	lua_getfield(L, LUA_REGISTRYINDEX, LIVE_KEY);
+	int n = (int)lua_rawlen(L, -1);
+	for (int i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		canvas_t *c = luaL_testudata(L, -1, CANVAS_MT);
+		if (c) {
+			surf_free(c->scratch);
+			c->scratch = NULL;
+			c->s = NULL;
+		} else {
+			image_t *im = luaL_testudata(L, -1, IMAGE_MT);
+			if (im)
+				im->s = NULL;
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, LIVE_KEY);
+}

@@ -1,0 +1,33 @@
+/*
+ * canvas.h - the drawing API a Lua hook gets (SPEC.md, "Lua hooks"): a `canvas` userdata over a
+ * premultiplied surface (surface.h) with shapes, gradients, images, shaped text, blend modes,
+ * clipping and whole-surface filters (grain, grade, blur, row shifts), every pixel loop in C.
+ * Image handles (`a`, `b` of a transition) are read-only surfaces the canvas can draw.
+ *
+ * A canvas or image handle is valid only during the hook call it was passed to; canvas_end_all
+ * invalidates every handle given out since the last call, so a hook that keeps one in a global
+ * gets an error, not a dangling pointer.
+ */
+#ifndef VIDC_CANVAS_H
+#define VIDC_CANVAS_H
+
+#include <lua.h>
+
+#include "surface.h"
+
+struct font_ctx;
+
+/* Registers the metatables in a new state (lua_host.c calls it). */
+void canvas_register(lua_State *L);
+/* Pushes a canvas drawing into s (text through fonts, which may be NULL: text then fails). */
+void canvas_push(lua_State *L, surf_t *s, struct font_ctx *fonts);
+/* Pushes a read-only image handle of s. */
+void canvas_push_image(lua_State *L, const surf_t *s);
+/* Invalidates every canvas and image handle pushed so far. */
+void canvas_end_all(lua_State *L);
+
+/* The C kernels, also used without Lua. Colours are premultiplied pixels. */
+void canvas_noise(surf_t *s, double amount, uint64_t seed, int mono);
+void canvas_box_blur(surf_t *s, double radius);
+
+#endif

@@ -1,0 +1,504 @@
+/*
+ * hook.c - Lua hooks in the frame graph (see hook.h): `draw` layers as a source, effects on
+ * layers, hook transitions. Builds each call's ctx table, hands the hook a canvas (canvas.h)
+ * and reads back what it returns; lua_host.c runs the calls sandboxed.
+ */
+#include "hook.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "canvas.h"
+#include "font.h"
+#include "layer.h"
+#include "lua_host.h"
+#include "rterr.h"
+
+/* ---- one call ---------------------------------------------------------------------------- */
+
+/* Layer properties a params() hook may return, and where they live in the layer node. */
+enum { OV_X, OV_Y, OV_W, OV_H, OV_OPACITY, OV_SCALE, OV_ROTATION, OV_ZOOM, OV_PAN_X, OV_PAN_Y, OV_N };
+static const char *const ov_names[OV_N] = {"x",     "y",        "width", "height", "opacity",
+					   "scale", "rotation", "zoom",  "pan_x",  "pan_y"};
+
+static ir_curve *ov_curve(ir_node *l, int i)
+{
+	switch (i) {
+	case OV_X:
+		return &l->u.layer.x;
+	case OV_Y:
+		return &l->u.layer.y;
+	case OV_W:
+		return &l->u.layer.w;
+	case OV_H:
+		return &l->u.layer.h;
+	case OV_OPACITY:
+		return &l->u.layer.opacity;
+	case OV_SCALE:
+		return &l->u.layer.scale;
+	case OV_ROTATION:
+		return &l->u.layer.rotation;
+	case OV_ZOOM:
+		return &l->u.layer.zoom;
+	case OV_PAN_X:
+		return &l->u.layer.pan_x;
+	default:
+		return &l->u.layer.pan_y;
+	}
+}
+
+enum { CALL_DRAW, CALL_PARAMS, CALL_TRANSITION };
+
+typedef struct {
+	int kind;
+	const ir_program *p;
+	int64_t f, f0, f1; /* the frame, and the range the hook's node is active in */
+	double progress;   /* < 0: from the frame within [f0, f1) */
+	double raw;        /* transitions: progress before easing */
+	int w, h;
+	const ir_param *params;
+	int nparams;
+	uint64_t seed;
+	surf_t *canvas;
+	font_ctx *fonts;
+	const surf_t *a, *b;
+	const ir_node *layer; /* effects: the layer, for ctx.layer */
+	double ov[OV_N];
+	int has_ov[OV_N];
+} call_t;
+
+static void setnum(lua_State *L, const char *k, double v)
+{
+	lua_pushnumber(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void push_ctx(lua_State *L, call_t *c)
+{
+	const ir_program *p = c->p;
+	double fps = (double)p->fps_num / p->fps_den;
+	int64_t n = c->f1 - c->f0;
+	double t = ir_frame_time(p, c->f);
+	lua_createtable(L, 0, 16);
+	setnum(L, "t", t);
+	setnum(L, "local_t", (c->f - c->f0) / fps);
+	setnum(L, "duration", n / fps);
+	double pr = c->progress >= 0 ? c->progress : n > 1 ? (double)(c->f - c->f0) / (double)(n - 1) : 1;
+	setnum(L, "progress", fmin(fmax(pr, 0), 1));
+	if (c->kind == CALL_TRANSITION)
+		setnum(L, "linear_progress", c->raw);
+	setnum(L, "fps", fps);
+	lua_pushinteger(L, c->w);
+	lua_setfield(L, -2, "width");
+	lua_pushinteger(L, c->h);
+	lua_setfield(L, -2, "height");
+	lua_pushinteger(L, (lua_Integer)c->f);
+	lua_setfield(L, -2, "frame");
+	lua_pushinteger(L, (lua_Integer)(c->seed >> 12));
+	lua_setfield(L, -2, "seed");
+	lua_pushinteger(L, p->width);
+	lua_setfield(L, -2, "video_width");
+	lua_pushinteger(L, p->height);
+	lua_setfield(L, -2, "video_height");
+	lua_createtable(L, 0, c->nparams);
+	for (int i = 0; i < c->nparams; i++) {
+		const ir_param *q = &c->params[i];
+		if (q->str)
+			lua_pushstring(L, q->str);
+		else if (q->curve.n > 0)
+			lua_pushnumber(L, ir_curve_eval(&q->curve, t));
+		else
+			continue;
+		lua_setfield(L, -2, q->name);
+	}
+	lua_setfield(L, -2, "params");
+	if (c->layer) {
+		const ir_node *l = c->layer;
+		lua_createtable(L, 0, 8);
+		for (int i = 0; i < OV_N; i++) {
+			ir_node tmp = *l;
+			const ir_curve *cv = ov_curve(&tmp, i);
+			if (cv->n > 0)
+				setnum(L, ov_names[i], ir_curve_eval(cv, t));
+		}
+		lua_setfield(L, -2, "layer");
+	}
+}
+
+static int call_args(lua_State *L, void *ud)
+{
+	call_t *c = ud;
+	push_ctx(L, c);
+	if (c->kind == CALL_PARAMS)
+		return 1;
+	if (c->kind == CALL_TRANSITION) {
+		canvas_push_image(L, c->a);
+		canvas_push_image(L, c->b);
+		canvas_push(L, c->canvas, c->fonts);
+		return 4;
+	}
+	canvas_push(L, c->canvas, c->fonts);
+	return 2;
+}
+
+static void params_done(lua_State *L, void *ud)
+{
+	call_t *c = ud;
+	if (lua_isnil(L, -1))
+		return;
+	if (!lua_istable(L, -1))
+		luaL_error(L, "params(ctx) must return a table of layer properties, not %s", luaL_typename(L, -1));
+	for (int i = 0; i < OV_N; i++) {
+		lua_getfield(L, -1, ov_names[i]);
+		if (!lua_isnil(L, -1)) {
+			int ok;
+			double v = lua_tonumberx(L, -1, &ok);
+			if (!ok || !isfinite(v))
+				luaL_error(L, "params(ctx): '%s' must be a finite number", ov_names[i]);
+			c->ov[i] = v;
+			c->has_ov[i] = 1;
+		}
+		lua_pop(L, 1);
+	}
+}
+
+static int run(lua_host *lh, const char *fn, call_t *c, char *err, size_t errlen)
+{
+	return lua_host_run(lh, fn, call_args, c->kind == CALL_PARAMS ? params_done : NULL,
+			    c->kind == CALL_PARAMS ? 1 : 0, c, c->seed, err, errlen);
+}
+
+static font_ctx *fonts_of(rt_graph *g)
+{
+	font_ctx *fc = NULL;
+	char cause[128];
+	if (graph_fonts(g, &fc, cause, sizeof cause))
+		return NULL;
+	return fc;
+}
+
+static int missing(const ir_program *p, const ir_node *n, const char *name, const char *path,
+		   const char *what, char *err, size_t errlen)
+{
+	return rterr_node(RT_EINVAL, p, n, err, errlen, "hook '%s' (%s) has no %s function", name, path,
+			  what);
+}
+
+/* ---- the draw source ---------------------------------------------------------------------- */
+
+typedef struct {
+	lua_host *lh;
+	const ir_node *layer; /* the layer showing this source (its box is the canvas) */
+	surf_t *s;
+	int64_t last; /* frame drawn into s, -1 = none */
+	double bw, bh;
+} hsrc;
+
+static void hsrc_release(void *state)
+{
+	hsrc *st = state;
+	if (!st)
+		return;
+	lua_host_close(st->lh);
+	surf_free(st->s);
+	free(st);
+}
+
+static int hsrc_prepare(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen)
+{
+	const ir_program *p = graph_program(g);
+	hsrc *st = calloc(1, sizeof *st);
+	if (!st)
+		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+	st->last = -1;
+	for (int i = 0; i < p->nnodes && !st->layer; i++)
+		if (p->nodes[i].kind == IR_LAYER && p->nodes[i].u.layer.source == n->id)
+			st->layer = &p->nodes[i];
+	int rc = lua_host_open(&st->lh, n->u.hook.path, n->u.hook.name, p, n, err, errlen);
+	if (rc) {
+		hsrc_release(st);
+		return rc;
+	}
+	*state = st;
+	return 0;
+}
+
+static int hsrc_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v, char *err,
+		      size_t errlen)
+{
+	const ir_program *p = graph_program(g);
+	hsrc *st = state;
+	double t = ir_frame_time(p, f);
+	double bw = 0, bh = 0;
+	if (st->layer) {
+		bw = ir_curve_eval(&st->layer->u.layer.w, t);
+		bh = ir_curve_eval(&st->layer->u.layer.h, t);
+	}
+	if (!(bw > 0))
+		bw = p->width;
+	if (!(bh > 0))
+		bh = p->height;
+	bw = fmin(bw, 16384), bh = fmin(bh, 16384);
+	int sw = (int)ceil(bw), sh = (int)ceil(bh);
+	if (st->last != f || bw != st->bw || bh != st->bh) {
+		if (!st->s || st->s->w != sw || st->s->h != sh) {
+			surf_free(st->s);
+			if (!(st->s = surf_new(sw, sh)))
+				return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory (draw layer)");
+		} else {
+			surf_fill(st->s, 0);
+		}
+		st->last = -1;
+		const ir_node *l = st->layer;
+		call_t c = {CALL_DRAW, p, f, l ? l->f0 : 0, l ? l->f1 : p->frames, -1, 0, sw, sh,
+			    n->u.hook.params, n->u.hook.nparams, lua_host_seed(n->u.hook.name, f * 131 + n->id),
+			    st->s, fonts_of(g), NULL, NULL, NULL, {0}, {0}};
+		int rc = run(st->lh, "draw", &c, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return missing(p, n, n->u.hook.name, n->u.hook.path, "draw(ctx, canvas)", err, errlen);
+		st->last = f;
+		st->bw = bw, st->bh = bh;
+		st->s->opaque = 0;
+	}
+	v->surf = st->s;
+	v->nat_w = bw;
+	v->nat_h = bh;
+	v->ox = v->oy = 0;
+	v->kx = v->ky = 1;
+	return 0;
+}
+
+const src_ops hook_source = {hsrc_prepare, hsrc_frame, hsrc_release};
+
+/* ---- effects and transitions --------------------------------------------------------------- */
+
+typedef struct {
+	surf_t *s;           /* the layer's picture with its effects drawn */
+	const surf_t *from;  /* the source surface it was made from */
+	int64_t f;           /* the frame it shows, -1 = none */
+	src_view v;
+	draw_params d;
+	int vis;
+} hlayer;
+
+struct hook_rt {
+	const ir_program *p;
+	lua_host **lh; /* per node id: effects and hook transitions */
+	hlayer *l;     /* per layer node id */
+	int64_t lastf;
+};
+
+int hook_rt_new(hook_rt **out, const ir_program *p, char *err, size_t errlen)
+{
+	*out = NULL;
+	int any = 0;
+	for (int i = 0; i < p->nnodes && !any; i++)
+		any = p->nodes[i].kind == IR_EFFECT ||
+		      (p->nodes[i].kind == IR_TRANSITION && p->nodes[i].u.transition.type == IR_TR_HOOK);
+	if (!any)
+		return 0;
+	hook_rt *h = calloc(1, sizeof *h);
+	if (!h || !(h->lh = calloc((size_t)p->nnodes, sizeof *h->lh)) ||
+	    !(h->l = calloc((size_t)p->nnodes, sizeof *h->l))) {
+		hook_rt_free(h);
+		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+	}
+	h->p = p;
+	h->lastf = -1;
+	for (int i = 0; i < p->nnodes; i++)
+		h->l[i].f = -1;
+	*out = h;
+	return 0;
+}
+
+void hook_rt_free(hook_rt *h)
+{
+	if (!h)
+		return;
+	if (h->lh)
+		for (int i = 0; i < h->p->nnodes; i++)
+			lua_host_close(h->lh[i]);
+	if (h->l)
+		for (int i = 0; i < h->p->nnodes; i++)
+			surf_free(h->l[i].s);
+	free(h->lh);
+	free(h->l);
+	free(h);
+}
+
+static int host_for(hook_rt *h, const ir_node *n, const char *name, const char *path, char *err,
+		    size_t errlen)
+{
+	if (h->lh[n->id])
+		return 0;
+	return lua_host_open(&h->lh[n->id], path, name, h->p, n, err, errlen);
+}
+
+/* Frees the pictures and states of layers not showing at frame f, so memory follows what is
+ * on screen rather than the video's length. */
+static void collect(hook_rt *h, int64_t f)
+{
+	const ir_program *p = h->p;
+	for (int i = 0; i < p->nnodes; i++) {
+		const ir_node *l = &p->nodes[i];
+		if (l->kind != IR_LAYER || !h->l[i].s || (f >= l->f0 && f < l->f1))
+			continue;
+		surf_free(h->l[i].s);
+		h->l[i].s = NULL;
+		h->l[i].f = -1;
+		for (int k = 0; k < l->u.layer.neffects; k++) {
+			int e = l->u.layer.effects[k];
+			lua_host_close(h->lh[e]);
+			h->lh[e] = NULL;
+		}
+	}
+}
+
+/* A copy of the source picture to draw the effects on. A tiny surface (a solid's single
+ * pixel) is stretched to the layer's natural size first so effects have pixels to work on. */
+static int picture(hlayer *L, const src_view *v, const ir_program *p)
+{
+	const surf_t *src = v->surf;
+	int w = src->w, h = src->h;
+	int stretch = (long)w * h < 64 * 64;
+	if (stretch) {
+		w = (int)fmin(ceil(v->nat_w), 2 * p->width);
+		h = (int)fmin(ceil(v->nat_h), 2 * p->height);
+		if (w < 1 || h < 1)
+			w = src->w, h = src->h, stretch = 0;
+	}
+	if (!L->s || L->s->w != w || L->s->h != h) {
+		surf_free(L->s);
+		if (!(L->s = surf_new(w, h)))
+			return RT_ENOMEM;
+	}
+	L->v = *v;
+	L->v.surf = L->s;
+	if (!stretch) {
+		for (int y = 0; y < h; y++)
+			memcpy(L->s->px + (size_t)y * L->s->stride, src->px + (size_t)y * src->stride,
+			       (size_t)w * 4);
+		return 0;
+	}
+	surf_fill(L->s, 0);
+	draw_params d = {0, 0, src->w, src->h, 0, 0, w, h, 0, 0, 0, 1};
+	if (draw_surface(L->s, src, &d))
+		return RT_ENOMEM;
+	L->v.kx = v->kx * w / src->w;
+	L->v.ky = v->ky * h / src->h;
+	L->v.ox = v->ox * w / src->w;
+	L->v.oy = v->oy * h / src->h;
+	return 0;
+}
+
+int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v, draw_params *d,
+	       char *err, size_t errlen)
+{
+	const ir_program *p = h->p;
+	hlayer *L = &h->l[l->id];
+	if (L->f == f && L->from == v->surf && L->s) {
+		*v = L->v;
+		*d = L->d;
+		return L->vis;
+	}
+	if (f != h->lastf) {
+		collect(h, f);
+		h->lastf = f;
+	}
+	L->f = -1;
+	if (picture(L, v, p))
+		return rterr_node(RT_ENOMEM, p, l, err, errlen, "out of memory (effect)");
+	call_t c;
+	memset(&c, 0, sizeof c);
+	c.p = p;
+	c.f = f;
+	c.f0 = l->f0;
+	c.f1 = l->f1;
+	c.progress = -1;
+	c.w = L->s->w;
+	c.h = L->s->h;
+	c.canvas = L->s;
+	c.layer = l;
+	font_ctx *fc = NULL;
+	for (int k = 0; k < l->u.layer.neffects; k++) {
+		const ir_node *e = &p->nodes[l->u.layer.effects[k]];
+		int rc = host_for(h, e, e->u.effect.name, e->u.effect.path, err, errlen);
+		if (rc)
+			return rc;
+		if (!fc)
+			fc = fonts_of(g);
+		c.fonts = fc;
+		c.params = e->u.effect.params;
+		c.nparams = e->u.effect.nparams;
+		c.seed = lua_host_seed(e->u.effect.name, f * 131 + e->id);
+		c.kind = CALL_DRAW;
+		int drew = run(h->lh[e->id], "draw", &c, err, errlen);
+		if (drew < 0)
+			return drew;
+		c.kind = CALL_PARAMS;
+		int par = run(h->lh[e->id], "params", &c, err, errlen);
+		if (par < 0)
+			return par;
+		if (!drew && !par)
+			return missing(p, e, e->u.effect.name, e->u.effect.path, "draw(ctx, canvas) or params(ctx)",
+				       err, errlen);
+	}
+	L->s->opaque = 0;
+	/* the overrides as constant curves on a copy of the layer */
+	ir_node tmp = *l;
+	ir_key keys[OV_N];
+	for (int i = 0; i < OV_N; i++) {
+		if (!c.has_ov[i])
+			continue;
+		keys[i] = (ir_key){0, c.ov[i], {IR_EASE_LINEAR, {0, 0, 0, 0}}};
+		*ov_curve(&tmp, i) = (ir_curve){1, &keys[i]};
+		if (i >= OV_ZOOM)
+			tmp.u.layer.kenburns = 1;
+	}
+	L->vis = layer_place(p, &tmp, f, &L->v, &L->d);
+	L->from = v->surf;
+	L->f = f;
+	*v = L->v;
+	*d = L->d;
+	return L->vis;
+}
+
+int hook_transition(hook_rt *h, rt_graph *g, const ir_node *tr, int64_t f, double e,
+		    const surf_t *a, const surf_t *b, surf_t *out, char *err, size_t errlen)
+{
+	const ir_program *p = h->p;
+	const char *name = tr->u.transition.hook, *path = tr->u.transition.path;
+	int rc = host_for(h, tr, name, path, err, errlen);
+	if (rc)
+		return rc;
+	surf_fill(out, surf_pack(p->background));
+	double len = (double)(tr->f1 - tr->f0);
+	call_t c;
+	memset(&c, 0, sizeof c);
+	c.kind = CALL_TRANSITION;
+	c.p = p;
+	c.f = f;
+	c.f0 = tr->f0;
+	c.f1 = tr->f1;
+	c.progress = fmin(fmax(e, 0), 1);
+	c.raw = (f - tr->f0 + 0.5) / len;
+	c.w = out->w;
+	c.h = out->h;
+	c.seed = lua_host_seed(name, f * 131 + tr->id);
+	c.canvas = out;
+	c.fonts = fonts_of(g);
+	c.a = a;
+	c.b = b;
+	rc = run(h->lh[tr->id], "transition", &c, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return missing(p, tr, name, path, "transition(ctx, a, b, canvas)", err, errlen);
+	surf_flatten(out);
+	return 0;
+}

@@ -1,0 +1,562 @@
+/*
+ * lua_host.c - the sandboxed Lua state of one hook file (see lua_host.h). Sits under hook.c,
+ * which calls hooks for draw layers, effects and transitions; canvas.c gives the state its
+ * drawing API.
+ */
+#include "lua_host.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "canvas.h"
+#include "render.h"
+#include "rterr.h"
+
+enum { LH_OK, LH_INSN, LH_MEM };
+
+struct lua_host {
+	lua_State *L;
+	char *path, *name, *chunk; /* chunk: "@" + the path as errors show it */
+	const ir_program *p;
+	const ir_node *caller;
+	size_t mem, mem_limit;
+	long long insn_limit, used;
+	int aborted; /* LH_INSN or LH_MEM once a limit stopped the current call */
+	char where[160]; /* "file:line" of the Lua code running when memory ran out */
+	char msg[300];   /* the instruction-limit message, with its position */
+	uint64_t rng;    /* state of math.random, seeded per call */
+};
+
+static lh_limits limits = {LH_DEFAULT_MEM, LH_DEFAULT_INSN};
+
+void lua_host_set_limits(const lh_limits *lim)
+{
+	limits.mem_limit = lim && lim->mem_limit ? lim->mem_limit : LH_DEFAULT_MEM;
+	limits.insn_limit = lim && lim->insn_limit ? lim->insn_limit : LH_DEFAULT_INSN;
+}
+
+/* Instructions between two count-hook calls: small enough that the limit is exact to a
+ * thousandth, large enough that the hook costs nothing measurable. */
+#define LH_STEP 1000
+
+static lua_host *host_of(lua_State *L)
+{
+	void *ud;
+	lua_getallocf(L, &ud);
+	return ud;
+}
+
+static void note_where(lua_host *h, lua_State *L)
+{
+	lua_Debug ar;
+	if (L && lua_getstack(L, 0, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
+		snprintf(h->where, sizeof h->where, "%s:%d", ar.short_src, ar.currentline);
+}
+
+static void *lh_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	lua_host *h = ud;
+	size_t old = ptr ? osize : 0;
+	if (nsize == 0) {
+		free(ptr);
+		h->mem -= old;
+		return NULL;
+	}
+	if (nsize > old && (nsize - old > h->mem_limit || h->mem + (nsize - old) > h->mem_limit)) {
+		if (!h->aborted) {
+			h->aborted = LH_MEM;
+			/* Inside the VM the running function is known: remember its line, since a memory
+			 * error carries no position of its own. */
+			note_where(h, h->L);
+		}
+		return NULL;
+	}
+	void *q = realloc(ptr, nsize);
+	if (q)
+		h->mem = h->mem - old + nsize;
+	return q;
+}
+
+static void lh_count(lua_State *L, lua_Debug *ar)
+{
+	lua_host *h = host_of(L);
+	h->used += LH_STEP;
+	if (h->used <= h->insn_limit)
+		return;
+	h->aborted = LH_INSN;
+	lua_Debug d;
+	if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
+		snprintf(h->msg, sizeof h->msg,
+			 "%s:%d: instruction limit exceeded (%lld million per call): an endless loop?",
+			 d.short_src, d.currentline, h->insn_limit / 1000000);
+	else
+		snprintf(h->msg, sizeof h->msg, "%s: instruction limit exceeded (%lld million per call)",
+			 h->chunk + 1, h->insn_limit / 1000000);
+	lua_pushstring(L, h->msg);
+	lua_error(L);
+}
+
+/* pcall, xpcall and coroutine.resume catch errors; once a limit has stopped the call they must
+ * not, or `while true do pcall(loop) end` would run forever. The original is upvalue 1. */
+static int lh_guard(lua_State *L)
+{
+	int n = lua_gettop(L);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	lua_host *h = host_of(L);
+	if (h->aborted) {
+		lua_pushstring(L, h->aborted == LH_MEM ? "memory limit exceeded" : "instruction limit exceeded");
+		lua_error(L);
+	}
+	return lua_gettop(L);
+}
+
+static void guard(lua_State *L, const char *lib, const char *fn)
+{
+	if (lib)
+		lua_getglobal(L, lib);
+	else
+		lua_pushglobaltable(L);
+	lua_getfield(L, -1, fn);
+	lua_pushcclosure(L, lh_guard, 1);
+	lua_setfield(L, -2, fn);
+	lua_pop(L, 1);
+}
+
+/* load(chunk [, name [, mode [, env]]]) with mode forced to "t": no precompiled bytecode,
+ * which can crash the VM. */
+static int lh_load(lua_State *L)
+{
+	int n = lua_gettop(L);
+	if (n >= 3) {
+		const char *mode = lua_tostring(L, 3);
+		if (mode && strchr(mode, 'b') && !strchr(mode, 't'))
+			return luaL_error(L, "load: binary chunks are not allowed in hooks");
+	}
+	if (lua_type(L, 1) == LUA_TSTRING && lua_rawlen(L, 1) > 0 && lua_tostring(L, 1)[0] == 0x1b)
+		return luaL_error(L, "load: binary chunks are not allowed in hooks");
+	while (lua_gettop(L) < 3)
+		lua_pushnil(L);
+	lua_pushstring(L, "t");
+	lua_replace(L, 3);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* print goes to stderr (stdout may carry JSON progress), prefixed with the hook's name. */
+static int lh_print(lua_State *L)
+{
+	lua_host *h = host_of(L);
+	int n = lua_gettop(L);
+	fprintf(stderr, "[hook %s]", h->name);
+	for (int i = 1; i <= n; i++)
+		fprintf(stderr, " %s", luaL_tolstring(L, i, NULL)), lua_pop(L, 1);
+	fputc('\n', stderr);
+	return 0;
+}
+
+/* ---- deterministic random ------------------------------------------------------------------ */
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static double unit_of(uint64_t x)
+{
+	return (double)(x >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* math.random with Lua's signature, from a generator seeded by the call (ctx.seed). */
+static int lh_random(lua_State *L)
+{
+	lua_host *h = host_of(L);
+	uint64_t r = splitmix(&h->rng);
+	lua_Integer lo, hi;
+	switch (lua_gettop(L)) {
+	case 0:
+		lua_pushnumber(L, unit_of(r));
+		return 1;
+	case 1:
+		lo = 1;
+		hi = luaL_checkinteger(L, 1);
+		break;
+	default:
+		lo = luaL_checkinteger(L, 1);
+		hi = luaL_checkinteger(L, 2);
+		break;
+	}
+	luaL_argcheck(L, lo <= hi, 1, "interval is empty");
+	uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+	lua_pushinteger(L, span ? (lua_Integer)((uint64_t)lo + r % span) : (lua_Integer)r);
+	return 1;
+}
+
+static int lh_randomseed(lua_State *L)
+{
+	lua_host *h = host_of(L);
+	h->rng = (uint64_t)luaL_optinteger(L, 1, 0);
+	return 0;
+}
+
+uint64_t lua_host_seed(const char *s, int64_t x)
+{
+	uint64_t v = 0xcbf29ce484222325ull;
+	for (; s && *s; s++)
+		v = (v ^ (unsigned char)*s) * 0x100000001b3ull;
+	v ^= (uint64_t)x * 0x9e3779b97f4a7c15ull;
+	return splitmix(&v);
+}
+
+/* vidc.random(a, b, ...): a number in [0, 1) that depends only on its arguments (numbers or
+ * strings), for noise that must not change between renders. */
+static int lh_vrandom(lua_State *L)
+{
+	uint64_t v = 0x243f6a8885a308d3ull;
+	int n = lua_gettop(L);
+	for (int i = 1; i <= n; i++) {
+		if (lua_type(L, i) == LUA_TSTRING) {
+			v ^= lua_host_seed(lua_tostring(L, i), i);
+		} else {
+			lua_Number x = luaL_checknumber(L, i);
+			uint64_t bits;
+			if (x == (lua_Number)(int64_t)x)
+				bits = (uint64_t)(int64_t)x;
+			else
+				memcpy(&bits, &x, sizeof bits);
+			v ^= bits + 0x9e3779b97f4a7c15ull * (uint64_t)i;
+		}
+		splitmix(&v);
+	}
+	lua_pushnumber(L, unit_of(splitmix(&v)));
+	return 1;
+}
+
+/* vidc.ease(name, x): the spec's easings (linear, ease_in, ease_out, ease_in_out, in, out,
+ * in_out, hold) on x in 0..1. */
+static int lh_ease(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	double x = luaL_checknumber(L, 2);
+	ir_ease e = {IR_EASE_LINEAR, {0, 0, 0, 0}};
+	if (!strcmp(name, "ease_in") || !strcmp(name, "in"))
+		e.kind = IR_EASE_IN;
+	else if (!strcmp(name, "ease_out") || !strcmp(name, "out"))
+		e.kind = IR_EASE_OUT;
+	else if (!strcmp(name, "ease_in_out") || !strcmp(name, "in_out"))
+		e.kind = IR_EASE_IN_OUT;
+	else if (!strcmp(name, "hold"))
+		e.kind = IR_EASE_HOLD;
+	else if (strcmp(name, "linear"))
+		return luaL_error(L, "vidc.ease: unknown easing '%s'", name);
+	lua_pushnumber(L, ir_ease_eval(&e, x < 0 ? 0 : x > 1 ? 1 : x));
+	return 1;
+}
+
+/* ---- the state --------------------------------------------------------------------------- */
+
+static void open_libs(lua_State *L)
+{
+	static const luaL_Reg libs[] = {{LUA_GNAME, luaopen_base},        {LUA_STRLIBNAME, luaopen_string},
+					{LUA_TABLIBNAME, luaopen_table},  {LUA_MATHLIBNAME, luaopen_math},
+					{LUA_UTF8LIBNAME, luaopen_utf8},  {LUA_COLIBNAME, luaopen_coroutine},
+					{NULL, NULL}};
+	for (const luaL_Reg *l = libs; l->func; l++) {
+		luaL_requiref(L, l->name, l->func, 1);
+		lua_pop(L, 1);
+	}
+	/* what reads files, loads bytecode or controls the collector goes */
+	static const char *const drop[] = {"dofile", "loadfile", "collectgarbage", NULL};
+	for (int i = 0; drop[i]; i++) {
+		lua_pushnil(L);
+		lua_setglobal(L, drop[i]);
+	}
+	lua_getglobal(L, "load");
+	lua_pushcclosure(L, lh_load, 1);
+	lua_setglobal(L, "load");
+	lua_pushcfunction(L, lh_print);
+	lua_setglobal(L, "print");
+	lua_getglobal(L, "string");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+	lua_getglobal(L, "math");
+	lua_pushcfunction(L, lh_random);
+	lua_setfield(L, -2, "random");
+	lua_pushcfunction(L, lh_randomseed);
+	lua_setfield(L, -2, "randomseed");
+	lua_pop(L, 1);
+	guard(L, NULL, "pcall");
+	guard(L, NULL, "xpcall");
+	guard(L, "coroutine", "resume");
+	lua_newtable(L);
+	lua_pushcfunction(L, lh_vrandom);
+	lua_setfield(L, -2, "random");
+	lua_pushcfunction(L, lh_ease);
+	lua_setfield(L, -2, "ease");
+	lua_setglobal(L, "vidc");
+	canvas_register(L);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t k = fread(buf + n, 1, cap - n, f);
+		n += k;
+		if (n < cap)
+			break;
+		char *nb = cap < ((size_t)16 << 20) ? realloc(buf, cap * 2) : NULL;
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static const char *caller_file(const lua_host *h)
+{
+	if (h->caller && h->caller->file)
+		return h->caller->file;
+	return h->p && h->p->spec ? h->p->spec : "spec";
+}
+
+/* err = msg + " (hook 'NAME' called from SPEC:LINE:COL)" */
+static int fail(lua_host *h, int code, const char *msg, char *err, size_t errlen)
+{
+	if (h->caller && h->caller->line > 0)
+		snprintf(err, errlen, "%s (hook '%s' called from %s:%d:%d)", msg, h->name, caller_file(h),
+			 h->caller->line, h->caller->col);
+	else
+		snprintf(err, errlen, "%s (hook '%s' called from %s)", msg, h->name, caller_file(h));
+	return code;
+}
+
+static int open_all(lua_State *L)
+{
+	open_libs(L);
+	return 0;
+}
+
+/* The message of a failed call or load (status st, error object on the stack) into err. */
+static int failed(lua_host *h, int st, char *err, size_t errlen)
+{
+	char msg[600];
+	const char *m = h->L ? lua_tostring(h->L, -1) : NULL;
+	if (h->aborted == LH_MEM || st == LUA_ERRMEM)
+		snprintf(msg, sizeof msg, "%s: memory limit exceeded (%zu MB per hook)",
+			 h->where[0] ? h->where : h->chunk + 1, h->mem_limit >> 20);
+	else if (h->aborted == LH_INSN)
+		snprintf(msg, sizeof msg, "%s", h->msg);
+	else
+		snprintf(msg, sizeof msg, "%s", m ? m : "error (the error object is not a string)");
+	return fail(h, h->aborted == LH_MEM || st == LUA_ERRMEM ? RT_ENOMEM : RT_EINVAL, msg, err, errlen);
+}
+
+typedef struct {
+	const char *src;
+	size_t len;
+	const char *chunk;
+	char bad[32]; /* the type returned, when not a table */
+} chunk_req;
+
+/* Loads (text only) and runs the hook file; keeps its table as registry["vidc.hook"]. */
+static int run_chunk(lua_State *L)
+{
+	chunk_req *r = lua_touserdata(L, 1);
+	if (luaL_loadbufferx(L, r->src, r->len, r->chunk, "t") != LUA_OK)
+		return lua_error(L);
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1)) {
+		snprintf(r->bad, sizeof r->bad, "%s", luaL_typename(L, -1));
+		return 0;
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "vidc.hook");
+	return 0;
+}
+
+static void drop_state(lua_host *h)
+{
+	if (h->L)
+		lua_close(h->L);
+	h->L = NULL;
+}
+
+/* A fresh state with the file loaded and run; its table kept in the registry. */
+static int load(lua_host *h, char *err, size_t errlen)
+{
+	char msg[512];
+	drop_state(h);
+	h->mem = 0;
+	h->aborted = LH_OK;
+	h->used = 0;
+	h->where[0] = 0;
+	lua_State *L = lua_newstate(lh_alloc, h);
+	if (!L)
+		return fail(h, RT_ENOMEM, "out of memory creating the Lua state", err, errlen);
+	h->L = L;
+	lua_sethook(L, lh_count, LUA_MASKCOUNT, LH_STEP);
+	lua_pushcfunction(L, open_all);
+	int st = lua_pcall(L, 0, 0, 0);
+	if (st != LUA_OK) {
+		int rc = failed(h, st, err, errlen);
+		drop_state(h);
+		return rc;
+	}
+	size_t len = 0;
+	char *src = read_file(h->path, &len);
+	if (!src) {
+		int e = errno;
+		drop_state(h);
+		/* like every missing asset: the spec position first */
+		return rterr_node(RT_EIO, h->p, h->caller, err, errlen, "cannot read hook file '%s': %s",
+				  h->path, strerror(e));
+	}
+	chunk_req cr = {src, len, h->chunk, ""};
+	lua_pushcfunction(L, run_chunk);
+	lua_pushlightuserdata(L, &cr);
+	st = lua_pcall(L, 1, 0, 0);
+	free(src);
+	if (st != LUA_OK || h->aborted) {
+		int rc = failed(h, st, err, errlen);
+		drop_state(h);
+		return rc;
+	}
+	if (cr.bad[0]) {
+		snprintf(msg, sizeof msg,
+			 "%s: a hook file must return a table of functions (draw, params, transition), not %s",
+			 h->chunk + 1, cr.bad);
+		drop_state(h);
+		return fail(h, RT_EINVAL, msg, err, errlen);
+	}
+	lua_settop(L, 0);
+	return 0;
+}
+
+int lua_host_open(lua_host **out, const char *path, const char *name, const ir_program *p,
+		  const ir_node *caller, char *err, size_t errlen)
+{
+	*out = NULL;
+	lua_host *h = calloc(1, sizeof *h);
+	if (!h)
+		return RT_ENOMEM;
+	h->path = strdup(path ? path : "");
+	h->name = strdup(name ? name : "?");
+	/* Lua shortens chunk names past LUA_IDSIZE; keep the end of a long path readable. */
+	size_t pl = h->path ? strlen(h->path) : 0;
+	const char *shown = h->path;
+	while (shown && pl > LUA_IDSIZE - 8 && strchr(shown + 1, '/')) {
+		shown = strchr(shown + 1, '/') + 1;
+		pl = strlen(shown);
+	}
+	size_t cl = strlen(shown ? shown : "") + 2;
+	h->chunk = malloc(cl);
+	if (!h->path || !h->name || !h->chunk) {
+		lua_host_close(h);
+		return RT_ENOMEM;
+	}
+	snprintf(h->chunk, cl, "@%s", shown);
+	h->p = p;
+	h->caller = caller;
+	h->mem_limit = limits.mem_limit;
+	h->insn_limit = limits.insn_limit;
+	int rc = load(h, err, errlen);
+	if (rc) {
+		lua_host_close(h);
+		return rc;
+	}
+	*out = h;
+	return 0;
+}
+
+void lua_host_close(lua_host *h)
+{
+	if (!h)
+		return;
+	drop_state(h);
+	free(h->path);
+	free(h->name);
+	free(h->chunk);
+	free(h);
+}
+
+typedef struct {
+	const char *fn;
+	lh_args_fn args;
+	lh_done_fn done;
+	int nres;
+	void *ud;
+	int missing;
+} run_req;
+
+static int trampoline(lua_State *L)
+{
+	run_req *r = lua_touserdata(L, 1);
+	lua_settop(L, 0);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vidc.hook");
+	lua_getfield(L, -1, r->fn);
+	if (!lua_isfunction(L, -1)) {
+		r->missing = 1;
+		return 0;
+	}
+	int nargs = r->args ? r->args(L, r->ud) : 0;
+	lua_call(L, nargs, r->nres);
+	if (r->done)
+		r->done(L, r->ud);
+	canvas_end_all(L);
+	return 0;
+}
+
+int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, int nres, void *ud,
+		 uint64_t seed, char *err, size_t errlen)
+{
+	if (!h->L) {
+		int rc = load(h, err, errlen);
+		if (rc)
+			return rc;
+	}
+	run_req r = {fn, args, done, nres, ud, 0};
+	lua_State *L = h->L;
+	lua_settop(L, 0);
+	h->used = 0;
+	h->aborted = LH_OK;
+	h->where[0] = 0;
+	h->rng = seed;
+	lua_pushcfunction(L, trampoline);
+	lua_pushlightuserdata(L, &r);
+	int st = lua_pcall(L, 1, 0, 0);
+	if (st == LUA_OK && !h->aborted) {
+		lua_settop(L, 0);
+		return r.missing ? 0 : 1;
+	}
+	int rc = failed(h, st, err, errlen);
+	/* Whatever the hook left half-done (globals, a heap at its limit) goes with the state. */
+	char ignore[256];
+	load(h, ignore, sizeof ignore);
+	return rc;
+}

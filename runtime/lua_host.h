@@ -1,0 +1,58 @@
+/*
+ * lua_host.h - one sandboxed Lua 5.4 state running one hook file (SPEC.md, "Lua hooks").
+ *
+ * The state has only the safe libraries (base without dofile/loadfile/collectgarbage and with a
+ * text-only load, string without dump, table, math with a seeded random, utf8, coroutine) and the
+ * `vidc` table; no os, io, package/require or debug. Its allocator stops at a memory cap and a
+ * count hook stops a call after an instruction budget, so a runaway hook ends in an error
+ * instead of a hung or swapping render. After any failed call the state is thrown away and the
+ * file loaded afresh, so one bad frame leaves nothing behind.
+ *
+ * Errors read "FILE.lua:LINE: message (hook 'NAME' called from SPEC.vid:LINE:COL)".
+ * Not thread-safe: one host is used by one thread at a time (graph.c composes on one thread).
+ */
+#ifndef VIDC_LUA_HOST_H
+#define VIDC_LUA_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#include "../compiler/ir.h"
+
+typedef struct lua_host lua_host;
+
+typedef struct {
+	size_t mem_limit;      /* bytes the state may hold; 0 = LH_DEFAULT_MEM */
+	long long insn_limit;  /* VM instructions per call; 0 = LH_DEFAULT_INSN */
+} lh_limits;
+
+#define LH_DEFAULT_MEM ((size_t)64 << 20)
+#define LH_DEFAULT_INSN 50000000LL
+
+/* Limits every host created afterwards uses (tests lower them); NULL restores the defaults. */
+void lua_host_set_limits(const lh_limits *lim);
+
+/* Loads the hook file path (hook NAME, declared for node caller of program p, which errors
+ * name). The file must return a table. 0, or a negative RT_E* code with the message in err. */
+int lua_host_open(lua_host **out, const char *path, const char *name, const ir_program *p,
+		  const ir_node *caller, char *err, size_t errlen);
+void lua_host_close(lua_host *h);
+
+/* Calls the hook table's function fn under the budgets, with math.random seeded by seed.
+ * args pushes the arguments and returns how many; done (may be NULL) reads the nres results
+ * at the top of the stack. Both run inside the protected call, so an error or a limit hit
+ * while building arguments or reading results is reported like one in the hook. Returns 1
+ * after a call, 0 when the table has no function fn, or a negative RT_E* code with the message
+ * in err (the state is then reset: the file is loaded afresh). Canvas and image handles given
+ * out by args are invalid after the call. */
+typedef int (*lh_args_fn)(lua_State *L, void *ud);
+typedef void (*lh_done_fn)(lua_State *L, void *ud);
+int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, int nres, void *ud,
+		 uint64_t seed, char *err, size_t errlen);
+
+/* A 64-bit mix of the bytes of s and the number x (seeds per hook and frame). */
+uint64_t lua_host_seed(const char *s, int64_t x);
+
+#endif
