@@ -258,7 +258,7 @@ static int is_connector(const char *w, size_t n)
 }
 
 /* "12 to 18 hours", "1:8 ratio", "67% less": the first number in text with its unit words. */
-static char *number_phrase(const char *text)
+static char *number_phrase(const char *text, int caps_ok)
 {
 	const char *p = text;
 	while (*p) {
@@ -288,7 +288,7 @@ static char *number_phrase(const char *text)
 				for (size_t k = 0; k < n; k++)
 					if (!(isalpha((unsigned char)ws[k]) || (unsigned char)ws[k] >= 0x80))
 						alpha = 0;
-				if ((alpha || strchr(".,;:!?)", ws[n - 1])) && n <= 14 && !isupper((unsigned char)ws[0]))
+				if ((alpha || strchr(".,;:!?)", ws[n - 1])) && n <= 14 && (caps_ok || !isupper((unsigned char)ws[0])))
 					end = we;
 				break;
 			}
@@ -300,8 +300,24 @@ static char *number_phrase(const char *text)
 				st++;
 				n--;
 			}
-			/* A bare connector at the end ("12 to") reads badly: drop it. */
-			if (n > 0 && n <= 60)
+			/* A connector or a filler word at the end ("90% of what", "12 to") reads
+			 * badly: drop it, word by word. */
+			for (;;) {
+				size_t ws = n;
+				while (ws > 0 && st[ws - 1] != ' ')
+					ws--;
+				if (ws == 0)
+					break;
+				size_t wl = n - ws;
+				if (!is_connector(st + ws, wl) && !is_stopword(st + ws, wl) &&
+				    !(wl == 4 && !strncasecmp(st + ws, "most", 4)))
+					break;
+				n = ws;
+				while (n > 0 && st[n - 1] == ' ')
+					n--;
+			}
+			/* A lone digit ("0", "3") says nothing on screen without its unit. */
+			if (n > 1 && n <= 60)
 				return strndup(st, n);
 		}
 		p = e;
@@ -320,6 +336,14 @@ static int image_overlap(const art_image *im, const char *text, const char *head
 		h += hits(&t, heading, strlen(heading));
 	free_terms(&t);
 	return h;
+}
+
+static size_t chars_of(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
 }
 
 static char *cut_bytes_words(const char *s, size_t max)
@@ -575,8 +599,9 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 	nspans = m;
 
 	s = json_object();
-	char lang[8];
-	json_object_set_new(s, "language", json_string(lang_of(a, lang)));
+	char lang[8], lbuf[8];
+	snprintf(lang, sizeof lang, "%s", lang_of(a, lbuf));
+	json_object_set_new(s, "language", json_string(lang));
 	json_object_set_new(s, "hook", json_string(hook_s));
 	json_object_set_new(s, "intro", json_string(intro));
 	json_t *pts = json_array();
@@ -632,12 +657,15 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 		int bi = img_of ? img_of[j] : -1;
 		/* Overlay: a number with its unit, else the section heading, else a keyword found in
 		 * the point, else its first words. */
-		char *ov = number_phrase(text);
+		/* German capitalises its units ("15 Liter"); elsewhere a capital after a number
+		 * starts a name ("In 2020 Apple"), not a unit. */
+		char *ov = number_phrase(text, !strcmp(lang, "de"));
 		if (!ov && h && strlen(h) <= 48)
 			ov = strdup(h);
 		if (!ov)
 			for (int i = 0; i < a->nkeywords && !ov; i++)
-				if (strcasestr(text, a->keywords[i]) && strlen(a->keywords[i]) <= 48)
+				if (strcasestr(text, a->keywords[i]) && strlen(a->keywords[i]) <= 48 &&
+				    chars_of(a->keywords[i]) >= 3)
 					ov = strdup(a->keywords[i]);
 		if (!ov)
 			ov = cut_bytes_words(text, 32);

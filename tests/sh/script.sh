@@ -64,7 +64,7 @@ EOF
 
 # 1. The extractive generator on every fixture, short (youtube_short caps it at 60 s).
 for a in examples/article-cold-brew.json $F/messy.json $F/lists-tables.json $F/code-heavy.json \
-	$F/spanish.json $F/japanese.json; do
+	$F/spanish.json $F/german.json $F/japanese.json $F/chinese.json; do
 	n=$(basename "$a" .json)
 	expect 0 "script $n" -- "$VIDC" script "$a" -o "$tmp/$n.json"
 	[ -f "$tmp/$n.json" ] || continue
@@ -76,6 +76,9 @@ grep -qE 'SCRIPT TEXT|TRACKING|SPONSORED|IFRAME|SVG TEXT|enable JavaScript|right
 	{ echo "FAIL: scripts, ads, embeds or the footer leaked into the text"; fail=1; }
 grep -q '"language": "es"' "$tmp/spanish.json" || { echo "FAIL: Spanish language not carried"; fail=1; }
 grep -q 'Síguenos' "$tmp/spanish.json" || { echo "FAIL: Spanish call to action"; fail=1; }
+grep -q '"language": "zh"' "$tmp/chinese.json" || { echo "FAIL: Chinese not recognised without a language field"; fail=1; }
+grep -q '关注我们' "$tmp/chinese.json" || { echo "FAIL: Chinese call to action"; fail=1; }
+grep -q '"text_overlay": "10 bis 15 Liter"' "$tmp/german.json" || { echo "FAIL: German number overlay with its unit"; fail=1; }
 grep -q '"image: examples/assets/' "$tmp/article-cold-brew.json" || { echo "FAIL: images resolved against the JSON's folder"; fail=1; }
 
 # 2. Other types and platforms: medium for TikTok and YouTube (chapters in the description),
