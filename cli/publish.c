@@ -121,6 +121,8 @@ static ir_program *load(const popts *o, const char *extra, spec_t **sp, diag_sin
 		s = compile_spec(o->spec, *dp, &co);
 	}
 	*sp = s;
+	if (extra && diag_errors(*dp))
+		return NULL; /* the caller explains; the spec itself compiled the first time */
 	diag_print(*dp, stderr, 0);
 	if (diag_errors(*dp))
 		return NULL;
@@ -164,14 +166,19 @@ int cmd_subs(int argc, char **argv)
 	spec_t *s;
 	diag_sink *d;
 	ir_program *p = load(&o, NULL, &s, &d);
+	int recompiled = 0;
 	if (p && p->captions < 0) {
 		/* no burned-in captions: the words are still there if the voice has timings */
 		ir_program_free(p);
 		compile_free(s);
 		diag_free(d);
 		p = load(&o, "\ncaptions plain\n", &s, &d);
+		recompiled = 1;
 	}
 	rc = 1;
+	if (!p && recompiled)
+		fprintf(stderr, "vidc subs: the spec's voice has no word timings (voice \"file\" { timings "
+				"\"words.json\" }, SPEC.md section 6)\n");
 	if (p && p->captions >= 0) {
 		const ir_node *n = &p->nodes[p->captions];
 		cue_style st;

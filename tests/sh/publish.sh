@@ -98,6 +98,9 @@ for preset in youtube_long tiktok; do
 done
 "$VIDC" subs "$tmp/s.vid" --format vtt -o "$tmp/x.txt" 2>/dev/null && head -1 "$tmp/x.txt" | grep -qx WEBVTT ||
 	say "--format vtt"
+printf 'video { preset tiktok }\nscene a 2s { solid #000000 }\n' >"$tmp/nov.vid"
+"$VIDC" subs "$tmp/nov.vid" -o "$tmp/x.srt" 2>"$tmp/err"
+[ $? = 1 ] && grep -q "no word timings" "$tmp/err" || { say "subs without a voice: want exit 1 and why"; cat "$tmp/err"; }
 "$VIDC" subs "$tmp/s.vid" --format xml -o "$tmp/x.txt" 2>/dev/null
 [ $? = 2 ] || say "subs --format xml: want exit 2"
 
