@@ -23,6 +23,7 @@ static const char *voice_usage =
 	"  --lang L          language as BCP 47 (es, de-DE, ja); default the script's \"language\", else en\n"
 	"  --base-url URL    the provider's endpoint (else VIDC_<PROVIDER>_BASE_URL / _URL)\n"
 	"  --timeout MS      per HTTP request (default VIDC_HTTP_TIMEOUT_MS or 120000)\n"
+	"  --jobs N          sections synthesised at once (default 4 over HTTP, 1 for espeak)\n"
 	"  --timing PATH     where the word timings go (default: VOICE.json beside VOICE.wav)\n"
 	"  -o, --output PATH the WAV to write (48 kHz mono 16-bit)\n"
 	"Keys: VIDC_OPENAI_API_KEY, VIDC_ELEVENLABS_API_KEY. See SPEC.md \"Voice providers\".\n";
@@ -55,7 +56,7 @@ static int parse(int argc, char **argv, voice_args *a, int allow_input)
 		int has = i + 1 < argc;
 		const char *v = has ? argv[i + 1] : NULL;
 		if (!strcmp(s, "--provider") || !strcmp(s, "--voice") || !strcmp(s, "--speed") ||
-		    !strcmp(s, "--lang") || !strcmp(s, "--base-url") || !strcmp(s, "--timeout") ||
+		    !strcmp(s, "--lang") || !strcmp(s, "--base-url") || !strcmp(s, "--timeout") || !strcmp(s, "--jobs") ||
 		    !strcmp(s, "--timing") || !strcmp(s, "-o") || !strcmp(s, "--output") || !strcmp(s, "--preview")) {
 			if (!has)
 				return usage("option '%s' needs a value", s);
@@ -80,6 +81,12 @@ static int parse(int argc, char **argv, voice_args *a, int allow_input)
 			a->o.speed = strtod(v, &end);
 			if (*end || !(a->o.speed >= 0.5 && a->o.speed <= 3.0))
 				return usage("--speed takes a number from 0.5 to 3 (1 = normal), not '%s'", v);
+		} else if (!strcmp(s, "--jobs")) {
+			char *end;
+			long j = strtol(v, &end, 10);
+			if (*end || j < 1 || j > 16)
+				return usage("--jobs takes a number from 1 to 16, not '%s'", v);
+			a->o.jobs = (int)j;
 		} else if (!strcmp(s, "--timeout")) {
 			char *end;
 			a->o.timeout_ms = strtol(v, &end, 10);

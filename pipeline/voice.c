@@ -15,6 +15,7 @@
 #include <libavutil/opt.h>
 #include <libswresample/swresample.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -772,6 +773,81 @@ oom:
 	return VOICE_ENOMEM;
 }
 
+/* One request's worth of text: a section, or a piece of a long one. */
+typedef struct {
+	int sec;
+	size_t off; /* bytes into the section's text */
+	voice_section piece;
+	voice_clip clip;
+	int rc;
+	char err[1024];
+} job;
+
+typedef struct {
+	const voice_provider *p;
+	const voice_opts *o;
+	job *jobs;
+	int njobs, next, failed;
+	pthread_mutex_t lock;
+} queue;
+
+/* Worker: takes jobs in order until none are left or one has failed for good. */
+static void *work(void *arg)
+{
+	queue *q = arg;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		int j = q->failed ? q->njobs : q->next++;
+		pthread_mutex_unlock(&q->lock);
+		if (j >= q->njobs)
+			return NULL;
+		job *jb = &q->jobs[j];
+		jb->rc = speak_section(q->p, q->o, &jb->piece, &jb->clip, jb->err, sizeof jb->err);
+		if (jb->rc < 0) {
+			pthread_mutex_lock(&q->lock);
+			q->failed = 1;
+			pthread_mutex_unlock(&q->lock);
+		}
+	}
+}
+
+/* Splits every section into jobs. Returns the count, or VOICE_ENOMEM. */
+static int make_jobs(const voice_provider *p, const voice_script *s, job **out)
+{
+	int n = 0, cap = s->n + 4;
+	job *jobs = calloc((size_t)cap, sizeof *jobs);
+	if (!jobs)
+		return VOICE_ENOMEM;
+	for (int i = 0; i < s->n; i++)
+		for (size_t off = 0; s->sec[i].text[off];) {
+			const char *rest = s->sec[i].text + off;
+			size_t len = piece_len(rest, p->max_chars);
+			if (n == cap) {
+				job *q = realloc(jobs, sizeof *q * (size_t)(cap *= 2));
+				if (!q)
+					goto oom;
+				jobs = q;
+			}
+			memset(&jobs[n], 0, sizeof jobs[n]);
+			jobs[n].sec = i;
+			jobs[n].off = off;
+			jobs[n].piece = s->sec[i];
+			if (!(jobs[n].piece.text = strndup(rest, len)))
+				goto oom;
+			n++;
+			off += len;
+			while (isspace((unsigned char)s->sec[i].text[off]))
+				off++;
+		}
+	*out = jobs;
+	return n;
+oom:
+	for (int k = 0; k < n; k++)
+		free(jobs[k].piece.text);
+	free(jobs);
+	return VOICE_ENOMEM;
+}
+
 int voice_make(const voice_opts *o0, const voice_script *s, voice_track *t, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
@@ -786,56 +862,77 @@ int voice_make(const voice_opts *o0, const voice_script *s, voice_track *t, char
 		snprintf(err, errlen, "unknown voice provider '%s' (espeak, openai, elevenlabs, coqui, piper, bark)", o.provider);
 		return VOICE_EINPUT;
 	}
+	job *jobs = NULL;
+	int njobs = make_jobs(p, s, &jobs);
 	size_t textcap = 1;
 	for (int i = 0; i < s->n; i++)
 		textcap += strlen(s->sec[i].text) + 2;
 	long pcmcap = 0, wcap = 0;
 	t->text = malloc(textcap);
 	t->sections = calloc((size_t)(s->n ? s->n : 1), sizeof *t->sections);
-	if (!t->text || !t->sections) {
+	if (njobs < 0 || !t->text || !t->sections) {
+		for (int k = 0; k < njobs; k++)
+			free(jobs[k].piece.text);
+		free(jobs);
 		voice_track_free(t);
 		snprintf(err, errlen, "out of memory");
 		return VOICE_ENOMEM;
 	}
-	t->text[0] = 0;
-	size_t textlen = 0;
-	for (int i = 0; i < s->n; i++) {
-		if (i > 0)
-			textlen += (size_t)sprintf(t->text + textlen, "\n\n");
-		size_t base = textlen;
-		textlen += (size_t)sprintf(t->text + textlen, "%s", s->sec[i].text);
-		snprintf(t->sections[i].name, sizeof t->sections[i].name, "%s", s->sec[i].name);
-		t->sections[i].first = t->nwords;
-		/* A long section goes in pieces, each tried on its own, joined by a sentence's pause. */
-		for (size_t off = 0; s->sec[i].text[off];) {
-			const char *rest = s->sec[i].text + off;
-			size_t n = piece_len(rest, p->max_chars);
-			voice_section piece = *(s->sec + i);
-			if (!(piece.text = strndup(rest, n))) {
-				voice_track_free(t);
-				snprintf(err, errlen, "out of memory");
-				return VOICE_ENOMEM;
-			}
-			voice_clip c;
-			int rc = speak_section(p, &o, &piece, &c, err, errlen);
-			free(piece.text);
-			if (rc == 0) {
-				long gap = (long)((off == 0 ? VOICE_GAP_S : VOICE_PIECE_GAP_S) * VOICE_RATE);
-				rc = append_clip(t, &pcmcap, &wcap, &c, gap, base + off, s->sec[i].name, p->name, err, errlen);
-				voice_clip_free(&c);
-			}
-			if (rc < 0) {
-				voice_track_free(t);
-				return rc;
-			}
-			off += n;
-			while (isspace((unsigned char)s->sec[i].text[off]))
-				off++;
+
+	/* Synthesis, several requests at a time for the HTTP providers (espeak is one engine
+	 * behind a lock, so one thread). */
+	queue q = {p, &o, jobs, njobs, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	int nthreads = o.jobs > 0 ? o.jobs : p == &voice_espeak ? 1 : 4;
+	if (nthreads > njobs)
+		nthreads = njobs;
+	pthread_t th[16];
+	if (nthreads > 16)
+		nthreads = 16;
+	int started = 0;
+	for (; started < nthreads - 1; started++)
+		if (pthread_create(&th[started], NULL, work, &q) != 0)
+			break;
+	work(&q);
+	for (int k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+
+	/* Assembly, in order; the first failure (in narration order) is the one reported. */
+	int rc = 0;
+	for (int k = 0; k < njobs && rc == 0; k++)
+		if (jobs[k].rc < 0) {
+			snprintf(err, errlen, "%s", jobs[k].err);
+			rc = jobs[k].rc;
 		}
-		t->sections[i].last = t->nwords - 1;
-		t->nsections++;
+	if (rc == 0 && q.next < njobs && !q.failed) {
+		snprintf(err, errlen, "internal error: not every section was spoken");
+		rc = VOICE_EPROVIDER;
 	}
-	return 0;
+	t->text[0] = 0;
+	size_t textlen = 0, base = 0;
+	for (int k = 0; k < njobs && rc == 0; k++) {
+		int i = jobs[k].sec;
+		if (jobs[k].off == 0) {
+			if (i > 0)
+				textlen += (size_t)sprintf(t->text + textlen, "\n\n");
+			base = textlen;
+			textlen += (size_t)sprintf(t->text + textlen, "%s", s->sec[i].text);
+			snprintf(t->sections[t->nsections].name, sizeof t->sections[0].name, "%s", s->sec[i].name);
+			t->sections[t->nsections].first = t->nwords;
+			t->nsections++;
+		}
+		long gap = (long)((jobs[k].off == 0 ? VOICE_GAP_S : VOICE_PIECE_GAP_S) * VOICE_RATE);
+		rc = append_clip(t, &pcmcap, &wcap, &jobs[k].clip, gap, base + jobs[k].off, s->sec[i].name, p->name,
+				 err, errlen);
+		t->sections[t->nsections - 1].last = t->nwords - 1;
+	}
+	for (int k = 0; k < njobs; k++) {
+		free(jobs[k].piece.text);
+		voice_clip_free(&jobs[k].clip);
+	}
+	free(jobs);
+	if (rc < 0)
+		voice_track_free(t);
+	return rc;
 }
 
 /* ---- files -------------------------------------------------------------------------------- */

@@ -64,6 +64,7 @@ typedef struct {
 	double speed;		/* 1.0 = normal; espeak: 175 wpm x speed */
 	long timeout_ms;	/* one HTTP request; 0 = VIDC_HTTP_TIMEOUT_MS or 120000 */
 	int attempts;		/* tries per section; 0 = 3 */
+	int jobs;		/* sections synthesised at once; 0 = 4 for HTTP providers, 1 for espeak */
 	FILE *log;		/* NULL = quiet; else one line per retry */
 } voice_opts;
 
@@ -118,7 +119,8 @@ typedef struct {
 	int nsections;
 } voice_track;
 
-/* Synthesises every section (each tried up to o->attempts times) and joins them. */
+/* Synthesises every section (each tried up to o->attempts times, o->jobs at a time) and joins
+ * them in order. */
 int voice_make(const voice_opts *o, const voice_script *s, voice_track *t, char *err, size_t errlen);
 void voice_track_free(voice_track *t);
 /* 16-bit PCM WAV, written to PATH.tmp then renamed. */
