@@ -461,9 +461,27 @@ int article_parse_html(article_t *a, const char *html, size_t len)
 
 /* ---- the content record ---- */
 
+/* Plain-text fields (title, summary, alt text) as CMS exports give them often still carry
+ * entities or inline tags ("Tips &amp; Tricks", "<em>New</em>"): those go through the HTML
+ * parser too; everything is whitespace-normalised. */
 static const char *norm(arena_t *ar, const char *s)
 {
 	tbuf t = {0};
+	if (strchr(s, '&') || strchr(s, '<')) {
+		htmlDocPtr doc = htmlReadMemory(s, (int)strlen(s), NULL, "UTF-8",
+						HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+							HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+		xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+		if (root) {
+			collect_text(root, &t);
+			xmlFreeDoc(doc);
+			const char *r = arena_strdup(ar, t.d ? t.d : "");
+			free(t.d);
+			return r;
+		}
+		if (doc)
+			xmlFreeDoc(doc);
+	}
 	tb_text(&t, s);
 	const char *r = arena_strdup(ar, t.d ? t.d : "");
 	free(t.d);

@@ -192,6 +192,13 @@ static void test_record(void)
 		CHECK(!strcmp(a->text, "Hi.\n"), "text '%s'", a->text);
 		article_free(a);
 	}
+	a = parse("{\"title\": \"Tips &amp; <em>Tricks</em> &#8211; 2024\", \"meta_description\": \"A&lt;B\"}", err, sizeof err);
+	CHECK(a && !strcmp(a->title, "Tips & Tricks – 2024") && !strcmp(a->meta_description, "A<B"),
+	      "entities in plain fields: '%s' '%s'", a ? a->title : err, a ? a->meta_description : "");
+	article_free(a);
+	a = parse("{\"title\": \"AT&T rocks\"}", err, sizeof err);
+	CHECK(a && !strcmp(a->title, "AT&T rocks"), "bare ampersand: '%s'", a ? a->title : err);
+	article_free(a);
 	static const struct {
 		const char *json, *want;
 	} bad[] = {
