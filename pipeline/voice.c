@@ -666,6 +666,11 @@ static int speak_section(const voice_provider *p, const voice_opts *o, const voi
 		if (rc == 0) {
 			rc = voice_align(&ref, c, e, sizeof e);
 			voice_clip_free(&ref);
+		} else if (rc == VOICE_EPROVIDER) {
+			if (o->log)
+				fprintf(o->log, "vidc: voice: section '%s': %s; word times are spread evenly instead\n",
+					sec->name, e);
+			rc = voice_align_even(sec->text, c, e, sizeof e);
 		}
 		if (rc < 0) {
 			voice_clip_free(c);

@@ -158,5 +158,8 @@ int voice_timings_from_starts(const voice_clip *c, voice_word *w, int nw, const 
  * warped piecewise-linearly onto real's audio: pauses detected in both are matched in order and
  * the speech between them is stretched to fit. Both clips must be of the same text. */
 int voice_align(const voice_clip *ref, voice_clip *real, char *err, size_t errlen);
+/* The fallback when espeak cannot speak the language: words spread over the speech in
+ * proportion to their length. */
+int voice_align_even(const char *text, voice_clip *real, char *err, size_t errlen);
 
 #endif

@@ -173,3 +173,30 @@ done:
 	free(y);
 	return rc;
 }
+
+int voice_align_even(const char *text, voice_clip *real, char *err, size_t errlen)
+{
+	voice_word *w;
+	int nw = voice_split_words(text, &w);
+	if (nw < 0) {
+		snprintf(err, errlen, "out of memory");
+		return VOICE_ENOMEM;
+	}
+	long first, last;
+	voice_sound_bounds(real->pcm, real->n, real->rate, &first, &last);
+	if (last < 0)
+		first = 0, last = real->n - 1;
+	/* Each word gets time in proportion to its bytes plus one for the space after it. */
+	long total = 0;
+	for (int i = 0; i < nw; i++)
+		total += w[i].length + 1;
+	double t0 = (double)first / real->rate, span = (double)(last + 1 - first) / real->rate, at = 0;
+	for (int i = 0; i < nw; i++) {
+		w[i].start = t0 + span * at / (double)total;
+		at += w[i].length + 1;
+		w[i].end = t0 + span * (at - 1) / (double)total;
+	}
+	real->words = w;
+	real->nwords = nw;
+	return 0;
+}

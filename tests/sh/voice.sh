@@ -170,6 +170,10 @@ expect 0 "coqui speed 1.3" -- "$VIDC" voice --provider coqui --speed 1.3 --previ
 awk -v a="$(dur "$tmp/s1.json")" -v b="$(dur "$tmp/s13.json")" 'BEGIN { r = b / a; exit !(r > 0.72 && r < 0.82) }' ||
 	{ echo "FAIL: coqui --speed 1.3: $(dur "$tmp/s13.json")s against $(dur "$tmp/s1.json")s at speed 1"; fail=1; }
 
+# A language espeak cannot speak: no reference to align to, so word times are spread evenly.
+expect 0 "coqui, a language espeak lacks" -- "$VIDC" voice --provider coqui --lang xx-YY --preview "Un deux trois." -o "$tmp/xx.wav"
+says "spread evenly" "even timings note"
+
 # A section longer than Bark takes in one request (220 bytes) goes in pieces cut at sentences.
 mode ok
 sentence="The beans steep in cold water for a long time, slowly, while you sleep."
