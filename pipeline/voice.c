@@ -403,8 +403,9 @@ int voice_decode(const void *data, size_t len, voice_clip *out, char *err, size_
 	}
 	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
 	const AVCodec *codec = si >= 0 ? avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id) : NULL;
-	if (!codec || !(dec = avcodec_alloc_context3(codec)) ||
-	    avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0 ||
+	if (codec && (dec = avcodec_alloc_context3(codec)))
+		dec->pkt_timebase = fmt->streams[si]->time_base; /* else MP3/Vorbis warn about padding */
+	if (!dec || avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0 ||
 	    avcodec_open2(dec, codec, NULL) < 0 || dec->sample_rate <= 0) {
 		snprintf(err, errlen, "the reply holds no audio that can be decoded");
 		goto done;

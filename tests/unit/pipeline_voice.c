@@ -175,6 +175,35 @@ static void check_stretch(void)
 	}
 }
 
+/* Replies come as WAV, MP3, FLAC...: stereo 44.1 kHz MP3 and FLAC made by ffmpeg decode to mono. */
+static void check_decode(void)
+{
+	static const char *const ext[] = {"mp3", "flac", "ogg"};
+	for (int k = 0; k < 3; k++) {
+		char path[512], cmd[1024], err[256];
+		snprintf(path, sizeof path, "%s/tone.%s", dir, ext[k]);
+		snprintf(cmd, sizeof cmd,
+			 "ffmpeg -v error -y -f lavfi -i 'sine=frequency=440:duration=1:sample_rate=44100' -ac 2 '%s'", path);
+		if (system(cmd) != 0) {
+			printf("decode: ffmpeg cannot make a %s file here, skipped\n", ext[k]);
+			continue;
+		}
+		size_t n;
+		char *data = slurp(path, &n);
+		voice_clip c;
+		CHECK(data && voice_decode(data, n, &c, err, sizeof err) == 0, "%s: %s", ext[k], err);
+		if (data && c.pcm) {
+			CHECK(c.rate == 44100, "%s: rate %d", ext[k], c.rate);
+			CHECK(fabs((double)c.n / c.rate - 1.0) < 0.06, "%s: %.3f s", ext[k], (double)c.n / c.rate);
+			voice_clip_free(&c);
+		}
+		free(data);
+	}
+	char err[256];
+	voice_clip c;
+	CHECK(voice_decode("not audio at all", 16, &c, err, sizeof err) == VOICE_ETRANSIENT, "garbage decoded");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -222,6 +251,7 @@ int main(void)
 	CHECK(!strcmp(voice_espeak_name("es-MX", b, sizeof b), "es-419"), "%s", b);
 
 	check_stretch();
+	check_decode();
 
 	/* Alignment accuracy. */
 	static const char *const texts[] = {
