@@ -244,9 +244,9 @@ expect 1 "llm not a chat completion" -- llm
 err_has "llm notchat" "is not a chat completion"
 stop
 
-# A closed port: connection refused, retried, then a clear error.
-url="http://127.0.0.1:9/v1"
+# The port of the server just stopped: connection refused, retried, then a clear error.
 expect 1 "llm connection refused" -- llm --attempts 2
-err_has "llm refused" "llm: POST http://127.0.0.1:9/v1/chat/completions:"
+err_has "llm refused" "llm: POST $url/chat/completions:"
+err_has "llm refused" "(after 2 attempts)"
 
 exit $fail

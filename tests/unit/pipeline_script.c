@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "../../pipeline/article.h"
 #include "../../pipeline/http.h"
@@ -201,15 +205,28 @@ static void test_http_detail(void)
 	CHECK(strlen(http_error_detail(&b, out, 10)) == 9, "cut: '%s'", out);
 	http_buf_free(&b);
 	CHECK(!strcmp(http_reason(429), "Too Many Requests") && !strcmp(http_reason(599), ""), "reasons");
-	/* No server on port 9: a connection error, named, after the given attempts. */
+	/* A port nobody listens on (bound, then released): a connection error, named, after the
+	 * given attempts. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof sa;
+	int port = 9;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &sl) == 0)
+		port = ntohs(sa.sin_port);
+	if (fd >= 0)
+		close(fd);
+	char base[64], want[96];
+	snprintf(base, sizeof base, "http://127.0.0.1:%d/v1", port);
+	snprintf(want, sizeof want, "fake: GET %s/models: ", base);
 	http_client c;
-	http_client_init(&c, "fake", "http://127.0.0.1:9/v1", "k", "FAKE_KEY");
+	http_client_init(&c, "fake", base, "k", "FAKE_KEY");
 	c.max_attempts = 2;
 	c.backoff_ms = 10;
 	http_response r;
 	int rc = http_get(&c, "/models", &r, out, sizeof out);
 	CHECK(rc == HTTP_ENET && r.attempts == 2, "rc %d attempts %d", rc, r.attempts);
-	CHECK(strstr(out, "fake: GET http://127.0.0.1:9/v1/models: ") && strstr(out, "(after 2 attempts)"), "'%s'", out);
+	CHECK(strstr(out, want) && strstr(out, "(after 2 attempts)"), "'%s'", out);
 	http_response_free(&r);
 	http_client_init(&c, "fake", NULL, NULL, NULL);
 	CHECK(http_get(&c, "/x", &r, out, sizeof out) == HTTP_EUSAGE && strstr(out, "no base URL"), "'%s'", out);
