@@ -201,8 +201,85 @@ static double min_d(double a, double b)
 	return a < b ? a : b;
 }
 
+typedef struct {
+	char *w;
+	int sent;
+} occ_t;
+
+static int occ_cmp(const void *x, const void *y)
+{
+	const occ_t *a = x, *b = y;
+	int c = strcmp(a->w, b->w);
+	return c ? c : a->sent - b->sent;
+}
+
+/* Centrality (as in SumBasic / centroid summarisers): a sentence whose content words recur in
+ * many other sentences states the article's topic. out[i] = sum over its distinct words of
+ * (sentences sharing the word), damped for short sentences, scaled so the best is 1. One sort
+ * of all word occurrences, so linear-logarithmic in the article's length. */
+static void centrality(const sents_t *ss, double *out)
+{
+	occ_t *occ = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < ss->n; i++) {
+		out[i] = 0;
+		char *x = strndup(ss->v[i].p, ss->v[i].len);
+		terms_t t = {0};
+		if (x)
+			add_terms(&t, x);
+		free(x);
+		for (int j = 0; j < t.n; j++) {
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 256;
+				occ_t *no = realloc(occ, sizeof *no * nc);
+				if (!no) {
+					free(t.w[j]);
+					continue;
+				}
+				occ = no;
+				cap = nc;
+			}
+			occ[n].w = t.w[j];
+			occ[n++].sent = i;
+		}
+		free(t.w);
+	}
+	if (n)
+		qsort(occ, n, sizeof *occ, occ_cmp);
+	int *cnt = calloc((size_t)ss->n + 1, sizeof *cnt);
+	for (size_t r0 = 0; r0 < n && cnt;) {
+		size_t r1 = r0, d = 0;
+		while (r1 < n && !strcmp(occ[r1].w, occ[r0].w)) {
+			if (r1 == r0 || occ[r1].sent != occ[r1 - 1].sent)
+				d++;
+			r1++;
+		}
+		for (size_t k = r0; k < r1; k++)
+			if (k == r0 || occ[k].sent != occ[k - 1].sent) {
+				out[occ[k].sent] += (double)(d - 1);
+				cnt[occ[k].sent]++;
+			}
+		r0 = r1;
+	}
+	double max = 0;
+	for (int i = 0; i < ss->n; i++) {
+		out[i] = cnt ? out[i] / (cnt[i] + 4) : 0;
+		if (out[i] > max)
+			max = out[i];
+	}
+	for (int i = 0; i < ss->n && max > 0; i++)
+		out[i] /= max;
+	for (size_t k = 0; k < n; k++)
+		free(occ[k].w);
+	free(occ);
+	free(cnt);
+}
+
 static void score(sents_t *ss, const article_t *a, const char **section_heading)
 {
+	double *cent = calloc((size_t)ss->n + 1, sizeof *cent);
+	if (cent)
+		centrality(ss, cent);
 	terms_t kw = {0}, title = {0};
 	for (int i = 0; i < a->nkeywords; i++)
 		add_terms(&kw, a->keywords[i]);
@@ -219,6 +296,8 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 			sc += 0.5 * min_d(hits(&ht, s->p, s->len), 2);
 			free_terms(&ht);
 		}
+		if (cent)
+			sc += 1.2 * cent[i];
 		if (has_digit(s->p, s->len))
 			sc += 1.0;
 		if (s->index == 0)
@@ -243,6 +322,7 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 	}
 	free_terms(&kw);
 	free_terms(&title);
+	free(cent);
 }
 
 /* ---- overlays and cues ---- */
