@@ -13,5 +13,6 @@ int cmd_script(int argc, char **argv); /* cli/script.c: vidc script */
 int cmd_subs(int argc, char **argv);     /* cli/publish.c: vidc subs */
 int cmd_chapters(int argc, char **argv); /* cli/publish.c: vidc chapters */
 int cmd_thumb(int argc, char **argv);    /* cli/publish.c: vidc thumb */
+int cmd_sheet(int argc, char **argv);    /* cli/sheet.c: vidc sheet */
 
 #endif

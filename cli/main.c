@@ -54,6 +54,8 @@ static const char *usage_text =
 	"  chapters SPEC            the chapters as a YouTube description block (0:00 Intro ...)\n"
 	"  thumb SPEC -o OUT.jpg    thumbnail: hero image and title, 1280x720 or 1080x1920, < 2 MB\n"
 	"                           (--title TEXT, --image PATH, --at TIME for a video frame)\n"
+	"  sheet SPEC -o SHEET.png  contact sheet: frames in a grid labelled with their times\n"
+	"                           (--cols N, --frames N or --every 2s, --width PX, --preset P)\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -500,6 +502,8 @@ int main(int argc, char **argv)
 		printf("vidc %s (IR %d)\n", VIDC_VERSION, IR_VERSION);
 		return 0;
 	}
+	if (!strcmp(cmd, "sheet"))
+		return cmd_sheet(argc - 1, argv + 1);
 	if (!strcmp(cmd, "subs"))
 		return cmd_subs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "chapters"))

@@ -53,9 +53,13 @@ static lua_host *host_of(lua_State *L)
 
 static void note_where(lua_host *h, lua_State *L)
 {
+	/* the innermost Lua function: level 0 may be a C function such as string.rep */
 	lua_Debug ar;
-	if (L && lua_getstack(L, 0, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
-		snprintf(h->where, sizeof h->where, "%s:%d", ar.short_src, ar.currentline);
+	for (int lv = 0; L && lv < 8 && lua_getstack(L, lv, &ar); lv++)
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+			snprintf(h->where, sizeof h->where, "%s:%d", ar.short_src, ar.currentline);
+			return;
+		}
 }
 
 static void *lh_alloc(void *ud, void *ptr, size_t osize, size_t nsize)

@@ -1,6 +1,6 @@
 -- lower_third.lua - stdlib draw layer or effect: an animated lower third. A coloured bar wipes
 -- in from the left, the title and subtitle rise into it, and it all slides out at the end.
--- Parameters: title, subtitle, color (#e63946), text_color (white), size (title px, default
+-- Parameters: title, subtitle, color (#e63946), text_color (white), text_size (title px, default
 -- 4.5 % of the height), y (fraction of the height of the bar's top, 0.72), enter and exit (s, 0.6/0.4).
 local function clamp(x) return math.max(0, math.min(1, x)) end
 
@@ -8,7 +8,7 @@ return {
   draw = function(ctx, canvas)
     local P = ctx.params
     local W, H = ctx.width, ctx.height
-    local size = P.size or math.floor(H * 0.045)
+    local size = P.text_size or math.floor(H * 0.045)
     local sub = P.subtitle
     local x0 = math.floor(W * 0.06)
     local y0 = H * (P.y or 0.72)

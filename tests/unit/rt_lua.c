@@ -1,0 +1,326 @@
+/*
+ * rt_lua.c - Lua hooks (runtime/lua_host.c, hook.c, canvas.c): the sandbox (no os, io, require,
+ * bytecode), the instruction and memory limits (an endless loop, a 10 GB allocation), errors
+ * naming the Lua file and line and the spec line, the process staying healthy after each
+ * failure, determinism of seeded grain, draw layers, effects with params, transitions.
+ */
+#include "rt_test.h"
+
+#include <time.h>
+
+#include "../../runtime/lua_host.h"
+
+static char *lua_file(const char *name, const char *src)
+{
+	static char paths[32][256];
+	static int n;
+	char *path = paths[n++ % 32];
+	snprintf(path, 256, "%s/%s", t_tmpdir(), name);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(src, f) < 0 || fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+	return path;
+}
+
+/* A 64x64, 10-frame program: one scene whose only layer is `draw NAME` from path (spec line 7). */
+static ir_program *draw_prog(const char *path, const char *name)
+{
+	ir_program *p = t_prog(64, 64, 10);
+	ir_node *h = ir_node_add(p, IR_HOOK);
+	h->u.hook.name = name;
+	h->u.hook.path = path;
+	h->file = "test.vid";
+	h->line = 7;
+	h->col = 3;
+	int hid = h->id;
+	int l = t_layer(p, hid, 0, 0, 64, 64, IR_FIT_FILL);
+	int sc = t_scene(p, 0, 10, t_ids(p, 1, l), 1);
+	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	return p;
+}
+
+/* Renders frame f of p with a fresh graph; returns the code and the message in err. */
+static int try_render(const ir_program *p, int64_t f, char *err, size_t errlen, surf_t **keep)
+{
+	rt_graph *g = NULL;
+	err[0] = 0;
+	int rc = graph_new(&g, p, err, errlen);
+	surf_t *s = surf_new(p->width, p->height);
+	if (!rc)
+		rc = graph_render(g, f, s, err, errlen);
+	graph_free(g);
+	if (keep && !rc)
+		*keep = s;
+	else
+		surf_free(s);
+	return rc;
+}
+
+static const char *good_src = "return { draw = function(ctx, c) c:rect(0, 0, ctx.width, ctx.height, '#ff0000') end }\n";
+
+/* A good hook still renders red: the process is healthy. */
+static void expect_healthy(const char *after)
+{
+	ir_program *p = draw_prog(lua_file("good.lua", good_src), "good");
+	char err[512];
+	surf_t *s = NULL;
+	int rc = try_render(p, 3, err, sizeof err, &s);
+	CHECK(rc == 0 && s && t_near(t_px(s, 32, 32), 255, 0, 0, 2), "after %s a good hook renders: %s", after,
+	      err);
+	surf_free(s);
+	ir_program_free(p);
+}
+
+/* The hook in file `name` with source src fails at frame 3 with a message holding every needle. */
+static void expect_error(const char *what, const char *name, const char *src, const char *n1,
+			 const char *n2, double max_s)
+{
+	ir_program *p = draw_prog(lua_file(name, src), "h");
+	char err[1024];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = try_render(p, 3, err, sizeof err, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("rt_lua: %-12s %.2fs -> %s\n", what, dt, err);
+	CHECK(rc < 0, "%s: must fail", what);
+	CHECK(strstr(err, "test.vid:7:3"), "%s: spec position in '%s'", what, err);
+	CHECK(!n1 || strstr(err, n1), "%s: '%s' not in '%s'", what, n1, err);
+	CHECK(!n2 || strstr(err, n2), "%s: '%s' not in '%s'", what, n2, err);
+	CHECK(dt < max_s, "%s: took %.2fs", what, dt);
+	ir_program_free(p);
+	expect_healthy(what);
+}
+
+static void sandbox(void)
+{
+	expect_error("os.execute", "os.lua",
+		     "return { draw = function(ctx, c)\n  os.execute('touch /tmp/vidc-pwned')\nend }\n",
+		     "os.lua:2:", "global 'os'", 5);
+	expect_error("io.open", "io.lua",
+		     "return { draw = function(ctx, c)\n  local f = io.open('/etc/passwd')\n  return f:read('a')\nend }\n",
+		     "io.lua:2:", "global 'io'", 5);
+	expect_error("require", "req.lua", "local m = require('os')\nreturn {}\n", "req.lua:1:",
+		     "global 'require'", 5);
+	expect_error("dofile", "dofile.lua", "return { draw = function()\n dofile('/etc/passwd')\nend }\n",
+		     "dofile.lua:2:", "global 'dofile'", 5);
+	expect_error("bytecode", "bc.lua",
+		     "return { draw = function()\n  local f = assert(load('\\27Lua\\84\\0', 'x', 'b'))\nend }\n",
+		     "bc.lua:2:", "binary chunks are not allowed", 5);
+	expect_error("string.dump", "dump.lua", "return { draw = function()\n\n  return string.dump(print)\nend }\n",
+		     "dump.lua:3:", "field 'dump'", 5);
+	expect_error("debug", "dbg.lua", "return { draw = function()\n  debug.sethook()\nend }\n", "dbg.lua:2:",
+		     "global 'debug'", 5);
+	CHECK(fopen("/tmp/vidc-pwned", "r") == NULL, "os.execute must not have run");
+}
+
+static void limits(void)
+{
+	expect_error("endless loop", "loop.lua",
+		     "return { draw = function(ctx, c)\n  local x = 0\n  while true do x = x + 1 end\nend }\n",
+		     "loop.lua:3:", "instruction limit exceeded", 3);
+	/* pcall must not swallow the limit */
+	expect_error("pcall loop", "ploop.lua",
+		     "return { draw = function()\n  while true do\n    pcall(function() while true do end end)\n  end\nend }\n",
+		     "ploop.lua:", "instruction limit exceeded", 3);
+	expect_error("coroutine loop", "coloop.lua",
+		     "return { draw = function()\n  while true do\n    coroutine.resume(coroutine.create(function() while true do end end))\n  end\nend }\n",
+		     "coloop.lua:", "instruction limit exceeded", 3);
+	expect_error("10 GB string", "big.lua",
+		     "return { draw = function()\n  local t = {}\n  for i = 1, 10 do t[i] = string.rep('x', 1024 * 1024 * 1024) end\nend }\n",
+		     "big.lua:3:", "memory limit exceeded", 5);
+	expect_error("growing table", "grow.lua",
+		     "local keep = {}\nreturn { draw = function()\n  for i = 1, 1e12 do keep[i] = {i} end\nend }\n",
+		     "grow.lua:3:", "memory limit exceeded", 5);
+	expect_error("top level loop", "top.lua", "while true do end\n", "top.lua:1:", "instruction limit", 3);
+}
+
+static void messages(void)
+{
+	expect_error("error()", "boom.lua", "-- a comment\nreturn { draw = function(ctx, c)\n  error('boom')\nend }\n",
+		     "boom.lua:3: boom", NULL, 5);
+	expect_error("canvas arg", "arg.lua", "return { draw = function(ctx, c)\n\n  c:rect(0, 0, 10, 10, '#zz')\nend }\n",
+		     "arg.lua:3:", "colour", 5);
+	expect_error("syntax", "syn.lua", "return { draw = function(ctx, c)\n  c:rect(\nend }\n", "syn.lua:3:", NULL,
+		     5);
+	expect_error("no draw", "nodraw.lua", "return { }\n", "no draw", NULL, 5);
+	expect_error("not a table", "nt.lua", "return 42\n", "must return a table", NULL, 5);
+}
+
+/* One graph: a hook that fails on frame 2 only; frames 1 and 3 still render after it. */
+static void recovers(void)
+{
+	const char *src = "local n = 0\nreturn { draw = function(ctx, c)\n  n = n + 1\n"
+			  "  if ctx.frame == 2 then error('frame two') end\n"
+			  "  c:rect(0, 0, ctx.width, ctx.height, '#00ff00')\nend }\n";
+	ir_program *p = draw_prog(lua_file("flaky.lua", src), "flaky");
+	char err[512];
+	rt_graph *g = NULL;
+	CHECK(graph_new(&g, p, err, sizeof err) == 0, "graph: %s", err);
+	surf_t *s = surf_new(64, 64);
+	CHECK(graph_render(g, 1, s, err, sizeof err) == 0, "frame 1: %s", err);
+	CHECK(graph_render(g, 2, s, err, sizeof err) < 0 && strstr(err, "flaky.lua:4: frame two"), "frame 2: %s", err);
+	CHECK(graph_render(g, 3, s, err, sizeof err) == 0 && t_near(t_px(s, 5, 5), 0, 255, 0, 2), "frame 3: %s", err);
+	/* a canvas kept in a global from the call before is dead, not dangling */
+	graph_free(g);
+	ir_program_free(p);
+	p = draw_prog(lua_file("kept.lua", "local kept\nreturn { draw = function(ctx, c)\n"
+					    "  if kept then kept:rect(0, 0, 1, 1, 'red') end\n  kept = c\nend }\n"),
+		      "kept");
+	CHECK(graph_new(&g, p, err, sizeof err) == 0, "graph: %s", err);
+	CHECK(graph_render(g, 1, s, err, sizeof err) == 0, "kept frame 1: %s", err);
+	CHECK(graph_render(g, 2, s, err, sizeof err) < 0 && strstr(err, "kept.lua:3:") &&
+		      strstr(err, "finished hook call"),
+	      "kept frame 2: %s", err);
+	surf_free(s);
+	graph_free(g);
+	ir_program_free(p);
+}
+
+/* A solid with the stdlib grain effect: the same frame gives the same pixels, alone or in
+ * sequence, and consecutive frames differ. */
+static void determinism(void)
+{
+	ir_program *p = t_prog(96, 64, 10);
+	int sol = t_solid(p, t_rgb(90, 120, 150));
+	int l = t_layer(p, sol, 0, 0, 96, 64, IR_FIT_FILL);
+	ir_node *e = ir_node_add(p, IR_EFFECT);
+	e->u.effect.name = "grain";
+	e->u.effect.path = "stdlib/effects/grain.lua";
+	e->u.effect.params = arena_alloc(p->arena, sizeof(ir_param));
+	e->u.effect.params[0] = (ir_param){"amount", ir_curve_const(p, 0.2), NULL};
+	e->u.effect.nparams = 1;
+	e->file = "test.vid";
+	e->line = 9;
+	e->col = 5;
+	p->nodes[l].u.layer.effects = t_ids(p, 1, e->id);
+	p->nodes[l].u.layer.neffects = 1;
+	int sc = t_scene(p, 0, 10, t_ids(p, 1, l), 1);
+	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	surf_t *a = t_render(p, NULL, 5), *b = t_render(p, NULL, 5), *c = NULL, *d = t_render(p, NULL, 6);
+	char err[256];
+	rt_graph *g = NULL;
+	CHECK(graph_new(&g, p, err, sizeof err) == 0, "%s", err);
+	for (int f = 0; f <= 5; f++) {
+		surf_free(c);
+		c = t_render(p, g, f);
+	}
+	graph_free(g);
+	CHECK(a && b && c && d, "renders");
+	if (a && b && c && d) {
+		size_t n = (size_t)a->stride * a->h * 4;
+		CHECK(!memcmp(a->px, b->px, n), "grain: frame 5 twice must be equal");
+		CHECK(!memcmp(a->px, c->px, n), "grain: frame 5 alone and in sequence must be equal");
+		CHECK(memcmp(a->px, d->px, n), "grain: frames 5 and 6 must differ");
+		int varied = 0;
+		for (int x = 1; x < 96; x++)
+			varied += t_px(a, x, 10) != t_px(a, 0, 10);
+		CHECK(varied > 50, "grain: pixels must vary (%d)", varied);
+	}
+	surf_free(a);
+	surf_free(b);
+	surf_free(c);
+	surf_free(d);
+	ir_program_free(p);
+}
+
+/* params() overrides the layer: opacity 0 hides it, x moves it. */
+static void params(void)
+{
+	const char *src = "return { params = function(ctx)\n  if ctx.frame == 1 then return {opacity = 0} end\n"
+			  "  return {x = 32}\nend }\n";
+	ir_program *p = t_prog(64, 64, 10);
+	int sol = t_solid(p, t_rgb(255, 255, 255));
+	int l = t_layer(p, sol, 0, 0, 32, 64, IR_FIT_FILL);
+	ir_node *e = ir_node_add(p, IR_EFFECT);
+	e->u.effect.name = "mover";
+	e->u.effect.path = lua_file("mover.lua", src);
+	p->nodes[l].u.layer.effects = t_ids(p, 1, e->id);
+	p->nodes[l].u.layer.neffects = 1;
+	int sc = t_scene(p, 0, 10, t_ids(p, 1, l), 1);
+	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	surf_t *s1 = t_render(p, NULL, 1), *s2 = t_render(p, NULL, 2);
+	CHECK(s1 && t_near(t_px(s1, 10, 10), 0, 0, 0, 1), "opacity 0 hides the layer");
+	CHECK(s2 && t_near(t_px(s2, 10, 10), 0, 0, 0, 1) && t_near(t_px(s2, 50, 10), 255, 255, 255, 1),
+	      "x = 32 moves the layer right");
+	surf_free(s1);
+	surf_free(s2);
+	ir_program_free(p);
+}
+
+/* A hook transition gets both scenes and the progress. */
+static void transition(void)
+{
+	const char *src = "return { transition = function(ctx, a, b, c)\n"
+			  "  c:image(a, 0, 0, ctx.width, ctx.height)\n"
+			  "  c:clip_rect(0, 0, ctx.width * ctx.progress, ctx.height)\n"
+			  "  c:image(b, 0, 0, ctx.width, ctx.height)\nend }\n";
+	ir_program *p = t_prog(64, 64, 20);
+	int s1 = t_solid(p, t_rgb(255, 0, 0)), s2 = t_solid(p, t_rgb(0, 0, 255));
+	int l1 = t_layer(p, s1, 0, 0, 64, 64, IR_FIT_FILL), l2 = t_layer(p, s2, 0, 0, 64, 64, IR_FIT_FILL);
+	int a = t_scene(p, 0, 12, t_ids(p, 1, l1), 1), b = t_scene(p, 8, 20, t_ids(p, 1, l2), 1);
+	ir_node *tr = ir_node_add(p, IR_TRANSITION);
+	tr->f0 = 8;
+	tr->f1 = 12;
+	tr->u.transition.type = IR_TR_HOOK;
+	tr->u.transition.from = a;
+	tr->u.transition.to = b;
+	tr->u.transition.hook = "half";
+	tr->u.transition.path = lua_file("half.lua", src);
+	int trid = tr->id;
+	t_timeline(p, t_ids(p, 2, a, b), 2, t_ids(p, 1, trid), 1);
+	surf_t *s = t_render(p, NULL, 9); /* progress (1 + 0.5) / 4 = 0.375: 24 px of blue */
+	CHECK(s && t_near(t_px(s, 10, 30), 0, 0, 255, 1) && t_near(t_px(s, 40, 30), 255, 0, 0, 1),
+	      "wipe by clip: " PXFMT " " PXFMT, PXARG(s ? t_px(s, 10, 30) : 0), PXARG(s ? t_px(s, 40, 30) : 0));
+	surf_free(s);
+	ir_program_free(p);
+}
+
+/* Canvas primitives: anti-aliased circle edge, blend modes, text. */
+static void canvas(void)
+{
+	const char *src = "return { draw = function(ctx, c)\n"
+			  "  c:rect(0, 0, 64, 64, '#000000')\n"
+			  "  c:circle(32, 32, 20.5, '#ffffff')\n"
+			  "  c:blend('add'); c:rect(0, 0, 8, 8, '#ff0000'); c:rect(0, 0, 8, 8, '#00ff00')\n"
+			  "  c:blend('normal')\n"
+			  "  local w, h = c:text('Hi', 40, 50, {size = 12})\n"
+			  "  assert(w > 5 and h > 5, 'text size')\n"
+			  "end }\n";
+	ir_program *p = draw_prog(lua_file("prims.lua", src), "prims");
+	surf_t *s = t_render(p, NULL, 0);
+	CHECK(s != NULL, "primitives render");
+	if (s) {
+		CHECK(t_near(t_px(s, 32, 32), 255, 255, 255, 1), "circle inside");
+		CHECK(t_near(t_px(s, 2, 32), 0, 0, 0, 1), "circle outside");
+		unsigned edge = t_px(s, 11, 32) & 255; /* the edge crosses pixel 11's centre */
+		CHECK(edge > 40 && edge < 215, "circle edge anti-aliased (%u)", edge);
+		CHECK(t_near(t_px(s, 3, 3), 255, 255, 0, 1), "add blend: red + green = yellow");
+	}
+	surf_free(s);
+	ir_program_free(p);
+}
+
+int main(void)
+{
+	lh_limits lim = {0, 0};
+	lua_host_set_limits(&lim);
+	expect_healthy("start");
+	sandbox();
+	limits();
+	messages();
+	recovers();
+	determinism();
+	params();
+	transition();
+	canvas();
+	t_rmtmp();
+	if (t_failures) {
+		fprintf(stderr, "rt_lua: %d failure(s)\n", t_failures);
+		return 1;
+	}
+	printf("rt_lua: ok\n");
+	return 0;
+}
