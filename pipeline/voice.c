@@ -1005,6 +1005,36 @@ static json_t *ms(double s)
 	return json_real(round(s * 1000.0) / 1000.0);
 }
 
+/* One word and one section a line, so the file reads (and diffs) like SPEC.md's example. */
+static int write_timing_json(json_t *root, const char *path)
+{
+	const size_t fl = JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9) | JSON_ENCODE_ANY;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	int bad = 0;
+	const char *keys[] = {"version", "text", "duration"};
+	for (int k = 0; k < 3; k++) {
+		char *v = json_dumps(json_object_get(root, keys[k]), fl);
+		bad |= !v || fprintf(f, "%s\"%s\": %s,\n", k ? " " : "{", keys[k], v) < 0;
+		free(v);
+	}
+	const char *lists[] = {"words", "sections"};
+	for (int k = 0; k < 2; k++) {
+		json_t *a = json_object_get(root, lists[k]);
+		bad |= fprintf(f, " \"%s\": [", lists[k]) < 0;
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			char *v = json_dumps(json_array_get(a, i), fl);
+			bad |= !v || fprintf(f, "%s\n  %s", i ? "," : "", v) < 0;
+			free(v);
+		}
+		bad |= fprintf(f, "\n ]%s\n", k ? "}" : ",") < 0;
+	}
+	if (fclose(f) != 0)
+		bad = 1;
+	return bad ? -1 : 0;
+}
+
 int voice_write_timing(const char *path, const voice_track *t, char *err, size_t errlen)
 {
 	json_t *root = json_object(), *words = json_array(), *secs = json_array();
@@ -1040,7 +1070,7 @@ int voice_write_timing(const char *path, const voice_track *t, char *err, size_t
 	}
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int rc = json_dump_file(root, tmp, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+	int rc = write_timing_json(root, tmp);
 	json_decref(root);
 	if (rc != 0 || rename(tmp, path) != 0) {
 		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
