@@ -98,6 +98,10 @@ grep -q "^v2/de_speaker_3" "$tmp/out" || { echo "FAIL: bark voices"; fail=1; }
 expect 0 "voices coqui" -- "$VIDC" voices --provider coqui
 
 # ---- HTTP providers against the fake ---------------------------------------------------------
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "SKIP: HTTP providers: no python3 for tests/fakes/tts_server.py"
+	exit $fail
+fi
 python3 tests/fakes/tts_server.py >"$tmp/port" 2>"$tmp/server.log" &
 srv=$!
 i=0
