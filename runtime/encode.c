@@ -22,6 +22,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(VIDC_NO_AVX2)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1 /* compiled for AVX2 with a target attribute, chosen at run time */
+#endif
 
 #include "render.h"
 #include "rterr.h"
@@ -112,6 +116,82 @@ static inline __m128i chroma4(__m128i b01, __m128i b23, __m128i c)
 }
 #endif
 
+#if defined(HAVE_AVX2_PATH)
+/* The same as the SSE2 helpers, on 256 bits. AVX2 works in two 128-bit halves, so results come
+ * out per half and are put back in order with a cross-lane permute. */
+#define AVX2_FN __attribute__((target("avx2"))) static inline
+AVX2_FN __m256i hsum_pairs8(__m256i a, __m256i b)
+{
+	__m256 fa = _mm256_castsi256_ps(a), fb = _mm256_castsi256_ps(b);
+	return _mm256_add_epi32(_mm256_castps_si256(_mm256_shuffle_ps(fa, fb, _MM_SHUFFLE(2, 0, 2, 0))),
+				_mm256_castps_si256(_mm256_shuffle_ps(fa, fb, _MM_SHUFFLE(3, 1, 3, 1))));
+}
+
+/* luma of 8 pixels, in order */
+AVX2_FN __m256i luma8(__m256i p, __m256i cy)
+{
+	const __m256i z = _mm256_setzero_si256();
+	__m256i s = hsum_pairs8(_mm256_madd_epi16(_mm256_unpacklo_epi8(p, z), cy),
+				_mm256_madd_epi16(_mm256_unpackhi_epi8(p, z), cy));
+	return _mm256_srai_epi32(_mm256_add_epi32(s, _mm256_set1_epi32(Y_ADD)), 15);
+}
+
+/* 2x2 block sums of 8 columns: blocks 0, 1 | 2, 3 */
+AVX2_FN __m256i block_sums8(__m256i a, __m256i b)
+{
+	const __m256i z = _mm256_setzero_si256();
+	__m256i l = _mm256_add_epi16(_mm256_unpacklo_epi8(a, z), _mm256_unpacklo_epi8(b, z));
+	__m256i h = _mm256_add_epi16(_mm256_unpackhi_epi8(a, z), _mm256_unpackhi_epi8(b, z));
+	l = _mm256_add_epi16(l, _mm256_srli_si256(l, 8));
+	h = _mm256_add_epi16(h, _mm256_srli_si256(h, 8));
+	return _mm256_unpacklo_epi64(l, h);
+}
+
+/* chroma of blocks 0..7 (s0: 0-3, s1: 4-7), in order */
+AVX2_FN __m256i chroma8(__m256i s0, __m256i s1, __m256i c)
+{
+	__m256i s = hsum_pairs8(_mm256_madd_epi16(s0, c), _mm256_madd_epi16(s1, c));
+	s = _mm256_srai_epi32(_mm256_add_epi32(s, _mm256_set1_epi32(C_ADD)), 17);
+	return _mm256_permutevar8x32_epi32(s, _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7));
+}
+
+/* rgb_to_yuv's vector loop for one pair of rows, 16 pixels at a time; returns how many it did */
+__attribute__((target("avx2"))) static int yuv_rows_avx2(const enc_t *e, const uint32_t *r0,
+							 const uint32_t *r1, uint8_t *y0, uint8_t *y1,
+							 uint8_t *u, uint8_t *v, int W)
+{
+	const __m256i cy = _mm256_setr_epi16(
+		(short)e->yr, (short)e->yg, (short)e->yb, 0, (short)e->yr, (short)e->yg, (short)e->yb, 0,
+		(short)e->yr, (short)e->yg, (short)e->yb, 0, (short)e->yr, (short)e->yg, (short)e->yb, 0);
+	const __m256i cu = _mm256_setr_epi16(
+		(short)e->ur, (short)e->ug, (short)e->ub, 0, (short)e->ur, (short)e->ug, (short)e->ub, 0,
+		(short)e->ur, (short)e->ug, (short)e->ub, 0, (short)e->ur, (short)e->ug, (short)e->ub, 0);
+	const __m256i cv = _mm256_setr_epi16(
+		(short)e->vr, (short)e->vg, (short)e->vb, 0, (short)e->vr, (short)e->vg, (short)e->vb, 0,
+		(short)e->vr, (short)e->vg, (short)e->vb, 0, (short)e->vr, (short)e->vg, (short)e->vb, 0);
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+	int x = 0;
+	for (; x + 16 <= W; x += 16) {
+		__m256i a0 = _mm256_loadu_si256((const __m256i *)(r0 + x));
+		__m256i a1 = _mm256_loadu_si256((const __m256i *)(r0 + x + 8));
+		__m256i b0 = _mm256_loadu_si256((const __m256i *)(r1 + x));
+		__m256i b1 = _mm256_loadu_si256((const __m256i *)(r1 + x + 8));
+		__m256i ya = _mm256_packs_epi32(luma8(a0, cy), luma8(a1, cy));
+		__m256i yb = _mm256_packs_epi32(luma8(b0, cy), luma8(b1, cy));
+		__m256i yy = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(ya, yb), order);
+		_mm_storeu_si128((__m128i *)(y0 + x), _mm256_castsi256_si128(yy));
+		_mm_storeu_si128((__m128i *)(y1 + x), _mm256_extracti128_si256(yy, 1));
+		__m256i s0 = block_sums8(a0, b0), s1 = block_sums8(a1, b1);
+		__m256i uv = _mm256_packs_epi32(chroma8(s0, s1, cu), chroma8(s0, s1, cv));
+		uv = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(uv, uv), order);
+		__m128i l = _mm256_castsi256_si128(uv);
+		_mm_storel_epi64((__m128i *)(u + x / 2), l);
+		_mm_storel_epi64((__m128i *)(v + x / 2), _mm_srli_si128(l, 8));
+	}
+	return x;
+}
+#endif
+
 /* RGBA (alpha ignored: the canvas is opaque) -> yuv420p limited range, chroma from the
  * average of each 2x2 block. The SSE2 loop does the scalar arithmetic exactly. */
 static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
@@ -123,6 +203,10 @@ static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
 		uint8_t *u = f->data[1] + (size_t)(y / 2) * f->linesize[1];
 		uint8_t *v = f->data[2] + (size_t)(y / 2) * f->linesize[2];
 		int x = 0;
+#if defined(HAVE_AVX2_PATH)
+		if (surf_cpu_avx2())
+			x = yuv_rows_avx2(e, r0, r1, y0, y1, u, v, W);
+#endif
 #if defined(__SSE2__)
 		const __m128i cy = _mm_setr_epi16((short)e->yr, (short)e->yg, (short)e->yb, 0,
 						  (short)e->yr, (short)e->yg, (short)e->yb, 0);

@@ -11,7 +11,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(VIDC_NO_AVX2)
 #include <immintrin.h>
 #define HAVE_AVX2_PATH 1 /* compiled for AVX2 with a target attribute, chosen at run time */
 #endif
@@ -245,14 +245,19 @@ __attribute__((target("avx2"))) static int row_lerp_avx2(uint32_t *d, const uint
 	return i;
 }
 
-static int have_avx2(void)
+#endif
+
+int surf_cpu_avx2(void)
 {
-	static int v = -1;
+#if defined(HAVE_AVX2_PATH)
+	static int v = -1; /* a benign race: every thread computes the same value */
 	if (v < 0)
 		v = __builtin_cpu_supports("avx2") ? 1 : 0;
 	return v;
-}
+#else
+	return 0;
 #endif
+}
 
 void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, unsigned t)
 {
@@ -268,7 +273,7 @@ void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, uns
 		return;
 	}
 #if defined(HAVE_AVX2_PATH)
-	if (have_avx2())
+	if (surf_cpu_avx2())
 		i = row_lerp_avx2(d, a, b, n, t);
 #endif
 #if defined(__SSE2__)

@@ -56,6 +56,8 @@ void surf_flatten(surf_t *s);
 /* Whether every pixel is known to be opaque (flattened, or a small surface checked now). */
 int surf_is_opaque(const surf_t *s);
 
+/* Whether this CPU runs the AVX2 versions of the kernels (chosen at run time; same results). */
+int surf_cpu_avx2(void);
 /* Row kernels, the inner loops of composition (SSE2 where available; the portable versions
  * give the same bits). Pixels are premultiplied as everywhere here.
  * surf_row_lerp: d[i] = surf_lerp_px(a[i], b[i], t) for i < n, t in 0..256; d may alias a or b. */
