@@ -10,6 +10,7 @@
 #include "canvas.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,10 +48,26 @@ static inline unsigned ch(uint32_t p, int i)
 	return (p >> (8 * i)) & 255;
 }
 
+/* surf_over_px, inlined for the full-canvas loops (gradients): s over d, premultiplied. */
+static inline uint32_t over_px(uint32_t d, uint32_t s)
+{
+	unsigned sa = s >> 24;
+	if (sa == 255)
+		return s;
+	if (!s)
+		return d;
+	unsigned ia = 255 - sa;
+	uint32_t rb = (d & 0x00ff00ffu) * ia + 0x00800080u;
+	rb = ((rb + ((rb >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+	uint32_t ga = ((d >> 8) & 0x00ff00ffu) * ia + 0x00800080u;
+	ga = ((ga + ((ga >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+	return (rb + (s & 0x00ff00ffu)) | (ga + ((s >> 8) & 0x00ff00ffu)) << 8;
+}
+
 static inline uint32_t blend_px(int mode, uint32_t d, uint32_t s)
 {
 	if (mode == BL_NORMAL)
-		return surf_over_px(d, s);
+		return over_px(d, s);
 	uint32_t out = 0;
 	unsigned sa = ch(s, 3), da = ch(d, 3);
 	for (int i = 0; i < 4; i++) {
@@ -385,17 +402,48 @@ static int l_radial_gradient(lua_State *L)
 	canvas_t *c = check_canvas(L);
 	double cx = num(L, 2), cy = num(L, 3), r0 = fabs(num(L, 4)), r1 = fabs(num(L, 5));
 	uint32_t p0 = check_px(L, 6), p1 = check_px(L, 7);
+	if (r1 < r0) {
+		double t = r0;
+		r0 = r1, r1 = t;
+		uint32_t q = p0;
+		p0 = p1, p1 = q;
+	}
 	double span_r = r1 - r0 > 1e-6 ? r1 - r0 : 1e-6;
 	int x0, y0, x1, y1;
 	if (!span(c, 0, 0, c->s->w, c->s->h, &x0, &y0, &x1, &y1))
 		return 0;
+	/* colours along the radius, 1/1024 steps: a table instead of a lerp per pixel */
+	uint32_t lut[1025];
+	for (int i = 0; i <= 1024; i++) {
+		double t = i / 1024.0;
+		lut[i] = lerp_px(p0, p1, t * t * (3 - 2 * t)); /* smoothstep: no visible ring */
+	}
 	for (int j = y0; j < y1; j++) {
 		double dy = j + 0.5 - cy;
+		/* inside r0 the colour is p0: nothing to do when p0 is transparent */
+		int in0 = x1, in1 = x1;
+		if (!p0 && fabs(dy) < r0) {
+			double hw = sqrt(r0 * r0 - dy * dy);
+			in0 = (int)ceil(cx - hw - 0.5);
+			in1 = (int)floor(cx + hw - 0.5) + 1;
+		}
 		for (int i = x0; i < x1; i++) {
+			if (i == in0 && in1 > in0) {
+				i = in1 - 1;
+				continue;
+			}
 			double dx = i + 0.5 - cx;
 			double t = (sqrt(dx * dx + dy * dy) - r0) / span_r;
-			t = t * t * (3 - 2 * fmin(fmax(t, 0), 1)); /* smoothstep: no visible ring */
-			put(c, i, j, lerp_px(p0, p1, t), 256);
+			int k = t <= 0 ? 0 : t >= 1 ? 1024 : (int)(t * 1024 + 0.5);
+			uint32_t px = lut[k];
+			if (!px)
+				continue;
+			if (c->clip || c->blend != BL_NORMAL) {
+				put(c, i, j, px, 256);
+			} else {
+				uint32_t *d = c->s->px + (size_t)j * c->s->stride + i;
+				*d = over_px(*d, px);
+			}
 		}
 	}
 	return 0;
@@ -688,30 +736,75 @@ static inline uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
+/* Grain comes from a fixed 512 x 512 tile of noise, read at offsets drawn from the seed for
+ * every frame and channel: one table read per channel and pixel instead of a hash, and at film
+ * grain's scale the repetition 512 px apart is invisible. */
+#define NOISE_N 512
+static int8_t noise_tile[NOISE_N * NOISE_N];
+static pthread_once_t noise_once = PTHREAD_ONCE_INIT;
+
+static void noise_init(void)
+{
+	uint64_t st = 0x5eed5eed5eed5eedull;
+	for (int i = 0; i < NOISE_N * NOISE_N; i++) {
+		st += 0x9e3779b97f4a7c15ull;
+		/* roughly Gaussian: the sum of two uniforms, -127..127 */
+		uint64_t r = mix64(st);
+		noise_tile[i] = (int8_t)(((int)(r & 255) + (int)((r >> 8) & 255)) / 2 - 127);
+	}
+}
+
+static inline uint32_t clamp255(int v)
+{
+	return v < 0 ? 0 : v > 255 ? 255 : (uint32_t)v;
+}
+
 void canvas_noise(surf_t *s, double amount, uint64_t seed, int mono)
 {
-	int amp = (int)lrint(fmin(fmax(amount, 0), 1) * 255);
-	if (!amp)
+	int amp = (int)lrint(fmin(fmax(amount, 0), 1) * 512); /* noise * amp / 256: full scale at 1 */
+	if (!amp || s->w < 1)
+		return;
+	pthread_once(&noise_once, noise_init);
+	uint64_t r = mix64(seed);
+	int ox[3], oy[3];
+	for (int c = 0; c < 3; c++) {
+		int k = mono ? 0 : c;
+		ox[c] = (int)((r >> (20 * k)) & (NOISE_N - 1));
+		oy[c] = (int)((r >> (20 * k + 10)) & (NOISE_N - 1));
+	}
+	/* one row of scaled noise per channel, unrolled to the surface's width */
+	int16_t *rows = malloc(sizeof *rows * 3 * (size_t)s->w);
+	if (!rows)
 		return;
 	for (int y = 0; y < s->h; y++) {
 		uint32_t *row = s->px + (size_t)y * s->stride;
-		uint64_t rs = mix64(seed ^ ((uint64_t)y * 0x9e3779b97f4a7c15ull));
+		for (int c = 0; c < (mono ? 1 : 3); c++) {
+			const int8_t *t = noise_tile + (size_t)((y + oy[c]) & (NOISE_N - 1)) * NOISE_N;
+			int16_t *o = rows + (size_t)c * s->w;
+			for (int x = 0; x < s->w; x++)
+				o[x] = (int16_t)((t[(x + ox[c]) & (NOISE_N - 1)] * amp) >> 8);
+		}
+		const int16_t *n0 = rows, *n1 = mono ? rows : rows + s->w, *n2 = mono ? rows : rows + 2 * s->w;
 		for (int x = 0; x < s->w; x++) {
-			uint64_t r = mix64(rs + (uint64_t)x * 0xd1b54a32d192ed03ull);
 			uint32_t p = row[x];
-			int a = (int)(p >> 24);
-			if (!a)
-				continue;
-			uint32_t out = p & 0xff000000u;
-			for (int i = 0; i < 3; i++) {
-				int n = mono ? (int)(r & 511) : (int)((r >> (16 * i)) & 511);
-				int v = (int)ch(p, i) + (n - 255) * amp * a / (255 * 255);
-				v = v < 0 ? 0 : v > a ? a : v;
-				out |= (uint32_t)v << (8 * i);
+			uint32_t a = p >> 24;
+			if (a == 255) {
+				row[x] = 0xff000000u | clamp255((int)(p & 255) + n0[x]) |
+					 clamp255((int)((p >> 8) & 255) + n1[x]) << 8 |
+					 clamp255((int)((p >> 16) & 255) + n2[x]) << 16;
+			} else if (a) {
+				int nn[3] = {n0[x], n1[x], n2[x]};
+				uint32_t out = p & 0xff000000u;
+				for (int c = 0; c < 3; c++) {
+					int v = (int)ch(p, c) + nn[c] * (int)a / 255;
+					v = v < 0 ? 0 : v > (int)a ? (int)a : v;
+					out |= (uint32_t)v << (8 * c);
+				}
+				row[x] = out;
 			}
-			row[x] = out;
 		}
 	}
+	free(rows);
 }
 
 typedef struct {

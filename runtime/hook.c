@@ -346,7 +346,7 @@ static void collect(hook_rt *h, int64_t f)
 	const ir_program *p = h->p;
 	for (int i = 0; i < p->nnodes; i++) {
 		const ir_node *l = &p->nodes[i];
-		if (l->kind != IR_LAYER || !h->l[i].s || (f >= l->f0 && f < l->f1))
+		if (l->kind != IR_LAYER || !l->u.layer.neffects || (f >= l->f0 && f < l->f1))
 			continue;
 		surf_free(h->l[i].s);
 		h->l[i].s = NULL;
@@ -401,7 +401,7 @@ int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v
 {
 	const ir_program *p = h->p;
 	hlayer *L = &h->l[l->id];
-	if (L->f == f && L->from == v->surf && L->s) {
+	if (L->f == f && L->from == v->surf) {
 		*v = L->v;
 		*d = L->d;
 		return L->vis;
@@ -411,8 +411,14 @@ int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v
 		h->lastf = f;
 	}
 	L->f = -1;
-	if (picture(L, v, p))
-		return rterr_node(RT_ENOMEM, p, l, err, errlen, "out of memory (effect)");
+	int draws = 0;
+	for (int k = 0; k < l->u.layer.neffects; k++) {
+		const ir_node *e = &p->nodes[l->u.layer.effects[k]];
+		int rc = host_for(h, e, e->u.effect.name, e->u.effect.path, err, errlen);
+		if (rc)
+			return rc;
+		draws |= lua_host_has(h->lh[e->id], "draw");
+	}
 	call_t c;
 	memset(&c, 0, sizeof c);
 	c.p = p;
@@ -420,35 +426,23 @@ int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v
 	c.f0 = l->f0;
 	c.f1 = l->f1;
 	c.progress = -1;
-	c.w = L->s->w;
-	c.h = L->s->h;
-	c.canvas = L->s;
+	c.w = v->surf->w;
+	c.h = v->surf->h;
 	c.layer = l;
-	font_ctx *fc = NULL;
+	/* params() first: the overrides decide which part of the picture shows */
 	for (int k = 0; k < l->u.layer.neffects; k++) {
 		const ir_node *e = &p->nodes[l->u.layer.effects[k]];
-		int rc = host_for(h, e, e->u.effect.name, e->u.effect.path, err, errlen);
-		if (rc)
-			return rc;
-		if (!fc)
-			fc = fonts_of(g);
-		c.fonts = fc;
+		c.kind = CALL_PARAMS;
 		c.params = e->u.effect.params;
 		c.nparams = e->u.effect.nparams;
 		c.seed = lua_host_seed(e->u.effect.name, f * 131 + e->id);
-		c.kind = CALL_DRAW;
-		int drew = run(h->lh[e->id], "draw", &c, err, errlen);
-		if (drew < 0)
-			return drew;
-		c.kind = CALL_PARAMS;
-		int par = run(h->lh[e->id], "params", &c, err, errlen);
-		if (par < 0)
-			return par;
-		if (!drew && !par)
+		int rc = run(h->lh[e->id], "params", &c, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (!rc && !lua_host_has(h->lh[e->id], "draw"))
 			return missing(p, e, e->u.effect.name, e->u.effect.path, "draw(ctx, canvas) or params(ctx)",
 				       err, errlen);
 	}
-	L->s->opaque = 0;
 	/* the overrides as constant curves on a copy of the layer */
 	ir_node tmp = *l;
 	ir_key keys[OV_N];
@@ -460,7 +454,59 @@ int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v
 		if (i >= OV_ZOOM)
 			tmp.u.layer.kenburns = 1;
 	}
-	L->vis = layer_place(p, &tmp, f, &L->v, &L->d);
+	L->v = *v;
+	if (draws && (long)v->surf->w * v->surf->h < 64 * 64) {
+		/* a solid's single pixel: stretched to the layer's size to have pixels to draw on */
+		if (picture(L, v, p))
+			return rterr_node(RT_ENOMEM, p, l, err, errlen, "out of memory (effect)");
+		L->vis = layer_place(p, &tmp, f, &L->v, &L->d);
+	} else {
+		L->vis = layer_place(p, &tmp, f, &L->v, &L->d);
+		if (draws && L->vis) {
+			/* Only the part of the picture on screen (plus a pixel for the filter): a
+			 * cropped photo or a Ken Burns window costs what is seen, and the effect's
+			 * canvas is what the viewer sees (a vignette centred on the screen). */
+			const surf_t *src = v->surf;
+			int x0 = (int)fmax(floor(L->d.u0) - 1, 0), y0 = (int)fmax(floor(L->d.v0) - 1, 0);
+			int x1 = (int)fmin(ceil(L->d.u1) + 1, src->w), y1 = (int)fmin(ceil(L->d.v1) + 1, src->h);
+			if (x1 - x0 < 1 || y1 - y0 < 1)
+				x0 = y0 = 0, x1 = src->w, y1 = src->h;
+			int w = x1 - x0, hh = y1 - y0;
+			if (!L->s || L->s->w != w || L->s->h != hh) {
+				surf_free(L->s);
+				if (!(L->s = surf_new(w, hh)))
+					return rterr_node(RT_ENOMEM, p, l, err, errlen, "out of memory (effect)");
+			}
+			for (int y = 0; y < hh; y++)
+				memcpy(L->s->px + (size_t)y * L->s->stride,
+				       src->px + (size_t)(y + y0) * src->stride + x0, (size_t)w * 4);
+			L->v.surf = L->s;
+			L->v.ox -= x0;
+			L->v.oy -= y0;
+			L->d.u0 -= x0, L->d.u1 -= x0;
+			L->d.v0 -= y0, L->d.v1 -= y0;
+		}
+	}
+	if (draws && L->vis) {
+		font_ctx *fc = fonts_of(g);
+		c.kind = CALL_DRAW;
+		c.w = L->s->w;
+		c.h = L->s->h;
+		c.canvas = L->s;
+		c.fonts = fc;
+		for (int k = 0; k < l->u.layer.neffects; k++) {
+			const ir_node *e = &p->nodes[l->u.layer.effects[k]];
+			if (!lua_host_has(h->lh[e->id], "draw"))
+				continue;
+			c.params = e->u.effect.params;
+			c.nparams = e->u.effect.nparams;
+			c.seed = lua_host_seed(e->u.effect.name, f * 131 + e->id);
+			int rc = run(h->lh[e->id], "draw", &c, err, errlen);
+			if (rc < 0)
+				return rc;
+		}
+		L->s->opaque = 0;
+	}
 	L->from = v->surf;
 	L->f = f;
 	*v = L->v;

@@ -30,6 +30,7 @@ struct lua_host {
 	char where[160]; /* "file:line" of the Lua code running when memory ran out */
 	char msg[300];   /* the instruction-limit message, with its position */
 	uint64_t rng;    /* state of math.random, seeded per call */
+	int has;         /* which of draw, params, transition the table has (bits 0, 1, 2) */
 };
 
 static lh_limits limits = {LH_DEFAULT_MEM, LH_DEFAULT_INSN};
@@ -387,7 +388,10 @@ typedef struct {
 	size_t len;
 	const char *chunk;
 	char bad[32]; /* the type returned, when not a table */
+	int has;      /* LH_HAS_* of the functions the table holds */
 } chunk_req;
+
+static const char *const fn_names[] = {"draw", "params", "transition"};
 
 /* Loads (text only) and runs the hook file; keeps its table as registry["vidc.hook"]. */
 static int run_chunk(lua_State *L)
@@ -399,6 +403,12 @@ static int run_chunk(lua_State *L)
 	if (!lua_istable(L, -1)) {
 		snprintf(r->bad, sizeof r->bad, "%s", luaL_typename(L, -1));
 		return 0;
+	}
+	for (int i = 0; i < 3; i++) {
+		lua_pushstring(L, fn_names[i]);
+		if (lua_rawget(L, -2) == LUA_TFUNCTION)
+			r->has |= 1 << i;
+		lua_pop(L, 1);
 	}
 	lua_setfield(L, LUA_REGISTRYINDEX, "vidc.hook");
 	return 0;
@@ -441,7 +451,7 @@ static int load(lua_host *h, char *err, size_t errlen)
 		return rterr_node(RT_EIO, h->p, h->caller, err, errlen, "cannot read hook file '%s': %s",
 				  h->path, strerror(e));
 	}
-	chunk_req cr = {src, len, h->chunk, ""};
+	chunk_req cr = {src, len, h->chunk, "", 0};
 	lua_pushcfunction(L, run_chunk);
 	lua_pushlightuserdata(L, &cr);
 	st = lua_pcall(L, 1, 0, 0);
@@ -459,6 +469,7 @@ static int load(lua_host *h, char *err, size_t errlen)
 		return fail(h, RT_EINVAL, msg, err, errlen);
 	}
 	lua_settop(L, 0);
+	h->has = cr.has;
 	return 0;
 }
 
@@ -563,4 +574,12 @@ int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, 
 	char ignore[256];
 	load(h, ignore, sizeof ignore);
 	return rc;
+}
+
+int lua_host_has(const lua_host *h, const char *fn)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(fn, fn_names[i]))
+			return h->L && (h->has >> i & 1);
+	return 0;
 }

@@ -52,6 +52,9 @@ typedef void (*lh_done_fn)(lua_State *L, void *ud);
 int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, int nres, void *ud,
 		 uint64_t seed, char *err, size_t errlen);
 
+/* Whether the hook table has function fn (draw, params or transition) as last loaded. */
+int lua_host_has(const lua_host *h, const char *fn);
+
 /* A 64-bit mix of the bytes of s and the number x (seeds per hook and frame). */
 uint64_t lua_host_seed(const char *s, int64_t x);
 
