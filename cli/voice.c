@@ -32,7 +32,7 @@ static int usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "vidc: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", voice_usage);
+	fprintf(stderr, "\n(run 'vidc voice --help' for usage)\n");
 	return 2;
 }
 
