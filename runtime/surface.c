@@ -245,6 +245,71 @@ __attribute__((target("avx2"))) static int row_lerp_avx2(uint32_t *d, const uint
 	return i;
 }
 
+
+#define AVX2_FN __attribute__((target("avx2"))) static inline
+AVX2_FN __m256i lerp16x(__m256i a, __m256i b, __m256i w)
+{
+	const __m256i c256 = _mm256_set1_epi16(256), c128 = _mm256_set1_epi16(128);
+	__m256i t = _mm256_add_epi16(_mm256_mullo_epi16(a, _mm256_sub_epi16(c256, w)),
+				     _mm256_mullo_epi16(b, w));
+	return _mm256_srli_epi16(_mm256_add_epi16(t, c128), 8);
+}
+
+AVX2_FN __m256i over16x(__m256i d, __m256i s)
+{
+	__m256i a = _mm256_shufflehi_epi16(_mm256_shufflelo_epi16(s, 0xff), 0xff);
+	__m256i m = _mm256_sub_epi16(_mm256_set1_epi16(255), a);
+	__m256i t = _mm256_add_epi16(_mm256_mullo_epi16(d, m), _mm256_set1_epi16(128));
+	return _mm256_add_epi16(_mm256_srli_epi16(_mm256_add_epi16(t, _mm256_srli_epi16(t, 8)), 8), s);
+}
+
+/* Two samples (their pixel pairs) as 16-bit lanes: sample a in the low half, b in the high. */
+AVX2_FN __m256i pairs2(const uint32_t *row, int ia, int ib)
+{
+	__m128i q = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(row + ia)),
+				       _mm_loadl_epi64((const __m128i *)(row + ib)));
+	return _mm256_cvtepu8_epi16(q);
+}
+
+/* surf_row_sample_over's vector loop, eight pixels at a time; returns how many it did. The
+ * lerp works on samples 0, 2 | 1, 3 (low | high half), hence the permutes of the weights and
+ * of the packed result. */
+__attribute__((target("avx2"))) static int sample_over_avx2(uint32_t *d, const uint32_t *row,
+							    const int *ix, const uint16_t *w4, int n,
+							    unsigned k)
+{
+	const __m256i z = _mm256_setzero_si256(), ones = _mm256_set1_epi32(-1);
+	const __m256i kk = _mm256_set1_epi16((short)k), c128 = _mm256_set1_epi16(128);
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+	int i = 0;
+	for (; i + 8 <= n; i += 8) {
+		__m256i q01 = pairs2(row, ix[i], ix[i + 1]), q23 = pairs2(row, ix[i + 2], ix[i + 3]);
+		__m256i q45 = pairs2(row, ix[i + 4], ix[i + 5]), q67 = pairs2(row, ix[i + 6], ix[i + 7]);
+		__m256i w03 = _mm256_permute4x64_epi64(_mm256_loadu_si256((const __m256i *)(w4 + 4 * i)),
+						       _MM_SHUFFLE(3, 1, 2, 0));
+		__m256i w47 = _mm256_permute4x64_epi64(
+			_mm256_loadu_si256((const __m256i *)(w4 + 4 * i + 16)), _MM_SHUFFLE(3, 1, 2, 0));
+		__m256i r0 = lerp16x(_mm256_unpacklo_epi64(q01, q23), _mm256_unpackhi_epi64(q01, q23), w03);
+		__m256i r1 = lerp16x(_mm256_unpacklo_epi64(q45, q67), _mm256_unpackhi_epi64(q45, q67), w47);
+		if (k < 256) {
+			r0 = _mm256_srli_epi16(_mm256_add_epi16(_mm256_mullo_epi16(r0, kk), c128), 8);
+			r1 = _mm256_srli_epi16(_mm256_add_epi16(_mm256_mullo_epi16(r1, kk), c128), 8);
+		}
+		__m256i sp = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(r0, r1), order);
+		int opaque = _mm256_movemask_epi8(_mm256_cmpeq_epi8(sp, ones)) & 0x88888888;
+		if (opaque == (int)0x88888888) {
+			_mm256_storeu_si256((__m256i *)(d + i), sp);
+			continue;
+		}
+		if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(sp, z)) == -1)
+			continue;
+		__m256i dd = _mm256_loadu_si256((const __m256i *)(d + i));
+		__m256i lo = over16x(_mm256_unpacklo_epi8(dd, z), _mm256_unpacklo_epi8(sp, z));
+		__m256i hi = over16x(_mm256_unpackhi_epi8(dd, z), _mm256_unpackhi_epi8(sp, z));
+		_mm256_storeu_si256((__m256i *)(d + i), _mm256_packus_epi16(lo, hi));
+	}
+	return i;
+}
 #endif
 
 int surf_cpu_avx2(void)
@@ -296,6 +361,10 @@ void surf_row_sample_over(uint32_t *d, const uint32_t *row, const int *ix, const
 	int i = 0;
 	if (k == 0)
 		return;
+#if defined(HAVE_AVX2_PATH)
+	if (surf_cpu_avx2() && n >= 8)
+		i = sample_over_avx2(d, row, ix, w4, n, k);
+#endif
 #if defined(__SSE2__)
 	const __m128i z = _mm_setzero_si128(), ones = _mm_set1_epi32(-1), kk = _mm_set1_epi16((short)k);
 	for (; i + 4 <= n; i += 4) {
