@@ -95,7 +95,7 @@ int main(void)
 	expect_fail(p, "corrupt", "'noise.jpg'");
 	ir_program_free(p);
 
-	/* Lua hooks: a clear error, not a crash */
+	/* A Lua hook whose file is missing: an error naming the file and the spec line */
 	p = t_prog(64, 64, 10);
 	ir_node *h = ir_node_add(p, IR_HOOK);
 	h->u.hook.name = "sparkle";
@@ -107,7 +107,7 @@ int main(void)
 	int l = t_layer(p, hid, 0, 0, 64, 64, IR_FIT_FILL);
 	int sc = t_scene(p, 0, 10, t_ids(p, 1, l), 1);
 	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
-	expect_fail(p, "lua hook", "lua hooks are not supported by this build yet");
+	expect_fail(p, "lua hook", "test.vid:12:3: error: cannot read hook file 'hooks/sparkle.lua'");
 	ir_program_free(p);
 
 	t_rmtmp();
