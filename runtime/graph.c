@@ -345,9 +345,15 @@ static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, si
 }
 
 /* 1 when layer id hides the whole W x H canvas at frame f (an opaque picture, fully opaque,
- * unrotated, covering every pixel), so nothing under it needs drawing; 0, or a negative error. */
+ * unrotated, covering every pixel), so nothing under it needs drawing; 0, or a negative error.
+ * Only images and solids are asked: their frame() is cheap and idempotent, while a hook's or an
+ * effect's would run Lua twice. */
 static int layer_covers(rt_graph *g, int id, int64_t f, int W, int H, char *err, size_t errlen)
 {
+	const ir_node *l = &g->p->nodes[id];
+	ir_kind k = g->p->nodes[l->u.layer.source].kind;
+	if ((k != IR_IMAGE && k != IR_SOLID) || l->u.layer.neffects)
+		return 0;
 	src_view v;
 	draw_params d;
 	int rc = place_layer(g, id, f, &v, &d, err, errlen);
