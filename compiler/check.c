@@ -884,6 +884,15 @@ static void expand_use(checker *c, const ast_stmt *use, ast_stmt ***out, int *no
 		return;
 	}
 	const ast_value *call = use->args[0];
+	/* Every use counts against the expansion budget, found or not: a template that uses an
+	 * unknown one ten times, used ten times, ... would otherwise repeat one error 10^depth times. */
+	if (c->expand_failed)
+		return;
+	if (depth > 0 && ++c->expanded > MAX_EXPANDED) {
+		c->expand_failed = 1;
+		diag_error(c->d, use->sp, "templates expand to more than %d statements", MAX_EXPANDED);
+		return;
+	}
 	const ast_stmt *t = find_stmt_sym(c->templates, c->ntemplates, call->s);
 	if (!t) {
 		unknown(c, call->sp, "template", call->s,
