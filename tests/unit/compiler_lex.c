@@ -6,21 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "../../compiler/arena.h"
 #include "../../compiler/diag.h"
 #include "../../compiler/lex.h"
 #include "../../compiler/parse.h"
 
-static int failures;
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) { \
-			failures++; \
-			printf("%s:%d: ", __FILE__, __LINE__); \
-			printf(__VA_ARGS__); \
-			printf("\n"); \
-		} \
-	} while (0)
 
 static token_t toks[64];
 static int ntoks;

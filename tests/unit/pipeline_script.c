@@ -13,20 +13,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "check.h"
 #include "../../pipeline/article.h"
 #include "../../pipeline/http.h"
 #include "../../pipeline/script.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                                    \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, __LINE__, #cond);    \
-			fprintf(stderr, __VA_ARGS__);                                       \
-			fputc('\n', stderr);                                                \
-			failures++;                                                         \
-		}                                                                           \
-	} while (0)
 
 static size_t chars(const char *s)
 {

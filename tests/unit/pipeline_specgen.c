@@ -9,20 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "../../compiler/compile.h"
 #include "../../compiler/ir.h"
 #include "../../pipeline/specgen.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                                    \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, __LINE__, #cond);    \
-			fprintf(stderr, __VA_ARGS__);                                       \
-			fputc('\n', stderr);                                                \
-			failures++;                                                         \
-		}                                                                           \
-	} while (0)
 
 static char *slurp(const char *path)
 {

@@ -10,21 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "../../compiler/arena.h"
 #include "../../compiler/timing.h"
 #include "../../pipeline/voice.h"
 
-static int failures;
 
-#define CHECK(cond, ...)                                                                 \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                                    \
-			fputc('\n', stderr);                                             \
-			failures++;                                                      \
-		}                                                                        \
-	} while (0)
 
 static char dir[] = "/tmp/vidc-voice-XXXXXX";
 

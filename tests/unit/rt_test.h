@@ -17,17 +17,9 @@
 #include "../../runtime/render.h"
 #include "../../runtime/surface.h"
 
-static int t_failures;
+#include "check.h"
+#define t_failures failures /* the runtime tests' name for check.h's counter */
 
-#define CHECK(cond, ...)                                                                    \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "%s:%d: FAIL: %s: ", __FILE__, __LINE__, #cond);    \
-			fprintf(stderr, __VA_ARGS__);                                       \
-			fputc('\n', stderr);                                                \
-			t_failures++;                                                       \
-		}                                                                           \
-	} while (0)
 
 static inline ir_program *t_prog(int w, int h, int64_t frames)
 {
