@@ -250,7 +250,8 @@ static double num(lua_State *L, int i)
 	double v = luaL_checknumber(L, i);
 	if (!isfinite(v))
 		luaL_argerror(L, i, "not a finite number");
-	return v;
+	/* far beyond any canvas, and every later conversion to int stays defined */
+	return v < -1e7 ? -1e7 : v > 1e7 ? 1e7 : v;
 }
 
 static double optnum(lua_State *L, int i, double d)

@@ -158,7 +158,7 @@ static void params_done(lua_State *L, void *ud)
 			double v = lua_tonumberx(L, -1, &ok);
 			if (!ok || !isfinite(v))
 				luaL_error(L, "params(ctx): '%s' must be a finite number", ov_names[i]);
-			c->ov[i] = v;
+			c->ov[i] = fmin(fmax(v, -1e7), 1e7); /* keeps the placement arithmetic defined */
 			c->has_ov[i] = 1;
 		}
 		lua_pop(L, 1);

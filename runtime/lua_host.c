@@ -6,6 +6,7 @@
 #include "lua_host.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,7 +237,7 @@ static int lh_vrandom(lua_State *L)
 		} else {
 			lua_Number x = luaL_checknumber(L, i);
 			uint64_t bits;
-			if (x == (lua_Number)(int64_t)x)
+			if (x >= -9e18 && x <= 9e18 && x == floor(x))
 				bits = (uint64_t)(int64_t)x;
 			else
 				memcpy(&bits, &x, sizeof bits);
