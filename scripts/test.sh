@@ -4,14 +4,16 @@
 # UndefinedBehaviorSanitizer, then a bounded fuzz run (FUZZ_SECONDS per target, default 60).
 set -eu
 cd "$(dirname "$0")/.."
+start=$(date +%s)
+stage() { echo "== $1 (at $(($(date +%s) - start))s)"; }
 ./scripts/deps.sh
-echo "== gcc build and tests"
+stage "gcc build and tests"
 make -s -j2 CC=gcc
 make -s check CC=gcc
-echo "== clang build (warnings)"
+stage "clang build (warnings)"
 make -s -j2 CC=clang BUILD=build/clang build/clang/vidc
-echo "== sanitizers"
+stage "sanitizers"
 make -s asan
-echo "== fuzz (${FUZZ_SECONDS:-60}s per target)"
+stage "fuzz (${FUZZ_SECONDS:-60}s per target)"
 make -s fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
-echo "all tests passed"
+echo "all tests passed in $(($(date +%s) - start))s"
