@@ -135,6 +135,47 @@ static void guard(lua_State *L, const char *lib, const char *fn)
 	lua_pop(L, 1);
 }
 
+/* Lua's pattern matcher runs in C, where the instruction budget cannot see it, and backtracks:
+ * ("a"):rep(1e5):find(".-.-.-b") would run for hours. So string.find, match, gmatch and gsub
+ * first bound their work: a subject of n characters and a pattern with q repetitions (* + -)
+ * cost up to n^q steps (n^(q+1) over every position for gmatch and gsub); past 1e10 the call is
+ * refused. Titles and numbers, what hooks format, are far below it. Upvalue 1 is the original,
+ * upvalue 2 whether it scans every position. */
+static int lh_pattern(lua_State *L)
+{
+	size_t n, pl;
+	luaL_checklstring(L, 1, &n);
+	const char *pat = luaL_checklstring(L, 2, &pl);
+	int plain = lua_toboolean(L, lua_upvalueindex(2)) == 0 && lua_gettop(L) >= 4 && lua_toboolean(L, 4);
+	if (!plain) {
+		int q = 0;
+		for (size_t i = 0; i < pl; i++) {
+			if (pat[i] == '%')
+				i++;
+			else if (pat[i] == '*' || pat[i] == '+' || pat[i] == '-')
+				q++;
+		}
+		q += lua_toboolean(L, lua_upvalueindex(2));
+		if (q > 0 && pow((double)n + 1, q) > 1e10)
+			return luaL_error(L, "pattern too costly for a hook (%d repetitions over %d characters)", q,
+					  (int)(n > 2147483647 ? 2147483647 : n));
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static void guard_pattern(lua_State *L, const char *fn, int every)
+{
+	lua_getglobal(L, "string");
+	lua_getfield(L, -1, fn);
+	lua_pushboolean(L, every);
+	lua_pushcclosure(L, lh_pattern, 2);
+	lua_setfield(L, -2, fn);
+	lua_pop(L, 1);
+}
+
 /* load(chunk [, name [, mode [, env]]]) with mode forced to "t": no precompiled bytecode,
  * which can crash the VM. */
 static int lh_load(lua_State *L)
@@ -303,6 +344,10 @@ static void open_libs(lua_State *L)
 	lua_pushcfunction(L, lh_randomseed);
 	lua_setfield(L, -2, "randomseed");
 	lua_pop(L, 1);
+	guard_pattern(L, "find", 0);
+	guard_pattern(L, "match", 0);
+	guard_pattern(L, "gmatch", 1);
+	guard_pattern(L, "gsub", 1);
 	guard(L, NULL, "pcall");
 	guard(L, NULL, "xpcall");
 	guard(L, "coroutine", "resume");

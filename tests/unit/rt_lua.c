@@ -134,6 +134,11 @@ static void limits(void)
 	expect_error("growing table", "grow.lua",
 		     "local keep = {}\nreturn { draw = function()\n  for i = 1, 1e12 do keep[i] = {i} end\nend }\n",
 		     "grow.lua:3:", "memory limit exceeded", 5);
+	/* backtracking in C, where the instruction budget cannot see it */
+	expect_error("pattern bomb", "pat.lua",
+		     "return { draw = function()\n  local s = string.rep('a', 100000)\n  return s:find('.-.-.-.-b')\nend }\n",
+		     "pat.lua:3:", "pattern too costly", 3);
+	expect_healthy("ordinary patterns");
 	expect_error("top level loop", "top.lua", "while true do end\n", "top.lua:1:", "instruction limit", 3);
 }
 
