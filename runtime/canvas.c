@@ -18,14 +18,21 @@
 #include <string.h>
 
 #include <lauxlib.h>
+#include <libavutil/frame.h>
 
 #include "draw.h"
 #include "font.h"
+#include "image.h"
 #include "text.h"
 
 #define CANVAS_MT "vidc.canvas"
 #define IMAGE_MT "vidc.image"
 #define LIVE_KEY "vidc.live"
+#define FILE_MT "vidc.imagefile"
+#define FILES_KEY "vidc.images"
+#define DIR_KEY "vidc.dir"
+#define FILES_MAX 16                 /* pictures a hook may keep loaded */
+#define FILES_BYTES ((size_t)256 << 20)
 
 enum { BL_NORMAL, BL_ADD, BL_MULTIPLY, BL_SCREEN };
 enum { CL_NONE, CL_RECT, CL_CIRCLE };
@@ -43,6 +50,12 @@ typedef struct {
 typedef struct {
 	const surf_t *s;
 } image_t;
+
+/* A picture loaded from a file by canvas:image("name.png", ...): owned, kept for the life of
+ * the state (registry[FILES_KEY][name]), freed by the collector. */
+typedef struct {
+	surf_t *s;
+} file_t;
 
 /* ---- pixels ------------------------------------------------------------------------------ */
 
@@ -152,8 +165,62 @@ static canvas_t *check_canvas(lua_State *L)
 	return c;
 }
 
+/* The picture of a file beside the hook file: a relative path without "..", an image only
+ * (decoded by libavcodec), at most FILES_MAX of them and FILES_BYTES in all per hook. */
+static const surf_t *file_image(lua_State *L, int i)
+{
+	const char *name = lua_tostring(L, i);
+	if (!name[0] || name[0] == '/' || strstr(name, "..") || strchr(name, '\\'))
+		luaL_argerror(L, i, "an image file is a path relative to the hook file, without '..'");
+	lua_getfield(L, LUA_REGISTRYINDEX, FILES_KEY);
+	lua_getfield(L, -1, name);
+	file_t *f = luaL_testudata(L, -1, FILE_MT);
+	if (f) {
+		lua_pop(L, 2);
+		return f->s;
+	}
+	lua_pop(L, 1);
+	int n = 0;
+	size_t bytes = 0;
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		file_t *o = luaL_testudata(L, -1, FILE_MT);
+		if (o && o->s)
+			n++, bytes += (size_t)o->s->stride * o->s->h * 4;
+		lua_pop(L, 1);
+	}
+	if (n >= FILES_MAX)
+		luaL_error(L, "image '%s': a hook may load at most %d pictures", name, FILES_MAX);
+	lua_getfield(L, LUA_REGISTRYINDEX, DIR_KEY);
+	const char *dir = lua_tostring(L, -1);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : ".", name);
+	lua_pop(L, 1);
+	f = lua_newuserdatauv(L, sizeof *f, 0);
+	f->s = NULL;
+	luaL_setmetatable(L, FILE_MT);
+	struct AVFrame *fr = NULL;
+	char cause[256];
+	if (img_decode(path, &fr, cause, sizeof cause))
+		luaL_error(L, "image '%s': %s", name, cause);
+	int rc = img_convert(fr, 1, &f->s, cause, sizeof cause);
+	av_frame_free(&fr);
+	if (rc)
+		luaL_error(L, "image '%s': %s", name, cause);
+	if (bytes + (size_t)f->s->stride * f->s->h * 4 > FILES_BYTES)
+		luaL_error(L, "image '%s': the pictures of a hook may take at most %d MB", name,
+			   (int)(FILES_BYTES >> 20));
+	lua_setfield(L, -2, name);
+	lua_getfield(L, -1, name);
+	f = lua_touserdata(L, -1);
+	lua_pop(L, 2);
+	return f->s;
+}
+
 static const surf_t *check_image(lua_State *L, int i)
 {
+	if (lua_type(L, i) == LUA_TSTRING)
+		return file_image(L, i);
 	image_t *im = luaL_testudata(L, i, IMAGE_MT);
 	if (im) {
 		if (!im->s)
@@ -1114,6 +1181,14 @@ static int canvas_gc(lua_State *L)
 	return 0;
 }
 
+static int file_gc(lua_State *L)
+{
+	file_t *f = luaL_checkudata(L, 1, FILE_MT);
+	surf_free(f->s);
+	f->s = NULL;
+	return 0;
+}
+
 static int image_index(lua_State *L)
 {
 	image_t *im = luaL_checkudata(L, 1, IMAGE_MT);
@@ -1173,6 +1248,20 @@ void canvas_register(lua_State *L)
 	lua_pop(L, 1);
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, LIVE_KEY);
+	luaL_newmetatable(L, FILE_MT);
+	lua_pushcfunction(L, file_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, FILES_KEY);
+}
+
+void canvas_set_dir(lua_State *L, const char *dir)
+{
+	lua_pushstring(L, dir);
+	lua_setfield(L, LUA_REGISTRYINDEX, DIR_KEY);
 }
 
 static void remember(lua_State *L)

@@ -19,6 +19,8 @@ struct font_ctx;
 
 /* Registers the metatables in a new state (lua_host.c calls it). */
 void canvas_register(lua_State *L);
+/* The folder canvas:image("file.png", ...) reads pictures from (the hook file's). */
+void canvas_set_dir(lua_State *L, const char *dir);
 /* Pushes a canvas drawing into s (text through fonts, which may be NULL: text then fails). */
 void canvas_push(lua_State *L, surf_t *s, struct font_ctx *fonts);
 /* Pushes a read-only image handle of s. */

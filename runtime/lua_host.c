@@ -358,6 +358,15 @@ static void open_libs(lua_State *L)
 	lua_setfield(L, -2, "ease");
 	lua_setglobal(L, "vidc");
 	canvas_register(L);
+	lua_host *h = host_of(L);
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s", h->path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	else
+		snprintf(dir, sizeof dir, ".");
+	canvas_set_dir(L, dir);
 }
 
 static char *read_file(const char *path, size_t *len)

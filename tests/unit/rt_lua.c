@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include "../../runtime/golden.h"
 #include "../../runtime/lua_host.h"
 
 static char *lua_file(const char *name, const char *src)
@@ -308,6 +309,31 @@ static void canvas(void)
 	ir_program_free(p);
 }
 
+/* canvas:image("file.png"): a picture beside the hook file; nothing outside its folder. */
+static void image_files(void)
+{
+	uint8_t px[8 * 8 * 4];
+	for (int i = 0; i < 64; i++)
+		px[4 * i] = 0, px[4 * i + 1] = 200, px[4 * i + 2] = 100, px[4 * i + 3] = 255;
+	golden_image img = {8, 8, px};
+	char path[300], err[512];
+	snprintf(path, sizeof path, "%s/dot.png", t_tmpdir());
+	CHECK(golden_write(path, &img, err, sizeof err) == 0, "write dot.png: %s", err);
+	ir_program *p = draw_prog(lua_file("pic.lua", "return { draw = function(ctx, c)\n"
+							"  c:image('dot.png', 0, 0, ctx.width, ctx.height)\nend }\n"),
+				  "pic");
+	surf_t *s = t_render(p, NULL, 2);
+	CHECK(s && t_near(t_px(s, 30, 30), 0, 200, 100, 2), "image file drawn: " PXFMT, PXARG(s ? t_px(s, 30, 30) : 0));
+	surf_free(s);
+	ir_program_free(p);
+	expect_error("image ..", "up.lua", "return { draw = function(ctx, c)\n  c:image('../etc/x.png', 0, 0)\nend }\n",
+		     "up.lua:2:", "without '..'", 5);
+	expect_error("image /", "abs.lua", "return { draw = function(ctx, c)\n  c:image('/etc/passwd', 0, 0)\nend }\n",
+		     "abs.lua:2:", "relative", 5);
+	expect_error("image text", "txt.lua", "return { draw = function(ctx, c)\n  c:image('txt.lua', 0, 0)\nend }\n",
+		     "txt.lua:2:", "image 'txt.lua'", 5);
+}
+
 int main(void)
 {
 	lh_limits lim = {0, 0};
@@ -321,6 +347,7 @@ int main(void)
 	params();
 	transition();
 	canvas();
+	image_files();
 	t_rmtmp();
 	if (t_failures) {
 		fprintf(stderr, "rt_lua: %d failure(s)\n", t_failures);
