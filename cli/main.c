@@ -532,8 +532,10 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "golden"))
 		rc = cmd_golden(&a);
 	else {
-		static const char *const cmds[] = {"check", "ir", "render", "frame", "golden", "help"};
-		const char *sug = diag_suggest(cmd, cmds, 6);
+		static const char *const cmds[] = {"make", "check", "ir", "render", "frame", "golden",
+						   "voice", "voices", "script", "subs", "chapters",
+						   "thumb", "sheet", "help"};
+		const char *sug = diag_suggest(cmd, cmds, (int)(sizeof cmds / sizeof *cmds));
 		fprintf(stderr, "vidc: unknown command '%s'", cmd);
 		if (sug)
 			fprintf(stderr, " (did you mean '%s'?)", sug);
