@@ -740,7 +740,9 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 		/* German capitalises its units ("15 Liter"); elsewhere a capital after a number
 		 * starts a name ("In 2020 Apple"), not a unit. */
 		char *ov = number_phrase(text, !strcmp(lang, "de"));
-		if (!ov && h && strlen(h) <= 48)
+		/* The heading only on the section's first point: a second point under it would
+		 * show the same words twice in a row. */
+		if (!ov && h && strlen(h) <= 48 && f->section != last_section)
 			ov = strdup(h);
 		if (!ov)
 			for (int i = 0; i < a->nkeywords && !ov; i++)
