@@ -23,6 +23,7 @@
 #include "draw.h"
 #include "font.h"
 #include "image.h"
+#include "lua_host.h"
 #include "text.h"
 
 #define CANVAS_MT "vidc.canvas"
@@ -45,6 +46,7 @@ typedef struct {
 	double c0x, c0y, c1x, c1y; /* clip rectangle, or the circle's bounding box */
 	double ccx, ccy, cr;       /* clip circle */
 	surf_t *scratch;
+	double work; /* pixels the last call touched, charged to the budget by the next one */
 } canvas_t;
 
 typedef struct {
@@ -136,7 +138,7 @@ static inline void put(canvas_t *c, int x, int y, uint32_t px, unsigned cov)
 }
 
 /* The integer pixel range [x0,x1) x [y0,y1) of a box, cut to the canvas and the clip. */
-static int span(const canvas_t *c, double bx0, double by0, double bx1, double by1, int *x0, int *y0,
+static int span(canvas_t *c, double bx0, double by0, double bx1, double by1, int *x0, int *y0,
 		int *x1, int *y1)
 {
 	if (c->clip) {
@@ -147,6 +149,8 @@ static int span(const canvas_t *c, double bx0, double by0, double bx1, double by
 	*y0 = (int)fmax(floor(by0), 0);
 	*x1 = (int)fmin(ceil(bx1), c->s->w);
 	*y1 = (int)fmin(ceil(by1), c->s->h);
+	if (*x0 < *x1 && *y0 < *y1)
+		c->work += (double)(*x1 - *x0) * (*y1 - *y0);
 	return *x0 < *x1 && *y0 < *y1;
 }
 
@@ -162,6 +166,13 @@ static canvas_t *check_canvas(lua_State *L)
 	canvas_t *c = luaL_checkudata(L, 1, CANVAS_MT);
 	if (!c->s)
 		luaL_error(L, "this canvas belongs to a finished hook call (do not keep it between calls)");
+	/* Canvas work counts against the instruction budget (a pixel a quarter of an instruction),
+	 * or a loop of blur() calls would run for days on a few thousand instructions. */
+	if (c->work > 0) {
+		double w = c->work;
+		c->work = 0;
+		lua_host_charge(L, (long long)(w / 4));
+	}
 	return c;
 }
 
@@ -561,6 +572,7 @@ static void draw_through(lua_State *L, canvas_t *c, const surf_t *src, const dra
 			 double bx0, double by0, double bx1, double by1)
 {
 	if (c->blend == BL_NORMAL && c->clip == CL_NONE) {
+		c->work += fmin(fabs(bx1 - bx0), 2.0 * c->s->w) * fmin(fabs(by1 - by0), 2.0 * c->s->h);
 		if (draw_surface(c->s, src, d))
 			luaL_error(L, "out of memory drawing an image");
 		return;
@@ -702,6 +714,7 @@ static int l_text(lua_State *L)
 	double sx = left - o.ox, sy = top - o.oy;
 	draw_params d = {0, 0, o.surf->w, o.surf->h, sx, sy, sx + o.surf->w, sy + o.surf->h, 0, 0, 0,
 			 fmin(fmax(op, 0), 1)};
+	c->work += (double)o.surf->w * o.surf->h + 64.0 * strlen(str);
 	lua_pushnumber(L, o.nat_w);
 	lua_pushnumber(L, o.nat_h);
 	/* draw_through may raise an error; the surface must not leak then */
@@ -737,6 +750,7 @@ static int l_measure(lua_State *L)
 	text_out o;
 	int align;
 	shape_text(L, c, luaL_checkstring(L, 2), 3, &o, &align);
+	c->work += (double)o.surf->w * o.surf->h + 64.0 * strlen(lua_tostring(L, 2));
 	surf_free(o.surf);
 	lua_pushnumber(L, o.nat_w);
 	lua_pushnumber(L, o.nat_h);
@@ -787,6 +801,7 @@ typedef void (*filter_fn)(surf_t *s, void *arg);
 
 static void filter(lua_State *L, canvas_t *c, filter_fn fn, void *arg)
 {
+	c->work += 2.0 * c->s->w * c->s->h;
 	if (!c->clip) {
 		fn(c->s, arg);
 		return;
@@ -1089,6 +1104,7 @@ static int l_blur(lua_State *L)
 {
 	canvas_t *c = check_canvas(L);
 	double r = num(L, 2);
+	c->work += 4.0 * c->s->w * c->s->h; /* four passes on top of filter's copy */
 	filter(L, c, blur_fn, &r);
 	return 0;
 }
@@ -1104,6 +1120,7 @@ static int l_shift_rows(lua_State *L)
 	uint32_t *tmp = malloc(sizeof *tmp * (size_t)W);
 	if (!tmp)
 		return luaL_error(L, "out of memory (shift_rows)");
+	c->work += (double)W * fmin(fmax(h, 0), c->s->h);
 	for (int y = y0 < 0 ? 0 : y0; y < y0 + h && y < c->s->h; y++) {
 		uint32_t *row = c->s->px + (size_t)y * c->s->stride;
 		memcpy(tmp, row, sizeof *tmp * (size_t)W);
@@ -1129,6 +1146,7 @@ static int l_rgb_split(lua_State *L)
 	surf_t *cp = surf_new(s->w, s->h);
 	if (!cp)
 		return luaL_error(L, "out of memory (rgb_split)");
+	c->work += 2.0 * s->w * s->h;
 	for (int y = 0; y < s->h; y++)
 		memcpy(cp->px + (size_t)y * cp->stride, s->px + (size_t)y * s->stride, (size_t)s->w * 4);
 	for (int y = 0; y < s->h; y++) {

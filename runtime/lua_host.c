@@ -638,3 +638,18 @@ int lua_host_has(const lua_host *h, const char *fn)
 			return h->L && (h->has >> i & 1);
 	return 0;
 }
+
+void lua_host_charge(lua_State *L, long long units)
+{
+	lua_host *h = host_of(L);
+	h->used += units;
+	if (h->used <= h->insn_limit)
+		return;
+	h->aborted = LH_INSN;
+	luaL_where(L, 1);
+	snprintf(h->msg, sizeof h->msg, "%sinstruction limit exceeded (%lld million per call, canvas work included)",
+		 lua_tostring(L, -1), h->insn_limit / 1000000);
+	lua_pop(L, 1);
+	lua_pushstring(L, h->msg);
+	lua_error(L);
+}

@@ -52,6 +52,10 @@ typedef void (*lh_done_fn)(lua_State *L, void *ud);
 int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, int nres, void *ud,
 		 uint64_t seed, char *err, size_t errlen);
 
+/* Charges units of work done in C for the running hook (canvas calls: a unit per 4 pixels)
+ * against its instruction budget; raises the limit error when it is spent. */
+void lua_host_charge(lua_State *L, long long units);
+
 /* Whether the hook table has function fn (draw, params or transition) as last loaded. */
 int lua_host_has(const lua_host *h, const char *fn);
 

@@ -140,6 +140,11 @@ static void limits(void)
 		     "return { draw = function()\n  local s = string.rep('a', 100000)\n  return s:find('.-.-.-.-b')\nend }\n",
 		     "pat.lua:3:", "pattern too costly", 3);
 	expect_healthy("ordinary patterns");
+	/* C work is charged too: a loop of full-canvas blurs stops */
+	expect_error("blur loop", "blurs.lua",
+		     "return { draw = function(ctx, c)\n  while true do\n    c:blur(50)\n  end\nend }\n",
+		     "blurs.lua:3:", "instruction limit exceeded", 10);
+	expect_healthy("blur loop");
 	expect_error("top level loop", "top.lua", "while true do end\n", "top.lua:1:", "instruction limit", 3);
 }
 
