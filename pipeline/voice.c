@@ -50,8 +50,21 @@ const char *voice_lang(const voice_opts *o, const char *script_lang)
 
 /* ---- words -------------------------------------------------------------------------------- */
 
+/* The length of a CJK clause mark at p (、。，！？；：), 0 when there is none. */
+static int cjk_mark(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (u[0] == 0xe3 && u[1] == 0x80 && (u[2] == 0x81 || u[2] == 0x82))
+		return 3;
+	if (u[0] == 0xef && u[1] == 0xbc && (u[2] == 0x8c || u[2] == 0x81 || u[2] == 0x9f || u[2] == 0x9b || u[2] == 0x9a))
+		return 3;
+	return 0;
+}
+
 /* The compiler's rule (compiler/timing.c, timing_match): words are separated by ASCII white
- * space; everything else, punctuation and UTF-8 included, belongs to a word. */
+ * space; everything else, punctuation and UTF-8 included, belongs to a word. Chinese and
+ * Japanese have no spaces, so there a word also ends after a clause mark (、。，！？；：): the
+ * timed unit is a clause, which captions can break between and karaoke can highlight. */
 int voice_split_words(const char *text, voice_word **words)
 {
 	int n = 0, cap = 16;
@@ -64,8 +77,12 @@ int voice_split_words(const char *text, voice_word **words)
 		if (!*p)
 			break;
 		const char *s = p;
-		while (*p && !isspace((unsigned char)*p))
-			p++;
+		while (*p && !isspace((unsigned char)*p)) {
+			int m = cjk_mark(p);
+			p += m ? m : 1;
+			if (m)
+				break;
+		}
 		if (n == cap) {
 			voice_word *nw = realloc(w, sizeof *w * (size_t)(cap *= 2));
 			if (!nw) {

@@ -120,12 +120,50 @@ int cues_style(const ir_program *p, const char *name, cue_style *st)
 
 /* ---- grouping ---------------------------------------------------------------------------- */
 
+/* Whether code point cp is written without spaces between words and takes two columns: CJK
+ * ideographs, kana, hangul, CJK punctuation and fullwidth forms. */
+static int wide_cp(unsigned cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+	       (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	       (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) ||
+	       (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+static unsigned decode_cp(const unsigned char *u)
+{
+	return u[0] < 0x80 ? u[0] : u[0] < 0xe0 ? (u[0] & 0x1fu) << 6 | (u[1] & 0x3f)
+		: u[0] < 0xf0 ? (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3f)
+			      : (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3f);
+}
+
+/* Width in columns: a wide (CJK) character counts two, so lines of CJK fit like Latin ones. */
 static int u8len(const char *s)
 {
 	int n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+		if ((*u & 0xc0) == 0x80)
+			continue;
+		n += *u >= 0xe0 && u[1] && u[2] && wide_cp(decode_cp(u)) ? 2 : 1;
+	}
 	return n;
+}
+
+/* Whether a word starts or ends with a wide character: no space goes between two such words
+ * (Chinese and Japanese are written without spaces; the voice splits them at punctuation). */
+static int wide_start(const char *w)
+{
+	return w && (unsigned char)*w >= 0xe0 && wide_cp(decode_cp((const unsigned char *)w));
+}
+
+static int wide_end(const char *w)
+{
+	if (!w || !*w)
+		return 0;
+	size_t i = strlen(w) - 1;
+	while (i > 0 && ((unsigned char)w[i] & 0xc0) == 0x80)
+		i--;
+	return (unsigned char)w[i] >= 0xe0 && wide_cp(decode_cp((const unsigned char *)w + i));
 }
 
 /* The last code point of s, skipping closing quotes and brackets. */
@@ -136,10 +174,7 @@ static unsigned last_cp(const char *s)
 		size_t i = n - 1;
 		while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
 			i--;
-		const unsigned char *u = (const unsigned char *)s + i;
-		unsigned cp = u[0] < 0x80 ? u[0] : u[0] < 0xe0 ? (u[0] & 0x1fu) << 6 | (u[1] & 0x3f)
-				  : u[0] < 0xf0 ? (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3f)
-						: (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3f);
+		unsigned cp = decode_cp((const unsigned char *)s + i);
 		if (cp == '"' || cp == '\'' || cp == ')' || cp == ']' || cp == 0x201d || cp == 0x2019 ||
 		    cp == 0xbb) {
 			n = i;
@@ -383,8 +418,10 @@ static char *cue_text(const cue_list *cl, int i, const char *sep, int upper, int
 	sbuf b = {0};
 	const cue_t *c = &cl->cues[i];
 	for (int k = c->w0; k < c->w1; k++) {
-		if (k > c->w0)
-			sb_add(&b, "%s", k == c->brk ? sep : " ");
+		if (k > c->w0 && k == c->brk)
+			sb_add(&b, "%s", sep);
+		else if (k > c->w0 && !(wide_end(cl->words[k - 1].text) && wide_start(cl->words[k].text)))
+			sb_add(&b, " ");
 		if (k == hl)
 			sb_add(&b, "%s", on);
 		add_word(&b, cl->words[k].text ? cl->words[k].text : "", upper, escape);

@@ -195,8 +195,26 @@ static void check_decode(void)
 	CHECK(voice_decode("not audio at all", 16, &c, err, sizeof err) == VOICE_ETRANSIENT, "garbage decoded");
 }
 
+/* Chinese and Japanese: a word ends after a clause mark, so captions can break there. */
+static void check_cjk_split(void)
+{
+	voice_word *w = NULL;
+	/* 朝の光、体内時計。GPS で */
+	const char *t = "\xe6\x9c\x9d\xe3\x81\xae\xe5\x85\x89\xe3\x80\x81\xe4\xbd\x93\xe5\x86\x85"
+			"\xe6\x99\x82\xe8\xa8\x88\xe3\x80\x82GPS \xe3\x81\xa7";
+	int n = voice_split_words(t, &w);
+	CHECK(n == 4, "%d words, want 4 (two clauses, GPS, a particle)", n);
+	if (n == 4) {
+		CHECK(w[0].offset == 0 && w[0].length == 12, "first clause %d+%d", w[0].offset, w[0].length);
+		CHECK(w[1].offset == 12 && w[1].length == 15, "second clause %d+%d", w[1].offset, w[1].length);
+		CHECK(w[2].offset == 27 && w[2].length == 3, "GPS %d+%d", w[2].offset, w[2].length);
+	}
+	free(w);
+}
+
 int main(void)
 {
+	check_cjk_split();
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;

@@ -140,6 +140,36 @@ int main(void)
 		ir_program_free(p);
 	}
 
+	{
+		/* Chinese and Japanese clauses (the voice's words there) join without spaces; a
+		 * Latin word beside them keeps its space; CJK counts two columns a character. */
+		ir_program *p = t_prog(64, 64, 1);
+		ir_word w[4] = {{"\xe6\x9c\x9d\xe3\x81\xae\xe5\x85\x89\xe3\x80\x81", 0, 0.5},
+				{"\xe4\xbd\x93\xe5\x86\x85\xe6\x99\x82\xe8\xa8\x88\xe3\x80\x82", 0.5, 1.0},
+				{"GPS", 1.5, 1.8},
+				{"\xe3\x81\xa7\xe3\x81\x99\xe3\x80\x82", 1.8, 2.2}};
+		cue_list cl;
+		CHECK(cues_build(&cl, w, 4, 42, 3000) == 0, "build");
+		CHECK(cl.n >= 1, "no cues");
+		char *t = cl.n ? cues_text(&cl, 0, "\n", 0) : NULL;
+		CHECK(t && !strcmp(t, "\xe6\x9c\x9d\xe3\x81\xae\xe5\x85\x89\xe3\x80\x81\xe4\xbd\x93\xe5\x86\x85\xe6\x99\x82\xe8\xa8\x88\xe3\x80\x82"),
+		      "CJK clauses joined with a space: '%s'", t ? t : "(none)");
+		free(t);
+		cues_free(&cl);
+		ir_word w2[2] = {{"\xe6\x9c\x9d\xe3\x81\xae", 0, 0.5}, {"GPS", 0.5, 1.0}};
+		CHECK(cues_build(&cl, w2, 2, 42, 3000) == 0, "build");
+		t = cl.n ? cues_text(&cl, 0, "\n", 0) : NULL;
+		CHECK(t && strstr(t, " GPS"), "a Latin word after CJK keeps its space: '%s'", t ? t : "(none)");
+		free(t);
+		cues_free(&cl);
+		/* 12 ideographs are 24 columns: over a 20-column line, so two lines */
+		ir_word w3[1] = {{"\xe4\xb8\x80\xe4\xba\x8c\xe4\xb8\x89\xe5\x9b\x9b\xe4\xba\x94\xe5\x85\xad"
+				  "\xe4\xb8\x83\xe5\x85\xab\xe4\xb9\x9d\xe5\x8d\x81\xe7\x99\xbe\xe5\x8d\x83", 0, 1.0}};
+		CHECK(cues_build(&cl, w3, 1, 20, 3000) == 0, "build");
+		cues_free(&cl);
+		ir_program_free(p);
+	}
+
 	/* ---- captions on the canvases ---- */
 	static const struct {
 		const char *name;
