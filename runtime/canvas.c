@@ -641,6 +641,9 @@ static void shape_text(lua_State *L, canvas_t *c, const char *str, int t, text_o
 {
 	if (!c->fonts)
 		luaL_error(L, "text is not available here (no fonts)");
+	/* the rasterised text lives outside the Lua heap and its cap: keep it to a caption's size */
+	if (strlen(str) > 4096)
+		luaL_error(L, "text: at most 4096 bytes per call (%d given)", (int)fmin(strlen(str), 2e9));
 	if (!lua_isnoneornil(L, t))
 		luaL_checktype(L, t, LUA_TTABLE);
 	ir_text_style st;
@@ -654,7 +657,7 @@ static void shape_text(lua_State *L, canvas_t *c, const char *str, int t, text_o
 	double v;
 	const char *s;
 	if (get_field_num(L, t, "size", &v))
-		st.size = fmin(fmax(v, 1), 2000);
+		st.size = fmin(fmax(v, 1), 1000);
 	if ((s = get_field_str(L, t, "font")))
 		st.font = s;
 	if (!lua_isnoneornil(L, t)) {
