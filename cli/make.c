@@ -279,7 +279,11 @@ static char *stage_script(const make_args *a, const article_t *art)
 	}
 	json_t *s = script_generate(g, art, &so, err, sizeof err);
 	if (!s) {
-		fprintf(stderr, "vidc make: %s: %s\n", a->article, err);
+		/* The generators' messages name the article already when it is the cause. */
+		if (!strncmp(err, a->article, strlen(a->article)))
+			fprintf(stderr, "vidc make: %s\n", err);
+		else
+			fprintf(stderr, "vidc make: %s: %s\n", a->article, err);
 		free(out);
 		return NULL;
 	}
