@@ -13,7 +13,7 @@
 #include "source.h"
 #include "surface.h"
 
-/* Checks the program (node references, kinds, unsupported Lua hooks) and creates the graph. */
+/* Checks the program (node references, kinds, hook files) and creates the graph. */
 int graph_new(rt_graph **g, const ir_program *p, char *err, size_t errlen);
 /* Composes frame f into out (p->width x p->height) and makes it opaque (surf_flatten). The result
  * depends only on the program and f, never on what was rendered before. */

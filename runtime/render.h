@@ -19,7 +19,7 @@ enum {
 	RT_EIO = -2,          /* a file cannot be opened, read or written */
 	RT_EDECODE = -3,      /* an asset cannot be decoded */
 	RT_ENOMEM = -4,       /* out of memory */
-	RT_EUNSUPPORTED = -5, /* a feature this build lacks (Lua hooks) */
+	RT_EUNSUPPORTED = -5, /* a feature this build lacks */
 	RT_ECANCELED = -6,    /* opts->cancel was set */
 	RT_EENCODE = -7       /* the encoder or muxer failed */
 };
