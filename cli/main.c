@@ -17,7 +17,6 @@
 
 #include "../compiler/compile.h"
 #include "../compiler/ir.h"
-#include "../runtime/audio.h"
 #include "../runtime/golden.h"
 #include "../runtime/render.h"
 #include "cmds.h"
@@ -339,16 +338,19 @@ static int cmd_render(const args_t *a)
 		}
 		ir_program *p = compile_lower(s, preset);
 		char err[1024];
+		double lufs = -INFINITY, peak = -INFINITY;
 		o.output = out;
+		o.loudness = &lufs;
+		o.true_peak = &peak;
 		if (rt_render(p, &o, err, sizeof err) < 0) {
 			fprintf(stderr, "%s\n", err);
 			rc = 1;
 		} else if (o.progress != RT_PROGRESS_JSON) {
 			fprintf(stderr, "vidc: wrote %s (%s, %dx%d, %.2fs)\n", out, preset, p->width,
 				p->height, ir_frame_time(p, p->frames));
-			aud_stats as; /* what the encoder was given, before AAC */
-			if (!aud_measure(p, &as, err, sizeof err) && as.has_audio)
-				fprintf(stderr, "vidc: loudness %.1f LUFS, true peak %.1f dBTP\n", as.loudness, as.true_peak);
+			/* metered on what the encoder was given, before AAC */
+			if (p->mix >= 0 && isfinite(lufs))
+				fprintf(stderr, "vidc: loudness %.1f LUFS, true peak %.1f dBTP\n", lufs, peak);
 		}
 		ir_program_free(p);
 		free(out);

@@ -37,6 +37,7 @@ typedef struct {
 	/* encoder side */
 	enc_t *enc;
 	aud_mix_t *mix;
+	aud_meter_t *meter; /* NULL unless the caller asked for the loudness */
 	const ir_program *p;
 	int64_t first, nframes;
 	int64_t samples; /* audio samples written so far */
@@ -63,6 +64,8 @@ static int write_audio_until(pipe_t *q, int64_t target)
 	while (q->samples < target) {
 		int n = target - q->samples > 1024 ? 1024 : (int)(target - q->samples);
 		aud_read(q->mix, buf, n);
+		if (q->meter)
+			aud_meter_feed(q->meter, buf, n);
 		int rc = enc_audio(q->enc, buf, n, q->cause, sizeof q->cause);
 		if (rc)
 			return rc;
@@ -214,6 +217,10 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	}
 	if ((rc = aud_open(&q.mix, p, samples_for(p, first), err, errlen)))
 		goto out;
+	if ((opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
+		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		goto out;
+	}
 	ep.path = tmp;
 	if ((rc = enc_open(&q.enc, &ep, cause, sizeof cause))) {
 		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, cause);
@@ -285,10 +292,17 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		progress_show(&pg, nframes, 1);
 	else if (pg.mode == RT_PROGRESS_BAR && pg.tty)
 		fputc('\n', stderr);
+	if (!rc && q.meter) {
+		if (opts->loudness)
+			*opts->loudness = aud_meter_loudness(q.meter);
+		if (opts->true_peak)
+			*opts->true_peak = aud_meter_true_peak(q.meter);
+	}
 out:
 	(void)threaded;
 	enc_free(q.enc);
 	aud_free(q.mix);
+	aud_meter_free(q.meter);
 	for (int i = 0; i < POOL; i++)
 		surf_free(q.buf[i]);
 	graph_free(g);

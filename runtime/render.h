@@ -32,6 +32,9 @@ typedef struct {
 	rt_progress_mode progress;   /* bar on stderr, or one JSON line per second on stdout */
 	int64_t first_frame, nframes; /* render a part: [first_frame, first_frame + nframes); nframes 0 = all */
 	volatile int *cancel;        /* set non-zero (e.g. from a SIGINT handler) to stop cleanly */
+	/* Out, optional: the integrated loudness (LUFS) and true peak (dBTP) of the audio handed to
+	 * the encoder, metered while it is written (no extra pass); -inf when the video is silent. */
+	double *loudness, *true_peak;
 } rt_render_opts;
 
 /* Renders the whole program to an MP4 at opts->output. On failure or cancel no file is left at
