@@ -172,6 +172,25 @@ static int parse(int argc, char **argv, make_args *a, char *presets_buf, size_t 
 	return -1;
 }
 
+/* mkdir -p: creates dir and any missing parents. */
+static int make_dirs(const char *dir)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0777) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
+}
+
 static char *path_in(const char *dir, const char *name)
 {
 	char *p = NULL;
@@ -561,7 +580,7 @@ int cmd_make(int argc, char **argv)
 		return rc;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (mkdir(a.dir, 0777) && errno != EEXIST) {
+	if (make_dirs(a.dir)) {
 		fprintf(stderr, "vidc make: cannot create '%s': %s\n", a.dir, strerror(errno));
 		return 1;
 	}

@@ -65,7 +65,8 @@ rc=$?
 grep -q 'points\[0\].duration_est' "$tmp/log2" || { cat "$tmp/log2"; bad "the error does not name the JSON path"; }
 [ ! -e "$tmp/out2/video.mp4" ] || bad "a video was made from a broken script"
 
-# Photos that cannot be used are skipped, each named; the spec is still written.
+# Photos that cannot be used are skipped, each named; the spec is still written (into a folder
+# whose parents do not exist yet: make creates them).
 mkdir -p "$tmp/art"
 head -c 3000 examples/assets/beans.jpg >"$tmp/art/cut.jpg"
 cp examples/assets/jar.jpg "$tmp/art/jar.jpg"
@@ -75,10 +76,10 @@ a = json.load(open(sys.argv[1]))
 a["images"] = ["https://example.com/photo.jpg", "cut.jpg", {"src": "jar.jpg", "alt": "a jar"}]
 json.dump(a, open(sys.argv[2], "w"))
 PY
-"$VIDC" make "$tmp/art/article.json" --no-render -o "$tmp/out3" >"$tmp/log3" 2>&1 || { cat "$tmp/log3"; bad "make --no-render failed"; }
+"$VIDC" make "$tmp/art/article.json" --no-render -o "$tmp/new/parents/out3" >"$tmp/log3" 2>&1 || { cat "$tmp/log3"; bad "make --no-render failed"; }
 grep -q 'https://example.com/photo.jpg' "$tmp/log3" || bad "the URL photo is not named"
 grep -q 'cut.jpg' "$tmp/log3" || bad "the damaged photo is not named"
-[ "$(ls "$tmp/out3/images" | wc -l)" = 1 ] || bad "expected exactly the one good photo: $(ls "$tmp/out3/images")"
-[ -s "$tmp/out3/video.vid" ] || bad "no spec written"
-[ ! -e "$tmp/out3/video.mp4" ] || bad "--no-render rendered"
+[ "$(ls "$tmp/new/parents/out3/images" | wc -l)" = 1 ] || bad "expected exactly the one good photo: $(ls "$tmp/new/parents/out3/images")"
+[ -s "$tmp/new/parents/out3/video.vid" ] || bad "no spec written"
+[ ! -e "$tmp/new/parents/out3/video.mp4" ] || bad "--no-render rendered"
 exit $fail
