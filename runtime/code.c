@@ -100,28 +100,6 @@ static int layout_text(const char *src, int lang, const theme *th, char **text, 
 	return lines;
 }
 
-/* Anti-aliased rounded rectangle [x0,x1) x [y0,y1), radius r, drawn over s. */
-static void round_rect(surf_t *s, double x0, double y0, double x1, double y1, double r, uint32_t col)
-{
-	r = fmax(0, fmin(r, fmin(x1 - x0, y1 - y0) / 2));
-	int Y0 = (int)fmax(0, floor(y0)), Y1 = (int)fmin(s->h, ceil(y1));
-	int X0 = (int)fmax(0, floor(x0)), X1 = (int)fmin(s->w, ceil(x1));
-	for (int y = Y0; y < Y1; y++) {
-		uint32_t *row = s->px + (size_t)y * s->stride;
-		double py = y + 0.5;
-		for (int x = X0; x < X1; x++) {
-			double px = x + 0.5;
-			double qx = fmax(fmax(x0 + r - px, px - (x1 - r)), 0);
-			double qy = fmax(fmax(y0 + r - py, py - (y1 - r)), 0);
-			double d = qx > 0 && qy > 0 ? hypot(qx, qy) - r
-						    : fmax(fmax(x0 - px, px - x1), fmax(y0 - py, py - y1));
-			double cov = fmin(fmax(0.5 - d, 0), 1);
-			if (cov > 0)
-				row[x] = surf_over_px(row[x], surf_scale_px(col, (unsigned)lrint(cov * 256)));
-		}
-	}
-}
-
 /* src over dst with src's pixel (0,0) at dst pixel (dx, dy), clipped to dst. */
 static void blit_over(surf_t *dst, const surf_t *src, int dx, int dy)
 {
@@ -202,8 +180,8 @@ static int render_panel(font_ctx *fc, const ir_node *n, double k, code_state *ou
 	}
 	/* a hairline border (1 px at natural size) keeps the panel distinct on a background of
 	 * nearly the same colour */
-	round_rect(s, 0, 0, W * k, H * k, radius * k, surf_pack(th->border));
-	round_rect(s, k, k, (W - 1) * k, (H - 1) * k, (radius - 1) * k, surf_pack(th->panel));
+	surf_fill_round_rect(s, 0, 0, W * k, H * k, radius * k, surf_pack(th->border));
+	surf_fill_round_rect(s, k, k, (W - 1) * k, (H - 1) * k, (radius - 1) * k, surf_pack(th->panel));
 	if (num.surf)
 		blit_over(s, num.surf, (int)lrint(padx * k - num.ox), (int)lrint(pady * k - num.oy));
 	blit_over(s, code.surf, (int)lrint((padx + gutter) * k - code.ox), (int)lrint(pady * k - code.oy));

@@ -5,6 +5,7 @@
  */
 #include "surface.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,28 @@ static inline uint32_t lerp_px(uint32_t a, uint32_t b, unsigned t, unsigned it)
 	uint32_t rb = (((a & LANES) * it + (b & LANES) * t + 0x00800080u) >> 8) & LANES;
 	uint32_t ga = ((((a >> 8) & LANES) * it + ((b >> 8) & LANES) * t + 0x00800080u) >> 8) & LANES;
 	return rb | ga << 8;
+}
+
+void surf_fill_round_rect(surf_t *s, double x0, double y0, double x1, double y1, double r, uint32_t px)
+{
+	r = fmax(0, fmin(r, fmin(x1 - x0, y1 - y0) / 2));
+	int Y0 = (int)fmax(0, floor(y0)), Y1 = (int)fmin(s->h, ceil(y1));
+	int X0 = (int)fmax(0, floor(x0)), X1 = (int)fmin(s->w, ceil(x1));
+	for (int y = Y0; y < Y1; y++) {
+		uint32_t *row = s->px + (size_t)y * s->stride;
+		double cy = y + 0.5;
+		for (int x = X0; x < X1; x++) {
+			double cx = x + 0.5;
+			/* signed distance to the rounded rectangle */
+			double qx = fmax(fmax(x0 + r - cx, cx - (x1 - r)), 0);
+			double qy = fmax(fmax(y0 + r - cy, cy - (y1 - r)), 0);
+			double d = qx > 0 && qy > 0 ? hypot(qx, qy) - r
+						    : fmax(fmax(x0 - cx, cx - x1), fmax(y0 - cy, cy - y1));
+			double cov = fmin(fmax(0.5 - d, 0), 1);
+			if (cov > 0)
+				row[x] = surf_over_px(row[x], surf_scale_px(px, (unsigned)lrint(cov * 256)));
+		}
+	}
 }
 
 void surf_lerp(surf_t *dst, const surf_t *a, const surf_t *b, unsigned t)

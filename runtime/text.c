@@ -295,36 +295,6 @@ static int blur_mask(mask_t *m, double sigma)
 	return 0;
 }
 
-/* Rounded rectangle [x0,x1) x [y0,y1) with radius rad, anti-aliased, over s. */
-static void fill_round_rect(surf_t *s, double x0, double y0, double x1, double y1, double rad, uint32_t col)
-{
-	rad = fmin(rad, fmin(x1 - x0, y1 - y0) / 2);
-	if (rad < 0)
-		rad = 0;
-	int Y0 = (int)fmax(0, floor(y0)), Y1 = (int)fmin(s->h, ceil(y1));
-	int X0 = (int)fmax(0, floor(x0)), X1 = (int)fmin(s->w, ceil(x1));
-	for (int y = Y0; y < Y1; y++) {
-		uint32_t *row = s->px + (size_t)y * s->stride;
-		double py = y + 0.5;
-		for (int x = X0; x < X1; x++) {
-			double px = x + 0.5;
-			/* signed distance to the rounded rectangle */
-			double qx = fmax(fmax(x0 + rad - px, px - (x1 - rad)), 0);
-			double qy = fmax(fmax(y0 + rad - py, py - (y1 - rad)), 0);
-			double d;
-			if (qx > 0 && qy > 0)
-				d = hypot(qx, qy) - rad;
-			else
-				d = fmax(fmax(x0 - px, px - x1), fmax(y0 - py, py - y1));
-			double cov = fmin(fmax(0.5 - d, 0), 1);
-			if (cov <= 0)
-				continue;
-			unsigned a = (unsigned)lrint(cov * 256);
-			row[x] = surf_over_px(row[x], surf_scale_px(col, a));
-		}
-	}
-}
-
 /* A colour (BGRA, premultiplied) bitmap glyph scaled by sc with its top-left at (x, y). */
 static int color_glyph(surf_t *dst, const FT_Bitmap *bm, double x, double y, double sc)
 {
@@ -590,7 +560,7 @@ int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, siz
 	}
 	/* compose: box, shadow, stroke, fill */
 	if (boxed)
-		fill_round_rect(s, ox, oy, ox + nat_w, oy + nat_h, fmax(st->box_radius, 0) * k, surf_pack(st->box_color));
+		surf_fill_round_rect(s, ox, oy, ox + nat_w, oy + nat_h, fmax(st->box_radius, 0) * k, surf_pack(st->box_color));
 	if (shadowed) {
 		for (int y = 0; y < H; y++)
 			for (int x = 0; x < W; x++) {
