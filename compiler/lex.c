@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../base/utf8.h"
+
 void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, size_t len)
 {
 	memset(lx, 0, sizeof *lx);
@@ -84,55 +86,10 @@ static int hexval(int c)
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static int utf8_len(const unsigned char *s, size_t n)
+static int seq_len(const char *s, size_t n)
 {
-	unsigned c = s[0];
-	int len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xE0) == 0xC0)
-		len = 2, min = 0x80, c &= 0x1F;
-	else if ((c & 0xF0) == 0xE0)
-		len = 3, min = 0x800, c &= 0x0F;
-	else if ((c & 0xF8) == 0xF0)
-		len = 4, min = 0x10000, c &= 0x07;
-	else
-		return 0;
-	if ((size_t)len > n)
-		return 0;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-static int put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
+	uint32_t cp;
+	return utf8_decode(s, n, &cp);
 }
 
 static void err_here(lexer_t *lx, const char *at, int len, const char *msg)
@@ -211,7 +168,7 @@ static void lex_long_string(lexer_t *lx, token_t *t, const char *start)
 	*o = 0;
 	t->text = out;
 	for (const char *q = out; *q;) {
-		int n = utf8_len((const unsigned char *)q, strlen(q));
+		int n = seq_len(q, strlen(q));
 		if (!n) {
 			err_here(lx, start, 3, "string is not valid UTF-8");
 			break;
@@ -258,7 +215,7 @@ static void lex_string(lexer_t *lx, token_t *t, const char *start)
 						lx->p++;
 				}
 				if (ok)
-					o += put_utf8(o, cp);
+					o += utf8_encode(cp, o);
 				else
 					err_here(lx, esc, (int)(lx->p - esc),
 						 "invalid escape: write \\u{HEX} with a Unicode code point");
@@ -269,7 +226,7 @@ static void lex_string(lexer_t *lx, token_t *t, const char *start)
 			}
 			continue;
 		}
-		int n = utf8_len((const unsigned char *)lx->p, (size_t)(lx->end - lx->p));
+		int n = seq_len(lx->p, (size_t)(lx->end - lx->p));
 		if (!n) {
 			err_here(lx, lx->p, 1, "string is not valid UTF-8");
 			lx->p++;
@@ -485,7 +442,7 @@ static token_t next(lexer_t *lx)
 			break;
 		default: {
 			/* Skip the whole UTF-8 sequence so the message shows the character. */
-			int n = utf8_len((const unsigned char *)s, (size_t)(lx->end - s));
+			int n = seq_len(s, (size_t)(lx->end - s));
 			if (n > 1)
 				lx->p = s + n;
 			t.kind = TK_ERROR;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/utf8.h"
+
 typedef struct {
 	json_t *root;
 	char path[512];
@@ -68,14 +70,6 @@ static int is_type(json_t *v, const char *t)
 	if (!strcmp(t, "boolean")) return json_is_boolean(v);
 	if (!strcmp(t, "null")) return json_is_null(v);
 	return 0;
-}
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 /* "#/$defs/name" (JSON Pointer, ~0 ~1 escapes) inside root. */
@@ -205,7 +199,7 @@ static int validate(vctx *c, json_t *s, json_t *v)
 		}
 	}
 	if (json_is_string(v)) {
-		size_t n = utf8_chars(json_string_value(v));
+		size_t n = utf8_count(json_string_value(v));
 		json_t *mn = json_object_get(s, "minLength"), *mx = json_object_get(s, "maxLength");
 		char b[96];
 		if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {

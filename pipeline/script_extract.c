@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base/utf8.h"
+
 typedef struct {
 	const char *p; /* inside the block's text */
 	size_t len;
@@ -418,22 +420,12 @@ static int image_overlap(const art_image *im, const char *text, const char *head
 	return h;
 }
 
-static size_t chars_of(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static char *cut_bytes_words(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 	if (n <= max)
 		return strdup(s);
-	size_t cut = max;
-	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-		cut--;
+	size_t cut = utf8_floor(s, max);
 	size_t sp = cut;
 	while (sp > 0 && s[sp] != ' ')
 		sp--;
@@ -747,7 +739,7 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 		if (!ov)
 			for (int i = 0; i < a->nkeywords && !ov; i++)
 				if (strcasestr(text, a->keywords[i]) && strlen(a->keywords[i]) <= 48 &&
-				    chars_of(a->keywords[i]) >= 3)
+				    utf8_count(a->keywords[i]) >= 3)
 					ov = strdup(a->keywords[i]);
 		if (!ov)
 			ov = cut_bytes_words(text, 32);

@@ -73,7 +73,7 @@ const ir_program *graph_program(const rt_graph *g)
 static int bad_ref(const ir_program *p, const ir_node *n, char *err, size_t errlen, const char *what,
 		   int id)
 {
-	return rterr_node(RT_EINVAL, p, n, err, errlen,
+	return rterr_node(VE_INVAL, p, n, err, errlen,
 			  "invalid program: %s n%d of %s n%d does not exist or has the wrong kind", what,
 			  id, ir_kind_name(n->kind), n->id);
 }
@@ -119,12 +119,12 @@ static int validate(const ir_program *p, char *err, size_t errlen)
 {
 	if (p->width <= 0 || p->height <= 0 || p->width > 16384 || p->height > 16384 ||
 	    p->fps_num <= 0 || p->fps_den <= 0 || p->frames < 0)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+		return rterr_node(VE_INVAL, p, NULL, err, errlen,
 				  "invalid program: size %dx%d, fps %d/%d, %lld frames", p->width,
 				  p->height, p->fps_num, p->fps_den, (long long)p->frames);
 	if (p->timeline >= 0) {
 		if (!is_kind(p, p->timeline, IR_TIMELINE))
-			return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+			return rterr_node(VE_INVAL, p, NULL, err, errlen,
 					  "invalid program: timeline n%d is not a timeline", p->timeline);
 		const ir_node *t = &p->nodes[p->timeline];
 		for (int i = 0; i < t->u.timeline.nscenes; i++) {
@@ -147,7 +147,7 @@ static int validate(const ir_program *p, char *err, size_t errlen)
 	for (int i = 0; i < p->noverlays; i++) {
 		int id = p->overlays[i];
 		if (!is_kind(p, id, IR_LAYER))
-			return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+			return rterr_node(VE_INVAL, p, NULL, err, errlen,
 					  "invalid program: overlay n%d is not a layer", id);
 		int rc = check_layer(p, &p->nodes[id], id, err, errlen);
 		if (rc)
@@ -181,7 +181,7 @@ int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 	rt_graph *g = calloc(1, sizeof *g);
 	if (!g || !(g->n = calloc((size_t)p->nnodes + 1, sizeof *g->n))) {
 		free(g);
-		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 	}
 	g->p = p;
 	if (p->timeline >= 0) {
@@ -395,7 +395,7 @@ static int render_scene(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, 
 static int get_tmp(rt_graph *g, int i, surf_t **out, char *err, size_t errlen)
 {
 	if (!g->tmp[i] && !(g->tmp[i] = surf_new(g->p->width, g->p->height)))
-		return rterr_node(RT_ENOMEM, g->p, NULL, err, errlen, "out of memory (scene buffer)");
+		return rterr_node(VE_NOMEM, g->p, NULL, err, errlen, "out of memory (scene buffer)");
 	*out = g->tmp[i];
 	return 0;
 }
@@ -411,7 +411,7 @@ static int wipe(surf_t *out, const surf_t *b, ir_dir dir, double e)
 	double edge = rev ? n * (1 - e) : n * e;
 	unsigned *w = malloc(sizeof *w * (size_t)n);
 	if (!w)
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	for (int i = 0; i < n; i++) {
 		double c = rev ? (i + 1) - edge : edge - i;
 		w[i] = c <= 0 ? 0 : c >= 1 ? 256 : (unsigned)lrint(c * 256);
@@ -503,7 +503,7 @@ static int render_transition(rt_graph *g, const ir_node *tr, int64_t f, surf_t *
 		    (rc = render_scene(g, to, f, a, err, errlen)))
 			return rc;
 		if (wipe(out, a, dir, e))
-			return rterr_node(RT_ENOMEM, g->p, tr, err, errlen, "out of memory (wipe)");
+			return rterr_node(VE_NOMEM, g->p, tr, err, errlen, "out of memory (wipe)");
 		return 0;
 	}
 	return 0;

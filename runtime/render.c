@@ -168,13 +168,13 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	if (err && errlen)
 		err[0] = 0;
 	if (!opts || !opts->output)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen, "no output path");
+		return rterr_node(VE_INVAL, p, NULL, err, errlen, "no output path");
 	int64_t first = opts->first_frame > 0 ? opts->first_frame : 0;
 	int64_t nframes = opts->nframes > 0 ? opts->nframes : p->frames - first;
 	if (first + nframes > p->frames)
 		nframes = p->frames - first;
 	if (nframes <= 0)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+		return rterr_node(VE_INVAL, p, NULL, err, errlen,
 				  "nothing to render: frames [%lld, %lld) of a %lld-frame video",
 				  (long long)first, (long long)(first + (opts->nframes > 0 ? opts->nframes : 0)),
 				  (long long)p->frames);
@@ -212,13 +212,13 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	char *tmp = temp_path_for(opts->output);
 	int threaded = 0;
 	if (!tmp) {
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 		goto out;
 	}
 	if ((rc = aud_open(&q.mix, p, samples_for(p, first), err, errlen)))
 		goto out;
 	if ((opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 		goto out;
 	}
 	ep.path = tmp;
@@ -228,7 +228,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	}
 	for (int i = 0; i < POOL; i++) {
 		if (!(q.buf[i] = surf_new(p->width, p->height))) {
-			rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for frame buffers");
+			rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for frame buffers");
 			goto out;
 		}
 		q.free_list[q.nfree++] = i;
@@ -240,7 +240,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	if (pthread_create(&th, NULL, encoder_main, &q) != 0) {
 		pthread_mutex_destroy(&q.mu);
 		pthread_cond_destroy(&q.cv);
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "cannot start the encoder thread");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "cannot start the encoder thread");
 		goto out;
 	}
 	threaded = 1;
@@ -248,7 +248,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	progress_t pg = {opts->progress, isatty(2), now_s(), 0, nframes};
 	for (int64_t i = 0; i < nframes && !rc; i++) {
 		if (opts->cancel && *opts->cancel) {
-			rc = rterr_node(RT_ECANCELED, p, NULL, err, errlen, "render cancelled");
+			rc = rterr_node(VE_CANCELED, p, NULL, err, errlen, "render cancelled");
 			break;
 		}
 		pthread_mutex_lock(&q.mu);
@@ -308,7 +308,7 @@ out:
 	graph_free(g);
 	if (tmp) {
 		if (!rc && rename(tmp, opts->output) != 0) {
-			rc = rterr_node(RT_EIO, p, NULL, err, errlen, "cannot rename '%s' to '%s': %s", tmp,
+			rc = rterr_node(VE_IO, p, NULL, err, errlen, "cannot rename '%s' to '%s': %s", tmp,
 					opts->output, strerror(errno));
 		}
 		if (rc)
@@ -325,7 +325,7 @@ int rt_frame_png(const ir_program *p, int64_t f, const char *png_path, char *err
 	if (err && errlen)
 		err[0] = 0;
 	if (f < 0 || f >= p->frames)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+		return rterr_node(VE_INVAL, p, NULL, err, errlen,
 				  "frame %lld is outside the video (0..%lld)", (long long)f,
 				  (long long)p->frames - 1);
 	rt_graph *g = NULL;
@@ -335,7 +335,7 @@ int rt_frame_png(const ir_program *p, int64_t f, const char *png_path, char *err
 	surf_t *s = surf_new(p->width, p->height);
 	if (!s) {
 		graph_free(g);
-		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for the frame");
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for the frame");
 	}
 	rc = graph_render(g, f, s, err, errlen);
 	if (!rc) {

@@ -12,7 +12,7 @@ static int solid_prepare(rt_graph *g, const ir_node *n, void **state, char *err,
 {
 	surf_t *s = surf_new(1, 1);
 	if (!s)
-		return rterr_node(RT_ENOMEM, graph_program(g), n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, graph_program(g), n, err, errlen, "out of memory");
 	s->px[0] = surf_pack(n->u.solid.color);
 	*state = s;
 	return 0;

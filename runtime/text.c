@@ -18,6 +18,7 @@
 #include FT_STROKER_H
 #include FT_OUTLINE_H
 
+#include "../base/utf8.h"
 #include "draw.h"
 #include "rterr.h"
 #include "source.h"
@@ -45,32 +46,18 @@ typedef struct {
 
 /* ---- characters -------------------------------------------------------------------------- */
 
-static int utf8_decode(const char *s, tchar **out)
+static int decode_chars(const char *s, tchar **out)
 {
 	size_t n = strlen(s);
 	tchar *c = calloc(n + 1, sizeof *c);
 	if (!c)
 		return -1;
 	int k = 0;
-	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
-		uint32_t cp = 0xFFFD;
-		int len = 1;
-		if (u[i] < 0x80) {
-			cp = u[i];
-		} else if ((u[i] & 0xE0) == 0xC0 && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
-			cp = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F);
-			len = 2;
-		} else if ((u[i] & 0xF0) == 0xE0 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
-			   (u[i + 2] & 0xC0) == 0x80) {
-			cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
-			len = 3;
-		} else if ((u[i] & 0xF8) == 0xF0 && i + 3 < n && (u[i + 1] & 0xC0) == 0x80 &&
-			   (u[i + 2] & 0xC0) == 0x80 && (u[i + 3] & 0xC0) == 0x80) {
-			cp = (uint32_t)(u[i] & 0x07) << 18 | (uint32_t)(u[i + 1] & 0x3F) << 12 |
-			     (uint32_t)(u[i + 2] & 0x3F) << 6 | (u[i + 3] & 0x3F);
-			len = 4;
-		}
+		uint32_t cp;
+		int len = utf8_decode(s + i, n - i, &cp);
+		if (!len) /* a bad byte draws as U+FFFD and costs one byte */
+			len = 1;
 		if (cp == '\r') { /* CRLF text: the LF breaks the line */
 			i += (size_t)len;
 			continue;
@@ -331,10 +318,10 @@ int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, siz
 	if (rc)
 		return rc;
 	tchar *c = NULL;
-	int n = utf8_decode(r->utf8 ? r->utf8 : "", &c);
+	int n = decode_chars(r->utf8 ? r->utf8 : "", &c);
 	if (n < 0) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	hb_buffer_t *hb = hb_buffer_create();
 	gbuf gl = {0};
@@ -343,7 +330,7 @@ int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, siz
 	surf_t *s = NULL, *fill = NULL;
 	mask_t stroke = {0}, shadow = {0};
 	FT_Stroker stroker = NULL;
-	rc = RT_ENOMEM;
+	rc = VE_NOMEM;
 	if (!hb_buffer_allocation_successful(hb) || !lines) {
 		snprintf(cause, len, "out of memory");
 		goto done;
@@ -486,7 +473,7 @@ int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, siz
 	int W = (int)ceil(nat_w) + 2 * mi, H = (int)ceil(nat_h) + 2 * mi;
 	if ((double)W * H > 64e6) {
 		snprintf(cause, len, "text too large (%dx%d px)", W, H);
-		rc = RT_EINVAL;
+		rc = VE_INVAL;
 		goto done;
 	}
 	s = surf_new(W, H);
@@ -501,7 +488,7 @@ int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, siz
 	if (sw > 0) {
 		if (FT_Stroker_New(primary->face->glyph->library, &stroker)) {
 			snprintf(cause, len, "cannot create a stroker");
-			rc = RT_EIO;
+			rc = VE_IO;
 			goto done;
 		}
 		FT_Stroker_Set(stroker, (FT_Fixed)lrint(sw * 64), FT_STROKER_LINECAP_ROUND,
@@ -646,7 +633,7 @@ static int text_prepare(rt_graph *g, const ir_node *n, void **state, char *err, 
 		return rterr_node(rc, p, n, err, errlen, "cannot render text: %s", cause);
 	text_state *st = calloc(1, sizeof *st);
 	if (!st)
-		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	text_req r = {n->u.text.content, NULL, &n->u.text.style, n->u.text.wrap_width, 1};
 	rc = text_render(fc, &r, &st->t, cause, sizeof cause);
 	if (!rc) {

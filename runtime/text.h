@@ -30,7 +30,7 @@ typedef struct {
 	int missing;         /* characters no installed font has (drawn as boxes) */
 } text_out;
 
-/* Renders r. On failure returns a negative RT_E* code with the cause (no position) in cause. */
+/* Renders r. On failure returns a negative VE_* code (base/err.h) with the cause (no position) in cause. */
 int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len);
 
 #endif

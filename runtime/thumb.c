@@ -78,13 +78,13 @@ static int encode_jpeg(const surf_t *s, int64_t max, uint8_t **out, int *outlen,
 	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
 	if (!codec) {
 		snprintf(cause, len, "this libavcodec has no JPEG encoder");
-		return RT_EENCODE;
+		return VE_ENCODE;
 	}
 	AVFrame *f = av_frame_alloc();
 	AVPacket *pkt = av_packet_alloc();
 	struct SwsContext *sws = sws_getContext(s->w, s->h, AV_PIX_FMT_RGBA, s->w, s->h, AV_PIX_FMT_YUVJ420P,
 						SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
-	int rc = RT_ENOMEM;
+	int rc = VE_NOMEM;
 	*out = NULL;
 	if (!f || !pkt || !sws)
 		goto done;
@@ -121,13 +121,13 @@ static int encode_jpeg(const surf_t *s, int64_t max, uint8_t **out, int *outlen,
 		avcodec_free_context(&c);
 		if (ret < 0) {
 			rterr_av(ret, cause, len);
-			rc = RT_EENCODE;
+			rc = VE_ENCODE;
 			goto done;
 		}
 		if (pkt->size <= max || q == 31) {
 			if (pkt->size > max) {
 				snprintf(cause, len, "even the lowest JPEG quality is %d bytes", pkt->size);
-				rc = RT_EINVAL;
+				rc = VE_INVAL;
 				goto done;
 			}
 			if (!(*out = malloc((size_t)pkt->size)))
@@ -140,7 +140,7 @@ static int encode_jpeg(const surf_t *s, int64_t max, uint8_t **out, int *outlen,
 		av_packet_unref(pkt);
 	}
 done:
-	if (rc == RT_ENOMEM)
+	if (rc == VE_NOMEM)
 		snprintf(cause, len, "out of memory");
 	sws_freeContext(sws);
 	av_packet_free(&pkt);
@@ -162,11 +162,11 @@ int thumb_write(const ir_program *p, const thumb_opts *o, const char *path, thum
 		/* the video's own frame at that time, through a temporary PNG */
 		int64_t f = (int64_t)floor(o->at * p->fps_num / p->fps_den + 1e-6);
 		if (f >= p->frames)
-			return rterr_node(RT_EINVAL, p, NULL, err, errlen, "--at %.3fs is past the end of the video", o->at);
+			return rterr_node(VE_INVAL, p, NULL, err, errlen, "--at %.3fs is past the end of the video", o->at);
 		snprintf(framepng, sizeof framepng, "/tmp/vidc-thumb-XXXXXX");
 		int fd = mkstemp(framepng);
 		if (fd < 0)
-			return rterr_node(RT_EIO, p, NULL, err, errlen, "cannot create a temporary file");
+			return rterr_node(VE_IO, p, NULL, err, errlen, "cannot create a temporary file");
 		close(fd);
 		if ((rc = rt_frame_png(p, f, framepng, err, errlen))) {
 			unlink(framepng);
@@ -181,7 +181,7 @@ int thumb_write(const ir_program *p, const thumb_opts *o, const char *path, thum
 	if (!t) {
 		if (*framepng)
 			unlink(framepng);
-		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 	}
 	t->spec = p->spec;
 	t->preset = p->preset;
@@ -258,7 +258,7 @@ int thumb_write(const ir_program *p, const thumb_opts *o, const char *path, thum
 	if ((rc = graph_new(&g, t, err, errlen)))
 		goto out;
 	if (!(s = surf_new(W, H))) {
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 		goto out;
 	}
 	if ((rc = graph_render(g, 0, s, err, errlen)))
@@ -271,7 +271,7 @@ int thumb_write(const ir_program *p, const thumb_opts *o, const char *path, thum
 	if (!fp || fwrite(jpg, 1, (size_t)jlen, fp) != (size_t)jlen || fclose(fp)) {
 		if (fp)
 			remove(path);
-		rc = rterr_node(RT_EIO, p, NULL, err, errlen, "cannot write '%s'", path);
+		rc = rterr_node(VE_IO, p, NULL, err, errlen, "cannot write '%s'", path);
 		goto out;
 	}
 	res->width = W;

@@ -188,7 +188,7 @@ int main(void)
 	remove(out);
 	p->max_bytes = 20000;
 	rc = rt_render(p, &o, err, sizeof err);
-	CHECK(rc == RT_EINVAL, "tiny budget must fail (rc %d)", rc);
+	CHECK(rc == VE_INVAL, "tiny budget must fail (rc %d)", rc);
 	CHECK(strstr(err, "cannot fit"), "budget message: %s", err);
 	struct stat st;
 	CHECK(stat(out, &st) != 0, "no output after a budget failure");
@@ -198,7 +198,7 @@ int main(void)
 	volatile int cancel = 1;
 	o.cancel = &cancel;
 	rc = rt_render(p, &o, err, sizeof err);
-	CHECK(rc == RT_ECANCELED, "cancel (rc %d: %s)", rc, err);
+	CHECK(rc == VE_CANCELED, "cancel (rc %d: %s)", rc, err);
 	CHECK(stat(out, &st) != 0 && leftovers(t_tmpdir()) == 0, "cancel leaves no file");
 
 	/* Partial render: frames [10, 40) */
