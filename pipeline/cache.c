@@ -244,3 +244,10 @@ int cache_put(const char *dir, const char *key, const char *tmp, cache_entry *en
 	copy_str(ent->url, sizeof ent->url, key);
 	return rc;
 }
+
+void cache_forget(const char *dir, const char *key)
+{
+	char path[4200];
+	index_name(dir, key, path, sizeof path);
+	unlink(path);
+}

@@ -40,6 +40,9 @@ int cache_get(const char *dir, const char *key, long ttl_s, cache_entry *ent, vi
  * sniff_ext(ent->type), then writes key's index entry from ent; ent->path is set. 0 or VE_IO. */
 int cache_put(const char *dir, const char *key, const char *tmp, cache_entry *ent, vidc_err *e);
 
+/* Removes key's index entry (its object stays: other keys may name it). */
+void cache_forget(const char *dir, const char *key);
+
 /* A fresh temp file name in DIR/tmp for this process. */
 int cache_tmp_name(const char *dir, char *out, size_t n);
 

@@ -925,7 +925,9 @@ static int finish(xfer_t *x, partial_t *pt, const char *dir, const char *key, co
 		ce.height = x->height;
 	}
 	snprintf(ce.content_type, sizeof ce.content_type, "%s", x->content_type);
-	snprintf(ce.final_url, sizeof ce.final_url, "%s", strcmp(final, key) ? final : "");
+	/* With a public_url the real URLs may carry a secret: the index records neither. */
+	snprintf(ce.final_url, sizeof ce.final_url, "%s",
+		 x->o->public_url || !strcmp(final, key) ? "" : final);
 	ce.fetched = time(NULL);
 	fclose(x->out);
 	x->out = NULL;
@@ -1139,4 +1141,11 @@ int fetch_store(const char *key, const void *data, size_t len, const fetch_opts 
 int fetch_cache_dir(const fetch_opts *o, char *out, size_t n, vidc_err *e)
 {
 	return cache_dir(o->cache_dir, out, n, e);
+}
+
+void fetch_forget(const char *key, const fetch_opts *o)
+{
+	char dir[4096];
+	if (!cache_dir(o->cache_dir, dir, sizeof dir, NULL))
+		cache_forget(dir, key);
 }

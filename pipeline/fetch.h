@@ -127,6 +127,10 @@ int fetch_store(const char *key, const void *data, size_t len, const fetch_opts 
 /* Whether key is in the cache and fresh: 1 (r filled), 0 not, negative on a cache error. */
 int fetch_lookup(const char *key, const fetch_opts *o, fetch_result *r, vidc_err *e);
 
+/* Drops key from the cache index (a reply that turned out unusable), so the next call asks the
+ * network again. The object stays (another key may name the same bytes). */
+void fetch_forget(const char *key, const fetch_opts *o);
+
 /* The cache folder o would use (created, mode 0700). 0 or VE_IO. */
 int fetch_cache_dir(const fetch_opts *o, char *out, size_t n, vidc_err *e);
 
