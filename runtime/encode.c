@@ -27,6 +27,7 @@
 #define HAVE_AVX2_PATH 1 /* compiled for AVX2 with a target attribute, chosen at run time */
 #endif
 
+#include "../base/media.h"
 #include "rterr.h"
 
 struct enc {
@@ -44,9 +45,9 @@ struct enc {
 
 static int fail(int code, char *cause, size_t len, const char *what, int averr)
 {
-	char b[128];
-	if (averr)
-		snprintf(cause, len, "%s: %s", what, rterr_av(averr, b, sizeof b));
+	vidc_err e;
+	if (averr) /* base/media's causes: ENOSPC says "the disk is full" */
+		snprintf(cause, len, "%s: %s", what, (media_err(&e, code, averr), e.msg));
 	else
 		snprintf(cause, len, "%s", what);
 	return code;
@@ -543,8 +544,10 @@ void enc_free(enc_t *e)
 	free(e);
 }
 
-int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
+int enc_png(const surf_t *s, uint8_t **data, size_t *size, char *cause, size_t len)
 {
+	*data = NULL;
+	*size = 0;
 	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
 	if (!codec)
 		return fail(VE_ENCODE, cause, len, "this libavcodec has no PNG encoder", 0);
@@ -580,16 +583,12 @@ int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
 		rc = fail(VE_ENCODE, cause, len, "PNG encoding failed", ret);
 		goto done;
 	}
-	FILE *fp = fopen(path, "wb");
-	if (!fp) {
-		rc = fail(VE_IO, cause, len, "cannot create the file", AVERROR(errno));
+	if (!(*data = malloc((size_t)pkt->size))) {
+		rc = fail(VE_NOMEM, cause, len, "out of memory", 0);
 		goto done;
 	}
-	size_t w = fwrite(pkt->data, 1, (size_t)pkt->size, fp);
-	if (fclose(fp) != 0 || w != (size_t)pkt->size) {
-		remove(path);
-		rc = fail(VE_IO, cause, len, "cannot write the file", AVERROR(EIO));
-	}
+	memcpy(*data, pkt->data, (size_t)pkt->size);
+	*size = (size_t)pkt->size;
 done:
 	av_packet_free(&pkt);
 	av_frame_free(&f);

@@ -54,7 +54,8 @@ void enc_free(enc_t *e);
 int enc_budget(int64_t max_bytes, double seconds, int width, int height, int64_t *maxrate,
 	       int64_t *bufsize, char *cause, size_t len);
 
-/* Writes an opaque surface as an 8-bit RGBA PNG. */
-int enc_png(const surf_t *s, const char *path, char *cause, size_t len);
+/* Encodes an opaque surface as an 8-bit RGBA PNG into a malloc'd *data of *size bytes (the caller
+ * writes it, e.g. with base/file_write_atomic). */
+int enc_png(const surf_t *s, uint8_t **data, size_t *size, char *cause, size_t len);
 
 #endif
