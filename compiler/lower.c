@@ -157,10 +157,12 @@ static int layer_node(lowerer *lw, const mlayer *L)
 	return n->id;
 }
 
-static const mlayer *sort_base;
-static int by_z(const void *a, const void *b)
+/* qsort_r's order of layer indices into the layer list ctx: no global, so lowering is
+ * reentrant (two threads may lower two specs). */
+static int by_z(const void *a, const void *b, void *ctx)
 {
-	const mlayer *x = &sort_base[*(const int *)a], *y = &sort_base[*(const int *)b];
+	const mlayer *base = ctx;
+	const mlayer *x = &base[*(const int *)a], *y = &base[*(const int *)b];
 	if (x->z != y->z)
 		return x->z < y->z ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
@@ -169,26 +171,20 @@ static int by_z(const void *a, const void *b)
 /* Layer node ids for a list of model layers, in z order (ties in spec order). */
 static int *layers(lowerer *lw, const mlayer *ls, int n)
 {
-	int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1));
+	/* both in the arena: an allocation failure goes to compile_lower's handler */
+	int *idx = arena_alloc(lw->p->arena, sizeof(int) * (size_t)(n ? n : 1));
 	int *ids = arena_alloc(lw->p->arena, sizeof(int) * (size_t)(n ? n : 1));
-	if (!idx)
-		abort();
 	for (int i = 0; i < n; i++)
 		idx[i] = i;
-	sort_base = ls;
-	qsort(idx, (size_t)n, sizeof(int), by_z);
+	qsort_r(idx, (size_t)n, sizeof(int), by_z, (void *)ls);
 	for (int i = 0; i < n; i++)
 		ids[i] = layer_node(lw, &ls[idx[i]]);
-	free(idx);
 	return ids;
 }
 
-ir_program *compile_lower(const spec_t *s, const char *preset)
+/* Fills the new program p from s for preset pr. */
+static void lower_into(const spec_t *s, const preset_t *pr, ir_program *p)
 {
-	const preset_t *pr = preset_find(preset);
-	if (!pr)
-		return NULL;
-	ir_program *p = ir_program_new();
 	lowerer lw = {s, p, pr, NULL};
 	p->spec = arena_strdup(p->arena, s->path);
 	p->preset = pr->name;
@@ -312,5 +308,22 @@ ir_program *compile_lower(const spec_t *s, const char *preset)
 		p->chapters[i].title = s->chapters[i].title;
 	}
 	p->nchapters = s->nchapters;
+}
+
+ir_program *compile_lower(const spec_t *s, const char *preset)
+{
+	const preset_t *pr = preset_find(preset);
+	ir_program *p = pr ? ir_program_new() : NULL;
+	if (!p)
+		return NULL;
+	/* Out of memory anywhere below comes back here (base/arena.h): no partial program. */
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		ir_program_free(p);
+		return NULL;
+	}
+	arena_on_oom(p->arena, &jb);
+	lower_into(s, pr, p);
+	arena_on_oom(p->arena, NULL);
 	return p;
 }
