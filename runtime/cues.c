@@ -9,58 +9,38 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base/buf.h"
 #include "../base/utf8.h"
 
 #define PAUSE_BREAK 1.0 /* s: a pause this long ends a cue */
 
 /* ---- a growing string ------------------------------------------------------------------- */
 
+/* base/buf.h's buffer with a sticky failure: a caption line is built by many small appends and
+ * checked once at the end. */
 typedef struct {
-	char *s;
-	size_t n, cap;
+	buf_t b;
 	int oom;
 } sbuf;
 
 static void sb_add(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sb_add(sbuf *b, const char *fmt, ...)
 {
-	if (b->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
-		va_end(ap);
-		if (k < 0) {
-			b->oom = 1;
-			return;
-		}
-		if (b->s && b->n + (size_t)k < b->cap) {
-			b->n += (size_t)k;
-			return;
-		}
-		size_t nc = b->cap ? b->cap * 2 : 256;
-		while (nc < b->n + (size_t)k + 1)
-			nc *= 2;
-		char *ns = realloc(b->s, nc);
-		if (!ns) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = nc;
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	if (!b->oom && buf_vappendf(&b->b, fmt, ap))
+		b->oom = 1;
+	va_end(ap);
 }
 
+/* The text (malloc'd), or NULL when an append failed. */
 static char *sb_done(sbuf *b)
 {
 	if (b->oom) {
-		free(b->s);
+		buf_free(&b->b);
 		return NULL;
 	}
-	if (!b->s)
-		return strdup("");
-	return b->s;
+	return buf_detach(&b->b, NULL);
 }
 
 /* ---- styles ------------------------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "../base/file.h"
 #include "canvas.h"
 #include "rterr.h"
 
@@ -44,6 +45,8 @@ void lua_host_set_limits(const lh_limits *lim)
 /* Instructions between two count-hook calls: small enough that the limit is exact to a
  * thousandth, large enough that the hook costs nothing measurable. */
 #define LH_STEP 1000
+/* A hook file larger than this is refused before it is read (SPEC.md §13). */
+#define LH_MAX_FILE ((size_t)16 << 20)
 
 static lua_host *host_of(lua_State *L)
 {
@@ -368,36 +371,6 @@ static void open_libs(lua_State *L)
 	canvas_set_dir(L, dir);
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t k = fread(buf + n, 1, cap - n, f);
-		n += k;
-		if (n < cap)
-			break;
-		char *nb = cap < ((size_t)16 << 20) ? realloc(buf, cap * 2) : NULL;
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 static const char *caller_file(const lua_host *h)
 {
 	if (h->caller && h->caller->file)
@@ -497,13 +470,16 @@ static int load(lua_host *h, char *err, size_t errlen)
 		return rc;
 	}
 	size_t len = 0;
-	char *src = read_file(h->path, &len);
-	if (!src) {
-		int e = errno;
+	char *src;
+	vidc_err fe;
+	int frc = file_read(h->path, LH_MAX_FILE, &src, &len, &fe);
+	if (frc) {
 		drop_state(h);
-		/* like every missing asset: the spec position first */
-		return rterr_node(VE_IO, h->p, h->caller, err, errlen, "cannot read hook file '%s': %s",
-				  h->path, strerror(e));
+		/* like every missing asset: the spec position first; file_read's message is
+		 * "cannot read 'PATH': CAUSE", of which the hook's wording keeps the cause */
+		const char *cause = strstr(fe.msg, "': ");
+		return rterr_node(frc, h->p, h->caller, err, errlen, "cannot read hook file '%s': %s",
+				  h->path, cause ? cause + 3 : fe.msg);
 	}
 	chunk_req cr = {src, len, h->chunk, "", 0};
 	lua_pushcfunction(L, run_chunk);
