@@ -4,22 +4,8 @@
 # fits its type's duration, takes every point's text from the article and respects each
 # platform's SEO limits; bad records and edited scripts give clear errors with a location; the
 # llm generator against tests/fakes/llm_server.py in each fault mode.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-srv=""
-trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT
-fail=0
+. "$(dirname "$0")/lib.sh"
 F=tests/fixtures/articles
-expect() { # expect STATUS DESCRIPTION -- command...
-	want=$1; what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; fail=1
-	fi
-}
 err_has() { # err_has DESCRIPTION TEXT
 	grep -qF -- "$2" "$tmp/err" || { echo "FAIL: $1: stderr lacks '$2'"; sed 's/^/    /' "$tmp/err" | head -5; fail=1; }
 }

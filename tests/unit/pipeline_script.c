@@ -231,7 +231,5 @@ int main(void)
 	test_seo_limits();
 	test_extract_no_headings();
 	test_http_detail();
-	if (failures)
-		fprintf(stderr, "pipeline_script: %d failure(s)\n", failures);
-	return failures != 0;
+	return check_done();
 }

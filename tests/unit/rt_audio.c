@@ -60,7 +60,7 @@ static double tone(const float *x, int n, double hz)
 
 int main(void)
 {
-	const char *dir = t_tmpdir();
+	const char *dir = check_tmpdir();
 	make_wavs(dir);
 	char music[256], voice[256], clip[256], err[512];
 	snprintf(clip, sizeof clip, "%s/clip.wav", dir);
@@ -150,11 +150,5 @@ int main(void)
 	if (rc == 0)
 		aud_free(m);
 	ir_program_free(p);
-	t_rmtmp();
-	if (t_failures) {
-		fprintf(stderr, "rt_audio: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_audio: ok\n");
-	return 0;
+	return check_done();
 }

@@ -16,7 +16,7 @@ static char *lua_file(const char *name, const char *src)
 	static char paths[32][256];
 	static int n;
 	char *path = paths[n++ % 32];
-	snprintf(path, 256, "%s/%s", t_tmpdir(), name);
+	snprintf(path, 256, "%s/%s", check_tmpdir(), name);
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(src, f) < 0 || fclose(f)) {
 		perror(path);
@@ -322,7 +322,7 @@ static void image_files(void)
 		px[4 * i] = 0, px[4 * i + 1] = 200, px[4 * i + 2] = 100, px[4 * i + 3] = 255;
 	golden_image img = {8, 8, px};
 	char path[300], err[512];
-	snprintf(path, sizeof path, "%s/dot.png", t_tmpdir());
+	snprintf(path, sizeof path, "%s/dot.png", check_tmpdir());
 	CHECK(golden_write(path, &img, err, sizeof err) == 0, "write dot.png: %s", err);
 	ir_program *p = draw_prog(lua_file("pic.lua", "return { draw = function(ctx, c)\n"
 							"  c:image('dot.png', 0, 0, ctx.width, ctx.height)\nend }\n"),
@@ -353,11 +353,5 @@ int main(void)
 	transition();
 	canvas();
 	image_files();
-	t_rmtmp();
-	if (t_failures) {
-		fprintf(stderr, "rt_lua: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_lua: ok\n");
-	return 0;
+	return check_done();
 }

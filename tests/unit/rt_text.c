@@ -213,10 +213,5 @@ int main(void)
 	font_ctx_free(fc);
 	test_missing_font();
 	test_layer();
-	if (t_failures) {
-		fprintf(stderr, "rt_text: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_text: ok\n");
-	return 0;
+	return check_done();
 }
