@@ -6,7 +6,7 @@ CC       ?= cc
 PREFIX   ?= /usr/local
 BUILD    ?= build
 LIBS_PC  := libavformat libavcodec libavutil libswscale libswresample harfbuzz freetype2 fontconfig \
-            lua5.4 jansson libcurl sqlite3 libmicrohttpd libxml-2.0 libass
+            lua5.4 jansson libcurl libsodium sqlite3 libmicrohttpd libxml-2.0 libass
 PC_CFLAGS := $(shell pkg-config --cflags $(LIBS_PC) 2>/dev/null)
 PC_LIBS   := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter
@@ -20,7 +20,8 @@ RUNTIME_SRC  := $(sort $(wildcard runtime/*.c))
 PIPELINE_SRC := $(sort $(wildcard pipeline/*.c))
 SERVICE_SRC  := $(sort $(wildcard service/*.c))
 CLI_SRC      := $(sort $(wildcard cli/*.c))
-LIB_SRC      := $(COMPILER_SRC) $(RUNTIME_SRC) $(PIPELINE_SRC) $(SERVICE_SRC)
+BASE_SRC     := $(sort $(wildcard base/*.c))
+LIB_SRC      := $(BASE_SRC) $(COMPILER_SRC) $(RUNTIME_SRC) $(PIPELINE_SRC) $(SERVICE_SRC)
 LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ      := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_C       := $(sort $(wildcard tests/unit/*.c))
