@@ -101,7 +101,7 @@ static char *caption(pcore_ctx *x, vidc_err *e)
 		err_set(e, VE_NOMEM, "out of memory");
 		return NULL;
 	}
-	return buf_detach(&b);
+	return buf_detach(&b, NULL);
 }
 
 static int check_limit(pcore_ctx *x, const char *user, vidc_err *e)

@@ -136,7 +136,7 @@ static char *caption(const publish_request *rq)
 	for (const char *const *t = rq->tags; t && *t; t++)
 		if (!strchr(*t, ' ') && b.len + strlen(*t) + 2 <= MAX_CAPTION && buf_appendf(&b, " #%s", *t) < 0)
 			break;
-	return buf_detach(&b);
+	return buf_detach(&b, NULL);
 }
 
 /* Step 2. */
