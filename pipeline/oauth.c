@@ -130,6 +130,29 @@ char *oauth_tokens_json(const oauth_tokens *t)
 	return s;
 }
 
+int oauth_tokens_seal(const secret_key *k, const oauth_tokens *t, char **sealed, vidc_err *e)
+{
+	*sealed = NULL;
+	char *js = oauth_tokens_json(t);
+	if (!js)
+		return err_set(e, VE_NOMEM, "out of memory");
+	int rc = secret_seal(k, js, strlen(js), sealed, e);
+	secret_free(js, 0);
+	return rc;
+}
+
+int oauth_tokens_unseal(const secret_key *k, const char *sealed, oauth_tokens *t, vidc_err *e)
+{
+	memset(t, 0, sizeof *t);
+	char *js = NULL;
+	size_t n = 0;
+	int rc = secret_open(k, sealed, &js, &n, e);
+	if (rc == 0)
+		rc = oauth_tokens_parse(js, n, t, e);
+	secret_free(js, n);
+	return rc;
+}
+
 static char *dup_or_null(const char *s, int *bad)
 {
 	if (!s)

@@ -19,6 +19,7 @@
 
 #include "../base/err.h"
 #include "publish_net.h"
+#include "secret.h"
 
 typedef struct {
 	char *access_token, *refresh_token;
@@ -38,6 +39,11 @@ char *oauth_tokens_json(const oauth_tokens *t);
 int oauth_tokens_copy(oauth_tokens *dst, const oauth_tokens *src, vidc_err *e);
 /* Wipes and frees the strings. */
 void oauth_tokens_free(oauth_tokens *t);
+
+/* The tokens sealed for storage (secret.h): *sealed is a malloc'd "sb1:..." text. */
+int oauth_tokens_seal(const secret_key *k, const oauth_tokens *t, char **sealed, vidc_err *e);
+/* Stored tokens back: VE_AUTH when the key is not the one they were sealed with. */
+int oauth_tokens_unseal(const secret_key *k, const char *sealed, oauth_tokens *t, vidc_err *e);
 
 /* Platforms by name: "youtube", "instagram", "tiktok". */
 int oauth_platform_known(const char *platform);

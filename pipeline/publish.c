@@ -4,7 +4,9 @@
  */
 #include "publish.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "publish_instagram.h"
@@ -34,6 +36,23 @@ int publish_platform_known(const char *platform)
 	return find(platform) >= 0;
 }
 
+/* What can be refused before any request: the file against the platform's rules, and YouTube's
+ * thumbnail limit (better refused now than noted after the upload). */
+static int precheck(const publish_request *rq, vidc_err *e)
+{
+	if (rq->rules && pprobe_video(rq->video_path, rq->rules, NULL, e) < 0)
+		return e->code;
+	struct stat st;
+	if (rq->thumb_path && !strcmp(rq->platform, "youtube")) {
+		if (stat(rq->thumb_path, &st) < 0)
+			return err_errno(e, errno, "thumbnail %s", rq->thumb_path);
+		if (st.st_size > 2 * 1024 * 1024)
+			return err_set(e, VE_INVAL, "thumbnail %s: %.2f MB; YouTube takes at most 2 MB",
+				       rq->thumb_path, st.st_size / 1048576.0);
+	}
+	return 0;
+}
+
 int publish_video(const publish_request *rq, oauth_tokens *tok, const publish_opts *o,
 		  const publish_hooks *h, publish_result *res, vidc_err *e)
 {
@@ -47,6 +66,9 @@ int publish_video(const publish_request *rq, oauth_tokens *tok, const publish_op
 			       rq->platform ? rq->platform : "");
 	}
 	pcore_ctx x;
+	memset(res, 0, sizeof *res);
+	if (precheck(rq, e) < 0)
+		return e->code;
 	int rc = pcore_open(&x, rq, tok, o, h, res, e);
 	if (rc == 0)
 		rc = platforms[p].publish(&x, e);

@@ -21,6 +21,7 @@
 #include "../base/err.h"
 #include "oauth.h"
 #include "publish_net.h"
+#include "publish_probe.h"
 
 typedef struct {
 	const char *platform;	   /* "youtube", "instagram", "tiktok" (the account's platform) */
@@ -40,6 +41,8 @@ typedef struct {
 	int cover_ms;		   /* Instagram thumb_offset / TikTok video_cover_timestamp_ms */
 	double duration_s;	   /* the video's length (TikTok's creator limit is checked); 0 unknown */
 	const char *session;	   /* what save_session stored on an earlier attempt, or NULL */
+	const publish_rules *rules; /* the platform table's rules for the preset: the file is
+				      * checked before anything is sent; NULL: not checked */
 } publish_request;
 
 typedef struct {

@@ -188,7 +188,8 @@ class Handler(BaseHTTPRequestHandler):
         for pat, fn in ROUTES:
             m = re.fullmatch(pat, p)
             if m and fn[0] == method:
-                self.count(method + " " + pat)
+                if not p.startswith("/_"):
+                    self.count(method + " " + pat)
                 with LOCK:
                     return fn[1](self, *m.groups())
         self.read_body()
