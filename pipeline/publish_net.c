@@ -103,6 +103,20 @@ static void logf_(const pnet_policy *p, const char *step, const char *fmt, ...)
 	p->log(p->log_ctx, step, msg);
 }
 
+/* http.c's messages name the URL; upload URLs carry their session or upload token in the query
+ * (a capability: whoever has it may upload), so messages keep the URL up to its '?'. */
+static void redact(char *msg, size_t n, const char *url)
+{
+	const char *qm = strchr(url, '?');
+	char *at = qm ? strstr(msg, url) : NULL;
+	if (!at)
+		return;
+	size_t keep = (size_t)(qm - url), ul = strlen(url);
+	char tail[1024];
+	snprintf(tail, sizeof tail, "%s", at + ul);
+	snprintf(at + keep, n - (size_t)(at - msg) - keep, "?...%s", tail);
+}
+
 /* One attempt through http.c (its own retries off). */
 static int attempt(const pnet_policy *p, const pnet_req *q, http_response *r, vidc_err *e)
 {
@@ -126,6 +140,7 @@ static int attempt(const pnet_policy *p, const pnet_req *q, http_response *r, vi
 			      sizeof msg);
 	if (q->bearer)
 		sodium_memzero(auth, sizeof auth);
+	redact(msg, sizeof msg, q->url);
 	if (rc == 0 || rc == HTTP_ESTATUS)
 		return 0;
 	if (rc == HTTP_ENOMEM)
