@@ -233,7 +233,7 @@ static publish_opts opts(store_t *st)
 	o.chunk_bytes = 256 * 1024;
 	o.tiktok_chunk_bytes = 5 << 20;
 	o.poll_interval_ms = 30;
-	o.poll_timeout_ms = 3000;
+	o.poll_timeout_ms = 30000;
 	return o;
 }
 
@@ -500,7 +500,7 @@ static void test_instagram_faults(void)
 		publish_result res;
 		vidc_err e;
 		publish_opts o = opts(&st);
-		o.poll_timeout_ms = 1000;
+		o.poll_timeout_ms = strstr(cases[i].fault, "stuck") ? 1000 : 30000;
 		oauth_tokens t;
 		tokens(&t, "instagram");
 		publish_hooks h = hooks(&st);
@@ -579,7 +579,7 @@ static void test_tiktok_faults(void)
 		publish_result res;
 		vidc_err e;
 		publish_opts o = opts(&st);
-		o.poll_timeout_ms = 1000;
+		o.poll_timeout_ms = strstr(cases[i].fault, "stuck") ? 1000 : 30000;
 		oauth_tokens t;
 		tokens(&t, "tiktok");
 		publish_hooks h = hooks(&st);
