@@ -25,8 +25,9 @@
 #include "../../pipeline/publish_quota.h"
 #include "../../pipeline/secret.h"
 #include "check.h"
+#include "fakesrv.h"
 
-static pid_t g_srv;
+static fakesrv g_srv;
 static char g_base[128];
 static char g_tmp[256];
 
@@ -34,29 +35,10 @@ static char g_tmp[256];
 
 static int start_fake(void)
 {
-	int fd[2];
-	if (access("tests/fakes/platforms_server.py", R_OK) != 0 || system("python3 -c 1 2>/dev/null"))
+	if (access("tests/fakes/platforms_server.py", R_OK) != 0 ||
+	    fakesrv_start(&g_srv, "tests/fakes/platforms_server.py", "--port", "0", NULL) < 0)
 		return -1;
-	if (pipe(fd) < 0)
-		return -1;
-	g_srv = fork();
-	if (g_srv == 0) {
-		dup2(fd[1], 1);
-		close(fd[0]);
-		if (!getenv("PUBLISH_TEST_VERBOSE"))
-			freopen("/dev/null", "w", stderr);
-		execlp("python3", "python3", "tests/fakes/platforms_server.py", "--port", "0", (char *)NULL);
-		_exit(127);
-	}
-	close(fd[1]);
-	char line[32] = "";
-	FILE *f = fdopen(fd[0], "r");
-	if (!f || !fgets(line, sizeof line, f))
-		return -1;
-	fclose(f);
-	int port = atoi(line);
-	if (port <= 0)
-		return -1;
+	int port = g_srv.port;
 	snprintf(g_base, sizeof g_base, "http://127.0.0.1:%d", port);
 	static const struct {
 		const char *env, *path;
@@ -880,10 +862,7 @@ int main(void)
 		test_engagement();
 		test_quota();
 	}
-	if (g_srv > 0) {
-		kill(g_srv, SIGTERM);
-		waitpid(g_srv, NULL, 0);
-	}
+	fakesrv_stop(&g_srv);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
 	if (system(cmd) != 0)
