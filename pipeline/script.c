@@ -140,15 +140,19 @@ static char *first_words(const char *text, size_t max)
 	size_t n = strlen(text);
 	if (n <= max)
 		return strdup(text);
-	size_t cut = utf8_floor(text, max);
+	return strndup(text, script_word_cut(text, utf8_floor(text, max), max / 2));
+}
+
+size_t script_word_cut(const char *s, size_t cut, size_t keep)
+{
 	size_t sp = cut;
-	while (sp > 0 && text[sp] != ' ')
+	while (sp > 0 && s[sp] != ' ')
 		sp--;
-	if (sp > max / 2)
+	if (sp > keep)
 		cut = sp;
-	while (cut > 0 && strchr(" ,;:-", text[cut - 1]))
+	while (cut > 0 && strchr(" ,;:-", s[cut - 1]))
 		cut--;
-	return strndup(text, cut);
+	return cut;
 }
 
 /* Cuts s to at most max characters at a word boundary, adding "…" when cut. Returns a new
@@ -158,13 +162,7 @@ static char *cut_chars(const char *s, size_t max)
 	if (utf8_count(s) <= max)
 		return strdup(s);
 	size_t bytes = utf8_prefix(s, max - 1);
-	size_t sp = bytes;
-	while (sp > 0 && s[sp] != ' ')
-		sp--;
-	if (sp > bytes / 2)
-		bytes = sp;
-	while (bytes > 0 && strchr(" ,;:-", s[bytes - 1]))
-		bytes--;
+	bytes = script_word_cut(s, bytes, bytes / 2);
 	char *r = malloc(bytes + 4);
 	if (!r)
 		return NULL;

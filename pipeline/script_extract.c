@@ -425,15 +425,7 @@ static char *cut_bytes_words(const char *s, size_t max)
 	size_t n = strlen(s);
 	if (n <= max)
 		return strdup(s);
-	size_t cut = utf8_floor(s, max);
-	size_t sp = cut;
-	while (sp > 0 && s[sp] != ' ')
-		sp--;
-	if (sp > max / 3)
-		cut = sp;
-	while (cut > 0 && strchr(" ,;:-", s[cut - 1]))
-		cut--;
-	return strndup(s, cut);
+	return strndup(s, script_word_cut(s, utf8_floor(s, max), max / 3));
 }
 
 /* ---- the draft ---- */

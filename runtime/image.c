@@ -198,12 +198,7 @@ static int image_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, sr
 		       char *err, size_t errlen)
 {
 	img_state *st = state;
-	v->surf = st->surf;
-	v->nat_w = st->nat_w;
-	v->nat_h = st->nat_h;
-	v->ox = v->oy = 0;
-	v->kx = (double)st->surf->w / st->nat_w;
-	v->ky = (double)st->surf->h / st->nat_h;
+	src_view_whole(v, st->surf, st->nat_w, st->nat_h);
 	return 0;
 }
 

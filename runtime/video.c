@@ -505,12 +505,7 @@ static int video_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, sr
 		rc = convert(st, cause, sizeof cause);
 	if (rc)
 		return rterr_node(rc, p, n, err, errlen, "cannot decode video '%s' at %.2fs: %s", st->src, s, cause);
-	v->surf = st->surf;
-	v->nat_w = st->nat_w;
-	v->nat_h = st->nat_h;
-	v->ox = v->oy = 0;
-	v->kx = (double)st->surf->w / st->nat_w;
-	v->ky = (double)st->surf->h / st->nat_h;
+	src_view_whole(v, st->surf, st->nat_w, st->nat_h);
 	return 0;
 }
 
