@@ -45,6 +45,11 @@ int font_ctx_new(font_ctx **out, char *cause, size_t len)
 	return 0;
 }
 
+int font_ctx_get(font_ctx **slot, char *cause, size_t len)
+{
+	return *slot ? 0 : font_ctx_new(slot, cause, len);
+}
+
 void font_ctx_free(font_ctx *c)
 {
 	if (!c)

@@ -26,6 +26,8 @@ typedef struct {
 typedef struct font_ctx font_ctx;
 
 int font_ctx_new(font_ctx **ctx, char *cause, size_t len);
+/* The context in *slot, created there on first use (a render's sources share one). */
+int font_ctx_get(font_ctx **slot, char *cause, size_t len);
 void font_ctx_free(font_ctx *ctx);
 
 /* The face for a family name (fontconfig; the family must really exist) or a path to a font

@@ -1,7 +1,7 @@
 /*
  * lua_host.c - the sandboxed Lua state of one hook file (see lua_host.h). Sits under hook.c,
- * which calls hooks for draw layers, effects and transitions; canvas.c gives the state its
- * drawing API.
+ * which calls hooks for draw layers, effects and transitions and gives each state its drawing
+ * API (canvas.c) through the setup function; lua_host knows nothing of the canvas.
  */
 #include "lua_host.h"
 
@@ -14,7 +14,6 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "canvas.h"
 #include "render.h"
 #include "rterr.h"
 
@@ -25,6 +24,7 @@ struct lua_host {
 	char *path, *name, *chunk; /* chunk: "@" + the path as errors show it */
 	const ir_program *p;
 	const ir_node *caller;
+	lh_setup_fn setup;
 	size_t mem, mem_limit;
 	long long insn_limit, used;
 	int aborted; /* LH_INSN or LH_MEM once a limit stopped the current call */
@@ -357,16 +357,9 @@ static void open_libs(lua_State *L)
 	lua_pushcfunction(L, lh_ease);
 	lua_setfield(L, -2, "ease");
 	lua_setglobal(L, "vidc");
-	canvas_register(L);
 	lua_host *h = host_of(L);
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", h->path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = 0;
-	else
-		snprintf(dir, sizeof dir, ".");
-	canvas_set_dir(L, dir);
+	if (h->setup)
+		h->setup(L, h->path);
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -528,8 +521,8 @@ static int load(lua_host *h, char *err, size_t errlen)
 	return 0;
 }
 
-int lua_host_open(lua_host **out, const char *path, const char *name, const ir_program *p,
-		  const ir_node *caller, char *err, size_t errlen)
+int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_fn setup,
+		  const ir_program *p, const ir_node *caller, char *err, size_t errlen)
 {
 	*out = NULL;
 	lua_host *h = calloc(1, sizeof *h);
@@ -553,6 +546,7 @@ int lua_host_open(lua_host **out, const char *path, const char *name, const ir_p
 	snprintf(h->chunk, cl, "@%s", shown);
 	h->p = p;
 	h->caller = caller;
+	h->setup = setup;
 	h->mem_limit = limits.mem_limit;
 	h->insn_limit = limits.insn_limit;
 	int rc = load(h, err, errlen);
@@ -598,7 +592,6 @@ static int trampoline(lua_State *L)
 	lua_call(L, nargs, r->nres);
 	if (r->done)
 		r->done(L, r->ud);
-	canvas_end_all(L);
 	return 0;
 }
 

@@ -34,10 +34,15 @@ typedef struct {
 /* Limits every host created afterwards uses (tests lower them); NULL restores the defaults. */
 void lua_host_set_limits(const lh_limits *lim);
 
+/* Adds the caller's own API to every fresh state (hook.c registers the canvas), inside the
+ * protected call that opens the libraries; path is the hook file's. */
+typedef void (*lh_setup_fn)(lua_State *L, const char *path);
+
 /* Loads the hook file path (hook NAME, declared for node caller of program p, which errors
- * name). The file must return a table. 0, or a negative RT_E* code with the message in err. */
-int lua_host_open(lua_host **out, const char *path, const char *name, const ir_program *p,
-		  const ir_node *caller, char *err, size_t errlen);
+ * name); setup (may be NULL) runs on each fresh state before the file. The file must return a
+ * table. 0, or a negative RT_E* code with the message in err. */
+int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_fn setup,
+		  const ir_program *p, const ir_node *caller, char *err, size_t errlen);
 void lua_host_close(lua_host *h);
 
 /* Calls the hook table's function fn under the budgets, with math.random seeded by seed.
@@ -45,8 +50,8 @@ void lua_host_close(lua_host *h);
  * at the top of the stack. Both run inside the protected call, so an error or a limit hit
  * while building arguments or reading results is reported like one in the hook. Returns 1
  * after a call, 0 when the table has no function fn, or a negative RT_E* code with the message
- * in err (the state is then reset: the file is loaded afresh). Canvas and image handles given
- * out by args are invalid after the call. */
+ * in err (the state is then reset: the file is loaded afresh, so nothing the call was given
+ * survives it). */
 typedef int (*lh_args_fn)(lua_State *L, void *ud);
 typedef void (*lh_done_fn)(lua_State *L, void *ud);
 int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, int nres, void *ud,
