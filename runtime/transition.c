@@ -140,7 +140,8 @@ static int tr_hook(const tr_frame *t, surf_t *out, char *err, size_t errlen)
 	return hook_transition(t->hooks, t->cx, tr, t->f, t->e, a, b, out, err, errlen);
 }
 
-static const tr_ops ops[] = {
+/* Indexed by the IR's kind; names live in the compiler's one table (ir_transitions). */
+static const tr_ops ops[IR_TR_COUNT] = {
 	[IR_TR_CUT] = {tr_cut},     [IR_TR_FADE] = {tr_fade}, [IR_TR_DISSOLVE] = {tr_dissolve},
 	[IR_TR_SLIDE] = {tr_move},  [IR_TR_PUSH] = {tr_move}, [IR_TR_WIPE] = {tr_wipe},
 	[IR_TR_HOOK] = {tr_hook},
@@ -148,7 +149,7 @@ static const tr_ops ops[] = {
 
 const tr_ops *tr_ops_for(ir_transition_kind k)
 {
-	if ((unsigned)k >= sizeof ops / sizeof ops[0] || !ops[k].render)
+	if ((unsigned)k >= IR_TR_COUNT || !ops[k].render)
 		return NULL;
 	return &ops[k];
 }
