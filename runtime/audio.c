@@ -545,6 +545,13 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 				snprintf(cause, sizeof cause, "no path");
 			if (rc) {
 				aud_free(m);
+				/* a clip's sound is read before its first picture: a damaged clip is a
+				 * video to its author, not "audio" */
+				if (in->role == ROLE_CLIP)
+					return rterr_node(rc, p, n, err, errlen,
+							  "cannot decode video '%s': %s (its sound track; a truncated or "
+							  "damaged file?)",
+							  src ? src : "?", cause);
 				return rterr_node(rc, p, n, err, errlen, "cannot decode audio '%s': %s",
 						  src ? src : "?", cause);
 			}

@@ -3,9 +3,11 @@
  *
  * The state has only the safe libraries (base without dofile/loadfile/collectgarbage and with a
  * text-only load, string without dump, table, math with a seeded random, utf8, coroutine) and the
- * `vidc` table; no os, io, package/require or debug. Its allocator stops at a memory cap and a
- * count hook stops a call after an instruction budget, so a runaway hook ends in an error
- * instead of a hung or swapping render. After any failed call the state is thrown away and the
+ * `vidc` table; no os, io, package/require or debug, no __gc finalizers (Lua runs them with
+ * hooks off). Its allocator stops at a memory cap and a count hook stops a call after a budget
+ * that counts instructions and the work of C functions (patterns are matched by lua_match.c,
+ * which counts its steps; the loops of string.rep, table.move, ... are charged before they
+ * run), so a runaway hook ends in an error instead of a hung or swapping render. After any failed call the state is thrown away and the
  * file loaded afresh, so one bad frame leaves nothing behind.
  *
  * Errors read "FILE.lua:LINE: message (hook 'NAME' called from SPEC.vid:LINE:COL)".
@@ -25,11 +27,17 @@ typedef struct lua_host lua_host;
 
 typedef struct {
 	size_t mem_limit;      /* bytes the state may hold; 0 = LH_DEFAULT_MEM */
-	long long insn_limit;  /* VM instructions per call; 0 = LH_DEFAULT_INSN */
+	long long insn_limit;  /* budget units per call; 0 = LH_DEFAULT_INSN */
+	double time_limit;     /* seconds of CPU time per call; 0 = LH_DEFAULT_SECONDS */
 } lh_limits;
 
+/* The budget of a call counts VM instructions, the work of C functions (a canvas pixel a
+ * quarter unit, a pattern-matching step, a loop step of string.rep or table.move) and memory
+ * allocated (16 bytes a unit). The CPU time limit is a backstop for what nothing counts
+ * (comparing two long strings is one instruction); an ordinary hook call takes milliseconds. */
 #define LH_DEFAULT_MEM ((size_t)64 << 20)
 #define LH_DEFAULT_INSN 50000000LL
+#define LH_DEFAULT_SECONDS 30.0
 
 /* Limits every host created afterwards uses (tests lower them); NULL restores the defaults. */
 void lua_host_set_limits(const lh_limits *lim);

@@ -552,6 +552,19 @@ static void test_sound(void)
 	CHECK(rc == 0 && o.rms[0] > 0.01 && o.rms[2] < 0.02 && o.rms[3] < 1e-4,
 	      "clip at speed 2: rc %d rms %g %g %g %s", rc, o.rms[0], o.rms[2], o.rms[3], err);
 	CHECK(abs(o.crossings - 352) < 16, "clip at speed 2: %d crossings in 0.2s", o.crossings);
+	/* a clip cut after its header: the sound is read first, but the message is about the video
+	 * (issue 10: it said "cannot decode audio") */
+	char cut[300];
+	snprintf(cut, sizeof cut, "%s/sound-cut.mp4", t_tmpdir());
+	if (!sh("ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=24' -f lavfi -i sine=frequency=440 -t 2 "
+		"-c:v libx264 -c:a aac -movflags +faststart -f mp4 '%s.full' && head -c 3000 '%s.full' > '%s'",
+		cut, cut, cut)) {
+		clip_sound(cut, 1, -1, err, sizeof err, &rc);
+		printf("rt_video: cut clip with sound -> %s\n", err);
+		CHECK(rc < 0 && strstr(err, "cannot decode video '") && strstr(err, "sound-cut.mp4") && strstr(err, "truncated") &&
+			      !strstr(err, "decode audio"),
+		      "a cut clip's sound: %s", err);
+	}
 	/* trim end 0.25 s: the sound stops there with the picture */
 	o = clip_sound(loud, 1, 0.25, err, sizeof err, &rc);
 	CHECK(rc == 0 && o.rms[0] > 0.01 && o.rms[1] < 0.02 && o.rms[3] < 1e-4,
