@@ -664,6 +664,112 @@ static article_t *fail(article_t *a, char *err, size_t errlen, const char *fmt, 
 	return NULL;
 }
 
+/* 'keywords': a list of strings, or one comma-separated string (common in CMS exports). 0, or
+ * -1 with err set (a is freed). */
+static int parse_keywords(article_t *a, json_t *kw, const char *name, char *err, size_t errlen)
+{
+	arena_t *ar = a->arena;
+	if (!kw || json_is_null(kw))
+		return 0;
+	if (json_is_string(kw)) {
+		const char *s = json_string_value(kw);
+		a->keywords = arena_alloc(ar, sizeof(char *) * (strlen(s) / 2 + 2));
+		const char *p = s;
+		while (*p) {
+			const char *e = strchr(p, ',');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			const char *k = norm(ar, arena_strndup(ar, p, n));
+			if (*k)
+				a->keywords[a->nkeywords++] = k;
+			p += n + (e ? 1 : 0);
+		}
+		return 0;
+	}
+	if (!json_is_array(kw)) {
+		fail(a, err, errlen, "'%s' must be a list of strings", name, "keywords");
+		return -1;
+	}
+	a->keywords = arena_alloc(ar, sizeof(char *) * (json_array_size(kw) + 1));
+	size_t i;
+	json_t *k;
+	json_array_foreach(kw, i, k) {
+		if (!json_is_string(k)) {
+			char what[64];
+			snprintf(what, sizeof what, "keywords[%zu]", i);
+			fail(a, err, errlen, "'%s' must be a string", name, what);
+			return -1;
+		}
+		const char *s = norm(ar, json_string_value(k));
+		if (*s)
+			a->keywords[a->nkeywords++] = s;
+	}
+	return 0;
+}
+
+/* One entry of 'images' into g: a bare string (the src) or {src, alt, caption}. 0, or -1 with
+ * err set (a is freed). */
+static int parse_image(article_t *a, json_t *e, size_t i, art_image *g, const char *name, char *err,
+		       size_t errlen)
+{
+	arena_t *ar = a->arena;
+	char what[64];
+	g->alt = g->caption = "";
+	if (json_is_string(e)) {
+		g->src = norm(ar, json_string_value(e));
+		return 0;
+	}
+	if (!json_is_object(e)) {
+		snprintf(what, sizeof what, "images[%zu]", i);
+		fail(a, err, errlen, "'%s' must be a path or an object with 'src'", name, what);
+		return -1;
+	}
+	json_t *src = json_object_get(e, "src");
+	if (!json_is_string(src)) {
+		snprintf(what, sizeof what, "images[%zu].src", i);
+		fail(a, err, errlen, "'%s' must be a string (a path or URL)", name, what);
+		return -1;
+	}
+	g->src = norm(ar, json_string_value(src));
+	static const char *const f[] = {"alt", "caption"};
+	for (int j = 0; j < 2; j++) {
+		json_t *v = json_object_get(e, f[j]);
+		if (v && !json_is_null(v) && !json_is_string(v)) {
+			snprintf(what, sizeof what, "images[%zu].%s", i, f[j]);
+			fail(a, err, errlen, "'%s' must be a string", name, what);
+			return -1;
+		}
+		if (json_is_string(v))
+			*(j ? &g->caption : &g->alt) = norm(ar, json_string_value(v));
+	}
+	return 0;
+}
+
+/* 'images': the record's photos, paths resolved against base_dir. 0 or -1 (a is freed). */
+static int parse_images(article_t *a, json_t *im, const char *name, const char *base_dir, char *err,
+			size_t errlen)
+{
+	if (!im || json_is_null(im))
+		return 0;
+	if (!json_is_array(im)) {
+		fail(a, err, errlen, "'%s' must be a list", name, "images");
+		return -1;
+	}
+	a->images_cap = (int)json_array_size(im) + 1;
+	a->images = arena_alloc(a->arena, sizeof(art_image) * (size_t)a->images_cap);
+	size_t i;
+	json_t *e;
+	json_array_foreach(im, i, e) {
+		art_image *g = &a->images[a->nimages];
+		if (parse_image(a, e, i, g, name, err, errlen))
+			return -1;
+		if (!*g->src)
+			continue;
+		g->path = resolve_path(a, base_dir, g->src);
+		a->nimages++;
+	}
+	return 0;
+}
+
 article_t *article_parse(const char *json, size_t len, const char *name, const char *base_dir,
 			 char *err, size_t errlen)
 {
@@ -712,89 +818,9 @@ article_t *article_parse(const char *json, size_t len, const char *name, const c
 	json_t *lang = json_object_get(root, "language");
 	if (json_is_string(lang))
 		a->language = norm(ar, json_string_value(lang));
-	json_t *kw = json_object_get(root, "keywords");
-	if (kw && !json_is_null(kw)) {
-		if (json_is_string(kw)) {
-			/* "a, b, c" - common in CMS exports; accepted and split on commas. */
-			const char *s = json_string_value(kw);
-			a->keywords = arena_alloc(ar, sizeof(char *) * (strlen(s) / 2 + 2));
-			const char *p = s;
-			while (*p) {
-				const char *e = strchr(p, ',');
-				size_t n = e ? (size_t)(e - p) : strlen(p);
-				const char *k = norm(ar, arena_strndup(ar, p, n));
-				if (*k)
-					a->keywords[a->nkeywords++] = k;
-				p += n + (e ? 1 : 0);
-			}
-		} else if (!json_is_array(kw)) {
-			fail(a, err, errlen, "'%s' must be a list of strings", name, "keywords");
-			goto done;
-		} else {
-			a->keywords = arena_alloc(ar, sizeof(char *) * (json_array_size(kw) + 1));
-			size_t i;
-			json_t *k;
-			json_array_foreach(kw, i, k) {
-				if (!json_is_string(k)) {
-					char what[64];
-					snprintf(what, sizeof what, "keywords[%zu]", i);
-					fail(a, err, errlen, "'%s' must be a string", name, what);
-					goto done;
-				}
-				const char *s = norm(ar, json_string_value(k));
-				if (*s)
-					a->keywords[a->nkeywords++] = s;
-			}
-		}
-	}
-	json_t *im = json_object_get(root, "images");
-	if (im && !json_is_null(im)) {
-		if (!json_is_array(im)) {
-			fail(a, err, errlen, "'%s' must be a list", name, "images");
-			goto done;
-		}
-		a->images_cap = (int)json_array_size(im) + 1;
-		a->images = arena_alloc(ar, sizeof(art_image) * (size_t)a->images_cap);
-		size_t i;
-		json_t *e;
-		json_array_foreach(im, i, e) {
-			art_image *g = &a->images[a->nimages];
-			g->alt = g->caption = "";
-			if (json_is_string(e)) {
-				g->src = norm(ar, json_string_value(e));
-			} else if (json_is_object(e)) {
-				json_t *src = json_object_get(e, "src");
-				if (!json_is_string(src)) {
-					char what[64];
-					snprintf(what, sizeof what, "images[%zu].src", i);
-					fail(a, err, errlen, "'%s' must be a string (a path or URL)", name, what);
-					goto done;
-				}
-				g->src = norm(ar, json_string_value(src));
-				static const char *const f[] = {"alt", "caption"};
-				for (int j = 0; j < 2; j++) {
-					json_t *v = json_object_get(e, f[j]);
-					if (v && !json_is_null(v) && !json_is_string(v)) {
-						char what[64];
-						snprintf(what, sizeof what, "images[%zu].%s", i, f[j]);
-						fail(a, err, errlen, "'%s' must be a string", name, what);
-						goto done;
-					}
-					if (json_is_string(v))
-						*(j ? &g->caption : &g->alt) = norm(ar, json_string_value(v));
-				}
-			} else {
-				char what[64];
-				snprintf(what, sizeof what, "images[%zu]", i);
-				fail(a, err, errlen, "'%s' must be a path or an object with 'src'", name, what);
-				goto done;
-			}
-			if (!*g->src)
-				continue;
-			g->path = resolve_path(a, base_dir, g->src);
-			a->nimages++;
-		}
-	}
+	if (parse_keywords(a, json_object_get(root, "keywords"), name, err, errlen) ||
+	    parse_images(a, json_object_get(root, "images"), name, base_dir, err, errlen))
+		goto done;
 	json_t *html = json_object_get(root, "content_html");
 	int first_html_img = a->nimages;
 	if (json_is_string(html) && article_parse_html(a, json_string_value(html),
