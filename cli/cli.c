@@ -116,7 +116,7 @@ static int set_opt(cli_args *a, const cli_opt *o, const char *v)
 	}
 	case OPT_NUM: {
 		double x = strtod(v, &end);
-		if (end == v || *end || !isfinite(x) || x < o->min || x > o->max || (o->min == 0 && x <= 0))
+		if (end == v || *end || !isfinite(x) || x < o->min || x > o->max)
 			return cli_usage(a, "%s takes %s, not '%s'", o->name, o->what, v);
 		*(double *)(base + o->field) = x;
 		return 0;

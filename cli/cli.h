@@ -37,6 +37,10 @@ typedef struct {
 	const char *base_url, *timing, *preview, *platforms, *model, *response_format;
 	int no_render, validate, retime, text, quiet, jobs, attempts, repairs;
 	double speed, wpm, timeout;
+	/* fetch */
+	const char *accept, *cache_dir;
+	double max_bytes, ttl;
+	int refresh;
 	const struct cli_opt *seen[CLI_MAX_POS]; /* the options given, for cli_given */
 	int nseen;
 } cli_args;
@@ -46,7 +50,7 @@ typedef enum {
 	OPT_STR,  /* const char * field */
 	OPT_LIST, /* --allow: appended to allow[] */
 	OPT_INT,  /* int field in [min, max] */
-	OPT_NUM,  /* double field in [min, max] (min excluded when > 0 and excl_min) */
+	OPT_NUM,  /* double field in [min, max] */
 	OPT_TIME  /* double seconds from "2s" or "500ms", > 0 */
 } cli_opt_kind;
 
@@ -114,6 +118,7 @@ int cli_make(cli_args *a);     /* make.c */
 int cli_script(cli_args *a);   /* script.c */
 int cli_voice(cli_args *a);    /* voice.c */
 int cli_voices(cli_args *a);   /* voice.c */
+int cli_fetch(cli_args *a);    /* fetch.c */
 
 extern const cli_cmd cli_cmds[];
 extern const int cli_ncmds;

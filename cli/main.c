@@ -47,6 +47,7 @@ static const char usage_text[] =
 	"                           drawn by the stdlib template templates/thumb.vid)\n"
 	"  sheet SPEC -o SHEET.png  contact sheet: frames in a grid labelled with their times\n"
 	"                           (--cols N, --frames N or --every 2s, --width PX, --preset P)\n"
+	"  fetch URL [-o FILE]      download through vidc's cache and limits (vidc fetch --help)\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -76,7 +77,7 @@ static const char usage_text[] =
 
 static const cli_opt o_progress = {"--progress", NULL, OPT_STR, F(progress), 0, 0, NULL};
 static const cli_opt o_update = {"--update", NULL, OPT_FLAG, F(update), 0, 0, NULL};
-static const cli_opt o_threshold = {"--threshold", NULL, OPT_NUM, F(threshold), 0, 199.999,
+static const cli_opt o_threshold = {"--threshold", NULL, OPT_NUM, F(threshold), 1e-9, 199.999,
 				    "a PSNR in dB (e.g. 40)"};
 static const cli_opt o_format = {"--format", NULL, OPT_STR, F(format), 0, 0, NULL};
 static const cli_opt o_style = {"--style", NULL, OPT_STR, F(style), 0, 0, NULL};
@@ -165,8 +166,8 @@ static const char sheet_usage[] =
 	"  --width PX         200 to 8000 (default 1600)\n" COMMON_HELP;
 
 extern const cli_opt *const cli_make_opts[], *const cli_script_opts[], *const cli_voice_opts[],
-	*const cli_voices_opts[];
-extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[];
+	*const cli_voices_opts[], *const cli_fetch_opts[];
+extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[];
 
 const cli_cmd cli_cmds[] = {
 	{"make", cli_make, cli_make_usage, cli_make_opts},
@@ -182,6 +183,7 @@ const cli_cmd cli_cmds[] = {
 	{"chapters", cli_chapters, chapters_usage, chapters_opts},
 	{"thumb", cli_thumb, thumb_usage, thumb_opts},
 	{"sheet", cli_sheet, sheet_usage, sheet_opts},
+	{"fetch", cli_fetch, cli_fetch_usage, cli_fetch_opts},
 };
 const int cli_ncmds = (int)(sizeof cli_cmds / sizeof *cli_cmds);
 

@@ -35,7 +35,7 @@ static const cli_opt o_voice = {"--voice", NULL, OPT_STR, F(voice), 0, 0, NULL};
 static const cli_opt o_speed = {"--speed", NULL, OPT_NUM, F(speed), 0.5, 3.0, "a number from 0.5 to 3 (1 = normal)"};
 static const cli_opt o_lang = {"--lang", NULL, OPT_STR, F(lang), 0, 0, NULL};
 static const cli_opt o_base_url = {"--base-url", NULL, OPT_STR, F(base_url), 0, 0, NULL};
-static const cli_opt o_timeout = {"--timeout", NULL, OPT_NUM, F(timeout), 0, 1e9, "milliseconds"};
+static const cli_opt o_timeout = {"--timeout", NULL, OPT_NUM, F(timeout), 1, 1e9, "milliseconds"};
 static const cli_opt o_jobs = {"--jobs", NULL, OPT_INT, F(jobs), 1, 16, "a number from 1 to 16"};
 static const cli_opt o_timing = {"--timing", NULL, OPT_STR, F(timing), 0, 0, NULL};
 static const cli_opt o_preview = {"--preview", NULL, OPT_STR, F(preview), 0, 0, NULL};

@@ -14,8 +14,8 @@
 #include <libavutil/frame.h>
 
 #include "../base/file.h"
+#include "../base/media.h"
 #include "../base/roots.h"
-#include "../runtime/image.h"  /* TEMP: base/media.h */
 #include "stage.h"
 #include "stage_priv.h"
 
@@ -27,7 +27,7 @@
 
 static int is_url(const char *s)
 {
-	return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8) || !strncmp(s, "data:", 5);
+	return !strncmp(s, "data:", 5) || media_is_url(s);
 }
 
 /* The roots an article's photos may come from: its own folder and the caller's. */
@@ -193,10 +193,10 @@ static int photo_usable(const article_t *a, int i, const stage_cb *cb)
 		return 0;
 	}
 	AVFrame *fr = NULL;
-	char why[256];
-	if (img_decode(path, &fr, why, sizeof why) < 0) {
+	vidc_err why = {0};
+	if (media_decode_picture(path, &fr, &why)) {
 		stage_say(cb, STAGE_WARNING, "images", "image '%s' (images[%d] of %s): %s; skipped", src, i,
-			  a->path, why);
+			  a->path, why.msg);
 		return 0;
 	}
 	int small = fr->width < MIN_PHOTO_SIDE || fr->height < MIN_PHOTO_SIDE;
