@@ -70,6 +70,36 @@ void http_client_init(http_client *c, const char *provider, const char *base_url
 void http_response_free(http_response *r)
 {
 	http_buf_free(&r->body);
+	http_buf_free(&r->headers);
+}
+
+int http_header(const http_response *r, const char *name, char *out, size_t n)
+{
+	size_t nl = strlen(name);
+	if (n)
+		out[0] = 0;
+	const char *p = r->headers.data, *end = p ? p + r->headers.len : NULL;
+	while (p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *le = eol ? eol : end;
+		if ((size_t)(le - p) > nl && p[nl] == ':' && !strncasecmp(p, name, nl)) {
+			const char *v = p + nl + 1;
+			while (v < le && (*v == ' ' || *v == '\t'))
+				v++;
+			while (le > v && (le[-1] == '\r' || le[-1] == ' ' || le[-1] == '\t'))
+				le--;
+			size_t k = (size_t)(le - v);
+			if (n) {
+				if (k >= n)
+					k = n - 1;
+				memcpy(out, v, k);
+				out[k] = 0;
+			}
+			return 1;
+		}
+		p = eol ? eol + 1 : end;
+	}
+	return 0;
 }
 
 const char *http_reason(long s)
@@ -222,7 +252,12 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 	if (!strncmp(line, "HTTP/", 5)) { /* a new response (redirect, 100-continue): reset */
 		r->retry_after_ms = -1;
 		r->content_type[0] = 0;
-	} else if (!strncasecmp(line, "retry-after:", 12)) {
+		r->headers.len = 0;
+		return n;
+	}
+	if (http_buf_append(&r->headers, p, n) < 0)
+		return 0; /* out of memory: curl fails the request */
+	if (!strncasecmp(line, "retry-after:", 12)) {
 		r->retry_after_ms = parse_retry_after(line + 12);
 	} else if (!strncasecmp(line, "content-type:", 13)) {
 		const char *v = line + 13;
@@ -275,6 +310,24 @@ static void fmt_wait(long ms, char *buf, size_t n)
 		snprintf(buf, n, "%lds", ms / 1000);
 	else
 		snprintf(buf, n, "%.1fs", ms / 1000.0);
+}
+
+/* curl's progress callback (at least once a second, and as data moves): aborts the transfer
+ * when the caller's cancel flag is set. */
+static int on_xfer(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	volatile int *cancel = ud;
+	return cancel && *cancel;
+}
+
+/* sleep_ms in steps of 100 ms that stops early on cancel. */
+static void sleep_cancellable(long ms, volatile int *cancel)
+{
+	while (ms > 0 && !(cancel && *cancel)) {
+		long step = ms < 100 ? ms : 100;
+		sleep_ms(step);
+		ms -= step;
+	}
 }
 
 int http_request(const http_client *c, const char *method, const char *path,
@@ -334,6 +387,7 @@ int http_request(const http_client *c, const char *method, const char *path,
 			break;
 		}
 		http_buf_free(&r->body);
+		http_buf_free(&r->headers);
 		r->status = 0;
 		r->retry_after_ms = -1;
 		r->content_type[0] = 0;
@@ -355,6 +409,11 @@ int http_request(const http_client *c, const char *method, const char *path,
 		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 		curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+		if (c->cancel) {
+			curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xfer);
+			curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
+			curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		}
 		if (body || strcmp(method, "GET")) {
 			curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
 			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? len : 0));
@@ -371,6 +430,11 @@ int http_request(const http_client *c, const char *method, const char *path,
 			if (sink.oom) {
 				rc = HTTP_ENOMEM;
 				snprintf(err, errlen, "%s: out of memory reading the reply", prov);
+				break;
+			}
+			if (cc == CURLE_ABORTED_BY_CALLBACK && c->cancel && *c->cancel) {
+				rc = HTTP_ECANCELED;
+				snprintf(err, errlen, "%s: cancelled", prov);
 				break;
 			}
 			if (sink.too_big) {
@@ -421,7 +485,12 @@ int http_request(const http_client *c, const char *method, const char *path,
 			fprintf(c->log, "%s: %s, retrying in %s (attempt %d of %d)\n", prov, why, ws,
 				attempt + 1, max);
 		}
-		sleep_ms(wait);
+		sleep_cancellable(wait, c->cancel);
+		if (c->cancel && *c->cancel) {
+			rc = HTTP_ECANCELED;
+			snprintf(err, errlen, "%s: cancelled", prov);
+			break;
+		}
 		if (backoff > 0) {
 			long cap = c->max_backoff_ms > 0 ? c->max_backoff_ms : 8000;
 			backoff = backoff * 2 < cap ? backoff * 2 : cap;

@@ -33,7 +33,8 @@ enum {
 	HTTP_ETIMEOUT = -3,	/* connect or total timeout, after retries */
 	HTTP_ESTATUS = -4,	/* the final reply was not 2xx; r->status and r->body hold it */
 	HTTP_ETOOBIG = -5,	/* the body passed max_body */
-	HTTP_EUSAGE = -6	/* bad arguments (no base URL, ...) */
+	HTTP_EUSAGE = -6,	/* bad arguments (no base URL, ...) */
+	HTTP_ECANCELED = -7	/* *cancel was set: the request was aborted, nothing retried */
 };
 
 /* A growable byte buffer; data is always NUL-terminated (data[len] == 0) so text bodies can be
@@ -64,6 +65,9 @@ typedef struct {
 	size_t max_body;	    /* reply size limit, default 64 MiB */
 	FILE *log;		    /* NULL: silent; else one line per retry ("retrying in 1s") */
 	const char *user_agent;	    /* default "vidc/<version>" */
+	/* Non-zero (a SIGINT handler, a service request) aborts the transfer in progress and the
+	 * wait before a retry within about 100 ms; NULL: not cancellable. */
+	volatile int *cancel;
 } http_client;
 
 /* Fills c with the defaults above and the given fields (pointers are borrowed, not copied). */
@@ -76,6 +80,7 @@ typedef struct {
 	char content_type[128]; /* the reply's Content-Type, "" when absent */
 	http_buf body;		/* the last attempt's body */
 	int attempts;		/* how many requests were sent */
+	http_buf headers;	/* the last reply's header lines as received ("Name: value\r\n"...) */
 } http_response;
 
 /* Sends METHOD base_url+path (path may also be a full http(s):// URL) with the given body and
@@ -91,6 +96,10 @@ int http_post_json(const http_client *c, const char *path, const char *json, htt
 		   char *err, size_t errlen);
 int http_get(const http_client *c, const char *path, http_response *r, char *err, size_t errlen);
 void http_response_free(http_response *r);
+/* The value of the last reply's header NAME (case-insensitive; surrounding spaces trimmed) into
+ * out (at most n-1 bytes). Returns 1 when present, 0 when not (out is then ""). The resumable
+ * uploads need Location and Range, which no other caller reads. */
+int http_header(const http_response *r, const char *name, char *out, size_t n);
 
 /* "Unauthorized" for 401, ...; "" for unknown codes. */
 const char *http_reason(long status);
