@@ -61,6 +61,9 @@ typedef struct {
 	size_t max_body;	    /* reply size limit, default 64 MiB */
 	FILE *log;		    /* NULL: silent; else one line per retry ("retrying in 1s") */
 	const char *user_agent;	    /* default "vidc/<version>" */
+	/* Non-zero (a SIGINT handler, a service request) aborts the transfer in progress and the
+	 * wait before a retry within about 100 ms; NULL: not cancellable. */
+	volatile int *cancel;
 } http_client;
 
 /* Fills c with the defaults above and the given fields (pointers are borrowed, not copied). */
