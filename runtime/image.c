@@ -129,18 +129,7 @@ int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t
 	}
 	/* swscale writes straight alpha; the runtime works premultiplied */
 	if (has_alpha) {
-		for (int y = 0; y < th; y++) {
-			uint32_t *row = s->px + (size_t)y * s->stride;
-			for (int x = 0; x < tw; x++) {
-				uint32_t p = row[x];
-				unsigned a = p >> 24;
-				if (a == 255)
-					continue;
-				unsigned r = ((p & 255) * a + 127) / 255, g = ((p >> 8 & 255) * a + 127) / 255,
-					 b = ((p >> 16 & 255) * a + 127) / 255;
-				row[x] = r | g << 8 | b << 16 | (uint32_t)a << 24;
-			}
-		}
+		surf_premultiply(s);
 	} else {
 		surf_flatten(s);
 	}

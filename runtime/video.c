@@ -306,18 +306,7 @@ static int convert(vid_state *st, char *cause, size_t len)
 	}
 	if (d && (d->flags & AV_PIX_FMT_FLAG_ALPHA)) {
 		/* swscale writes straight alpha; the runtime works premultiplied */
-		for (int y = 0; y < t->h; y++) {
-			uint32_t *row = t->px + (size_t)y * t->stride;
-			for (int x = 0; x < t->w; x++) {
-				uint32_t p = row[x];
-				unsigned a = p >> 24;
-				if (a == 255)
-					continue;
-				unsigned r = ((p & 255) * a + 127) / 255, g = ((p >> 8 & 255) * a + 127) / 255,
-					 b = ((p >> 16 & 255) * a + 127) / 255;
-				row[x] = r | g << 8 | b << 16 | (uint32_t)a << 24;
-			}
-		}
+		surf_premultiply(t);
 	}
 	if (st->rot) {
 		surf_t *o = st->surf;
