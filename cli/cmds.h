@@ -15,4 +15,11 @@ int cmd_chapters(int argc, char **argv); /* cli/publish.c: vidc chapters */
 int cmd_thumb(int argc, char **argv);    /* cli/publish.c: vidc thumb */
 int cmd_sheet(int argc, char **argv);    /* cli/sheet.c: vidc sheet */
 
+int cmd_serve(int argc, char **argv);   /* cli/serve.c: vidc serve (the HTTP API) */
+int cmd_worker(int argc, char **argv);  /* cli/serve.c: vidc worker */
+int cmd_token(int argc, char **argv);   /* cli/serve.c: vidc token create */
+int cmd_site(int argc, char **argv);    /* cli/serve.c: vidc site add|automation */
+int cmd_credits(int argc, char **argv); /* cli/serve.c: vidc credits grant|balance */
+int cmd_stage9(int argc, char **argv);  /* cli/serve.c: vidc stage9 CONTENT_ID */
+
 #endif

@@ -55,6 +55,17 @@ static const char *usage_text =
 	"                           (--title TEXT, --image PATH, --at TIME for a video frame)\n"
 	"  sheet SPEC -o SHEET.png  contact sheet: frames in a grid labelled with their times\n"
 	"                           (--cols N, --frames N or --every 2s, --width PX, --preset P)\n"
+	"  serve --db DB --media DIR --listen HOST:PORT\n"
+	"                           the HTTP API /api/v1/video over a SQLite store (--config FILE;\n"
+	"                           SPEC.md, Service; docs/openapi.yaml)\n"
+	"  worker --db DB [--queue video] [--concurrency N]\n"
+	"                           run the service's jobs (script, voice, assets, render, ...)\n"
+	"  token create (--site ID | --operator) [--name N]\n"
+	"                           print a new bearer token once (the store keeps its hash)\n"
+	"  site add --name N | site automation ID  [--video on|off --type T --platforms LIST\n"
+	"                           --accounts IDS --voice V --provider P --music M]\n"
+	"  credits grant --site ID --amount N | credits balance --site ID\n"
+	"  stage9 CONTENT_ID        run the automatic chain for a content record\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -506,6 +517,15 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "sheet"))
 		return cmd_sheet(argc - 1, argv + 1);
+	/* the service's commands (cli/serve.c) */
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} service_cmds[] = {{"serve", cmd_serve}, {"worker", cmd_worker}, {"token", cmd_token},
+			    {"site", cmd_site},	  {"credits", cmd_credits}, {"stage9", cmd_stage9}};
+	for (size_t i = 0; i < sizeof service_cmds / sizeof *service_cmds; i++)
+		if (!strcmp(cmd, service_cmds[i].name))
+			return service_cmds[i].fn(argc - 1, argv + 1);
 	if (!strcmp(cmd, "subs"))
 		return cmd_subs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "chapters"))
@@ -536,7 +556,8 @@ int main(int argc, char **argv)
 	else {
 		static const char *const cmds[] = {"make", "check", "ir", "render", "frame", "golden",
 						   "voice", "voices", "script", "subs", "chapters",
-						   "thumb", "sheet", "help"};
+						   "thumb", "sheet", "serve", "worker", "token", "site",
+						   "credits", "stage9", "help"};
 		const char *sug = diag_suggest(cmd, cmds, (int)(sizeof cmds / sizeof *cmds));
 		fprintf(stderr, "vidc: unknown command '%s'", cmd);
 		if (sug)

@@ -117,10 +117,17 @@ typedef struct {
 	int tty;
 	double t0, last;
 	int64_t total;
+	void (*cb)(void *ud, int64_t done, int64_t total);
+	void *ud;
+	double cb_last;
 } progress_t;
 
 static void progress_show(progress_t *pg, int64_t done, int final)
 {
+	if (pg->cb && (final || now_s() - pg->cb_last >= 0.2)) {
+		pg->cb_last = now_s();
+		pg->cb(pg->ud, done, pg->total);
+	}
 	if (pg->mode == RT_PROGRESS_NONE || (pg->mode == RT_PROGRESS_BAR && !pg->tty))
 		return;
 	double t = now_s();
@@ -245,7 +252,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	}
 	threaded = 1;
 
-	progress_t pg = {opts->progress, isatty(2), now_s(), 0, nframes};
+	progress_t pg = {opts->progress, isatty(2), now_s(), 0, nframes, opts->on_progress, opts->progress_ud, 0};
 	for (int64_t i = 0; i < nframes && !rc; i++) {
 		if (opts->cancel && *opts->cancel) {
 			rc = rterr_node(RT_ECANCELED, p, NULL, err, errlen, "render cancelled");

@@ -35,6 +35,10 @@ typedef struct {
 	/* Out, optional: the integrated loudness (LUFS) and true peak (dBTP) of the audio handed to
 	 * the encoder, metered while it is written (no extra pass); -inf when the video is silent. */
 	double *loudness, *true_peak;
+	/* Optional: called with the frames encoded so far and the total, at most every 200 ms and
+	 * once at the end, from the rendering thread (the service writes it to the job's record). */
+	void (*on_progress)(void *ud, int64_t done, int64_t total);
+	void *progress_ud;
 } rt_render_opts;
 
 /* Renders the whole program to an MP4 at opts->output. On failure or cancel no file is left at
