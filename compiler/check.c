@@ -1934,8 +1934,6 @@ static void captions_stmt(checker *c, const ast_stmt *st)
 	c->s->captions_sp = st->sp;
 }
 
-static const char *const tr_names[] = {"cut", "fade", "dissolve", "slide", "push", "wipe"};
-
 static void transition_stmt(checker *c, const ast_stmt *st, mscene *sc)
 {
 	if (sc->has_tr) {
@@ -1959,16 +1957,14 @@ static void transition_stmt(checker *c, const ast_stmt *st, mscene *sc)
 		sc->has_tr = 0;
 		return;
 	}
-	int ti = -1;
-	for (int i = 0; i < COUNT(tr_names); i++)
-		if (!strcmp(t->s, tr_names[i]))
-			ti = i;
+	int ti = ir_transition_find(t->s);
 	hook_sym *h = ti < 0 ? find_hook(c, t->s) : NULL;
 	if (ti < 0 && !h) {
 		const char *cands[64];
 		int n = 0;
-		for (int i = 0; i < COUNT(tr_names); i++)
-			cands[n++] = tr_names[i];
+		for (int i = 0; i < IR_TR_COUNT; i++)
+			if (ir_transitions[i].flags & IR_TRF_BUILTIN)
+				cands[n++] = ir_transitions[i].name;
 		for (int i = 0; i < c->nhooks && n < 64; i++)
 			cands[n++] = c->hooks[i].name;
 		unknown(c, t->sp, "transition", t->s, cands, n);
@@ -1978,7 +1974,8 @@ static void transition_stmt(checker *c, const ast_stmt *st, mscene *sc)
 	sc->tr = ti >= 0 ? (ir_transition_kind)ti : IR_TR_HOOK;
 	if (h)
 		sc->tr_hook = h->name, sc->tr_path = h->path;
-	if (sc->tr == IR_TR_SLIDE || sc->tr == IR_TR_PUSH || sc->tr == IR_TR_WIPE)
+	unsigned flags = ir_transitions[sc->tr].flags;
+	if (flags & IR_TRF_DIR)
 		sc->tr_ease.kind = IR_EASE_IN_OUT;
 	int have_dur = 0;
 	for (int i = 1; i < st->nargs; i++) {
@@ -1990,11 +1987,11 @@ static void transition_stmt(checker *c, const ast_stmt *st, mscene *sc)
 				get_dur(c, v, &dur);
 		} else if (v->kind == AV_IDENT && (!strcmp(v->s, "left") || !strcmp(v->s, "right") ||
 						   !strcmp(v->s, "up") || !strcmp(v->s, "down"))) {
-			if (sc->tr != IR_TR_SLIDE && sc->tr != IR_TR_PUSH && sc->tr != IR_TR_WIPE)
+			if (!(flags & IR_TRF_DIR))
 				diag_error(c->d, v->sp, "a direction applies to slide, push and wipe");
 			sc->tr_dir = v->s[0] == 'l' ? IR_DIR_LEFT : v->s[0] == 'r' ? IR_DIR_RIGHT : v->s[0] == 'u' ? IR_DIR_UP : IR_DIR_DOWN;
 		} else if (v->kind == AV_IDENT && !strcmp(v->s, "through") && i + 1 < st->nargs) {
-			if (sc->tr != IR_TR_FADE)
+			if (!(flags & IR_TRF_COLOR))
 				diag_error(c->d, v->sp, "'through' applies to fade");
 			get_color(c, st->args[++i], &sc->tr_color);
 		} else if (v->kind == AV_IDENT && !strcmp(v->s, "ease") && i + 1 < st->nargs) {

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "arena.h"
+#include "../base/arena.h"
 
 /* ---- easing ------------------------------------------------------------------------------ */
 
@@ -154,6 +154,26 @@ double ir_frame_time(const ir_program *p, int64_t f)
 	return (double)f * p->fps_den / p->fps_num;
 }
 
+/* ---- transitions ------------------------------------------------------------------------- */
+
+const ir_transition_info ir_transitions[IR_TR_COUNT] = {
+	[IR_TR_CUT] = {"cut", IR_TRF_BUILTIN},
+	[IR_TR_FADE] = {"fade", IR_TRF_BUILTIN | IR_TRF_COLOR},
+	[IR_TR_DISSOLVE] = {"dissolve", IR_TRF_BUILTIN},
+	[IR_TR_SLIDE] = {"slide", IR_TRF_BUILTIN | IR_TRF_DIR},
+	[IR_TR_PUSH] = {"push", IR_TRF_BUILTIN | IR_TRF_DIR},
+	[IR_TR_WIPE] = {"wipe", IR_TRF_BUILTIN | IR_TRF_DIR},
+	[IR_TR_HOOK] = {"hook", 0},
+};
+
+int ir_transition_find(const char *name)
+{
+	for (int i = 0; i < IR_TR_COUNT; i++)
+		if ((ir_transitions[i].flags & IR_TRF_BUILTIN) && !strcmp(ir_transitions[i].name, name))
+			return i;
+	return -1;
+}
+
 /* ---- dump ------------------------------------------------------------------------------- */
 
 static const char *kind_names[IR_KIND_COUNT] = {
@@ -266,7 +286,6 @@ static void put_params(FILE *o, const ir_param *ps, int n)
 
 static const char *fit_names[] = {"cover", "contain", "fill", "none"};
 static const char *align_names[] = {"left", "center", "right"};
-static const char *tr_names[] = {"cut", "fade", "dissolve", "slide", "push", "wipe", "hook"};
 static const char *dir_names[] = {"left", "right", "up", "down"};
 
 static void put_style(FILE *o, const ir_text_style *s)
@@ -392,13 +411,13 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		put_str(o, n->u.scene.name);
 		put_ids(o, "layers", n->u.scene.layers, n->u.scene.nlayers);
 		break;
-	case IR_TRANSITION:
-		fprintf(o, " type=%s from=n%d to=n%d", tr_names[n->u.transition.type],
-			n->u.transition.from, n->u.transition.to);
-		if (n->u.transition.type == IR_TR_SLIDE || n->u.transition.type == IR_TR_PUSH ||
-		    n->u.transition.type == IR_TR_WIPE)
+	case IR_TRANSITION: {
+		const ir_transition_info *ti = &ir_transitions[n->u.transition.type];
+		fprintf(o, " type=%s from=n%d to=n%d", ti->name, n->u.transition.from,
+			n->u.transition.to);
+		if (ti->flags & IR_TRF_DIR)
 			fprintf(o, " dir=%s", dir_names[n->u.transition.dir]);
-		if (n->u.transition.type == IR_TR_FADE) {
+		if (ti->flags & IR_TRF_COLOR) {
 			fputs(" color=", o);
 			put_color(o, n->u.transition.color);
 		}
@@ -407,6 +426,7 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		fputs(" ease=", o);
 		put_ease(o, n->u.transition.ease);
 		break;
+	}
 	case IR_TIMELINE:
 		put_ids(o, "scenes", n->u.timeline.scenes, n->u.timeline.nscenes);
 		put_ids(o, "transitions", n->u.timeline.transitions, n->u.timeline.ntransitions);

@@ -99,6 +99,23 @@ typedef enum {
 	IR_TR_WIPE,     /* a moving edge reveals the incoming scene */
 	IR_TR_HOOK      /* a Lua transition */
 } ir_transition_kind;
+/* Not an enum member, so switches over the kinds stay exhaustive without a case for it. */
+#define IR_TR_COUNT (IR_TR_HOOK + 1)
+
+/* The one table of transition names, indexed by ir_transition_kind: the checker reads spec
+ * names from it, the dump prints them, the runtime keys its ops table by the same enum. */
+enum {
+	IR_TRF_BUILTIN = 1, /* written by this name in a spec (hook transitions use the hook's name) */
+	IR_TRF_DIR = 2,     /* moves in a direction (left, right, up, down); eases in-out by default */
+	IR_TRF_COLOR = 4    /* passes through a colour (`through COLOUR`) */
+};
+typedef struct {
+	const char *name;
+	unsigned flags; /* IR_TRF_* */
+} ir_transition_info;
+extern const ir_transition_info ir_transitions[IR_TR_COUNT];
+/* The built-in transition a spec names, or -1. */
+int ir_transition_find(const char *name);
 
 /* Direction of motion of slide, push and wipe. */
 typedef enum { IR_DIR_LEFT, IR_DIR_RIGHT, IR_DIR_UP, IR_DIR_DOWN } ir_dir;
