@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/err.h"
 #include "../service/api.h"
 #include "../service/auth.h"
 #include "../service/automation.h"
@@ -99,7 +100,7 @@ static int parse(int argc, char **argv, sargs *a)
 	for (size_t i = 0; i < sizeof over / sizeof *over; i++)
 		if (opt(a, over[i].o))
 			snprintf(over[i].field, over[i].n, "%s", opt(a, over[i].o));
-	return -1;
+	return VE_INVAL;
 }
 
 /* Opens the store and brings its schema up to date. NULL after printing. */
@@ -128,7 +129,7 @@ static int parse_id(const char *s, int64_t *id)
 	char *end;
 	long long v = s ? strtoll(s, &end, 10) : 0;
 	if (!s || *end || v < 1)
-		return -1;
+		return VE_INVAL;
 	*id = v;
 	return 0;
 }
@@ -348,7 +349,7 @@ int cmd_stage9(int argc, char **argv)
 	int64_t site = 0, project = 0;
 	char err[1200];
 	store_int(s, &site, "SELECT site_id FROM vidc_contents WHERE id = ?", "l", content);
-	rc = site ? auto_start(s, &a.cfg, site, content, &project, err, sizeof err) : -14;
+	rc = site ? auto_start(s, &a.cfg, site, content, &project, err, sizeof err) : VE_NOTFOUND;
 	if (!site)
 		snprintf(err, sizeof err, "no content %lld", (long long)content);
 	store_close(s);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/err.h"
 #include "api.h"
 #include "automation.h"
 #include "credits.h"
@@ -23,17 +24,17 @@
 static int status_of(int code)
 {
 	switch (code) {
-	case -1:
+	case VE_INVAL:
 		return 422;
-	case -14:
+	case VE_NOTFOUND:
 		return 404;
-	case -15:
+	case VE_CONFLICT:
 		return 409;
-	case -16:
+	case VE_QUOTA:
 		return 402;
-	case -13:
+	case VE_AUTH:
 		return 401;
-	case -8:
+	case VE_LIMIT:
 		return 429;
 	default:
 		return 500;
@@ -69,7 +70,7 @@ static json_t *body_project(srv_req *r, const fld_spec *fields)
 	if (!body(r))
 		return NULL;
 	if (fld_check(r->body, fields, 1, err, sizeof err, &field)) {
-		fail(r, -1, field, err);
+		fail(r, VE_INVAL, field, err);
 		return NULL;
 	}
 	return project_or_404(r, fld_int(r->body, "project_id", 0), 0, "project_id");
@@ -93,12 +94,12 @@ static int enqueue_paid(srv_req *r, const char *kind, int64_t project, int64_t r
 	int64_t active = 0;
 	if (jobs_active(r->db, r->who.site_id, &active)) {
 		snprintf(err, errlen, "%s", store_errmsg(r->db));
-		return -2;
+		return VE_IO;
 	}
 	if (active >= r->cfg->max_queued_jobs) {
 		snprintf(err, errlen, "the site has %lld jobs queued or running (the quota is %d)", (long long)active,
 			 r->cfg->max_queued_jobs);
-		return -8;
+		return VE_LIMIT;
 	}
 	int rc = jobs_enqueue(r->db, kind, r->who.site_id, project, rendered, payload, 0, r->cfg->job_attempts, job, err,
 			      errlen);
@@ -201,7 +202,7 @@ static long long query_id(srv_req *r, const char *key)
 	long long n = strtoll(v, &end, 10);
 	if (*end || n < 1) {
 		srv_error(r, 422, key, "'%s' must be a whole number from 1", key);
-		return -1;
+		return VE_INVAL;
 	}
 	return n;
 }
@@ -350,7 +351,7 @@ static int voiceover_preview(srv_req *r)
 	if (!body(r))
 		return 0;
 	if (fld_check(r->body, preview_fields, 1, err, sizeof err, &field))
-		return fail(r, -1, field, err);
+		return fail(r, VE_INVAL, field, err);
 	const char *text = fld_str(r->body, "text", "");
 	size_t chars = 0;
 	for (const char *c = text; *c; c++)
@@ -366,7 +367,7 @@ static int voiceover_preview(srv_req *r)
 	int rc = stg_preview(tmp, fld_str(r->body, "provider", "espeak"), fld_str(r->body, "voice_id", NULL), text, &wav,
 			     &len, err, sizeof err);
 	if (rc)
-		return srv_error(r, rc == -3 ? 502 : 500, NULL, "%s", err);
+		return srv_error(r, rc == VE_DECODE ? 502 : 500, NULL, "%s", err);
 	return srv_bytes(r, 200, wav, len, "audio/wav");
 }
 
@@ -423,14 +424,14 @@ static int render_enqueue(srv_req *r, int64_t project, json_t *presets, const cr
 					"status IN ('queued', 'rendering')", "lt", project, preset);
 		if (busy) {
 			snprintf(err, errlen, "a render of %s is queued or running for this project", preset);
-			return -15;
+			return VE_CONFLICT;
 		}
 		char now[32];
 		store_iso(store_now_ms(), now);
 		if (store_int(r->db, &rid, "INSERT INTO igny8_rendered_videos (project_id, preset, status, created_at, updated_at) "
 					   "VALUES (?, ?, 'queued', ?, ?) RETURNING id", "ltt" "t", project, preset, now, now) < 0) {
 			snprintf(err, errlen, "%s", store_errmsg(r->db));
-			return -2;
+			return VE_IO;
 		}
 		credits_item holds[4] = {{"video_composition", t->composition}, {"video_thumbnail", t->thumbnail}};
 		int nh = 2;
@@ -483,13 +484,13 @@ static int render_create(srv_req *r)
 		first[nfirst++] = (credits_item){"video_visual_generation", credits_visuals(&r->cfg->credits, 0)};
 	json_decref(p);
 	json_t *out = json_array();
-	int rc = store_begin(r->db) ? -2 : 0;
+	int rc = store_begin(r->db) ? VE_IO : 0;
 	if (!rc && !(rc = render_enqueue(r, id, presets, first, nfirst, out, err, sizeof err)))
 		rc = rec_project_status(r->db, id, "rendering", NULL);
 	if (rc) {
 		store_rollback(r->db);
 		json_decref(out);
-		return fail(r, rc, rc == -15 ? "presets" : NULL, rc == -2 ? store_errmsg(r->db) : err);
+		return fail(r, rc, rc == VE_CONFLICT ? "presets" : NULL, rc == -2 ? store_errmsg(r->db) : err);
 	}
 	if (store_commit(r->db)) {
 		json_decref(out);
@@ -582,14 +583,14 @@ static int credits_grant_api(srv_req *r)
 	if (!body(r))
 		return 0;
 	if (fld_check(r->body, grant_fields, 1, err, sizeof err, &field))
-		return fail(r, -1, field, err);
+		return fail(r, VE_INVAL, field, err);
 	int64_t site = fld_int(r->body, "site_id", 0), bal = 0;
 	json_t *s = rec_site_json(r->db, site);
 	if (!s)
 		return srv_error(r, 404, "site_id", "no site %lld", (long long)site);
 	json_decref(s);
 	if (credits_grant(r->db, site, (int)fld_int(r->body, "amount", 0), fld_str(r->body, "note", NULL), err, sizeof err))
-		return fail(r, -2, NULL, err);
+		return fail(r, VE_IO, NULL, err);
 	credits_balance(r->db, site, &bal);
 	return srv_json(r, 201, json_pack("{s:I, s:I}", "site_id", (json_int_t)site, "balance", (json_int_t)bal));
 }

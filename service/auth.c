@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "../base/err.h"
 #include "auth.h"
 
 static int ready(void)
@@ -25,17 +26,17 @@ int auth_token_create(store_t *s, int64_t site_id, const char *name, char *tok, 
 {
 	if (!ready()) {
 		snprintf(err, errlen, "libsodium cannot start (no randomness source)");
-		return -5;
+		return VE_UNSUPPORTED;
 	}
 	if (site_id) {
 		int64_t n = 0;
 		if (store_int(s, &n, "SELECT COUNT(*) FROM vidc_sites WHERE id = ?", "l", site_id) < 0) {
 			snprintf(err, errlen, "%s", store_errmsg(s));
-			return -2;
+			return VE_IO;
 		}
 		if (!n) {
 			snprintf(err, errlen, "no site %lld (vidc site add --name NAME creates one)", (long long)site_id);
-			return -14;
+			return VE_NOTFOUND;
 		}
 	}
 	unsigned char rnd[32];
@@ -52,7 +53,7 @@ int auth_token_create(store_t *s, int64_t site_id, const char *name, char *tok, 
 			 : store_int(s, id, ins, "nttt", nm, hex, now);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot store the token: %s", store_errmsg(s));
-		return -2;
+		return VE_IO;
 	}
 	return 0;
 }
@@ -61,19 +62,19 @@ int auth_check(store_t *s, const char *header, auth_who *who)
 {
 	memset(who, 0, sizeof *who);
 	if (!header || strncasecmp(header, "Bearer ", 7) || !ready())
-		return -13;
+		return VE_AUTH;
 	const char *tok = header + 7;
 	while (*tok == ' ')
 		tok++;
 	if (strlen(tok) != AUTH_TOKEN_LEN || strncmp(tok, "vidc_", 5))
-		return -13;
+		return VE_AUTH;
 	char hex[65];
 	token_hash(tok, hex);
 	store_stmt *st;
 	if (store_prepare(s, &st, "SELECT id, site_id FROM vidc_tokens WHERE token_hash = ? AND revoked_at IS NULL",
 			  "t", hex))
-		return -2;
-	int rc = -13;
+		return VE_IO;
+	int rc = VE_AUTH;
 	if (store_step(st) == STORE_ROW) {
 		who->token_id = store_col_int(st, 0);
 		who->site_id = store_col_type(st, 1) == STORE_NULL ? 0 : store_col_int(st, 1);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/err.h"
 #include "automation.h"
 #include "credits.h"
 #include "fields.h"
@@ -35,12 +36,12 @@ static int start_project(store_t *s, const svc_config *cfg, int64_t site, json_t
 	int64_t bal = 0;
 	if (credits_balance(s, site, &bal)) {
 		snprintf(err, errlen, "%s", store_errmsg(s));
-		return -2;
+		return VE_IO;
 	}
 	if (bal < need) {
 		snprintf(err, errlen, "the site's credits cannot pay for the video: the chain needs about %d, the balance "
 				      "is %lld", need, (long long)bal);
-		return -16;
+		return VE_QUOTA;
 	}
 	json_t *body = json_pack("{s:O, s:s, s:O, s:{s:O, s:s, s:O}}", "content_id", json_object_get(c, "id"),
 				 "project_type", type, "target_platforms", plat, "settings", "voice_id",
@@ -51,7 +52,7 @@ static int start_project(store_t *s, const svc_config *cfg, int64_t site, json_t
 	if (json_is_string(json_object_get(c, "sector")))
 		json_object_set(body, "sector", json_object_get(c, "sector"));
 	const char *field;
-	int rc = store_begin(s) ? -2 : 0;
+	int rc = store_begin(s) ? VE_IO : 0;
 	if (!rc)
 		rc = rec_project_create(s, site, body, 1, project, err, errlen, &field);
 	credits_item holds[2] = {items[0], items[1]}; /* the script's step: script + SEO */
@@ -61,7 +62,7 @@ static int start_project(store_t *s, const svc_config *cfg, int64_t site, json_t
 	if (!rc)
 		rc = rec_project_status(s, *project, "scripting", NULL);
 	if (!rc && store_commit(s))
-		rc = -2;
+		rc = VE_IO;
 	if (rc) {
 		if (rc == -2)
 			snprintf(err, errlen, "%s", store_errmsg(s));
@@ -84,7 +85,7 @@ int auto_start(store_t *s, const svc_config *cfg, int64_t site, int64_t content,
 	int rc = 0;
 	if (!c) {
 		snprintf(err, errlen, "no content %lld", (long long)content);
-		rc = -14;
+		rc = VE_NOTFOUND;
 	} else if (st && json_integer_value(json_object_get(st, "video_enabled"))) {
 		rc = start_project(s, cfg, site, st, c, project, err, errlen);
 	}
@@ -110,7 +111,7 @@ static int next_renders(store_t *s, const svc_config *cfg, const job_t *j, char 
 				       "VALUES (?, ?, 'queued', ?, ?) RETURNING id", "ltt" "t", j->project_id,
 			      json_string_value(pv), now, now) < 0) {
 			snprintf(err, errlen, "%s", store_errmsg(s));
-			rc = -2;
+			rc = VE_IO;
 			break;
 		}
 		credits_item holds[2] = {{"video_composition", cfg->credits.composition},

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/err.h"
 #include "credits.h"
 
 /* The table's entries by the product's operation types: one list that config and settling read. */
@@ -55,7 +56,7 @@ int credits_set(credits_table *t, const char *op, int amount)
 			FIELD(t, entries[i].off) = amount;
 			return 0;
 		}
-	return -1;
+	return VE_INVAL;
 }
 
 const char *credits_tts_op(const char *provider)
@@ -106,16 +107,16 @@ int credits_hold(store_t *s, int64_t site, int64_t project, int64_t job, const c
 	int64_t bal = 0;
 	if (credits_balance(s, site, &bal)) {
 		snprintf(err, errlen, "cannot read the credit balance: %s", store_errmsg(s));
-		return -2;
+		return VE_IO;
 	}
 	if (bal < amount) {
 		snprintf(err, errlen, "the site's credits cannot pay for %s: it needs %d, the balance is %lld", op,
 			 amount, (long long)bal);
-		return -16;
+		return VE_QUOTA;
 	}
 	if (amount > 0 && entry(s, site, "hold", op, -amount, project, job, NULL) < 0) {
 		snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
-		return -2;
+		return VE_IO;
 	}
 	return 0;
 }
@@ -131,7 +132,7 @@ int credits_release(store_t *s, int64_t job, char *err, size_t errlen)
 			   "tl", store_iso(store_now_ms(), (char[32]){0}), job);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
-		return -2;
+		return VE_IO;
 	}
 	return 0;
 }
@@ -140,13 +141,13 @@ int credits_settle(store_t *s, int64_t site, int64_t project, int64_t job, const
 		   int n, char *err, size_t errlen)
 {
 	if (credits_release(s, job, err, errlen))
-		return -2;
+		return VE_IO;
 	for (int i = 0; i < n; i++) {
 		if (items[i].amount <= 0)
 			continue;
 		if (entry(s, site, "charge", items[i].op, -items[i].amount, project, job, NULL) < 0) {
 			snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
-			return -2;
+			return VE_IO;
 		}
 	}
 	return 0;
@@ -156,7 +157,7 @@ int credits_grant(store_t *s, int64_t site, int amount, const char *note, char *
 {
 	if (entry(s, site, "grant", NULL, amount, 0, 0, note) < 0) {
 		snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
-		return store_last_code(s) == STORE_ECONSTRAINT ? -14 : -2;
+		return store_last_code(s) == STORE_ECONSTRAINT ? VE_NOTFOUND : VE_IO;
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../base/err.h"
 #include "../pipeline/article.h"
 #include "../pipeline/script.h"
 #include "fields.h"
@@ -21,7 +22,7 @@ static char *dump(json_t *v)
 static int store_fail(store_t *s, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "the store failed: %s", store_errmsg(s));
-	return store_last_code(s) == STORE_ECONSTRAINT ? -15 : -2;
+	return store_last_code(s) == STORE_ECONSTRAINT ? VE_CONFLICT : VE_IO;
 }
 
 /* ---- sites -------------------------------------------------------------------------------- */
@@ -49,12 +50,12 @@ static const struct {
 int rec_site_automation(store_t *s, int64_t site, json_t *body, char *err, size_t errlen, const char **field)
 {
 	if (fld_check(body, automation_fields, 1, err, errlen, field))
-		return -1;
+		return VE_INVAL;
 	json_t *tp = json_object_get(body, "target_platforms");
 	if (tp && json_array_size(tp) == 0) {
 		*field = "target_platforms";
 		snprintf(err, errlen, "'target_platforms' needs at least one platform");
-		return -1;
+		return VE_INVAL;
 	}
 	char now[32];
 	store_iso(store_now_ms(), now);
@@ -63,7 +64,7 @@ int rec_site_automation(store_t *s, int64_t site, json_t *body, char *err, size_
 		return store_fail(s, err, errlen);
 	if (!found) {
 		snprintf(err, errlen, "no site %lld", (long long)site);
-		return -14;
+		return VE_NOTFOUND;
 	}
 	for (size_t i = 0; i < sizeof automation_cols / sizeof *automation_cols; i++) {
 		json_t *v = json_object_get(body, automation_cols[i].key);
@@ -96,15 +97,15 @@ static const fld_spec site_fields[] = {
 int rec_site_create(store_t *s, json_t *body, int64_t *id, char *err, size_t errlen, const char **field)
 {
 	if (fld_check(body, site_fields, 0, err, errlen, field))
-		return -1;
+		return VE_INVAL;
 	json_t *rest = json_deep_copy(body);
 	json_object_del(rest, "name");
 	json_object_del(rest, "external_id");
-	int rc = fld_check(rest, automation_fields, 1, err, errlen, field) ? -1 : 0;
+	int rc = fld_check(rest, automation_fields, 1, err, errlen, field) ? VE_INVAL : 0;
 	if (!rc && json_string_length(json_object_get(body, "name")) == 0) {
 		*field = "name";
 		snprintf(err, errlen, "'name' must not be empty");
-		rc = -1;
+		rc = VE_INVAL;
 	}
 	char now[32];
 	store_iso(store_now_ms(), now);
@@ -114,7 +115,7 @@ int rec_site_create(store_t *s, json_t *body, int64_t *id, char *err, size_t err
 				    "RETURNING id", "tttt", fld_str(body, "external_id", NULL),
 			     fld_str(body, "name", ""), now, now) < 0) {
 		rc = store_fail(s, err, errlen);
-		if (rc == -15) {
+		if (rc == VE_CONFLICT) {
 			*field = "external_id";
 			snprintf(err, errlen, "a site with external_id '%s' exists", fld_str(body, "external_id", ""));
 		}
@@ -178,7 +179,7 @@ int rec_content_create(store_t *s, const char *media, int64_t site, json_t *body
 		       size_t errlen, const char **field)
 {
 	if (fld_check(body, content_fields, 0, err, errlen, field))
-		return -1;
+		return VE_INVAL;
 	json_t *record = json_deep_copy(body);
 	json_object_del(record, "external_id");
 	json_object_del(record, "sector");
@@ -192,7 +193,7 @@ int rec_content_create(store_t *s, const char *media, int64_t site, json_t *body
 		*field = article_field(msg);
 		snprintf(err, errlen, "%s", text ? msg : "out of memory");
 		free(text);
-		return -1;
+		return VE_INVAL;
 	}
 	char now[32];
 	store_iso(store_now_ms(), now);
@@ -204,7 +205,7 @@ int rec_content_create(store_t *s, const char *media, int64_t site, json_t *body
 	free(text);
 	if (rc < 0) {
 		rc = store_fail(s, err, errlen);
-		if (rc == -15) {
+		if (rc == VE_CONFLICT) {
 			*field = "external_id";
 			snprintf(err, errlen, "the site has a content record with external_id '%s'",
 				 fld_str(body, "external_id", ""));
@@ -242,14 +243,14 @@ static const fld_spec project_fields[] = {
 static int project_check(store_t *s, int64_t site, json_t *body, char *err, size_t errlen, const char **field)
 {
 	if (fld_check(body, project_fields, 1, err, errlen, field))
-		return -1;
+		return VE_INVAL;
 	json_t *set = json_object_get(body, "settings");
 	if (json_is_object(set) && fld_check(set, settings_fields, 1, err, errlen, field))
-		return -1;
+		return VE_INVAL;
 	if (json_array_size(json_object_get(body, "target_platforms")) == 0) {
 		*field = "target_platforms";
 		snprintf(err, errlen, "'target_platforms' needs at least one platform");
-		return -1;
+		return VE_INVAL;
 	}
 	long long cid = fld_int(body, "content_id", 0);
 	int64_t n = 0;
@@ -259,7 +260,7 @@ static int project_check(store_t *s, int64_t site, json_t *body, char *err, size
 	if (cid && !n) {
 		*field = "content_id";
 		snprintf(err, errlen, "no content %lld", cid);
-		return -14;
+		return VE_NOTFOUND;
 	}
 	return 0;
 }
@@ -329,7 +330,7 @@ int rec_project_status(store_t *s, int64_t project, const char *status, const ch
 	char now[32];
 	store_iso(store_now_ms(), now);
 	return store_run(s, "UPDATE igny8_video_projects SET status = ?, error = ?, updated_at = ? WHERE id = ?", "tttl",
-			 status, error, now, project) < 0 ? -2 : 0;
+			 status, error, now, project) < 0 ? VE_IO : 0;
 }
 
 static int mkdirs(char *path)
@@ -341,15 +342,15 @@ static int mkdirs(char *path)
 		int bad = mkdir(path, 0777) && errno != EEXIST;
 		*p = '/';
 		if (bad)
-			return -1;
+			return VE_INVAL;
 	}
-	return mkdir(path, 0777) && errno != EEXIST ? -1 : 0;
+	return mkdir(path, 0777) && errno != EEXIST ? VE_INVAL : 0;
 }
 
 int rec_project_dir(const char *media, int64_t site, int64_t project, char *buf, size_t n)
 {
 	if (snprintf(buf, n, "%s/site-%lld/project-%lld", media, (long long)site, (long long)project) >= (int)n)
-		return -1;
+		return VE_INVAL;
 	return mkdirs(buf);
 }
 
@@ -430,7 +431,7 @@ int rec_script_save(store_t *s, int64_t project, json_t *sc, char *err, size_t e
 	pthread_once(&schema_once, schema_load);
 	if (!schema) {
 		snprintf(err, errlen, "%s", schema_err);
-		return -2;
+		return VE_IO;
 	}
 	char verr[800];
 	if (script_validate(schema, sc, verr, sizeof verr)) {
@@ -439,22 +440,22 @@ int rec_script_save(store_t *s, int64_t project, json_t *sc, char *err, size_t e
 		snprintf(path, sizeof path, "%.*s", (int)strcspn(verr, ": "), verr);
 		*field = path[0] == '$' ? path : NULL;
 		snprintf(err, errlen, "the script is invalid: %s", verr);
-		return -1;
+		return VE_INVAL;
 	}
 	char *text = narration(sc);
 	json_t *secs = sections(sc);
 	char *stext = dump(secs), *chapters = dump(json_object_get(sc, "chapter_markers"));
 	json_t *seo = json_object_get(sc, "seo");
 	char *seotext = dump(seo ? seo : json_object());
-	int rc = text && stext && chapters && seotext ? script_upsert(s, project, sc, text, stext, chapters, seotext) : -4;
+	int rc = text && stext && chapters && seotext ? script_upsert(s, project, sc, text, stext, chapters, seotext) : VE_NOMEM;
 	if (rc)
-		snprintf(err, errlen, "cannot store the script: %s", rc == -4 ? "out of memory" : store_errmsg(s));
+		snprintf(err, errlen, "cannot store the script: %s", rc == VE_NOMEM ? "out of memory" : store_errmsg(s));
 	free(text);
 	free(stext);
 	free(chapters);
 	free(seotext);
 	json_decref(secs);
-	return rc ? -2 : 0;
+	return rc ? VE_IO : 0;
 }
 
 json_t *rec_script_json(store_t *s, int64_t project)
@@ -508,17 +509,17 @@ static const fld_spec asset_fields[] = {
 int rec_asset_add(store_t *s, int64_t project, json_t *b, int64_t *id, char *err, size_t errlen, const char **field)
 {
 	if (fld_check(b, asset_fields, 1, err, errlen, field))
-		return -1;
+		return VE_INVAL;
 	const char *fp = fld_str(b, "file_path", NULL);
 	if (fp && (fp[0] == '/' || strstr(fp, "..") || !fp[0])) {
 		*field = "file_path";
 		snprintf(err, errlen, "'file_path' is a path inside the site's files folder: relative, without '..'");
-		return -1;
+		return VE_INVAL;
 	}
 	if (!fp && !fld_str(b, "url", NULL)) {
 		*field = "file_path";
 		snprintf(err, errlen, "an asset needs 'file_path' or 'url'");
-		return -1;
+		return VE_INVAL;
 	}
 	json_t *d = json_object_get(b, "duration"), *si = json_object_get(b, "section_index");
 	char now[32];

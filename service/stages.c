@@ -13,6 +13,8 @@
 
 #include <libavutil/frame.h>
 
+#include "../base/err.h"
+#include "../base/file.h"
 #include "../compiler/compile.h"
 #include "../compiler/ir.h"
 #include "../pipeline/article.h"
@@ -33,21 +35,18 @@ static char *path_in(const char *dir, const char *name)
 	return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
 }
 
-/* Writes text to path through a temp file beside it. */
+/* Writes text to path atomically (base/file.h). */
 static int write_text(const char *path, const char *text, char *err, size_t errlen)
 {
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid());
-	FILE *f = fopen(tmp, "w");
-	int ok = f && fputs(text, f) >= 0;
-	ok &= f && fclose(f) == 0;
-	if (!ok || rename(tmp, path)) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		remove(tmp);
-		return -2;
-	}
-	return 0;
+	vidc_err e;
+	int rc = file_write_atomic(path, text, strlen(text), &e);
+	if (rc)
+		err_copy(&e, err, errlen);
+	return rc;
 }
+
+/* The largest file a stage reads whole: a voice preview, an image copied into a project. */
+#define MAX_READ (256u << 20)
 
 int stg_script(const char *article, const char *base_dir, const char *type, const char *platforms_csv,
 	       const char *generator, json_t **script, char *err, size_t errlen)
@@ -111,33 +110,7 @@ int stg_voice(const char *dir, json_t *script, const char *provider, const char 
 
 static int slurp(const char *path, char **data, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char *buf = NULL;
-	size_t n = 0, cap = 0, k;
-	do {
-		if (n + 65536 > cap) {
-			char *nb = realloc(buf, cap = cap * 2 + 65536);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = nb;
-		}
-		k = fread(buf + n, 1, 65536, f);
-		n += k;
-	} while (k == 65536);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return -1;
-	}
-	*data = buf;
-	*len = n;
-	return 0;
+	return file_read(path, MAX_READ, data, len, NULL);
 }
 
 int stg_preview(const char *tmp_dir, const char *provider, const char *voice, const char *text, char **wav,
@@ -160,34 +133,25 @@ int stg_preview(const char *tmp_dir, const char *provider, const char *voice, co
 	int rc = voice_make(&o, &vs, &t, err, errlen) ? -3 : 0;
 	if (!rc && voice_write_wav(path, t.pcm, t.n, VOICE_RATE, err, errlen))
 		rc = -2;
-	if (!rc && slurp(path, wav, len)) {
-		snprintf(err, errlen, "cannot read '%s' back: %s", path, strerror(errno));
-		rc = -2;
-	}
+	vidc_err e;
+	if (!rc && (rc = file_read(path, MAX_READ, wav, len, &e)))
+		err_copy(&e, err, errlen);
 	remove(path);
 	voice_track_free(&t);
 	voice_script_free(&vs);
 	return rc;
 }
 
-/* Copies a file (temp beside the target, then renamed). */
+/* Copies a file (atomically: whole or absent). */
 static int copy_file(const char *from, const char *to)
 {
 	char *data;
 	size_t len;
 	if (slurp(from, &data, &len))
 		return -1;
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp-%d", to, (int)getpid());
-	FILE *f = fopen(tmp, "wb");
-	int ok = f && fwrite(data, 1, len, f) == len;
-	ok &= f && fclose(f) == 0;
+	int rc = file_write_atomic(to, data, len, NULL);
 	free(data);
-	if (!ok || rename(tmp, to)) {
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* One image of the article: copied when it is a local file that decodes and is big enough. */

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/err.h"
 #include "automation.h"
 #include "fields.h"
 #include "records.h"
@@ -58,7 +59,7 @@ static int kind_script(wrk_ctx *c)
 	json_t *v;
 	json_array_foreach(json_object_get(p, "target_platforms"), i, v)
 		snprintf(plat + strlen(plat), sizeof plat - strlen(plat), "%s%s", i ? "," : "", json_string_value(v));
-	int rc = rec ? 0 : fail(c, -1, "%s", "the project has no content record to write a script from");
+	int rc = rec ? 0 : fail(c, VE_INVAL, "%s", "the project has no content record to write a script from");
 	json_t *sc = NULL;
 	if (!rc)
 		rc = stg_script(rec, files, fld_str(p, "project_type", "short"), plat,
@@ -81,11 +82,11 @@ static int make_voice(wrk_ctx *c, const char *provider, const char *voice)
 {
 	json_t *rec = rec_script_json(c->db, c->job->project_id);
 	if (!rec)
-		return fail(c, -1, "%s", "the project has no script");
+		return fail(c, VE_INVAL, "%s", "the project has no script");
 	json_t *sc = rec_script_spec(rec);
 	double secs = 0;
 	int rc = stg_voice(c->dir, sc, provider, voice, &secs, c->err, sizeof c->err);
-	if (rc == -3)
+	if (rc == VE_DECODE)
 		c->retry = 1; /* a provider's failure may pass */
 	if (!rc)
 		charge(c, credits_tts_op(provider), credits_tts(&c->cfg->credits, provider, secs));
@@ -125,14 +126,14 @@ static int make_assets(wrk_ctx *c)
 		if (store_run(c->db, "INSERT INTO igny8_video_assets (project_id, asset_type, source, file_path, "
 				     "\"order\", original_url, created_at) VALUES (?, 'image', 'article_image', ?, ?, ?, ?)",
 			      "ltitt", c->job->project_id, path, (int)i, fld_str(im, "original", NULL), now) < 0)
-			rc = fail(c, -2, "%s", store_errmsg(c->db));
+			rc = fail(c, VE_IO, "%s", store_errmsg(c->db));
 	}
 	char *text = json_dumps(images, JSON_INDENT(2));
 	char path[1400];
 	snprintf(path, sizeof path, "%s/assets.json", c->dir);
 	FILE *f = !rc && text ? fopen(path, "w") : NULL;
 	if (!rc && (!f || fputs(text, f) < 0 || fclose(f)))
-		rc = fail(c, -2, "cannot write '%s'", path);
+		rc = fail(c, VE_IO, "cannot write '%s'", path);
 	else if (!rc)
 		charge(c, "video_visual_generation", credits_visuals(&c->cfg->credits, 0));
 	free(text);
@@ -163,7 +164,7 @@ static int prepare(wrk_ctx *c, const char *preset)
 	snprintf(lock, sizeof lock, "%s/.prepare.lock", c->dir);
 	int fd = open(lock, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
 	if (fd < 0 || flock(fd, LOCK_EX))
-		return fail(c, -2, "cannot lock '%s'", lock);
+		return fail(c, VE_IO, "cannot lock '%s'", lock);
 	json_t *p = project_row(c);
 	int rc = 0;
 	if (!exists_in(c->dir, "voice.wav"))
@@ -174,7 +175,7 @@ static int prepare(wrk_ctx *c, const char *preset)
 	char path[1400];
 	snprintf(path, sizeof path, "%s/assets.json", c->dir);
 	if (!rc && !(images = json_load_file(path, 0, NULL)))
-		rc = fail(c, -2, "cannot read '%s'", path);
+		rc = fail(c, VE_IO, "cannot read '%s'", path);
 	const char *title = fld_str(p, "title", NULL);
 	json_t *sc = rc ? NULL : rec_script_json(c->db, c->job->project_id);
 	if (!title)
@@ -210,7 +211,7 @@ static void on_progress(void *ud, int64_t done, int64_t total)
 	rp->last = t;
 	double pct = total > 0 ? 100.0 * done / total : 0;
 	double rate = t > rp->t0 ? done / (t - rp->t0) : 0;
-	double eta = rate > 0 ? (total - done) / rate : -1;
+	double eta = rate > 0 ? (total - done) / rate : VE_INVAL;
 	char now[32];
 	store_iso(store_now_ms(), now);
 	store_run(rp->c->db, "UPDATE igny8_rendered_videos SET percent = ?, frames_done = ?, frames_total = ?, "
@@ -269,7 +270,7 @@ static int kind_sidecar(wrk_ctx *c, int thumb)
 {
 	json_t *r = store_row(c->db, "SELECT preset FROM igny8_rendered_videos WHERE id = ?", "l", c->job->rendered_id);
 	if (!r)
-		return fail(c, -14, "%s", "the render is gone");
+		return fail(c, VE_NOTFOUND, "%s", "the render is gone");
 	char mp4[1400], srt[1400], vtt[1400], jpg[1400], spec[1400];
 	render_paths(c, fld_str(r, "preset", "tiktok"), mp4, srt, vtt, jpg, spec);
 	int rc = thumb ? stg_thumbnail(spec, fld_str(r, "preset", ""), jpg, c->err, sizeof c->err)
@@ -316,7 +317,7 @@ int wrk_register(const char *kind, wrk_fn fn)
 			kinds[i].fn = fn;
 			return 0;
 		}
-	return -1;
+	return VE_INVAL;
 }
 
 static int kind_index(const char *kind)
@@ -324,7 +325,7 @@ static int kind_index(const char *kind)
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds && kinds[i].kind; i++)
 		if (!strcmp(kinds[i].kind, kind))
 			return (int)i;
-	return -1;
+	return VE_INVAL;
 }
 
 static int has_kind(const char *kind)
@@ -561,7 +562,7 @@ int wrk_clean_intermediates(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT ? 0 : VE_INVAL;
 	for (struct dirent *e; (e = readdir(d));) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || kept(e->d_name))
 			continue;
