@@ -14,6 +14,7 @@ int cmd_subs(int argc, char **argv);     /* cli/publish.c: vidc subs */
 int cmd_chapters(int argc, char **argv); /* cli/publish.c: vidc chapters */
 int cmd_thumb(int argc, char **argv);    /* cli/publish.c: vidc thumb */
 int cmd_sheet(int argc, char **argv);    /* cli/sheet.c: vidc sheet */
+int cmd_fetch(int argc, char **argv);    /* cli/fetch.c: vidc fetch */
 
 int cmd_serve(int argc, char **argv);   /* cli/serve.c: vidc serve (the HTTP API) */
 int cmd_worker(int argc, char **argv);  /* cli/serve.c: vidc worker */

@@ -55,9 +55,10 @@ static const char *usage_text =
 	"                           (--title TEXT, --image PATH, --at TIME for a video frame)\n"
 	"  sheet SPEC -o SHEET.png  contact sheet: frames in a grid labelled with their times\n"
 	"                           (--cols N, --frames N or --every 2s, --width PX, --preset P)\n"
+	"  fetch URL [-o FILE]      download through vidc's cache and limits (vidc fetch --help)\n"
 	"  serve --db DB --media DIR --listen HOST:PORT\n"
 	"                           the HTTP API /api/v1/video over a SQLite store (--config FILE;\n"
-	"                           SPEC.md, Service; docs/openapi.yaml)\n"
+	"                           SPEC.md §15; docs/openapi.json)\n"
 	"  worker --db DB [--queue video] [--concurrency N]\n"
 	"                           run the service's jobs (script, voice, assets, render, ...)\n"
 	"  token create (--site ID | --operator) [--name N]\n"
@@ -517,6 +518,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "sheet"))
 		return cmd_sheet(argc - 1, argv + 1);
+	if (!strcmp(cmd, "fetch"))
+		return cmd_fetch(argc - 1, argv + 1);
 	/* the service's commands (cli/serve.c) */
 	static const struct {
 		const char *name;
@@ -556,7 +559,7 @@ int main(int argc, char **argv)
 	else {
 		static const char *const cmds[] = {"make", "check", "ir", "render", "frame", "golden",
 						   "voice", "voices", "script", "subs", "chapters",
-						   "thumb", "sheet", "serve", "worker", "token", "site",
+						   "thumb", "sheet", "fetch", "serve", "worker", "token", "site",
 						   "credits", "stage9", "help"};
 		const char *sug = diag_suggest(cmd, cmds, (int)(sizeof cmds / sizeof *cmds));
 		fprintf(stderr, "vidc: unknown command '%s'", cmd);
