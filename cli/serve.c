@@ -9,6 +9,7 @@
  * Each parses its options from one table, loads the configuration and opens the store (applying
  * its migrations), then calls one service function.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,13 @@ int cmd_serve(int argc, char **argv)
 	static const srv_route *const tables[] = {api_routes, api_publish_routes, NULL};
 	srv_t *srv;
 	char err[1200];
+	/* SIGINT and SIGTERM blocked in every thread (the server's inherit the mask) and taken by
+	 * sigwait below, so a stop is never delivered to a thread that ignores it */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	if (srv_start(&srv, &a.cfg, tables, err, sizeof err)) {
 		fprintf(stderr, "vidc serve: %s\n", err);
 		return 1;
@@ -162,10 +170,8 @@ int cmd_serve(int argc, char **argv)
 	char host[256];
 	snprintf(host, sizeof host, "%.*s", (int)strcspn(a.cfg.listen, ":"), a.cfg.listen);
 	fprintf(stderr, "vidc serve: listening on http://%s:%d/api/v1/video/\n", host, srv_port(srv));
-	signal(SIGINT, on_stop);
-	signal(SIGTERM, on_stop);
-	while (!stopping)
-		pause();
+	int sig;
+	sigwait(&stop, &sig);
 	srv_stop(srv);
 	fprintf(stderr, "vidc serve: stopped\n");
 	return 0;

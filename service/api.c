@@ -367,7 +367,7 @@ static int voiceover_preview(srv_req *r)
 	int rc = stg_preview(tmp, fld_str(r->body, "provider", "espeak"), fld_str(r->body, "voice_id", NULL), text, &wav,
 			     &len, err, sizeof err);
 	if (rc)
-		return srv_error(r, rc == VE_DECODE ? 502 : 500, NULL, "%s", err);
+		return srv_error(r, rc == VE_NET ? 502 : 500, NULL, "%s", err);
 	return srv_bytes(r, 200, wav, len, "audio/wav");
 }
 

@@ -15,6 +15,7 @@
 
 #include "../base/err.h"
 #include "../base/file.h"
+#include "../base/roots.h"
 #include "../compiler/compile.h"
 #include "../compiler/ir.h"
 #include "../pipeline/article.h"
@@ -90,8 +91,9 @@ int stg_voice(const char *dir, json_t *script, const char *provider, const char 
 	o.speed = 1.0;
 	voice_track t;
 	memset(&t, 0, sizeof t);
-	if (!rc && voice_make(&o, &vs, &t, err, errlen))
-		rc = -3;
+	int vr = rc ? 0 : voice_make(&o, &vs, &t, err, errlen);
+	if (vr)
+		rc = vr == VOICE_ETRANSIENT ? VE_NET : VE_UNSUPPORTED; /* VE_NET: worth another try */
 	if (!rc && (voice_write_wav(wav, t.pcm, t.n, VOICE_RATE, err, errlen) ||
 		    voice_write_timing(js, &t, err, errlen)))
 		rc = -2;
@@ -130,7 +132,7 @@ int stg_preview(const char *tmp_dir, const char *provider, const char *voice, co
 	memset(&t, 0, sizeof t);
 	char path[4200];
 	snprintf(path, sizeof path, "%s/preview-%d-%lx.wav", tmp_dir, (int)getpid(), (unsigned long)pthread_self());
-	int rc = voice_make(&o, &vs, &t, err, errlen) ? -3 : 0;
+	int rc = voice_make(&o, &vs, &t, err, errlen) ? VE_NET : 0;
 	if (!rc && voice_write_wav(path, t.pcm, t.n, VOICE_RATE, err, errlen))
 		rc = -2;
 	vidc_err e;
@@ -154,20 +156,28 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
-/* One image of the article: copied when it is a local file that decodes and is big enough. */
-static int image_one(const char *dir, const art_image *im, int n, json_t *out)
+/* One image of the article: copied when it is a local file inside the site's files folder (the
+ * only root a content record that came over the API may read) that decodes and is big enough. */
+static int image_one(const char *dir, const roots_t *roots, const char *base_dir, const art_image *im, int n,
+		     json_t *out)
 {
-	const char *src = im->path;
-	if (strstr(src, "://") || !strncmp(src, "data:", 5))
+	if (strstr(im->path, "://") || !strncmp(im->path, "data:", 5))
 		return 0; /* URLs are the asset fetcher's (issue 11) */
+	char *src = NULL;
+	if (!roots || roots_resolve(roots, base_dir, im->path, &src, NULL))
+		return 0; /* outside the site's files (another site's, /etc/...) or missing */
 	AVFrame *fr = NULL;
 	char cause[256];
-	if (img_decode(src, &fr, cause, sizeof cause) < 0)
+	if (img_decode(src, &fr, cause, sizeof cause) < 0) {
+		free(src);
 		return 0;
+	}
 	int small = fr->width < 320 || fr->height < 320;
 	av_frame_free(&fr);
-	if (small)
+	if (small) {
+		free(src);
 		return 0;
+	}
 	const char *base = strrchr(src, '/');
 	const char *dot = strrchr(base ? base : src, '.');
 	char rel[64];
@@ -175,6 +185,7 @@ static int image_one(const char *dir, const art_image *im, int n, json_t *out)
 	char *dst = path_in(dir, rel);
 	int ok = dst && copy_file(src, dst) == 0;
 	free(dst);
+	free(src);
 	if (ok)
 		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "file_path", rel, "original", im->src, "alt", im->alt));
 	return ok;
@@ -195,8 +206,14 @@ int stg_images(const char *dir, const char *article, const char *base_dir, json_
 		return -2;
 	}
 	free(idir);
+	roots_t *roots = roots_new();
+	if (roots && roots_add(roots, base_dir, NULL)) {
+		roots_free(roots); /* no files folder: no local image is readable */
+		roots = NULL;
+	}
 	for (int i = 0, n = 0; i < a->nimages && n < MAX_IMAGES; i++)
-		n += image_one(dir, &a->images[i], n, *images);
+		n += image_one(dir, roots, base_dir, &a->images[i], n, *images);
+	roots_free(roots);
 	article_free(a);
 	return 0;
 }

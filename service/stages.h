@@ -23,7 +23,8 @@ int stg_script(const char *article, const char *base_dir, const char *type, cons
 	       const char *generator, json_t **script, char *err, size_t errlen);
 
 /* Writes DIR/script.json from script and narrates it: DIR/voice.wav and DIR/voice.json.
- * *seconds gets the voice's length. */
+ * *seconds gets the voice's length. VE_NET when the provider failed in a way worth another try
+ * (a 5xx, a timeout), VE_UNSUPPORTED when it refused (a bad key, an unknown voice). */
 int stg_voice(const char *dir, json_t *script, const char *provider, const char *voice, double *seconds,
 	      char *err, size_t errlen);
 

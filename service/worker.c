@@ -86,8 +86,8 @@ static int make_voice(wrk_ctx *c, const char *provider, const char *voice)
 	json_t *sc = rec_script_spec(rec);
 	double secs = 0;
 	int rc = stg_voice(c->dir, sc, provider, voice, &secs, c->err, sizeof c->err);
-	if (rc == VE_DECODE)
-		c->retry = 1; /* a provider's failure may pass */
+	if (rc == VE_NET)
+		c->retry = 1; /* a provider's passing failure (5xx, timeout) */
 	if (!rc)
 		charge(c, credits_tts_op(provider), credits_tts(&c->cfg->credits, provider, secs));
 	json_decref(sc);
@@ -475,7 +475,13 @@ static void *runner_main(void *arg)
 	store_t *db;
 	if ((rn->rc = store_open(o->cfg->db, &db, rn->err, sizeof rn->err)))
 		return NULL;
+	int64_t swept = store_now_ms();
 	while (!*o->stop) {
+		/* the retention sweep, hourly, by the first runner (cmd_worker sweeps at start) */
+		if (rn->index == 0 && store_now_ms() - swept > 3600 * 1000) {
+			swept = store_now_ms();
+			wrk_retention(db, o->cfg);
+		}
 		job_t j;
 		int got = jobs_claim(db, o->queue, rn->owner, o->cfg->lease_seconds * 1000, &j, rn->err, sizeof rn->err);
 		if (got < 0 && o->log)

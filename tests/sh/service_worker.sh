@@ -119,13 +119,39 @@ wait "$A" "$B" 2>/dev/null
 [ "$(sql "SELECT SUM(amount) FROM vidc_credit_ledger WHERE kind IN ('hold', 'release') AND job_id IN (SELECT id FROM vidc_jobs WHERE status = 'done')")" = "[(0,)]" ] ||
 	bad "holds of finished jobs were not released"
 
+# --- a failed job, and the retention of its files ------------------------------------------
+unset VIDC_OPENAI_API_KEY
+req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
+PF=$(jget "j['id']")
+expect "script" 200 PUT "/scripts/$PF/" "$TA" '{"hook":"One.","intro":"Two.","points":[{"text":"Three and four.","duration_est":1,"visual_cue":"text card: x","text_overlay":"x"}],"cta":"Five.","chapter_markers":[{"time":0,"title":"Intro"}],"total_estimated_duration":5,"seo":{}}'
+fi_dir=$MEDIA/site-1/project-$PF
+expect "voice without a key" 202 POST /voiceover/generate/ "$TA" "{\"project_id\":$PF,\"provider\":\"openai\"}"
+"$VIDC" worker --config "$CONFIG" --exit-when-idle >>"$tmp/worker.log" 2>&1
+for _ in $(seq 1 100); do
+	req GET "/projects/$PF/" "$TA" >/dev/null
+	[ "$(jget "j['status']")" = failed ] && break
+	sleep 0.2
+done
+[ "$(jget "j['status']")" = failed ] || bad "a voice without its key left the project $(jget "j['status']")"
+jget "j['error']" | grep -q 'VIDC_OPENAI_API_KEY' || bad "the project's error does not name the key: $(jget "j['error']")"
+[ "$(jget "j['jobs'][-1]['attempts']")" = 1 ] || bad "a refused key was retried"
+touch "$fi_dir/voice.wav" "$fi_dir/render-9-tiktok.mp4"
+"$VIDC" worker --config "$CONFIG" --exit-when-idle >>"$tmp/worker.log" 2>&1
+[ -f "$fi_dir/voice.wav" ] || bad "a failed project's files went before retention_days"
+VIDC_NOW=$(($(date +%s) + 8 * 86400)) "$VIDC" worker --config "$CONFIG" --exit-when-idle >>"$tmp/worker.log" 2>&1
+[ -f "$fi_dir/voice.wav" ] && bad "a failed project's voice is kept after retention_days"
+[ -f "$fi_dir/render-9-tiktok.mp4" ] && [ -f "$fi_dir/script.json" ] || bad "retention removed a final file or the script"
+
 # --- stage 9: the sample article, published ------------------------------------------------
 if [ $render = 1 ]; then
-mkdir -p "$MEDIA/site-1/files"
+mkdir -p "$MEDIA/site-1/files" "$MEDIA/site-2/files"
 cp examples/assets/*.jpg "$MEDIA/site-1/files/"
-python3 - "$tmp/article.json" <<'PY'
+cp examples/assets/beans.jpg "$MEDIA/site-2/files/secret.jpg"
+# two images outside site 1's files folder (site 2's, and an absolute path) must not be read
+python3 - "$tmp/article.json" "$MEDIA/site-2/files/secret.jpg" <<'PY'
 import json, sys
 a = json.load(open(sys.argv[1])); a["status"] = "published"; a["external_id"] = "wp-9"
+a["images"] += ["../../site-2/files/secret.jpg", sys.argv[2]]
 json.dump(a, open(sys.argv[1], "w"))
 PY
 expect "published" 201 POST /contents/ "$TA" "@$tmp/article.json"
@@ -140,6 +166,7 @@ done
 [ "$st" = review ] || bad "stage 9 ended $st: $(jget "j['error']")"
 [ "$(jget "[x['kind'] for x in j['jobs']]")" = "['script', 'voice', 'assets', 'render']" ] || bad "stage 9 jobs: $(jget "j['jobs']")"
 [ "$(jget "len(j['assets']) > 0 and j['renders'][0]['status']")" = completed ] || bad "stage 9: no photos or no video"
+[ "$(jget "len(j['assets'])")" = "$(ls "$MEDIA/site-1/files" | wc -l)" ] || bad "stage 9 read images outside the site's files: $(jget "j['assets']")"
 # the ledger: what ran, priced by the table with the voice's real length
 python3 - "$DB" "$P9" "$MEDIA/site-1/project-$P9/voice.json" <<'PY' || bad "stage 9's credits"
 import json, math, sqlite3, sys
