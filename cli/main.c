@@ -58,7 +58,7 @@ static const char *usage_text =
 	"  fetch URL [-o FILE]      download through vidc's cache and limits (vidc fetch --help)\n"
 	"  serve --db DB --media DIR --listen HOST:PORT\n"
 	"                           the HTTP API /api/v1/video over a SQLite store (--config FILE;\n"
-	"                           SPEC.md §15; docs/openapi.json)\n"
+	"                           SPEC.md §16; docs/openapi.json)\n"
 	"  worker --db DB [--queue video] [--concurrency N]\n"
 	"                           run the service's jobs (script, voice, assets, render, ...)\n"
 	"  token create (--site ID | --operator) [--name N]\n"
