@@ -221,35 +221,11 @@ static int projects_list(srv_req *r)
 		return srv_error(r, 422, "project_type", "'project_type' must be short, medium or long");
 	if (page == 0)
 		page = 1;
-	/* the filters are fixed clauses; only their values are bound */
-	char where[256] = "site_id = ?", types[8] = "l";
-	const char *args[2];
-	int na = 0;
-	if (status && *status)
-		strcat(where, " AND status = ?"), strcat(types, "t"), args[na++] = status;
-	if (type && *type)
-		strcat(where, " AND project_type = ?"), strcat(types, "t"), args[na++] = type;
-	char sql[1024], tl[12];
 	int64_t count = 0, ps = r->cfg->page_size;
-	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM igny8_video_projects WHERE %s", where);
-	if (store_int(r->db, &count, sql, types, r->who.site_id, na > 0 ? args[0] : NULL, na > 1 ? args[1] : NULL) < 0)
+	json_t *results = rec_projects_page(r->db, r->who.site_id, status && *status ? status : NULL,
+					    type && *type ? type : NULL, ps, (page - 1) * ps, &count);
+	if (!results)
 		return srv_error(r, 500, NULL, "%s", store_errmsg(r->db));
-	snprintf(sql, sizeof sql, "SELECT id FROM igny8_video_projects WHERE %s ORDER BY id DESC LIMIT ? OFFSET ?", where);
-	snprintf(tl, sizeof tl, "%sll", types);
-	store_stmt *st;
-	int64_t off = (page - 1) * ps;
-	int rc = na == 0   ? store_prepare(r->db, &st, sql, tl, r->who.site_id, ps, off)
-		 : na == 1 ? store_prepare(r->db, &st, sql, tl, r->who.site_id, args[0], ps, off)
-			   : store_prepare(r->db, &st, sql, tl, r->who.site_id, args[0], args[1], ps, off);
-	if (rc)
-		return srv_error(r, 500, NULL, "%s", store_errmsg(r->db));
-	json_t *results = json_array();
-	while (store_step(st) == STORE_ROW) {
-		json_t *p = rec_project_json(r->db, r->who.site_id, store_col_int(st, 0), 0);
-		if (p)
-			json_array_append_new(results, p);
-	}
-	store_finalize(st);
 	int64_t pages = (count + ps - 1) / ps;
 	return srv_json(r, 200, json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "count", (json_int_t)count, "page",
 					  (json_int_t)page, "page_size", (json_int_t)ps, "num_pages", (json_int_t)pages,

@@ -325,6 +325,35 @@ json_t *rec_project_json(store_t *s, int64_t site, int64_t id, int detail)
 	return p;
 }
 
+json_t *rec_projects_page(store_t *s, int64_t site, const char *status, const char *type, int64_t limit,
+			  int64_t offset, int64_t *count)
+{
+	/* the filters are fixed clauses; only their values are bound */
+	char where[128] = "site_id = ?", types[8] = "l", sql[1024];
+	const char *args[2] = {NULL, NULL};
+	int na = 0;
+	if (status)
+		strcat(where, " AND status = ?"), strcat(types, "t"), args[na++] = status;
+	if (type)
+		strcat(where, " AND project_type = ?"), strcat(types, "t"), args[na++] = type;
+	snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM igny8_video_projects WHERE %s", where);
+	if (store_int(s, count, sql, types, site, args[0], args[1]) < 0)
+		return NULL;
+	snprintf(sql, sizeof sql, "SELECT " PROJECT_COLS " FROM igny8_video_projects WHERE %s ORDER BY id DESC "
+				  "LIMIT ? OFFSET ?", where);
+	strcat(types, "ll");
+	json_t *rows = na == 0	 ? store_rows(s, sql, types, site, limit, offset)
+		       : na == 1 ? store_rows(s, sql, types, site, args[0], limit, offset)
+				 : store_rows(s, sql, types, site, args[0], args[1], limit, offset);
+	size_t i;
+	json_t *p;
+	json_array_foreach(rows, i, p) {
+		fold_settings(p);
+		json_object_set_new(p, "automated", json_boolean(json_integer_value(json_object_get(p, "automated"))));
+	}
+	return rows;
+}
+
 int rec_project_status(store_t *s, int64_t project, const char *status, const char *error)
 {
 	char now[32];

@@ -46,6 +46,10 @@ int rec_project_create(store_t *s, int64_t site, json_t *body, int automated, in
 		       size_t errlen, const char **field);
 /* The project with settings{}, and with detail its script, assets, renders and jobs. */
 json_t *rec_project_json(store_t *s, int64_t site, int64_t id, int detail);
+/* A page of the site's projects, newest first, filtered by status and type when not NULL;
+ * *count gets how many match in all. NULL on a store error. */
+json_t *rec_projects_page(store_t *s, int64_t site, const char *status, const char *type, int64_t limit,
+			  int64_t offset, int64_t *count);
 /* Sets status (and error, NULL to clear). */
 int rec_project_status(store_t *s, int64_t project, const char *status, const char *error);
 /* The project's folder under media (created): MEDIA/site-S/project-P. */
