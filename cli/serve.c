@@ -27,7 +27,7 @@
 #include "../service/server.h"
 #include "../service/store.h"
 #include "../service/worker.h"
-#include "cmds.h"
+#include "serve.h"
 
 /* Every option of these commands: its name and whether it takes a value. */
 static const struct {
@@ -370,4 +370,17 @@ int cmd_stage9(int argc, char **argv)
 	}
 	printf("%lld\n", (long long)project);
 	return 0;
+}
+
+int serve_dispatch(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {{"serve", cmd_serve}, {"worker", cmd_worker}, {"token", cmd_token},
+		    {"site", cmd_site},	  {"credits", cmd_credits}, {"stage9", cmd_stage9}};
+	for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof *cmds; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	return -1;
 }

@@ -117,17 +117,10 @@ typedef struct {
 	int tty;
 	double t0, last;
 	int64_t total;
-	void (*cb)(void *ud, int64_t done, int64_t total);
-	void *ud;
-	double cb_last;
 } progress_t;
 
 static void progress_show(progress_t *pg, int64_t done, int final)
 {
-	if (pg->cb && (final || now_s() - pg->cb_last >= 0.2)) {
-		pg->cb_last = now_s();
-		pg->cb(pg->ud, done, pg->total);
-	}
 	if (pg->mode == RT_PROGRESS_NONE || (pg->mode == RT_PROGRESS_BAR && !pg->tty))
 		return;
 	double t = now_s();
@@ -252,7 +245,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	}
 	threaded = 1;
 
-	progress_t pg = {opts->progress, isatty(2), now_s(), 0, nframes, opts->on_progress, opts->progress_ud, 0};
+	progress_t pg = {opts->progress, isatty(2), now_s(), 0, nframes};
 	for (int64_t i = 0; i < nframes && !rc; i++) {
 		if (opts->cancel && *opts->cancel) {
 			rc = rterr_node(RT_ECANCELED, p, NULL, err, errlen, "render cancelled");
@@ -267,6 +260,8 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		if (stopped)
 			break;
 		progress_show(&pg, done, 0);
+		if (opts->on_progress)
+			opts->on_progress(opts->progress_ud, done, nframes);
 		int64_t f = first + i;
 		rc = graph_render(g, f, q.buf[b], err, errlen);
 		graph_release_before(g, f + 1);
@@ -297,6 +292,8 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, cause);
 	if (!rc)
 		progress_show(&pg, nframes, 1);
+	if (!rc && opts->on_progress)
+		opts->on_progress(opts->progress_ud, nframes, nframes);
 	else if (pg.mode == RT_PROGRESS_BAR && pg.tty)
 		fputc('\n', stderr);
 	if (!rc && q.meter) {

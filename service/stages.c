@@ -1,7 +1,7 @@
 /*
  * stages.c - the service's calls into the pipeline and the runtime (stages.h), written against
- * today's functions (pipeline/script.h, voice.h, specgen.h, runtime/render.h, cues.h, thumb.h)
- * as cli/make.c uses them; replaced by calls to the stage library once it lands.
+ * the stage library (pipeline/stage.h: spec loading, render, subtitles, thumbnail) and the
+ * pipeline's script, voice and spec writers.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,11 +21,9 @@
 #include "../pipeline/article.h"
 #include "../pipeline/script.h"
 #include "../pipeline/specgen.h"
+#include "../pipeline/stage.h"
 #include "../pipeline/voice.h"
-#include "../runtime/cues.h"
 #include "../runtime/image.h"
-#include "../runtime/render.h"
-#include "../runtime/thumb.h"
 #include "stages.h"
 
 #define MAX_IMAGES 64
@@ -252,118 +250,96 @@ int stg_spec(const char *dir, const char *preset, const char *title, json_t *ima
 	return rc ? -1 : 0;
 }
 
-/* Compiles the spec and lowers it for preset; NULL with err filled. extra is appended to the
- * spec's text (captions for the sidecar files of a spec that burns in none). */
-static ir_program *load(const char *spec, const char *preset, const char *extra, spec_t **sp, char *err, size_t errlen)
+/* The stage library's callbacks for the service: progress to the worker's function, the cancel
+ * flag; diagnostics and notes stay out of the worker's log (errors come back in vidc_err). */
+typedef struct {
+	stg_progress_fn fn;
+	void *ud;
+} progress_fwd;
+
+static void fwd_progress(void *ud, const char *stage, int64_t done, int64_t total)
 {
-	compile_opts co = {NULL, 1};
-	diag_sink *d = diag_new();
-	char *text = NULL;
-	size_t len = 0;
-	if (extra && !slurp(spec, &text, &len)) {
-		char *nt = realloc(text, len + strlen(extra) + 1);
-		if (nt)
-			memcpy(nt + len, extra, strlen(extra) + 1), text = nt, len += strlen(extra);
-	}
-	*sp = text ? compile_spec_text(spec, text, len, d, &co) : compile_spec(spec, d, &co);
-	free(text);
-	ir_program *p = NULL;
-	if (diag_errors(d)) {
-		char *msg = NULL;
-		size_t ml = 0;
-		FILE *f = open_memstream(&msg, &ml);
-		if (f) {
-			diag_print(d, f, 0);
-			fclose(f);
-		}
-		snprintf(err, errlen, "%s: %.*s", spec, (int)strcspn(msg ? msg : "errors", "\n"), msg ? msg : "errors");
-		free(msg);
-	} else if (!compile_has_preset(*sp, preset)) {
-		snprintf(err, errlen, "%s does not name preset '%s'", spec, preset);
-	} else {
-		p = compile_lower(*sp, preset);
-	}
-	diag_free(d);
-	return p;
+	progress_fwd *f = ud;
+	if (f->fn && !strcmp(stage, "render"))
+		f->fn(f->ud, done, total);
+}
+
+/* Compiles the spec (its folder is its root) and lowers it for preset. */
+static int load(const char *spec, const char *preset, stage_spec **sp, ir_program **p, vidc_err *e)
+{
+	stage_spec_opts so;
+	memset(&so, 0, sizeof so);
+	so.check_assets = 1;
+	*p = NULL;
+	int rc = stage_spec_load(spec, NULL, 0, &so, NULL, sp, e);
+	if (!rc && p != NULL)
+		rc = stage_spec_lower(*sp, preset, p, e);
+	return rc;
 }
 
 int stg_render(const char *spec, const char *preset, const char *out, stg_progress_fn progress, void *ud,
 	       volatile int *cancel, stg_video *info, char *err, size_t errlen)
 {
-	spec_t *s;
-	ir_program *p = load(spec, preset, NULL, &s, err, errlen);
-	int rc = p ? 0 : -1;
-	if (p) {
-		rt_render_opts o;
+	stage_spec *s = NULL;
+	ir_program *p = NULL;
+	vidc_err e = {0};
+	int rc = load(spec, preset, &s, &p, &e);
+	if (!rc) {
+		progress_fwd f = {progress, ud};
+		stage_cb cb = {.ud = &f, .progress = fwd_progress, .cancel = cancel};
+		stage_render_opts o;
 		memset(&o, 0, sizeof o);
 		o.output = out;
-		o.cancel = cancel;
-		o.progress = RT_PROGRESS_NONE;
-		o.on_progress = progress;
-		o.progress_ud = ud;
-		rc = rt_render(p, &o, err, errlen);
+		rc = stage_render(p, &o, &cb, &e);
 		info->width = p->width;
 		info->height = p->height;
 		info->frames = p->frames;
 		info->duration = ir_frame_time(p, p->frames);
 	}
+	if (rc)
+		err_copy(&e, err, errlen);
 	ir_program_free(p);
-	compile_free(s);
+	stage_spec_free(s);
 	return rc;
 }
 
 int stg_subtitles(const char *spec, const char *preset, const char *srt, const char *vtt, char *err, size_t errlen)
 {
-	spec_t *s;
-	ir_program *p = load(spec, preset, NULL, &s, err, errlen);
-	if (p && p->captions < 0) {
-		ir_program_free(p);
-		compile_free(s);
-		p = load(spec, preset, "\ncaptions plain\n", &s, err, errlen);
+	stage_spec *s = NULL;
+	ir_program *p = NULL;
+	vidc_err e = {0};
+	int rc = load(spec, preset, &s, &p, &e);
+	const char *outs[2] = {srt, vtt};
+	stage_subs_format fmts[2] = {stage_subs_format_of(srt), stage_subs_format_of(vtt)};
+	for (int i = 0; !rc && i < 2; i++) {
+		stage_subs_opts o = {outs[i], fmts[i], NULL};
+		stage_subs_result r;
+		rc = stage_subs(s, preset, &o, NULL, &r, &e);
 	}
-	int rc = -1;
-	if (p && p->captions >= 0) {
-		const ir_node *n = &p->nodes[p->captions];
-		cue_style st;
-		cue_list cl;
-		int64_t end_ms = (int64_t)(ir_frame_time(p, p->frames) * 1000 + 0.5);
-		if (cues_style(p, "plain", &st) == 0 &&
-		    cues_build(&cl, n->u.captions.words, n->u.captions.nwords, st.max_chars, end_ms) == 0) {
-			const char *outs[2] = {srt, vtt};
-			cues_format fmts[2] = {CUES_SRT, CUES_VTT};
-			rc = 0;
-			for (int i = 0; i < 2 && !rc; i++) {
-				char *text = NULL;
-				size_t len = 0;
-				FILE *f = open_memstream(&text, &len);
-				int bad = !f || cues_write(f, fmts[i], &cl, &st, p->width, p->height);
-				if (f)
-					fclose(f);
-				rc = bad ? (snprintf(err, errlen, "cannot write the captions"), -2)
-					 : write_text(outs[i], text, err, errlen);
-				free(text);
-			}
-			cues_free(&cl);
-		}
-	} else if (p) {
-		snprintf(err, errlen, "%s: the voice has no word timings", spec);
-	}
+	if (rc)
+		err_copy(&e, err, errlen);
 	ir_program_free(p);
-	compile_free(s);
+	stage_spec_free(s);
 	return rc;
 }
 
 int stg_thumbnail(const char *spec, const char *preset, const char *out, char *err, size_t errlen)
 {
-	spec_t *s;
-	ir_program *p = load(spec, preset, NULL, &s, err, errlen);
-	int rc = -1;
-	if (p) {
-		thumb_opts to = {NULL, NULL, -1};
-		thumb_result res;
-		rc = thumb_write(p, &to, out, &res, err, errlen);
+	stage_spec *s = NULL;
+	ir_program *p = NULL;
+	vidc_err e = {0};
+	int rc = load(spec, preset, &s, &p, &e);
+	if (!rc) {
+		stage_thumb_opts o;
+		memset(&o, 0, sizeof o);
+		o.output = out;
+		o.at = -1;
+		stage_thumb_result r;
+		rc = stage_thumb(s, preset, &o, NULL, &r, &e);
 	}
+	if (rc)
+		err_copy(&e, err, errlen);
 	ir_program_free(p);
-	compile_free(s);
+	stage_spec_free(s);
 	return rc;
 }
