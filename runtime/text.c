@@ -318,7 +318,8 @@ typedef struct {
 	gbuf gl;
 	tline *lines;
 	int nlines;
-	double maxw; /* the widest line, px */
+	double maxw;   /* the widest line, px */
+	double max_px; /* the largest surface allowed, pixels */
 } layout_t;
 
 /* Fonts per character: the primary font, else a fallback that has the glyph; combining marks
@@ -615,8 +616,8 @@ static int draw_text(layout_t *L, text_out *out, char *cause, size_t len)
 		m += fmax(fabs(st->shadow_dx), fabs(st->shadow_dy)) * k + 3 * blur;
 	int mi = (int)ceil(m);
 	int W = (int)ceil(nat_w) + 2 * mi, H = (int)ceil(nat_h) + 2 * mi;
-	if ((double)W * H > 64e6) {
-		snprintf(cause, len, "text too large (%dx%d px)", W, H);
+	if ((double)W * H > L->max_px) {
+		snprintf(cause, len, "text too large (%dx%d px; at most %.0f million pixels)", W, H, L->max_px / 1e6);
 		return VE_INVAL;
 	}
 	surf_t *s = surf_new(W, H), *fill = surf_new(W, H);
@@ -674,9 +675,15 @@ done:
 
 int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
 {
+	return text_render_max(fc, r, TEXT_MAX_PIXELS, out, cause, len);
+}
+
+int text_render_max(font_ctx *fc, const text_req *r, double max_px, text_out *out, char *cause, size_t len)
+{
 	memset(out, 0, sizeof *out);
 	layout_t L;
 	memset(&L, 0, sizeof L);
+	L.max_px = max_px;
 	L.st = r->style;
 	L.k = r->k > 0 ? r->k : 1;
 	L.px = (L.st->size > 0 ? L.st->size : 48) * L.k;

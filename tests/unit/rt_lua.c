@@ -189,6 +189,10 @@ static void hostile(void)
 		     "return { draw = function()\n  local s = ('('):rep(200000)\n"
 		     "  for _ in s:gmatch('%b()') do end\nend }\n",
 		     "bal.lua:3:", "instruction limit exceeded", 3);
+	/* a text's raster is outside the Lua heap: refused past 16 million pixels, before allocating */
+	expect_error("huge text", "bigtext.lua",
+		     "return { draw = function(ctx, c)\n  c:text(('W'):rep(400), 0, 0, {size = 1000, width = 2000})\nend }\n",
+		     "bigtext.lua:2: text: text too large", "16 million pixels", 3);
 	/* error objects that are not strings keep the position */
 	expect_error("error({})", "obj.lua", "return { draw = function()\n\n  error({})\nend }\n", "obj.lua:3:",
 		     "table value", 3);
