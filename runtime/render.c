@@ -215,7 +215,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
 		goto out;
 	}
-	if ((rc = aud_open(&q.mix, p, samples_for(p, first), err, errlen)))
+	if ((rc = aud_open(&q.mix, p, samples_for(p, first), opts->cancel, err, errlen)))
 		goto out;
 	if ((opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
 		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
