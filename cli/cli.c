@@ -95,6 +95,8 @@ static int parse_duration(const char *v, double *out)
 static int set_opt(cli_args *a, const cli_opt *o, const char *v)
 {
 	char *base = (char *)a, *end;
+	if (o->field == CLI_NOFIELD)
+		return 0; /* read with cli_value */
 	switch (o->kind) {
 	case OPT_FLAG:
 		*(int *)(base + o->field) = 1;
@@ -137,6 +139,14 @@ int cli_given(const cli_args *a, const char *name)
 	return 0;
 }
 
+const char *cli_value(const cli_args *a, const char *name)
+{
+	for (int i = a->nseen - 1; i >= 0; i--)
+		if (!strcmp(a->seen[i]->name, name))
+			return a->seen_val[i];
+	return NULL;
+}
+
 int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a)
 {
 	a->cmd = c->name;
@@ -164,8 +174,10 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a)
 		int rc = set_opt(a, o, v);
 		if (rc)
 			return rc;
-		if (a->nseen < CLI_MAX_POS)
+		if (a->nseen < CLI_MAX_POS) {
+			a->seen_val[a->nseen] = v ? v : "1";
 			a->seen[a->nseen++] = o;
+		}
 	}
 	if (a->color && strcmp(a->color, "auto") && strcmp(a->color, "always") && strcmp(a->color, "never"))
 		return cli_usage(a, "--color takes auto, always or never, not '%s'", a->color);

@@ -13,7 +13,6 @@
 #include <libavutil/log.h>
 
 #include "cli.h"
-#include "serve.h"
 
 static const char usage_text[] =
 	"usage: vidc <command> [options]\n"
@@ -180,6 +179,10 @@ static const char sheet_usage[] =
 extern const cli_opt *const cli_make_opts[], *const cli_script_opts[], *const cli_voice_opts[],
 	*const cli_voices_opts[], *const cli_fetch_opts[];
 extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[];
+/* the service's commands (cli/serve.c) share one option table */
+extern const cli_opt *const cli_serve_opts[];
+extern const char cli_serve_usage[], cli_worker_usage[], cli_token_usage[], cli_site_usage[],
+	cli_credits_usage[], cli_stage9_usage[];
 
 const cli_cmd cli_cmds[] = {
 	{"make", cli_make, cli_make_usage, cli_make_opts},
@@ -196,6 +199,12 @@ const cli_cmd cli_cmds[] = {
 	{"thumb", cli_thumb, thumb_usage, thumb_opts},
 	{"sheet", cli_sheet, sheet_usage, sheet_opts},
 	{"fetch", cli_fetch, cli_fetch_usage, cli_fetch_opts},
+	{"serve", cli_serve, cli_serve_usage, cli_serve_opts},
+	{"worker", cli_worker, cli_worker_usage, cli_serve_opts},
+	{"token", cli_token, cli_token_usage, cli_serve_opts},
+	{"site", cli_site, cli_site_usage, cli_serve_opts},
+	{"credits", cli_credits, cli_credits_usage, cli_serve_opts},
+	{"stage9", cli_stage9, cli_stage9_usage, cli_serve_opts},
 };
 const int cli_ncmds = (int)(sizeof cli_cmds / sizeof *cli_cmds);
 
@@ -242,9 +251,6 @@ int main(int argc, char **argv)
 		printf("vidc %s (IR %d)\n", VIDC_VERSION, IR_VERSION);
 		return 0;
 	}
-	int served = serve_dispatch(argc, argv); /* the service's commands (cli/serve.c) */
-	if (served >= 0)
-		return served;
 	const cli_cmd *c = find_cmd(cmd);
 	if (!c)
 		return unknown_command(cmd);

@@ -71,6 +71,7 @@ struct aud_mix {
 	int ecap;
 	double norm;      /* loudness normalisation gain, linear */
 	aud_stats stats;
+	volatile int *cancel; /* the caller's stop flag, read by the loudness pass (may be NULL) */
 };
 
 /* ---- measuring (ITU-R BS.1770-4) --------------------------------------------------------- */
@@ -273,6 +274,10 @@ static int measure(aud_mix_t *m, int64_t end, int limited, double *lufs, double 
 	rewind_mix(m);
 	float buf[2 * 4800];
 	while (m->pos < end) {
+		if (m->cancel && *m->cancel) { /* a long mix takes seconds: a Ctrl-C must not wait */
+			aud_meter_free(mt);
+			return -2;
+		}
 		int k = end - m->pos > 4800 ? 4800 : (int)(end - m->pos);
 		if (limited) {
 			aud_read(m, buf, k);
@@ -302,15 +307,16 @@ static int normalise(aud_mix_t *m, double target, int64_t end)
 {
 	double l, tp;
 	m->norm = 1;
-	if (measure(m, end, 0, &l, &tp))
-		return -1;
+	int rc = measure(m, end, 0, &l, &tp);
+	if (rc)
+		return rc;
 	m->stats.input_loudness = l;
 	if (!isfinite(l)) /* silence, or too short to measure: leave it alone */
 		return 0;
 	double g = fmin(target - l, MAX_BOOST_DB);
 	m->norm = pow(10, g / 20);
-	if (measure(m, end, 1, &l, &tp))
-		return -1;
+	if ((rc = measure(m, end, 1, &l, &tp)))
+		return rc;
 	/* the limiter took some loudness (peaks pushed over the ceiling): give it back once */
 	if (isfinite(l) && fabs(target - l) > 0.05) {
 		g = fmin(g + (target - l), MAX_BOOST_DB);
@@ -320,12 +326,14 @@ static int normalise(aud_mix_t *m, double target, int64_t end)
 	return 0;
 }
 
-int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *err, size_t errlen)
+int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, volatile int *cancel, char *err,
+	     size_t errlen)
 {
 	*out = NULL;
 	aud_mix_t *m = calloc(1, sizeof *m);
 	if (!m)
 		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
+	m->cancel = cancel;
 	pthread_once(&tp_once, tp_fill);
 	m->p = p;
 	m->norm = 1;
@@ -416,8 +424,11 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 			m->nin++;
 		}
 	}
-	if (m->nin > 0 && mix && mix->u.mix.loudness < 0 && normalise(m, mix->u.mix.loudness, video_end)) {
+	int nrc = m->nin > 0 && mix && mix->u.mix.loudness < 0 ? normalise(m, mix->u.mix.loudness, video_end) : 0;
+	if (nrc) {
 		aud_free(m);
+		if (nrc == -2)
+			return rterr_node(VE_CANCELED, p, NULL, err, errlen, "render cancelled");
 		return rterr_node(VE_NOMEM, p, mix, err, errlen, "out of memory measuring the loudness");
 	}
 	/* Start early enough for the ducking envelope and the limiter to settle, so a partial
@@ -632,7 +643,7 @@ int aud_measure(const ir_program *p, aud_stats *st, char *err, size_t errlen)
 	memset(st, 0, sizeof *st);
 	st->loudness = st->true_peak = st->input_loudness = -HUGE_VAL;
 	aud_mix_t *m;
-	int rc = aud_open(&m, p, 0, err, errlen);
+	int rc = aud_open(&m, p, 0, NULL, err, errlen);
 	if (rc)
 		return rc;
 	*st = m->stats;

@@ -209,7 +209,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	q.first = first;
 	q.nframes = nframes;
 	int threaded = 0;
-	if ((rc = aud_open(&q.mix, p, samples_for(p, first), err, errlen)))
+	if ((rc = aud_open(&q.mix, p, samples_for(p, first), opts->cancel, err, errlen)))
 		goto out;
 	if ((opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
 		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");

@@ -81,7 +81,7 @@ int main(void)
 	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
 
 	aud_mix_t *m;
-	int rc = aud_open(&m, p, 0, err, sizeof err);
+	int rc = aud_open(&m, p, 0, NULL, err, sizeof err);
 	CHECK(rc == 0, "aud_open: %s", err);
 	if (rc == 0) {
 		const int N = 3 * SR;
@@ -144,7 +144,7 @@ int main(void)
 	/* a missing file names the asset and the spec line */
 	p->nodes[vo].u.audio.path = "/nonexistent/voice.mp3";
 	p->nodes[vo].u.audio.src = "voice.mp3";
-	rc = aud_open(&m, p, 0, err, sizeof err);
+	rc = aud_open(&m, p, 0, NULL, err, sizeof err);
 	CHECK(rc < 0, "missing audio must fail");
 	CHECK(strstr(err, "a.vid:20:1: error:") && strstr(err, "voice.mp3"), "message: %s", err);
 	if (rc == 0)

@@ -514,7 +514,7 @@ static sound_t clip_sound(const char *path, double speed, double trim_out, char 
 	}
 	aud_mix_t *mix;
 	sound_t o = {{-1, -1, -1, -1}, 0};
-	*rc = aud_open(&mix, p, 0, err, errlen);
+	*rc = aud_open(&mix, p, 0, NULL, err, errlen);
 	if (!*rc) {
 		static float lr[2 * 48000];
 		aud_read(mix, lr, 48000);
