@@ -3,19 +3,18 @@
  * (pipeline/assets.h) on its own: a visual for every section of a script, written as data the
  * spec writer reads; `--swap N=PATH_OR_URL` replaces one section's choice in an existing file.
  */
-#include <errno.h>
-#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../pipeline/assets.h"
-#include "cmds.h"
+#include "cli.h"
 
-#define MAX_LIST 16
+#define F(x) offsetof(cli_args, x)
 
-static const char *assets_usage =
+const char cli_assets_usage[] =
 	"usage: vidc assets SCRIPT.json --article ARTICLE.json -o ASSETS.json [options]\n"
 	"       vidc assets -o ASSETS.json --swap N=PATH_OR_URL ...\n"
 	"\n"
@@ -42,128 +41,71 @@ static const char *assets_usage =
 	"Settings: VIDC_PEXELS_KEY, VIDC_PIXABAY_KEY, VIDC_OPENAI_API_KEY or VIDC_SD_URL enable the\n"
 	"stock and AI sources; VIDC_ALLOW_PRIVATE_URLS=1 lets URLs reach private addresses.\n";
 
-static volatile int canceled;
-static void on_signal(int sig)
-{
-	(void)sig;
-	canceled = 1;
-}
+static const cli_opt o_article = {"--article", NULL, OPT_STR, F(article), 0, 0, NULL};
+static const cli_opt o_visuals = {"--visuals", NULL, OPT_STR, F(visuals), 0, 0, NULL};
+static const cli_opt o_swap = {"--swap", NULL, OPT_LIST, F(swap), 0, 0, NULL};
+static const cli_opt o_cache_dir = {"--cache-dir", NULL, OPT_STR, F(cache_dir), 0, 0, NULL};
 
-static int usage(const char *msg, const char *arg)
-{
-	fprintf(stderr, "vidc assets: ");
-	fprintf(stderr, msg, arg);
-	fprintf(stderr, "\n(run 'vidc assets --help' for usage)\n");
-	return 2;
-}
-
-typedef struct {
-	assets_opts o;
-	const char *swaps[MAX_LIST], *allow[MAX_LIST];
-	int nswaps, nallow;
-} args_t;
-
-static int parse(int argc, char **argv, args_t *a)
-{
-	assets_opts_init(&a->o);
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(assets_usage, stdout);
-			return 0;
-		}
-		static const char *const valued[] = {"-o", "--output", "--article", "--preset", "--visuals",
-						     "--swap", "--allow", "--cache-dir", NULL};
-		int takes = 0;
-		for (int k = 0; valued[k]; k++)
-			takes |= !strcmp(s, valued[k]);
-		const char *v = takes && i + 1 < argc ? argv[++i] : NULL;
-		if (takes && !v)
-			return usage("option '%s' needs a value", s);
-		if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
-			a->o.out_path = v;
-		} else if (!strcmp(s, "--article")) {
-			a->o.article_path = v;
-		} else if (!strcmp(s, "--preset")) {
-			a->o.preset = v;
-		} else if (!strcmp(s, "--cache-dir")) {
-			a->o.fetch.cache_dir = v;
-		} else if (!strcmp(s, "--visuals")) {
-			vidc_err e = {0};
-			if (assets_parse_visuals(v, a->o.order, &a->o.norder, &e))
-				return usage("%s", e.msg);
-		} else if (!strcmp(s, "--swap") || !strcmp(s, "--allow")) {
-			int swap = s[2] == 's';
-			if ((swap ? a->nswaps : a->nallow) == MAX_LIST)
-				return usage("at most 16 of %s", s);
-			if (swap)
-				a->swaps[a->nswaps++] = v;
-			else
-				a->allow[a->nallow++] = v;
-		} else if (s[0] == '-' && s[1]) {
-			return usage("unknown option '%s'", s);
-		} else if (a->o.script_path) {
-			return usage("one script at a time ('%s' is a second one)", s);
-		} else {
-			a->o.script_path = s;
-		}
-	}
-	if (!a->o.out_path)
-		return usage("%s", "where to? (-o ASSETS.json)");
-	if (!a->o.script_path && !(a->nswaps && access(a->o.out_path, F_OK) == 0))
-		return usage("%s", "which script? (vidc assets SCRIPT.json --article ARTICLE.json -o ASSETS.json)");
-	a->o.allow = a->allow;
-	a->o.nallow = a->nallow;
-	return -1;
-}
+const cli_opt *const cli_assets_opts[] = {&cli_opt_output, &cli_opt_preset, &cli_opt_allow, &o_article,
+					  &o_visuals, &o_swap, &o_cache_dir, NULL};
 
 /* --swap on the file: each swap replaces one section; the file is written once at the end. */
-static int do_swaps(const args_t *a, assets_t *as)
+static int do_swaps(const cli_args *a, const assets_opts *o, assets_t *as, vidc_err *e)
 {
-	vidc_err e = {0};
 	roots_t *roots = roots_new();
-	int rc = roots ? roots_add(roots, ".", &e) : err_set(&e, VE_NOMEM, "out of memory");
+	int rc = roots ? roots_add(roots, ".", e) : err_set(e, VE_NOMEM, "out of memory");
 	for (int i = 0; !rc && i < a->nallow; i++)
-		rc = roots_add(roots, a->allow[i], &e);
-	for (int i = 0; !rc && i < a->nswaps; i++) {
-		rc = assets_swap(as, a->o.out_path, a->swaps[i], roots, &a->o.fetch, &e);
+		rc = roots_add(roots, a->allow[i], e);
+	for (int i = 0; !rc && i < a->nswap; i++) {
+		rc = assets_swap(as, a->output, a->swap[i], roots, &o->fetch, e);
 		if (!rc)
-			fprintf(stderr, "vidc assets: %s\n", a->swaps[i]);
+			fprintf(stderr, "vidc assets: %s\n", a->swap[i]);
 	}
 	if (!rc)
-		rc = assets_save(a->o.out_path, as, &e);
+		rc = assets_save(a->output, as, e);
 	roots_free(roots);
-	if (rc)
-		fprintf(stderr, "vidc assets: %s\n", e.msg);
-	return rc ? 1 : 0;
+	return rc;
 }
 
-int cmd_assets(int argc, char **argv)
+int cli_assets(cli_args *a)
 {
-	args_t a;
-	memset(&a, 0, sizeof a);
-	int rc = parse(argc, argv, &a);
-	if (rc >= 0)
-		return rc;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	a.o.fetch.cancel = &canceled;
-	a.o.fetch.log = stderr;
-	a.o.log = stderr;
-	assets_t as;
+	if (a->npos > 1)
+		return cli_usage(a, "one script at a time ('%s' is a second one)", a->pos[1]);
+	if (!a->output)
+		return cli_usage(a, "where to? (-o ASSETS.json)");
+	int edit = a->nswap && access(a->output, F_OK) == 0;
+	if (!a->npos && !edit)
+		return cli_usage(a, "which script? (vidc assets SCRIPT.json --article ARTICLE.json -o ASSETS.json)");
+	assets_opts o;
+	assets_opts_init(&o);
 	vidc_err e = {0};
-	if (a.nswaps && access(a.o.out_path, F_OK) == 0) {
-		if (assets_load(a.o.out_path, &as, &e)) {
-			fprintf(stderr, "vidc assets: %s\n", e.msg);
-			return 1;
-		}
-	} else if (assets_make(&a.o, &as, &e)) {
-		fprintf(stderr, "vidc assets: %s\n", e.msg);
-		return 1;
+	if (a->visuals && assets_parse_visuals(a->visuals, o.order, &o.norder, &e))
+		return cli_usage(a, "%s", e.msg);
+	stage_cb cb;
+	int rc = cli_callbacks(a, &cb);
+	if (rc)
+		return rc;
+	o.script_path = a->npos ? a->pos[0] : NULL;
+	o.article_path = a->article;
+	o.out_path = a->output;
+	if (a->preset)
+		o.preset = a->preset;
+	o.allow = a->allow;
+	o.nallow = a->nallow;
+	o.fetch.cache_dir = a->cache_dir;
+	o.fetch.cancel = cb.cancel;
+	o.fetch.log = stderr;
+	o.log = stderr;
+	assets_t as;
+	rc = edit ? assets_load(a->output, &as, &e) : assets_make(&o, &as, &e);
+	if (!rc && a->nswap) {
+		rc = do_swaps(a, &o, &as, &e);
+		assets_free(&as);
+	} else if (!rc) {
+		assets_free(&as);
 	}
-	rc = a.nswaps ? do_swaps(&a, &as) : 0;
-	if (!rc)
-		fprintf(stderr, "vidc assets: wrote %s\n", a.o.out_path);
-	assets_free(&as);
-	return rc;
+	if (rc)
+		return cli_error(a, &e);
+	fprintf(stderr, "vidc assets: wrote %s\n", a->output);
+	return 0;
 }
