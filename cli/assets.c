@@ -49,6 +49,12 @@ static const cli_opt o_cache_dir = {"--cache-dir", NULL, OPT_STR, F(cache_dir), 
 const cli_opt *const cli_assets_opts[] = {&cli_opt_output, &cli_opt_preset, &cli_opt_allow, &o_article,
 					  &o_visuals, &o_swap, &o_cache_dir, NULL};
 
+static void say(void *ud, int warning, const char *msg)
+{
+	(void)ud;
+	fprintf(stderr, "vidc assets: %s%s\n", warning ? "warning: " : "", msg);
+}
+
 /* --swap on the file: each swap replaces one section; the file is written once at the end. */
 static int do_swaps(const cli_args *a, const assets_opts *o, assets_t *as, vidc_err *e)
 {
@@ -95,7 +101,7 @@ int cli_assets(cli_args *a)
 	o.fetch.cache_dir = a->cache_dir;
 	o.fetch.cancel = cb.cancel;
 	o.fetch.log = stderr;
-	o.log = stderr;
+	o.say = say;
 	assets_t as;
 	rc = edit ? assets_load(a->output, &as, &e) : assets_make(&o, &as, &e);
 	if (!rc && a->nswap) {

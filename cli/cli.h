@@ -42,7 +42,7 @@ typedef struct {
 	double max_bytes, ttl;
 	int refresh;
 	/* assets (make takes --visuals too) */
-	const char *article, *visuals;
+	const char *article, *visuals, *assets;
 	const char *swap[CLI_MAX_ALLOW];
 	int nswap;
 	const struct cli_opt *seen[CLI_MAX_POS]; /* the options given, for cli_given */

@@ -245,9 +245,9 @@ static int load_sections(run_t *r, vidc_err *e)
 		return err_set(e, VE_LIMIT, "%s: %zu points, more than %d", r->o->script_path,
 			       json_array_size(points), ASSETS_MAX_SECTIONS - 3);
 	if (*hook)
-		r->sec[r->nsec++] = (match_section){"hook", hook, r->art ? r->art->title : "", "", -1};
+		r->sec[r->nsec++] = (match_section){"hook", hook, r->art ? r->art->title : "", "", -1, 0};
 	if (*intro)
-		r->sec[r->nsec++] = (match_section){"intro", intro, "", "", -1};
+		r->sec[r->nsec++] = (match_section){"intro", intro, "", "", -1, 0};
 	json_t *p;
 	size_t i;
 	json_array_foreach(points, i, p) {
@@ -256,10 +256,10 @@ static int load_sections(run_t *r, vidc_err *e)
 			continue;
 		snprintf(r->names[i], sizeof r->names[i], "point%d", (int)i + 1);
 		r->dur[r->nsec] = json_number_value(json_object_get(p, "duration_est"));
-		r->sec[r->nsec++] = (match_section){r->names[i], text, jstr(p, "text_overlay"), jstr(p, "visual_cue"), -1};
+		r->sec[r->nsec++] = (match_section){r->names[i], text, jstr(p, "text_overlay"), jstr(p, "visual_cue"), -1, 0};
 	}
 	if (*cta)
-		r->sec[r->nsec++] = (match_section){"cta", cta, "", "", -1};
+		r->sec[r->nsec++] = (match_section){"cta", cta, "", "", -1, 0};
 	for (int k = 0; k < r->nsec; k++) {
 		if (!r->dur[k])
 			r->dur[k] = script_speech_s(r->sec[k].text, SCRIPT_DEFAULT_WPM);
@@ -395,12 +395,19 @@ static void from_article(run_t *r, buf_t *notes)
 			if (take_article_image(r, i, en, &e)) {
 				usable[i] = 0;
 				failed = 1;
-				buf_appendf(notes, "article image %d cannot be used: %s\n", i + 1, e.msg);
+				if (strstr(e.msg, a->images[i].src) || strstr(e.msg, a->images[i].path))
+					buf_appendf(notes, "article image %d cannot be used: %s\n", i + 1, e.msg);
+				else
+					buf_appendf(notes, "article image %d ('%s') cannot be used: %s\n", i + 1,
+						    a->images[i].src, e.msg);
 				entry_clear(en);
 				continue;
 			}
 			set_why(en, "article image %d%s%s%s: %s", i + 1, *a->images[i].alt ? " ('" : "",
 				a->images[i].alt, *a->images[i].alt ? "')" : "", mc[k].image_why);
+			/* Kept through the next rounds: its picture goes to no other section. */
+			r->sec[k].done = 1;
+			usable[i] = 0;
 		}
 		if (!failed)
 			break;
@@ -525,7 +532,7 @@ static int from_ai(run_t *r, int k, buf_t *why)
 		return 0;
 	}
 	aiimage_req rq = {.provider = prov, .cue = cue_of(&r->sec[k]), .topic = r->art ? r->art->title : "",
-			  .width = r->width, .height = r->height, .log = r->o->log};
+			  .width = r->width, .height = r->height, .log = r->o->fetch.log};
 	aiimage_result ar;
 	vidc_err e = {0};
 	if (aiimage_generate(&rq, &r->o->fetch, &ar, &e)) {
@@ -702,18 +709,22 @@ int assets_make(const assets_opts *o, assets_t *res, vidc_err *e)
 			break;
 		}
 	}
-	for (const char *l = article_notes.data; o->log && l && *l;) {
+	for (const char *l = article_notes.data; o->say && l && *l;) {
 		size_t k = strcspn(l, "\n");
-		fprintf(o->log, "vidc assets: warning: %.*s\n", (int)k, l);
+		char line[VE_MSG_MAX + 64];
+		snprintf(line, sizeof line, "%.*s", (int)k, l);
+		o->say(o->say_ud, 1, line);
 		l += k + (l[k] == '\n');
 	}
 	buf_free(&article_notes);
 	if (!rc)
 		rc = assets_save(o->out_path, &r.out, e);
-	if (!rc && o->log)
-		for (int k = 0; k < r.out.n; k++)
-			fprintf(o->log, "vidc assets: %-7s %-9s %s\n", r.out.v[k].section,
-				kind_names[r.out.v[k].kind], r.out.v[k].why ? r.out.v[k].why : "");
+	for (int k = 0; !rc && o->say && k < r.out.n; k++) {
+		char line[2048];
+		snprintf(line, sizeof line, "%-7s %-9s %s", r.out.v[k].section, kind_names[r.out.v[k].kind],
+			 r.out.v[k].why ? r.out.v[k].why : "");
+		o->say(o->say_ud, r.out.v[k].fell_back, line);
+	}
 	if (!rc && res)
 		*res = r.out;
 	else

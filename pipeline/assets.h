@@ -73,7 +73,10 @@ typedef struct {
 				    * own (--allow DIR) */
 	int nallow;
 	fetch_opts fetch;	   /* cache folder, cancel flag, progress, log, address rule */
-	FILE *log;		   /* NULL: silent; else a line per section */
+	/* A line per section ("point2  photo  article image 2 ...") and a warning per article
+	 * picture that cannot be used; NULL: silent. */
+	void (*say)(void *ud, int warning, const char *msg);
+	void *say_ud;
 } assets_opts;
 
 /* Defaults (preset tiktok, order article,stock,ai,cards, fetch_opts_init). */

@@ -292,7 +292,7 @@ void match_article(const article_t *a, const match_section *s, int n, const int 
 	/* Code first: a section that explains code shows it. */
 	size_t np = 0;
 	for (int k = 0; k < n; k++)
-		for (int c = 0; c < a->nblocks && strcmp(s[k].name, "cta"); c++)
+		for (int c = 0; c < a->nblocks && strcmp(s[k].name, "cta") && !s[k].done; c++)
 			if (a->blocks[c].kind == ART_CODE) {
 				double sc = code_score(a, c, &s[k], why[np]);
 				if (sc >= CODE_MIN)
@@ -321,7 +321,7 @@ void match_article(const article_t *a, const match_section *s, int n, const int 
 	int lead = lead_image(a);
 	np = 0;
 	for (int k = 0; k < n; k++) {
-		if (out[k].code >= 0 || !strcmp(s[k].name, "cta"))
+		if (out[k].code >= 0 || !strcmp(s[k].name, "cta") || s[k].done)
 			continue;
 		for (int i = 0; i < a->nimages; i++) {
 			if (usable && !usable[i])
@@ -347,30 +347,26 @@ void match_article(const article_t *a, const match_section *s, int n, const int 
 			snprintf(out[p->s].image_why, MATCH_WHY, "%s", why[sorted[i].s]);
 			img_used[p->x] = 1;
 		}
-		/* Pictures that say nothing about themselves (no alt text, no caption, no place in
-		 * the HTML: a bare list in the record) go, in order, to the free sections: an
-		 * article's own picture beats a stock one. A picture that does describe itself but
-		 * matched nothing stays out: shown elsewhere it would mislead. */
+		/* Pictures the record lists but the HTML never places, that no section's words
+		 * claim, go in order to the free sections: an article's own picture beats a stock
+		 * one. A picture the HTML places under a heading whose sections show something else
+		 * stays out: shown elsewhere it would mislead. */
 		for (int i = 0; i < a->nimages; i++) {
 			const art_image *im = &a->images[i];
-			if (img_used[i] || (usable && !usable[i]) || *im->alt || *im->caption || im->block >= 0)
+			if (img_used[i] || (usable && !usable[i]) || im->block >= 0)
 				continue;
 			int best = -1, bd = 1 << 30;
 			for (int k = 0; k < n; k++) {
-				if (out[k].image >= 0 || out[k].code >= 0 || !strcmp(s[k].name, "cta"))
+				if (out[k].image >= 0 || out[k].code >= 0 || !strcmp(s[k].name, "cta") || s[k].done)
 					continue;
-				int d = a->images[i].block >= 0 && s[k].block >= 0 ? abs(a->images[i].block - s[k].block)
-					: k; /* no place known: the earliest free section */
-				if (d < bd)
-					bd = d, best = k;
+				if (k < bd) /* the earliest free section */
+					bd = k, best = k;
 			}
 			if (best < 0)
 				break;
 			out[best].image = i;
 			out[best].image_score = 0;
-			snprintf(out[best].image_why, MATCH_WHY, "%s",
-				 a->images[i].block >= 0 ? "no section's words match it; the free section nearest to it in the article"
-							 : "no section's words match it; placed in the article's order");
+			snprintf(out[best].image_why, MATCH_WHY, "no section's words match it; placed in the record's order");
 			img_used[i] = 1;
 		}
 	}

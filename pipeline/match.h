@@ -21,6 +21,7 @@ typedef struct {
 	const char *name;		 /* hook, intro, point1.., cta */
 	const char *text, *overlay, *cue; /* "" when absent */
 	int block;			 /* set by match_locate: the article block of its text, -1 */
+	int done;			 /* 1: it has its visual already; match_article gives it nothing */
 } match_section;
 
 #define MATCH_WHY 240
@@ -37,8 +38,8 @@ void match_locate(const article_t *a, match_section *s, int n);
 
 /* Fills out[0..n) (the sections must be located). usable[i] == 0 keeps image i out (it failed
  * to download or decode); NULL: all usable. Sections named "cta" get nothing (the call to action
- * has its own card). Images that no section's words or place claim are dealt, in article order,
- * to the sections left without a picture (lead picture first), each once. */
+ * has its own card). Images the record lists but the HTML never places, that no section's words
+ * claim, are dealt in order to the sections left without a picture, each once. */
 void match_article(const article_t *a, const match_section *s, int n, const int *usable,
 		   match_choice *out);
 

@@ -51,18 +51,18 @@ static void one(const char *name)
 	match_section sec[48];
 	char names[48][16];
 	int n = 0;
-	sec[n++] = (match_section){"hook", js(json_object_get(s, "hook")), a->title, "", -1};
+	sec[n++] = (match_section){"hook", js(json_object_get(s, "hook")), a->title, "", -1, 0};
 	if (*js(json_object_get(s, "intro")))
-		sec[n++] = (match_section){"intro", js(json_object_get(s, "intro")), "", "", -1};
+		sec[n++] = (match_section){"intro", js(json_object_get(s, "intro")), "", "", -1, 0};
 	json_t *p;
 	size_t i;
 	json_array_foreach(json_object_get(s, "points"), i, p) {
 		snprintf(names[i], sizeof names[i], "point%zu", i + 1);
 		sec[n++] = (match_section){names[i], js(json_object_get(p, "text")),
 					   js(json_object_get(p, "text_overlay")),
-					   js(json_object_get(p, "visual_cue")), -1};
+					   js(json_object_get(p, "visual_cue")), -1, 0};
 	}
-	sec[n++] = (match_section){"cta", js(json_object_get(s, "cta")), "", "", -1};
+	sec[n++] = (match_section){"cta", js(json_object_get(s, "cta")), "", "", -1, 0};
 	match_locate(a, sec, n);
 	match_choice mc[48];
 	match_article(a, sec, n, NULL, mc);
