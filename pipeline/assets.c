@@ -502,16 +502,9 @@ static int from_stock(run_t *r, int k, int footage, buf_t *why)
 		en->kind = footage ? AS_FOOTAGE : AS_PHOTO;
 		en->path = strdup(rel);
 		credit_stock(en, &c, footage ? "Video" : "Photo");
-		set_why(en, "%s %s for '%s' (%s, %dx%d%s)", sp ? names[p] : "", footage ? "footage" : "photo",
+		set_why(en, "%s %s for '%s' (%s, %dx%d)%s%s", names[p], footage ? "footage" : "photo",
 			c.query, orient_name(c.item.file_width, c.item.file_height), c.item.file_width,
-			c.item.file_height, why->len ? "; before it: " : "");
-		if (why->len) {
-			char *w = NULL;
-			if (asprintf(&w, "%s%s", en->why, why->data) >= 0) {
-				free(en->why);
-				en->why = w;
-			}
-		}
+			c.item.file_height, why->len ? "; before it: " : "", why->len ? why->data : "");
 		r->used_stock[r->nused_stock++] = c.item.id;
 		stock_choice_free(&c);
 		return 1;

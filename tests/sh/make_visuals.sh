@@ -3,7 +3,8 @@
 # explains a code block: the pictures end up in the video where they illustrate, each used once
 # (a frame in the middle of each photo section is closer to its own source photo than to any
 # other), the code block is a code card, the spec checks clean, and the fetched pictures come
-# from the server once.
+# from the server once. Then with Pexels (tests/fakes/stock_server.py): footage for the other
+# sections and its credits in every platform's description.
 set -u
 VIDC=${VIDC:-build/vidc}
 tmp=$(mktemp -d)
@@ -14,10 +15,14 @@ mkdir -p "$tmp/www"
 cp examples/assets/beans.jpg examples/assets/grind.jpg examples/assets/jar.jpg examples/assets/pour.jpg "$tmp/www/"
 python3 tests/fakes/web_server.py --host 127.0.0.2 --root "$tmp/www" >"$tmp/port" &
 srv=$!
-trap 'kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+ffmpeg -v error -f lavfi -i testsrc=size=320x568:rate=25 -t 2 -pix_fmt yuv420p -y "$tmp/clip.mp4"
+python3 tests/fakes/stock_server.py --host 127.0.0.2 --video "$tmp/clip.mp4" >"$tmp/sport" &
+ssrv=$!
+trap 'kill $srv $ssrv 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 50); do [ -s "$tmp/port" ] && [ -s "$tmp/sport" ] && break; sleep 0.1; done
 port=$(head -1 "$tmp/port")
-[ -n "$port" ] || { echo "FAIL: the fake web server did not start"; exit 1; }
+sport=$(head -1 "$tmp/sport")
+[ -n "$port" ] && [ -n "$sport" ] || { echo "FAIL: the fake servers did not start"; exit 1; }
 base=http://127.0.0.2:$port
 export VIDC_CACHE_DIR="$tmp/cache" VIDC_ALLOW_PRIVATE_URLS=127.0.0.2
 unset VIDC_PEXELS_KEY VIDC_PIXABAY_KEY VIDC_OPENAI_API_KEY VIDC_SD_URL
@@ -85,4 +90,27 @@ for s in photos:
     print("%s: %s (closest %s, errors %s)" % (s["section"], want, best, {k: int(v) for k, v in err.items()}))
     assert best == want, (s["section"], want, err)
 PY
+
+# With Pexels: the sections the article cannot serve get stock footage (muted, looped), and the
+# credits reach every platform's description within its limit.
+export VIDC_PEXELS_KEY=pexels-test VIDC_PEXELS_URL=http://127.0.0.2:$sport
+"$VIDC" make "$tmp/article.json" --preset tiktok,youtube_long --no-render \
+	--visuals article,footage,cards -o "$tmp/out2" >"$tmp/log2" 2>&1 || { cat "$tmp/log2"; bad "vidc make with footage failed"; }
+grep -q 'use short_footage(' "$tmp/out2/video-tall.vid" || bad "no footage in the spec: $(grep '^use' "$tmp/out2/video-tall.vid")"
+grep -q 'use explainer_footage(' "$tmp/out2/video-wide.vid" || bad "no footage in the 16:9 spec"
+"$VIDC" check -Werror "$tmp/out2/video-tall.vid" >"$tmp/check2" 2>&1 || { cat "$tmp/check2"; bad "the footage spec does not check clean"; }
+python3 - "$tmp/out2" <<'PY' || bad "credits"
+import json, os, sys
+d = sys.argv[1]
+a = json.load(open(os.path.join(d, "assets.json")))
+foot = [s for s in a["sections"] if s["kind"] == "footage"]
+assert foot and all(s["credit"].startswith("Video by ") for s in foot), a["sections"]
+for p, limit in (("tiktok", 2200), ("youtube_long", 5000)):
+    m = json.load(open(os.path.join(d, p + ".json")))
+    desc = m["description"]
+    assert "Credits:" in desc and foot[0]["credit"] in desc, (p, desc)
+    total = len(desc) + (sum(len(t) + 2 for t in m["tags"]) + 2 if p == "tiktok" else 0)
+    assert total <= limit, (p, total)
+PY
+unset VIDC_PEXELS_KEY VIDC_PEXELS_URL
 exit $fail
