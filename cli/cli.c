@@ -104,11 +104,13 @@ static int set_opt(cli_args *a, const cli_opt *o, const char *v)
 	case OPT_STR:
 		*(const char **)(base + o->field) = v;
 		return 0;
-	case OPT_LIST:
-		if (a->nallow == CLI_MAX_ALLOW)
+	case OPT_LIST: {
+		int *n = o->field == F(swap) ? &a->nswap : &a->nallow;
+		if (*n == CLI_MAX_ALLOW)
 			return cli_usage(a, "at most %d %s options", CLI_MAX_ALLOW, o->name);
-		a->allow[a->nallow++] = v;
+		((const char **)(base + o->field))[(*n)++] = v;
 		return 0;
+	}
 	case OPT_INT: {
 		long x = strtol(v, &end, 10);
 		if (end == v || *end || x < o->min || x > o->max)

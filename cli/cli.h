@@ -41,6 +41,10 @@ typedef struct {
 	const char *accept, *cache_dir;
 	double max_bytes, ttl;
 	int refresh;
+	/* assets (make takes --visuals too) */
+	const char *article, *visuals, *assets;
+	const char *swap[CLI_MAX_ALLOW];
+	int nswap;
 	const struct cli_opt *seen[CLI_MAX_POS]; /* the options given, for cli_given / cli_value */
 	const char *seen_val[CLI_MAX_POS];       /* their values as written ("1" for a flag) */
 	int nseen;
@@ -49,7 +53,7 @@ typedef struct {
 typedef enum {
 	OPT_FLAG, /* int field set to 1 */
 	OPT_STR,  /* const char * field */
-	OPT_LIST, /* --allow: appended to allow[] */
+	OPT_LIST, /* --allow, --swap: appended to allow[] or swap[] */
 	OPT_INT,  /* int field in [min, max] */
 	OPT_NUM,  /* double field in [min, max] */
 	OPT_TIME  /* double seconds from "2s" or "500ms", > 0 */
@@ -132,6 +136,7 @@ int cli_token(cli_args *a);    /* serve.c */
 int cli_site(cli_args *a);     /* serve.c */
 int cli_credits(cli_args *a);  /* serve.c */
 int cli_stage9(cli_args *a);   /* serve.c */
+int cli_assets(cli_args *a);   /* assets.c */
 
 extern const cli_cmd cli_cmds[];
 extern const int cli_ncmds;

@@ -47,6 +47,9 @@ static const char usage_text[] =
 	"                           drawn by the stdlib template templates/thumb.vid)\n"
 	"  sheet SPEC -o SHEET.png  contact sheet: frames in a grid labelled with their times\n"
 	"                           (--cols N, --frames N or --every 2s, --width PX, --preset P)\n"
+	"  assets SCRIPT.json --article ARTICLE.json -o ASSETS.json\n"
+	"                           a visual for every section: the article's images and code,\n"
+	"                           stock, AI pictures, cards (vidc assets --help)\n"
 	"  fetch URL [-o FILE]      download through vidc's cache and limits (vidc fetch --help)\n"
 	"  serve --db DB --media DIR --listen HOST:PORT\n"
 	"                           the HTTP API /api/v1/video over a SQLite store (--config FILE;\n"
@@ -177,8 +180,9 @@ static const char sheet_usage[] =
 	"  --width PX         200 to 8000 (default 1600)\n" COMMON_HELP;
 
 extern const cli_opt *const cli_make_opts[], *const cli_script_opts[], *const cli_voice_opts[],
-	*const cli_voices_opts[], *const cli_fetch_opts[];
-extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[];
+	*const cli_voices_opts[], *const cli_fetch_opts[], *const cli_assets_opts[];
+extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[],
+	cli_assets_usage[];
 /* the service's commands (cli/serve.c) share one option table */
 extern const cli_opt *const cli_serve_opts[];
 extern const char cli_serve_usage[], cli_worker_usage[], cli_token_usage[], cli_site_usage[],
@@ -205,6 +209,7 @@ const cli_cmd cli_cmds[] = {
 	{"site", cli_site, cli_site_usage, cli_serve_opts},
 	{"credits", cli_credits, cli_credits_usage, cli_serve_opts},
 	{"stage9", cli_stage9, cli_stage9_usage, cli_serve_opts},
+	{"assets", cli_assets, cli_assets_usage, cli_assets_opts},
 };
 const int cli_ncmds = (int)(sizeof cli_cmds / sizeof *cli_cmds);
 

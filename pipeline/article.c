@@ -244,6 +244,53 @@ static const char *attr(arena_t *ar, xmlNodePtr n, const char *name)
 	return tb_take(ar, &t);
 }
 
+/* The language a code block's class names, on the <pre> or its <code>: "language-X", "lang-X",
+ * "highlight-source-X", "highlight-X", "brush: X", "sourceCode X" (pandoc) or a bare "X" the
+ * runtime knows. "" when none. */
+static const char *code_lang(arena_t *ar, xmlNodePtr pre)
+{
+	static const char *const prefixes[] = {"language-", "lang-", "highlight-source-", "highlight-",
+					       "brush:", NULL};
+	static const char *const bare[] = {"c", "cpp", "python", "javascript", "js", "typescript",
+					   "shell", "bash", "sh", "json", "html", "css", "lua", "go",
+					   "rust", "ts", "py", NULL};
+	xmlNodePtr nodes[2] = {pre, NULL};
+	for (xmlNodePtr c = pre->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !xmlStrcasecmp(c->name, (const xmlChar *)"code")) {
+			nodes[1] = c;
+			break;
+		}
+	for (int k = 1; k >= 0; k--) { /* the <code>'s class is the more specific */
+		if (!nodes[k])
+			continue;
+		xmlChar *v = xmlGetProp(nodes[k], (const xmlChar *)"class");
+		if (!v)
+			continue;
+		char buf[256], *save = NULL;
+		snprintf(buf, sizeof buf, "%s", (const char *)v);
+		xmlFree(v);
+		for (char *p = buf; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		for (char *t = strtok_r(buf, " \t;", &save); t; t = strtok_r(NULL, " \t;", &save)) {
+			for (int i = 0; prefixes[i]; i++) {
+				size_t pl = strlen(prefixes[i]);
+				if (!strncmp(t, prefixes[i], pl) && t[pl])
+					return arena_strdup(ar, t + pl);
+				if (!strcmp(t, prefixes[i]) && !strcmp(t, "brush:")) {
+					char *next = strtok_r(NULL, " \t;", &save);
+					if (next)
+						return arena_strdup(ar, next);
+				}
+			}
+			for (int i = 0; bare[i]; i++)
+				if (!strcmp(t, bare[i]))
+					return arena_strdup(ar, t);
+		}
+	}
+	return "";
+}
+
 static void add_html_image(walker *w, xmlNodePtr n)
 {
 	article_t *a = w->a;
@@ -254,6 +301,8 @@ static void add_html_image(walker *w, xmlNodePtr n)
 		if (!strcmp(a->images[i].src, src) || !strcmp(a->images[i].path, src)) {
 			if (!*a->images[i].alt)
 				a->images[i].alt = attr(a->arena, n, "alt");
+			if (a->images[i].block < 0)
+				a->images[i].block = a->nblocks;
 			w->figure_img = w->figure_img == -2 ? i : w->figure_img;
 			return;
 		}
@@ -270,6 +319,7 @@ static void add_html_image(walker *w, xmlNodePtr n)
 	im->path = src; /* resolved later by article_parse against the base folder */
 	im->alt = attr(a->arena, n, "alt");
 	im->caption = "";
+	im->block = a->nblocks;
 	if (w->figure_img == -2)
 		w->figure_img = a->nimages - 1;
 }
@@ -473,8 +523,11 @@ static void walk_node(walker *w, xmlNodePtr n)
 		size_t start = 0;
 		while (start < raw.n && (raw.d[start] == '\n' || raw.d[start] == '\r'))
 			start++;
+		int before = w->a->nblocks;
 		if (raw.n > start)
 			push_block(w, ART_CODE, 0, raw.d + start, raw.n - start);
+		if (w->a->nblocks > before)
+			w->a->blocks[before].lang = code_lang(w->a->arena, n);
 		free(raw.d);
 		return;
 	}
@@ -606,6 +659,7 @@ static void push_block(walker *w, art_kind kind, int level, const char *text, si
 	b->kind = kind;
 	b->level = level;
 	b->text = arena_strndup(a->arena, text, len);
+	b->lang = "";
 }
 
 int article_parse_html(article_t *a, const char *html, size_t len)
@@ -744,6 +798,7 @@ static int parse_image(article_t *a, json_t *e, size_t i, art_image *g, const ch
 	arena_t *ar = a->arena;
 	char what[64];
 	g->alt = g->caption = "";
+	g->block = -1;
 	if (json_is_string(e)) {
 		g->src = norm(ar, json_string_value(e));
 		return 0;

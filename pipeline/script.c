@@ -15,6 +15,7 @@
 #include "../compiler/compile.h"
 #include "../compiler/preset.h"
 #include "jsonschema.h"
+#include "overlay.h"
 
 /* ---- options ---- */
 
@@ -639,6 +640,39 @@ static void put_in_order(json_t *s)
 	json_decref(tmp);
 }
 
+/* On-screen words never show code or an open bracket (pipeline/overlay.h), whichever generator
+ * wrote them: an overlay is cut to the words before the code, else its prose words, else the
+ * point's, else "Point N"; a chapter title is cut likewise, else "Part N". */
+static void clean_screen_words(json_t *s)
+{
+	json_t *p;
+	size_t i;
+	json_array_foreach(json_object_get(s, "points"), i, p) {
+		const char *ov = json_string_value(json_object_get(p, "text_overlay"));
+		if (ov && *ov && (overlay_codeish(ov) || !overlay_balanced(ov))) {
+			char *c = overlay_clean(ov);
+			if (!c)
+				c = overlay_prose(ov, 6);
+			if (!c)
+				c = overlay_prose(json_string_value(json_object_get(p, "text")), 6);
+			char num[32];
+			snprintf(num, sizeof num, "Point %zu", i + 1);
+			json_object_set_new(p, "text_overlay", json_string(c ? c : num));
+			free(c);
+		}
+	}
+	json_t *c;
+	json_array_foreach(json_object_get(s, "chapter_markers"), i, c) {
+		const char *t = json_string_value(json_object_get(c, "title"));
+		if (t && (overlay_codeish(t) || !overlay_balanced(t))) {
+			char *cl = overlay_clean(t), part[32];
+			snprintf(part, sizeof part, "Part %zu", i);
+			json_object_set_new(c, "title", json_string(cl ? cl : part));
+			free(cl);
+		}
+	}
+}
+
 json_t *script_generate(const script_generator *g, const article_t *a, const script_opts *o,
 			char *err, size_t errlen)
 {
@@ -676,6 +710,7 @@ json_t *script_generate(const script_generator *g, const article_t *a, const scr
 		json_decref(schema);
 		return NULL;
 	}
+	clean_screen_words(s);
 	script_seo_finish(s, a, o);
 	put_in_order(s);
 	char verr[512];

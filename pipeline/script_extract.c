@@ -7,7 +7,9 @@
  * block of the article (never rewritten), so a reader can find every sentence in the source.
  * Hook, overlays, visual cues, CTA and chapter titles are picked by small rules below.
  */
+#include "overlay.h"
 #include "script.h"
+#include "terms.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -110,86 +112,6 @@ static const phrase_t *phrases(const article_t *a)
 
 /* ---- scoring ---- */
 
-typedef struct {
-	char **w;
-	int n;
-} terms_t;
-
-static int is_stopword(const char *w, size_t n)
-{
-	static const char *const stop[] = {
-		"the", "and", "for", "with", "are", "how", "what", "why", "your", "you", "its",
-		"this", "that", "from", "was", "were", "has", "have", "not", "but", "can", "all",
-		"una", "los", "las", "con", "para", "por", "del", "que", "der", "die", "das", "und",
-		"mit", "ein", "eine", "ist", "les", "des", "une", "est", "pour", "dans", NULL};
-	for (int i = 0; stop[i]; i++)
-		if (strlen(stop[i]) == n && !strncasecmp(stop[i], w, n))
-			return 1;
-	return 0;
-}
-
-/* Lower-cased content words (>= 3 bytes, not stop words) of s, appended to t. Runs of CJK text
- * have no spaces, so they contribute their character bigrams instead. */
-static void add_terms(terms_t *t, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		if (*p >= 0xE3 && *p <= 0xE9) { /* CJK block: bigrams of 3-byte characters */
-			const unsigned char *q = p;
-			while (q[0] >= 0xE3 && q[0] <= 0xE9 && q[1] && q[2])
-				q += 3;
-			for (const unsigned char *b = p; b + 6 <= q; b += 3) {
-				char **w = realloc(t->w, sizeof *w * (size_t)(t->n + 1));
-				if (!w)
-					return;
-				t->w = w;
-				t->w[t->n++] = strndup((const char *)b, 6);
-			}
-			p = q > p ? q : p + 1;
-			continue;
-		}
-		if (!(isalnum(*p) || *p >= 0x80)) {
-			p++;
-			continue;
-		}
-		const unsigned char *q = p;
-		while (*q && (isalnum(*q) || (*q >= 0x80 && !(*q >= 0xE3 && *q <= 0xE9)) || *q == '-'))
-			q++;
-		size_t n = (size_t)(q - p);
-		if (n >= 3 && !is_stopword((const char *)p, n)) {
-			char **w = realloc(t->w, sizeof *w * (size_t)(t->n + 1));
-			if (!w)
-				return;
-			t->w = w;
-			char *x = strndup((const char *)p, n);
-			for (char *c = x; c && *c; c++)
-				*c = (char)tolower((unsigned char)*c);
-			t->w[t->n++] = x;
-		}
-		p = q;
-	}
-}
-
-static void free_terms(terms_t *t)
-{
-	for (int i = 0; i < t->n; i++)
-		free(t->w[i]);
-	free(t->w);
-}
-
-static int hits(const terms_t *t, const char *s, size_t len)
-{
-	char *x = strndup(s, len);
-	if (!x)
-		return 0;
-	int h = 0;
-	for (int i = 0; i < t->n; i++)
-		if (t->w[i] && strcasestr(x, t->w[i]))
-			h++;
-	free(x);
-	return h;
-}
-
 static int has_digit(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -228,7 +150,7 @@ static void centrality(const sents_t *ss, double *out)
 		char *x = strndup(ss->v[i].p, ss->v[i].len);
 		terms_t t = {0};
 		if (x)
-			add_terms(&t, x);
+			terms_add(&t, x);
 		free(x);
 		for (int j = 0; j < t.n; j++) {
 			if (n == cap) {
@@ -284,19 +206,19 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 		centrality(ss, cent);
 	terms_t kw = {0}, title = {0};
 	for (int i = 0; i < a->nkeywords; i++)
-		add_terms(&kw, a->keywords[i]);
-	add_terms(&title, a->title);
+		terms_add(&kw, a->keywords[i]);
+	terms_add(&title, a->title);
 	for (int i = 0; i < ss->n; i++) {
 		sent_t *s = &ss->v[i];
 		double sc = 0;
-		sc += 1.2 * min_d(hits(&kw, s->p, s->len), 3);
-		sc += 0.8 * min_d(hits(&title, s->p, s->len), 3);
+		sc += 1.2 * min_d(terms_hits(&kw, s->p, s->len), 3);
+		sc += 0.8 * min_d(terms_hits(&title, s->p, s->len), 3);
 		const char *h = section_heading[s->section];
 		if (h && *h) {
 			terms_t ht = {0};
-			add_terms(&ht, h);
-			sc += 0.5 * min_d(hits(&ht, s->p, s->len), 2);
-			free_terms(&ht);
+			terms_add(&ht, h);
+			sc += 0.5 * min_d(terms_hits(&ht, s->p, s->len), 2);
+			terms_free(&ht);
 		}
 		if (cent)
 			sc += 1.2 * cent[i];
@@ -320,10 +242,20 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 			sc -= 1.5; /* introduces a list; says little alone */
 		if (last == '?')
 			sc -= 0.3;
+		/* The voice would read code out symbol by symbol ("open bracket x star star two"):
+		 * a sentence that is code never becomes a point; one that names code only when the
+		 * article has little else to say. */
+		char *text = strndup(s->p, s->len);
+		int code = text ? overlay_codeish(text) : 0;
+		free(text);
+		if (code == OVERLAY_CODE)
+			sc -= 20;
+		else if (code == OVERLAY_IDENT)
+			sc -= 1.5;
 		s->score = sc;
 	}
-	free_terms(&kw);
-	free_terms(&title);
+	terms_free(&kw);
+	terms_free(&title);
 	free(cent);
 }
 
@@ -391,7 +323,7 @@ static char *number_phrase(const char *text, int caps_ok)
 				if (ws == 0)
 					break;
 				size_t wl = n - ws;
-				if (!is_connector(st + ws, wl) && !is_stopword(st + ws, wl) &&
+				if (!is_connector(st + ws, wl) && !terms_stopword(st + ws, wl) &&
 				    !(wl == 4 && !strncasecmp(st + ws, "most", 4)))
 					break;
 				n = ws;
@@ -405,19 +337,6 @@ static char *number_phrase(const char *text, int caps_ok)
 		p = e;
 	}
 	return NULL;
-}
-
-/* Words of text shared with the image's alt and caption. */
-static int image_overlap(const art_image *im, const char *text, const char *heading)
-{
-	terms_t t = {0};
-	add_terms(&t, im->alt);
-	add_terms(&t, im->caption);
-	int h = hits(&t, text, strlen(text));
-	if (heading && *heading)
-		h += hits(&t, heading, strlen(heading));
-	free_terms(&t);
-	return h;
 }
 
 static char *cut_bytes_words(const char *s, size_t max)
@@ -694,50 +613,9 @@ static char *span_text(const draft_t *d, int j)
 	return strndup(f->p, (size_t)(l->p + l->len - f->p));
 }
 
-/* Visuals: each image goes to the point whose text (and heading) shares the most words with
- * its alt text and caption; images that match nothing are spread evenly over the points still
- * without one; the rest get a text card. img_of[j]: the image of point j or -1. */
-static void draft_images(const draft_t *d, int *img_of)
-{
-	const article_t *a = d->a;
-	for (int j = 0; j < d->nspans; j++)
-		img_of[j] = -1;
-	int *spare = malloc(sizeof *spare * (size_t)(a->nimages + 1));
-	int nspare = 0;
-	for (int i = 0; spare && i < a->nimages; i++) {
-		int bj = -1, bo = 0;
-		for (int j = 0; j < d->nspans; j++) {
-			if (img_of[j] >= 0)
-				continue;
-			char *text = span_text(d, j);
-			int ov = text ? image_overlap(&a->images[i], text, d->heading[d->ss.v[d->spans[j].first].section]) : 0;
-			free(text);
-			if (ov > bo) {
-				bo = ov;
-				bj = j;
-			}
-		}
-		if (bj >= 0)
-			img_of[bj] = i;
-		else
-			spare[nspare++] = i;
-	}
-	for (int k = 0; k < nspare; k++) {
-		int want = (int)((k + 0.5) * d->nspans / nspare);
-		for (int q = 0; q < d->nspans; q++) {
-			int j = (want + q) % d->nspans;
-			if (img_of[j] < 0) {
-				img_of[j] = spare[k];
-				break;
-			}
-		}
-	}
-	free(spare);
-}
-
 /* Point j as JSON: text, overlay, visual cue and chapter mark. last_section: the section of
  * the point before (updated). */
-static json_t *draft_point(const draft_t *d, int j, int image, const char *lang, int has_headings,
+static json_t *draft_point(const draft_t *d, int j, const char *lang, int has_headings,
 			   int *last_section)
 {
 	const article_t *a = d->a;
@@ -762,12 +640,27 @@ static json_t *draft_point(const draft_t *d, int j, int image, const char *lang,
 			ov = strdup(a->keywords[i]);
 	if (!ov)
 		ov = cut_bytes_words(text, 32);
-	char *ovc = cut_bytes_words(ov ? ov : "", 60);
+	char *ovc0 = cut_bytes_words(ov ? ov : "", 60);
+	/* Never code on screen: the words before it, else the heading, else none (the spec writer
+	 * then shows the point's first words). */
+	char *ovc = ovc0 ? overlay_clean(ovc0) : NULL;
+	if (!ovc && h && f->section != *last_section)
+		ovc = overlay_clean(h);
+	free(ovc0);
+	/* The visual cue describes what to show, in the section's own words (its heading, the
+	 * overlay), else the point's first words. The assets stage (vidc assets) picks the
+	 * picture by the article's images' alt text, captions and places; its file is never named
+	 * here, nor its alt text (which would only echo that matching). */
 	char cue[1200];
-	if (image >= 0)
-		snprintf(cue, sizeof cue, "image: %s", a->images[image].path);
-	else
-		snprintf(cue, sizeof cue, "text card: %s", ovc ? ovc : "");
+	if (h && ovc && strcasecmp(h, ovc)) {
+		snprintf(cue, sizeof cue, "%s: %s", h, ovc);
+	} else if (h || ovc) {
+		snprintf(cue, sizeof cue, "%s", h ? h : ovc);
+	} else {
+		char *fw = cut_bytes_words(text, 60);
+		snprintf(cue, sizeof cue, "%s", fw ? fw : "");
+		free(fw);
+	}
 	json_object_set_new(p, "visual_cue", json_string(cue));
 	json_object_set_new(p, "text_overlay", json_string(ovc ? ovc : ""));
 	/* Chapters: with headings, one per section (the points after its first continue it; the
@@ -793,19 +686,15 @@ static json_t *draft_json(const draft_t *d)
 	json_object_set_new(s, "hook", json_string(d->hook));
 	json_object_set_new(s, "intro", json_string(d->intro));
 	json_t *pts = json_array();
-	int *img_of = malloc(sizeof *img_of * (size_t)(d->nspans + 1));
-	if (img_of)
-		draft_images(d, img_of);
 	int has_headings = 0;
 	for (int i = 1; i <= d->nsections && !has_headings; i++)
 		has_headings = d->heading[i] != NULL;
 	int last_section = -1;
 	for (int j = 0; j < d->nspans; j++) {
-		json_t *p = draft_point(d, j, img_of ? img_of[j] : -1, lang, has_headings, &last_section);
+		json_t *p = draft_point(d, j, lang, has_headings, &last_section);
 		if (p)
 			json_array_append_new(pts, p);
 	}
-	free(img_of);
 	json_object_set_new(s, "points", pts);
 	json_object_set_new(s, "cta", json_string(d->ph->cta));
 	json_t *ch = json_array();

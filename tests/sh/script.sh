@@ -65,7 +65,9 @@ grep -q 'Síguenos' "$tmp/spanish.json" || { echo "FAIL: Spanish call to action"
 grep -q '"language": "zh"' "$tmp/chinese.json" || { echo "FAIL: Chinese not recognised without a language field"; fail=1; }
 grep -q '关注我们' "$tmp/chinese.json" || { echo "FAIL: Chinese call to action"; fail=1; }
 grep -q '"text_overlay": "10 bis 15 Liter"' "$tmp/german.json" || { echo "FAIL: German number overlay with its unit"; fail=1; }
-grep -q '"image: examples/assets/' "$tmp/article-cold-brew.json" || { echo "FAIL: images resolved against the JSON's folder"; fail=1; }
+# Visual cues describe what to show; the picture itself is the assets stage's choice (issue 11).
+grep -q '"visual_cue": "image:' "$tmp/article-cold-brew.json" && { echo "FAIL: a visual cue names a file"; fail=1; }
+grep -q '"visual_cue": "Choose your beans' "$tmp/article-cold-brew.json" || { echo "FAIL: visual cues are not descriptions"; fail=1; }
 
 # 2. Other types and platforms: medium for TikTok and YouTube (chapters in the description),
 #    instagram alone allows 90 s, long is more than this article can say.
