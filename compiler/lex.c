@@ -35,11 +35,6 @@ const char *lex_token_name(tok_kind k)
 
 static const char *unit_names[] = {"", "s", "ms", "f", "px", "%", "sa", "deg", "dB", "?"};
 
-const char *lex_unit_name(unit_kind u)
-{
-	return unit_names[u];
-}
-
 static span_t span_at(lexer_t *lx, const char *start)
 {
 	span_t sp;
