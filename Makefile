@@ -15,12 +15,13 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PC_CFLAGS) \
               -DVIDC_STDLIB_DIR='"$(PREFIX)/share/vidc/stdlib"'
 LDLIBS   := $(PC_LIBS) -lespeak-ng -lm -lpthread
 
+BASE_SRC     := $(sort $(wildcard base/*.c))
 COMPILER_SRC := $(sort $(wildcard compiler/*.c))
 RUNTIME_SRC  := $(sort $(wildcard runtime/*.c))
 PIPELINE_SRC := $(sort $(wildcard pipeline/*.c))
 SERVICE_SRC  := $(sort $(wildcard service/*.c))
 CLI_SRC      := $(sort $(wildcard cli/*.c))
-LIB_SRC      := $(COMPILER_SRC) $(RUNTIME_SRC) $(PIPELINE_SRC) $(SERVICE_SRC)
+LIB_SRC      := $(BASE_SRC) $(COMPILER_SRC) $(RUNTIME_SRC) $(PIPELINE_SRC) $(SERVICE_SRC)
 LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ      := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_C       := $(sort $(wildcard tests/unit/*.c))

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "arena.h"
+#include "../base/arena.h"
 
 /* ---- easing ------------------------------------------------------------------------------ */
 

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "arena.h"
+#include "../base/arena.h"
 #include "diag.h"
 
 typedef enum {

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "arena.h"
+#include "../base/arena.h"
 #include "diag.h"
 #include "ir.h"
 #include "lex.h"

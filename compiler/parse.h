@@ -6,7 +6,7 @@
 #ifndef VIDC_PARSE_H
 #define VIDC_PARSE_H
 
-#include "arena.h"
+#include "../base/arena.h"
 #include "ast.h"
 #include "diag.h"
 

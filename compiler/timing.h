@@ -12,7 +12,7 @@
 #ifndef VIDC_TIMING_H
 #define VIDC_TIMING_H
 
-#include "arena.h"
+#include "../base/arena.h"
 
 typedef struct {
 	const char *text;

@@ -15,7 +15,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-#include "../compiler/arena.h"
+#include "../base/arena.h"
 
 /* ---- a small growable text buffer with whitespace normalisation ---- */
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../compiler/arena.h"
+#include "../../base/arena.h"
 #include "../../compiler/timing.h"
 
 static char path[] = "/tmp/vidc-fuzz-timing-XXXXXX";

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "../../compiler/arena.h"
+#include "../../base/arena.h"
 #include "../../compiler/diag.h"
 #include "../../compiler/lex.h"
 #include "../../compiler/parse.h"

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "../../compiler/arena.h"
+#include "../../base/arena.h"
 #include "../../compiler/timing.h"
 #include "../../pipeline/voice.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../compiler/arena.h"
+#include "../../base/arena.h"
 #include "../../compiler/ir.h"
 #include "../../runtime/graph.h"
 #include "../../runtime/render.h"

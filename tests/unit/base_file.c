@@ -1,0 +1,114 @@
+/*
+ * base_file.c - reading and writing files safely (base/file.h) and the project roots
+ * (base/roots.h): regular files only with the size checked first, outputs refused when they are
+ * folders or devices, temps removed after a dead writer, symlinks and ".." leaving the roots.
+ */
+#include <errno.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../base/file.h"
+#include "../../base/roots.h"
+#include "check.h"
+
+static void test_read(void)
+{
+	vidc_err e = {0};
+	char *d;
+	size_t n;
+	const char *p = check_path("a.txt");
+	check_write(p, "hello", 5);
+	CHECK(file_read(p, 100, &d, &n, &e) == 0 && n == 5 && !strcmp(d, "hello"), "%s", e.msg);
+	free(d);
+	CHECK(file_read(p, 4, &d, &n, &e) == VE_LIMIT && !d, "limit");
+	CHECK(strstr(e.msg, "5 bytes") && strstr(e.msg, "4 bytes") && strstr(e.msg, p), "'%s'", e.msg);
+	CHECK(file_read(check_path("none"), 9, &d, &n, &e) == VE_NOTFOUND, "missing: %s", e.msg);
+	CHECK(file_read("/dev/zero", 1 << 20, &d, &n, &e) == VE_INVAL, "device");
+	CHECK(strstr(e.msg, "not a regular file") && strstr(e.msg, "device"), "'%s'", e.msg);
+	CHECK(file_read(check_tmpdir(), 9, &d, &n, &e) == VE_INVAL && strstr(e.msg, "directory"),
+	      "'%s'", e.msg);
+	const char *fifo = check_path("fifo");
+	CHECK(mkfifo(fifo, 0600) == 0, "mkfifo");
+	CHECK(file_read(fifo, 9, &d, &n, &e) == VE_INVAL && strstr(e.msg, "FIFO"), "'%s'", e.msg);
+	check_write(p, "", 0);
+	CHECK(file_read(p, 0, &d, &n, &e) == 0 && n == 0 && d && !*d, "empty file");
+	free(d);
+}
+
+static void test_write(void)
+{
+	vidc_err e = {0};
+	const char *out = check_path("out.bin");
+	CHECK(file_out_check(out, &e) == 0, "a new name: %s", e.msg);
+	CHECK(file_write_atomic(out, "abc", 3, &e) == 0, "%s", e.msg);
+	CHECK(file_out_check(out, &e) == 0, "a regular file: %s", e.msg);
+	CHECK(file_out_check(check_tmpdir(), &e) == VE_INVAL && strstr(e.msg, "directory"), "'%s'", e.msg);
+	CHECK(file_out_check("/dev/null", &e) == VE_INVAL && strstr(e.msg, "device"), "'%s'", e.msg);
+	CHECK(file_out_check(check_path("no/such/x.mp4"), &e) == VE_NOTFOUND, "'%s'", e.msg);
+	CHECK(file_write_atomic(check_tmpdir(), "x", 1, &e) == VE_INVAL, "write onto a folder");
+
+	/* A stale temp of a dead process goes; a live one (ours, pid 1) stays. */
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	int st;
+	waitpid(child, &st, 0);
+	char stale[512], live[512], tmp[512];
+	snprintf(stale, sizeof stale, "%s/.out.bin.tmp-%ld", check_tmpdir(), (long)child);
+	snprintf(live, sizeof live, "%s/.out.bin.tmp-1", check_tmpdir());
+	check_write(stale, "x", 1);
+	check_write(live, "x", 1);
+	CHECK(file_tmp_name(out, tmp, sizeof tmp, &e) == 0, "%s", e.msg);
+	CHECK(access(stale, F_OK) != 0, "stale temp of a dead pid removed");
+	CHECK(access(live, F_OK) == 0, "temp of a live pid kept");
+	char want[512];
+	snprintf(want, sizeof want, "%s/.out.bin.tmp-%ld", check_tmpdir(), (long)getpid());
+	CHECK(!strcmp(tmp, want), "temp name '%s'", tmp);
+	check_write(tmp, "new", 3);
+	CHECK(file_commit(tmp, out, &e) == 0 && access(tmp, F_OK) != 0, "commit: %s", e.msg);
+	char *d;
+	size_t n;
+	CHECK(file_read(out, 9, &d, &n, &e) == 0 && !strcmp(d, "new"), "committed contents");
+	free(d);
+	unlink(live);
+	char buf[32];
+	CHECK(!strcmp(file_size_text(16 << 20, buf, sizeof buf), "16 MiB"), "'%s'", buf);
+	CHECK(!strcmp(file_size_text(1536, buf, sizeof buf), "1.5 KiB"), "'%s'", buf);
+}
+
+static void test_roots(void)
+{
+	vidc_err e = {0};
+	char proj[512], other[512], link[512];
+	snprintf(proj, sizeof proj, "%s/proj", check_tmpdir());
+	snprintf(other, sizeof other, "%s/projx", check_tmpdir());
+	mkdir(proj, 0700);
+	mkdir(other, 0700);
+	check_write(check_path("proj/a.png"), "x", 1);
+	check_write(check_path("projx/secret"), "x", 1);
+	snprintf(link, sizeof link, "%s/proj/link", check_tmpdir());
+	CHECK(symlink("../projx/secret", link) == 0, "symlink");
+	roots_t *r = roots_new();
+	CHECK(roots_add(r, proj, &e) == 0 && roots_count(r) == 1, "%s", e.msg);
+	CHECK(roots_add(r, check_path("nope"), &e) == VE_NOTFOUND, "a missing root");
+	char *abs;
+	CHECK(roots_resolve(r, proj, "a.png", &abs, &e) == 0 && abs && strstr(abs, "/proj/a.png"), "%s", e.msg);
+	free(abs);
+	CHECK(roots_resolve(r, proj, "../projx/secret", &abs, &e) == VE_DENIED && !abs, "'..' escapes");
+	CHECK(strstr(e.msg, "outside the project") && strstr(e.msg, "../projx/secret"), "'%s'", e.msg);
+	CHECK(roots_resolve(r, proj, "link", &abs, &e) == VE_DENIED, "a symlink out: %s", e.msg);
+	CHECK(roots_resolve(r, proj, "/etc/passwd", &abs, &e) == VE_DENIED, "absolute");
+	CHECK(roots_resolve(r, proj, "../projx/none", &abs, &e) == VE_DENIED, "missing outside");
+	CHECK(roots_resolve(r, proj, "none.png", &abs, &e) == VE_NOTFOUND, "missing inside");
+	CHECK(!roots_contains(r, other) && roots_contains(r, proj), "prefix ends at '/'");
+	roots_free(r);
+}
+
+int main(void)
+{
+	test_read();
+	test_write();
+	test_roots();
+	return check_done();
+}
