@@ -14,5 +14,6 @@ int cmd_subs(int argc, char **argv);     /* cli/publish.c: vidc subs */
 int cmd_chapters(int argc, char **argv); /* cli/publish.c: vidc chapters */
 int cmd_thumb(int argc, char **argv);    /* cli/publish.c: vidc thumb */
 int cmd_sheet(int argc, char **argv);    /* cli/sheet.c: vidc sheet */
+int cmd_fetch(int argc, char **argv);    /* cli/fetch.c: vidc fetch */
 
 #endif

@@ -55,6 +55,7 @@ static const char *usage_text =
 	"                           (--title TEXT, --image PATH, --at TIME for a video frame)\n"
 	"  sheet SPEC -o SHEET.png  contact sheet: frames in a grid labelled with their times\n"
 	"                           (--cols N, --frames N or --every 2s, --width PX, --preset P)\n"
+	"  fetch URL [-o FILE]      download through vidc's cache and limits (vidc fetch --help)\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -506,6 +507,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "sheet"))
 		return cmd_sheet(argc - 1, argv + 1);
+	if (!strcmp(cmd, "fetch"))
+		return cmd_fetch(argc - 1, argv + 1);
 	if (!strcmp(cmd, "subs"))
 		return cmd_subs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "chapters"))
@@ -536,7 +539,7 @@ int main(int argc, char **argv)
 	else {
 		static const char *const cmds[] = {"make", "check", "ir", "render", "frame", "golden",
 						   "voice", "voices", "script", "subs", "chapters",
-						   "thumb", "sheet", "help"};
+						   "thumb", "sheet", "fetch", "help"};
 		const char *sug = diag_suggest(cmd, cmds, (int)(sizeof cmds / sizeof *cmds));
 		fprintf(stderr, "vidc: unknown command '%s'", cmd);
 		if (sug)
