@@ -70,6 +70,36 @@ void http_client_init(http_client *c, const char *provider, const char *base_url
 void http_response_free(http_response *r)
 {
 	http_buf_free(&r->body);
+	http_buf_free(&r->headers);
+}
+
+int http_header(const http_response *r, const char *name, char *out, size_t n)
+{
+	size_t nl = strlen(name);
+	if (n)
+		out[0] = 0;
+	const char *p = r->headers.data, *end = p ? p + r->headers.len : NULL;
+	while (p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *le = eol ? eol : end;
+		if ((size_t)(le - p) > nl && p[nl] == ':' && !strncasecmp(p, name, nl)) {
+			const char *v = p + nl + 1;
+			while (v < le && (*v == ' ' || *v == '\t'))
+				v++;
+			while (le > v && (le[-1] == '\r' || le[-1] == ' ' || le[-1] == '\t'))
+				le--;
+			size_t k = (size_t)(le - v);
+			if (n) {
+				if (k >= n)
+					k = n - 1;
+				memcpy(out, v, k);
+				out[k] = 0;
+			}
+			return 1;
+		}
+		p = eol ? eol + 1 : end;
+	}
+	return 0;
 }
 
 const char *http_reason(long s)
@@ -222,7 +252,12 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 	if (!strncmp(line, "HTTP/", 5)) { /* a new response (redirect, 100-continue): reset */
 		r->retry_after_ms = -1;
 		r->content_type[0] = 0;
-	} else if (!strncasecmp(line, "retry-after:", 12)) {
+		r->headers.len = 0;
+		return n;
+	}
+	if (http_buf_append(&r->headers, p, n) < 0)
+		return 0; /* out of memory: curl fails the request */
+	if (!strncasecmp(line, "retry-after:", 12)) {
 		r->retry_after_ms = parse_retry_after(line + 12);
 	} else if (!strncasecmp(line, "content-type:", 13)) {
 		const char *v = line + 13;
@@ -334,6 +369,7 @@ int http_request(const http_client *c, const char *method, const char *path,
 			break;
 		}
 		http_buf_free(&r->body);
+		http_buf_free(&r->headers);
 		r->status = 0;
 		r->retry_after_ms = -1;
 		r->content_type[0] = 0;

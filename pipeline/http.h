@@ -76,6 +76,7 @@ typedef struct {
 	char content_type[128]; /* the reply's Content-Type, "" when absent */
 	http_buf body;		/* the last attempt's body */
 	int attempts;		/* how many requests were sent */
+	http_buf headers;	/* the last reply's header lines as received ("Name: value\r\n"...) */
 } http_response;
 
 /* Sends METHOD base_url+path (path may also be a full http(s):// URL) with the given body and
@@ -91,6 +92,10 @@ int http_post_json(const http_client *c, const char *path, const char *json, htt
 		   char *err, size_t errlen);
 int http_get(const http_client *c, const char *path, http_response *r, char *err, size_t errlen);
 void http_response_free(http_response *r);
+/* The value of the last reply's header NAME (case-insensitive; surrounding spaces trimmed) into
+ * out (at most n-1 bytes). Returns 1 when present, 0 when not (out is then ""). The resumable
+ * uploads need Location and Range, which no other caller reads. */
+int http_header(const http_response *r, const char *name, char *out, size_t n);
 
 /* "Unauthorized" for 401, ...; "" for unknown codes. */
 const char *http_reason(long status);
