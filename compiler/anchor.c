@@ -150,6 +150,8 @@ static int anchor_call(checker_t *c, const ast_value *v, double *out)
 		return 0;
 	}
 	const timing_t *t = c->s->timing;
+	if (!t && c->timing_bad)
+		return 0;
 	if (!t) {
 		diag_error(c->d, v->sp,
 			   "'%s(...)' anchors to the narration, but the spec has no voice with timings (add: voice \"voice.wav\" { timings \"voice.json\" })",
@@ -170,21 +172,11 @@ static int anchor_call(checker_t *c, const ast_value *v, double *out)
 	return 1;
 }
 
-/* A point in time. Durations are relative to base; a negative one counts back from base + span;
- * a percentage is of span; speech anchors are absolute. anchor + duration and anchor - duration
- * shift an anchor. Result: seconds on the video timeline. */
-int anchor_time(checker_t *c, const ast_value *v, double base, double span, double *out)
+/* A time that is no sum: a duration, a percentage, a negative duration or an anchor. */
+static int time_term(checker_t *c, const ast_value *v, double base, double span, double *out)
 {
-	v = val_resolve(c, v);
 	if (v->kind == AV_CALL)
 		return anchor_call(c, v, out);
-	if (v->kind == AV_BINOP) {
-		double l, r;
-		if (!anchor_time(c, v->lhs, base, span, &l) || !val_dur(c, v->rhs, &r))
-			return 0;
-		*out = v->op == '+' ? l + r : l - r;
-		return 1;
-	}
 	if (v->kind == AV_NUM && v->unit == UNIT_PCT) {
 		if (!val_finite(c, v))
 			return 0;
@@ -212,3 +204,29 @@ int anchor_time(checker_t *c, const ast_value *v, double base, double span, doub
 	return 0;
 }
 
+/* A sum `t + d1 - d2 ...` is a chain leaning left (the parser builds it in a loop, and constants
+ * may continue it); it is walked in a loop, not by recursion, so a long one cannot exhaust the
+ * stack. Terms are checked left to right, stopping at the first bad one. */
+int anchor_time(checker_t *c, const ast_value *v, double base, double span, double *out)
+{
+	v = val_resolve(c, v);
+	int n = 0;
+	for (const ast_value *w = v; w->kind == AV_BINOP; w = val_resolve(c, w->lhs))
+		if (++n > MAX_TIME_TERMS) {
+			diag_error(c->d, v->sp, "a time adds up more than %d terms (does a constant name itself?)", MAX_TIME_TERMS);
+			return 0;
+		}
+	const ast_value **chain = arena_alloc(c->a, sizeof(ast_value *) * (size_t)(n + 1));
+	const ast_value *w = v;
+	for (int i = n - 1; i >= 0; i--, w = val_resolve(c, w->lhs))
+		chain[i] = w; /* chain[0] is the innermost sum */
+	if (!time_term(c, w, base, span, out))
+		return 0;
+	for (int i = 0; i < n; i++) {
+		double r;
+		if (!val_dur(c, chain[i]->rhs, &r))
+			return 0;
+		*out = chain[i]->op == '+' ? *out + r : *out - r;
+	}
+	return 1;
+}

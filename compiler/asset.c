@@ -12,8 +12,6 @@
 
 #include "value.h"
 
-#define MAX_FILE_BYTES (16 * 1024 * 1024)
-
 static const char *dir_of(checker_t *c, int file)
 {
 	const char *p = diag_source_path(c->d, file);
@@ -60,47 +58,3 @@ const char *asset_path(checker_t *c, const ast_value *v, const char *what, const
 	}
 	return p;
 }
-
-char *asset_read(const char *path, size_t *len, const char **why)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*why = "cannot open it";
-		return NULL;
-	}
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			if (cap > MAX_FILE_BYTES + 65536) {
-				*why = "it is larger than 16 MiB";
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				*why = "out of memory";
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t k = fread(buf + n, 1, cap - n, f);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		free(buf);
-		*why = "a read error occurred";
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-

@@ -18,7 +18,5 @@ int asset_file_ok(const char *path);
  * options ask for asset checks, a missing or unreadable file is reported at v. *src (if not NULL)
  * gets the name as written. NULL if v is not a usable string. */
 const char *asset_path(checker_t *c, const ast_value *v, const char *what, const char **src);
-/* The whole file (malloc'd, caller frees) of at most 16 MiB, or NULL with *why saying why. */
-char *asset_read(const char *path, size_t *len, const char **why);
 
 #endif

@@ -222,6 +222,7 @@ static void audio_stmt(checker_t *c, const ast_stmt *st, int is_voice)
 		}
 		c->s->voice_start = a->start;
 		if (timings) {
+			int before = diag_errors(c->d);
 			const char *p = asset_path(c, timings, "timing file", NULL);
 			if (p && asset_file_ok(p)) {
 				char err[512];
@@ -229,6 +230,8 @@ static void audio_stmt(checker_t *c, const ast_stmt *st, int is_voice)
 				if (!c->s->timing)
 					diag_error(c->d, val_resolve(c, timings)->sp, "%s", err);
 			}
+			/* Missing or broken: reported here once, not again at every anchor. */
+			c->timing_bad = !c->s->timing && diag_errors(c->d) > before;
 		}
 		if (!c->s->timing)
 			c->s->voice_start = -1; /* marks "a voice was given", even without timings */
@@ -374,7 +377,7 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 		else
 			val_unknown(c, st[i]->sp, "statement", h, top_stmts, COUNT(top_stmts));
 	}
-	if (s->captions && !s->timing)
+	if (s->captions && !s->timing && !c->timing_bad)
 		diag_error(c->d, s->captions_sp, "captions come from the voice's word timings, but the spec has no voice with timings");
 	if (s->timing) {
 		double vend = s->voice_start + s->timing->duration, end = checker_sec(c, s->frames);

@@ -29,6 +29,11 @@
 #define MAX_EXPAND_DEPTH 16
 #define MAX_STYLE_DEPTH 16
 #define MAX_SECONDS 86400.0 /* longer than any platform takes; keeps frame counts sane */
+/* A spec or an imported file: far more than any video needs (a long spec is tens of KB), few
+ * enough that the AST of the worst input stays near 100 MB. */
+#define MAX_SPEC_BYTES (1024 * 1024)
+/* A code listing read with `file`: no screen shows more. */
+#define MAX_CODE_BYTES (1024 * 1024)
 
 #define COUNT(a) (int)(sizeof(a) / sizeof((a)[0]))
 
@@ -71,6 +76,7 @@ typedef struct checker {
 	int cpreset_sps;
 	const char *active[MAX_EXPAND_DEPTH + 1]; /* templates being expanded, outermost first */
 	const ast_stmt *style_chain[MAX_STYLE_DEPTH]; /* styles being applied, outermost first */
+	int timing_bad; /* the voice's timings could not be used (reported): anchors say no more */
 	long expanded;			      /* statements copied by expansion so far */
 	int expand_failed;		      /* the MAX_EXPANDED error was given */
 } checker_t;

@@ -3,6 +3,7 @@
  * (expand.c: imports, definitions, templates; check.c: the statements) and answers questions
  * about the checked spec. lower.c turns it into IR per preset.
  */
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,12 +48,38 @@ const char *compile_stdlib_dir(const compile_opts *o)
 	return NULL;
 }
 
+/* A diagnostic about the spec as a whole (no position). */
+static const span_t NOWHERE = {-1, 0, 0, 0, 0};
+
+/* The checker's steps on a parsed main file f. */
+static void check_file(checker_t *c, ast_file *f)
+{
+	/* The stdlib prelude declares the engine's own hooks and styles. */
+	if (c->stdlib) {
+		const char *prelude = arena_printf(c->a, "%s/prelude.vid", c->stdlib);
+		if (asset_file_ok(prelude)) {
+			ast_file *pf = expand_load_file(c, prelude, (span_t){-1, 0, 0, 0, 0}, 1);
+			if (pf)
+				expand_defs(c, pf, 1, 1);
+		}
+	}
+	expand_defs(c, f, 0, 0);
+	stmt_list top = {NULL, 0, 0};
+	expand_file(c, f, &top);
+	check_top(c, top.items, top.n);
+}
+
 static spec_t *compile_file(const char *path, const char *text, size_t len, diag_sink *d,
 			    const compile_opts *o)
 {
 	static const compile_opts defaults = {NULL, 1};
 	arena_t *a = arena_new();
-	spec_t *s = arena_alloc(a, sizeof *s);
+	spec_t *s = a ? arena_alloc(a, sizeof *s) : NULL;
+	if (!s) {
+		arena_free(a);
+		diag_error(d, NOWHERE, "out of memory while compiling '%s'", path);
+		return NULL;
+	}
 	s->arena = a;
 	s->diag = d;
 	s->path = arena_strdup(a, path);
@@ -67,32 +94,33 @@ static spec_t *compile_file(const char *path, const char *text, size_t len, diag
 	c.o = o ? o : &defaults;
 	c.stdlib = compile_stdlib_dir(c.o);
 
-	ast_file *f;
-	if (text) {
+	/* Out of memory anywhere in the checker comes back here (base/arena.h): the spec keeps
+	 * what it has and one error says why it stopped. */
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		arena_on_oom(a, NULL);
+		diag_error(d, NOWHERE, "out of memory while compiling '%s'", path);
+		return s;
+	}
+	arena_on_oom(a, &jb);
+	ast_file *f = NULL;
+	if (text && len > MAX_SPEC_BYTES) {
+		diag_error(d, NOWHERE, "'%s' is %zu bytes, over the limit of %d for a spec",
+			   path, len, MAX_SPEC_BYTES);
+	} else if (text) {
 		char *real = realpath(path, NULL);
 		if (real) {
 			*ARENA_PUSH(a, c.files, c.nfiles, c.cfiles) = arena_strdup(a, real);
 			free(real);
 		}
-		f = parse_file(a, d, diag_add_source(d, path, text, len));
+		int id = diag_add_source(d, path, text, len);
+		f = id < 0 ? NULL : parse_file(a, d, id);
 	} else {
 		f = expand_load_file(&c, path, (span_t){-1, 0, 0, 0, 0}, 0);
 	}
-	if (!f)
-		return s;
-	/* The stdlib prelude declares the engine's own hooks and styles. */
-	if (c.stdlib) {
-		const char *prelude = arena_printf(a, "%s/prelude.vid", c.stdlib);
-		if (asset_file_ok(prelude)) {
-			ast_file *pf = expand_load_file(&c, prelude, (span_t){-1, 0, 0, 0, 0}, 1);
-			if (pf)
-				expand_defs(&c, pf, 1, 1);
-		}
-	}
-	expand_defs(&c, f, 0, 0);
-	stmt_list top = {NULL, 0, 0};
-	expand_file(&c, f, &top);
-	check_top(&c, top.items, top.n);
+	if (f)
+		check_file(&c, f);
+	arena_on_oom(a, NULL);
 	return s;
 }
 

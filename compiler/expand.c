@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/file.h"
 #include "asset.h"
 #include "parse.h"
 #include "sym.h"
@@ -120,16 +121,16 @@ ast_file *expand_load_file(checker_t *c, const char *path, span_t from, int quie
 		free(real);
 	}
 	size_t len = 0;
-	const char *why = NULL;
-	char *text = asset_read(path, &len, &why);
-	if (!text) {
+	char *text = NULL;
+	vidc_err e;
+	if (file_read(path, MAX_SPEC_BYTES, &text, &len, &e)) {
 		if (!quiet_missing)
-			diag_error(c->d, from, "cannot read '%s': %s", path, why);
+			diag_error(c->d, from, "%s", e.msg);
 		return NULL;
 	}
 	int id = diag_add_source(c->d, path, text, len);
 	free(text);
-	return parse_file(c->a, c->d, id);
+	return id < 0 ? NULL : parse_file(c->a, c->d, id);
 }
 
 static void import(checker_t *c, const ast_stmt *st, int depth)
@@ -175,24 +176,40 @@ void expand_defs(checker_t *c, ast_file *f, int imported, int depth)
 
 static ast_value *subst_value(checker_t *c, const ast_value *v, const subst_t *sb);
 
-static ast_value *copy_value(checker_t *c, const ast_value *v, const subst_t *sb)
+/* A call's copy with its arguments substituted (calls nest at most the parser's depth). */
+static ast_value *copy_call(checker_t *c, const ast_value *v, const subst_t *sb)
 {
 	ast_value *n = arena_alloc(c->a, sizeof *n);
 	*n = *v;
-	if (v->kind == AV_CALL && v->nargs) {
+	if (v->nargs) {
 		n->args = arena_alloc(c->a, sizeof(ast_arg) * (size_t)v->nargs);
 		for (int i = 0; i < v->nargs; i++) {
 			n->args[i] = v->args[i];
 			if (v->args[i].v)
 				n->args[i].v = subst_value(c, v->args[i].v, sb);
 		}
-	} else if (v->kind == AV_BINOP) {
-		n->lhs = subst_value(c, v->lhs, sb);
-		n->rhs = subst_value(c, v->rhs, sb);
 	}
 	return n;
 }
 
+/* A sum's copy: its chain of left operands is walked in a loop, so a sum of any length copies
+ * without deep recursion (right operands are single terms). */
+static ast_value *copy_sum(checker_t *c, const ast_value *v, const subst_t *sb)
+{
+	ast_value *top = NULL, **link = &top;
+	const ast_value *w = v;
+	for (; w->kind == AV_BINOP; w = w->lhs) {
+		ast_value *n = arena_alloc(c->a, sizeof *n);
+		*n = *w;
+		n->rhs = subst_value(c, w->rhs, sb);
+		*link = n;
+		link = &n->lhs;
+	}
+	*link = subst_value(c, w, sb);
+	return top;
+}
+
+/* v with template parameters replaced by their arguments; parts without parameters are shared. */
 static ast_value *subst_value(checker_t *c, const ast_value *v, const subst_t *sb)
 {
 	if (v->kind == AV_IDENT && sb)
@@ -201,7 +218,7 @@ static ast_value *subst_value(checker_t *c, const ast_value *v, const subst_t *s
 				return (ast_value *)sb->vals[i];
 	if (!sb || (v->kind != AV_CALL && v->kind != AV_BINOP))
 		return (ast_value *)v;
-	return copy_value(c, v, sb);
+	return v->kind == AV_CALL ? copy_call(c, v, sb) : copy_sum(c, v, sb);
 }
 
 static int is_time_unit(unit_kind u)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/file.h"
 #include "anchor.h"
 #include "asset.h"
 #include "style.h"
@@ -455,12 +456,13 @@ static void p_file(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 	if (!path || !asset_file_ok(path))
 		return;
 	size_t n;
-	const char *why;
-	char *text = asset_read(path, &n, &why);
-	if (!text)
-		diag_error(c->d, p->args[0]->sp, "cannot read source file: %s", why);
-	else
-		x->L->code = arena_strndup(c->a, text, n);
+	char *text;
+	vidc_err e;
+	if (file_read(path, MAX_CODE_BYTES, &text, &n, &e)) {
+		diag_error(c->d, p->args[0]->sp, "%s", e.msg);
+		return;
+	}
+	x->L->code = arena_strndup(c->a, text, n);
 	free(text);
 }
 

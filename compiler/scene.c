@@ -195,6 +195,13 @@ static const struct {
 	{"narrates", set_narrates},	{"background", set_background}, {"chapter", NULL},
 };
 
+/* A scene shorter than one frame would silently show for one frame: say so instead. */
+static void no_length(checker_t *c, span_t sp, const mscene *sc, double seconds)
+{
+	diag_error(c->d, sp, "scene '%s' lasts %.3fs: a scene needs at least one frame (%.3fs)",
+		   sc->name, seconds, 1 / checker_fps(c));
+}
+
 /* The frame where the scene ends, from how its length is given; f1 == f0 when unknown. */
 static int64_t scene_end(checker_t *c, const ast_stmt *st, const mscene *sc, const scene_len *len,
 			 int64_t f0, int64_t tr)
@@ -210,8 +217,8 @@ static int64_t scene_end(checker_t *c, const ast_stmt *st, const mscene *sc, con
 		const ast_value *r = val_resolve(c, len->dur);
 		if (r->kind == AV_CALL)
 			diag_error(c->d, r->sp, "a speech anchor marks a point in time: write it as `end %s(...)` in the scene's block", r->s);
-		else if (val_dur(c, len->dur, &d))
-			f1 = f0 + checker_frame(c, d);
+		else if (val_dur(c, len->dur, &d) && (f1 = f0 + checker_frame(c, d)) <= f0)
+			no_length(c, len->dur->sp, sc, d);
 	} else if (len->end) {
 		if (anchor_time(c, len->end, checker_sec(c, f0), 0, &t)) {
 			const ast_value *r = val_resolve(c, len->end);
@@ -220,9 +227,12 @@ static int64_t scene_end(checker_t *c, const ast_stmt *st, const mscene *sc, con
 			f1 = checker_frame(c, t) + (absolute ? tr / 2 : 0);
 			if (absolute && f1 <= f0)
 				diag_error(c->d, len->end->sp, "this anchor is at %.3fs, but the scene starts at %.3fs", t, checker_sec(c, f0));
+			else if (f1 <= f0)
+				no_length(c, len->end->sp, sc, t - checker_sec(c, f0));
 		}
 	} else if (!c->s->timing) {
-		diag_error(c->d, len->auto_sp, "'auto' takes the scene's length from the voice, but the spec has no voice with timings");
+		if (!c->timing_bad)
+			diag_error(c->d, len->auto_sp, "'auto' takes the scene's length from the voice, but the spec has no voice with timings");
 	} else {
 		int si;
 		const timing_section *sec = find_section(c, len->narrates ? len->narrates : sc->name, len->auto_sp, &si);
