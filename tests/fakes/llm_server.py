@@ -21,13 +21,12 @@ Modes (--mode, or POST /_mode with {"mode": "..."}) script the faults:
 A wrong key always gets 401 with OpenAI's error body. GET /_stats returns {"requests": N,
 "repairs": N} (repairs: requests whose last user message carried vidc's validator error).
 """
-import argparse
 import json
 import re
-import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fakelib
 
 STATE = {"mode": "ok", "requests": 0, "repairs": 0, "key": "sk-test", "delay": 5.0}
 LOCK = threading.Lock()
@@ -76,45 +75,28 @@ def build_script(system, user, platforms):
             "total_estimated_duration": round(t + 3, 2), "seo": seo}
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(fakelib.Handler):
+    log_name = "llm_server"
 
-    def log_message(self, fmt, *args):
-        sys.stderr.write("llm_server: " + (fmt % args) + "\n")
-
-    def reply(self, status, obj=None, raw=None, headers=None):
-        body = raw if raw is not None else json.dumps(obj).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def error(self, status, message, etype="invalid_request_error", code=None, headers=None):
-        self.reply(status, {"error": {"message": message, "type": etype, "param": None,
+    def error(self, status, message, etype="invalid_request_error", code=None, headers=()):
+        self.send(status, {"error": {"message": message, "type": etype, "param": None,
                                       "code": code}}, headers=headers)
 
     def do_GET(self):
         if self.path == "/_stats":
             with LOCK:
-                self.reply(200, {"requests": STATE["requests"], "repairs": STATE["repairs"],
+                self.send(200, {"requests": STATE["requests"], "repairs": STATE["repairs"],
                                  "mode": STATE["mode"]})
         else:
             self.error(404, "Unknown path %s" % self.path)
 
     def do_POST(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        data = self.rfile.read(n)
+        data = self.body_bytes()
         if self.path == "/_mode":
             with LOCK:
                 STATE["mode"] = json.loads(data)["mode"]
                 STATE["requests"] = STATE["repairs"] = 0
-            return self.reply(200, {"ok": True})
+            return self.send(200, {"ok": True})
         if self.path not in ("/v1/chat/completions", "/chat/completions"):
             return self.error(404, "Unknown request URL: POST %s" % self.path)
         with LOCK:
@@ -165,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(STATE["delay"])
         if mode == "notchat":
-            return self.reply(200, {"object": "list", "data": []})
+            return self.send(200, {"object": "list", "data": []})
         script = build_script(system, user, platforms)
         if mode == "malformed" and not repair:
             content = '{"hook": "Cold brew", "points": [ {"text": "unterminated'
@@ -174,7 +156,7 @@ class Handler(BaseHTTPRequestHandler):
             content = json.dumps(script)
         else:
             content = json.dumps(script, ensure_ascii=False)
-        self.reply(200, {
+        self.send(200, {
             "id": "chatcmpl-fake%d" % count, "object": "chat.completion",
             "created": int(time.time()), "model": req["model"],
             "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
@@ -184,20 +166,13 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, default=0)
+    ap = fakelib.arg_parser()
     ap.add_argument("--key", default="sk-test")
     ap.add_argument("--mode", default="ok")
     ap.add_argument("--delay", type=float, default=5.0)
     a = ap.parse_args()
     STATE.update(mode=a.mode, key=a.key, delay=a.delay)
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    srv.daemon_threads = True
-    print(srv.server_address[1], flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    fakelib.serve(Handler, a.port, a.host)
 
 
 if __name__ == "__main__":

@@ -37,16 +37,14 @@ Control: GET /_stats -> {"posts": {platform: n}, "videos": {id: {platform, sha25
 POST /_delete?id=ID marks a post deleted on its platform; POST /_reset forgets everything.
 Usage: platforms_server.py [--port 0]; prints the port on the first line of stdout.
 """
-import argparse
 import hashlib
 import json
 import re
-import socket
-import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fakelib
 
 KIB256 = 256 * 1024
 MIB = 1024 * 1024
@@ -101,32 +99,13 @@ def post_done(platform, vid, data, **extra):
     S["videos"][vid] = rec
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        sys.stderr.write("platforms: " + (fmt % args) + "\n")
+class Handler(fakelib.Handler):
+    log_name = "platforms"
 
     # ---- plumbing ---------------------------------------------------------------------------
     def reply(self, status, body=None, headers=None, ctype="application/json"):
-        data = b"" if body is None else (body if isinstance(body, bytes) else
-                                          json.dumps(body).encode())
-        self.send_response(status)
-        if body is not None:
-            self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def drop(self):
-        """Cuts the connection without a reply, as a network failure would."""
-        self.close_connection = True
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+        """fakelib's send with this fake's argument order (headers before ctype)."""
+        self.send(status, body, ctype, headers or ())
 
     def read_body(self, stop_at=None):
         """The request body; with stop_at, reads only that many bytes and returns (bytes, cut)."""
@@ -135,6 +114,19 @@ class Handler(BaseHTTPRequestHandler):
             got = self.rfile.read(stop_at) if stop_at > 0 else b""
             return got, True
         return (self.rfile.read(n) if n else b""), False
+
+    def upload(self, platform, data, drop_at=None):
+        """Appends the request body to data (a bytearray; None keeps nothing) and counts it in
+        upload_bytes. drop_at: reads only that many bytes, then cuts the connection as a network
+        failure mid-chunk would. True when the connection was cut."""
+        got, _ = self.read_body(drop_at)
+        if data is not None:
+            data += got
+        S["upload_bytes"][platform] += len(got)
+        if drop_at is None:
+            return False
+        self.drop()
+        return True
 
     def params(self, body=b""):
         """Query parameters merged with a form body."""
@@ -346,14 +338,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(500, {"error": {"code": 500, "message": "Backend Error"}})
         s["chunks"] += 1
         cut40 = int(total * 0.4)
-        if a < cut40 < b + 1 and fault("yt_drop40"):
-            got, _ = self.read_body(cut40 - a)
-            s["data"] += got
-            S["upload_bytes"]["youtube"] += len(got)
-            return self.drop()
-        got, _ = self.read_body()
-        s["data"] += got
-        S["upload_bytes"]["youtube"] += len(got)
+        drop = a < cut40 < b + 1 and fault("yt_drop40")
+        if self.upload("youtube", s["data"], cut40 - a if drop else None):
+            return
         if len(s["data"]) == total and s["video"] is None:
             vid = nid("ytv")
             s["video"] = vid
@@ -491,14 +478,9 @@ class Handler(BaseHTTPRequestHandler):
         del c["data"][off:]
         c["size"] = size
         cut40 = int(size * 0.4)
-        if off < cut40 and fault("ig_drop40"):
-            got, _ = self.read_body(cut40 - off)
-            c["data"] += got
-            S["upload_bytes"]["instagram"] += len(got)
-            return self.drop()
-        got, _ = self.read_body()
-        c["data"] += got
-        S["upload_bytes"]["instagram"] += len(got)
+        drop = off < cut40 and fault("ig_drop40")
+        if self.upload("instagram", c["data"], cut40 - off if drop else None):
+            return
         self.reply(200, {"success": True, "message": "Upload successful."})
 
     def ig_upload_status(self, cid):
@@ -640,13 +622,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(400, {"error": {"code": "invalid_params", "message": "chunk %s off the plan" % self.headers.get("Content-Range")}})
         del t["data"][a:]
         cut40 = int(total * 0.4)
-        if a < cut40 <= b and fault("tt_drop40"):
-            got, _ = self.read_body(cut40 - a)
-            S["upload_bytes"]["tiktok"] += len(got)
-            return self.drop()
-        got, _ = self.read_body()
-        t["data"] += got
-        S["upload_bytes"]["tiktok"] += len(got)
+        drop = a < cut40 <= b and fault("tt_drop40")
+        if self.upload("tiktok", None if drop else t["data"], cut40 - a if drop else None):
+            return
         if len(t["data"]) < t["size"]:
             return self.reply(206, None, headers={"Content-Range": "bytes 0-%d/%d" % (len(t["data"]) - 1, total)})
         t["state"] = "UPLOADED"
@@ -730,16 +708,8 @@ ROUTES = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, default=0)
-    a = ap.parse_args()
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    srv.daemon_threads = True
-    print(srv.server_address[1], flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    a = fakelib.arg_parser().parse_args()
+    fakelib.serve(Handler, a.port, a.host)
 
 
 if __name__ == "__main__":

@@ -40,21 +40,20 @@ Modes (--mode, or POST /_mode {"mode": "..."}) script the faults:
 GET /_stats returns {"searches": N, "generations": N, "media": N, "paths": {...}, "last": {...}}
 (last: the last API request's path, query and JSON body); GET /_reset forgets the counts.
 """
-import argparse
 import base64
 import hashlib
 import json
-import socket
 import struct
 import sys
 import threading
 import time
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-STATE = {"mode": "ok", "searches": 0, "generations": 0, "media": 0, "paths": {}, "last": {},
-         "seen": set()}
+import fakelib
+
+STATE = {"mode": "ok", "searches": 0, "generations": 0, "media": 0, "paths": {}, "last": {}}
+FIRST = fakelib.Once()  # the first-request faults of the 429 mode
 CONF = {"pexels_key": "pexels-test", "pixabay_key": "pixabay-test", "openai_key": "sk-test",
         "video": None, "port": 0, "host": "127.0.0.2"}
 LOCK = threading.Lock()
@@ -106,50 +105,32 @@ def dims(i, video=False):
     return (1080, 1920) if video else (2160, 3840)
 
 
+def page_results(query, kind, video, page, per_page, n):
+    """(index, id, width, height) of the results on one page of a search with n results."""
+    for i in range((page - 1) * per_page, min(n, page * per_page)):
+        w, h = dims(i, video)
+        yield i, item_id(query, i, kind), w, h
+
+
 def media_url(base, ident, w, h, ext="png"):
     mode = STATE["mode"]
     kind = {"html": "html", "cut": "cut", "redirect": "redirect"}.get(mode, "img")
     return "%s/media/%s/%d.%s?w=%d&h=%d" % (base, kind, ident, ext, w, h)
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
+class Handler(fakelib.Handler):
     def base(self):
         return "http://%s:%d" % (CONF["host"], CONF["port"])
-
-    def send(self, code, body, ctype="application/json", headers=()):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-        elif isinstance(body, str):
-            body = body.encode()
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
 
     def count(self, key):
         with LOCK:
             STATE[key] += 1
             STATE["paths"][self.path] = STATE["paths"].get(self.path, 0) + 1
 
-    def first(self, key):
-        with LOCK:
-            if key in STATE["seen"]:
-                return False
-            STATE["seen"].add(key)
-            return True
-
     def fault(self, api):
         """The mode's reply for an API request, or None to answer normally."""
         mode = STATE["mode"]
-        if mode == "429" and self.first("429:" + api):
+        if mode == "429" and FIRST.first("429:" + api):
             return self.send(429, {"error": "Too many requests"}, headers=[("Retry-After", "1")]) or True
         if mode == "malformed":
             return self.send(200, '{"photos": [{"id": 1, "src": ', "application/json") or True
@@ -165,7 +146,8 @@ class Handler(BaseHTTPRequestHandler):
                                                               "paths", "last")})
         if p == "/_reset":
             with LOCK:
-                STATE.update(searches=0, generations=0, media=0, paths={}, last={}, seen=set())
+                STATE.update(searches=0, generations=0, media=0, paths={}, last={})
+            FIRST.reset()
             return self.send(200, {})
         if p.startswith("/media/"):
             return self.media(p, q)
@@ -210,9 +192,8 @@ class Handler(BaseHTTPRequestHandler):
         n = self.results(query)
         video = p == "/videos/search"
         items = []
-        for i in range((page - 1) * per_page, min(n, page * per_page)):
-            ident = item_id(query, i, "pexels-video" if video else "pexels-photo")
-            w, h = dims(i, video)
+        kind = "pexels-video" if video else "pexels-photo"
+        for i, ident, w, h in page_results(query, kind, video, page, per_page, n):
             user = {"id": 1000 + i, "name": "Photographer %d" % i,
                     "url": "https://www.pexels.com/@photographer-%d" % i}
             if video:
@@ -261,9 +242,8 @@ class Handler(BaseHTTPRequestHandler):
         n = self.results(query)
         video = p == "/api/videos/"
         hits = []
-        for i in range((page - 1) * per_page, min(n, page * per_page)):
-            ident = item_id(query, i, "pixabay-video" if video else "pixabay-photo")
-            w, h = dims(i, video)
+        kind = "pixabay-video" if video else "pixabay-photo"
+        for i, ident, w, h in page_results(query, kind, video, page, per_page, n):
             hit = {"id": ident, "pageURL": "https://pixabay.com/photos/%s-%d/" % (query.replace(" ", "-"), ident),
                    "type": "film" if video else "photo", "tags": "%s, picture, %d" % (query, i),
                    "views": 100, "downloads": 10, "likes": 1, "comments": 0,
@@ -308,28 +288,15 @@ class Handler(BaseHTTPRequestHandler):
             data = png(w, h, ident)
             ctype = "image/png"
         if kind == "cut":
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data[:len(data) // 2])
-            self.wfile.flush()
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
+            return self.send_cut(ctype, len(data), data[:len(data) // 2])
         self.send(200, data, ctype)
 
     def do_POST(self):
         url = urlsplit(self.path)
-        n = int(self.headers.get("Content-Length", 0))
-        raw = self.rfile.read(n) if n else b""
+        raw = self.body_bytes()
         if url.path == "/_mode":
             STATE["mode"] = json.loads(raw)["mode"]
-            with LOCK:
-                STATE["seen"] = set()
+            FIRST.reset()
             return self.send(200, {"mode": STATE["mode"]})
         try:
             req = json.loads(raw or b"{}")
@@ -386,19 +353,8 @@ class Handler(BaseHTTPRequestHandler):
                                             "width": w, "height": h})})
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        if isinstance(sys.exc_info()[1], (ConnectionError, BrokenPipeError)):
-            return
-        super().handle_error(request, client_address)
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--host", default="127.0.0.2")
+    ap = fakelib.arg_parser(host="127.0.0.2")
     ap.add_argument("--mode", default="ok")
     ap.add_argument("--pexels-key", default="pexels-test")
     ap.add_argument("--pixabay-key", default="pixabay-test")
@@ -408,13 +364,7 @@ def main():
     STATE["mode"] = args.mode
     CONF.update(pexels_key=args.pexels_key, pixabay_key=args.pixabay_key,
                 openai_key=args.openai_key, video=args.video, host=args.host)
-    srv = Server((args.host, args.port), Handler)
-    CONF["port"] = srv.server_address[1]
-    print(CONF["port"], flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    fakelib.serve(Handler, args.port, args.host, on_port=lambda port: CONF.update(port=port))
 
 
 if __name__ == "__main__":

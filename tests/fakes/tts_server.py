@@ -24,18 +24,17 @@ Prints the port on the first line of stdout. Modes (also settable with POST /_mo
 GET /_stats returns {"requests": {provider: count}}.
 A wrong key gets 401 with the provider's error body, whatever the mode.
 """
-import argparse
 import array
 import base64
 import io
-import json
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 import wave
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import fakelib
 
 OPENAI_VOICES = {"alloy", "echo", "fable", "onyx", "nova", "shimmer"}
 STATE = {"mode": "ok", "key": "test-key", "faulted": set(), "requests": {}}
@@ -85,34 +84,10 @@ def char_alignment(text, pcm, rate):
     }
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        sys.stderr.write("tts_server: " + fmt % args + "\n")
+class Handler(fakelib.Handler):
+    log_name = "tts_server"
 
     # -- replies --------------------------------------------------------------------------
-    def reply(self, status, body, ctype="application/json", headers=None):
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-        elif isinstance(body, str):
-            body = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def body_json(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(n) if n else b""
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except ValueError:
-            return None
-
     def fault(self, provider):
         """Applies the mode; returns True when the request has been answered by a fault."""
         with LOCK:
@@ -128,20 +103,13 @@ class Handler(BaseHTTPRequestHandler):
         if not first:
             return False
         if mode == "429":
-            self.reply(429, {"error": {"message": "Rate limit reached"}}, headers={"Retry-After": "1"})
+            self.send(429, {"error": {"message": "Rate limit reached"}}, headers={"Retry-After": "1"})
             return True
         if mode == "500":
-            self.reply(500, {"error": {"message": "The server had an error"}})
+            self.send(500, {"error": {"message": "The server had an error"}})
             return True
         if mode == "drop":
-            self.send_response(200)
-            self.send_header("Content-Type", "audio/wav")
-            self.send_header("Content-Length", "100000")
-            self.end_headers()
-            self.wfile.write(b"RIFF" + bytes(500))
-            self.wfile.flush()
-            self.close_connection = True
-            self.connection.shutdown(2)
+            self.send_cut("audio/wav", 100000, b"RIFF" + bytes(500))
             return True
         return False
 
@@ -151,9 +119,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def audio(self, text, rate_wpm=175):
         if self.malformed():
-            self.reply(200, b"this is not audio at all", "audio/wav")
+            self.send(200, b"this is not audio at all", "audio/wav")
         else:
-            self.reply(200, speak(text, rate_wpm), "audio/wav")
+            self.send(200, speak(text, rate_wpm), "audio/wav")
 
     # -- routes ---------------------------------------------------------------------------
     def do_GET(self):
@@ -161,26 +129,26 @@ class Handler(BaseHTTPRequestHandler):
         q = urllib.parse.parse_qs(url.query)
         if url.path == "/_stats":
             with LOCK:
-                return self.reply(200, {"requests": STATE["requests"], "mode": STATE["mode"]})
+                return self.send(200, {"requests": STATE["requests"], "mode": STATE["mode"]})
         if url.path == "/v1/voices":
             if self.headers.get("xi-api-key") != STATE["key"]:
-                return self.reply(401, {"detail": {"status": "invalid_api_key", "message": "Invalid API key"}})
+                return self.send(401, {"detail": {"status": "invalid_api_key", "message": "Invalid API key"}})
             if self.malformed():
-                return self.reply(200, '{"voices": [{"voice_id": ')
-            return self.reply(200, {"voices": [
+                return self.send(200, '{"voices": [{"voice_id": ')
+            return self.send(200, {"voices": [
                 {"voice_id": "21m00Tcm4TlvDq8ikWAM", "name": "Rachel", "labels": {"accent": "american", "gender": "female"}},
                 {"voice_id": "ErXwobaYiN019PkySvjV", "name": "Antoni", "labels": {"accent": "american", "gender": "male"}}]})
         if url.path == "/voices":
-            return self.reply(200, {"en_US-lessac-medium": {"language": {"code": "en_US"}},
+            return self.send(200, {"en_US-lessac-medium": {"language": {"code": "en_US"}},
                                     "de_DE-thorsten-medium": {"language": {"code": "de_DE"}}})
         if url.path == "/api/tts":
             text = (q.get("text") or [""])[0]
             if not text or "language_id" not in q:
-                return self.reply(400, {"message": "text and language_id are required"})
+                return self.send(400, {"message": "text and language_id are required"})
             if self.fault("coqui"):
                 return
             return self.audio(text)
-        self.reply(404, {"detail": "Not Found"})
+        self.send(404, {"detail": "Not Found"})
 
     def do_POST(self):
         url = urllib.parse.urlsplit(self.path)
@@ -190,66 +158,59 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["mode"] = (q.get("mode") or ["ok"])[0]
                 STATE["faulted"].clear()
                 STATE["requests"].clear()
-            return self.reply(200, {"mode": STATE["mode"]})
+            return self.send(200, {"mode": STATE["mode"]})
         req = self.body_json()
         if url.path == "/v1/audio/speech":
             if self.headers.get("Authorization") != "Bearer " + STATE["key"]:
-                return self.reply(401, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error",
+                return self.send(401, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error",
                                                   "code": "invalid_api_key"}})
             if (not isinstance(req, dict) or not req.get("input") or req.get("voice") not in OPENAI_VOICES
                     or not req.get("model") or req.get("response_format") not in ("wav", "pcm", "mp3")):
-                return self.reply(400, {"error": {"message": "Invalid request: need model, input, a known voice, response_format"}})
+                return self.send(400, {"error": {"message": "Invalid request: need model, input, a known voice, response_format"}})
             if self.fault("openai"):
                 return
             speed = float(req.get("speed") or 1.0)
             return self.audio(req["input"], int(175 * speed))
         if url.path.startswith("/v1/text-to-speech/") and url.path.endswith("/with-timestamps"):
             if self.headers.get("xi-api-key") != STATE["key"]:
-                return self.reply(401, {"detail": {"status": "invalid_api_key", "message": "Invalid API key"}})
+                return self.send(401, {"detail": {"status": "invalid_api_key", "message": "Invalid API key"}})
             if not isinstance(req, dict) or not req.get("text") or not req.get("model_id"):
-                return self.reply(422, {"detail": [{"msg": "field required: text, model_id"}]})
+                return self.send(422, {"detail": [{"msg": "field required: text, model_id"}]})
             if (q.get("output_format") or [""])[0] != "pcm_24000":
-                return self.reply(422, {"detail": [{"msg": "this fake only serves output_format=pcm_24000"}]})
+                return self.send(422, {"detail": [{"msg": "this fake only serves output_format=pcm_24000"}]})
             if self.fault("elevenlabs"):
                 return
             if self.malformed():
-                return self.reply(200, '{"audio_base64": "UklGR')
+                return self.send(200, '{"audio_base64": "UklGR')
             rate, pcm = wav_samples(speak(req["text"]))
             pcm = resample(pcm, rate, 24000)
             raw = pcm.tobytes() if sys.byteorder == "little" else (pcm.byteswap() or pcm.tobytes())
-            return self.reply(200, {"audio_base64": base64.b64encode(raw).decode(),
+            return self.send(200, {"audio_base64": base64.b64encode(raw).decode(),
                                     "alignment": char_alignment(req["text"], pcm, 24000),
                                     "normalized_alignment": char_alignment(req["text"], pcm, 24000)})
         if url.path == "/":
             if not isinstance(req, dict) or not req.get("text"):
-                return self.reply(400, {"error": "JSON with \"text\" required"})
+                return self.send(400, {"error": "JSON with \"text\" required"})
             if self.fault("piper"):
                 return
             scale = float(req.get("length_scale") or 1.0)
             return self.audio(req["text"], int(175 / scale))
         if url.path == "/generate":
             if not isinstance(req, dict) or not req.get("text") or not req.get("voice_preset"):
-                return self.reply(400, {"error": "JSON with \"text\" and \"voice_preset\" required"})
+                return self.send(400, {"error": "JSON with \"text\" and \"voice_preset\" required"})
             if self.fault("bark"):
                 return
             return self.audio(req["text"])
-        self.reply(404, {"detail": "Not Found"})
+        self.send(404, {"detail": "Not Found"})
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, default=0)
+    ap = fakelib.arg_parser()
     ap.add_argument("--key", default="test-key")
     ap.add_argument("--mode", default="ok", choices=["ok", "429", "500", "drop", "malformed", "malformed1", "slow"])
     a = ap.parse_args()
     STATE["mode"], STATE["key"] = a.mode, a.key
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
-    srv.daemon_threads = True
-    print(srv.server_address[1], flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    fakelib.serve(Handler, a.port, a.host)
 
 
 if __name__ == "__main__":

@@ -26,19 +26,19 @@ fetcher must survive or refuse:
 
 Every request but /_stats and /_reset is counted, with its path (query included).
 """
-import argparse
 import json
 import os
-import socket
 import struct
 import sys
 import threading
 import time
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-STATE = {"total": 0, "paths": {}, "ranges": 0, "seen": set()}
+import fakelib
+
+STATE = {"total": 0, "paths": {}, "ranges": 0}
+FIRST = fakelib.Once()  # the first-request faults (/flaky/, /limited/, /error500/)
 LOCK = threading.Lock()
 ROOT = "."
 TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
@@ -71,31 +71,7 @@ HTML = (b"<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
         b"<body><h1>Not Found</h1><p>The requested image was not found.</p></body></html>\n")
 
 
-def first_time(key):
-    """True the first time key is seen since the last reset."""
-    with LOCK:
-        if key in STATE["seen"]:
-            return False
-        STATE["seen"].add(key)
-        return True
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def send(self, code, body=b"", ctype="text/plain", headers=()):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in headers:
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
+class Handler(fakelib.Handler):
     def read_file(self, name):
         path = os.path.normpath(os.path.join(ROOT, name.lstrip("/")))
         if not path.startswith(os.path.abspath(ROOT)) or not os.path.isfile(path):
@@ -134,7 +110,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, body, "application/json")
         if p == "/_reset":
             with LOCK:
-                STATE.update(total=0, paths={}, ranges=0, seen=set())
+                STATE.update(total=0, paths={}, ranges=0)
+            FIRST.reset()
             return self.send(200, b"{}", "application/json")
         with LOCK:
             STATE["total"] += 1
@@ -211,59 +188,33 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def cut(self, name, data, q):
-        self.send_response(200)
-        self.send_header("Content-Type", self.ctype(name))
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
-        self.wfile.write(data[:len(data) // 2])
-        self.wfile.flush()
-        self.close_connection = True
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+        self.send_cut(self.ctype(name), len(data), data[:len(data) // 2],
+                      [("Accept-Ranges", "bytes")])
 
     def flaky(self, name, data, q):
-        if first_time("flaky:" + name):
+        if FIRST.first("flaky:" + name):
             return self.cut(name, data, q)
         self.serve_bytes(data, self.ctype(name))
 
     def limited(self, name, data, q):
-        if first_time("limited:" + name):
+        if FIRST.first("limited:" + name):
             return self.send(429, b'{"error": "rate limit exceeded"}', "application/json",
                              [("Retry-After", "1")])
         self.serve_bytes(data, self.ctype(name))
 
     def err500(self, name, data, q):
-        if first_time("500:" + name):
+        if FIRST.first("500:" + name):
             return self.send(500, b"internal error", "text/plain")
         self.serve_bytes(data, self.ctype(name))
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        if isinstance(sys.exc_info()[1], (ConnectionError, BrokenPipeError)):
-            return  # a client that stops reading (a refused body) is what the tests want
-        super().handle_error(request, client_address)
-
-
 def main():
     global ROOT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--host", default="127.0.0.1")
+    ap = fakelib.arg_parser()
     ap.add_argument("--root", default=".")
     args = ap.parse_args()
     ROOT = os.path.abspath(args.root)
-    srv = Server((args.host, args.port), Handler)
-    print(srv.server_address[1], flush=True)
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    fakelib.serve(Handler, args.port, args.host)
 
 
 if __name__ == "__main__":
