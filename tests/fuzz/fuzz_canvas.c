@@ -28,6 +28,7 @@
 #include "../../runtime/graph.h"
 #include "../../runtime/lua_host.h"
 #include "../../runtime/surface.h"
+#include "../unit/rt_build.h"
 
 static char dir[] = "/tmp/vidc-fuzz-canvas-XXXXXX";
 static char hook_path[128];
@@ -236,84 +237,23 @@ static char *hook_source(input *in)
 
 /* ---- the program ----------------------------------------------------------------------------- */
 
-static ir_curve constant(ir_program *p, double v)
-{
-	return ir_curve_const(p, v);
-}
-
-static int solid_layer(ir_program *p, ir_color col, int64_t f0, int64_t f1)
-{
-	ir_node *s = ir_node_add(p, IR_SOLID);
-	s->u.solid.color = col;
-	int sid = s->id;
-	ir_node *l = ir_node_add(p, IR_LAYER);
-	l->u.layer.source = sid;
-	l->u.layer.x = constant(p, 0);
-	l->u.layer.y = constant(p, 0);
-	l->u.layer.w = constant(p, 64);
-	l->u.layer.h = constant(p, 48);
-	l->u.layer.opacity = constant(p, 1);
-	l->u.layer.scale = constant(p, 1);
-	l->u.layer.rotation = constant(p, 0);
-	l->u.layer.zoom = constant(p, 1);
-	l->u.layer.pan_x = constant(p, 0.5);
-	l->u.layer.pan_y = constant(p, 0.5);
-	l->u.layer.fit = IR_FIT_FILL;
-	l->f0 = f0;
-	l->f1 = f1;
-	return l->id;
-}
-
-static int scene(ir_program *p, int layer, int64_t f0, int64_t f1)
-{
-	int *ids = arena_alloc(p->arena, sizeof(int));
-	ids[0] = layer;
-	ir_node *n = ir_node_add(p, IR_SCENE);
-	n->f0 = f0;
-	n->f1 = f1;
-	n->u.scene.name = "s";
-	n->u.scene.layers = ids;
-	n->u.scene.nlayers = 1;
-	return n->id;
-}
-
 /* 64x48, 20 frames: scene a [0, 12), scene b [8, 20), the hook transition over [8, 12). */
 static ir_program *program(void)
 {
-	ir_program *p = ir_program_new();
+	ir_program *p = t_prog(64, 48, 20);
 	p->spec = "fuzz.vid";
-	p->preset = "test";
-	p->width = 64;
-	p->height = 48;
-	p->fps_num = 30;
-	p->fps_den = 1;
-	p->frames = 20;
-	p->background = (ir_color){0, 0, 0, 255};
-	p->safe = (ir_rect){0, 0, 64, 48};
-	int a = scene(p, solid_layer(p, (ir_color){255, 0, 0, 255}, 0, 12), 0, 12);
-	int b = scene(p, solid_layer(p, (ir_color){0, 0, 255, 255}, 8, 20), 8, 20);
-	ir_node *tr = ir_node_add(p, IR_TRANSITION);
-	tr->f0 = 8;
-	tr->f1 = 12;
-	tr->u.transition.type = IR_TR_HOOK;
-	tr->u.transition.from = a;
-	tr->u.transition.to = b;
+	int la = t_layer(p, t_solid(p, t_rgb(255, 0, 0)), 0, 0, 64, 48, IR_FIT_FILL);
+	int a = t_scene(p, 0, 12, t_ids(p, 1, la), 1);
+	int lb = t_layer(p, t_solid(p, t_rgb(0, 0, 255)), 0, 0, 64, 48, IR_FIT_FILL);
+	int b = t_scene(p, 8, 20, t_ids(p, 1, lb), 1);
+	ir_node *tr = t_transition(p, IR_TR_HOOK, a, b, 8, 12);
 	tr->u.transition.hook = "fz";
 	tr->u.transition.path = hook_path;
-	tr->u.transition.ease = (ir_ease){IR_EASE_LINEAR, {0, 0, 0, 0}};
 	tr->file = "fuzz.vid";
 	tr->line = 3;
 	tr->col = 5;
 	int trid = tr->id;
-	ir_node *t = ir_node_add(p, IR_TIMELINE);
-	t->u.timeline.scenes = arena_alloc(p->arena, 2 * sizeof(int));
-	t->u.timeline.scenes[0] = a;
-	t->u.timeline.scenes[1] = b;
-	t->u.timeline.nscenes = 2;
-	t->u.timeline.transitions = arena_alloc(p->arena, sizeof(int));
-	t->u.timeline.transitions[0] = trid;
-	t->u.timeline.ntransitions = 1;
-	p->timeline = t->id;
+	t_timeline(p, t_ids(p, 2, a, b), 2, t_ids(p, 1, trid), 1);
 	return p;
 }
 

@@ -4,29 +4,14 @@
 # code is explained; an HTML page as .jpg, a redirect to loopback and files outside the
 # article's folder are refused and named; two projects fetch a URL once; --swap, --visuals and
 # the stock source (tests/fakes/stock_server.py) with its credits; usage errors.
-set -u
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$tmp/www" "$tmp/art/pics"
 cp examples/assets/beans.jpg examples/assets/grind.jpg examples/assets/pour.jpg "$tmp/www/"
 cp examples/assets/jar.jpg "$tmp/art/pics/jar.jpg"
 cp examples/assets/jar.jpg "$tmp/outside.jpg"
-python3 tests/fakes/web_server.py --host 127.0.0.2 --root "$tmp/www" >"$tmp/port" &
-srv=$!
-ffmpeg -v error -f lavfi -i testsrc=size=320x568:rate=25 -t 2 -pix_fmt yuv420p -y "$tmp/clip.mp4"
-python3 tests/fakes/stock_server.py --host 127.0.0.2 --video "$tmp/clip.mp4" >"$tmp/sport" &
-ssrv=$!
-trap 'kill $srv $ssrv 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 50); do [ -s "$tmp/port" ] && [ -s "$tmp/sport" ] && break; sleep 0.1; done
-port=$(head -1 "$tmp/port")
-sport=$(head -1 "$tmp/sport")
-[ -n "$port" ] && [ -n "$sport" ] || { echo "FAIL: the fake servers did not start"; exit 1; }
-base=http://127.0.0.2:$port
-export VIDC_CACHE_DIR="$tmp/cache" VIDC_ALLOW_PRIVATE_URLS=127.0.0.2 VIDC_HTTP_BACKOFF_MS=20
-unset VIDC_PEXELS_KEY VIDC_PIXABAY_KEY VIDC_OPENAI_API_KEY VIDC_SD_URL
+media_fakes "$tmp/www"
+export VIDC_HTTP_BACKOFF_MS=20
 
 python3 - "$base" "$tmp/art/article.json" <<'PY'
 import json, sys
@@ -92,7 +77,7 @@ cmp -s "$tmp/p1/$(python3 -c "import json,sys; print([s['path'] for s in json.lo
 
 # 2. A second project: the URLs come from the cache (one request each).
 "$VIDC" assets "$tmp/script.json" --article "$tmp/art/article.json" -o "$tmp/p2/assets.json" >"$tmp/log2" 2>&1 || bad "second project failed"
-n=$(python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('$base/_stats'))['paths'].get('/beans.jpg', 0))")
+n=$(web_hits /beans.jpg)
 [ "$n" = 1 ] || bad "two projects fetched beans.jpg $n times"
 
 # 3. --swap: one section replaced by a local file, then by a URL; the rest kept.

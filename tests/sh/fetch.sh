@@ -4,20 +4,10 @@
 # follows XDG_CACHE_HOME; an HTML page served as .jpg, a PNG bomb, a 200 MB body, a redirect to
 # loopback, a private address without VIDC_ALLOW_PRIVATE_URLS and a non-http scheme are refused
 # with messages naming the URL and the cause, and nothing of them is cached.
-set -u
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
-python3 tests/fakes/web_server.py --host 127.0.0.2 --root examples/assets >"$tmp/port" &
-srv=$!
-trap 'kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-port=$(head -1 "$tmp/port")
-[ -n "$port" ] || { echo "FAIL: the fake web server did not start"; exit 1; }
+fake port web_server.py --host 127.0.0.2 --root examples/assets
 base=http://127.0.0.2:$port
-stats() { python3 -c "import json,sys,urllib.request; print(json.load(urllib.request.urlopen('$base/_stats'))['paths'].get(sys.argv[1], 0))" "$1"; }
 
 export VIDC_CACHE_DIR="$tmp/cache" VIDC_ALLOW_PRIVATE_URLS=127.0.0.2 VIDC_HTTP_BACKOFF_MS=20
 
@@ -30,7 +20,7 @@ cmp -s "$tmp/p2/beans.jpg" examples/assets/beans.jpg || bad "project 2 got other
 grep -q 'fetched' "$tmp/out1" || bad "first fetch: $(cat "$tmp/out1")"
 grep -q 'cached' "$tmp/out2" || bad "second fetch not from the cache: $(cat "$tmp/out2")"
 grep -q 'image/jpeg' "$tmp/out1" || bad "type not reported: $(cat "$tmp/out1")"
-[ "$(stats /beans.jpg)" = 1 ] || bad "the server saw $(stats /beans.jpg) requests for one URL"
+[ "$(web_hits /beans.jpg)" = 1 ] || bad "the server saw $(web_hits /beans.jpg) requests for one URL"
 
 # Two at once: both succeed, the cache holds one whole copy, no temp file is left.
 "$VIDC" fetch "$base/jar.jpg" -o "$tmp/p1/jar.jpg" >/dev/null 2>&1 &

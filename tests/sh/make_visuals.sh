@@ -5,27 +5,11 @@
 # other), the code block is a code card, the spec checks clean, and the fetched pictures come
 # from the server once. Then with Pexels (tests/fakes/stock_server.py): footage for the other
 # sections and its credits in every platform's description.
-set -u
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$tmp/www"
 cp examples/assets/beans.jpg examples/assets/grind.jpg examples/assets/jar.jpg examples/assets/pour.jpg "$tmp/www/"
-python3 tests/fakes/web_server.py --host 127.0.0.2 --root "$tmp/www" >"$tmp/port" &
-srv=$!
-ffmpeg -v error -f lavfi -i testsrc=size=320x568:rate=25 -t 2 -pix_fmt yuv420p -y "$tmp/clip.mp4"
-python3 tests/fakes/stock_server.py --host 127.0.0.2 --video "$tmp/clip.mp4" >"$tmp/sport" &
-ssrv=$!
-trap 'kill $srv $ssrv 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 50); do [ -s "$tmp/port" ] && [ -s "$tmp/sport" ] && break; sleep 0.1; done
-port=$(head -1 "$tmp/port")
-sport=$(head -1 "$tmp/sport")
-[ -n "$port" ] && [ -n "$sport" ] || { echo "FAIL: the fake servers did not start"; exit 1; }
-base=http://127.0.0.2:$port
-export VIDC_CACHE_DIR="$tmp/cache" VIDC_ALLOW_PRIVATE_URLS=127.0.0.2
-unset VIDC_PEXELS_KEY VIDC_PIXABAY_KEY VIDC_OPENAI_API_KEY VIDC_SD_URL
+media_fakes "$tmp/www"
 
 python3 - "$base" "$tmp/article.json" <<'PY'
 import json, sys
@@ -52,7 +36,7 @@ PY
 grep -q 'use short_code(' "$tmp/out/video.vid" || bad "no code card in the spec: $(grep '^use' "$tmp/out/video.vid")"
 grep -q '\[3/5\] visuals' "$tmp/log" || bad "make does not report the visuals stage"
 for p in beans grind jar pour; do
-	n=$(python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('$base/_stats'))['paths'].get('/$p.jpg', 0))")
+	n=$(web_hits "/$p.jpg")
 	[ "$n" = 1 ] || bad "$p.jpg was requested $n times"
 done
 

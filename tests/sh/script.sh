@@ -171,14 +171,10 @@ expect 0 "SPEC.md script" -- "$VIDC" script --validate "$tmp/spec2.json"
 
 # 5. The llm generator against the fake server, one server per fault mode.
 start() { # start MODE [ARGS]: runs the fake, sets $srv and $url
-	rm -f "$tmp/port"
-	python3 tests/fakes/llm_server.py --key sk-test --mode "$@" >"$tmp/port" 2>"$tmp/srvlog" &
-	srv=$!
-	i=0
-	while ! grep -q '^[0-9]' "$tmp/port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	url="http://127.0.0.1:$(head -1 "$tmp/port")/v1"
+	fake port llm_server.py --key sk-test --mode "$@"
+	url="http://127.0.0.1:$port/v1"
 }
-stop() { kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; srv=""; }
+stop() { kill $srv 2>/dev/null; wait $srv 2>/dev/null; srv=""; }
 stats() { python3 2>&1 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('${url%/v1}/_stats'))['$1'])"; }
 llm() { VIDC_LLM_API_KEY=${KEY:-sk-test} "$VIDC" script examples/article-cold-brew.json --generator llm --base-url "$url" --model fake-1 "$@"; }
 

@@ -84,12 +84,7 @@ if ! command -v python3 >/dev/null 2>&1; then
 	echo "SKIP: HTTP providers: no python3 for tests/fakes/tts_server.py"
 	exit $fail
 fi
-python3 tests/fakes/tts_server.py >"$tmp/port" 2>"$tmp/server.log" &
-srv=$!
-i=0
-while [ ! -s "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-port=$(head -1 "$tmp/port")
-[ -n "$port" ] || { echo "FAIL: the fake TTS server did not start"; cat "$tmp/server.log"; exit 1; }
+fake port tts_server.py
 url=http://127.0.0.1:$port
 export VIDC_OPENAI_BASE_URL=$url/v1 VIDC_OPENAI_API_KEY=test-key
 export VIDC_ELEVENLABS_BASE_URL=$url VIDC_ELEVENLABS_API_KEY=test-key

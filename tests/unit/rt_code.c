@@ -254,6 +254,18 @@ static void test_languages(void)
 	}
 }
 
+/* A code source node: lang, source, the dark theme with line numbers, font_size px. */
+static int code_node(ir_program *p, const char *lang, const char *source, double font_size)
+{
+	ir_node *n = ir_node_add(p, IR_CODE);
+	n->u.code.lang = lang;
+	n->u.code.source = source;
+	n->u.code.theme = "dark";
+	n->u.code.line_numbers = 1;
+	n->u.code.font_size = font_size;
+	return n->id;
+}
+
 /* A panel drawn smaller (a box narrower than its natural width, fit contain) is rasterised at
  * the size it is drawn at; one drawn larger is rasterised larger, not magnified. */
 static void test_scaled(void)
@@ -261,13 +273,7 @@ static void test_scaled(void)
 	static const double widths[] = {120, 1600};
 	for (int i = 0; i < 2; i++) {
 		ir_program *p = t_prog(1920, 360, 30);
-		ir_node *n = ir_node_add(p, IR_CODE);
-		n->u.code.lang = "c";
-		n->u.code.source = "int main(void) { return 0; }";
-		n->u.code.theme = "dark";
-		n->u.code.line_numbers = 1;
-		n->u.code.font_size = 32;
-		int src = n->id;
+		int src = code_node(p, "c", "int main(void) { return 0; }", 32);
 		int l = t_layer(p, src, 0, 0, widths[i], widths[i] > 1000 ? 300 : 0, IR_FIT_CONTAIN);
 		t_timeline(p, t_ids(p, 1, t_scene(p, 0, 30, t_ids(p, 1, l), 1)), 1, NULL, 0);
 		char err[512];
@@ -298,13 +304,7 @@ static void test_scaled(void)
 static void test_in_program(void)
 {
 	ir_program *p = t_prog(640, 360, 30);
-	ir_node *n = ir_node_add(p, IR_CODE);
-	n->u.code.lang = "python";
-	n->u.code.source = "def f():\n    return 1";
-	n->u.code.theme = "dark";
-	n->u.code.line_numbers = 1;
-	n->u.code.font_size = 24;
-	int src = n->id;
+	int src = code_node(p, "python", "def f():\n    return 1", 24);
 	ir_node *l = &p->nodes[t_layer(p, src, 320, 180, 0, 0, IR_FIT_NONE)];
 	l->u.layer.anchor_x = l->u.layer.anchor_y = 0.5;
 	t_timeline(p, t_ids(p, 1, t_scene(p, 0, 30, t_ids(p, 1, l->id), 1)), 1, NULL, 0);

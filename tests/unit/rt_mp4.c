@@ -36,13 +36,7 @@ static ir_program *build(const char *img_path, int64_t frames)
 	int64_t half = frames / 2;
 	int sa = t_scene(p, 0, half + 5, t_ids(p, 1, kb), 1);
 	int sb = t_scene(p, half - 5, frames, t_ids(p, 1, lb), 1);
-	ir_node *tr = ir_node_add(p, IR_TRANSITION);
-	tr->f0 = half - 5;
-	tr->f1 = half + 5;
-	tr->u.transition.type = IR_TR_DISSOLVE;
-	tr->u.transition.from = sa;
-	tr->u.transition.to = sb;
-	int trid = tr->id;
+	int trid = t_transition(p, IR_TR_DISSOLVE, sa, sb, half - 5, half + 5)->id;
 	t_timeline(p, t_ids(p, 2, sa, sb), 2, t_ids(p, 1, trid), 1);
 	int white = t_solid(p, t_rgb(255, 255, 255));
 	int ov = t_layer(p, white, 20, 20, 100, 10, IR_FIT_FILL);

@@ -104,15 +104,9 @@ static ir_program *two_scenes(ir_transition_kind kind, ir_dir dir)
 	int a = t_solid(p, t_rgb(255, 0, 0)), b = t_solid(p, t_rgb(0, 0, 255));
 	int la = t_layer(p, a, 0, 0, 0, 0, IR_FIT_FILL), lb = t_layer(p, b, 0, 0, 0, 0, IR_FIT_FILL);
 	int sa = t_scene(p, 0, 20, t_ids(p, 1, la), 1), sb = t_scene(p, 9, 30, t_ids(p, 1, lb), 1);
-	ir_node *tr = ir_node_add(p, IR_TRANSITION);
-	tr->f0 = 9;
-	tr->f1 = 20;
-	tr->u.transition.type = kind;
-	tr->u.transition.from = sa;
-	tr->u.transition.to = sb;
+	ir_node *tr = t_transition(p, kind, sa, sb, 9, 20);
 	tr->u.transition.dir = dir;
 	tr->u.transition.color = t_rgb(255, 255, 255);
-	tr->u.transition.ease.kind = IR_EASE_LINEAR;
 	int trid = tr->id;
 	t_timeline(p, t_ids(p, 2, sa, sb), 2, t_ids(p, 1, trid), 1);
 	return p;

@@ -162,36 +162,34 @@ static int want_trim_loop(int64_t f) { return 12 + (int)floor(fmod(f / 30.0, 0.5
 static int want_trim_hold(int64_t f) { return f >= 15 ? 23 : 12 + (int)floor(f / 30.0 * 24 + 1e-9); }
 static int want_slow(int64_t f) { return (int)floor(f / 30.0 * 0.25 * 30 + 1e-9); }
 
+/* Each case: a clip with its options over `frames` output frames, and the source frame every
+ * output frame must show. */
+static const struct {
+	const char *what;
+	int fps30; /* clip30 rather than clip24 */
+	clip_opts o;
+	int64_t frames;
+	int (*want)(int64_t);
+} mapping_cases[] = {
+	{"24 -> 30 fps", 0, {0, -1, 1, 0}, 60, want_24to30},
+	{"30 -> 30 fps", 1, {0, -1, 1, 0}, 54, want_30},
+	{"trim 0.5s", 0, {0.5, -1, 1, 0}, 30, want_trim},
+	{"speed 2", 0, {0, -1, 2, 0}, 30, want_speed2},
+	{"speed 0.25", 1, {0, -1, 0.25, 0}, 120, want_slow},
+	{"loop", 0, {0, -1, 1, 1}, 150, want_loop},
+	{"hold", 0, {0, -1, 1, 0}, 90, want_hold},
+	{"trim 0.5..1 loop", 0, {0.5, 1.0, 1, 1}, 60, want_trim_loop},
+	{"trim 0.5..1 hold", 0, {0.5, 1.0, 1, 0}, 40, want_trim_hold},
+};
+
 static void test_mapping(void)
 {
-	ir_program *p;
-	p = prog(clip24, (clip_opts){0, -1, 1, 0}, 60, 3);
-	expect_sequence("24 -> 30 fps", p, 60, want_24to30);
-	ir_program_free(p);
-	p = prog(clip30, (clip_opts){0, -1, 1, 0}, 54, 3);
-	expect_sequence("30 -> 30 fps", p, 54, want_30);
-	ir_program_free(p);
-	p = prog(clip24, (clip_opts){0.5, -1, 1, 0}, 30, 3);
-	expect_sequence("trim 0.5s", p, 30, want_trim);
-	ir_program_free(p);
-	p = prog(clip24, (clip_opts){0, -1, 2, 0}, 30, 3);
-	expect_sequence("speed 2", p, 30, want_speed2);
-	ir_program_free(p);
-	p = prog(clip30, (clip_opts){0, -1, 0.25, 0}, 120, 3);
-	expect_sequence("speed 0.25", p, 120, want_slow);
-	ir_program_free(p);
-	p = prog(clip24, (clip_opts){0, -1, 1, 1}, 150, 3);
-	expect_sequence("loop", p, 150, want_loop);
-	ir_program_free(p);
-	p = prog(clip24, (clip_opts){0, -1, 1, 0}, 90, 3);
-	expect_sequence("hold", p, 90, want_hold);
-	ir_program_free(p);
-	p = prog(clip24, (clip_opts){0.5, 1.0, 1, 1}, 60, 3);
-	expect_sequence("trim 0.5..1 loop", p, 60, want_trim_loop);
-	ir_program_free(p);
-	p = prog(clip24, (clip_opts){0.5, 1.0, 1, 0}, 40, 3);
-	expect_sequence("trim 0.5..1 hold", p, 40, want_trim_hold);
-	ir_program_free(p);
+	for (size_t i = 0; i < sizeof mapping_cases / sizeof mapping_cases[0]; i++) {
+		ir_program *p = prog(mapping_cases[i].fps30 ? clip30 : clip24, mapping_cases[i].o,
+				     mapping_cases[i].frames, 3);
+		expect_sequence(mapping_cases[i].what, p, mapping_cases[i].frames, mapping_cases[i].want);
+		ir_program_free(p);
+	}
 }
 
 /* Frames rendered alone, backwards, or with jumps equal the same frames rendered in order. */
