@@ -42,12 +42,10 @@ const char cli_assets_usage[] =
 	"stock and AI sources; VIDC_ALLOW_PRIVATE_URLS=1 lets URLs reach private addresses.\n";
 
 static const cli_opt o_article = {"--article", NULL, OPT_STR, F(article), 0, 0, NULL};
-static const cli_opt o_visuals = {"--visuals", NULL, OPT_STR, F(visuals), 0, 0, NULL};
 static const cli_opt o_swap = {"--swap", NULL, OPT_LIST, F(swap), 0, 0, NULL};
-static const cli_opt o_cache_dir = {"--cache-dir", NULL, OPT_STR, F(cache_dir), 0, 0, NULL};
 
 const cli_opt *const cli_assets_opts[] = {&cli_opt_output, &cli_opt_preset, &cli_opt_allow, &o_article,
-					  &o_visuals, &o_swap, &o_cache_dir, NULL};
+					  &cli_opt_visuals, &o_swap, &cli_opt_cache_dir, NULL};
 
 static void say(void *ud, int warning, const char *msg)
 {

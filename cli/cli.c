@@ -27,6 +27,14 @@ const cli_opt cli_opt_max_errors = {"-fmax-errors", NULL, OPT_INT, F(max_errors)
 				    "a whole number (0: no limit)"};
 const cli_opt cli_opt_at = {"--at", NULL, OPT_STR, F(at), 0, 0, NULL};
 const cli_opt cli_opt_quality = {"--quality", NULL, OPT_INT, F(quality), 1, 51, "a whole number from 1 to 51"};
+const cli_opt cli_opt_type = {"--type", NULL, OPT_STR, F(type), 0, 0, NULL};
+const cli_opt cli_opt_generator = {"--generator", NULL, OPT_STR, F(generator), 0, 0, NULL};
+const cli_opt cli_opt_provider = {"--provider", NULL, OPT_STR, F(provider), 0, 0, NULL};
+const cli_opt cli_opt_voice = {"--voice", NULL, OPT_STR, F(voice), 0, 0, NULL};
+const cli_opt cli_opt_lang = {"--lang", NULL, OPT_STR, F(lang), 0, 0, NULL};
+const cli_opt cli_opt_base_url = {"--base-url", NULL, OPT_STR, F(base_url), 0, 0, NULL};
+const cli_opt cli_opt_visuals = {"--visuals", NULL, OPT_STR, F(visuals), 0, 0, NULL};
+const cli_opt cli_opt_cache_dir = {"--cache-dir", NULL, OPT_STR, F(cache_dir), 0, 0, NULL};
 
 /* ---- messages ----------------------------------------------------------------------------- */
 

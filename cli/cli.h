@@ -80,7 +80,8 @@ typedef struct cli_cmd {
 
 /* Options shared by several commands (defined once in cli.c). */
 extern const cli_opt cli_opt_preset, cli_opt_output, cli_opt_color, cli_opt_allow, cli_opt_werror,
-	cli_opt_no_assets, cli_opt_max_errors, cli_opt_at, cli_opt_quality;
+	cli_opt_no_assets, cli_opt_max_errors, cli_opt_at, cli_opt_quality, cli_opt_type, cli_opt_generator,
+	cli_opt_provider, cli_opt_voice, cli_opt_lang, cli_opt_base_url, cli_opt_visuals, cli_opt_cache_dir;
 
 /* Parses argv (argv[0] the command) into a by c's table. Returns -1 to go on, or an exit status
  * (0 after --help, 2 after a usage message). */

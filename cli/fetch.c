@@ -36,10 +36,9 @@ static const cli_opt o_max_bytes = {"--max-bytes", NULL, OPT_NUM, F(max_bytes), 
 				    "a positive number of bytes"};
 static const cli_opt o_ttl = {"--ttl", NULL, OPT_NUM, F(ttl), 0, 1e12, "a number of seconds"};
 static const cli_opt o_refresh = {"--refresh", NULL, OPT_FLAG, F(refresh), 0, 0, NULL};
-static const cli_opt o_cache_dir = {"--cache-dir", NULL, OPT_STR, F(cache_dir), 0, 0, NULL};
 
 const cli_opt *const cli_fetch_opts[] = {&cli_opt_output, &o_accept, &o_max_bytes, &o_ttl, &o_refresh,
-					 &o_cache_dir, NULL};
+					 &cli_opt_cache_dir, NULL};
 
 static const struct {
 	const char *name;

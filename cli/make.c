@@ -42,23 +42,17 @@ const char cli_make_usage[] =
 	"  --assets FILE          use this (edited) DIR/assets.json instead of choosing again\n"
 	"  --no-render            stop after writing the spec\n";
 
-static const cli_opt o_type = {"--type", NULL, OPT_STR, F(type), 0, 0, NULL};
-static const cli_opt o_generator = {"--generator", NULL, OPT_STR, F(generator), 0, 0, NULL};
 static const cli_opt o_script = {"--script", NULL, OPT_STR, F(script), 0, 0, NULL};
-static const cli_opt o_provider = {"--provider", NULL, OPT_STR, F(provider), 0, 0, NULL};
-static const cli_opt o_voice = {"--voice", NULL, OPT_STR, F(voice), 0, 0, NULL};
 static const cli_opt o_speed = {"--speed", NULL, OPT_NUM, F(speed), 0.5, 2.0, "a number from 0.5 to 2"};
-static const cli_opt o_lang = {"--lang", NULL, OPT_STR, F(lang), 0, 0, NULL};
 static const cli_opt o_captions = {"--captions", NULL, OPT_STR, F(captions), 0, 0, NULL};
 static const cli_opt o_music = {"--music", NULL, OPT_STR, F(music), 0, 0, NULL};
 static const cli_opt o_no_render = {"--no-render", NULL, OPT_FLAG, F(no_render), 0, 0, NULL};
-static const cli_opt o_visuals = {"--visuals", NULL, OPT_STR, F(visuals), 0, 0, NULL};
 static const cli_opt o_assets = {"--assets", NULL, OPT_STR, F(assets), 0, 0, NULL};
 
-const cli_opt *const cli_make_opts[] = {&cli_opt_output, &cli_opt_preset, &o_type, &o_generator, &o_script,
-					&o_provider, &o_voice, &o_speed, &o_lang, &o_captions, &o_music,
-					&cli_opt_quality, &o_no_render, &cli_opt_allow, &cli_opt_color,
-					&o_visuals, &o_assets, NULL};
+const cli_opt *const cli_make_opts[] = {&cli_opt_output, &cli_opt_preset, &cli_opt_type, &cli_opt_generator,
+					&o_script, &cli_opt_provider, &cli_opt_voice, &o_speed, &cli_opt_lang,
+					&o_captions, &o_music, &cli_opt_quality, &o_no_render, &cli_opt_allow,
+					&cli_opt_color, &cli_opt_visuals, &o_assets, NULL};
 
 static const char *const known_presets[] = {"tiktok", "youtube_short", "instagram_reel", "youtube_long"};
 static const char *const caption_styles[] = {"plain", "bold_center", "karaoke", "none"};

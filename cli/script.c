@@ -47,10 +47,7 @@ const char cli_script_usage[] =
 	"  --allow DIR                a folder the article's photos may come from besides its own\n"
 	"  -q, --quiet                no notes on standard error\n";
 
-static const cli_opt o_type = {"--type", NULL, OPT_STR, F(type), 0, 0, NULL};
 static const cli_opt o_platforms = {"--platforms", NULL, OPT_STR, F(platforms), 0, 0, NULL};
-static const cli_opt o_generator = {"--generator", NULL, OPT_STR, F(generator), 0, 0, NULL};
-static const cli_opt o_base_url = {"--base-url", NULL, OPT_STR, F(base_url), 0, 0, NULL};
 static const cli_opt o_model = {"--model", NULL, OPT_STR, F(model), 0, 0, NULL};
 static const cli_opt o_rformat = {"--response-format", NULL, OPT_STR, F(response_format), 0, 0, NULL};
 static const cli_opt o_wpm = {"--wpm", NULL, OPT_NUM, F(wpm), 1e-9, 1000, "words a minute (e.g. 165)"};
@@ -62,9 +59,9 @@ static const cli_opt o_retime = {"--retime", NULL, OPT_FLAG, F(retime), 0, 0, NU
 static const cli_opt o_text = {"--text", NULL, OPT_FLAG, F(text), 0, 0, NULL};
 static const cli_opt o_quiet = {"--quiet", "-q", OPT_FLAG, F(quiet), 0, 0, NULL};
 
-const cli_opt *const cli_script_opts[] = {&o_type, &o_platforms, &o_generator, &o_base_url, &o_model, &o_rformat,
-					  &cli_opt_output, &o_wpm, &o_timeout, &o_attempts, &o_repairs, &o_validate,
-					  &o_retime, &o_text, &o_quiet, &cli_opt_allow, NULL};
+const cli_opt *const cli_script_opts[] = {&cli_opt_type, &o_platforms, &cli_opt_generator, &cli_opt_base_url,
+					  &o_model, &o_rformat, &cli_opt_output, &o_wpm, &o_timeout, &o_attempts,
+					  &o_repairs, &o_validate, &o_retime, &o_text, &o_quiet, &cli_opt_allow, NULL};
 
 static int validate_file(cli_args *a, const char *path, const char *type, const char *platforms, double wpm)
 {

@@ -30,19 +30,16 @@ const char cli_voice_usage[] =
 	"  -o, --output PATH the WAV to write (48 kHz mono 16-bit)\n"
 	"Keys: VIDC_OPENAI_API_KEY, VIDC_ELEVENLABS_API_KEY. See SPEC.md \"Voice providers\".\n";
 
-static const cli_opt o_provider = {"--provider", NULL, OPT_STR, F(provider), 0, 0, NULL};
-static const cli_opt o_voice = {"--voice", NULL, OPT_STR, F(voice), 0, 0, NULL};
 static const cli_opt o_speed = {"--speed", NULL, OPT_NUM, F(speed), 0.5, 3.0, "a number from 0.5 to 3 (1 = normal)"};
-static const cli_opt o_lang = {"--lang", NULL, OPT_STR, F(lang), 0, 0, NULL};
-static const cli_opt o_base_url = {"--base-url", NULL, OPT_STR, F(base_url), 0, 0, NULL};
 static const cli_opt o_timeout = {"--timeout", NULL, OPT_NUM, F(timeout), 1, 1e9, "milliseconds"};
 static const cli_opt o_jobs = {"--jobs", NULL, OPT_INT, F(jobs), 1, 16, "a number from 1 to 16"};
 static const cli_opt o_timing = {"--timing", NULL, OPT_STR, F(timing), 0, 0, NULL};
 static const cli_opt o_preview = {"--preview", NULL, OPT_STR, F(preview), 0, 0, NULL};
 
-const cli_opt *const cli_voice_opts[] = {&o_provider, &o_voice, &o_speed, &o_lang, &o_base_url, &o_timeout,
-					 &o_jobs, &o_timing, &cli_opt_output, &o_preview, NULL};
-const cli_opt *const cli_voices_opts[] = {&o_provider, &o_base_url, &o_voice, &o_lang, &o_timeout, NULL};
+const cli_opt *const cli_voice_opts[] = {&cli_opt_provider, &cli_opt_voice, &o_speed, &cli_opt_lang, &cli_opt_base_url,
+					 &o_timeout, &o_jobs, &o_timing, &cli_opt_output, &o_preview, NULL};
+const cli_opt *const cli_voices_opts[] = {&cli_opt_provider, &cli_opt_base_url, &cli_opt_voice, &cli_opt_lang,
+					  &o_timeout, NULL};
 
 /* The provider options of a. 0 or the exit status 2. */
 static int voice_options(cli_args *a, voice_opts *o)
