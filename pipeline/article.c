@@ -1006,6 +1006,17 @@ static int utf8_at(const char *s, const char *lit)
 	return !strncmp(s, lit, strlen(lit));
 }
 
+/* Passes text[s, e) to fn without its surrounding spaces and newlines, unless nothing is left. */
+static void emit_trimmed(const char *text, size_t s, size_t e, art_sentence_fn fn, void *ud)
+{
+	while (s < e && (text[s] == ' ' || text[s] == '\n'))
+		s++;
+	while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\n'))
+		e--;
+	if (e > s)
+		fn(text + s, e - s, ud);
+}
+
 void article_sentences(const char *text, art_sentence_fn fn, void *ud)
 {
 	size_t n = strlen(text), start = 0;
@@ -1048,28 +1059,15 @@ void article_sentences(const char *text, art_sentence_fn fn, void *ud)
 			}
 		}
 		if (cut) {
-			size_t s = start, e = cut;
-			while (s < e && (text[s] == ' ' || text[s] == '\n'))
-				s++;
-			while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\n'))
-				e--;
-			if (e > s)
-				fn(text + s, e - s, ud);
+			emit_trimmed(text, start, cut, fn, ud);
 			start = cut;
 			i = cut;
 			continue;
 		}
 		i += adv;
 	}
-	if (start < n) {
-		size_t s = start, e = n;
-		while (s < e && (text[s] == ' ' || text[s] == '\n'))
-			s++;
-		while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\n'))
-			e--;
-		if (e > s)
-			fn(text + s, e - s, ud);
-	}
+	if (start < n)
+		emit_trimmed(text, start, n, fn, ud);
 }
 
 static int is_cjk(unsigned cp)

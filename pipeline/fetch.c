@@ -29,6 +29,7 @@
 #include "../base/file.h"
 #include "../base/media.h"
 #include "cache.h"
+#include "http.h"
 
 #ifndef VIDC_VERSION_STR
 #define VIDC_VERSION_STR "0.1.0"
@@ -292,22 +293,6 @@ static void hdr_copy(char *dst, size_t n, const char *v)
 	snprintf(dst, n, "%s", v);
 }
 
-/* Retry-After: delta-seconds or an HTTP date (RFC 9110 10.2.3). */
-static long parse_retry_after(const char *v)
-{
-	while (*v == ' ' || *v == '\t')
-		v++;
-	if (*v >= '0' && *v <= '9') {
-		double s = strtod(v, NULL);
-		return s > 1e6 ? 1000000000L : (long)(s * 1000);
-	}
-	time_t t = curl_getdate(v, NULL);
-	if (t < 0)
-		return -1;
-	time_t now = time(NULL);
-	return t > now ? (long)(t - now) * 1000 : 0;
-}
-
 /* Whether the body may be this long (announced: from Content-Length); fails the transfer when
  * not. */
 static int size_ok(xfer_t *x, long long total, int announced)
@@ -328,11 +313,7 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 	xfer_t *x = ud;
 	size_t n = sz * nm;
 	char line[2100];
-	size_t k = n < sizeof line - 1 ? n : sizeof line - 1;
-	memcpy(line, p, k);
-	line[k] = 0;
-	while (k > 0 && (line[k - 1] == '\r' || line[k - 1] == '\n'))
-		line[--k] = 0;
+	size_t k = http_header_line(p, n, line, sizeof line);
 	if (!strncmp(line, "HTTP/", 5)) { /* a new reply (after a 100 Continue): start over */
 		const char *sp = strchr(line, ' ');
 		x->status = sp ? strtol(sp + 1, NULL, 10) : 0;
@@ -386,7 +367,7 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 		}
 	}
 	if (!strncasecmp(line, "retry-after:", 12))
-		x->retry_after_ms = parse_retry_after(line + 12);
+		x->retry_after_ms = http_retry_after_ms(line + 12);
 	return n;
 }
 

@@ -197,8 +197,7 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *ud)
 	return n;
 }
 
-/* Retry-After: delta-seconds or an HTTP date (RFC 9110 10.2.3). */
-static long parse_retry_after(const char *v)
+long http_retry_after_ms(const char *v)
 {
 	while (*v == ' ' || *v == '\t')
 		v++;
@@ -214,16 +213,22 @@ static long parse_retry_after(const char *v)
 	return t > now ? (long)(t - now) * 1000 : 0;
 }
 
+size_t http_header_line(const char *p, size_t n, char *line, size_t cap)
+{
+	size_t k = n < cap - 1 ? n : cap - 1;
+	memcpy(line, p, k);
+	line[k] = 0;
+	while (k > 0 && (line[k - 1] == '\r' || line[k - 1] == '\n'))
+		line[--k] = 0;
+	return k;
+}
+
 static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 {
 	http_response *r = ud;
 	size_t n = sz * nm;
 	char line[512];
-	size_t k = n < sizeof line - 1 ? n : sizeof line - 1;
-	memcpy(line, p, k);
-	line[k] = 0;
-	while (k > 0 && (line[k - 1] == '\r' || line[k - 1] == '\n'))
-		line[--k] = 0;
+	http_header_line(p, n, line, sizeof line);
 	if (!strncmp(line, "HTTP/", 5)) { /* a new response (redirect, 100-continue): reset */
 		r->retry_after_ms = -1;
 		r->content_type[0] = 0;
@@ -233,7 +238,7 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 	if (buf_append(&r->headers, p, n) < 0)
 		return 0; /* out of memory: curl fails the request */
 	if (!strncasecmp(line, "retry-after:", 12)) {
-		r->retry_after_ms = parse_retry_after(line + 12);
+		r->retry_after_ms = http_retry_after_ms(line + 12);
 	} else if (!strncasecmp(line, "content-type:", 13)) {
 		const char *v = line + 13;
 		while (*v == ' ')

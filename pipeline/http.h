@@ -97,6 +97,14 @@ void http_response_free(http_response *r);
  * uploads need Location and Range, which no other caller reads. */
 int http_header(const http_response *r, const char *name, char *out, size_t n);
 
+/* Retry-After's value (delta-seconds or an HTTP date, RFC 9110 10.2.3) as milliseconds from now
+ * (0 for a date past); -1 when it is neither. */
+long http_retry_after_ms(const char *value);
+/* A libcurl header callback's line (p, n bytes, not terminated) into line (cap bytes): cut to
+ * fit, without its CR LF; returns its length (0: the blank line that ends the headers). The
+ * fetcher and the API client parse header lines alike. */
+size_t http_header_line(const char *p, size_t n, char *line, size_t cap);
+
 /* "Unauthorized" for 401, ...; "" for unknown codes. */
 const char *http_reason(long status);
 /* The provider's own error sentence from a JSON error body ({"error":{"message"}},

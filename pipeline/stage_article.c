@@ -150,6 +150,19 @@ int stage_script(const article_t *a, const stage_script_opts *o, const stage_cb 
 	return rc;
 }
 
+/* Copies src (at most max_bytes) to dst through a temp name. */
+static int copy_file(const char *src, const char *dst, size_t max_bytes, vidc_err *e)
+{
+	char *data;
+	size_t len;
+	int rc = file_read(src, max_bytes, &data, &len, e);
+	if (rc)
+		return rc;
+	rc = file_write_atomic(dst, data, len, e);
+	free(data);
+	return rc;
+}
+
 int stage_script_edited(const char *path, const char *output, const stage_cb *cb, vidc_err *e)
 {
 	char err[VE_MSG_MAX];
@@ -159,30 +172,10 @@ int stage_script_edited(const char *path, const char *output, const stage_cb *cb
 	json_decref(s);
 	if (!output || !strcmp(path, output))
 		return 0;
-	char *data;
-	size_t len;
-	int rc = file_read(path, SCRIPT_MAX_BYTES, &data, &len, e);
-	if (rc)
-		return rc;
-	rc = file_write_atomic(output, data, len, e);
-	free(data);
-	return rc;
+	return copy_file(path, output, SCRIPT_MAX_BYTES, e);
 }
 
 /* ---- the photos --------------------------------------------------------------------------- */
-
-/* Copies src to dst through a temp name. */
-static int copy_file(const char *src, const char *dst, vidc_err *e)
-{
-	char *data;
-	size_t len;
-	int rc = file_read(src, IMAGE_MAX_BYTES, &data, &len, e);
-	if (rc)
-		return rc;
-	rc = file_write_atomic(dst, data, len, e);
-	free(data);
-	return rc;
-}
 
 /* Whether the photo at images[i] is usable: a local file that decodes, big enough. */
 static int photo_usable(const article_t *a, int i, const stage_cb *cb)
@@ -228,7 +221,7 @@ int stage_images(const article_t *a, const char *dir, const stage_cb *cb, char *
 		snprintf(rel, sizeof rel, "images/%02d%.8s", *n + 1, dot ? dot : ".img");
 		snprintf(dst, sizeof dst, "%s/%s", dir, rel);
 		vidc_err why = {0};
-		if (copy_file(a->images[i].path, dst, &why)) {
+		if (copy_file(a->images[i].path, dst, IMAGE_MAX_BYTES, &why)) {
 			stage_say(cb, STAGE_WARNING, "images", "cannot copy image '%s' to '%s': %s; skipped", src, dst,
 				  why.msg);
 			continue;

@@ -101,6 +101,16 @@ static void pick_file(stock_item *it, const char *url, int w, int h, const stock
 	}
 }
 
+/* The file chosen (url, fw x fh) and the page and author the credits name. */
+static void set_file(stock_item *it, const char *url, int fw, int fh, const char *page, const char *author)
+{
+	it->file_url = strdup(url);
+	it->file_width = fw;
+	it->file_height = fh;
+	it->page_url = dup_or_empty(page);
+	it->author = dup_or_empty(author);
+}
+
 static int pexels_photo(const stock_query *q, json_t *ph, stock_item *it)
 {
 	json_t *src = json_object_get(ph, "src");
@@ -148,11 +158,7 @@ static int pexels_video(const stock_query *q, json_t *v, stock_item *it)
 	it->width = jint(v, "width");
 	it->height = jint(v, "height");
 	it->duration = json_number_value(json_object_get(v, "duration"));
-	it->file_url = strdup(best);
-	it->file_width = bw;
-	it->file_height = bh;
-	it->page_url = dup_or_empty(jstr(v, "url"));
-	it->author = dup_or_empty(jstr(user, "name"));
+	set_file(it, best, bw, bh, jstr(v, "url"), jstr(user, "name"));
 	it->author_url = dup_or_empty(jstr(user, "url"));
 	it->description = dup_or_empty("");
 	return 0;
@@ -234,11 +240,7 @@ static int pixabay_hit(const stock_query *q, json_t *h, stock_item *it)
 	if (!url || !*url)
 		return -1;
 	it->id = json_integer_value(json_object_get(h, "id"));
-	it->file_url = strdup(url);
-	it->file_width = fw;
-	it->file_height = fh;
-	it->page_url = dup_or_empty(jstr(h, "pageURL"));
-	it->author = dup_or_empty(jstr(h, "user"));
+	set_file(it, url, fw, fh, jstr(h, "pageURL"), jstr(h, "user"));
 	buf_t u = BUF_INIT;
 	buf_appendf(&u, "https://pixabay.com/users/%s-%lld/", jstr(h, "user"),
 		    (long long)json_integer_value(json_object_get(h, "user_id")));

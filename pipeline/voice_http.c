@@ -78,9 +78,44 @@ static int from_http(int rc)
 	return rc == HTTP_ENOMEM ? VOICE_ENOMEM : rc == HTTP_ECANCELED ? VOICE_ECANCELED : VOICE_EPROVIDER;
 }
 
+/* GETs path from the provider (a voice list): the body parsed as JSON, NULL when it is not JSON
+ * (je says why; *rc stays 0) or when the request failed (*rc < 0, err says why). */
+static json_t *get_json(const endpoint *ep, const voice_opts *o, const char *path, json_error_t *je,
+			int *rc, char *err, size_t errlen)
+{
+	http_client c;
+	*rc = client(ep, o, &c, err, errlen);
+	if (*rc < 0)
+		return NULL;
+	http_response r;
+	int hr = http_get(&c, path, &r, err, errlen);
+	json_t *root = hr < 0 ? NULL : json_loadb(r.body.data, r.body.len, 0, je);
+	http_response_free(&r);
+	if (hr < 0)
+		*rc = from_http(hr);
+	return root;
+}
+
 static double clampd(double x, double lo, double hi)
 {
 	return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* The audio of a synthesis request's reply r (hr: the request's result) decoded into out; r is
+ * freed. Errors name the provider. */
+static int reply_audio(const endpoint *ep, int hr, http_response *r, voice_clip *out, char *err,
+		       size_t errlen)
+{
+	if (hr < 0) {
+		http_response_free(r);
+		return from_http(hr);
+	}
+	char e[256];
+	int rc = voice_decode(r->body.data, r->body.len, out, e, sizeof e);
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s", ep->name, e);
+	http_response_free(r);
+	return rc;
 }
 
 /* POSTs a JSON object (stolen) and decodes the audio reply. */
@@ -101,16 +136,7 @@ static int post_for_audio(const endpoint *ep, const voice_opts *o, const char *p
 	http_response r;
 	int hr = http_request(&c, "POST", path, "application/json", body, strlen(body), &r, err, errlen);
 	free(body);
-	if (hr < 0) {
-		http_response_free(&r);
-		return from_http(hr);
-	}
-	char e[256];
-	rc = voice_decode(r.body.data, r.body.len, out, e, sizeof e);
-	if (rc < 0)
-		snprintf(err, errlen, "%s: %s", ep->name, e);
-	http_response_free(&r);
-	return rc;
+	return reply_audio(ep, hr, &r, out, err, errlen);
 }
 
 /* ---- openai ------------------------------------------------------------------------------- */
@@ -315,18 +341,11 @@ static int eleven_synth(const voice_opts *o, const char *text, voice_clip *out, 
 
 static int eleven_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 {
-	http_client c;
-	int rc = client(&EP_ELEVEN, o, &c, err, errlen);
+	int rc;
+	json_error_t je;
+	json_t *root = get_json(&EP_ELEVEN, o, "/v1/voices", &je, &rc, err, errlen);
 	if (rc < 0)
 		return rc;
-	http_response r;
-	int hr = http_get(&c, "/v1/voices", &r, err, errlen);
-	if (hr < 0) {
-		http_response_free(&r);
-		return from_http(hr);
-	}
-	json_error_t je;
-	json_t *root = json_loadb(r.body.data, r.body.len, 0, &je);
 	json_t *v = json_object_get(root, "voices");
 	if (!json_is_array(v)) {
 		snprintf(err, errlen, "elevenlabs: the voice list is not valid JSON with a \"voices\" array%s%s",
@@ -352,7 +371,6 @@ static int eleven_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 		fprintf(f, "%s\n", first ? "" : ")");
 	}
 	json_decref(root);
-	http_response_free(&r);
 	return rc;
 }
 
@@ -415,16 +433,7 @@ static int coqui_synth(const voice_opts *o, const char *text, voice_clip *out, c
 	http_response r;
 	int hr = http_get(&c, path, &r, err, errlen);
 	free(path);
-	if (hr < 0) {
-		http_response_free(&r);
-		return from_http(hr);
-	}
-	char e[256];
-	rc = voice_decode(r.body.data, r.body.len, out, e, sizeof e);
-	if (rc < 0)
-		snprintf(err, errlen, "coqui: %s", e);
-	http_response_free(&r);
-	return rc;
+	return reply_audio(&EP_COQUI, hr, &r, out, err, errlen);
 }
 
 static int coqui_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
@@ -459,17 +468,10 @@ static int piper_synth(const voice_opts *o, const char *text, voice_clip *out, c
 
 static int piper_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 {
-	http_client c;
-	int rc = client(&EP_PIPER, o, &c, err, errlen);
+	int rc;
+	json_t *root = get_json(&EP_PIPER, o, "/voices", NULL, &rc, err, errlen);
 	if (rc < 0)
 		return rc;
-	http_response r;
-	int hr = http_get(&c, "/voices", &r, err, errlen);
-	if (hr < 0) {
-		http_response_free(&r);
-		return from_http(hr);
-	}
-	json_t *root = json_loadb(r.body.data, r.body.len, 0, NULL);
 	if (json_is_object(root)) {
 		/* {"en_US-lessac-medium": {config...}, ...} */
 		const char *k;
@@ -491,7 +493,6 @@ static int piper_list(const voice_opts *o, FILE *f, char *err, size_t errlen)
 		rc = VOICE_EPROVIDER;
 	}
 	json_decref(root);
-	http_response_free(&r);
 	return rc;
 }
 

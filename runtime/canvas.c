@@ -1302,6 +1302,23 @@ static int image_index(lua_State *L)
 	return 1;
 }
 
+/* Pushes a new registry metatable `name` with __index and __gc (either may be NULL) and
+ * __metatable = false, so getmetatable() from a hook cannot reach (or replace) the methods. */
+static void sealed_metatable(lua_State *L, const char *name, lua_CFunction index, lua_CFunction gc)
+{
+	luaL_newmetatable(L, name);
+	if (index) {
+		lua_pushcfunction(L, index);
+		lua_setfield(L, -2, "__index");
+	}
+	if (gc) {
+		lua_pushcfunction(L, gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+}
+
 void canvas_register(lua_State *L)
 {
 	static const luaL_Reg methods[] = {
@@ -1328,31 +1345,17 @@ void canvas_register(lua_State *L)
 		{"rgb_split", l_rgb_split},
 		{NULL, NULL},
 	};
-	luaL_newmetatable(L, CANVAS_MT);
+	sealed_metatable(L, CANVAS_MT, canvas_index, canvas_gc);
 	luaL_newlib(L, methods);
 	lua_setfield(L, -2, "methods");
-	lua_pushcfunction(L, canvas_index);
-	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, canvas_gc);
-	lua_setfield(L, -2, "__gc");
 	lua_pushliteral(L, "canvas");
 	lua_setfield(L, -2, "__name");
-	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable"); /* getmetatable(canvas) cannot reach the methods */
 	lua_pop(L, 1);
-	luaL_newmetatable(L, IMAGE_MT);
-	lua_pushcfunction(L, image_index);
-	lua_setfield(L, -2, "__index");
-	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");
+	sealed_metatable(L, IMAGE_MT, image_index, NULL);
 	lua_pop(L, 1);
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, LIVE_KEY);
-	luaL_newmetatable(L, FILE_MT);
-	lua_pushcfunction(L, file_gc);
-	lua_setfield(L, -2, "__gc");
-	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");
+	sealed_metatable(L, FILE_MT, NULL, file_gc);
 	lua_pop(L, 1);
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, FILES_KEY);

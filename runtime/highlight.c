@@ -278,15 +278,21 @@ typedef struct {
  * token of this kind starts there. The scanner tries them in the order of the table. */
 typedef size_t (*scan_fn)(const scan_t *S, size_t i);
 
+/* A Lua long bracket [==[ ... ]==] opening at i + skip, marked c from i to its close. */
+static size_t long_span(const scan_t *S, size_t i, size_t skip, int c)
+{
+	int lvl;
+	if (!(S->F->flags & LONGBR) || (lvl = long_bracket(S->s, i + skip, S->n)) < 0)
+		return i;
+	size_t j = long_close(S->s, i + skip + 2 + (size_t)lvl, S->n, lvl);
+	mark(S->cls, i, j, c);
+	return j;
+}
+
 /* Lua's --[==[ long comment ]==] */
 static size_t sc_long_comment(const scan_t *S, size_t i)
 {
-	int lvl;
-	if (!(S->F->flags & LONGBR) || !starts(S->s, i, S->n, "--") || (lvl = long_bracket(S->s, i + 2, S->n)) < 0)
-		return i;
-	size_t j = long_close(S->s, i + 4 + (size_t)lvl, S->n, lvl);
-	mark(S->cls, i, j, HL_COMMENT);
-	return j;
+	return starts(S->s, i, S->n, "--") ? long_span(S, i, 2, HL_COMMENT) : i;
 }
 
 static size_t sc_block_comment(const scan_t *S, size_t i)
@@ -370,12 +376,7 @@ static size_t sc_shell_var(const scan_t *S, size_t i)
 /* Lua's [==[ long string ]==] */
 static size_t sc_long_string(const scan_t *S, size_t i)
 {
-	int lvl;
-	if (!(S->F->flags & LONGBR) || (lvl = long_bracket(S->s, i, S->n)) < 0)
-		return i;
-	size_t j = long_close(S->s, i + 2 + (size_t)lvl, S->n, lvl);
-	mark(S->cls, i, j, HL_STRING);
-	return j;
+	return long_span(S, i, 0, HL_STRING);
 }
 
 /* Python's triple-quoted strings, with either quote */

@@ -73,7 +73,7 @@ static inline uint32_t lanes_mul255(uint32_t x, unsigned m)
 	return ((t + ((t >> 8) & LANES)) >> 8) & LANES;
 }
 
-uint32_t surf_over_px(uint32_t d, uint32_t s)
+static inline uint32_t over_px(uint32_t d, uint32_t s)
 {
 	unsigned sa = s >> 24;
 	if (sa == 255)
@@ -81,9 +81,13 @@ uint32_t surf_over_px(uint32_t d, uint32_t s)
 	if (s == 0)
 		return d;
 	unsigned ia = 255 - sa;
-	uint32_t rb = lanes_mul255(d & LANES, ia) + (s & LANES);
-	uint32_t ga = lanes_mul255((d >> 8) & LANES, ia) + ((s >> 8) & LANES);
-	return rb | ga << 8;
+	return (lanes_mul255(d & LANES, ia) + (s & LANES)) |
+	       (lanes_mul255((d >> 8) & LANES, ia) + ((s >> 8) & LANES)) << 8;
+}
+
+uint32_t surf_over_px(uint32_t d, uint32_t s)
+{
+	return over_px(d, s);
 }
 
 void surf_fill(surf_t *s, uint32_t px)
@@ -201,18 +205,6 @@ int surf_is_opaque(const surf_t *s)
  * The vector versions unpack each 8-bit channel to a 16-bit lane and do exactly the SWAR
  * arithmetic above lane by lane (every intermediate fits 16 bits: 255 * 256 + 128 < 65536), so
  * a frame has the same bits whichever version composed it. */
-
-static inline uint32_t over_px(uint32_t d, uint32_t s)
-{
-	unsigned sa = s >> 24;
-	if (sa == 255)
-		return s;
-	if (s == 0)
-		return d;
-	unsigned ia = 255 - sa;
-	return (lanes_mul255(d & LANES, ia) + (s & LANES)) |
-	       (lanes_mul255((d >> 8) & LANES, ia) + ((s >> 8) & LANES)) << 8;
-}
 
 #if defined(__SSE2__)
 /* (a * (256 - w) + b * w + 128) >> 8 on 16-bit lanes */
