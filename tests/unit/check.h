@@ -69,6 +69,19 @@ static inline void check_write(const char *path, const void *data, size_t n)
 	fclose(f);
 }
 
+/* Runs the shell command cmd with its standard output (at most len - 1 bytes) in out, always
+ * terminated. Returns pclose's status (0: it succeeded), -1 when it could not start. */
+static inline int check_run(const char *cmd, char *out, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+	out[0] = 0;
+	if (!f)
+		return -1;
+	size_t n = fread(out, 1, len - 1, f);
+	out[n] = 0;
+	return pclose(f);
+}
+
 /* The end of a test's main(): "NAME: ok" or "NAME: N failure(s)", and the exit status. */
 static inline int check_done(void)
 {

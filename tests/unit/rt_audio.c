@@ -131,11 +131,7 @@ int main(void)
 		 "ffprobe -v error -select_streams a -show_entries stream=codec_name,sample_rate,channels,duration "
 		 "-of default=noprint_wrappers=1 '%s'",
 		 out);
-	FILE *f = popen(cmd, "r");
-	size_t n = f ? fread(txt, 1, sizeof txt - 1, f) : 0;
-	txt[n] = 0;
-	if (f)
-		pclose(f);
+	check_run(cmd, txt, sizeof txt);
 	CHECK(strstr(txt, "codec_name=aac") && strstr(txt, "sample_rate=48000") && strstr(txt, "channels=2"),
 	      "AAC 48 kHz stereo: %s", txt);
 	const char *d = strstr(txt, "duration=");

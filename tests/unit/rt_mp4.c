@@ -46,16 +46,6 @@ static ir_program *build(const char *img_path, int64_t frames)
 	return p;
 }
 
-static int run(const char *cmd, char *out, size_t len)
-{
-	FILE *f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	size_t n = fread(out, 1, len - 1, f);
-	out[n] = 0;
-	return pclose(f);
-}
-
 /* key=value lines of ffprobe's default output */
 static int has(const char *txt, const char *kv)
 {
@@ -140,7 +130,7 @@ int main(void)
 			 "color_space,color_range,color_primaries,color_transfer,r_frame_rate:format=duration "
 			 "-of default=noprint_wrappers=1 '%s'",
 			 out);
-		CHECK(run(cmd, txt, sizeof txt) == 0, "ffprobe failed");
+		CHECK(check_run(cmd, txt, sizeof txt) == 0, "ffprobe failed");
 		CHECK(has(txt, "codec_name=h264"), "h264:\n%s", txt);
 		CHECK(has(txt, "profile=High"), "High profile");
 		CHECK(has(txt, "pix_fmt=yuv420p"), "yuv420p");
@@ -156,7 +146,7 @@ int main(void)
 		CHECK(fabs(d - 2.5) < 0.05, "duration %.3f", d);
 		snprintf(cmd, sizeof cmd,
 			 "ffprobe -v error -select_streams a -show_entries stream=profile -of csv=p=0 '%s'", out);
-		CHECK(run(cmd, txt, sizeof txt) == 0 && strstr(txt, "LC"), "AAC-LC: %s", txt);
+		CHECK(check_run(cmd, txt, sizeof txt) == 0 && strstr(txt, "LC"), "AAC-LC: %s", txt);
 		long moov = box_offset(out, "moov"), mdat = box_offset(out, "mdat");
 		CHECK(moov >= 0 && mdat >= 0 && moov < mdat, "faststart: moov %ld before mdat %ld", moov, mdat);
 		/* the first frame decodes to what was composed (limited-range round trip) */
@@ -201,7 +191,7 @@ int main(void)
 		 "ffprobe -v error -count_frames -select_streams v -show_entries stream=nb_read_frames "
 		 "-of csv=p=0 '%s'",
 		 out);
-	CHECK(run(cmd, txt, sizeof txt) == 0 && atoi(txt) == 30, "partial render has 30 frames: %s", txt);
+	CHECK(check_run(cmd, txt, sizeof txt) == 0 && atoi(txt) == 30, "partial render has 30 frames: %s", txt);
 
 	ir_program_free(p);
 	return check_done();

@@ -46,6 +46,18 @@ static inline surf_t *t_render(const ir_program *p, rt_graph *g, int64_t f)
 	return s;
 }
 
+/* A graph for p, or NULL after counting a failure that names what and graph_new's cause. */
+static inline rt_graph *t_graph(const ir_program *p, const char *what)
+{
+	char err[512];
+	rt_graph *g;
+	if (graph_new(&g, p, err, sizeof err)) {
+		CHECK(0, "%s: graph_new: %s", what, err);
+		return NULL;
+	}
+	return g;
+}
+
 static inline uint32_t t_px(const surf_t *s, int x, int y)
 {
 	return s->px[(size_t)y * s->stride + x];

@@ -135,12 +135,9 @@ static int shown(const ir_program *p, rt_graph *g, int64_t f)
 /* Every frame in [0, n) rendered in sequence with one graph shows want(f). */
 static void expect_sequence(const char *what, const ir_program *p, int64_t n, int (*want)(int64_t))
 {
-	char err[512];
-	rt_graph *g;
-	if (graph_new(&g, p, err, sizeof err)) {
-		CHECK(0, "%s: graph_new: %s", what, err);
+	rt_graph *g = t_graph(p, what);
+	if (!g)
 		return;
-	}
 	int bad_frames = 0;
 	for (int64_t f = 0; f < n; f++) {
 		int k = shown(p, g, f), w = want(f);
@@ -197,9 +194,8 @@ static void test_random_access(void)
 {
 	ir_program *p = prog(clip24, (clip_opts){0.25, -1, 1.5, 1}, 300, 3);
 	char err[512];
-	rt_graph *g;
-	if (graph_new(&g, p, err, sizeof err)) {
-		CHECK(0, "graph_new: %s", err);
+	rt_graph *g = t_graph(p, "random access");
+	if (!g) {
 		ir_program_free(p);
 		return;
 	}
@@ -452,9 +448,8 @@ static void test_speed(void)
 	int l = t_layer(p, n->id, 0, 0, 1280, 720, IR_FIT_FILL);
 	t_timeline(p, t_ids(p, 1, t_scene(p, 0, 150, t_ids(p, 1, l), 1)), 1, NULL, 0);
 	char err[512];
-	rt_graph *g;
-	if (graph_new(&g, p, err, sizeof err)) {
-		CHECK(0, "graph_new: %s", err);
+	rt_graph *g = t_graph(p, "decode speed");
+	if (!g) {
 		ir_program_free(p);
 		return;
 	}
