@@ -272,6 +272,33 @@ static int by_score(const void *a, const void *b)
 	return p->s != q->s ? p->s - q->s : p->x - q->x; /* stable: earlier first */
 }
 
+/* Greedy assignment, best score first: each section gets at most one item (its image, or with
+ * code set its code block) and each item goes to one section; used[] marks the items taken.
+ * sorted has room for np entries; the pairs are ranked through it, so why[] stays beside its pair. */
+static void assign(const pair_t *pairs, size_t np, char (*why)[MATCH_WHY], pair_t *sorted, int code,
+		   int *used, match_choice *out)
+{
+	for (size_t i = 0; i < np; i++)
+		sorted[i] = (pair_t){(int)i, 0, pairs[i].score};
+	qsort(sorted, np, sizeof *sorted, by_score);
+	for (size_t i = 0; i < np; i++) {
+		const pair_t *p = &pairs[sorted[i].s];
+		match_choice *o = &out[p->s];
+		if ((code ? o->code : o->image) >= 0 || used[p->x])
+			continue;
+		if (code) {
+			o->code = p->x;
+			o->code_score = p->score;
+			snprintf(o->code_why, MATCH_WHY, "%s", why[sorted[i].s]);
+		} else {
+			o->image = p->x;
+			o->image_score = p->score;
+			snprintf(o->image_why, MATCH_WHY, "%s", why[sorted[i].s]);
+		}
+		used[p->x] = 1;
+	}
+}
+
 void match_article(const article_t *a, const match_section *s, int n, const int *usable,
 		   match_choice *out)
 {
@@ -301,20 +328,8 @@ void match_article(const article_t *a, const match_section *s, int n, const int 
 	/* Sorted through an index, so why[] stays beside its pair. */
 	pair_t *sorted = malloc(sizeof *sorted * (np + 1));
 	int *code_used = calloc((size_t)a->nblocks + 1, sizeof *code_used);
-	if (sorted && code_used) {
-		for (size_t i = 0; i < np; i++)
-			sorted[i] = (pair_t){(int)i, 0, pairs[i].score};
-		qsort(sorted, np, sizeof *sorted, by_score);
-		for (size_t i = 0; i < np; i++) {
-			pair_t *p = &pairs[sorted[i].s];
-			if (out[p->s].code >= 0 || code_used[p->x])
-				continue;
-			out[p->s].code = p->x;
-			out[p->s].code_score = p->score;
-			snprintf(out[p->s].code_why, MATCH_WHY, "%s", why[sorted[i].s]);
-			code_used[p->x] = 1;
-		}
-	}
+	if (sorted && code_used)
+		assign(pairs, np, why, sorted, 1, code_used, out);
 	free(code_used);
 
 	/* Pictures, for the sections without code. */
@@ -335,18 +350,7 @@ void match_article(const article_t *a, const match_section *s, int n, const int 
 	pair_t *sorted2 = realloc(sorted, sizeof *sorted2 * (np + 1));
 	if (sorted2 && img_used) {
 		sorted = sorted2;
-		for (size_t i = 0; i < np; i++)
-			sorted[i] = (pair_t){(int)i, 0, pairs[i].score};
-		qsort(sorted, np, sizeof *sorted, by_score);
-		for (size_t i = 0; i < np; i++) {
-			pair_t *p = &pairs[sorted[i].s];
-			if (out[p->s].image >= 0 || img_used[p->x])
-				continue;
-			out[p->s].image = p->x;
-			out[p->s].image_score = p->score;
-			snprintf(out[p->s].image_why, MATCH_WHY, "%s", why[sorted[i].s]);
-			img_used[p->x] = 1;
-		}
+		assign(pairs, np, why, sorted, 0, img_used, out);
 		/* Pictures the record lists but the HTML never places, that no section's words
 		 * claim, go in order to the free sections: an article's own picture beats a stock
 		 * one. A picture the HTML places under a heading whose sections show something else

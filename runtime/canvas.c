@@ -726,13 +726,7 @@ static void shape_text(lua_State *L, canvas_t *c, const char *str, int t, text_o
 	if (!lua_isnoneornil(L, t))
 		luaL_checktype(L, t, LUA_TTABLE);
 	ir_text_style st;
-	memset(&st, 0, sizeof st);
-	st.font = "DejaVu Sans";
-	st.weight = 400;
-	st.size = 64;
-	st.line_spacing = 1;
-	st.color = (ir_color){255, 255, 255, 255};
-	st.align = IR_ALIGN_LEFT;
+	text_style_init(&st, 64);
 	double v;
 	const char *s;
 	if (get_field_num(L, t, "size", &v))

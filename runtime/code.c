@@ -206,10 +206,9 @@ static int code_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 	const ir_program *p = cx->p;
 	font_ctx *fc;
 	char cause[256];
-	int rc = font_ctx_get(cx->fonts, cause, sizeof cause);
-	fc = *cx->fonts;
+	int rc = text_fonts(cx, n, "code", &fc, err, errlen);
 	if (rc)
-		return rterr_node(rc, p, n, err, errlen, "cannot render code: %s", cause);
+		return rc;
 	code_state *st = calloc(1, sizeof *st);
 	if (!st)
 		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");

@@ -191,13 +191,9 @@ static void label(font_ctx *fc, surf_t *dst, const char *str, double x, double y
 		  ir_color color, int bold)
 {
 	ir_text_style st;
-	memset(&st, 0, sizeof st);
-	st.font = "DejaVu Sans";
+	text_style_init(&st, size);
 	st.weight = bold ? 700 : 400;
-	st.size = size;
-	st.line_spacing = 1;
 	st.color = color;
-	st.align = IR_ALIGN_LEFT;
 	text_req r = {str, NULL, &st, 0, 1};
 	text_out o;
 	char cause[256];

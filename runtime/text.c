@@ -207,43 +207,45 @@ typedef struct {
 	uint8_t *a;
 } mask_t;
 
-static void mask_blit(mask_t *m, const FT_Bitmap *bm, int left, int top)
+/* The part of a w x h target that an 8-bit grey glyph bitmap drawn at (left, top) covers, as
+ * bitmap columns [*x0, *x1) and rows [*y0, *y1). 0 when nothing shows or the bitmap is not grey. */
+static int bm_clip(const FT_Bitmap *bm, int left, int top, int w, int h, int *x0, int *y0, int *x1, int *y1)
 {
 	if (bm->pixel_mode != FT_PIXEL_MODE_GRAY)
+		return 0;
+	*x0 = left < 0 ? -left : 0;
+	*y0 = top < 0 ? -top : 0;
+	*x1 = left + (int)bm->width > w ? w - left : (int)bm->width;
+	*y1 = top + (int)bm->rows > h ? h - top : (int)bm->rows;
+	return *x0 < *x1 && *y0 < *y1;
+}
+
+static void mask_blit(mask_t *m, const FT_Bitmap *bm, int left, int top)
+{
+	int x0, y0, x1, y1;
+	if (!bm_clip(bm, left, top, m->w, m->h, &x0, &y0, &x1, &y1))
 		return;
-	for (unsigned y = 0; y < bm->rows; y++) {
-		int dy = top + (int)y;
-		if (dy < 0 || dy >= m->h)
-			continue;
+	for (int y = y0; y < y1; y++) {
 		const uint8_t *src = bm->buffer + (long)y * bm->pitch;
-		for (unsigned x = 0; x < bm->width; x++) {
-			int dx = left + (int)x;
-			if (dx < 0 || dx >= m->w)
-				continue;
-			uint8_t *d = &m->a[(size_t)dy * m->w + dx];
-			if (src[x] > *d)
-				*d = src[x];
-		}
+		uint8_t *row = m->a + (size_t)(top + y) * m->w;
+		for (int x = x0; x < x1; x++)
+			if (src[x] > row[left + x])
+				row[left + x] = src[x];
 	}
 }
 
 /* Draws a coverage bitmap tinted with premultiplied colour col over s. */
 static void tint_blit(surf_t *s, const FT_Bitmap *bm, int left, int top, uint32_t col)
 {
-	if (bm->pixel_mode != FT_PIXEL_MODE_GRAY)
+	int x0, y0, x1, y1;
+	if (!bm_clip(bm, left, top, s->w, s->h, &x0, &y0, &x1, &y1))
 		return;
-	for (unsigned y = 0; y < bm->rows; y++) {
-		int dy = top + (int)y;
-		if (dy < 0 || dy >= s->h)
-			continue;
+	for (int y = y0; y < y1; y++) {
 		const uint8_t *src = bm->buffer + (long)y * bm->pitch;
-		uint32_t *row = s->px + (size_t)dy * s->stride;
-		for (unsigned x = 0; x < bm->width; x++) {
-			int dx = left + (int)x;
-			if (dx < 0 || dx >= s->w || !src[x])
-				continue;
-			row[dx] = surf_over_px(row[dx], surf_scale_px(col, src[x] + (src[x] >> 7)));
-		}
+		uint32_t *row = s->px + (size_t)(top + y) * s->stride;
+		for (int x = x0; x < x1; x++)
+			if (src[x])
+				row[left + x] = surf_over_px(row[left + x], surf_scale_px(col, src[x] + (src[x] >> 7)));
 	}
 }
 
@@ -673,6 +675,17 @@ done:
 	return rc;
 }
 
+void text_style_init(ir_text_style *st, double size)
+{
+	memset(st, 0, sizeof *st);
+	st->font = "DejaVu Sans";
+	st->weight = 400;
+	st->size = size;
+	st->line_spacing = 1;
+	st->color = (ir_color){255, 255, 255, 255};
+	st->align = IR_ALIGN_LEFT;
+}
+
 int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
 {
 	return text_render_max(fc, r, TEXT_MAX_PIXELS, out, cause, len);
@@ -706,15 +719,25 @@ typedef struct {
 	double k;
 } text_state;
 
+int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx **fc, char *err,
+	       size_t errlen)
+{
+	char cause[256];
+	int rc = font_ctx_get(cx->fonts, cause, sizeof cause);
+	*fc = *cx->fonts;
+	if (rc)
+		return rterr_node(rc, cx->p, n, err, errlen, "cannot render %s: %s", what, cause);
+	return 0;
+}
+
 static int text_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
 	const ir_program *p = cx->p;
 	font_ctx *fc;
 	char cause[256];
-	int rc = font_ctx_get(cx->fonts, cause, sizeof cause);
-	fc = *cx->fonts;
+	int rc = text_fonts(cx, n, "text", &fc, err, errlen);
 	if (rc)
-		return rterr_node(rc, p, n, err, errlen, "cannot render text: %s", cause);
+		return rc;
 	text_state *st = calloc(1, sizeof *st);
 	if (!st)
 		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");

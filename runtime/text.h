@@ -12,6 +12,7 @@
 
 #include "../compiler/ir.h"
 #include "font.h"
+#include "source.h"
 #include "surface.h"
 
 typedef struct {
@@ -33,6 +34,15 @@ typedef struct {
 /* The largest text surface (pixels, margins included): 256 MB as RGBA, beside a fill surface
  * and masks of the same size. */
 #define TEXT_MAX_PIXELS 64e6
+
+/* The render's fonts for node n of a text-drawing source (text, code), loaded on first use; an
+ * error names the node's spec line and "cannot render WHAT". */
+int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx **fc, char *err,
+	       size_t errlen);
+
+/* A plain style: DejaVu Sans at size px, regular, single-spaced, white, left-aligned, no box,
+ * stroke or shadow (the labels and hook text that have no spec style of their own). */
+void text_style_init(ir_text_style *st, double size);
 
 /* Renders r. On failure returns a negative VE_* code (base/err.h) with the cause (no position) in cause. */
 int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len);
