@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../base/file.h"
+
 static int failures;
 
 #define CHECK(cond, ...)                                                                    \
@@ -80,6 +82,27 @@ static inline int check_run(const char *cmd, char *out, size_t len)
 	size_t n = fread(out, 1, len - 1, f);
 	out[n] = 0;
 	return pclose(f);
+}
+
+/* ffprobe -v error ARGS 'path': its standard output in out, as check_run. */
+static inline int check_ffprobe(const char *path, const char *args, char *out, size_t len)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "ffprobe -v error %s '%s'", args, path);
+	return check_run(cmd, out, len);
+}
+
+/* The whole file at path, NUL-terminated (its length in *n when n is not NULL), or NULL when it
+ * cannot be read: base/file.h's file_read with a cap no test file reaches. Free with free(). */
+static inline char *check_slurp(const char *path, size_t *n)
+{
+	char *data;
+	size_t len;
+	if (file_read(path, (size_t)1 << 30, &data, &len, NULL))
+		return NULL;
+	if (n)
+		*n = len;
+	return data;
 }
 
 /* The end of a test's main(): "NAME: ok" or "NAME: N failure(s)", and the exit status. */

@@ -30,6 +30,22 @@ static const char *js(json_t *v)
 	return s ? s : "";
 }
 
+/* The section whose match shows image img (or, with img < 0, code block code); NULL: none. */
+static const char *section_with(const match_choice *mc, const match_section *sec, int n, int img, int code)
+{
+	const char *got = NULL;
+	for (int k = 0; k < n; k++)
+		if (img >= 0 ? mc[k].image == img : mc[k].code == code)
+			got = sec[k].name;
+	return got;
+}
+
+/* Whether the section got agrees with the label want (a section name, or null: nowhere). */
+static int label_ok(json_t *want, const char *got)
+{
+	return json_is_null(want) ? !got : got && !strcmp(got, js(want));
+}
+
 static void one(const char *name)
 {
 	char path[256], err[512];
@@ -80,11 +96,8 @@ static void one(const char *name)
 			if (!strcmp(a->images[j].src, src))
 				img = j;
 		CHECK(img >= 0, "%s: labelled image %s is not in the article", name, src);
-		const char *got = NULL;
-		for (int k = 0; k < n && img >= 0; k++)
-			if (mc[k].image == img)
-				got = sec[k].name;
-		int ok = json_is_null(want) ? !got : got && !strcmp(got, js(want));
+		const char *got = img >= 0 ? section_with(mc, sec, n, img, -1) : NULL;
+		int ok = label_ok(want, got);
 		total++;
 		right += ok;
 		if (!ok)
@@ -101,11 +114,8 @@ static void one(const char *name)
 		for (int b = 0, c = 0; b < a->nblocks; b++)
 			if (a->blocks[b].kind == ART_CODE && ++c == k)
 				block = b;
-		const char *got = NULL;
-		for (int q = 0; q < n && block >= 0; q++)
-			if (mc[q].code == block)
-				got = sec[q].name;
-		int ok = json_is_null(want) ? !got : got && !strcmp(got, js(want));
+		const char *got = block >= 0 ? section_with(mc, sec, n, -1, block) : NULL;
+		int ok = label_ok(want, got);
 		total++;
 		right += ok;
 		code_total++;

@@ -14,24 +14,6 @@
 #include "../../compiler/ir.h"
 #include "../../pipeline/specgen.h"
 
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *s = malloc((size_t)n + 1);
-	if (s && fread(s, 1, (size_t)n, f) != (size_t)n)
-		n = 0;
-	if (s)
-		s[n] = 0;
-	fclose(f);
-	return s;
-}
-
 static int count(const char *hay, const char *needle)
 {
 	int n = 0;
@@ -84,7 +66,7 @@ int main(void)
 		.source = "script.json",
 	};
 	CHECK(specgen_write(tall, &o, err, sizeof err) == 0, "%s", err);
-	char *text = slurp(tall);
+	char *text = check_slurp(tall, NULL);
 	CHECK(text != NULL, "no %s", tall);
 	if (text) {
 		CHECK(strstr(text, "import \"templates/short.vid\""), "no template import:\n%s", text);
@@ -117,7 +99,7 @@ int main(void)
 	o.nimages = 0;
 	o.captions = NULL;
 	CHECK(specgen_write(wide, &o, err, sizeof err) == 0, "%s", err);
-	text = slurp(wide);
+	text = check_slurp(wide, NULL);
 	if (text) {
 		CHECK(strstr(text, "import \"templates/explainer.vid\""), "no template import:\n%s", text);
 		CHECK(count(text, "use explainer_card(") == 5, "cards without photos:\n%s", text);

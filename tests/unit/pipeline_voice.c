@@ -19,19 +19,6 @@
 
 static char dir[] = "/tmp/vidc-voice-XXXXXX";
 
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *b = malloc((size_t)len + 1);
-	*n = b ? fread(b, 1, (size_t)len, f) : 0;
-	fclose(f);
-	return b;
-}
 
 /* Makes the voice of a script, writes it, reads both files back and checks the contract. */
 static void check_voice(const char *name, const char *script_json, const char *lang, double speed)
@@ -86,7 +73,7 @@ static void check_voice(const char *name, const char *script_json, const char *l
 
 	/* The end of the timings against the WAV's real length, decoded. */
 	size_t n;
-	char *wav = slurp(wpath, &n);
+	char *wav = check_slurp(wpath, &n);
 	voice_clip c;
 	CHECK(wav && voice_decode(wav, n, &c, err, sizeof err) == 0, "%s: decode: %s", name, err);
 	if (wav && c.pcm && tm) {
@@ -180,7 +167,7 @@ static void check_decode(void)
 			continue;
 		}
 		size_t n;
-		char *data = slurp(path, &n);
+		char *data = check_slurp(path, &n);
 		voice_clip c;
 		CHECK(data && voice_decode(data, n, &c, err, sizeof err) == 0, "%s: %s", ext[k], err);
 		if (data && c.pcm) {

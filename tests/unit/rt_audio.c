@@ -121,17 +121,15 @@ int main(void)
 	}
 
 	/* an MP4 with the mix: an AAC track as long as the video */
-	char out[256], cmd[512], txt[512];
+	char out[256], txt[512];
 	snprintf(out, sizeof out, "%s/a.mp4", dir);
 	rt_render_opts o = {0};
 	o.output = out;
 	rc = rt_render(p, &o, err, sizeof err);
 	CHECK(rc == 0, "rt_render: %s", err);
-	snprintf(cmd, sizeof cmd,
-		 "ffprobe -v error -select_streams a -show_entries stream=codec_name,sample_rate,channels,duration "
-		 "-of default=noprint_wrappers=1 '%s'",
-		 out);
-	check_run(cmd, txt, sizeof txt);
+	check_ffprobe(out, "-select_streams a -show_entries stream=codec_name,sample_rate,channels,duration "
+			   "-of default=noprint_wrappers=1",
+		      txt, sizeof txt);
 	CHECK(strstr(txt, "codec_name=aac") && strstr(txt, "sample_rate=48000") && strstr(txt, "channels=2"),
 	      "AAC 48 kHz stereo: %s", txt);
 	const char *d = strstr(txt, "duration=");

@@ -117,6 +117,14 @@ static inline int t_timeline(ir_program *p, int *scenes, int ns, int *trs, int n
 	return n->id;
 }
 
+/* The timeline of one scene over the whole program holding just layer; returns the scene. */
+static inline int t_one_scene(ir_program *p, int layer)
+{
+	int sc = t_scene(p, 0, p->frames, t_ids(p, 1, layer), 1);
+	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	return sc;
+}
+
 /* A transition of kind from scene `from` to scene `to` over frames [f0, f1), linear; the
  * caller sets what else the kind needs (direction, colour, hook) on the node returned. */
 static inline ir_node *t_transition(ir_program *p, ir_transition_kind kind, int from, int to,

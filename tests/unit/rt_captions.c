@@ -198,7 +198,7 @@ int main(void)
 			p->preset = presets[pi].name;
 			int s = t_solid(p, t_rgb(40, 60, 90));
 			int l = t_layer(p, s, 0, 0, p->width, p->height, IR_FIT_FILL);
-			t_timeline(p, t_ids(p, 1, t_scene(p, 0, 90, t_ids(p, 1, l), 1)), 1, NULL, 0);
+			t_one_scene(p, l);
 			surf_t *bare = t_render(p, NULL, 40);
 			ir_node *c = ir_node_add(p, IR_CAPTIONS);
 			c->u.captions.style = styles[si];

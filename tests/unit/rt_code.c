@@ -275,7 +275,7 @@ static void test_scaled(void)
 		ir_program *p = t_prog(1920, 360, 30);
 		int src = code_node(p, "c", "int main(void) { return 0; }", 32);
 		int l = t_layer(p, src, 0, 0, widths[i], widths[i] > 1000 ? 300 : 0, IR_FIT_CONTAIN);
-		t_timeline(p, t_ids(p, 1, t_scene(p, 0, 30, t_ids(p, 1, l), 1)), 1, NULL, 0);
+		t_one_scene(p, l);
 		char err[512];
 		font_ctx *fonts = NULL;
 		src_ctx cx = {p, &fonts};
@@ -307,7 +307,7 @@ static void test_in_program(void)
 	int src = code_node(p, "python", "def f():\n    return 1", 24);
 	ir_node *l = &p->nodes[t_layer(p, src, 320, 180, 0, 0, IR_FIT_NONE)];
 	l->u.layer.anchor_x = l->u.layer.anchor_y = 0.5;
-	t_timeline(p, t_ids(p, 1, t_scene(p, 0, 30, t_ids(p, 1, l->id), 1)), 1, NULL, 0);
+	t_one_scene(p, l->id);
 	surf_t *s = t_render(p, NULL, 5);
 	CHECK(s != NULL, "render failed");
 	if (s) {

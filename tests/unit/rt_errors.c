@@ -23,8 +23,7 @@ static ir_program *with_image(const char *path, const char *src)
 	int img = t_image(p, path, 12);
 	p->nodes[img].u.image.src = src;
 	int l = t_layer(p, img, 0, 0, 64, 64, IR_FIT_COVER);
-	int sc = t_scene(p, 0, 10, t_ids(p, 1, l), 1);
-	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	t_one_scene(p, l);
 	return p;
 }
 
@@ -118,8 +117,7 @@ int main(void)
 	h->col = 3;
 	int hid = h->id;
 	int l = t_layer(p, hid, 0, 0, 64, 64, IR_FIT_FILL);
-	int sc = t_scene(p, 0, 10, t_ids(p, 1, l), 1);
-	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	t_one_scene(p, l);
 	expect_fail(p, "lua hook", "test.vid:12:3: error: cannot read hook file 'hooks/sparkle.lua'");
 	ir_program_free(p);
 

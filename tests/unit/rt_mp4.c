@@ -124,13 +124,13 @@ int main(void)
 	int rc = rt_render(p, &o, err, sizeof err);
 	CHECK(rc == 0, "rt_render: %s", err);
 	if (rc == 0) {
-		snprintf(cmd, sizeof cmd,
-			 "ffprobe -v error -count_frames -show_entries "
-			 "stream=codec_name,profile,pix_fmt,width,height,nb_read_frames,sample_rate,channels,"
-			 "color_space,color_range,color_primaries,color_transfer,r_frame_rate:format=duration "
-			 "-of default=noprint_wrappers=1 '%s'",
-			 out);
-		CHECK(check_run(cmd, txt, sizeof txt) == 0, "ffprobe failed");
+		CHECK(check_ffprobe(out,
+				    "-count_frames -show_entries "
+				    "stream=codec_name,profile,pix_fmt,width,height,nb_read_frames,sample_rate,channels,"
+				    "color_space,color_range,color_primaries,color_transfer,r_frame_rate:format=duration "
+				    "-of default=noprint_wrappers=1",
+				    txt, sizeof txt) == 0,
+		      "ffprobe failed");
 		CHECK(has(txt, "codec_name=h264"), "h264:\n%s", txt);
 		CHECK(has(txt, "profile=High"), "High profile");
 		CHECK(has(txt, "pix_fmt=yuv420p"), "yuv420p");
@@ -144,9 +144,9 @@ int main(void)
 		      "AAC 48 kHz stereo");
 		double d = num(txt, "duration=");
 		CHECK(fabs(d - 2.5) < 0.05, "duration %.3f", d);
-		snprintf(cmd, sizeof cmd,
-			 "ffprobe -v error -select_streams a -show_entries stream=profile -of csv=p=0 '%s'", out);
-		CHECK(check_run(cmd, txt, sizeof txt) == 0 && strstr(txt, "LC"), "AAC-LC: %s", txt);
+		CHECK(check_ffprobe(out, "-select_streams a -show_entries stream=profile -of csv=p=0", txt, sizeof txt) == 0 &&
+			      strstr(txt, "LC"),
+		      "AAC-LC: %s", txt);
 		long moov = box_offset(out, "moov"), mdat = box_offset(out, "mdat");
 		CHECK(moov >= 0 && mdat >= 0 && moov < mdat, "faststart: moov %ld before mdat %ld", moov, mdat);
 		/* the first frame decodes to what was composed (limited-range round trip) */
@@ -187,11 +187,10 @@ int main(void)
 	o.nframes = 30;
 	rc = rt_render(p, &o, err, sizeof err);
 	CHECK(rc == 0, "partial render: %s", err);
-	snprintf(cmd, sizeof cmd,
-		 "ffprobe -v error -count_frames -select_streams v -show_entries stream=nb_read_frames "
-		 "-of csv=p=0 '%s'",
-		 out);
-	CHECK(check_run(cmd, txt, sizeof txt) == 0 && atoi(txt) == 30, "partial render has 30 frames: %s", txt);
+	CHECK(check_ffprobe(out, "-count_frames -select_streams v -show_entries stream=nb_read_frames -of csv=p=0",
+			    txt, sizeof txt) == 0 &&
+		      atoi(txt) == 30,
+	      "partial render has 30 frames: %s", txt);
 
 	ir_program_free(p);
 	return check_done();

@@ -10,13 +10,17 @@
 static ir_text_style style(void)
 {
 	ir_text_style s;
-	memset(&s, 0, sizeof s);
-	s.font = "DejaVu Sans";
-	s.weight = 400;
-	s.size = 40;
-	s.line_spacing = 1;
-	s.color = t_rgb(255, 255, 255);
+	text_style_init(&s, 40);
 	return s;
+}
+
+/* An IR_TEXT node showing content in style(). */
+static ir_node *text_node(ir_program *p, const char *content)
+{
+	ir_node *n = ir_node_add(p, IR_TEXT);
+	n->u.text.content = content;
+	n->u.text.style = style();
+	return n;
 }
 
 typedef struct {
@@ -146,16 +150,13 @@ static void test_wrap_and_decor(font_ctx *fc)
 static void test_missing_font(void)
 {
 	ir_program *p = t_prog(200, 100, 3);
-	ir_node *n = ir_node_add(p, IR_TEXT);
-	n->u.text.content = "hi";
-	n->u.text.style = style();
+	ir_node *n = text_node(p, "hi");
 	n->u.text.style.font = "No Such Font Family";
 	n->file = "spec.vid";
 	n->line = 12;
 	n->col = 5;
 	int l = t_layer(p, n->id, 10, 10, 0, 0, IR_FIT_NONE);
-	int sc = t_scene(p, 0, 3, t_ids(p, 1, l), 1);
-	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	t_one_scene(p, l);
 	char err[512];
 	rt_graph *g;
 	CHECK(graph_new(&g, p, err, sizeof err) == 0, "%s", err);
@@ -198,16 +199,13 @@ static void test_bad_font_files(font_ctx *fc)
 static void test_layer(void)
 {
 	ir_program *p = t_prog(400, 200, 3);
-	ir_node *n = ir_node_add(p, IR_TEXT);
-	n->u.text.content = "Centre";
-	n->u.text.style = style();
+	ir_node *n = text_node(p, "Centre");
 	n->u.text.style.align = IR_ALIGN_CENTER;
 	int tid = n->id;
 	int l = t_layer(p, tid, 200, 100, 0, 0, IR_FIT_NONE);
 	p->nodes[l].u.layer.anchor_x = 0.5;
 	p->nodes[l].u.layer.anchor_y = 0.5;
-	int sc = t_scene(p, 0, 3, t_ids(p, 1, l), 1);
-	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	t_one_scene(p, l);
 	surf_t *s = t_render(p, NULL, 1);
 	CHECK(s, "render");
 	if (s) {

@@ -107,7 +107,7 @@ static ir_program *prog(const char *path, clip_opts o, int64_t frames, int line)
 	n->f0 = 0;
 	n->f1 = frames;
 	int l = t_layer(p, n->id, 0, 0, 64, 48, IR_FIT_FILL);
-	t_timeline(p, t_ids(p, 1, t_scene(p, 0, frames, t_ids(p, 1, l), 1)), 1, NULL, 0);
+	t_one_scene(p, l);
 	return p;
 }
 
@@ -446,7 +446,7 @@ static void test_speed(void)
 	n->u.video.audio = -1;
 	n->f1 = 150;
 	int l = t_layer(p, n->id, 0, 0, 1280, 720, IR_FIT_FILL);
-	t_timeline(p, t_ids(p, 1, t_scene(p, 0, 150, t_ids(p, 1, l), 1)), 1, NULL, 0);
+	t_one_scene(p, l);
 	char err[512];
 	rt_graph *g = t_graph(p, "decode speed");
 	if (!g) {
