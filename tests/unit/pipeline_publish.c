@@ -266,6 +266,54 @@ static void same_bytes(const char *id, const char *path, const char *what)
 	free(got);
 }
 
+/* A fault case of a platform: the fake's fault armed, what the test calls it, the code
+ * publish_video must return and a phrase its message must hold (NULL: none). */
+typedef struct {
+	const char *fault, *what;
+	int rc;
+	const char *msg;
+} fault_case;
+
+/* One publish under a fault, its outcome kept for the case's own checks. */
+typedef struct {
+	const char *mp4;
+	store_t st;
+	oauth_tokens t; /* the tokens after the publish (a refresh may have replaced them) */
+	publish_opts o;
+	publish_result res;
+	vidc_err e;
+	int rc;
+} fault_run;
+
+/* Resets the fake, arms c->fault, publishes a fresh size-byte file to platform (a status poll
+ * gives up after 1 s for the "stuck" faults) and checks the code, the message and the post
+ * count. Free with fault_run_free. */
+static void fault_publish(const fault_case *c, const char *platform, const char *file, size_t size,
+			  unsigned seed, fault_run *r)
+{
+	reset_fake();
+	fault(c->fault);
+	r->mp4 = make_file(file, size, seed);
+	publish_request rq = request(platform, r->mp4);
+	memset(&r->st, 0, sizeof r->st);
+	r->o = opts(&r->st);
+	r->o.poll_timeout_ms = strstr(c->fault, "stuck") ? 1000 : 30000;
+	tokens(&r->t, platform);
+	publish_hooks h = hooks(&r->st);
+	memset(&r->e, 0, sizeof r->e);
+	r->rc = publish_video(&rq, &r->t, &r->o, &h, &r->res, &r->e);
+	CHECK(r->rc == c->rc, "%s: %d %s", c->what, r->rc, r->e.msg);
+	if (c->msg)
+		CHECK(strstr(r->e.msg, c->msg) != NULL, "%s: message: %s", c->what, r->e.msg);
+	CHECK(stat("posts", platform) == (r->rc == 0), "%s: posts", c->what);
+}
+
+static void fault_run_free(fault_run *r)
+{
+	oauth_tokens_free(&r->t);
+	store_free(&r->st);
+}
+
 static void test_youtube(void)
 {
 	reset_fake();
@@ -462,11 +510,7 @@ static void test_instagram(void)
 
 static void test_instagram_faults(void)
 {
-	static const struct {
-		const char *fault, *what;
-		int rc;
-		const char *msg;
-	} cases[] = {
+	static const fault_case cases[] = {
 		{"ig_drop40", "connection dropped at 40 %", 0, NULL},
 		{"ig_error", "container ends in ERROR", VE_PROTOCOL, "ERROR: Error: Media upload has failed with error code 2207026"},
 		{"ig_stuck", "container never finishes", VE_TIMEOUT, "still IN_PROGRESS after 1 s"},
@@ -474,35 +518,18 @@ static void test_instagram_faults(void)
 		{"expire", "expired token refreshed", 0, NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		reset_fake();
-		fault(cases[i].fault);
-		const char *mp4 = make_file("igf.mp4", 700 * 1000, 20 + (unsigned)i);
-		publish_request rq = request("instagram", mp4);
-		store_t st = {0};
-		publish_result res;
-		vidc_err e;
-		publish_opts o = opts(&st);
-		o.poll_timeout_ms = strstr(cases[i].fault, "stuck") ? 1000 : 30000;
-		oauth_tokens t;
-		tokens(&t, "instagram");
-		publish_hooks h = hooks(&st);
-		memset(&e, 0, sizeof e);
-		int rc = publish_video(&rq, &t, &o, &h, &res, &e);
-		oauth_tokens_free(&t);
-		CHECK(rc == cases[i].rc, "%s: %d %s", cases[i].what, rc, e.msg);
-		if (cases[i].msg)
-			CHECK(strstr(e.msg, cases[i].msg) != NULL, "%s: message: %s", cases[i].what, e.msg);
-		CHECK(stat("posts", "instagram") == (rc == 0), "%s: posts", cases[i].what);
-		if (rc == 0)
-			same_bytes(res.id, mp4, cases[i].what);
+		fault_run r;
+		fault_publish(&cases[i], "instagram", "igf.mp4", 700 * 1000, 20 + (unsigned)i, &r);
+		if (r.rc == 0)
+			same_bytes(r.res.id, r.mp4, cases[i].what);
 		if (!strcmp(cases[i].fault, "ig_drop40"))
 			CHECK(stat("upload_bytes", "instagram") == 700 * 1000,
 			      "resumed at the received byte: %lld", stat("upload_bytes", "instagram"));
 		if (!strcmp(cases[i].fault, "ig_limit"))
-			CHECK(res.retry_at > 0 && st.saves == 0, "waits, nothing created");
+			CHECK(r.res.retry_at > 0 && r.st.saves == 0, "waits, nothing created");
 		if (!strcmp(cases[i].fault, "expire"))
-			CHECK(stat("refreshes", "instagram") == 1 && st.token_saves == 1, "refreshed once");
-		store_free(&st);
+			CHECK(stat("refreshes", "instagram") == 1 && r.st.token_saves == 1, "refreshed once");
+		fault_run_free(&r);
 	}
 }
 
@@ -540,11 +567,7 @@ static void test_tiktok(void)
 
 static void test_tiktok_faults(void)
 {
-	static const struct {
-		const char *fault, *what;
-		int rc;
-		const char *msg;
-	} cases[] = {
+	static const fault_case cases[] = {
 		{"tt_unaudited", "unaudited app", 0, NULL},
 		{"tt_failed", "publish FAILED", VE_PROTOCOL, "the post failed: file_format_check_failed"},
 		{"tt_stuck", "status never finishes", VE_TIMEOUT, "still PROCESSING_UPLOAD after 1 s"},
@@ -553,26 +576,10 @@ static void test_tiktok_faults(void)
 		{"429", "429 with Retry-After", 0, NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		reset_fake();
-		fault(cases[i].fault);
-		const char *mp4 = make_file("ttf.mp4", 800 * 1000, 40 + (unsigned)i);
-		publish_request rq = request("tiktok", mp4);
-		store_t st = {0};
-		publish_result res;
-		vidc_err e;
-		publish_opts o = opts(&st);
-		o.poll_timeout_ms = strstr(cases[i].fault, "stuck") ? 1000 : 30000;
-		oauth_tokens t;
-		tokens(&t, "tiktok");
-		publish_hooks h = hooks(&st);
-		memset(&e, 0, sizeof e);
-		int rc = publish_video(&rq, &t, &o, &h, &res, &e);
-		CHECK(rc == cases[i].rc, "%s: %d %s", cases[i].what, rc, e.msg);
-		if (cases[i].msg)
-			CHECK(strstr(e.msg, cases[i].msg) != NULL, "%s: message: %s", cases[i].what, e.msg);
-		CHECK(stat("posts", "tiktok") == (rc == 0), "%s: posts", cases[i].what);
+		fault_run r;
+		fault_publish(&cases[i], "tiktok", "ttf.mp4", 800 * 1000, 40 + (unsigned)i, &r);
 		if (!strcmp(cases[i].fault, "tt_unaudited")) {
-			CHECK(strstr(res.note, "SELF_ONLY") && res.id[0] == 0, "SELF_ONLY said: %s", res.note);
+			CHECK(strstr(r.res.note, "SELF_ONLY") && r.res.id[0] == 0, "SELF_ONLY said: %s", r.res.note);
 			json_t *j = fake("GET", "/_stats");
 			const char *lvl = json_string_value(json_object_get(json_object_get(json_object_get(
 				json_object_get(j, "last_meta"), "tiktok"), "post_info"), "privacy_level"));
@@ -580,19 +587,18 @@ static void test_tiktok_faults(void)
 			json_decref(j);
 		}
 		if (!strcmp(cases[i].fault, "expire")) {
-			CHECK(st.token_saves == 1 && st.tokens && !strstr(st.tokens, "tt-refresh-0") &&
-			      t.refresh_token && strcmp(t.refresh_token, "tt-refresh-0"),
+			CHECK(r.st.token_saves == 1 && r.st.tokens && !strstr(r.st.tokens, "tt-refresh-0") &&
+			      r.t.refresh_token && strcmp(r.t.refresh_token, "tt-refresh-0"),
 			      "the new refresh token is stored");
 			/* The old refresh token no longer works: the stored one must be used. */
 			oauth_tokens old;
 			tokens(&old, "tiktok");
 			vidc_err re = {0};
-			CHECK(oauth_refresh("tiktok", &old, &o.net, &re) == VE_AUTH, "the old refresh token is dead");
-			CHECK(oauth_refresh("tiktok", &t, &o.net, &re) == 0, "the new one works: %s", re.msg);
+			CHECK(oauth_refresh("tiktok", &old, &r.o.net, &re) == VE_AUTH, "the old refresh token is dead");
+			CHECK(oauth_refresh("tiktok", &r.t, &r.o.net, &re) == 0, "the new one works: %s", re.msg);
 			oauth_tokens_free(&old);
 		}
-		oauth_tokens_free(&t);
-		store_free(&st);
+		fault_run_free(&r);
 	}
 }
 
