@@ -35,6 +35,16 @@ level() {
 		-f null - 2>&1 | sed -n 's/.*RMS level dB: *//p' | tail -1
 }
 
+levels() { # levels FILE: $voice (speech band), $under (music under speech), $pause (music alone)
+	voice=$(level "$1" 2 3.5 300)
+	under=$(level "$1" 2 3.5 2000)
+	pause=$(level "$1" 4.8 5.8 2000)
+}
+# within1 A B GAIN: A - B is 20 log10(GAIN) dB within 1 dB
+within1() {
+	awk -v a="$1" -v b="$2" -v g="$3" 'BEGIN { d = a - b - 20 * log(g) / log(10); exit !(d <= 1 && d >= -1) }'
+}
+
 ebur() { # ebur FILE -> "I TP"
 	ffmpeg -nostats -i "$1" -af ebur128=peak=true -f null - 2>&1 |
 		awk '/Integrated loudness:/ {s=1} s && /I:/ {i=$2} /True peak:/ {p=1} p && /Peak:/ {tp=$2} END {print i, tp}'
@@ -54,27 +64,20 @@ for v in voice.wav hot.wav; do
 	[ -n "$vi" ] && { awk -v a="$vi" -v b="$I" 'BEGIN { d = a - b; exit !(d <= 0.5 && d >= -0.5) }' ||
 		say "$v: vidc reports $vi LUFS, ffmpeg measures $I"; }
 	if [ "$v" = voice.wav ]; then
-		voice=$(level "$tmp/a.mp4" 2 3.5 300)
-		under=$(level "$tmp/a.mp4" 2 3.5 2000)
-		pause=$(level "$tmp/a.mp4" 4.8 5.8 2000)
+		levels "$tmp/a.mp4"
 		echo "voice $voice dB, music in a pause $pause dB, music under speech $under dB"
-		awk -v v="$voice" -v m="$pause" 'BEGIN { d = m - v - 20 * log(0.2) / log(10); exit !(d <= 1 && d >= -1) }' ||
+		within1 "$pause" "$voice" 0.2 ||
 			say "music/voice = $pause - $voice dB, want $(awk 'BEGIN { print 20 * log(0.2) / log(10) }') +- 1"
-		awk -v u="$under" -v m="$pause" 'BEGIN { d = u - m - 20 * log(0.5) / log(10); exit !(d <= 1 && d >= -1) }' ||
-			say "ducking depth $under - $pause dB, want -6.0 +- 1"
+		within1 "$under" "$pause" 0.5 || say "ducking depth $under - $pause dB, want -6.0 +- 1"
 	fi
 done
 
 # A spec's own volume is honoured too: music at 35 %, no ducking.
 spec voice.wav 35% 100% >"$tmp/b.vid"
 "$VIDC" render "$tmp/b.vid" -o "$tmp/b.mp4" --progress none 2>"$tmp/err" || { say "render b"; cat "$tmp/err"; }
-voice=$(level "$tmp/b.mp4" 2 3.5 300)
-under=$(level "$tmp/b.mp4" 2 3.5 2000)
-pause=$(level "$tmp/b.mp4" 4.8 5.8 2000)
+levels "$tmp/b.mp4"
 echo "35 %, no duck: voice $voice dB, music in a pause $pause dB, under speech $under dB"
-awk -v v="$voice" -v m="$pause" 'BEGIN { d = m - v - 20 * log(0.35) / log(10); exit !(d <= 1 && d >= -1) }' ||
-	say "music/voice at 35 %: $pause - $voice dB"
-awk -v u="$under" -v m="$pause" 'BEGIN { d = u - m; exit !(d <= 1 && d >= -1) }' ||
-	say "no ducking wanted: $under vs $pause dB"
+within1 "$pause" "$voice" 0.35 || say "music/voice at 35 %: $pause - $voice dB"
+within1 "$under" "$pause" 1 || say "no ducking wanted: $under vs $pause dB"
 
 exit $fail

@@ -110,30 +110,21 @@ S="$tmp/article-cold-brew.json"
 edit() { # edit PYTHON-STATEMENT: applies it to s, writes $tmp/edited.json
 	python3 -c "import json,sys; s=json.load(open('$S')); $1; json.dump(s, open('$tmp/edited.json','w'))"
 }
-edit 's["points"][1]["duration_est"] = "five"'
-expect 1 "edited: string duration" -- "$VIDC" script --validate "$tmp/edited.json"
-err_has "edited: string duration" '$.points[1].duration_est: expected a number, found a string'
-edit 'del s["hook"]'
-expect 1 "edited: no hook" -- "$VIDC" script --validate "$tmp/edited.json"
-err_has "edited: no hook" "$: missing required property 'hook'"
-edit 's["points"][0]["txt"] = s["points"][0].pop("text")'
-expect 1 "edited: renamed key" -- "$VIDC" script --validate "$tmp/edited.json"
-err_has "edited: renamed key" "\$.points[0]: missing required property 'text'"
-edit 's["seo"]["youtube_short"]["title"] = "x" * 101'
-expect 1 "edited: long title" -- "$VIDC" script --validate "$tmp/edited.json"
-err_has "edited: long title" '$.seo.youtube_short.title: must have at most 100 characters (it has 101)'
-edit 's["seo"]["instagram_reel"]["tags"] = ["t%d" % i for i in range(31)]'
-expect 1 "edited: 31 hashtags" -- "$VIDC" script --validate "$tmp/edited.json"
-err_has "edited: 31 hashtags" '$.seo.instagram_reel.tags: allows at most 30 items (it has 31)'
-edit 's["seo"]["youtube_short"]["tags"] = ["tag number %d" % i for i in range(40)]'
-expect 1 "edited: YouTube tags" -- "$VIDC" script --validate "$tmp/edited.json"
-err_has "edited: YouTube tags" '$.seo.youtube_short.tags:'
-edit 's["chapter_markers"].append({"time": 1, "title": "Back in time"})'
-expect 1 "edited: chapter order" -- "$VIDC" script --validate "$tmp/edited.json"
-err_has "edited: chapter order" '$.chapter_markers['
-edit 's["total_estimated_duration"] = 95'
-expect 1 "edited: too long for short" -- "$VIDC" script --validate "$tmp/edited.json" --type short
-err_has "edited: too long for short" '$.total_estimated_duration: 95.0 s is outside 30-60 s'
+rejects() { # rejects WHAT PYTHON-STATEMENT MESSAGE [ARGS...]: the edit fails --validate with MESSAGE
+	r_what=$1 r_msg=$3
+	edit "$2"
+	shift 3
+	expect 1 "edited: $r_what" -- "$VIDC" script --validate "$tmp/edited.json" "$@"
+	err_has "edited: $r_what" "$r_msg"
+}
+rejects "string duration" 's["points"][1]["duration_est"] = "five"' '$.points[1].duration_est: expected a number, found a string'
+rejects "no hook" 'del s["hook"]' "$: missing required property 'hook'"
+rejects "renamed key" 's["points"][0]["txt"] = s["points"][0].pop("text")' "\$.points[0]: missing required property 'text'"
+rejects "long title" 's["seo"]["youtube_short"]["title"] = "x" * 101' '$.seo.youtube_short.title: must have at most 100 characters (it has 101)'
+rejects "31 hashtags" 's["seo"]["instagram_reel"]["tags"] = ["t%d" % i for i in range(31)]' '$.seo.instagram_reel.tags: allows at most 30 items (it has 31)'
+rejects "YouTube tags" 's["seo"]["youtube_short"]["tags"] = ["tag number %d" % i for i in range(40)]' '$.seo.youtube_short.tags:'
+rejects "chapter order" 's["chapter_markers"].append({"time": 1, "title": "Back in time"})' '$.chapter_markers['
+rejects "too long for short" 's["total_estimated_duration"] = 95' '$.total_estimated_duration: 95.0 s is outside 30-60 s' --type short
 # A longer text: --validate notes the stale times, --retime updates them and keeps the titles.
 S="$tmp/espresso-medium.json"
 edit 's["points"][1]["text"] += " And here the user adds a much longer explanation of the step, with many more words than before, so that the point now takes far longer to say than it did when the script was made."'
