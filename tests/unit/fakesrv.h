@@ -1,6 +1,7 @@
 /*
  * fakesrv.h - starts one of the fake servers of tests/fakes/ (a Python script that prints its
- * port on its first line) for a C unit test, and stops it. Header-only: included once per test.
+ * port on its first line) for a C unit test, stops it, and sets fetch options that reach it.
+ * Header-only: included once per test.
  *
  *     fakesrv s;
  *     if (fakesrv_start(&s, "tests/fakes/web_server.py", "--host", "127.0.0.2", NULL)) fail;
@@ -16,6 +17,8 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "../../pipeline/fetch.h"
 
 typedef struct {
 	pid_t pid;
@@ -58,6 +61,18 @@ static int fakesrv_start(fakesrv *s, const char *script, ...)
 	}
 	fclose(f);
 	return 0;
+}
+
+/* Fetch options for a fake on 127.0.0.2 (the one private address the fetcher may reach),
+ * caching in cache_dir, with a short back-off and attempts tries per URL. */
+static inline void fakesrv_fetch_opts(fetch_opts *o, const char *cache_dir, int attempts)
+{
+	fetch_opts_init(o);
+	o->cache_dir = cache_dir;
+	o->allow_private = 0;
+	o->allow_addrs = "127.0.0.2";
+	o->backoff_ms = 50;
+	o->max_attempts = attempts;
 }
 
 static void fakesrv_stop(fakesrv *s)

@@ -122,12 +122,7 @@ static void test_addresses(void)
 
 static void opts(fetch_opts *o)
 {
-	fetch_opts_init(o);
-	o->cache_dir = cache;
-	o->allow_private = 0;
-	o->allow_addrs = "127.0.0.2";
-	o->backoff_ms = 50;
-	o->max_attempts = 3;
+	fakesrv_fetch_opts(o, cache, 3);
 }
 
 static char *url(const char *path)

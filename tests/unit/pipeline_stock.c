@@ -33,12 +33,7 @@ static const char *js(json_t *v)
 
 static void opts(fetch_opts *o)
 {
-	fetch_opts_init(o);
-	o->cache_dir = cache;
-	o->allow_private = 0;
-	o->allow_addrs = "127.0.0.2";
-	o->backoff_ms = 50;
-	o->max_attempts = 2;
+	fakesrv_fetch_opts(o, cache, 2);
 }
 
 /* The fake's counters: searches, generations, media; and the last request. */
