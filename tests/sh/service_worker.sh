@@ -167,13 +167,13 @@ done
 [ "$(jget "[x['kind'] for x in j['jobs']]")" = "['script', 'voice', 'assets', 'render']" ] || bad "stage 9 jobs: $(jget "j['jobs']")"
 [ "$(jget "len(j['assets']) > 0 and j['renders'][0]['status']")" = completed ] || bad "stage 9: no photos or no video"
 # the visuals stage chose among site 1's pictures only: every article picture it shows is one of
-# them, each once, and nothing names site 2's file or the absolute path
+# them (all of them, each once), and nothing names site 2's file or the absolute path
 python3 - "$tmp/out" "$MEDIA/site-1/files" <<'PY' || bad "stage 9 read images outside the site's files: $(jget "j['assets']")"
 import json, os, sys
 rows = json.load(open(sys.argv[1]))["assets"]
 files = set(os.listdir(sys.argv[2]))
 pics = [os.path.basename(r["original_url"]) for r in rows if r["source"] == "article_image"]
-assert pics and len(pics) == len(set(pics)) and set(pics) <= files, (pics, files)
+assert len(pics) == len(set(pics)) and set(pics) == files, (pics, files)
 assert not any("secret" in json.dumps(r) for r in rows), rows
 assert all(os.path.isfile(r["file_path"]) for r in rows if r["file_path"]), rows
 print("stage 9 shows %d of the site's %d pictures" % (len(pics), len(files)))
