@@ -281,7 +281,8 @@ int stg_music(const char *dir, const char *files_dir, const char *name, const ch
 	return rc;
 }
 
-int stg_spec(const char *dir, const char *preset, const char *title, const char *music, char *err, size_t errlen)
+int stg_spec(const char *dir, const char *preset, int fps, const char *title, const char *music, char *err,
+	     size_t errlen)
 {
 	char spec_name[64];
 	snprintf(spec_name, sizeof spec_name, "%s.vid", preset);
@@ -307,6 +308,7 @@ int stg_spec(const char *dir, const char *preset, const char *title, const char 
 		.captions = specgen_vertical(preset) ? "karaoke" : "plain",
 		.music = music,
 		.source = "script.json",
+		.fps = fps,
 	};
 	if (!rc && specgen_write(spec, &so, err, errlen))
 		rc = -1;

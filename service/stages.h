@@ -64,9 +64,11 @@ int stg_visuals_check(const char *list, char *err, size_t errlen);
 int stg_music(const char *dir, const char *files_dir, const char *name, const char **spec_name, char *err,
 	      size_t errlen);
 
-/* Writes DIR/PRESET.vid for one preset from DIR/script.json, DIR/voice.json and DIR/assets.json,
- * with the title; music is a name relative to DIR (stg_music) or NULL. */
-int stg_spec(const char *dir, const char *preset, const char *title, const char *music, char *err, size_t errlen);
+/* Writes DIR/PRESET.vid for one preset at fps frames a second from DIR/script.json,
+ * DIR/voice.json and DIR/assets.json, with the title; music is a name relative to DIR
+ * (stg_music) or NULL. */
+int stg_spec(const char *dir, const char *preset, int fps, const char *title, const char *music, char *err,
+	     size_t errlen);
 
 typedef struct {
 	int width, height;

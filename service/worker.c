@@ -198,7 +198,7 @@ static int prepare(wrk_ctx *c, const char *preset)
 	if (!title)
 		title = sc ? fld_str(sc, "hook", "") : "";
 	if (!rc)
-		rc = stg_spec(c->dir, preset, title, music, c->err, sizeof c->err);
+		rc = stg_spec(c->dir, preset, c->cfg->fps, title, music, c->err, sizeof c->err);
 	json_decref(sc);
 	json_decref(p);
 	close(fd);

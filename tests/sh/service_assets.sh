@@ -33,11 +33,12 @@ sport=$(head -1 "$tmp/sport")
 base=http://127.0.0.2:$port
 export VIDC_ALLOW_PRIVATE_URLS=127.0.0.2
 unset VIDC_PEXELS_KEY VIDC_PIXABAY_KEY VIDC_OPENAI_API_KEY VIDC_SD_URL VIDC_CACHE_DIR
-# the fetcher's cache from the config; Pexels's endpoint too (its key only from the environment)
+# the fetcher's cache from the config, Pexels's endpoint too (its key only from the environment)
 python3 - "$CONFIG" "$tmp/svccache" "http://127.0.0.2:$sport" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["cache_dir"] = sys.argv[2]
+c["fps"] = 10  # a third of the frames: the checks look at one frame a section
 c["providers"] = {"pexels_url": sys.argv[3]}
 json.dump(c, open(sys.argv[1], "w"))
 PY
