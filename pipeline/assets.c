@@ -621,7 +621,15 @@ static int setup(run_t *r, const assets_opts *o, vidc_err *e)
 		return err_set(e, VE_INVAL, "%s", err);
 	if (!(r->roots = roots_new()))
 		return err_set(e, VE_NOMEM, "out of memory");
-	if (o->article_path) {
+	if (o->article_text) {
+		const char *name = o->article_path ? o->article_path : "content";
+		r->art = article_parse(o->article_text, strlen(o->article_text), name, o->article_dir, err, sizeof err);
+		if (!r->art)
+			return err_set(e, VE_INVAL, "%s", err);
+		int rc = roots_add(r->roots, o->article_dir, e);
+		if (rc)
+			return rc;
+	} else if (o->article_path) {
 		r->art = article_load(o->article_path, err, sizeof err);
 		if (!r->art)
 			return err_set(e, VE_INVAL, "%s", err);

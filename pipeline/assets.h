@@ -65,6 +65,11 @@ typedef struct {
 typedef struct {
 	const char *script_path;   /* the script JSON (SPEC.md §11) */
 	const char *article_path;  /* the content record; NULL: no article images or code */
+	/* The record as text instead of a file (the service's, from its store): article_path is
+	 * then only its name in messages, and its local pictures resolve in article_dir, which is
+	 * their root (a site's files folder). */
+	const char *article_text;
+	const char *article_dir;
 	const char *out_path;	   /* the assets file; its folder gets images/ and code/ */
 	const char *preset;	   /* default tiktok */
 	asset_visual order[VIS_N]; /* default article, stock, ai, cards */

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "stages.h"
 
 typedef enum { K_STR, K_INT, K_LONG } kind_t;
 
@@ -23,6 +24,8 @@ static const struct {
 	{"media", K_STR, offsetof(svc_config, media), sizeof ((svc_config *)0)->media, 0, 0},
 	{"listen", K_STR, offsetof(svc_config, listen), sizeof ((svc_config *)0)->listen, 0, 0},
 	{"token_key_file", K_STR, offsetof(svc_config, token_key_file), sizeof ((svc_config *)0)->token_key_file, 0, 0},
+	{"cache_dir", K_STR, offsetof(svc_config, cache_dir), sizeof ((svc_config *)0)->cache_dir, 0, 0},
+	{"visuals", K_STR, offsetof(svc_config, visuals), sizeof ((svc_config *)0)->visuals, 0, 0},
 	{"body_limit", K_LONG, offsetof(svc_config, body_limit), 0, 256, 1LL << 32},
 	{"retention_days", K_INT, offsetof(svc_config, retention_days), 0, 0, 3650},
 	{"lease_seconds", K_INT, offsetof(svc_config, lease_seconds), 0, 2, 3600},
@@ -43,6 +46,9 @@ static const struct {
 	{"elevenlabs_model", "VIDC_ELEVENLABS_MODEL"}, {"coqui_url", "VIDC_COQUI_URL"},
 	{"piper_url", "VIDC_PIPER_URL"},	   {"bark_url", "VIDC_BARK_URL"},
 	{"http_timeout_ms", "VIDC_HTTP_TIMEOUT_MS"},
+	{"pexels_url", "VIDC_PEXELS_URL"},	   {"pixabay_url", "VIDC_PIXABAY_URL"},
+	{"openai_images_url", "VIDC_OPENAI_IMAGES_URL"}, {"openai_image_model", "VIDC_OPENAI_IMAGE_MODEL"},
+	{"sd_url", "VIDC_SD_URL"},		   {"sd_steps", "VIDC_SD_STEPS"},
 };
 
 static void defaults(svc_config *c)
@@ -51,6 +57,7 @@ static void defaults(svc_config *c)
 	snprintf(c->db, sizeof c->db, "vidc.db");
 	snprintf(c->media, sizeof c->media, "media");
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
+	snprintf(c->visuals, sizeof c->visuals, "article,stock,ai,cards");
 	c->body_limit = 1 << 20;
 	c->retention_days = 7;
 	c->lease_seconds = 30;
@@ -175,5 +182,11 @@ int svc_config_load(const char *path, svc_config *c, char *err, size_t errlen)
 			rc = set_key(c, path, k, v, err, errlen);
 	}
 	json_decref(root);
+	if (!rc && c->visuals[0] && stg_visuals_check(c->visuals, err, errlen)) {
+		char why[900];
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errlen, "%s: 'visuals': %s", path, why);
+		rc = -1;
+	}
 	return rc;
 }

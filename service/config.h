@@ -18,6 +18,8 @@ typedef struct {
 	char media[1024];          /* "media" */
 	char listen[256];          /* "127.0.0.1:8080" */
 	char token_key_file[1024]; /* "" */
+	char cache_dir[1024];      /* the fetcher's cache: "" is VIDC_CACHE_DIR, else MEDIA/cache */
+	char visuals[64];          /* the visuals' sources in order: "article,stock,ai,cards" */
 	long long body_limit;      /* bytes of a request body: 1 MiB */
 	int retention_days;        /* a failed project's files are kept this long: 7 */
 	int lease_seconds;         /* a job's lease; renewed at a third of it: 30 */

@@ -1,7 +1,8 @@
 /*
  * stages.c - the service's calls into the pipeline and the runtime (stages.h), written against
  * the stage library (pipeline/stage.h: spec loading, render, subtitles, thumbnail) and the
- * pipeline's script, voice and spec writers.
+ * pipeline's script, voice, visuals (pipeline/assets.h: the stage `vidc make` runs) and spec
+ * writers.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,22 +12,18 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include <libavutil/frame.h>
-
 #include "../base/err.h"
 #include "../base/file.h"
 #include "../base/roots.h"
 #include "../compiler/compile.h"
 #include "../compiler/ir.h"
 #include "../pipeline/article.h"
+#include "../pipeline/assets.h"
 #include "../pipeline/script.h"
 #include "../pipeline/specgen.h"
 #include "../pipeline/stage.h"
 #include "../pipeline/voice.h"
-#include "../runtime/image.h"
 #include "stages.h"
-
-#define MAX_IMAGES 64
 
 static char *path_in(const char *dir, const char *name)
 {
@@ -108,11 +105,6 @@ int stg_voice(const char *dir, json_t *script, const char *provider, const char 
 	return rc;
 }
 
-static int slurp(const char *path, char **data, size_t *len)
-{
-	return file_read(path, MAX_READ, data, len, NULL);
-}
-
 int stg_preview(const char *tmp_dir, const char *provider, const char *voice, const char *text, char **wav,
 		size_t *len, char *err, size_t errlen)
 {
@@ -142,113 +134,190 @@ int stg_preview(const char *tmp_dir, const char *provider, const char *voice, co
 	return rc;
 }
 
-/* Copies a file (atomically: whole or absent). */
-static int copy_file(const char *from, const char *to)
+/* Links (one file system) or copies a file into the project: whole or absent. */
+static int copy_file(const char *from, const char *to, vidc_err *e)
 {
+	char tmp[4200];
+	int rc = file_tmp_name(to, tmp, sizeof tmp, e);
+	if (rc)
+		return rc;
+	unlink(tmp);
+	if (!link(from, tmp))
+		return file_commit(tmp, to, e);
 	char *data;
 	size_t len;
-	if (slurp(from, &data, &len))
-		return -1;
-	int rc = file_write_atomic(to, data, len, NULL);
+	if ((rc = file_read(from, MAX_READ, &data, &len, e)))
+		return rc;
+	rc = file_write_atomic(to, data, len, e);
 	free(data);
 	return rc;
 }
 
-/* One image of the article: copied when it is a local file inside the site's files folder (the
- * only root a content record that came over the API may read) that decodes and is big enough. */
-static int image_one(const char *dir, const roots_t *roots, const char *base_dir, const art_image *im, int n,
-		     json_t *out)
+/* The store's VideoAsset types of the assets file's kinds (assets.h's order). */
+static const char *const asset_types[AS_NKINDS] = {"image", "footage", "image", "overlay", "overlay"};
+
+static json_t *str_or_null(const char *s)
 {
-	if (strstr(im->path, "://") || !strncmp(im->path, "data:", 5))
-		return 0; /* URLs are the asset fetcher's (issue 11) */
-	char *src = NULL;
-	if (!roots || roots_resolve(roots, base_dir, im->path, &src, NULL))
-		return 0; /* outside the site's files (another site's, /etc/...) or missing */
-	AVFrame *fr = NULL;
-	char cause[256];
-	if (img_decode(src, &fr, cause, sizeof cause) < 0) {
-		free(src);
-		return 0;
-	}
-	int small = fr->width < 320 || fr->height < 320;
-	av_frame_free(&fr);
-	if (small) {
-		free(src);
-		return 0;
-	}
-	const char *base = strrchr(src, '/');
-	const char *dot = strrchr(base ? base : src, '.');
-	char rel[64];
-	snprintf(rel, sizeof rel, "images/%02d%.8s", n + 1, dot ? dot : ".img");
-	char *dst = path_in(dir, rel);
-	int ok = dst && copy_file(src, dst) == 0;
-	free(dst);
-	free(src);
-	if (ok)
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "file_path", rel, "original", im->src, "alt", im->alt));
-	return ok;
+	json_t *v = s && *s ? json_string(s) : NULL;
+	return v ? v : json_null();
 }
 
-int stg_images(const char *dir, const char *article, const char *base_dir, json_t **images, char *err,
-	       size_t errlen)
+/* The index into the VideoScript's sections (intro 0, pointN N); the hook and the call to
+ * action are the script's own fields, not sections: null. */
+static json_t *section_index(const char *name)
 {
-	*images = json_array();
-	article_t *a = article_parse(article, strlen(article), "content", base_dir, err, errlen);
-	if (!a)
-		return -1;
-	char *idir = path_in(dir, "images");
-	if (!idir || (mkdir(idir, 0777) && errno != EEXIST)) {
-		snprintf(err, errlen, "cannot create '%s': %s", idir ? idir : dir, strerror(errno));
-		free(idir);
-		article_free(a);
-		return -2;
+	if (!strcmp(name, "intro"))
+		return json_integer(0);
+	if (!strncmp(name, "point", 5) && atoi(name + 5) > 0)
+		return json_integer(atoi(name + 5));
+	return json_null();
+}
+
+/* One entry of the assets file as a VideoAsset row. url: where a fetched file came from;
+ * original_url: the page its credit points to (stock), else what the article named. */
+static json_t *asset_row(const char *dir, const asset_entry *en, int order)
+{
+	json_t *r = json_object();
+	char *fp = NULL;
+	if (en->path && asprintf(&fp, "%s/%s", dir, en->path) < 0)
+		fp = NULL;
+	int remote = en->original && strstr(en->original, "://");
+	json_object_set_new(r, "asset_type", json_string(asset_types[en->kind]));
+	json_object_set_new(r, "source", json_string(strcmp(en->source, "user") ? en->source : "uploaded"));
+	json_object_set_new(r, "file_path", str_or_null(fp));
+	json_object_set_new(r, "url", str_or_null(remote ? en->original : NULL));
+	json_object_set_new(r, "duration", en->kind == AS_FOOTAGE && en->duration > 0 ? json_real(en->duration) : json_null());
+	json_object_set_new(r, "section_index", section_index(en->section));
+	json_object_set_new(r, "order", json_integer(order));
+	json_object_set_new(r, "credit", str_or_null(en->credit));
+	json_object_set_new(r, "licence", str_or_null(en->licence));
+	json_object_set_new(r, "original_url", str_or_null(en->page_url && *en->page_url ? en->page_url : en->original));
+	free(fp);
+	return r;
+}
+
+int stg_visuals_check(const char *list, char *err, size_t errlen)
+{
+	asset_visual order[VIS_N];
+	int n;
+	vidc_err e;
+	if (!assets_parse_visuals(list, order, &n, &e))
+		return 0;
+	err_copy(&e, err, errlen);
+	return -1;
+}
+
+int stg_assets(const stg_assets_opts *o, json_t **rows, int *generated, char *err, size_t errlen)
+{
+	*rows = NULL;
+	*generated = 0;
+	vidc_err e = {0};
+	char *script = path_in(o->dir, "script.json"), *out = path_in(o->dir, "assets.json");
+	int rc = script && out ? 0 : err_set(&e, VE_NOMEM, "out of memory");
+	/* the site's files folder may not exist yet (nothing uploaded): its root is then empty */
+	if (!rc && o->article && mkdir(o->files_dir, 0777) && errno != EEXIST)
+		rc = err_errno(&e, errno, "cannot create the site's files folder '%s'", o->files_dir);
+	assets_opts ao;
+	assets_opts_init(&ao);
+	ao.script_path = script;
+	ao.article_path = o->article ? "the content record" : NULL;
+	ao.article_text = o->article;
+	ao.article_dir = o->files_dir;
+	ao.out_path = out;
+	ao.preset = o->preset;
+	ao.fetch.cache_dir = o->cache_dir;
+	ao.fetch.cancel = o->cancel;
+	ao.say = o->say;
+	ao.say_ud = o->say_ud;
+	if (!rc && o->visuals)
+		rc = assets_parse_visuals(o->visuals, ao.order, &ao.norder, &e);
+	assets_t a = {0};
+	if (!rc)
+		rc = assets_make(&ao, &a, &e);
+	if (!rc && !(*rows = json_array()))
+		rc = err_set(&e, VE_NOMEM, "out of memory");
+	for (int i = 0; !rc && i < a.n; i++) {
+		json_array_append_new(*rows, asset_row(o->dir, &a.v[i], i));
+		*generated += a.v[i].kind == AS_AI_IMAGE || !strncmp(a.v[i].source, "stock_", 6);
 	}
-	free(idir);
+	if (rc)
+		err_copy(&e, err, errlen);
+	assets_free(&a);
+	free(script);
+	free(out);
+	return rc;
+}
+
+int stg_music(const char *dir, const char *files_dir, const char *name, const char **spec_name, char *err,
+	      size_t errlen)
+{
+	static __thread char spec[32];
+	vidc_err e = {0};
+	char *src = NULL, *to = NULL;
 	roots_t *roots = roots_new();
-	if (roots && roots_add(roots, base_dir, NULL)) {
-		roots_free(roots); /* no files folder: no local image is readable */
-		roots = NULL;
-	}
-	for (int i = 0, n = 0; i < a->nimages && n < MAX_IMAGES; i++)
-		n += image_one(dir, roots, base_dir, &a->images[i], n, *images);
+	int rc = roots ? 0 : err_set(&e, VE_NOMEM, "out of memory");
+	if (!rc && roots_add(roots, files_dir, NULL))
+		rc = err_set(&e, VE_NOTFOUND, "music_track '%s': the site has no files folder ('%s')", name, files_dir);
+	if (!rc && (rc = roots_resolve(roots, files_dir, name, &src, &e)))
+		err_prefix(&e, "music_track");
+	/* the spec names it: its extension kept to letters and digits */
+	const char *base = src ? strrchr(src, '/') : NULL, *dot = base ? strrchr(base, '.') : NULL;
+	size_t k = snprintf(spec, sizeof spec, "music.");
+	for (const char *c = dot ? dot + 1 : ""; *c && k < 14; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+			spec[k++] = *c;
+	snprintf(spec + k, sizeof spec - k, "%s", k == 6 ? "audio" : "");
+	if (!rc && !(to = path_in(dir, spec)))
+		rc = err_set(&e, VE_NOMEM, "out of memory");
+	if (!rc)
+		rc = copy_file(src, to, &e);
+	if (rc)
+		err_copy(&e, err, errlen);
+	else
+		*spec_name = spec;
 	roots_free(roots);
-	article_free(a);
-	return 0;
+	free(src);
+	free(to);
+	return rc;
 }
 
-int stg_spec(const char *dir, const char *preset, int fps, const char *title, json_t *images, const char *music,
-	     char *err, size_t errlen)
+int stg_spec(const char *dir, const char *preset, int fps, const char *title, const char *music, char *err,
+	     size_t errlen)
 {
-	const char *names[MAX_IMAGES];
-	int n = 0;
-	size_t i;
-	json_t *im;
-	json_array_foreach(images, i, im) if (n < MAX_IMAGES) names[n++] = json_string_value(json_object_get(im, "file_path"));
 	char spec_name[64];
 	snprintf(spec_name, sizeof spec_name, "%s.vid", preset);
-	char *spec = path_in(dir, spec_name), *script = path_in(dir, "script.json"), *timing = path_in(dir, "voice.json");
+	char *spec = path_in(dir, spec_name), *script = path_in(dir, "script.json"), *timing = path_in(dir, "voice.json"),
+	     *apath = path_in(dir, "assets.json");
 	const char *presets[1] = {preset};
-	int vertical = specgen_vertical(preset);
+	assets_t a = {0};
+	vidc_err e;
+	int rc = spec && script && timing && apath ? 0 : -4;
+	if (rc)
+		snprintf(err, errlen, "out of memory");
+	else if ((rc = assets_load(apath, &a, &e)))
+		err_copy(&e, err, errlen);
 	specgen_opts so = {
 		.script_path = script,
 		.timing_path = timing,
 		.voice_name = "voice.wav",
 		.timing_name = "voice.json",
 		.title = title,
-		.images = names,
-		.nimages = n,
+		.assets = &a,
 		.presets = presets,
 		.npresets = 1,
-		.captions = vertical ? "karaoke" : "plain",
+		.captions = specgen_vertical(preset) ? "karaoke" : "plain",
 		.music = music,
 		.source = "script.json",
 		.fps = fps,
 	};
-	int rc = spec && script && timing ? specgen_write(spec, &so, err, errlen) : -4;
+	if (!rc && specgen_write(spec, &so, err, errlen))
+		rc = -1;
+	assets_free(&a);
 	free(spec);
 	free(script);
 	free(timing);
-	return rc ? -1 : 0;
+	free(apath);
+	return rc;
 }
 
 /* The stage library's callbacks for the service: progress to the worker's function, the cancel

@@ -33,16 +33,42 @@ int stg_voice(const char *dir, json_t *script, const char *provider, const char 
 int stg_preview(const char *tmp_dir, const char *provider, const char *voice, const char *text, char **wav,
 		size_t *len, char *err, size_t errlen);
 
-/* The article's local images that decode, copied to DIR/images/NN.ext. *images gets an array of
- * {file_path (relative to DIR), original, alt}; URLs and damaged files are skipped. */
-int stg_images(const char *dir, const char *article, const char *base_dir, json_t **images, char *err,
-	       size_t errlen);
+/* The visuals stage (pipeline/assets.h, the one `vidc assets` and `vidc make` run) for a project. */
+typedef struct {
+	const char *dir;       /* the project's folder: DIR/script.json in; DIR/assets.json, images/, code/ out */
+	const char *article;   /* the content record's JSON text; NULL: a standalone project (no article
+				* pictures or code: stock, AI and cards) */
+	const char *files_dir; /* the site's files folder: the one root of the record's local pictures
+				* (created when missing), so a site never reads another's files */
+	const char *preset;    /* the frame the visuals are chosen for (the first target platform) */
+	const char *visuals;   /* the sources in order, "article,stock,ai,cards" (NULL: that) */
+	const char *cache_dir; /* the fetcher's cache (NULL: VIDC_CACHE_DIR, XDG) */
+	volatile int *cancel;
+	/* each section's choice and each picture that cannot be used (warning 1); may be NULL */
+	void (*say)(void *ud, int warning, const char *msg);
+	void *say_ud;
+} stg_assets_opts;
+
+/* Chooses a visual for every narrated section and writes DIR/assets.json. *rows gets one
+ * VideoAsset per section as the store's columns (asset_type, source, file_path, url, duration,
+ * section_index, order, credit, licence, original_url; absent ones null), *generated the number
+ * of stock and AI visuals (priced per item). */
+int stg_assets(const stg_assets_opts *o, json_t **rows, int *generated, char *err, size_t errlen);
+
+/* Whether a visuals list ("article,stock,ai,cards") is valid; 0 or -1 with err naming the word. */
+int stg_visuals_check(const char *list, char *err, size_t errlen);
+
+/* The music of a project: name, a path inside the site's files folder (an uploaded music
+ * asset's file_path), is linked or copied to DIR/music.EXT; *spec_name gets that name (static
+ * storage). VE_DENIED outside the files folder, VE_NOTFOUND when missing. */
+int stg_music(const char *dir, const char *files_dir, const char *name, const char **spec_name, char *err,
+	      size_t errlen);
 
 /* Writes DIR/PRESET.vid for one preset at fps frames a second from DIR/script.json,
- * DIR/voice.json and the images (relative to DIR), with the title; music is an absolute path or
- * NULL. */
-int stg_spec(const char *dir, const char *preset, int fps, const char *title, json_t *images, const char *music,
-	     char *err, size_t errlen);
+ * DIR/voice.json and DIR/assets.json, with the title; music is a name relative to DIR
+ * (stg_music) or NULL. */
+int stg_spec(const char *dir, const char *preset, int fps, const char *title, const char *music, char *err,
+	     size_t errlen);
 
 typedef struct {
 	int width, height;

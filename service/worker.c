@@ -104,43 +104,63 @@ static int kind_voice(wrk_ctx *c)
 	return rc;
 }
 
-/* Copies the article's images into the folder, records them as assets, writes assets.json. */
+/* The visuals stage (stages.h: the library `vidc make` runs): a visual per section, each
+ * recorded as a VideoAsset; the rows of an earlier run are replaced, uploaded ones stay. */
 static int make_assets(wrk_ctx *c)
 {
-	json_t *p = project_row(c);
-	char *rec = record_text(p), files[1200];
+	json_t *p = project_row(c), *rows = NULL;
+	char *rec = record_text(p), files[1200], cache[1100];
 	rec_files_dir(c->cfg->media, c->job->site_id, files, sizeof files);
-	json_t *images = NULL;
-	int rc = rec ? stg_images(c->dir, rec, files, &images, c->err, sizeof c->err) : 0;
-	if (!images)
-		images = json_array();
-	store_run(c->db, "DELETE FROM igny8_video_assets WHERE project_id = ? AND source = 'article_image'", "l",
-		  c->job->project_id);
+	const char *env = getenv("VIDC_CACHE_DIR");
+	snprintf(cache, sizeof cache, "%s/cache", c->cfg->media);
+	stg_assets_opts o = {c->dir, rec, files, json_string_value(json_array_get(json_object_get(p, "target_platforms"), 0)),
+			     c->cfg->visuals, c->cfg->cache_dir[0] ? c->cfg->cache_dir : env && *env ? env : cache,
+			     &c->cancel, NULL, NULL};
+	int n = 0, rc = stg_assets(&o, &rows, &n, c->err, sizeof c->err), tx = 0;
+	if (!rc && !(tx = store_begin(c->db) == 0))
+		rc = fail(c, VE_IO, "%s", store_errmsg(c->db));
+	if (!rc && store_run(c->db, "DELETE FROM igny8_video_assets WHERE project_id = ? AND asset_type <> 'music' AND "
+				    "source IN ('article_image', 'stock_pexels', 'stock_pixabay', 'ai_generated', 'rendered')",
+			     "l", c->job->project_id) < 0)
+		rc = fail(c, VE_IO, "%s", store_errmsg(c->db));
 	size_t i;
-	json_t *im;
+	json_t *r;
 	char now[32];
 	store_iso(store_now_ms(), now);
-	json_array_foreach(images, i, im) if (!rc) {
-		char path[1400];
-		snprintf(path, sizeof path, "%s/%s", c->dir, fld_str(im, "file_path", ""));
-		if (store_run(c->db, "INSERT INTO igny8_video_assets (project_id, asset_type, source, file_path, "
-				     "\"order\", original_url, created_at) VALUES (?, 'image', 'article_image', ?, ?, ?, ?)",
-			      "ltitt", c->job->project_id, path, (int)i, fld_str(im, "original", NULL), now) < 0)
+	json_array_foreach(rows, i, r) if (!rc) {
+		json_t *d = json_object_get(r, "duration"), *si = json_object_get(r, "section_index");
+		if (store_run(c->db, "INSERT INTO igny8_video_assets (project_id, asset_type, source, file_path, url, duration, "
+				     "section_index, \"order\", credit, licence, original_url, created_at) VALUES (?, ?, ?, ?, ?, "
+				     "CASE WHEN ? = 1 THEN ? ELSE NULL END, CASE WHEN ? = 1 THEN ? ELSE NULL END, ?, ?, ?, ?, ?)",
+			      "lttttidiiitttt", c->job->project_id, fld_str(r, "asset_type", ""), fld_str(r, "source", ""),
+			      fld_str(r, "file_path", NULL), fld_str(r, "url", NULL), json_is_number(d), json_number_value(d),
+			      json_is_integer(si), (int)json_integer_value(si), (int)i, fld_str(r, "credit", NULL),
+			      fld_str(r, "licence", NULL), fld_str(r, "original_url", NULL), now) < 0)
 			rc = fail(c, VE_IO, "%s", store_errmsg(c->db));
 	}
-	char *text = json_dumps(images, JSON_INDENT(2));
-	char path[1400];
-	snprintf(path, sizeof path, "%s/assets.json", c->dir);
-	FILE *f = !rc && text ? fopen(path, "w") : NULL;
-	if (!rc && (!f || fputs(text, f) < 0 || fclose(f)))
-		rc = fail(c, VE_IO, "cannot write '%s'", path);
-	else if (!rc)
-		charge(c, "video_visual_generation", credits_visuals(&c->cfg->credits, 0));
-	free(text);
+	if (!rc && store_commit(c->db))
+		rc = fail(c, VE_IO, "%s", store_errmsg(c->db));
+	if (rc && tx)
+		store_rollback(c->db);
+	if (!rc)
+		charge(c, "video_visual_generation", credits_visuals(&c->cfg->credits, n));
 	free(rec);
-	json_decref(images);
+	json_decref(rows);
 	json_decref(p);
 	return rc;
+}
+
+/* The project's music_track, a path in the site's files folder (an uploaded music asset's
+ * file_path), linked into the project's folder for the spec; *music stays NULL without one. */
+static int project_music(wrk_ctx *c, json_t *p, const char **music)
+{
+	const char *track = fld_str(p, "music_track", NULL);
+	*music = NULL;
+	if (!track || !*track)
+		return 0;
+	char files[1200];
+	rec_files_dir(c->cfg->media, c->job->site_id, files, sizeof files);
+	return stg_music(c->dir, files, track, music, c->err, sizeof c->err);
 }
 
 static int kind_assets(wrk_ctx *c)
@@ -155,7 +175,7 @@ static int exists_in(const char *dir, const char *name)
 	return access(path, F_OK) == 0;
 }
 
-/* What a render needs and the project may lack (voice, images), made once even when several
+/* What a render needs and the project may lack (voice, visuals), made once even when several
  * renders of the project run at once: a lock file serialises them (the kernel drops it when a
  * worker dies). Then the preset's spec. */
 static int prepare(wrk_ctx *c, const char *preset)
@@ -171,19 +191,15 @@ static int prepare(wrk_ctx *c, const char *preset)
 		rc = make_voice(c, fld_str(p, "voice_provider", "espeak"), fld_str(p, "voice_id", NULL));
 	if (!rc && !exists_in(c->dir, "assets.json"))
 		rc = make_assets(c);
-	json_t *images = NULL;
-	char path[1400];
-	snprintf(path, sizeof path, "%s/assets.json", c->dir);
-	if (!rc && !(images = json_load_file(path, 0, NULL)))
-		rc = fail(c, VE_IO, "cannot read '%s'", path);
-	const char *title = fld_str(p, "title", NULL);
+	const char *title = fld_str(p, "title", NULL), *music = NULL;
+	if (!rc)
+		rc = project_music(c, p, &music);
 	json_t *sc = rc ? NULL : rec_script_json(c->db, c->job->project_id);
 	if (!title)
 		title = sc ? fld_str(sc, "hook", "") : "";
 	if (!rc)
-		rc = stg_spec(c->dir, preset, c->cfg->fps, title, images, NULL, c->err, sizeof c->err);
+		rc = stg_spec(c->dir, preset, c->cfg->fps, title, music, c->err, sizeof c->err);
 	json_decref(sc);
-	json_decref(images);
 	json_decref(p);
 	close(fd);
 	return rc;

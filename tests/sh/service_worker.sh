@@ -180,7 +180,18 @@ done
 R9=$(jget "j['renders'][0]['id']")
 rate=$(ffprobe -v error -select_streams v:0 -show_entries stream=r_frame_rate -of csv=p=0 "$MEDIA"/site-1/project-$P9/render-$R9-*.mp4)
 [ "$rate" = 10/1 ] || bad "stage 9's worker was configured for 10 fps; the video has $rate"
-[ "$(jget "len(j['assets'])")" = "$(ls "$MEDIA/site-1/files" | wc -l)" ] || bad "stage 9 read images outside the site's files: $(jget "j['assets']")"
+# the visuals stage chose among site 1's pictures only: every article picture it shows is one of
+# them (all of them, each once), and nothing names site 2's file or the absolute path
+python3 - "$tmp/out" "$MEDIA/site-1/files" <<'PY' || bad "stage 9 read images outside the site's files: $(jget "j['assets']")"
+import json, os, sys
+rows = json.load(open(sys.argv[1]))["assets"]
+files = set(os.listdir(sys.argv[2]))
+pics = [os.path.basename(r["original_url"]) for r in rows if r["source"] == "article_image"]
+assert len(pics) == len(set(pics)) and set(pics) == files, (pics, files)
+assert not any("secret" in json.dumps(r) for r in rows), rows
+assert all(os.path.isfile(r["file_path"]) for r in rows if r["file_path"]), rows
+print("stage 9 shows %d of the site's %d pictures" % (len(pics), len(files)))
+PY
 # the ledger: what ran, priced by the table with the voice's real length
 python3 - "$DB" "$P9" "$MEDIA/site-1/project-$P9/voice.json" <<'PY' || bad "stage 9's credits"
 import json, math, sqlite3, sys
