@@ -23,7 +23,9 @@ static const char usage_text[] =
 	"                           thumbnail and platform metadata in DIR\n"
 	"  check SPEC...            check specs: print every error and warning, render nothing\n"
 	"  ir SPEC                  print the frame-graph IR the spec compiles to\n"
-	"  render SPEC -o OUT.mp4   render the spec to an MP4\n"
+	"  render SPEC -o OUT.mp4   render the spec to an MP4 (in cached pieces when 20 s or longer;\n"
+	"                           --pieces N --piece K renders one piece for another machine)\n"
+	"  join PIECE... -o OUT.mp4 join the pieces of a split render, with the audio mixed once\n"
 	"  frame SPEC --at TIME -o OUT.png\n"
 	"                           render one frame as a PNG (the exact pixels the encoder gets)\n"
 	"  golden DIR               render the frame of every golden PNG in DIR/golden/ and compare\n"
@@ -104,7 +106,11 @@ static const cli_opt o_every = {"--every", NULL, OPT_TIME, F(every), 0, 0,
 
 static const cli_opt *const check_opts[] = {SPEC_OPTS, NULL};
 static const cli_opt *const ir_opts[] = {SPEC_OPTS, &cli_opt_output, NULL};
-static const cli_opt *const render_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_quality, &o_progress, NULL};
+extern const cli_opt cli_opt_pieces, cli_opt_piece, cli_opt_no_cache, cli_opt_cache_size, cli_opt_piece_length,
+	cli_opt_piece_cache;
+static const cli_opt *const render_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_quality, &o_progress,
+					     &cli_opt_pieces, &cli_opt_piece, &cli_opt_no_cache, &cli_opt_cache_size,
+					     &cli_opt_piece_length, &cli_opt_piece_cache, NULL};
 static const cli_opt *const frame_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_at, NULL};
 static const cli_opt *const golden_opts[] = {SPEC_OPTS, &o_update, &o_threshold, NULL};
 static const cli_opt *const subs_opts[] = {SPEC_OPTS, &cli_opt_output, &o_format, &o_style, NULL};
@@ -134,7 +140,15 @@ static const char render_usage[] =
 	"                     to OUT-PRESET.mp4\n"
 	"  --quality N        1 (best, largest) to 51; default picks by preset\n"
 	"  --progress bar|json|none  a bar on a terminal (default), or one JSON line per second\n"
-	"                     on standard output\n" COMMON_HELP;
+	"                     on standard output\n"
+	"  --pieces N --piece K   render only piece K (1..N) of the video split in N pieces that\n"
+	"                     start on keyframes, video only; vidc join puts them together\n"
+	"  --pieces N         render in N pieces and join them here\n"
+	"  --no-cache         one pass, no piece cache (by default a video of 20 s or more is\n"
+	"                     rendered in pieces of --piece-length, default 10s, and a piece\n"
+	"                     whose frames, assets and settings did not change is reused)\n"
+	"  --cache-dir DIR    the piece cache (default $VIDC_CACHE_DIR/pieces or ~/.cache/vidc/pieces)\n"
+	"  --cache-size MB    its size limit (default 2048); the least recently used go first\n" COMMON_HELP;
 static const char frame_usage[] = "usage: vidc frame SPEC --at TIME -o OUT.png [--preset P] [options]\n"
 				 "\n"
 				 "Renders one frame as a PNG: the exact pixels the encoder gets.\n"
@@ -180,6 +194,8 @@ static const char sheet_usage[] =
 extern const cli_opt *const cli_make_opts[], *const cli_script_opts[], *const cli_voice_opts[],
 	*const cli_voices_opts[], *const cli_fetch_opts[];
 extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[];
+extern const cli_opt *const cli_join_opts[];
+extern const char cli_join_usage[];
 
 const cli_cmd cli_cmds[] = {
 	{"make", cli_make, cli_make_usage, cli_make_opts},
@@ -196,6 +212,7 @@ const cli_cmd cli_cmds[] = {
 	{"thumb", cli_thumb, thumb_usage, thumb_opts},
 	{"sheet", cli_sheet, sheet_usage, sheet_opts},
 	{"fetch", cli_fetch, cli_fetch_usage, cli_fetch_opts},
+	{"join", cli_join, cli_join_usage, cli_join_opts},
 };
 const int cli_ncmds = (int)(sizeof cli_cmds / sizeof *cli_cmds);
 
