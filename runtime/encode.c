@@ -27,7 +27,7 @@
 #define HAVE_AVX2_PATH 1 /* compiled for AVX2 with a target attribute, chosen at run time */
 #endif
 
-#include "render.h"
+#include "../base/media.h"
 #include "rterr.h"
 
 struct enc {
@@ -46,9 +46,9 @@ struct enc {
 
 static int fail(int code, char *cause, size_t len, const char *what, int averr)
 {
-	char b[128];
-	if (averr)
-		snprintf(cause, len, "%s: %s", what, rterr_av(averr, b, sizeof b));
+	vidc_err e;
+	if (averr) /* base/media's causes: ENOSPC says "the disk is full" */
+		snprintf(cause, len, "%s: %s", what, (media_err(&e, code, averr), e.msg));
 	else
 		snprintf(cause, len, "%s", what);
 	return code;
@@ -281,7 +281,7 @@ int enc_budget_parts(int64_t max_bytes, double seconds, int parts, int width, in
 				 seconds, (long long)max_bytes, minimal / 1000,
 				 ((minimal * (seconds + 2.0 * parts) + ENC_AUDIO_BITRATE * 1.1 * seconds) / 8 +
 				  parts * 64.0 * 1024) / 0.97);
-			return RT_EINVAL;
+			return VE_INVAL;
 		}
 		if (r < rate)
 			rate = r;
@@ -298,12 +298,12 @@ static int write_packets(enc_t *e, AVCodecContext *c, AVStream *st, char *cause,
 		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
 			return 0;
 		if (ret < 0)
-			return fail(RT_EENCODE, cause, len, "encoder failed", ret);
+			return fail(VE_ENCODE, cause, len, "encoder failed", ret);
 		av_packet_rescale_ts(e->pkt, c->time_base, st->time_base);
 		e->pkt->stream_index = st->index;
 		ret = av_interleaved_write_frame(e->oc, e->pkt);
 		if (ret < 0)
-			return fail(RT_EIO, cause, len, "cannot write the output", ret);
+			return fail(VE_IO, cause, len, "cannot write the output", ret);
 	}
 }
 
@@ -313,9 +313,9 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	int ret;
 	const AVCodec *vcodec = avcodec_find_encoder_by_name("libx264");
 	if (!vcodec)
-		return fail(RT_EENCODE, cause, len, "this libavcodec has no libx264 encoder", 0);
+		return fail(VE_ENCODE, cause, len, "this libavcodec has no libx264 encoder", 0);
 	if (!(e->vs = avformat_new_stream(e->oc, NULL)) || !(e->vc = avcodec_alloc_context3(vcodec)))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	AVCodecContext *vc = e->vc;
 	vc->width = ep->width;
 	vc->height = ep->height;
@@ -348,14 +348,14 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact */
 	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
 	if ((ret = avcodec_open2(vc, vcodec, NULL)) < 0)
-		return fail(RT_EENCODE, cause, len, "cannot open the H.264 encoder", ret);
+		return fail(VE_ENCODE, cause, len, "cannot open the H.264 encoder", ret);
 	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, vc)) < 0)
-		return fail(RT_EENCODE, cause, len, "cannot set up the video stream", ret);
+		return fail(VE_ENCODE, cause, len, "cannot set up the video stream", ret);
 	e->vs->time_base = vc->time_base;
 	e->vs->avg_frame_rate = vc->framerate;
 	e->vs->r_frame_rate = vc->framerate;
 	if (!(e->vf = av_frame_alloc()))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	e->vf->format = vc->pix_fmt;
 	e->vf->width = vc->width;
 	e->vf->height = vc->height;
@@ -364,7 +364,7 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	e->vf->color_primaries = vc->color_primaries;
 	e->vf->color_trc = vc->color_trc;
 	if ((ret = av_frame_get_buffer(e->vf, 0)) < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	return 0;
 }
 
@@ -373,9 +373,9 @@ static int open_copy(enc_t *e, const enc_params *ep, char *cause, size_t len)
 {
 	int ret;
 	if (!(e->vs = avformat_new_stream(e->oc, NULL)))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	if ((ret = avcodec_parameters_copy(e->vs->codecpar, ep->copy_video)) < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	e->vs->codecpar->codec_tag = 0; /* the MP4 muxer picks avc1 */
 	e->vs->time_base = (AVRational){ep->fps_den, ep->fps_num};
 	e->vs->avg_frame_rate = (AVRational){ep->fps_num, ep->fps_den};
@@ -391,9 +391,9 @@ static int open_aac(enc_t *e, char *cause, size_t len)
 	int ret;
 	const AVCodec *acodec = avcodec_find_encoder(AV_CODEC_ID_AAC);
 	if (!acodec)
-		return fail(RT_EENCODE, cause, len, "this libavcodec has no AAC encoder", 0);
+		return fail(VE_ENCODE, cause, len, "this libavcodec has no AAC encoder", 0);
 	if (!(e->as = avformat_new_stream(e->oc, NULL)) || !(e->ac = avcodec_alloc_context3(acodec)))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	AVCodecContext *ac = e->ac;
 	ac->sample_fmt = AV_SAMPLE_FMT_FLTP;
 	ac->sample_rate = ENC_SAMPLE_RATE;
@@ -404,18 +404,18 @@ static int open_aac(enc_t *e, char *cause, size_t len)
 	if (e->oc->oformat->flags & AVFMT_GLOBALHEADER)
 		ac->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
 	if ((ret = avcodec_open2(ac, acodec, NULL)) < 0)
-		return fail(RT_EENCODE, cause, len, "cannot open the AAC encoder", ret);
+		return fail(VE_ENCODE, cause, len, "cannot open the AAC encoder", ret);
 	if ((ret = avcodec_parameters_from_context(e->as->codecpar, ac)) < 0)
-		return fail(RT_EENCODE, cause, len, "cannot set up the audio stream", ret);
+		return fail(VE_ENCODE, cause, len, "cannot set up the audio stream", ret);
 	e->as->time_base = ac->time_base;
 	if (!(e->af = av_frame_alloc()))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	e->af->format = ac->sample_fmt;
 	e->af->nb_samples = ac->frame_size > 0 ? ac->frame_size : 1024;
 	e->af->sample_rate = ac->sample_rate;
 	if ((ret = av_channel_layout_copy(&e->af->ch_layout, &ac->ch_layout)) < 0 ||
 	    (ret = av_frame_get_buffer(e->af, 0)) < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	return 0;
 }
 
@@ -430,7 +430,7 @@ static int add_chapters(enc_t *e, const enc_params *ep, char *cause, size_t len)
 			e->oc->chapters = cs;
 		if (!cs || !ch) {
 			av_free(ch);
-			return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+			return fail(VE_NOMEM, cause, len, "out of memory", 0);
 		}
 		double t1 = i + 1 < ep->nchapters ? ep->chapters[i + 1].t : ep->duration;
 		ch->id = i + 1;
@@ -439,7 +439,7 @@ static int add_chapters(enc_t *e, const enc_params *ep, char *cause, size_t len)
 		ch->end = llround(t1 * 1000);
 		e->oc->chapters[e->oc->nb_chapters++] = ch;
 		if (av_dict_set(&ch->metadata, "title", ep->chapters[i].title, 0) < 0)
-			return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+			return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	}
 	return 0;
 }
@@ -448,36 +448,36 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 {
 	*out = NULL;
 	if (ep->width <= 0 || ep->height <= 0 || (ep->width & 1) || (ep->height & 1))
-		return fail(RT_EINVAL, cause, len, "H.264 4:2:0 needs an even width and height", 0);
+		return fail(VE_INVAL, cause, len, "H.264 4:2:0 needs an even width and height", 0);
 	enc_t *e = calloc(1, sizeof *e);
 	if (!e)
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	init_coeffs(e);
 	int ret, rc;
 	*out = e;
 	if ((ret = avformat_alloc_output_context2(&e->oc, NULL, "mp4", ep->path)) < 0 || !e->oc)
-		return fail(RT_EENCODE, cause, len, "cannot create an MP4 muxer", ret);
+		return fail(VE_ENCODE, cause, len, "cannot create an MP4 muxer", ret);
 	if (!(e->pkt = av_packet_alloc()))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	if ((rc = ep->copy_video ? open_copy(e, ep, cause, len) : open_x264(e, ep, cause, len)))
 		return rc;
 	if (!ep->no_audio && (rc = open_aac(e, cause, len)))
 		return rc;
 	if ((ret = avio_open(&e->oc->pb, ep->path, AVIO_FLAG_WRITE)) < 0)
-		return fail(RT_EIO, cause, len, "cannot create the output file", ret);
+		return fail(VE_IO, cause, len, "cannot create the output file", ret);
 	e->opened_io = 1;
 	if ((rc = add_chapters(e, ep, cause, len)))
 		return rc;
 	for (int i = 0; ep->tags && ep->tags[i] && ep->tags[i + 1]; i += 2)
 		if (av_dict_set(&e->oc->metadata, ep->tags[i], ep->tags[i + 1], 0) < 0)
-			return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+			return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	AVDictionary *opts = NULL;
 	/* use_metadata_tags: the MP4 keeps vidc's own keys (a piece's place) as mdta entries */
 	av_dict_set(&opts, "movflags", ep->tags ? "+faststart+use_metadata_tags" : "+faststart", 0);
 	ret = avformat_write_header(e->oc, &opts);
 	av_dict_free(&opts);
 	if (ret < 0)
-		return fail(RT_EIO, cause, len, "cannot write the MP4 header", ret);
+		return fail(VE_IO, cause, len, "cannot write the MP4 header", ret);
 	e->header = 1;
 	return 0;
 }
@@ -496,7 +496,7 @@ int enc_video_packet(enc_t *e, AVPacket *pkt, int tb_num, int tb_den, int64_t of
 	pkt->pos = -1;
 	int ret = av_interleaved_write_frame(e->oc, pkt);
 	if (ret < 0)
-		return fail(RT_EIO, cause, len, "cannot write the output", ret);
+		return fail(VE_IO, cause, len, "cannot write the output", ret);
 	return 0;
 }
 
@@ -510,7 +510,7 @@ static int send_video(enc_t *e, char *cause, size_t len)
 	e->vf->pts = e->vpts++;
 	int ret = avcodec_send_frame(e->vc, e->vf);
 	if (ret < 0)
-		return fail(RT_EENCODE, cause, len, "the H.264 encoder refused a frame", ret);
+		return fail(VE_ENCODE, cause, len, "the H.264 encoder refused a frame", ret);
 	return write_packets(e, e->vc, e->vs, cause, len);
 }
 
@@ -518,7 +518,7 @@ int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
 {
 	int ret = av_frame_make_writable(e->vf);
 	if (ret < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	rgb_to_yuv(e, frame, e->vf);
 	return send_video(e, cause, len);
 }
@@ -528,7 +528,7 @@ int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3
 {
 	int ret = av_frame_make_writable(e->vf);
 	if (ret < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	for (int p = 0; p < 3; p++) {
 		int w = p ? e->vc->width / 2 : e->vc->width, h = p ? e->vc->height / 2 : e->vc->height;
 		for (int y = 0; y < h; y++)
@@ -545,7 +545,7 @@ static int send_audio_frame(enc_t *e, int n, char *cause, size_t len)
 	e->apts += n;
 	int ret = avcodec_send_frame(e->ac, e->af);
 	if (ret < 0)
-		return fail(RT_EENCODE, cause, len, "the AAC encoder refused a frame", ret);
+		return fail(VE_ENCODE, cause, len, "the AAC encoder refused a frame", ret);
 	e->afill = 0;
 	return write_packets(e, e->ac, e->as, cause, len);
 }
@@ -557,7 +557,7 @@ int enc_audio(enc_t *e, const float *lr, int n, char *cause, size_t len)
 		if (e->afill == 0) {
 			int ret = av_frame_make_writable(e->af);
 			if (ret < 0)
-				return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+				return fail(VE_NOMEM, cause, len, "out of memory", ret);
 		}
 		int k = fs - e->afill < n ? fs - e->afill : n;
 		float *l = (float *)e->af->data[0] + e->afill, *r = (float *)e->af->data[1] + e->afill;
@@ -585,22 +585,22 @@ int enc_finish(enc_t *e, char *cause, size_t len)
 	if (e->vc) { /* not in copy_video mode */
 		ret = avcodec_send_frame(e->vc, NULL);
 		if (ret < 0 && ret != AVERROR_EOF)
-			return fail(RT_EENCODE, cause, len, "cannot flush the H.264 encoder", ret);
+			return fail(VE_ENCODE, cause, len, "cannot flush the H.264 encoder", ret);
 		if ((rc = write_packets(e, e->vc, e->vs, cause, len)))
 			return rc;
 	}
 	if (e->ac) { /* not in no_audio mode */
 		ret = avcodec_send_frame(e->ac, NULL);
 		if (ret < 0 && ret != AVERROR_EOF)
-			return fail(RT_EENCODE, cause, len, "cannot flush the AAC encoder", ret);
+			return fail(VE_ENCODE, cause, len, "cannot flush the AAC encoder", ret);
 		if ((rc = write_packets(e, e->ac, e->as, cause, len)))
 			return rc;
 	}
 	if ((ret = av_write_trailer(e->oc)) < 0)
-		return fail(RT_EIO, cause, len, "cannot finish the MP4 file", ret);
+		return fail(VE_IO, cause, len, "cannot finish the MP4 file", ret);
 	e->header = 0;
 	if ((ret = avio_closep(&e->oc->pb)) < 0)
-		return fail(RT_EIO, cause, len, "cannot close the output file", ret);
+		return fail(VE_IO, cause, len, "cannot close the output file", ret);
 	e->opened_io = 0;
 	return 0;
 }
@@ -620,17 +620,19 @@ void enc_free(enc_t *e)
 	free(e);
 }
 
-int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
+int enc_png(const surf_t *s, uint8_t **data, size_t *size, char *cause, size_t len)
 {
+	*data = NULL;
+	*size = 0;
 	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
 	if (!codec)
-		return fail(RT_EENCODE, cause, len, "this libavcodec has no PNG encoder", 0);
+		return fail(VE_ENCODE, cause, len, "this libavcodec has no PNG encoder", 0);
 	AVCodecContext *c = avcodec_alloc_context3(codec);
 	AVFrame *f = av_frame_alloc();
 	AVPacket *pkt = av_packet_alloc();
 	int rc = 0, ret;
 	if (!c || !f || !pkt) {
-		rc = fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		rc = fail(VE_NOMEM, cause, len, "out of memory", 0);
 		goto done;
 	}
 	c->width = s->w;
@@ -638,14 +640,14 @@ int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
 	c->pix_fmt = AV_PIX_FMT_RGBA;
 	c->time_base = (AVRational){1, 1};
 	if ((ret = avcodec_open2(c, codec, NULL)) < 0) {
-		rc = fail(RT_EENCODE, cause, len, "cannot open the PNG encoder", ret);
+		rc = fail(VE_ENCODE, cause, len, "cannot open the PNG encoder", ret);
 		goto done;
 	}
 	f->format = AV_PIX_FMT_RGBA;
 	f->width = s->w;
 	f->height = s->h;
 	if ((ret = av_frame_get_buffer(f, 0)) < 0) {
-		rc = fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		rc = fail(VE_NOMEM, cause, len, "out of memory", ret);
 		goto done;
 	}
 	/* The surface is opaque, so premultiplied equals straight alpha: a plain copy. */
@@ -654,19 +656,15 @@ int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
 		       (size_t)s->w * 4);
 	if ((ret = avcodec_send_frame(c, f)) < 0 || (ret = avcodec_send_frame(c, NULL)) < 0 ||
 	    (ret = avcodec_receive_packet(c, pkt)) < 0) {
-		rc = fail(RT_EENCODE, cause, len, "PNG encoding failed", ret);
+		rc = fail(VE_ENCODE, cause, len, "PNG encoding failed", ret);
 		goto done;
 	}
-	FILE *fp = fopen(path, "wb");
-	if (!fp) {
-		rc = fail(RT_EIO, cause, len, "cannot create the file", AVERROR(errno));
+	if (!(*data = malloc((size_t)pkt->size))) {
+		rc = fail(VE_NOMEM, cause, len, "out of memory", 0);
 		goto done;
 	}
-	size_t w = fwrite(pkt->data, 1, (size_t)pkt->size, fp);
-	if (fclose(fp) != 0 || w != (size_t)pkt->size) {
-		remove(path);
-		rc = fail(RT_EIO, cause, len, "cannot write the file", AVERROR(EIO));
-	}
+	memcpy(*data, pkt->data, (size_t)pkt->size);
+	*size = (size_t)pkt->size;
 done:
 	av_packet_free(&pkt);
 	av_frame_free(&f);

@@ -196,7 +196,7 @@ int join_run(const ir_program *p, const join_opts *o, char *err, size_t errlen)
 	enc_params ep = {.path = tmp, .width = p->width, .height = p->height, .fps_num = p->fps_num,
 			 .fps_den = p->fps_den, .chapters = p->chapters, .nchapters = p->nchapters,
 			 .duration = seconds, .copy_video = first->streams[vi]->codecpar};
-	if ((rc = aud_open(&j.mix, p, 0, err, errlen)))
+	if ((rc = aud_open(&j.mix, p, 0, o->cancel, err, errlen)))
 		goto out;
 	if ((o->loudness || o->true_peak) && !(j.meter = aud_meter_new())) {
 		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
