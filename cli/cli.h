@@ -38,7 +38,7 @@ typedef struct {
 	int no_render, validate, retime, text, quiet, jobs, attempts, repairs;
 	double speed, wpm, timeout;
 	/* render in pieces, join (scale.c) */
-	int pieces, piece, no_cache;
+	int pieces, piece, cache, no_cache;
 	double cache_size, piece_length;
 	const char *spec;
 	/* fetch (and render's piece cache) */
@@ -135,8 +135,8 @@ int cli_voice(cli_args *a);    /* voice.c */
 int cli_voices(cli_args *a);   /* voice.c */
 int cli_fetch(cli_args *a);    /* fetch.c */
 int cli_join(cli_args *a);     /* scale.c */
-/* render_one's split renders (scale.c): --pieces/--piece, and the piece cache for a video of two
- * pieces or more unless --no-cache. Prints what it wrote; the exit status, or -1 when the video
+/* render_one's split renders (scale.c): --pieces/--piece, and with --cache the piece cache for a
+ * video of two pieces or more. Prints what it wrote; the exit status, or -1 when the video
  * is rendered in one pass instead. */
 int cli_render_split(cli_args *a, const stage_cb *cb, const ir_program *p, const char *out);
 int cli_serve(cli_args *a);    /* serve.c: the service's commands */

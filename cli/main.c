@@ -22,8 +22,8 @@ static const char usage_text[] =
 	"                           thumbnail and platform metadata in DIR\n"
 	"  check SPEC...            check specs: print every error and warning, render nothing\n"
 	"  ir SPEC                  print the frame-graph IR the spec compiles to\n"
-	"  render SPEC -o OUT.mp4   render the spec to an MP4 (in cached pieces when 20 s or longer;\n"
-	"                           --pieces N --piece K renders one piece for another machine)\n"
+	"  render SPEC -o OUT.mp4   render the spec to an MP4 (--cache: re-encode only the pieces an\n"
+	"                           edit changed; --pieces N --piece K: one piece for another machine)\n"
 	"  join PIECE... -o OUT.mp4 join the pieces of a split render, with the audio mixed once\n"
 	"  frame SPEC --at TIME -o OUT.png\n"
 	"                           render one frame as a PNG (the exact pixels the encoder gets)\n"
@@ -111,10 +111,10 @@ static const cli_opt o_every = {"--every", NULL, OPT_TIME, F(every), 0, 0,
 
 static const cli_opt *const check_opts[] = {SPEC_OPTS, NULL};
 static const cli_opt *const ir_opts[] = {SPEC_OPTS, &cli_opt_output, NULL};
-extern const cli_opt cli_opt_pieces, cli_opt_piece, cli_opt_no_cache, cli_opt_cache_size, cli_opt_piece_length,
+extern const cli_opt cli_opt_pieces, cli_opt_piece, cli_opt_cache, cli_opt_no_cache, cli_opt_cache_size, cli_opt_piece_length,
 	cli_opt_piece_cache;
 static const cli_opt *const render_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_quality, &o_progress,
-					     &cli_opt_pieces, &cli_opt_piece, &cli_opt_no_cache, &cli_opt_cache_size,
+					     &cli_opt_pieces, &cli_opt_piece, &cli_opt_cache, &cli_opt_no_cache, &cli_opt_cache_size,
 					     &cli_opt_piece_length, &cli_opt_piece_cache, NULL};
 static const cli_opt *const frame_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_at, NULL};
 static const cli_opt *const golden_opts[] = {SPEC_OPTS, &o_update, &o_threshold, NULL};
@@ -150,9 +150,10 @@ static const char render_usage[] =
 	"  --pieces N --piece K   render only piece K (1..N) of the video split in N pieces that\n"
 	"                     start on keyframes, video only; vidc join puts them together\n"
 	"  --pieces N         render in N pieces and join them here\n"
-	"  --no-cache         one pass, no piece cache (by default a video of 20 s or more is\n"
-	"                     rendered in pieces of --piece-length, default 10s, and a piece\n"
-	"                     whose frames, assets and settings did not change is reused)\n"
+	"  --cache            through the piece cache: a video of 20 s or more is rendered in\n"
+	"                     pieces of --piece-length (default 10s); a piece whose frames,\n"
+	"                     assets and settings did not change since is reused, not encoded\n"
+	"  --no-cache         one pass, no piece cache (the default without --cache)\n"
 	"  --cache-dir DIR    the piece cache (default $VIDC_CACHE_DIR/pieces or ~/.cache/vidc/pieces)\n"
 	"  --cache-size MB    its size limit (default 2048); the least recently used go first\n" COMMON_HELP;
 static const char frame_usage[] = "usage: vidc frame SPEC --at TIME -o OUT.png [--preset P] [options]\n"

@@ -16,6 +16,7 @@
 
 const cli_opt cli_opt_pieces = {"--pieces", NULL, OPT_INT, F(pieces), 1, PIECES_MAX, "a whole number from 1 to 1024"};
 const cli_opt cli_opt_piece = {"--piece", NULL, OPT_INT, F(piece), 1, PIECES_MAX, "a whole number from 1 to 1024"};
+const cli_opt cli_opt_cache = {"--cache", NULL, OPT_FLAG, F(cache), 0, 0, NULL};
 const cli_opt cli_opt_no_cache = {"--no-cache", NULL, OPT_FLAG, F(no_cache), 0, 0, NULL};
 const cli_opt cli_opt_cache_size = {"--cache-size", NULL, OPT_NUM, F(cache_size), 0.01, 1e9, "megabytes (e.g. 2048)"};
 const cli_opt cli_opt_piece_length = {"--piece-length", NULL, OPT_TIME, F(piece_length), 0, 0,
@@ -37,7 +38,7 @@ const char cli_join_usage[] =
 
 static pieces_cache cache_opts(const cli_args *a)
 {
-	pieces_cache c = {a->cache_dir, (int64_t)(a->cache_size * 1048576.0), a->no_cache};
+	pieces_cache c = {a->cache_dir, (int64_t)(a->cache_size * 1048576.0), a->no_cache || !a->cache};
 	return c;
 }
 
@@ -77,8 +78,11 @@ int cli_render_split(cli_args *a, const stage_cb *cb, const ir_program *p, const
 	if (a->piece)
 		return render_piece(a, cb, p, out);
 	double len = a->piece_length > 0 ? a->piece_length : PIECES_DEFAULT_SECONDS;
-	if (!a->pieces && (a->no_cache || ir_frame_time(p, p->frames) < 2 * len))
-		return -1; /* one pass: nothing to split or nothing to reuse */
+	/* The cache is asked for (--cache): a render that goes through it writes its output only at
+	 * the join and keeps pieces in a folder of its own, so by default a render stays one pass
+	 * (its temp file beside the output from the first frame, a full disk found at once). */
+	if (!a->pieces && (!a->cache || a->no_cache || ir_frame_time(p, p->frames) < 2 * len))
+		return -1; /* one pass: not asked for, nothing to split or nothing to reuse */
 	double lufs = -INFINITY, peak = -INFINITY;
 	pieces_all_opts o = {out, a->quality, len, a->pieces, cache_opts(a), &lufs, &peak};
 	pieces_all_result r;
