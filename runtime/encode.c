@@ -28,6 +28,7 @@
 #endif
 
 #include "../base/media.h"
+#include "../base/platform.h"
 #include "rterr.h"
 
 struct enc {
@@ -251,13 +252,13 @@ static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
 	}
 }
 
-int enc_budget(int64_t max_bytes, double seconds, int width, int height, int64_t *maxrate,
-	       int64_t *bufsize, char *cause, size_t len)
+int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height,
+	       int64_t *maxrate, int64_t *bufsize, char *cause, size_t len)
 {
-	return enc_budget_parts(max_bytes, seconds, 1, width, height, maxrate, bufsize, cause, len);
+	return enc_budget_parts(max_bytes, min_bitrate, seconds, 1, width, height, maxrate, bufsize, cause, len);
 }
 
-int enc_budget_parts(int64_t max_bytes, double seconds, int parts, int width, int height,
+int enc_budget_parts(int64_t max_bytes, int64_t min_bitrate, double seconds, int parts, int width, int height,
 		     int64_t *maxrate, int64_t *bufsize, char *cause, size_t len)
 {
 	/* Without a budget the cap only guards against pathological content. */
@@ -266,25 +267,33 @@ int enc_budget_parts(int64_t max_bytes, double seconds, int parts, int width, in
 	if (parts < 1)
 		parts = 1;
 	if (max_bytes > 0 && seconds > 0) {
-		/* Bits left for video: 3 % for the container and its index, a fixed allowance for
-		 * the moov atom (one per part: each is a file before the join), and the audio track
-		 * at its nominal rate (AAC may run slightly over, hence the 1.1). */
-		double bits = max_bytes * 8.0 * 0.97 - parts * 64.0 * 1024 * 8 - ENC_AUDIO_BITRATE * 1.1 * seconds;
-		/* VBV guarantees bits <= maxrate * T + bufsize in each part; bufsize = 2 s of
-		 * maxrate, so the parts together stay under maxrate * (T + 2 * parts). */
-		double r = bits / (seconds + 2.0 * parts);
-		const double minimal = 150e3;
-		if (r < minimal) {
+		/* The audio track at its nominal rate (AAC may run slightly over, hence the 1.1);
+		 * whatever the platform's floor, the video needs 50 kb/s beside it. */
+		const double audio = ENC_AUDIO_BITRATE * 1.1;
+		double floor = fmax((double)min_bitrate, audio + 50e3);
+		/* platform_min_bytes is the one rule (the checker applies it to the spec first): the
+		 * bits, 2 s of VBV buffer (bits <= maxrate * T + bufsize, bufsize = 2 s of maxrate),
+		 * 3 % for the container and 64 KiB for the moov atom. */
+		double need = platform_min_bytes((int64_t)floor, seconds);
+		if (need > (double)max_bytes) {
 			snprintf(cause, len,
 				 "%.1f s of video cannot fit in the platform's %lld bytes even at %.0f kb/s "
-				 "(it would need at least %.0f bytes)",
-				 seconds, (long long)max_bytes, minimal / 1000,
-				 ((minimal * (seconds + 2.0 * parts) + ENC_AUDIO_BITRATE * 1.1 * seconds) / 8 +
-				  parts * 64.0 * 1024) / 0.97);
+				 "for video and audio together (it would need at least %.0f bytes)",
+				 seconds, (long long)max_bytes, floor / 1000, need);
 			return VE_INVAL;
 		}
-		if (r < rate)
-			rate = r;
+		/* In parts (a split render), each part has its own VBV buffer and moov atom before
+		 * the join: the parts together stay under maxrate * (T + 2 s * parts). */
+		double total = ((double)max_bytes * 0.97 - parts * 64.0 * 1024) * 8 / (seconds + 2.0 * parts);
+		if (total - audio < 50e3) {
+			snprintf(cause, len,
+				 "%.1f s of video in %d pieces cannot fit in the platform's %lld bytes (each piece "
+				 "needs room of its own): use fewer pieces",
+				 seconds, parts, (long long)max_bytes);
+			return VE_INVAL;
+		}
+		if (total - audio < rate)
+			rate = total - audio;
 	}
 	*maxrate = (int64_t)rate;
 	*bufsize = (int64_t)(rate * 2);

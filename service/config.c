@@ -30,6 +30,7 @@ static const struct {
 	{"page_size", K_INT, offsetof(svc_config, page_size), 0, 1, 1000},
 	{"max_queued_jobs", K_INT, offsetof(svc_config, max_queued_jobs), 0, 1, 1000000},
 	{"job_attempts", K_INT, offsetof(svc_config, job_attempts), 0, 1, 100},
+	{"fps", K_INT, offsetof(svc_config, fps), 0, 1, 120},
 };
 
 /* Provider endpoints the file may set, and the environment variable the pipeline reads. */
@@ -57,6 +58,7 @@ static void defaults(svc_config *c)
 	c->page_size = 20;
 	c->max_queued_jobs = 100;
 	c->job_attempts = 3;
+	c->fps = 30;
 	credits_defaults(&c->credits);
 }
 
