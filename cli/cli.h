@@ -37,7 +37,11 @@ typedef struct {
 	const char *base_url, *timing, *preview, *platforms, *model, *response_format;
 	int no_render, validate, retime, text, quiet, jobs, attempts, repairs;
 	double speed, wpm, timeout;
-	/* fetch */
+	/* render in pieces, join (scale.c) */
+	int pieces, piece, cache, no_cache;
+	double cache_size, piece_length;
+	const char *spec;
+	/* fetch (and render's piece cache) */
 	const char *accept, *cache_dir;
 	double max_bytes, ttl;
 	int refresh;
@@ -131,6 +135,11 @@ int cli_script(cli_args *a);   /* script.c */
 int cli_voice(cli_args *a);    /* voice.c */
 int cli_voices(cli_args *a);   /* voice.c */
 int cli_fetch(cli_args *a);    /* fetch.c */
+int cli_join(cli_args *a);     /* scale.c */
+/* render_one's split renders (scale.c): --pieces/--piece, and with --cache the piece cache for a
+ * video of two pieces or more. Prints what it wrote; the exit status, or -1 when the video
+ * is rendered in one pass instead. */
+int cli_render_split(cli_args *a, const stage_cb *cb, const ir_program *p, const char *out);
 int cli_serve(cli_args *a);    /* serve.c: the service's commands */
 int cli_worker(cli_args *a);   /* serve.c */
 int cli_token(cli_args *a);    /* serve.c */

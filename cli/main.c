@@ -22,7 +22,9 @@ static const char usage_text[] =
 	"                           thumbnail and platform metadata in DIR\n"
 	"  check SPEC...            check specs: print every error and warning, render nothing\n"
 	"  ir SPEC                  print the frame-graph IR the spec compiles to\n"
-	"  render SPEC -o OUT.mp4   render the spec to an MP4\n"
+	"  render SPEC -o OUT.mp4   render the spec to an MP4 (--cache: re-encode only the pieces an\n"
+	"                           edit changed; --pieces N --piece K: one piece for another machine)\n"
+	"  join PIECE... -o OUT.mp4 join the pieces of a split render, with the audio mixed once\n"
 	"  frame SPEC --at TIME -o OUT.png\n"
 	"                           render one frame as a PNG (the exact pixels the encoder gets)\n"
 	"  golden DIR               render the frame of every golden PNG in DIR/golden/ and compare\n"
@@ -109,7 +111,11 @@ static const cli_opt o_every = {"--every", NULL, OPT_TIME, F(every), 0, 0,
 
 static const cli_opt *const check_opts[] = {SPEC_OPTS, NULL};
 static const cli_opt *const ir_opts[] = {SPEC_OPTS, &cli_opt_output, NULL};
-static const cli_opt *const render_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_quality, &o_progress, NULL};
+extern const cli_opt cli_opt_pieces, cli_opt_piece, cli_opt_cache, cli_opt_no_cache, cli_opt_cache_size, cli_opt_piece_length,
+	cli_opt_piece_cache;
+static const cli_opt *const render_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_quality, &o_progress,
+					     &cli_opt_pieces, &cli_opt_piece, &cli_opt_cache, &cli_opt_no_cache, &cli_opt_cache_size,
+					     &cli_opt_piece_length, &cli_opt_piece_cache, NULL};
 static const cli_opt *const frame_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_at, NULL};
 static const cli_opt *const golden_opts[] = {SPEC_OPTS, &o_update, &o_threshold, NULL};
 static const cli_opt *const subs_opts[] = {SPEC_OPTS, &cli_opt_output, &o_format, &o_style, NULL};
@@ -140,7 +146,16 @@ static const char render_usage[] =
 	"                     to OUT-PRESET.mp4\n"
 	"  --quality N        1 (best, largest) to 51; default picks by preset\n"
 	"  --progress bar|json|none  a bar on a terminal (default), or one JSON line per second\n"
-	"                     on standard output\n" COMMON_HELP;
+	"                     on standard output\n"
+	"  --pieces N --piece K   render only piece K (1..N) of the video split in N pieces that\n"
+	"                     start on keyframes, video only; vidc join puts them together\n"
+	"  --pieces N         render in N pieces and join them here\n"
+	"  --cache            through the piece cache: a video of 20 s or more is rendered in\n"
+	"                     pieces of --piece-length (default 10s); a piece whose frames,\n"
+	"                     assets and settings did not change since is reused, not encoded\n"
+	"  --no-cache         one pass, no piece cache (the default without --cache)\n"
+	"  --cache-dir DIR    the piece cache (default $VIDC_CACHE_DIR/pieces or ~/.cache/vidc/pieces)\n"
+	"  --cache-size MB    its size limit (default 2048); the least recently used go first\n" COMMON_HELP;
 static const char frame_usage[] = "usage: vidc frame SPEC --at TIME -o OUT.png [--preset P] [options]\n"
 				 "\n"
 				 "Renders one frame as a PNG: the exact pixels the encoder gets.\n"
@@ -187,6 +202,8 @@ extern const cli_opt *const cli_make_opts[], *const cli_script_opts[], *const cl
 	*const cli_voices_opts[], *const cli_fetch_opts[], *const cli_assets_opts[];
 extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[],
 	cli_assets_usage[];
+extern const cli_opt *const cli_join_opts[];
+extern const char cli_join_usage[];
 /* the service's commands (cli/serve.c) share one option table */
 extern const cli_opt *const cli_serve_opts[];
 extern const char cli_serve_usage[], cli_worker_usage[], cli_token_usage[], cli_site_usage[],
@@ -207,6 +224,7 @@ const cli_cmd cli_cmds[] = {
 	{"thumb", cli_thumb, thumb_usage, thumb_opts},
 	{"sheet", cli_sheet, sheet_usage, sheet_opts},
 	{"fetch", cli_fetch, cli_fetch_usage, cli_fetch_opts},
+	{"join", cli_join, cli_join_usage, cli_join_opts},
 	{"serve", cli_serve, cli_serve_usage, cli_serve_opts},
 	{"worker", cli_worker, cli_worker_usage, cli_serve_opts},
 	{"token", cli_token, cli_token_usage, cli_serve_opts},

@@ -190,10 +190,18 @@ const char *ir_kind_name(ir_kind k)
 	return k < IR_KIND_COUNT ? kind_names[k] : "?";
 }
 
-/* Numbers print with at most 4 decimals and no trailing zeros, so dumps are stable and short. */
+/* Set by ir_dump_key for its thread: numbers exact, no source positions. */
+static _Thread_local int dump_for_key;
+
+/* Numbers print with at most 4 decimals and no trailing zeros, so dumps are stable and short
+ * (ir_dump_key: 17 significant digits, so two programs that differ anywhere dump differently). */
 static void put_num(FILE *o, double v)
 {
 	char buf[64];
+	if (dump_for_key) {
+		fprintf(o, "%.17g", v);
+		return;
+	}
 	if (fabs(v) < 5e-5)
 		v = 0;
 	snprintf(buf, sizeof buf, "%.4f", v);
@@ -469,7 +477,7 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 	case IR_KIND_COUNT:
 		break;
 	}
-	if (n->line)
+	if (n->line && !dump_for_key)
 		fprintf(o, " @%d:%d", n->line, n->col);
 	fputc('\n', o);
 }
@@ -512,4 +520,11 @@ void ir_dump(const ir_program *p, FILE *o)
 			fputc('\n', o);
 		}
 	}
+}
+
+void ir_dump_key(const ir_program *p, FILE *o)
+{
+	dump_for_key = 1;
+	ir_dump(p, o);
+	dump_for_key = 0;
 }

@@ -314,6 +314,9 @@ ir_curve ir_curve_const(ir_program *p, double v);
 double ir_frame_time(const ir_program *p, int64_t f);
 /* The stable text dump that `vidc ir` prints and tests compare against golden files. */
 void ir_dump(const ir_program *p, FILE *out);
+/* The same lines with every number exact (17 significant digits) and without the @line:col
+ * source positions: what decides the pixels, for hashing (pipeline/pieces.c's cache keys). */
+void ir_dump_key(const ir_program *p, FILE *out);
 const char *ir_kind_name(ir_kind k);
 
 #endif

@@ -39,6 +39,7 @@ struct enc {
 	AVPacket *pkt;
 	int64_t vpts, apts;
 	int afill; /* samples in af so far */
+	int fps_num, fps_den; /* copy_video mode: the frame rate the offsets count in */
 	int header, opened_io;
 	/* BT.709 limited-range coefficients, 1.15 */
 	int yr, yg, yb, ur, ug, ub, vr, vg, vb;
@@ -254,9 +255,17 @@ static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
 int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height,
 	       int64_t *maxrate, int64_t *bufsize, char *cause, size_t len)
 {
+	return enc_budget_parts(max_bytes, min_bitrate, seconds, 1, width, height, maxrate, bufsize, cause, len);
+}
+
+int enc_budget_parts(int64_t max_bytes, int64_t min_bitrate, double seconds, int parts, int width, int height,
+		     int64_t *maxrate, int64_t *bufsize, char *cause, size_t len)
+{
 	/* Without a budget the cap only guards against pathological content. */
 	const double ceiling = (double)width * height >= 1920.0 * 1080 ? 25e6 : 12e6;
 	double rate = ceiling;
+	if (parts < 1)
+		parts = 1;
 	if (max_bytes > 0 && seconds > 0) {
 		/* The audio track at its nominal rate (AAC may run slightly over, hence the 1.1);
 		 * whatever the platform's floor, the video needs 50 kb/s beside it. */
@@ -273,7 +282,16 @@ int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width
 				 seconds, (long long)max_bytes, floor / 1000, need);
 			return VE_INVAL;
 		}
-		double total = ((double)max_bytes * 0.97 - 64.0 * 1024) * 8 / (seconds + 2);
+		/* In parts (a split render), each part has its own VBV buffer and moov atom before
+		 * the join: the parts together stay under maxrate * (T + 2 s * parts). */
+		double total = ((double)max_bytes * 0.97 - parts * 64.0 * 1024) * 8 / (seconds + 2.0 * parts);
+		if (total - audio < 50e3) {
+			snprintf(cause, len,
+				 "%.1f s of video in %d pieces cannot fit in the platform's %lld bytes (each piece "
+				 "needs room of its own): use fewer pieces",
+				 seconds, parts, (long long)max_bytes);
+			return VE_INVAL;
+		}
 		if (total - audio < rate)
 			rate = total - audio;
 	}
@@ -298,23 +316,10 @@ static int write_packets(enc_t *e, AVCodecContext *c, AVStream *st, char *cause,
 	}
 }
 
-int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
+/* The H.264 encoder and its stream. */
+static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 {
-	*out = NULL;
-	if (ep->width <= 0 || ep->height <= 0 || (ep->width & 1) || (ep->height & 1))
-		return fail(VE_INVAL, cause, len, "H.264 4:2:0 needs an even width and height", 0);
-	enc_t *e = calloc(1, sizeof *e);
-	if (!e)
-		return fail(VE_NOMEM, cause, len, "out of memory", 0);
-	init_coeffs(e);
-	int ret, rc;
-	*out = e;
-	if ((ret = avformat_alloc_output_context2(&e->oc, NULL, "mp4", ep->path)) < 0 || !e->oc)
-		return fail(VE_ENCODE, cause, len, "cannot create an MP4 muxer", ret);
-	if (!(e->pkt = av_packet_alloc()))
-		return fail(VE_NOMEM, cause, len, "out of memory", 0);
-
-	/* ---- video ---- */
+	int ret;
 	const AVCodec *vcodec = avcodec_find_encoder_by_name("libx264");
 	if (!vcodec)
 		return fail(VE_ENCODE, cause, len, "this libavcodec has no libx264 encoder", 0);
@@ -369,8 +374,30 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	e->vf->color_trc = vc->color_trc;
 	if ((ret = av_frame_get_buffer(e->vf, 0)) < 0)
 		return fail(VE_NOMEM, cause, len, "out of memory", ret);
+	return 0;
+}
 
-	/* ---- audio ---- */
+/* The join's video: the pieces' H.264 stream copied as it is. */
+static int open_copy(enc_t *e, const enc_params *ep, char *cause, size_t len)
+{
+	int ret;
+	if (!(e->vs = avformat_new_stream(e->oc, NULL)))
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
+	if ((ret = avcodec_parameters_copy(e->vs->codecpar, ep->copy_video)) < 0)
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
+	e->vs->codecpar->codec_tag = 0; /* the MP4 muxer picks avc1 */
+	e->vs->time_base = (AVRational){ep->fps_den, ep->fps_num};
+	e->vs->avg_frame_rate = (AVRational){ep->fps_num, ep->fps_den};
+	e->vs->r_frame_rate = e->vs->avg_frame_rate;
+	e->fps_num = ep->fps_num;
+	e->fps_den = ep->fps_den;
+	return 0;
+}
+
+/* The AAC encoder and its stream. */
+static int open_aac(enc_t *e, char *cause, size_t len)
+{
+	int ret;
 	const AVCodec *acodec = avcodec_find_encoder(AV_CODEC_ID_AAC);
 	if (!acodec)
 		return fail(VE_ENCODE, cause, len, "this libavcodec has no AAC encoder", 0);
@@ -398,13 +425,13 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	if ((ret = av_channel_layout_copy(&e->af->ch_layout, &ac->ch_layout)) < 0 ||
 	    (ret = av_frame_get_buffer(e->af, 0)) < 0)
 		return fail(VE_NOMEM, cause, len, "out of memory", ret);
+	return 0;
+}
 
-	/* ---- file ---- */
-	if ((ret = avio_open(&e->oc->pb, ep->path, AVIO_FLAG_WRITE)) < 0)
-		return fail(VE_IO, cause, len, "cannot create the output file", ret);
-	e->opened_io = 1;
-	/* chapters: the mov muxer writes them as a QuickTime chapter track and a Nero chpl box,
-	 * which players and ffprobe -show_chapters read; freed with the context */
+/* Chapters: the mov muxer writes them as a QuickTime chapter track and a Nero chpl box, which
+ * players and ffprobe -show_chapters read; freed with the context. */
+static int add_chapters(enc_t *e, const enc_params *ep, char *cause, size_t len)
+{
 	for (int i = 0; i < ep->nchapters; i++) {
 		AVChapter **cs = av_realloc_array(e->oc->chapters, (size_t)e->oc->nb_chapters + 1, sizeof *cs);
 		AVChapter *ch = av_mallocz(sizeof *ch);
@@ -423,15 +450,68 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 		if (av_dict_set(&ch->metadata, "title", ep->chapters[i].title, 0) < 0)
 			return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	}
+	return 0;
+}
+
+int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
+{
+	*out = NULL;
+	if (ep->width <= 0 || ep->height <= 0 || (ep->width & 1) || (ep->height & 1))
+		return fail(VE_INVAL, cause, len, "H.264 4:2:0 needs an even width and height", 0);
+	enc_t *e = calloc(1, sizeof *e);
+	if (!e)
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
+	init_coeffs(e);
+	int ret, rc;
+	*out = e;
+	if ((ret = avformat_alloc_output_context2(&e->oc, NULL, "mp4", ep->path)) < 0 || !e->oc)
+		return fail(VE_ENCODE, cause, len, "cannot create an MP4 muxer", ret);
+	if (!(e->pkt = av_packet_alloc()))
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
+	if ((rc = ep->copy_video ? open_copy(e, ep, cause, len) : open_x264(e, ep, cause, len)))
+		return rc;
+	if (!ep->no_audio && (rc = open_aac(e, cause, len)))
+		return rc;
+	if ((ret = avio_open(&e->oc->pb, ep->path, AVIO_FLAG_WRITE)) < 0)
+		return fail(VE_IO, cause, len, "cannot create the output file", ret);
+	e->opened_io = 1;
+	if ((rc = add_chapters(e, ep, cause, len)))
+		return rc;
+	for (int i = 0; ep->tags && ep->tags[i] && ep->tags[i + 1]; i += 2)
+		if (av_dict_set(&e->oc->metadata, ep->tags[i], ep->tags[i + 1], 0) < 0)
+			return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	AVDictionary *opts = NULL;
-	av_dict_set(&opts, "movflags", "+faststart", 0);
+	/* use_metadata_tags: the MP4 keeps vidc's own keys (a piece's place) as mdta entries */
+	av_dict_set(&opts, "movflags", ep->tags ? "+faststart+use_metadata_tags" : "+faststart", 0);
 	ret = avformat_write_header(e->oc, &opts);
 	av_dict_free(&opts);
 	if (ret < 0)
 		return fail(VE_IO, cause, len, "cannot write the MP4 header", ret);
 	e->header = 1;
-	rc = 0;
-	return rc;
+	return 0;
+}
+
+int enc_video_packet(enc_t *e, AVPacket *pkt, int tb_num, int tb_den, int64_t offset_frames,
+		     char *cause, size_t len)
+{
+	AVRational tb = {tb_num, tb_den};
+	int64_t off = av_rescale_q(offset_frames, (AVRational){e->fps_den, e->fps_num}, e->vs->time_base);
+	av_packet_rescale_ts(pkt, tb, e->vs->time_base);
+	if (pkt->pts != AV_NOPTS_VALUE)
+		pkt->pts += off;
+	if (pkt->dts != AV_NOPTS_VALUE)
+		pkt->dts += off;
+	pkt->stream_index = e->vs->index;
+	pkt->pos = -1;
+	int ret = av_interleaved_write_frame(e->oc, pkt);
+	if (ret < 0)
+		return fail(VE_IO, cause, len, "cannot write the output", ret);
+	return 0;
+}
+
+double enc_audio_time(const enc_t *e)
+{
+	return (double)(e->apts + e->afill) / ENC_SAMPLE_RATE;
 }
 
 static int send_video(enc_t *e, char *cause, size_t len)
@@ -508,19 +588,23 @@ int enc_audio(enc_t *e, const float *lr, int n, char *cause, size_t len)
 
 int enc_finish(enc_t *e, char *cause, size_t len)
 {
-	int rc;
-	if (e->afill > 0 && (rc = send_audio_frame(e, e->afill, cause, len)))
+	int rc, ret;
+	if (e->ac && e->afill > 0 && (rc = send_audio_frame(e, e->afill, cause, len)))
 		return rc;
-	int ret = avcodec_send_frame(e->vc, NULL);
-	if (ret < 0 && ret != AVERROR_EOF)
-		return fail(VE_ENCODE, cause, len, "cannot flush the H.264 encoder", ret);
-	if ((rc = write_packets(e, e->vc, e->vs, cause, len)))
-		return rc;
-	ret = avcodec_send_frame(e->ac, NULL);
-	if (ret < 0 && ret != AVERROR_EOF)
-		return fail(VE_ENCODE, cause, len, "cannot flush the AAC encoder", ret);
-	if ((rc = write_packets(e, e->ac, e->as, cause, len)))
-		return rc;
+	if (e->vc) { /* not in copy_video mode */
+		ret = avcodec_send_frame(e->vc, NULL);
+		if (ret < 0 && ret != AVERROR_EOF)
+			return fail(VE_ENCODE, cause, len, "cannot flush the H.264 encoder", ret);
+		if ((rc = write_packets(e, e->vc, e->vs, cause, len)))
+			return rc;
+	}
+	if (e->ac) { /* not in no_audio mode */
+		ret = avcodec_send_frame(e->ac, NULL);
+		if (ret < 0 && ret != AVERROR_EOF)
+			return fail(VE_ENCODE, cause, len, "cannot flush the AAC encoder", ret);
+		if ((rc = write_packets(e, e->ac, e->as, cause, len)))
+			return rc;
+	}
 	if ((ret = av_write_trailer(e->oc)) < 0)
 		return fail(VE_IO, cause, len, "cannot finish the MP4 file", ret);
 	e->header = 0;

@@ -23,6 +23,8 @@
 #define ENC_DEFAULT_CRF 17
 
 typedef struct enc enc_t;
+struct AVCodecParameters;
+struct AVPacket;
 
 typedef struct {
 	const char *path; /* the file written (a temp path; render.c renames it) */
@@ -32,6 +34,13 @@ typedef struct {
 	const ir_chapter *chapters; /* MP4 chapter markers, in time order (NULL: none) */
 	int nchapters;
 	double duration; /* seconds: where the last chapter ends */
+	/* Split renders (pipeline/pieces.c): a piece is video only (the join mixes the audio once
+	 * for the whole timeline); the join copies the pieces' H.264 stream (parameters of the
+	 * first piece) instead of encoding; tags are key, value, ..., NULL written as MP4 metadata
+	 * (a piece's place in the video). */
+	int no_audio;
+	const struct AVCodecParameters *copy_video;
+	const char *const *tags;
 } enc_params;
 
 /* On failure the cause (without position) goes to cause. */
@@ -42,6 +51,12 @@ int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len);
  * chroma planes): the encoder without the colour conversion, for measuring it (bench/). */
 int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,
 		  size_t len);
+/* copy_video mode: appends one packet of the copied stream, its timestamps in tb_num/tb_den
+ * seconds plus offset_frames frames of the video (the piece's place). */
+int enc_video_packet(enc_t *e, struct AVPacket *pkt, int tb_num, int tb_den, int64_t offset_frames,
+		     char *cause, size_t len);
+/* The time (seconds) up to which audio has been handed to the encoder. */
+double enc_audio_time(const enc_t *e);
 /* Appends n interleaved stereo float samples at ENC_SAMPLE_RATE. */
 int enc_audio(enc_t *e, const float *lr, int n, char *cause, size_t len);
 /* Flushes both encoders and writes the trailer (and, for faststart, moves the moov atom). */
@@ -55,6 +70,12 @@ void enc_free(enc_t *e);
  * rule the checker applies to the spec. */
 int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height,
 	       int64_t *maxrate, int64_t *bufsize, char *cause, size_t len);
+
+/* enc_budget for a video encoded in parts (a split render) whose files are joined: one rate cap
+ * for every part (so their H.264 headers agree), with room for each part's VBV buffer and
+ * index, so the joined file stays within max_bytes. */
+int enc_budget_parts(int64_t max_bytes, int64_t min_bitrate, double seconds, int parts, int width, int height,
+		     int64_t *maxrate, int64_t *bufsize, char *cause, size_t len);
 
 /* Encodes an opaque surface as an 8-bit RGBA PNG into a malloc'd *data of *size bytes (the caller
  * writes it, e.g. with base/file_write_atomic). */

@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libavcodec/avcodec.h>
+#include <libavutil/avutil.h>
+
 #include "../base/file.h"
 #include "audio.h"
 #include "encode.h"
@@ -62,7 +65,7 @@ static int64_t samples_for(const ir_program *p, int64_t k)
 static int write_audio_until(pipe_t *q, int64_t target)
 {
 	float buf[2 * 1024];
-	while (q->samples < target) {
+	while (q->mix && q->samples < target) { /* no mix: a piece, video only */
 		int n = target - q->samples > 1024 ? 1024 : (int)(target - q->samples);
 		aud_read(q->mix, buf, n);
 		if (q->meter)
@@ -152,6 +155,53 @@ static void progress_show(progress_t *pg, int64_t done, int final)
 
 /* ---- rt_render ----------------------------------------------------------------------------- */
 
+/* The encoder's settings for frames [first, first + nframes): the rate cap from the budget
+ * (the program's, or the piece's share), chapters when the whole video is rendered. */
+static int encode_params(const ir_program *p, const rt_render_opts *opts, int64_t first, int64_t nframes,
+			 enc_params *ep, char *err, size_t errlen)
+{
+	char cause[512] = "";
+	double seconds = (double)nframes * p->fps_den / p->fps_num;
+	memset(ep, 0, sizeof *ep);
+	ep->width = p->width;
+	ep->height = p->height;
+	ep->fps_num = p->fps_num;
+	ep->fps_den = p->fps_den;
+	if (first == 0 && nframes == p->frames) { /* chapters belong to the whole video's timeline */
+		ep->chapters = p->chapters;
+		ep->nchapters = p->nchapters;
+		ep->duration = seconds;
+	}
+	ep->crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : ENC_DEFAULT_CRF;
+	ep->no_audio = opts->no_audio;
+	ep->tags = opts->tags;
+	/* a piece is capped by its video's budget split in parts, not by a budget of its own */
+	int rc = opts->pieces > 0
+			 ? enc_budget_parts(p->max_bytes, p->min_bitrate, ir_frame_time(p, p->frames), opts->pieces,
+					    p->width, p->height, &ep->maxrate, &ep->bufsize, cause, sizeof cause)
+			 : enc_budget(p->max_bytes, p->min_bitrate, seconds, p->width, p->height, &ep->maxrate,
+				      &ep->bufsize, cause, sizeof cause);
+	if (rc)
+		return rterr_node(rc, p, NULL, err, errlen, "preset %s: %s", p->preset ? p->preset : "?", cause);
+	return 0;
+}
+
+int rt_render_settings(const ir_program *p, const rt_render_opts *opts, int64_t first, int64_t nframes,
+		       char *out, size_t outlen, char *err, size_t errlen)
+{
+	enc_params ep;
+	int rc = encode_params(p, opts, first, nframes, &ep, err, errlen);
+	if (rc)
+		return rc;
+	snprintf(out, outlen,
+		 "h264 libx264 preset=%s crf=%d maxrate=%lld bufsize=%lld size=%dx%d fps=%d/%d audio=%s "
+		 "aac=%d chapters=%d libavcodec=%u ffmpeg=%s",
+		 ENC_PRESET, ep.crf, (long long)ep.maxrate, (long long)ep.bufsize, ep.width, ep.height,
+		 ep.fps_num, ep.fps_den, ep.no_audio ? "none" : "mix", ENC_AUDIO_BITRATE, ep.nchapters,
+		 avcodec_version(), av_version_info());
+	return 0;
+}
+
 int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t errlen)
 {
 	if (err && errlen)
@@ -179,37 +229,23 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	if (rc)
 		return rterr_node(rc, p, NULL, err, errlen, "%s", e.msg);
 	rt_graph *g = NULL;
+	char cause[512] = "";
 	if ((rc = graph_new(&g, p, err, errlen)))
 		return rc;
 
 	/* The size budget is checked before any frame is composed. */
-	char cause[512] = "";
-	double seconds = (double)nframes * p->fps_den / p->fps_num;
-	enc_params ep = {0};
-	ep.width = p->width;
-	ep.height = p->height;
-	ep.fps_num = p->fps_num;
-	ep.fps_den = p->fps_den;
-	if (first == 0 && nframes == p->frames) { /* chapters belong to the whole video's timeline */
-		ep.chapters = p->chapters;
-		ep.nchapters = p->nchapters;
-		ep.duration = seconds;
-	}
-	ep.crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : ENC_DEFAULT_CRF;
-	if ((rc = enc_budget(p->max_bytes, p->min_bitrate, seconds, p->width, p->height, &ep.maxrate, &ep.bufsize, cause,
-			     sizeof cause))) {
+	enc_params ep;
+	if ((rc = encode_params(p, opts, first, nframes, &ep, err, errlen))) {
 		graph_free(g);
-		return rterr_node(rc, p, NULL, err, errlen, "preset %s: %s", p->preset ? p->preset : "?",
-				  cause);
+		return rc;
 	}
-
 	pipe_t q;
 	memset(&q, 0, sizeof q);
 	q.p = p;
 	q.first = first;
 	q.nframes = nframes;
 	int threaded = 0;
-	if ((rc = aud_open(&q.mix, p, samples_for(p, first), opts->cancel, err, errlen)))
+	if (!opts->no_audio && (rc = aud_open(&q.mix, p, samples_for(p, first), opts->cancel, err, errlen)))
 		goto out;
 	if ((opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
 		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");

@@ -41,7 +41,20 @@ typedef struct {
 	 * themselves (pipeline/stage.h) instead of the bar or JSON lines above. */
 	void (*on_progress)(void *ud, int64_t done, int64_t total);
 	void *progress_ud;
+	/* A piece of a split render (pipeline/pieces.c): video only (the join mixes the audio once
+	 * for the whole timeline), encoded under the rate cap the video's budget gives when it is
+	 * split in pieces parts (enc_budget_parts over the whole video), with tags (key, value,
+	 * ..., NULL) saying where it belongs. */
+	int no_audio;
+	int pieces;
+	const char *const *tags;
 } rt_render_opts;
+
+/* What decides the encoded bytes of frames [first, first + nframes) besides their pixels, as one
+ * line of text (codec, x264 preset, CRF, rate cap, size, frame rate, audio or not, the libav
+ * build), for the piece cache's keys (pipeline/piececache.c). 0, or the budget's error. */
+int rt_render_settings(const ir_program *p, const rt_render_opts *opts, int64_t first, int64_t nframes,
+		       char *out, size_t outlen, char *err, size_t errlen);
 
 /* Renders the whole program to an MP4 at opts->output. On failure or cancel no file is left at
  * the output path (and no temp file beside it). */
