@@ -502,7 +502,8 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, {"success": True, "message": "Upload successful."})
 
     def ig_upload_status(self, cid):
-        """GET on the upload URL: how many bytes arrived (the offset a resumed upload starts at)."""
+        """GET on the upload URL: how many bytes arrived (the offset a resumed upload starts at),
+        after the pattern of Meta's resumable uploads (a GET on the session gives the offset)."""
         self.read_body()
         c = S["containers"].get(cid)
         if c is None:
