@@ -35,11 +35,13 @@ Faults, armed with POST /_fault?name=N[&n=COUNT] (COUNT times, default 1; -1 for
 Control: GET /_stats -> {"posts": {platform: n}, "videos": {id: {platform, sha256, size, ...}},
 "refreshes": {...}, "requests": {...}, "upload_bytes": {platform: bytes received in total}};
 POST /_delete?id=ID marks a post deleted on its platform; POST /_reset forgets everything.
-Usage: platforms_server.py [--port 0]; prints the port on the first line of stdout.
+Usage: platforms_server.py [--port 0]; prints the port on the first line of stdout. It exits
+when its parent process does (a crashed test leaves no server behind).
 """
 import argparse
 import hashlib
 import json
+import os
 import re
 import socket
 import sys
@@ -736,6 +738,14 @@ def main():
     a = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
+    parent = os.getppid()
+
+    def orphaned():  # the test crashed without stopping us: do not linger
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
     print(srv.server_address[1], flush=True)
     try:
         srv.serve_forever()
