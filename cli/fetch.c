@@ -4,17 +4,18 @@
  * limits, the address rule. Prints where the body is in the cache (and copies it to FILE), so a
  * person can warm the cache, check that a URL would be accepted, or see why not.
  */
-#include <errno.h>
-#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/file.h"
 #include "../pipeline/fetch.h"
-#include "cmds.h"
+#include "cli.h"
 
-static const char *fetch_usage =
+#define F(x) offsetof(cli_args, x)
+
+const char cli_fetch_usage[] =
 	"usage: vidc fetch URL [-o FILE] [options]\n"
 	"\n"
 	"Downloads URL into vidc's cache (VIDC_CACHE_DIR, else $XDG_CACHE_HOME/vidc, else\n"
@@ -30,20 +31,15 @@ static const char *fetch_usage =
 	"  --refresh            fetch again whatever the cache holds\n"
 	"  --cache-dir DIR      use DIR as the cache\n";
 
-static volatile int canceled;
-static void on_signal(int sig)
-{
-	(void)sig;
-	canceled = 1;
-}
+static const cli_opt o_accept = {"--accept", NULL, OPT_STR, F(accept), 0, 0, NULL};
+static const cli_opt o_max_bytes = {"--max-bytes", NULL, OPT_NUM, F(max_bytes), 1, 1e15,
+				    "a positive number of bytes"};
+static const cli_opt o_ttl = {"--ttl", NULL, OPT_NUM, F(ttl), 0, 1e12, "a number of seconds"};
+static const cli_opt o_refresh = {"--refresh", NULL, OPT_FLAG, F(refresh), 0, 0, NULL};
+static const cli_opt o_cache_dir = {"--cache-dir", NULL, OPT_STR, F(cache_dir), 0, 0, NULL};
 
-static int usage(const char *msg, const char *arg)
-{
-	fprintf(stderr, "vidc fetch: ");
-	fprintf(stderr, msg, arg);
-	fprintf(stderr, "\n(run 'vidc fetch --help' for usage)\n");
-	return 2;
-}
+const cli_opt *const cli_fetch_opts[] = {&cli_opt_output, &o_accept, &o_max_bytes, &o_ttl, &o_refresh,
+					 &o_cache_dir, NULL};
 
 static const struct {
 	const char *name;
@@ -52,17 +48,6 @@ static const struct {
 	{"any", 0}, {"image", FETCH_IMAGE}, {"video", FETCH_VIDEO},
 	{"media", FETCH_IMAGE | FETCH_VIDEO}, {"json", FETCH_JSON},
 };
-
-static int number(const char *v, long long *out)
-{
-	char *end;
-	errno = 0;
-	long long n = strtoll(v, &end, 10);
-	if (errno || *end || n < 0)
-		return -1;
-	*out = n;
-	return 0;
-}
 
 static int copy_out(const char *from, const char *to, long long max)
 {
@@ -78,69 +63,44 @@ static int copy_out(const char *from, const char *to, long long max)
 	return rc;
 }
 
-int cmd_fetch(int argc, char **argv)
+int cli_fetch(cli_args *a)
 {
+	if (a->npos > 1)
+		return cli_usage(a, "one URL at a time ('%s' is a second one)", a->pos[1]);
+	if (a->npos == 0)
+		return cli_usage(a, "which URL? (vidc fetch URL)");
 	fetch_opts o;
 	fetch_opts_init(&o);
-	const char *url = NULL, *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-			fputs(fetch_usage, stdout);
-			return 0;
-		}
-		int takes = !strcmp(s, "-o") || !strcmp(s, "--accept") || !strcmp(s, "--max-bytes") ||
-			    !strcmp(s, "--ttl") || !strcmp(s, "--cache-dir");
-		const char *v = takes && i + 1 < argc ? argv[++i] : NULL;
-		if (takes && !v)
-			return usage("option '%s' needs a value", s);
-		long long n;
-		if (!strcmp(s, "-o")) {
-			out = v;
-		} else if (!strcmp(s, "--accept")) {
-			size_t k = 0;
-			while (k < sizeof kinds / sizeof *kinds && strcmp(kinds[k].name, v))
-				k++;
-			if (k == sizeof kinds / sizeof *kinds)
-				return usage("--accept takes image, video, media, json or any, not '%s'", v);
-			o.accept = kinds[k].accept;
-		} else if (!strcmp(s, "--max-bytes")) {
-			if (number(v, &n) || !n)
-				return usage("--max-bytes takes a positive number of bytes, not '%s'", v);
-			o.max_bytes = n;
-		} else if (!strcmp(s, "--ttl")) {
-			if (number(v, &n))
-				return usage("--ttl takes a number of seconds, not '%s'", v);
-			o.ttl_s = (long)n;
-		} else if (!strcmp(s, "--cache-dir")) {
-			o.cache_dir = v;
-		} else if (!strcmp(s, "--refresh")) {
-			o.refresh = 1;
-		} else if (s[0] == '-' && s[1]) {
-			return usage("unknown option '%s'", s);
-		} else if (url) {
-			return usage("one URL at a time ('%s' is a second one)", s);
-		} else {
-			url = s;
-		}
+	if (a->accept) {
+		size_t k = 0;
+		while (k < sizeof kinds / sizeof *kinds && strcmp(kinds[k].name, a->accept))
+			k++;
+		if (k == sizeof kinds / sizeof *kinds)
+			return cli_usage(a, "--accept takes image, video, media, json or any, not '%s'", a->accept);
+		o.accept = kinds[k].accept;
 	}
-	if (!url)
-		return usage("%s", "which URL? (vidc fetch URL)");
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	o.cancel = &canceled;
+	if (a->max_bytes > 0)
+		o.max_bytes = (long long)a->max_bytes;
+	if (cli_given(a, "--ttl"))
+		o.ttl_s = (long)a->ttl;
+	if (a->cache_dir)
+		o.cache_dir = a->cache_dir;
+	o.refresh = a->refresh;
+	stage_cb cb;
+	int rc = cli_callbacks(a, &cb);
+	if (rc)
+		return rc;
+	o.cancel = cb.cancel;
 	o.log = stderr;
 	fetch_result r;
 	vidc_err e = {0};
-	if (fetch_url(url, &o, &r, &e)) {
-		fprintf(stderr, "vidc fetch: %s\n", e.msg);
-		return 1;
-	}
+	if (fetch_url(a->pos[0], &o, &r, &e))
+		return cli_error(a, &e);
 	printf("%s\t%s\t%lld bytes", r.path, sniff_mime(r.type), r.size);
 	if (r.width > 0)
 		printf("\t%lldx%lld", r.width, r.height);
 	printf("\t%s\n", r.from_cache ? "cached" : "fetched");
-	if (out && copy_out(r.path, out, r.size + 1))
+	if (a->output && copy_out(r.path, a->output, r.size + 1))
 		return 1;
 	return 0;
 }

@@ -1,20 +1,21 @@
 /*
- * script.c - `vidc script`: stage 1, article -> script (pipeline/script.h), and
- * `vidc script --validate` for a script the user edited before running the next stages.
+ * script.c - `vidc script`: stage 1, article -> script (stage_article + stage_script of
+ * pipeline/stage.h), and `vidc script --validate` / `--retime` for a script the user edited
+ * before running the next stages.
  *
  * Exit status: 0 success, 1 input or provider errors, 2 usage errors.
  */
-#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../pipeline/article.h"
-#include "../pipeline/script.h"
-#include "cmds.h"
+#include "../base/file.h"
+#include "cli.h"
 
-static const char *script_usage =
+#define F(x) offsetof(cli_args, x)
+
+const char cli_script_usage[] =
 	"usage: vidc script ARTICLE.json [options]      write the script of a content record\n"
 	"       vidc script --validate SCRIPT.json [--type T --platforms L]\n"
 	"                                               check an edited script (schema, chapters,\n"
@@ -43,49 +44,34 @@ static const char *script_usage =
 	"  --attempts N               llm: requests per call incl. 429/5xx/timeout retries (4)\n"
 	"  --repairs N                llm: re-asks after an invalid reply (default 2)\n"
 	"  -o, --output PATH          where to write (default: standard output)\n"
+	"  --allow DIR                a folder the article's photos may come from besides its own\n"
 	"  -q, --quiet                no notes on standard error\n";
 
-static int usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "vidc script: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(run 'vidc script --help' for usage)\n");
-	return 2;
-}
+static const cli_opt o_type = {"--type", NULL, OPT_STR, F(type), 0, 0, NULL};
+static const cli_opt o_platforms = {"--platforms", NULL, OPT_STR, F(platforms), 0, 0, NULL};
+static const cli_opt o_generator = {"--generator", NULL, OPT_STR, F(generator), 0, 0, NULL};
+static const cli_opt o_base_url = {"--base-url", NULL, OPT_STR, F(base_url), 0, 0, NULL};
+static const cli_opt o_model = {"--model", NULL, OPT_STR, F(model), 0, 0, NULL};
+static const cli_opt o_rformat = {"--response-format", NULL, OPT_STR, F(response_format), 0, 0, NULL};
+static const cli_opt o_wpm = {"--wpm", NULL, OPT_NUM, F(wpm), 1e-9, 1000, "words a minute (e.g. 165)"};
+static const cli_opt o_timeout = {"--timeout", NULL, OPT_NUM, F(timeout), 1e-9, 1000, "seconds (e.g. 60)"};
+static const cli_opt o_attempts = {"--attempts", NULL, OPT_INT, F(attempts), 1, 20, "a small whole number"};
+static const cli_opt o_repairs = {"--repairs", NULL, OPT_INT, F(repairs), 0, 20, "a small whole number"};
+static const cli_opt o_validate = {"--validate", NULL, OPT_FLAG, F(validate), 0, 0, NULL};
+static const cli_opt o_retime = {"--retime", NULL, OPT_FLAG, F(retime), 0, 0, NULL};
+static const cli_opt o_text = {"--text", NULL, OPT_FLAG, F(text), 0, 0, NULL};
+static const cli_opt o_quiet = {"--quiet", "-q", OPT_FLAG, F(quiet), 0, 0, NULL};
 
-/* Writes text to path atomically: a temporary file beside it, then rename. */
-static int write_atomic(const char *path, const char *text)
-{
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return -1;
-	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		fprintf(stderr, "vidc script: cannot write '%s': %s\n", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	int ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-	ok &= fclose(f) == 0;
-	if (!ok || rename(tmp, path) < 0) {
-		fprintf(stderr, "vidc script: cannot write '%s': %s\n", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
+const cli_opt *const cli_script_opts[] = {&o_type, &o_platforms, &o_generator, &o_base_url, &o_model, &o_rformat,
+					  &cli_opt_output, &o_wpm, &o_timeout, &o_attempts, &o_repairs, &o_validate,
+					  &o_retime, &o_text, &o_quiet, &cli_opt_allow, NULL};
 
-static int validate_file(const char *path, const char *type, const char *platforms, double wpm)
+static int validate_file(cli_args *a, const char *path, const char *type, const char *platforms, double wpm)
 {
 	char err[1024];
 	json_t *s = script_load(path, NULL, err, sizeof err);
 	if (!s) {
-		fprintf(stderr, "vidc script: %s\n", err);
-		return 1;
+		return cli_fail(a, "%s", err);
 	}
 	int rc = 0;
 	double total = json_number_value(json_object_get(s, "total_estimated_duration"));
@@ -93,9 +79,9 @@ static int validate_file(const char *path, const char *type, const char *platfor
 		script_type t;
 		script_opts o;
 		if (script_type_parse(type, &t) < 0) {
-			rc = usage("--type takes short, medium or long, not '%s'", type);
+			rc = cli_usage(a, "--type takes short, medium or long, not '%s'", type);
 		} else if (script_opts_init(&o, t, platforms, err, sizeof err) < 0) {
-			rc = usage("%s", err);
+			rc = cli_usage(a, "%s", err);
 		} else if (total < o.min_s || total > o.max_s) {
 			fprintf(stderr,
 				"vidc script: %s: $.total_estimated_duration: %.1f s is outside %.0f-%.0f s for a %s video\n",
@@ -119,154 +105,107 @@ static int validate_file(const char *path, const char *type, const char *platfor
 	return rc;
 }
 
-static int emit(json_t *s, const char *output)
+/* The script as JSON to output (atomically) or standard output. */
+static int emit(cli_args *a, json_t *s, const char *output)
 {
 	char *out = script_dump(s);
-	if (!out) {
-		fprintf(stderr, "vidc script: out of memory\n");
-		return 1;
-	}
+	if (!out)
+		return cli_fail(a, "out of memory");
 	int rc = 0;
-	if (output)
-		rc = write_atomic(output, out) < 0;
-	else
+	if (output) {
+		size_t n = strlen(out);
+		out[n] = '\n'; /* the NUL becomes the file's last newline */
+		vidc_err e = {0};
+		if (file_write_atomic(output, out, n + 1, &e))
+			rc = cli_error(a, &e);
+	} else {
 		printf("%s\n", out);
+	}
 	free(out);
 	return rc;
 }
 
-static int retime_file(const char *path, const char *output, double wpm)
+static int retime_file(cli_args *a, const char *path, const char *output, double wpm)
 {
 	char err[1024];
 	json_t *s = script_load(path, NULL, err, sizeof err);
 	if (!s) {
-		fprintf(stderr, "vidc script: %s\n", err);
-		return 1;
+		return cli_fail(a, "%s", err);
 	}
 	script_retime_edited(s, wpm);
-	int rc = emit(s, output);
+	int rc = emit(a, s, output);
 	json_decref(s);
 	return rc;
 }
 
-int cmd_script(int argc, char **argv)
+/* The options of a generation run, from the command line. 0 or the exit status 2. */
+static int generation_opts(cli_args *a, stage_script_opts *so)
 {
-	const char *input = NULL, *output = NULL, *type = NULL, *platforms = NULL;
-	const char *generator = "extract", *base_url = NULL, *model = NULL, *rformat = NULL;
-	double wpm = 0, timeout = 0;
-	int attempts = 0, repairs = -1, validate = 0, retime = 0, text = 0, quiet = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-#define VALUE() (i + 1 < argc ? argv[++i] : NULL)
-#define NEED(v)                                                   \
-	do {                                                      \
-		if (!(v))                                         \
-			return usage("option '%s' needs a value", s); \
-	} while (0)
-		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-			fputs(script_usage, stdout);
-			return 0;
-		} else if (!strcmp(s, "--type")) {
-			NEED(type = VALUE());
-		} else if (!strcmp(s, "--platforms")) {
-			NEED(platforms = VALUE());
-		} else if (!strcmp(s, "--generator")) {
-			NEED(generator = VALUE());
-		} else if (!strcmp(s, "--base-url")) {
-			NEED(base_url = VALUE());
-		} else if (!strcmp(s, "--model")) {
-			NEED(model = VALUE());
-		} else if (!strcmp(s, "--response-format")) {
-			NEED(rformat = VALUE());
-			if (strcmp(rformat, "json_object") && strcmp(rformat, "json_schema"))
-				return usage("--response-format takes json_object or json_schema, not '%s'", rformat);
-		} else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
-			NEED(output = VALUE());
-		} else if (!strcmp(s, "--wpm") || !strcmp(s, "--timeout")) {
-			const char *v = VALUE();
-			NEED(v);
-			char *end;
-			double x = strtod(v, &end);
-			if (*end || !(x > 0) || x > 1000)
-				return usage(!strcmp(s, "--wpm") ? "--wpm takes words a minute (e.g. 165), not '%s'"
-								 : "--timeout takes seconds (e.g. 60), not '%s'", v);
-			*(!strcmp(s, "--wpm") ? &wpm : &timeout) = x;
-		} else if (!strcmp(s, "--attempts") || !strcmp(s, "--repairs")) {
-			const char *v = VALUE();
-			NEED(v);
-			char *end;
-			long x = strtol(v, &end, 10);
-			if (*end || x < 0 || x > 20 || (x == 0 && !strcmp(s, "--attempts")))
-				return usage("%s takes a small whole number", s);
-			*(!strcmp(s, "--attempts") ? &attempts : &repairs) = (int)x;
-		} else if (!strcmp(s, "--validate")) {
-			validate = 1;
-		} else if (!strcmp(s, "--retime")) {
-			retime = 1;
-		} else if (!strcmp(s, "--text")) {
-			text = 1;
-		} else if (!strcmp(s, "-q") || !strcmp(s, "--quiet")) {
-			quiet = 1;
-		} else if (s[0] == '-' && s[1]) {
-			return usage("unknown option '%s'", s);
-		} else if (!input) {
-			input = s;
-		} else {
-			return usage("one input file only ('%s' is extra)", s);
-		}
-#undef VALUE
-#undef NEED
-	}
-	if (!input)
-		return usage("no input file%s", "");
-	if (validate)
-		return validate_file(input, type, platforms, wpm > 0 ? wpm : SCRIPT_DEFAULT_WPM);
-	if (retime)
-		return retime_file(input, output, wpm > 0 ? wpm : SCRIPT_DEFAULT_WPM);
-
 	script_type t = SCRIPT_SHORT;
-	if (type && script_type_parse(type, &t) < 0)
-		return usage("--type takes short, medium or long, not '%s'", type);
-	const script_generator *g = script_generator_find(generator);
-	if (!g)
-		return usage("--generator takes extract or llm, not '%s'", generator);
+	if (a->type && script_type_parse(a->type, &t) < 0)
+		return cli_usage(a, "--type takes short, medium or long, not '%s'", a->type);
+	if (a->generator && !script_generator_find(a->generator))
+		return cli_usage(a, "--generator takes extract or llm, not '%s'", a->generator);
+	if (a->response_format && strcmp(a->response_format, "json_object") && strcmp(a->response_format, "json_schema"))
+		return cli_usage(a, "--response-format takes json_object or json_schema, not '%s'", a->response_format);
 	char err[2048];
-	script_opts o;
-	if (script_opts_init(&o, t, platforms, err, sizeof err) < 0)
-		return usage("%s", err);
-	if (wpm > 0)
-		o.wpm = wpm;
-	if (base_url)
-		o.base_url = base_url;
-	if (model)
-		o.model = model;
-	if (rformat)
-		o.json_schema = !strcmp(rformat, "json_schema");
-	if (timeout > 0)
-		o.timeout_ms = (long)(timeout * 1000);
-	if (attempts > 0)
-		o.max_attempts = attempts;
-	if (repairs >= 0)
-		o.repair_attempts = repairs;
-	o.log = quiet ? NULL : stderr;
+	memset(so, 0, sizeof *so);
+	script_opts *o = &so->script;
+	if (script_opts_init(o, t, a->platforms, err, sizeof err) < 0)
+		return cli_usage(a, "%s", err);
+	if (a->wpm > 0)
+		o->wpm = a->wpm;
+	if (a->base_url)
+		o->base_url = a->base_url;
+	if (a->model)
+		o->model = a->model;
+	if (a->response_format)
+		o->json_schema = !strcmp(a->response_format, "json_schema");
+	if (a->timeout > 0)
+		o->timeout_ms = (long)(a->timeout * 1000);
+	if (a->attempts > 0)
+		o->max_attempts = a->attempts;
+	if (cli_given(a, "--repairs"))
+		o->repair_attempts = a->repairs;
+	so->generator = a->generator;
+	return 0;
+}
 
-	article_t *a = article_load(input, err, sizeof err);
-	if (!a) {
-		fprintf(stderr, "vidc script: %s\n", err);
-		return 1;
+int cli_script(cli_args *a)
+{
+	if (a->npos > 1)
+		return cli_usage(a, "one input file only ('%s' is extra)", a->pos[1]);
+	if (a->npos == 0)
+		return cli_usage(a, "no input file");
+	const char *input = a->pos[0];
+	double wpm = a->wpm > 0 ? a->wpm : SCRIPT_DEFAULT_WPM;
+	if (a->validate)
+		return validate_file(a, input, a->type, a->platforms, wpm);
+	if (a->retime)
+		return retime_file(a, input, a->output, wpm);
+	stage_script_opts so;
+	int rc = generation_opts(a, &so);
+	if (rc)
+		return rc;
+	stage_cb cb;
+	if ((rc = cli_callbacks(a, &cb)))
+		return rc;
+	if (a->quiet)
+		cb.message = NULL;
+	stage_article_opts ao = {a->allow, a->nallow};
+	article_t *art = NULL;
+	json_t *s = NULL;
+	vidc_err e = {0};
+	if (stage_article(input, &ao, &cb, &art, &e))
+		return cli_error(a, &e);
+	if (a->text) {
+		fputs(art->text, stdout);
+	} else if (stage_script(art, &so, &cb, &s, &e)) {
+		rc = cli_error(a, &e);
+	} else {
+		rc = emit(a, s, a->output);
+		json_decref(s);
 	}
-	if (text) {
-		fputs(a->text, stdout);
-		article_free(a);
-		return 0;
-	}
-	json_t *s = script_generate(g, a, &o, err, sizeof err);
-	article_free(a);
-	if (!s) {
-		fprintf(stderr, "vidc script: %s\n", err);
-		return 1;
-	}
-	int rc = emit(s, output);
-	json_decref(s);
+	article_free(art);
 	return rc;
 }

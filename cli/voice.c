@@ -1,18 +1,20 @@
 /*
- * voice.c - `vidc voice` (script JSON or a short preview text -> WAV + word timings) and
- * `vidc voices` (a provider's voices). The library side is pipeline/voice.h.
+ * voice.c - `vidc voice` (script JSON or a short preview text -> WAV + word timings, through
+ * stage_voice of pipeline/stage.h) and `vidc voices` (a provider's voices, pipeline/voice.h).
  *
  * Exit status: 0 success, 1 input or provider errors, 2 usage errors.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../pipeline/voice.h"
-#include "cmds.h"
+#include "cli.h"
 
-static const char *voice_usage =
+#define F(x) offsetof(cli_args, x)
+
+const char cli_voice_usage[] =
 	"usage: vidc voice SCRIPT.json [options] -o VOICE.wav\n"
 	"       vidc voice --preview \"TEXT\" [options] -o CLIP.wav   (at most 200 characters)\n"
 	"       vidc voices [--provider P] [--base-url URL]\n"
@@ -28,79 +30,33 @@ static const char *voice_usage =
 	"  -o, --output PATH the WAV to write (48 kHz mono 16-bit)\n"
 	"Keys: VIDC_OPENAI_API_KEY, VIDC_ELEVENLABS_API_KEY. See SPEC.md \"Voice providers\".\n";
 
-static int usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "vidc: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(run 'vidc voice --help' for usage)\n");
-	return 2;
-}
+static const cli_opt o_provider = {"--provider", NULL, OPT_STR, F(provider), 0, 0, NULL};
+static const cli_opt o_voice = {"--voice", NULL, OPT_STR, F(voice), 0, 0, NULL};
+static const cli_opt o_speed = {"--speed", NULL, OPT_NUM, F(speed), 0.5, 3.0, "a number from 0.5 to 3 (1 = normal)"};
+static const cli_opt o_lang = {"--lang", NULL, OPT_STR, F(lang), 0, 0, NULL};
+static const cli_opt o_base_url = {"--base-url", NULL, OPT_STR, F(base_url), 0, 0, NULL};
+static const cli_opt o_timeout = {"--timeout", NULL, OPT_NUM, F(timeout), 1, 1e9, "milliseconds"};
+static const cli_opt o_jobs = {"--jobs", NULL, OPT_INT, F(jobs), 1, 16, "a number from 1 to 16"};
+static const cli_opt o_timing = {"--timing", NULL, OPT_STR, F(timing), 0, 0, NULL};
+static const cli_opt o_preview = {"--preview", NULL, OPT_STR, F(preview), 0, 0, NULL};
 
-typedef struct {
-	voice_opts o;
-	const char *input, *output, *timing, *preview;
-} voice_args;
+const cli_opt *const cli_voice_opts[] = {&o_provider, &o_voice, &o_speed, &o_lang, &o_base_url, &o_timeout,
+					 &o_jobs, &o_timing, &cli_opt_output, &o_preview, NULL};
+const cli_opt *const cli_voices_opts[] = {&o_provider, &o_base_url, &o_voice, &o_lang, &o_timeout, NULL};
 
-/* Parses the options common to both commands; returns 0, or 2 after a usage message. */
-static int parse(int argc, char **argv, voice_args *a, int allow_input)
+/* The provider options of a. 0 or the exit status 2. */
+static int voice_options(cli_args *a, voice_opts *o)
 {
-	memset(a, 0, sizeof *a);
-	a->o.speed = 1.0;
-	a->o.log = stderr;
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-			fputs(voice_usage, stdout);
-			exit(0);
-		}
-		int has = i + 1 < argc;
-		const char *v = has ? argv[i + 1] : NULL;
-		if (!strcmp(s, "--provider") || !strcmp(s, "--voice") || !strcmp(s, "--speed") ||
-		    !strcmp(s, "--lang") || !strcmp(s, "--base-url") || !strcmp(s, "--timeout") || !strcmp(s, "--jobs") ||
-		    !strcmp(s, "--timing") || !strcmp(s, "-o") || !strcmp(s, "--output") || !strcmp(s, "--preview")) {
-			if (!has)
-				return usage("option '%s' needs a value", s);
-			i++;
-		}
-		if (!strcmp(s, "--provider"))
-			a->o.provider = v;
-		else if (!strcmp(s, "--voice"))
-			a->o.voice = v;
-		else if (!strcmp(s, "--lang"))
-			a->o.lang = v;
-		else if (!strcmp(s, "--base-url"))
-			a->o.base_url = v;
-		else if (!strcmp(s, "--timing"))
-			a->timing = v;
-		else if (!strcmp(s, "-o") || !strcmp(s, "--output"))
-			a->output = v;
-		else if (!strcmp(s, "--preview"))
-			a->preview = v;
-		else if (!strcmp(s, "--speed")) {
-			char *end;
-			a->o.speed = strtod(v, &end);
-			if (*end || !(a->o.speed >= 0.5 && a->o.speed <= 3.0))
-				return usage("--speed takes a number from 0.5 to 3 (1 = normal), not '%s'", v);
-		} else if (!strcmp(s, "--jobs")) {
-			char *end;
-			long j = strtol(v, &end, 10);
-			if (*end || j < 1 || j > 16)
-				return usage("--jobs takes a number from 1 to 16, not '%s'", v);
-			a->o.jobs = (int)j;
-		} else if (!strcmp(s, "--timeout")) {
-			char *end;
-			a->o.timeout_ms = strtol(v, &end, 10);
-			if (*end || a->o.timeout_ms <= 0)
-				return usage("--timeout takes milliseconds, not '%s'", v);
-		} else if (s[0] == '-' && s[1])
-			return usage("unknown option '%s'", s);
-		else if (allow_input && !a->input)
-			a->input = s;
-		else
-			return usage("unexpected argument '%s'", s);
-	}
-	if (a->o.provider && !voice_provider_find(a->o.provider))
-		return usage("unknown provider '%s' (espeak, openai, elevenlabs, coqui, piper, bark)", a->o.provider);
+	memset(o, 0, sizeof *o);
+	if (a->provider && !voice_provider_find(a->provider))
+		return cli_usage(a, "unknown provider '%s' (espeak, openai, elevenlabs, coqui, piper, bark)", a->provider);
+	o->provider = a->provider;
+	o->voice = a->voice;
+	o->lang = a->lang;
+	o->base_url = a->base_url;
+	o->speed = a->speed > 0 ? a->speed : 1.0;
+	o->timeout_ms = (long)a->timeout;
+	o->jobs = a->jobs;
 	return 0;
 }
 
@@ -118,78 +74,71 @@ static int utf8_chars(const char *s)
 	return n;
 }
 
-int cmd_voice(int argc, char **argv)
+/* The timings go beside the audio: voice.wav -> voice.json. 0 or the exit status 2. */
+static int timing_path(cli_args *a, char *buf, size_t n)
 {
-	voice_args a;
-	if (parse(argc, argv, &a, 1))
-		return 2;
-	if (a.preview && a.input)
-		return usage("give a script or --preview, not both (%s)", a.input);
-	if (!a.preview && !a.input)
-		return usage("%s", "no script given");
-	if (!a.output)
-		return usage("%s", "no output given (-o VOICE.wav)");
-	if (a.preview) {
-		int n = utf8_chars(a.preview);
-		char num[32];
-		snprintf(num, sizeof num, "%d", n);
-		if (n > VOICE_PREVIEW_MAX)
-			return usage("--preview takes at most 200 characters; this text has %s", num);
+	if (a->timing) {
+		snprintf(buf, n, "%s", a->timing);
+		return 0;
 	}
-	/* The timings go beside the audio: voice.wav -> voice.json. */
-	char tpath[4096];
-	if (!a.timing) {
-		snprintf(tpath, sizeof tpath, "%s", a.output);
-		char *dot = strrchr(tpath, '.'), *slash = strrchr(tpath, '/');
-		if (dot && (!slash || dot > slash))
-			*dot = 0;
-		size_t l = strlen(tpath);
-		snprintf(tpath + l, sizeof tpath - l, ".json");
-		if (!strcmp(tpath, a.output))
-			return usage("the timings would overwrite '%s'; give --timing PATH", a.output);
-	}
-	const char *timing = a.timing ? a.timing : tpath;
-	if (a.input && (same_file(timing, a.input) || same_file(a.output, a.input)))
-		return usage("the output would overwrite the script '%s'", a.input);
-	char err[2048];
-	voice_script s;
-	int rc = a.preview ? voice_script_text(a.preview, &s) : voice_script_load(a.input, &s, err, sizeof err);
-	if (rc == 0 && s.n == 0) {
-		voice_script_free(&s);
-		return usage("%s", "--preview needs some text");
-	}
-	if (rc < 0) {
-		fprintf(stderr, "vidc: %s\n", rc == VOICE_ENOMEM ? "out of memory" : err);
-		return 1;
-	}
-	voice_track t;
-	rc = voice_make(&a.o, &s, &t, err, sizeof err);
-	voice_script_free(&s);
-	if (rc < 0) {
-		fprintf(stderr, "vidc: voice: %s\n", err);
-		return 1;
-	}
-	rc = voice_write_wav(a.output, t.pcm, t.n, VOICE_RATE, err, sizeof err);
-	if (rc == 0)
-		rc = voice_write_timing(timing, &t, err, sizeof err);
-	if (rc < 0)
-		fprintf(stderr, "vidc: %s\n", err);
-	else
-		fprintf(stderr, "vidc: wrote %s (%.2fs, %d words, %d sections) and %s\n", a.output,
-			(double)t.n / VOICE_RATE, t.nwords, t.nsections, timing);
-	voice_track_free(&t);
-	return rc < 0 ? 1 : 0;
+	snprintf(buf, n, "%s", a->output);
+	char *dot = strrchr(buf, '.'), *slash = strrchr(buf, '/');
+	if (dot && (!slash || dot > slash))
+		*dot = 0;
+	size_t l = strlen(buf);
+	snprintf(buf + l, n - l, ".json");
+	if (!strcmp(buf, a->output))
+		return cli_usage(a, "the timings would overwrite '%s'; give --timing PATH", a->output);
+	return 0;
 }
 
-int cmd_voices(int argc, char **argv)
+int cli_voice(cli_args *a)
 {
-	voice_args a;
-	if (parse(argc, argv, &a, 0))
-		return 2;
-	const voice_provider *p = voice_provider_find(a.o.provider ? a.o.provider : "espeak");
+	const char *input = a->npos ? a->pos[0] : NULL;
+	if (a->npos > 1)
+		return cli_usage(a, "unexpected argument '%s'", a->pos[1]);
+	if (a->preview && input)
+		return cli_usage(a, "give a script or --preview, not both (%s)", input);
+	if (!a->preview && !input)
+		return cli_usage(a, "no script given");
+	if (!a->output)
+		return cli_usage(a, "no output given (-o VOICE.wav)");
+	if (a->preview && utf8_chars(a->preview) > VOICE_PREVIEW_MAX)
+		return cli_usage(a, "--preview takes at most 200 characters; this text has %d", utf8_chars(a->preview));
+	if (a->preview && !a->preview[strspn(a->preview, " \t\n")])
+		return cli_usage(a, "--preview needs some text");
+	char timing[4096];
+	stage_voice_opts o = {.script = input, .preview = a->preview, .wav = a->output, .timing = timing};
+	int rc = voice_options(a, &o.voice);
+	if (!rc)
+		rc = timing_path(a, timing, sizeof timing);
+	if (rc)
+		return rc;
+	if (input && (same_file(timing, input) || same_file(a->output, input)))
+		return cli_usage(a, "the output would overwrite the script '%s'", input);
+	stage_cb cb;
+	if ((rc = cli_callbacks(a, &cb)))
+		return rc;
+	stage_voice_result r;
+	vidc_err e = {0};
+	if (stage_voice(&o, &cb, &r, &e))
+		return cli_error(a, &e);
+	fprintf(stderr, "vidc: wrote %s (%.2fs, %d words, %d sections) and %s\n", a->output, r.seconds, r.words,
+		r.sections, timing);
+	return 0;
+}
+
+int cli_voices(cli_args *a)
+{
+	voice_opts o;
+	if (a->npos)
+		return cli_usage(a, "unexpected argument '%s'", a->pos[0]);
+	int rc = voice_options(a, &o);
+	if (rc)
+		return rc;
+	const voice_provider *p = voice_provider_find(o.provider ? o.provider : "espeak");
 	char err[2048];
-	int rc = p->list(&a.o, stdout, err, sizeof err);
-	if (rc < 0) {
+	if (p->list(&o, stdout, err, sizeof err) < 0) {
 		fprintf(stderr, "vidc: voices: %s\n", err);
 		return 1;
 	}

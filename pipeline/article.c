@@ -6,6 +6,8 @@
 #include "article.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +87,40 @@ typedef struct {
 	int level;
 	int list_depth;
 	int figure_img; /* index of the image of the open <figure>, -1 */
+	int depth;	/* elements open in the recursive walk */
 } walker;
+
+/* The recursive walk goes this deep; deeper parts (page builders nest divs by the hundred) are
+ * read by an iterative walk that keeps their text and paragraph breaks (walk_flat). */
+#define WALK_MAX_DEPTH 200
+
+/* A pre-order walk of root's descendants without recursion (parent pointers): enter(n) says
+ * whether to go into n's children; leave(n) follows the last of them (or enter, for an element
+ * without children). However deep the tree, the C stack does not grow. */
+typedef int (*tree_enter_fn)(void *ud, xmlNodePtr n);
+typedef void (*tree_leave_fn)(void *ud, xmlNodePtr n);
+
+static void tree_walk(xmlNodePtr root, tree_enter_fn enter, tree_leave_fn leave, void *ud)
+{
+	xmlNodePtr n = root->children;
+	while (n) {
+		int into = enter(ud, n);
+		if (into && n->children) {
+			n = n->children;
+			continue;
+		}
+		if (into && leave)
+			leave(ud, n);
+		while (!n->next) {
+			n = n->parent;
+			if (!n || n == root)
+				return;
+			if (leave)
+				leave(ud, n);
+		}
+		n = n->next;
+	}
+}
 
 static int name_is(xmlNodePtr n, const char *const *names)
 {
@@ -116,39 +151,54 @@ static void flush(walker *w)
 
 static int hidden(xmlNodePtr n);
 
+static int text_enter(void *ud, xmlNodePtr c)
+{
+	tbuf *b = ud;
+	if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+		tb_text(b, (const char *)c->content);
+		return 0;
+	}
+	if (c->type != XML_ELEMENT_NODE || name_is(c, SKIP) || hidden(c))
+		return 0;
+	if (!xmlStrcasecmp(c->name, (const xmlChar *)"br") || name_is(c, BLOCK) ||
+	    !xmlStrcasecmp(c->name, (const xmlChar *)"li") || !xmlStrcasecmp(c->name, (const xmlChar *)"p"))
+		b->space = 1;
+	return 1;
+}
+
+static void text_leave(void *ud, xmlNodePtr c)
+{
+	if (name_is(c, BLOCK))
+		((tbuf *)ud)->space = 1;
+}
+
+/* The text of n's content, whitespace normalised, block boundaries as spaces. */
 static void collect_text(xmlNodePtr n, tbuf *b)
 {
-	for (xmlNodePtr c = n->children; c; c = c->next) {
-		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-			tb_text(b, (const char *)c->content);
-		} else if (c->type == XML_ELEMENT_NODE) {
-			if (name_is(c, SKIP) || hidden(c))
-				continue;
-			if (!xmlStrcasecmp(c->name, (const xmlChar *)"br") ||
-			    name_is(c, BLOCK) || !xmlStrcasecmp(c->name, (const xmlChar *)"li") ||
-			    !xmlStrcasecmp(c->name, (const xmlChar *)"p"))
-				b->space = 1;
-			collect_text(c, b);
-			if (name_is(c, BLOCK))
-				b->space = 1;
-		}
+	tree_walk(n, text_enter, text_leave, b);
+}
+
+static int raw_enter(void *ud, xmlNodePtr c)
+{
+	tbuf *b = ud;
+	if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+		for (const char *p = (const char *)c->content; *p; p++)
+			tb_putc(b, *p);
+		return 0;
 	}
+	if (c->type != XML_ELEMENT_NODE || name_is(c, SKIP))
+		return 0;
+	if (!xmlStrcasecmp(c->name, (const xmlChar *)"br")) {
+		tb_putc(b, '\n');
+		return 0;
+	}
+	return 1;
 }
 
 /* Raw text of a <pre>: newlines kept, trailing blank lines dropped. */
 static void collect_raw(xmlNodePtr n, tbuf *b)
 {
-	for (xmlNodePtr c = n->children; c; c = c->next) {
-		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-			for (const char *p = (const char *)c->content; *p; p++)
-				tb_putc(b, *p);
-		} else if (c->type == XML_ELEMENT_NODE && !name_is(c, SKIP)) {
-			if (!xmlStrcasecmp(c->name, (const xmlChar *)"br"))
-				tb_putc(b, '\n');
-			else
-				collect_raw(c, b);
-		}
-	}
+	tree_walk(n, raw_enter, NULL, b);
 }
 
 static const char *attr(arena_t *ar, xmlNodePtr n, const char *name)
@@ -252,6 +302,7 @@ static int boilerplate(xmlNodePtr n)
 }
 
 static void walk(walker *w, xmlNodePtr n);
+static void walk_flat(walker *w, xmlNodePtr n);
 
 /* Inside <header> only the headings are article text (the rest is byline, date, share). */
 static void walk_headings(walker *w, xmlNodePtr n)
@@ -274,7 +325,72 @@ static void walk_children(walker *w, xmlNodePtr n)
 		walk(w, c);
 }
 
+static void walk_node(walker *w, xmlNodePtr n);
+
 static void walk(walker *w, xmlNodePtr n)
+{
+	if (w->depth >= WALK_MAX_DEPTH) {
+		walk_flat(w, n);
+		return;
+	}
+	w->depth++;
+	walk_node(w, n);
+	w->depth--;
+}
+
+static int is_heading(xmlNodePtr n)
+{
+	const char *name = (const char *)n->name;
+	return strlen(name) == 2 && (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' && name[1] <= '6';
+}
+
+/* An element whose end ends the text before it (a paragraph, a list item, a row, ...). */
+static int breaks_block(xmlNodePtr n)
+{
+	static const char *const more[] = {"li", "tr", "pre", "figure", "figcaption", "caption", "table",
+					   "thead", "tbody", "tfoot", NULL};
+	return n->type == XML_ELEMENT_NODE && (name_is(n, BLOCK) || name_is(n, more) || is_heading(n));
+}
+
+static int flat_enter(void *ud, xmlNodePtr n)
+{
+	walker *w = ud;
+	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+		tb_text(&w->cur, (const char *)n->content);
+		return 0;
+	}
+	if (n->type != XML_ELEMENT_NODE || name_is(n, SKIP) || hidden(n) || boilerplate(n))
+		return 0;
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"br")) {
+		w->cur.space = 1;
+		return 0;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"img")) {
+		add_html_image(w, n);
+		return 0;
+	}
+	if (breaks_block(n))
+		flush(w);
+	return 1;
+}
+
+static void flat_leave(void *ud, xmlNodePtr n)
+{
+	if (breaks_block(n))
+		flush(ud);
+}
+
+/* n and its subtree read without recursion: text, photos and paragraph breaks are kept; the
+ * finer kinds (headings, list items, rows) of this deep part become paragraphs. */
+static void walk_flat(walker *w, xmlNodePtr n)
+{
+	if (!flat_enter(w, n))
+		return;
+	tree_walk(n, flat_enter, flat_leave, w);
+	flat_leave(w, n);
+}
+
+static void walk_node(walker *w, xmlNodePtr n)
 {
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 		tb_text(&w->cur, (const char *)n->content);
@@ -414,6 +530,22 @@ static void walk(walker *w, xmlNodePtr n)
 	walk_children(w, n);
 }
 
+/* Records a warning about a skipped part of a (article.h: a->warnings). */
+static void article_warn(article_t *a, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	const char **ws = arena_alloc(a->arena, sizeof *ws * (size_t)(a->nwarnings + 1));
+	if (a->nwarnings)
+		memcpy(ws, a->warnings, sizeof *ws * (size_t)a->nwarnings);
+	ws[a->nwarnings] = arena_printf(a->arena, "%s: %s", a->path ? a->path : "article", msg);
+	a->warnings = ws;
+	a->nwarnings++;
+}
+
 static void push_block(walker *w, art_kind kind, int level, const char *text, size_t len)
 {
 	article_t *a = w->a;
@@ -446,12 +578,31 @@ int article_parse_html(article_t *a, const char *html, size_t len)
 {
 	if (!html || !len)
 		return 0;
-	htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-						HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (len > INT_MAX)
+		return -1;
+	/* XML_PARSE_HUGE lifts libxml2's depth limit of 256 (past it the parser stops and the rest
+	 * of the article would be lost) and its 10 MB text-node limit; our walk has no recursion
+	 * past WALK_MAX_DEPTH. */
+	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+	if (!ctxt)
+		return -1;
+	htmlDocPtr doc = htmlCtxtReadMemory(ctxt, html, (int)len, NULL, "UTF-8",
+					    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+						    HTML_PARSE_NONET | XML_PARSE_HUGE);
+	/* What makes the parser stop early (resources, an internal limit) loses the rest of the
+	 * article: say so. Recoverable errors (tag soup) are not reported. */
+	const xmlError *le = &ctxt->lastError;
+	if (doc && (le->code == XML_ERR_INTERNAL_ERROR || le->code == XML_ERR_NO_MEMORY)) {
+		char why[256];
+		snprintf(why, sizeof why, "%s", le->message ? le->message : "parser error");
+		why[strcspn(why, "\n")] = 0;
+		article_warn(a, "the article's HTML could not be read past line %d (%s); the rest of it was skipped",
+			     le->line, why);
+	}
+	htmlFreeParserCtxt(ctxt);
 	if (!doc)
 		return -1;
-	walker w = {a, {0}, ART_PARA, 0, 0, -1};
+	walker w = {a, {0}, ART_PARA, 0, 0, -1, 0};
 	walk(&w, (xmlNodePtr)doc);
 	flush(&w);
 	free(w.cur.d);
@@ -513,6 +664,112 @@ static article_t *fail(article_t *a, char *err, size_t errlen, const char *fmt, 
 	return NULL;
 }
 
+/* 'keywords': a list of strings, or one comma-separated string (common in CMS exports). 0, or
+ * -1 with err set (a is freed). */
+static int parse_keywords(article_t *a, json_t *kw, const char *name, char *err, size_t errlen)
+{
+	arena_t *ar = a->arena;
+	if (!kw || json_is_null(kw))
+		return 0;
+	if (json_is_string(kw)) {
+		const char *s = json_string_value(kw);
+		a->keywords = arena_alloc(ar, sizeof(char *) * (strlen(s) / 2 + 2));
+		const char *p = s;
+		while (*p) {
+			const char *e = strchr(p, ',');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			const char *k = norm(ar, arena_strndup(ar, p, n));
+			if (*k)
+				a->keywords[a->nkeywords++] = k;
+			p += n + (e ? 1 : 0);
+		}
+		return 0;
+	}
+	if (!json_is_array(kw)) {
+		fail(a, err, errlen, "'%s' must be a list of strings", name, "keywords");
+		return -1;
+	}
+	a->keywords = arena_alloc(ar, sizeof(char *) * (json_array_size(kw) + 1));
+	size_t i;
+	json_t *k;
+	json_array_foreach(kw, i, k) {
+		if (!json_is_string(k)) {
+			char what[64];
+			snprintf(what, sizeof what, "keywords[%zu]", i);
+			fail(a, err, errlen, "'%s' must be a string", name, what);
+			return -1;
+		}
+		const char *s = norm(ar, json_string_value(k));
+		if (*s)
+			a->keywords[a->nkeywords++] = s;
+	}
+	return 0;
+}
+
+/* One entry of 'images' into g: a bare string (the src) or {src, alt, caption}. 0, or -1 with
+ * err set (a is freed). */
+static int parse_image(article_t *a, json_t *e, size_t i, art_image *g, const char *name, char *err,
+		       size_t errlen)
+{
+	arena_t *ar = a->arena;
+	char what[64];
+	g->alt = g->caption = "";
+	if (json_is_string(e)) {
+		g->src = norm(ar, json_string_value(e));
+		return 0;
+	}
+	if (!json_is_object(e)) {
+		snprintf(what, sizeof what, "images[%zu]", i);
+		fail(a, err, errlen, "'%s' must be a path or an object with 'src'", name, what);
+		return -1;
+	}
+	json_t *src = json_object_get(e, "src");
+	if (!json_is_string(src)) {
+		snprintf(what, sizeof what, "images[%zu].src", i);
+		fail(a, err, errlen, "'%s' must be a string (a path or URL)", name, what);
+		return -1;
+	}
+	g->src = norm(ar, json_string_value(src));
+	static const char *const f[] = {"alt", "caption"};
+	for (int j = 0; j < 2; j++) {
+		json_t *v = json_object_get(e, f[j]);
+		if (v && !json_is_null(v) && !json_is_string(v)) {
+			snprintf(what, sizeof what, "images[%zu].%s", i, f[j]);
+			fail(a, err, errlen, "'%s' must be a string", name, what);
+			return -1;
+		}
+		if (json_is_string(v))
+			*(j ? &g->caption : &g->alt) = norm(ar, json_string_value(v));
+	}
+	return 0;
+}
+
+/* 'images': the record's photos, paths resolved against base_dir. 0 or -1 (a is freed). */
+static int parse_images(article_t *a, json_t *im, const char *name, const char *base_dir, char *err,
+			size_t errlen)
+{
+	if (!im || json_is_null(im))
+		return 0;
+	if (!json_is_array(im)) {
+		fail(a, err, errlen, "'%s' must be a list", name, "images");
+		return -1;
+	}
+	a->images_cap = (int)json_array_size(im) + 1;
+	a->images = arena_alloc(a->arena, sizeof(art_image) * (size_t)a->images_cap);
+	size_t i;
+	json_t *e;
+	json_array_foreach(im, i, e) {
+		art_image *g = &a->images[a->nimages];
+		if (parse_image(a, e, i, g, name, err, errlen))
+			return -1;
+		if (!*g->src)
+			continue;
+		g->path = resolve_path(a, base_dir, g->src);
+		a->nimages++;
+	}
+	return 0;
+}
+
 article_t *article_parse(const char *json, size_t len, const char *name, const char *base_dir,
 			 char *err, size_t errlen)
 {
@@ -561,89 +818,9 @@ article_t *article_parse(const char *json, size_t len, const char *name, const c
 	json_t *lang = json_object_get(root, "language");
 	if (json_is_string(lang))
 		a->language = norm(ar, json_string_value(lang));
-	json_t *kw = json_object_get(root, "keywords");
-	if (kw && !json_is_null(kw)) {
-		if (json_is_string(kw)) {
-			/* "a, b, c" - common in CMS exports; accepted and split on commas. */
-			const char *s = json_string_value(kw);
-			a->keywords = arena_alloc(ar, sizeof(char *) * (strlen(s) / 2 + 2));
-			const char *p = s;
-			while (*p) {
-				const char *e = strchr(p, ',');
-				size_t n = e ? (size_t)(e - p) : strlen(p);
-				const char *k = norm(ar, arena_strndup(ar, p, n));
-				if (*k)
-					a->keywords[a->nkeywords++] = k;
-				p += n + (e ? 1 : 0);
-			}
-		} else if (!json_is_array(kw)) {
-			fail(a, err, errlen, "'%s' must be a list of strings", name, "keywords");
-			goto done;
-		} else {
-			a->keywords = arena_alloc(ar, sizeof(char *) * (json_array_size(kw) + 1));
-			size_t i;
-			json_t *k;
-			json_array_foreach(kw, i, k) {
-				if (!json_is_string(k)) {
-					char what[64];
-					snprintf(what, sizeof what, "keywords[%zu]", i);
-					fail(a, err, errlen, "'%s' must be a string", name, what);
-					goto done;
-				}
-				const char *s = norm(ar, json_string_value(k));
-				if (*s)
-					a->keywords[a->nkeywords++] = s;
-			}
-		}
-	}
-	json_t *im = json_object_get(root, "images");
-	if (im && !json_is_null(im)) {
-		if (!json_is_array(im)) {
-			fail(a, err, errlen, "'%s' must be a list", name, "images");
-			goto done;
-		}
-		a->images_cap = (int)json_array_size(im) + 1;
-		a->images = arena_alloc(ar, sizeof(art_image) * (size_t)a->images_cap);
-		size_t i;
-		json_t *e;
-		json_array_foreach(im, i, e) {
-			art_image *g = &a->images[a->nimages];
-			g->alt = g->caption = "";
-			if (json_is_string(e)) {
-				g->src = norm(ar, json_string_value(e));
-			} else if (json_is_object(e)) {
-				json_t *src = json_object_get(e, "src");
-				if (!json_is_string(src)) {
-					char what[64];
-					snprintf(what, sizeof what, "images[%zu].src", i);
-					fail(a, err, errlen, "'%s' must be a string (a path or URL)", name, what);
-					goto done;
-				}
-				g->src = norm(ar, json_string_value(src));
-				static const char *const f[] = {"alt", "caption"};
-				for (int j = 0; j < 2; j++) {
-					json_t *v = json_object_get(e, f[j]);
-					if (v && !json_is_null(v) && !json_is_string(v)) {
-						char what[64];
-						snprintf(what, sizeof what, "images[%zu].%s", i, f[j]);
-						fail(a, err, errlen, "'%s' must be a string", name, what);
-						goto done;
-					}
-					if (json_is_string(v))
-						*(j ? &g->caption : &g->alt) = norm(ar, json_string_value(v));
-				}
-			} else {
-				char what[64];
-				snprintf(what, sizeof what, "images[%zu]", i);
-				fail(a, err, errlen, "'%s' must be a path or an object with 'src'", name, what);
-				goto done;
-			}
-			if (!*g->src)
-				continue;
-			g->path = resolve_path(a, base_dir, g->src);
-			a->nimages++;
-		}
-	}
+	if (parse_keywords(a, json_object_get(root, "keywords"), name, err, errlen) ||
+	    parse_images(a, json_object_get(root, "images"), name, base_dir, err, errlen))
+		goto done;
 	json_t *html = json_object_get(root, "content_html");
 	int first_html_img = a->nimages;
 	if (json_is_string(html) && article_parse_html(a, json_string_value(html),

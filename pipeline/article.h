@@ -52,6 +52,10 @@ typedef struct {
 	/* The prose of the article as one text: every non-code block's text, one per line. A
 	 * script's point texts are substrings of it (the extractive generator guarantees it). */
 	const char *text;
+	/* What could not be read and was skipped ("the HTML nests deeper than ...; the part
+	 * inside was skipped"), one sentence each naming the article; a stage shows them. */
+	const char **warnings;
+	int nwarnings;
 } article_t;
 
 /* Loads a content record. NULL with err filled on failure: malformed JSON ("FILE:LINE:COL:

@@ -312,6 +312,24 @@ static void fmt_wait(long ms, char *buf, size_t n)
 		snprintf(buf, n, "%.1fs", ms / 1000.0);
 }
 
+/* curl's progress callback (at least once a second, and as data moves): aborts the transfer
+ * when the caller's cancel flag is set. */
+static int on_xfer(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	volatile int *cancel = ud;
+	return cancel && *cancel;
+}
+
+/* sleep_ms in steps of 100 ms that stops early on cancel. */
+static void sleep_cancellable(long ms, volatile int *cancel)
+{
+	while (ms > 0 && !(cancel && *cancel)) {
+		long step = ms < 100 ? ms : 100;
+		sleep_ms(step);
+		ms -= step;
+	}
+}
+
 int http_request(const http_client *c, const char *method, const char *path,
 		 const char *content_type, const void *body, size_t len, http_response *r,
 		 char *err, size_t errlen)
@@ -391,6 +409,11 @@ int http_request(const http_client *c, const char *method, const char *path,
 		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 		curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+		if (c->cancel) {
+			curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xfer);
+			curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
+			curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		}
 		if (body || strcmp(method, "GET")) {
 			curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
 			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? len : 0));
@@ -407,6 +430,11 @@ int http_request(const http_client *c, const char *method, const char *path,
 			if (sink.oom) {
 				rc = HTTP_ENOMEM;
 				snprintf(err, errlen, "%s: out of memory reading the reply", prov);
+				break;
+			}
+			if (cc == CURLE_ABORTED_BY_CALLBACK && c->cancel && *c->cancel) {
+				rc = HTTP_ECANCELED;
+				snprintf(err, errlen, "%s: cancelled", prov);
 				break;
 			}
 			if (sink.too_big) {
@@ -457,7 +485,12 @@ int http_request(const http_client *c, const char *method, const char *path,
 			fprintf(c->log, "%s: %s, retrying in %s (attempt %d of %d)\n", prov, why, ws,
 				attempt + 1, max);
 		}
-		sleep_ms(wait);
+		sleep_cancellable(wait, c->cancel);
+		if (c->cancel && *c->cancel) {
+			rc = HTTP_ECANCELED;
+			snprintf(err, errlen, "%s: cancelled", prov);
+			break;
+		}
 		if (backoff > 0) {
 			long cap = c->max_backoff_ms > 0 ? c->max_backoff_ms : 8000;
 			backoff = backoff * 2 < cap ? backoff * 2 : cap;

@@ -33,7 +33,8 @@ enum {
 	HTTP_ETIMEOUT = -3,	/* connect or total timeout, after retries */
 	HTTP_ESTATUS = -4,	/* the final reply was not 2xx; r->status and r->body hold it */
 	HTTP_ETOOBIG = -5,	/* the body passed max_body */
-	HTTP_EUSAGE = -6	/* bad arguments (no base URL, ...) */
+	HTTP_EUSAGE = -6,	/* bad arguments (no base URL, ...) */
+	HTTP_ECANCELED = -7	/* *cancel was set: the request was aborted, nothing retried */
 };
 
 /* A growable byte buffer; data is always NUL-terminated (data[len] == 0) so text bodies can be
@@ -64,6 +65,9 @@ typedef struct {
 	size_t max_body;	    /* reply size limit, default 64 MiB */
 	FILE *log;		    /* NULL: silent; else one line per retry ("retrying in 1s") */
 	const char *user_agent;	    /* default "vidc/<version>" */
+	/* Non-zero (a SIGINT handler, a service request) aborts the transfer in progress and the
+	 * wait before a retry within about 100 ms; NULL: not cancellable. */
+	volatile int *cancel;
 } http_client;
 
 /* Fills c with the defaults above and the given fields (pointers are borrowed, not copied). */

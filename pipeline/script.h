@@ -49,6 +49,8 @@ typedef struct {
 	int repair_attempts;		  /* re-asks after an invalid reply, default 2 */
 	int json_schema;		  /* 1: response_format json_schema (the script schema) instead
 					   * of json_object; default $VIDC_LLM_RESPONSE_FORMAT */
+	volatile int *cancel;		  /* non-zero aborts a request in progress (NULL: not
+					   * cancellable); the generator then fails */
 } script_opts;
 
 /* Defaults for the type; platforms as a comma list (NULL: the type's default list: short ->

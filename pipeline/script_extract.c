@@ -689,7 +689,7 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 	 * with its alt text and caption; images that match nothing are spread evenly over the
 	 * points still without one; the rest get a text card. */
 	int *img_of = malloc(sizeof *img_of * (size_t)(nspans + 1));
-	for (int j = 0; j < nspans; j++)
+	for (int j = 0; img_of && j < nspans; j++)
 		img_of[j] = -1;
 	int *spare = malloc(sizeof *spare * (size_t)(a->nimages + 1));
 	int nspare = 0;

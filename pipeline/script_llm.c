@@ -161,6 +161,7 @@ static json_t *llm_draft(const article_t *a, const script_opts *o, char *err, si
 	if (o->max_attempts > 0)
 		c.max_attempts = o->max_attempts;
 	c.log = o->log;
+	c.cancel = o->cancel;
 	char *sys = build_system(a, o), *user = build_user(a);
 	json_t *msgs = json_array();
 	json_array_append_new(msgs, msg("system", sys ? sys : ""));

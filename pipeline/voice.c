@@ -630,6 +630,10 @@ static int speak_section(const voice_provider *p, const voice_opts *o, const voi
 	char e[1024] = "";
 	int rc = VOICE_ETRANSIENT, attempts = o->attempts > 0 ? o->attempts : 3;
 	for (int a = 1; a <= attempts; a++) {
+		if (o->cancel && *o->cancel) {
+			snprintf(err, errlen, "cancelled");
+			return VOICE_ECANCELED;
+		}
 		rc = p->synth(o, sec->text, c, e, sizeof e);
 		if (rc == 0 && c->n == 0) {
 			voice_clip_free(c);
@@ -812,6 +816,7 @@ typedef struct {
 	job *jobs;
 	int njobs, next, failed;
 	pthread_mutex_t lock;
+	int done; /* pieces spoken, for o->on_progress */
 } queue;
 
 /* Worker: takes jobs in order until none are left or one has failed for good. */
@@ -820,17 +825,21 @@ static void *work(void *arg)
 	queue *q = arg;
 	for (;;) {
 		pthread_mutex_lock(&q->lock);
+		if (q->o->cancel && *q->o->cancel)
+			q->failed = 1;
 		int j = q->failed ? q->njobs : q->next++;
 		pthread_mutex_unlock(&q->lock);
 		if (j >= q->njobs)
 			return NULL;
 		job *jb = &q->jobs[j];
 		jb->rc = speak_section(q->p, q->o, &jb->piece, &jb->clip, jb->err, sizeof jb->err);
-		if (jb->rc < 0) {
-			pthread_mutex_lock(&q->lock);
+		pthread_mutex_lock(&q->lock);
+		if (jb->rc < 0)
 			q->failed = 1;
-			pthread_mutex_unlock(&q->lock);
-		}
+		int done = ++q->done;
+		pthread_mutex_unlock(&q->lock);
+		if (jb->rc == 0 && q->o->on_progress)
+			q->o->on_progress(q->o->progress_ud, done, q->njobs);
 	}
 }
 
@@ -904,7 +913,7 @@ int voice_make(const voice_opts *o0, const voice_script *s, voice_track *t, char
 
 	/* Synthesis, several requests at a time for the HTTP providers (espeak is one engine
 	 * behind a lock, so one thread). */
-	queue q = {p, &o, jobs, njobs, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+	queue q = {p, &o, jobs, njobs, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0};
 	int nthreads = o.jobs > 0 ? o.jobs : p == &voice_espeak ? 1 : 4;
 	if (nthreads > njobs)
 		nthreads = njobs;
@@ -926,6 +935,10 @@ int voice_make(const voice_opts *o0, const voice_script *s, voice_track *t, char
 			snprintf(err, errlen, "%s", jobs[k].err);
 			rc = jobs[k].rc;
 		}
+	if (rc == 0 && o.cancel && *o.cancel) {
+		snprintf(err, errlen, "cancelled");
+		rc = VOICE_ECANCELED;
+	}
 	if (rc == 0 && q.next < njobs && !q.failed) {
 		snprintf(err, errlen, "internal error: not every section was spoken");
 		rc = VOICE_EPROVIDER;

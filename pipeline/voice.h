@@ -34,7 +34,8 @@ enum {
 	VOICE_EINPUT = -2,     /* the script or text is unusable */
 	VOICE_EPROVIDER = -3,  /* the provider refused for good: bad key, unknown voice, 4xx */
 	VOICE_ETRANSIENT = -4, /* worth another try: 5xx, timeout, dropped connection, bad reply */
-	VOICE_EIO = -5         /* a file could not be written */
+	VOICE_EIO = -5,        /* a file could not be written */
+	VOICE_ECANCELED = -6   /* o->cancel was set */
 };
 
 /* One word: offset/length in bytes into the text it belongs to; times in seconds. */
@@ -66,6 +67,13 @@ typedef struct {
 	int attempts;		/* tries per section; 0 = 3 */
 	int jobs;		/* sections synthesised at once; 0 = 4 for HTTP providers, 1 for espeak */
 	FILE *log;		/* NULL = quiet; else one line per retry */
+	/* Non-zero stops the voice: no further section is started, an HTTP request in progress is
+	 * aborted; voice_make then returns VOICE_ECANCELED. NULL: not cancellable. */
+	volatile int *cancel;
+	/* Optional: called (from the worker threads) after each piece of text is spoken, with the
+	 * pieces done and their total. */
+	void (*on_progress)(void *ud, int done, int total);
+	void *progress_ud;
 } voice_opts;
 
 typedef struct {

@@ -68,12 +68,13 @@ static int client(const endpoint *ep, const voice_opts *o, http_client *c, char 
 	if (b > 0)
 		c->backoff_ms = b;
 	c->log = o->log;
+	c->cancel = o->cancel;
 	return 0;
 }
 
 static int from_http(int rc)
 {
-	return rc == HTTP_ENOMEM ? VOICE_ENOMEM : VOICE_EPROVIDER;
+	return rc == HTTP_ENOMEM ? VOICE_ENOMEM : rc == HTTP_ECANCELED ? VOICE_ECANCELED : VOICE_EPROVIDER;
 }
 
 static double clampd(double x, double lo, double hi)

@@ -260,6 +260,8 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		if (stopped)
 			break;
 		progress_show(&pg, done, 0);
+		if (opts->on_progress)
+			opts->on_progress(opts->progress_ud, done, nframes);
 		int64_t f = first + i;
 		rc = graph_render(g, f, q.buf[b], err, errlen);
 		graph_release_before(g, f + 1);
@@ -290,6 +292,8 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, cause);
 	if (!rc)
 		progress_show(&pg, nframes, 1);
+	if (!rc && opts->on_progress)
+		opts->on_progress(opts->progress_ud, nframes, nframes);
 	else if (pg.mode == RT_PROGRESS_BAR && pg.tty)
 		fputc('\n', stderr);
 	if (!rc && q.meter) {

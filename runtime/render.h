@@ -35,6 +35,11 @@ typedef struct {
 	/* Out, optional: the integrated loudness (LUFS) and true peak (dBTP) of the audio handed to
 	 * the encoder, metered while it is written (no extra pass); -inf when the video is silent. */
 	double *loudness, *true_peak;
+	/* Optional: called as frames are composed with the frames encoded so far and the total
+	 * (every frame, not throttled; the callee throttles), for callers that show progress
+	 * themselves (pipeline/stage.h) instead of the bar or JSON lines above. */
+	void (*on_progress)(void *ud, int64_t done, int64_t total);
+	void *progress_ud;
 } rt_render_opts;
 
 /* Renders the whole program to an MP4 at opts->output. On failure or cancel no file is left at

@@ -1,0 +1,126 @@
+/*
+ * cli.h - what the vidc commands share: one option parser (each command lists the options it
+ * takes as a table), one cli_load (compile a spec, print its diagnostics, pick the preset and
+ * lower), the stage callbacks that print to the terminal, the Ctrl-C flag, and the mapping of
+ * errors to exit statuses. cli/ parses, calls one stage function (pipeline/stage.h), prints.
+ *
+ * Exit status: 0 success, 1 errors in the input (spec, assets, article) or a failed render,
+ * 2 usage errors.
+ */
+#ifndef VIDC_CLI_H
+#define VIDC_CLI_H
+
+#include <stddef.h>
+
+#include "../pipeline/make.h"
+#include "../pipeline/stage.h"
+
+#define VIDC_VERSION "0.1.0"
+#define CLI_MAX_POS 64
+#define CLI_MAX_ALLOW 32
+
+/* Every option any command takes; a command's table says which it accepts. */
+typedef struct {
+	const char *cmd;
+	const char *pos[CLI_MAX_POS]; /* positional arguments */
+	int npos;
+	/* shared */
+	const char *preset, *output, *color;
+	const char *allow[CLI_MAX_ALLOW];
+	int nallow, werror, no_assets;
+	/* render, frame, golden, thumb, sheet, subs */
+	const char *at, *progress, *format, *style, *title, *image, *template_file;
+	int quality, update, cols, frames, width;
+	double threshold, every;
+	/* make, script, voice */
+	const char *type, *generator, *script, *provider, *voice, *lang, *captions, *music;
+	const char *base_url, *timing, *preview, *platforms, *model, *response_format;
+	int no_render, validate, retime, text, quiet, jobs, attempts, repairs;
+	double speed, wpm, timeout;
+	/* fetch */
+	const char *accept, *cache_dir;
+	double max_bytes, ttl;
+	int refresh;
+	const struct cli_opt *seen[CLI_MAX_POS]; /* the options given, for cli_given */
+	int nseen;
+} cli_args;
+
+typedef enum {
+	OPT_FLAG, /* int field set to 1 */
+	OPT_STR,  /* const char * field */
+	OPT_LIST, /* --allow: appended to allow[] */
+	OPT_INT,  /* int field in [min, max] */
+	OPT_NUM,  /* double field in [min, max] */
+	OPT_TIME  /* double seconds from "2s" or "500ms", > 0 */
+} cli_opt_kind;
+
+typedef struct cli_opt {
+	const char *name, *alias; /* "--output", "-o" */
+	cli_opt_kind kind;
+	size_t field;             /* offsetof(cli_args, ...) */
+	double min, max;
+	const char *what;         /* for the message: "a whole number from 1 to 51" */
+} cli_opt;
+
+typedef struct cli_cmd {
+	const char *name;
+	int (*run)(cli_args *a);
+	const char *usage;            /* printed by --help */
+	const cli_opt *const *opts;   /* NULL-terminated */
+} cli_cmd;
+
+/* Options shared by several commands (defined once in cli.c). */
+extern const cli_opt cli_opt_preset, cli_opt_output, cli_opt_color, cli_opt_allow, cli_opt_werror,
+	cli_opt_no_assets, cli_opt_at, cli_opt_quality;
+
+/* Parses argv (argv[0] the command) into a by c's table. Returns -1 to go on, or an exit status
+ * (0 after --help, 2 after a usage message). */
+int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a);
+
+/* Whether the option called name was on the command line (for options whose 0 is a value). */
+int cli_given(const cli_args *a, const char *name);
+
+/* "vidc CMD: MESSAGE" and the hint to --help on stderr; returns 2. */
+int cli_usage(const cli_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "vidc CMD: MESSAGE" on stderr; returns 1. */
+int cli_fail(const cli_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The stage callbacks for a: diagnostics in colour per --color, notes and warnings as
+ * "vidc CMD: ...", render progress per --progress, cancel on SIGINT/SIGTERM (installed here). */
+int cli_callbacks(cli_args *a, stage_cb *cb);
+/* Clears a progress bar line left open (before printing anything else). */
+void cli_progress_end(void);
+
+/* The spec options of a (-Werror, --no-assets, --allow). */
+stage_spec_opts cli_spec_opts(const cli_args *a);
+/* Compiles path with a's options: diagnostics printed, and "N errors in PATH" on failure.
+ * 0 with *s set, else the exit status 1. */
+int cli_load(const cli_args *a, const stage_cb *cb, const char *path, stage_spec **s);
+/* cli_load, then lowered for --preset (default: the spec's first). 0 with both set, else 1. */
+int cli_load_lower(const cli_args *a, const stage_cb *cb, const char *path, stage_spec **s,
+		   ir_program **p);
+
+/* Prints e's message ("vidc CMD: ..." unless it already names a file position) and returns
+ * the exit status for its code. */
+int cli_error(const cli_args *a, const vidc_err *e);
+
+/* The commands, each in its file. */
+int cli_check(cli_args *a);    /* spec.c */
+int cli_ir(cli_args *a);       /* spec.c */
+int cli_render(cli_args *a);   /* spec.c */
+int cli_frame(cli_args *a);    /* spec.c */
+int cli_golden(cli_args *a);   /* spec.c */
+int cli_subs(cli_args *a);     /* publish.c */
+int cli_chapters(cli_args *a); /* publish.c */
+int cli_thumb(cli_args *a);    /* publish.c */
+int cli_sheet(cli_args *a);    /* publish.c */
+int cli_make(cli_args *a);     /* make.c */
+int cli_script(cli_args *a);   /* script.c */
+int cli_voice(cli_args *a);    /* voice.c */
+int cli_voices(cli_args *a);   /* voice.c */
+int cli_fetch(cli_args *a);    /* fetch.c */
+
+extern const cli_cmd cli_cmds[];
+extern const int cli_ncmds;
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * stage_render.c - the stages that turn a lowered program into pictures (stage.h): the MP4
+ * (runtime/render.h), one frame as a PNG, a contact sheet (runtime/still.h) and the golden-frame
+ * comparison the tests run (runtime/golden.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/file.h"
+#include "../runtime/golden.h"
+#include "../runtime/render.h"
+#include "../runtime/still.h"
+#include "stage.h"
+#include "stage_priv.h"
+
+/* ---- render ------------------------------------------------------------------------------- */
+
+static void on_render_progress(void *ud, int64_t done, int64_t total)
+{
+	const stage_cb *cb = ud;
+	cb->progress(cb->ud, "render", done, total);
+}
+
+int stage_render(const ir_program *p, const stage_render_opts *o, const stage_cb *cb, vidc_err *e)
+{
+	if (!o || !o->output)
+		return err_set(e, VE_INVAL, "render: no output path");
+	int rc = file_out_check(o->output, e);
+	if (rc)
+		return rc;
+	if (stage_canceled(cb, "render", e))
+		return VE_CANCELED;
+	rt_render_opts ro;
+	memset(&ro, 0, sizeof ro);
+	ro.output = o->output;
+	ro.quality = o->quality;
+	ro.progress = RT_PROGRESS_NONE;
+	ro.first_frame = o->first_frame;
+	ro.nframes = o->nframes;
+	ro.cancel = stage_cancel_flag(cb);
+	ro.loudness = o->loudness;
+	ro.true_peak = o->true_peak;
+	if (cb && cb->progress) {
+		ro.on_progress = on_render_progress;
+		ro.progress_ud = (void *)cb;
+	}
+	char err[VE_MSG_MAX];
+	rc = rt_render(p, &ro, err, sizeof err);
+	return rc ? stage_rt_err(e, rc, err) : 0;
+}
+
+/* Writes img as a PNG through a temp name, so a failure leaves nothing at path. */
+static int write_png(const char *path, const golden_image *img, vidc_err *e)
+{
+	char tmp[4096], err[VE_MSG_MAX];
+	int rc = file_out_check(path, e);
+	if (!rc)
+		rc = file_tmp_name(path, tmp, sizeof tmp, e);
+	if (rc)
+		return rc;
+	if ((rc = golden_write(tmp, img, err, sizeof err))) {
+		file_discard(tmp);
+		return err_set(e, rc, "cannot write '%s': %s", path, err);
+	}
+	return file_commit(tmp, path, e);
+}
+
+int stage_frame(const ir_program *p, int64_t f, const char *png, const stage_cb *cb, vidc_err *e)
+{
+	if (stage_canceled(cb, "frame", e))
+		return VE_CANCELED;
+	golden_image img;
+	char err[VE_MSG_MAX];
+	int rc = still_frame(p, f, &img, err, sizeof err);
+	if (rc)
+		return stage_rt_err(e, rc, err);
+	rc = write_png(png, &img, e);
+	golden_release(&img);
+	return rc;
+}
+
+/* ---- contact sheet ------------------------------------------------------------------------ */
+
+/* The frames a sheet shows: one every o->every seconds, or o->frames spread evenly (the middle
+ * of each equal part). Returns the count (0 for an empty video). */
+static int sheet_frames(const ir_program *p, const stage_sheet_opts *o, int64_t *fr)
+{
+	double fps = (double)p->fps_num / p->fps_den;
+	int n = 0;
+	if (o->every > 0) {
+		for (double t = 0; n < STILL_SHEET_MAX; t += o->every) {
+			double f = floor(t * fps + 1e-6);
+			if (f >= (double)p->frames)
+				break;
+			fr[n++] = (int64_t)f;
+		}
+		return n;
+	}
+	int want = o->frames > 0 ? o->frames : 12;
+	for (int i = 0; i < want && p->frames > 0; i++) {
+		int64_t f = (int64_t)floor((i + 0.5) * (double)p->frames / want);
+		if (n == 0 || f != fr[n - 1])
+			fr[n++] = f;
+	}
+	return n;
+}
+
+int stage_sheet(const ir_program *p, const stage_sheet_opts *o, const stage_cb *cb,
+		stage_sheet_result *r, vidc_err *e)
+{
+	memset(r, 0, sizeof *r);
+	if (o->frames > STILL_SHEET_MAX)
+		return err_set(e, VE_INVAL, "a sheet holds at most %d frames", STILL_SHEET_MAX);
+	int rc = file_out_check(o->output, e);
+	if (rc)
+		return rc;
+	int64_t fr[STILL_SHEET_MAX];
+	int n = sheet_frames(p, o, fr);
+	if (!n)
+		return err_set(e, VE_INVAL, "%s has no frames", p->spec);
+	char title[512], err[VE_MSG_MAX];
+	snprintf(title, sizeof title, "%s  -  %s %dx%d, %.2fs", p->spec, p->preset, p->width, p->height,
+		 ir_frame_time(p, p->frames));
+	still_sheet_opts so = {fr, n, o->cols > 0 ? o->cols : p->width >= p->height ? 4 : 6,
+			       o->width > 0 ? o->width : 1600, title, stage_cancel_flag(cb)};
+	golden_image img;
+	if ((rc = still_sheet(p, &so, &img, err, sizeof err)))
+		return stage_rt_err(e, rc, err);
+	rc = write_png(o->output, &img, e);
+	if (!rc) {
+		r->frames = n;
+		r->width = img.w;
+		r->height = img.h;
+	}
+	golden_release(&img);
+	return rc;
+}
+
+/* ---- golden frames ------------------------------------------------------------------------ */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The golden PNGs of gdir, sorted (not the .actual/.diff helpers). */
+static int golden_names(const char *gdir, char ***out, int *n, vidc_err *e)
+{
+	*out = NULL;
+	*n = 0;
+	DIR *dh = opendir(gdir);
+	if (!dh)
+		return err_errno(e, errno, "no golden folder '%s'", gdir);
+	char **names = NULL;
+	int cnt = 0, rc = 0;
+	for (struct dirent *d; (d = readdir(dh));) {
+		if (!ends_with(d->d_name, ".png") || ends_with(d->d_name, ".actual.png") ||
+		    ends_with(d->d_name, ".diff.png"))
+			continue;
+		char **grown = realloc(names, sizeof *names * (size_t)(cnt + 1));
+		if (!grown || !(grown[cnt] = strdup(d->d_name))) {
+			names = grown ? grown : names;
+			rc = err_set(e, VE_NOMEM, "out of memory");
+			break;
+		}
+		names = grown;
+		cnt++;
+	}
+	closedir(dh);
+	if (rc) {
+		for (int i = 0; i < cnt; i++)
+			free(names[i]);
+		free(names);
+		return rc;
+	}
+	if (cnt)
+		qsort(names, (size_t)cnt, sizeof *names, name_cmp);
+	*out = names;
+	*n = cnt;
+	return 0;
+}
+
+typedef struct {
+	const stage_golden_opts *o;
+	const stage_cb *cb;
+	const char *name;
+	char spec[4096], path[4096], actual[4096], diffp[4096], at[64], preset[64];
+	double threshold;
+} golden_job;
+
+/* SPEC@TIME[@PRESET].png -> the spec, time, preset and file names; 0 when malformed. */
+static int golden_parse(golden_job *j)
+{
+	const char *dir = j->o->dir, *name = j->name;
+	int stem_len = (int)strlen(name) - 4;
+	char stem[1024];
+	snprintf(stem, sizeof stem, "%.*s", stem_len, name);
+	char *p1 = strchr(stem, '@');
+	if (!p1)
+		return 0;
+	*p1++ = 0;
+	char *p2 = strchr(p1, '@');
+	if (p2)
+		*p2++ = 0;
+	snprintf(j->preset, sizeof j->preset, "%s", p2 ? p2 : "");
+	snprintf(j->at, sizeof j->at, "%s", p1);
+	snprintf(j->spec, sizeof j->spec, "%s/%s.vid", dir, stem);
+	snprintf(j->path, sizeof j->path, "%s/golden/%s", dir, name);
+	snprintf(j->actual, sizeof j->actual, "%s/golden/%.*s.actual.png", dir, stem_len, name);
+	snprintf(j->diffp, sizeof j->diffp, "%s/golden/%.*s.diff.png", dir, stem_len, name);
+	return 1;
+}
+
+static stage_golden_status golden_item(golden_job *j, stage_golden_status st, double psnr, const char *detail)
+{
+	stage_golden_item it = {j->name, st, psnr, detail};
+	if (j->o->on_item)
+		j->o->on_item(j->cb ? j->cb->ud : NULL, &it);
+	return st;
+}
+
+/* Compares the rendered frame got with the golden on disk. */
+static stage_golden_status golden_compare(golden_job *j, const golden_image *got)
+{
+	golden_image want, diff;
+	char err[VE_MSG_MAX], detail[VE_MSG_MAX + 3 * 4096];
+	vidc_err e2 = {0};
+	stage_golden_status st = STAGE_GOLDEN_FAIL;
+	if (golden_read(j->path, &want, err, sizeof err) < 0)
+		return golden_item(j, st, NAN, err);
+	double psnr = NAN;
+	if (want.w != got->w || want.h != got->h) {
+		write_png(j->actual, got, &e2);
+		snprintf(detail, sizeof detail, "size %dx%d, the golden is %dx%d (kept %s)", got->w, got->h,
+			 want.w, want.h, j->actual);
+	} else if ((psnr = golden_psnr(&want, got)) >= j->threshold) {
+		remove(j->actual);
+		remove(j->diffp);
+		st = golden_item(j, STAGE_GOLDEN_OK, psnr, NULL);
+	} else if (golden_diff(&want, got, &diff) == 0) {
+		write_png(j->actual, got, &e2);
+		write_png(j->diffp, &diff, &e2);
+		golden_release(&diff);
+		snprintf(detail, sizeof detail, "PSNR %.2f dB < %.1f (see %s and %s)", psnr, j->threshold,
+			 j->actual, j->diffp);
+	} else {
+		snprintf(detail, sizeof detail, "out of memory");
+	}
+	golden_release(&want);
+	return st == STAGE_GOLDEN_OK ? st : golden_item(j, st, psnr, detail);
+}
+
+/* One golden; returns its status (reported through on_item). */
+static stage_golden_status golden_one(golden_job *j)
+{
+	if (!golden_parse(j))
+		return golden_item(j, STAGE_GOLDEN_FAIL, NAN, "name it SPEC@TIME[@PRESET].png");
+	stage_spec *s = NULL;
+	ir_program *p = NULL;
+	vidc_err e = {0};
+	golden_image got = {0};
+	int64_t f;
+	int bad;
+	char err[VE_MSG_MAX], detail[VE_MSG_MAX + 128];
+	stage_golden_status st = STAGE_GOLDEN_FAIL;
+	if (stage_spec_load(j->spec, NULL, 0, &j->o->spec, j->cb, &s, &e) ||
+	    stage_spec_lower(s, j->preset[0] ? j->preset : NULL, &p, &e)) {
+		st = golden_item(j, st, NAN, e.msg);
+	} else if (stage_time_frame(p, j->at, &f, &bad, &e)) {
+		snprintf(detail, sizeof detail, "'%s' is not a time inside the video", j->at);
+		st = golden_item(j, st, NAN, detail);
+	} else if (still_frame(p, f, &got, err, sizeof err) < 0) {
+		st = golden_item(j, st, NAN, err);
+	} else if (j->o->update) {
+		if (write_png(j->path, &got, &e) == 0) {
+			remove(j->diffp);
+			remove(j->actual);
+			st = golden_item(j, STAGE_GOLDEN_UPDATED, NAN, NULL);
+		} else {
+			snprintf(detail, sizeof detail, "cannot replace it: %s", e.msg);
+			st = golden_item(j, st, NAN, detail);
+		}
+	} else {
+		st = golden_compare(j, &got);
+	}
+	golden_release(&got);
+	ir_program_free(p);
+	stage_spec_free(s);
+	return st;
+}
+
+int stage_golden(const stage_golden_opts *o, const stage_cb *cb, stage_golden_result *r, vidc_err *e)
+{
+	memset(r, 0, sizeof *r);
+	char gdir[4096];
+	snprintf(gdir, sizeof gdir, "%s/golden", o->dir);
+	char **names;
+	int n, rc = golden_names(gdir, &names, &n, e);
+	if (rc)
+		return rc;
+	golden_job j = {.o = o, .cb = cb, .threshold = o->threshold > 0 ? o->threshold : 40};
+	for (int i = 0; i < n; i++) {
+		if (!rc && stage_canceled(cb, "golden", e))
+			rc = VE_CANCELED;
+		if (!rc) {
+			j.name = names[i];
+			r->checked++;
+			r->failed += golden_one(&j) == STAGE_GOLDEN_FAIL;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
