@@ -262,7 +262,7 @@ static int check_demuxer(const char *name, const uint8_t *head, size_t n, vidc_e
 
 #define HEAD_BYTES 4096
 
-int media_image_check(const char *path, vidc_err *e)
+int media_image_size(const char *path, int64_t *w, int64_t *h, vidc_err *e)
 {
 	int rc = local_file(path, e);
 	if (rc)
@@ -273,13 +273,19 @@ int media_image_check(const char *path, vidc_err *e)
 	if (!buf)
 		return err_set(e, VE_NOMEM, "out of memory");
 	ssize_t n = read_head(path, buf, cap);
-	int64_t w, h;
 	if (n < 0)
 		rc = err_set(e, err_errno_code(errno), "%s", err_errno_cause(errno));
-	else if (media_probe_size(buf, (size_t)n, &w, &h) == 0)
-		rc = media_check_pixels(w, h, e);
+	else
+		rc = media_probe_size(buf, (size_t)n, w, h);
 	free(buf);
 	return rc;
+}
+
+int media_image_check(const char *path, vidc_err *e)
+{
+	int64_t w, h;
+	int rc = media_image_size(path, &w, &h, e);
+	return rc == 0 ? media_check_pixels(w, h, e) : rc > 0 ? 0 : rc;
 }
 
 static AVDictionary *open_options(void)

@@ -38,8 +38,10 @@ int media_check_pixels(int64_t w, int64_t h, vidc_err *e);
 /* The size a picture file's header declares. 0 with *w, *h set; 1 when the format is not one
  * read here (PNG, JPEG, GIF, BMP, WebP): the decoder's max_pixels then applies. */
 int media_probe_size(const void *data, size_t len, int64_t *w, int64_t *h);
-/* media_probe_size on the start of the file at path, then media_check_pixels. 0 (also for an
- * unknown format), or a VE_* code. */
+/* media_probe_size on the start of the regular file at path: 0 with *w, *h set, 1 for a format
+ * not read here, or a VE_* code (not a regular file, unreadable). */
+int media_image_size(const char *path, int64_t *w, int64_t *h, vidc_err *e);
+/* media_image_size, then media_check_pixels. 0 (also for an unknown format), or a VE_* code. */
 int media_image_check(const char *path, vidc_err *e);
 
 /* Whether name is a URL or a libav protocol name rather than a file name. */

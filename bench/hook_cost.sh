@@ -21,9 +21,10 @@ REPEAT=${HOOK_REPEAT:-2}
 RENDER=${HOOK_RENDER:-1}
 [ -x "$VIDC" ] || { echo "hook_cost: $VIDC is missing: run make" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "hook_cost: /usr/bin/time is missing (Debian package 'time')" >&2; exit 2; }
-[ -f /work/shared/bench/assets/adwaita-l.jpg ] || { echo "hook_cost: the bench assets are missing" >&2; exit 2; }
+. bench/shared.sh
 OUT=$(mktemp -d /tmp/vidc-hook-cost.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
+bench_stage "$OUT"
 
 cat >"$OUT/scale.lua" <<'EOF'
 return { params = function(ctx) return { scale = 1 + 0.01 * ctx.progress } end }

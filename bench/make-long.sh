@@ -2,9 +2,10 @@
 # bench/make-long.sh OUT.vid [MINUTES] - writes the long variant of bench/ref-short.vid: the same
 # six photos, titles, dissolves, voice and music, cycled for MINUTES (default 10, TikTok's limit).
 # Scenes of 10.5 s overlapped by 0.5 s dissolves, the last one 10 s, make exactly MINUTES * 60 s.
+# Like ref-short.vid it reads assets/ beside itself (bench/run.sh writes it where it staged them).
 set -eu
 out=$1; min=${2:-10}
-A=/work/shared/bench/assets
+A=assets
 imgs=(adwaita-l pixels-l licorice-l grid-l wood-l truchet-d)
 titles=("Cold brew, explained" "The ratio, 1 to 4" "Grind coarse" "Steep 12-24 hours" "Strain, do not force" "Dilute and enjoy")
 n=$((min * 6)) # scenes: (n - 1) * 10 + 10 = min * 60 s

@@ -8,7 +8,8 @@
 #   trivial    the same with a solid grey RGBA frame (through vidc's RGB->YUV step): the
 #              encoder on a picture that costs it almost nothing, for reference
 #   vidc       vidc render bench/ref-short.vid (60 s, tiktok)
-#   peer       /work/shared/bench/ffmpeg-short.sh: the same video by one ffmpeg command line
+#   peer       shared/bench/ffmpeg-short.sh: the same video by one ffmpeg command line (the
+#              shared folder: ../shared/bench beside the repository or VIDC_BENCH_SHARED=DIR)
 #   long       vidc render of the 10-minute variant (bench/make-long.sh): peak RSS vs 60 s
 #   psnr       encoded frames against `vidc frame` at several times (ffmpeg's psnr filter)
 #
@@ -20,19 +21,15 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 VIDC=$BUILD/vidc
 ENC=$BUILD/encode_only
-PEER=${PEER:-/work/shared/bench}
 REPEAT=${BENCH_REPEAT:-2}
 LONG=${BENCH_LONG:-1}
-SPEC=bench/ref-short.vid
 FPS=30
 FRAMES=1800
 
 for f in "$VIDC" "$ENC"; do
 	[ -x "$f" ] || { echo "bench: $f is missing: run 'make bench' (or make all $ENC)" >&2; exit 2; }
 done
-for f in adwaita-l.jpg pixels-l.jpg licorice-l.jpg grid-l.jpg wood-l.jpg truchet-d.jpg voice.wav music.wav; do
-	[ -f "$PEER/assets/$f" ] || { echo "bench: $PEER/assets/$f is missing: run $PEER/make-assets.sh" >&2; exit 2; }
-done
+. bench/shared.sh
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package 'time')" >&2; exit 2; }
 
 if [ -n "${BENCH_OUT:-}" ]; then
@@ -42,6 +39,8 @@ else
 	OUT=$(mktemp -d /tmp/vidc-bench.XXXXXX)
 	trap 'rm -rf "$OUT"' EXIT
 fi
+bench_stage "$OUT"
+SPEC=$OUT/ref-short.vid
 
 # timed NAME CMD... : runs CMD under /usr/bin/time -v; records wall s, user+sys s, peak RSS KB
 timed() {
@@ -81,7 +80,7 @@ for ((r = 1; r <= REPEAT; r++)); do
 	timed baseline "$ENC" yuv "$OUT/ref.yuv" "$OUT/baseline.mp4"
 	timed vidc "$VIDC" render "$SPEC" --progress none -o "$OUT/vidc.mp4"
 	timed trivial "$ENC" solid "$OUT/trivial.mp4" $FRAMES
-	timed peer "$PEER/ffmpeg-short.sh" "$OUT/peer.mp4"
+	timed peer "$SHARED/ffmpeg-short.sh" "$OUT/peer.mp4"
 done
 rm -f "$OUT/ref.yuv"
 
@@ -118,7 +117,7 @@ lr=""
 {
 	echo
 	echo "vidc bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "reference: $SPEC, 60 s 1080x1920 at $FPS fps ($FRAMES frames), best of $REPEAT"
+	echo "reference: bench/ref-short.vid, 60 s 1080x1920 at $FPS fps ($FRAMES frames), best of $REPEAT"
 	echo
 	printf "%-44s %9s %9s %10s\n" "run" "wall s" "cpu s" "peak RSS"
 	printf "%-44s %9s %9s %10s\n" "baseline: encoder on the same pictures (yuv)" "$bw" "$bc" ""

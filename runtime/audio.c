@@ -22,6 +22,7 @@
 #include "audio.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,13 +80,13 @@ struct aud_mix {
 
 /* ---- measuring (ITU-R BS.1770-4) --------------------------------------------------------- */
 
-/* 4x interpolation filter: phase q (0..2 for 1/4, 2/4, 3/4 between samples), tap j. */
+/* 4x interpolation filter: phase q (0..2 for 1/4, 2/4, 3/4 between samples), tap j. Written
+ * once (pthread_once: renders may run on several threads), read-only afterwards. */
 static float tp_coef[3][2 * TP_K];
+static pthread_once_t tp_once = PTHREAD_ONCE_INIT;
 
-static void tp_init(void)
+static void tp_fill(void)
 {
-	if (tp_coef[0][0] != 0)
-		return;
 	for (int q = 0; q < 3; q++) {
 		double phi = (q + 1) / 4.0;
 		for (int j = -TP_K + 1; j <= TP_K; j++) {
@@ -129,7 +130,7 @@ struct aud_meter {
 
 aud_meter_t *aud_meter_new(void)
 {
-	tp_init();
+	pthread_once(&tp_once, tp_fill);
 	return calloc(1, sizeof(aud_meter_t));
 }
 
@@ -477,7 +478,7 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 	aud_mix_t *m = calloc(1, sizeof *m);
 	if (!m)
 		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
-	tp_init();
+	pthread_once(&tp_once, tp_fill);
 	m->p = p;
 	m->norm = 1;
 	m->t2prev = 1;
@@ -544,6 +545,13 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 				snprintf(cause, sizeof cause, "no path");
 			if (rc) {
 				aud_free(m);
+				/* a clip's sound is read before its first picture: a damaged clip is a
+				 * video to its author, not "audio" */
+				if (in->role == ROLE_CLIP)
+					return rterr_node(rc, p, n, err, errlen,
+							  "cannot decode video '%s': %s (its sound track; a truncated or "
+							  "damaged file?)",
+							  src ? src : "?", cause);
 				return rterr_node(rc, p, n, err, errlen, "cannot decode audio '%s': %s",
 						  src ? src : "?", cause);
 			}

@@ -20,6 +20,9 @@
 #include <lauxlib.h>
 #include <libavutil/frame.h>
 
+#include "../base/err.h"
+#include "../base/media.h"
+#include "../base/roots.h"
 #include "draw.h"
 #include "font.h"
 #include "image.h"
@@ -176,12 +179,80 @@ static canvas_t *check_canvas(lua_State *L)
 	return c;
 }
 
+/* Decodes picture file name (already checked: relative, no "..") from the hook's folder dir
+ * into *out, which may take at most budget bytes as RGBA. 0, or an error with its cause in e:
+ * the file must resolve inside dir once symlinks are followed (base/roots), be a regular file
+ * (a FIFO is refused without blocking, a device without reading), and its header's size must fit
+ * both the pixel limit and the budget before a byte is decoded (a 1 MB PNG can declare 2 GB). */
+/* The absolute path (malloc'd) of file name in the hook's folder dir: it must resolve, symbolic
+ * links followed, inside dir (base/roots). 0 or VE_DENIED / VE_NOTFOUND / ... with e set. */
+static int resolve_in(const char *dir, const char *name, char **abs, vidc_err *e)
+{
+	*abs = NULL;
+	roots_t *r = roots_new();
+	int rc = r ? roots_add(r, dir, e) : err_set(e, VE_NOMEM, "out of memory");
+	if (!rc && (rc = roots_resolve(r, dir, name, abs, e)) == VE_DENIED)
+		err_set(e, rc, "it leads outside the hook's folder '%s' (a symbolic link?); a hook reads "
+			       "files from its own folder only", dir);
+	else if (rc == VE_NOTFOUND)
+		err_set(e, rc, "no such file in the hook's folder '%s'", dir);
+	roots_free(r);
+	return rc;
+}
+
+/* A file name a hook may give (pictures, fonts): relative, without "..". */
+static int hook_file_name_ok(const char *name)
+{
+	return name[0] && name[0] != '/' && !strstr(name, "..") && !strchr(name, '\\');
+}
+
+static const char *hook_dir(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, DIR_KEY);
+	const char *dir = lua_tostring(L, -1);
+	lua_pop(L, 1); /* the registry keeps the string */
+	return dir && *dir ? dir : ".";
+}
+
+static int load_picture(const char *dir, const char *name, size_t budget, surf_t **out, vidc_err *e)
+{
+	char *abs = NULL;
+	int rc = resolve_in(dir, name, &abs, e);
+	int64_t w, h;
+	if (!rc && (rc = media_image_size(abs, &w, &h, e)) == 0) {
+		if (!(rc = media_check_pixels(w, h, e)) && (double)w * h * 4 > (double)budget)
+			rc = err_set(e, VE_LIMIT,
+				     "a %lldx%lld picture would take %lld MB; the pictures of a hook may take at "
+				     "most %d MB in all",
+				     (long long)w, (long long)h, (long long)((double)w * h * 4 / (1 << 20)),
+				     (int)(FILES_BYTES >> 20));
+	}
+	struct AVFrame *fr = NULL;
+	if (rc >= 0)
+		rc = media_decode_picture(abs, &fr, e);
+	free(abs);
+	if (rc)
+		return rc;
+	char cause[256];
+	rc = img_convert(fr, 1, out, cause, sizeof cause);
+	av_frame_free(&fr);
+	if (rc)
+		return err_set(e, rc, "%s", cause);
+	if ((size_t)(*out)->stride * (*out)->h * 4 > budget) {
+		surf_free(*out);
+		*out = NULL;
+		return err_set(e, VE_LIMIT, "the pictures of a hook may take at most %d MB in all",
+			       (int)(FILES_BYTES >> 20));
+	}
+	return 0;
+}
+
 /* The picture of a file beside the hook file: a relative path without "..", an image only
  * (decoded by libavcodec), at most FILES_MAX of them and FILES_BYTES in all per hook. */
 static const surf_t *file_image(lua_State *L, int i)
 {
 	const char *name = lua_tostring(L, i);
-	if (!name[0] || name[0] == '/' || strstr(name, "..") || strchr(name, '\\'))
+	if (!hook_file_name_ok(name))
 		luaL_argerror(L, i, "an image file is a path relative to the hook file, without '..'");
 	lua_getfield(L, LUA_REGISTRYINDEX, FILES_KEY);
 	lua_getfield(L, -1, name);
@@ -202,25 +273,12 @@ static const surf_t *file_image(lua_State *L, int i)
 	}
 	if (n >= FILES_MAX)
 		luaL_error(L, "image '%s': a hook may load at most %d pictures", name, FILES_MAX);
-	lua_getfield(L, LUA_REGISTRYINDEX, DIR_KEY);
-	const char *dir = lua_tostring(L, -1);
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : ".", name);
-	lua_pop(L, 1);
 	f = lua_newuserdatauv(L, sizeof *f, 0);
 	f->s = NULL;
 	luaL_setmetatable(L, FILE_MT);
-	struct AVFrame *fr = NULL;
-	char cause[256];
-	if (img_decode(path, &fr, cause, sizeof cause))
-		luaL_error(L, "image '%s': %s", name, cause);
-	int rc = img_convert(fr, 1, &f->s, cause, sizeof cause);
-	av_frame_free(&fr);
-	if (rc)
-		luaL_error(L, "image '%s': %s", name, cause);
-	if (bytes + (size_t)f->s->stride * f->s->h * 4 > FILES_BYTES)
-		luaL_error(L, "image '%s': the pictures of a hook may take at most %d MB", name,
-			   (int)(FILES_BYTES >> 20));
+	vidc_err e = {0, ""};
+	if (load_picture(hook_dir(L), name, FILES_BYTES - bytes, &f->s, &e))
+		luaL_error(L, "image '%s': %s", name, e.msg);
 	lua_setfield(L, -2, name);
 	lua_getfield(L, -1, name);
 	f = lua_touserdata(L, -1);
@@ -636,6 +694,24 @@ static const char *get_field_str(lua_State *L, int t, const char *k)
 	return s;
 }
 
+/* A text's font option: a family name as it is; a font file (font_is_file) only from the hook's
+ * folder, like pictures, as an absolute path left on the Lua stack for the call. */
+static const char *font_file(lua_State *L, const char *name)
+{
+	if (!font_is_file(name))
+		return name;
+	if (!hook_file_name_ok(name))
+		luaL_error(L, "text: font file '%s': a font file is a path relative to the hook file, without '..'",
+			   name);
+	char *abs = NULL;
+	vidc_err e = {0, ""};
+	if (resolve_in(hook_dir(L), name, &abs, &e))
+		luaL_error(L, "text: font file '%s': %s", name, e.msg);
+	lua_pushstring(L, abs);
+	free(abs);
+	return lua_tostring(L, -1);
+}
+
 /* Text of str styled by the options table at index t into out. */
 static void shape_text(lua_State *L, canvas_t *c, const char *str, int t, text_out *out, int *align)
 {
@@ -659,7 +735,7 @@ static void shape_text(lua_State *L, canvas_t *c, const char *str, int t, text_o
 	if (get_field_num(L, t, "size", &v))
 		st.size = fmin(fmax(v, 1), 1000);
 	if ((s = get_field_str(L, t, "font")))
-		st.font = s;
+		st.font = font_file(L, s);
 	if (!lua_isnoneornil(L, t)) {
 		lua_getfield(L, t, "weight");
 		if (lua_type(L, -1) == LUA_TNUMBER)

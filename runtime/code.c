@@ -14,6 +14,7 @@
 
 #include "font.h"
 #include "highlight.h"
+#include "layer.h"
 #include "rterr.h"
 #include "source.h"
 #include "text.h"
@@ -199,12 +200,13 @@ done:
 	return rc;
 }
 
-static int code_prepare(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen)
+static int code_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
-	const ir_program *p = graph_program(g);
+	const ir_program *p = cx->p;
 	font_ctx *fc;
 	char cause[256];
-	int rc = graph_fonts(g, &fc, cause, sizeof cause);
+	int rc = font_ctx_get(cx->fonts, cause, sizeof cause);
+	fc = *cx->fonts;
 	if (rc)
 		return rterr_node(rc, p, n, err, errlen, "cannot render code: %s", cause);
 	code_state *st = calloc(1, sizeof *st);
@@ -216,7 +218,7 @@ static int code_prepare(rt_graph *g, const ir_node *n, void **state, char *err, 
 		 * down to fit): rasterise again at the largest size it is drawn at, so glyphs stay
 		 * crisp instead of being magnified, or hinted at their real size instead of being
 		 * minified by the bilinear sampler, which aliases thin strokes below half size. */
-		double need = graph_need_scale(g, n->id, st->nat_w, st->nat_h);
+		double need = layer_need_scale(p, n->id, st->nat_w, st->nat_h);
 		if (need > 1.05 || need < 0.95) {
 			code_state big;
 			rc = render_panel(fc, n, need > 4 ? 4 : need < 0.05 ? 0.05 : need, &big, cause, sizeof cause);
@@ -236,8 +238,8 @@ static int code_prepare(rt_graph *g, const ir_node *n, void **state, char *err, 
 	return 0;
 }
 
-static int code_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v, char *err,
-		      size_t errlen)
+static int code_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t f, src_view *v,
+		      char *err, size_t errlen)
 {
 	code_state *st = state;
 	v->surf = st->surf;

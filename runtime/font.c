@@ -5,13 +5,18 @@
 #include "font.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <fontconfig/fontconfig.h>
 #include <hb-ft.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "../base/err.h"
 #include "render.h"
 
 #define MAX_FACES 32
@@ -45,6 +50,11 @@ int font_ctx_new(font_ctx **out, char *cause, size_t len)
 	return 0;
 }
 
+int font_ctx_get(font_ctx **slot, char *cause, size_t len)
+{
+	return *slot ? 0 : font_ctx_new(slot, cause, len);
+}
+
 void font_ctx_free(font_ctx *c)
 {
 	if (!c)
@@ -58,6 +68,67 @@ void font_ctx_free(font_ctx *c)
 	free(c);
 }
 
+/* What went wrong opening a font file, in words: FreeType's codes (2 is "unknown file
+ * format") mean nothing to a person choosing a font. */
+static const char *face_error(FT_Error e)
+{
+	static const struct {
+		FT_Error code;
+		const char *text;
+	} texts[] = {
+		{FT_Err_Cannot_Open_Resource, "it cannot be opened"},
+		{FT_Err_Cannot_Open_Stream, "it cannot be opened"},
+		{FT_Err_Unknown_File_Format, "it is not a font file (no format FreeType reads: TrueType, OpenType, "
+					     "WOFF, Type 1, ...)"},
+		{FT_Err_Invalid_File_Format, "it is damaged (a font format, but invalid)"},
+		{FT_Err_Invalid_Table, "it is damaged (an invalid table)"},
+		{FT_Err_Invalid_Offset, "it is damaged (an invalid offset)"},
+		{FT_Err_Table_Missing, "it is damaged or incomplete (a required table is missing)"},
+		{FT_Err_Locations_Missing, "it is damaged or incomplete (the glyph locations are missing)"},
+		{FT_Err_Array_Too_Large, "it is damaged (a table is too large)"},
+		{FT_Err_Invalid_Stream_Read, "it is truncated (it ends before its tables do)"},
+		{FT_Err_Invalid_Stream_Seek, "it is truncated (it ends before its tables do)"},
+		{FT_Err_Invalid_Stream_Skip, "it is truncated (it ends before its tables do)"},
+		{FT_Err_Invalid_Stream_Operation, "it is truncated or unreadable"},
+		{FT_Err_Invalid_Argument, "it has no such face (a collection with fewer fonts?)"},
+		{FT_Err_Out_Of_Memory, "out of memory"},
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (texts[i].code == e)
+			return texts[i].text;
+	return NULL;
+}
+
+/* Whether path is a regular file that starts like a font (TrueType, OpenType, a collection,
+ * WOFF, Type 1): 1 yes, 0 a file of another kind, -1 with the cause in cause when it cannot be
+ * used at all. Opened without blocking, so a FIFO named as a font does not hang the render. */
+static int font_file_kind(const char *path, char *cause, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(cause, len, "cannot use font file '%s': %s", path, err_errno_cause(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(cause, len, "cannot use font file '%s': it is not a regular file", path);
+		return -1;
+	}
+	unsigned char m[4] = {0};
+	ssize_t n = read(fd, m, sizeof m);
+	close(fd);
+	static const unsigned char magics[][4] = {{0, 1, 0, 0}, {'O', 'T', 'T', 'O'}, {'t', 'r', 'u', 'e'},
+						 {'t', 't', 'c', 'f'}, {'w', 'O', 'F', 'F'}, {'w', 'O', 'F', '2'},
+						 {'%', '!', 'P', 'S'}, {0x80, 1, 0, 0}};
+	for (size_t i = 0; n == 4 && i < sizeof magics / sizeof magics[0]; i++)
+		if (!memcmp(m, magics[i], i == 7 ? 2 : 4))
+			return 1;
+	return 0;
+}
+
 static font_face *open_face(font_ctx *c, const char *path, int index, char *cause, size_t len)
 {
 	for (int i = 0; i < c->nfaces; i++)
@@ -67,11 +138,21 @@ static font_face *open_face(font_ctx *c, const char *path, int index, char *caus
 		snprintf(cause, len, "too many fonts");
 		return NULL;
 	}
+	int kind = font_file_kind(path, cause, len);
+	if (kind < 0)
+		return NULL;
 	font_face *f = &c->faces[c->nfaces];
 	memset(f, 0, sizeof *f);
 	FT_Error e = FT_New_Face(c->lib, path, index, &f->face);
 	if (e) {
-		snprintf(cause, len, "cannot open font file '%s' (FreeType error %d)", path, e);
+		const char *why = face_error(e);
+		if (e == FT_Err_Unknown_File_Format && kind)
+			snprintf(cause, len, "cannot use font file '%s': it is truncated or damaged (it starts "
+					     "like a font, but FreeType cannot read it)", path);
+		else if (why)
+			snprintf(cause, len, "cannot use font file '%s': %s", path, why);
+		else
+			snprintf(cause, len, "cannot use font file '%s': FreeType cannot read it (error %d)", path, e);
 		return NULL;
 	}
 	if (!(f->path = strdup(path))) {
@@ -131,7 +212,7 @@ double font_scale(const font_face *f)
 	return f->bitmap && f->strike > 0 ? f->size / f->strike : 1;
 }
 
-static int looks_like_path(const char *s)
+int font_is_file(const char *s)
 {
 	if (strchr(s, '/'))
 		return 1;
@@ -181,7 +262,7 @@ int font_find(font_ctx *c, const char *family, int weight, int italic, font_face
 	*out = NULL;
 	if (!family || !*family)
 		family = "DejaVu Sans";
-	if (looks_like_path(family)) {
+	if (font_is_file(family)) {
 		font_face *f = open_face(c, family, 0, cause, len);
 		if (!f)
 			return RT_EIO;

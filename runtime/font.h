@@ -26,7 +26,13 @@ typedef struct {
 typedef struct font_ctx font_ctx;
 
 int font_ctx_new(font_ctx **ctx, char *cause, size_t len);
+/* The context in *slot, created there on first use (a render's sources share one). */
+int font_ctx_get(font_ctx **slot, char *cause, size_t len);
 void font_ctx_free(font_ctx *ctx);
+
+/* Whether a font name is a file (it has a '/' or a font file's extension) rather than a
+ * family for fontconfig. */
+int font_is_file(const char *name);
 
 /* The face for a family name (fontconfig; the family must really exist) or a path to a font
  * file (anything with a '/' or a font extension). weight is CSS-like (400, 700). */

@@ -1,7 +1,8 @@
 /*
  * graph.c - frame composition (see graph.h): timeline, transitions, scenes, layers, overlays.
- * Sources are small objects (source.h) found through a table indexed by ir_kind, so a new kind
- * is one file and one table entry.
+ * Sources (source.h) and transitions (transition.h) are small objects found through tables
+ * indexed by the IR's kinds, so a new kind is one file and one table entry; they get what they
+ * need (the program, the fonts) in a src_ctx and never call back into this file.
  */
 #include "graph.h"
 
@@ -16,6 +17,7 @@
 #include "hook.h"
 #include "layer.h"
 #include "rterr.h"
+#include "transition.h"
 
 typedef struct {
 	void *state;
@@ -27,21 +29,11 @@ struct rt_graph {
 	const ir_program *p;
 	gnode *n;
 	surf_t *tmp[2]; /* scene buffers for transitions, allocated on first use */
-	font_ctx *fonts;
+	font_ctx *fonts;      /* created by the first source that draws text */
+	src_ctx cx;           /* what sources are given: p and &fonts */
 	captions_t *captions; /* burned-in captions, NULL when none */
 	hook_rt *hooks;       /* Lua effects and transitions, NULL when none */
 };
-
-int graph_fonts(rt_graph *g, font_ctx **out, char *cause, size_t len)
-{
-	if (!g->fonts) {
-		int rc = font_ctx_new(&g->fonts, cause, len);
-		if (rc)
-			return rc;
-	}
-	*out = g->fonts;
-	return 0;
-}
 
 static const src_ops *ops_for(ir_kind k)
 {
@@ -61,11 +53,6 @@ static const src_ops *ops_for(ir_kind k)
 	default:
 		return NULL;
 	}
-}
-
-const ir_program *graph_program(const rt_graph *g)
-{
-	return g->p;
 }
 
 /* ---- validation ---------------------------------------------------------------------------- */
@@ -137,6 +124,10 @@ static int validate(const ir_program *p, char *err, size_t errlen)
 			if (!is_kind(p, id, IR_TRANSITION))
 				return bad_ref(p, t, err, errlen, "transition", id);
 			const ir_node *tr = &p->nodes[id];
+			if (!tr_ops_for(tr->u.transition.type))
+				return rterr_node(RT_EINVAL, p, tr, err, errlen,
+						  "invalid program: transition n%d has unknown type %d", id,
+						  (int)tr->u.transition.type);
 			int rc = check_scene(p, tr, tr->u.transition.from, err, errlen);
 			if (!rc)
 				rc = check_scene(p, tr, tr->u.transition.to, err, errlen);
@@ -184,6 +175,7 @@ int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
 	}
 	g->p = p;
+	g->cx = (src_ctx){p, &g->fonts};
 	if (p->timeline >= 0) {
 		const ir_node *t = &p->nodes[p->timeline];
 		for (int i = 0; i < t->u.timeline.nscenes; i++) {
@@ -237,59 +229,6 @@ void graph_free(rt_graph *g)
 	free(g);
 }
 
-/* Every layer of the program that shows source id, with the frame range it can draw in. */
-typedef void (*layer_fn)(const ir_program *p, const ir_node *l, int64_t f0, int64_t f1, void *ctx);
-
-static void each_layer_of(const ir_program *p, int id, layer_fn fn, void *ctx)
-{
-	if (p->timeline >= 0) {
-		const ir_node *t = &p->nodes[p->timeline];
-		for (int i = 0; i < t->u.timeline.nscenes; i++) {
-			const ir_node *s = &p->nodes[t->u.timeline.scenes[i]];
-			for (int j = 0; j < s->u.scene.nlayers; j++) {
-				const ir_node *l = &p->nodes[s->u.scene.layers[j]];
-				if (l->u.layer.source == id)
-					fn(p, l, l->f0 > s->f0 ? l->f0 : s->f0, l->f1 < s->f1 ? l->f1 : s->f1, ctx);
-			}
-		}
-	}
-	for (int i = 0; i < p->noverlays; i++) {
-		const ir_node *l = &p->nodes[p->overlays[i]];
-		if (l->u.layer.source == id)
-			fn(p, l, l->f0, l->f1, ctx);
-	}
-}
-
-typedef struct {
-	double nw, nh, need;
-	int any;
-} need_ctx;
-
-static void need_fn(const ir_program *p, const ir_node *l, int64_t f0, int64_t f1, void *vctx)
-{
-	need_ctx *c = vctx;
-	if (f0 < 0)
-		f0 = 0;
-	if (f1 > p->frames)
-		f1 = p->frames;
-	/* Every frame for ordinary lengths; a stride keeps hour-long layers cheap. Curves are
-	 * smooth, so a stride of a few frames misses nothing that matters. */
-	int64_t step = (f1 - f0) / 20000 + 1;
-	for (int64_t f = f0; f < f1; f += step) {
-		double s = layer_scale_at(p, l, f, c->nw, c->nh);
-		if (s > c->need)
-			c->need = s;
-		c->any = 1;
-	}
-}
-
-double graph_need_scale(const rt_graph *g, int id, double nat_w, double nat_h)
-{
-	need_ctx c = {nat_w, nat_h, 0, 0};
-	each_layer_of(g->p, id, need_fn, &c);
-	return c.any && c.need > 0 ? c.need : 1;
-}
-
 /* ---- composition ------------------------------------------------------------------------- */
 
 static int prepare_node(rt_graph *g, int id, char *err, size_t errlen)
@@ -299,7 +238,7 @@ static int prepare_node(rt_graph *g, int id, char *err, size_t errlen)
 		return 0;
 	const ir_node *n = &g->p->nodes[id];
 	const src_ops *ops = ops_for(n->kind);
-	int rc = ops->prepare(g, n, &s->state, err, errlen);
+	int rc = ops->prepare(&g->cx, n, &s->state, err, errlen);
 	if (rc)
 		return rc;
 	s->ready = 1;
@@ -320,13 +259,13 @@ static int place_layer(rt_graph *g, int id, int64_t f, src_view *v, draw_params 
 		return rc;
 	const ir_node *sn = &g->p->nodes[sid];
 	memset(v, 0, sizeof *v);
-	rc = ops_for(sn->kind)->frame(g, sn, g->n[sid].state, f, v, err, errlen);
+	rc = ops_for(sn->kind)->frame(&g->cx, sn, g->n[sid].state, f, v, err, errlen);
 	if (rc)
 		return rc;
 	if (!v->surf)
 		return 0;
 	if (l->u.layer.neffects)
-		return hook_layer(g->hooks, g, l, f, v, d, err, errlen);
+		return hook_layer(g->hooks, &g->cx, l, f, v, d, err, errlen);
 	return layer_place(g->p, l, f, v, d);
 }
 
@@ -400,113 +339,26 @@ static int get_tmp(rt_graph *g, int i, surf_t **out, char *err, size_t errlen)
 	return 0;
 }
 
-/* b shown on the far side of a moving edge, a (already in out) elsewhere: the wipe. The edge
- * is anti-aliased by the fraction of each pixel column (row) it has passed. */
-static int wipe(surf_t *out, const surf_t *b, ir_dir dir, double e)
+static int tr_scene(const tr_frame *t, int id, surf_t *dst, char *err, size_t errlen)
 {
-	int W = out->w, H = out->h;
-	int horiz = dir == IR_DIR_LEFT || dir == IR_DIR_RIGHT;
-	int n = horiz ? W : H;
-	int rev = dir == IR_DIR_LEFT || dir == IR_DIR_UP; /* b grows from the far edge */
-	double edge = rev ? n * (1 - e) : n * e;
-	unsigned *w = malloc(sizeof *w * (size_t)n);
-	if (!w)
-		return RT_ENOMEM;
-	for (int i = 0; i < n; i++) {
-		double c = rev ? (i + 1) - edge : edge - i;
-		w[i] = c <= 0 ? 0 : c >= 1 ? 256 : (unsigned)lrint(c * 256);
-	}
-	for (int y = 0; y < H; y++) {
-		uint32_t *d = out->px + (size_t)y * out->stride;
-		const uint32_t *s = b->px + (size_t)y * b->stride;
-		if (horiz) {
-			for (int x = 0; x < W; x++)
-				if (w[x])
-					d[x] = surf_lerp_px(d[x], s[x], w[x]);
-		} else if (w[y] == 256) {
-			memcpy(d, s, (size_t)W * 4);
-		} else if (w[y]) {
-			for (int x = 0; x < W; x++)
-				d[x] = surf_lerp_px(d[x], s[x], w[y]);
-		}
-	}
-	free(w);
-	return 0;
+	return render_scene(t->ud, id, t->f, dst, err, errlen);
 }
 
+static int tr_tmp(const tr_frame *t, int i, surf_t **out, char *err, size_t errlen)
+{
+	return get_tmp(t->ud, i, out, err, errlen);
+}
+
+/* Transition tr at frame f: its kind's renderer (transition.h) at the eased progress of the
+ * frame's centre, asking back for the scenes it needs. */
 static int render_transition(rt_graph *g, const ir_node *tr, int64_t f, surf_t *out, char *err,
 			     size_t errlen)
 {
 	double len = (double)(tr->f1 - tr->f0);
 	double pr = (f - tr->f0 + 0.5) / len;
-	double e = ir_ease_eval(&tr->u.transition.ease, pr);
-	int from = tr->u.transition.from, to = tr->u.transition.to;
-	unsigned t256 = (unsigned)lrint(fmin(fmax(e, 0), 1) * 256);
-	surf_t *a = NULL, *b = NULL;
-	int rc;
-	ir_dir dir = tr->u.transition.dir;
-	int W = out->w, H = out->h;
-	switch (tr->u.transition.type) {
-	case IR_TR_CUT:
-		return render_scene(g, to, f, out, err, errlen);
-	case IR_TR_HOOK:
-		if ((rc = get_tmp(g, 0, &a, err, errlen)) || (rc = get_tmp(g, 1, &b, err, errlen)) ||
-		    (rc = render_scene(g, from, f, a, err, errlen)) || (rc = render_scene(g, to, f, b, err, errlen)))
-			return rc;
-		return hook_transition(g->hooks, g, tr, f, e, a, b, out, err, errlen);
-	case IR_TR_DISSOLVE:
-		if ((rc = render_scene(g, from, f, out, err, errlen)) || (rc = get_tmp(g, 0, &a, err, errlen)) ||
-		    (rc = render_scene(g, to, f, a, err, errlen)))
-			return rc;
-		surf_lerp(out, out, a, t256);
-		return 0;
-	case IR_TR_FADE: {
-		uint32_t c = surf_pack(tr->u.transition.color);
-		c = surf_over_px(surf_pack(g->p->background), c);
-		if (e < 0.5) {
-			if ((rc = render_scene(g, from, f, out, err, errlen)))
-				return rc;
-			surf_lerp_color(out, out, c, (unsigned)lrint(e * 2 * 256));
-		} else {
-			if ((rc = render_scene(g, to, f, out, err, errlen)))
-				return rc;
-			surf_lerp_color(out, out, c, (unsigned)lrint((1 - e) * 2 * 256));
-		}
-		return 0;
-	}
-	case IR_TR_SLIDE:
-	case IR_TR_PUSH: {
-		/* Whole-pixel offsets: at transition speeds (tens of pixels per frame) a sub-pixel
-		 * remainder is invisible, and shifting by copies keeps this a memcpy. */
-		int horiz = dir == IR_DIR_LEFT || dir == IR_DIR_RIGHT;
-		int n = horiz ? W : H;
-		int sign = (dir == IR_DIR_LEFT || dir == IR_DIR_UP) ? -1 : 1;
-		int moved = (int)lrint(n * e);            /* how far the incoming scene has travelled */
-		int to_off = -sign * (n - moved);          /* it starts one screen away */
-		int from_off = tr->u.transition.type == IR_TR_PUSH ? sign * moved : 0;
-		if ((rc = get_tmp(g, 0, &a, err, errlen)) || (rc = render_scene(g, to, f, a, err, errlen)))
-			return rc;
-		if (from_off == 0) {
-			if ((rc = render_scene(g, from, f, out, err, errlen)))
-				return rc;
-		} else {
-			if ((rc = get_tmp(g, 1, &b, err, errlen)) ||
-			    (rc = render_scene(g, from, f, b, err, errlen)))
-				return rc;
-			surf_blit_shift(out, b, horiz ? from_off : 0, horiz ? 0 : from_off);
-		}
-		surf_blit_shift(out, a, horiz ? to_off : 0, horiz ? 0 : to_off);
-		return 0;
-	}
-	case IR_TR_WIPE:
-		if ((rc = render_scene(g, from, f, out, err, errlen)) || (rc = get_tmp(g, 0, &a, err, errlen)) ||
-		    (rc = render_scene(g, to, f, a, err, errlen)))
-			return rc;
-		if (wipe(out, a, dir, e))
-			return rterr_node(RT_ENOMEM, g->p, tr, err, errlen, "out of memory (wipe)");
-		return 0;
-	}
-	return 0;
+	tr_frame t = {g->p, tr, f, ir_ease_eval(&tr->u.transition.ease, pr), &g->cx, g->hooks,
+		      tr_scene, tr_tmp, g};
+	return tr_ops_for(tr->u.transition.type)->render(&t, out, err, errlen);
 }
 
 /* The transition or else the scene the timeline shows at frame f. */
@@ -558,33 +410,4 @@ int graph_render(rt_graph *g, int64_t f, surf_t *out, char *err, size_t errlen)
 		surf_flatten(out);
 	out->opaque = 1;
 	return 0;
-}
-
-static int prepare_scene_at(rt_graph *g, int id, int64_t f, char *err, size_t errlen)
-{
-	const ir_node *s = &g->p->nodes[id];
-	for (int i = 0; i < s->u.scene.nlayers; i++) {
-		const ir_node *l = &g->p->nodes[s->u.scene.layers[i]];
-		if (f >= l->f0 && f < l->f1) {
-			int rc = prepare_node(g, l->u.layer.source, err, errlen);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-int graph_prepare_at(rt_graph *g, int64_t f, char *err, size_t errlen)
-{
-	const ir_node *tr;
-	int scene, rc = 0;
-	timeline_at(g->p, f, &tr, &scene);
-	if (tr) {
-		rc = prepare_scene_at(g, tr->u.transition.from, f, err, errlen);
-		if (!rc)
-			rc = prepare_scene_at(g, tr->u.transition.to, f, err, errlen);
-	} else if (scene >= 0) {
-		rc = prepare_scene_at(g, scene, f, err, errlen);
-	}
-	return rc;
 }

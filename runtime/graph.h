@@ -10,8 +10,9 @@
 #include <stdint.h>
 
 #include "../compiler/ir.h"
-#include "source.h"
 #include "surface.h"
+
+typedef struct rt_graph rt_graph;
 
 /* Checks the program (node references, kinds, hook files) and creates the graph. */
 int graph_new(rt_graph **g, const ir_program *p, char *err, size_t errlen);
@@ -21,8 +22,6 @@ int graph_render(rt_graph *g, int64_t f, surf_t *out, char *err, size_t errlen);
 /* Releases every source no frame >= f uses (a sequential render calls it as it goes, so memory
  * stays flat in the video's length). */
 void graph_release_before(rt_graph *g, int64_t f);
-/* Prepares every source used at frame f now (a prefetch; graph_render would do it lazily). */
-int graph_prepare_at(rt_graph *g, int64_t f, char *err, size_t errlen);
 void graph_free(rt_graph *g);
 
 #endif

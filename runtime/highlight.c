@@ -264,9 +264,273 @@ static void classify(int lang, const char *s, size_t n, unsigned char *cls);
 
 /* ---- the shared scanner -------------------------------------------------------------------- */
 
+/* Where the scanner stands: the language, its family's rules, the text and its classes. */
+typedef struct {
+	int lang;
+	const family *F;
+	const char *s;
+	size_t n;
+	unsigned char *cls;
+	int first; /* the token is the first of its line */
+} scan_t;
+
+/* A token kind: at s[i], marks the token and returns its end (> i), or returns i when no
+ * token of this kind starts there. The scanner tries them in the order of the table. */
+typedef size_t (*scan_fn)(const scan_t *S, size_t i);
+
+/* Lua's --[==[ long comment ]==] */
+static size_t sc_long_comment(const scan_t *S, size_t i)
+{
+	int lvl;
+	if (!(S->F->flags & LONGBR) || !starts(S->s, i, S->n, "--") || (lvl = long_bracket(S->s, i + 2, S->n)) < 0)
+		return i;
+	size_t j = long_close(S->s, i + 4 + (size_t)lvl, S->n, lvl);
+	mark(S->cls, i, j, HL_COMMENT);
+	return j;
+}
+
+static size_t sc_block_comment(const scan_t *S, size_t i)
+{
+	const family *F = S->F;
+	if (!F->bopen || !starts(S->s, i, S->n, F->bopen))
+		return i;
+	size_t j = until(S->s, i + strlen(F->bopen), S->n, F->bclose);
+	mark(S->cls, i, j, HL_COMMENT);
+	return j;
+}
+
+/* A line comment; in a shell, # starts one only at a word's start. */
+static size_t sc_line_comment(const scan_t *S, size_t i)
+{
+	const family *F = S->F;
+	const char *s = S->s;
+	if (!F->line || !starts(s, i, S->n, F->line) ||
+	    ((F->flags & HASHWORD) && i != 0 && !is_space((unsigned char)s[i - 1]) && s[i - 1] != ';'))
+		return i;
+	size_t j = eol(s, i, S->n);
+	mark(S->cls, i, j, HL_COMMENT);
+	return j;
+}
+
+/* A preprocessor line's directive; #include <file> shows the file as a string. */
+static size_t sc_preproc(const scan_t *S, size_t i)
+{
+	const char *s = S->s;
+	size_t n = S->n, j;
+	if (!(S->F->flags & PREPROC) || s[i] != '#' || !S->first)
+		return i;
+	j = i + 1;
+	while (j < n && (s[j] == ' ' || s[j] == '\t'))
+		j++;
+	size_t w = j;
+	while (j < n && is_alpha((unsigned char)s[j]))
+		j++;
+	mark(S->cls, i, j, HL_META);
+	int inc = (j - w == 7 && !memcmp(s + w, "include", 7)) || (j - w == 6 && !memcmp(s + w, "import", 6));
+	i = j;
+	if (inc) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			S->cls[i++] = HL_PLAIN;
+		if (i < n && s[i] == '<') {
+			j = i;
+			while (j < n && s[j] != '>' && s[j] != '\n')
+				j++;
+			if (j < n && s[j] == '>')
+				j++;
+			mark(S->cls, i, j, HL_STRING);
+			i = j;
+		}
+	}
+	return i;
+}
+
+/* Python's @decorator */
+static size_t sc_decorator(const scan_t *S, size_t i)
+{
+	const char *s = S->s;
+	size_t n = S->n;
+	if (!(S->F->flags & DECOR) || s[i] != '@' || i + 1 >= n || !is_alpha((unsigned char)s[i + 1]))
+		return i;
+	size_t j = i + 1;
+	while (j < n && (is_alnum((unsigned char)s[j]) || s[j] == '.'))
+		j++;
+	mark(S->cls, i, j, HL_META);
+	return j;
+}
+
+static size_t sc_shell_var(const scan_t *S, size_t i)
+{
+	size_t j;
+	if (!(S->F->flags & SHVAR) || S->s[i] != '$' || (j = sh_var(S->s, i, S->n)) <= i)
+		return i;
+	mark(S->cls, i, j, HL_META);
+	return j;
+}
+
+/* Lua's [==[ long string ]==] */
+static size_t sc_long_string(const scan_t *S, size_t i)
+{
+	int lvl;
+	if (!(S->F->flags & LONGBR) || (lvl = long_bracket(S->s, i, S->n)) < 0)
+		return i;
+	size_t j = long_close(S->s, i + 2 + (size_t)lvl, S->n, lvl);
+	mark(S->cls, i, j, HL_STRING);
+	return j;
+}
+
+/* Python's triple-quoted strings, with either quote */
+static size_t sc_triple(const scan_t *S, size_t i)
+{
+	const char *s = S->s;
+	size_t n = S->n;
+	if (!(S->F->flags & TRIPLE) || !(starts(s, i, n, "\"\"\"") || starts(s, i, n, "'''")))
+		return i;
+	char q[4] = {s[i], s[i], s[i], 0};
+	size_t j = i + 3;
+	while (j < n && !starts(s, j, n, q))
+		j += s[j] == '\\' && j + 1 < n ? 2 : 1;
+	j = j < n ? j + 3 : n;
+	mark(S->cls, i, j, HL_STRING);
+	return j;
+}
+
+/* Rust's lifetimes, 'a or 'static (not the character literal 'a') */
+static size_t sc_lifetime(const scan_t *S, size_t i)
+{
+	const char *s = S->s;
+	size_t n = S->n;
+	if (!(S->F->flags & RUSTY) || s[i] != '\'' || i + 2 >= n || !is_alpha((unsigned char)s[i + 1]) ||
+	    s[i + 2] == '\'')
+		return i;
+	size_t j = i + 1;
+	while (j < n && is_alnum((unsigned char)s[j]))
+		j++;
+	mark(S->cls, i, j, HL_META);
+	return j;
+}
+
+/* A quoted string by the family's quotes (escapes, line spanning, raw); shell variables inside
+ * "..." are marked, and a JSON string followed by ':' is a key. */
+static size_t sc_quoted(const scan_t *S, size_t i)
+{
+	const family *F = S->F;
+	const char *s = S->s;
+	size_t n = S->n, j;
+	unsigned char ch = (unsigned char)s[i];
+	if (!F->quotes || !strchr(F->quotes, ch))
+		return i;
+	int multi = strchr(F->multi, ch) != NULL, raw = strchr(F->raw, ch) != NULL;
+	j = i + 1;
+	while (j < n && (unsigned char)s[j] != ch && (multi || s[j] != '\n')) {
+		if (!raw && s[j] == '\\' && j + 1 < n && s[j + 1] != '\n')
+			j += 2;
+		else
+			j++;
+	}
+	size_t e = j < n && (unsigned char)s[j] == ch ? j + 1 : j;
+	mark(S->cls, i, e, HL_STRING);
+	if ((F->flags & SHVAR) && ch == '"')
+		for (size_t k = i + 1; k + 1 < e; k++)
+			if (s[k] == '$' && (j = sh_var(s, k, e - 1)) > k) {
+				mark(S->cls, k, j, HL_META);
+				k = j - 1;
+			}
+	if (F->flags & JSONKEY) {
+		size_t k = e;
+		while (k < n && is_space((unsigned char)s[k]))
+			k++;
+		if (k < n && s[k] == ':')
+			mark(S->cls, i, e, HL_TYPE);
+	}
+	return e;
+}
+
+static size_t sc_number(const scan_t *S, size_t i)
+{
+	const char *s = S->s;
+	size_t n = S->n;
+	if (!is_digit((unsigned char)s[i]) && !(s[i] == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1])))
+		return i;
+	size_t j = number(s, i, n);
+	mark(S->cls, i, j, HL_NUMBER);
+	return j;
+}
+
+/* Rust's raw strings r"..." and r#"..."# (br too) after the word r or br ending at j; returns
+ * their end, or i when the word is no such prefix. */
+static size_t rust_raw(const scan_t *S, size_t i, size_t j)
+{
+	const char *s = S->s;
+	size_t n = S->n, k = j - i;
+	if (!((k == 1 || k == 2) && !memcmp(s + i + k - 1, "r", 1) && (k == 1 || s[i] == 'b') && j < n &&
+	      (s[j] == '#' || s[j] == '"')))
+		return i;
+	size_t h = j;
+	while (h < n && s[h] == '#')
+		h++;
+	if (h >= n || s[h] != '"')
+		return i;
+	size_t hashes = h - j, e = h + 1, m = 0;
+	for (; e < n; e++) {
+		if (s[e] != '"')
+			continue;
+		for (m = 0; m < hashes && e + 1 + m < n && s[e + 1 + m] == '#'; m++)
+			;
+		if (m == hashes)
+			break;
+	}
+	e = e < n ? e + 1 + hashes : n;
+	mark(S->cls, i, e, HL_STRING);
+	return e;
+}
+
+/* A word: keyword, type, function (followed by '(' or, in Rust, a macro's '!'), or a string
+ * prefix (Python's r"", f"", Rust's r#""#). */
+static size_t sc_word(const scan_t *S, size_t i)
+{
+	const family *F = S->F;
+	const char *s = S->s;
+	size_t n = S->n;
+	int lang = S->lang;
+	if (!is_alpha((unsigned char)s[i]) && !(lang == F_JS && s[i] == '$'))
+		return i;
+	size_t j = i + 1;
+	while (j < n && (is_alnum((unsigned char)s[j]) || (lang == F_JS && s[j] == '$')))
+		j++;
+	size_t k = j - i, e;
+	if ((F->flags & TRIPLE) && k <= 2 && j < n && (s[j] == '"' || s[j] == '\'') &&
+	    strspn(s + i, "rRbBfFuU") >= k) {
+		mark(S->cls, i, j, HL_STRING); /* a prefix: the string follows */
+		return j;
+	}
+	if ((F->flags & RUSTY) && (e = rust_raw(S, i, j)) > i)
+		return e;
+	int c = HL_PLAIN;
+	if (in_list(F->kw, s + i, k))
+		c = HL_KEYWORD;
+	else if (in_list(F->types, s + i, k))
+		c = HL_TYPE;
+	else if ((F->flags & RUSTY) && j < n && s[j] == '!') {
+		c = HL_FUNC;
+		j++;
+	} else if (lang != F_SH && lang != F_JSON) {
+		size_t m = j;
+		while (m < n && (s[m] == ' ' || s[m] == '\t'))
+			m++;
+		if (m < n && s[m] == '(')
+			c = HL_FUNC;
+	}
+	mark(S->cls, i, j, c);
+	return j;
+}
+
+static const scan_fn scanners[] = {sc_long_comment, sc_block_comment, sc_line_comment, sc_preproc,
+				   sc_decorator,    sc_shell_var,     sc_long_string,  sc_triple,
+				   sc_lifetime,     sc_quoted,        sc_number,       sc_word};
+
 static void generic(int lang, const char *s, size_t n, unsigned char *cls)
 {
-	const family *F = &fams[lang];
+	scan_t S = {lang, &fams[lang], s, n, cls, 1};
 	int line_start = 1;
 	size_t i = 0;
 	while (i < n) {
@@ -280,177 +544,15 @@ static void generic(int lang, const char *s, size_t n, unsigned char *cls)
 			cls[i++] = HL_PLAIN;
 			continue;
 		}
-		int first = line_start;
+		S.first = line_start;
 		line_start = 0;
-		size_t j;
-		int lvl;
-		if ((F->flags & LONGBR) && starts(s, i, n, "--") && (lvl = long_bracket(s, i + 2, n)) >= 0) {
-			j = long_close(s, i + 4 + (size_t)lvl, n, lvl);
-			mark(cls, i, j, HL_COMMENT);
+		size_t j = i;
+		for (size_t k = 0; k < sizeof scanners / sizeof scanners[0] && j == i; k++)
+			j = scanners[k](&S, i);
+		if (j > i)
 			i = j;
-			continue;
-		}
-		if (F->bopen && starts(s, i, n, F->bopen)) {
-			j = until(s, i + strlen(F->bopen), n, F->bclose);
-			mark(cls, i, j, HL_COMMENT);
-			i = j;
-			continue;
-		}
-		if (F->line && starts(s, i, n, F->line) &&
-		    (!(F->flags & HASHWORD) || i == 0 || is_space((unsigned char)s[i - 1]) || s[i - 1] == ';')) {
-			j = eol(s, i, n);
-			mark(cls, i, j, HL_COMMENT);
-			i = j;
-			continue;
-		}
-		if ((F->flags & PREPROC) && ch == '#' && first) {
-			j = i + 1;
-			while (j < n && (s[j] == ' ' || s[j] == '\t'))
-				j++;
-			size_t w = j;
-			while (j < n && is_alpha((unsigned char)s[j]))
-				j++;
-			mark(cls, i, j, HL_META);
-			int inc = (j - w == 7 && !memcmp(s + w, "include", 7)) || (j - w == 6 && !memcmp(s + w, "import", 6));
-			i = j;
-			if (inc) {
-				while (i < n && (s[i] == ' ' || s[i] == '\t'))
-					cls[i++] = HL_PLAIN;
-				if (i < n && s[i] == '<') {
-					j = i;
-					while (j < n && s[j] != '>' && s[j] != '\n')
-						j++;
-					if (j < n && s[j] == '>')
-						j++;
-					mark(cls, i, j, HL_STRING);
-					i = j;
-				}
-			}
-			continue;
-		}
-		if ((F->flags & DECOR) && ch == '@' && i + 1 < n && is_alpha((unsigned char)s[i + 1])) {
-			j = i + 1;
-			while (j < n && (is_alnum((unsigned char)s[j]) || s[j] == '.'))
-				j++;
-			mark(cls, i, j, HL_META);
-			i = j;
-			continue;
-		}
-		if ((F->flags & SHVAR) && ch == '$' && (j = sh_var(s, i, n)) > i) {
-			mark(cls, i, j, HL_META);
-			i = j;
-			continue;
-		}
-		if ((F->flags & LONGBR) && (lvl = long_bracket(s, i, n)) >= 0) {
-			j = long_close(s, i + 2 + (size_t)lvl, n, lvl);
-			mark(cls, i, j, HL_STRING);
-			i = j;
-			continue;
-		}
-		if ((F->flags & TRIPLE) && (starts(s, i, n, "\"\"\"") || starts(s, i, n, "'''"))) {
-			char q[4] = {(char)ch, (char)ch, (char)ch, 0};
-			j = i + 3;
-			while (j < n && !starts(s, j, n, q))
-				j += s[j] == '\\' && j + 1 < n ? 2 : 1;
-			j = j < n ? j + 3 : n;
-			mark(cls, i, j, HL_STRING);
-			i = j;
-			continue;
-		}
-		if ((F->flags & RUSTY) && ch == '\'' && i + 2 < n && is_alpha((unsigned char)s[i + 1]) &&
-		    s[i + 2] != '\'') {
-			j = i + 1; /* a lifetime, 'a or 'static */
-			while (j < n && is_alnum((unsigned char)s[j]))
-				j++;
-			mark(cls, i, j, HL_META);
-			i = j;
-			continue;
-		}
-		if (F->quotes && strchr(F->quotes, ch)) {
-			int multi = strchr(F->multi, ch) != NULL, raw = strchr(F->raw, ch) != NULL;
-			j = i + 1;
-			while (j < n && (unsigned char)s[j] != ch && (multi || s[j] != '\n')) {
-				if (!raw && s[j] == '\\' && j + 1 < n && s[j + 1] != '\n')
-					j += 2;
-				else
-					j++;
-			}
-			size_t e = j < n && (unsigned char)s[j] == ch ? j + 1 : j;
-			mark(cls, i, e, HL_STRING);
-			if ((F->flags & SHVAR) && ch == '"')
-				for (size_t k = i + 1; k + 1 < e; k++)
-					if (s[k] == '$' && (j = sh_var(s, k, e - 1)) > k) {
-						mark(cls, k, j, HL_META);
-						k = j - 1;
-					}
-			if (F->flags & JSONKEY) {
-				size_t k = e;
-				while (k < n && is_space((unsigned char)s[k]))
-					k++;
-				if (k < n && s[k] == ':')
-					mark(cls, i, e, HL_TYPE);
-			}
-			i = e;
-			continue;
-		}
-		if (is_digit(ch) || (ch == '.' && i + 1 < n && is_digit((unsigned char)s[i + 1]))) {
-			j = number(s, i, n);
-			mark(cls, i, j, HL_NUMBER);
-			i = j;
-			continue;
-		}
-		if (is_alpha(ch) || (lang == F_JS && ch == '$')) {
-			j = i + 1;
-			while (j < n && (is_alnum((unsigned char)s[j]) || (lang == F_JS && s[j] == '$')))
-				j++;
-			size_t k = j - i;
-			if ((F->flags & TRIPLE) && k <= 2 && j < n && (s[j] == '"' || s[j] == '\'') &&
-			    strspn(s + i, "rRbBfFuU") >= k) {
-				mark(cls, i, j, HL_STRING); /* a prefix: the string follows */
-				i = j;
-				continue;
-			}
-			if ((F->flags & RUSTY) && (k == 1 || k == 2) && !memcmp(s + i + k - 1, "r", 1) &&
-			    (k == 1 || s[i] == 'b') && j < n && (s[j] == '#' || s[j] == '"')) {
-				size_t h = j; /* r#"..."# */
-				while (h < n && s[h] == '#')
-					h++;
-				if (h < n && s[h] == '"') {
-					size_t hashes = h - j, e = h + 1, m = 0;
-					for (; e < n; e++) {
-						if (s[e] != '"')
-							continue;
-						for (m = 0; m < hashes && e + 1 + m < n && s[e + 1 + m] == '#'; m++)
-							;
-						if (m == hashes)
-							break;
-					}
-					e = e < n ? e + 1 + hashes : n;
-					mark(cls, i, e, HL_STRING);
-					i = e;
-					continue;
-				}
-			}
-			int c = HL_PLAIN;
-			if (in_list(F->kw, s + i, k))
-				c = HL_KEYWORD;
-			else if (in_list(F->types, s + i, k))
-				c = HL_TYPE;
-			else if ((F->flags & RUSTY) && j < n && s[j] == '!') {
-				c = HL_FUNC;
-				j++;
-			} else if (lang != F_SH && lang != F_JSON) {
-				size_t m = j;
-				while (m < n && (s[m] == ' ' || s[m] == '\t'))
-					m++;
-				if (m < n && s[m] == '(')
-					c = HL_FUNC;
-			}
-			mark(cls, i, j, c);
-			i = j;
-			continue;
-		}
-		cls[i++] = strchr("{}[]()<>=+-*/%&|^!~?:;,.@\\", ch) ? HL_PUNCT : HL_PLAIN;
+		else
+			cls[i++] = strchr("{}[]()<>=+-*/%&|^!~?:;,.@\\", ch) ? HL_PUNCT : HL_PLAIN;
 	}
 }
 

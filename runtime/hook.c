@@ -144,9 +144,8 @@ static int call_args(lua_State *L, void *ud)
 	return 2;
 }
 
-static void params_done(lua_State *L, void *ud)
+static void params_done(lua_State *L, call_t *c)
 {
-	call_t *c = ud;
 	if (lua_isnil(L, -1))
 		return;
 	if (!lua_istable(L, -1))
@@ -165,19 +164,52 @@ static void params_done(lua_State *L, void *ud)
 	}
 }
 
-static int run(lua_host *lh, const char *fn, call_t *c, char *err, size_t errlen)
+/* After a call that returned: reads params() results, then invalidates every canvas and image
+ * handle the call was given, so a hook that keeps one in a global gets an error next time. (A
+ * call that failed leaves nothing behind: lua_host throws its state away.) */
+static void call_done(lua_State *L, void *ud)
 {
-	return lua_host_run(lh, fn, call_args, c->kind == CALL_PARAMS ? params_done : NULL,
-			    c->kind == CALL_PARAMS ? 1 : 0, c, c->seed, err, errlen);
+	call_t *c = ud;
+	if (c->kind == CALL_PARAMS)
+		params_done(L, c);
+	canvas_end_all(L);
 }
 
-static font_ctx *fonts_of(rt_graph *g)
+static int run(lua_host *lh, const char *fn, call_t *c, char *err, size_t errlen)
 {
-	font_ctx *fc = NULL;
+	return lua_host_run(lh, fn, call_args, call_done, c->kind == CALL_PARAMS ? 1 : 0, c, c->seed,
+			    err, errlen);
+}
+
+/* The render's fonts for canvas:text; NULL (text then fails in the hook with a message) when
+ * fontconfig cannot start. */
+static font_ctx *fonts_of(const src_ctx *cx)
+{
 	char cause[128];
-	if (graph_fonts(g, &fc, cause, sizeof cause))
+	if (font_ctx_get(cx->fonts, cause, sizeof cause))
 		return NULL;
-	return fc;
+	return *cx->fonts;
+}
+
+/* Every fresh Lua state of a hook gets the canvas API, with the hook file's folder as the
+ * place canvas:image reads pictures from. */
+static void setup_state(lua_State *L, const char *path)
+{
+	canvas_register(L);
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		canvas_set_dir(L, ".");
+		return;
+	}
+	lua_pushlstring(L, path, (size_t)(slash - path));
+	canvas_set_dir(L, lua_tostring(L, -1));
+	lua_pop(L, 1);
+}
+
+static int open_host(lua_host **out, const char *path, const char *name, const ir_program *p,
+		     const ir_node *caller, char *err, size_t errlen)
+{
+	return lua_host_open(out, path, name, setup_state, p, caller, err, errlen);
 }
 
 static int missing(const ir_program *p, const ir_node *n, const char *name, const char *path,
@@ -207,9 +239,9 @@ static void hsrc_release(void *state)
 	free(st);
 }
 
-static int hsrc_prepare(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen)
+static int hsrc_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
-	const ir_program *p = graph_program(g);
+	const ir_program *p = cx->p;
 	hsrc *st = calloc(1, sizeof *st);
 	if (!st)
 		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
@@ -217,7 +249,7 @@ static int hsrc_prepare(rt_graph *g, const ir_node *n, void **state, char *err, 
 	for (int i = 0; i < p->nnodes && !st->layer; i++)
 		if (p->nodes[i].kind == IR_LAYER && p->nodes[i].u.layer.source == n->id)
 			st->layer = &p->nodes[i];
-	int rc = lua_host_open(&st->lh, n->u.hook.path, n->u.hook.name, p, n, err, errlen);
+	int rc = open_host(&st->lh, n->u.hook.path, n->u.hook.name, p, n, err, errlen);
 	if (rc) {
 		hsrc_release(st);
 		return rc;
@@ -226,10 +258,10 @@ static int hsrc_prepare(rt_graph *g, const ir_node *n, void **state, char *err, 
 	return 0;
 }
 
-static int hsrc_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v, char *err,
-		      size_t errlen)
+static int hsrc_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t f, src_view *v,
+		      char *err, size_t errlen)
 {
-	const ir_program *p = graph_program(g);
+	const ir_program *p = cx->p;
 	hsrc *st = state;
 	double t = ir_frame_time(p, f);
 	double bw = 0, bh = 0;
@@ -255,7 +287,7 @@ static int hsrc_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src
 		const ir_node *l = st->layer;
 		call_t c = {CALL_DRAW, p, f, l ? l->f0 : 0, l ? l->f1 : p->frames, -1, 0, sw, sh,
 			    n->u.hook.params, n->u.hook.nparams, lua_host_seed(n->u.hook.name, f * 131 + n->id),
-			    st->s, fonts_of(g), NULL, NULL, NULL, {0}, {0}};
+			    st->s, fonts_of(cx), NULL, NULL, NULL, {0}, {0}};
 		int rc = run(st->lh, "draw", &c, err, errlen);
 		if (rc < 0)
 			return rc;
@@ -336,7 +368,7 @@ static int host_for(hook_rt *h, const ir_node *n, const char *name, const char *
 {
 	if (h->lh[n->id])
 		return 0;
-	return lua_host_open(&h->lh[n->id], path, name, h->p, n, err, errlen);
+	return open_host(&h->lh[n->id], path, name, h->p, n, err, errlen);
 }
 
 /* Frees the pictures and states of layers not showing at frame f, so memory follows what is
@@ -396,7 +428,7 @@ static int picture(hlayer *L, const src_view *v, const ir_program *p)
 	return 0;
 }
 
-int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v, draw_params *d,
+int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_view *v, draw_params *d,
 	       char *err, size_t errlen)
 {
 	const ir_program *p = h->p;
@@ -488,7 +520,7 @@ int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v
 		}
 	}
 	if (draws && L->vis) {
-		font_ctx *fc = fonts_of(g);
+		font_ctx *fc = fonts_of(cx);
 		c.kind = CALL_DRAW;
 		c.w = L->s->w;
 		c.h = L->s->h;
@@ -514,7 +546,7 @@ int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v
 	return L->vis;
 }
 
-int hook_transition(hook_rt *h, rt_graph *g, const ir_node *tr, int64_t f, double e,
+int hook_transition(hook_rt *h, const src_ctx *cx, const ir_node *tr, int64_t f, double e,
 		    const surf_t *a, const surf_t *b, surf_t *out, char *err, size_t errlen)
 {
 	const ir_program *p = h->p;
@@ -537,7 +569,7 @@ int hook_transition(hook_rt *h, rt_graph *g, const ir_node *tr, int64_t f, doubl
 	c.h = out->h;
 	c.seed = lua_host_seed(name, f * 131 + tr->id);
 	c.canvas = out;
-	c.fonts = fonts_of(g);
+	c.fonts = fonts_of(cx);
 	c.a = a;
 	c.b = b;
 	rc = run(h->lh[tr->id], "transition", &c, err, errlen);

@@ -32,12 +32,12 @@ void hook_rt_free(hook_rt *h);
  * of the picture, its params overriding the layer's properties), updates *v to the drawn copy
  * and places the layer into *d. Returns 1 when the layer draws, 0 when not, or a negative
  * error. Calling it twice for the same layer and frame reuses the first result. */
-int hook_layer(hook_rt *h, rt_graph *g, const ir_node *l, int64_t f, src_view *v, draw_params *d,
+int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_view *v, draw_params *d,
 	       char *err, size_t errlen);
 
 /* The hook transition tr at frame f with eased progress e: a and b are the outgoing and
  * incoming scenes' frames; out receives the result (opaque). */
-int hook_transition(hook_rt *h, rt_graph *g, const ir_node *tr, int64_t f, double e,
+int hook_transition(hook_rt *h, const src_ctx *cx, const ir_node *tr, int64_t f, double e,
 		    const surf_t *a, const surf_t *b, surf_t *out, char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * image.c - the image source (see image.h). An image is decoded once, scaled once with swscale's
- * area filter to the largest size any layer draws it at (graph_need_scale), turned upright, and
+ * area filter to the largest size any layer draws it at (layer_need_scale), turned upright, and
  * kept for the node's lifetime; per-frame work is then only bilinear sampling in draw.c.
  */
 #include "image.h"
@@ -15,6 +15,7 @@
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 
+#include "layer.h"
 #include "rterr.h"
 #include "source.h"
 
@@ -250,9 +251,9 @@ typedef struct {
 	int nat_w, nat_h;
 } img_state;
 
-static int image_prepare(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen)
+static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
-	const ir_program *p = graph_program(g);
+	const ir_program *p = cx->p;
 	const char *path = n->u.image.path ? n->u.image.path : n->u.image.src;
 	const char *src = n->u.image.src ? n->u.image.src : path;
 	if (!path)
@@ -273,7 +274,7 @@ static int image_prepare(rt_graph *g, const ir_node *n, void **state, char *err,
 	/* Convert straight to the largest size any layer draws the image at (a 6000x4000 photo
 	 * becomes about a canvas' worth of pixels), with a little headroom so the per-frame
 	 * bilinear step is a slight minification, which is sharper than a magnification. */
-	double need = graph_need_scale(g, n->id, st->nat_w, st->nat_h) * 1.05;
+	double need = layer_need_scale(p, n->id, st->nat_w, st->nat_h) * 1.05;
 	surf_t *full;
 	rc = img_convert(fr, need, &full, cause, sizeof cause);
 	av_frame_free(&fr);
@@ -286,7 +287,7 @@ static int image_prepare(rt_graph *g, const ir_node *n, void **state, char *err,
 	return 0;
 }
 
-static int image_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v,
+static int image_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t f, src_view *v,
 		       char *err, size_t errlen)
 {
 	img_state *st = state;

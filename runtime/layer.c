@@ -158,3 +158,56 @@ double layer_scale_at(const ir_program *p, const ir_node *l, int64_t f, double n
 		return 0;
 	return sc * fmax((rect[2] - rect[0]) / (win[2] - win[0]), (rect[3] - rect[1]) / (win[3] - win[1]));
 }
+
+/* Every layer of the program that shows source id, with the frame range it can draw in. */
+typedef void (*layer_fn)(const ir_program *p, const ir_node *l, int64_t f0, int64_t f1, void *ctx);
+
+static void each_layer_of(const ir_program *p, int id, layer_fn fn, void *ctx)
+{
+	if (p->timeline >= 0) {
+		const ir_node *t = &p->nodes[p->timeline];
+		for (int i = 0; i < t->u.timeline.nscenes; i++) {
+			const ir_node *s = &p->nodes[t->u.timeline.scenes[i]];
+			for (int j = 0; j < s->u.scene.nlayers; j++) {
+				const ir_node *l = &p->nodes[s->u.scene.layers[j]];
+				if (l->u.layer.source == id)
+					fn(p, l, l->f0 > s->f0 ? l->f0 : s->f0, l->f1 < s->f1 ? l->f1 : s->f1, ctx);
+			}
+		}
+	}
+	for (int i = 0; i < p->noverlays; i++) {
+		const ir_node *l = &p->nodes[p->overlays[i]];
+		if (l->u.layer.source == id)
+			fn(p, l, l->f0, l->f1, ctx);
+	}
+}
+
+typedef struct {
+	double nw, nh, need;
+	int any;
+} need_ctx;
+
+static void need_fn(const ir_program *p, const ir_node *l, int64_t f0, int64_t f1, void *vctx)
+{
+	need_ctx *c = vctx;
+	if (f0 < 0)
+		f0 = 0;
+	if (f1 > p->frames)
+		f1 = p->frames;
+	/* Every frame for ordinary lengths; a stride keeps hour-long layers cheap. Curves are
+	 * smooth, so a stride of a few frames misses nothing that matters. */
+	int64_t step = (f1 - f0) / 20000 + 1;
+	for (int64_t f = f0; f < f1; f += step) {
+		double s = layer_scale_at(p, l, f, c->nw, c->nh);
+		if (s > c->need)
+			c->need = s;
+		c->any = 1;
+	}
+}
+
+double layer_need_scale(const ir_program *p, int id, double nat_w, double nat_h)
+{
+	need_ctx c = {nat_w, nat_h, 0, 0};
+	each_layer_of(p, id, need_fn, &c);
+	return c.any && c.need > 0 ? c.need : 1;
+}

@@ -20,4 +20,9 @@ int layer_place(const ir_program *p, const ir_node *l, int64_t f, const src_view
 double layer_scale_at(const ir_program *p, const ir_node *l, int64_t f, double nat_w,
 		      double nat_h);
 
+/* The largest factor (canvas pixels per natural pixel) at which any layer of p ever draws
+ * source node id, given its natural size; 1 when no layer uses it. Sources size their caches
+ * (a photo's downscaled copy, text rasterised larger) by it. */
+double layer_need_scale(const ir_program *p, int id, double nat_w, double nat_h);
+
 #endif

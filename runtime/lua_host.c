@@ -1,46 +1,57 @@
 /*
  * lua_host.c - the sandboxed Lua state of one hook file (see lua_host.h). Sits under hook.c,
- * which calls hooks for draw layers, effects and transitions; canvas.c gives the state its
- * drawing API.
+ * which calls hooks for draw layers, effects and transitions and gives each state its drawing
+ * API (canvas.c) through the setup function; lua_host knows nothing of the canvas.
  */
 #include "lua_host.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
 
-#include "canvas.h"
+#include "../base/file.h"
+#include "lua_match.h"
 #include "render.h"
 #include "rterr.h"
 
-enum { LH_OK, LH_INSN, LH_MEM };
+enum { LH_OK, LH_INSN, LH_MEM, LH_TIME };
 
 struct lua_host {
 	lua_State *L;
 	char *path, *name, *chunk; /* chunk: "@" + the path as errors show it */
 	const ir_program *p;
 	const ir_node *caller;
+	lh_setup_fn setup;
 	size_t mem, mem_limit;
-	long long insn_limit, used;
-	int aborted; /* LH_INSN or LH_MEM once a limit stopped the current call */
+	long long insn_limit, used; /* budget units: VM instructions, C work, allocated bytes / 16 */
+	double time_limit;          /* seconds of CPU time per call */
+	double t0;                  /* the thread's CPU time when the current call (or load) started */
+	unsigned ticks;             /* count-hook calls in this call */
+	int aborted; /* LH_INSN, LH_MEM or LH_TIME once a limit stopped the current call */
 	char where[160]; /* "file:line" of the Lua code running when memory ran out */
-	char msg[300];   /* the instruction-limit message, with its position */
+	char msg[400];   /* the limit message, with its position */
 	uint64_t rng;    /* state of math.random, seeded per call */
 	int has;         /* which of draw, params, transition the table has (bits 0, 1, 2) */
 };
 
-static lh_limits limits = {LH_DEFAULT_MEM, LH_DEFAULT_INSN};
+static lh_limits limits = {LH_DEFAULT_MEM, LH_DEFAULT_INSN, LH_DEFAULT_SECONDS};
 
 void lua_host_set_limits(const lh_limits *lim)
 {
 	limits.mem_limit = lim && lim->mem_limit ? lim->mem_limit : LH_DEFAULT_MEM;
 	limits.insn_limit = lim && lim->insn_limit ? lim->insn_limit : LH_DEFAULT_INSN;
+	limits.time_limit = lim && lim->time_limit > 0 ? lim->time_limit : LH_DEFAULT_SECONDS;
 }
+
+/* The largest hook file read (a hook is a page of Lua; this is far beyond any). */
+#define LH_MAX_FILE ((size_t)16 << 20)
 
 /* Instructions between two count-hook calls: small enough that the limit is exact to a
  * thousandth, large enough that the hook costs nothing measurable. */
@@ -53,15 +64,23 @@ static lua_host *host_of(lua_State *L)
 	return ud;
 }
 
+/* "file:line" of the innermost Lua function running in L at or above level lv (below it may
+ * be C functions: string.rep, pcall, error), or "" when there is none. */
+static const char *where_in(lua_State *L, int lv, char *buf, size_t len)
+{
+	lua_Debug ar;
+	buf[0] = 0;
+	for (; L && lv < 12 && lua_getstack(L, lv, &ar); lv++)
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+			snprintf(buf, len, "%s:%d", ar.short_src, ar.currentline);
+			break;
+		}
+	return buf;
+}
+
 static void note_where(lua_host *h, lua_State *L)
 {
-	/* the innermost Lua function: level 0 may be a C function such as string.rep */
-	lua_Debug ar;
-	for (int lv = 0; L && lv < 8 && lua_getstack(L, lv, &ar); lv++)
-		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-			snprintf(h->where, sizeof h->where, "%s:%d", ar.short_src, ar.currentline);
-			return;
-		}
+	where_in(L, 0, h->where, sizeof h->where);
 }
 
 static void *lh_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -83,28 +102,77 @@ static void *lh_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		return NULL;
 	}
 	void *q = realloc(ptr, nsize);
-	if (q)
+	if (q) {
 		h->mem = h->mem - old + nsize;
+		/* Making data is work the count hook cannot see (`s .. s` is one instruction that
+		 * copies megabytes): every 16 bytes allocated cost a unit of the budget, raised at
+		 * the next count hook or charged C call. */
+		if (nsize > old)
+			h->used += (long long)((nsize - old) >> 4);
+	}
 	return q;
+}
+
+/* CPU seconds of the calling thread (the one composing frames; the encoder's thread does not
+ * count). */
+static double cpu_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Stops the running call with the limit's message, positioned at the innermost Lua line. */
+static int limit_error(lua_State *L, lua_host *h, int what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int limit_error(lua_State *L, lua_host *h, int what, const char *fmt, ...)
+{
+	char pos[160], text[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	h->aborted = what;
+	where_in(L, 0, pos, sizeof pos);
+	snprintf(h->msg, sizeof h->msg, "%s: %s", pos[0] ? pos : h->chunk + 1, text);
+	lua_pushstring(L, h->msg);
+	return lua_error(L);
 }
 
 static void lh_count(lua_State *L, lua_Debug *ar)
 {
 	lua_host *h = host_of(L);
 	h->used += LH_STEP;
-	if (h->used <= h->insn_limit)
-		return;
-	h->aborted = LH_INSN;
-	lua_Debug d;
-	if (lua_getstack(L, 0, &d) && lua_getinfo(L, "Sl", &d) && d.currentline > 0)
-		snprintf(h->msg, sizeof h->msg,
-			 "%s:%d: instruction limit exceeded (%lld million per call): an endless loop?",
-			 d.short_src, d.currentline, h->insn_limit / 1000000);
-	else
-		snprintf(h->msg, sizeof h->msg, "%s: instruction limit exceeded (%lld million per call)",
-			 h->chunk + 1, h->insn_limit / 1000000);
-	lua_pushstring(L, h->msg);
-	lua_error(L);
+	if (h->used > h->insn_limit)
+		limit_error(L, h, LH_INSN, "instruction limit exceeded (%lld million per call): an endless loop?",
+			    h->insn_limit / 1000000);
+	/* A backstop for work nothing counts (comparing two 30 MB strings is one instruction): CPU
+	 * time, read every 8 hooks (a system call; every 8000 instructions it costs nothing). */
+	if ((++h->ticks & 7) == 0 && cpu_now() - h->t0 > h->time_limit)
+		limit_error(L, h, LH_TIME, "time limit exceeded (%g s of CPU per call)", h->time_limit);
+}
+
+/* Charges units of work done in C; raises the limit's error when the budget is spent. A
+ * double, so that string.rep's 1e15 copies cannot overflow the count. */
+static void charge(lua_State *L, lua_host *h, double units)
+{
+	if (units > 0)
+		h->used = units >= (double)h->insn_limit ? h->insn_limit + 1 : h->used + (long long)units;
+	if (h->used > h->insn_limit)
+		limit_error(L, h, LH_INSN, "instruction limit exceeded (%lld million per call, work in C functions included)",
+			    h->insn_limit / 1000000);
+}
+
+void lua_host_charge(lua_State *L, long long units)
+{
+	charge(L, host_of(L), (double)units);
+}
+
+/* lua_match's steps, a unit each */
+static void charge_steps(lua_State *L, long long steps)
+{
+	charge(L, host_of(L), (double)steps);
 }
 
 /* pcall, xpcall and coroutine.resume catch errors; once a limit has stopped the call they must
@@ -135,45 +203,159 @@ static void guard(lua_State *L, const char *lib, const char *fn)
 	lua_pop(L, 1);
 }
 
-/* Lua's pattern matcher runs in C, where the instruction budget cannot see it, and backtracks:
- * ("a"):rep(1e5):find(".-.-.-b") would run for hours. So string.find, match, gmatch and gsub
- * first bound their work: a subject of n characters and a pattern with q repetitions (* + -)
- * cost up to n^q steps (n^(q+1) over every position for gmatch and gsub); past 1e10 the call is
- * refused. Titles and numbers, what hooks format, are far below it. Upvalue 1 is the original,
- * upvalue 2 whether it scans every position. */
-static int lh_pattern(lua_State *L)
+/* ---- C functions that loop: their work charged before they run ------------------------------ */
+
+/* Lua's library functions run in C, where the count hook cannot see them: string.rep("", 1e15)
+ * loops 1e15 times in one instruction, table.move({}, 1, 1e12, 2) a million million times,
+ * table.insert(t, 1, v) to #t, which a __len metamethod makes anything. So each function of the
+ * string, table and utf8 libraries is wrapped: its work in budget units, estimated from its
+ * arguments (1 + one per argument + a sixteenth per byte of string arguments, and what the
+ * table below adds), is charged before it runs, and a call the budget cannot pay for stops at
+ * once, naming the hook's line. What a call allocates is charged by lh_alloc. The wrapper calls
+ * the original C function directly (not through lua_call), so its errors keep their position
+ * and function name ("bad argument #2 to 'rep'"); none of these functions reads upvalues. */
+typedef double (*work_fn)(lua_State *L);
+
+static double num_arg(lua_State *L, int i, double dflt)
 {
-	size_t n, pl;
-	luaL_checklstring(L, 1, &n);
-	const char *pat = luaL_checklstring(L, 2, &pl);
-	int plain = lua_toboolean(L, lua_upvalueindex(2)) == 0 && lua_gettop(L) >= 4 && lua_toboolean(L, 4);
-	if (!plain) {
-		int q = 0;
-		for (size_t i = 0; i < pl; i++) {
-			if (pat[i] == '%')
-				i++;
-			else if (pat[i] == '*' || pat[i] == '+' || pat[i] == '-')
-				q++;
-		}
-		q += lua_toboolean(L, lua_upvalueindex(2));
-		if (q > 0 && pow((double)n + 1, q) > 1e10)
-			return luaL_error(L, "pattern too costly for a hook (%d repetitions over %d characters)", q,
-					  (int)(n > 2147483647 ? 2147483647 : n));
-	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-	return lua_gettop(L);
+	int ok;
+	lua_Number v = lua_tonumberx(L, i, &ok);
+	return ok ? v : dflt;
 }
 
-static void guard_pattern(lua_State *L, const char *fn, int every)
+/* #t as the library function will see it: the __len metamethod's answer when there is one
+ * (it runs once more here), else the raw length. */
+static double len_arg(lua_State *L, int i)
 {
-	lua_getglobal(L, "string");
-	lua_getfield(L, -1, fn);
-	lua_pushboolean(L, every);
-	lua_pushcclosure(L, lh_pattern, 2);
-	lua_setfield(L, -2, fn);
+	if (luaL_getmetafield(L, i, "__len") == LUA_TNIL)
+		return lua_type(L, i) == LUA_TTABLE ? (double)lua_rawlen(L, i) : 0;
 	lua_pop(L, 1);
+	lua_len(L, i);
+	double n = num_arg(L, -1, 0);
+	lua_pop(L, 1);
+	return n;
+}
+
+static double str_len_arg(lua_State *L, int i)
+{
+	return lua_type(L, i) == LUA_TSTRING ? (double)lua_rawlen(L, i) : lua_type(L, i) == LUA_TNUMBER ? 24 : 0;
+}
+
+/* string.rep(s, n [, sep]): n copies, each a loop step; a result larger than the memory cap
+ * costs nothing here, its allocation fails first (with the clearer message). */
+static double work_rep(lua_State *L)
+{
+	double n = num_arg(L, 2, 0), l = str_len_arg(L, 1) + str_len_arg(L, 3);
+	if (!(n > 0) || n * l > (double)host_of(L)->mem_limit)
+		return 0;
+	return n * (1 + l / 16);
+}
+
+/* table.move(a1, f, e, t [, a2]): e - f + 1 moves */
+static double work_move(lua_State *L)
+{
+	double f = num_arg(L, 2, 0), e = num_arg(L, 3, 0);
+	return e >= f ? e - f + 1 : 0;
+}
+
+/* table.insert(t, pos, v) moves the elements from pos to #t up, table.remove(t, pos) those
+ * after pos down; appending (insert(t, v)) and removing the last (remove(t)) move nothing. */
+static double work_insert(lua_State *L)
+{
+	return lua_gettop(L) == 3 ? fmax(len_arg(L, 1) + 1 - num_arg(L, 2, 1), 0) : 0;
+}
+
+static double work_remove(lua_State *L)
+{
+	return lua_gettop(L) >= 2 ? fmax(len_arg(L, 1) - num_arg(L, 2, 0), 0) : 0;
+}
+
+/* table.concat(t [, sep [, i [, j]]]) and table.unpack(t [, i [, j]]): j - i + 1 elements */
+static double work_range(lua_State *L, int at)
+{
+	double i = num_arg(L, at, 1), j = lua_isnoneornil(L, at + 1) ? len_arg(L, 1) : num_arg(L, at + 1, 0);
+	return j >= i ? j - i + 1 : 0;
+}
+
+static double work_concat(lua_State *L)
+{
+	return work_range(L, 3);
+}
+
+static double work_unpack(lua_State *L)
+{
+	return work_range(L, 2);
+}
+
+/* table.sort(t [, comp]): n log n comparisons (a Lua comp counts its own instructions too) */
+static double work_sort(lua_State *L)
+{
+	double n = len_arg(L, 1);
+	return n > 1 ? n * log2(n) : 0;
+}
+
+static const struct {
+	const char *lib, *name;
+	work_fn work;
+} works[] = {
+	{LUA_STRLIBNAME, "rep", work_rep},      {LUA_TABLIBNAME, "move", work_move},
+	{LUA_TABLIBNAME, "insert", work_insert}, {LUA_TABLIBNAME, "remove", work_remove},
+	{LUA_TABLIBNAME, "concat", work_concat}, {LUA_TABLIBNAME, "unpack", work_unpack},
+	{LUA_TABLIBNAME, "sort", work_sort},
+};
+
+/* Upvalue 1: the original function; 2: 1 + its index in works[], or 0. */
+static int lh_metered(lua_State *L)
+{
+	int n = lua_gettop(L);
+	double w = 1 + n;
+	for (int i = 1; i <= n; i++)
+		if (lua_type(L, i) == LUA_TSTRING)
+			w += (double)lua_rawlen(L, i) / 16;
+	lua_Integer k = lua_tointeger(L, lua_upvalueindex(2));
+	if (k > 0)
+		w += works[k - 1].work(L);
+	charge(L, host_of(L), w);
+	return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+/* Wraps every C function of library lib (on the stack top) in lh_metered. */
+static void meter_lib(lua_State *L, const char *lib)
+{
+	lua_getglobal(L, lib);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_CFunction f = lua_tocfunction(L, -1);
+		const char *name = lua_tostring(L, -2);
+		if (f && lua_getupvalue(L, -1, 1) == NULL) { /* plain C functions only */
+			lua_Integer k = 0;
+			for (size_t i = 0; i < sizeof works / sizeof works[0]; i++)
+				if (!strcmp(works[i].lib, lib) && !strcmp(works[i].name, name))
+					k = (lua_Integer)i + 1;
+			lua_pushvalue(L, -2); /* key */
+			lua_pushcfunction(L, f);
+			lua_pushinteger(L, k);
+			lua_pushcclosure(L, lh_metered, 2);
+			lua_rawset(L, -5); /* changing an existing key's value keeps lua_next valid */
+		} else if (f) {
+			lua_pop(L, 1); /* the upvalue */
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
+/* setmetatable refuses a __gc field: Lua runs finalizers with hooks off, so an endless loop in
+ * one would escape every budget (and run again at lua_close). Only the field present when the
+ * metatable is set marks an object for finalization, so checking it here is enough. */
+static int lh_setmetatable(lua_State *L)
+{
+	lua_pushliteral(L, "__gc");
+	if (lua_type(L, 2) == LUA_TTABLE && lua_rawget(L, 2) != LUA_TNIL)
+		return luaL_error(L, "setmetatable: __gc finalizers are not allowed in hooks "
+				     "(they would run outside the instruction budget)");
+	lua_settop(L, 2);
+	return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
 /* load(chunk [, name [, mode [, env]]]) with mode forced to "t": no precompiled bytecode,
@@ -344,10 +526,15 @@ static void open_libs(lua_State *L)
 	lua_pushcfunction(L, lh_randomseed);
 	lua_setfield(L, -2, "randomseed");
 	lua_pop(L, 1);
-	guard_pattern(L, "find", 0);
-	guard_pattern(L, "match", 0);
-	guard_pattern(L, "gmatch", 1);
-	guard_pattern(L, "gsub", 1);
+	lua_getglobal(L, "setmetatable");
+	lua_pushcclosure(L, lh_setmetatable, 1);
+	lua_setglobal(L, "setmetatable");
+	lua_getglobal(L, LUA_STRLIBNAME);
+	lua_match_register(L, -1, charge_steps);
+	lua_pop(L, 1);
+	meter_lib(L, LUA_STRLIBNAME);
+	meter_lib(L, LUA_TABLIBNAME);
+	meter_lib(L, LUA_UTF8LIBNAME);
 	guard(L, NULL, "pcall");
 	guard(L, NULL, "xpcall");
 	guard(L, "coroutine", "resume");
@@ -357,46 +544,9 @@ static void open_libs(lua_State *L)
 	lua_pushcfunction(L, lh_ease);
 	lua_setfield(L, -2, "ease");
 	lua_setglobal(L, "vidc");
-	canvas_register(L);
 	lua_host *h = host_of(L);
-	char dir[4096];
-	snprintf(dir, sizeof dir, "%s", h->path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = 0;
-	else
-		snprintf(dir, sizeof dir, ".");
-	canvas_set_dir(L, dir);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t k = fread(buf + n, 1, cap - n, f);
-		n += k;
-		if (n < cap)
-			break;
-		char *nb = cap < ((size_t)16 << 20) ? realloc(buf, cap * 2) : NULL;
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
+	if (h->setup)
+		h->setup(L, h->path);
 }
 
 static const char *caller_file(const lua_host *h)
@@ -423,6 +573,32 @@ static int open_all(lua_State *L)
 	return 0;
 }
 
+/* The message handler of every call: an error object that is not a string (error({}),
+ * error(42)) becomes a message with the position of the line that raised it, which Lua adds
+ * only to strings. */
+static int lh_msgh(lua_State *L)
+{
+	if (lua_type(L, 1) == LUA_TSTRING)
+		return 1;
+	char pos[160];
+	where_in(L, 1, pos, sizeof pos);
+	if (lua_type(L, 1) == LUA_TNUMBER)
+		lua_pushfstring(L, "%s%s%s", pos, pos[0] ? ": " : "", lua_tostring(L, 1));
+	else
+		lua_pushfstring(L, "%s%s(error object is a %s value)", pos, pos[0] ? ": " : "", luaL_typename(L, 1));
+	return 1;
+}
+
+/* Starts a call's budget: the count and the clock. */
+static void start_budget(lua_host *h)
+{
+	h->used = 0;
+	h->aborted = LH_OK;
+	h->where[0] = 0;
+	h->ticks = 0;
+	h->t0 = cpu_now();
+}
+
 /* The message of a failed call or load (status st, error object on the stack) into err. */
 static int failed(lua_host *h, int st, char *err, size_t errlen)
 {
@@ -431,7 +607,7 @@ static int failed(lua_host *h, int st, char *err, size_t errlen)
 	if (h->aborted == LH_MEM || st == LUA_ERRMEM)
 		snprintf(msg, sizeof msg, "%s: memory limit exceeded (%zu MB per hook)",
 			 h->where[0] ? h->where : h->chunk + 1, h->mem_limit >> 20);
-	else if (h->aborted == LH_INSN)
+	else if (h->aborted == LH_INSN || h->aborted == LH_TIME)
 		snprintf(msg, sizeof msg, "%s", h->msg);
 	else
 		snprintf(msg, sizeof msg, "%s", m ? m : "error (the error object is not a string)");
@@ -482,9 +658,7 @@ static int load(lua_host *h, char *err, size_t errlen)
 	char msg[512];
 	drop_state(h);
 	h->mem = 0;
-	h->aborted = LH_OK;
-	h->used = 0;
-	h->where[0] = 0;
+	start_budget(h);
 	lua_State *L = lua_newstate(lh_alloc, h);
 	if (!L)
 		return fail(h, RT_ENOMEM, "out of memory creating the Lua state", err, errlen);
@@ -498,18 +672,21 @@ static int load(lua_host *h, char *err, size_t errlen)
 		return rc;
 	}
 	size_t len = 0;
-	char *src = read_file(h->path, &len);
-	if (!src) {
-		int e = errno;
+	char *src = NULL;
+	vidc_err e = {0, ""};
+	if (file_read(h->path, LH_MAX_FILE, &src, &len, &e)) {
 		drop_state(h);
-		/* like every missing asset: the spec position first */
-		return rterr_node(RT_EIO, h->p, h->caller, err, errlen, "cannot read hook file '%s': %s",
-				  h->path, strerror(e));
+		/* like every missing asset: the spec position first, then the cause (missing, not a
+		 * regular file, over the size limit); file_read's message is "cannot read 'PATH': ..." */
+		const char *cause = strstr(e.msg, "': ");
+		return rterr_node(e.code, h->p, h->caller, err, errlen, "cannot read hook file '%s': %s", h->path,
+				  cause ? cause + 3 : e.msg);
 	}
 	chunk_req cr = {src, len, h->chunk, "", 0};
+	lua_pushcfunction(L, lh_msgh);
 	lua_pushcfunction(L, run_chunk);
 	lua_pushlightuserdata(L, &cr);
-	st = lua_pcall(L, 1, 0, 0);
+	st = lua_pcall(L, 1, 0, 1);
 	free(src);
 	if (st != LUA_OK || h->aborted) {
 		int rc = failed(h, st, err, errlen);
@@ -528,8 +705,8 @@ static int load(lua_host *h, char *err, size_t errlen)
 	return 0;
 }
 
-int lua_host_open(lua_host **out, const char *path, const char *name, const ir_program *p,
-		  const ir_node *caller, char *err, size_t errlen)
+int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_fn setup,
+		  const ir_program *p, const ir_node *caller, char *err, size_t errlen)
 {
 	*out = NULL;
 	lua_host *h = calloc(1, sizeof *h);
@@ -553,8 +730,10 @@ int lua_host_open(lua_host **out, const char *path, const char *name, const ir_p
 	snprintf(h->chunk, cl, "@%s", shown);
 	h->p = p;
 	h->caller = caller;
+	h->setup = setup;
 	h->mem_limit = limits.mem_limit;
 	h->insn_limit = limits.insn_limit;
+	h->time_limit = limits.time_limit;
 	int rc = load(h, err, errlen);
 	if (rc) {
 		lua_host_close(h);
@@ -598,7 +777,6 @@ static int trampoline(lua_State *L)
 	lua_call(L, nargs, r->nres);
 	if (r->done)
 		r->done(L, r->ud);
-	canvas_end_all(L);
 	return 0;
 }
 
@@ -613,13 +791,12 @@ int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, 
 	run_req r = {fn, args, done, nres, ud, 0};
 	lua_State *L = h->L;
 	lua_settop(L, 0);
-	h->used = 0;
-	h->aborted = LH_OK;
-	h->where[0] = 0;
+	start_budget(h);
 	h->rng = seed;
+	lua_pushcfunction(L, lh_msgh);
 	lua_pushcfunction(L, trampoline);
 	lua_pushlightuserdata(L, &r);
-	int st = lua_pcall(L, 1, 0, 0);
+	int st = lua_pcall(L, 1, 0, 1);
 	if (st == LUA_OK && !h->aborted) {
 		lua_settop(L, 0);
 		return r.missing ? 0 : 1;
@@ -637,19 +814,4 @@ int lua_host_has(const lua_host *h, const char *fn)
 		if (!strcmp(fn, fn_names[i]))
 			return h->L && (h->has >> i & 1);
 	return 0;
-}
-
-void lua_host_charge(lua_State *L, long long units)
-{
-	lua_host *h = host_of(L);
-	h->used += units;
-	if (h->used <= h->insn_limit)
-		return;
-	h->aborted = LH_INSN;
-	luaL_where(L, 1);
-	snprintf(h->msg, sizeof h->msg, "%sinstruction limit exceeded (%lld million per call, canvas work included)",
-		 lua_tostring(L, -1), h->insn_limit / 1000000);
-	lua_pop(L, 1);
-	lua_pushstring(L, h->msg);
-	lua_error(L);
 }

@@ -3,9 +3,11 @@
  *
  * The state has only the safe libraries (base without dofile/loadfile/collectgarbage and with a
  * text-only load, string without dump, table, math with a seeded random, utf8, coroutine) and the
- * `vidc` table; no os, io, package/require or debug. Its allocator stops at a memory cap and a
- * count hook stops a call after an instruction budget, so a runaway hook ends in an error
- * instead of a hung or swapping render. After any failed call the state is thrown away and the
+ * `vidc` table; no os, io, package/require or debug, no __gc finalizers (Lua runs them with
+ * hooks off). Its allocator stops at a memory cap and a count hook stops a call after a budget
+ * that counts instructions and the work of C functions (patterns are matched by lua_match.c,
+ * which counts its steps; the loops of string.rep, table.move, ... are charged before they
+ * run), so a runaway hook ends in an error instead of a hung or swapping render. After any failed call the state is thrown away and the
  * file loaded afresh, so one bad frame leaves nothing behind.
  *
  * Errors read "FILE.lua:LINE: message (hook 'NAME' called from SPEC.vid:LINE:COL)".
@@ -25,19 +27,30 @@ typedef struct lua_host lua_host;
 
 typedef struct {
 	size_t mem_limit;      /* bytes the state may hold; 0 = LH_DEFAULT_MEM */
-	long long insn_limit;  /* VM instructions per call; 0 = LH_DEFAULT_INSN */
+	long long insn_limit;  /* budget units per call; 0 = LH_DEFAULT_INSN */
+	double time_limit;     /* seconds of CPU time per call; 0 = LH_DEFAULT_SECONDS */
 } lh_limits;
 
+/* The budget of a call counts VM instructions, the work of C functions (a canvas pixel a
+ * quarter unit, a pattern-matching step, a loop step of string.rep or table.move) and memory
+ * allocated (16 bytes a unit). The CPU time limit is a backstop for what nothing counts
+ * (comparing two long strings is one instruction); an ordinary hook call takes milliseconds. */
 #define LH_DEFAULT_MEM ((size_t)64 << 20)
 #define LH_DEFAULT_INSN 50000000LL
+#define LH_DEFAULT_SECONDS 30.0
 
 /* Limits every host created afterwards uses (tests lower them); NULL restores the defaults. */
 void lua_host_set_limits(const lh_limits *lim);
 
+/* Adds the caller's own API to every fresh state (hook.c registers the canvas), inside the
+ * protected call that opens the libraries; path is the hook file's. */
+typedef void (*lh_setup_fn)(lua_State *L, const char *path);
+
 /* Loads the hook file path (hook NAME, declared for node caller of program p, which errors
- * name). The file must return a table. 0, or a negative RT_E* code with the message in err. */
-int lua_host_open(lua_host **out, const char *path, const char *name, const ir_program *p,
-		  const ir_node *caller, char *err, size_t errlen);
+ * name); setup (may be NULL) runs on each fresh state before the file. The file must return a
+ * table. 0, or a negative RT_E* code with the message in err. */
+int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_fn setup,
+		  const ir_program *p, const ir_node *caller, char *err, size_t errlen);
 void lua_host_close(lua_host *h);
 
 /* Calls the hook table's function fn under the budgets, with math.random seeded by seed.
@@ -45,8 +58,8 @@ void lua_host_close(lua_host *h);
  * at the top of the stack. Both run inside the protected call, so an error or a limit hit
  * while building arguments or reading results is reported like one in the hook. Returns 1
  * after a call, 0 when the table has no function fn, or a negative RT_E* code with the message
- * in err (the state is then reset: the file is loaded afresh). Canvas and image handles given
- * out by args are invalid after the call. */
+ * in err (the state is then reset: the file is loaded afresh, so nothing the call was given
+ * survives it). */
 typedef int (*lh_args_fn)(lua_State *L, void *ud);
 typedef void (*lh_done_fn)(lua_State *L, void *ud);
 int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, int nres, void *ud,

@@ -8,20 +8,20 @@
 #include "rterr.h"
 #include "source.h"
 
-static int solid_prepare(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen)
+static int solid_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
 	surf_t *s = surf_new(1, 1);
 	if (!s)
-		return rterr_node(RT_ENOMEM, graph_program(g), n, err, errlen, "out of memory");
+		return rterr_node(RT_ENOMEM, cx->p, n, err, errlen, "out of memory");
 	s->px[0] = surf_pack(n->u.solid.color);
 	*state = s;
 	return 0;
 }
 
-static int solid_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v,
+static int solid_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t f, src_view *v,
 		       char *err, size_t errlen)
 {
-	const ir_program *p = graph_program(g);
+	const ir_program *p = cx->p;
 	v->surf = state;
 	v->nat_w = p->width;
 	v->nat_h = p->height;

@@ -1,7 +1,8 @@
 /*
  * source.h - the interface every visual source kind implements (solid, image, video, text,
- * code), in the manner of MLT producers: prepare once, hand out a frame for frame f, release.
- * graph.c keeps one state per source node and a table of these ops indexed by ir_kind.
+ * code, hook), in the manner of MLT producers: prepare once, hand out a frame for frame f,
+ * release. graph.c keeps one state per source node and a table of these ops indexed by ir_kind.
+ * Sources are leaves: they get what they need in a src_ctx and never call back into graph.c.
  */
 #ifndef VIDC_SOURCE_H
 #define VIDC_SOURCE_H
@@ -12,7 +13,16 @@
 #include "../compiler/ir.h"
 #include "surface.h"
 
-typedef struct rt_graph rt_graph;
+struct font_ctx;
+
+/* What every source call gets from the graph: the program, and the render's font context
+ * (*fonts, shared by text, code and hooks; created on first use with font_ctx_get so a video
+ * without text never loads fontconfig). How large a source is ever drawn comes from
+ * layer_need_scale (layer.h). */
+typedef struct {
+	const ir_program *p;
+	struct font_ctx **fonts;
+} src_ctx;
 
 /* What a source shows at one frame. The source's natural rectangle [0,nat_w] x [0,nat_h]
  * (pixels, e.g. an image's own size) lies in surf at surface pixel (ox + kx * x, oy + ky * y):
@@ -25,24 +35,14 @@ typedef struct {
 } src_view;
 
 typedef struct {
-	/* Loads and decodes what the node needs; *state is the source's own. May call
-	 * graph_need_scale to learn how large the source is ever drawn. */
-	int (*prepare)(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen);
+	/* Loads and decodes what the node needs; *state is the source's own. */
+	int (*prepare)(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen);
 	/* The picture for video frame f (the node is active at f). */
-	int (*frame)(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v, char *err,
-		     size_t errlen);
+	int (*frame)(const src_ctx *cx, const ir_node *n, void *state, int64_t f, src_view *v,
+		     char *err, size_t errlen);
 	void (*release)(void *state);
 } src_ops;
 
 extern const src_ops solid_source, image_source, video_source, text_source, code_source;
-
-/* The program being rendered. */
-const ir_program *graph_program(const rt_graph *g);
-/* The render's font context, created on first use (text and code sources share it). */
-struct font_ctx;
-int graph_fonts(rt_graph *g, struct font_ctx **out, char *cause, size_t len);
-/* The largest factor (canvas pixels per natural pixel) at which any layer ever draws source
- * node id, given its natural size; 1 when no layer uses it. Sources size their caches by it. */
-double graph_need_scale(const rt_graph *g, int id, double nat_w, double nat_h);
 
 #endif

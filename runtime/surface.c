@@ -95,29 +95,6 @@ void surf_fill(surf_t *s, uint32_t px)
 	}
 }
 
-void surf_fill_rect(surf_t *s, int x0, int y0, int x1, int y1, uint32_t px)
-{
-	if (x0 < 0)
-		x0 = 0;
-	if (y0 < 0)
-		y0 = 0;
-	if (x1 > s->w)
-		x1 = s->w;
-	if (y1 > s->h)
-		y1 = s->h;
-	if ((px >> 24) == 0 && px == 0)
-		return;
-	for (int y = y0; y < y1; y++) {
-		uint32_t *row = s->px + (size_t)y * s->stride;
-		if ((px >> 24) == 255)
-			for (int x = x0; x < x1; x++)
-				row[x] = px;
-		else
-			for (int x = x0; x < x1; x++)
-				row[x] = surf_over_px(row[x], px);
-	}
-}
-
 static inline uint32_t lerp_px(uint32_t a, uint32_t b, unsigned t, unsigned it)
 {
 	uint32_t rb = (((a & LANES) * it + (b & LANES) * t + 0x00800080u) >> 8) & LANES;

@@ -43,8 +43,6 @@ uint32_t surf_scale_px(uint32_t p, unsigned a);
 void surf_fill(surf_t *s, uint32_t px);
 /* src over dst for one pixel (both premultiplied). */
 uint32_t surf_over_px(uint32_t dst, uint32_t src);
-/* Fills the pixel rectangle [x0,x1) x [y0,y1) (clipped) with px drawn over what is there. */
-void surf_fill_rect(surf_t *s, int x0, int y0, int x1, int y1, uint32_t px);
 /* Fills the rounded rectangle [x0,x1) x [y0,y1) with corner radius r (clamped to half the
  * shorter side), anti-aliased by the signed distance to its edge, px drawn over what is there. */
 void surf_fill_round_rect(surf_t *s, double x0, double y0, double x1, double y1, double r, uint32_t px);

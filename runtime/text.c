@@ -19,6 +19,7 @@
 #include FT_OUTLINE_H
 
 #include "draw.h"
+#include "layer.h"
 #include "rterr.h"
 #include "source.h"
 
@@ -318,219 +319,187 @@ static int color_glyph(surf_t *dst, const FT_Bitmap *bm, double x, double y, dou
 
 /* ---- text_render ------------------------------------------------------------------------- */
 
-int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
-{
-	memset(out, 0, sizeof *out);
-	const ir_text_style *st = r->style;
-	double k = r->k > 0 ? r->k : 1;
-	double px = (st->size > 0 ? st->size : 48) * k;
-	if (px > 2000)
-		px = 2000;
+/* One text being laid out: its characters with their fonts and levels, its lines, and their
+ * positioned glyphs (pen positions in surface pixels, at raster scale k). */
+typedef struct {
+	const ir_text_style *st;
+	double k, px; /* raster scale, and the font size in surface pixels */
 	font_face *primary;
-	int rc = font_find(fc, st->font, st->weight, st->italic, &primary, cause, len);
-	if (rc)
-		return rc;
-	tchar *c = NULL;
-	int n = utf8_decode(r->utf8 ? r->utf8 : "", &c);
-	if (n < 0) {
-		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
-	}
-	hb_buffer_t *hb = hb_buffer_create();
-	gbuf gl = {0};
-	tline *lines = calloc((size_t)n + 1, sizeof *lines);
-	int nlines = 0;
-	surf_t *s = NULL, *fill = NULL;
-	mask_t stroke = {0}, shadow = {0};
-	FT_Stroker stroker = NULL;
-	rc = RT_ENOMEM;
-	if (!hb_buffer_allocation_successful(hb) || !lines) {
-		snprintf(cause, len, "out of memory");
-		goto done;
-	}
-	uint32_t fillc = surf_pack(st->color);
-	/* fonts per character */
-	for (int i = 0; i < n; i++) {
+	tchar *c;
+	int n;
+	hb_buffer_t *hb;
+	gbuf gl;
+	tline *lines;
+	int nlines;
+	double maxw; /* the widest line, px */
+} layout_t;
+
+/* Fonts per character: the primary font, else a fallback that has the glyph; combining marks
+ * and joiners stay with the character before them. Returns how many no font has. */
+static int assign_fonts(layout_t *L, font_ctx *fc)
+{
+	int missing = 0;
+	tchar *c = L->c;
+	for (int i = 0; i < L->n; i++) {
 		if (c[i].cp == '\n')
 			continue;
 		if (i > 0 && c[i - 1].cp != '\n' && joins_previous(c[i].cp)) {
 			c[i].face = c[i - 1].face;
 			continue;
 		}
-		c[i].face = font_for(fc, primary, c[i].cp, st->weight, st->italic);
+		c[i].face = font_for(fc, L->primary, c[i].cp, L->st->weight, L->st->italic);
 		if (!c[i].face) {
-			c[i].face = primary;
-			out->missing++;
+			c[i].face = L->primary;
+			missing++;
 		}
 	}
-	/* paragraphs: levels, measuring, wrapping */
-	double wrap = r->wrap_width > 0 ? r->wrap_width * k : 0;
-	for (int a = 0; a <= n;) {
+	return missing;
+}
+
+/* Lines of paragraph [a, b): greedy wrapping at break opportunities (inside a word when it has
+ * none), a wrapped line not starting with the space it broke at. */
+static void wrap_paragraph(layout_t *L, int a, int b, double wrap)
+{
+	tchar *c = L->c;
+	int s0 = a;
+	while (1) {
+		double w = 0;
+		int brk = -1, i = s0;
+		for (; i < b; i++) {
+			if (wrap > 0 && w + c[i].adv > wrap && i > s0) {
+				if (brk < 0 || brk < s0)
+					brk = i - 1; /* no opportunity: break inside the word */
+				break;
+			}
+			w += c[i].adv;
+			if (is_break_after(c, i))
+				brk = i;
+		}
+		int e = i >= b ? b : brk + 1;
+		L->lines[L->nlines].s = s0;
+		L->lines[L->nlines].e = e;
+		L->nlines++;
+		if (e >= b)
+			break;
+		s0 = e;
+		while (s0 < b && c[s0].cp == ' ')
+			s0++;
+		if (s0 >= b)
+			break;
+	}
+}
+
+/* Paragraphs: bidi levels, advances from shaping each run, then lines by width. */
+static void break_lines(layout_t *L, double wrap)
+{
+	tchar *c = L->c;
+	for (int a = 0; a <= L->n;) {
 		int b = a;
-		while (b < n && c[b].cp != '\n')
+		while (b < L->n && c[b].cp != '\n')
 			b++;
 		bidi_levels(c, a, b);
 		for (int i = a; i < b;) {
 			int j = i + 1;
 			while (j < b && c[j].face == c[i].face && c[j].level == c[i].level)
 				j++;
-			shape_run(hb, c, i, j, px, 1, NULL, NULL, NULL, 0);
+			shape_run(L->hb, c, i, j, L->px, 1, NULL, NULL, NULL, 0);
 			i = j;
 		}
-		/* greedy wrapping at break opportunities */
-		int s0 = a;
-		while (1) {
-			double w = 0;
-			int brk = -1, i = s0;
-			for (; i < b; i++) {
-				if (wrap > 0 && w + c[i].adv > wrap && i > s0) {
-					if (brk < 0 || brk < s0)
-						brk = i - 1; /* no opportunity: break inside the word */
-					break;
-				}
-				w += c[i].adv;
-				if (is_break_after(c, i))
-					brk = i;
-			}
-			int e = i >= b ? b : brk + 1;
-			lines[nlines].s = s0;
-			lines[nlines].e = e;
-			nlines++;
-			if (e >= b)
-				break;
-			s0 = e;
-			while (s0 < b && c[s0].cp == ' ')
-				s0++; /* a wrapped line does not start with the space it broke at */
-			if (s0 >= b)
-				break;
-		}
+		wrap_paragraph(L, a, b, wrap);
 		a = b + 1;
 	}
-	/* lines: trim trailing spaces, visual order of runs, glyphs */
-	double maxw = 0;
-	for (int li = 0; li < nlines; li++) {
-		tline *L = &lines[li];
-		int e = L->e;
-		while (e > L->s && (c[e - 1].cp == ' ' || c[e - 1].cp == '\t'))
-			e--;
-		L->g0 = gl.n;
-		/* runs in logical order */
-		int runs[512][2], nr = 0;
-		for (int i = L->s; i < e && nr < 512;) {
-			int j = i + 1;
-			while (j < e && c[j].face == c[i].face && c[j].level == c[i].level)
+}
+
+/* The runs (same face, same level) of chars [s, e) in visual order, by rule L2: from the
+ * highest level down to 1, every maximal sequence at >= that level is reversed. */
+static int visual_runs(const tchar *c, int s, int e, int runs[512][2])
+{
+	int nr = 0;
+	for (int i = s; i < e && nr < 512;) {
+		int j = i + 1;
+		while (j < e && c[j].face == c[i].face && c[j].level == c[i].level)
+			j++;
+		runs[nr][0] = i;
+		runs[nr][1] = j;
+		nr++;
+		i = j;
+	}
+	for (int lvl = 2; lvl >= 1; lvl--) {
+		for (int i = 0; i < nr;) {
+			if (c[runs[i][0]].level < lvl) {
+				i++;
+				continue;
+			}
+			int j = i;
+			while (j < nr && c[runs[j][0]].level >= lvl)
 				j++;
-			runs[nr][0] = i;
-			runs[nr][1] = j;
-			nr++;
+			for (int x = i, y = j - 1; x < y; x++, y--) {
+				int t0 = runs[x][0], t1 = runs[x][1];
+				runs[x][0] = runs[y][0];
+				runs[x][1] = runs[y][1];
+				runs[y][0] = t0;
+				runs[y][1] = t1;
+			}
 			i = j;
 		}
-		/* L2: from the highest level down to 1, reverse every maximal sequence at >= level */
-		for (int lvl = 2; lvl >= 1; lvl--) {
-			for (int i = 0; i < nr;) {
-				if (c[runs[i][0]].level < lvl) {
-					i++;
-					continue;
-				}
-				int j = i;
-				while (j < nr && c[runs[j][0]].level >= lvl)
-					j++;
-				for (int x = i, y = j - 1; x < y; x++, y--) {
-					int t0 = runs[x][0], t1 = runs[x][1];
-					runs[x][0] = runs[y][0];
-					runs[x][1] = runs[y][1];
-					runs[y][0] = t0;
-					runs[y][1] = t1;
-				}
-				i = j;
-			}
-		}
+	}
+	return nr;
+}
+
+/* Each line's glyphs, shaped run by run in visual order, trailing spaces trimmed; sets the
+ * lines' widths and maxw. -1 when out of memory. */
+static int shape_lines(layout_t *L, const uint32_t *colors, uint32_t fillc)
+{
+	tchar *c = L->c;
+	L->maxw = 0;
+	for (int li = 0; li < L->nlines; li++) {
+		tline *ln = &L->lines[li];
+		int e = ln->e;
+		while (e > ln->s && (c[e - 1].cp == ' ' || c[e - 1].cp == '\t'))
+			e--;
+		ln->g0 = L->gl.n;
+		int runs[512][2];
+		int nr = visual_runs(c, ln->s, e, runs);
 		double pen = 0;
 		for (int i = 0; i < nr; i++)
-			if (shape_run(hb, c, runs[i][0], runs[i][1], px, 0, &gl, &pen, r->colors, fillc)) {
-				snprintf(cause, len, "out of memory");
-				goto done;
-			}
-		L->ng = gl.n - L->g0;
-		L->w = pen;
-		if (pen > maxw)
-			maxw = pen;
+			if (shape_run(L->hb, c, runs[i][0], runs[i][1], L->px, 0, &L->gl, &pen, colors, fillc))
+				return -1;
+		ln->ng = L->gl.n - ln->g0;
+		ln->w = pen;
+		if (pen > L->maxw)
+			L->maxw = pen;
 	}
-	/* vertical metrics from the primary font */
-	font_set_size(primary, px);
-	double asc = primary->face->size->metrics.ascender / 64.0 * font_scale(primary);
-	double desc = -primary->face->size->metrics.descender / 64.0 * font_scale(primary);
-	if (asc <= 0)
-		asc = px * 0.8;
-	if (desc < 0)
-		desc = px * 0.2;
-	double spacing = st->line_spacing > 0 ? st->line_spacing : 1;
-	double lh = (primary->face->size->metrics.height > 0 ? primary->face->size->metrics.height / 64.0 *
-								    font_scale(primary)
-							      : asc + desc) *
-		    spacing;
-	double block_h = (nlines - 1) * lh + asc + desc;
-	int boxed = st->box_color.a > 0;
-	double pad = boxed ? fmax(st->box_padding, 0) * k : 0;
-	double nat_w = maxw + 2 * pad, nat_h = block_h + 2 * pad;
-	if (nat_w < 1)
-		nat_w = 1;
-	/* margins for what draws outside the natural rectangle */
-	double sw = st->stroke_width > 0 ? st->stroke_width * k : 0;
-	int shadowed = st->shadow_color.a > 0;
-	double blur = shadowed ? fmax(st->shadow_blur, 0) * k : 0;
-	double m = sw + 0.3 * px + 2;
-	if (shadowed)
-		m += fmax(fabs(st->shadow_dx), fabs(st->shadow_dy)) * k + 3 * blur;
-	int mi = (int)ceil(m);
-	int W = (int)ceil(nat_w) + 2 * mi, H = (int)ceil(nat_h) + 2 * mi;
-	if ((double)W * H > 64e6) {
-		snprintf(cause, len, "text too large (%dx%d px)", W, H);
-		rc = RT_EINVAL;
-		goto done;
-	}
-	s = surf_new(W, H);
-	fill = surf_new(W, H);
-	stroke.w = shadow.w = W;
-	stroke.h = shadow.h = H;
-	if (!s || !fill || (sw > 0 && !(stroke.a = calloc((size_t)W * H, 1))) ||
-	    (shadowed && !(shadow.a = calloc((size_t)W * H, 1)))) {
-		snprintf(cause, len, "out of memory");
-		goto done;
-	}
-	if (sw > 0) {
-		if (FT_Stroker_New(primary->face->glyph->library, &stroker)) {
-			snprintf(cause, len, "cannot create a stroker");
-			rc = RT_EIO;
-			goto done;
-		}
-		FT_Stroker_Set(stroker, (FT_Fixed)lrint(sw * 64), FT_STROKER_LINECAP_ROUND,
-			       FT_STROKER_LINEJOIN_ROUND, 0);
-	}
-	double ox = mi, oy = mi;
-	for (int li = 0; li < nlines; li++) {
-		tline *L = &lines[li];
-		double lx = ox + pad;
-		if (st->align == IR_ALIGN_CENTER)
-			lx += (maxw - L->w) / 2;
-		else if (st->align == IR_ALIGN_RIGHT)
-			lx += maxw - L->w;
-		double base = oy + pad + asc + li * lh;
-		for (int gi = L->g0; gi < L->g0 + L->ng; gi++) {
-			tglyph *g = &gl.g[gi];
+	return 0;
+}
+
+/* Rasterises every glyph: outlines into the fill surface (tinted) and, with a stroker, their
+ * stroked outlines into the stroke mask; colour bitmaps (emoji) into the fill as they are.
+ * Line l's baseline is at y0 + asc + l * lh, its left edge at x0 (plus the alignment's
+ * share). Counts the glyphs drawn into *glyphs; -1 when out of memory. */
+static int rasterise(layout_t *L, surf_t *fill, mask_t *stroke, FT_Stroker stroker, double x0,
+		     double y0, double asc, double lh, int *glyphs)
+{
+	for (int li = 0; li < L->nlines; li++) {
+		tline *ln = &L->lines[li];
+		double lx = x0;
+		if (L->st->align == IR_ALIGN_CENTER)
+			lx += (L->maxw - ln->w) / 2;
+		else if (L->st->align == IR_ALIGN_RIGHT)
+			lx += L->maxw - ln->w;
+		double base = y0 + asc + li * lh;
+		for (int gi = ln->g0; gi < ln->g0 + ln->ng; gi++) {
+			tglyph *g = &L->gl.g[gi];
 			double gx = lx + g->x, gy = base + g->y;
 			font_face *f = g->face;
-			font_set_size(f, px);
+			font_set_size(f, L->px);
 			if (f->bitmap) {
 				if (FT_Load_Glyph(f->face, g->gid, FT_LOAD_COLOR))
 					continue;
 				FT_GlyphSlot sl = f->face->glyph;
 				double sc = font_scale(f);
-				if (color_glyph(fill, &sl->bitmap, gx + sl->bitmap_left * sc, gy - sl->bitmap_top * sc, sc)) {
-					snprintf(cause, len, "out of memory");
-					goto done;
-				}
-				out->glyphs++;
+				if (color_glyph(fill, &sl->bitmap, gx + sl->bitmap_left * sc, gy - sl->bitmap_top * sc, sc))
+					return -1;
+				(*glyphs)++;
 				continue;
 			}
 			if (FT_Load_Glyph(f->face, g->gid, FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_LIGHT))
@@ -547,7 +516,7 @@ int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, siz
 					if (!FT_Glyph_Stroke(&gg, stroker, 1) &&
 					    !FT_Glyph_To_Bitmap(&gg, FT_RENDER_MODE_NORMAL, NULL, 1)) {
 						FT_BitmapGlyph bg = (FT_BitmapGlyph)gg;
-						mask_blit(&stroke, &bg->bitmap, ix + bg->left, iy - bg->top);
+						mask_blit(stroke, &bg->bitmap, ix + bg->left, iy - bg->top);
 					}
 					FT_Done_Glyph(gg);
 				}
@@ -555,52 +524,140 @@ int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, siz
 			if (FT_Render_Glyph(sl, FT_RENDER_MODE_NORMAL))
 				continue;
 			tint_blit(fill, &sl->bitmap, ix + sl->bitmap_left, iy - sl->bitmap_top, g->color);
-			out->glyphs++;
+			(*glyphs)++;
 		}
 	}
+	return 0;
+}
+
+/* Draws mask m (W x H coverage) tinted with premultiplied col over s, moved by (dx, dy). */
+static void mask_over(surf_t *s, const mask_t *m, uint32_t col, int dx, int dy)
+{
+	for (int y = 0; y < m->h; y++) {
+		int sy = y - dy;
+		if (sy < 0 || sy >= m->h)
+			continue;
+		uint32_t *row = s->px + (size_t)y * s->stride;
+		for (int x = 0; x < m->w; x++) {
+			int sx = x - dx;
+			if (sx < 0 || sx >= m->w)
+				continue;
+			uint8_t a = m->a[(size_t)sy * m->w + sx];
+			if (a)
+				row[x] = surf_over_px(row[x], surf_scale_px(col, a + (a >> 7)));
+		}
+	}
+}
+
+/* The shadow over s (which holds the box, if any): the fill's and the stroke's coverage,
+ * blurred, tinted and offset. -1 when out of memory. */
+static int draw_shadow(surf_t *s, const surf_t *fill, const mask_t *stroke, mask_t *shadow,
+		       const ir_text_style *st, double k, double blur)
+{
+	int W = shadow->w, H = shadow->h;
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			uint8_t a = (uint8_t)(fill->px[(size_t)y * fill->stride + x] >> 24);
+			if (stroke->a && stroke->a[(size_t)y * W + x] > a)
+				a = stroke->a[(size_t)y * W + x];
+			shadow->a[(size_t)y * W + x] = a;
+		}
+	if (blur_mask(shadow, blur / 2))
+		return -1;
+	mask_over(s, shadow, surf_pack(st->shadow_color), (int)lrint(st->shadow_dx * k),
+		  (int)lrint(st->shadow_dy * k));
+	return 0;
+}
+
+/* Ascender, descender and line height (px) of the primary font at size px. */
+static void line_metrics(font_face *f, double px, double spacing, double *asc, double *desc, double *lh)
+{
+	font_set_size(f, px);
+	*asc = f->face->size->metrics.ascender / 64.0 * font_scale(f);
+	*desc = -f->face->size->metrics.descender / 64.0 * font_scale(f);
+	if (*asc <= 0)
+		*asc = px * 0.8;
+	if (*desc < 0)
+		*desc = px * 0.2;
+	*lh = (f->face->size->metrics.height > 0 ? f->face->size->metrics.height / 64.0 * font_scale(f)
+						  : *asc + *desc) *
+	      (spacing > 0 ? spacing : 1);
+}
+
+/* Lays out the text of r into L (fonts, lines, glyphs). 0 or a negative RT_E* code. */
+static int lay_out(layout_t *L, font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
+{
+	int rc = font_find(fc, L->st->font, L->st->weight, L->st->italic, &L->primary, cause, len);
+	if (rc)
+		return rc;
+	L->n = utf8_decode(r->utf8 ? r->utf8 : "", &L->c);
+	L->hb = hb_buffer_create();
+	L->lines = L->n < 0 ? NULL : calloc((size_t)L->n + 1, sizeof *L->lines);
+	if (L->n < 0 || !hb_buffer_allocation_successful(L->hb) || !L->lines) {
+		snprintf(cause, len, "out of memory");
+		return RT_ENOMEM;
+	}
+	out->missing = assign_fonts(L, fc);
+	break_lines(L, r->wrap_width > 0 ? r->wrap_width * L->k : 0);
+	if (shape_lines(L, r->colors, surf_pack(L->st->color))) {
+		snprintf(cause, len, "out of memory");
+		return RT_ENOMEM;
+	}
+	return 0;
+}
+
+/* Draws the laid-out text with its box, shadow and stroke into out. */
+static int draw_text(layout_t *L, text_out *out, char *cause, size_t len)
+{
+	const ir_text_style *st = L->st;
+	double k = L->k, px = L->px;
+	double asc, desc, lh;
+	line_metrics(L->primary, px, st->line_spacing, &asc, &desc, &lh);
+	double block_h = (L->nlines - 1) * lh + asc + desc;
+	int boxed = st->box_color.a > 0;
+	double pad = boxed ? fmax(st->box_padding, 0) * k : 0;
+	double nat_w = L->maxw + 2 * pad, nat_h = block_h + 2 * pad;
+	if (nat_w < 1)
+		nat_w = 1;
+	/* margins for what draws outside the natural rectangle */
+	double sw = st->stroke_width > 0 ? st->stroke_width * k : 0;
+	int shadowed = st->shadow_color.a > 0;
+	double blur = shadowed ? fmax(st->shadow_blur, 0) * k : 0;
+	double m = sw + 0.3 * px + 2;
+	if (shadowed)
+		m += fmax(fabs(st->shadow_dx), fabs(st->shadow_dy)) * k + 3 * blur;
+	int mi = (int)ceil(m);
+	int W = (int)ceil(nat_w) + 2 * mi, H = (int)ceil(nat_h) + 2 * mi;
+	if ((double)W * H > 64e6) {
+		snprintf(cause, len, "text too large (%dx%d px)", W, H);
+		return RT_EINVAL;
+	}
+	surf_t *s = surf_new(W, H), *fill = surf_new(W, H);
+	mask_t stroke = {W, H, NULL}, shadow = {W, H, NULL};
+	FT_Stroker stroker = NULL;
+	int rc = RT_ENOMEM;
+	if (!s || !fill || (sw > 0 && !(stroke.a = calloc((size_t)W * H, 1))) ||
+	    (shadowed && !(shadow.a = calloc((size_t)W * H, 1))))
+		goto oom;
+	if (sw > 0) {
+		if (FT_Stroker_New(L->primary->face->glyph->library, &stroker)) {
+			snprintf(cause, len, "cannot create a stroker");
+			rc = RT_EIO;
+			goto done;
+		}
+		FT_Stroker_Set(stroker, (FT_Fixed)lrint(sw * 64), FT_STROKER_LINECAP_ROUND,
+			       FT_STROKER_LINEJOIN_ROUND, 0);
+	}
+	double ox = mi, oy = mi;
+	if (rasterise(L, fill, &stroke, stroker, ox + pad, oy + pad, asc, lh, &out->glyphs))
+		goto oom;
 	/* compose: box, shadow, stroke, fill */
 	if (boxed)
 		surf_fill_round_rect(s, ox, oy, ox + nat_w, oy + nat_h, fmax(st->box_radius, 0) * k, surf_pack(st->box_color));
-	if (shadowed) {
-		for (int y = 0; y < H; y++)
-			for (int x = 0; x < W; x++) {
-				uint8_t a = (uint8_t)(fill->px[(size_t)y * fill->stride + x] >> 24);
-				if (stroke.a && stroke.a[(size_t)y * W + x] > a)
-					a = stroke.a[(size_t)y * W + x];
-				shadow.a[(size_t)y * W + x] = a;
-			}
-		if (blur_mask(&shadow, blur / 2)) {
-			snprintf(cause, len, "out of memory");
-			goto done;
-		}
-		int dx = (int)lrint(st->shadow_dx * k), dy = (int)lrint(st->shadow_dy * k);
-		uint32_t col = surf_pack(st->shadow_color);
-		for (int y = 0; y < H; y++) {
-			int sy = y - dy;
-			if (sy < 0 || sy >= H)
-				continue;
-			uint32_t *row = s->px + (size_t)y * s->stride;
-			for (int x = 0; x < W; x++) {
-				int sx = x - dx;
-				if (sx < 0 || sx >= W)
-					continue;
-				uint8_t a = shadow.a[(size_t)sy * W + sx];
-				if (a)
-					row[x] = surf_over_px(row[x], surf_scale_px(col, a + (a >> 7)));
-			}
-		}
-	}
-	if (stroke.a) {
-		uint32_t col = surf_pack(st->stroke_color);
-		for (int y = 0; y < H; y++) {
-			uint32_t *row = s->px + (size_t)y * s->stride;
-			for (int x = 0; x < W; x++) {
-				uint8_t a = stroke.a[(size_t)y * W + x];
-				if (a)
-					row[x] = surf_over_px(row[x], surf_scale_px(col, a + (a >> 7)));
-			}
-		}
-	}
+	if (shadowed && draw_shadow(s, fill, &stroke, &shadow, st, k, blur))
+		goto oom;
+	if (stroke.a)
+		mask_over(s, &stroke, surf_pack(st->stroke_color), 0, 0);
 	for (int y = 0; y < H; y++) {
 		uint32_t *row = s->px + (size_t)y * s->stride;
 		const uint32_t *fr = fill->px + (size_t)y * fill->stride;
@@ -615,6 +672,9 @@ int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, siz
 	out->ox = ox;
 	out->oy = oy;
 	rc = 0;
+	goto done;
+oom:
+	snprintf(cause, len, "out of memory");
 done:
 	if (stroker)
 		FT_Stroker_Done(stroker);
@@ -622,10 +682,26 @@ done:
 	free(shadow.a);
 	surf_free(fill);
 	surf_free(s);
-	free(gl.g);
-	free(lines);
-	hb_buffer_destroy(hb);
-	free(c);
+	return rc;
+}
+
+int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
+{
+	memset(out, 0, sizeof *out);
+	layout_t L;
+	memset(&L, 0, sizeof L);
+	L.st = r->style;
+	L.k = r->k > 0 ? r->k : 1;
+	L.px = (L.st->size > 0 ? L.st->size : 48) * L.k;
+	if (L.px > 2000)
+		L.px = 2000;
+	int rc = lay_out(&L, fc, r, out, cause, len);
+	if (!rc)
+		rc = draw_text(&L, out, cause, len);
+	free(L.gl.g);
+	free(L.lines);
+	hb_buffer_destroy(L.hb);
+	free(L.c);
 	return rc;
 }
 
@@ -636,12 +712,13 @@ typedef struct {
 	double k;
 } text_state;
 
-static int text_prepare(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen)
+static int text_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
-	const ir_program *p = graph_program(g);
+	const ir_program *p = cx->p;
 	font_ctx *fc;
 	char cause[256];
-	int rc = graph_fonts(g, &fc, cause, sizeof cause);
+	int rc = font_ctx_get(cx->fonts, cause, sizeof cause);
+	fc = *cx->fonts;
 	if (rc)
 		return rterr_node(rc, p, n, err, errlen, "cannot render text: %s", cause);
 	text_state *st = calloc(1, sizeof *st);
@@ -652,7 +729,7 @@ static int text_prepare(rt_graph *g, const ir_node *n, void **state, char *err, 
 	if (!rc) {
 		/* Text drawn larger than its natural size (a scale-up animation, a large box) is
 		 * rasterised again at that size, so it stays crisp instead of being magnified. */
-		double need = graph_need_scale(g, n->id, st->t.nat_w, st->t.nat_h);
+		double need = layer_need_scale(p, n->id, st->t.nat_w, st->t.nat_h);
 		if (need > 1.05) {
 			text_out big;
 			r.k = need > 4 ? 4 : need;
@@ -676,8 +753,8 @@ static int text_prepare(rt_graph *g, const ir_node *n, void **state, char *err, 
 	return 0;
 }
 
-static int text_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v, char *err,
-		      size_t errlen)
+static int text_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t f, src_view *v,
+		      char *err, size_t errlen)
 {
 	text_state *st = state;
 	v->surf = st->t.surf;

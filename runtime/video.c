@@ -1,6 +1,6 @@
 /*
  * video.c - the IR_VIDEO source: a clip decoded with libavformat/libavcodec, converted with
- * libswscale to premultiplied RGBA at the size it is drawn at (graph_need_scale), upright.
+ * libswscale to premultiplied RGBA at the size it is drawn at (layer_need_scale), upright.
  *
  * Time mapping. Output frame f of a node active from f0 is at layer time t = (f - f0) / fps;
  * it shows clip time s = trim_in + t * speed. Past the trimmed end (trim_out, or the clip's
@@ -27,6 +27,7 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "layer.h"
 #include "rterr.h"
 #include "source.h"
 
@@ -446,9 +447,9 @@ static int open_clip(vid_state *st, const char *path, char *cause, size_t len)
 	return 0;
 }
 
-static int video_prepare(rt_graph *g, const ir_node *n, void **state, char *err, size_t errlen)
+static int video_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
-	const ir_program *p = graph_program(g);
+	const ir_program *p = cx->p;
 	const char *path = n->u.video.path && n->u.video.path[0] ? n->u.video.path : n->u.video.src;
 	const char *src = n->u.video.src && n->u.video.src[0] ? n->u.video.src : path;
 	if (!path || !path[0])
@@ -485,7 +486,7 @@ static int video_prepare(rt_graph *g, const ir_node *n, void **state, char *err,
 		st->seg_len = DBL_MAX / 4;
 	}
 	/* converted once per source frame at the largest size any layer draws the clip at */
-	double need = graph_need_scale(g, n->id, st->nat_w, st->nat_h) * 1.05;
+	double need = layer_need_scale(p, n->id, st->nat_w, st->nat_h) * 1.05;
 	double k = need >= 1 || !(need > 0) ? 1 : need;
 	int tw = (int)ceil(st->nat_w * k - 1e-6), th = (int)ceil(st->nat_h * k - 1e-6);
 	if (tw < 1)
@@ -511,11 +512,11 @@ fail:
 			  src, cause);
 }
 
-static int video_frame(rt_graph *g, const ir_node *n, void *state, int64_t f, src_view *v, char *err,
-		       size_t errlen)
+static int video_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t f, src_view *v,
+		       char *err, size_t errlen)
 {
 	vid_state *st = state;
-	const ir_program *p = graph_program(g);
+	const ir_program *p = cx->p;
 	double s = clip_time(st, p, n, f);
 	char cause[256];
 	int rc = locate(st, s, cause, sizeof cause);

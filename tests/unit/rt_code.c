@@ -5,6 +5,7 @@
  */
 #include "rt_test.h"
 
+#include "../../runtime/font.h"
 #include "../../runtime/highlight.h"
 #include "../../runtime/source.h"
 
@@ -17,7 +18,7 @@
 
 typedef struct {
 	ir_program *p;
-	rt_graph *g;
+	font_ctx *fonts;
 	void *state;
 	src_view v;
 } panel_t;
@@ -39,13 +40,10 @@ static int panel(panel_t *o, const char *lang, const char *src, const char *them
 	int l = t_layer(o->p, id, 0, 0, 0, 0, IR_FIT_NONE);
 	t_timeline(o->p, t_ids(o->p, 1, t_scene(o->p, 0, 30, t_ids(o->p, 1, l), 1)), 1, NULL, 0);
 	char err[512];
-	if (graph_new(&o->g, o->p, err, sizeof err)) {
-		fprintf(stderr, "graph_new: %s\n", err);
-		return -1;
-	}
-	int rc = code_source.prepare(o->g, &o->p->nodes[id], &o->state, err, sizeof err);
+	src_ctx cx = {o->p, &o->fonts};
+	int rc = code_source.prepare(&cx, &o->p->nodes[id], &o->state, err, sizeof err);
 	if (!rc)
-		rc = code_source.frame(o->g, &o->p->nodes[id], o->state, 0, &o->v, err, sizeof err);
+		rc = code_source.frame(&cx, &o->p->nodes[id], o->state, 0, &o->v, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "code %s: %s\n", lang, err);
 	return rc;
@@ -55,7 +53,7 @@ static void panel_free(panel_t *o)
 {
 	if (o->state)
 		code_source.release(o->state);
-	graph_free(o->g);
+	font_ctx_free(o->fonts);
 	ir_program_free(o->p);
 }
 
@@ -273,11 +271,12 @@ static void test_scaled(void)
 		int l = t_layer(p, src, 0, 0, widths[i], widths[i] > 1000 ? 300 : 0, IR_FIT_CONTAIN);
 		t_timeline(p, t_ids(p, 1, t_scene(p, 0, 30, t_ids(p, 1, l), 1)), 1, NULL, 0);
 		char err[512];
-		rt_graph *g;
+		font_ctx *fonts = NULL;
+		src_ctx cx = {p, &fonts};
 		void *st = NULL;
 		src_view v;
-		if (graph_new(&g, p, err, sizeof err) || code_source.prepare(g, &p->nodes[src], &st, err, sizeof err) ||
-		    code_source.frame(g, &p->nodes[src], st, 0, &v, err, sizeof err)) {
+		if (code_source.prepare(&cx, &p->nodes[src], &st, err, sizeof err) ||
+		    code_source.frame(&cx, &p->nodes[src], st, 0, &v, err, sizeof err)) {
 			CHECK(0, "scaled panel: %s", err);
 		} else {
 			double k = widths[i] / v.nat_w;
@@ -287,7 +286,7 @@ static void test_scaled(void)
 		}
 		if (st)
 			code_source.release(st);
-		graph_free(g);
+		font_ctx_free(fonts);
 		surf_t *s = t_render(p, NULL, 0);
 		CHECK(s != NULL, "scaled panel render");
 		surf_free(s);

@@ -168,6 +168,32 @@ static void test_missing_font(void)
 	ir_program_free(p);
 }
 
+/* Font files that are no fonts: the cause in words, not "FreeType error 2" (issue 10). */
+static void test_bad_font_files(font_ctx *fc)
+{
+	char notfont[300], cut[300], cmd[700];
+	snprintf(notfont, sizeof notfont, "%s/notes.ttf", t_tmpdir());
+	snprintf(cut, sizeof cut, "%s/cut.ttf", t_tmpdir());
+	snprintf(cmd, sizeof cmd,
+		 "echo 'not a font' > '%s' && f=$(fc-match -f '%%{file}' 'DejaVu Sans') && head -c 20000 \"$f\" > '%s'",
+		 notfont, cut);
+	CHECK(system(cmd) == 0, "%s", cmd);
+	const char *paths[] = {notfont, cut}, *want[] = {"it is not a font file", "truncated or damaged"};
+	for (int i = 0; i < 2; i++) {
+		ir_text_style st = style();
+		st.font = paths[i];
+		text_req r = {"Hello", NULL, &st, 0, 1};
+		text_out o;
+		char cause[512] = "";
+		int rc = text_render(fc, &r, &o, cause, sizeof cause);
+		printf("rt_text: bad font %d -> %s\n", i, cause);
+		CHECK(rc < 0 && strstr(cause, paths[i]) && strstr(cause, want[i]) && !strstr(cause, "FreeType error"),
+		      "font file %s: %s", paths[i], cause);
+		if (!rc)
+			surf_free(o.surf);
+	}
+}
+
 /* A centred text layer over a dark canvas: white ink lands around the anchor. */
 static void test_layer(void)
 {
@@ -210,9 +236,11 @@ int main(void)
 	}
 	test_scripts(fc);
 	test_wrap_and_decor(fc);
+	test_bad_font_files(fc);
 	font_ctx_free(fc);
 	test_missing_font();
 	test_layer();
+	t_rmtmp();
 	if (t_failures) {
 		fprintf(stderr, "rt_text: %d failure(s)\n", t_failures);
 		return 1;

@@ -251,11 +251,11 @@ static void test_picture(void)
 	if (!graph_new(&g, p, err, sizeof err)) {
 		void *st = NULL;
 		ir_node *n = &p->nodes[0];
-		int rc = video_source.prepare(g, n, &st, err, sizeof err);
+		int rc = video_source.prepare(&(src_ctx){p, NULL}, n, &st, err, sizeof err);
 		CHECK(rc == 0, "rotated clip: %s", err);
 		if (!rc) {
 			src_view v;
-			rc = video_source.frame(g, n, st, 3, &v, err, sizeof err);
+			rc = video_source.frame(&(src_ctx){p, NULL}, n, st, 3, &v, err, sizeof err);
 			CHECK(rc == 0, "rotated frame: %s", err);
 			if (!rc) {
 				CHECK(v.nat_w == 48 && v.nat_h == 64, "rotated natural size %gx%g", v.nat_w, v.nat_h);
@@ -281,8 +281,8 @@ static void test_picture(void)
 		if (!graph_new(&g, p, err, sizeof err)) {
 			void *st = NULL;
 			src_view v;
-			if (!video_source.prepare(g, &p->nodes[0], &st, err, sizeof err) &&
-			    !video_source.frame(g, &p->nodes[0], st, 0, &v, err, sizeof err))
+			if (!video_source.prepare(&(src_ctx){p, NULL}, &p->nodes[0], &st, err, sizeof err) &&
+			    !video_source.frame(&(src_ctx){p, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
 				CHECK(v.nat_w == 64 && v.nat_h == 48, "anamorphic natural size %gx%g", v.nat_w, v.nat_h);
 			else
 				CHECK(0, "anamorphic: %s", err);
@@ -299,9 +299,9 @@ static void test_picture(void)
 	p->nodes[1].u.layer.h = ir_curve_const(p, 12);
 	if (!graph_new(&g, p, err, sizeof err)) {
 		void *st = NULL;
-		if (!video_source.prepare(g, &p->nodes[0], &st, err, sizeof err)) {
+		if (!video_source.prepare(&(src_ctx){p, NULL}, &p->nodes[0], &st, err, sizeof err)) {
 			src_view v;
-			if (!video_source.frame(g, &p->nodes[0], st, 0, &v, err, sizeof err))
+			if (!video_source.frame(&(src_ctx){p, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
 				CHECK(v.surf->w <= 20 && v.surf->w >= 16 && v.nat_w == 64, "surface %dx%d for a 16x12 box",
 				      v.surf->w, v.surf->h);
 			video_source.release(st);
@@ -323,8 +323,8 @@ static uint32_t first_px(const char *path, int x, int y)
 	if (!graph_new(&g, p, err, sizeof err)) {
 		void *st = NULL;
 		src_view v;
-		if (!video_source.prepare(g, &p->nodes[0], &st, err, sizeof err) &&
-		    !video_source.frame(g, &p->nodes[0], st, 0, &v, err, sizeof err))
+		if (!video_source.prepare(&(src_ctx){p, NULL}, &p->nodes[0], &st, err, sizeof err) &&
+		    !video_source.frame(&(src_ctx){p, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
 			px = t_px(v.surf, x, y);
 		else
 			CHECK(0, "%s: %s", path, err);
@@ -552,6 +552,19 @@ static void test_sound(void)
 	CHECK(rc == 0 && o.rms[0] > 0.01 && o.rms[2] < 0.02 && o.rms[3] < 1e-4,
 	      "clip at speed 2: rc %d rms %g %g %g %s", rc, o.rms[0], o.rms[2], o.rms[3], err);
 	CHECK(abs(o.crossings - 352) < 16, "clip at speed 2: %d crossings in 0.2s", o.crossings);
+	/* a clip cut after its header: the sound is read first, but the message is about the video
+	 * (issue 10: it said "cannot decode audio") */
+	char cut[300];
+	snprintf(cut, sizeof cut, "%s/sound-cut.mp4", t_tmpdir());
+	if (!sh("ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=24' -f lavfi -i sine=frequency=440 -t 2 "
+		"-c:v libx264 -c:a aac -movflags +faststart -f mp4 '%s.full' && head -c 3000 '%s.full' > '%s'",
+		cut, cut, cut)) {
+		clip_sound(cut, 1, -1, err, sizeof err, &rc);
+		printf("rt_video: cut clip with sound -> %s\n", err);
+		CHECK(rc < 0 && strstr(err, "cannot decode video '") && strstr(err, "sound-cut.mp4") && strstr(err, "truncated") &&
+			      !strstr(err, "decode audio"),
+		      "a cut clip's sound: %s", err);
+	}
 	/* trim end 0.25 s: the sound stops there with the picture */
 	o = clip_sound(loud, 1, 0.25, err, sizeof err, &rc);
 	CHECK(rc == 0 && o.rms[0] > 0.01 && o.rms[1] < 0.02 && o.rms[3] < 1e-4,
