@@ -22,7 +22,8 @@ PIPELINE_SRC := $(sort $(wildcard pipeline/*.c))
 SERVICE_SRC  := $(sort $(wildcard service/*.c))
 CLI_SRC      := $(sort $(wildcard cli/*.c))
 LIB_SRC      := $(BASE_SRC) $(COMPILER_SRC) $(RUNTIME_SRC) $(PIPELINE_SRC) $(SERVICE_SRC)
-LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/service/migrations.o
+MIGRATIONS   := $(sort $(wildcard service/migrations/*.sql))
 CLI_OBJ      := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_C       := $(sort $(wildcard tests/unit/*.c))
 TEST_BIN     := $(TEST_C:tests/unit/%.c=$(BUILD)/tests/%)
@@ -47,6 +48,14 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libvidc.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libvidc.a $(LDLIBS) $(LDFLAGS)
+
+# The service's numbered SQL migrations, compiled into the binary (service/embed_sql.sh).
+$(BUILD)/service/migrations.c: $(MIGRATIONS) service/embed_sql.sh
+	@mkdir -p $(dir $@)
+	@sh service/embed_sql.sh $(MIGRATIONS) >$@.tmp && mv $@.tmp $@
+$(BUILD)/service/migrations.o: $(BUILD)/service/migrations.c
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

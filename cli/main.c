@@ -13,6 +13,7 @@
 #include <libavutil/log.h>
 
 #include "cli.h"
+#include "serve.h"
 
 static const char usage_text[] =
 	"usage: vidc <command> [options]\n"
@@ -48,6 +49,17 @@ static const char usage_text[] =
 	"  sheet SPEC -o SHEET.png  contact sheet: frames in a grid labelled with their times\n"
 	"                           (--cols N, --frames N or --every 2s, --width PX, --preset P)\n"
 	"  fetch URL [-o FILE]      download through vidc's cache and limits (vidc fetch --help)\n"
+	"  serve --db DB --media DIR --listen HOST:PORT\n"
+	"                           the HTTP API /api/v1/video over a SQLite store (--config FILE;\n"
+	"                           SPEC.md section 16; docs/openapi.json)\n"
+	"  worker --db DB [--queue video] [--concurrency N]\n"
+	"                           run the service's jobs (script, voice, assets, render, ...)\n"
+	"  token create (--site ID | --operator) [--name N]\n"
+	"                           print a new bearer token once (the store keeps its hash)\n"
+	"  site add --name N | site automation ID  [--video on|off --type T --platforms LIST\n"
+	"                           --accounts IDS --voice V --provider P --music M]\n"
+	"  credits grant --site ID --amount N | credits balance --site ID\n"
+	"  stage9 CONTENT_ID        run the automatic chain for a content record\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -230,6 +242,9 @@ int main(int argc, char **argv)
 		printf("vidc %s (IR %d)\n", VIDC_VERSION, IR_VERSION);
 		return 0;
 	}
+	int served = serve_dispatch(argc, argv); /* the service's commands (cli/serve.c) */
+	if (served >= 0)
+		return served;
 	const cli_cmd *c = find_cmd(cmd);
 	if (!c)
 		return unknown_command(cmd);

@@ -1,0 +1,13 @@
+/*
+ * api.h - the /api/v1/video endpoints: the core route table (api.c) and the publishing stage's
+ * (api_publish.c, filled by issue 13). `vidc serve` hands both to the server (server.h).
+ */
+#ifndef VIDC_API_H
+#define VIDC_API_H
+
+#include "server.h"
+
+extern const srv_route api_routes[];
+extern const srv_route api_publish_routes[];
+
+#endif

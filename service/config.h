@@ -1,0 +1,35 @@
+/*
+ * config.h - the service's one configuration file (`--config FILE`, JSON; SPEC.md "Service"
+ * lists every key) plus the environment for secrets. Command-line flags override the file.
+ * Provider endpoints in the file become the pipeline's environment settings (VIDC_LLM_BASE_URL,
+ * VIDC_OPENAI_BASE_URL, ...) unless the environment already sets them; keys and other secrets
+ * are refused in the file: they come from the environment only (VIDC_LLM_API_KEY, ...,
+ * VIDC_TOKEN_KEY or the file named by token_key_file).
+ */
+#ifndef VIDC_SVC_CONFIG_H
+#define VIDC_SVC_CONFIG_H
+
+#include <stddef.h>
+
+#include "credits.h"
+
+typedef struct {
+	char db[1024];             /* "vidc.db" */
+	char media[1024];          /* "media" */
+	char listen[256];          /* "127.0.0.1:8080" */
+	char token_key_file[1024]; /* "" */
+	long long body_limit;      /* bytes of a request body: 1 MiB */
+	int retention_days;        /* a failed project's files are kept this long: 7 */
+	int lease_seconds;         /* a job's lease; renewed at a third of it: 30 */
+	int http_threads;          /* the API's thread pool: 4 */
+	int page_size;             /* projects per page: 20 */
+	int max_queued_jobs;       /* quota: queued or running jobs per site (429 beyond): 100 */
+	int job_attempts;          /* tries per job before it fails: 3 */
+	credits_table credits;
+} svc_config;
+
+/* Defaults, then the file at path when path is not NULL. 0, or -1 with err naming the file and
+ * the key. */
+int svc_config_load(const char *path, svc_config *c, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * credits.c - the cost table and the ledger (credits.h).
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/err.h"
+#include "credits.h"
+
+/* The table's entries by the product's operation types: one list that config and settling read. */
+static const struct {
+	const char *op;
+	size_t off;
+	int def;
+} entries[] = {
+	{"video_script_generation", offsetof(credits_table, script), 5},
+	{"video_tts_standard", offsetof(credits_table, tts_standard), 10},
+	{"video_tts_selfhosted", offsetof(credits_table, tts_selfhosted), 2},
+	{"video_tts_hd", offsetof(credits_table, tts_hd), 20},
+	{"video_visual_generation", offsetof(credits_table, visual_base), 15},
+	{"video_visual_per_item", offsetof(credits_table, visual_item), 5},
+	{"video_visual_cap", offsetof(credits_table, visual_cap), 50},
+	{"video_thumbnail", offsetof(credits_table, thumbnail), 3},
+	{"video_thumbnail_ai", offsetof(credits_table, thumbnail_ai), 10},
+	{"video_composition", offsetof(credits_table, composition), 5},
+	{"video_seo_metadata", offsetof(credits_table, seo), 1},
+};
+
+/* Which per-minute price each voice provider pays (pipeline/voice.h's providers). */
+static const struct {
+	const char *provider, *op;
+	size_t off;
+} tts_ops[] = {
+	{"espeak", "video_tts_selfhosted", offsetof(credits_table, tts_selfhosted)},
+	{"coqui", "video_tts_selfhosted", offsetof(credits_table, tts_selfhosted)},
+	{"piper", "video_tts_selfhosted", offsetof(credits_table, tts_selfhosted)},
+	{"bark", "video_tts_selfhosted", offsetof(credits_table, tts_selfhosted)},
+	{"openai", "video_tts_standard", offsetof(credits_table, tts_standard)},
+	{"elevenlabs", "video_tts_hd", offsetof(credits_table, tts_hd)},
+};
+
+#define FIELD(t, off) (*(int *)((char *)(t) + (off)))
+
+void credits_defaults(credits_table *t)
+{
+	for (size_t i = 0; i < sizeof entries / sizeof *entries; i++)
+		FIELD(t, entries[i].off) = entries[i].def;
+}
+
+int credits_set(credits_table *t, const char *op, int amount)
+{
+	for (size_t i = 0; i < sizeof entries / sizeof *entries; i++)
+		if (!strcmp(op, entries[i].op)) {
+			FIELD(t, entries[i].off) = amount;
+			return 0;
+		}
+	return VE_INVAL;
+}
+
+const char *credits_tts_op(const char *provider)
+{
+	for (size_t i = 0; i < sizeof tts_ops / sizeof *tts_ops; i++)
+		if (!strcmp(provider, tts_ops[i].provider))
+			return tts_ops[i].op;
+	return NULL;
+}
+
+int credits_tts(const credits_table *t, const char *provider, double seconds)
+{
+	for (size_t i = 0; i < sizeof tts_ops / sizeof *tts_ops; i++)
+		if (!strcmp(provider, tts_ops[i].provider)) {
+			double c = FIELD(t, tts_ops[i].off) * seconds / 60.0;
+			return (int)ceil(c - 1e-9);
+		}
+	return 0;
+}
+
+int credits_visuals(const credits_table *t, int generated)
+{
+	int c = t->visual_base + t->visual_item * (generated > 0 ? generated : 0);
+	return c > t->visual_cap ? t->visual_cap : c;
+}
+
+int credits_balance(store_t *s, int64_t site, int64_t *balance)
+{
+	int rc = store_int(s, balance, "SELECT COALESCE(SUM(amount), 0) FROM vidc_credit_ledger WHERE site_id = ?",
+			   "l", site);
+	return rc < 0 ? rc : 0;
+}
+
+static int entry(store_t *s, int64_t site, const char *kind, const char *op, int amount, int64_t project,
+		 int64_t job, const char *note)
+{
+	char now[32];
+	store_iso(store_now_ms(), now);
+	/* ids of 0 are stored as NULL: a grant belongs to no project or job */
+	return store_run(s, "INSERT INTO vidc_credit_ledger (site_id, kind, operation_type, amount, project_id, job_id, "
+			    "note, created_at) VALUES (?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)",
+			 "lttillt" "t", site, kind, op, amount, project, job, note, now);
+}
+
+int credits_hold(store_t *s, int64_t site, int64_t project, int64_t job, const char *op, int amount,
+		 char *err, size_t errlen)
+{
+	int64_t bal = 0;
+	if (credits_balance(s, site, &bal)) {
+		snprintf(err, errlen, "cannot read the credit balance: %s", store_errmsg(s));
+		return VE_IO;
+	}
+	if (bal < amount) {
+		snprintf(err, errlen, "the site's credits cannot pay for %s: it needs %d, the balance is %lld", op,
+			 amount, (long long)bal);
+		return VE_QUOTA;
+	}
+	if (amount > 0 && entry(s, site, "hold", op, -amount, project, job, NULL) < 0) {
+		snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
+		return VE_IO;
+	}
+	return 0;
+}
+
+int credits_release(store_t *s, int64_t job, char *err, size_t errlen)
+{
+	/* A release cancels every hold of the job not yet released (a retried job holds once). */
+	int rc = store_run(s, "INSERT INTO vidc_credit_ledger (site_id, kind, operation_type, amount, project_id, job_id, "
+			      "note, created_at) SELECT site_id, 'release', operation_type, -amount, project_id, job_id, "
+			      "NULL, ? FROM vidc_credit_ledger h WHERE h.job_id = ? AND h.kind = 'hold' AND NOT EXISTS "
+			      "(SELECT 1 FROM vidc_credit_ledger r WHERE r.job_id = h.job_id AND r.kind = 'release' AND "
+			      "r.operation_type = h.operation_type)",
+			   "tl", store_iso(store_now_ms(), (char[32]){0}), job);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
+		return VE_IO;
+	}
+	return 0;
+}
+
+int credits_settle(store_t *s, int64_t site, int64_t project, int64_t job, const credits_item *items,
+		   int n, char *err, size_t errlen)
+{
+	if (credits_release(s, job, err, errlen))
+		return VE_IO;
+	for (int i = 0; i < n; i++) {
+		if (items[i].amount <= 0)
+			continue;
+		if (entry(s, site, "charge", items[i].op, -items[i].amount, project, job, NULL) < 0) {
+			snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
+			return VE_IO;
+		}
+	}
+	return 0;
+}
+
+int credits_grant(store_t *s, int64_t site, int amount, const char *note, char *err, size_t errlen)
+{
+	if (entry(s, site, "grant", NULL, amount, 0, 0, note) < 0) {
+		snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
+		return store_last_code(s) == STORE_ECONSTRAINT ? VE_NOTFOUND : VE_IO;
+	}
+	return 0;
+}
+
+int credits_chain(const credits_table *t, const char *type, int nplatforms, const char *provider, double seconds,
+		  credits_item *items, int *n)
+{
+	if (seconds <= 0)
+		seconds = !strcmp(type, "long") ? 600 : !strcmp(type, "medium") ? 120 : 60;
+	int k = 0;
+	items[k++] = (credits_item){"video_script_generation", t->script};
+	items[k++] = (credits_item){"video_seo_metadata", t->seo * nplatforms};
+	items[k++] = (credits_item){credits_tts_op(provider) ? credits_tts_op(provider) : "video_tts_selfhosted",
+				    credits_tts(t, provider, seconds)};
+	items[k++] = (credits_item){"video_visual_generation", credits_visuals(t, 0)};
+	items[k++] = (credits_item){"video_composition", t->composition * nplatforms};
+	items[k++] = (credits_item){"video_thumbnail", t->thumbnail * nplatforms};
+	int total = 0;
+	for (int i = 0; i < k; i++)
+		total += items[i].amount;
+	*n = k;
+	return total;
+}

@@ -1,0 +1,165 @@
+/*
+ * jobs.c - the job queue (jobs.h). Claims run in one write transaction (BEGIN IMMEDIATE on
+ * SQLite: one writer at a time, so two workers cannot take the same row; PostgreSQL gets the
+ * same from SELECT ... FOR UPDATE SKIP LOCKED in its backend's claim).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "jobs.h"
+
+int jobs_enqueue(store_t *s, const char *kind, int64_t site, int64_t project, int64_t rendered, json_t *payload,
+		 int chain, int max_attempts, int64_t *id, char *err, size_t errlen)
+{
+	char now[32];
+	char *text = json_dumps(payload ? payload : json_object(), JSON_COMPACT);
+	int rc = store_int(s, id, "INSERT INTO vidc_jobs (queue, kind, site_id, project_id, rendered_video_id, payload, chain, "
+			      "max_attempts, run_after, created_at) VALUES ('video', ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, 0, ?) "
+			      "RETURNING id",
+			   "tlllt" "iit", kind, site, project, rendered, text ? text : "{}", chain, max_attempts,
+			   store_iso(store_now_ms(), now));
+	free(text);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot enqueue the %s job: %s", kind, store_errmsg(s));
+		return rc;
+	}
+	return 0;
+}
+
+static int load(store_t *s, int64_t id, job_t *j)
+{
+	store_stmt *st;
+	if (store_prepare(s, &st, "SELECT kind, site_id, COALESCE(project_id, 0), COALESCE(rendered_video_id, 0), payload, "
+				  "chain, attempts, max_attempts FROM vidc_jobs WHERE id = ?", "l", id))
+		return -1;
+	int rc = -1;
+	if (store_step(st) == STORE_ROW) {
+		j->id = id;
+		snprintf(j->kind, sizeof j->kind, "%s", store_col_text(st, 0));
+		j->site_id = store_col_int(st, 1);
+		j->project_id = store_col_int(st, 2);
+		j->rendered_id = store_col_int(st, 3);
+		j->payload = json_loads(store_col_text(st, 4), 0, NULL);
+		if (!j->payload)
+			j->payload = json_object();
+		j->chain = (int)store_col_int(st, 5);
+		j->attempt = (int)store_col_int(st, 6);
+		j->max_attempts = (int)store_col_int(st, 7);
+		rc = 0;
+	}
+	store_finalize(st);
+	return rc;
+}
+
+/* One pass of the claim inside the transaction: 1 claimed, 0 none, 2 a dead job was failed
+ * (look again), < 0 error. */
+static int claim_one(store_t *s, const char *queue, const char *owner, int lease_ms, job_t *j)
+{
+	int64_t now = store_now_ms();
+	char iso[32];
+	store_iso(now, iso);
+	store_stmt *st;
+	if (store_prepare(s, &st, "SELECT id, status, attempts, max_attempts FROM vidc_jobs WHERE queue = ? AND "
+				  "((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_until < ?)) "
+				  "ORDER BY id LIMIT 1", "tll", queue, now, now))
+		return -2;
+	int rc = store_step(st);
+	if (rc != STORE_ROW) {
+		store_finalize(st);
+		return rc < 0 ? rc : 0;
+	}
+	int64_t id = store_col_int(st, 0);
+	int running = !strcmp(store_col_text(st, 1), "running");
+	int attempts = (int)store_col_int(st, 2), max = (int)store_col_int(st, 3);
+	store_finalize(st);
+	if (running && attempts >= max) {
+		/* its last attempt died with the worker: failed, never stuck in running */
+		rc = store_run(s, "UPDATE vidc_jobs SET status = 'failed', error = ?, finished_at = ?, lease_owner = NULL "
+				  "WHERE id = ?", "ttl", "the worker running the job stopped (its lease ran out) on every attempt",
+			       iso, id);
+		return rc < 0 ? rc : 2;
+	}
+	rc = store_run(s, "UPDATE vidc_jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, "
+			  "lease_until = ?, started_at = ?, error = NULL WHERE id = ?",
+		       "tltl", owner, now + lease_ms, iso, id);
+	if (rc < 0)
+		return rc;
+	if (store_run(s, "INSERT INTO vidc_job_runs (job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?)", "litt",
+		      id, attempts + 1, owner, iso) < 0)
+		return -2;
+	memset(j, 0, sizeof *j);
+	if (load(s, id, j))
+		return -2;
+	snprintf(j->owner, sizeof j->owner, "%s", owner);
+	return 1;
+}
+
+int jobs_claim(store_t *s, const char *queue, const char *owner, int lease_ms, job_t *j, char *err, size_t errlen)
+{
+	for (int pass = 0; pass < 16; pass++) {
+		if (store_begin(s)) {
+			snprintf(err, errlen, "cannot claim a job: %s", store_errmsg(s));
+			return -2;
+		}
+		int rc = claim_one(s, queue, owner, lease_ms, j);
+		if (rc < 0) {
+			snprintf(err, errlen, "cannot claim a job: %s", store_errmsg(s));
+			store_rollback(s);
+			return rc;
+		}
+		if (store_commit(s)) {
+			snprintf(err, errlen, "cannot claim a job: %s", store_errmsg(s));
+			if (rc == 1)
+				jobs_free(j);
+			store_rollback(s);
+			return -2;
+		}
+		if (rc != 2)
+			return rc;
+	}
+	return 0;
+}
+
+int jobs_renew(store_t *s, const job_t *j, int lease_ms)
+{
+	int rc = store_run(s, "UPDATE vidc_jobs SET lease_until = ? WHERE id = ? AND status = 'running' AND lease_owner = ? "
+			      "AND attempts = ?", "llti", store_now_ms() + lease_ms, j->id, j->owner, j->attempt);
+	return rc == 1 ? 0 : -1;
+}
+
+int jobs_progress(store_t *s, const job_t *j, double percent)
+{
+	int rc = store_run(s, "UPDATE vidc_jobs SET progress = ? WHERE id = ? AND lease_owner = ? AND attempts = ?", "dlti",
+			   percent, j->id, j->owner, j->attempt);
+	return rc == 1 ? 0 : -1;
+}
+
+int jobs_finish(store_t *s, const job_t *j, int ok, int retry, int64_t delay_ms, const char *error)
+{
+	char now[32];
+	store_iso(store_now_ms(), now);
+	const char *status = ok ? "done" : retry && j->attempt < j->max_attempts ? "queued" : "failed";
+	int rc = store_run(s, "UPDATE vidc_jobs SET status = ?, error = ?, finished_at = ?, lease_owner = NULL, "
+			      "lease_until = 0, run_after = ?, progress = CASE WHEN ? = 'done' THEN 100 ELSE progress END "
+			      "WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ?",
+			   "tttltlti", status, ok ? NULL : error, now, store_now_ms() + delay_ms, status, j->id, j->owner,
+			   j->attempt);
+	if (rc != 1)
+		return -1;
+	store_run(s, "UPDATE vidc_job_runs SET finished_at = ?, outcome = ? WHERE job_id = ? AND attempt = ?", "ttli", now,
+		  ok ? "done" : status, j->id, j->attempt);
+	return 0;
+}
+
+void jobs_free(job_t *j)
+{
+	json_decref(j->payload);
+	j->payload = NULL;
+}
+
+int jobs_active(store_t *s, int64_t site, int64_t *n)
+{
+	int rc = store_int(s, n, "SELECT COUNT(*) FROM vidc_jobs WHERE site_id = ? AND status IN ('queued', 'running')", "l",
+			   site);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,438 @@
+/*
+ * store.c - the store's engine-independent half (store.h): picks the backend from the URL,
+ * binds parameters from a type string, turns rows into JSON, runs the numbered migrations.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store.h"
+
+extern const store_backend store_sqlite;
+extern const char *const store_migration_name[];
+extern const char *const store_migration_sql[];
+
+/* The backends vidc knows, by URL scheme; the first is the default for a bare path. */
+static const store_backend *const backends[] = {&store_sqlite};
+
+struct store {
+	const store_backend *be;
+	void *h;
+	char err[1024];
+	int code;
+};
+
+struct store_stmt {
+	store_t *s;
+	void *st;
+};
+
+/* Columns that hold JSON text: store_rows hands them out parsed. One list for every table. */
+static const char *const json_columns[] = {
+	"target_platforms", "sections", "chapter_markers", "seo_metadata", "record", "payload",
+	"auto_target_platforms", "auto_social_account_ids", "raw", "settings", NULL};
+
+int store_open(const char *url, store_t **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	const store_backend *be = backends[0];
+	const char *rest = url;
+	const char *colon = strstr(url, ":");
+	for (size_t i = 0; colon && i < sizeof backends / sizeof *backends; i++) {
+		size_t n = strlen(backends[i]->scheme);
+		if ((size_t)(colon - url) == n && !strncmp(url, backends[i]->scheme, n)) {
+			be = backends[i];
+			rest = colon + 1;
+			if (!strncmp(rest, "//", 2))
+				rest += 2;
+		}
+	}
+	if (rest == url && colon && strstr(url, "://")) {
+		snprintf(err, errlen, "unknown database '%s' (this build knows sqlite:PATH or a file path)", url);
+		return STORE_EINVAL;
+	}
+	store_t *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_EIO;
+	}
+	s->be = be;
+	int rc = be->open(rest, &s->h, err, errlen);
+	if (rc) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void store_close(store_t *s)
+{
+	if (!s)
+		return;
+	s->be->close(s->h);
+	free(s);
+}
+
+const char *store_errmsg(store_t *s)
+{
+	return s->err;
+}
+
+int store_last_code(store_t *s)
+{
+	return s->code;
+}
+
+static int set_err(store_t *s, int code)
+{
+	s->code = code;
+	return code;
+}
+
+static int bind_all(store_stmt *st, const char *types, va_list ap)
+{
+	const store_backend *be = st->s->be;
+	int rc = 0;
+	if ((int)(types ? strlen(types) : 0) != be->nparams(st->st))
+		return STORE_EINVAL; /* a type string that does not match the SQL: a bug in vidc */
+	for (int i = 0; types && types[i] && !rc; i++) {
+		switch (types[i]) {
+		case 'i':
+			rc = be->bind_int(st->st, i + 1, va_arg(ap, int));
+			break;
+		case 'l':
+			rc = be->bind_int(st->st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = be->bind_double(st->st, i + 1, va_arg(ap, double));
+			break;
+		case 't':
+			rc = be->bind_text(st->st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'n':
+			rc = be->bind_text(st->st, i + 1, NULL);
+			break;
+		default:
+			rc = STORE_EINVAL;
+		}
+	}
+	return rc;
+}
+
+static int vprepare(store_t *s, store_stmt **out, const char *sql, const char *types, va_list ap)
+{
+	*out = NULL;
+	s->err[0] = 0;
+	s->code = 0;
+	store_stmt *st = calloc(1, sizeof *st);
+	if (!st) {
+		snprintf(s->err, sizeof s->err, "out of memory");
+		return set_err(s, STORE_EIO);
+	}
+	st->s = s;
+	int rc = s->be->prepare(s->h, sql, &st->st, s->err, sizeof s->err);
+	if (!rc && (rc = bind_all(st, types, ap)))
+		snprintf(s->err, sizeof s->err, "cannot bind the parameters of: %.200s", sql);
+	if (rc) {
+		if (st->st)
+			s->be->finalize(st->st);
+		free(st);
+		return set_err(s, rc);
+	}
+	*out = st;
+	return 0;
+}
+
+int store_prepare(store_t *s, store_stmt **st, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	int rc = vprepare(s, st, sql, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int store_step(store_stmt *st)
+{
+	store_t *s = st->s;
+	int rc = s->be->step(s->h, st->st, s->err, sizeof s->err);
+	return rc < 0 ? set_err(s, rc) : rc;
+}
+
+void store_finalize(store_stmt *st)
+{
+	if (!st)
+		return;
+	st->s->be->finalize(st->st);
+	free(st);
+}
+
+int store_ncols(store_stmt *st) { return st->s->be->ncols(st->st); }
+const char *store_col_name(store_stmt *st, int i) { return st->s->be->col_name(st->st, i); }
+store_type store_col_type(store_stmt *st, int i) { return st->s->be->col_type(st->st, i); }
+int64_t store_col_int(store_stmt *st, int i) { return st->s->be->col_int(st->st, i); }
+double store_col_double(store_stmt *st, int i) { return st->s->be->col_double(st->st, i); }
+
+const char *store_col_text(store_stmt *st, int i)
+{
+	if (st->s->be->col_type(st->st, i) == STORE_NULL)
+		return NULL;
+	return st->s->be->col_text(st->st, i);
+}
+
+int store_run(store_t *s, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	store_stmt *st;
+	int rc = vprepare(s, &st, sql, types, ap);
+	va_end(ap);
+	if (rc)
+		return rc;
+	while ((rc = store_step(st)) == STORE_ROW)
+		;
+	store_finalize(st);
+	return rc ? rc : (int)s->be->changes(s->h);
+}
+
+int store_int(store_t *s, int64_t *v, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	store_stmt *st;
+	int rc = vprepare(s, &st, sql, types, ap);
+	va_end(ap);
+	*v = 0;
+	if (rc)
+		return rc;
+	rc = store_step(st);
+	if (rc == STORE_ROW) {
+		*v = store_col_int(st, 0);
+		/* drain: an INSERT ... RETURNING is only complete when stepped to its end */
+		int r2;
+		while ((r2 = store_step(st)) == STORE_ROW)
+			;
+		if (r2 < 0)
+			rc = r2;
+	}
+	store_finalize(st);
+	return rc;
+}
+
+static int is_json_column(const char *name)
+{
+	for (int i = 0; json_columns[i]; i++)
+		if (!strcmp(name, json_columns[i]))
+			return 1;
+	return 0;
+}
+
+static json_t *row_json(store_stmt *st)
+{
+	json_t *o = json_object();
+	int n = store_ncols(st);
+	for (int i = 0; o && i < n; i++) {
+		const char *name = store_col_name(st, i);
+		json_t *v;
+		switch (store_col_type(st, i)) {
+		case STORE_INT:
+			v = json_integer(store_col_int(st, i));
+			break;
+		case STORE_REAL:
+			v = json_real(store_col_double(st, i));
+			break;
+		case STORE_TEXT:
+			v = is_json_column(name) ? json_loads(store_col_text(st, i), JSON_DECODE_ANY, NULL) : NULL;
+			if (!v)
+				v = json_string(store_col_text(st, i));
+			break;
+		default:
+			v = json_null();
+		}
+		json_object_set_new(o, name, v ? v : json_null());
+	}
+	return o;
+}
+
+static json_t *vrows(store_t *s, int one, const char *sql, const char *types, va_list ap)
+{
+	store_stmt *st;
+	if (vprepare(s, &st, sql, types, ap))
+		return NULL;
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = store_step(st)) == STORE_ROW) {
+		json_array_append_new(arr, row_json(st));
+		if (one)
+			break;
+	}
+	store_finalize(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *store_rows(store_t *s, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	json_t *r = vrows(s, 0, sql, types, ap);
+	va_end(ap);
+	return r;
+}
+
+json_t *store_row(store_t *s, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	json_t *r = vrows(s, 1, sql, types, ap);
+	va_end(ap);
+	json_t *row = json_incref(json_array_get(r, 0));
+	json_decref(r);
+	return row;
+}
+
+int store_begin(store_t *s)
+{
+	return store_run(s, s->be->begin_sql, NULL) < 0 ? s->code : 0;
+}
+
+int store_commit(store_t *s)
+{
+	return store_run(s, "COMMIT", NULL) < 0 ? s->code : 0;
+}
+
+void store_rollback(store_t *s)
+{
+	char keep[sizeof s->err];
+	int code = s->code;
+	memcpy(keep, s->err, sizeof keep);
+	store_run(s, "ROLLBACK", NULL);
+	memcpy(s->err, keep, sizeof keep); /* the cause, not the rollback's own message */
+	s->code = code;
+}
+
+/* ---- migrations -------------------------------------------------------------------------- */
+
+int store_schema_version(store_t *s, char *err, size_t errlen)
+{
+	int64_t v = 0;
+	int rc = store_int(s, &v, "SELECT MAX(version) FROM schema_version", NULL);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", s->err);
+		return rc;
+	}
+	return (int)v;
+}
+
+/* The migration's SQL with {{ID}} replaced by the backend's key type. Caller frees. */
+static char *dialect(const store_backend *be, const char *sql)
+{
+	size_t n = strlen(sql), k = strlen(be->id_type), cap = n * 2 + 64 + k;
+	char *out = malloc(cap), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = sql; *p;) {
+		if (!strncmp(p, "{{ID}}", 6)) {
+			if ((size_t)(o - out) + k + 1 >= cap)
+				break;
+			memcpy(o, be->id_type, k);
+			o += k;
+			p += 6;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+int store_migrate(store_t *s, int *applied, char *err, size_t errlen)
+{
+	if (applied)
+		*applied = 0;
+	int rc = store_run(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+			      "name TEXT NOT NULL, applied_at TEXT NOT NULL)", NULL);
+	int have = rc < 0 ? rc : store_schema_version(s, err, errlen);
+	if (have < 0) {
+		snprintf(err, errlen, "cannot read the schema version: %s", s->err);
+		return have;
+	}
+	for (int i = 0; store_migration_name[i]; i++) {
+		int version = atoi(store_migration_name[i]);
+		if (version <= have)
+			continue;
+		char *sql = dialect(s->be, store_migration_sql[i]);
+		char now[32];
+		if (!sql) {
+			snprintf(err, errlen, "out of memory");
+			return STORE_EIO;
+		}
+		/* One transaction per migration: a failure leaves the schema at the last good one. */
+		rc = store_begin(s);
+		if (!rc && (rc = s->be->exec_script(s->h, sql, s->err, sizeof s->err)) == 0)
+			rc = store_run(s, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+				       "itt", version, store_migration_name[i], store_iso(store_now_ms(), now));
+		free(sql);
+		if (rc < 0) {
+			snprintf(err, errlen, "migration %s failed: %s", store_migration_name[i], s->err);
+			store_rollback(s);
+			return rc;
+		}
+		if ((rc = store_commit(s))) {
+			snprintf(err, errlen, "migration %s failed: %s", store_migration_name[i], s->err);
+			return rc;
+		}
+		if (applied)
+			(*applied)++;
+	}
+	return 0;
+}
+
+/* ---- time -------------------------------------------------------------------------------- */
+
+static int64_t real_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* $VIDC_NOW sets the clock at the process's start; it then runs at the real rate, so leases
+ * still expire in a test that moved the clock. */
+int64_t store_now_ms(void)
+{
+	static int64_t offset;
+	static int done;
+	if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
+		const char *v = getenv("VIDC_NOW");
+		int64_t off = 0;
+		if (v && *v) {
+			struct tm tm;
+			memset(&tm, 0, sizeof tm);
+			char *end;
+			double secs = strtod(v, &end);
+			if (end != v && !*end)
+				off = (int64_t)(secs * 1000) - real_ms();
+			else if (strptime(v, "%Y-%m-%dT%H:%M:%S", &tm))
+				off = (int64_t)timegm(&tm) * 1000 - real_ms();
+		}
+		offset = off;
+		__atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+	}
+	return real_ms() + offset;
+}
+
+const char *store_iso(int64_t ms, char *buf)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}

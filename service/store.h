@@ -1,0 +1,115 @@
+/*
+ * store.h - the service's database, behind one interface: a connection, prepared statements
+ * with bound parameters, rows, transactions and the numbered migrations of service/migrations/.
+ * Every record module (service/records.c, jobs.c, credits.c, auth.c) speaks portable SQL through
+ * it; the SQLite backend (store_sqlite.c) is the embedded default, and another backend (the
+ * PostgreSQL one of issue 14) plugs in as one more store_backend without touching the callers.
+ *
+ * SQL conventions every statement follows: `?` placeholders only (a backend rewrites them to its
+ * own), no dialect functions (vidc computes times and values), `RETURNING id` after INSERT.
+ *
+ * A store_t is one connection: use it from one thread at a time (the server keeps a pool).
+ * Errors: functions return 0 (or a row flag) or a negative STORE_E* code and fill err.
+ */
+#ifndef VIDC_STORE_H
+#define VIDC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+enum {
+	STORE_OK = 0,
+	STORE_ROW = 1,          /* store_step: a row is ready */
+	STORE_EIO = -2,         /* the database cannot be opened, read or written */
+	STORE_EINVAL = -1,      /* bad SQL or a bad parameter (a bug in vidc) */
+	STORE_ECONSTRAINT = -15, /* a unique or foreign-key constraint refused the write */
+	STORE_EBUSY = -11       /* locked by another writer for longer than the busy timeout */
+};
+
+typedef enum { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT } store_type;
+
+typedef struct store store_t;
+typedef struct store_stmt store_stmt;
+
+/* One database engine. url is what follows the scheme (a path for SQLite). */
+typedef struct store_backend {
+	const char *scheme; /* "sqlite" */
+	int (*open)(const char *url, void **h, char *err, size_t errlen);
+	void (*close)(void *h);
+	int (*prepare)(void *h, const char *sql, void **st, char *err, size_t errlen);
+	void (*finalize)(void *st);
+	int (*nparams)(void *st); /* the statement's placeholders */
+	int (*bind_int)(void *st, int i, int64_t v);	/* i counts from 1 */
+	int (*bind_double)(void *st, int i, double v);
+	int (*bind_text)(void *st, int i, const char *v); /* NULL binds NULL */
+	int (*step)(void *h, void *st, char *err, size_t errlen); /* STORE_ROW, 0 or STORE_E* */
+	int (*ncols)(void *st);
+	const char *(*col_name)(void *st, int i); /* i counts from 0 */
+	store_type (*col_type)(void *st, int i);
+	int64_t (*col_int)(void *st, int i);
+	double (*col_double)(void *st, int i);
+	const char *(*col_text)(void *st, int i); /* valid until the next step */
+	int64_t (*changes)(void *h);
+	/* Runs several statements (a migration) with no parameters. */
+	int (*exec_script)(void *h, const char *sql, char *err, size_t errlen);
+	const char *begin_sql; /* "BEGIN IMMEDIATE" (SQLite takes the write lock at once) */
+	const char *id_type;   /* what {{ID}} becomes in a migration */
+} store_backend;
+
+/* Opens "sqlite:PATH", "sqlite://PATH" or a bare PATH (SQLite). */
+int store_open(const char *url, store_t **out, char *err, size_t errlen);
+void store_close(store_t *s);
+
+/* Applies the migrations newer than the schema_version table's highest, each in a transaction.
+ * *applied (may be NULL) gets how many ran. */
+int store_migrate(store_t *s, int *applied, char *err, size_t errlen);
+/* The schema's version (the highest applied migration), or a negative STORE_E*. */
+int store_schema_version(store_t *s, char *err, size_t errlen);
+
+/* ---- statements -------------------------------------------------------------------------- */
+
+/* Parameters are given by a type string, one letter per `?`: 'i' int, 'l' int64_t, 'd' double,
+ * 't' const char * (NULL binds NULL), 'n' NULL (takes no argument). */
+int store_prepare(store_t *s, store_stmt **st, const char *sql, const char *types, ...);
+int store_step(store_stmt *st);		/* STORE_ROW, 0 when done, or STORE_E* */
+void store_finalize(store_stmt *st);
+int store_ncols(store_stmt *st);
+const char *store_col_name(store_stmt *st, int i);
+store_type store_col_type(store_stmt *st, int i);
+int64_t store_col_int(store_stmt *st, int i);
+double store_col_double(store_stmt *st, int i);
+const char *store_col_text(store_stmt *st, int i); /* NULL for SQL NULL */
+
+/* Runs a statement to its end (INSERT, UPDATE, DDL). Returns rows changed (>= 0) or STORE_E*. */
+int store_run(store_t *s, const char *sql, const char *types, ...);
+/* Runs a statement whose first row's first column is an integer (INSERT ... RETURNING id,
+ * SELECT COUNT(*)). *v gets it (0 when there is no row). Returns STORE_ROW, 0 (no row) or
+ * STORE_E*. */
+int store_int(store_t *s, int64_t *v, const char *sql, const char *types, ...);
+/* The rows as a JSON array of objects keyed by column name: integers, reals, strings, null;
+ * columns listed in the JSON-column table (store.c) are parsed from their JSON text. NULL on
+ * error (err filled through store_errmsg). */
+json_t *store_rows(store_t *s, const char *sql, const char *types, ...);
+/* The first row as an object, or NULL when there is none (store_errmsg says "" then). */
+json_t *store_row(store_t *s, const char *sql, const char *types, ...);
+/* The last error's message on this connection ("" when the last call succeeded). */
+const char *store_errmsg(store_t *s);
+/* Whether the last failure was a constraint (unique, foreign key). */
+int store_last_code(store_t *s);
+
+/* BEGIN (IMMEDIATE on SQLite), COMMIT, ROLLBACK. */
+int store_begin(store_t *s);
+int store_commit(store_t *s);
+void store_rollback(store_t *s);
+
+/* ---- time -------------------------------------------------------------------------------- */
+
+/* Milliseconds since the epoch: $VIDC_NOW (seconds since the epoch, or an ISO 8601 UTC time)
+ * when set, so tests can move the clock, else the real time. */
+int64_t store_now_ms(void);
+/* The time as the schema writes it: "2025-01-31T12:00:00Z" (buf >= 21 bytes). */
+const char *store_iso(int64_t ms, char *buf);
+
+#endif

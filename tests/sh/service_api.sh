@@ -1,0 +1,218 @@
+#!/bin/sh
+# The service's HTTP API against a running `vidc serve` on loopback, with curl: every core
+# endpoint's success and its refusals (401 no or bad token, 403 wrong kind of token, 400 bad JSON,
+# 422 missing and wrong-typed fields naming the field, 404 unknown ids and other sites' ids, 405,
+# 409, 402, 413 bodies over the limit), the scripts' versions, the voice preview, stage 9 on a
+# published content record, the credit estimates of the sample article, and that the database
+# keeps no token in clear. Every JSON reply is then checked against docs/openapi.json.
+set -u
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+. tests/sh/service_lib.inc
+mkdir -p "$tmp/replies"
+n=0
+# record every reply for the OpenAPI check: METHOD PATTERN STATUS FILE
+record() {
+	n=$((n + 1))
+	cp "$tmp/out" "$tmp/replies/$n"
+	echo "$1 $2 $3 $tmp/replies/$n" >>"$tmp/replies.txt"
+}
+# r WHAT STATUS METHOD PATTERN PATH TOKEN [BODY]
+r() {
+	what=$1 want=$2 m=$3 pat=$4 path=$5 tok=$6
+	shift 6
+	got=$(req "$m" "$path" "$tok" "$@")
+	[ "$got" = "$want" ] || bad "$what: status $got, expected $want: $(head -c 300 "$tmp/out")"
+	record "$m" "$pat" "$got"
+}
+setup_sites
+start_server
+
+# --- auth ---
+r "no token" 401 GET /projects/ /projects/ ""
+r "bad token" 401 GET /projects/ /projects/ "vidc_0000000000000000000000000000000000000000000000000000000000000000"
+r "operator on a site route" 403 GET /projects/ /projects/ "$TOP"
+r "site token on an operator route" 403 POST /sites/ /sites/ "$TA" '{"name":"x"}'
+r "unknown path" 404 GET /x/ /nothing/here/ "$TA"
+r "wrong method" 405 DELETE /projects/ /projects/ "$TA"
+
+# --- sites (operator) ---
+r "site create" 201 POST /sites/ /sites/ "$TOP" '{"name":"Site C","external_id":"c-1","video_enabled":false}'
+[ "$(jget "j['id']")" = 3 ] || bad "the third site is not id 3"
+r "site without name" 422 POST /sites/ /sites/ "$TOP" '{"external_id":"c-2"}'
+[ "$(jget "j['field']")" = name ] || bad "missing name: field $(jget "j['field']")"
+r "duplicate external id" 409 POST /sites/ /sites/ "$TOP" '{"name":"Again","external_id":"c-1"}'
+r "automation" 200 PUT "/sites/{id}/automation/" /sites/3/automation/ "$TOP" '{"video_enabled":true,"target_platforms":["youtube_short","tiktok"],"voice_provider":"espeak"}'
+[ "$(jget "j['automation']['target_platforms']")" = "['youtube_short', 'tiktok']" ] || bad "automation not stored: $(cat "$tmp/out")"
+r "automation, bad platform" 422 PUT "/sites/{id}/automation/" /sites/3/automation/ "$TOP" '{"target_platforms":["myspace"]}'
+[ "$(jget "j['field']")" = target_platforms ] || bad "bad platform: wrong field"
+r "automation, unknown site" 404 PUT "/sites/{id}/automation/" /sites/99/automation/ "$TOP" '{"video_enabled":true}'
+
+# --- bodies ---
+r "bad JSON" 400 POST /projects/ /projects/ "$TA" '{"project_type": "short",'
+r "not an object" 400 POST /projects/ /projects/ "$TA" '[1, 2]'
+r "no body" 400 POST /projects/ /projects/ "$TA"
+python3 -c "print('{\"title\": \"' + 'x' * 70000 + '\"}')" >"$tmp/huge.json"
+r "body over the limit" 413 POST /contents/ /contents/ "$TA" "@$tmp/huge.json"
+
+# --- projects ---
+r "missing project_type" 422 POST /projects/ /projects/ "$TA" '{"target_platforms":["tiktok"]}'
+[ "$(jget "j['field']")" = project_type ] || bad "missing project_type: field $(jget "j['field']")"
+r "wrong-typed platforms" 422 POST /projects/ /projects/ "$TA" '{"project_type":"short","target_platforms":"tiktok"}'
+[ "$(jget "j['field']")" = target_platforms ] || bad "wrong type: field $(jget "j['field']")"
+r "wrong-typed settings" 422 POST /projects/ /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"],"settings":{"voice_provider":"nobody"}}'
+[ "$(jget "j['field']")" = voice_provider ] || bad "bad provider: field $(jget "j['field']")"
+r "unknown field" 422 POST /projects/ /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"],"colour":"red"}'
+r "unknown content" 404 POST /projects/ /projects/ "$TA" '{"content_id":77,"project_type":"short","target_platforms":["tiktok"]}'
+r "standalone project" 201 POST /projects/ /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok","youtube_short"],"settings":{"voice_provider":"espeak","transition_style":"dissolve"}}'
+P1=$(jget "j['id']")
+[ "$(jget "j['status']")" = draft ] || bad "a new project is not a draft"
+r "project detail" 200 "GET" "/projects/{id}/" "/projects/$P1/" "$TA"
+[ "$(jget "j['script'] is None and j['renders'] == [] and j['settings']['transition_style']")" = dissolve ] || bad "detail: $(cat "$tmp/out")"
+r "B reads A's project" 404 GET "/projects/{id}/" "/projects/$P1/" "$TB"
+r "unknown project" 404 GET "/projects/{id}/" /projects/9999/ "$TA"
+r "non-numeric id" 404 GET /x/ /projects/abc/ "$TA"
+for i in 1 2 3; do
+	req POST /projects/ "$TA" '{"project_type":"long","target_platforms":["youtube_long"]}' >/dev/null
+done
+r "list" 200 GET /projects/ "/projects/?site_id=1&project_type=long&page=1" "$TA"
+[ "$(jget "j['count'], len(j['results'])")" = "3 3" ] || bad "list by type: $(head -c 300 "$tmp/out")"
+r "list of B" 200 GET /projects/ /projects/ "$TB"
+[ "$(jget "j['count']")" = 0 ] || bad "site B sees A's projects"
+r "list of another site" 404 GET /projects/ "/projects/?site_id=1" "$TB"
+r "list, bad status" 422 GET /projects/ "/projects/?status=cooking" "$TA"
+r "list, bad page" 422 GET /projects/ "/projects/?page=0" "$TA"
+r "list, page 2" 200 GET /projects/ "/projects/?page=2" "$TA"
+[ "$(jget "j['results'], j['previous']")" = "[] 1" ] || bad "page 2: $(head -c 300 "$tmp/out")"
+
+# --- scripts ---
+r "generate without content" 409 POST /scripts/generate/ /scripts/generate/ "$TA" "{\"project_id\":$P1}"
+r "generate, unknown project" 404 POST /scripts/generate/ /scripts/generate/ "$TA" '{"project_id":4242}'
+r "generate, B" 404 POST /scripts/generate/ /scripts/generate/ "$TB" "{\"project_id\":$P1}"
+cat >"$tmp/script.json" <<'JSON'
+{"hook":"Cold brew takes time, not skill.","intro":"Here is the short version.","points":[{"text":"Use one part coffee to eight parts water, by weight.","duration_est":3.5,"visual_cue":"text card: ratio","text_overlay":"1:8"}],"cta":"Follow for more.","chapter_markers":[{"time":0,"title":"Intro"}],"total_estimated_duration":9,"seo":{"tiktok":{"title":"Cold brew","description":"Cold brew in a minute.","tags":["coldbrew"]}}}
+JSON
+r "put script" 200 PUT "/scripts/{id}/" "/scripts/$P1/" "$TA" "@$tmp/script.json"
+[ "$(jget "j['version']")" = 1 ] || bad "first script is not version 1"
+r "put script again" 200 PUT "/scripts/{id}/" "/scripts/$P1/" "$TA" "@$tmp/script.json"
+[ "$(jget "j['version'], j['sections'][1]['name']")" = "2 point1" ] || bad "edit: $(head -c 300 "$tmp/out")"
+r "invalid script" 422 PUT "/scripts/{id}/" "/scripts/$P1/" "$TA" '{"hook":"x"}'
+r "script of B" 404 PUT "/scripts/{id}/" "/scripts/$P1/" "$TB" "@$tmp/script.json"
+
+# --- voiceover ---
+r "voice generate" 202 POST /voiceover/generate/ /voiceover/generate/ "$TA" "{\"project_id\":$P1,\"provider\":\"espeak\"}"
+r "voice without script" 409 POST /voiceover/generate/ /voiceover/generate/ "$TA" '{"project_id":2}'
+r "voice, bad provider" 422 POST /voiceover/generate/ /voiceover/generate/ "$TA" "{\"project_id\":$P1,\"provider\":\"hal\"}"
+long=$(python3 -c "print('a' * 201)")
+r "preview too long" 422 POST /voiceover/preview/ /voiceover/preview/ "$TA" "{\"text\":\"$long\"}"
+[ "$(jget "j['field']")" = text ] || bad "preview: field $(jget "j['field']")"
+code=$(curl -s -o "$tmp/p.wav" -w '%{http_code} %{content_type}' -X POST -H "Authorization: Bearer $TA" \
+	--data '{"text":"Hello from the preview.","provider":"espeak"}' "$U/voiceover/preview/")
+[ "$code" = "200 audio/wav" ] || bad "preview: $code"
+head -c 4 "$tmp/p.wav" | grep -q RIFF || bad "the preview is not a WAV"
+
+# --- assets ---
+r "asset add" 201 POST "/assets/{id}/" "/assets/$P1/" "$TA" '{"asset_type":"music","source":"uploaded","file_path":"music/calm.mp3","credit":"me","licence":"CC0"}'
+r "asset bad path" 422 POST "/assets/{id}/" "/assets/$P1/" "$TA" '{"asset_type":"music","source":"uploaded","file_path":"../../etc/passwd"}'
+[ "$(jget "j['field']")" = file_path ] || bad "asset path: field"
+r "asset bad type" 422 POST "/assets/{id}/" "/assets/$P1/" "$TA" '{"asset_type":"hologram","source":"uploaded","file_path":"a.png"}'
+r "assets list" 200 GET "/assets/{id}/" "/assets/$P1/" "$TA"
+[ "$(jget "len(j['results']), j['results'][0]['licence']")" = "1 CC0" ] || bad "assets: $(cat "$tmp/out")"
+r "assets of B" 404 GET "/assets/{id}/" "/assets/$P1/" "$TB"
+
+# --- renders (queued only here; tests/sh/service_worker.sh runs them) ---
+r "render without script" 409 POST /render/ /render/ "$TA" '{"project_id":2,"presets":["youtube_long"]}'
+r "render, bad preset" 422 POST /render/ /render/ "$TA" "{\"project_id\":$P1,\"presets\":[\"vine\"]}"
+r "render, no presets" 422 POST /render/ /render/ "$TA" "{\"project_id\":$P1,\"presets\":[]}"
+r "render" 202 POST /render/ /render/ "$TA" "{\"project_id\":$P1,\"presets\":[\"tiktok\",\"youtube_short\"]}"
+[ "$(jget "len(j['renders'])")" = 2 ] || bad "one render id per preset: $(cat "$tmp/out")"
+R1=$(jget "j['renders'][0]['id']")
+r "second render of a running preset" 409 POST /render/ /render/ "$TA" "{\"project_id\":$P1,\"presets\":[\"tiktok\"]}"
+r "render status" 200 GET "/render/{id}/status/" "/render/$R1/status/" "$TA"
+[ "$(jget "j['status'], j['percent']")" = "queued 0.0" ] || bad "status: $(cat "$tmp/out")"
+r "status of B" 404 GET "/render/{id}/status/" "/render/$R1/status/" "$TB"
+r "file before it exists" 409 GET "/render/{id}/file/" "/render/$R1/file/" "$TA"
+r "rendered" 200 GET "/rendered/{id}/" "/rendered/$P1/" "$TA"
+[ "$(jget "len(j['results'])")" = 2 ] || bad "rendered list"
+r "rendered of B" 404 GET "/rendered/{id}/" "/rendered/$P1/" "$TB"
+r "unknown render" 404 GET "/render/{id}/status/" /render/999/status/ "$TA"
+r "job" 200 GET "/jobs/{id}/" /jobs/1/ "$TA"
+r "job of B" 404 GET "/jobs/{id}/" /jobs/1/ "$TB"
+
+# --- credits ---
+r "credits" 200 GET /credits/ /credits/ "$TA"
+bal=$(jget "j['balance']")
+held=$(jget "-sum(e['amount'] for e in j['entries'] if e['kind'] == 'hold')")
+[ "$bal" -eq $((1000 - held)) ] || bad "balance $bal after holding $held of 1000"
+r "estimate, short" 200 GET /credits/estimate/ "/credits/estimate/?project_type=short&target_platforms=tiktok,youtube_short,instagram_reel" "$TA"
+t=$(jget "j['total']")
+[ "$t" -ge 40 ] && [ "$t" -le 80 ] || bad "a short video costs $t, not 40-80"
+r "estimate, long" 200 GET /credits/estimate/ "/credits/estimate/?project_type=long&target_platforms=youtube_long&voice_provider=openai" "$TA"
+t=$(jget "j['total']")
+[ "$t" -ge 100 ] && [ "$t" -le 250 ] || bad "a long video costs $t, not 100-250"
+r "grant (operator)" 201 POST /credits/grant/ /credits/grant/ "$TOP" '{"site_id":2,"amount":2}'
+r "grant, unknown site" 404 POST /credits/grant/ /credits/grant/ "$TOP" '{"site_id":99,"amount":2}'
+req POST /projects/ "$TB" '{"project_type":"short","target_platforms":["tiktok","youtube_short","instagram_reel"]}' >/dev/null
+PB=$(jget "j['id']")
+r "put script (B)" 200 PUT "/scripts/{id}/" "/scripts/$PB/" "$TB" "@$tmp/script.json"
+r "render B without credits" 402 POST /render/ /render/ "$TB" "{\"project_id\":$PB,\"presets\":[\"tiktok\"]}"
+r "rendered after 402" 200 GET "/rendered/{id}/" "/rendered/$PB/" "$TB"
+[ "$(jget "len(j['results'])")" = 0 ] || bad "a refused render left a record"
+
+# --- contents and stage 9 ---
+sed 's/"assets\//"/g' examples/article-cold-brew.json >"$tmp/article.json"
+python3 - "$tmp/article.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1])); a["external_id"] = "wp-42"; a["status"] = "draft"
+json.dump(a, open(sys.argv[1], "w"))
+PY
+r "content" 201 POST /contents/ /contents/ "$TA" "@$tmp/article.json"
+C1=$(jget "j['id']")
+r "content again (same external id)" 409 POST /contents/ /contents/ "$TA" "@$tmp/article.json"
+r "content, no title" 422 POST /contents/ /contents/ "$TA" '{"content_html":"<p>x</p>"}'
+[ "$(jget "j['field']")" = title ] || bad "content: field $(jget "j['field']")"
+r "content, bad images" 422 POST /contents/ /contents/ "$TA" '{"title":"T","images":[{"src":5}]}'
+[ "$(jget "j['field']")" = images ] || bad "content images: field $(jget "j['field']")"
+r "content get" 200 GET "/contents/{id}/" "/contents/$C1/" "$TA"
+r "content of B" 404 GET "/contents/{id}/" "/contents/$C1/" "$TB"
+r "project of content" 201 POST /projects/ /projects/ "$TA" "{\"content_id\":$C1,\"project_type\":\"short\",\"target_platforms\":[\"tiktok\"]}"
+r "B's project of A's content" 404 POST /projects/ /projects/ "$TB" "{\"content_id\":$C1,\"project_type\":\"short\",\"target_platforms\":[\"tiktok\"]}"
+PC=$(python3 -c "import json; print(json.load(open('$tmp/replies/$((n - 1))'))['id'])")
+r "script generate" 202 POST /scripts/generate/ /scripts/generate/ "$TA" "{\"project_id\":$PC}"
+r "generate twice" 409 POST /scripts/generate/ /scripts/generate/ "$TA" "{\"project_id\":$PC}"
+python3 - "$tmp/article.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1])); a["external_id"] = "wp-43"; a["status"] = "published"
+json.dump(a, open(sys.argv[1], "w"))
+PY
+r "published content" 201 POST /contents/ /contents/ "$TA" "@$tmp/article.json"
+PA=$(jget "j['project_id']")
+[ "$PA" != None ] || bad "a published article of a site with video on made no project: $(head -c 300 "$tmp/out")"
+r "automated project" 200 GET "/projects/{id}/" "/projects/$PA/" "$TA"
+[ "$(jget "j['automated'], j['status'], j['external_id'], j['jobs'][0]['kind']")" = "True scripting wp-43 script" ] ||
+	bad "stage 9 project: $(head -c 400 "$tmp/out")"
+
+# The worker writes the script of the generated project (the extract generator: seconds); four
+# at once, so the renders queued above do not hold it up (stopping the worker cancels them).
+"$VIDC" worker --config "$CONFIG" --concurrency 4 >"$tmp/worker.log" 2>&1 &
+WPID=$!
+PIDS="$PIDS $WPID"
+for _ in $(seq 1 300); do
+	req GET "/projects/$PC/" "$TA" >/dev/null
+	[ "$(jget "j['script'] is not None")" = True ] && break
+	sleep 0.2
+done
+r "generated script" 200 GET "/projects/{id}/" "/projects/$PC/" "$TA"
+[ "$(jget "j['script']['version'], len(j['script']['sections']) > 1, 'tiktok' in j['script']['seo_metadata']")" = "1 True True" ] ||
+	bad "the generated script: $(head -c 400 "$tmp/out")"
+kill "$WPID" 2>/dev/null
+wait "$WPID" 2>/dev/null
+
+# No token is stored in clear, and none is in the server's log.
+for t in "$TA" "$TB" "$TOP"; do
+	grep -q "$t" "$DB" "$tmp/serve.log" && bad "a token is in the database or the log"
+done
+
+# Every JSON reply matches the OpenAPI document.
+python3 tests/sh/service_openapi.py docs/openapi.json "$tmp/replies.txt" || bad "replies differ from docs/openapi.json"
+exit $fail
