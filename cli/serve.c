@@ -23,11 +23,13 @@
 #include "../service/automation.h"
 #include "../service/config.h"
 #include "../service/credits.h"
+#include "../service/publish_job.h"
 #include "../service/records.h"
 #include "../service/server.h"
 #include "../service/store.h"
 #include "../service/worker.h"
 #include "serve.h"
+#include "social.h"
 
 /* Every option of these commands: its name and whether it takes a value. */
 static const struct {
@@ -38,7 +40,7 @@ static const struct {
 	{"--concurrency", 1}, {"--site", 1}, {"--name", 1},	     {"--operator", 0},	  {"--amount", 1},
 	{"--note", 1},	 {"--exit-when-idle", 0}, {"--external-id", 1}, {"--video", 1}, {"--type", 1},
 	{"--platforms", 1}, {"--accounts", 1}, {"--voice", 1},	     {"--provider", 1},	  {"--music", 1},
-	{"--help", 0},
+	{"--category", 1}, {"--help", 0},
 };
 #define NOPT (sizeof options / sizeof *options)
 
@@ -125,6 +127,11 @@ static store_t *open_store(const char *cmd, const svc_config *cfg, int verbose)
 	return s;
 }
 
+store_t *serve_store(const char *cmd, const svc_config *cfg)
+{
+	return open_store(cmd, cfg, 0);
+}
+
 static int parse_id(const char *s, int64_t *id)
 {
 	char *end;
@@ -197,7 +204,8 @@ int cmd_worker(int argc, char **argv)
 	mkdir(a.cfg.media, 0777);
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
-	wrk_opts o = {&a.cfg, q, (int)conc, &stopping, opt(&a, "--exit-when-idle") != NULL, stderr};
+	pjob_register(); /* the publishing stage's kinds: publish, engagement (every 12 hours) */
+	wrk_opts o = {&a.cfg, q, (int)conc, &stopping, opt(&a, "--exit-when-idle") != NULL, stderr, pjob_schedule};
 	char err[1200];
 	if (wrk_run(&o, err, sizeof err)) {
 		fprintf(stderr, "vidc worker: %s\n", err);
@@ -257,8 +265,9 @@ static json_t *automation_body(const sargs *a)
 			json_array_append_new(arr, i ? json_integer(atoll(t)) : json_string(t));
 		json_object_set_new(b, lists[i][1], arr);
 	}
-	const char *strs[][2] = {{"--voice", "voice_id"}, {"--provider", "voice_provider"}, {"--music", "music_track"}};
-	for (int i = 0; i < 3; i++)
+	const char *strs[][2] = {{"--voice", "voice_id"}, {"--provider", "voice_provider"}, {"--music", "music_track"},
+				 {"--category", "youtube_category_id"}};
+	for (int i = 0; i < 4; i++)
 		if (opt(a, strs[i][0]))
 			json_object_set_new(b, strs[i][1], json_string(opt(a, strs[i][0])));
 	return b;
@@ -378,7 +387,9 @@ int serve_dispatch(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {{"serve", cmd_serve}, {"worker", cmd_worker}, {"token", cmd_token},
-		    {"site", cmd_site},	  {"credits", cmd_credits}, {"stage9", cmd_stage9}};
+		    {"site", cmd_site},	  {"credits", cmd_credits}, {"stage9", cmd_stage9},
+		    {"account", cmd_account}, {"publish", cmd_publish}, {"engagement", cmd_engagement},
+		    {"jsonld", cmd_jsonld}};
 	for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof *cmds; i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);

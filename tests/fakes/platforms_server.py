@@ -23,6 +23,9 @@ Faults, armed with POST /_fault?name=N[&n=COUNT] (COUNT times, default 1; -1 for
   yt_500      the next upload chunk gets 500 (nothing of it kept)
   yt_gone     the next request on an upload session gets 410 and the session is forgotten
   ig_drop40, tt_drop40   the same drop for the Instagram and TikTok uploads
+  yt_stall40  the upload PUT that crosses 40 % of the file stops there: the bytes before it are
+              kept, the reply never comes (for 60 s), so a test can kill the client mid-upload;
+              /_stats "stalled" counts the stalls
   expire      every access token issued so far stops working (401 / OAuth error 190)
   revoke      every refresh token stops working (invalid_grant)
   429         the next API request gets 429 with Retry-After: 1
@@ -65,7 +68,7 @@ def reset():
                                       "tt-refresh-0": "tiktok"},
         "seq": 0, "yt_sessions": {}, "videos": {}, "containers": {}, "tt": {},
         "refreshes": {"youtube": 0, "instagram": 0, "tiktok": 0}, "requests": {},
-        "upload_bytes": {"youtube": 0, "instagram": 0, "tiktok": 0}, "last_meta": {},
+        "upload_bytes": {"youtube": 0, "instagram": 0, "tiktok": 0}, "last_meta": {}, "stalled": 0,
     })
 
 
@@ -210,7 +213,7 @@ class Handler(BaseHTTPRequestHandler):
     def c_stats(self):
         self.reply(200, {"posts": S["posts"], "videos": S["videos"], "refreshes": S["refreshes"],
                          "requests": S["requests"], "upload_bytes": S["upload_bytes"],
-                         "last_meta": S["last_meta"]})
+                         "last_meta": S["last_meta"], "stalled": S["stalled"]})
 
     def c_fault(self):
         self.read_body()
@@ -352,6 +355,17 @@ class Handler(BaseHTTPRequestHandler):
             got, _ = self.read_body(cut40 - a)
             s["data"] += got
             S["upload_bytes"]["youtube"] += len(got)
+            return self.drop()
+        if a < cut40 < b + 1 and fault("yt_stall40"):
+            got, _ = self.read_body(cut40 - a)
+            s["data"] += got
+            S["upload_bytes"]["youtube"] += len(got)
+            S["stalled"] += 1
+            LOCK.release()  # the other requests go on meanwhile (the route holds the lock)
+            try:
+                time.sleep(60)
+            finally:
+                LOCK.acquire()
             return self.drop()
         got, _ = self.read_body()
         s["data"] += got
