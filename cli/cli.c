@@ -23,6 +23,8 @@ const cli_opt cli_opt_color = {"--color", NULL, OPT_STR, F(color), 0, 0, NULL};
 const cli_opt cli_opt_allow = {"--allow", NULL, OPT_LIST, F(allow), 0, 0, NULL};
 const cli_opt cli_opt_werror = {"-Werror", NULL, OPT_FLAG, F(werror), 0, 0, NULL};
 const cli_opt cli_opt_no_assets = {"--no-assets", NULL, OPT_FLAG, F(no_assets), 0, 0, NULL};
+const cli_opt cli_opt_max_errors = {"-fmax-errors", NULL, OPT_INT, F(max_errors), 0, 1000000,
+				    "a whole number (0: no limit)"};
 const cli_opt cli_opt_at = {"--at", NULL, OPT_STR, F(at), 0, 0, NULL};
 const cli_opt cli_opt_quality = {"--quality", NULL, OPT_INT, F(quality), 1, 51, "a whole number from 1 to 51"};
 
@@ -147,6 +149,21 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a)
 			return 0;
 		}
 		const cli_opt *o = find_opt(c, s);
+		const char *eq = strchr(s, '=');
+		char name[64];
+		if (!o && s[0] == '-' && eq && (size_t)(eq - s) < sizeof name) {
+			/* -fmax-errors=N (gcc's spelling), --preset=tiktok */
+			snprintf(name, sizeof name, "%.*s", (int)(eq - s), s);
+			if ((o = find_opt(c, name)) && o->kind != OPT_FLAG) {
+				int rc = set_opt(a, o, eq + 1);
+				if (rc)
+					return rc;
+				if (a->nseen < CLI_MAX_POS)
+					a->seen[a->nseen++] = o;
+				continue;
+			}
+			o = NULL;
+		}
 		if (!o) {
 			if (s[0] == '-' && s[1])
 				return cli_usage(a, "unknown option '%s'", s);
@@ -299,7 +316,9 @@ int cli_callbacks(cli_args *a, stage_cb *cb)
 
 stage_spec_opts cli_spec_opts(const cli_args *a)
 {
-	stage_spec_opts o = {NULL, !a->no_assets, a->werror, a->allow, a->nallow};
+	stage_spec_opts o = {NULL, !a->no_assets, a->werror, a->allow, a->nallow, 0};
+	if (cli_given(a, "-fmax-errors"))
+		o.max_errors = a->max_errors > 0 ? a->max_errors : -1; /* gcc: 0 is no limit */
 	return o;
 }
 

@@ -27,7 +27,7 @@ typedef struct {
 	/* shared */
 	const char *preset, *output, *color;
 	const char *allow[CLI_MAX_ALLOW];
-	int nallow, werror, no_assets;
+	int nallow, werror, no_assets, max_errors;
 	/* render, frame, golden, thumb, sheet, subs */
 	const char *at, *progress, *format, *style, *title, *image, *template_file;
 	int quality, update, cols, frames, width;
@@ -71,7 +71,7 @@ typedef struct cli_cmd {
 
 /* Options shared by several commands (defined once in cli.c). */
 extern const cli_opt cli_opt_preset, cli_opt_output, cli_opt_color, cli_opt_allow, cli_opt_werror,
-	cli_opt_no_assets, cli_opt_at, cli_opt_quality;
+	cli_opt_no_assets, cli_opt_max_errors, cli_opt_at, cli_opt_quality;
 
 /* Parses argv (argv[0] the command) into a by c's table. Returns -1 to go on, or an exit status
  * (0 after --help, 2 after a usage message). */

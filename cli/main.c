@@ -87,6 +87,8 @@ static const char usage_text[] =
 	"  --allow DIR              a folder the spec (or article) may read files from besides its\n"
 	"                           own folder and the stdlib (repeatable)\n"
 	"  -Werror                  treat warnings as errors\n"
+	"  -fmax-errors=N           show at most N errors, then one line counts the rest\n"
+	"                           (default 100; 0: no limit)\n"
 	"  --no-assets              check: do not require asset files to exist\n"
 	"  --color auto|always|never  colours in diagnostics (default auto)\n"
 	"  --version                print the version\n"
@@ -95,7 +97,8 @@ static const char usage_text[] =
 	"The .vid language is described in SPEC.md.\n";
 
 #define F(x) offsetof(cli_args, x)
-#define SPEC_OPTS &cli_opt_preset, &cli_opt_color, &cli_opt_allow, &cli_opt_werror, &cli_opt_no_assets
+#define SPEC_OPTS &cli_opt_preset, &cli_opt_color, &cli_opt_allow, &cli_opt_werror, &cli_opt_no_assets, \
+		  &cli_opt_max_errors
 
 static const cli_opt o_progress = {"--progress", NULL, OPT_STR, F(progress), 0, 0, NULL};
 static const cli_opt o_update = {"--update", NULL, OPT_FLAG, F(update), 0, 0, NULL};
@@ -126,6 +129,7 @@ static const cli_opt *const sheet_opts[] = {SPEC_OPTS, &cli_opt_output, &o_cols,
 #define COMMON_HELP                                                                               \
 	"  --allow DIR        a folder the spec may read files from besides its own and the stdlib\n" \
 	"  -Werror            treat warnings as errors\n"                                            \
+	"  -fmax-errors=N     show at most N errors (default 100; 0: no limit)\n"                     \
 	"  --no-assets        do not require asset files to exist\n"                                 \
 	"  --color auto|always|never  colours in diagnostics (default auto)\n"
 

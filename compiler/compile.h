@@ -23,7 +23,8 @@ typedef struct {
 
 typedef struct spec spec_t;
 
-/* Compiles the file at path. Never returns NULL; errors are in the sink. */
+/* Compiles the file at path; errors are in the sink. NULL only when out of memory (with an
+ * error in the sink too, so checking diag_errors first is enough). */
 spec_t *compile_spec(const char *path, diag_sink *d, const compile_opts *o);
 /* Same, for text in memory (path names it in messages and anchors relative paths). */
 spec_t *compile_spec_text(const char *path, const char *text, size_t len, diag_sink *d,

@@ -23,10 +23,12 @@ typedef enum { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR } diag_level;
 
 typedef struct diag_sink diag_sink;
 
+/* A new sink, or NULL when out of memory. */
 diag_sink *diag_new(void);
 void diag_free(diag_sink *d);
 
-/* Registers a source (the sink keeps a copy of path and text); returns its file id. */
+/* Registers a source (the sink keeps a copy of path and text); returns its file id, or -1 when
+ * out of memory (counted as an error). */
 int diag_add_source(diag_sink *d, const char *path, const char *text, size_t len);
 const char *diag_source_path(const diag_sink *d, int file);
 const char *diag_source_text(const diag_sink *d, int file, size_t *len);
@@ -41,9 +43,15 @@ int diag_errors(const diag_sink *d);
 int diag_warnings(const diag_sink *d);
 /* Turns every warning into an error (-Werror); applies to what is reported after and before. */
 void diag_set_werror(diag_sink *d, int on);
+/* Errors kept at most (-fmax-errors=N; 0 = no limit; DIAG_MAX_ERRORS by default). Errors past
+ * it are counted by diag_errors and summed up by diag_print in one line ("too many errors"). */
+#define DIAG_MAX_ERRORS 100
+void diag_set_max_errors(diag_sink *d, int n);
 
-/* Prints every diagnostic in the order reported, each with its source line and caret. color
- * adds terminal colours. Returns the number printed. */
+/* Prints every diagnostic in source order, each with its source line and caret. color adds
+ * terminal colours. Text from the spec is escaped (control characters show as <U+001B>, bytes
+ * that are not UTF-8 as <FF>), and a long line shows only the part around the caret. Returns
+ * the number printed. */
 int diag_print(const diag_sink *d, FILE *out, int color);
 
 /* The closest of n candidate names to word, or NULL if none is close enough to be a likely typo. */

@@ -5,7 +5,11 @@
 #include "lex.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "../base/utf8.h"
 
 void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, size_t len)
 {
@@ -34,11 +38,6 @@ const char *lex_token_name(tok_kind k)
 }
 
 static const char *unit_names[] = {"", "s", "ms", "f", "px", "%", "sa", "deg", "dB", "?"};
-
-const char *lex_unit_name(unit_kind u)
-{
-	return unit_names[u];
-}
 
 static span_t span_at(lexer_t *lx, const char *start)
 {
@@ -84,55 +83,30 @@ static int hexval(int c)
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static int utf8_len(const unsigned char *s, size_t n)
+static int utf8_len(const char *s, size_t n)
 {
-	unsigned c = s[0];
-	int len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xE0) == 0xC0)
-		len = 2, min = 0x80, c &= 0x1F;
-	else if ((c & 0xF0) == 0xE0)
-		len = 3, min = 0x800, c &= 0x0F;
-	else if ((c & 0xF8) == 0xF0)
-		len = 4, min = 0x10000, c &= 0x07;
-	else
-		return 0;
-	if ((size_t)len > n)
-		return 0;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	return len;
+	uint32_t cp;
+	return utf8_decode(s, n, &cp);
 }
 
-static int put_utf8(char *o, unsigned cp)
+/* Bytes from p on that are not UTF-8: a run of them is one mistake, reported once. */
+static const char *bad_run(const char *p, const char *end)
 {
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
+	while (p < end && !utf8_len(p, (size_t)(end - p)))
+		p++;
+	return p;
+}
+
+/* Control characters from p on (not tab, newline or carriage return: those are spacing), for
+ * one message per run. DEL only outside strings. */
+static const char *control_run(const char *p, const char *end, int in_string)
+{
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\t' || c == '\n' || c == '\r' || !(c < 0x20 || (!in_string && c == 0x7F)))
+			break;
 	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xE0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
+	return p;
 }
 
 static void err_here(lexer_t *lx, const char *at, int len, const char *msg)
@@ -211,7 +185,7 @@ static void lex_long_string(lexer_t *lx, token_t *t, const char *start)
 	*o = 0;
 	t->text = out;
 	for (const char *q = out; *q;) {
-		int n = utf8_len((const unsigned char *)q, strlen(q));
+		int n = utf8_len(q, strlen(q));
 		if (!n) {
 			err_here(lx, start, 3, "string is not valid UTF-8");
 			break;
@@ -220,9 +194,20 @@ static void lex_long_string(lexer_t *lx, token_t *t, const char *start)
 	}
 }
 
+/* Where the string starting at p ends: its closing quote, or the end of its line (a string
+ * ends on its line). Decoding only shrinks text (\u{1F600} is 9 bytes in, 4 out), so the decoded
+ * string fits in that many bytes: memory stays linear in the spec's size. */
+static const char *string_end(const char *p, const char *end)
+{
+	while (p < end && *p != '"' && *p != '\n' && *p != '\r')
+		p += *p == '\\' && p + 1 < end ? 2 : 1; /* an escape is two bytes, as lex_string reads it */
+	return p;
+}
+
 static void lex_string(lexer_t *lx, token_t *t, const char *start)
 {
-	char *out = arena_alloc(lx->arena, (size_t)(lx->end - lx->p) + 1), *o = out;
+	size_t room = (size_t)(string_end(lx->p, lx->end) - lx->p);
+	char *out = arena_alloc(lx->arena, room + 1), *o = out;
 	for (;;) {
 		if (lx->p >= lx->end || *lx->p == '\n' || *lx->p == '\r') {
 			err_here(lx, start, 1,
@@ -258,7 +243,7 @@ static void lex_string(lexer_t *lx, token_t *t, const char *start)
 						lx->p++;
 				}
 				if (ok)
-					o += put_utf8(o, cp);
+					o += utf8_encode(cp, o);
 				else
 					err_here(lx, esc, (int)(lx->p - esc),
 						 "invalid escape: write \\u{HEX} with a Unicode code point");
@@ -269,15 +254,17 @@ static void lex_string(lexer_t *lx, token_t *t, const char *start)
 			}
 			continue;
 		}
-		int n = utf8_len((const unsigned char *)lx->p, (size_t)(lx->end - lx->p));
+		int n = utf8_len(lx->p, (size_t)(lx->end - lx->p));
 		if (!n) {
-			err_here(lx, lx->p, 1, "string is not valid UTF-8");
-			lx->p++;
+			const char *e = bad_run(lx->p, lx->end);
+			err_here(lx, lx->p, (int)(e - lx->p), "string is not valid UTF-8");
+			lx->p = e;
 			continue;
 		}
 		if (c < 0x20 && c != '\t') {
-			err_here(lx, lx->p, 1, "control character in string");
-			lx->p++;
+			const char *e = control_run(lx->p, lx->end, 1);
+			err_here(lx, lx->p, (int)(e - lx->p), e - lx->p > 1 ? "control characters in string" : "control character in string");
+			lx->p = e;
 			continue;
 		}
 		memcpy(o, lx->p, (size_t)n);
@@ -484,18 +471,24 @@ static token_t next(lexer_t *lx)
 			}
 			break;
 		default: {
-			/* Skip the whole UTF-8 sequence so the message shows the character. */
-			int n = utf8_len((const unsigned char *)s, (size_t)(lx->end - s));
-			if (n > 1)
-				lx->p = s + n;
+			/* Skip the whole UTF-8 sequence so the message shows the character, and a run of
+			 * bad bytes or control characters whole: one message for each run. */
+			int n = utf8_len(s, (size_t)(lx->end - s));
+			int ctl = c < 0x20 || c == 0x7F;
+			lx->p = ctl ? control_run(s, lx->end, 0) : n == 0 ? bad_run(s, lx->end) : s + n;
+			int run = (int)(lx->p - s);
 			t.kind = TK_ERROR;
 			t.sp = span_at(lx, s);
-			if (c < 0x20 || c == 0x7F)
+			if (ctl && run > 1)
+				diag_error(lx->diag, t.sp, "unexpected control characters (%d bytes, the first 0x%02x)", run, c);
+			else if (ctl)
 				diag_error(lx->diag, t.sp, "unexpected control character (byte 0x%02x)", c);
+			else if (n == 0 && run > 1)
+				diag_error(lx->diag, t.sp, "%d bytes of invalid UTF-8 outside a string (the first 0x%02x)", run, c);
 			else if (n == 0)
 				diag_error(lx->diag, t.sp, "invalid UTF-8 byte 0x%02x outside a string", c);
 			else
-				diag_error(lx->diag, t.sp, "unexpected character '%.*s'", n ? n : 1, s);
+				diag_error(lx->diag, t.sp, "unexpected character '%.*s'", n, s);
 			return t;
 		}
 		}

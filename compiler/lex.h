@@ -68,6 +68,5 @@ typedef struct {
 void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, size_t len);
 token_t lex_next(lexer_t *lx);
 const char *lex_token_name(tok_kind k);
-const char *lex_unit_name(unit_kind u);
 
 #endif

@@ -157,10 +157,15 @@ static int layer_node(lowerer *lw, const mlayer *L)
 	return n->id;
 }
 
-static const mlayer *sort_base;
+/* A layer's place in draw order: z, then spec order. Sorted by value so the comparison needs
+ * no pointer back into the list (qsort has no context argument). */
+typedef struct {
+	int z, order, index;
+} zkey;
+
 static int by_z(const void *a, const void *b)
 {
-	const mlayer *x = &sort_base[*(const int *)a], *y = &sort_base[*(const int *)b];
+	const zkey *x = a, *y = b;
 	if (x->z != y->z)
 		return x->z < y->z ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
@@ -169,17 +174,13 @@ static int by_z(const void *a, const void *b)
 /* Layer node ids for a list of model layers, in z order (ties in spec order). */
 static int *layers(lowerer *lw, const mlayer *ls, int n)
 {
-	int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1));
+	zkey *keys = arena_alloc(lw->p->arena, sizeof(zkey) * (size_t)(n ? n : 1));
 	int *ids = arena_alloc(lw->p->arena, sizeof(int) * (size_t)(n ? n : 1));
-	if (!idx)
-		abort();
 	for (int i = 0; i < n; i++)
-		idx[i] = i;
-	sort_base = ls;
-	qsort(idx, (size_t)n, sizeof(int), by_z);
+		keys[i] = (zkey){ls[i].z, ls[i].order, i};
+	qsort(keys, (size_t)n, sizeof(zkey), by_z);
 	for (int i = 0; i < n; i++)
-		ids[i] = layer_node(lw, &ls[idx[i]]);
-	free(idx);
+		ids[i] = layer_node(lw, &ls[keys[i].index]);
 	return ids;
 }
 

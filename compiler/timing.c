@@ -5,9 +5,12 @@
  */
 #include "timing.h"
 
+#include "../base/file.h"
+
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Tolerance for provider rounding: timings are written with millisecond precision. */
@@ -33,8 +36,16 @@ static int ends_sentence(const char *w)
 
 timing_t *timing_load(arena_t *a, const char *path, char *err, size_t errlen)
 {
+	char *data;
+	size_t len;
+	vidc_err e;
+	if (file_read(path, TIMING_MAX_BYTES, &data, &len, &e)) {
+		snprintf(err, errlen, "word timings: %s", e.msg);
+		return NULL;
+	}
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
+	json_t *root = json_loadb(data, len, 0, &je);
+	free(data);
 	if (!root) {
 		snprintf(err, errlen, "cannot read word timings '%s': %s (line %d)", path, je.text, je.line);
 		return NULL;
@@ -52,6 +63,10 @@ timing_t *timing_load(arena_t *a, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	t->duration = json_number_value(dur);
+	if (t->duration > TIMING_MAX_SECONDS) {
+		snprintf(err, errlen, "word timings '%s': \"duration\" is %.0fs, longer than any video (24 hours)", path, t->duration);
+		goto fail;
+	}
 	t->text = arena_strdup(a, json_is_string(text) ? json_string_value(text) : "");
 	size_t n = json_array_size(words);
 	if (n > 1000000) {

@@ -37,6 +37,10 @@ typedef struct {
 	int nsentences;
 } timing_t;
 
+/* A timing file: a few hundred bytes a word, so an hour of narration is well under 2 MiB. */
+#define TIMING_MAX_BYTES (16 * 1024 * 1024)
+#define TIMING_MAX_SECONDS 86400.0
+
 /* Reads and validates a timing file. On failure returns NULL and writes a message (naming the
  * word and the problem) into err. */
 timing_t *timing_load(arena_t *a, const char *path, char *err, size_t errlen);

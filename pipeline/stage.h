@@ -77,6 +77,7 @@ typedef struct {
 	int werror;               /* warnings are errors */
 	const char *const *allow; /* folders a spec may read from besides its own and the stdlib */
 	int nallow;
+	int max_errors;           /* errors shown at most: 0 the default (100), < 0 no limit */
 } stage_spec_opts;
 
 typedef struct stage_spec stage_spec; /* a compiled spec without errors */

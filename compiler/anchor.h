@@ -1,0 +1,20 @@
+/*
+ * anchor.h - points in time on the video timeline, possibly anchored to the narration:
+ * word("coffee"), word_end(12), sentence("Cold brew", 2), section_end("hook"), each optionally
+ * + or - a duration. Internal to compiler/.
+ */
+#ifndef VIDC_ANCHOR_H
+#define VIDC_ANCHOR_H
+
+#include "checker.h"
+
+/* Terms of one time expression (word("x") + 1s - 200ms ...): far more than anyone writes, few
+ * enough that a constant defined in terms of itself stops at once. */
+#define MAX_TIME_TERMS 100000
+
+/* A point in time. Durations are relative to base; a negative one counts back from base + span;
+ * a percentage is of span; speech anchors are absolute. Result: seconds on the video timeline.
+ * Returns 0 after reporting the problem. A sum is evaluated in a loop, not by recursion. */
+int anchor_time(checker_t *c, const ast_value *v, double base, double span, double *out);
+
+#endif

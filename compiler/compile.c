@@ -1,0 +1,161 @@
+/*
+ * compile.c - the compiler's public API (compile.h): reads a spec, runs the checker's steps
+ * (expand.c: imports, definitions, templates; check.c: the statements) and answers questions
+ * about the checked spec. lower.c turns it into IR per preset.
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "asset.h"
+#include "check.h"
+#include "checker.h"
+#include "compile.h"
+#include "expand.h"
+#include "parse.h"
+
+const char *compile_stdlib_dir(const compile_opts *o)
+{
+	static char buf[4096 + 64];
+	if (o && o->stdlib_dir)
+		return o->stdlib_dir;
+	const char *env = getenv("VIDC_STDLIB");
+	if (env && *env)
+		return env;
+	/* Beside the executable: build/vidc -> ../stdlib; PREFIX/bin/vidc -> ../share/vidc/stdlib */
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			struct stat st;
+			snprintf(buf, sizeof buf, "%s/../stdlib", exe);
+			if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+				return buf;
+			snprintf(buf, sizeof buf, "%s/../share/vidc/stdlib", exe);
+			if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+				return buf;
+		}
+	}
+	struct stat st;
+	if (stat(VIDC_STDLIB_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return VIDC_STDLIB_DIR;
+	return NULL;
+}
+
+/* A diagnostic about the spec as a whole (no position). */
+static const span_t NOWHERE = {-1, 0, 0, 0, 0};
+
+/* The checker's steps on a parsed main file f. */
+static void check_file(checker_t *c, ast_file *f)
+{
+	/* The stdlib prelude declares the engine's own hooks and styles. */
+	if (c->stdlib) {
+		const char *prelude = arena_printf(c->a, "%s/prelude.vid", c->stdlib);
+		if (asset_file_ok(prelude)) {
+			ast_file *pf = expand_load_file(c, prelude, (span_t){-1, 0, 0, 0, 0}, 1);
+			if (pf)
+				expand_defs(c, pf, 1, 1);
+		}
+	}
+	expand_defs(c, f, 0, 0);
+	stmt_list top = {NULL, 0, 0};
+	expand_file(c, f, &top);
+	check_top(c, top.items, top.n);
+}
+
+static spec_t *compile_file(const char *path, const char *text, size_t len, diag_sink *d,
+			    const compile_opts *o)
+{
+	static const compile_opts defaults = {NULL, 1};
+	arena_t *a = arena_new();
+	spec_t *s = a ? arena_alloc(a, sizeof *s) : NULL;
+	if (!s) {
+		arena_free(a);
+		diag_error(d, NOWHERE, "out of memory while compiling '%s'", path);
+		return NULL;
+	}
+	s->arena = a;
+	s->diag = d;
+	s->path = arena_strdup(a, path);
+	s->fps_num = 30;
+	s->fps_den = 1;
+	s->background = (ir_color){0, 0, 0, 255};
+	checker_t c;
+	memset(&c, 0, sizeof c);
+	c.s = s;
+	c.a = a;
+	c.d = d;
+	c.o = o ? o : &defaults;
+	c.stdlib = compile_stdlib_dir(c.o);
+
+	/* Out of memory anywhere in the checker comes back here (base/arena.h): the spec keeps
+	 * what it has and one error says why it stopped. */
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		arena_on_oom(a, NULL);
+		diag_error(d, NOWHERE, "out of memory while compiling '%s'", path);
+		return s;
+	}
+	arena_on_oom(a, &jb);
+	ast_file *f = NULL;
+	if (text && len > MAX_SPEC_BYTES) {
+		diag_error(d, NOWHERE, "'%s' is %zu bytes, over the limit of %d for a spec",
+			   path, len, MAX_SPEC_BYTES);
+	} else if (text) {
+		char *real = realpath(path, NULL);
+		if (real) {
+			*ARENA_PUSH(a, c.files, c.nfiles, c.cfiles) = arena_strdup(a, real);
+			free(real);
+		}
+		int id = diag_add_source(d, path, text, len);
+		f = id < 0 ? NULL : parse_file(a, d, id);
+	} else {
+		f = expand_load_file(&c, path, (span_t){-1, 0, 0, 0, 0}, 0);
+	}
+	if (f)
+		check_file(&c, f);
+	arena_on_oom(a, NULL);
+	return s;
+}
+
+spec_t *compile_spec(const char *path, diag_sink *d, const compile_opts *o)
+{
+	return compile_file(path, NULL, 0, d, o);
+}
+
+spec_t *compile_spec_text(const char *path, const char *text, size_t len, diag_sink *d,
+			  const compile_opts *o)
+{
+	return compile_file(path, text ? text : "", text ? len : 0, d, o);
+}
+
+void compile_free(spec_t *s)
+{
+	if (s)
+		arena_free(s->arena);
+}
+
+int compile_npresets(const spec_t *s)
+{
+	return s->npresets;
+}
+
+const char *compile_preset(const spec_t *s, int i)
+{
+	return i >= 0 && i < s->npresets ? s->presets[i] : NULL;
+}
+
+int compile_has_preset(const spec_t *s, const char *preset)
+{
+	for (int i = 0; i < s->npresets; i++)
+		if (!strcmp(s->presets[i], preset))
+			return 1;
+	return 0;
+}
+

@@ -1,0 +1,810 @@
+/*
+ * layer.c - one layer statement (see layer.h): its kind and main value, its time range inside
+ * the scene or overlay, and its properties. The properties are a table: each entry names the
+ * property, the layer kinds that take it, the kind of value it takes (read and checked before
+ * the handler runs) and the handler that stores it in the layer. A property of one kind of
+ * layer, written on another, gets "did you mean" from the properties that layer takes.
+ */
+#include "layer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/file.h"
+#include "anchor.h"
+#include "asset.h"
+#include "style.h"
+#include "sym.h"
+#include "value.h"
+
+/* Animatable properties: x and y (and the pairs position and size) are lengths on their axes. */
+static const struct {
+	const char *name;
+	int prop;
+	int pair; /* two values a key: the property and the next one */
+} anim_props[] = {
+	{"x", LP_X, 0},		   {"y", LP_Y, 0},	   {"width", LP_W, 0},
+	{"height", LP_H, 0},	   {"opacity", LP_OPACITY, 0}, {"scale", LP_SCALE, 0},
+	{"rotation", LP_ROTATION, 0}, {"zoom", LP_ZOOM, 0},   {"pan_x", LP_PAN_X, 0},
+	{"pan_y", LP_PAN_Y, 0},	   {"position", LP_X, 1},  {"size", LP_W, 1},
+};
+
+/* Adds a key to a curve; keys must come in time order. */
+static void add_key(checker_t *c, mcurve *cv, double t, double v, unit_kind u, ir_ease e, span_t sp)
+{
+	if (cv->n > 0 && t < cv->k[cv->n - 1].t - 1e-9) {
+		diag_error(c->d, sp, "keyframes must come in time order (this one is at %.3fs, the one before at %.3fs)", t, cv->k[cv->n - 1].t);
+		return;
+	}
+	mkey *k = ARENA_PUSH(c->a, cv->k, cv->n, cv->cap);
+	k->t = t;
+	k->v = v;
+	k->unit = u;
+	k->ease = e;
+	if (cv->n == 1)
+		cv->sp = sp;
+}
+
+static void set_const(checker_t *c, mcurve *cv, double v, unit_kind u, span_t sp)
+{
+	if (cv->n > 0) {
+		diag_error(c->d, sp, "this property is set twice (or also animated)");
+		diag_note(c->d, cv->sp, "set here first");
+		return;
+	}
+	add_key(c, cv, 0, v, u, (ir_ease){IR_EASE_LINEAR, {0}}, sp);
+}
+
+/* Value of an animatable property for keyframes: lengths for geometry, scalars otherwise. */
+static int anim_value(checker_t *c, int prop, const ast_value *v, double *out, unit_kind *u)
+{
+	*u = UNIT_NONE;
+	if (prop <= LP_H)
+		return val_len(c, v, out, u);
+	if (prop == LP_ROTATION) {
+		const ast_value *r = val_resolve(c, v);
+		if (r->kind == AV_NUM && (r->unit == UNIT_DEG || r->unit == UNIT_NONE)) {
+			*out = r->num;
+			return val_finite(c, r);
+		}
+		val_expected(c, r, "an angle (deg)");
+		return 0;
+	}
+	if (!val_scalar(c, v, out))
+		return 0;
+	if (prop == LP_ZOOM && (*out < 1 || *out > 100)) {
+		diag_error(c->d, v->sp, "zoom must be between 1 and 100 (below 1 would show past the image's edge)");
+		return 0;
+	}
+	if ((prop == LP_OPACITY || prop == LP_PAN_X || prop == LP_PAN_Y) && (*out < 0 || *out > 1)) {
+		diag_error(c->d, v->sp, "%s must be between 0 and 1 (0%% and 100%%)",
+			   prop == LP_OPACITY ? "opacity" : "a pan position");
+		return 0;
+	}
+	return 1;
+}
+
+static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1)
+{
+	int pi;
+	const char *names[COUNT(anim_props)];
+	for (int i = 0; i < COUNT(anim_props); i++)
+		names[i] = anim_props[i].name;
+	if (!val_want_args(c, st, 1, 1, "a property name and a block of keys") ||
+	    !val_enum(c, st->args[0], "animatable property", names, COUNT(anim_props), &pi))
+		return;
+	int prop = anim_props[pi].prop;
+	int pair = anim_props[pi].pair;
+	mcurve *cv = &L->c[prop], *cv2 = pair ? &L->c[prop + 1] : NULL;
+	if (cv->n || (cv2 && cv2->n)) {
+		diag_error(c->d, st->sp, "'%s' is set twice (or also animated)", anim_props[pi].name);
+		return;
+	}
+	if (!st->block || st->nbody == 0) {
+		diag_error(c->d, st->sp, "animate needs a block of keys: { key 0s VALUE; key 1s VALUE ease_out }");
+		return;
+	}
+	for (int i = 0; i < st->nbody; i++) {
+		const ast_stmt *k = st->body[i];
+		if (strcmp(k->head, "key")) {
+			val_unknown(c, k->sp, "statement in animate", k->head, (const char *const[]){"key"}, 1);
+			continue;
+		}
+		int nv = pair ? 2 : 1;
+		if (k->nargs < 1 + nv || k->nargs > 1 + nv + 1) {
+			diag_error(c->d, k->sp, pair ? "write a key as: key TIME X Y [easing]"
+						     : "write a key as: key TIME VALUE [easing]");
+			continue;
+		}
+		double t, v, v2 = 0;
+		unit_kind u, u2 = UNIT_NONE;
+		ir_ease e = {IR_EASE_LINEAR, {0}};
+		if (!anchor_time(c, k->args[0], lt0, lt1 - lt0, &t))
+			continue;
+		if (!anim_value(c, prop, k->args[1], &v, &u))
+			continue;
+		if (pair && !anim_value(c, prop + 1, k->args[2], &v2, &u2))
+			continue;
+		if (k->nargs == 2 + nv - 1 + 1 && !val_ease(c, k->args[nv + 1], &e))
+			continue;
+		add_key(c, cv, t, v, u, e, k->sp);
+		if (pair)
+			add_key(c, cv2, t, v2, u2, e, k->sp);
+	}
+}
+
+static void kenburns(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1)
+{
+	if (L->kind != IR_IMAGE && L->kind != IR_VIDEO) {
+		diag_error(c->d, st->sp, "kenburns applies to image and video layers");
+		return;
+	}
+	if (L->kenburns) {
+		diag_error(c->d, st->sp, "kenburns is given twice");
+		return;
+	}
+	val_want_args(c, st, 0, 0, "no values, only a block: kenburns { zoom 1 -> 1.2; pan 50% 50% -> 60% 40%; ease in_out }");
+	L->kenburns = 1;
+	double z0 = 1, z1 = 1.15, p[4] = {0.5, 0.5, 0.5, 0.5};
+	ir_ease e = {IR_EASE_LINEAR, {0}};
+	for (int i = 0; i < st->nbody; i++) {
+		const ast_stmt *k = st->body[i];
+		unit_kind u;
+		if (!strcmp(k->head, "zoom")) {
+			if (k->nargs != 3 || k->args[1]->kind != AV_ARROW) {
+				diag_error(c->d, k->sp, "write: zoom FROM -> TO (e.g. zoom 1 -> 1.2)");
+				continue;
+			}
+			anim_value(c, LP_ZOOM, k->args[0], &z0, &u);
+			anim_value(c, LP_ZOOM, k->args[2], &z1, &u);
+		} else if (!strcmp(k->head, "pan")) {
+			if (k->nargs != 5 || k->args[2]->kind != AV_ARROW) {
+				diag_error(c->d, k->sp, "write: pan X Y -> X Y (positions in the image, e.g. pan 40%% 50%% -> 60%% 50%%)");
+				continue;
+			}
+			anim_value(c, LP_PAN_X, k->args[0], &p[0], &u);
+			anim_value(c, LP_PAN_Y, k->args[1], &p[1], &u);
+			anim_value(c, LP_PAN_X, k->args[3], &p[2], &u);
+			anim_value(c, LP_PAN_Y, k->args[4], &p[3], &u);
+		} else if (!strcmp(k->head, "ease")) {
+			if (val_want_args(c, k, 1, 1, "an easing"))
+				val_ease(c, k->args[0], &e);
+		} else {
+			val_unknown(c, k->sp, "kenburns property", k->head,
+				(const char *const[]){"zoom", "pan", "ease"}, 3);
+		}
+	}
+	if (L->c[LP_ZOOM].n || L->c[LP_PAN_X].n) {
+		diag_error(c->d, st->sp, "kenburns and animate zoom/pan_x/pan_y cannot both be given");
+		return;
+	}
+	add_key(c, &L->c[LP_ZOOM], lt0, z0, UNIT_NONE, e, st->sp);
+	add_key(c, &L->c[LP_ZOOM], lt1, z1, UNIT_NONE, e, st->sp);
+	add_key(c, &L->c[LP_PAN_X], lt0, p[0], UNIT_NONE, e, st->sp);
+	add_key(c, &L->c[LP_PAN_X], lt1, p[2], UNIT_NONE, e, st->sp);
+	add_key(c, &L->c[LP_PAN_Y], lt0, p[1], UNIT_NONE, e, st->sp);
+	add_key(c, &L->c[LP_PAN_Y], lt1, p[3], UNIT_NONE, e, st->sp);
+}
+
+/* A hook parameter from a statement `name value`: numbers, lengths (px) and durations (s) become
+ * curves; strings and colours become strings. */
+static void hook_param(checker_t *c, const ast_stmt *st, ir_param **ps, int *n, int *cap)
+{
+	if (st->nargs != 1 || st->block) {
+		diag_error(c->d, st->sp, "a hook parameter is written: NAME VALUE");
+		return;
+	}
+	const ast_value *v = val_resolve(c, st->args[0]);
+	ir_param *p = ARENA_PUSH(c->a, *ps, *n, *cap);
+	memset(p, 0, sizeof *p);
+	p->name = st->head;
+	double x = 0;
+	switch (v->kind) {
+	case AV_STR:
+		p->str = v->s;
+		return;
+	case AV_COLOR:
+		p->str = arena_printf(c->a, "#%08x", v->color);
+		return;
+	case AV_IDENT:
+		p->str = v->s;
+		return;
+	case AV_NUM:
+		if (!val_finite(c, v))
+			return;
+		x = v->unit == UNIT_PCT ? v->num / 100 : v->unit == UNIT_MS ? v->num / 1000
+						       : v->unit == UNIT_F ? v->num / checker_fps(c) : v->num;
+		break;
+	default:
+		val_expected(c, v, "a number, string or colour");
+		return;
+	}
+	p->curve.n = 1;
+	p->curve.keys = arena_alloc(c->a, sizeof(ir_key));
+	p->curve.keys[0].v = x;
+}
+
+static void effect(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	if (!val_want_args(c, st, 1, 1, "the name of an effect hook") || val_resolve(c, st->args[0])->kind != AV_IDENT) {
+		if (st->nargs == 1)
+			val_expected(c, st->args[0], "an effect name");
+		return;
+	}
+	const char *name = val_resolve(c, st->args[0])->s;
+	hook_sym *h = sym_hook(c, name);
+	if (!h) {
+		val_unknown(c, st->args[0]->sp, "effect", name,
+			sym_names(c, c->hooks, sizeof(hook_sym), c->nhooks), c->nhooks);
+		return;
+	}
+	meffect *e = ARENA_PUSH(c->a, L->effects, L->neffects, L->ceffects);
+	memset(e, 0, sizeof *e);
+	e->name = name;
+	e->path = h->path;
+	e->sp = st->sp;
+	for (int i = 0; i < st->nbody; i++)
+		hook_param(c, st->body[i], &e->params, &e->nparams, &e->cparams);
+}
+
+/* Reads a layer statement into L. base/span: the time frame of the layer's container (scene or
+ * overlay) in seconds; f0/f1: its frame range, the layer's default. */
+
+/* ---- the property table ---------------------------------------------------------------------- */
+
+/* What a property handler works on: the layer being read and its time range in seconds. */
+typedef struct {
+	checker_t *c;
+	mlayer *L;
+	double t0, t1;
+} layer_ctx;
+
+/* The value a property takes; all but PV_CUSTOM are read (and the count checked) before the
+ * handler runs, which then gets them in v[] and u[]. */
+typedef enum {
+	PV_CUSTOM, /* the handler reads the statement itself */
+	PV_TIMING, /* start, end, duration: read first (layer_time), skipped by the table */
+	PV_ONE,    /* exactly one value, read by the handler */
+	PV_LEN,    /* a length: v[0] in unit u[0] */
+	PV_LEN2,   /* two lengths */
+	PV_DUR,    /* a duration: v[0] seconds */
+	PV_SCALAR  /* a number or a percentage: v[0] */
+} prop_value;
+
+typedef void (*prop_fn)(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u);
+
+typedef struct {
+	const char *name;
+	unsigned kinds;    /* the layers that take it: bits 1 << ir_kind */
+	prop_value value;
+	const char *usage; /* what the values are, for "'NAME' takes USAGE" */
+	prop_fn fn;
+} layer_prop;
+
+#define K(k) (1u << (k))
+#define K_ALL (K(IR_SOLID) | K(IR_IMAGE) | K(IR_VIDEO) | K(IR_TEXT) | K(IR_CODE) | K(IR_HOOK))
+
+static void p_position(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	set_const(x->c, &x->L->c[LP_X], v[0], u[0], p->sp);
+	set_const(x->c, &x->L->c[LP_Y], v[1], u[1], p->sp);
+}
+
+static void p_size(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	set_const(x->c, &x->L->c[LP_W], v[0], u[0], p->sp);
+	set_const(x->c, &x->L->c[LP_H], v[1], u[1], p->sp);
+}
+
+/* A text layer's width is where its lines wrap; its box sizes itself to the text. */
+static void p_width(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	if (x->L->kind == IR_TEXT)
+		x->L->wrap = v[0], x->L->wrap_unit = u[0];
+	else
+		set_const(x->c, &x->L->c[LP_W], v[0], u[0], p->sp);
+}
+
+static void p_height(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	set_const(x->c, &x->L->c[LP_H], v[0], u[0], p->sp);
+}
+
+static void p_anchor(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	static const char *const an[] = {"center", "top_left", "top", "top_right", "left",
+					 "right", "bottom_left", "bottom", "bottom_right"};
+	static const double ax[] = {0.5, 0, 0.5, 1, 0, 1, 0, 0.5, 1};
+	static const double ay[] = {0.5, 0, 0, 0, 0.5, 0.5, 1, 1, 1};
+	checker_t *c = x->c;
+	mlayer *L = x->L;
+	int ai;
+	if (p->nargs == 2) {
+		if (val_scalar(c, p->args[0], &L->anchor_x))
+			val_scalar(c, p->args[1], &L->anchor_y);
+	} else if (val_want_args(c, p, 1, 2, "a name (center, top_left, bottom, ...) or two fractions") &&
+		   val_enum(c, p->args[0], "anchor", an, COUNT(an), &ai)) {
+		L->anchor_x = ax[ai];
+		L->anchor_y = ay[ai];
+	}
+}
+
+static void p_fit(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	static const char *const fits[] = {"cover", "contain", "fill", "none"};
+	int fi;
+	if (val_enum(x->c, p->args[0], "fit", fits, COUNT(fits), &fi))
+		x->L->fit = (ir_fit)fi;
+}
+
+static void p_opacity(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	double o;
+	unit_kind ou;
+	if (anim_value(x->c, LP_OPACITY, p->args[0], &o, &ou))
+		set_const(x->c, &x->L->c[LP_OPACITY], o, UNIT_NONE, p->sp);
+}
+
+static void p_scale(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	set_const(x->c, &x->L->c[LP_SCALE], v[0], UNIT_NONE, p->sp);
+}
+
+static void p_rotate(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	double r;
+	unit_kind ru;
+	if (anim_value(x->c, LP_ROTATION, p->args[0], &r, &ru))
+		set_const(x->c, &x->L->c[LP_ROTATION], r, UNIT_NONE, p->sp);
+}
+
+static void p_z(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	val_int(x->c, p->args[0], &x->L->z);
+}
+
+/* fade_in and fade_out become opacity keys once both are known (layer_fades). */
+static void p_fade(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+}
+
+static void p_kenburns(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	kenburns(x->c, p, x->L, x->t0, x->t1);
+}
+
+static void p_animate(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	animate(x->c, p, x->L, x->t0, x->t1);
+}
+
+static void p_effect(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	effect(x->c, p, x->L);
+}
+
+static void p_trim(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	checker_t *c = x->c;
+	double a = 0, b = -1;
+	if (val_want_args(c, p, 1, 2, "a start and optionally an end in the clip") &&
+	    val_dur(c, p->args[0], &a) && (p->nargs < 2 || val_dur(c, p->args[1], &b))) {
+		if (p->nargs == 2 && b <= a)
+			diag_error(c->d, p->args[1]->sp, "trim end must be after trim start");
+		x->L->trim_in = a, x->L->trim_out = b;
+	}
+}
+
+/* loop, hold and mute take no value; a value given is reported, the switch still set. */
+static void p_loop(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	val_want_args(x->c, p, 0, 0, "no value");
+	x->L->loop = p->head[0] == 'l';
+}
+
+static void p_mute(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	val_want_args(x->c, p, 0, 0, "no value");
+	x->L->mute = 1;
+}
+
+static void p_speed(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	if (v[0] < 0.25 || v[0] > 4)
+		diag_error(x->c->d, p->args[0]->sp, "speed must be between 0.25 and 4");
+	else
+		x->L->speed = v[0];
+}
+
+static void p_volume(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	const ast_value *r = val_resolve(x->c, p->args[0]);
+	double s;
+	if (r->kind == AV_NUM && r->unit == UNIT_DB)
+		x->L->volume = pow(10, r->num / 20);
+	else if (val_scalar(x->c, r, &s))
+		x->L->volume = s;
+}
+
+static void p_theme(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	static const char *const th[] = {"dark", "light"};
+	int ti;
+	if (val_enum(x->c, p->args[0], "code theme", th, COUNT(th), &ti))
+		x->L->theme = th[ti];
+}
+
+static void p_code_size(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	if (u[0] != UNIT_PX || v[0] <= 0 || v[0] > 500)
+		diag_error(x->c->d, p->args[0]->sp, "code font size is in px, above 0 and at most 500");
+	else
+		x->L->code_size = v[0];
+}
+
+static void p_numbers(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	val_bool(x->c, p, &x->L->numbers);
+}
+
+/* The listing from a file: read now, so the IR carries the code and not a path. */
+static void p_file(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	checker_t *c = x->c;
+	const char *path = asset_path(c, p->args[0], "source file", NULL);
+	if (!path || !asset_file_ok(path))
+		return;
+	size_t n;
+	char *text;
+	vidc_err e;
+	if (file_read(path, MAX_CODE_BYTES, &text, &n, &e)) {
+		diag_error(c->d, p->args[0]->sp, "%s", e.msg);
+		return;
+	}
+	x->L->code = arena_strndup(c->a, text, n);
+	free(text);
+}
+
+/* Table order is the order of "did you mean" candidates. Text layers also take the text
+ * properties of style.c; draw layers pass any other property to their hook as a parameter. */
+static const layer_prop props[] = {
+	{"position", K_ALL, PV_LEN2, "x and y (px, % or sa)", p_position},
+	{"size", K_ALL, PV_LEN2, "width and height (px, % or sa)", p_size},
+	{"width", K_ALL, PV_LEN, "a length (px, % or sa)", p_width},
+	{"height", K_ALL, PV_LEN, "a length (px, % or sa)", p_height},
+	{"anchor", K_ALL, PV_CUSTOM, NULL, p_anchor},
+	{"fit", K_ALL, PV_ONE, "cover, contain, fill or none", p_fit},
+	{"opacity", K_ALL, PV_ONE, "a number 0..1 or a percentage", p_opacity},
+	{"scale", K_ALL, PV_SCALAR, "a number", p_scale},
+	{"rotate", K_ALL, PV_ONE, "an angle in deg", p_rotate},
+	{"z", K_ALL, PV_ONE, "a whole number", p_z},
+	{"start", K_ALL, PV_TIMING, "a time", NULL},
+	{"end", K_ALL, PV_TIMING, "a time", NULL},
+	{"duration", K_ALL, PV_TIMING, "a duration", NULL},
+	{"fade_in", K_ALL, PV_DUR, "a duration", p_fade},
+	{"fade_out", K_ALL, PV_DUR, "a duration", p_fade},
+	{"kenburns", K_ALL, PV_CUSTOM, NULL, p_kenburns},
+	{"animate", K_ALL, PV_CUSTOM, NULL, p_animate},
+	{"effect", K_ALL, PV_CUSTOM, NULL, p_effect},
+	{"trim", K(IR_VIDEO), PV_CUSTOM, NULL, p_trim},
+	{"loop", K(IR_VIDEO), PV_CUSTOM, NULL, p_loop},
+	{"hold", K(IR_VIDEO), PV_CUSTOM, NULL, p_loop},
+	{"mute", K(IR_VIDEO), PV_CUSTOM, NULL, p_mute},
+	{"speed", K(IR_VIDEO), PV_SCALAR, "a factor (0.25 to 4)", p_speed},
+	{"volume", K(IR_VIDEO), PV_ONE, "a level (80% or -3dB)", p_volume},
+	{"theme", K(IR_CODE), PV_ONE, "dark or light", p_theme},
+	{"font_size", K(IR_CODE), PV_LEN, "a size in px", p_code_size},
+	{"numbers", K(IR_CODE), PV_CUSTOM, NULL, p_numbers},
+	{"file", K(IR_CODE), PV_ONE, "a source file", p_file},
+};
+
+static const layer_prop *find_prop(const char *name, ir_kind kind)
+{
+	for (int i = 0; i < COUNT(props); i++)
+		if ((props[i].kinds & K(kind)) && !strcmp(props[i].name, name))
+			return &props[i];
+	return NULL;
+}
+
+int layer_common_prop(const char *name)
+{
+	for (int i = 0; i < COUNT(props); i++)
+		if (props[i].kinds == K_ALL && !strcmp(props[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* Reads the values the entry's value kind asks for; 0 after reporting a problem. */
+static int prop_values(checker_t *c, const layer_prop *pr, const ast_stmt *p, double *v, unit_kind *u)
+{
+	switch (pr->value) {
+	case PV_CUSTOM:
+	case PV_TIMING:
+		return 1;
+	case PV_ONE:
+		return val_want_args(c, p, 1, 1, pr->usage);
+	case PV_LEN:
+		return val_want_args(c, p, 1, 1, pr->usage) && val_len(c, p->args[0], &v[0], &u[0]);
+	case PV_LEN2:
+		return val_want_args(c, p, 2, 2, pr->usage) && val_len(c, p->args[0], &v[0], &u[0]) &&
+		       val_len(c, p->args[1], &v[1], &u[1]);
+	case PV_DUR:
+		return val_want_args(c, p, 1, 1, pr->usage) && val_dur(c, p->args[0], &v[0]);
+	case PV_SCALAR:
+		return val_want_args(c, p, 1, 1, pr->usage) && val_scalar(c, p->args[0], &v[0]);
+	}
+	return 0;
+}
+
+/* ---- layer kinds ------------------------------------------------------------------------------ */
+
+static void arg_solid(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	if (val_want_args(c, st, 1, 1, "a colour"))
+		val_color(c, st->args[0], &L->color);
+}
+
+static void arg_picture(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	if (val_want_args(c, st, 1, 1, "a file path (a string)"))
+		L->path = asset_path(c, st->args[0], L->kind == IR_IMAGE ? "image" : "video", &L->src);
+}
+
+static void arg_text(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	if (val_want_args(c, st, 1, 1, "the text (a string)"))
+		val_str(c, st->args[0], &L->content);
+}
+
+static void arg_code(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	static const char *const langs[] = {"c", "python", "javascript", "shell", "json", "html",
+					    "text", "cpp", "js", "bash", "sh", "typescript", "css", "lua", "go", "rust"};
+	int li;
+	L->code = "";
+	L->lang = "text";
+	if (val_want_args(c, st, 1, 2, "a language and the source (a string), or a language and a block with file \"...\"") &&
+	    val_enum(c, st->args[0], "code language", langs, COUNT(langs), &li))
+		L->lang = langs[li];
+	if (st->nargs == 2)
+		val_str(c, st->args[1], &L->code);
+}
+
+static void arg_draw(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	if (!val_want_args(c, st, 1, 1, "the name of a hook"))
+		return;
+	const ast_value *v = val_resolve(c, st->args[0]);
+	hook_sym *h = v->kind == AV_IDENT ? sym_hook(c, v->s) : NULL;
+	if (v->kind != AV_IDENT)
+		val_expected(c, v, "a hook name");
+	else if (!h)
+		val_unknown(c, v->sp, "hook", v->s, sym_names(c, c->hooks, sizeof(hook_sym), c->nhooks), c->nhooks);
+	else
+		L->hook = h->name, L->hook_path = h->path;
+}
+
+/* The layer statements: `NAME VALUE { properties }`, the value read by arg. */
+static const struct {
+	const char *name;
+	ir_kind kind;
+	void (*arg)(checker_t *c, const ast_stmt *st, mlayer *L);
+} kinds[] = {
+	{"solid", IR_SOLID, arg_solid}, {"image", IR_IMAGE, arg_picture},
+	{"video", IR_VIDEO, arg_picture}, {"text", IR_TEXT, arg_text},
+	{"code", IR_CODE, arg_code},	{"draw", IR_HOOK, arg_draw},
+};
+
+int layer_kind(const char *head)
+{
+	for (int i = 0; i < COUNT(kinds); i++)
+		if (!strcmp(head, kinds[i].name))
+			return i;
+	return -1;
+}
+
+int layer_nkinds(void)
+{
+	return COUNT(kinds);
+}
+
+const char *layer_kind_name(int kind)
+{
+	return kind >= 0 && kind < COUNT(kinds) ? kinds[kind].name : NULL;
+}
+
+/* ---- one layer -------------------------------------------------------------------------------- */
+
+static void layer_defaults(checker_t *c, const ast_stmt *st, int kind, mlayer *L)
+{
+	memset(L, 0, sizeof *L);
+	L->kind = kinds[kind].kind;
+	L->sp = st->sp;
+	L->order = c->order++;
+	L->anchor_x = L->anchor_y = 0.5;
+	L->fit = IR_FIT_COVER;
+	L->speed = 1;
+	L->volume = 1;
+	L->trim_out = -1;
+	L->audio = -1;
+	L->numbers = 1;
+	L->theme = "dark";
+	L->code_size = 32;
+	style_defaults(&L->style, &L->font_unit);
+	L->wrap = 100;
+	L->wrap_unit = UNIT_SA;
+	L->content = "";
+}
+
+/* The layer's frames from start, end and duration (read before the other properties: keys and
+ * fades are relative to the layer's own start), clipped to its container's [f0, f1). */
+static void layer_time(checker_t *c, const ast_stmt *st, mlayer *L, const layer_frame *fr)
+{
+	double base = fr->base, span = fr->span;
+	int64_t f0 = fr->f0, f1 = fr->f1;
+	double lt0 = base, lt1 = base + span;
+	int has_end = 0, has_dur = 0;
+	double dur = 0;
+	for (int i = 0; i < st->nbody; i++) {
+		const ast_stmt *p = st->body[i];
+		double t;
+		if (!strcmp(p->head, "start")) {
+			if (val_want_args(c, p, 1, 1, "a time") && anchor_time(c, p->args[0], base, span, &t))
+				lt0 = t;
+		} else if (!strcmp(p->head, "end")) {
+			if (val_want_args(c, p, 1, 1, "a time") && anchor_time(c, p->args[0], base, span, &t))
+				lt1 = t, has_end = 1;
+		} else if (!strcmp(p->head, "duration")) {
+			if (val_want_args(c, p, 1, 1, "a duration") && val_dur(c, p->args[0], &dur))
+				has_dur = 1;
+		}
+	}
+	if (has_dur && has_end)
+		diag_error(c->d, st->sp, "give a layer end or duration, not both");
+	else if (has_dur)
+		lt1 = lt0 + dur;
+	int64_t lf0 = checker_frame(c, lt0), lf1 = checker_frame(c, lt1);
+	const char *container = fr->container;
+	if (lf0 >= f1 || (has_end && lf1 <= f0)) {
+		diag_warn(c->d, st->sp, "layer %s at %.3fs, %s its %s (%.3fs to %.3fs); it never shows",
+			  lf0 >= f1 ? "starts" : "ends", lf0 >= f1 ? lt0 : lt1, lf0 >= f1 ? "after" : "before",
+			  container, checker_sec(c, f0), checker_sec(c, f1));
+		lf0 = lf1 = lf0 >= f1 ? f1 : f0;
+	} else if (lf1 <= lf0) {
+		diag_error(c->d, st->sp, "this layer ends (%.3fs) before or when it starts (%.3fs)", lt1, lt0);
+		lf1 = lf0 + 1;
+	}
+	if (lf0 < f0 && lf1 > f0) {
+		diag_warn(c->d, st->sp, "layer starts at %.3fs, before its %s starts (%.3fs); it shows from %.3fs",
+			  lt0, container, checker_sec(c, f0), checker_sec(c, f0));
+		lf0 = f0;
+	}
+	if (lf1 > f1 && lf0 < f1) {
+		diag_warn(c->d, st->sp, "layer ends at %.3fs, after its %s ends (%.3fs); it is cut there",
+			  lt1, container, checker_sec(c, f1));
+		lf1 = f1;
+	}
+	L->f0 = lf0;
+	L->f1 = lf1;
+}
+
+/* A property no table entry of this layer kind has: a typo, a property of another kind of
+ * layer, or a text property on a layer that is not text. */
+static void unknown_prop(checker_t *c, const ast_stmt *p, int kind, mlayer *L)
+{
+	const char *cands[COUNT(props) + 16];
+	int n = 0;
+	for (int k = 0; k < COUNT(props); k++)
+		if (props[k].kinds & K(L->kind))
+			cands[n++] = props[k].name;
+	if (L->kind == IR_TEXT)
+		for (int k = 0; k < style_nprops() && n < COUNT(cands); k++)
+			cands[n++] = style_prop_name(k);
+	const char *h = p->head, *kn = kinds[kind].name;
+	const char *sug = diag_suggest(h, cands, n);
+	ir_text_style scratch;
+	unit_kind fu;
+	style_defaults(&scratch, &fu);
+	if (sug)
+		diag_error(c->d, p->sp, "unknown property '%s' of %s %s layer (did you mean '%s'?)", h, val_an(kn), kn, sug);
+	else if (L->kind != IR_TEXT && style_prop(c, p, (style_target){&scratch, &fu}, 0))
+		diag_error(c->d, p->sp, "'%s' applies to text layers, not to %s %s layer", h, val_an(kn), kn);
+	else
+		diag_error(c->d, p->sp, "unknown property '%s' of %s %s layer", h, val_an(kn), kn);
+}
+
+static void layer_props(checker_t *c, const ast_stmt *st, int kind, mlayer *L)
+{
+	layer_ctx x = {c, L, checker_sec(c, L->f0), checker_sec(c, L->f1)};
+	for (int i = 0; i < st->nbody; i++) {
+		const ast_stmt *p = st->body[i];
+		const layer_prop *pr = find_prop(p->head, L->kind);
+		double v[2] = {0, 0};
+		unit_kind u[2] = {UNIT_NONE, UNIT_NONE};
+		if (pr) {
+			if (pr->fn && prop_values(c, pr, p, v, u))
+				pr->fn(&x, p, v, u);
+		} else if (L->kind == IR_TEXT &&
+			   style_prop(c, p, (style_target){&L->style, &L->font_unit}, 0)) {
+			continue;
+		} else if (L->kind == IR_HOOK) {
+			hook_param(c, p, &L->params, &L->nparams, &L->cparams);
+		} else {
+			unknown_prop(c, p, kind, L);
+		}
+	}
+}
+
+/* fade_in and fade_out become opacity keys at the layer's ends. */
+static void layer_fades(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	double fin = 0, fout = 0;
+	span_t fsp = st->sp;
+	for (int i = 0; i < st->nbody; i++) {
+		const ast_stmt *p = st->body[i];
+		if ((!strcmp(p->head, "fade_in") || !strcmp(p->head, "fade_out")) && p->nargs == 1) {
+			double d = 0;
+			ast_value tmp = *val_resolve(c, p->args[0]);
+			if (tmp.kind == AV_NUM && (tmp.unit == UNIT_S || tmp.unit == UNIT_MS || tmp.unit == UNIT_F) && tmp.num >= 0)
+				d = tmp.unit == UNIT_MS ? tmp.num / 1000 : tmp.unit == UNIT_F ? tmp.num / checker_fps(c) : tmp.num;
+			if (p->head[5] == 'i')
+				fin = d;
+			else
+				fout = d;
+			fsp = p->sp;
+		}
+	}
+	if (fin <= 0 && fout <= 0)
+		return;
+	double a = checker_sec(c, L->f0), b = checker_sec(c, L->f1);
+	double top = L->c[LP_OPACITY].n ? L->c[LP_OPACITY].k[0].v : 1;
+	if (L->c[LP_OPACITY].n > 1) {
+		diag_error(c->d, fsp, "fade_in/fade_out cannot be combined with animate opacity");
+	} else if (fin + fout > b - a + 1e-9) {
+		diag_error(c->d, fsp, "fades (%.3fs in, %.3fs out) are longer than the layer (%.3fs)", fin, fout, b - a);
+	} else {
+		mcurve cv;
+		memset(&cv, 0, sizeof cv);
+		ir_ease lin = {IR_EASE_LINEAR, {0}};
+		add_key(c, &cv, a, fin > 0 ? 0 : top, UNIT_NONE, lin, fsp);
+		if (fin > 0)
+			add_key(c, &cv, a + fin, top, UNIT_NONE, lin, fsp);
+		if (fout > 0)
+			add_key(c, &cv, b - fout, top, UNIT_NONE, lin, fsp);
+		add_key(c, &cv, b, fout > 0 ? 0 : top, UNIT_NONE, lin, fsp);
+		L->c[LP_OPACITY] = cv;
+	}
+}
+
+/* A video clip's sound joins the mix as an audio track for as long as the layer shows. */
+static void clip_audio(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	maudio *a = ARENA_PUSH(c->a, c->s->audio, c->s->naudio, c->s->caudio);
+	memset(a, 0, sizeof *a);
+	a->role = "clip";
+	a->path = L->path;
+	a->src = L->src;
+	a->sp = st->sp;
+	a->start = checker_sec(c, L->f0);
+	a->trim_in = L->trim_in;
+	a->volume = L->volume;
+	a->duck = 1;
+	a->loop = L->loop;
+	L->audio = c->s->naudio - 1;
+}
+
+void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const layer_frame *fr)
+{
+	layer_defaults(c, st, kind, L);
+	L->f0 = fr->f0;
+	L->f1 = fr->f1;
+	kinds[kind].arg(c, st, L);
+	layer_time(c, st, L, fr);
+	layer_props(c, st, kind, L);
+	layer_fades(c, st, L);
+	if (L->kind == IR_CODE && !L->code[0])
+		diag_error(c->d, st->sp, "code layer has no source: give it as a string or with file \"...\"");
+	if (L->kind == IR_VIDEO && !L->mute && L->path)
+		clip_audio(c, st, L);
+}

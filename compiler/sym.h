@@ -1,0 +1,21 @@
+/*
+ * sym.h - the checker's symbol tables: constants, styles, templates and hooks that the spec,
+ * its imports and the stdlib prelude define (expand.c fills them). Lookups are linear: a spec
+ * defines tens of names, not thousands. Internal to compiler/.
+ */
+#ifndef VIDC_SYM_H
+#define VIDC_SYM_H
+
+#include <stddef.h>
+
+#include "checker.h"
+
+const_sym *sym_const(checker_t *c, const char *name);
+const ast_stmt *sym_style(checker_t *c, const char *name);
+const ast_stmt *sym_template(checker_t *c, const char *name);
+hook_sym *sym_hook(checker_t *c, const char *name);
+/* The names of n symbols (an array of structs of size stride whose first member is the name),
+ * as candidates for "did you mean". */
+const char *const *sym_names(checker_t *c, const void *syms, size_t stride, int n);
+
+#endif

@@ -1,0 +1,81 @@
+#!/bin/sh
+# The compiler on hostile specs (issue 10): memory linear in the spec's size, explicit limits
+# that give an error rather than a crash, a hang or gigabytes; diagnostics that stay short and
+# never pass a spec's control characters to the terminal. Each case checks the exit status is 1
+# (errors) or 0, never a signal, and the message that names the limit.
+set -u
+VIDC=${VIDC:-build/vidc}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+# capped CMD...: CMD with at most 400 MB of address space. Sanitizers reserve terabytes of
+# address space, so the cap only applies without them.
+capped() { ( [ -n "${VIDC_SANITIZE:-}" ] || ulimit -v 400000; exec "$@" ); }
+
+# run NAME STATUS -- command...: the command's status must be STATUS (a crash is > 128).
+run() {
+	name=$1 want=$2
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = "$want" ] || { bad "$name: exit status $rc, expected $want"; head -c 600 "$tmp/err"; }
+}
+
+# 1. A 760 KB spec of 28,000 text layers: strings no longer reserve the rest of the file each,
+#    so it checks in well under 400 MB (it needed about 2 GB).
+python3 - "$tmp/big.vid" <<'PY'
+import sys
+out = ['video { preset youtube_long }', 'scene a 200s {']
+out += ['  text "hello world %d" { }' % i for i in range(28000)]
+open(sys.argv[1], 'w').write('\n'.join(out) + '\n}\n')
+PY
+run "760 KB spec" 0 -- capped "$VIDC" check "$tmp/big.vid"
+
+# 2. A 15 MB spec: refused by size before it is read.
+python3 -c "import sys; open(sys.argv[1],'w').write('video { preset tiktok }\n' + '// padding\n' * 1500000)" "$tmp/huge.vid"
+run "15 MB spec" 1 -- "$VIDC" check "$tmp/huge.vid"
+grep -q "over the limit of 1 MiB" "$tmp/err" || bad "15 MB spec: no size-limit message: $(head -c 300 "$tmp/err")"
+
+# 3. 100,000 nested blocks and 100,000 nested calls: a depth error at once.
+python3 -c "
+import sys
+n = 100000
+open(sys.argv[1], 'w').write('video { preset tiktok }\n' + 'a {' * n + '}' * n + '\n')
+open(sys.argv[2], 'w').write('video { preset tiktok }\nscene a f(' + 'f(' * n + ')' * n + ')\n')" "$tmp/blocks.vid" "$tmp/calls.vid"
+run "nested blocks" 1 -- capped "$VIDC" check "$tmp/blocks.vid"
+grep -q "blocks nest too deep" "$tmp/err" || bad "nested blocks: no depth message"
+run "nested calls" 1 -- "$VIDC" check "$tmp/calls.vid"
+grep -q "calls nest too deep" "$tmp/err" || bad "nested calls: no depth message"
+
+# 4. A time that adds 50,000 terms, directly and through a template: no stack overflow.
+python3 -c "
+import sys
+terms = ' + 1ms' * 50000
+open(sys.argv[1], 'w').write('video { preset youtube_long }\nscene a 200s { solid #000 { start 1s' + terms + ' } }\n')
+open(sys.argv[2], 'w').write('video { preset youtube_long }\ntemplate t(d: duration) { solid #000 { start 1s' + ' + d' * 50000 + ' } }\nscene a 200s { use t(1ms) }\n')" "$tmp/sum.vid" "$tmp/sum2.vid"
+run "50,000-term time" 0 -- "$VIDC" check "$tmp/sum.vid"
+run "50,000-term time in a template" 0 -- "$VIDC" check "$tmp/sum2.vid"
+# A constant defined in terms of itself stops at the term limit instead of looping.
+printf 'video { preset tiktok }\nconst T = T + 1s\nscene a 40s { solid #000 { start T } }\n' >"$tmp/self.vid"
+run "self-referential time" 1 -- "$VIDC" check "$tmp/self.vid"
+grep -q "adds up more than" "$tmp/err" || bad "self-referential time: no term-limit message"
+
+# 5. 5,000 bytes that are not UTF-8: one error, a short report.
+python3 -c "import sys; open(sys.argv[1],'wb').write(b'video { preset tiktok }\nscene a 40s { solid #000 }\n' + bytes(0x80 + i % 64 for i in range(5000)) + b'\n')" "$tmp/bytes.vid"
+run "5,000 bad bytes" 1 -- "$VIDC" check --color never "$tmp/bytes.vid"
+[ "$(grep -c ': error: ' "$tmp/err")" = 1 ] || bad "5,000 bad bytes: $(grep -c ': error: ' "$tmp/err") errors, expected 1"
+[ "$(wc -c <"$tmp/err")" -lt 2000 ] || bad "5,000 bad bytes: $(wc -c <"$tmp/err") bytes of diagnostics"
+
+# 6. Control characters never reach the terminal raw, in the message or the source line.
+printf 'video { preset tiktok }\nscene a 40s { text "\033]0;owned\007\033[2J" { colour red } }\n\033[31m\n' >"$tmp/esc.vid"
+run "escape sequences" 1 -- "$VIDC" check --color never "$tmp/esc.vid"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/err"; then bad "an escape character reached stderr"; fi
+grep -q '<U+001B>' "$tmp/err" || bad "escape characters are not shown as <U+001B>"
+
+# 7. A long line is shown as a window around the caret, not whole.
+python3 -c "import sys; open(sys.argv[1],'w').write('video { preset tiktok }\nscene a 40s { solid #000 { opacity 0.5' + ' ' * 100000 + 'bogus } }\n')" "$tmp/long.vid"
+run "long line" 1 -- "$VIDC" check --color never "$tmp/long.vid"
+[ "$(wc -c <"$tmp/err")" -lt 2000 ] || bad "long line: $(wc -c <"$tmp/err") bytes of diagnostics"
+
+exit $fail
