@@ -56,12 +56,22 @@ typedef struct {
 	secret_key key;
 } pub_t;
 
+#define STEP_LOG_MAX 65536 /* bytes of a post's step log; later steps are dropped */
+
+/* A step of the publish: to the worker's log and to the post's step_log. The library's messages
+ * name steps and statuses, never a token. */
 static void on_log(void *ctx, const char *step, const char *msg)
 {
 	pub_t *p = ctx;
-	if (p->c->log) /* the library's messages name steps and statuses, never a token */
+	if (p->c->log)
 		fprintf(p->c->log, "vidc worker: job %lld (publish %lld): %s: %s\n", (long long)p->c->job->id,
 			(long long)p->row, step, msg);
+	char line[1400], now[32];
+	store_iso(store_now_ms(), now);
+	snprintf(line, sizeof line, "%s %s: %s\n", now, step, msg);
+	if (p->row)
+		store_run(p->c->db, "UPDATE igny8_published_videos SET step_log = COALESCE(step_log, '') || ? WHERE id = ? AND "
+				    "LENGTH(COALESCE(step_log, '')) < ?", "tll", line, p->row, (int64_t)STEP_LOG_MAX);
 }
 
 /* Runs in autocommit: the UPDATE is committed (in the WAL, which survives the process) when it
@@ -181,7 +191,7 @@ static int settle(pub_t *p, int rc, const publish_result *res, const pmeta_t *m,
 	snprintf(c->err, sizeof c->err, "%s", msg);
 	if (rc == VE_CANCELED)
 		return rc; /* the lease was lost or the worker stops: the next execution goes on */
-	if (rc == VE_QUOTA || rc == VE_LIMIT) {
+	if (rc == VE_QUOTA) {
 		c->defer_until_ms = res->retry_at > 0 ? res->retry_at * 1000 : store_now_ms() + 3600 * 1000;
 		store_run(c->db, "UPDATE igny8_published_videos SET error = ?, updated_at = ? WHERE id = ?", "ttl", msg, now,
 			  p->row);
@@ -269,7 +279,7 @@ json_t *pjob_published_json(store_t *s, int64_t site, int64_t id)
 {
 	return store_row(s, "SELECT v.id, v.rendered_video_id, v.social_account_id, r.project_id, v.platform, "
 			    "v.platform_video_id, v.url, v.status, v.error, v.note, v.title, v.job_id, v.published_at, "
-			    "v.created_at, v.updated_at FROM igny8_published_videos v JOIN igny8_rendered_videos r ON r.id = "
+			    "v.created_at, v.updated_at, v.step_log AS log FROM igny8_published_videos v JOIN igny8_rendered_videos r ON r.id = "
 			    "v.rendered_video_id JOIN igny8_video_projects p ON p.id = r.project_id WHERE v.id = ? AND (? = 0 OR "
 			    "p.site_id = ?)", "lll", id, site, site);
 }

@@ -9,9 +9,9 @@
  * platform's presets (youtube_short before youtube_long, unless the render is youtube_long), else
  * the render's preset, else any: a vertical render posted as a Short uses the Short's words.
  *
- * Not yet read from the platform table (base/platform.h has not landed): the pre-upload rules
- * (request.rules stays NULL: nothing is checked before the upload) and the YouTube category's
- * default (the library's "22").
+ * The file is checked against its platform's rules before the upload (a table in
+ * publish_meta.c until the platform table, base/platform.h, carries them); a site without a
+ * YouTube category gets the library's default, 22 (People & Blogs).
  */
 #ifndef VIDC_PUBLISH_META_H
 #define VIDC_PUBLISH_META_H

@@ -414,9 +414,10 @@ static void finish(wrk_ctx *c, int rc, FILE *log)
 		bad = credits_settle(db, j->site_id, j->project_id, j->id, c->charges, c->ncharges, err, sizeof err);
 	else if (final_fail)
 		bad = credits_release(db, j->id, err, sizeof err);
-	/* a publish job reads a finished render: its failure is the post's (igny8_published_videos) */
-	int on_render = j->rendered_id && strcmp(j->kind, "publish");
-	if (final_fail && j->project_id) {
+	/* a publish job reads a finished render: its failure is the post's (igny8_published_videos),
+	 * and the project's only in the automatic chain (a project already published stays so) */
+	int publish = !strcmp(j->kind, "publish"), on_render = j->rendered_id && !publish;
+	if (final_fail && j->project_id && (!publish || j->chain)) {
 		rec_project_status(db, j->project_id, "failed", c->err);
 		if (on_render)
 			store_run(db, "UPDATE igny8_rendered_videos SET status = 'failed', error = ? WHERE id = ?", "tl", c->err,

@@ -13,6 +13,9 @@ ALTER TABLE igny8_published_videos ADD COLUMN title TEXT;
 ALTER TABLE igny8_published_videos ADD COLUMN description TEXT;
 -- What the platform said that the caller should know (TikTok posted as SELF_ONLY, ...).
 ALTER TABLE igny8_published_videos ADD COLUMN note TEXT;
+-- Each step of the publish, one line each ("2026-01-31T12:00:00Z upload: ..."), at most 64 KiB;
+-- the library's messages name steps and statuses, never a token.
+ALTER TABLE igny8_published_videos ADD COLUMN step_log TEXT;
 -- The publish job that owns the post: a second job for the same post leaves it to this one.
 ALTER TABLE igny8_published_videos ADD COLUMN job_id INTEGER;
 -- One post per rendered video and account: a duplicate publish reuses the row (and its session).

@@ -13,7 +13,8 @@
 # `vidc jsonld`); accounts' tokens never in the database, the logs or the replies; site walls; a
 # revoked refresh token marks the account needs_reconnection (and the render stays completed).
 # Replies are checked against docs/openapi.json. Under the sanitizers (a render takes minutes
-# there) the render is an MP4 made by ffmpeg and the first post goes through the API instead.
+# there) the render is an MP4 made by ffmpeg and the first post goes through the API instead. A
+# landscape video is refused as a Short before any byte goes up; each post keeps a step log.
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
@@ -144,15 +145,15 @@ else
 # by ffmpeg recorded as its completed render, published to TikTok through the API.
 r "project" 201 POST /projects/ /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}'
 P=$(jget "j['id']")
-expect "script" 200 PUT "/scripts/$P/" "$TA" '{"hook":"Cold brew takes time.","intro":"The short version.","points":[{"text":"One part coffee to eight parts water.","duration_est":1,"visual_cue":"text card: ratio","text_overlay":"1:8"}],"cta":"Follow for more.","chapter_markers":[{"time":0,"title":"Intro"},{"time":1,"title":"Ratio"}],"total_estimated_duration":2,"seo":{"tiktok":{"title":"Cold brew","description":"Cold brew is easy.","tags":["coldbrew"]},"youtube_short":{"title":"Cold brew in two steps","description":"Cold brew is easy.","tags":["cold brew"]}}}'
+expect "script" 200 PUT "/scripts/$P/" "$TA" '{"hook":"Cold brew takes time.","intro":"The short version.","points":[{"text":"One part coffee to eight parts water.","duration_est":1,"visual_cue":"text card: ratio","text_overlay":"1:8"}],"cta":"Follow for more.","chapter_markers":[{"time":0,"title":"Intro"},{"time":1,"title":"Ratio"}],"total_estimated_duration":4,"seo":{"tiktok":{"title":"Cold brew","description":"Cold brew is easy.","tags":["coldbrew"]},"youtube_short":{"title":"Cold brew in two steps","description":"Cold brew is easy.","tags":["cold brew"]}}}'
 PD=$MEDIA/site-1/project-$P
 mkdir -p "$PD"
-ffmpeg -v error -f lavfi -i testsrc=size=1080x1920:rate=30 -f lavfi -i sine -t 2 -c:v libx264 -pix_fmt yuv420p \
+ffmpeg -v error -f lavfi -i testsrc=size=1080x1920:rate=30 -f lavfi -i sine -t 4 -c:v libx264 -pix_fmt yuv420p \
 	-c:a aac -shortest "$PD/render-1-tiktok.mp4" && ffmpeg -v error -f lavfi -i testsrc=size=1080x1920 -frames:v 1 \
 	"$PD/render-1-tiktok.jpg" || { bad "ffmpeg cannot make the test video"; exit 1; }
 printf '1\n00:00:00,000 --> 00:00:01,500\nCold brew takes time.\n' >"$PD/render-1-tiktok.srt"
 touch "$PD/voice.wav"
-R=$(sql1 "INSERT INTO igny8_rendered_videos (project_id, preset, resolution, duration, file_size, file_path, subtitle_path, thumbnail_path, status, percent, created_at, updated_at) VALUES ($P, 'tiktok', '1080x1920', 2.0, $(wc -c <"$PD/render-1-tiktok.mp4"), '$PD/render-1-tiktok.mp4', '$PD/render-1-tiktok.srt', '$PD/render-1-tiktok.jpg', 'completed', 100, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id")
+R=$(sql1 "INSERT INTO igny8_rendered_videos (project_id, preset, resolution, duration, file_size, file_path, subtitle_path, thumbnail_path, status, percent, created_at, updated_at) VALUES ($P, 'tiktok', '1080x1920', 4.0, $(wc -c <"$PD/render-1-tiktok.mp4"), '$PD/render-1-tiktok.mp4', '$PD/render-1-tiktok.srt', '$PD/render-1-tiktok.jpg', 'completed', 100, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id")
 r "publish to TikTok" 202 POST /publish/ /publish/ "$TA" "{\"rendered_video_id\":$R,\"social_account_id\":$TT1}"
 start_worker
 [ "$(follow "$(jget "j['published_video_id']")")" = published ] || { bad "the TikTok post: $(cat "$tmp/out")"; exit 1; }
@@ -192,6 +193,8 @@ done
 fault tt_unaudited 0
 r "published (YouTube)" 200 GET "/published/{id}/" "/published/$V_YT/" "$TA"
 YTID=$(jget "j['platform_video_id']")
+[ "$(jget "all(l[:2] == '20' and l[19] == 'Z' for l in j['log'].splitlines()) and 'session:' in j['log'] and 'published:' in j['log']")" = True ] ||
+	bad "the step log: $(jget "j['log']")"
 jget "j['url']" | grep -q "youtube.com/watch?v=$YTID" || bad "the YouTube URL: $(cat "$tmp/out")"
 r "published (Instagram)" 200 GET "/published/{id}/" "/published/$V_IG/" "$TA"
 IGID=$(jget "j['platform_video_id']")
@@ -224,6 +227,18 @@ url=$("$VIDC" publish --config "$CONFIG" "$R" --account "$YT1" --wait 2>>"$tmp/c
 [ "$(fstat "s['posts']['youtube']")" = 1 ] || bad "publishing twice made $(fstat "s['posts']['youtube']") YouTube posts"
 [ "$(sql1 "SELECT COUNT(*) FROM igny8_published_videos WHERE rendered_video_id = $R AND social_account_id = $YT1")" = 1 ] || bad "two rows for one post"
 
+# --- refused before the upload: a landscape video is no Short ---------------------------------
+ffmpeg -v error -f lavfi -i testsrc=size=320x240:rate=30 -t 2 -c:v libx264 -pix_fmt yuv420p "$PD/render-99-youtube_short.mp4" ||
+	bad "ffmpeg cannot make the landscape video"
+RW=$(sql1 "INSERT INTO igny8_rendered_videos (project_id, preset, duration, file_path, status, created_at, updated_at) VALUES ($P, 'youtube_short', 2.0, '$PD/render-99-youtube_short.mp4', 'completed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id")
+sent=$(fstat "s['upload_bytes']['youtube'], s['posts']['youtube']")
+r "publish a landscape Short" 202 POST /publish/ /publish/ "$TA" "{\"rendered_video_id\":$RW,\"social_account_id\":$YT1}"
+V_W=$(jget "j['published_video_id']")
+[ "$(follow "$V_W")" = failed ] && jget "j['error']" | grep -q "not fit for YouTube Shorts.*wider than tall" || bad "a landscape Short: $(cat "$tmp/out")"
+[ "$(fstat "s['upload_bytes']['youtube'], s['posts']['youtube']")" = "$sent" ] || bad "the refused video was uploaded"
+req GET "/projects/$P/" "$TA" >/dev/null
+[ "$(jget "j['status']")" = published ] || bad "a refused publish made the published project $(jget "j['status']")"
+
 # --- kill -9 mid-upload: the next worker resumes the recorded session -------------------------
 before=$(fstat "s['upload_bytes']['youtube']")
 fault yt_stall40
@@ -241,6 +256,7 @@ wait "$WPID" 2>/dev/null
 	bad "no session recorded before the bytes went up: $(sql "SELECT status, upload_session FROM igny8_published_videos WHERE id = $V_K")"
 start_worker
 [ "$(follow "$V_K")" = published ] || bad "after kill -9: $(cat "$tmp/out"); $(tail -3 "$tmp/worker.log")"
+jget "j['log']" | grep -q "start: resuming the recorded upload session" || bad "the step log of the resumed upload: $(jget "j['log']")"
 KID=$(jget "j['platform_video_id']")
 [ "$(fstat "s['posts']['youtube'], s['videos']['$KID']['sha256'] == '$SHA', s['upload_bytes']['youtube'] - $before")" = "2 True $SIZE" ] ||
 	bad "kill -9 mid-upload: one post of the file's bytes, none sent twice: $(fstat "s['posts'], s['upload_bytes']") (file $SIZE)"
