@@ -365,4 +365,11 @@ for t in yt-refresh-0 tt-refresh-0 ig-access-0 yt-access-0 test-secret; do
 	grep -q -- "$t" "$DB" "$DB-wal" "$tmp/serve.log" "$tmp/worker.log" "$tmp/replies"/* 2>/dev/null && bad "'$t' is in the database, a log or a reply"
 done
 python3 tests/sh/service_openapi.py --replies-only docs/openapi.json "$tmp/replies.txt" || bad "replies differ from docs/openapi.json"
+# the server and the workers run in the background: under the sanitizers a report in their logs
+# (a leak is reported at exit) is a failure
+stop_worker
+kill "$SERVER_PID" 2>/dev/null
+wait "$SERVER_PID" 2>/dev/null
+grep -q Sanitizer "$tmp/worker.log" "$tmp/serve.log" "$tmp/cli.log" 2>/dev/null &&
+	bad "a sanitizer report: $(grep -h -B2 -A12 Sanitizer "$tmp/worker.log" "$tmp/serve.log" "$tmp/cli.log" | head -40)"
 exit $fail
