@@ -68,6 +68,11 @@ static void *out_of_memory(arena_t *a)
 	return NULL;
 }
 
+void *arena_fail(arena_t *a)
+{
+	return out_of_memory(a);
+}
+
 void *arena_alloc(arena_t *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);

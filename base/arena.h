@@ -30,6 +30,9 @@ arena_t *arena_new(void);
 void arena_free(arena_t *a);
 /* Installs (jb) or removes (NULL) the out-of-memory handler described above. */
 void arena_on_oom(arena_t *a, jmp_buf *jb);
+/* Records a failed allocation made outside the arena for work that lives in it (a malloc'd
+ * scratch buffer) and handles it as arena_alloc would: longjmp to the handler, else NULL. */
+void *arena_fail(arena_t *a);
 /* Whether an allocation in a has failed. */
 int arena_failed(const arena_t *a);
 /* Bytes handed out so far (for limits and tests). */

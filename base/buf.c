@@ -54,21 +54,28 @@ int buf_putc(buf_t *b, int c)
 	return buf_append(b, &ch, 1);
 }
 
-int buf_appendf(buf_t *b, const char *fmt, ...)
+int buf_vappendf(buf_t *b, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
 	if (n < 0)
 		return VE_INVAL;
 	if (buf_reserve(b, (size_t)n))
 		return VE_NOMEM;
-	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+int buf_appendf(buf_t *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = buf_vappendf(b, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void buf_clear(buf_t *b)

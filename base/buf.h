@@ -8,6 +8,7 @@
 #ifndef VIDC_BUF_H
 #define VIDC_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct {
@@ -27,6 +28,8 @@ int buf_puts(buf_t *b, const char *s);
 int buf_putc(buf_t *b, int c);
 /* Appends printf output. 0 or VE_NOMEM (VE_INVAL for a bad format). */
 int buf_appendf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with a va_list (for wrappers that take printf arguments). */
+int buf_vappendf(buf_t *b, const char *fmt, va_list ap);
 /* Forgets the contents but keeps the memory. */
 void buf_clear(buf_t *b);
 /* Hands the NUL-terminated contents to the caller (free() them); *len gets the length when len

@@ -33,8 +33,7 @@ const char *file_size_text(unsigned long long bytes, char *buf, size_t n)
 	return buf;
 }
 
-/* The kind of a non-regular file, for "is not a regular file (a device)". */
-static const char *kind_of(mode_t m)
+const char *file_kind(unsigned m)
 {
 	if (S_ISDIR(m))
 		return "a directory";
@@ -115,7 +114,7 @@ int file_read(const char *path, size_t max_bytes, char **data, size_t *len, vidc
 		rc = err_errno(e, errno, "cannot read '%s'", path);
 	else if (!S_ISREG(st.st_mode))
 		rc = err_set(e, VE_INVAL, "cannot read '%s': it is %s, not a regular file", path,
-			     kind_of(st.st_mode));
+			     file_kind(st.st_mode));
 	else if ((unsigned long long)st.st_size > max_bytes)
 		rc = too_big(e, path, (unsigned long long)st.st_size, max_bytes);
 	else
@@ -145,7 +144,7 @@ int file_out_check(const char *path, vidc_err *e)
 		if (S_ISREG(st.st_mode))
 			return 0;
 		return err_set(e, VE_INVAL, "cannot write '%s': it is %s; the output must be a regular file "
-			       "or a new name", path, kind_of(st.st_mode));
+			       "or a new name", path, file_kind(st.st_mode));
 	}
 	if (errno != ENOENT)
 		return err_errno(e, errno, "cannot write '%s'", path);

@@ -46,6 +46,9 @@ void file_discard(const char *tmp);
 /* file_out_check, then data written to a temp file beside path, fsync'd and renamed over it. */
 int file_write_atomic(const char *path, const void *data, size_t len, vidc_err *e);
 
+/* What a non-regular file is, for messages: "a directory", "a device", "a FIFO", "a socket". */
+const char *file_kind(unsigned mode);
+
 /* "16 MiB", "1.5 GiB", "900 bytes": a size for messages. */
 const char *file_size_text(unsigned long long bytes, char *buf, size_t n);
 

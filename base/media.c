@@ -20,6 +20,8 @@
 #include <libavutil/error.h>
 #include <libswresample/swresample.h>
 
+#include "file.h"
+
 /* Demuxers that open further files or network streams named inside the input. */
 static const char *const blocked_demuxers[] = {"hls", "dash", "concat", "imf", "sdp", "rtsp",
 					       "rtp", "sap", "lavfi", "ffmetadata", NULL};
@@ -201,19 +203,6 @@ int media_is_url(const char *name)
 	return proto && strcmp(proto, "file") != 0;
 }
 
-static const char *kind_of(mode_t m)
-{
-	if (S_ISDIR(m))
-		return "a directory";
-	if (S_ISCHR(m) || S_ISBLK(m))
-		return "a device";
-	if (S_ISFIFO(m))
-		return "a FIFO";
-	if (S_ISSOCK(m))
-		return "a socket";
-	return "not a plain file";
-}
-
 /* Refuses URLs and anything but an existing regular file. */
 static int local_file(const char *path, vidc_err *e)
 {
@@ -226,7 +215,7 @@ static int local_file(const char *path, vidc_err *e)
 		return err_set(e, err_errno_code(en), "%s", err_errno_cause(en));
 	}
 	if (!S_ISREG(st.st_mode))
-		return err_set(e, VE_INVAL, "not a regular file (it is %s)", kind_of(st.st_mode));
+		return err_set(e, VE_INVAL, "not a regular file (it is %s)", file_kind(st.st_mode));
 	return 0;
 }
 

@@ -97,6 +97,8 @@ static int parse_duration(const char *v, double *out)
 static int set_opt(cli_args *a, const cli_opt *o, const char *v)
 {
 	char *base = (char *)a, *end;
+	if (o->field == CLI_NOFIELD)
+		return 0; /* read with cli_value */
 	switch (o->kind) {
 	case OPT_FLAG:
 		*(int *)(base + o->field) = 1;
@@ -104,11 +106,13 @@ static int set_opt(cli_args *a, const cli_opt *o, const char *v)
 	case OPT_STR:
 		*(const char **)(base + o->field) = v;
 		return 0;
-	case OPT_LIST:
-		if (a->nallow == CLI_MAX_ALLOW)
+	case OPT_LIST: {
+		int *n = o->field == F(swap) ? &a->nswap : &a->nallow;
+		if (*n == CLI_MAX_ALLOW)
 			return cli_usage(a, "at most %d %s options", CLI_MAX_ALLOW, o->name);
-		a->allow[a->nallow++] = v;
+		((const char **)(base + o->field))[(*n)++] = v;
 		return 0;
+	}
 	case OPT_INT: {
 		long x = strtol(v, &end, 10);
 		if (end == v || *end || x < o->min || x > o->max)
@@ -137,6 +141,14 @@ int cli_given(const cli_args *a, const char *name)
 		if (!strcmp(a->seen[i]->name, name))
 			return 1;
 	return 0;
+}
+
+const char *cli_value(const cli_args *a, const char *name)
+{
+	for (int i = a->nseen - 1; i >= 0; i--)
+		if (!strcmp(a->seen[i]->name, name))
+			return a->seen_val[i];
+	return NULL;
 }
 
 int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a)
@@ -181,8 +193,10 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a)
 		int rc = set_opt(a, o, v);
 		if (rc)
 			return rc;
-		if (a->nseen < CLI_MAX_POS)
+		if (a->nseen < CLI_MAX_POS) {
+			a->seen_val[a->nseen] = v ? v : "1";
 			a->seen[a->nseen++] = o;
+		}
 	}
 	if (a->color && strcmp(a->color, "auto") && strcmp(a->color, "always") && strcmp(a->color, "never"))
 		return cli_usage(a, "--color takes auto, always or never, not '%s'", a->color);

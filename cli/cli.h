@@ -41,23 +41,32 @@ typedef struct {
 	const char *accept, *cache_dir;
 	double max_bytes, ttl;
 	int refresh;
-	const struct cli_opt *seen[CLI_MAX_POS]; /* the options given, for cli_given */
+	/* assets (make takes --visuals too) */
+	const char *article, *visuals, *assets;
+	const char *swap[CLI_MAX_ALLOW];
+	int nswap;
+	const struct cli_opt *seen[CLI_MAX_POS]; /* the options given, for cli_given / cli_value */
+	const char *seen_val[CLI_MAX_POS];       /* their values as written ("1" for a flag) */
 	int nseen;
 } cli_args;
 
 typedef enum {
 	OPT_FLAG, /* int field set to 1 */
 	OPT_STR,  /* const char * field */
-	OPT_LIST, /* --allow: appended to allow[] */
+	OPT_LIST, /* --allow, --swap: appended to allow[] or swap[] */
 	OPT_INT,  /* int field in [min, max] */
 	OPT_NUM,  /* double field in [min, max] */
 	OPT_TIME  /* double seconds from "2s" or "500ms", > 0 */
 } cli_opt_kind;
 
+/* An option without a field of its own: its value is read with cli_value (the service's
+ * commands, whose options are their configuration's). */
+#define CLI_NOFIELD ((size_t)-1)
+
 typedef struct cli_opt {
 	const char *name, *alias; /* "--output", "-o" */
 	cli_opt_kind kind;
-	size_t field;             /* offsetof(cli_args, ...) */
+	size_t field;             /* offsetof(cli_args, ...), or CLI_NOFIELD */
 	double min, max;
 	const char *what;         /* for the message: "a whole number from 1 to 51" */
 } cli_opt;
@@ -79,6 +88,8 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a);
 
 /* Whether the option called name was on the command line (for options whose 0 is a value). */
 int cli_given(const cli_args *a, const char *name);
+/* The value the option called name was given (the last one; "1" for a flag), or NULL. */
+const char *cli_value(const cli_args *a, const char *name);
 
 /* "vidc CMD: MESSAGE" and the hint to --help on stderr; returns 2. */
 int cli_usage(const cli_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -119,6 +130,13 @@ int cli_script(cli_args *a);   /* script.c */
 int cli_voice(cli_args *a);    /* voice.c */
 int cli_voices(cli_args *a);   /* voice.c */
 int cli_fetch(cli_args *a);    /* fetch.c */
+int cli_serve(cli_args *a);    /* serve.c: the service's commands */
+int cli_worker(cli_args *a);   /* serve.c */
+int cli_token(cli_args *a);    /* serve.c */
+int cli_site(cli_args *a);     /* serve.c */
+int cli_credits(cli_args *a);  /* serve.c */
+int cli_stage9(cli_args *a);   /* serve.c */
+int cli_assets(cli_args *a);   /* assets.c */
 
 extern const cli_cmd cli_cmds[];
 extern const int cli_ncmds;

@@ -13,7 +13,7 @@
 #include <libavutil/log.h>
 
 #include "cli.h"
-#include "serve.h"
+#include "social.h"
 
 static const char usage_text[] =
 	"usage: vidc <command> [options]\n"
@@ -48,6 +48,9 @@ static const char usage_text[] =
 	"                           drawn by the stdlib template templates/thumb.vid)\n"
 	"  sheet SPEC -o SHEET.png  contact sheet: frames in a grid labelled with their times\n"
 	"                           (--cols N, --frames N or --every 2s, --width PX, --preset P)\n"
+	"  assets SCRIPT.json --article ARTICLE.json -o ASSETS.json\n"
+	"                           a visual for every section: the article's images and code,\n"
+	"                           stock, AI pictures, cards (vidc assets --help)\n"
 	"  fetch URL [-o FILE]      download through vidc's cache and limits (vidc fetch --help)\n"
 	"  serve --db DB --media DIR --listen HOST:PORT\n"
 	"                           the HTTP API /api/v1/video over a SQLite store (--config FILE;\n"
@@ -192,8 +195,13 @@ static const char sheet_usage[] =
 	"  --width PX         200 to 8000 (default 1600)\n" COMMON_HELP;
 
 extern const cli_opt *const cli_make_opts[], *const cli_script_opts[], *const cli_voice_opts[],
-	*const cli_voices_opts[], *const cli_fetch_opts[];
-extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[];
+	*const cli_voices_opts[], *const cli_fetch_opts[], *const cli_assets_opts[];
+extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[],
+	cli_assets_usage[];
+/* the service's commands (cli/serve.c) share one option table */
+extern const cli_opt *const cli_serve_opts[];
+extern const char cli_serve_usage[], cli_worker_usage[], cli_token_usage[], cli_site_usage[],
+	cli_credits_usage[], cli_stage9_usage[];
 
 const cli_cmd cli_cmds[] = {
 	{"make", cli_make, cli_make_usage, cli_make_opts},
@@ -210,6 +218,17 @@ const cli_cmd cli_cmds[] = {
 	{"thumb", cli_thumb, thumb_usage, thumb_opts},
 	{"sheet", cli_sheet, sheet_usage, sheet_opts},
 	{"fetch", cli_fetch, cli_fetch_usage, cli_fetch_opts},
+	{"serve", cli_serve, cli_serve_usage, cli_serve_opts},
+	{"worker", cli_worker, cli_worker_usage, cli_serve_opts},
+	{"token", cli_token, cli_token_usage, cli_serve_opts},
+	{"site", cli_site, cli_site_usage, cli_serve_opts},
+	{"credits", cli_credits, cli_credits_usage, cli_serve_opts},
+	{"stage9", cli_stage9, cli_stage9_usage, cli_serve_opts},
+	{"assets", cli_assets, cli_assets_usage, cli_assets_opts},
+	{"account", cli_account, cli_account_usage, cli_account_opts},
+	{"publish", cli_publish, cli_publish_usage, cli_publish_opts},
+	{"engagement", cli_engagement, cli_engagement_usage, cli_engagement_opts},
+	{"jsonld", cli_jsonld, cli_jsonld_usage, cli_jsonld_opts},
 };
 const int cli_ncmds = (int)(sizeof cli_cmds / sizeof *cli_cmds);
 
@@ -256,9 +275,6 @@ int main(int argc, char **argv)
 		printf("vidc %s (IR %d)\n", VIDC_VERSION, IR_VERSION);
 		return 0;
 	}
-	int served = serve_dispatch(argc, argv); /* the service's commands (cli/serve.c) */
-	if (served >= 0)
-		return served;
 	const cli_cmd *c = find_cmd(cmd);
 	if (!c)
 		return unknown_command(cmd);

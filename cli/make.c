@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../pipeline/assets.h"
 #include "cli.h"
 
 #define F(x) offsetof(cli_args, x)
@@ -14,7 +15,8 @@ const char cli_make_usage[] =
 	"usage: vidc make ARTICLE.json -o DIR [options]\n"
 	"\n"
 	"Article to finished video in one command: writes DIR/script.json, DIR/voice.wav and\n"
-	"DIR/voice.json, DIR/images/, DIR/video.vid (a readable spec: edit it and run vidc render),\n"
+	"DIR/voice.json, DIR/assets.json with DIR/images/ and DIR/code/ (a visual for every\n"
+	"section: the article's pictures and code, stock, AI pictures, cards), DIR/video.vid (a readable spec: edit it and run vidc render),\n"
 	"DIR/video.mp4 (DIR/video-PRESET.mp4 for several presets), DIR/video.srt and .vtt,\n"
 	"DIR/thumb.jpg and DIR/PRESET.json (title, description with chapters, tags per platform).\n"
 	"Vertical and 16:9 presets together get two specs: video-tall.vid and video-wide.vid.\n"
@@ -35,6 +37,9 @@ const char cli_make_usage[] =
 	"  --quality N            1 (best) to 51; default picks by preset\n"
 	"  --allow DIR            a folder the article's photos may come from besides its own\n"
 	"                         (repeatable)\n"
+	"  --visuals LIST         where each section's visual comes from, in order: article, stock,\n"
+	"                         footage, ai, cards (default article,stock,ai,cards; see vidc assets)\n"
+	"  --assets FILE          use this (edited) DIR/assets.json instead of choosing again\n"
 	"  --no-render            stop after writing the spec\n";
 
 static const cli_opt o_type = {"--type", NULL, OPT_STR, F(type), 0, 0, NULL};
@@ -47,10 +52,13 @@ static const cli_opt o_lang = {"--lang", NULL, OPT_STR, F(lang), 0, 0, NULL};
 static const cli_opt o_captions = {"--captions", NULL, OPT_STR, F(captions), 0, 0, NULL};
 static const cli_opt o_music = {"--music", NULL, OPT_STR, F(music), 0, 0, NULL};
 static const cli_opt o_no_render = {"--no-render", NULL, OPT_FLAG, F(no_render), 0, 0, NULL};
+static const cli_opt o_visuals = {"--visuals", NULL, OPT_STR, F(visuals), 0, 0, NULL};
+static const cli_opt o_assets = {"--assets", NULL, OPT_STR, F(assets), 0, 0, NULL};
 
 const cli_opt *const cli_make_opts[] = {&cli_opt_output, &cli_opt_preset, &o_type, &o_generator, &o_script,
 					&o_provider, &o_voice, &o_speed, &o_lang, &o_captions, &o_music,
-					&cli_opt_quality, &o_no_render, &cli_opt_allow, &cli_opt_color, NULL};
+					&cli_opt_quality, &o_no_render, &cli_opt_allow, &cli_opt_color,
+					&o_visuals, &o_assets, NULL};
 
 static const char *const known_presets[] = {"tiktok", "youtube_short", "instagram_reel", "youtube_long"};
 static const char *const caption_styles[] = {"plain", "bold_center", "karaoke", "none"};
@@ -109,6 +117,15 @@ int cli_make(cli_args *a)
 	o.spec = cli_spec_opts(a);
 	o.allow = a->allow;
 	o.nallow = a->nallow;
+	o.visuals = a->visuals;
+	o.assets = a->assets;
+	if (a->visuals) {
+		asset_visual order[VIS_N];
+		int n;
+		vidc_err ve = {0};
+		if (assets_parse_visuals(a->visuals, order, &n, &ve))
+			return cli_usage(a, "%s", ve.msg);
+	}
 	stage_cb cb;
 	if ((rc = cli_callbacks(a, &cb)))
 		return rc;

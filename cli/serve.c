@@ -28,21 +28,54 @@
 #include "../service/server.h"
 #include "../service/store.h"
 #include "../service/worker.h"
-#include "serve.h"
+#include "cli.h"
 #include "social.h"
 
-/* Every option of these commands: its name and whether it takes a value. */
-static const struct {
-	const char *name;
-	int value;
-} options[] = {
-	{"--config", 1}, {"--db", 1},	     {"--media", 1},	     {"--listen", 1},	  {"--queue", 1},
-	{"--concurrency", 1}, {"--site", 1}, {"--name", 1},	     {"--operator", 0},	  {"--amount", 1},
-	{"--note", 1},	 {"--exit-when-idle", 0}, {"--external-id", 1}, {"--video", 1}, {"--type", 1},
-	{"--platforms", 1}, {"--accounts", 1}, {"--voice", 1},	     {"--provider", 1},	  {"--music", 1},
-	{"--category", 1}, {"--help", 0},
+/* Every option of these commands (the shared parser of cli.c reads them; their values are
+ * fetched by name with cli_value). */
+#define SVC_STR(n) {n, NULL, OPT_STR, CLI_NOFIELD, 0, 0, NULL}
+#define SVC_FLAG(n) {n, NULL, OPT_FLAG, CLI_NOFIELD, 0, 0, NULL}
+static const cli_opt options[] = {
+	SVC_STR("--config"),   SVC_STR("--db"),	      SVC_STR("--media"),	   SVC_STR("--listen"),
+	SVC_STR("--queue"),    SVC_STR("--concurrency"), SVC_STR("--site"),	   SVC_STR("--name"),
+	SVC_FLAG("--operator"), SVC_STR("--amount"),     SVC_STR("--note"),	   SVC_FLAG("--exit-when-idle"),
+	SVC_STR("--external-id"), SVC_STR("--video"),   SVC_STR("--type"),	   SVC_STR("--platforms"),
+	SVC_STR("--accounts"), SVC_STR("--voice"),      SVC_STR("--provider"),     SVC_STR("--music"),
+	SVC_STR("--category"),
 };
 #define NOPT (sizeof options / sizeof *options)
+
+const cli_opt *const cli_serve_opts[] = {
+	&options[0],  &options[1],  &options[2],  &options[3],  &options[4],  &options[5],  &options[6],
+	&options[7],  &options[8],  &options[9],  &options[10], &options[11], &options[12], &options[13],
+	&options[14], &options[15], &options[16], &options[17], &options[18], &options[19], &options[20], NULL};
+
+#define COMMON "  --config FILE      the service's configuration (SPEC.md section 16)\n" \
+	       "  --db DB            the SQLite store (default: the configuration's)\n"
+const char cli_serve_usage[] = "usage: vidc serve [--config F] [--db DB] [--media DIR] [--listen HOST:PORT]\n"
+			       "\n"
+			       "The HTTP API /api/v1/video over a SQLite store (docs/openapi.json).\n" COMMON
+			       "  --media DIR        the projects' files\n"
+			       "  --listen HOST:PORT where to listen\n";
+const char cli_worker_usage[] = "usage: vidc worker [--config F] [--db DB] [--queue video] [--concurrency N]\n"
+				"                   [--exit-when-idle]\n"
+				"\n"
+				"Runs the service's jobs (script, voice, assets, render, subtitles, thumbnail,\n"
+				"publish, engagement; engagement is queued every 12 hours).\n" COMMON;
+const char cli_token_usage[] = "usage: vidc token create (--site ID | --operator) [--name N]\n"
+			       "\n"
+			       "Prints a new bearer token once (the store keeps its hash).\n" COMMON;
+const char cli_site_usage[] = "usage: vidc site add --name N [--external-id X] [automation options]\n"
+			      "       vidc site automation ID [automation options]\n"
+			      "\n"
+			      "Automation options: --video on|off --type T --platforms LIST --accounts IDS\n"
+			      "--voice V --provider P --music M --category C (the YouTube category id of the\n"
+			      "site's posts)\n" COMMON;
+const char cli_credits_usage[] = "usage: vidc credits grant --site ID --amount N [--note T]\n"
+				 "       vidc credits balance --site ID\n" COMMON;
+const char cli_stage9_usage[] = "usage: vidc stage9 CONTENT_ID\n"
+				"\n"
+				"Runs the automatic chain for a content record; prints the project's id.\n" COMMON;
 
 typedef struct {
 	const char *val[NOPT];
@@ -59,38 +92,28 @@ static const char *opt(const sargs *a, const char *name)
 	return NULL;
 }
 
+static const cli_args *g_cli; /* the command line of the running command, for usage() */
+
 static int usage(const char *cmd, const char *msg, const char *arg)
 {
-	fprintf(stderr, "vidc %s: ", cmd);
-	fprintf(stderr, msg, arg);
-	fprintf(stderr, "\n(run 'vidc help' for usage)\n");
-	return 2;
+	return cli_usage(g_cli, msg, arg);
 }
 
-/* Parses argv (argv[0] the command) and loads the configuration; -1 when fine, else the exit
- * status. */
-static int parse(int argc, char **argv, sargs *a)
+/* The parsed command line (cli.c) as this file's options, and the configuration loaded; -1
+ * when fine, else the exit status. */
+static int parse(const cli_args *c, sargs *a)
 {
 	memset(a, 0, sizeof *a);
-	for (int i = 1; i < argc; i++) {
-		size_t k = 0;
-		while (k < NOPT && strcmp(argv[i], options[k].name))
-			k++;
-		if (k == NOPT) {
-			if (argv[i][0] == '-' && argv[i][1])
-				return usage(argv[0], "unknown option '%s'", argv[i]);
-			if (a->npos == 4)
-				return usage(argv[0], "too many arguments ('%s')", argv[i]);
-			a->pos[a->npos++] = argv[i];
-			continue;
-		}
-		if (options[k].value && i + 1 >= argc)
-			return usage(argv[0], "option '%s' needs a value", argv[i]);
-		a->val[k] = options[k].value ? argv[++i] : "1";
-	}
+	g_cli = c;
+	for (size_t k = 0; k < NOPT; k++)
+		a->val[k] = cli_value(c, options[k].name);
+	if (c->npos > 4)
+		return cli_usage(c, "too many arguments ('%s')", c->pos[4]);
+	for (int i = 0; i < c->npos; i++)
+		a->pos[a->npos++] = c->pos[i];
 	char err[1200];
 	if (svc_config_load(opt(a, "--config"), &a->cfg, err, sizeof err)) {
-		fprintf(stderr, "vidc %s: %s\n", argv[0], err);
+		fprintf(stderr, "vidc %s: %s\n", c->cmd, err);
 		return 1;
 	}
 	const struct {
@@ -127,7 +150,7 @@ static store_t *open_store(const char *cmd, const svc_config *cfg, int verbose)
 	return s;
 }
 
-store_t *serve_store(const char *cmd, const svc_config *cfg)
+store_t *cli_serve_store(const char *cmd, const svc_config *cfg)
 {
 	return open_store(cmd, cfg, 0);
 }
@@ -149,10 +172,10 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
-int cmd_serve(int argc, char **argv)
+int cli_serve(cli_args *c)
 {
 	sargs a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	store_t *s = open_store("serve", &a.cfg, 1);
@@ -184,10 +207,10 @@ int cmd_serve(int argc, char **argv)
 	return 0;
 }
 
-int cmd_worker(int argc, char **argv)
+int cli_worker(cli_args *c)
 {
 	sargs a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	const char *q = opt(&a, "--queue") ? opt(&a, "--queue") : "video";
@@ -214,10 +237,10 @@ int cmd_worker(int argc, char **argv)
 	return 0;
 }
 
-int cmd_token(int argc, char **argv)
+int cli_token(cli_args *c)
 {
 	sargs a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	int64_t site = 0;
@@ -273,10 +296,10 @@ static json_t *automation_body(const sargs *a)
 	return b;
 }
 
-int cmd_site(int argc, char **argv)
+int cli_site(cli_args *c)
 {
 	sargs a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	int add = a.npos == 1 && !strcmp(a.pos[0], "add");
@@ -313,10 +336,10 @@ int cmd_site(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-int cmd_credits(int argc, char **argv)
+int cli_credits(cli_args *c)
 {
 	sargs a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	int64_t site = 0, amount = 0;
@@ -349,10 +372,10 @@ int cmd_credits(int argc, char **argv)
 	return 0;
 }
 
-int cmd_stage9(int argc, char **argv)
+int cli_stage9(cli_args *c)
 {
 	sargs a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	int64_t content;
@@ -379,19 +402,4 @@ int cmd_stage9(int argc, char **argv)
 	}
 	printf("%lld\n", (long long)project);
 	return 0;
-}
-
-int serve_dispatch(int argc, char **argv)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} cmds[] = {{"serve", cmd_serve}, {"worker", cmd_worker}, {"token", cmd_token},
-		    {"site", cmd_site},	  {"credits", cmd_credits}, {"stage9", cmd_stage9},
-		    {"account", cmd_account}, {"publish", cmd_publish}, {"engagement", cmd_engagement},
-		    {"jsonld", cmd_jsonld}};
-	for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof *cmds; i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
-	return -1;
 }

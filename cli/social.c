@@ -7,8 +7,8 @@
  *   vidc engagement [--site ID]                                           fetch the numbers now
  *   vidc jsonld PUBLISHED_ID                                              the VideoObject JSON-LD
  * Tokens are read from a file or standard input, never from the command line (`ps` shows it).
- * Each parses its options from one table, loads the configuration, opens the store (serve.h)
- * and calls one service function.
+ * Each is an entry of the command table (main.c) with its options; it loads the configuration,
+ * opens the store (cli_serve_store, serve.c) and calls one service function.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,98 +22,76 @@
 #include "../service/fields.h"
 #include "../service/publish_job.h"
 #include "../service/publish_meta.h"
-#include "serve.h"
+#include "cli.h"
 #include "social.h"
 
 #define TOKENS_MAX (64 * 1024)
 
-static const struct {
-	const char *name;
-	int value;
-} options[] = {
-	{"--config", 1}, {"--db", 1},	      {"--media", 1},	  {"--site", 1},     {"--platform", 1},
-	{"--tokens-file", 1}, {"--name", 1}, {"--account", 1},	  {"--privacy", 1},  {"--publish-at", 1},
-	{"--wait", 0},	 {"--help", 0},
-};
-#define NOPT (sizeof options / sizeof *options)
+/* Every option of these commands (cli.c's parser reads them; values are fetched by name). */
+#define S_STR(n) {n, NULL, OPT_STR, CLI_NOFIELD, 0, 0, NULL}
+static const cli_opt o_config = S_STR("--config"), o_db = S_STR("--db"), o_media = S_STR("--media"),
+		     o_site = S_STR("--site"), o_platform = S_STR("--platform"), o_tokens = S_STR("--tokens-file"),
+		     o_name = S_STR("--name"), o_account = S_STR("--account"), o_privacy = S_STR("--privacy"),
+		     o_publish_at = S_STR("--publish-at"),
+		     o_wait = {"--wait", NULL, OPT_FLAG, CLI_NOFIELD, 0, 0, NULL};
+const cli_opt *const cli_account_opts[] = {&o_config, &o_db, &o_site, &o_platform, &o_tokens, &o_name, NULL};
+const cli_opt *const cli_publish_opts[] = {&o_config, &o_db, &o_account, &o_privacy, &o_publish_at, &o_wait, NULL};
+const cli_opt *const cli_engagement_opts[] = {&o_config, &o_db, &o_site, NULL};
+const cli_opt *const cli_jsonld_opts[] = {&o_config, &o_db, &o_media, NULL};
+
+#define COMMON                                                                   \
+	"  --config FILE      the service's configuration (SPEC.md section 16)\n" \
+	"  --db DB            the SQLite store (default: the configuration's)\n"
+const char cli_account_usage[] =
+	"usage: vidc account add --site ID --platform youtube|instagram|tiktok --tokens-file F|- [--name N]\n"
+	"       vidc account list --site ID\n"
+	"\n"
+	"Registers a social account of a site: F (or standard input with -) is the JSON an OAuth screen\n"
+	"hands over (access_token, refresh_token, expires_in, client_id or client_key, client_secret and\n"
+	"the platform user id: user_id, open_id, ig_user_id or channel_id). The tokens are sealed with the\n"
+	"service's key (token_key_file or VIDC_TOKEN_KEY) and never printed; they never go on the command\n"
+	"line, where ps shows them. Prints the account without its tokens.\n" COMMON;
+const char cli_publish_usage[] =
+	"usage: vidc publish RENDERED_ID --account ACCOUNT_ID [--privacy public|unlisted|private]\n"
+	"                    [--publish-at RFC3339] [--wait]\n"
+	"\n"
+	"Queues a publish job of a rendered video to a social account (vidc worker runs it) and prints\n"
+	"the PublishedVideo id; with --wait, follows the job and prints the post's URL. The same video to\n"
+	"the same account is posted once, however often it is published.\n" COMMON;
+const char cli_engagement_usage[] =
+	"usage: vidc engagement [--site ID]\n"
+	"\n"
+	"Fetches the numbers of every published video (of the site) now, one line each; the worker does\n"
+	"it every 12 hours. A post the platform no longer has becomes removed.\n" COMMON;
+const char cli_jsonld_usage[] =
+	"usage: vidc jsonld PUBLISHED_ID\n"
+	"\n"
+	"Prints the schema.org VideoObject JSON-LD of a published video for the article page.\n" COMMON
+	"  --media DIR        the media folder (its public URL is the configuration's public_media_url)\n";
 
 typedef struct {
-	const char *val[NOPT];
-	const char *pos[2];
-	int npos;
+	const cli_args *c;
 	svc_config cfg;
 } args_t;
 
 static const char *opt(const args_t *a, const char *name)
 {
-	for (size_t i = 0; i < NOPT; i++)
-		if (!strcmp(options[i].name, name))
-			return a->val[i];
-	return NULL;
+	return cli_value(a->c, name);
 }
 
-static const struct {
-	const char *cmd, *text;
-} usages[] = {
-	{"account", "vidc account add --site ID --platform youtube|instagram|tiktok --tokens-file F|- [--name N]\n"
-		    "       vidc account list --site ID"},
-	{"publish", "vidc publish RENDERED_ID --account ACCOUNT_ID [--privacy public|unlisted|private]\n"
-		    "       [--publish-at RFC3339] [--wait]"},
-	{"engagement", "vidc engagement [--site ID]"},
-	{"jsonld", "vidc jsonld PUBLISHED_ID"},
-};
-
-static const char *usage_of(const char *cmd)
-{
-	for (size_t i = 0; i < sizeof usages / sizeof *usages; i++)
-		if (!strcmp(usages[i].cmd, cmd))
-			return usages[i].text;
-	return "";
-}
-
-static int usage(const char *cmd, const char *msg)
-{
-	fprintf(stderr, "vidc %s: %s\nusage: %s\n", cmd, msg, usage_of(cmd));
-	return 2;
-}
-
-/* Parses argv (argv[0] the command) and loads the configuration: -1 when fine, else the exit
- * status. */
-static int parse(int argc, char **argv, args_t *a)
+/* Loads the configuration with --db and --media over it: -1 when fine, else the exit status. */
+static int parse(const cli_args *c, args_t *a)
 {
 	memset(a, 0, sizeof *a);
-	for (int i = 1; i < argc; i++) {
-		size_t k = 0;
-		while (k < NOPT && strcmp(argv[i], options[k].name))
-			k++;
-		if (k == NOPT) {
-			if ((argv[i][0] == '-' && argv[i][1]) || a->npos == 2) {
-				fprintf(stderr, "vidc %s: unexpected '%s'\n(run 'vidc help' for usage)\n", argv[0], argv[i]);
-				return 2;
-			}
-			a->pos[a->npos++] = argv[i];
-			continue;
-		}
-		if (options[k].value && i + 1 >= argc) {
-			fprintf(stderr, "vidc %s: option '%s' needs a value\n", argv[0], argv[i]);
-			return 2;
-		}
-		a->val[k] = options[k].value ? argv[++i] : "1";
-	}
-	if (opt(a, "--help")) {
-		printf("usage: %s\n(options of all: --config FILE, --db DB; SPEC.md sections 15 and 16)\n", usage_of(argv[0]));
-		return 0;
-	}
+	a->c = c;
 	char err[1200];
-	if (svc_config_load(opt(a, "--config"), &a->cfg, err, sizeof err)) {
-		fprintf(stderr, "vidc %s: %s\n", argv[0], err);
-		return 1;
-	}
+	if (svc_config_load(opt(a, "--config"), &a->cfg, err, sizeof err))
+		return cli_fail(c, "%s", err);
 	if (opt(a, "--db"))
 		snprintf(a->cfg.db, sizeof a->cfg.db, "%s", opt(a, "--db"));
 	if (opt(a, "--media"))
 		snprintf(a->cfg.media, sizeof a->cfg.media, "%s", opt(a, "--media"));
-	return VE_INVAL;
+	return -1;
 }
 
 static int parse_id(const char *s, int64_t *id)
@@ -159,20 +137,20 @@ static int read_tokens(const char *path, char **data, size_t *len, char *err, si
 	return 0;
 }
 
-int cmd_account(int argc, char **argv)
+int cli_account(cli_args *c)
 {
 	args_t a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	int64_t site = 0, id = 0;
-	int add = a.npos == 1 && !strcmp(a.pos[0], "add"), list = a.npos == 1 && !strcmp(a.pos[0], "list");
+	int add = c->npos == 1 && !strcmp(c->pos[0], "add"), list = c->npos == 1 && !strcmp(c->pos[0], "list");
 	if ((!add && !list) || parse_id(opt(&a, "--site"), &site))
-		return usage("account", "add or list, with --site ID");
+		return cli_usage(c, "add or list, with --site ID");
 	if (add && (!opt(&a, "--platform") || !opt(&a, "--tokens-file")))
-		return usage("account", "vidc account add needs --platform and --tokens-file (a file, or - for standard "
-					"input; tokens never go on the command line)");
-	store_t *s = serve_store("account", &a.cfg);
+		return cli_usage(c, "vidc account add needs --platform and --tokens-file (a file, or - for standard "
+				    "input; tokens never go on the command line)");
+	store_t *s = cli_serve_store("account", &a.cfg);
 	if (!s)
 		return 1;
 	char err[1200], *tokens = NULL;
@@ -223,16 +201,16 @@ static int wait_job(store_t *s, int64_t job, int64_t published)
 	}
 }
 
-int cmd_publish(int argc, char **argv)
+int cli_publish(cli_args *c)
 {
 	args_t a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	int64_t rendered = 0, account = 0, site = 0, job = 0, published = 0;
-	if (a.npos != 1 || parse_id(a.pos[0], &rendered) || parse_id(opt(&a, "--account"), &account))
-		return usage("publish", "which rendered video, to which account?");
-	store_t *s = serve_store("publish", &a.cfg);
+	if (c->npos != 1 || parse_id(c->pos[0], &rendered) || parse_id(opt(&a, "--account"), &account))
+		return cli_usage(c, "which rendered video (a positive id), to which account (--account ID)?");
+	store_t *s = cli_serve_store("publish", &a.cfg);
 	if (!s)
 		return 1;
 	store_int(s, &site, "SELECT p.site_id FROM igny8_rendered_videos r JOIN igny8_video_projects p ON p.id = "
@@ -262,16 +240,16 @@ int cmd_publish(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-int cmd_engagement(int argc, char **argv)
+int cli_engagement(cli_args *c)
 {
 	args_t a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	int64_t site = 0;
-	if (a.npos || (opt(&a, "--site") && parse_id(opt(&a, "--site"), &site)))
-		return usage("engagement", "--site takes a site id");
-	store_t *s = serve_store("engagement", &a.cfg);
+	if (c->npos || (opt(&a, "--site") && parse_id(opt(&a, "--site"), &site)))
+		return cli_usage(c, "--site takes a site id (and nothing else is expected)");
+	store_t *s = cli_serve_store("engagement", &a.cfg);
 	if (!s)
 		return 1;
 	char err[1200];
@@ -285,16 +263,16 @@ int cmd_engagement(int argc, char **argv)
 	return rc || failed ? 1 : 0;
 }
 
-int cmd_jsonld(int argc, char **argv)
+int cli_jsonld(cli_args *c)
 {
 	args_t a;
-	int rc = parse(argc, argv, &a);
+	int rc = parse(c, &a);
 	if (rc >= 0)
 		return rc;
 	int64_t id = 0;
-	if (a.npos != 1 || parse_id(a.pos[0], &id))
-		return usage("jsonld", "which published video?");
-	store_t *s = serve_store("jsonld", &a.cfg);
+	if (c->npos != 1 || parse_id(c->pos[0], &id))
+		return cli_usage(c, "which published video (a positive id)?");
+	store_t *s = cli_serve_store("jsonld", &a.cfg);
 	if (!s)
 		return 1;
 	char err[1200], *text = NULL;

@@ -36,7 +36,7 @@ const char *compile_preset(const spec_t *s, int i);
 /* Whether the spec names this preset. */
 int compile_has_preset(const spec_t *s, const char *preset);
 /* Lowers a checked spec (no errors) to the IR for one preset. The program shares strings with
- * the spec: free the program before the spec. */
+ * the spec: free the program before the spec. NULL for an unknown preset or when out of memory. */
 ir_program *compile_lower(const spec_t *s, const char *preset);
 
 /* The stdlib folder in use (for templates, hooks and caption styles), or NULL. */

@@ -118,7 +118,11 @@ int ir_curve_is_const(const ir_curve *c)
 ir_program *ir_program_new(void)
 {
 	arena_t *a = arena_new();
-	ir_program *p = arena_alloc(a, sizeof *p);
+	ir_program *p = a ? arena_alloc(a, sizeof *p) : NULL;
+	if (!p) {
+		arena_free(a);
+		return NULL;
+	}
 	p->arena = a;
 	p->fps_num = 30;
 	p->fps_den = 1;

@@ -288,6 +288,7 @@ typedef struct ir_program {
 	int nchapters;
 } ir_program;
 
+/* An empty program in its own arena, or NULL when out of memory. */
 ir_program *ir_program_new(void);
 void ir_program_free(ir_program *p);
 /* Appends a node of the given kind (zeroed, id set, f1 = p->frames) and returns it. The pointer

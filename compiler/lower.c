@@ -54,14 +54,22 @@ static ir_param *copy_params(lowerer *lw, const ir_param *ps, int n)
 	return o;
 }
 
+/* A new node of kind k active over frames [f0, f1) (ir_node_add alone gives [0, frames)), made
+ * at spec position sp. */
+static ir_node *node_at(lowerer *lw, ir_kind k, int64_t f0, int64_t f1, span_t sp)
+{
+	ir_node *n = ir_node_add(lw->p, k);
+	n->f0 = f0;
+	n->f1 = f1;
+	n->file = diag_source_path(lw->s->diag, sp.file);
+	n->line = sp.line;
+	n->col = sp.col;
+	return n;
+}
+
 static int source_node(lowerer *lw, const mlayer *L)
 {
-	ir_node *n = ir_node_add(lw->p, L->kind);
-	n->f0 = L->f0;
-	n->f1 = L->f1;
-	n->file = diag_source_path(lw->s->diag, L->sp.file);
-	n->line = L->sp.line;
-	n->col = L->sp.col;
+	ir_node *n = node_at(lw, L->kind, L->f0, L->f1, L->sp);
 	switch (L->kind) {
 	case IR_SOLID:
 		n->u.solid.color = L->color;
@@ -114,12 +122,7 @@ static int layer_node(lowerer *lw, const mlayer *L)
 		effects = arena_alloc(lw->p->arena, sizeof(int) * (size_t)L->neffects);
 		for (int i = 0; i < L->neffects; i++) {
 			const meffect *e = &L->effects[i];
-			ir_node *n = ir_node_add(lw->p, IR_EFFECT);
-			n->f0 = L->f0;
-			n->f1 = L->f1;
-			n->file = diag_source_path(lw->s->diag, e->sp.file);
-			n->line = e->sp.line;
-			n->col = e->sp.col;
+			ir_node *n = node_at(lw, IR_EFFECT, L->f0, L->f1, e->sp);
 			n->u.effect.name = e->name;
 			n->u.effect.path = e->path;
 			n->u.effect.params = copy_params(lw, e->params, e->nparams);
@@ -127,12 +130,7 @@ static int layer_node(lowerer *lw, const mlayer *L)
 			effects[i] = n->id;
 		}
 	}
-	ir_node *n = ir_node_add(lw->p, IR_LAYER);
-	n->f0 = L->f0;
-	n->f1 = L->f1;
-	n->file = diag_source_path(lw->s->diag, L->sp.file);
-	n->line = L->sp.line;
-	n->col = L->sp.col;
+	ir_node *n = node_at(lw, IR_LAYER, L->f0, L->f1, L->sp);
 	n->u.layer.source = src;
 	/* Full-canvas boxes for pictures and solids; natural size for text, code and hooks. */
 	int fills = L->kind == IR_SOLID || L->kind == IR_IMAGE || L->kind == IR_VIDEO || L->kind == IR_HOOK;
@@ -184,12 +182,9 @@ static int *layers(lowerer *lw, const mlayer *ls, int n)
 	return ids;
 }
 
-ir_program *compile_lower(const spec_t *s, const char *preset)
+/* Fills the new program p from s for preset pr. */
+static void lower_into(const spec_t *s, const preset_t *pr, ir_program *p)
 {
-	const preset_t *pr = preset_find(preset);
-	if (!pr)
-		return NULL;
-	ir_program *p = ir_program_new();
 	lowerer lw = {s, p, pr, NULL};
 	p->spec = arena_strdup(p->arena, s->path);
 	p->preset = pr->name;
@@ -207,10 +202,7 @@ ir_program *compile_lower(const spec_t *s, const char *preset)
 	int *mix_in = arena_alloc(p->arena, sizeof(int) * (size_t)(s->naudio + 1));
 	for (int i = 0; i < s->naudio; i++) {
 		const maudio *a = &s->audio[i];
-		ir_node *n = ir_node_add(p, IR_AUDIO);
-		n->file = diag_source_path(s->diag, a->sp.file);
-		n->line = a->sp.line;
-		n->col = a->sp.col;
+		ir_node *n = node_at(&lw, IR_AUDIO, 0, p->frames, a->sp);
 		n->f0 = llround(a->start * s->fps_num / s->fps_den);
 		if (n->f0 > p->frames)
 			n->f0 = p->frames;
@@ -251,12 +243,7 @@ ir_program *compile_lower(const spec_t *s, const char *preset)
 	for (int i = 0; i < s->nscenes; i++) {
 		const mscene *sc = &s->scenes[i];
 		int *ids = layers(&lw, sc->layers, sc->nlayers);
-		ir_node *n = ir_node_add(p, IR_SCENE);
-		n->f0 = sc->f0;
-		n->f1 = sc->f1;
-		n->file = diag_source_path(s->diag, sc->sp.file);
-		n->line = sc->sp.line;
-		n->col = sc->sp.col;
+		ir_node *n = node_at(&lw, IR_SCENE, sc->f0, sc->f1, sc->sp);
 		n->u.scene.name = sc->name;
 		n->u.scene.layers = ids;
 		n->u.scene.nlayers = sc->nlayers;
@@ -267,12 +254,7 @@ ir_program *compile_lower(const spec_t *s, const char *preset)
 		const mscene *sc = &s->scenes[i];
 		if (!sc->has_tr || sc->tr == IR_TR_CUT)
 			continue;
-		ir_node *n = ir_node_add(p, IR_TRANSITION);
-		n->f0 = s->scenes[i + 1].f0;
-		n->f1 = sc->f1;
-		n->file = diag_source_path(s->diag, sc->tr_sp.file);
-		n->line = sc->tr_sp.line;
-		n->col = sc->tr_sp.col;
+		ir_node *n = node_at(&lw, IR_TRANSITION, s->scenes[i + 1].f0, sc->f1, sc->tr_sp);
 		n->u.transition.type = sc->tr;
 		n->u.transition.from = scene_ids[i];
 		n->u.transition.to = scene_ids[i + 1];
@@ -293,10 +275,7 @@ ir_program *compile_lower(const spec_t *s, const char *preset)
 	p->noverlays = s->noverlays;
 
 	if (s->captions && s->timing) {
-		ir_node *n = ir_node_add(p, IR_CAPTIONS);
-		n->file = diag_source_path(s->diag, s->captions_sp.file);
-		n->line = s->captions_sp.line;
-		n->col = s->captions_sp.col;
+		ir_node *n = node_at(&lw, IR_CAPTIONS, 0, p->frames, s->captions_sp);
 		n->u.captions.style = s->captions;
 		n->u.captions.nwords = s->timing->nwords;
 		n->u.captions.words = arena_alloc(p->arena, sizeof(ir_word) * (size_t)(s->timing->nwords + 1));
@@ -313,5 +292,22 @@ ir_program *compile_lower(const spec_t *s, const char *preset)
 		p->chapters[i].title = s->chapters[i].title;
 	}
 	p->nchapters = s->nchapters;
+}
+
+ir_program *compile_lower(const spec_t *s, const char *preset)
+{
+	const preset_t *pr = preset_find(preset);
+	ir_program *p = pr ? ir_program_new() : NULL;
+	if (!p)
+		return NULL;
+	/* Out of memory anywhere below comes back here (base/arena.h): no partial program. */
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		ir_program_free(p);
+		return NULL;
+	}
+	arena_on_oom(p->arena, &jb);
+	lower_into(s, pr, p);
+	arena_on_oom(p->arena, NULL);
 	return p;
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,12 @@
 #include <libxml/tree.h>
 
 #include "../base/arena.h"
+#include "../base/file.h"
+#include "../base/utf8.h"
+
+/* A content record larger than this is refused before it is read (a long article's JSON with
+ * its HTML is well under 1 MiB). */
+#define ARTICLE_MAX_BYTES ((size_t)64 << 20)
 
 /* ---- a small growable text buffer with whitespace normalisation ---- */
 
@@ -25,22 +32,46 @@ typedef struct {
 	char *d;
 	size_t n, cap;
 	int space; /* a space is pending before the next visible character */
+	int oom;   /* an append failed: the text is incomplete (see tb_check) */
 } tbuf;
 
 static void tb_putc(tbuf *b, char ch)
 {
+	if (b->oom)
+		return;
 	if (b->n + 2 > b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
 		char *d = realloc(b->d, cap);
 		if (!d) {
-			fputs("vidc: out of memory\n", stderr);
-			abort();
+			b->oom = 1;
+			return;
 		}
 		b->d = d;
 		b->cap = cap;
 	}
 	b->d[b->n++] = ch;
 	b->d[b->n] = 0;
+}
+
+/* An append to b that failed is the arena's out-of-memory (article_parse's handler reports it),
+ * never text silently cut short. */
+static void tb_check(arena_t *ar, tbuf *b)
+{
+	if (b->oom) {
+		free(b->d);
+		*b = (tbuf){0};
+		arena_fail(ar);
+	}
+}
+
+/* b's text as an arena string; b's own memory is freed. */
+static const char *tb_take(arena_t *ar, tbuf *b)
+{
+	tb_check(ar, b);
+	const char *s = arena_strdup(ar, b->d ? b->d : "");
+	free(b->d);
+	*b = (tbuf){0};
+	return s;
 }
 
 /* Appends text, collapsing ASCII whitespace, NBSP (U+00A0), and dropping zero-width spaces
@@ -142,6 +173,7 @@ static void push_block(walker *w, art_kind kind, int level, const char *text, si
 
 static void flush(walker *w)
 {
+	tb_check(w->a->arena, &w->cur);
 	if (w->cur.n) {
 		push_block(w, w->kind, w->level, w->cur.d, w->cur.n);
 		tb_reset(&w->cur);
@@ -209,9 +241,54 @@ static const char *attr(arena_t *ar, xmlNodePtr n, const char *name)
 	tbuf t = {0};
 	tb_text(&t, (const char *)v);
 	xmlFree(v);
-	const char *s = arena_strdup(ar, t.d ? t.d : "");
-	free(t.d);
-	return s;
+	return tb_take(ar, &t);
+}
+
+/* The language a code block's class names, on the <pre> or its <code>: "language-X", "lang-X",
+ * "highlight-source-X", "highlight-X", "brush: X", "sourceCode X" (pandoc) or a bare "X" the
+ * runtime knows. "" when none. */
+static const char *code_lang(arena_t *ar, xmlNodePtr pre)
+{
+	static const char *const prefixes[] = {"language-", "lang-", "highlight-source-", "highlight-",
+					       "brush:", NULL};
+	static const char *const bare[] = {"c", "cpp", "python", "javascript", "js", "typescript",
+					   "shell", "bash", "sh", "json", "html", "css", "lua", "go",
+					   "rust", "ts", "py", NULL};
+	xmlNodePtr nodes[2] = {pre, NULL};
+	for (xmlNodePtr c = pre->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !xmlStrcasecmp(c->name, (const xmlChar *)"code")) {
+			nodes[1] = c;
+			break;
+		}
+	for (int k = 1; k >= 0; k--) { /* the <code>'s class is the more specific */
+		if (!nodes[k])
+			continue;
+		xmlChar *v = xmlGetProp(nodes[k], (const xmlChar *)"class");
+		if (!v)
+			continue;
+		char buf[256], *save = NULL;
+		snprintf(buf, sizeof buf, "%s", (const char *)v);
+		xmlFree(v);
+		for (char *p = buf; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		for (char *t = strtok_r(buf, " \t;", &save); t; t = strtok_r(NULL, " \t;", &save)) {
+			for (int i = 0; prefixes[i]; i++) {
+				size_t pl = strlen(prefixes[i]);
+				if (!strncmp(t, prefixes[i], pl) && t[pl])
+					return arena_strdup(ar, t + pl);
+				if (!strcmp(t, prefixes[i]) && !strcmp(t, "brush:")) {
+					char *next = strtok_r(NULL, " \t;", &save);
+					if (next)
+						return arena_strdup(ar, next);
+				}
+			}
+			for (int i = 0; bare[i]; i++)
+				if (!strcmp(t, bare[i]))
+					return arena_strdup(ar, t);
+		}
+	}
+	return "";
 }
 
 static void add_html_image(walker *w, xmlNodePtr n)
@@ -224,6 +301,8 @@ static void add_html_image(walker *w, xmlNodePtr n)
 		if (!strcmp(a->images[i].src, src) || !strcmp(a->images[i].path, src)) {
 			if (!*a->images[i].alt)
 				a->images[i].alt = attr(a->arena, n, "alt");
+			if (a->images[i].block < 0)
+				a->images[i].block = a->nblocks;
 			w->figure_img = w->figure_img == -2 ? i : w->figure_img;
 			return;
 		}
@@ -240,6 +319,7 @@ static void add_html_image(walker *w, xmlNodePtr n)
 	im->path = src; /* resolved later by article_parse against the base folder */
 	im->alt = attr(a->arena, n, "alt");
 	im->caption = "";
+	im->block = a->nblocks;
 	if (w->figure_img == -2)
 		w->figure_img = a->nimages - 1;
 }
@@ -436,14 +516,18 @@ static void walk_node(walker *w, xmlNodePtr n)
 		flush(w);
 		tbuf raw = {0};
 		collect_raw(n, &raw);
+		tb_check(w->a->arena, &raw);
 		while (raw.n > 0 && (raw.d[raw.n - 1] == '\n' || raw.d[raw.n - 1] == ' ' ||
 				     raw.d[raw.n - 1] == '\r' || raw.d[raw.n - 1] == '\t'))
 			raw.d[--raw.n] = 0;
 		size_t start = 0;
 		while (start < raw.n && (raw.d[start] == '\n' || raw.d[start] == '\r'))
 			start++;
+		int before = w->a->nblocks;
 		if (raw.n > start)
 			push_block(w, ART_CODE, 0, raw.d + start, raw.n - start);
+		if (w->a->nblocks > before)
+			w->a->blocks[before].lang = code_lang(w->a->arena, n);
 		free(raw.d);
 		return;
 	}
@@ -455,6 +539,7 @@ static void walk_node(walker *w, xmlNodePtr n)
 				continue;
 			tbuf cell = {0};
 			collect_text(c, &cell);
+			tb_check(w->a->arena, &cell);
 			if (cell.n) {
 				if (row.n)
 					tb_text(&row, "; ");
@@ -463,6 +548,7 @@ static void walk_node(walker *w, xmlNodePtr n)
 			}
 			free(cell.d);
 		}
+		tb_check(w->a->arena, &row);
 		if (row.n)
 			push_block(w, ART_ROW, 0, row.d, row.n);
 		free(row.d);
@@ -473,6 +559,7 @@ static void walk_node(walker *w, xmlNodePtr n)
 		flush(w);
 		tbuf cap = {0};
 		collect_text(n, &cap);
+		tb_check(w->a->arena, &cap);
 		if (cap.n) {
 			push_block(w, ART_CAPTION, 0, cap.d, cap.n);
 			if (w->figure_img >= 0 && w->figure_img < w->a->nimages &&
@@ -572,6 +659,7 @@ static void push_block(walker *w, art_kind kind, int level, const char *text, si
 	b->kind = kind;
 	b->level = level;
 	b->text = arena_strndup(a->arena, text, len);
+	b->lang = "";
 }
 
 int article_parse_html(article_t *a, const char *html, size_t len)
@@ -626,17 +714,13 @@ static const char *norm(arena_t *ar, const char *s)
 		if (root) {
 			collect_text(root, &t);
 			xmlFreeDoc(doc);
-			const char *r = arena_strdup(ar, t.d ? t.d : "");
-			free(t.d);
-			return r;
+			return tb_take(ar, &t);
 		}
 		if (doc)
 			xmlFreeDoc(doc);
 	}
 	tb_text(&t, s);
-	const char *r = arena_strdup(ar, t.d ? t.d : "");
-	free(t.d);
-	return r;
+	return tb_take(ar, &t);
 }
 
 static const char *resolve_path(article_t *a, const char *base_dir, const char *src)
@@ -714,6 +798,7 @@ static int parse_image(article_t *a, json_t *e, size_t i, art_image *g, const ch
 	arena_t *ar = a->arena;
 	char what[64];
 	g->alt = g->caption = "";
+	g->block = -1;
 	if (json_is_string(e)) {
 		g->src = norm(ar, json_string_value(e));
 		return 0;
@@ -770,16 +855,10 @@ static int parse_images(article_t *a, json_t *im, const char *name, const char *
 	return 0;
 }
 
-article_t *article_parse(const char *json, size_t len, const char *name, const char *base_dir,
-			 char *err, size_t errlen)
+/* The record in root, into a new article on arena ar (freed by fail() on a refusal). */
+static article_t *parse_record(json_t *root, arena_t *ar, const char *name, const char *base_dir,
+			       char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *root = json_loadb(json, len, 0, &je);
-	if (!root) {
-		snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", name, je.line, je.column, je.text);
-		return NULL;
-	}
-	arena_t *ar = arena_new();
 	article_t *a = arena_alloc(ar, sizeof *a);
 	a->arena = ar;
 	a->path = arena_strdup(ar, name);
@@ -839,45 +918,51 @@ article_t *article_parse(const char *json, size_t len, const char *name, const c
 			tb_putc(&all, *p);
 		tb_putc(&all, '\n');
 	}
-	a->text = arena_strdup(ar, all.d ? all.d : "");
-	free(all.d);
+	a->text = tb_take(ar, &all);
 	ret = a;
 done:
-	json_decref(root);
 	return ret;
+}
+
+article_t *article_parse(const char *json, size_t len, const char *name, const char *base_dir,
+			 char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root = json_loadb(json, len, 0, &je);
+	if (!root) {
+		snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", name, je.line, je.column, je.text);
+		return NULL;
+	}
+	arena_t *ar = arena_new();
+	if (!ar) {
+		json_decref(root);
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	jmp_buf jb;
+	if (setjmp(jb)) {
+		/* An allocation failed somewhere in the walk: nothing half-built is returned. (A
+		 * libxml document being walked at that moment is not freed.) */
+		arena_free(ar);
+		json_decref(root);
+		snprintf(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	arena_on_oom(ar, &jb);
+	article_t *a = parse_record(root, ar, name, base_dir, err, errlen);
+	if (a) /* on a refusal, fail() has freed the arena */
+		arena_on_oom(ar, NULL);
+	json_decref(root);
+	return a;
 }
 
 article_t *article_load(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n + 65536 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				snprintf(err, errlen, "%s: out of memory", path);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t k = fread(buf + n, 1, cap - n, f);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	int rerr = ferror(f);
-	fclose(f);
-	if (rerr) {
-		free(buf);
-		snprintf(err, errlen, "%s: read error", path);
+	char *buf;
+	size_t n;
+	vidc_err e;
+	if (file_read(path, ARTICLE_MAX_BYTES, &buf, &n, &e)) {
+		snprintf(err, errlen, "%s", e.msg);
 		return NULL;
 	}
 	char dir[4096];
@@ -987,22 +1072,6 @@ void article_sentences(const char *text, art_sentence_fn fn, void *ud)
 	}
 }
 
-static unsigned utf8_decode(const unsigned char *p, int *len)
-{
-	if (p[0] < 0x80) { *len = 1; return p[0]; }
-	if ((p[0] & 0xE0) == 0xC0 && p[1]) { *len = 2; return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu); }
-	if ((p[0] & 0xF0) == 0xE0 && p[1] && p[2]) {
-		*len = 3;
-		return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-	}
-	if ((p[0] & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
-		*len = 4;
-		return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
-	}
-	*len = 1;
-	return 0xFFFD;
-}
-
 static int is_cjk(unsigned cp)
 {
 	return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
@@ -1016,8 +1085,10 @@ double article_words(const char *s, size_t len)
 	int inword = 0;
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 	while (p < end && *p) {
-		int l;
-		unsigned cp = utf8_decode(p, &l);
+		uint32_t cp;
+		int l = utf8_decode((const char *)p, (size_t)(end - p), &cp);
+		if (!l) /* a bad byte counts as U+FFFD */
+			l = 1;
 		if (is_cjk(cp)) {
 			w += 0.6;
 			inword = 0;

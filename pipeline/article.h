@@ -27,6 +27,9 @@ typedef struct {
 	art_kind kind;
 	int level;
 	const char *text; /* UTF-8, whitespace normalised (except code), never empty */
+	const char *lang; /* ART_CODE: the language its class attribute names ("language-python",
+			   * "lang-js", "highlight-source-go", "brush: c": "python", "js", ...),
+			   * "" when none; "" for other blocks */
 } art_block;
 
 typedef struct {
@@ -34,6 +37,8 @@ typedef struct {
 	const char *path;    /* src resolved against the JSON file's folder; URLs unchanged */
 	const char *alt;     /* "" when absent */
 	const char *caption; /* "" when absent */
+	int block;	     /* where content_html shows it: the index of the block after it
+			      * (nblocks when last); -1 for an image only listed in the record */
 } art_image;
 
 typedef struct {

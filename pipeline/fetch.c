@@ -842,8 +842,10 @@ static void classify(xfer_t *x, CURLcode cc, long backoff, outcome_t *oc)
 	} else if (cc != CURLE_OK) {
 		oc->code = VE_NET;
 		net_cause(cc, x, oc->why, sizeof oc->why);
+		/* A name that does not resolve, a bad certificate or URL: asking again will not help
+		 * (and an offline machine would wait through every backoff). */
 		if (cc != CURLE_UNSUPPORTED_PROTOCOL && cc != CURLE_URL_MALFORMAT &&
-		    cc != CURLE_PEER_FAILED_VERIFICATION)
+		    cc != CURLE_PEER_FAILED_VERIFICATION && cc != CURLE_COULDNT_RESOLVE_HOST)
 			oc->wait = backoff;
 	} else if (x->status >= 200 && x->status < 300) {
 		if (!x->body_started && body_start(x)) { /* an empty 200 to a Range request */

@@ -17,38 +17,11 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "../base/utf8.h"
+
 #ifndef VIDC_VERSION_STR
 #define VIDC_VERSION_STR "0.1.0"
 #endif
-
-int http_buf_append(http_buf *b, const void *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1) {
-			if (cap > SIZE_MAX / 2)
-				return HTTP_ENOMEM;
-			cap *= 2;
-		}
-		char *d = realloc(b->data, cap);
-		if (!d)
-			return HTTP_ENOMEM;
-		b->data = d;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = 0;
-	return 0;
-}
-
-void http_buf_free(http_buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
 
 void http_client_init(http_client *c, const char *provider, const char *base_url,
 		      const char *api_key, const char *key_env)
@@ -69,8 +42,8 @@ void http_client_init(http_client *c, const char *provider, const char *base_url
 
 void http_response_free(http_response *r)
 {
-	http_buf_free(&r->body);
-	http_buf_free(&r->headers);
+	buf_free(&r->body);
+	buf_free(&r->headers);
 }
 
 int http_header(const http_response *r, const char *name, char *out, size_t n)
@@ -148,10 +121,12 @@ static void one_line(const char *s, size_t slen, char *out, size_t n)
 			break;
 		out[o++] = (char)ch;
 	}
-	while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-		o--; /* drop a cut continuation tail ... */
-	if (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
-		o--; /* ... and its lead byte */
+	if (o > 0) { /* a character cut by the buffer's end is dropped whole */
+		size_t last = utf8_floor(out, o - 1);
+		uint32_t cp;
+		if (!utf8_decode(out + last, o - last, &cp))
+			o = last;
+	}
 	out[o] = 0;
 }
 
@@ -215,7 +190,7 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *ud)
 		s->too_big = 1;
 		return 0;
 	}
-	if (http_buf_append(&s->r->body, p, n) < 0) {
+	if (buf_append(&s->r->body, p, n) < 0) {
 		s->oom = 1;
 		return 0;
 	}
@@ -255,7 +230,7 @@ static size_t on_header(char *p, size_t sz, size_t nm, void *ud)
 		r->headers.len = 0;
 		return n;
 	}
-	if (http_buf_append(&r->headers, p, n) < 0)
+	if (buf_append(&r->headers, p, n) < 0)
 		return 0; /* out of memory: curl fails the request */
 	if (!strncasecmp(line, "retry-after:", 12)) {
 		r->retry_after_ms = parse_retry_after(line + 12);
@@ -386,8 +361,8 @@ int http_request(const http_client *c, const char *method, const char *path,
 			snprintf(err, errlen, "%s: could not start a request (curl_easy_init)", prov);
 			break;
 		}
-		http_buf_free(&r->body);
-		http_buf_free(&r->headers);
+		buf_free(&r->body);
+		buf_free(&r->headers);
 		r->status = 0;
 		r->retry_after_ms = -1;
 		r->content_type[0] = 0;

@@ -25,27 +25,23 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Return codes (negative; 0 is success). */
+#include "../base/buf.h"
+#include "../base/err.h"
+
+/* Return codes: values of base/err.h's one code space (negative; 0 is success). */
 enum {
 	HTTP_OK = 0,
-	HTTP_ENOMEM = -1,	/* out of memory */
-	HTTP_ENET = -2,		/* could not connect / DNS / TLS / connection reset, after retries */
-	HTTP_ETIMEOUT = -3,	/* connect or total timeout, after retries */
-	HTTP_ESTATUS = -4,	/* the final reply was not 2xx; r->status and r->body hold it */
-	HTTP_ETOOBIG = -5,	/* the body passed max_body */
-	HTTP_EUSAGE = -6,	/* bad arguments (no base URL, ...) */
-	HTTP_ECANCELED = -7	/* *cancel was set: the request was aborted, nothing retried */
+	HTTP_ENOMEM = VE_NOMEM,     /* out of memory */
+	HTTP_ENET = VE_NET,         /* could not connect / DNS / TLS / connection reset, after retries */
+	HTTP_ETIMEOUT = VE_TIMEOUT, /* connect or total timeout, after retries */
+	HTTP_ESTATUS = VE_PROTOCOL, /* the final reply was not 2xx; r->status and r->body hold it */
+	HTTP_ETOOBIG = VE_LIMIT,    /* the body passed max_body */
+	HTTP_EUSAGE = VE_INVAL,     /* bad arguments (no base URL, ...) */
+	HTTP_ECANCELED = VE_CANCELED /* *cancel was set: the request was aborted, nothing retried */
 };
 
-/* A growable byte buffer; data is always NUL-terminated (data[len] == 0) so text bodies can be
- * used as C strings. Owned by whoever holds it; free with http_buf_free. */
-typedef struct {
-	char *data;
-	size_t len, cap;
-} http_buf;
-
-int http_buf_append(http_buf *b, const void *p, size_t n); /* 0 or HTTP_ENOMEM */
-void http_buf_free(http_buf *b);
+/* A reply body: base/buf.h's buffer (data NUL-terminated, so text bodies are C strings). */
+typedef buf_t http_buf;
 
 typedef struct {
 	const char *provider;	/* short name for messages: "openai", "elevenlabs" */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/utf8.h"
+
 typedef struct {
 	json_t *root;
 	char path[512];
@@ -70,14 +72,6 @@ static int is_type(json_t *v, const char *t)
 	return 0;
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 /* "#/$defs/name" (JSON Pointer, ~0 ~1 escapes) inside root. */
 static json_t *resolve(json_t *root, const char *ref)
 {
@@ -126,6 +120,147 @@ static int descend(vctx *c, json_t *s, json_t *v, const char *key, size_t index,
 	return rc;
 }
 
+/* type, enum and const: what the value must be. 0 or a failure. */
+static int check_kind(vctx *c, json_t *s, json_t *v)
+{
+	json_t *type = json_object_get(s, "type");
+	if (json_is_string(type) && !is_type(v, json_string_value(type))) {
+		const char *t = json_string_value(type);
+		char want[64];
+		snprintf(want, sizeof want, "%s %s", (t[0] == 'o' || t[0] == 'a' || t[0] == 'i') ? "an" : "a", t);
+		if (!strcmp(t, "null"))
+			snprintf(want, sizeof want, "null");
+		return fail(c, "expected %s, found %s", want, type_name(v));
+	}
+	if (json_is_array(type)) {
+		size_t i;
+		json_t *t;
+		int ok = 0;
+		json_array_foreach(type, i, t) if (json_is_string(t) && is_type(v, json_string_value(t))) ok = 1;
+		if (!ok)
+			return fail(c, "has the wrong type (%s)%s", type_name(v), "");
+	}
+	json_t *en = json_object_get(s, "enum");
+	if (json_is_array(en)) {
+		size_t i;
+		json_t *e;
+		int ok = 0;
+		json_array_foreach(en, i, e) if (json_equal(e, v)) ok = 1;
+		if (!ok) {
+			char *dump = json_dumps(en, JSON_COMPACT);
+			int rc = fail(c, "must be one of %s%s", dump ? dump : "the enum", "");
+			free(dump);
+			return rc;
+		}
+	}
+	json_t *cn = json_object_get(s, "const");
+	if (cn && !json_equal(cn, v)) {
+		char *dump = json_dumps(cn, JSON_COMPACT | JSON_ENCODE_ANY);
+		int rc = fail(c, "must be %s%s", dump ? dump : "the constant", "");
+		free(dump);
+		return rc;
+	}
+	return 0;
+}
+
+/* minimum, maximum of a number; minLength, maxLength of a string. */
+static int check_scalar(vctx *c, json_t *s, json_t *v)
+{
+	char b[96];
+	if (json_is_number(v)) {
+		double x = json_number_value(v);
+		json_t *mn = json_object_get(s, "minimum"), *mx = json_object_get(s, "maximum");
+		if (json_is_number(mn) && x < json_number_value(mn)) {
+			snprintf(b, sizeof b, "%g", json_number_value(mn));
+			return fail(c, "must be at least %s%s", b, "");
+		}
+		if (json_is_number(mx) && x > json_number_value(mx)) {
+			snprintf(b, sizeof b, "%g", json_number_value(mx));
+			return fail(c, "must be at most %s%s", b, "");
+		}
+	}
+	if (json_is_string(v)) {
+		size_t n = utf8_count(json_string_value(v));
+		json_t *mn = json_object_get(s, "minLength"), *mx = json_object_get(s, "maxLength");
+		if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {
+			if (n == 0)
+				return fail(c, "must not be empty%s%s", "", "");
+			snprintf(b, sizeof b, "%lld characters (it has %zu)", (long long)json_integer_value(mn), n);
+			return fail(c, "must have at least %s%s", b, "");
+		}
+		if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
+			snprintf(b, sizeof b, "%lld characters (it has %zu)", (long long)json_integer_value(mx), n);
+			return fail(c, "must have at most %s%s", b, "");
+		}
+	}
+	return 0;
+}
+
+/* minItems, maxItems and items of an array. */
+static int check_array(vctx *c, json_t *s, json_t *v)
+{
+	size_t n = json_array_size(v);
+	json_t *mn = json_object_get(s, "minItems"), *mx = json_object_get(s, "maxItems");
+	char b[96];
+	if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {
+		snprintf(b, sizeof b, "%lld item%s (it has %zu)", (long long)json_integer_value(mn), json_integer_value(mn) == 1 ? "" : "s", n);
+		return fail(c, "needs at least %s%s", b, "");
+	}
+	if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
+		snprintf(b, sizeof b, "%lld item%s (it has %zu)", (long long)json_integer_value(mx), json_integer_value(mx) == 1 ? "" : "s", n);
+		return fail(c, "allows at most %s%s", b, "");
+	}
+	json_t *items = json_object_get(s, "items");
+	if (items) {
+		size_t i;
+		json_t *e;
+		int rc;
+		json_array_foreach(v, i, e) if ((rc = descend(c, items, e, NULL, i, 1)) < 0) return rc;
+	}
+	return 0;
+}
+
+/* required, properties and additionalProperties of an object. */
+static int check_object(vctx *c, json_t *s, json_t *v)
+{
+	json_t *req = json_object_get(s, "required");
+	if (json_is_array(req)) {
+		size_t i;
+		json_t *k;
+		json_array_foreach(req, i, k) {
+			if (json_is_string(k) && !json_object_get(v, json_string_value(k)))
+				return fail(c, "missing required property '%s'%s", json_string_value(k), "");
+		}
+	}
+	json_t *props = json_object_get(s, "properties");
+	json_t *addl = json_object_get(s, "additionalProperties");
+	const char *key;
+	json_t *e;
+	int rc;
+	json_object_foreach(v, key, e) {
+		json_t *ps = json_is_object(props) ? json_object_get(props, key) : NULL;
+		if (ps) {
+			if ((rc = descend(c, ps, e, key, 0, 0)) < 0)
+				return rc;
+		} else if (json_is_false(addl)) {
+			char allowed[300] = "";
+			size_t n = 0;
+			const char *pk;
+			json_t *pv;
+			if (json_is_object(props))
+				json_object_foreach(props, pk, pv) {
+					if (n < sizeof allowed)
+						n += (size_t)snprintf(allowed + n, sizeof allowed - n, "%s%s", n ? ", " : "", pk);
+				}
+			return fail(c, "unknown property '%s' (allowed: %s)", key, allowed);
+		} else if (json_is_object(addl)) {
+			if ((rc = descend(c, addl, e, key, 0, 0)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static int validate(vctx *c, json_t *s, json_t *v)
 {
 	if (json_is_true(s))
@@ -142,148 +277,19 @@ static int validate(vctx *c, json_t *s, json_t *v)
 	json_t *ref = json_object_get(s, "$ref");
 	if (json_is_string(ref)) {
 		json_t *t = resolve(c->root, json_string_value(ref));
-		if (!t) {
+		if (!t)
 			rc = fail(c, "schema error: cannot resolve $ref '%s'%s", json_string_value(ref), "");
-			goto out;
-		}
-		if ((rc = validate(c, t, v)) < 0)
-			goto out;
+		else
+			rc = validate(c, t, v);
 	}
-	json_t *type = json_object_get(s, "type");
-	if (json_is_string(type) && !is_type(v, json_string_value(type))) {
-		const char *t = json_string_value(type);
-		char want[64];
-		snprintf(want, sizeof want, "%s %s", (t[0] == 'o' || t[0] == 'a' || t[0] == 'i') ? "an" : "a", t);
-		if (!strcmp(t, "null"))
-			snprintf(want, sizeof want, "null");
-		rc = fail(c, "expected %s, found %s", want, type_name(v));
-		goto out;
-	}
-	if (json_is_array(type)) {
-		size_t i;
-		json_t *t;
-		int ok = 0;
-		json_array_foreach(type, i, t) if (json_is_string(t) && is_type(v, json_string_value(t))) ok = 1;
-		if (!ok) {
-			rc = fail(c, "has the wrong type (%s)%s", type_name(v), "");
-			goto out;
-		}
-	}
-	json_t *en = json_object_get(s, "enum");
-	if (json_is_array(en)) {
-		size_t i;
-		json_t *e;
-		int ok = 0;
-		json_array_foreach(en, i, e) if (json_equal(e, v)) ok = 1;
-		if (!ok) {
-			char *dump = json_dumps(en, JSON_COMPACT);
-			rc = fail(c, "must be one of %s%s", dump ? dump : "the enum", "");
-			free(dump);
-			goto out;
-		}
-	}
-	json_t *cn = json_object_get(s, "const");
-	if (cn && !json_equal(cn, v)) {
-		char *dump = json_dumps(cn, JSON_COMPACT | JSON_ENCODE_ANY);
-		rc = fail(c, "must be %s%s", dump ? dump : "the constant", "");
-		free(dump);
-		goto out;
-	}
-	if (json_is_number(v)) {
-		double x = json_number_value(v);
-		json_t *mn = json_object_get(s, "minimum"), *mx = json_object_get(s, "maximum");
-		char b[64];
-		if (json_is_number(mn) && x < json_number_value(mn)) {
-			snprintf(b, sizeof b, "%g", json_number_value(mn));
-			rc = fail(c, "must be at least %s%s", b, "");
-			goto out;
-		}
-		if (json_is_number(mx) && x > json_number_value(mx)) {
-			snprintf(b, sizeof b, "%g", json_number_value(mx));
-			rc = fail(c, "must be at most %s%s", b, "");
-			goto out;
-		}
-	}
-	if (json_is_string(v)) {
-		size_t n = utf8_chars(json_string_value(v));
-		json_t *mn = json_object_get(s, "minLength"), *mx = json_object_get(s, "maxLength");
-		char b[96];
-		if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {
-			if (n == 0)
-				rc = fail(c, "must not be empty%s%s", "", "");
-			else {
-				snprintf(b, sizeof b, "%lld characters (it has %zu)", (long long)json_integer_value(mn), n);
-				rc = fail(c, "must have at least %s%s", b, "");
-			}
-			goto out;
-		}
-		if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
-			snprintf(b, sizeof b, "%lld characters (it has %zu)", (long long)json_integer_value(mx), n);
-			rc = fail(c, "must have at most %s%s", b, "");
-			goto out;
-		}
-	}
-	if (json_is_array(v)) {
-		size_t n = json_array_size(v);
-		json_t *mn = json_object_get(s, "minItems"), *mx = json_object_get(s, "maxItems");
-		char b[96];
-		if (json_is_integer(mn) && (json_int_t)n < json_integer_value(mn)) {
-			snprintf(b, sizeof b, "%lld item%s (it has %zu)", (long long)json_integer_value(mn), json_integer_value(mn) == 1 ? "" : "s", n);
-			rc = fail(c, "needs at least %s%s", b, "");
-			goto out;
-		}
-		if (json_is_integer(mx) && (json_int_t)n > json_integer_value(mx)) {
-			snprintf(b, sizeof b, "%lld item%s (it has %zu)", (long long)json_integer_value(mx), json_integer_value(mx) == 1 ? "" : "s", n);
-			rc = fail(c, "allows at most %s%s", b, "");
-			goto out;
-		}
-		json_t *items = json_object_get(s, "items");
-		if (items) {
-			size_t i;
-			json_t *e;
-			json_array_foreach(v, i, e) if ((rc = descend(c, items, e, NULL, i, 1)) < 0) goto out;
-		}
-	}
-	if (json_is_object(v)) {
-		json_t *req = json_object_get(s, "required");
-		if (json_is_array(req)) {
-			size_t i;
-			json_t *k;
-			json_array_foreach(req, i, k) {
-				if (json_is_string(k) && !json_object_get(v, json_string_value(k))) {
-					rc = fail(c, "missing required property '%s'%s", json_string_value(k), "");
-					goto out;
-				}
-			}
-		}
-		json_t *props = json_object_get(s, "properties");
-		json_t *addl = json_object_get(s, "additionalProperties");
-		const char *key;
-		json_t *e;
-		json_object_foreach(v, key, e) {
-			json_t *ps = json_is_object(props) ? json_object_get(props, key) : NULL;
-			if (ps) {
-				if ((rc = descend(c, ps, e, key, 0, 0)) < 0)
-					goto out;
-			} else if (json_is_false(addl)) {
-				char allowed[300] = "";
-				size_t n = 0;
-				const char *pk;
-				json_t *pv;
-				if (json_is_object(props))
-					json_object_foreach(props, pk, pv) {
-						if (n < sizeof allowed)
-							n += (size_t)snprintf(allowed + n, sizeof allowed - n, "%s%s", n ? ", " : "", pk);
-					}
-				rc = fail(c, "unknown property '%s' (allowed: %s)", key, allowed);
-				goto out;
-			} else if (json_is_object(addl)) {
-				if ((rc = descend(c, addl, e, key, 0, 0)) < 0)
-					goto out;
-			}
-		}
-	}
-out:
+	if (rc >= 0)
+		rc = check_kind(c, s, v);
+	if (rc >= 0)
+		rc = check_scalar(c, s, v);
+	if (rc >= 0 && json_is_array(v))
+		rc = check_array(c, s, v);
+	if (rc >= 0 && json_is_object(v))
+		rc = check_object(c, s, v);
 	c->depth--;
 	return rc;
 }

@@ -17,6 +17,7 @@
 
 #include "../base/buf.h"
 #include "../base/file.h"
+#include "assets.h"
 #include "stage_priv.h"
 
 #define SAY(cb, ...) stage_say((cb), STAGE_NOTE, "make", __VA_ARGS__)
@@ -27,8 +28,7 @@ typedef struct {
 	vidc_err *e;
 	article_t *art;
 	char *script;              /* DIR/script.json */
-	char *images[STAGE_MAX_IMAGES];
-	int nimages;
+	assets_t assets;           /* DIR/assets.json: a visual per section */
 	stage_spec *wide;          /* the 16:9 spec, compiled, for the metadata's chapters */
 } make_run_t;
 
@@ -102,6 +102,54 @@ static int run_voice(make_run_t *m)
 	return rc;
 }
 
+static void say_assets(void *ud, int warning, const char *msg)
+{
+	stage_say(ud, warning ? STAGE_WARNING : STAGE_NOTE, "make", "visuals: %s", msg);
+}
+
+/* A visual for every section (pipeline/assets.h), chosen for the first preset's frame, or the
+ * user's edited assets file. Sections that fell back to a text card are warnings. */
+static int run_assets(make_run_t *m)
+{
+	const make_opts *o = m->o;
+	char *out = path_in(o->dir, "assets.json");
+	if (!out)
+		return err_set(m->e, VE_NOMEM, "out of memory");
+	int rc = 0;
+	if (o->assets) {
+		char *a = realpath(o->assets, NULL), *b = realpath(o->dir, NULL);
+		const char *slash = a ? strrchr(a, '/') : NULL;
+		if (!a || !b || !slash || strncmp(a, b, (size_t)(slash - a)) || b[slash - a])
+			rc = err_set(m->e, VE_INVAL, "--assets %s: an assets file is used from the output folder %s "
+				     "(its files are named relative to it)", o->assets, o->dir);
+		free(a);
+		free(b);
+		if (!rc)
+			rc = assets_load(o->assets, &m->assets, m->e);
+		free(out);
+		return rc;
+	}
+	assets_opts ao;
+	assets_opts_init(&ao);
+	ao.script_path = m->script;
+	ao.article_path = o->article;
+	ao.out_path = out;
+	ao.preset = o->presets[0];
+	ao.allow = o->allow;
+	ao.nallow = o->nallow;
+	ao.fetch.cancel = m->cb ? m->cb->cancel : NULL;
+	ao.say = say_assets;
+	ao.say_ud = (void *)m->cb;
+	if (o->visuals)
+		rc = assets_parse_visuals(o->visuals, ao.order, &ao.norder, m->e);
+	if (!rc)
+		rc = assets_make(&ao, &m->assets, m->e);
+	if (!rc)
+		SAY(m->cb, "wrote %s", out);
+	free(out);
+	return rc;
+}
+
 /* ---- 4-6: spec, render, subtitles and thumbnail ------------------------------------------- */
 
 /* Renders every preset of the compiled spec s (one spec: ps[0..np)). */
@@ -170,8 +218,7 @@ static int write_spec(make_run_t *m, const char *spec, const char *const *ps, in
 		.voice_name = "voice.wav",
 		.timing_name = "voice.json",
 		.title = m->art->title,
-		.images = (const char *const *)m->images,
-		.nimages = m->nimages,
+		.assets = &m->assets,
 		.presets = ps,
 		.npresets = np,
 		.captions = o->captions ? (strcmp(o->captions, "none") ? o->captions : NULL)
@@ -278,8 +325,51 @@ static char *real_chapters(const stage_spec *s)
 	return block;
 }
 
-/* DIR/PRESET.json for every preset: the script's SEO for that platform; for youtube_long the
- * description's chapter block holds the rendered video's chapter times. */
+/* The characters a platform's description may still take for credits: YouTube's 5,000 less its
+ * chapter block; TikTok's and Instagram's 2,200-character caption less the hashtags. */
+static size_t credit_budget(const char *preset, json_t *seo, const char *block)
+{
+	size_t limit = strncmp(preset, "youtube", 7) ? 2200 : 5000, used = block ? strlen(block) + 2 : 0;
+	json_t *t;
+	size_t i;
+	if (strncmp(preset, "youtube", 7))
+		json_array_foreach(json_object_get(seo, "tags"), i, t)
+			used += strlen(json_string_value(t) ? json_string_value(t) : "") + 2; /* "#tag " */
+	used += 2;
+	return used < limit ? limit - used : 0;
+}
+
+/* The description with the credits the stock services ask for ("Photo by NAME on Pexels: URL"),
+ * as many as fit in budget characters (counted as UTF-8 characters). Caller frees. */
+static char *with_credits(const char *desc, const assets_t *as, size_t budget)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, desc);
+	size_t chars = 0;
+	for (const char *p = desc; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	int head = 0;
+	for (int i = 0; i < as->n; i++) {
+		const char *c = as->v[i].credit;
+		if (!c || !*c || strstr(b.data ? b.data : "", c))
+			continue;
+		size_t need = strlen(c) + 1 + (head ? 0 : 10); /* "\n\nCredits:" once */
+		if (chars + need > budget)
+			break;
+		if (!head) {
+			buf_puts(&b, "\n\nCredits:");
+			head = 1;
+		}
+		buf_putc(&b, '\n');
+		buf_puts(&b, c);
+		chars += need;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* DIR/PRESET.json for every preset: the script's SEO for that platform, the visuals' credits
+ * added to the description; for youtube_long the description's chapter block holds the rendered
+ * video's chapter times. */
 static int run_metadata(make_run_t *m)
 {
 	json_error_t je;
@@ -296,10 +386,12 @@ static int run_metadata(make_run_t *m)
 		json_object_set(md, "description", json_object_get(seo, "description"));
 		char *block = !strcmp(preset, "youtube_long") ? real_chapters(m->wide) : NULL;
 		const char *desc = json_string_value(json_object_get(seo, "description"));
-		char *d = block && desc ? with_chapters(desc, block) : NULL;
-		if (d)
-			json_object_set_new(md, "description", json_string(d));
+		char *cd = desc ? with_credits(desc, &m->assets, credit_budget(preset, seo, block)) : NULL;
+		char *d = block && cd ? with_chapters(cd, block) : NULL;
+		if (d || cd)
+			json_object_set_new(md, "description", json_string(d ? d : cd));
 		free(d);
+		free(cd);
 		free(block);
 		json_object_set(md, "tags", json_object_get(seo, "tags"));
 		char name[64];
@@ -328,8 +420,8 @@ static int run_stages(make_run_t *m)
 		rc = run_voice(m);
 	}
 	if (!rc) {
-		SAY(m->cb, "[3/5] images");
-		rc = stage_images(m->art, o->dir, m->cb, m->images, &m->nimages, m->e);
+		SAY(m->cb, "[3/5] visuals");
+		rc = run_assets(m);
 	}
 	if (rc)
 		return rc;
@@ -366,8 +458,7 @@ int make_run(const make_opts *o, const stage_cb *cb, vidc_err *e)
 	if ((rc = stage_article(o->article, &ao, cb, &m.art, e)))
 		return rc;
 	rc = run_stages(&m);
-	for (int i = 0; i < m.nimages; i++)
-		free(m.images[i]);
+	assets_free(&m.assets);
 	stage_spec_free(m.wide);
 	free(m.script);
 	article_free(m.art);

@@ -2,7 +2,8 @@
  * make.h - `vidc make` as a library call: the stages of stage.h chained from an article to a
  * published video, each writing its file into one folder so a person can stop, edit and go on:
  *
- *   article.json -> script.json -> voice.wav + voice.json -> images/ -> video.vid (one per
+ *   article.json -> script.json -> voice.wav + voice.json -> assets.json + images/, code/
+ *   (pipeline/assets.h: a visual per section) -> video.vid (one per
  *   orientation: video-tall.vid, video-wide.vid) -> video[-PRESET].mp4 -> video.srt, video.vtt,
  *   thumb.jpg (one set per spec) -> PRESET.json (title, description with the real chapter
  *   times, tags)
@@ -34,6 +35,9 @@ typedef struct {
 	stage_spec_opts spec; /* how the made specs are compiled (allow roots, -Werror, stdlib) */
 	const char *const *allow; /* folders the article's photos may come from besides its own */
 	int nallow;
+	const char *visuals;  /* the assets stage's sources in order ("article,stock,ai,cards",
+			       * the default when NULL) */
+	const char *assets;   /* an (edited) assets file in dir to use instead of choosing again */
 } make_opts;
 
 /* Runs every stage into o->dir. Notes ("[1/5] script", "wrote out/video.mp4") and warnings go

@@ -11,9 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base/utf8.h"
 #include "../compiler/compile.h"
 #include "../compiler/preset.h"
 #include "jsonschema.h"
+#include "overlay.h"
 
 /* ---- options ---- */
 
@@ -139,47 +141,29 @@ static char *first_words(const char *text, size_t max)
 	size_t n = strlen(text);
 	if (n <= max)
 		return strdup(text);
-	size_t cut = max;
-	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-		cut--;
-	size_t sp = cut;
-	while (sp > 0 && text[sp] != ' ')
-		sp--;
-	if (sp > max / 2)
-		cut = sp;
-	while (cut > 0 && strchr(" ,;:-", text[cut - 1]))
-		cut--;
-	return strndup(text, cut);
+	return strndup(text, script_word_cut(text, utf8_floor(text, max), max / 2));
 }
 
-static size_t utf8_len(const char *s)
+size_t script_word_cut(const char *s, size_t cut, size_t keep)
 {
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
+	size_t sp = cut;
+	while (sp > 0 && s[sp] != ' ')
+		sp--;
+	if (sp > keep)
+		cut = sp;
+	while (cut > 0 && strchr(" ,;:-", s[cut - 1]))
+		cut--;
+	return cut;
 }
 
 /* Cuts s to at most max characters at a word boundary, adding "…" when cut. Returns a new
  * string. */
 static char *cut_chars(const char *s, size_t max)
 {
-	if (utf8_len(s) <= max)
+	if (utf8_count(s) <= max)
 		return strdup(s);
-	size_t bytes = 0, chars = 0;
-	while (s[bytes] && chars < max - 1) {
-		bytes++;
-		while (((unsigned char)s[bytes] & 0xC0) == 0x80)
-			bytes++;
-		chars++;
-	}
-	size_t sp = bytes;
-	while (sp > 0 && s[sp] != ' ')
-		sp--;
-	if (sp > bytes / 2)
-		bytes = sp;
-	while (bytes > 0 && strchr(" ,;:-", s[bytes - 1]))
-		bytes--;
+	size_t bytes = utf8_prefix(s, max - 1);
+	bytes = script_word_cut(s, bytes, bytes / 2);
 	char *r = malloc(bytes + 4);
 	if (!r)
 		return NULL;
@@ -299,18 +283,18 @@ static size_t yt_tags_len(json_t *tags)
 	json_t *v;
 	json_array_foreach(tags, i, v) {
 		const char *t = json_string_value(v);
-		n += utf8_len(t) + (strchr(t, ' ') ? 2 : 0) + (i ? 1 : 0);
+		n += utf8_count(t) + (strchr(t, ' ') ? 2 : 0) + (i ? 1 : 0);
 	}
 	return n;
 }
 
 static size_t caption_len(const char *desc, json_t *tags)
 {
-	size_t n = utf8_len(desc), i;
+	size_t n = utf8_count(desc), i;
 	json_t *v;
 	if (json_array_size(tags))
 		n += 2; /* "\n\n" */
-	json_array_foreach(tags, i, v) n += utf8_len(json_string_value(v)) + 1 + (i ? 1 : 0);
+	json_array_foreach(tags, i, v) n += utf8_count(json_string_value(v)) + 1 + (i ? 1 : 0);
 	return n;
 }
 
@@ -360,13 +344,13 @@ static json_t *base_tags(const article_t *a)
 {
 	json_t *tags = json_array();
 	for (int i = 0; i < a->nkeywords; i++)
-		if (!has_tag(tags, a->keywords[i]) && utf8_len(a->keywords[i]) <= 100)
+		if (!has_tag(tags, a->keywords[i]) && utf8_count(a->keywords[i]) <= 100)
 			json_array_append_new(tags, json_string(a->keywords[i]));
 	char *t = strdup(a->title);
 	if (t) {
 		char *save = NULL;
 		for (char *w = strtok_r(t, " ,.:;!?¿¡()\"'", &save); w; w = strtok_r(NULL, " ,.:;!?¿¡()\"'", &save)) {
-			if (utf8_len(w) < 3 || strlen(w) > 24 || is_stop(w))
+			if (utf8_count(w) < 3 || strlen(w) > 24 || is_stop(w))
 				continue;
 			for (char *q = w; *q; q++)
 				*q = (char)tolower((unsigned char)*q);
@@ -423,7 +407,7 @@ void script_seo_finish(json_t *s, const article_t *a, const script_opts *o)
 				while (*t == '#')
 					t++;
 				char *h = yt ? strdup(t) : hashtag(t);
-				if (h && *h && utf8_len(h) <= 100 && !has_tag(tags, h))
+				if (h && *h && utf8_count(h) <= 100 && !has_tag(tags, h))
 					json_array_append_new(tags, json_string(h));
 				free(h);
 			}
@@ -450,12 +434,12 @@ void script_seo_finish(json_t *s, const article_t *a, const script_opts *o)
 			while (json_array_size(tags) && caption_len("", tags) > limit / 2)
 				json_array_remove(tags, json_array_size(tags) - 1);
 			size_t room = limit - caption_len("", tags);
-			if (utf8_len(desc) > room) {
+			if (utf8_count(desc) > room) {
 				char *c = cut_chars(desc, room);
 				free(desc);
 				desc = c;
 			}
-		} else if (desc && utf8_len(desc) > limit) {
+		} else if (desc && utf8_count(desc) > limit) {
 			char *c = cut_chars(desc, limit);
 			free(desc);
 			desc = c;
@@ -610,7 +594,7 @@ void script_retime_edited(json_t *s, double wpm)
 		if (!nd)
 			continue;
 		snprintf(nd, n, "%.*s%s%s", (int)keep, desc, lines && keep ? "\n\n" : "", lines ? lines : "");
-		if (utf8_len(nd) <= 5000)
+		if (utf8_count(nd) <= 5000)
 			json_object_set_new(d, "description", json_string(nd));
 		free(nd);
 	}
@@ -656,6 +640,39 @@ static void put_in_order(json_t *s)
 	json_decref(tmp);
 }
 
+/* On-screen words never show code or an open bracket (pipeline/overlay.h), whichever generator
+ * wrote them: an overlay is cut to the words before the code, else its prose words, else the
+ * point's, else "Point N"; a chapter title is cut likewise, else "Part N". */
+static void clean_screen_words(json_t *s)
+{
+	json_t *p;
+	size_t i;
+	json_array_foreach(json_object_get(s, "points"), i, p) {
+		const char *ov = json_string_value(json_object_get(p, "text_overlay"));
+		if (ov && *ov && (overlay_codeish(ov) || !overlay_balanced(ov))) {
+			char *c = overlay_clean(ov);
+			if (!c)
+				c = overlay_prose(ov, 6);
+			if (!c)
+				c = overlay_prose(json_string_value(json_object_get(p, "text")), 6);
+			char num[32];
+			snprintf(num, sizeof num, "Point %zu", i + 1);
+			json_object_set_new(p, "text_overlay", json_string(c ? c : num));
+			free(c);
+		}
+	}
+	json_t *c;
+	json_array_foreach(json_object_get(s, "chapter_markers"), i, c) {
+		const char *t = json_string_value(json_object_get(c, "title"));
+		if (t && (overlay_codeish(t) || !overlay_balanced(t))) {
+			char *cl = overlay_clean(t), part[32];
+			snprintf(part, sizeof part, "Part %zu", i);
+			json_object_set_new(c, "title", json_string(cl ? cl : part));
+			free(cl);
+		}
+	}
+}
+
 json_t *script_generate(const script_generator *g, const article_t *a, const script_opts *o,
 			char *err, size_t errlen)
 {
@@ -693,6 +710,7 @@ json_t *script_generate(const script_generator *g, const article_t *a, const scr
 		json_decref(schema);
 		return NULL;
 	}
+	clean_screen_words(s);
 	script_seo_finish(s, a, o);
 	put_in_order(s);
 	char verr[512];

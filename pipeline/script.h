@@ -112,4 +112,8 @@ double script_spoken_s(json_t *s, double wpm);
 /* The JSON text of a script, 2-space indented, UTF-8 unescaped. Caller frees. */
 char *script_dump(json_t *s);
 
+/* Where to cut s (titles, overlays) at or before byte cut, itself on a character boundary: at
+ * the last space when that keeps more than keep bytes, then before trailing " ,;:-". */
+size_t script_word_cut(const char *s, size_t cut, size_t keep);
+
 #endif

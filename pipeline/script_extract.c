@@ -7,13 +7,17 @@
  * block of the article (never rewritten), so a reader can find every sentence in the source.
  * Hook, overlays, visual cues, CTA and chapter titles are picked by small rules below.
  */
+#include "overlay.h"
 #include "script.h"
+#include "terms.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "../base/utf8.h"
 
 typedef struct {
 	const char *p; /* inside the block's text */
@@ -108,86 +112,6 @@ static const phrase_t *phrases(const article_t *a)
 
 /* ---- scoring ---- */
 
-typedef struct {
-	char **w;
-	int n;
-} terms_t;
-
-static int is_stopword(const char *w, size_t n)
-{
-	static const char *const stop[] = {
-		"the", "and", "for", "with", "are", "how", "what", "why", "your", "you", "its",
-		"this", "that", "from", "was", "were", "has", "have", "not", "but", "can", "all",
-		"una", "los", "las", "con", "para", "por", "del", "que", "der", "die", "das", "und",
-		"mit", "ein", "eine", "ist", "les", "des", "une", "est", "pour", "dans", NULL};
-	for (int i = 0; stop[i]; i++)
-		if (strlen(stop[i]) == n && !strncasecmp(stop[i], w, n))
-			return 1;
-	return 0;
-}
-
-/* Lower-cased content words (>= 3 bytes, not stop words) of s, appended to t. Runs of CJK text
- * have no spaces, so they contribute their character bigrams instead. */
-static void add_terms(terms_t *t, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		if (*p >= 0xE3 && *p <= 0xE9) { /* CJK block: bigrams of 3-byte characters */
-			const unsigned char *q = p;
-			while (q[0] >= 0xE3 && q[0] <= 0xE9 && q[1] && q[2])
-				q += 3;
-			for (const unsigned char *b = p; b + 6 <= q; b += 3) {
-				char **w = realloc(t->w, sizeof *w * (size_t)(t->n + 1));
-				if (!w)
-					return;
-				t->w = w;
-				t->w[t->n++] = strndup((const char *)b, 6);
-			}
-			p = q > p ? q : p + 1;
-			continue;
-		}
-		if (!(isalnum(*p) || *p >= 0x80)) {
-			p++;
-			continue;
-		}
-		const unsigned char *q = p;
-		while (*q && (isalnum(*q) || (*q >= 0x80 && !(*q >= 0xE3 && *q <= 0xE9)) || *q == '-'))
-			q++;
-		size_t n = (size_t)(q - p);
-		if (n >= 3 && !is_stopword((const char *)p, n)) {
-			char **w = realloc(t->w, sizeof *w * (size_t)(t->n + 1));
-			if (!w)
-				return;
-			t->w = w;
-			char *x = strndup((const char *)p, n);
-			for (char *c = x; c && *c; c++)
-				*c = (char)tolower((unsigned char)*c);
-			t->w[t->n++] = x;
-		}
-		p = q;
-	}
-}
-
-static void free_terms(terms_t *t)
-{
-	for (int i = 0; i < t->n; i++)
-		free(t->w[i]);
-	free(t->w);
-}
-
-static int hits(const terms_t *t, const char *s, size_t len)
-{
-	char *x = strndup(s, len);
-	if (!x)
-		return 0;
-	int h = 0;
-	for (int i = 0; i < t->n; i++)
-		if (t->w[i] && strcasestr(x, t->w[i]))
-			h++;
-	free(x);
-	return h;
-}
-
 static int has_digit(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -226,7 +150,7 @@ static void centrality(const sents_t *ss, double *out)
 		char *x = strndup(ss->v[i].p, ss->v[i].len);
 		terms_t t = {0};
 		if (x)
-			add_terms(&t, x);
+			terms_add(&t, x);
 		free(x);
 		for (int j = 0; j < t.n; j++) {
 			if (n == cap) {
@@ -282,19 +206,19 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 		centrality(ss, cent);
 	terms_t kw = {0}, title = {0};
 	for (int i = 0; i < a->nkeywords; i++)
-		add_terms(&kw, a->keywords[i]);
-	add_terms(&title, a->title);
+		terms_add(&kw, a->keywords[i]);
+	terms_add(&title, a->title);
 	for (int i = 0; i < ss->n; i++) {
 		sent_t *s = &ss->v[i];
 		double sc = 0;
-		sc += 1.2 * min_d(hits(&kw, s->p, s->len), 3);
-		sc += 0.8 * min_d(hits(&title, s->p, s->len), 3);
+		sc += 1.2 * min_d(terms_hits(&kw, s->p, s->len), 3);
+		sc += 0.8 * min_d(terms_hits(&title, s->p, s->len), 3);
 		const char *h = section_heading[s->section];
 		if (h && *h) {
 			terms_t ht = {0};
-			add_terms(&ht, h);
-			sc += 0.5 * min_d(hits(&ht, s->p, s->len), 2);
-			free_terms(&ht);
+			terms_add(&ht, h);
+			sc += 0.5 * min_d(terms_hits(&ht, s->p, s->len), 2);
+			terms_free(&ht);
 		}
 		if (cent)
 			sc += 1.2 * cent[i];
@@ -318,10 +242,20 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 			sc -= 1.5; /* introduces a list; says little alone */
 		if (last == '?')
 			sc -= 0.3;
+		/* The voice would read code out symbol by symbol ("open bracket x star star two"):
+		 * a sentence that is code never becomes a point; one that names code only when the
+		 * article has little else to say. */
+		char *text = strndup(s->p, s->len);
+		int code = text ? overlay_codeish(text) : 0;
+		free(text);
+		if (code == OVERLAY_CODE)
+			sc -= 20;
+		else if (code == OVERLAY_IDENT)
+			sc -= 1.5;
 		s->score = sc;
 	}
-	free_terms(&kw);
-	free_terms(&title);
+	terms_free(&kw);
+	terms_free(&title);
 	free(cent);
 }
 
@@ -389,7 +323,7 @@ static char *number_phrase(const char *text, int caps_ok)
 				if (ws == 0)
 					break;
 				size_t wl = n - ws;
-				if (!is_connector(st + ws, wl) && !is_stopword(st + ws, wl) &&
+				if (!is_connector(st + ws, wl) && !terms_stopword(st + ws, wl) &&
 				    !(wl == 4 && !strncasecmp(st + ws, "most", 4)))
 					break;
 				n = ws;
@@ -405,43 +339,12 @@ static char *number_phrase(const char *text, int caps_ok)
 	return NULL;
 }
 
-/* Words of text shared with the image's alt and caption. */
-static int image_overlap(const art_image *im, const char *text, const char *heading)
-{
-	terms_t t = {0};
-	add_terms(&t, im->alt);
-	add_terms(&t, im->caption);
-	int h = hits(&t, text, strlen(text));
-	if (heading && *heading)
-		h += hits(&t, heading, strlen(heading));
-	free_terms(&t);
-	return h;
-}
-
-static size_t chars_of(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static char *cut_bytes_words(const char *s, size_t max)
 {
 	size_t n = strlen(s);
 	if (n <= max)
 		return strdup(s);
-	size_t cut = max;
-	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-		cut--;
-	size_t sp = cut;
-	while (sp > 0 && s[sp] != ' ')
-		sp--;
-	if (sp > max / 3)
-		cut = sp;
-	while (cut > 0 && strchr(" ,;:-", s[cut - 1]))
-		cut--;
-	return strndup(s, cut);
+	return strndup(s, script_word_cut(s, utf8_floor(s, max), max / 3));
 }
 
 /* ---- the draft ---- */
@@ -464,19 +367,45 @@ static int by_pos(const void *x, const void *y)
 	return a->first - b->first;
 }
 
-static json_t *extract_draft(const article_t *a, const script_opts *o, char *err, size_t errlen)
+/* The draft being made: the article's sentences, its sections' headings, the points chosen
+ * (spans of sentences) and their speaking time. */
+typedef struct {
+	const article_t *a;
+	const script_opts *o;
+	const phrase_t *ph;
+	sents_t ss;
+	const char **heading; /* [0..nsections]: heading[0] is the text before the first heading */
+	int nsections;
+	sent_t **order;       /* the sentences by score */
+	span_t *spans;
+	int nspans;
+	double total;         /* seconds: hook, intro, cta, points and pauses */
+	char *hook, *intro;
+	double point_cap;     /* the longest a point may run, s */
+} draft_t;
+
+static void draft_free(draft_t *d)
 {
-	const phrase_t *ph = phrases(a);
-	sents_t ss = {0};
-	ss.a = a;
-	ss.wpm = o->wpm;
-	int nsections = 1;
+	free(d->ss.v);
+	free(d->heading);
+	free(d->order);
+	free(d->spans);
+	free(d->hook);
+	free(d->intro);
+}
+
+/* Every prose sentence, with its section, scored. 0, or -1 with err set. */
+static int draft_sentences(draft_t *d, char *err, size_t errlen)
+{
+	const article_t *a = d->a;
+	d->ss.a = a;
+	d->ss.wpm = d->o->wpm;
+	d->nsections = 1;
 	for (int i = 0; i < a->nblocks; i++)
-		nsections += a->blocks[i].kind == ART_HEADING;
-	const char **heading = calloc((size_t)nsections + 1, sizeof *heading);
-	if (!heading) {
+		d->nsections += a->blocks[i].kind == ART_HEADING;
+	if (!(d->heading = calloc((size_t)d->nsections + 1, sizeof *d->heading))) {
 		snprintf(err, errlen, "out of memory");
-		return NULL;
+		return -1;
 	}
 	int section = 0;
 	for (int i = 0; i < a->nblocks; i++) {
@@ -484,39 +413,45 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 		if (b->kind == ART_HEADING) {
 			/* An h1 repeating the title opens no section. */
 			if (!(b->level == 1 && !strcasecmp(b->text, a->title)))
-				heading[++section] = b->text;
+				d->heading[++section] = b->text;
 			continue;
 		}
 		if (b->kind == ART_CODE || b->kind == ART_ROW)
 			continue;
-		ss.block = i;
-		ss.section = section;
-		article_sentences(b->text, on_sentence, &ss);
+		d->ss.block = i;
+		d->ss.section = section;
+		article_sentences(b->text, on_sentence, &d->ss);
 	}
-	score(&ss, a, heading);
+	score(&d->ss, a, d->heading);
 	/* Too-short fragments ("Step 1.") never stand alone as points. */
 	int usable = 0;
-	for (int i = 0; i < ss.n; i++) {
-		if (ss.v[i].words < 3)
-			ss.v[i].used = -1;
+	for (int i = 0; i < d->ss.n; i++) {
+		if (d->ss.v[i].words < 3)
+			d->ss.v[i].used = -1;
 		else
 			usable++;
 	}
-	json_t *s = NULL;
 	if (!usable) {
 		snprintf(err, errlen, "%s: the article has no prose to narrate (only headings, code or tables)", a->path);
-		goto out;
+		return -1;
 	}
+	return 0;
+}
 
-	/* Hook: a question title stands; otherwise the strongest short sentence, favouring
-	 * numbers and exclamations - the line that makes a viewer stay. */
+/* Hook: a question title stands; otherwise the strongest short sentence, favouring numbers
+ * and exclamations - the line that makes a viewer stay. Intro: the article's own summary when
+ * it is short enough to say, else its first sentence. */
+static int draft_hook_intro(draft_t *d)
+{
+	const article_t *a = d->a;
+	sents_t *ss = &d->ss;
 	const char *hook = a->title;
 	size_t hook_len = strlen(a->title);
-	int hook_i = -1;
 	if (a->title[hook_len - 1] != '?') {
 		double best = -1e9;
-		for (int i = 0; i < ss.n; i++) {
-			sent_t *t = &ss.v[i];
+		int hook_i = -1;
+		for (int i = 0; i < ss->n; i++) {
+			sent_t *t = &ss->v[i];
 			if (t->used || t->words < 5 || t->words > 24)
 				continue;
 			double h = t->score + (has_digit(t->p, t->len) ? 1.0 : 0) +
@@ -527,267 +462,279 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 			}
 		}
 		if (hook_i >= 0 && best > 2.0) {
-			hook = ss.v[hook_i].p;
-			hook_len = ss.v[hook_i].len;
-			ss.v[hook_i].used = 1;
-		} else {
-			hook_i = -1;
+			hook = ss->v[hook_i].p;
+			hook_len = ss->v[hook_i].len;
+			ss->v[hook_i].used = 1;
 		}
 	}
-	/* Intro: the article's own summary when it is short enough to say, else its first
-	 * sentence. */
-	char *intro = NULL;
 	double intro_w = article_words(a->meta_description, strlen(a->meta_description));
-	if (*a->meta_description && intro_w <= (o->type == SCRIPT_SHORT ? 30 : 60)) {
-		intro = strdup(a->meta_description);
+	if (*a->meta_description && intro_w <= (d->o->type == SCRIPT_SHORT ? 30 : 60)) {
+		d->intro = strdup(a->meta_description);
 	} else {
-		for (int i = 0; i < ss.n; i++)
-			if (!ss.v[i].used && ss.v[i].words <= 35 && ss.v[i].words >= 5) {
-				intro = strndup(ss.v[i].p, ss.v[i].len);
-				ss.v[i].used = 1;
+		for (int i = 0; i < ss->n; i++)
+			if (!ss->v[i].used && ss->v[i].words <= 35 && ss->v[i].words >= 5) {
+				d->intro = strndup(ss->v[i].p, ss->v[i].len);
+				ss->v[i].used = 1;
 				break;
 			}
 	}
-	if (!intro)
-		intro = strdup("");
-	char *hook_s = strndup(hook, hook_len);
-	double fixed = script_speech_s(hook_s, o->wpm) + script_speech_s(intro, o->wpm) +
-		       script_speech_s(ph->cta, o->wpm) + 3 * SCRIPT_PAUSE_S;
+	if (!d->intro)
+		d->intro = strdup("");
+	d->hook = strndup(hook, hook_len);
+	return d->intro && d->hook ? 0 : -1;
+}
+
+/* Candidates: the best sentence of each section first (so every heading gets its say), then
+ * every sentence by score, until the speaking time reaches about 45 % into the range. */
+static void draft_choose(draft_t *d)
+{
+	const script_opts *o = d->o;
+	sents_t *ss = &d->ss;
 	double target = o->min_s + (o->max_s - o->min_s) * 0.45;
 	int max_points = o->type == SCRIPT_SHORT ? 5 : o->type == SCRIPT_MEDIUM ? 8 : 16;
-	double point_cap = o->type == SCRIPT_LONG ? 75 : o->type == SCRIPT_MEDIUM ? 30 : 20;
-
-	/* Candidates: the best sentence of each section first (so every heading gets its say),
-	 * then every sentence by score. */
-	sent_t **order = malloc(sizeof *order * (size_t)(ss.n + 1));
-	span_t *spans = calloc((size_t)ss.n + 1, sizeof *spans);
-	int nspans = 0;
-	double total = fixed;
-	if (!order || !spans) {
-		snprintf(err, errlen, "out of memory");
-		free(order);
-		free(spans);
-		free(intro);
-		free(hook_s);
-		goto out;
-	}
-	for (int i = 0; i < ss.n; i++)
-		order[i] = &ss.v[i];
-	qsort(order, (size_t)ss.n, sizeof *order, by_score);
 	for (int pass = 0; pass < 2; pass++) {
-		for (int k = 0; k < ss.n && nspans < max_points; k++) {
-			sent_t *t = order[k];
+		for (int k = 0; k < ss->n && d->nspans < max_points; k++) {
+			sent_t *t = d->order[k];
 			if (t->used)
 				continue;
 			if (pass == 0) { /* one per section in this pass */
 				int seen = 0;
-				for (int j = 0; j < nspans; j++)
-					seen |= ss.v[spans[j].first].section == t->section;
+				for (int j = 0; j < d->nspans; j++)
+					seen |= ss->v[d->spans[j].first].section == t->section;
 				if (seen)
 					continue;
 			}
 			double add = t->secs + SCRIPT_PAUSE_S;
-			if (t->secs > point_cap)
-				continue;
-			if (total + add > target && total >= o->min_s)
-				continue;
-			if (total + add > o->max_s)
+			if (t->secs > d->point_cap || (d->total + add > target && d->total >= o->min_s) ||
+			    d->total + add > o->max_s)
 				continue;
 			t->used = 1;
-			int idx = (int)(t - ss.v);
-			spans[nspans].first = spans[nspans].last = idx;
-			nspans++;
-			total += add;
+			int idx = (int)(t - ss->v);
+			d->spans[d->nspans].first = d->spans[d->nspans].last = idx;
+			d->nspans++;
+			d->total += add;
 		}
 	}
-	/* Still short of the type's minimum: extend points with their neighbouring sentences
-	 * (the next, else the previous, in the same block), then add more points. */
-	while (total < o->min_s) {
-		int best = -1, bestnext = -1;
-		double bs = -1e9;
-		for (int j = 0; j < nspans; j++) {
-			int cand[2] = {spans[j].last + 1, spans[j].first - 1};
-			double cur = 0;
-			for (int q = spans[j].first; q <= spans[j].last; q++)
-				cur += ss.v[q].secs;
-			for (int c = 0; c < 2; c++) {
-				int nx = cand[c];
-				if (nx < 0 || nx >= ss.n || ss.v[nx].used ||
-				    ss.v[nx].block != ss.v[spans[j].first].block)
-					continue;
-				if (cur + ss.v[nx].secs > point_cap * 1.5 || total + ss.v[nx].secs > o->max_s)
-					continue;
-				if (ss.v[nx].score > bs) {
-					bs = ss.v[nx].score;
-					best = j;
-					bestnext = nx;
-				}
+}
+
+/* One step of growing a short draft: the best neighbouring sentence (the next, else the
+ * previous, in the same block) joins its point. 1 when one did. */
+static int draft_extend(draft_t *d)
+{
+	sents_t *ss = &d->ss;
+	int best = -1, bestnext = -1;
+	double bs = -1e9;
+	for (int j = 0; j < d->nspans; j++) {
+		int cand[2] = {d->spans[j].last + 1, d->spans[j].first - 1};
+		double cur = 0;
+		for (int q = d->spans[j].first; q <= d->spans[j].last; q++)
+			cur += ss->v[q].secs;
+		for (int c = 0; c < 2; c++) {
+			int nx = cand[c];
+			if (nx < 0 || nx >= ss->n || ss->v[nx].used || ss->v[nx].block != ss->v[d->spans[j].first].block)
+				continue;
+			if (cur + ss->v[nx].secs > d->point_cap * 1.5 || d->total + ss->v[nx].secs > d->o->max_s)
+				continue;
+			if (ss->v[nx].score > bs) {
+				bs = ss->v[nx].score;
+				best = j;
+				bestnext = nx;
 			}
 		}
-		if (best >= 0) {
-			ss.v[bestnext].used = 1;
-			if (bestnext > spans[best].last)
-				spans[best].last = bestnext;
-			else
-				spans[best].first = bestnext;
-			total += ss.v[bestnext].secs;
+	}
+	if (best < 0)
+		return 0;
+	ss->v[bestnext].used = 1;
+	if (bestnext > d->spans[best].last)
+		d->spans[best].last = bestnext;
+	else
+		d->spans[best].first = bestnext;
+	d->total += ss->v[bestnext].secs;
+	return 1;
+}
+
+/* Still short of the type's minimum: extend points with their neighbours, then add more
+ * points. 0, or -1 with err set when all of the prose cannot reach it. */
+static int draft_grow(draft_t *d, char *err, size_t errlen)
+{
+	const script_opts *o = d->o;
+	while (d->total < o->min_s) {
+		if (draft_extend(d))
 			continue;
-		}
 		int added = 0;
-		for (int k = 0; k < ss.n; k++) {
-			sent_t *t = order[k];
-			if (t->used || total + t->secs + SCRIPT_PAUSE_S > o->max_s || nspans >= 40)
+		for (int k = 0; k < d->ss.n && !added; k++) {
+			sent_t *t = d->order[k];
+			if (t->used || d->total + t->secs + SCRIPT_PAUSE_S > o->max_s || d->nspans >= 40)
 				continue;
 			t->used = 1;
-			spans[nspans].first = spans[nspans].last = (int)(t - ss.v);
-			nspans++;
-			total += t->secs + SCRIPT_PAUSE_S;
+			d->spans[d->nspans].first = d->spans[d->nspans].last = (int)(t - d->ss.v);
+			d->nspans++;
+			d->total += t->secs + SCRIPT_PAUSE_S;
 			added = 1;
-			break;
 		}
 		if (!added)
 			break;
 	}
-	free(order);
-	if (total < o->min_s) {
-		double words = 0;
-		for (int i = 0; i < ss.n; i++)
-			words += ss.v[i].words;
-		snprintf(err, errlen,
-			 "%s: the article is too short for a %s video: all of its prose (%.0f words) "
-			 "runs about %.0f s at %.0f words a minute, with hook and call to action; a %s "
-			 "video needs at least %.0f s (the extractive generator never pads with "
-			 "invented text: use a longer article or the llm generator%s)",
-			 a->path, script_type_name(o->type), words, total, o->wpm,
-			 script_type_name(o->type), o->min_s,
-			 o->type == SCRIPT_SHORT ? "" : ", or a shorter --type");
-		free(spans);
-		free(intro);
-		free(hook_s);
-		goto out;
-	}
-	qsort(spans, (size_t)nspans, sizeof *spans, by_pos);
-	/* Adjacent spans of one block become one point (their text is contiguous). */
-	int m = 0;
-	for (int j = 0; j < nspans; j++) {
-		if (m > 0 && ss.v[spans[m - 1].last].block == ss.v[spans[j].first].block &&
-		    spans[m - 1].last + 1 == spans[j].first)
-			spans[m - 1].last = spans[j].last;
-		else
-			spans[m++] = spans[j];
-	}
-	nspans = m;
+	if (d->total >= o->min_s)
+		return 0;
+	double words = 0;
+	for (int i = 0; i < d->ss.n; i++)
+		words += d->ss.v[i].words;
+	snprintf(err, errlen,
+		 "%s: the article is too short for a %s video: all of its prose (%.0f words) "
+		 "runs about %.0f s at %.0f words a minute, with hook and call to action; a %s "
+		 "video needs at least %.0f s (the extractive generator never pads with "
+		 "invented text: use a longer article or the llm generator%s)",
+		 d->a->path, script_type_name(o->type), words, d->total, o->wpm, script_type_name(o->type),
+		 o->min_s, o->type == SCRIPT_SHORT ? "" : ", or a shorter --type");
+	return -1;
+}
 
-	s = json_object();
-	char lang[8], lbuf[8];
-	snprintf(lang, sizeof lang, "%s", lang_of(a, lbuf));
-	json_object_set_new(s, "language", json_string(lang));
-	json_object_set_new(s, "hook", json_string(hook_s));
-	json_object_set_new(s, "intro", json_string(intro));
-	json_t *pts = json_array();
-	/* Visuals: each image goes to the point whose text (and heading) shares the most words
-	 * with its alt text and caption; images that match nothing are spread evenly over the
-	 * points still without one; the rest get a text card. */
-	int *img_of = malloc(sizeof *img_of * (size_t)(nspans + 1));
-	for (int j = 0; img_of && j < nspans; j++)
-		img_of[j] = -1;
-	int *spare = malloc(sizeof *spare * (size_t)(a->nimages + 1));
-	int nspare = 0;
-	for (int i = 0; img_of && spare && i < a->nimages; i++) {
-		int bj = -1, bo = 0;
-		for (int j = 0; j < nspans; j++) {
-			if (img_of[j] >= 0)
-				continue;
-			const sent_t *f = &ss.v[spans[j].first], *l = &ss.v[spans[j].last];
-			char *text = strndup(f->p, (size_t)(l->p + l->len - f->p));
-			int ov = text ? image_overlap(&a->images[i], text, heading[f->section]) : 0;
-			free(text);
-			if (ov > bo) {
-				bo = ov;
-				bj = j;
-			}
-		}
-		if (bj >= 0)
-			img_of[bj] = i;
+/* Points in article order; adjacent spans of one block become one point (their text is
+ * contiguous). */
+static void draft_merge(draft_t *d)
+{
+	qsort(d->spans, (size_t)d->nspans, sizeof *d->spans, by_pos);
+	int m = 0;
+	for (int j = 0; j < d->nspans; j++) {
+		if (m > 0 && d->ss.v[d->spans[m - 1].last].block == d->ss.v[d->spans[j].first].block &&
+		    d->spans[m - 1].last + 1 == d->spans[j].first)
+			d->spans[m - 1].last = d->spans[j].last;
 		else
-			spare[nspare++] = i;
+			d->spans[m++] = d->spans[j];
 	}
-	for (int k = 0; img_of && spare && k < nspare; k++) {
-		int want = (int)((k + 0.5) * nspans / nspare);
-		for (int d = 0; d < nspans; d++) {
-			int j = (want + d) % nspans;
-			if (img_of[j] < 0) {
-				img_of[j] = spare[k];
-				break;
-			}
-		}
+	d->nspans = m;
+}
+
+/* The text of point j (malloc'd). */
+static char *span_text(const draft_t *d, int j)
+{
+	const sent_t *f = &d->ss.v[d->spans[j].first], *l = &d->ss.v[d->spans[j].last];
+	return strndup(f->p, (size_t)(l->p + l->len - f->p));
+}
+
+/* Point j as JSON: text, overlay, visual cue and chapter mark. last_section: the section of
+ * the point before (updated). */
+static json_t *draft_point(const draft_t *d, int j, const char *lang, int has_headings,
+			   int *last_section)
+{
+	const article_t *a = d->a;
+	const sent_t *f = &d->ss.v[d->spans[j].first];
+	char *text = span_text(d, j);
+	if (!text)
+		return NULL;
+	const char *h = d->heading[f->section];
+	json_t *p = json_object();
+	json_object_set_new(p, "text", json_string(text));
+	json_object_set_new(p, "duration_est", json_real(0));
+	/* Overlay: a number with its unit, else the section heading, else a keyword found in the
+	 * point, else its first words. German capitalises its units ("15 Liter"); elsewhere a
+	 * capital after a number starts a name ("In 2020 Apple"), not a unit. */
+	char *ov = number_phrase(text, !strcmp(lang, "de"));
+	/* The heading only on the section's first point: a second point under it would show the
+	 * same words twice in a row. */
+	if (!ov && h && strlen(h) <= 48 && f->section != *last_section)
+		ov = strdup(h);
+	for (int i = 0; i < a->nkeywords && !ov; i++)
+		if (strcasestr(text, a->keywords[i]) && strlen(a->keywords[i]) <= 48 && utf8_count(a->keywords[i]) >= 3)
+			ov = strdup(a->keywords[i]);
+	if (!ov)
+		ov = cut_bytes_words(text, 32);
+	char *ovc0 = cut_bytes_words(ov ? ov : "", 60);
+	/* Never code on screen: the words before it, else the heading, else none (the spec writer
+	 * then shows the point's first words). */
+	char *ovc = ovc0 ? overlay_clean(ovc0) : NULL;
+	if (!ovc && h && f->section != *last_section)
+		ovc = overlay_clean(h);
+	free(ovc0);
+	/* The visual cue describes what to show, in the section's own words (its heading, the
+	 * overlay), else the point's first words. The assets stage (vidc assets) picks the
+	 * picture by the article's images' alt text, captions and places; its file is never named
+	 * here, nor its alt text (which would only echo that matching). */
+	char cue[1200];
+	if (h && ovc && strcasecmp(h, ovc)) {
+		snprintf(cue, sizeof cue, "%s: %s", h, ovc);
+	} else if (h || ovc) {
+		snprintf(cue, sizeof cue, "%s", h ? h : ovc);
+	} else {
+		char *fw = cut_bytes_words(text, 60);
+		snprintf(cue, sizeof cue, "%s", fw ? fw : "");
+		free(fw);
 	}
-	free(spare);
+	json_object_set_new(p, "visual_cue", json_string(cue));
+	json_object_set_new(p, "text_overlay", json_string(ovc ? ovc : ""));
+	/* Chapters: with headings, one per section (the points after its first continue it; the
+	 * text before the first heading belongs to the intro); without, one per point. */
+	if (h && f->section != *last_section)
+		json_object_set_new(p, "_chapter", json_string(h));
+	else if (has_headings)
+		json_object_set_new(p, "_chapter", json_false());
+	*last_section = f->section;
+	free(ov);
+	free(ovc);
+	free(text);
+	return p;
+}
+
+/* The draft as the script's JSON (the finishing steps of script.c fill in the rest). */
+static json_t *draft_json(const draft_t *d)
+{
+	json_t *s = json_object();
+	char lang[8], lbuf[8];
+	snprintf(lang, sizeof lang, "%s", lang_of(d->a, lbuf));
+	json_object_set_new(s, "language", json_string(lang));
+	json_object_set_new(s, "hook", json_string(d->hook));
+	json_object_set_new(s, "intro", json_string(d->intro));
+	json_t *pts = json_array();
 	int has_headings = 0;
-	for (int i = 1; i <= nsections && !has_headings; i++)
-		has_headings = heading[i] != NULL;
+	for (int i = 1; i <= d->nsections && !has_headings; i++)
+		has_headings = d->heading[i] != NULL;
 	int last_section = -1;
-	for (int j = 0; j < nspans; j++) {
-		const sent_t *f = &ss.v[spans[j].first], *l = &ss.v[spans[j].last];
-		char *text = strndup(f->p, (size_t)(l->p + l->len - f->p));
-		const char *h = heading[f->section];
-		json_t *p = json_object();
-		json_object_set_new(p, "text", json_string(text));
-		json_object_set_new(p, "duration_est", json_real(0));
-		int bi = img_of ? img_of[j] : -1;
-		/* Overlay: a number with its unit, else the section heading, else a keyword found in
-		 * the point, else its first words. */
-		/* German capitalises its units ("15 Liter"); elsewhere a capital after a number
-		 * starts a name ("In 2020 Apple"), not a unit. */
-		char *ov = number_phrase(text, !strcmp(lang, "de"));
-		/* The heading only on the section's first point: a second point under it would
-		 * show the same words twice in a row. */
-		if (!ov && h && strlen(h) <= 48 && f->section != last_section)
-			ov = strdup(h);
-		if (!ov)
-			for (int i = 0; i < a->nkeywords && !ov; i++)
-				if (strcasestr(text, a->keywords[i]) && strlen(a->keywords[i]) <= 48 &&
-				    chars_of(a->keywords[i]) >= 3)
-					ov = strdup(a->keywords[i]);
-		if (!ov)
-			ov = cut_bytes_words(text, 32);
-		char *ovc = cut_bytes_words(ov ? ov : "", 60);
-		char cue[1200];
-		if (bi >= 0) {
-			snprintf(cue, sizeof cue, "image: %s", a->images[bi].path);
-		} else {
-			snprintf(cue, sizeof cue, "text card: %s", ovc ? ovc : "");
-		}
-		json_object_set_new(p, "visual_cue", json_string(cue));
-		json_object_set_new(p, "text_overlay", json_string(ovc ? ovc : ""));
-		/* Chapters: with headings, one per section (the points after its first continue
-		 * it; the text before the first heading belongs to the intro); without, one per
-		 * point. */
-		if (h && f->section != last_section)
-			json_object_set_new(p, "_chapter", json_string(h));
-		else if (has_headings)
-			json_object_set_new(p, "_chapter", json_false());
-		last_section = f->section;
-		json_array_append_new(pts, p);
-		free(ov);
-		free(ovc);
-		free(text);
+	for (int j = 0; j < d->nspans; j++) {
+		json_t *p = draft_point(d, j, lang, has_headings, &last_section);
+		if (p)
+			json_array_append_new(pts, p);
 	}
-	free(img_of);
 	json_object_set_new(s, "points", pts);
-	json_object_set_new(s, "cta", json_string(ph->cta));
+	json_object_set_new(s, "cta", json_string(d->ph->cta));
 	json_t *ch = json_array();
 	json_t *c0 = json_object();
 	json_object_set_new(c0, "time", json_real(0));
-	json_object_set_new(c0, "title", json_string(ph->intro));
+	json_object_set_new(c0, "title", json_string(d->ph->intro));
 	json_array_append_new(ch, c0);
 	json_object_set_new(s, "chapter_markers", ch);
-	free(spans);
-	free(intro);
-	free(hook_s);
+	return s;
+}
+
+static json_t *extract_draft(const article_t *a, const script_opts *o, char *err, size_t errlen)
+{
+	draft_t d;
+	memset(&d, 0, sizeof d);
+	d.a = a;
+	d.o = o;
+	d.ph = phrases(a);
+	d.point_cap = o->type == SCRIPT_LONG ? 75 : o->type == SCRIPT_MEDIUM ? 30 : 20;
+	json_t *s = NULL;
+	if (draft_sentences(&d, err, errlen))
+		goto out;
+	d.order = malloc(sizeof *d.order * (size_t)(d.ss.n + 1));
+	d.spans = calloc((size_t)d.ss.n + 1, sizeof *d.spans);
+	if (!d.order || !d.spans || draft_hook_intro(&d)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	d.total = script_speech_s(d.hook, o->wpm) + script_speech_s(d.intro, o->wpm) +
+		  script_speech_s(d.ph->cta, o->wpm) + 3 * SCRIPT_PAUSE_S;
+	for (int i = 0; i < d.ss.n; i++)
+		d.order[i] = &d.ss.v[i];
+	qsort(d.order, (size_t)d.ss.n, sizeof *d.order, by_score);
+	draft_choose(&d);
+	if (draft_grow(&d, err, errlen))
+		goto out;
+	draft_merge(&d);
+	s = draft_json(&d);
 out:
-	free(ss.v);
-	free(heading);
+	draft_free(&d);
 	return s;
 }
 

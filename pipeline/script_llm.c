@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/utf8.h"
 #include "http.h"
 #include "jsonschema.h"
 
@@ -22,36 +23,28 @@
 
 static char *build_user(const article_t *a)
 {
-	http_buf b = {0};
-	char line[1200];
-	snprintf(line, sizeof line, "Title: %s\n", a->title);
-	http_buf_append(&b, line, strlen(line));
-	if (*a->meta_description) {
-		snprintf(line, sizeof line, "Summary: %.1000s\n", a->meta_description);
-		http_buf_append(&b, line, strlen(line));
-	}
+	buf_t b = BUF_INIT;
+	int rc = buf_appendf(&b, "Title: %s\n", a->title);
+	if (*a->meta_description)
+		rc |= buf_appendf(&b, "Summary: %.1000s\n", a->meta_description);
 	if (a->nkeywords) {
-		http_buf_append(&b, "Keywords: ", 10);
-		for (int i = 0; i < a->nkeywords; i++) {
-			if (i)
-				http_buf_append(&b, ", ", 2);
-			http_buf_append(&b, a->keywords[i], strlen(a->keywords[i]));
-		}
-		http_buf_append(&b, "\n", 1);
+		rc |= buf_puts(&b, "Keywords: ");
+		for (int i = 0; i < a->nkeywords; i++)
+			rc |= buf_appendf(&b, "%s%s", i ? ", " : "", a->keywords[i]);
+		rc |= buf_putc(&b, '\n');
 	}
-	for (int i = 0; i < a->nimages; i++) {
-		snprintf(line, sizeof line, "Image: %.300s (alt: %.300s; caption: %.300s)\n",
-			 a->images[i].path, a->images[i].alt, a->images[i].caption);
-		http_buf_append(&b, line, strlen(line));
-	}
-	http_buf_append(&b, "\nArticle text:\n", 15);
+	for (int i = 0; i < a->nimages; i++)
+		rc |= buf_appendf(&b, "Image: %.300s (alt: %.300s; caption: %.300s)\n", a->images[i].path,
+				  a->images[i].alt, a->images[i].caption);
+	rc |= buf_puts(&b, "\nArticle text:\n");
 	size_t n = strlen(a->text);
-	if (n > LLM_ARTICLE_MAX) {
-		n = LLM_ARTICLE_MAX;
-		while (n > 0 && ((unsigned char)a->text[n] & 0xC0) == 0x80)
-			n--;
+	if (n > LLM_ARTICLE_MAX)
+		n = utf8_floor(a->text, LLM_ARTICLE_MAX);
+	rc |= buf_append(&b, a->text, n);
+	if (rc) {
+		buf_free(&b);
+		return NULL;
 	}
-	http_buf_append(&b, a->text, n);
 	return b.data;
 }
 
@@ -73,10 +66,11 @@ static char *build_system(const article_t *a, const script_opts *o)
 		 "  \"hook\": string, one sentence that makes the viewer stay;\n"
 		 "  \"intro\": string, one or two sentences;\n"
 		 "  \"points\": array of objects {\"text\": the narration of the point (taken from the "
-		 "article, in its language), \"duration_est\": seconds as a number, \"visual_cue\": "
-		 "\"image: PATH\" using one of the article's image paths when one fits, else \"text "
-		 "card: PHRASE\", \"text_overlay\": at most 6 words, a number from the point when it "
-		 "has one};\n"
+		 "article, in its language, never reading code aloud), \"duration_est\": seconds as a "
+		 "number, \"visual_cue\": a short description of what to show while it is spoken "
+		 "(\"close-up of coarse coffee grounds\"), never a file name or URL, "
+		 "\"text_overlay\": at most 6 words of prose (never code or brackets), a number from "
+		 "the point when it has one};\n"
 		 "  \"cta\": string, a short call to action;\n"
 		 "  \"chapter_markers\": array of {\"time\": seconds, \"title\": string}, the first at 0 "
 		 "for the intro, then one per point;\n"

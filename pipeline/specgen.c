@@ -18,6 +18,8 @@
 
 #include <jansson.h>
 
+#include "overlay.h"
+
 #define CHAPTER_MIN_S 10.0 /* YouTube: every chapter lasts at least 10 s */
 #define OVERLAY_WORDS 6	   /* an overlay made from a point's text: its first words */
 
@@ -127,20 +129,25 @@ static int load_sections(const char *path, section_t **out, int *n, char *err, s
 	return 0;
 }
 
-/* The on-screen words of point k (0-based): its text_overlay, else the start of its text. */
-static char *point_overlay(json_t *script, int k)
+/* The on-screen words of point k (0-based): its text_overlay, else the start of its text; never
+ * code or an open bracket (then the words before it, else the article's title). */
+static char *point_overlay(json_t *script, int k, const char *title)
 {
 	json_t *p = json_array_get(json_object_get(script, "points"), (size_t)k);
 	const char *ov = jstr(p, "text_overlay");
-	if (*ov)
-		return strdup(ov);
-	return first_words(jstr(p, "text"), OVERLAY_WORDS);
+	char *clean = *ov ? overlay_clean(ov) : NULL;
+	if (!clean) {
+		char *fw = first_words(jstr(p, "text"), OVERLAY_WORDS);
+		clean = fw ? overlay_clean(fw) : NULL;
+		free(fw);
+	}
+	return clean ? clean : strdup(title ? title : "");
 }
 
 /* A chapter's title for point k: the overlay, shortened. */
-static char *point_chapter(json_t *script, int k)
+static char *point_chapter(json_t *script, int k, const char *title)
 {
-	char *ov = point_overlay(script, k);
+	char *ov = point_overlay(script, k, title);
 	if (!ov)
 		return NULL;
 	char *t = first_words(ov, 5);
@@ -150,7 +157,83 @@ static char *point_chapter(json_t *script, int k)
 
 static const char *const card_colors[] = {"#1d3557", "#2a9d8f", "#6d597a", "#e76f51", "#264653"};
 
-static void write_body(FILE *f, const specgen_opts *o, json_t *script, const section_t *sec, int ns)
+/* The font size a code card's panel fits the frame at: the longest line across the safe area's
+ * width, every line down 3/4 of its height (DejaVu Sans Mono: 0.6 em wide, 1.35 em a line). */
+static int code_font_px(const char *spec_dir, const char *rel, int vertical)
+{
+	char path[4400];
+	snprintf(path, sizeof path, "%s/%s", spec_dir, rel);
+	FILE *cf = fopen(path, "r");
+	int cols = 0, col = 0, lines = 0, ch;
+	while (cf && (ch = fgetc(cf)) != EOF) {
+		if (ch == '\n') {
+			lines++;
+			col = 0;
+		} else if ((ch & 0xC0) != 0x80) {
+			col += ch == '\t' ? 4 - col % 4 : 1;
+			cols = col > cols ? col : cols;
+		}
+	}
+	if (cf)
+		fclose(cf);
+	double w = vertical ? 880 : 1728, h = vertical ? 0.76 * 1440 : 0.72 * 972;
+	double by_w = w / (0.6 * (cols + 6)), by_h = h / (1.35 * (lines + 2));
+	double px = by_w < by_h ? by_w : by_h;
+	return px > 56 ? 56 : px < 20 ? 20 : (int)px;
+}
+
+/* One section's `use` line: from its assets entry (en), else the legacy photo or a card. */
+static void write_use(FILE *f, const specgen_opts *o, const char *spec_dir, const char *name,
+		      const char *words, const asset_entry *en, const char *photo, int *card)
+{
+	int vertical = specgen_vertical(o->presets[0]);
+	const char *pre = vertical ? "short" : "explainer";
+	int hook = !strcmp(name, "hook");
+	asset_kind k = en ? en->kind : photo ? AS_PHOTO : AS_TEXT_CARD;
+	const char *path = en ? en->path : photo;
+	if ((k == AS_PHOTO || k == AS_AI_IMAGE || k == AS_FOOTAGE || k == AS_CODE_CARD) && !path)
+		k = AS_TEXT_CARD;
+	if (hook && k == AS_CODE_CARD)
+		k = AS_TEXT_CARD; /* the title over code would compete with it */
+	char *card_text = NULL;
+	if (k == AS_TEXT_CARD && en && en->text && !hook)
+		card_text = overlay_clean(en->text);
+	switch (k) {
+	case AS_PHOTO:
+	case AS_AI_IMAGE:
+		fprintf(f, "use %s_%s(", pre, hook ? "open" : "point");
+		break;
+	case AS_FOOTAGE:
+		fprintf(f, "use %s_footage(", pre);
+		break;
+	case AS_CODE_CARD:
+		fprintf(f, "use %s_code(", pre);
+		break;
+	default:
+		fprintf(f, "use %s_%s(", pre, en ? "text" : "card");
+		break;
+	}
+	put_str(f, name);
+	fputs(", ", f);
+	put_str(f, card_text ? card_text : words);
+	free(card_text);
+	if (k == AS_CODE_CARD) {
+		fprintf(f, ", %s, ", en->language[0] ? en->language : "text");
+		put_str(f, path);
+		fprintf(f, ", %dpx", code_font_px(spec_dir, path, vertical));
+	} else if (k != AS_TEXT_CARD) {
+		fputs(", ", f);
+		put_str(f, path);
+	} else if (en) {
+		fprintf(f, ", %s, %s", en->colors[0], en->colors[1]);
+	} else {
+		fprintf(f, ", %s", card_colors[(*card)++ % 5]);
+	}
+	fputs(")\n", f);
+}
+
+static void write_body(FILE *f, const specgen_opts *o, const char *spec_dir, json_t *script,
+		       const section_t *sec, int ns)
 {
 	int vertical = specgen_vertical(o->presets[0]);
 	const char *pre = vertical ? "short" : "explainer";
@@ -159,26 +242,17 @@ static void write_body(FILE *f, const specgen_opts *o, json_t *script, const sec
 	char *chapters = NULL;
 	size_t chlen = 0;
 	FILE *ch = open_memstream(&chapters, &chlen);
+	char *title = overlay_clean(o->title);
 
 	for (int i = 0; i < ns; i++) {
 		const char *name = sec[i].name;
-		const char *photo = o->nimages ? o->images[img++ % o->nimages] : NULL;
+		const asset_entry *en = o->assets ? assets_find(o->assets, name) : NULL;
+		const char *photo = !o->assets && o->nimages && strcmp(name, "cta") ? o->images[img++ % o->nimages] : NULL;
 		char *chapter = NULL;
 		if (!strcmp(name, "hook")) {
-			if (photo) {
-				fprintf(f, "use %s_open(\"hook\", ", pre);
-				put_str(f, o->title);
-				fputs(", ", f);
-				put_str(f, photo);
-			} else {
-				fprintf(f, "use %s_card(\"hook\", ", pre);
-				put_str(f, o->title);
-				fprintf(f, ", %s", card_colors[card++ % 5]);
-			}
-			fputs(")\n", f);
+			write_use(f, o, spec_dir, name, title ? title : o->title, en, photo, &card);
 			chapter = strdup("Intro");
 		} else if (!strcmp(name, "cta")) {
-			img--;
 			fprintf(f, "use %s_end(\"cta\", ", pre);
 			put_str(f, jstr(script, "cta"));
 			fputs(")\n", f);
@@ -187,26 +261,15 @@ static void write_body(FILE *f, const specgen_opts *o, json_t *script, const sec
 			int k = -1;
 			char *overlay;
 			if (!strncmp(name, "point", 5) && (k = atoi(name + 5) - 1) >= 0) {
-				overlay = point_overlay(script, k);
-				chapter = point_chapter(script, k);
+				overlay = point_overlay(script, k, o->title);
+				chapter = point_chapter(script, k, o->title);
 			} else {
-				overlay = first_words(jstr(script, name), OVERLAY_WORDS);
+				char *fw = first_words(jstr(script, name), OVERLAY_WORDS);
+				overlay = fw ? overlay_clean(fw) : NULL;
+				free(fw);
 			}
-			if (photo) {
-				fprintf(f, "use %s_point(", pre);
-				put_str(f, name);
-				fputs(", ", f);
-				put_str(f, overlay ? overlay : "");
-				fputs(", ", f);
-				put_str(f, photo);
-			} else {
-				fprintf(f, "use %s_card(", pre);
-				put_str(f, name);
-				fputs(", ", f);
-				put_str(f, overlay ? overlay : "");
-				fprintf(f, ", %s", card_colors[card++ % 5]);
-			}
-			fputs(")\n", f);
+			write_use(f, o, spec_dir, name, overlay ? overlay : (title ? title : o->title), en,
+				  photo, &card);
 			free(overlay);
 		}
 		/* A chapter where every chapter lasts 10 s or more: the first at 0:00, each next one
@@ -234,6 +297,7 @@ static void write_body(FILE *f, const specgen_opts *o, json_t *script, const sec
 		fputs(chapters, f);
 	}
 	free(chapters);
+	free(title);
 }
 
 int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen)
@@ -285,7 +349,14 @@ int specgen_write(const char *path, const specgen_opts *o, char *err, size_t err
 	if (o->captions)
 		fprintf(f, "captions %s\n", o->captions);
 	fputc('\n', f);
-	write_body(f, o, script, sec, ns);
+	char dirbuf[4096];
+	snprintf(dirbuf, sizeof dirbuf, "%s", path);
+	char *slash = strrchr(dirbuf, '/');
+	if (slash)
+		*slash = 0;
+	else
+		snprintf(dirbuf, sizeof dirbuf, ".");
+	write_body(f, o, dirbuf, script, sec, ns);
 	free(sec);
 	json_decref(script);
 	if (fflush(f) || ferror(f)) {

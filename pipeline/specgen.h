@@ -4,11 +4,14 @@
  * images (pipeline/article). The spec imports a stdlib template (templates/short.vid for vertical
  * presets, templates/explainer.vid for 16:9) and is meant to be read and edited by a person and
  * rendered again: one `use` per narrated section, every scene `auto` so it follows the voice.
+ * Every on-screen text passes pipeline/overlay.h: no code fragment, no unbalanced bracket.
  */
 #ifndef VIDC_SPECGEN_H
 #define VIDC_SPECGEN_H
 
 #include <stddef.h>
+
+#include "assets.h"
 
 typedef struct {
 	const char *script_path;  /* the script JSON */
@@ -23,6 +26,10 @@ typedef struct {
 	const char *captions;     /* caption style, or NULL for none */
 	const char *music;        /* music file as the spec names it, or NULL */
 	const char *source;       /* what the spec was made from, for its header comment */
+	/* The assets stage's choices (pipeline/assets.h), whose paths are relative to the spec's
+	 * folder: when set, each section shows its entry (photo, footage, code card, text card)
+	 * and images is not used. */
+	const assets_t *assets;
 } specgen_opts;
 
 /* Writes the spec to path (PATH.tmp, then renamed). 0, or -1 with err set. */

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "../base/buf.h"
+#include "terms.h"
 
 #define STOCK_MAX_REPLY (8LL << 20)	  /* a search reply is a few kilobytes */
 #define STOCK_MAX_PHOTO (50LL << 20)
@@ -432,17 +433,20 @@ void stock_choice_free(stock_choice *c)
 	memset(c, 0, sizeof *c);
 }
 
-static const char *const stop_words[] = {
-	"a", "an", "the", "of", "on", "in", "at", "to", "for", "with", "and", "or", "by", "from",
-	"into", "its", "it", "is", "are", "be", "this", "that", "some", "showing", "shows", "show",
-	"shot", "image", "photo", "picture", "view", "close", "up", "closeup", "close-up", "b-roll",
-	"footage", "video", "clip", "scene", "background", "being", "over", "under", "very",
+/* Words that describe the shot rather than its subject: a stock search for them finds noise. */
+static const char *const shot_words[] = {
+	"a", "an", "of", "on", "in", "at", "to", "by", "or", "it", "is", "be", "up", "some",
+	"showing", "shows", "show", "shot", "image", "photo", "picture", "view", "close", "closeup",
+	"close-up", "b-roll", "footage", "video", "clip", "scene", "background", "being", "over",
+	"under", "very", "into", "onto",
 };
 
 static int stop_word(const char *w, size_t n)
 {
-	for (size_t i = 0; i < sizeof stop_words / sizeof *stop_words; i++)
-		if (strlen(stop_words[i]) == n && !strncasecmp(stop_words[i], w, n))
+	if (terms_stopword(w, n))
+		return 1;
+	for (size_t i = 0; i < sizeof shot_words / sizeof *shot_words; i++)
+		if (strlen(shot_words[i]) == n && !strncasecmp(shot_words[i], w, n))
 			return 1;
 	return 0;
 }

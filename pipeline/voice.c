@@ -9,11 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/channel_layout.h>
-#include <libavutil/opt.h>
-#include <libswresample/swresample.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -21,6 +17,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../base/media.h"
+#include "../base/utf8.h"
 
 void voice_clip_free(voice_clip *c)
 {
@@ -315,52 +314,6 @@ void voice_script_free(voice_script *s)
 
 static void put32(unsigned char *p, uint32_t v);
 
-typedef struct {
-	const uint8_t *p;
-	size_t n, pos;
-} membuf;
-
-static int mem_read(void *opaque, uint8_t *buf, int size)
-{
-	membuf *m = opaque;
-	size_t left = m->n - m->pos;
-	if (left == 0)
-		return AVERROR_EOF;
-	if ((size_t)size > left)
-		size = (int)left;
-	memcpy(buf, m->p + m->pos, (size_t)size);
-	m->pos += (size_t)size;
-	return size;
-}
-
-static int64_t mem_seek(void *opaque, int64_t off, int whence)
-{
-	membuf *m = opaque;
-	if (whence == AVSEEK_SIZE)
-		return (int64_t)m->n;
-	whence &= ~AVSEEK_FORCE;
-	int64_t to = whence == SEEK_SET ? off : whence == SEEK_CUR ? (int64_t)m->pos + off : (int64_t)m->n + off;
-	if (to < 0 || to > (int64_t)m->n)
-		return AVERROR(EINVAL);
-	m->pos = (size_t)to;
-	return to;
-}
-
-static int append_f(voice_clip *c, long *cap, const float *p, long n)
-{
-	if (c->n + n > *cap) {
-		long nc = (c->n + n) * 2 + 4096;
-		float *q = realloc(c->pcm, sizeof(float) * (size_t)nc);
-		if (!q)
-			return -1;
-		c->pcm = q;
-		*cap = nc;
-	}
-	memcpy(c->pcm + c->n, p, sizeof(float) * (size_t)n);
-	c->n += n;
-	return 0;
-}
-
 static uint32_t get32(const unsigned char *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
@@ -395,117 +348,30 @@ int voice_decode(const void *data, size_t len, voice_clip *out, char *err, size_
 {
 	memset(out, 0, sizeof *out);
 	unsigned char *fixed = fix_wav(data, len);
-	membuf m = {fixed ? fixed : data, len, 0};
-	AVFormatContext *fmt = avformat_alloc_context();
-	AVIOContext *io = NULL;
-	AVCodecContext *dec = NULL;
-	SwrContext *swr = NULL;
-	AVPacket *pkt = av_packet_alloc();
-	AVFrame *fr = av_frame_alloc();
-	uint8_t *iobuf = av_malloc(65536);
-	float *tmp = NULL;
-	long cap = 0, tmpcap = 0;
-	int rc = VOICE_ETRANSIENT, ret;
-	if (!fmt || !pkt || !fr || !iobuf || !(io = avio_alloc_context(iobuf, 65536, 0, &m, mem_read, NULL, mem_seek))) {
-		av_free(iobuf);
-		snprintf(err, errlen, "out of memory");
-		rc = VOICE_ENOMEM;
-		goto done;
-	}
-	fmt->pb = io;
-	if ((ret = avformat_open_input(&fmt, NULL, NULL, NULL)) < 0 ||
-	    (ret = avformat_find_stream_info(fmt, NULL)) < 0) {
+	AVFormatContext *fmt = NULL;
+	media_audio_opts o = {1, 0, 0, -1, 0}; /* mono at the reply's own rate */
+	vidc_err e;
+	float *pcm = NULL;
+	int64_t n = 0;
+	int rate = 0, rc = media_open_memory(&fmt, fixed ? fixed : data, len, &e);
+	if (rc && rc != VE_NOMEM)
 		snprintf(err, errlen, "the reply is not audio that can be decoded (%zu bytes)", len);
-		goto done;
-	}
-	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
-	const AVCodec *codec = si >= 0 ? avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id) : NULL;
-	if (codec && (dec = avcodec_alloc_context3(codec)))
-		dec->pkt_timebase = fmt->streams[si]->time_base; /* else MP3/Vorbis warn about padding */
-	if (!dec || avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0 ||
-	    avcodec_open2(dec, codec, NULL) < 0 || dec->sample_rate <= 0) {
-		snprintf(err, errlen, "the reply holds no audio that can be decoded");
-		goto done;
-	}
-	AVChannelLayout inl, outl = AV_CHANNEL_LAYOUT_MONO;
-	if (dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || dec->ch_layout.nb_channels <= 0)
-		av_channel_layout_default(&inl, dec->ch_layout.nb_channels > 0 ? dec->ch_layout.nb_channels : 1);
-	else if (av_channel_layout_copy(&inl, &dec->ch_layout) < 0) {
+	else if (!rc && (rc = media_decode_audio(fmt, &o, &pcm, &n, &rate, &e)) && rc != VE_NOMEM)
+		snprintf(err, errlen, "the reply holds no audio that can be decoded: %s", e.msg);
+	if (rc == VE_NOMEM)
 		snprintf(err, errlen, "out of memory");
-		rc = VOICE_ENOMEM;
-		goto done;
-	}
-	ret = swr_alloc_set_opts2(&swr, &outl, AV_SAMPLE_FMT_FLT, dec->sample_rate, &inl, dec->sample_fmt,
-				  dec->sample_rate, 0, NULL);
-	av_channel_layout_uninit(&inl);
-	if (ret < 0 || swr_init(swr) < 0) {
-		snprintf(err, errlen, "cannot convert the reply's audio format");
-		goto done;
-	}
-	out->rate = dec->sample_rate;
-	int eof = 0, finished = 0;
-	while (!finished) {
-		if (!eof) {
-			if (av_read_frame(fmt, pkt) < 0) {
-				eof = 1;
-				avcodec_send_packet(dec, NULL);
-			} else {
-				if (pkt->stream_index == si)
-					avcodec_send_packet(dec, pkt);
-				av_packet_unref(pkt);
-			}
-		}
-		for (;;) {
-			ret = avcodec_receive_frame(dec, fr);
-			if (ret == AVERROR(EAGAIN) && !eof)
-				break;
-			int flush = ret < 0;
-			int want = swr_get_out_samples(swr, flush ? 0 : fr->nb_samples);
-			if (want + 16 > tmpcap) {
-				float *t = realloc(tmp, sizeof(float) * (size_t)(want + 16));
-				if (!t) {
-					snprintf(err, errlen, "out of memory");
-					rc = VOICE_ENOMEM;
-					goto done;
-				}
-				tmp = t;
-				tmpcap = want + 16;
-			}
-			uint8_t *o[1] = {(uint8_t *)tmp};
-			int got = flush ? swr_convert(swr, o, (int)tmpcap, NULL, 0)
-					: swr_convert(swr, o, (int)tmpcap, (const uint8_t **)fr->extended_data, fr->nb_samples);
-			if (!flush)
-				av_frame_unref(fr);
-			if (got > 0 && append_f(out, &cap, tmp, got)) {
-				snprintf(err, errlen, "out of memory");
-				rc = VOICE_ENOMEM;
-				goto done;
-			}
-			if (flush) {
-				finished = 1;
-				break;
-			}
-		}
-	}
-	if (out->n == 0) {
-		snprintf(err, errlen, "the reply's audio is empty");
-		goto done;
-	}
-	rc = 0;
-done:
-	if (rc < 0)
-		voice_clip_free(out);
-	free(tmp);
-	swr_free(&swr);
-	av_frame_free(&fr);
-	av_packet_free(&pkt);
-	avcodec_free_context(&dec);
-	avformat_close_input(&fmt);
-	if (io) {
-		av_freep(&io->buffer);
-		avio_context_free(&io);
-	}
+	else if (rc)
+		rc = VOICE_ETRANSIENT;
+	media_close(&fmt);
 	free(fixed);
+	if (!rc && n > LONG_MAX / 2) {
+		free(pcm);
+		snprintf(err, errlen, "the reply's audio is too long");
+		return VOICE_EINPUT;
+	}
+	out->pcm = pcm;
+	out->n = (long)n;
+	out->rate = rate;
 	return rc;
 }
 
@@ -513,32 +379,17 @@ int voice_resample(voice_clip *c, int rate, char *err, size_t errlen)
 {
 	if (c->rate == rate)
 		return 0;
-	SwrContext *swr = NULL;
-	AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-	if (swr_alloc_set_opts2(&swr, &mono, AV_SAMPLE_FMT_FLT, rate, &mono, AV_SAMPLE_FMT_FLT, c->rate, 0, NULL) < 0 ||
-	    swr_init(swr) < 0) {
-		swr_free(&swr);
-		snprintf(err, errlen, "cannot resample %d Hz to %d Hz", c->rate, rate);
-		return VOICE_EPROVIDER;
+	float *o;
+	int64_t n;
+	vidc_err e;
+	int rc = media_resample(c->pcm, c->n, 1, c->rate, rate, &o, &n, &e);
+	if (rc) {
+		snprintf(err, errlen, "%s", e.msg);
+		return rc == VE_NOMEM ? VOICE_ENOMEM : VOICE_EPROVIDER;
 	}
-	long cap = (long)((double)c->n * rate / c->rate) + 256;
-	float *o = malloc(sizeof(float) * (size_t)cap);
-	if (!o) {
-		swr_free(&swr);
-		snprintf(err, errlen, "out of memory");
-		return VOICE_ENOMEM;
-	}
-	const uint8_t *in[1] = {(const uint8_t *)c->pcm};
-	uint8_t *op[1] = {(uint8_t *)o};
-	int got = swr_convert(swr, op, (int)cap, in, (int)c->n);
-	long n = got > 0 ? got : 0;
-	op[0] = (uint8_t *)(o + n);
-	got = swr_convert(swr, op, (int)(cap - n), NULL, 0);
-	n += got > 0 ? got : 0;
-	swr_free(&swr);
 	free(c->pcm);
 	c->pcm = o;
-	c->n = n;
+	c->n = (long)n;
 	c->rate = rate;
 	return 0;
 }
@@ -745,9 +596,9 @@ static size_t piece_len(const char *text, size_t max)
 	}
 	size_t cut = sentence ? sentence : clause ? clause : word;
 	if (!cut) {
-		cut = max;
-		while (cut > 1 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-			cut--;
+		cut = utf8_floor(text, max);
+		if (!cut) /* the first character alone is longer than max: keep it whole */
+			cut = utf8_prefix(text, 1);
 	}
 	return cut;
 }

@@ -22,20 +22,24 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../base/err.h"
+
 #define VOICE_RATE 48000     /* output sample rate, Hz */
 #define VOICE_GAP_S 0.25     /* silence between sections, seconds */
 #define VOICE_PIECE_GAP_S 0.15 /* between the pieces of a section too long for one request */
 #define VOICE_PAD_S 0.02     /* silence kept before the first and after the last sound of a clip */
 #define VOICE_PREVIEW_MAX 200 /* characters (code points) of a --preview text */
 
+/* The voice stage's codes are values of base/err.h's one code space, named for what the voice
+ * loop does with them (retry or stop). */
 enum {
 	VOICE_OK = 0,
-	VOICE_ENOMEM = -1,
-	VOICE_EINPUT = -2,     /* the script or text is unusable */
-	VOICE_EPROVIDER = -3,  /* the provider refused for good: bad key, unknown voice, 4xx */
-	VOICE_ETRANSIENT = -4, /* worth another try: 5xx, timeout, dropped connection, bad reply */
-	VOICE_EIO = -5,        /* a file could not be written */
-	VOICE_ECANCELED = -6   /* o->cancel was set */
+	VOICE_ENOMEM = VE_NOMEM,
+	VOICE_EINPUT = VE_INVAL,       /* the script or text is unusable */
+	VOICE_EPROVIDER = VE_PROTOCOL, /* the provider refused for good: bad key, unknown voice, 4xx */
+	VOICE_ETRANSIENT = VE_NET,     /* worth another try: 5xx, timeout, dropped connection, bad reply */
+	VOICE_EIO = VE_IO,             /* a file could not be written */
+	VOICE_ECANCELED = VE_CANCELED  /* o->cancel was set */
 };
 
 /* One word: offset/length in bytes into the text it belongs to; times in seconds. */

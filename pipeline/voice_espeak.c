@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base/utf8.h"
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int sample_rate; /* 0 until initialised, -1 when initialisation failed */
 
@@ -129,7 +131,7 @@ static int char_to_byte(const char *text, int len, int pos)
 {
 	int chars = 0;
 	for (int i = 0; i < len; i++) {
-		if (((unsigned char)text[i] & 0xC0) == 0x80)
+		if (utf8_is_cont((unsigned char)text[i]))
 			continue;
 		if (++chars == pos)
 			return i;

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/utf8.h"
 #include "http.h"
 
 #define TTS_TIMEOUT_MS 120000L
@@ -185,7 +186,7 @@ static int utf8_index(const char *text, int **idx)
 	if (!*idx)
 		return -1;
 	for (int i = 0; i < len; i++)
-		if (((unsigned char)text[i] & 0xC0) != 0x80)
+		if (!utf8_is_cont((unsigned char)text[i]))
 			(*idx)[n++] = i;
 	return n;
 }

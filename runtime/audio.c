@@ -26,12 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/channel_layout.h>
-#include <libavutil/opt.h>
-#include <libswresample/swresample.h>
-
+#include "../base/media.h"
 #include "encode.h"
 #include "rterr.h"
 
@@ -76,6 +71,7 @@ struct aud_mix {
 	int ecap;
 	double norm;      /* loudness normalisation gain, linear */
 	aud_stats stats;
+	volatile int *cancel; /* the caller's stop flag, read by the loudness pass (may be NULL) */
 };
 
 /* ---- measuring (ITU-R BS.1770-4) --------------------------------------------------------- */
@@ -228,168 +224,21 @@ double aud_meter_true_peak(const aud_meter_t *mt)
 
 /* ---- decoding ---------------------------------------------------------------------------- */
 
-static int append(float **buf, int64_t *n, int64_t *cap, const float *src, int64_t k)
-{
-	if (*n + k > *cap) {
-		int64_t nc = *cap ? *cap * 2 : SR * 8;
-		while (nc < *n + k)
-			nc *= 2;
-		float *nb = realloc(*buf, sizeof(float) * 2 * (size_t)nc);
-		if (!nb)
-			return -1;
-		*buf = nb;
-		*cap = nc;
-	}
-	memcpy(*buf + 2 * *n, src, sizeof(float) * 2 * (size_t)k);
-	*n += k;
-	return 0;
-}
-
 /* Decodes path from skip seconds on, at most max frames (< 0: all), played speed times faster
- * (resampled, so the pitch follows, as a tape would). A file without an audio stream is
- * silence (0 frames) when silent_ok (a video clip without sound), else an error. */
+ * (resampled to SR / speed and played at SR, so the pitch follows, as a tape would). A file
+ * without an audio stream is silence (0 frames) when silent_ok (a video clip without sound),
+ * else an error. */
 static int decode_audio(const char *path, double skip, int64_t max, double speed, int silent_ok,
 			float **out, int64_t *outlen, char *cause, size_t len)
 {
-	AVFormatContext *fmt = NULL;
-	AVCodecContext *dec = NULL;
-	SwrContext *swr = NULL;
-	AVPacket *pkt = av_packet_alloc();
-	AVFrame *fr = av_frame_alloc();
-	float *buf = NULL, *tmp = NULL;
-	int64_t n = 0, cap = 0, tmpcap = 0;
 	if (!(speed > 0))
 		speed = 1;
-	int64_t drop = (int64_t)llround(skip * SR / speed);
-	int rc = RT_EDECODE, ret;
-	*out = NULL;
-	*outlen = 0;
-	if (!pkt || !fr) {
-		snprintf(cause, len, "out of memory");
-		rc = RT_ENOMEM;
-		goto done;
-	}
-	if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		rc = ret == AVERROR(ENOENT) || ret == AVERROR(EACCES) ? RT_EIO : RT_EDECODE;
-		goto done;
-	}
-	if ((ret = avformat_find_stream_info(fmt, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		goto done;
-	}
-	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
-	if (si < 0) {
-		snprintf(cause, len, "no audio stream in the file");
-		if (silent_ok)
-			rc = 0;
-		goto done;
-	}
-	const AVCodec *codec = avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id);
-	if (!codec || !(dec = avcodec_alloc_context3(codec)) ||
-	    avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0) {
-		snprintf(cause, len, "no decoder for this audio");
-		goto done;
-	}
-	if ((ret = avcodec_open2(dec, codec, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		goto done;
-	}
-	AVChannelLayout inl, outl = AV_CHANNEL_LAYOUT_STEREO;
-	if (dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || dec->ch_layout.nb_channels <= 0)
-		av_channel_layout_default(&inl, dec->ch_layout.nb_channels > 0 ? dec->ch_layout.nb_channels : 2);
-	else if (av_channel_layout_copy(&inl, &dec->ch_layout) < 0) {
-		snprintf(cause, len, "out of memory");
-		goto done;
-	}
-	ret = swr_alloc_set_opts2(&swr, &outl, AV_SAMPLE_FMT_FLT, (int)lrint(SR / speed), &inl, dec->sample_fmt,
-				  dec->sample_rate, 0, NULL);
-	av_channel_layout_uninit(&inl);
-	if (ret < 0 || (ret = swr_init(swr)) < 0) {
-		rterr_av(ret, cause, len);
-		goto done;
-	}
-	int eof = 0, done_reading = 0;
-	while (!done_reading) {
-		if (!eof) {
-			ret = av_read_frame(fmt, pkt);
-			if (ret < 0) {
-				eof = 1;
-				avcodec_send_packet(dec, NULL);
-			} else {
-				if (pkt->stream_index == si)
-					avcodec_send_packet(dec, pkt); /* a bad packet is skipped, not fatal */
-				av_packet_unref(pkt);
-			}
-		}
-		for (;;) {
-			ret = avcodec_receive_frame(dec, fr);
-			int flush = 0;
-			if (ret == AVERROR(EAGAIN) && !eof)
-				break;
-			if (ret < 0) {
-				flush = 1; /* decoder drained: flush the resampler */
-				done_reading = 1;
-			}
-			int want = flush ? swr_get_out_samples(swr, 0) : swr_get_out_samples(swr, fr->nb_samples);
-			if (want < 0)
-				want = 0;
-			if (want + 16 > tmpcap) {
-				float *nt = realloc(tmp, sizeof(float) * 2 * (size_t)(want + 16));
-				if (!nt) {
-					snprintf(cause, len, "out of memory");
-					rc = RT_ENOMEM;
-					goto done;
-				}
-				tmp = nt;
-				tmpcap = want + 16;
-			}
-			uint8_t *o[1] = {(uint8_t *)tmp};
-			int got = flush ? swr_convert(swr, o, (int)tmpcap, NULL, 0)
-					: swr_convert(swr, o, (int)tmpcap, (const uint8_t **)fr->extended_data,
-						      fr->nb_samples);
-			if (!flush)
-				av_frame_unref(fr);
-			if (got < 0) {
-				rterr_av(got, cause, len);
-				goto done;
-			}
-			const float *src = tmp;
-			if (drop > 0) {
-				int64_t d = drop < got ? drop : got;
-				drop -= d;
-				src += 2 * d;
-				got -= (int)d;
-			}
-			if (max >= 0 && n + got > max)
-				got = (int)(max - n);
-			if (got > 0 && append(&buf, &n, &cap, src, got)) {
-				snprintf(cause, len, "out of memory");
-				rc = RT_ENOMEM;
-				goto done;
-			}
-			if (flush || (max >= 0 && n >= max)) {
-				done_reading = 1;
-				break;
-			}
-		}
-	}
-	if (n == 0 && drop <= 0 && skip <= 0) {
-		snprintf(cause, len, "no audio could be decoded");
-		goto done;
-	}
-	*out = buf;
-	*outlen = n;
-	buf = NULL;
-	rc = 0;
-done:
-	free(buf);
-	free(tmp);
-	swr_free(&swr);
-	av_frame_free(&fr);
-	av_packet_free(&pkt);
-	avcodec_free_context(&dec);
-	avformat_close_input(&fmt);
+	media_audio_opts o = {2, (int)lrint(SR / speed), (int64_t)llround(skip * SR / speed), max, silent_ok};
+	vidc_err e;
+	int rate;
+	int rc = media_audio_file(path, &o, out, outlen, &rate, &e);
+	if (rc)
+		err_copy(&e, cause, len);
 	return rc;
 }
 
@@ -425,6 +274,10 @@ static int measure(aud_mix_t *m, int64_t end, int limited, double *lufs, double 
 	rewind_mix(m);
 	float buf[2 * 4800];
 	while (m->pos < end) {
+		if (m->cancel && *m->cancel) { /* a long mix takes seconds: a Ctrl-C must not wait */
+			aud_meter_free(mt);
+			return -2;
+		}
 		int k = end - m->pos > 4800 ? 4800 : (int)(end - m->pos);
 		if (limited) {
 			aud_read(m, buf, k);
@@ -454,15 +307,16 @@ static int normalise(aud_mix_t *m, double target, int64_t end)
 {
 	double l, tp;
 	m->norm = 1;
-	if (measure(m, end, 0, &l, &tp))
-		return -1;
+	int rc = measure(m, end, 0, &l, &tp);
+	if (rc)
+		return rc;
 	m->stats.input_loudness = l;
 	if (!isfinite(l)) /* silence, or too short to measure: leave it alone */
 		return 0;
 	double g = fmin(target - l, MAX_BOOST_DB);
 	m->norm = pow(10, g / 20);
-	if (measure(m, end, 1, &l, &tp))
-		return -1;
+	if ((rc = measure(m, end, 1, &l, &tp)))
+		return rc;
 	/* the limiter took some loudness (peaks pushed over the ceiling): give it back once */
 	if (isfinite(l) && fabs(target - l) > 0.05) {
 		g = fmin(g + (target - l), MAX_BOOST_DB);
@@ -472,12 +326,14 @@ static int normalise(aud_mix_t *m, double target, int64_t end)
 	return 0;
 }
 
-int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *err, size_t errlen)
+int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, volatile int *cancel, char *err,
+	     size_t errlen)
 {
 	*out = NULL;
 	aud_mix_t *m = calloc(1, sizeof *m);
 	if (!m)
-		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
+	m->cancel = cancel;
 	pthread_once(&tp_once, tp_fill);
 	m->p = p;
 	m->norm = 1;
@@ -495,13 +351,13 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 		m->in = calloc((size_t)mix->u.mix.ninputs + 1, sizeof *m->in);
 		if (!m->in) {
 			aud_free(m);
-			return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+			return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 		}
 		for (int i = 0; i < mix->u.mix.ninputs; i++) {
 			int id = mix->u.mix.inputs[i];
 			if (id < 0 || id >= p->nnodes || p->nodes[id].kind != IR_AUDIO) {
 				aud_free(m);
-				return rterr_node(RT_EINVAL, p, mix, err, errlen,
+				return rterr_node(VE_INVAL, p, mix, err, errlen,
 						  "invalid program: mix input n%d is not audio", id);
 			}
 			const ir_node *n = &p->nodes[id];
@@ -540,7 +396,7 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 			}
 			int rc = path ? decode_audio(path, trim_in, max, speed, in->role == ROLE_CLIP, &in->pcm,
 						     &in->len, cause, sizeof cause)
-				      : RT_EINVAL;
+				      : VE_INVAL;
 			if (!path)
 				snprintf(cause, sizeof cause, "no path");
 			if (rc) {
@@ -568,9 +424,12 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, char *e
 			m->nin++;
 		}
 	}
-	if (m->nin > 0 && mix && mix->u.mix.loudness < 0 && normalise(m, mix->u.mix.loudness, video_end)) {
+	int nrc = m->nin > 0 && mix && mix->u.mix.loudness < 0 ? normalise(m, mix->u.mix.loudness, video_end) : 0;
+	if (nrc) {
 		aud_free(m);
-		return rterr_node(RT_ENOMEM, p, mix, err, errlen, "out of memory measuring the loudness");
+		if (nrc == -2)
+			return rterr_node(VE_CANCELED, p, NULL, err, errlen, "render cancelled");
+		return rterr_node(VE_NOMEM, p, mix, err, errlen, "out of memory measuring the loudness");
 	}
 	/* Start early enough for the ducking envelope and the limiter to settle, so a partial
 	 * render sounds like the same stretch of the full one. */
@@ -784,7 +643,7 @@ int aud_measure(const ir_program *p, aud_stats *st, char *err, size_t errlen)
 	memset(st, 0, sizeof *st);
 	st->loudness = st->true_peak = st->input_loudness = -HUGE_VAL;
 	aud_mix_t *m;
-	int rc = aud_open(&m, p, 0, err, errlen);
+	int rc = aud_open(&m, p, 0, NULL, err, errlen);
 	if (rc)
 		return rc;
 	*st = m->stats;
@@ -792,7 +651,7 @@ int aud_measure(const ir_program *p, aud_stats *st, char *err, size_t errlen)
 	if (m->nin > 0 &&
 	    measure(m, frame_sample(p, p->frames), 1, &st->loudness, &st->true_peak)) {
 		aud_free(m);
-		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory measuring the loudness");
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory measuring the loudness");
 	}
 	aud_free(m);
 	return 0;

@@ -16,8 +16,11 @@
 typedef struct aud_mix aud_mix_t;
 
 /* Opens the program's mix (silence when p->mix < 0) for reading from sample first_sample of
- * the video timeline (48 kHz). Decodes every input; errors name the input's spec line. */
-int aud_open(aud_mix_t **m, const ir_program *p, int64_t first_sample, char *err, size_t errlen);
+ * the video timeline (48 kHz). Decodes every input; errors name the input's spec line. The
+ * loudness pass over the whole mix stops with RT_ECANCELED when *cancel becomes non-zero
+ * (cancel may be NULL). */
+int aud_open(aud_mix_t **m, const ir_program *p, int64_t first_sample, volatile int *cancel, char *err,
+	     size_t errlen);
 /* The next n stereo frames, interleaved L R, into lr. */
 void aud_read(aud_mix_t *m, float *lr, int n);
 void aud_free(aud_mix_t *m);

@@ -37,6 +37,9 @@
 #define DIR_KEY "vidc.dir"
 #define FILES_MAX 16                 /* pictures a hook may keep loaded */
 #define FILES_BYTES ((size_t)256 << 20)
+/* A text a hook draws is rasterised outside its Lua heap: at most 16 million pixels (64 MB),
+ * far more than any canvas shows. */
+#define HOOK_TEXT_PIXELS 16e6
 
 enum { BL_NORMAL, BL_ADD, BL_MULTIPLY, BL_SCREEN };
 enum { CL_NONE, CL_RECT, CL_CIRCLE };
@@ -769,7 +772,7 @@ static void shape_text(lua_State *L, canvas_t *c, const char *str, int t, text_o
 	text_req r = {str, NULL, &st, fmax(wrap, 0), 1};
 	char cause[256];
 	memset(out, 0, sizeof *out);
-	if (text_render(c->fonts, &r, out, cause, sizeof cause))
+	if (text_render_max(c->fonts, &r, HOOK_TEXT_PIXELS, out, cause, sizeof cause))
 		luaL_error(L, "text: %s", cause);
 }
 

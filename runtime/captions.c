@@ -16,7 +16,6 @@
 #include <ass/ass.h>
 
 #include "cues.h"
-#include "render.h"
 #include "rterr.h"
 
 struct captions {
@@ -42,11 +41,11 @@ int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen
 	const ir_node *n = &p->nodes[p->captions];
 	cue_style st;
 	if (cues_style(p, n->u.captions.style, &st))
-		return rterr_node(RT_EINVAL, p, n, err, errlen, "unknown caption style '%s'",
+		return rterr_node(VE_INVAL, p, n, err, errlen, "unknown caption style '%s'",
 				  n->u.captions.style ? n->u.captions.style : "?");
 	captions_t *c = calloc(1, sizeof *c);
 	if (!c)
-		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	c->p = p;
 	cue_list cl;
 	cue_event *ev = NULL;
@@ -55,19 +54,19 @@ int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen
 	int64_t end_ms = (int64_t)llround(ir_frame_time(p, p->frames) * 1000);
 	if (cues_build(&cl, n->u.captions.words, n->u.captions.nwords, st.max_chars, end_ms)) {
 		free(c);
-		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	}
 	hdr = cues_ass_header(&st, p->width, p->height);
 	if (hdr)
 		nev = cues_events(&cl, &st, &ev);
 	if (nev < 0) {
-		rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		rc = rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 		goto out;
 	}
 	if ((c->lib = ass_library_init()))
 		ass_set_message_cb(c->lib, quiet, NULL);
 	if (!c->lib || !(c->rnd = ass_renderer_init(c->lib))) {
-		rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "cannot start libass");
+		rc = rterr_node(VE_NOMEM, p, n, err, errlen, "cannot start libass");
 		goto out;
 	}
 	ass_set_frame_size(c->rnd, p->width, p->height);
@@ -76,7 +75,7 @@ int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen
 	ass_set_hinting(c->rnd, ASS_HINTING_NONE);
 	ass_set_fonts(c->rnd, NULL, st.font, ASS_FONTPROVIDER_FONTCONFIG, NULL, 1);
 	if (!(c->track = ass_new_track(c->lib))) {
-		rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		rc = rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 		goto out;
 	}
 	ass_process_codec_private(c->track, hdr, (int)strlen(hdr));
@@ -84,7 +83,7 @@ int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen
 		char *line = NULL;
 		/* Matroska's event format: ReadOrder, Layer, Style, Name, MarginL/R/V, Effect, Text */
 		if (asprintf(&line, "%d,0,%s,,0,0,0,,%s", i, st.name, ev[i].text) < 0) {
-			rc = rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+			rc = rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 			goto out;
 		}
 		ass_process_chunk(c->track, line, (int)strlen(line), ev[i].start_ms,

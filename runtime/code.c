@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/utf8.h"
 #include "font.h"
 #include "highlight.h"
 #include "layer.h"
@@ -86,7 +87,7 @@ static int layout_text(const char *src, int lang, const theme *th, char **text, 
 		col[k++] = pal[cls[i] < HL_COUNT ? cls[i] : HL_PLAIN];
 		if (ch == '\n')
 			column = 0;
-		else if ((ch & 0xC0) != 0x80)
+		else if (!utf8_is_cont((unsigned char)ch))
 			column++; /* columns count characters, not UTF-8 bytes */
 	}
 	while (k > 0 && (t[k - 1] == '\n' || t[k - 1] == ' '))
@@ -127,12 +128,12 @@ static int render_panel(font_ctx *fc, const ir_node *n, double k, code_state *ou
 	char *txt = NULL, *nums = NULL;
 	uint32_t *colors = NULL;
 	text_out code = {0}, num = {0};
-	int rc = RT_ENOMEM;
+	int rc = VE_NOMEM;
 	int lines = layout_text(n->u.code.source ? n->u.code.source : "", hl_lang(n->u.code.lang), th,
 				&txt, &colors);
 	if (lines < 0) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	ir_text_style st;
 	memset(&st, 0, sizeof st);
@@ -151,7 +152,7 @@ static int render_panel(font_ctx *fc, const ir_node *n, double k, code_state *ou
 		int digits = snprintf(NULL, 0, "%d", lines);
 		if (!(nums = malloc((size_t)lines * (size_t)(digits + 1) + 1))) {
 			snprintf(cause, len, "out of memory");
-			rc = RT_ENOMEM;
+			rc = VE_NOMEM;
 			goto done;
 		}
 		size_t at = 0;
@@ -170,13 +171,13 @@ static int render_panel(font_ctx *fc, const ir_node *n, double k, code_state *ou
 	int sw = (int)ceil(W * k - 1e-6), sh = (int)ceil(H * k - 1e-6);
 	if ((double)sw * sh > 64e6) {
 		snprintf(cause, len, "code panel too large (%dx%d px)", sw, sh);
-		rc = RT_EINVAL;
+		rc = VE_INVAL;
 		goto done;
 	}
 	surf_t *s = surf_new(sw, sh);
 	if (!s) {
 		snprintf(cause, len, "out of memory");
-		rc = RT_ENOMEM;
+		rc = VE_NOMEM;
 		goto done;
 	}
 	/* a hairline border (1 px at natural size) keeps the panel distinct on a background of
@@ -211,7 +212,7 @@ static int code_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 		return rterr_node(rc, p, n, err, errlen, "cannot render code: %s", cause);
 	code_state *st = calloc(1, sizeof *st);
 	if (!st)
-		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	rc = render_panel(fc, n, 1, st, cause, sizeof cause);
 	if (!rc) {
 		/* Drawn at another size than natural (a zoom on the code, or a long snippet scaled

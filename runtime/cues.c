@@ -9,56 +9,38 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base/buf.h"
+#include "../base/utf8.h"
+
 #define PAUSE_BREAK 1.0 /* s: a pause this long ends a cue */
 
 /* ---- a growing string ------------------------------------------------------------------- */
 
+/* base/buf.h's buffer with a sticky failure: a caption line is built by many small appends and
+ * checked once at the end. */
 typedef struct {
-	char *s;
-	size_t n, cap;
+	buf_t b;
 	int oom;
 } sbuf;
 
 static void sb_add(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sb_add(sbuf *b, const char *fmt, ...)
 {
-	if (b->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
-		va_end(ap);
-		if (k < 0) {
-			b->oom = 1;
-			return;
-		}
-		if (b->s && b->n + (size_t)k < b->cap) {
-			b->n += (size_t)k;
-			return;
-		}
-		size_t nc = b->cap ? b->cap * 2 : 256;
-		while (nc < b->n + (size_t)k + 1)
-			nc *= 2;
-		char *ns = realloc(b->s, nc);
-		if (!ns) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = nc;
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	if (!b->oom && buf_vappendf(&b->b, fmt, ap))
+		b->oom = 1;
+	va_end(ap);
 }
 
+/* The text (malloc'd), or NULL when an append failed. */
 static char *sb_done(sbuf *b)
 {
 	if (b->oom) {
-		free(b->s);
+		buf_free(&b->b);
 		return NULL;
 	}
-	if (!b->s)
-		return strdup("");
-	return b->s;
+	return buf_detach(&b->b, NULL);
 }
 
 /* ---- styles ------------------------------------------------------------------------------ */
@@ -130,22 +112,21 @@ static int wide_cp(unsigned cp)
 	       (cp >= 0x20000 && cp <= 0x3fffd);
 }
 
-static unsigned decode_cp(const unsigned char *u)
+/* The code point starting at s (U+FFFD for a bad or cut sequence). */
+static unsigned cp_at(const char *s)
 {
-	return u[0] < 0x80 ? u[0] : u[0] < 0xe0 ? (u[0] & 0x1fu) << 6 | (u[1] & 0x3f)
-		: u[0] < 0xf0 ? (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3f)
-			      : (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3f);
+	uint32_t cp;
+	utf8_decode(s, strnlen(s, 4), &cp);
+	return cp;
 }
 
 /* Width in columns: a wide (CJK) character counts two, so lines of CJK fit like Latin ones. */
 static int u8len(const char *s)
 {
 	int n = 0;
-	for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
-		if ((*u & 0xc0) == 0x80)
-			continue;
-		n += *u >= 0xe0 && u[1] && u[2] && wide_cp(decode_cp(u)) ? 2 : 1;
-	}
+	for (; *s; s++)
+		if (!utf8_is_cont((unsigned char)*s))
+			n += wide_cp(cp_at(s)) ? 2 : 1;
 	return n;
 }
 
@@ -153,17 +134,14 @@ static int u8len(const char *s)
  * (Chinese and Japanese are written without spaces; the voice splits them at punctuation). */
 static int wide_start(const char *w)
 {
-	return w && (unsigned char)*w >= 0xe0 && wide_cp(decode_cp((const unsigned char *)w));
+	return w && *w && wide_cp(cp_at(w));
 }
 
 static int wide_end(const char *w)
 {
 	if (!w || !*w)
 		return 0;
-	size_t i = strlen(w) - 1;
-	while (i > 0 && ((unsigned char)w[i] & 0xc0) == 0x80)
-		i--;
-	return (unsigned char)w[i] >= 0xe0 && wide_cp(decode_cp((const unsigned char *)w + i));
+	return wide_cp(cp_at(w + utf8_floor(w, strlen(w) - 1)));
 }
 
 /* The last code point of s, skipping closing quotes and brackets. */
@@ -171,10 +149,8 @@ static unsigned last_cp(const char *s)
 {
 	size_t n = strlen(s);
 	while (n > 0) {
-		size_t i = n - 1;
-		while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i--;
-		unsigned cp = decode_cp((const unsigned char *)s + i);
+		size_t i = utf8_floor(s, n - 1);
+		unsigned cp = cp_at(s + i);
 		if (cp == '"' || cp == '\'' || cp == ')' || cp == ']' || cp == 0x201d || cp == 0x2019 ||
 		    cp == 0xbb) {
 			n = i;

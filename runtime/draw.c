@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "render.h"
+#include "../base/err.h"
 
 #define LANES 0x00ff00ffu
 
@@ -77,7 +77,7 @@ static int draw_axis(surf_t *dst, const surf_t *src, const draw_params *p, unsig
 		free(cov);
 		free(w4);
 		free(tmp);
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	/* Columns: source index, weight, coverage. A sample always blends ix and ix + 1 (a clamped
 	 * one with weight 0), so tmp holds one spare pixel past the span. The fully covered

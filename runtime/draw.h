@@ -18,7 +18,7 @@ typedef struct {
 	double opacity; /* 0..1 */
 } draw_params;
 
-/* Draws the window of src over dst. Returns 0, or RT_ENOMEM. Pixels outside the window but
+/* Draws the window of src over dst. Returns 0, or VE_NOMEM. Pixels outside the window but
  * inside src feed the bilinear filter at the window's edge (a crop, not a clamp). */
 int draw_surface(surf_t *dst, const surf_t *src, const draw_params *p);
 

@@ -27,7 +27,7 @@
 #define HAVE_AVX2_PATH 1 /* compiled for AVX2 with a target attribute, chosen at run time */
 #endif
 
-#include "render.h"
+#include "../base/media.h"
 #include "rterr.h"
 
 struct enc {
@@ -45,9 +45,9 @@ struct enc {
 
 static int fail(int code, char *cause, size_t len, const char *what, int averr)
 {
-	char b[128];
-	if (averr)
-		snprintf(cause, len, "%s: %s", what, rterr_av(averr, b, sizeof b));
+	vidc_err e;
+	if (averr) /* base/media's causes: ENOSPC says "the disk is full" */
+		snprintf(cause, len, "%s: %s", what, (media_err(&e, code, averr), e.msg));
 	else
 		snprintf(cause, len, "%s", what);
 	return code;
@@ -271,7 +271,7 @@ int enc_budget(int64_t max_bytes, double seconds, int width, int height, int64_t
 				 seconds, (long long)max_bytes, minimal / 1000,
 				 ((minimal * (seconds + 2) + ENC_AUDIO_BITRATE * 1.1 * seconds) / 8 +
 				  64.0 * 1024) / 0.97);
-			return RT_EINVAL;
+			return VE_INVAL;
 		}
 		if (r < rate)
 			rate = r;
@@ -288,12 +288,12 @@ static int write_packets(enc_t *e, AVCodecContext *c, AVStream *st, char *cause,
 		if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF)
 			return 0;
 		if (ret < 0)
-			return fail(RT_EENCODE, cause, len, "encoder failed", ret);
+			return fail(VE_ENCODE, cause, len, "encoder failed", ret);
 		av_packet_rescale_ts(e->pkt, c->time_base, st->time_base);
 		e->pkt->stream_index = st->index;
 		ret = av_interleaved_write_frame(e->oc, e->pkt);
 		if (ret < 0)
-			return fail(RT_EIO, cause, len, "cannot write the output", ret);
+			return fail(VE_IO, cause, len, "cannot write the output", ret);
 	}
 }
 
@@ -301,24 +301,24 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 {
 	*out = NULL;
 	if (ep->width <= 0 || ep->height <= 0 || (ep->width & 1) || (ep->height & 1))
-		return fail(RT_EINVAL, cause, len, "H.264 4:2:0 needs an even width and height", 0);
+		return fail(VE_INVAL, cause, len, "H.264 4:2:0 needs an even width and height", 0);
 	enc_t *e = calloc(1, sizeof *e);
 	if (!e)
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	init_coeffs(e);
 	int ret, rc;
 	*out = e;
 	if ((ret = avformat_alloc_output_context2(&e->oc, NULL, "mp4", ep->path)) < 0 || !e->oc)
-		return fail(RT_EENCODE, cause, len, "cannot create an MP4 muxer", ret);
+		return fail(VE_ENCODE, cause, len, "cannot create an MP4 muxer", ret);
 	if (!(e->pkt = av_packet_alloc()))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 
 	/* ---- video ---- */
 	const AVCodec *vcodec = avcodec_find_encoder_by_name("libx264");
 	if (!vcodec)
-		return fail(RT_EENCODE, cause, len, "this libavcodec has no libx264 encoder", 0);
+		return fail(VE_ENCODE, cause, len, "this libavcodec has no libx264 encoder", 0);
 	if (!(e->vs = avformat_new_stream(e->oc, NULL)) || !(e->vc = avcodec_alloc_context3(vcodec)))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	AVCodecContext *vc = e->vc;
 	vc->width = ep->width;
 	vc->height = ep->height;
@@ -351,14 +351,14 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact */
 	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
 	if ((ret = avcodec_open2(vc, vcodec, NULL)) < 0)
-		return fail(RT_EENCODE, cause, len, "cannot open the H.264 encoder", ret);
+		return fail(VE_ENCODE, cause, len, "cannot open the H.264 encoder", ret);
 	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, vc)) < 0)
-		return fail(RT_EENCODE, cause, len, "cannot set up the video stream", ret);
+		return fail(VE_ENCODE, cause, len, "cannot set up the video stream", ret);
 	e->vs->time_base = vc->time_base;
 	e->vs->avg_frame_rate = vc->framerate;
 	e->vs->r_frame_rate = vc->framerate;
 	if (!(e->vf = av_frame_alloc()))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	e->vf->format = vc->pix_fmt;
 	e->vf->width = vc->width;
 	e->vf->height = vc->height;
@@ -367,14 +367,14 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	e->vf->color_primaries = vc->color_primaries;
 	e->vf->color_trc = vc->color_trc;
 	if ((ret = av_frame_get_buffer(e->vf, 0)) < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 
 	/* ---- audio ---- */
 	const AVCodec *acodec = avcodec_find_encoder(AV_CODEC_ID_AAC);
 	if (!acodec)
-		return fail(RT_EENCODE, cause, len, "this libavcodec has no AAC encoder", 0);
+		return fail(VE_ENCODE, cause, len, "this libavcodec has no AAC encoder", 0);
 	if (!(e->as = avformat_new_stream(e->oc, NULL)) || !(e->ac = avcodec_alloc_context3(acodec)))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	AVCodecContext *ac = e->ac;
 	ac->sample_fmt = AV_SAMPLE_FMT_FLTP;
 	ac->sample_rate = ENC_SAMPLE_RATE;
@@ -385,22 +385,22 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	if (e->oc->oformat->flags & AVFMT_GLOBALHEADER)
 		ac->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
 	if ((ret = avcodec_open2(ac, acodec, NULL)) < 0)
-		return fail(RT_EENCODE, cause, len, "cannot open the AAC encoder", ret);
+		return fail(VE_ENCODE, cause, len, "cannot open the AAC encoder", ret);
 	if ((ret = avcodec_parameters_from_context(e->as->codecpar, ac)) < 0)
-		return fail(RT_EENCODE, cause, len, "cannot set up the audio stream", ret);
+		return fail(VE_ENCODE, cause, len, "cannot set up the audio stream", ret);
 	e->as->time_base = ac->time_base;
 	if (!(e->af = av_frame_alloc()))
-		return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	e->af->format = ac->sample_fmt;
 	e->af->nb_samples = ac->frame_size > 0 ? ac->frame_size : 1024;
 	e->af->sample_rate = ac->sample_rate;
 	if ((ret = av_channel_layout_copy(&e->af->ch_layout, &ac->ch_layout)) < 0 ||
 	    (ret = av_frame_get_buffer(e->af, 0)) < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 
 	/* ---- file ---- */
 	if ((ret = avio_open(&e->oc->pb, ep->path, AVIO_FLAG_WRITE)) < 0)
-		return fail(RT_EIO, cause, len, "cannot create the output file", ret);
+		return fail(VE_IO, cause, len, "cannot create the output file", ret);
 	e->opened_io = 1;
 	/* chapters: the mov muxer writes them as a QuickTime chapter track and a Nero chpl box,
 	 * which players and ffprobe -show_chapters read; freed with the context */
@@ -411,7 +411,7 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 			e->oc->chapters = cs;
 		if (!cs || !ch) {
 			av_free(ch);
-			return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+			return fail(VE_NOMEM, cause, len, "out of memory", 0);
 		}
 		double t1 = i + 1 < ep->nchapters ? ep->chapters[i + 1].t : ep->duration;
 		ch->id = i + 1;
@@ -420,14 +420,14 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 		ch->end = llround(t1 * 1000);
 		e->oc->chapters[e->oc->nb_chapters++] = ch;
 		if (av_dict_set(&ch->metadata, "title", ep->chapters[i].title, 0) < 0)
-			return fail(RT_ENOMEM, cause, len, "out of memory", 0);
+			return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	}
 	AVDictionary *opts = NULL;
 	av_dict_set(&opts, "movflags", "+faststart", 0);
 	ret = avformat_write_header(e->oc, &opts);
 	av_dict_free(&opts);
 	if (ret < 0)
-		return fail(RT_EIO, cause, len, "cannot write the MP4 header", ret);
+		return fail(VE_IO, cause, len, "cannot write the MP4 header", ret);
 	e->header = 1;
 	rc = 0;
 	return rc;
@@ -438,7 +438,7 @@ static int send_video(enc_t *e, char *cause, size_t len)
 	e->vf->pts = e->vpts++;
 	int ret = avcodec_send_frame(e->vc, e->vf);
 	if (ret < 0)
-		return fail(RT_EENCODE, cause, len, "the H.264 encoder refused a frame", ret);
+		return fail(VE_ENCODE, cause, len, "the H.264 encoder refused a frame", ret);
 	return write_packets(e, e->vc, e->vs, cause, len);
 }
 
@@ -446,7 +446,7 @@ int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
 {
 	int ret = av_frame_make_writable(e->vf);
 	if (ret < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	rgb_to_yuv(e, frame, e->vf);
 	return send_video(e, cause, len);
 }
@@ -456,7 +456,7 @@ int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3
 {
 	int ret = av_frame_make_writable(e->vf);
 	if (ret < 0)
-		return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	for (int p = 0; p < 3; p++) {
 		int w = p ? e->vc->width / 2 : e->vc->width, h = p ? e->vc->height / 2 : e->vc->height;
 		for (int y = 0; y < h; y++)
@@ -473,7 +473,7 @@ static int send_audio_frame(enc_t *e, int n, char *cause, size_t len)
 	e->apts += n;
 	int ret = avcodec_send_frame(e->ac, e->af);
 	if (ret < 0)
-		return fail(RT_EENCODE, cause, len, "the AAC encoder refused a frame", ret);
+		return fail(VE_ENCODE, cause, len, "the AAC encoder refused a frame", ret);
 	e->afill = 0;
 	return write_packets(e, e->ac, e->as, cause, len);
 }
@@ -485,7 +485,7 @@ int enc_audio(enc_t *e, const float *lr, int n, char *cause, size_t len)
 		if (e->afill == 0) {
 			int ret = av_frame_make_writable(e->af);
 			if (ret < 0)
-				return fail(RT_ENOMEM, cause, len, "out of memory", ret);
+				return fail(VE_NOMEM, cause, len, "out of memory", ret);
 		}
 		int k = fs - e->afill < n ? fs - e->afill : n;
 		float *l = (float *)e->af->data[0] + e->afill, *r = (float *)e->af->data[1] + e->afill;
@@ -512,19 +512,19 @@ int enc_finish(enc_t *e, char *cause, size_t len)
 		return rc;
 	int ret = avcodec_send_frame(e->vc, NULL);
 	if (ret < 0 && ret != AVERROR_EOF)
-		return fail(RT_EENCODE, cause, len, "cannot flush the H.264 encoder", ret);
+		return fail(VE_ENCODE, cause, len, "cannot flush the H.264 encoder", ret);
 	if ((rc = write_packets(e, e->vc, e->vs, cause, len)))
 		return rc;
 	ret = avcodec_send_frame(e->ac, NULL);
 	if (ret < 0 && ret != AVERROR_EOF)
-		return fail(RT_EENCODE, cause, len, "cannot flush the AAC encoder", ret);
+		return fail(VE_ENCODE, cause, len, "cannot flush the AAC encoder", ret);
 	if ((rc = write_packets(e, e->ac, e->as, cause, len)))
 		return rc;
 	if ((ret = av_write_trailer(e->oc)) < 0)
-		return fail(RT_EIO, cause, len, "cannot finish the MP4 file", ret);
+		return fail(VE_IO, cause, len, "cannot finish the MP4 file", ret);
 	e->header = 0;
 	if ((ret = avio_closep(&e->oc->pb)) < 0)
-		return fail(RT_EIO, cause, len, "cannot close the output file", ret);
+		return fail(VE_IO, cause, len, "cannot close the output file", ret);
 	e->opened_io = 0;
 	return 0;
 }
@@ -544,17 +544,19 @@ void enc_free(enc_t *e)
 	free(e);
 }
 
-int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
+int enc_png(const surf_t *s, uint8_t **data, size_t *size, char *cause, size_t len)
 {
+	*data = NULL;
+	*size = 0;
 	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
 	if (!codec)
-		return fail(RT_EENCODE, cause, len, "this libavcodec has no PNG encoder", 0);
+		return fail(VE_ENCODE, cause, len, "this libavcodec has no PNG encoder", 0);
 	AVCodecContext *c = avcodec_alloc_context3(codec);
 	AVFrame *f = av_frame_alloc();
 	AVPacket *pkt = av_packet_alloc();
 	int rc = 0, ret;
 	if (!c || !f || !pkt) {
-		rc = fail(RT_ENOMEM, cause, len, "out of memory", 0);
+		rc = fail(VE_NOMEM, cause, len, "out of memory", 0);
 		goto done;
 	}
 	c->width = s->w;
@@ -562,14 +564,14 @@ int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
 	c->pix_fmt = AV_PIX_FMT_RGBA;
 	c->time_base = (AVRational){1, 1};
 	if ((ret = avcodec_open2(c, codec, NULL)) < 0) {
-		rc = fail(RT_EENCODE, cause, len, "cannot open the PNG encoder", ret);
+		rc = fail(VE_ENCODE, cause, len, "cannot open the PNG encoder", ret);
 		goto done;
 	}
 	f->format = AV_PIX_FMT_RGBA;
 	f->width = s->w;
 	f->height = s->h;
 	if ((ret = av_frame_get_buffer(f, 0)) < 0) {
-		rc = fail(RT_ENOMEM, cause, len, "out of memory", ret);
+		rc = fail(VE_NOMEM, cause, len, "out of memory", ret);
 		goto done;
 	}
 	/* The surface is opaque, so premultiplied equals straight alpha: a plain copy. */
@@ -578,19 +580,15 @@ int enc_png(const surf_t *s, const char *path, char *cause, size_t len)
 		       (size_t)s->w * 4);
 	if ((ret = avcodec_send_frame(c, f)) < 0 || (ret = avcodec_send_frame(c, NULL)) < 0 ||
 	    (ret = avcodec_receive_packet(c, pkt)) < 0) {
-		rc = fail(RT_EENCODE, cause, len, "PNG encoding failed", ret);
+		rc = fail(VE_ENCODE, cause, len, "PNG encoding failed", ret);
 		goto done;
 	}
-	FILE *fp = fopen(path, "wb");
-	if (!fp) {
-		rc = fail(RT_EIO, cause, len, "cannot create the file", AVERROR(errno));
+	if (!(*data = malloc((size_t)pkt->size))) {
+		rc = fail(VE_NOMEM, cause, len, "out of memory", 0);
 		goto done;
 	}
-	size_t w = fwrite(pkt->data, 1, (size_t)pkt->size, fp);
-	if (fclose(fp) != 0 || w != (size_t)pkt->size) {
-		remove(path);
-		rc = fail(RT_EIO, cause, len, "cannot write the file", AVERROR(EIO));
-	}
+	memcpy(*data, pkt->data, (size_t)pkt->size);
+	*size = (size_t)pkt->size;
 done:
 	av_packet_free(&pkt);
 	av_frame_free(&f);

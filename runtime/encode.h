@@ -49,12 +49,13 @@ int enc_finish(enc_t *e, char *cause, size_t len);
 void enc_free(enc_t *e);
 
 /* The VBV cap for a video of the given duration under a file budget of max_bytes (0 = none):
- * returns 0 and sets *maxrate and *bufsize (bits/s, bits; 0 when uncapped), or RT_EINVAL when even
+ * returns 0 and sets *maxrate and *bufsize (bits/s, bits; 0 when uncapped), or VE_INVAL when even
  * a minimal bitrate would not fit, with the reason in cause. */
 int enc_budget(int64_t max_bytes, double seconds, int width, int height, int64_t *maxrate,
 	       int64_t *bufsize, char *cause, size_t len);
 
-/* Writes an opaque surface as an 8-bit RGBA PNG. */
-int enc_png(const surf_t *s, const char *path, char *cause, size_t len);
+/* Encodes an opaque surface as an 8-bit RGBA PNG into a malloc'd *data of *size bytes (the caller
+ * writes it, e.g. with base/file_write_atomic). */
+int enc_png(const surf_t *s, uint8_t **data, size_t *size, char *cause, size_t len);
 
 #endif

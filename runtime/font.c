@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "../base/err.h"
-#include "render.h"
 
 #define MAX_FACES 32
 
@@ -33,18 +32,18 @@ int font_ctx_new(font_ctx **out, char *cause, size_t len)
 	font_ctx *c = calloc(1, sizeof *c);
 	if (!c) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	if (FT_Init_FreeType(&c->lib)) {
 		free(c);
 		snprintf(cause, len, "cannot initialise FreeType");
-		return RT_EIO;
+		return VE_IO;
 	}
 	if (!FcInit()) {
 		FT_Done_FreeType(c->lib);
 		free(c);
 		snprintf(cause, len, "cannot initialise fontconfig");
-		return RT_EIO;
+		return VE_IO;
 	}
 	*out = c;
 	return 0;
@@ -265,14 +264,14 @@ int font_find(font_ctx *c, const char *family, int weight, int italic, font_face
 	if (font_is_file(family)) {
 		font_face *f = open_face(c, family, 0, cause, len);
 		if (!f)
-			return RT_EIO;
+			return VE_IO;
 		*out = f;
 		return 0;
 	}
 	FcPattern *pat = FcPatternCreate();
 	if (!pat) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
 	FcPatternAddInteger(pat, FC_WEIGHT, FcWeightFromOpenType(weight > 0 ? weight : 400));
@@ -283,12 +282,12 @@ int font_find(font_ctx *c, const char *family, int weight, int italic, font_face
 		if (m)
 			FcPatternDestroy(m);
 		snprintf(cause, len, "font '%s' is not installed", family);
-		return RT_EIO;
+		return VE_IO;
 	}
 	font_face *f = face_of_match(c, m, cause, len);
 	FcPatternDestroy(m);
 	if (!f)
-		return RT_EIO;
+		return VE_IO;
 	*out = f;
 	return 0;
 }

@@ -3,6 +3,8 @@
  */
 #include "golden.h"
 
+#include <limits.h>
+
 #include <libavcodec/avcodec.h>
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
@@ -10,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../base/file.h"
+#include "../base/media.h"
 
 static int fail(char *err, size_t errlen, const char *path, const char *why)
 {
@@ -20,30 +25,34 @@ static int fail(char *err, size_t errlen, const char *path, const char *why)
 int golden_read(const char *path, golden_image *img, char *err, size_t errlen)
 {
 	memset(img, 0, sizeof *img);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return fail(err, errlen, path, "cannot open it");
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	if (n <= 0 || n > 256L * 1024 * 1024) {
-		fclose(f);
-		return fail(err, errlen, path, "empty or too large");
+	char *data;
+	size_t n;
+	vidc_err e;
+	int64_t w, h;
+	if (file_read(path, (size_t)256 << 20, &data, &n, &e)) {
+		snprintf(err, errlen, "golden: %s", e.msg); /* e names the path */
+		return -1;
+	}
+	if (media_probe_size(data, n, &w, &h) == 0 && media_check_pixels(w, h, &e)) {
+		free(data);
+		return fail(err, errlen, path, e.msg);
 	}
 	AVPacket *pkt = av_packet_alloc();
-	if (!pkt || av_new_packet(pkt, (int)n) < 0) {
-		fclose(f);
+	if (!pkt || n == 0 || n > INT_MAX || av_new_packet(pkt, (int)n) < 0) {
+		free(data);
 		av_packet_free(&pkt);
-		return fail(err, errlen, path, "out of memory");
+		return fail(err, errlen, path, n ? "out of memory" : "it is empty");
 	}
-	size_t got = fread(pkt->data, 1, (size_t)n, f);
-	fclose(f);
+	memcpy(pkt->data, data, n);
+	free(data);
 	int rc = -1;
 	const AVCodec *dec = avcodec_find_decoder(AV_CODEC_ID_PNG);
 	AVCodecContext *ctx = dec ? avcodec_alloc_context3(dec) : NULL;
 	AVFrame *fr = av_frame_alloc();
 	struct SwsContext *sws = NULL;
-	if (got != (size_t)n || !ctx || !fr || avcodec_open2(ctx, dec, NULL) < 0 ||
+	if (ctx)
+		ctx->max_pixels = MEDIA_MAX_PIXELS;
+	if (!ctx || !fr || avcodec_open2(ctx, dec, NULL) < 0 ||
 	    avcodec_send_packet(ctx, pkt) < 0 || avcodec_receive_frame(ctx, fr) < 0) {
 		fail(err, errlen, path, "not a readable PNG");
 		goto done;

@@ -60,7 +60,7 @@ static const src_ops *ops_for(ir_kind k)
 static int bad_ref(const ir_program *p, const ir_node *n, char *err, size_t errlen, const char *what,
 		   int id)
 {
-	return rterr_node(RT_EINVAL, p, n, err, errlen,
+	return rterr_node(VE_INVAL, p, n, err, errlen,
 			  "invalid program: %s n%d of %s n%d does not exist or has the wrong kind", what,
 			  id, ir_kind_name(n->kind), n->id);
 }
@@ -106,12 +106,12 @@ static int validate(const ir_program *p, char *err, size_t errlen)
 {
 	if (p->width <= 0 || p->height <= 0 || p->width > 16384 || p->height > 16384 ||
 	    p->fps_num <= 0 || p->fps_den <= 0 || p->frames < 0)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+		return rterr_node(VE_INVAL, p, NULL, err, errlen,
 				  "invalid program: size %dx%d, fps %d/%d, %lld frames", p->width,
 				  p->height, p->fps_num, p->fps_den, (long long)p->frames);
 	if (p->timeline >= 0) {
 		if (!is_kind(p, p->timeline, IR_TIMELINE))
-			return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+			return rterr_node(VE_INVAL, p, NULL, err, errlen,
 					  "invalid program: timeline n%d is not a timeline", p->timeline);
 		const ir_node *t = &p->nodes[p->timeline];
 		for (int i = 0; i < t->u.timeline.nscenes; i++) {
@@ -125,7 +125,7 @@ static int validate(const ir_program *p, char *err, size_t errlen)
 				return bad_ref(p, t, err, errlen, "transition", id);
 			const ir_node *tr = &p->nodes[id];
 			if (!tr_ops_for(tr->u.transition.type))
-				return rterr_node(RT_EINVAL, p, tr, err, errlen,
+				return rterr_node(VE_INVAL, p, tr, err, errlen,
 						  "invalid program: transition n%d has unknown type %d", id,
 						  (int)tr->u.transition.type);
 			int rc = check_scene(p, tr, tr->u.transition.from, err, errlen);
@@ -138,7 +138,7 @@ static int validate(const ir_program *p, char *err, size_t errlen)
 	for (int i = 0; i < p->noverlays; i++) {
 		int id = p->overlays[i];
 		if (!is_kind(p, id, IR_LAYER))
-			return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+			return rterr_node(VE_INVAL, p, NULL, err, errlen,
 					  "invalid program: overlay n%d is not a layer", id);
 		int rc = check_layer(p, &p->nodes[id], id, err, errlen);
 		if (rc)
@@ -172,7 +172,7 @@ int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 	rt_graph *g = calloc(1, sizeof *g);
 	if (!g || !(g->n = calloc((size_t)p->nnodes + 1, sizeof *g->n))) {
 		free(g);
-		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 	}
 	g->p = p;
 	g->cx = (src_ctx){p, &g->fonts};
@@ -334,7 +334,7 @@ static int render_scene(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, 
 static int get_tmp(rt_graph *g, int i, surf_t **out, char *err, size_t errlen)
 {
 	if (!g->tmp[i] && !(g->tmp[i] = surf_new(g->p->width, g->p->height)))
-		return rterr_node(RT_ENOMEM, g->p, NULL, err, errlen, "out of memory (scene buffer)");
+		return rterr_node(VE_NOMEM, g->p, NULL, err, errlen, "out of memory (scene buffer)");
 	*out = g->tmp[i];
 	return 0;
 }

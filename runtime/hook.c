@@ -215,7 +215,7 @@ static int open_host(lua_host **out, const char *path, const char *name, const i
 static int missing(const ir_program *p, const ir_node *n, const char *name, const char *path,
 		   const char *what, char *err, size_t errlen)
 {
-	return rterr_node(RT_EINVAL, p, n, err, errlen, "hook '%s' (%s) has no %s function", name, path,
+	return rterr_node(VE_INVAL, p, n, err, errlen, "hook '%s' (%s) has no %s function", name, path,
 			  what);
 }
 
@@ -244,7 +244,7 @@ static int hsrc_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 	const ir_program *p = cx->p;
 	hsrc *st = calloc(1, sizeof *st);
 	if (!st)
-		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	st->last = -1;
 	for (int i = 0; i < p->nnodes && !st->layer; i++)
 		if (p->nodes[i].kind == IR_LAYER && p->nodes[i].u.layer.source == n->id)
@@ -279,7 +279,7 @@ static int hsrc_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t 
 		if (!st->s || st->s->w != sw || st->s->h != sh) {
 			surf_free(st->s);
 			if (!(st->s = surf_new(sw, sh)))
-				return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory (draw layer)");
+				return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory (draw layer)");
 		} else {
 			surf_fill(st->s, 0);
 		}
@@ -338,7 +338,7 @@ int hook_rt_new(hook_rt **out, const ir_program *p, char *err, size_t errlen)
 	if (!h || !(h->lh = calloc((size_t)p->nnodes, sizeof *h->lh)) ||
 	    !(h->l = calloc((size_t)p->nnodes, sizeof *h->l))) {
 		hook_rt_free(h);
-		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 	}
 	h->p = p;
 	h->lastf = -1;
@@ -407,7 +407,7 @@ static int picture(hlayer *L, const src_view *v, const ir_program *p)
 	if (!L->s || L->s->w != w || L->s->h != h) {
 		surf_free(L->s);
 		if (!(L->s = surf_new(w, h)))
-			return RT_ENOMEM;
+			return VE_NOMEM;
 	}
 	L->v = *v;
 	L->v.surf = L->s;
@@ -420,7 +420,7 @@ static int picture(hlayer *L, const src_view *v, const ir_program *p)
 	surf_fill(L->s, 0);
 	draw_params d = {0, 0, src->w, src->h, 0, 0, w, h, 0, 0, 0, 1};
 	if (draw_surface(L->s, src, &d))
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	L->v.kx = v->kx * w / src->w;
 	L->v.ky = v->ky * h / src->h;
 	L->v.ox = v->ox * w / src->w;
@@ -490,7 +490,7 @@ int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_v
 	if (draws && (long)v->surf->w * v->surf->h < 64 * 64) {
 		/* a solid's single pixel: stretched to the layer's size to have pixels to draw on */
 		if (picture(L, v, p))
-			return rterr_node(RT_ENOMEM, p, l, err, errlen, "out of memory (effect)");
+			return rterr_node(VE_NOMEM, p, l, err, errlen, "out of memory (effect)");
 		L->vis = layer_place(p, &tmp, f, &L->v, &L->d);
 	} else {
 		L->vis = layer_place(p, &tmp, f, &L->v, &L->d);
@@ -507,7 +507,7 @@ int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_v
 			if (!L->s || L->s->w != w || L->s->h != hh) {
 				surf_free(L->s);
 				if (!(L->s = surf_new(w, hh)))
-					return rterr_node(RT_ENOMEM, p, l, err, errlen, "out of memory (effect)");
+					return rterr_node(VE_NOMEM, p, l, err, errlen, "out of memory (effect)");
 			}
 			for (int y = 0; y < hh; y++)
 				memcpy(L->s->px + (size_t)y * L->s->stride,

@@ -15,6 +15,7 @@
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 
+#include "../base/media.h"
 #include "layer.h"
 #include "rterr.h"
 #include "source.h"
@@ -42,105 +43,12 @@ int img_orientation(const AVFrame *fr)
 
 int img_decode(const char *path, AVFrame **out, char *cause, size_t len)
 {
-	AVFormatContext *fmt = NULL;
-	AVCodecContext *dec = NULL;
-	AVPacket *pkt = av_packet_alloc();
-	AVFrame *fr = av_frame_alloc();
-	int rc = 0, ret;
-	if (!pkt || !fr) {
-		snprintf(cause, len, "out of memory");
-		rc = RT_ENOMEM;
-		goto done;
-	}
-	if ((ret = avformat_open_input(&fmt, path, NULL, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		rc = ret == AVERROR(ENOENT) || ret == AVERROR(EACCES) ? RT_EIO : RT_EDECODE;
-		goto done;
-	}
-	if ((ret = avformat_find_stream_info(fmt, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		rc = RT_EDECODE;
-		goto done;
-	}
-	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
-	if (si < 0) {
-		snprintf(cause, len, "no picture in the file");
-		rc = RT_EDECODE;
-		goto done;
-	}
-	const AVCodec *codec = avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id);
-	if (!codec) {
-		snprintf(cause, len, "no decoder for %s",
-			 avcodec_get_name(fmt->streams[si]->codecpar->codec_id));
-		rc = RT_EDECODE;
-		goto done;
-	}
-	if (!(dec = avcodec_alloc_context3(codec)) ||
-	    avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar) < 0) {
-		snprintf(cause, len, "out of memory");
-		rc = RT_ENOMEM;
-		goto done;
-	}
-	dec->thread_count = 1; /* a still decodes once; one thread keeps it simple and deterministic */
-	/* Decoders conceal damage by default (a truncated JPEG decodes with a grey bottom); a
-	 * spec's photo that is damaged should be reported, not shown half grey. */
-	dec->err_recognition = AV_EF_EXPLODE | AV_EF_BITSTREAM | AV_EF_BUFFER | AV_EF_CRCCHECK;
-	if ((ret = avcodec_open2(dec, codec, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		rc = RT_EDECODE;
-		goto done;
-	}
-	int got = 0, eof = 0;
-	ret = 0;
-	while (!got) {
-		if (!eof) {
-			ret = av_read_frame(fmt, pkt);
-			if (ret == AVERROR_EOF) {
-				eof = 1;
-				avcodec_send_packet(dec, NULL);
-			} else if (ret < 0) {
-				break;
-			} else {
-				if (pkt->stream_index == si)
-					ret = avcodec_send_packet(dec, pkt);
-				av_packet_unref(pkt);
-				if (ret < 0 && ret != AVERROR(EAGAIN))
-					break;
-			}
-		}
-		ret = avcodec_receive_frame(dec, fr);
-		if (ret == 0)
-			got = 1;
-		else if (ret == AVERROR(EAGAIN) && !eof)
-			continue;
-		else
-			break;
-	}
-	if (!got) {
-		if (ret == AVERROR_EOF || ret == AVERROR(EAGAIN) || ret >= 0)
-			snprintf(cause, len, "no complete picture in the file (truncated?)");
-		else
-			rterr_av(ret, cause, len);
-		rc = RT_EDECODE;
-		goto done;
-	}
-	if (fr->width <= 0 || fr->height <= 0 || fr->width > 32768 || fr->height > 32768) {
-		snprintf(cause, len, "unusable picture size %dx%d", fr->width, fr->height);
-		rc = RT_EDECODE;
-		goto done;
-	}
-	if (fr->decode_error_flags || (fr->flags & AV_FRAME_FLAG_CORRUPT)) {
-		snprintf(cause, len, "corrupt or truncated picture data");
-		rc = RT_EDECODE;
-		goto done;
-	}
-	*out = fr;
-	fr = NULL;
-done:
-	av_frame_free(&fr);
-	av_packet_free(&pkt);
-	avcodec_free_context(&dec);
-	avformat_close_input(&fmt);
+	/* base/media checks the header against the pixel limit before decoding and opens local
+	 * regular files only. */
+	vidc_err e;
+	int rc = media_decode_picture(path, out, &e);
+	if (rc)
+		err_copy(&e, cause, len);
 	return rc;
 }
 
@@ -191,7 +99,7 @@ int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t
 	struct SwsContext *sws = NULL;
 	if (!s) {
 		snprintf(cause, len, "out of memory for a %dx%d picture", tw, th);
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	/* Area averaging when shrinking (no aliasing in fine detail), bicubic otherwise;
 	 * accurate rounding and full chroma so stills are as clean as they can be. */
@@ -202,7 +110,7 @@ int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t
 		snprintf(cause, len, "cannot convert pixel format %s",
 			 av_get_pix_fmt_name(fr->format) ? av_get_pix_fmt_name(fr->format) : "?");
 		surf_free(s);
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
 	uint8_t *dst[4] = {(uint8_t *)s->px, NULL, NULL, NULL};
 	int dst_stride[4] = {s->stride * 4, 0, 0, 0};
@@ -217,28 +125,17 @@ int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t
 	if (ret <= 0) {
 		snprintf(cause, len, "cannot convert the picture");
 		surf_free(s);
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
 	/* swscale writes straight alpha; the runtime works premultiplied */
 	if (has_alpha) {
-		for (int y = 0; y < th; y++) {
-			uint32_t *row = s->px + (size_t)y * s->stride;
-			for (int x = 0; x < tw; x++) {
-				uint32_t p = row[x];
-				unsigned a = p >> 24;
-				if (a == 255)
-					continue;
-				unsigned r = ((p & 255) * a + 127) / 255, g = ((p >> 8 & 255) * a + 127) / 255,
-					 b = ((p >> 16 & 255) * a + 127) / 255;
-				row[x] = r | g << 8 | b << 16 | (uint32_t)a << 24;
-			}
-		}
+		surf_premultiply(s);
 	} else {
 		surf_flatten(s);
 	}
 	if (!(s = orient(s, o))) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	*out = s;
 	return 0;
@@ -257,10 +154,10 @@ static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 	const char *path = n->u.image.path ? n->u.image.path : n->u.image.src;
 	const char *src = n->u.image.src ? n->u.image.src : path;
 	if (!path)
-		return rterr_node(RT_EINVAL, p, n, err, errlen, "image without a path");
+		return rterr_node(VE_INVAL, p, n, err, errlen, "image without a path");
 	img_state *st = calloc(1, sizeof *st);
 	if (!st)
-		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	char cause[256];
 	AVFrame *fr = NULL;
 	int rc = img_decode(path, &fr, cause, sizeof cause);
@@ -291,12 +188,7 @@ static int image_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t
 		       char *err, size_t errlen)
 {
 	img_state *st = state;
-	v->surf = st->surf;
-	v->nat_w = st->nat_w;
-	v->nat_h = st->nat_h;
-	v->ox = v->oy = 0;
-	v->kx = (double)st->surf->w / st->nat_w;
-	v->ky = (double)st->surf->h / st->nat_h;
+	src_view_whole(v, st->surf, st->nat_w, st->nat_h);
 	return 0;
 }
 

@@ -11,8 +11,10 @@
 
 struct AVFrame;
 
-/* Decodes the first picture of path. On failure returns RT_EIO/RT_EDECODE and writes the cause
- * (no position, no path) into cause. */
+/* Decodes the first picture of path (base/media_decode_picture: local regular files only, the
+ * pixel limit checked from the header first). On failure returns a VE_* code (VE_NOTFOUND,
+ * VE_INVAL for a device, VE_LIMIT, VE_DECODE, VE_DENIED for a URL) and writes the cause (no
+ * position, no path) into cause. */
 int img_decode(const char *path, struct AVFrame **out, char *cause, size_t causelen);
 
 /* Converts a decoded picture to a premultiplied RGBA surface, upright (EXIF orientation applied),

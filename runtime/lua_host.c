@@ -611,7 +611,7 @@ static int failed(lua_host *h, int st, char *err, size_t errlen)
 		snprintf(msg, sizeof msg, "%s", h->msg);
 	else
 		snprintf(msg, sizeof msg, "%s", m ? m : "error (the error object is not a string)");
-	return fail(h, h->aborted == LH_MEM || st == LUA_ERRMEM ? RT_ENOMEM : RT_EINVAL, msg, err, errlen);
+	return fail(h, h->aborted == LH_MEM || st == LUA_ERRMEM ? VE_NOMEM : VE_INVAL, msg, err, errlen);
 }
 
 typedef struct {
@@ -661,7 +661,7 @@ static int load(lua_host *h, char *err, size_t errlen)
 	start_budget(h);
 	lua_State *L = lua_newstate(lh_alloc, h);
 	if (!L)
-		return fail(h, RT_ENOMEM, "out of memory creating the Lua state", err, errlen);
+		return fail(h, VE_NOMEM, "out of memory creating the Lua state", err, errlen);
 	h->L = L;
 	lua_sethook(L, lh_count, LUA_MASKCOUNT, LH_STEP);
 	lua_pushcfunction(L, open_all);
@@ -698,7 +698,7 @@ static int load(lua_host *h, char *err, size_t errlen)
 			 "%s: a hook file must return a table of functions (draw, params, transition), not %s",
 			 h->chunk + 1, cr.bad);
 		drop_state(h);
-		return fail(h, RT_EINVAL, msg, err, errlen);
+		return fail(h, VE_INVAL, msg, err, errlen);
 	}
 	lua_settop(L, 0);
 	h->has = cr.has;
@@ -711,7 +711,7 @@ int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_f
 	*out = NULL;
 	lua_host *h = calloc(1, sizeof *h);
 	if (!h)
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	h->path = strdup(path ? path : "");
 	h->name = strdup(name ? name : "?");
 	/* Lua shortens chunk names past LUA_IDSIZE; keep the end of a long path readable. */
@@ -725,7 +725,7 @@ int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_f
 	h->chunk = malloc(cl);
 	if (!h->path || !h->name || !h->chunk) {
 		lua_host_close(h);
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	snprintf(h->chunk, cl, "@%s", shown);
 	h->p = p;

@@ -48,7 +48,7 @@ typedef void (*lh_setup_fn)(lua_State *L, const char *path);
 
 /* Loads the hook file path (hook NAME, declared for node caller of program p, which errors
  * name); setup (may be NULL) runs on each fresh state before the file. The file must return a
- * table. 0, or a negative RT_E* code with the message in err. */
+ * table. 0, or a negative VE_* code (base/err.h) with the message in err. */
 int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_fn setup,
 		  const ir_program *p, const ir_node *caller, char *err, size_t errlen);
 void lua_host_close(lua_host *h);
@@ -57,7 +57,7 @@ void lua_host_close(lua_host *h);
  * args pushes the arguments and returns how many; done (may be NULL) reads the nres results
  * at the top of the stack. Both run inside the protected call, so an error or a limit hit
  * while building arguments or reading results is reported like one in the hook. Returns 1
- * after a call, 0 when the table has no function fn, or a negative RT_E* code with the message
+ * after a call, 0 when the table has no function fn, or a negative VE_* code (base/err.h) with the message
  * in err (the state is then reset: the file is loaded afresh, so nothing the call was given
  * survives it). */
 typedef int (*lh_args_fn)(lua_State *L, void *ud);

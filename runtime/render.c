@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/file.h"
 #include "audio.h"
 #include "encode.h"
 #include "graph.h"
@@ -151,36 +152,34 @@ static void progress_show(progress_t *pg, int64_t done, int final)
 
 /* ---- rt_render ----------------------------------------------------------------------------- */
 
-static char *temp_path_for(const char *out)
-{
-	const char *slash = strrchr(out, '/');
-	size_t dirlen = slash ? (size_t)(slash - out + 1) : 0;
-	const char *base = slash ? slash + 1 : out;
-	size_t n = dirlen + strlen(base) + 48;
-	char *t = malloc(n);
-	if (t)
-		snprintf(t, n, "%.*s.%s.tmp-%ld", (int)dirlen, out, base, (long)getpid());
-	return t;
-}
-
 int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t errlen)
 {
 	if (err && errlen)
 		err[0] = 0;
 	if (!opts || !opts->output)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen, "no output path");
+		return rterr_node(VE_INVAL, p, NULL, err, errlen, "no output path");
 	int64_t first = opts->first_frame > 0 ? opts->first_frame : 0;
 	int64_t nframes = opts->nframes > 0 ? opts->nframes : p->frames - first;
 	if (first + nframes > p->frames)
 		nframes = p->frames - first;
 	if (nframes <= 0)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+		return rterr_node(VE_INVAL, p, NULL, err, errlen,
 				  "nothing to render: frames [%lld, %lld) of a %lld-frame video",
 				  (long long)first, (long long)(first + (opts->nframes > 0 ? opts->nframes : 0)),
 				  (long long)p->frames);
-	rt_graph *g = NULL;
-	int rc = graph_new(&g, p, err, errlen);
+	/* The output must be a regular file or a new name (never a folder or a device such as
+	 * /dev/null, which the final rename would replace): checked before any frame is made. The
+	 * video goes to a temp name beside it (.NAME.tmp-PID; creating it removes those of dead
+	 * runs), so a failed or killed render leaves nothing at the output path. */
+	vidc_err e;
+	char tmp[4096];
+	int rc = file_out_check(opts->output, &e);
+	if (!rc)
+		rc = file_tmp_name(opts->output, tmp, sizeof tmp, &e);
 	if (rc)
+		return rterr_node(rc, p, NULL, err, errlen, "%s", e.msg);
+	rt_graph *g = NULL;
+	if ((rc = graph_new(&g, p, err, errlen)))
 		return rc;
 
 	/* The size budget is checked before any frame is composed. */
@@ -209,16 +208,11 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	q.p = p;
 	q.first = first;
 	q.nframes = nframes;
-	char *tmp = temp_path_for(opts->output);
 	int threaded = 0;
-	if (!tmp) {
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
-		goto out;
-	}
-	if ((rc = aud_open(&q.mix, p, samples_for(p, first), err, errlen)))
+	if ((rc = aud_open(&q.mix, p, samples_for(p, first), opts->cancel, err, errlen)))
 		goto out;
 	if ((opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 		goto out;
 	}
 	ep.path = tmp;
@@ -228,7 +222,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	}
 	for (int i = 0; i < POOL; i++) {
 		if (!(q.buf[i] = surf_new(p->width, p->height))) {
-			rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for frame buffers");
+			rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for frame buffers");
 			goto out;
 		}
 		q.free_list[q.nfree++] = i;
@@ -240,7 +234,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	if (pthread_create(&th, NULL, encoder_main, &q) != 0) {
 		pthread_mutex_destroy(&q.mu);
 		pthread_cond_destroy(&q.cv);
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "cannot start the encoder thread");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "cannot start the encoder thread");
 		goto out;
 	}
 	threaded = 1;
@@ -248,7 +242,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	progress_t pg = {opts->progress, isatty(2), now_s(), 0, nframes};
 	for (int64_t i = 0; i < nframes && !rc; i++) {
 		if (opts->cancel && *opts->cancel) {
-			rc = rterr_node(RT_ECANCELED, p, NULL, err, errlen, "render cancelled");
+			rc = rterr_node(VE_CANCELED, p, NULL, err, errlen, "render cancelled");
 			break;
 		}
 		pthread_mutex_lock(&q.mu);
@@ -310,15 +304,10 @@ out:
 	for (int i = 0; i < POOL; i++)
 		surf_free(q.buf[i]);
 	graph_free(g);
-	if (tmp) {
-		if (!rc && rename(tmp, opts->output) != 0) {
-			rc = rterr_node(RT_EIO, p, NULL, err, errlen, "cannot rename '%s' to '%s': %s", tmp,
-					opts->output, strerror(errno));
-		}
-		if (rc)
-			remove(tmp);
-		free(tmp);
-	}
+	if (!rc && (rc = file_commit(tmp, opts->output, &e)))
+		rterr_node(rc, p, NULL, err, errlen, "%s", e.msg);
+	if (rc)
+		file_discard(tmp);
 	return rc;
 }
 
@@ -329,23 +318,32 @@ int rt_frame_png(const ir_program *p, int64_t f, const char *png_path, char *err
 	if (err && errlen)
 		err[0] = 0;
 	if (f < 0 || f >= p->frames)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+		return rterr_node(VE_INVAL, p, NULL, err, errlen,
 				  "frame %lld is outside the video (0..%lld)", (long long)f,
 				  (long long)p->frames - 1);
-	rt_graph *g = NULL;
-	int rc = graph_new(&g, p, err, errlen);
+	vidc_err e;
+	int rc = file_out_check(png_path, &e); /* a folder or device is refused before rendering */
 	if (rc)
+		return rterr_node(rc, p, NULL, err, errlen, "%s", e.msg);
+	rt_graph *g = NULL;
+	if ((rc = graph_new(&g, p, err, errlen)))
 		return rc;
 	surf_t *s = surf_new(p->width, p->height);
 	if (!s) {
 		graph_free(g);
-		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for the frame");
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for the frame");
 	}
 	rc = graph_render(g, f, s, err, errlen);
 	if (!rc) {
 		char cause[256];
-		if ((rc = enc_png(s, png_path, cause, sizeof cause)))
+		uint8_t *png;
+		size_t n;
+		vidc_err e;
+		if ((rc = enc_png(s, &png, &n, cause, sizeof cause)))
 			rterr_node(rc, p, NULL, err, errlen, "cannot write '%s': %s", png_path, cause);
+		else if ((rc = file_write_atomic(png_path, png, n, &e)))
+			rterr_node(rc, p, NULL, err, errlen, "%s", e.msg);
+		free(png);
 	}
 	surf_free(s);
 	graph_free(g);

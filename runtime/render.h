@@ -11,18 +11,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/err.h"
 #include "../compiler/ir.h"
 
-/* Error codes (all negative). RT_ECANCELED lets a caller tell a user's Ctrl-C from a failure. */
-enum {
-	RT_EINVAL = -1,       /* the program asks for something impossible (bad node, budget) */
-	RT_EIO = -2,          /* a file cannot be opened, read or written */
-	RT_EDECODE = -3,      /* an asset cannot be decoded */
-	RT_ENOMEM = -4,       /* out of memory */
-	RT_EUNSUPPORTED = -5, /* a feature this build lacks */
-	RT_ECANCELED = -6,    /* opts->cancel was set */
-	RT_EENCODE = -7       /* the encoder or muxer failed */
-};
+/* Error codes are base/err.h's VE_* (VE_CANCELED lets a caller tell a user's Ctrl-C from a
+ * failure). The RT_E* names are aliases kept for code written before the one code space; new
+ * code uses VE_*. */
+#define RT_EINVAL VE_INVAL
+#define RT_EIO VE_IO
+#define RT_EDECODE VE_DECODE
+#define RT_ENOMEM VE_NOMEM
+#define RT_EUNSUPPORTED VE_UNSUPPORTED
+#define RT_ECANCELED VE_CANCELED
+#define RT_EENCODE VE_ENCODE
 
 typedef enum { RT_PROGRESS_NONE, RT_PROGRESS_BAR, RT_PROGRESS_JSON } rt_progress_mode;
 

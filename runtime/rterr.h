@@ -1,15 +1,15 @@
 /*
  * rterr.h - runtime error messages. Every runtime failure is reported once, as
  * "file:line:col: error: <what> '<asset>': <cause>", so the user can find the spec line that
- * asked for the asset. Codes are the negative RT_E* values of render.h.
+ * asked for the asset. Codes are the negative VE_* values of base/err.h, shared by every stage.
  */
 #ifndef VIDC_RTERR_H
 #define VIDC_RTERR_H
 
 #include <stddef.h>
 
+#include "../base/err.h"
 #include "../compiler/ir.h"
-#include "render.h"
 
 /* Formats "file:line:col: error: " + fmt into err for node n (n may be NULL: the program's spec
  * path is used). Returns code so callers can `return rterr_node(...)`. */

@@ -12,7 +12,7 @@ static int solid_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 {
 	surf_t *s = surf_new(1, 1);
 	if (!s)
-		return rterr_node(RT_ENOMEM, cx->p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, cx->p, n, err, errlen, "out of memory");
 	s->px[0] = surf_pack(n->u.solid.color);
 	*state = s;
 	return 0;

@@ -34,6 +34,17 @@ typedef struct {
 	double ox, oy, kx, ky;
 } src_view;
 
+/* A view of all of surface s, whose natural rectangle is nat_w x nat_h (s may be a scaled copy). */
+static inline void src_view_whole(src_view *v, const surf_t *s, double nat_w, double nat_h)
+{
+	v->surf = s;
+	v->nat_w = nat_w;
+	v->nat_h = nat_h;
+	v->ox = v->oy = 0;
+	v->kx = s->w / nat_w;
+	v->ky = s->h / nat_h;
+}
+
 typedef struct {
 	/* Loads and decodes what the node needs; *state is the source's own. */
 	int (*prepare)(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen);

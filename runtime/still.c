@@ -32,7 +32,7 @@ static int surf_to_image(const surf_t *s, golden_image *out)
 	out->h = s->h;
 	out->rgba = malloc((size_t)s->w * s->h * 4);
 	if (!out->rgba)
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	for (int y = 0; y < s->h; y++)
 		for (int x = 0; x < s->w; x++) {
 			uint32_t p = s->px[(size_t)y * s->stride + x];
@@ -53,7 +53,7 @@ int still_frame(const ir_program *p, int64_t f, golden_image *out, char *err, si
 	if (err && errlen)
 		err[0] = 0;
 	if (f < 0 || f >= p->frames)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+		return rterr_node(VE_INVAL, p, NULL, err, errlen,
 				  "frame %lld is outside the video (0..%lld)", (long long)f,
 				  (long long)p->frames - 1);
 	rt_graph *g = NULL;
@@ -62,9 +62,9 @@ int still_frame(const ir_program *p, int64_t f, golden_image *out, char *err, si
 		return rc;
 	surf_t *s = surf_new(p->width, p->height);
 	if (!s)
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for the frame");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for the frame");
 	else if (!(rc = graph_render(g, f, s, err, errlen)) && surf_to_image(s, out))
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for the frame");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for the frame");
 	surf_free(s);
 	graph_free(g);
 	return rc;
@@ -106,13 +106,13 @@ int still_jpeg(const golden_image *img, int w, int h, int64_t max_bytes, uint8_t
 	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
 	if (!codec) {
 		snprintf(cause, causelen, "this libavcodec has no JPEG encoder");
-		return RT_EENCODE;
+		return VE_ENCODE;
 	}
 	AVFrame *f = av_frame_alloc();
 	AVPacket *pkt = av_packet_alloc();
 	struct SwsContext *sws = sws_getContext(img->w, img->h, AV_PIX_FMT_RGBA, w, h, AV_PIX_FMT_YUVJ420P,
 						SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
-	int rc = RT_ENOMEM;
+	int rc = VE_NOMEM;
 	if (!f || !pkt || !sws)
 		goto done;
 	f->format = AV_PIX_FMT_YUVJ420P;
@@ -129,13 +129,13 @@ int still_jpeg(const golden_image *img, int w, int h, int64_t max_bytes, uint8_t
 		int ret = jpeg_once(codec, f, q, pkt);
 		if (ret < 0) {
 			rterr_av(ret, cause, causelen);
-			rc = ret == AVERROR(ENOMEM) ? RT_ENOMEM : RT_EENCODE;
+			rc = ret == AVERROR(ENOMEM) ? VE_NOMEM : VE_ENCODE;
 			goto done;
 		}
 		if (pkt->size <= max_bytes || q == 31) {
 			if (pkt->size > max_bytes) {
 				snprintf(cause, causelen, "even the lowest JPEG quality is %d bytes", pkt->size);
-				rc = RT_EINVAL;
+				rc = VE_INVAL;
 				goto done;
 			}
 			if (!(*out = malloc((size_t)pkt->size)))
@@ -148,7 +148,7 @@ int still_jpeg(const golden_image *img, int w, int h, int64_t max_bytes, uint8_t
 		av_packet_unref(pkt);
 	}
 done:
-	if (rc == RT_ENOMEM)
+	if (rc == VE_NOMEM)
 		snprintf(cause, causelen, "out of memory");
 	sws_freeContext(sws);
 	av_packet_free(&pkt);
@@ -234,9 +234,9 @@ int still_sheet(const ir_program *p, const still_sheet_opts *o, golden_image *ou
 		err[0] = 0;
 	sheet_layout l;
 	if (o->nframes < 1 || o->nframes > STILL_SHEET_MAX || o->cols < 1)
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen, "a sheet holds 1 to %d frames", STILL_SHEET_MAX);
+		return rterr_node(VE_INVAL, p, NULL, err, errlen, "a sheet holds 1 to %d frames", STILL_SHEET_MAX);
 	if (!sheet_layout_for(p, o, &l))
-		return rterr_node(RT_EINVAL, p, NULL, err, errlen,
+		return rterr_node(VE_INVAL, p, NULL, err, errlen,
 				  "sheet: cells too small; use fewer --cols or a larger --width");
 	surf_t *sheet = surf_new(o->width, l.H), *frame = surf_new(p->width, p->height);
 	font_ctx *fc = NULL;
@@ -244,7 +244,7 @@ int still_sheet(const ir_program *p, const still_sheet_opts *o, golden_image *ou
 	char cause[256];
 	int rc = 0;
 	if (!sheet || !frame || font_ctx_new(&fc, cause, sizeof cause)) {
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "sheet: out of memory or no fonts");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "sheet: out of memory or no fonts");
 		goto done;
 	}
 	if ((rc = graph_new(&g, p, err, errlen)))
@@ -253,7 +253,7 @@ int still_sheet(const ir_program *p, const still_sheet_opts *o, golden_image *ou
 	label(fc, sheet, o->title ? o->title : "", SHEET_PAD, SHEET_PAD + 4, 24, (ir_color){235, 235, 235, 255}, 1);
 	for (int i = 0; i < o->nframes; i++) {
 		if (o->cancel && *o->cancel) {
-			rc = rterr_node(RT_ECANCELED, p, NULL, err, errlen, "sheet cancelled");
+			rc = rterr_node(VE_CANCELED, p, NULL, err, errlen, "sheet cancelled");
 			goto done;
 		}
 		if ((rc = graph_render(g, o->frames[i], frame, err, errlen)))
@@ -267,7 +267,7 @@ int still_sheet(const ir_program *p, const still_sheet_opts *o, golden_image *ou
 		label(fc, sheet, t, x + 2, y + l.ch + 6, 16, (ir_color){200, 200, 200, 255}, 0);
 	}
 	if (surf_to_image(sheet, out))
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory for the sheet");
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for the sheet");
 done:
 	graph_free(g);
 	font_ctx_free(fc);

@@ -21,7 +21,7 @@
 int still_frame(const ir_program *p, int64_t f, golden_image *out, char *err, size_t errlen);
 
 /* Scales img to w x h and encodes it as a baseline JPEG (full-range 4:2:0) at the best quality
- * whose file is at most max_bytes. *out is malloc'd. RT_EINVAL when even the lowest quality is
+ * whose file is at most max_bytes. *out is malloc'd. VE_INVAL when even the lowest quality is
  * too large. cause gets the reason only (no spec position: a picture has none). */
 int still_jpeg(const golden_image *img, int w, int h, int64_t max_bytes, uint8_t **out, size_t *len,
 	       char *cause, size_t causelen);
@@ -34,11 +34,11 @@ typedef struct {
 	int cols;              /* tiles a row, >= 1 */
 	int width;             /* of the sheet, px */
 	const char *title;     /* the heading line (e.g. "spec.vid - tiktok 1080x1920, 12.00s") */
-	volatile int *cancel;  /* non-zero: stop between frames with RT_ECANCELED */
+	volatile int *cancel;  /* non-zero: stop between frames with VE_CANCELED */
 } still_sheet_opts;
 
 /* A contact sheet: a dark sheet o->width wide, the title on top, then the frames area-averaged
- * into tiles of the video's aspect, each labelled "12.00s  (frame 360)". RT_EINVAL when the
+ * into tiles of the video's aspect, each labelled "12.00s  (frame 360)". VE_INVAL when the
  * tiles would be under 16 px. */
 int still_sheet(const ir_program *p, const still_sheet_opts *o, golden_image *out, char *err,
 		size_t errlen);

@@ -158,6 +158,22 @@ void surf_blit_shift(surf_t *dst, const surf_t *src, int dx, int dy)
 		       (size_t)(x1 - x0) * 4);
 }
 
+void surf_premultiply(surf_t *s)
+{
+	for (int y = 0; y < s->h; y++) {
+		uint32_t *row = s->px + (size_t)y * s->stride;
+		for (int x = 0; x < s->w; x++) {
+			uint32_t p = row[x];
+			unsigned a = p >> 24;
+			if (a == 255)
+				continue;
+			unsigned r = ((p & 255) * a + 127) / 255, g = ((p >> 8 & 255) * a + 127) / 255,
+				 b = ((p >> 16 & 255) * a + 127) / 255;
+			row[x] = r | g << 8 | b << 16 | (uint32_t)a << 24;
+		}
+	}
+}
+
 void surf_flatten(surf_t *s)
 {
 	for (int y = 0; y < s->h; y++) {

@@ -52,6 +52,8 @@ void surf_lerp(surf_t *dst, const surf_t *a, const surf_t *b, unsigned t);
 void surf_lerp_color(surf_t *dst, const surf_t *a, uint32_t c, unsigned t);
 /* Copies src into dst moved by (dx, dy) whole pixels; dst outside the moved src is untouched. */
 void surf_blit_shift(surf_t *dst, const surf_t *src, int dx, int dy);
+/* Straight alpha (as swscale and decoders write RGBA) to the premultiplied pixels used here. */
+void surf_premultiply(surf_t *s);
 /* Composites the canvas over black and makes it opaque: the frame the encoder receives. */
 void surf_flatten(surf_t *s);
 /* Whether every pixel is known to be opaque (flattened, or a small surface checked now). */

@@ -18,6 +18,7 @@
 #include FT_STROKER_H
 #include FT_OUTLINE_H
 
+#include "../base/utf8.h"
 #include "draw.h"
 #include "layer.h"
 #include "rterr.h"
@@ -46,32 +47,18 @@ typedef struct {
 
 /* ---- characters -------------------------------------------------------------------------- */
 
-static int utf8_decode(const char *s, tchar **out)
+static int decode_chars(const char *s, tchar **out)
 {
 	size_t n = strlen(s);
 	tchar *c = calloc(n + 1, sizeof *c);
 	if (!c)
 		return -1;
 	int k = 0;
-	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
-		uint32_t cp = 0xFFFD;
-		int len = 1;
-		if (u[i] < 0x80) {
-			cp = u[i];
-		} else if ((u[i] & 0xE0) == 0xC0 && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
-			cp = (uint32_t)(u[i] & 0x1F) << 6 | (u[i + 1] & 0x3F);
-			len = 2;
-		} else if ((u[i] & 0xF0) == 0xE0 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
-			   (u[i + 2] & 0xC0) == 0x80) {
-			cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
-			len = 3;
-		} else if ((u[i] & 0xF8) == 0xF0 && i + 3 < n && (u[i + 1] & 0xC0) == 0x80 &&
-			   (u[i + 2] & 0xC0) == 0x80 && (u[i + 3] & 0xC0) == 0x80) {
-			cp = (uint32_t)(u[i] & 0x07) << 18 | (uint32_t)(u[i + 1] & 0x3F) << 12 |
-			     (uint32_t)(u[i + 2] & 0x3F) << 6 | (u[i + 3] & 0x3F);
-			len = 4;
-		}
+		uint32_t cp;
+		int len = utf8_decode(s + i, n - i, &cp);
+		if (!len) /* a bad byte draws as U+FFFD and costs one byte */
+			len = 1;
 		if (cp == '\r') { /* CRLF text: the LF breaks the line */
 			i += (size_t)len;
 			continue;
@@ -331,7 +318,8 @@ typedef struct {
 	gbuf gl;
 	tline *lines;
 	int nlines;
-	double maxw; /* the widest line, px */
+	double maxw;   /* the widest line, px */
+	double max_px; /* the largest surface allowed, pixels */
 } layout_t;
 
 /* Fonts per character: the primary font, else a fallback that has the glyph; combining marks
@@ -590,18 +578,18 @@ static int lay_out(layout_t *L, font_ctx *fc, const text_req *r, text_out *out, 
 	int rc = font_find(fc, L->st->font, L->st->weight, L->st->italic, &L->primary, cause, len);
 	if (rc)
 		return rc;
-	L->n = utf8_decode(r->utf8 ? r->utf8 : "", &L->c);
+	L->n = decode_chars(r->utf8 ? r->utf8 : "", &L->c);
 	L->hb = hb_buffer_create();
 	L->lines = L->n < 0 ? NULL : calloc((size_t)L->n + 1, sizeof *L->lines);
 	if (L->n < 0 || !hb_buffer_allocation_successful(L->hb) || !L->lines) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	out->missing = assign_fonts(L, fc);
 	break_lines(L, r->wrap_width > 0 ? r->wrap_width * L->k : 0);
 	if (shape_lines(L, r->colors, surf_pack(L->st->color))) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	return 0;
 }
@@ -628,21 +616,21 @@ static int draw_text(layout_t *L, text_out *out, char *cause, size_t len)
 		m += fmax(fabs(st->shadow_dx), fabs(st->shadow_dy)) * k + 3 * blur;
 	int mi = (int)ceil(m);
 	int W = (int)ceil(nat_w) + 2 * mi, H = (int)ceil(nat_h) + 2 * mi;
-	if ((double)W * H > 64e6) {
-		snprintf(cause, len, "text too large (%dx%d px)", W, H);
-		return RT_EINVAL;
+	if ((double)W * H > L->max_px) {
+		snprintf(cause, len, "text too large (%dx%d px; at most %.0f million pixels)", W, H, L->max_px / 1e6);
+		return VE_INVAL;
 	}
 	surf_t *s = surf_new(W, H), *fill = surf_new(W, H);
 	mask_t stroke = {W, H, NULL}, shadow = {W, H, NULL};
 	FT_Stroker stroker = NULL;
-	int rc = RT_ENOMEM;
+	int rc = VE_NOMEM;
 	if (!s || !fill || (sw > 0 && !(stroke.a = calloc((size_t)W * H, 1))) ||
 	    (shadowed && !(shadow.a = calloc((size_t)W * H, 1))))
 		goto oom;
 	if (sw > 0) {
 		if (FT_Stroker_New(L->primary->face->glyph->library, &stroker)) {
 			snprintf(cause, len, "cannot create a stroker");
-			rc = RT_EIO;
+			rc = VE_IO;
 			goto done;
 		}
 		FT_Stroker_Set(stroker, (FT_Fixed)lrint(sw * 64), FT_STROKER_LINECAP_ROUND,
@@ -687,9 +675,15 @@ done:
 
 int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
 {
+	return text_render_max(fc, r, TEXT_MAX_PIXELS, out, cause, len);
+}
+
+int text_render_max(font_ctx *fc, const text_req *r, double max_px, text_out *out, char *cause, size_t len)
+{
 	memset(out, 0, sizeof *out);
 	layout_t L;
 	memset(&L, 0, sizeof L);
+	L.max_px = max_px;
 	L.st = r->style;
 	L.k = r->k > 0 ? r->k : 1;
 	L.px = (L.st->size > 0 ? L.st->size : 48) * L.k;
@@ -723,7 +717,7 @@ static int text_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 		return rterr_node(rc, p, n, err, errlen, "cannot render text: %s", cause);
 	text_state *st = calloc(1, sizeof *st);
 	if (!st)
-		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	text_req r = {n->u.text.content, NULL, &n->u.text.style, n->u.text.wrap_width, 1};
 	rc = text_render(fc, &r, &st->t, cause, sizeof cause);
 	if (!rc) {

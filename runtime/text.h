@@ -30,7 +30,15 @@ typedef struct {
 	int missing;         /* characters no installed font has (drawn as boxes) */
 } text_out;
 
-/* Renders r. On failure returns a negative RT_E* code with the cause (no position) in cause. */
+/* The largest text surface (pixels, margins included): 256 MB as RGBA, beside a fill surface
+ * and masks of the same size. */
+#define TEXT_MAX_PIXELS 64e6
+
+/* Renders r. On failure returns a negative VE_* code (base/err.h) with the cause (no position) in cause. */
 int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len);
+/* text_render with a smaller surface limit (a hook's text, whose pixels are outside its Lua
+ * heap's cap). */
+int text_render_max(font_ctx *fc, const text_req *r, double max_px, text_out *out, char *cause,
+		    size_t len);
 
 #endif

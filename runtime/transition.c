@@ -90,7 +90,7 @@ static int wipe_edge(surf_t *out, const surf_t *b, ir_dir dir, double e)
 	double edge = rev ? n * (1 - e) : n * e;
 	unsigned *w = malloc(sizeof *w * (size_t)n);
 	if (!w)
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	for (int i = 0; i < n; i++) {
 		double c = rev ? (i + 1) - edge : edge - i;
 		w[i] = c <= 0 ? 0 : c >= 1 ? 256 : (unsigned)lrint(c * 256);
@@ -123,7 +123,7 @@ static int tr_wipe(const tr_frame *t, surf_t *out, char *err, size_t errlen)
 	    (rc = t->scene(t, tr->u.transition.to, a, err, errlen)))
 		return rc;
 	if (wipe_edge(out, a, tr->u.transition.dir, t->e))
-		return rterr_node(RT_ENOMEM, t->p, tr, err, errlen, "out of memory (wipe)");
+		return rterr_node(VE_NOMEM, t->p, tr, err, errlen, "out of memory (wipe)");
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "../base/media.h"
 #include "layer.h"
 #include "rterr.h"
 #include "source.h"
@@ -84,7 +85,7 @@ static void vid_free(vid_state *st)
 	surf_free(st->unrot);
 	av_packet_free(&st->pkt);
 	avcodec_free_context(&st->dec);
-	avformat_close_input(&st->fmt);
+	media_close(&st->fmt);
 	free(st);
 }
 
@@ -96,7 +97,7 @@ static int decode_one(vid_state *st, AVFrame **out, char *cause, size_t len)
 	AVFrame *fr = av_frame_alloc();
 	if (!fr) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
 	int damaged = 0;
 	for (;;) {
@@ -114,7 +115,7 @@ static int decode_one(vid_state *st, AVFrame **out, char *cause, size_t len)
 		if (ret != AVERROR(EAGAIN)) {
 			av_frame_free(&fr);
 			rterr_av(ret, cause, len);
-			return RT_EDECODE;
+			return VE_DECODE;
 		}
 		/* the decoder wants input */
 		ret = av_read_frame(st->fmt, st->pkt);
@@ -125,7 +126,7 @@ static int decode_one(vid_state *st, AVFrame **out, char *cause, size_t len)
 		if (ret < 0) {
 			av_frame_free(&fr);
 			rterr_av(ret, cause, len);
-			return ret == AVERROR(EIO) ? RT_EIO : RT_EDECODE;
+			return ret == AVERROR(EIO) ? VE_IO : VE_DECODE;
 		}
 		if (st->pkt->stream_index == st->si) {
 			ret = avcodec_send_packet(st->dec, st->pkt);
@@ -134,7 +135,7 @@ static int decode_one(vid_state *st, AVFrame **out, char *cause, size_t len)
 				av_packet_unref(st->pkt);
 				av_frame_free(&fr);
 				rterr_av(ret, cause, len);
-				return RT_EDECODE;
+				return VE_DECODE;
 			}
 		}
 		av_packet_unref(st->pkt);
@@ -142,7 +143,7 @@ static int decode_one(vid_state *st, AVFrame **out, char *cause, size_t len)
 	if (fr->width <= 0 || fr->height <= 0) {
 		av_frame_free(&fr);
 		snprintf(cause, len, "a picture of size 0");
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
 	int64_t ts = fr->best_effort_timestamp;
 	double t = ts == AV_NOPTS_VALUE ? (st->started ? st->last_t + st->frame_dur : 0)
@@ -168,7 +169,7 @@ static int seek_to(vid_state *st, double s, char *cause, size_t len)
 		ret = avformat_seek_file(st->fmt, -1, INT64_MIN, 0, 0, AVSEEK_FLAG_BYTE);
 		if (ret < 0) {
 			rterr_av(ret, cause, len);
-			return RT_EDECODE;
+			return VE_DECODE;
 		}
 	}
 	avcodec_flush_buffers(st->dec);
@@ -194,7 +195,7 @@ static int position(vid_state *st, double s, char *cause, size_t len)
 			}
 			if (!st->next) {
 				snprintf(cause, len, "no picture could be decoded");
-				return RT_EDECODE;
+				return VE_DECODE;
 			}
 			/* the first frame after a seek must not be later than s (a seek that landed
 			 * past it, in a file without an index): start over from the beginning */
@@ -237,7 +238,7 @@ static int locate(vid_state *st, double s, char *cause, size_t len)
 	/* generous margins: declared lengths are a little off in many honest files */
 	if (!rc && st->eof && !st->next && st->clip_len > 0 && got < 0.9 * want && want - got > 1.0) {
 		snprintf(cause, len, "the pictures end at %.2fs of %.2fs (truncated file?)", got, st->clip_len);
-		rc = RT_EDECODE;
+		rc = VE_DECODE;
 	}
 	return rc;
 }
@@ -286,7 +287,7 @@ static int convert(vid_state *st, char *cause, size_t len)
 	if (!st->sws) {
 		const char *name = av_get_pix_fmt_name(fr->format);
 		snprintf(cause, len, "cannot convert pixel format %s", name ? name : "?");
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
 	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(fr->format);
 	if (d && !(d->flags & AV_PIX_FMT_FLAG_RGB) && d->nb_components >= 3) {
@@ -301,22 +302,11 @@ static int convert(vid_state *st, char *cause, size_t len)
 	if (sws_scale(st->sws, (const uint8_t *const *)fr->data, fr->linesize, 0, fr->height, dst,
 		      dst_stride) <= 0) {
 		snprintf(cause, len, "cannot convert the picture");
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
 	if (d && (d->flags & AV_PIX_FMT_FLAG_ALPHA)) {
 		/* swscale writes straight alpha; the runtime works premultiplied */
-		for (int y = 0; y < t->h; y++) {
-			uint32_t *row = t->px + (size_t)y * t->stride;
-			for (int x = 0; x < t->w; x++) {
-				uint32_t p = row[x];
-				unsigned a = p >> 24;
-				if (a == 255)
-					continue;
-				unsigned r = ((p & 255) * a + 127) / 255, g = ((p >> 8 & 255) * a + 127) / 255,
-					 b = ((p >> 16 & 255) * a + 127) / 255;
-				row[x] = r | g << 8 | b << 16 | (uint32_t)a << 24;
-			}
-		}
+		surf_premultiply(t);
 	}
 	if (st->rot) {
 		surf_t *o = st->surf;
@@ -375,55 +365,35 @@ static double scan_length(vid_state *st)
 
 static int open_clip(vid_state *st, const char *path, char *cause, size_t len)
 {
-	int ret;
 	if (!(st->pkt = av_packet_alloc())) {
 		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
+		return VE_NOMEM;
 	}
-	if ((ret = avformat_open_input(&st->fmt, path, NULL, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		return ret == AVERROR(ENOENT) || ret == AVERROR(EACCES) ? RT_EIO : RT_EDECODE;
-	}
-	if ((ret = avformat_find_stream_info(st->fmt, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		return RT_EDECODE;
-	}
+	vidc_err e;
+	int rc = media_open(&st->fmt, path, &e);
+	if (rc)
+		return err_copy(&e, cause, len);
 	st->si = av_find_best_stream(st->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
 	if (st->si < 0) {
 		snprintf(cause, len, "no video stream in the file");
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
 	AVStream *s = st->fmt->streams[st->si];
 	if (s->disposition & AV_DISPOSITION_ATTACHED_PIC) {
 		snprintf(cause, len, "the file holds a still picture, not a video (use an image layer)");
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
-	const AVCodec *codec = avcodec_find_decoder(s->codecpar->codec_id);
-	if (!codec) {
-		snprintf(cause, len, "no decoder for %s", avcodec_get_name(s->codecpar->codec_id));
-		return RT_EDECODE;
-	}
-	if (!(st->dec = avcodec_alloc_context3(codec)) ||
-	    avcodec_parameters_to_context(st->dec, s->codecpar) < 0) {
-		snprintf(cause, len, "out of memory");
-		return RT_ENOMEM;
-	}
-	/* Frame threads: the output is the same frames in the same order, only sooner. */
-	st->dec->thread_count = 0;
-	st->dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-	if ((ret = avcodec_open2(st->dec, codec, NULL)) < 0) {
-		rterr_av(ret, cause, len);
-		return RT_EDECODE;
-	}
+	if ((rc = media_open_decoder(st->fmt, st->si, MEDIA_DEC_THREADS, &st->dec, &e)))
+		return err_copy(&e, cause, len);
 	int w = s->codecpar->width, h = s->codecpar->height;
 	if (w <= 0 || h <= 0 || w > 16384 || h > 16384) {
 		snprintf(cause, len, "unusable picture size %dx%d", w, h);
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
 	st->tb = av_q2d(s->time_base);
 	if (!(st->tb > 0)) {
 		snprintf(cause, len, "no time base");
-		return RT_EDECODE;
+		return VE_DECODE;
 	}
 	st->start_pts = s->start_time != AV_NOPTS_VALUE ? s->start_time : 0;
 	AVRational fr = s->avg_frame_rate.num > 0 ? s->avg_frame_rate : s->r_frame_rate;
@@ -453,10 +423,10 @@ static int video_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 	const char *path = n->u.video.path && n->u.video.path[0] ? n->u.video.path : n->u.video.src;
 	const char *src = n->u.video.src && n->u.video.src[0] ? n->u.video.src : path;
 	if (!path || !path[0])
-		return rterr_node(RT_EINVAL, p, n, err, errlen, "video without a path");
+		return rterr_node(VE_INVAL, p, n, err, errlen, "video without a path");
 	vid_state *st = calloc(1, sizeof *st);
 	if (!st)
-		return rterr_node(RT_ENOMEM, p, n, err, errlen, "out of memory");
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	st->src = src;
 	st->surf_key = -1;
 	char cause[256];
@@ -476,7 +446,7 @@ static int video_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 	if (n->u.video.trim_out >= 0 && n->u.video.trim_out < seg_end)
 		seg_end = n->u.video.trim_out;
 	if (len > 0 && st->seg_in >= len) {
-		rc = RT_EINVAL;
+		rc = VE_INVAL;
 		snprintf(cause, sizeof cause, "trim starts at %.3gs but the clip is %.3gs long", st->seg_in, len);
 		goto fail;
 	}
@@ -496,7 +466,7 @@ static int video_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 	st->cw = st->rot & 1 ? th : tw;
 	st->ch = st->rot & 1 ? tw : th;
 	if (!(st->surf = surf_new(tw, th)) || (st->rot && !(st->unrot = surf_new(st->cw, st->ch)))) {
-		rc = RT_ENOMEM;
+		rc = VE_NOMEM;
 		snprintf(cause, sizeof cause, "out of memory for %dx%d pictures", tw, th);
 		goto fail;
 	}
@@ -508,7 +478,8 @@ static int video_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 	return 0;
 fail:
 	vid_free(st);
-	return rterr_node(rc, p, n, err, errlen, "cannot %s video '%s': %s", rc == RT_EIO ? "open" : "decode",
+	return rterr_node(rc, p, n, err, errlen, "cannot %s video '%s': %s",
+			  rc == VE_IO || rc == VE_NOTFOUND || rc == VE_INVAL || rc == VE_DENIED ? "open" : "decode",
 			  src, cause);
 }
 
@@ -524,12 +495,7 @@ static int video_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t
 		rc = convert(st, cause, sizeof cause);
 	if (rc)
 		return rterr_node(rc, p, n, err, errlen, "cannot decode video '%s' at %.2fs: %s", st->src, s, cause);
-	v->surf = st->surf;
-	v->nat_w = st->nat_w;
-	v->nat_h = st->nat_h;
-	v->ox = v->oy = 0;
-	v->kx = (double)st->surf->w / st->nat_w;
-	v->ky = (double)st->surf->h / st->nat_h;
+	src_view_whole(v, st->surf, st->nat_w, st->nat_h);
 	return 0;
 }
 

@@ -61,6 +61,7 @@ done
 # 5. Shell tests (end-to-end renders, CLI behaviour).
 for t in tests/sh/*.sh; do
 	[ -f "$t" ] || continue
+	[ "$t" = tests/sh/lib.sh ] && continue # sourced by the tests, not one itself
 	if sh "$t" >"$TMP/out" 2>&1; then ok; else bad "$t"; sed 's/^/    /' "$TMP/out" | tail -20; fi
 done
 

@@ -7,13 +7,7 @@
 #   - under speech the music is ducked by the spec's duck factor (within 1 dB).
 # The voice is a 300 Hz tone and the music a 2 kHz tone, both at the same source level, so two
 # cascaded band-passes separate them in one render (normalisation scales the whole mix alike).
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-say() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 # voice: speech from 1 to 4 s and 6 to 9 s; music: 4 s, looped
 ffmpeg -v error -y -f lavfi \

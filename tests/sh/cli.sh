@@ -1,20 +1,7 @@
 #!/bin/sh
 # The vidc command line: exit statuses (0 ok, 1 spec errors, 2 usage), help, IR output to a file,
 # unknown commands and presets.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-expect() { # expect STATUS DESCRIPTION -- command...
-	want=$1; what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, expected $want"; cat "$tmp/err"; fail=1
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 expect 0 "help" -- "$VIDC" help
 grep -q "usage: vidc" "$tmp/out" || { echo "FAIL: help text"; fail=1; }
 expect 0 "--version" -- "$VIDC" --version

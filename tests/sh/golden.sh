@@ -2,11 +2,7 @@
 # Golden frames: every PNG in tests/golden/golden/ must match its re-rendered frame by PSNR of at
 # least 40 dB (tests/golden/README.md). Then the comparison itself is tested: a golden swapped
 # for another picture must fail, name the frame and leave the actual and difference images.
-set -u
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. "$(dirname "$0")/lib.sh"
 
 if ! "$VIDC" golden tests/golden --threshold 40 >"$tmp/out" 2>"$tmp/err"; then
 	echo "golden frames differ:"

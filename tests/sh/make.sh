@@ -4,12 +4,7 @@
 # that checks clean, an MP4 whose streams and length are right, and the platform metadata.
 # Then the ways it must fail cleanly: a broken edited script (JSON path named, nothing
 # rendered), photos that are URLs or damaged (skipped with a warning naming them).
-set -u
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 # Under the sanitizers (VIDC_SANITIZE=1) the 45 s render would take minutes: everything but the
 # render runs there; the plain build renders.

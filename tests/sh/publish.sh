@@ -7,13 +7,7 @@
 #   - the ASS file: PlayRes is the canvas, karaoke has one event per word;
 #   - chapters: the YouTube block (0:00 first) and the MP4 chapters ffprobe reads;
 #   - thumbnails: 1280x720 and 1080x1920 JPEGs under 2 MB, from the spec's image or a frame.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-say() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 # A longer narration than the fixture's: sentences, clauses and a sentence too long for one cue.
 cat >"$tmp/words.py" <<'EOF'

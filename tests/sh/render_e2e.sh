@@ -4,13 +4,7 @@
 # 48 kHz stereo, moov before mdat (faststart). Then: a failed render leaves no file at the
 # output path; the same spec renders the same frames twice.
 # Under the sanitizers (VIDC_SANITIZE=1) only the short spec is rendered, to keep CI fast.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-say() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 probe() { # probe FILE KEY -> value
 	ffprobe -v error -show_entries "$2" -of default=nw=1:nk=1 "$1" | head -1

@@ -4,22 +4,8 @@
 # fits its type's duration, takes every point's text from the article and respects each
 # platform's SEO limits; bad records and edited scripts give clear errors with a location; the
 # llm generator against tests/fakes/llm_server.py in each fault mode.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-srv=""
-trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT
-fail=0
+. "$(dirname "$0")/lib.sh"
 F=tests/fixtures/articles
-expect() { # expect STATUS DESCRIPTION -- command...
-	want=$1; what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" | head -5; fail=1
-	fi
-}
 err_has() { # err_has DESCRIPTION TEXT
 	grep -qF -- "$2" "$tmp/err" || { echo "FAIL: $1: stderr lacks '$2'"; sed 's/^/    /' "$tmp/err" | head -5; fail=1; }
 }
@@ -79,7 +65,9 @@ grep -q 'Síguenos' "$tmp/spanish.json" || { echo "FAIL: Spanish call to action"
 grep -q '"language": "zh"' "$tmp/chinese.json" || { echo "FAIL: Chinese not recognised without a language field"; fail=1; }
 grep -q '关注我们' "$tmp/chinese.json" || { echo "FAIL: Chinese call to action"; fail=1; }
 grep -q '"text_overlay": "10 bis 15 Liter"' "$tmp/german.json" || { echo "FAIL: German number overlay with its unit"; fail=1; }
-grep -q '"image: examples/assets/' "$tmp/article-cold-brew.json" || { echo "FAIL: images resolved against the JSON's folder"; fail=1; }
+# Visual cues describe what to show; the picture itself is the assets stage's choice (issue 11).
+grep -q '"visual_cue": "image:' "$tmp/article-cold-brew.json" && { echo "FAIL: a visual cue names a file"; fail=1; }
+grep -q '"visual_cue": "Choose your beans' "$tmp/article-cold-brew.json" || { echo "FAIL: visual cues are not descriptions"; fail=1; }
 
 # 2. Other types and platforms: medium for TikTok and YouTube (chapters in the description),
 #    instagram alone allows 90 s, long is more than this article can say.

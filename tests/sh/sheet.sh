@@ -2,12 +2,7 @@
 # vidc sheet: a contact sheet is a PNG grid of the spec's frames. Checked: the grid's size follows
 # --cols/--frames/--width, each tile is the frame vidc frame renders at that time (scaled), and
 # bad requests fail cleanly (usage errors exit 2, a broken spec exits 1, nothing written).
-set -u
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 spec=tests/golden/transitions.vid
 
 "$VIDC" sheet "$spec" --cols 3 --frames 6 --width 1200 -o "$tmp/s.png" >"$tmp/log" 2>&1 || { cat "$tmp/log"; bad "vidc sheet failed"; }

@@ -4,13 +4,7 @@
 # frame` must show the source frame the spec asks for at each time, `vidc render` must write
 # every frame with the clip's sound, and a damaged clip must fail naming the spec line and the
 # file, leaving no output behind.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-say() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=24,format=yuv420p' \
 	-f lavfi -i sine=frequency=440:sample_rate=48000 \

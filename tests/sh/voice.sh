@@ -4,25 +4,7 @@
 # provider against tests/fakes/tts_server.py in each fault mode: 429 with Retry-After, 500 then
 # success, a reply cut off mid-body, malformed replies (always: an error; once: the section is
 # asked again), a reply slower than the timeout, and wrong or missing keys.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-srv=""
-cleanup() {
-	[ -n "$srv" ] && kill "$srv" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail=0
-expect() { # expect STATUS DESCRIPTION -- command...
-	want=$1; what=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL: $what: exit $got, expected $want"; sed 's/^/    /' "$tmp/err" | tail -5; fail=1
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 says() { # says PATTERN DESCRIPTION: the last command's stderr matches
 	grep -Eq "$1" "$tmp/err" || { echo "FAIL: $2: stderr lacks /$1/"; sed 's/^/    /' "$tmp/err" | tail -5; fail=1; }
 }

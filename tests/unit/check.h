@@ -7,6 +7,7 @@
 #ifndef VIDC_TEST_CHECK_H
 #define VIDC_TEST_CHECK_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,8 +69,13 @@ static inline void check_write(const char *path, const void *data, size_t n)
 	fclose(f);
 }
 
+/* The end of a test's main(): "NAME: ok" or "NAME: N failure(s)", and the exit status. */
 static inline int check_done(void)
 {
+	if (failures)
+		fprintf(stderr, "%s: %d failure(s)\n", program_invocation_short_name, failures);
+	else
+		printf("%s: ok\n", program_invocation_short_name);
 	return failures != 0;
 }
 

@@ -123,7 +123,5 @@ int main(void)
 	test_minus();
 	test_colors_strings();
 	test_parser();
-	if (failures)
-		printf("%d failure(s)\n", failures);
-	return failures != 0;
+	return check_done();
 }

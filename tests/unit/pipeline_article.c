@@ -253,7 +253,5 @@ int main(void)
 	test_sentences();
 	test_record();
 	test_schema();
-	if (failures)
-		fprintf(stderr, "pipeline_article: %d failure(s)\n", failures);
-	return failures != 0;
+	return check_done();
 }

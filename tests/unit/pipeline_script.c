@@ -183,18 +183,18 @@ static void test_http_detail(void)
 	char out[256];
 	http_buf b = {0};
 	const char *openai = "{\"error\": {\"message\": \"Incorrect API key provided: sk-x.\", \"type\": \"invalid_request_error\"}}";
-	http_buf_append(&b, openai, strlen(openai));
+	buf_append(&b, openai, strlen(openai));
 	CHECK(!strcmp(http_error_detail(&b, out, sizeof out), "Incorrect API key provided: sk-x."), "openai: '%s'", out);
-	http_buf_free(&b);
+	buf_free(&b);
 	const char *eleven = "{\"detail\": {\"status\": \"quota_exceeded\", \"message\": \"Quota exceeded.\"}}";
-	http_buf_append(&b, eleven, strlen(eleven));
+	buf_append(&b, eleven, strlen(eleven));
 	CHECK(!strcmp(http_error_detail(&b, out, sizeof out), "Quota exceeded."), "detail: '%s'", out);
-	http_buf_free(&b);
+	buf_free(&b);
 	const char *html = "<html>\n  <body>Bad   gateway</body>\n</html>";
-	http_buf_append(&b, html, strlen(html));
+	buf_append(&b, html, strlen(html));
 	CHECK(!strcmp(http_error_detail(&b, out, sizeof out), "<html> <body>Bad gateway</body> </html>"), "text: '%s'", out);
 	CHECK(strlen(http_error_detail(&b, out, 10)) == 9, "cut: '%s'", out);
-	http_buf_free(&b);
+	buf_free(&b);
 	CHECK(!strcmp(http_reason(429), "Too Many Requests") && !strcmp(http_reason(599), ""), "reasons");
 	/* A port nobody listens on (bound, then released): a connection error, named, after the
 	 * given attempts. */
@@ -231,7 +231,5 @@ int main(void)
 	test_seo_limits();
 	test_extract_no_headings();
 	test_http_detail();
-	if (failures)
-		fprintf(stderr, "pipeline_script: %d failure(s)\n", failures);
-	return failures != 0;
+	return check_done();
 }

@@ -60,7 +60,7 @@ static double tone(const float *x, int n, double hz)
 
 int main(void)
 {
-	const char *dir = t_tmpdir();
+	const char *dir = check_tmpdir();
 	make_wavs(dir);
 	char music[256], voice[256], clip[256], err[512];
 	snprintf(clip, sizeof clip, "%s/clip.wav", dir);
@@ -81,7 +81,7 @@ int main(void)
 	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
 
 	aud_mix_t *m;
-	int rc = aud_open(&m, p, 0, err, sizeof err);
+	int rc = aud_open(&m, p, 0, NULL, err, sizeof err);
 	CHECK(rc == 0, "aud_open: %s", err);
 	if (rc == 0) {
 		const int N = 3 * SR;
@@ -144,17 +144,11 @@ int main(void)
 	/* a missing file names the asset and the spec line */
 	p->nodes[vo].u.audio.path = "/nonexistent/voice.mp3";
 	p->nodes[vo].u.audio.src = "voice.mp3";
-	rc = aud_open(&m, p, 0, err, sizeof err);
+	rc = aud_open(&m, p, 0, NULL, err, sizeof err);
 	CHECK(rc < 0, "missing audio must fail");
 	CHECK(strstr(err, "a.vid:20:1: error:") && strstr(err, "voice.mp3"), "message: %s", err);
 	if (rc == 0)
 		aud_free(m);
 	ir_program_free(p);
-	t_rmtmp();
-	if (t_failures) {
-		fprintf(stderr, "rt_audio: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_audio: ok\n");
-	return 0;
+	return check_done();
 }

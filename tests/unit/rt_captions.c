@@ -246,8 +246,5 @@ int main(void)
 			surf_free(fresh45);
 			ir_program_free(p);
 		}
-	if (t_failures)
-		return 1;
-	printf("rt_captions: ok\n");
-	return 0;
+	return check_done();
 }

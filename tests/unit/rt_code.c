@@ -330,7 +330,5 @@ int main(void)
 	test_languages();
 	test_scaled();
 	test_in_program();
-	if (t_failures)
-		fprintf(stderr, "rt_code: %d failure(s)\n", t_failures);
-	return t_failures != 0;
+	return check_done();
 }

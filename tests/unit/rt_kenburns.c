@@ -24,11 +24,7 @@ static void write_blob(const char *path)
 			unsigned v = 20 + (unsigned)lrint(215 * exp(-d2 / (2 * SIGMA * SIGMA)));
 			s->px[(size_t)y * s->stride + x] = v | v << 8 | v << 16 | 0xff000000u;
 		}
-	char cause[256];
-	if (enc_png(s, path, cause, sizeof cause)) {
-		fprintf(stderr, "enc_png: %s\n", cause);
-		exit(2);
-	}
+	t_write_png(s, path);
 	surf_free(s);
 }
 
@@ -114,16 +110,10 @@ static ir_curve pan_ease(ir_program *p) { return t_ramp(p, 0, 0.42, 2, 0.58, IR_
 int main(void)
 {
 	char img[256];
-	snprintf(img, sizeof img, "%s/blob.png", t_tmpdir());
+	snprintf(img, sizeof img, "%s/blob.png", check_tmpdir());
 	write_blob(img);
 	run_case("pan", img, zoom_const, pan_ramp);
 	run_case("zoom", img, zoom_ramp, pan_const);
 	run_case("pan+zoom", img, zoom_slow, pan_ease);
-	t_rmtmp();
-	if (t_failures) {
-		fprintf(stderr, "rt_kenburns: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_kenburns: ok\n");
-	return 0;
+	return check_done();
 }

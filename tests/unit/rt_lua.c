@@ -18,7 +18,7 @@ static char *lua_file(const char *name, const char *src)
 	static char paths[32][256];
 	static int n;
 	char *path = paths[n++ % 32];
-	snprintf(path, 256, "%s/%s", t_tmpdir(), name);
+	snprintf(path, 256, "%s/%s", check_tmpdir(), name);
 	FILE *f = fopen(path, "w");
 	if (!f || fputs(src, f) < 0 || fclose(f)) {
 		perror(path);
@@ -189,6 +189,10 @@ static void hostile(void)
 		     "return { draw = function()\n  local s = ('('):rep(200000)\n"
 		     "  for _ in s:gmatch('%b()') do end\nend }\n",
 		     "bal.lua:3:", "instruction limit exceeded", 3);
+	/* a text's raster is outside the Lua heap: refused past 16 million pixels, before allocating */
+	expect_error("huge text", "bigtext.lua",
+		     "return { draw = function(ctx, c)\n  c:text(('W'):rep(400), 0, 0, {size = 1000, width = 2000})\nend }\n",
+		     "bigtext.lua:2: text: text too large", "16 million pixels", 3);
 	/* error objects that are not strings keep the position */
 	expect_error("error({})", "obj.lua", "return { draw = function()\n\n  error({})\nend }\n", "obj.lua:3:",
 		     "table value", 3);
@@ -401,7 +405,7 @@ static void image_files(void)
 		px[4 * i] = 0, px[4 * i + 1] = 200, px[4 * i + 2] = 100, px[4 * i + 3] = 255;
 	golden_image img = {8, 8, px};
 	char path[300], err[512];
-	snprintf(path, sizeof path, "%s/dot.png", t_tmpdir());
+	snprintf(path, sizeof path, "%s/dot.png", check_tmpdir());
 	CHECK(golden_write(path, &img, err, sizeof err) == 0, "write dot.png: %s", err);
 	ir_program *p = draw_prog(lua_file("pic.lua", "return { draw = function(ctx, c)\n"
 							"  c:image('dot.png', 0, 0, ctx.width, ctx.height)\nend }\n"),
@@ -419,9 +423,9 @@ static void image_files(void)
 	/* issue 10: a symlink out of the folder, a FIFO (must not block), a header declaring 16000 x
 	 * 16000 (refused before decoding), a missing file */
 	char link[300], fifo[300], bomb[300];
-	snprintf(link, sizeof link, "%s/link.png", t_tmpdir());
-	snprintf(fifo, sizeof fifo, "%s/fifo.png", t_tmpdir());
-	snprintf(bomb, sizeof bomb, "%s/bomb.png", t_tmpdir());
+	snprintf(link, sizeof link, "%s/link.png", check_tmpdir());
+	snprintf(fifo, sizeof fifo, "%s/fifo.png", check_tmpdir());
+	snprintf(bomb, sizeof bomb, "%s/bomb.png", check_tmpdir());
 	CHECK(symlink("/etc/passwd", link) == 0 && mkfifo(fifo, 0600) == 0, "symlink, fifo");
 	/* a PNG signature and an IHDR chunk for 16000 x 16000 RGBA: all a decoder would need to
 	 * reserve 1 GB (the CRC is not checked before the size) */
@@ -443,14 +447,14 @@ static void image_files(void)
 		     "return { draw = function(ctx, c)\n  c:text('x', 0, 0, {font = '/etc/passwd'})\nend }\n",
 		     "fa.lua:2: text: font file '/etc/passwd'", "relative to the hook file", 5);
 	char flink[300];
-	snprintf(flink, sizeof flink, "%s/link.ttf", t_tmpdir());
+	snprintf(flink, sizeof flink, "%s/link.ttf", check_tmpdir());
 	CHECK(symlink("/usr/share/fonts", flink) == 0, "symlink %s", flink);
 	expect_error("font symlink", "fl.lua",
 		     "return { draw = function(ctx, c)\n  c:text('x', 0, 0, {font = 'link.ttf'})\nend }\n",
 		     "fl.lua:2: text: font file 'link.ttf'", "outside the hook's folder", 5);
 	/* hook files: over 16 MB, a directory */
 	char big[300], cmd[400];
-	snprintf(big, sizeof big, "%s/big16.lua", t_tmpdir());
+	snprintf(big, sizeof big, "%s/big16.lua", check_tmpdir());
 	snprintf(cmd, sizeof cmd, "head -c 17000000 /dev/zero | tr '\\0' '-' > '%s'", big);
 	CHECK(system(cmd) == 0, "%s", cmd);
 	ir_program *q = draw_prog(big, "h");
@@ -458,7 +462,7 @@ static void image_files(void)
 	CHECK(rc < 0 && strstr(err, "test.vid:7:3") && strstr(err, "cannot read hook file") && strstr(err, "over the limit"),
 	      "a 17 MB hook file: %s", err);
 	ir_program_free(q);
-	q = draw_prog(t_tmpdir(), "h");
+	q = draw_prog(check_tmpdir(), "h");
 	rc = try_render(q, 3, err, sizeof err, NULL);
 	CHECK(rc < 0 && strstr(err, "test.vid:7:3") && strstr(err, "not a regular file"), "a folder as hook file: %s", err);
 	ir_program_free(q);
@@ -479,11 +483,5 @@ int main(void)
 	transition();
 	canvas();
 	image_files();
-	t_rmtmp();
-	if (t_failures) {
-		fprintf(stderr, "rt_lua: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_lua: ok\n");
-	return 0;
+	return check_done();
 }

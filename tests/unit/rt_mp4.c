@@ -20,11 +20,7 @@ static void write_pattern(const char *path, int w, int h)
 				 b = ((x / 16 + y / 16) & 1) ? 200 : 40;
 			s->px[(size_t)y * s->stride + x] = r | g << 8 | b << 16 | 0xff000000u;
 		}
-	char cause[256];
-	if (enc_png(s, path, cause, sizeof cause)) {
-		fprintf(stderr, "enc_png: %s\n", cause);
-		exit(2);
-	}
+	t_write_png(s, path);
 	surf_free(s);
 }
 
@@ -134,8 +130,8 @@ static int leftovers(const char *dir)
 int main(void)
 {
 	char img[256], out[256], cmd[1024], txt[8192], err[512];
-	snprintf(img, sizeof img, "%s/pattern.png", t_tmpdir());
-	snprintf(out, sizeof out, "%s/out.mp4", t_tmpdir());
+	snprintf(img, sizeof img, "%s/pattern.png", check_tmpdir());
+	snprintf(out, sizeof out, "%s/out.mp4", check_tmpdir());
 	write_pattern(img, 800, 600);
 	const int64_t frames = 75; /* 2.5 s at 30 fps */
 	ir_program *p = build(img, frames);
@@ -182,13 +178,13 @@ int main(void)
 		CHECK(n == 3 && rgb[0] > 240 && rgb[1] > 240 && rgb[2] > 240,
 		      "white overlay decodes white (%u,%u,%u)", rgb[0], rgb[1], rgb[2]);
 	}
-	CHECK(leftovers(t_tmpdir()) == 0, "temp file left behind");
+	CHECK(leftovers(check_tmpdir()) == 0, "temp file left behind");
 
 	/* A budget nothing can meet fails before rendering and leaves no file. */
 	remove(out);
 	p->max_bytes = 20000;
 	rc = rt_render(p, &o, err, sizeof err);
-	CHECK(rc == RT_EINVAL, "tiny budget must fail (rc %d)", rc);
+	CHECK(rc == VE_INVAL, "tiny budget must fail (rc %d)", rc);
 	CHECK(strstr(err, "cannot fit"), "budget message: %s", err);
 	struct stat st;
 	CHECK(stat(out, &st) != 0, "no output after a budget failure");
@@ -198,8 +194,8 @@ int main(void)
 	volatile int cancel = 1;
 	o.cancel = &cancel;
 	rc = rt_render(p, &o, err, sizeof err);
-	CHECK(rc == RT_ECANCELED, "cancel (rc %d: %s)", rc, err);
-	CHECK(stat(out, &st) != 0 && leftovers(t_tmpdir()) == 0, "cancel leaves no file");
+	CHECK(rc == VE_CANCELED, "cancel (rc %d: %s)", rc, err);
+	CHECK(stat(out, &st) != 0 && leftovers(check_tmpdir()) == 0, "cancel leaves no file");
 
 	/* Partial render: frames [10, 40) */
 	o.cancel = NULL;
@@ -214,11 +210,5 @@ int main(void)
 	CHECK(run(cmd, txt, sizeof txt) == 0 && atoi(txt) == 30, "partial render has 30 frames: %s", txt);
 
 	ir_program_free(p);
-	t_rmtmp();
-	if (t_failures) {
-		fprintf(stderr, "rt_mp4: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_mp4: ok\n");
-	return 0;
+	return check_done();
 }

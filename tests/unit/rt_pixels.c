@@ -17,11 +17,7 @@ static void write_halves(const char *path, int w, int h)
 	for (int y = 0; y < h; y++)
 		for (int x = 0; x < w; x++)
 			s->px[(size_t)y * s->stride + x] = x < w / 2 ? 0xff0000ffu : 0xff00ff00u;
-	char cause[256];
-	if (enc_png(s, path, cause, sizeof cause)) {
-		fprintf(stderr, "enc_png: %s\n", cause);
-		exit(2);
-	}
+	t_write_png(s, path);
 	surf_free(s);
 }
 
@@ -62,7 +58,7 @@ static void test_solids(void)
 static void test_fits(void)
 {
 	char path[256];
-	snprintf(path, sizeof path, "%s/halves.png", t_tmpdir());
+	snprintf(path, sizeof path, "%s/halves.png", check_tmpdir());
 	write_halves(path, 40, 20);
 	ir_fit fits[3] = {IR_FIT_CONTAIN, IR_FIT_COVER, IR_FIT_FILL};
 	for (int i = 0; i < 3; i++) {
@@ -184,8 +180,8 @@ static void test_transitions(void)
 static void test_determinism(void)
 {
 	char path[256], png[256];
-	snprintf(path, sizeof path, "%s/halves2.png", t_tmpdir());
-	snprintf(png, sizeof png, "%s/frame.png", t_tmpdir());
+	snprintf(path, sizeof path, "%s/halves2.png", check_tmpdir());
+	snprintf(png, sizeof png, "%s/frame.png", check_tmpdir());
 	write_halves(path, 300, 200);
 	ir_program *p = two_scenes(IR_TR_DISSOLVE, IR_DIR_LEFT);
 	int img = t_image(p, path, 9);
@@ -249,11 +245,5 @@ int main(void)
 	test_fits();
 	test_transitions();
 	test_determinism();
-	t_rmtmp();
-	if (t_failures) {
-		fprintf(stderr, "rt_pixels: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_pixels: ok\n");
-	return 0;
+	return check_done();
 }

@@ -12,8 +12,10 @@
 #include <string.h>
 
 #include "../../base/arena.h"
+#include "../../base/file.h"
 #include "../../compiler/ir.h"
 #include "../../runtime/graph.h"
+#include "../../runtime/encode.h"
 #include "../../runtime/render.h"
 #include "../../runtime/surface.h"
 
@@ -165,25 +167,22 @@ static inline int t_near(uint32_t px, int r, int g, int b, int tol)
 #define PXARG(p) (unsigned)((p) & 255), (unsigned)((p) >> 8 & 255), (unsigned)((p) >> 16 & 255)
 
 /* A private scratch directory under /tmp for generated assets. */
-static inline const char *t_tmpdir(void)
+/* Writes surface s as a PNG at path, or ends the test (status 2: it could not run). */
+static inline void t_write_png(const surf_t *s, const char *path)
 {
-	static char dir[64];
-	if (!dir[0]) {
-		snprintf(dir, sizeof dir, "/tmp/vidc-rt-XXXXXX");
-		if (!mkdtemp(dir)) {
-			perror("mkdtemp");
-			exit(2);
-		}
+	char cause[256];
+	uint8_t *png;
+	size_t n;
+	vidc_err e;
+	if (enc_png(s, &png, &n, cause, sizeof cause)) {
+		fprintf(stderr, "enc_png: %s\n", cause);
+		exit(2);
 	}
-	return dir;
-}
-
-static inline void t_rmtmp(void)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t_tmpdir());
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", t_tmpdir());
+	if (file_write_atomic(path, png, n, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		exit(2);
+	}
+	free(png);
 }
 
 #endif

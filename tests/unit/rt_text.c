@@ -172,8 +172,8 @@ static void test_missing_font(void)
 static void test_bad_font_files(font_ctx *fc)
 {
 	char notfont[300], cut[300], cmd[700];
-	snprintf(notfont, sizeof notfont, "%s/notes.ttf", t_tmpdir());
-	snprintf(cut, sizeof cut, "%s/cut.ttf", t_tmpdir());
+	snprintf(notfont, sizeof notfont, "%s/notes.ttf", check_tmpdir());
+	snprintf(cut, sizeof cut, "%s/cut.ttf", check_tmpdir());
 	snprintf(cmd, sizeof cmd,
 		 "echo 'not a font' > '%s' && f=$(fc-match -f '%%{file}' 'DejaVu Sans') && head -c 20000 \"$f\" > '%s'",
 		 notfont, cut);
@@ -240,11 +240,5 @@ int main(void)
 	font_ctx_free(fc);
 	test_missing_font();
 	test_layer();
-	t_rmtmp();
-	if (t_failures) {
-		fprintf(stderr, "rt_text: %d failure(s)\n", t_failures);
-		return 1;
-	}
-	printf("rt_text: ok\n");
-	return 0;
+	return check_done();
 }

@@ -42,7 +42,7 @@ static int make_clip(const char *out, int fps, int n, const char *extra)
 
 static int setup(void)
 {
-	const char *d = t_tmpdir();
+	const char *d = check_tmpdir();
 	snprintf(clip24, sizeof clip24, "%s/clip24.mp4", d);
 	snprintf(clip30, sizeof clip30, "%s/clip30.mp4", d);
 	snprintf(rot, sizeof rot, "%s/rotated.mp4", d);
@@ -274,7 +274,7 @@ static void test_picture(void)
 
 	/* non-square pixels: 32x48 stored at a sample aspect ratio of 2:1 is 64x48 on screen */
 	char wide[300];
-	snprintf(wide, sizeof wide, "%s/anamorphic.mp4", t_tmpdir());
+	snprintf(wide, sizeof wide, "%s/anamorphic.mp4", check_tmpdir());
 	if (!sh("ffmpeg -v error -y -f lavfi -i color=c=gray:s=32x48:r=24 -vf setsar=2 -frames:v 3 "
 		"-c:v libx264 '%s'", wide)) {
 		p = prog(wide, (clip_opts){0, -1, 1, 0}, 10, 3);
@@ -339,7 +339,7 @@ static uint32_t first_px(const char *path, int x, int y)
 /* Colours survive: BT.709 and BT.601 clips (as tagged), and a clip with alpha. */
 static void test_colours(void)
 {
-	const char *d = t_tmpdir();
+	const char *d = check_tmpdir();
 	char c709[300], c601[300], calpha[300];
 	snprintf(c709, sizeof c709, "%s/c709.mp4", d);
 	snprintf(c601, sizeof c601, "%s/c601.mp4", d);
@@ -390,7 +390,7 @@ static void expect_error(const char *path, const char *what, clip_opts o, int64_
 static void test_damage(void)
 {
 	char path[300];
-	snprintf(path, sizeof path, "%s/clip-damaged.mp4", t_tmpdir());
+	snprintf(path, sizeof path, "%s/clip-damaged.mp4", check_tmpdir());
 	struct stat sb;
 	if (sh("cp '%s' '%s'", clip24, path) || stat(path, &sb))
 		return;
@@ -430,7 +430,7 @@ static void test_errors(void)
 	expect_error(trunc_, "truncated file", o, 59);
 	expect_error(mkv, "truncated Matroska file", o, 100);
 	char missing[300];
-	snprintf(missing, sizeof missing, "%s/no-such-clip.mp4", t_tmpdir());
+	snprintf(missing, sizeof missing, "%s/no-such-clip.mp4", check_tmpdir());
 	expect_error(missing, "missing file", o, 0);
 	expect_error(clip24, "trim past the end", (clip_opts){5, -1, 1, 0}, 0);
 }
@@ -440,7 +440,7 @@ static void test_errors(void)
 static void test_speed(void)
 {
 	char path[300];
-	snprintf(path, sizeof path, "%s/hd.mp4", t_tmpdir());
+	snprintf(path, sizeof path, "%s/hd.mp4", check_tmpdir());
 	if (sh("ffmpeg -v error -y -f lavfi -i testsrc2=s=1280x720:r=30 -frames:v 150 -c:v libx264 "
 	       "-preset ultrafast -g 60 -pix_fmt yuv420p '%s'", path))
 		return;
@@ -514,7 +514,7 @@ static sound_t clip_sound(const char *path, double speed, double trim_out, char 
 	}
 	aud_mix_t *mix;
 	sound_t o = {{-1, -1, -1, -1}, 0};
-	*rc = aud_open(&mix, p, 0, err, errlen);
+	*rc = aud_open(&mix, p, 0, NULL, err, errlen);
 	if (!*rc) {
 		static float lr[2 * 48000];
 		aud_read(mix, lr, 48000);
@@ -535,7 +535,7 @@ static sound_t clip_sound(const char *path, double speed, double trim_out, char 
 static void test_sound(void)
 {
 	char loud[300], err[512] = "";
-	snprintf(loud, sizeof loud, "%s/sound.mp4", t_tmpdir());
+	snprintf(loud, sizeof loud, "%s/sound.mp4", check_tmpdir());
 	if (sh("ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=24' -f lavfi -i "
 	       "sine=frequency=440:sample_rate=48000 -t 1 -c:v libx264 -c:a aac -shortest '%s'", loud))
 		return;
@@ -555,7 +555,7 @@ static void test_sound(void)
 	/* a clip cut after its header: the sound is read first, but the message is about the video
 	 * (issue 10: it said "cannot decode audio") */
 	char cut[300];
-	snprintf(cut, sizeof cut, "%s/sound-cut.mp4", t_tmpdir());
+	snprintf(cut, sizeof cut, "%s/sound-cut.mp4", check_tmpdir());
 	if (!sh("ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=24' -f lavfi -i sine=frequency=440 -t 2 "
 		"-c:v libx264 -c:a aac -movflags +faststart -f mp4 '%s.full' && head -c 3000 '%s.full' > '%s'",
 		cut, cut, cut)) {
@@ -575,8 +575,7 @@ int main(void)
 {
 	if (setup()) {
 		fprintf(stderr, "rt_video: cannot make the test clips (is ffmpeg installed?)\n");
-		t_rmtmp();
-		return 1;
+			return 1;
 	}
 	test_mapping();
 	test_random_access();
@@ -586,8 +585,5 @@ int main(void)
 	test_damage();
 	test_sound();
 	test_speed();
-	t_rmtmp();
-	if (t_failures)
-		fprintf(stderr, "rt_video: %d failure(s)\n", t_failures);
-	return t_failures != 0;
+	return check_done();
 }

@@ -1,0 +1,110 @@
+#!/bin/sh
+# untrusted_media.sh - what a hostile spec cannot make vidc do with media and outputs (issue 10):
+#   - `-o` names only a regular file or a new name: a folder or a device (like /dev/null, as
+#     root) is refused before rendering and the device stays a device;
+#   - a killed render leaves nothing at the output path, and its stale .NAME.tmp-PID is removed
+#     by the next run;
+#   - an image named tcp://, rtmp:// or ftp:// (existing as local folders, so the checker passes)
+#     is refused as a URL and nothing connects to the port it names;
+#   - a PNG whose header claims 16000x16000 or 100000x100000 is refused before decoding, with the
+#     numbers (/dev/zero as an image: tests/unit/rt_errors.c, since the checker stops it first);
+#   - a full disk says "the disk is full" (when a small tmpfs can be mounted here).
+. "$(dirname "$0")/lib.sh"
+export VIDC_STDLIB=${VIDC_STDLIB:-$PWD/stdlib}
+
+spec() { # spec NAME SECONDS LAYER -> $tmp/NAME.vid: one scene holding LAYER
+	printf 'video { preset youtube_long; fps 30 }\nscene a %ss {\n  %s\n}\n' "$2" "$3" >"$tmp/$1.vid"
+}
+spec solid 1 'solid #336699'
+
+# ---- outputs ----
+mkdir "$tmp/outdir"
+expect 1 "render to a folder" -- "$VIDC" render "$tmp/solid.vid" -o "$tmp/outdir" --progress none
+has "$tmp/err" "it is a directory" "render to a folder"
+[ -z "$(ls -A "$tmp/outdir")" ] || say "render to a folder left $(ls -A "$tmp/outdir")"
+expect 1 "frame to a folder" -- "$VIDC" frame "$tmp/solid.vid" --at 0.5s -o "$tmp/outdir"
+has "$tmp/err" "it is a directory" "frame to a folder"
+# A device node of our own (as /dev/null is, 1:3): a binary without the rule would replace this
+# one, not the system's.
+if mknod "$tmp/null" c 1 3 2>/dev/null; then
+	expect 1 "render to a device" -- "$VIDC" render "$tmp/solid.vid" -o "$tmp/null" --progress none
+	has "$tmp/err" "it is a device" "render to a device"
+	[ -c "$tmp/null" ] || say "the device node was replaced"
+else
+	echo "skip: cannot make a device node here (not root?): the device case is not tested"
+fi
+expect 1 "render into a missing folder" -- "$VIDC" render "$tmp/solid.vid" -o "$tmp/none/x.mp4" --progress none
+has "$tmp/err" "No such file or directory" "render into a missing folder"
+
+# a render killed half way: nothing at the output path, a temp beside it, removed next time
+spec long 600 'solid #204060'
+"$VIDC" render "$tmp/long.vid" -o "$tmp/outdir/v.mp4" --progress none 2>/dev/null &
+pid=$!
+i=0
+while [ ! -e "$tmp/outdir/.v.mp4.tmp-$pid" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+[ -e "$tmp/outdir/.v.mp4.tmp-$pid" ] || say "the killed render's temp .v.mp4.tmp-$pid never appeared"
+[ ! -e "$tmp/outdir/v.mp4" ] || say "a killed render left v.mp4"
+expect 0 "render after a killed one" -- "$VIDC" render "$tmp/solid.vid" -o "$tmp/outdir/v.mp4" --progress none
+[ -s "$tmp/outdir/v.mp4" ] || say "no v.mp4 after the second render"
+[ ! -e "$tmp/outdir/.v.mp4.tmp-$pid" ] || say "the stale temp of the killed render is still there"
+
+# ---- no network: URLs as image layers ----
+python3 - "$tmp/port" "$tmp/hits" <<'PY' &
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+open(sys.argv[1] + ".new", "w").write(str(s.getsockname()[1]))
+import os
+os.rename(sys.argv[1] + ".new", sys.argv[1])
+n = 0
+while True:
+    c, _ = s.accept()
+    n += 1
+    open(sys.argv[2], "w").write(str(n))
+    c.close()
+PY
+srv=$!
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(cat "$tmp/port")
+ffmpeg -v error -y -f lavfi -i testsrc2=s=64x48 -frames:v 1 "$tmp/ok.png" || { echo "FAIL: ffmpeg"; exit 1; }
+vidc=$(cd "$(dirname "$VIDC")" && pwd)/$(basename "$VIDC")
+for scheme in tcp rtmp ftp; do
+	# "tcp://127.0.0.1:PORT/x.png" is also a path (folder "tcp:", then "127.0.0.1:PORT"), so
+	# the checker finds it; libav must still not read it as a URL.
+	mkdir -p "$tmp/$scheme:/127.0.0.1:$port"
+	cp "$tmp/ok.png" "$tmp/$scheme:/127.0.0.1:$port/x.png"
+	spec "$scheme" 1 "image \"$scheme://127.0.0.1:$port/x.png\""
+	# run from the spec's folder, so the name reaches the runtime as written
+	(cd "$tmp" && "$vidc" frame "$scheme.vid" --at 0.5s -o f.png) >"$tmp/out" 2>"$tmp/err" &&
+		say "$scheme:// image: rendered"
+	has "$tmp/err" "it is a URL; media is read from local files only" "$scheme:// image"
+done
+[ ! -e "$tmp/hits" ] || say "vidc connected to the listener $(cat "$tmp/hits") time(s)"
+
+# ---- pictures: the pixel limit from the header, devices ----
+png_head() { # png_head W_HEX H_HEX FILE: a PNG signature and IHDR declaring W x H
+	printf '\211PNG\r\n\032\n\000\000\000\rIHDR%b%b\010\006\000\000\000\000\000\000\000' "$1" "$2" >"$3"
+}
+png_head '\000\000\076\200' '\000\000\076\200' "$tmp/big.png"       # 16000 x 16000
+png_head '\000\001\206\240' '\000\001\206\240' "$tmp/huge.png"      # 100000 x 100000
+for p in big:16000x16000 huge:100000x100000; do
+	spec "${p%%:*}" 1 "image \"${p%%:*}.png\""
+	expect 1 "${p%%:*}.png" -- "$VIDC" frame "$tmp/${p%%:*}.vid" --at 0.5s -o "$tmp/f.png"
+	has "$tmp/err" "the picture is ${p#*:} pixels" "${p%%:*}.png"
+	has "$tmp/err" "the limit is" "${p%%:*}.png"
+done
+# ---- a full disk ----
+mkdir "$tmp/small"
+if mount -t tmpfs -o size=64k tmpfs "$tmp/small" 2>/dev/null; then
+	expect 1 "render onto a full disk" -- "$VIDC" render "$tmp/long.vid" -o "$tmp/small/v.mp4" --progress none
+	has "$tmp/err" "the disk is full" "render onto a full disk"
+	[ -z "$(ls -A "$tmp/small")" ] || say "a failed render left $(ls -A "$tmp/small")"
+	umount "$tmp/small"
+else
+	echo "skip: cannot mount a tmpfs here (not root?): the full-disk case is not tested"
+fi
+exit $fail
