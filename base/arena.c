@@ -141,7 +141,8 @@ char *arena_printf(arena_t *a, const char *fmt, ...)
 
 int arena_grow(arena_t *a, void **items, int *cap, int count, size_t elem)
 {
-	if (count < *cap)
+	/* room left; a NULL array has none whatever *cap says */
+	if (count < *cap && *items)
 		return 0;
 	if (*cap > INT32_MAX / 2 || (size_t)*cap * 2 > SIZE_MAX / 2 / (elem ? elem : 1)) {
 		out_of_memory(a);

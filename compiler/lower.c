@@ -50,7 +50,8 @@ static ir_curve curve(lowerer *lw, const mcurve *m, double def, int axis, int is
 static ir_param *copy_params(lowerer *lw, const ir_param *ps, int n)
 {
 	ir_param *o = arena_alloc(lw->p->arena, sizeof(ir_param) * (size_t)(n ? n : 1));
-	memcpy(o, ps, sizeof(ir_param) * (size_t)n);
+	if (n) /* a node without params has ps NULL, and memcpy's pointers must be valid even for 0 */
+		memcpy(o, ps, sizeof(ir_param) * (size_t)n);
 	return o;
 }
 

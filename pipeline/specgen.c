@@ -335,7 +335,7 @@ int specgen_write(const char *path, const specgen_opts *o, char *err, size_t err
 	fputs("video {\n  preset", f);
 	for (int i = 0; i < o->npresets; i++)
 		fprintf(f, " %s", o->presets[i]);
-	fputs("\n  fps 30\n}\n\n", f);
+	fprintf(f, "\n  fps %d\n}\n\n", o->fps > 0 ? o->fps : 30);
 	fputs("voice ", f);
 	put_str(f, o->voice_name);
 	fputs(" { timings ", f);

@@ -26,6 +26,7 @@ typedef struct {
 	const char *captions;     /* caption style, or NULL for none */
 	const char *music;        /* music file as the spec names it, or NULL */
 	const char *source;       /* what the spec was made from, for its header comment */
+	int fps;                  /* the spec's frame rate, 1-120; 0 = 30 */
 	/* The assets stage's choices (pipeline/assets.h), whose paths are relative to the spec's
 	 * folder: when set, each section shows its entry (photo, footage, code card, text card)
 	 * and images is not used. */

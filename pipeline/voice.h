@@ -12,7 +12,9 @@
  * Words are what the compiler calls words (compiler/timing.c): runs of bytes between ASCII white
  * space, punctuation attached. Every word of the text gets a timing, in order, none overlapping
  * the next, none past the audio's end. A provider that returns no timings gets them from
- * voice_align(): espeak's exact timings of the same text warped onto the real audio.
+ * voice_align() (voice_align.h): espeak's exact timings of the same text warped onto the real
+ * audio. Clips, the word splitter and the sound detector that all of these share are the leaf
+ * voice_words.h.
  *
  * Errors: functions return 0 or a negative VOICE_E* code and write one sentence into err.
  */
@@ -22,43 +24,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../base/err.h"
+#include "voice_words.h" /* clips, words, sound detection, the VOICE_E* codes */
 
 #define VOICE_RATE 48000     /* output sample rate, Hz */
 #define VOICE_GAP_S 0.25     /* silence between sections, seconds */
 #define VOICE_PIECE_GAP_S 0.15 /* between the pieces of a section too long for one request */
 #define VOICE_PAD_S 0.02     /* silence kept before the first and after the last sound of a clip */
 #define VOICE_PREVIEW_MAX 200 /* characters (code points) of a --preview text */
-
-/* The voice stage's codes are values of base/err.h's one code space, named for what the voice
- * loop does with them (retry or stop). */
-enum {
-	VOICE_OK = 0,
-	VOICE_ENOMEM = VE_NOMEM,
-	VOICE_EINPUT = VE_INVAL,       /* the script or text is unusable */
-	VOICE_EPROVIDER = VE_PROTOCOL, /* the provider refused for good: bad key, unknown voice, 4xx */
-	VOICE_ETRANSIENT = VE_NET,     /* worth another try: 5xx, timeout, dropped connection, bad reply */
-	VOICE_EIO = VE_IO,             /* a file could not be written */
-	VOICE_ECANCELED = VE_CANCELED  /* o->cancel was set */
-};
-
-/* One word: offset/length in bytes into the text it belongs to; times in seconds. */
-typedef struct {
-	int offset, length;
-	double start, end;
-} voice_word;
-
-/* Audio of one stretch of text: mono float samples in [-1, 1] at rate Hz; words NULL when the
- * provider gave no timings, else exactly one per word of the text (voice_split_words). */
-typedef struct {
-	float *pcm;
-	long n;
-	int rate;
-	voice_word *words;
-	int nwords;
-} voice_clip;
-
-void voice_clip_free(voice_clip *c);
 
 typedef struct {
 	const char *provider;	/* "espeak" (default), "openai", "elevenlabs", "coqui", "piper", "bark" */
@@ -142,9 +114,6 @@ int voice_write_timing(const char *path, const voice_track *t, char *err, size_t
 
 /* ---- helpers shared by the providers ------------------------------------------------------ */
 
-/* The words of text as the compiler splits them: *words gets a malloc'd array (times 0).
- * Returns the count, or VOICE_ENOMEM. */
-int voice_split_words(const char *text, voice_word **words);
 /* The language to speak: o->lang, else the script's, else "en". */
 const char *voice_lang(const voice_opts *o, const char *script_lang);
 /* The espeak-ng voice for a BCP 47 tag ("de-DE" -> "de", "zh" -> "cmn", "en" -> "en-us"). */
@@ -155,23 +124,5 @@ int voice_decode(const void *data, size_t len, voice_clip *out, char *err, size_
 int voice_stretch(voice_clip *c, double speed, char *err, size_t errlen);
 /* Resamples c in place to rate (libswresample); word times are unchanged. */
 int voice_resample(voice_clip *c, int rate, char *err, size_t errlen);
-/* Sound detection: 10 ms frames whose RMS is above a threshold relative to the clip's loudest
- * frame. First and last sample with sound (both -1 when the clip is silent). */
-void voice_sound_bounds(const float *pcm, long n, int rate, long *first, long *last);
-/* The same detector frame by frame: *sound gets a malloc'd flag per frame of rate/100 samples.
- * Returns the frame count, or VOICE_ENOMEM. */
-int voice_vad(const float *pcm, long n, int rate, unsigned char **sound);
-/* Completes word timings from start samples (-1 = unknown): an unknown start takes the next
- * known one; starts are made non-decreasing and moved to the first sound at or after them; a
- * word ends at its last sound before the next word starts. Sets w[].start/end in seconds. */
-int voice_timings_from_starts(const voice_clip *c, voice_word *w, int nw, const long *start);
-
-/* Gives real (which has no words) the timings of ref (espeak's exact timings of the same text)
- * warped piecewise-linearly onto real's audio: pauses detected in both are matched in order and
- * the speech between them is stretched to fit. Both clips must be of the same text. */
-int voice_align(const voice_clip *ref, voice_clip *real, char *err, size_t errlen);
-/* The fallback when espeak cannot speak the language: words spread over the speech in
- * proportion to their length. */
-int voice_align_even(const char *text, voice_clip *real, char *err, size_t errlen);
 
 #endif

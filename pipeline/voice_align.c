@@ -1,14 +1,15 @@
 /*
  * voice_align.c - word timings for audio that came without them (openai, coqui, piper, bark):
  * the same text spoken by espeak gives exact word timings and its own pauses; the pauses of both
- * recordings are found with the energy detector of voice.c, matched in order by dynamic
+ * recordings are found with the energy detector of voice_words.c, matched in order by dynamic
  * programming on their relative position in the speech, and the espeak timeline is warped
  * piecewise-linearly onto the real one through the matched pause edges. Speech rate differences
  * between pauses are absorbed linearly; within a phrase the error is what remains of the two
  * voices' different rhythms (see SPEC.md "Voice providers" for the measured accuracy).
  */
-#include "voice.h"
+#include "voice_align.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

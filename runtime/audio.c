@@ -400,10 +400,11 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, volatil
 			if (!path)
 				snprintf(cause, sizeof cause, "no path");
 			if (rc) {
+				int clip = in->role == ROLE_CLIP; /* in dies with m */
 				aud_free(m);
 				/* a clip's sound is read before its first picture: a damaged clip is a
 				 * video to its author, not "audio" */
-				if (in->role == ROLE_CLIP)
+				if (clip)
 					return rterr_node(rc, p, n, err, errlen,
 							  "cannot decode video '%s': %s (its sound track; a truncated or "
 							  "damaged file?)",

@@ -30,7 +30,8 @@ struct rt_graph {
 	gnode *n;
 	surf_t *tmp[2]; /* scene buffers for transitions, allocated on first use */
 	font_ctx *fonts;      /* created by the first source that draws text */
-	src_ctx cx;           /* what sources are given: p and &fonts */
+	src_ctx cx;           /* what sources are given: p, &fonts and &work */
+	src_work work;        /* what the sources did (graph_work) */
 	captions_t *captions; /* burned-in captions, NULL when none */
 	hook_rt *hooks;       /* Lua effects and transitions, NULL when none */
 };
@@ -175,7 +176,7 @@ int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 	}
 	g->p = p;
-	g->cx = (src_ctx){p, &g->fonts};
+	g->cx = (src_ctx){p, &g->fonts, &g->work};
 	if (p->timeline >= 0) {
 		const ir_node *t = &p->nodes[p->timeline];
 		for (int i = 0; i < t->u.timeline.nscenes; i++) {
@@ -212,6 +213,12 @@ void graph_release_before(rt_graph *g, int64_t f)
 	for (int i = 0; i < g->p->nnodes; i++)
 		if (g->n[i].ready && g->n[i].last <= f)
 			release_node(g, i);
+}
+
+void graph_work(const rt_graph *g, long long *decoded, long long *seeks)
+{
+	*decoded = g->work.decoded;
+	*seeks = g->work.seeks;
 }
 
 void graph_free(rt_graph *g)

@@ -22,6 +22,9 @@ int graph_render(rt_graph *g, int64_t f, surf_t *out, char *err, size_t errlen);
 /* Releases every source no frame >= f uses (a sequential render calls it as it goes, so memory
  * stays flat in the video's length). */
 void graph_release_before(rt_graph *g, int64_t f);
+/* The work the graph's sources have done since graph_new: video pictures decoded and decoder
+ * seeks (tests bound a render's work with it, never its time). */
+void graph_work(const rt_graph *g, long long *decoded, long long *seeks);
 void graph_free(rt_graph *g);
 
 #endif

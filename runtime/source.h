@@ -15,13 +15,21 @@
 
 struct font_ctx;
 
-/* What every source call gets from the graph: the program, and the render's font context
+/* Work the sources of one graph did, counted so that a test can bound the work of a render
+ * (sequential decoding, not a seek per frame) instead of its time. */
+typedef struct {
+	long long decoded; /* video pictures decoded */
+	long long seeks;   /* video decoder seeks */
+} src_work;
+
+/* What every source call gets from the graph: the program, the render's font context
  * (*fonts, shared by text, code and hooks; created on first use with font_ctx_get so a video
- * without text never loads fontconfig). How large a source is ever drawn comes from
- * layer_need_scale (layer.h). */
+ * without text never loads fontconfig) and the graph's work counters (NULL: not counted). How
+ * large a source is ever drawn comes from layer_need_scale (layer.h). */
 typedef struct {
 	const ir_program *p;
 	struct font_ctx **fonts;
+	src_work *work;
 } src_ctx;
 
 /* What a source shows at one frame. The source's natural rectangle [0,nat_w] x [0,nat_h]

@@ -65,6 +65,7 @@ typedef struct {
 	int started;      /* something was decoded since the last seek or the open */
 	double last_t;    /* time of the last decoded frame, for frames without a timestamp */
 	double max_t;     /* latest frame time decoded so far (truncation check) */
+	src_work *work, own; /* the graph's counters, or own when the caller keeps none */
 } vid_state;
 
 static void drop_frames(vid_state *st)
@@ -155,12 +156,14 @@ static int decode_one(vid_state *st, AVFrame **out, char *cause, size_t len)
 	*out = fr;
 	st->next_t = t;
 	st->next_key = st->serial++;
+	st->work->decoded++;
 	return 0;
 }
 
 static int seek_to(vid_state *st, double s, char *cause, size_t len)
 {
 	int64_t ts = s <= 0 ? st->start_pts : st->start_pts + (int64_t)floor(s / st->tb);
+	st->work->seeks++;
 	int ret = av_seek_frame(st->fmt, st->si, ts, AVSEEK_FLAG_BACKWARD);
 	if (ret < 0 && s > 0)
 		ret = av_seek_frame(st->fmt, st->si, st->start_pts, AVSEEK_FLAG_BACKWARD);
@@ -429,6 +432,7 @@ static int video_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	st->src = src;
 	st->surf_key = -1;
+	st->work = cx->work ? cx->work : &st->own;
 	char cause[256];
 	int rc = open_clip(st, path, cause, sizeof cause);
 	if (rc)

@@ -25,6 +25,7 @@ typedef struct {
 	int page_size;             /* projects per page: 20 */
 	int max_queued_jobs;       /* quota: queued or running jobs per site (429 beyond): 100 */
 	int job_attempts;          /* tries per job before it fails: 3 */
+	int fps;                   /* frame rate of the specs the worker writes: 30 */
 	/* publishing (SPEC section 15) */
 	char public_media_url[512];  /* where the media folder is served publicly (JSON-LD URLs): "" */
 	int youtube_uploads_per_day; /* the YouTube project's upload calls a day: 100 */

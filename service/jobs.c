@@ -12,9 +12,8 @@ int jobs_enqueue(store_t *s, const char *kind, int64_t site, int64_t project, in
 		 int chain, int max_attempts, int64_t *id, char *err, size_t errlen)
 {
 	char now[32];
-	json_t *empty = payload ? NULL : json_object(); /* no payload is stored as {} */
-	char *text = json_dumps(payload ? payload : empty, JSON_COMPACT);
-	json_decref(empty);
+	/* payload is borrowed: NULL is stored as {} without making an object that nobody frees */
+	char *text = payload ? json_dumps(payload, JSON_COMPACT) : NULL;
 	int rc = store_int(s, id, "INSERT INTO vidc_jobs (queue, kind, site_id, project_id, rendered_video_id, payload, chain, "
 			      "max_attempts, run_after, created_at) VALUES ('video', ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, 0, ?) "
 			      "RETURNING id",

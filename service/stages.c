@@ -216,7 +216,7 @@ int stg_images(const char *dir, const char *article, const char *base_dir, json_
 	return 0;
 }
 
-int stg_spec(const char *dir, const char *preset, const char *title, json_t *images, const char *music,
+int stg_spec(const char *dir, const char *preset, int fps, const char *title, json_t *images, const char *music,
 	     char *err, size_t errlen)
 {
 	const char *names[MAX_IMAGES];
@@ -242,6 +242,7 @@ int stg_spec(const char *dir, const char *preset, const char *title, json_t *ima
 		.captions = vertical ? "karaoke" : "plain",
 		.music = music,
 		.source = "script.json",
+		.fps = fps,
 	};
 	int rc = spec && script && timing ? specgen_write(spec, &so, err, errlen) : -4;
 	free(spec);

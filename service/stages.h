@@ -38,9 +38,10 @@ int stg_preview(const char *tmp_dir, const char *provider, const char *voice, co
 int stg_images(const char *dir, const char *article, const char *base_dir, json_t **images, char *err,
 	       size_t errlen);
 
-/* Writes DIR/PRESET.vid for one preset from DIR/script.json, DIR/voice.json and the images
- * (relative to DIR), with the title; music is an absolute path or NULL. */
-int stg_spec(const char *dir, const char *preset, const char *title, json_t *images, const char *music,
+/* Writes DIR/PRESET.vid for one preset at fps frames a second from DIR/script.json,
+ * DIR/voice.json and the images (relative to DIR), with the title; music is an absolute path or
+ * NULL. */
+int stg_spec(const char *dir, const char *preset, int fps, const char *title, json_t *images, const char *music,
 	     char *err, size_t errlen);
 
 typedef struct {

@@ -181,7 +181,7 @@ static int prepare(wrk_ctx *c, const char *preset)
 	if (!title)
 		title = sc ? fld_str(sc, "hook", "") : "";
 	if (!rc)
-		rc = stg_spec(c->dir, preset, title, images, NULL, c->err, sizeof c->err);
+		rc = stg_spec(c->dir, preset, c->cfg->fps, title, images, NULL, c->err, sizeof c->err);
 	json_decref(sc);
 	json_decref(images);
 	json_decref(p);

@@ -22,13 +22,15 @@ scene 2s {
 EOF
 }
 
-# hostile NAME WANT LUA: the render fails within 60 s naming NAME.lua and WANT
+# hostile NAME WANT LUA: the render fails naming NAME.lua and WANT (the limit that stopped it:
+# its budget in instructions and work, not its time). The timeout only keeps a hung render from
+# hanging the suite; it is no speed bound, so it is far above what a loaded machine needs.
 hostile() {
 	printf '%s\n' "$3" >"$tmp/$1.lua"
 	spec "$1"
-	timeout 60 "$VIDC" render "$tmp/$1.vid" --progress none -o "$tmp/$1.mp4" >"$tmp/out" 2>"$tmp/err"
+	timeout 600 "$VIDC" render "$tmp/$1.vid" --progress none -o "$tmp/$1.mp4" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	[ $rc = 124 ] && { say "$1: the render did not end within 60 s"; return; }
+	[ $rc = 124 ] && { say "$1: the render hung (killed after 600 s)"; return; }
 	[ $rc = 0 ] && { say "$1: the render succeeded"; return; }
 	grep -q "$1.lua:[0-9]*:.*$2" "$tmp/err" || { say "$1: no '$1.lua:LINE: ...$2' in:"; cat "$tmp/err"; }
 	[ -e "$tmp/$1.mp4" ] && say "$1: an output was left"

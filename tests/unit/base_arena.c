@@ -32,9 +32,10 @@ static void test_oom(void)
 	/* No handler: NULL, and the arena remembers. */
 	CHECK(arena_alloc(a, SIZE_MAX / 2 + 1) == NULL && arena_failed(a), "NULL without a handler");
 	CHECK(arena_alloc(a, 16) != NULL, "small allocations still work");
+	/* A full array whose doubled capacity would pass INT32_MAX: refused before any allocation. */
 	char *big = NULL;
-	int n = 0, cap = (int)(INT32_MAX / 2 + 1);
-	CHECK(ARENA_PUSH(a, big, n, cap) == NULL || n < cap, "growth past int is refused");
+	int cap = (int)(INT32_MAX / 2 + 1), n = cap;
+	CHECK(ARENA_PUSH(a, big, n, cap) == NULL && n == cap && big == NULL, "growth past int is refused");
 	arena_free(a);
 
 	/* With a handler: control comes back at setjmp with 1. */

@@ -113,7 +113,8 @@ static void test_search(void)
 		CHECK(strstr(big->file_url, "w=1080&h=1920") && big->file_width == 1080,
 		      "file url %s", big->file_url);
 	}
-	json_t *last = json_object_get(stats(), "last");
+	json_t *st = stats(); /* a new reference: everything read from it dies with it */
+	json_t *last = json_object_get(st, "last");
 	const char *auth = json_string_value(json_object_get(last, "authorization"));
 	json_t *qq = json_object_get(last, "query");
 	CHECK(auth && !strcmp(auth, "pexels-test"), "Authorization: %s", auth ? auth : "(none)");
@@ -121,6 +122,7 @@ static void test_search(void)
 	      !strcmp(js(json_object_get(qq, "query")), "coffee beans") &&
 	      !strcmp(js(json_object_get(qq, "per_page")), "15"),
 	      "pexels query parameters");
+	json_decref(st);
 	stock_results_free(&r);
 	/* Page 2 holds the rest; the same search again comes from the cache. */
 	long before = counter("searches");
@@ -144,11 +146,13 @@ static void test_search(void)
 		      r.items[0].file_width == 1200, "pixabay item: %s %d", r.items[0].author, r.items[0].file_width);
 	}
 	stock_results_free(&r);
-	qq = json_object_get(json_object_get(stats(), "last"), "query");
+	st = stats();
+	qq = json_object_get(json_object_get(st, "last"), "query");
 	CHECK(!strcmp(js(json_object_get(qq, "orientation")), "horizontal") &&
 	      !strcmp(js(json_object_get(qq, "image_type")), "photo") &&
 	      !strcmp(js(json_object_get(qq, "key")), "pixabay-test"),
 	      "pixabay query parameters");
+	json_decref(st);
 	CHECK(!cache_holds("pixabay-test"), "the Pixabay key was written into the cache");
 	CHECK(!cache_holds("pexels-test"), "the Pexels key was written into the cache");
 
@@ -302,7 +306,8 @@ static void test_ai(void)
 	int rc = aiimage_generate(&rq, &o, &ar, &e);
 	CHECK(rc == 0 && ar.file.type == SNIFF_PNG && ar.file.width == 1024 && ar.file.height == 1792,
 	      "openai dall-e-3 portrait: rc %d %lldx%lld: %s", rc, ar.file.width, ar.file.height, e.msg);
-	json_t *last = json_object_get(stats(), "last");
+	json_t *st = stats(); /* a new reference: everything read from it dies with it */
+	json_t *last = json_object_get(st, "last");
 	json_t *body = json_object_get(last, "body");
 	CHECK(!strcmp(js(json_object_get(body, "size")), "1024x1792") &&
 	      !strcmp(js(json_object_get(body, "response_format")), "b64_json") &&
@@ -310,6 +315,7 @@ static void test_ai(void)
 	      strstr(js(json_object_get(body, "prompt")), "Cold Brew at Home"),
 	      "openai request");
 	CHECK(!strcmp(js(json_object_get(last, "authorization")), "Bearer sk-test"), "bearer");
+	json_decref(st);
 	/* Cached by prompt: no second generation. */
 	rc = aiimage_generate(&rq, &o, &ar, &e);
 	CHECK(rc == 0 && ar.file.from_cache && counter("generations") == g0 + 1, "ai cache: rc %d, %ld generations",
@@ -350,9 +356,11 @@ static void test_ai(void)
 	rc = aiimage_generate(&sd, &o, &ar, &e);
 	CHECK(rc == 0 && ar.file.width == 576 && ar.file.height == 1024, "sd: %d %lldx%lld %s", rc,
 	      ar.file.width, ar.file.height, e.msg);
-	body = json_object_get(json_object_get(stats(), "last"), "body");
+	st = stats();
+	body = json_object_get(json_object_get(st, "last"), "body");
 	CHECK(json_integer_value(json_object_get(body, "width")) == 576 &&
 	      strstr(js(json_object_get(body, "negative_prompt")), "text"), "sd request");
+	json_decref(st);
 	g0 = counter("generations");
 	rc = aiimage_generate(&sd, &o, &ar, &e);
 	CHECK(rc == 0 && ar.file.from_cache && counter("generations") == g0, "sd cache");

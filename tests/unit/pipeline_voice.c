@@ -14,6 +14,7 @@
 #include "../../base/arena.h"
 #include "../../compiler/timing.h"
 #include "../../pipeline/voice.h"
+#include "../../pipeline/voice_align.h"
 
 
 
