@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 	ep.fps_num = FPS;
 	ep.fps_den = 1;
 	ep.crf = ENC_DEFAULT_CRF;
-	if (enc_budget(TIKTOK_BYTES, (double)frames / FPS, W, H, &ep.maxrate, &ep.bufsize, cause,
+	if (enc_budget(TIKTOK_BYTES, 0, (double)frames / FPS, W, H, &ep.maxrate, &ep.bufsize, cause,
 		       sizeof cause)) {
 		fprintf(stderr, "encode_only: %s\n", cause);
 		return 1;

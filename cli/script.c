@@ -30,7 +30,7 @@ const char cli_script_usage[] =
 	"  --platforms LIST           tiktok,youtube_short,instagram_reel,youtube_long (comma list);\n"
 	"                             default: short tiktok,youtube_short,instagram_reel; medium\n"
 	"                             tiktok,youtube_long; long youtube_long. The length also fits\n"
-	"                             every platform's limit (YouTube Shorts: 60 s).\n"
+	"                             every platform's limit (platforms.json; Shorts: 180 s).\n"
 	"  --generator extract|llm    extract (default): embedded, no network; llm: an\n"
 	"                             OpenAI-compatible chat-completions endpoint\n"
 	"  --wpm N                    speaking rate in words a minute (default 165, espeak-ng at\n"

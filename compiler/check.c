@@ -11,7 +11,6 @@
 #include "anchor.h"
 #include "asset.h"
 #include "layer.h"
-#include "preset.h"
 #include "scene.h"
 #include "value.h"
 
@@ -20,10 +19,13 @@ static void video_preset(checker_t *c, const ast_stmt *p)
 {
 	if (p->nargs == 0)
 		diag_error(c->d, p->sp, "preset needs at least one name (youtube_long, youtube_short, instagram_reel, tiktok)");
-	const char *names[8];
-	int n = preset_count();
+	const platform_table *t = c->s->platforms;
+	if (!t)
+		return; /* the platform file's error says why */
+	int n = platform_npresets(t);
+	const char **names = arena_alloc(c->a, sizeof(char *) * (size_t)n);
 	for (int j = 0; j < n; j++)
-		names[j] = preset_at(j)->name;
+		names[j] = platform_preset_at(t, j)->name;
 	for (int k = 0; k < p->nargs; k++) {
 		int pi;
 		if (!val_enum(c, p->args[k], "preset", names, n, &pi))
@@ -240,8 +242,7 @@ static void audio_stmt(checker_t *c, const ast_stmt *st, int is_voice)
 
 /* ---- captions, chapters, platform rules ------------------------------------------------------ */
 
-static const char *const caption_styles[] = {"plain", "bold_center", "karaoke"};
-
+/* captions STYLE: a style of the platform file's caption_styles. */
 static void captions_stmt(checker_t *c, const ast_stmt *st)
 {
 	int i;
@@ -249,11 +250,16 @@ static void captions_stmt(checker_t *c, const ast_stmt *st)
 		diag_error(c->d, st->sp, "captions are given twice");
 		return;
 	}
-	if (!val_want_args(c, st, 1, 1, "a caption style (plain, bold_center, karaoke)") ||
-	    !val_enum(c, st->args[0], "caption style", caption_styles, COUNT(caption_styles), &i))
+	const platform_table *t = c->s->platforms;
+	int n = t ? platform_ncaption_styles(t) : 0;
+	const char **names = arena_alloc(c->a, sizeof(char *) * (size_t)(n + 1));
+	for (int k = 0; k < n; k++)
+		names[k] = platform_caption_style(t, k);
+	if (!val_want_args(c, st, 1, 1, "a caption style (plain, bold_center, karaoke)") || !t ||
+	    !val_enum(c, st->args[0], "caption style", names, n, &i))
 		return;
 	val_no_block(c, st);
-	c->s->captions = caption_styles[i];
+	c->s->captions = names[i];
 	c->s->captions_sp = st->sp;
 }
 
@@ -278,8 +284,19 @@ static int chapter_cmp(const void *a, const void *b)
 	return x->t < y->t ? -1 : x->t > y->t;
 }
 
-/* YouTube turns a description's timestamps into chapters only if the first is 0:00, there are at
- * least three, and each lasts at least 10 seconds. */
+/* The site rules for chapters, from the first preset the spec names that shows them (YouTube:
+ * a description's timestamps become chapters only if the first is at 0:00, there are at least
+ * three, and each lasts at least 10 seconds), or NULL. */
+static const platform_site *chapter_site(const spec_t *s)
+{
+	for (int i = 0; s->platforms && i < s->npresets; i++) {
+		const platform_preset *p = platform_preset_find(s->platforms, s->presets[i]);
+		if (p && p->chapters)
+			return platform_site_find(s->platforms, p->site);
+	}
+	return NULL;
+}
+
 static void check_chapters(checker_t *c)
 {
 	spec_t *s = c->s;
@@ -290,34 +307,39 @@ static void check_chapters(checker_t *c)
 	for (int i = 0; i < s->nchapters; i++)
 		if (s->chapters[i].t < 0 || s->chapters[i].t >= end)
 			diag_error(c->d, s->chapters[i].sp, "chapter at %.3fs is outside the video (0 to %.3fs)", s->chapters[i].t, end);
-	if (!compile_has_preset(s, "youtube_long"))
+	const platform_site *site = chapter_site(s);
+	if (!site)
 		return;
-	if (s->chapters[0].t > 0.0005)
-		diag_warn(c->d, s->chapters[0].sp, "YouTube needs the first chapter at 0:00; this one is at %.3fs", s->chapters[0].t);
-	if (s->nchapters < 3)
-		diag_warn(c->d, s->chapters[0].sp, "YouTube shows chapters only when there are at least 3 (found %d)", s->nchapters);
+	double first = site->chapters_first_s;
+	if (s->chapters[0].t > first + 0.0005)
+		diag_warn(c->d, s->chapters[0].sp, "%s needs the first chapter at %d:%02d; this one is at %.3fs", site->display, (int)first / 60, (int)first % 60, s->chapters[0].t);
+	if (s->nchapters < site->chapters_min_count)
+		diag_warn(c->d, s->chapters[0].sp, "%s shows chapters only when there are at least %d (found %d)", site->display, site->chapters_min_count, s->nchapters);
 	for (int i = 0; i < s->nchapters; i++) {
 		double next = i + 1 < s->nchapters ? s->chapters[i + 1].t : end;
-		if (next - s->chapters[i].t < 10)
-			diag_warn(c->d, s->chapters[i].sp, "chapter '%s' lasts %.1fs; YouTube needs at least 10s per chapter", s->chapters[i].title, next - s->chapters[i].t);
+		if (next - s->chapters[i].t < site->chapters_min_s)
+			diag_warn(c->d, s->chapters[i].sp, "chapter '%s' lasts %.1fs; %s needs at least %gs per chapter", s->chapters[i].title, next - s->chapters[i].t, site->display, site->chapters_min_s);
 	}
 }
 
+/* Each preset's rules from the platform file: what the platform accepts (an error naming the
+ * rule's source), vidc's recommended range (a warning), and whether the size budget allows the
+ * lowest bitrate worth making (platform_min_bytes, the rule the encoder applies too). */
 static void check_presets(checker_t *c)
 {
 	spec_t *s = c->s;
 	double dur = checker_sec(c, s->frames);
-	for (int i = 0; i < s->npresets; i++) {
-		const preset_t *p = preset_find(s->presets[i]);
+	for (int i = 0; s->platforms && i < s->npresets; i++) {
+		const platform_preset *p = platform_preset_find(s->platforms, s->presets[i]);
 		span_t sp = c->preset_sps[i];
-		if (dur > p->limit_s + 1e-9)
-			diag_error(c->d, sp, "the video lasts %.2fs; %s accepts at most %.0fs (preset %s)", dur, p->platform, p->limit_s, p->name);
-		else if (dur < p->min_s - 1e-9 || dur > p->max_s + 1e-9)
-			diag_warn(c->d, sp, "the video lasts %.2fs; %.0f-%.0fs is recommended for preset %s", dur, p->min_s, p->max_s, p->name);
-		/* Fails early when even a minimal video bitrate (200 kb/s plus 128 kb/s audio) would
-		 * exceed the platform's size budget. */
-		if (dur * (200000.0 + 128000.0) / 8 > (double)p->max_bytes)
-			diag_error(c->d, sp, "a %.0fs video cannot fit in %s's %lld MB limit", dur, p->platform, (long long)(p->max_bytes / 1000000));
+		if (dur > p->max_s + 1e-9)
+			diag_error(c->d, sp, "the video lasts %.2fs; %s accepts at most %gs (preset %s; rule in " PLATFORM_FILE ": %s)", dur, p->display, p->max_s, p->name, p->src_duration);
+		else if (dur < p->min_s - 1e-9)
+			diag_error(c->d, sp, "the video lasts %.2fs; %s accepts at least %gs (preset %s; rule in " PLATFORM_FILE ": %s)", dur, p->display, p->min_s, p->name, p->src_duration);
+		else if (dur < p->rec_min_s - 1e-9 || dur > p->rec_max_s + 1e-9)
+			diag_warn(c->d, sp, "the video lasts %.2fs; %.0f-%.0fs is recommended for preset %s", dur, p->rec_min_s, p->rec_max_s, p->name);
+		if (platform_min_bytes(p->min_bitrate, dur) > (double)p->max_bytes)
+			diag_error(c->d, sp, "a %.0fs video cannot fit in %s's %lld MB limit at %lld kb/s (the lowest worth making)", dur, p->display, (long long)(p->max_bytes / 1000000), (long long)(p->min_bitrate / 1000));
 	}
 }
 
@@ -340,7 +362,7 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 	if (!c->have_video)
 		diag_error(c->d, file_start(n ? st[0]->file : 0),
 			   "the spec has no video block: add video { preset tiktok } (or youtube_long, youtube_short, instagram_reel)");
-	else if (s->npresets == 0)
+	else if (s->npresets == 0 && s->platforms) /* no table: its error says why */
 		diag_error(c->d, c->video_sp, "the video block names no preset: add preset tiktok (or youtube_long, youtube_short, instagram_reel)");
 	for (int i = 0; i < n; i++)
 		if (!strcmp(st[i]->head, "voice"))

@@ -93,6 +93,9 @@ static spec_t *compile_file(const char *path, const char *text, size_t len, diag
 	c.d = d;
 	c.o = o ? o : &defaults;
 	c.stdlib = compile_stdlib_dir(c.o);
+	vidc_err pe;
+	if (platform_load(c.stdlib, &s->platforms, &pe))
+		diag_error(d, NOWHERE, "%s", pe.msg);
 
 	/* Out of memory anywhere in the checker comes back here (base/arena.h): the spec keeps
 	 * what it has and one error says why it stopped. */
@@ -137,8 +140,15 @@ spec_t *compile_spec_text(const char *path, const char *text, size_t len, diag_s
 
 void compile_free(spec_t *s)
 {
-	if (s)
+	if (s) {
+		platform_free(s->platforms);
 		arena_free(s->arena);
+	}
+}
+
+const platform_table *compile_platforms(const spec_t *s)
+{
+	return s ? s->platforms : NULL;
 }
 
 int compile_npresets(const spec_t *s)

@@ -39,6 +39,12 @@ int compile_has_preset(const spec_t *s, const char *preset);
  * the spec: free the program before the spec. NULL for an unknown preset or when out of memory. */
 ir_program *compile_lower(const spec_t *s, const char *preset);
 
+/* The platform rules the spec was checked against (the stdlib's platforms.json, see
+ * base/platform.h), or NULL when they could not be read (an error says why). They live as long
+ * as the spec. */
+typedef struct platform_table platform_table;
+const platform_table *compile_platforms(const spec_t *s);
+
 /* The stdlib folder in use (for templates, hooks and caption styles), or NULL. */
 const char *compile_stdlib_dir(const compile_opts *o);
 

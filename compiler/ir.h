@@ -267,6 +267,14 @@ typedef struct {
 	int x, y, w, h; /* the part of the canvas no platform UI covers */
 } ir_rect;
 
+/* When a site shows a description's timestamps as chapters (YouTube: the first at 0:00, at least
+ * three, each at least 10 s). site NULL: the platform file has no chapter rules. */
+typedef struct {
+	const char *site; /* "YouTube", for messages */
+	int min_count;
+	double first_s, min_s;
+} ir_chapter_rules;
+
 typedef struct ir_program {
 	arena_t *arena;
 	const char *spec;   /* path of the main spec */
@@ -277,6 +285,13 @@ typedef struct ir_program {
 	ir_color background;
 	ir_rect safe;
 	int64_t max_bytes; /* the platform's file-size budget */
+	/* The rest of the platform rules the runtime and the stages apply, copied from the stdlib's
+	 * platforms.json by the compiler so that nothing after it reads the file (not in the dump). */
+	int64_t min_bitrate;   /* bits/s of video and audio together: the lowest worth making, which
+				* max_bytes must allow (0: only the audio's) */
+	const char *font_text; /* the default font of text and captions; NULL: the runtime's */
+	const char *font_code; /* the default font of code listings; NULL: the runtime's */
+	ir_chapter_rules chapter_rules;
 	ir_node *nodes;
 	int nnodes, cap;
 	int timeline;  /* IR_TIMELINE id */

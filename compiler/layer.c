@@ -631,7 +631,7 @@ static void layer_defaults(checker_t *c, const ast_stmt *st, int kind, mlayer *L
 	L->numbers = 1;
 	L->theme = "dark";
 	L->code_size = 32;
-	style_defaults(&L->style, &L->font_unit);
+	style_defaults(c, &L->style, &L->font_unit);
 	L->wrap = 100;
 	L->wrap_unit = UNIT_SA;
 	L->content = "";
@@ -705,7 +705,7 @@ static void unknown_prop(checker_t *c, const ast_stmt *p, int kind, mlayer *L)
 	const char *sug = diag_suggest(h, cands, n);
 	ir_text_style scratch;
 	unit_kind fu;
-	style_defaults(&scratch, &fu);
+	style_defaults(c, &scratch, &fu);
 	if (sug)
 		diag_error(c->d, p->sp, "unknown property '%s' of %s %s layer (did you mean '%s'?)", h, val_an(kn), kn, sug);
 	else if (L->kind != IR_TEXT && style_prop(c, p, (style_target){&scratch, &fu}, 0))

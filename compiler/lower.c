@@ -9,12 +9,11 @@
 
 #include "compile.h"
 #include "model.h"
-#include "preset.h"
 
 typedef struct {
 	const spec_t *s;
 	ir_program *p;
-	const preset_t *pr;
+	const platform_preset *pr;
 	int *audio_ids; /* model audio index -> IR node id */
 } lowerer;
 
@@ -22,7 +21,7 @@ typedef struct {
  * positions in sa count from the safe area's edge. */
 static double px(const lowerer *lw, double v, unit_kind u, int axis, int is_position)
 {
-	const ir_rect *sa = &lw->pr->safe;
+	const platform_rect *sa = &lw->pr->safe;
 	double canvas = axis ? lw->pr->height : lw->pr->width;
 	switch (u) {
 	case UNIT_PCT:
@@ -184,19 +183,26 @@ static int *layers(lowerer *lw, const mlayer *ls, int n)
 }
 
 /* Fills the new program p from s for preset pr. */
-static void lower_into(const spec_t *s, const preset_t *pr, ir_program *p)
+static void lower_into(const spec_t *s, const platform_preset *pr, ir_program *p)
 {
 	lowerer lw = {s, p, pr, NULL};
 	p->spec = arena_strdup(p->arena, s->path);
-	p->preset = pr->name;
+	p->preset = arena_strdup(p->arena, pr->name);
 	p->width = pr->width;
 	p->height = pr->height;
 	p->fps_num = s->fps_num;
 	p->fps_den = s->fps_den;
 	p->frames = s->frames;
 	p->background = s->background;
-	p->safe = pr->safe;
+	p->safe = (ir_rect){pr->safe.x, pr->safe.y, pr->safe.w, pr->safe.h};
 	p->max_bytes = pr->max_bytes;
+	p->min_bitrate = pr->min_bitrate;
+	p->font_text = arena_strdup(p->arena, platform_font(s->platforms, "text"));
+	p->font_code = arena_strdup(p->arena, platform_font(s->platforms, "code"));
+	const platform_site *cs = platform_chapter_site(s->platforms, pr->name);
+	if (cs)
+		p->chapter_rules = (ir_chapter_rules){arena_strdup(p->arena, cs->display), cs->chapters_min_count,
+						      cs->chapters_first_s, cs->chapters_min_s};
 
 	/* Audio first: video layers refer to their sound. */
 	lw.audio_ids = arena_alloc(p->arena, sizeof(int) * (size_t)(s->naudio + 1));
@@ -297,7 +303,7 @@ static void lower_into(const spec_t *s, const preset_t *pr, ir_program *p)
 
 ir_program *compile_lower(const spec_t *s, const char *preset)
 {
-	const preset_t *pr = preset_find(preset);
+	const platform_preset *pr = s->platforms ? platform_preset_find(s->platforms, preset) : NULL;
 	ir_program *p = pr ? ir_program_new() : NULL;
 	if (!p)
 		return NULL;

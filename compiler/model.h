@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../base/arena.h"
+#include "../base/platform.h"
 #include "diag.h"
 #include "ir.h"
 #include "lex.h"
@@ -120,6 +121,7 @@ struct spec {
 	arena_t *arena;
 	diag_sink *diag;
 	const char *path;
+	platform_table *platforms; /* the stdlib's platforms.json; NULL if it could not be read */
 	/* video */
 	const char **presets;
 	int npresets, cpresets;

@@ -12,10 +12,10 @@
 #include "sym.h"
 #include "value.h"
 
-void style_defaults(ir_text_style *s, unit_kind *font_unit)
+void style_defaults(checker_t *c, ir_text_style *s, unit_kind *font_unit)
 {
 	memset(s, 0, sizeof *s);
-	s->font = "DejaVu Sans";
+	s->font = c->s->platforms ? platform_font(c->s->platforms, "text") : ""; /* no table: already an error */
 	s->weight = 400;
 	s->size = 64;
 	s->line_spacing = 1.0;

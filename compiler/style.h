@@ -14,7 +14,8 @@ typedef struct {
 	unit_kind *font_unit;
 } style_target;
 
-void style_defaults(ir_text_style *s, unit_kind *font_unit);
+/* The defaults: the platform file's text font, 64 px white, centred. */
+void style_defaults(checker_t *c, ir_text_style *s, unit_kind *font_unit);
 /* Applies one text property statement to t. Returns 0 (and reports nothing) if st is not a
  * text property. depth: how many styles are being applied around it. */
 int style_prop(checker_t *c, const ast_stmt *st, style_target t, int depth);

@@ -11,13 +11,31 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base/platform.h"
 #include "../base/utf8.h"
 #include "../compiler/compile.h"
-#include "../compiler/preset.h"
 #include "jsonschema.h"
 #include "overlay.h"
 
 /* ---- options ---- */
+
+/* The platform rules (the stdlib's platforms.json): durations, SEO limits, chapter rules. NULL
+ * with err filled when the file cannot be read. The caller frees the table. */
+static platform_table *rules(char *err, size_t errlen)
+{
+	platform_table *t = NULL;
+	vidc_err e;
+	if (platform_load(compile_stdlib_dir(NULL), &t, &e) && err && errlen)
+		snprintf(err, errlen, "%s", e.msg);
+	return t;
+}
+
+/* The site rules of platform (a preset name), or of YouTube's when it is none. */
+static const platform_site *site_of(const platform_table *t, const char *platform)
+{
+	const platform_preset *p = t ? platform_preset_find(t, platform) : NULL;
+	return t ? platform_site_find(t, p ? p->site : "youtube") : NULL;
+}
 
 static const char *const PLATFORMS[] = {"tiktok", "youtube_short", "instagram_reel",
 					"youtube_long"};
@@ -82,19 +100,24 @@ int script_opts_init(script_opts *o, script_type type, const char *platforms, ch
 		snprintf(err, errlen, "no platform given");
 		return -1;
 	}
-	/* Never plan a script a listed platform would refuse (the presets hold the hard limits). */
+	/* Never plan a script a listed platform would refuse (the platform file's hard limits). */
+	platform_table *t = rules(err, errlen);
+	if (!t)
+		return -1;
 	for (int i = 0; i < o->nplatforms; i++) {
-		const preset_t *pr = preset_find(o->platforms[i]);
-		if (pr && pr->limit_s < o->max_s)
-			o->max_s = pr->limit_s;
+		const platform_preset *pr = platform_preset_find(t, o->platforms[i]);
+		if (pr && pr->max_s < o->max_s)
+			o->max_s = pr->max_s;
 		if (o->max_s < o->min_s) {
 			snprintf(err, errlen,
 				 "a %s script runs %.0f-%.0f s but %s accepts at most %.0f s; choose another type or platform",
 				 script_type_name(type), range[type][0], range[type][1], o->platforms[i],
-				 pr ? pr->limit_s : 0);
+				 pr ? pr->max_s : 0);
+			platform_free(t);
 			return -1;
 		}
 	}
+	platform_free(t);
 	const char *env;
 	o->base_url = (env = getenv("VIDC_LLM_BASE_URL")) && *env ? env : "https://api.openai.com/v1";
 	o->api_key = getenv("VIDC_LLM_API_KEY");
@@ -218,19 +241,24 @@ void script_retime(json_t *s, double wpm)
 	}
 	t += script_speech_s(str_of(s, "cta"), wpm);
 	double total = round2(t);
-	/* YouTube: every chapter >= 10 s. A chapter that would be shorter absorbs the next one's
-	 * point (the next marker is dropped); a short last chapter folds into the one before. */
+	/* YouTube: every chapter >= 10 s (platforms.json). A chapter that would be shorter absorbs
+	 * the next one's point (the next marker is dropped); a short last chapter folds into the
+	 * one before. */
+	platform_table *pt = rules(NULL, 0);
+	const platform_site *yt = site_of(pt, "youtube_long");
+	double min_s = yt && yt->chapters_min_count ? yt->chapters_min_s : 10;
+	platform_free(pt);
 	json_t *kept = json_array();
 	json_array_append(kept, json_array_get(ch, 0));
 	for (size_t i = 1; i < json_array_size(ch); i++) {
 		json_t *last = json_array_get(kept, json_array_size(kept) - 1);
 		json_t *c = json_array_get(ch, i);
 		if (json_real_value(json_object_get(c, "time")) -
-			    json_real_value(json_object_get(last, "time")) >= 10)
+			    json_real_value(json_object_get(last, "time")) >= min_s)
 			json_array_append(kept, c);
 	}
 	size_t nk = json_array_size(kept);
-	if (nk > 1 && total - json_real_value(json_object_get(json_array_get(kept, nk - 1), "time")) < 10)
+	if (nk > 1 && total - json_real_value(json_object_get(json_array_get(kept, nk - 1), "time")) < min_s)
 		json_array_remove(kept, nk - 1);
 	json_decref(ch);
 	json_object_set_new(s, "chapter_markers", kept);
@@ -307,19 +335,21 @@ static void fmt_ts(double t, char *buf, size_t n)
 		snprintf(buf, n, "%ld:%02ld", s / 60, s % 60);
 }
 
-/* The chapter list as "0:00 Intro\n0:14 ...", or NULL when it breaks YouTube's rules. */
-static char *chapter_lines(json_t *s)
+/* The chapter list as "0:00 Intro\n0:14 ...", or NULL when it breaks the site's chapter rules
+ * (YouTube: the first at 0:00, at least three, each at least 10 s) or the site has none. */
+static char *chapter_lines(json_t *s, const platform_site *site)
 {
 	json_t *ch = json_object_get(s, "chapter_markers");
 	size_t n = json_array_size(ch);
 	double total = json_number_value(json_object_get(s, "total_estimated_duration"));
-	if (n < 3 || json_number_value(json_object_get(json_array_get(ch, 0), "time")) != 0)
+	if (!site || !site->chapters_min_count || n < (size_t)site->chapters_min_count ||
+	    json_number_value(json_object_get(json_array_get(ch, 0), "time")) != site->chapters_first_s)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		double t0 = json_number_value(json_object_get(json_array_get(ch, i), "time"));
 		double t1 = i + 1 < n ? json_number_value(json_object_get(json_array_get(ch, i + 1), "time"))
 				      : total;
-		if (t1 - t0 < 10)
+		if (t1 - t0 < site->chapters_min_s)
 			return NULL;
 	}
 	size_t cap = 64 + n * 120, len = 0;
@@ -371,16 +401,18 @@ void script_seo_finish(json_t *s, const article_t *a, const script_opts *o)
 {
 	json_t *old = json_object_get(s, "seo");
 	json_t *seo = json_object();
-	char *chapters = chapter_lines(s);
+	platform_table *pt = rules(NULL, 0);
+	char *chapters = chapter_lines(s, site_of(pt, "youtube_long"));
 	json_t *base = base_tags(a);
-	for (int i = 0; i < o->nplatforms; i++) {
+	for (int i = 0; pt && i < o->nplatforms; i++) {
 		const char *pf = o->platforms[i];
+		const platform_site *site = site_of(pt, pf);
 		json_t *d = json_object_get(old, pf);
-		int yt = !strncmp(pf, "youtube", 7), ig = !strcmp(pf, "instagram_reel");
+		int yt = !strncmp(pf, "youtube", 7);
 		const char *title = str_of(d, "title");
 		if (!*title)
 			title = a->title;
-		char *ttl = cut_chars(title, yt ? 100 : 150);
+		char *ttl = cut_chars(title, (size_t)site->title_max);
 		/* Description: the draft's, else hook + the article's summary. */
 		char *desc = NULL;
 		const char *dd = str_of(d, "description");
@@ -412,11 +444,10 @@ void script_seo_finish(json_t *s, const article_t *a, const script_opts *o)
 				free(h);
 			}
 		}
-		size_t max_tags = ig ? 30 : yt ? 30 : 10;
-		while (json_array_size(tags) > max_tags)
+		while (json_array_size(tags) > (size_t)site->tags_max)
 			json_array_remove(tags, json_array_size(tags) - 1);
 		if (yt)
-			while (json_array_size(tags) && yt_tags_len(tags) > 500)
+			while (json_array_size(tags) && yt_tags_len(tags) > (size_t)site->tags_max_total)
 				json_array_remove(tags, json_array_size(tags) - 1);
 		if (yt && chapters && desc) {
 			size_t n = strlen(desc) + strlen(chapters) + 4;
@@ -428,8 +459,9 @@ void script_seo_finish(json_t *s, const article_t *a, const script_opts *o)
 			}
 		}
 		/* Caption limits: YouTube descriptions 5,000; TikTok and Instagram 2,200 with the
-		 * hashtags. Cut the prose, never the chapter list (it is short and at the end). */
-		size_t limit = yt ? 5000 : 2200;
+		 * hashtags (platforms.json). Cut the prose, never the chapter list (it is short and
+		 * at the end). */
+		size_t limit = (size_t)site->description_max;
 		if (desc && !yt) {
 			while (json_array_size(tags) && caption_len("", tags) > limit / 2)
 				json_array_remove(tags, json_array_size(tags) - 1);
@@ -454,6 +486,7 @@ void script_seo_finish(json_t *s, const article_t *a, const script_opts *o)
 	}
 	json_decref(base);
 	free(chapters);
+	platform_free(pt);
 	json_object_set_new(s, "seo", seo);
 }
 
@@ -499,21 +532,29 @@ int script_validate(json_t *schema, json_t *s, char *err, size_t errlen)
 	json_t *seo = json_object_get(s, "seo");
 	const char *pf;
 	json_t *d;
+	platform_table *pt = rules(err, errlen);
+	if (!pt)
+		return -1;
+	int rc = 0;
 	json_object_foreach(seo, pf, d) {
+		const platform_site *site = site_of(pt, pf);
 		json_t *tags = json_object_get(d, "tags");
-		if (!strncmp(pf, "youtube", 7) && yt_tags_len(tags) > 500) {
-			snprintf(err, errlen, "$.seo.%s.tags: %zu characters in total; YouTube allows 500", pf, yt_tags_len(tags));
-			return -1;
+		if (!strncmp(pf, "youtube", 7) && yt_tags_len(tags) > (size_t)site->tags_max_total) {
+			snprintf(err, errlen, "$.seo.%s.tags: %zu characters in total; %s allows %d", pf, yt_tags_len(tags), site->display, site->tags_max_total);
+			rc = -1;
+			break;
 		}
 		if (!strncmp(pf, "youtube", 7))
 			continue;
 		size_t n = caption_len(str_of(d, "description"), tags);
-		if (n > 2200) {
-			snprintf(err, errlen, "$.seo.%s.description: the caption with its hashtags has %zu characters; %s allows 2200", pf, n, strcmp(pf, "tiktok") ? "Instagram" : "TikTok");
-			return -1;
+		if (n > (size_t)site->description_max) {
+			snprintf(err, errlen, "$.seo.%s.description: the caption with its hashtags has %zu characters; %s allows %d", pf, n, site->display, site->description_max);
+			rc = -1;
+			break;
 		}
 	}
-	return 0;
+	platform_free(pt);
+	return rc;
 }
 
 json_t *script_load(const char *path, const char *schema_path, char *err, size_t errlen)
@@ -576,7 +617,9 @@ void script_retime_edited(json_t *s, double wpm)
 	script_retime(s, wpm);
 	json_array_foreach(pts, i, p) json_object_del(p, "_chapter");
 	/* The chapter block closing YouTube descriptions: replace it with the new times. */
-	char *lines = chapter_lines(s);
+	platform_table *pt = rules(NULL, 0);
+	const platform_site *yt = site_of(pt, "youtube_long");
+	char *lines = chapter_lines(s, yt);
 	const char *pf;
 	json_t *d;
 	json_object_foreach(json_object_get(s, "seo"), pf, d) {
@@ -594,11 +637,12 @@ void script_retime_edited(json_t *s, double wpm)
 		if (!nd)
 			continue;
 		snprintf(nd, n, "%.*s%s%s", (int)keep, desc, lines && keep ? "\n\n" : "", lines ? lines : "");
-		if (utf8_count(nd) <= 5000)
+		if (yt && utf8_count(nd) <= (size_t)yt->description_max)
 			json_object_set_new(d, "description", json_string(nd));
 		free(nd);
 	}
 	free(lines);
+	platform_free(pt);
 }
 
 double script_spoken_s(json_t *s, double wpm)

@@ -56,7 +56,7 @@ typedef struct {
 /* Defaults for the type; platforms as a comma list (NULL: the type's default list: short ->
  * tiktok,youtube_short,instagram_reel; medium -> tiktok,youtube_long; long -> youtube_long).
  * Sets min_s/max_s from the type (short 30-90 s, medium 60-180 s, long 300-900 s) narrowed by
- * every platform's hard limit (YouTube Shorts 60 s). Returns 0, or -1 with err filled for an
+ * every platform's hard limit (stdlib/platforms.json: YouTube Shorts 180 s). Returns 0, or -1 with err filled for an
  * unknown platform or a type no listed platform can carry. */
 int script_opts_init(script_opts *o, script_type type, const char *platforms, char *err,
 		     size_t errlen);

@@ -128,23 +128,26 @@ int stage_chapters(const ir_program *p, char **block, const stage_cb *cb, vidc_e
 	*block = NULL;
 	if (p->nchapters == 0)
 		return err_set(e, VE_INVAL, "the spec has no chapters");
-	/* YouTube's rules (the checker warns about them too): first at 0:00, three or more, each at
-	 * least 10 s */
+	/* The site's chapter rules (platforms.json through the IR; the checker warns about them
+	 * too). YouTube: first at 0:00, three or more, each at least 10 s. */
 	double end = ir_frame_time(p, p->frames);
+	const ir_chapter_rules *r = &p->chapter_rules;
 	int bad = 0;
-	if (p->chapters[0].t > 0.0005) {
-		stage_say(cb, STAGE_WARNING, "chapters", "the first chapter is at %.3fs; YouTube needs 0:00", p->chapters[0].t);
+	if (r->site && p->chapters[0].t > r->first_s + 0.0005) {
+		stage_say(cb, STAGE_WARNING, "chapters", "the first chapter is at %.3fs; %s needs %d:%02d",
+			  p->chapters[0].t, r->site, (int)r->first_s / 60, (int)r->first_s % 60);
 		bad++;
 	}
-	if (p->nchapters < 3) {
-		stage_say(cb, STAGE_WARNING, "chapters", "YouTube needs at least 3 chapters (the spec has %d)", p->nchapters);
+	if (r->site && p->nchapters < r->min_count) {
+		stage_say(cb, STAGE_WARNING, "chapters", "%s needs at least %d chapters (the spec has %d)",
+			  r->site, r->min_count, p->nchapters);
 		bad++;
 	}
-	for (int i = 0; i < p->nchapters; i++) {
+	for (int i = 0; r->site && i < p->nchapters; i++) {
 		double next = i + 1 < p->nchapters ? p->chapters[i + 1].t : end;
-		if (next - p->chapters[i].t < 10) {
-			stage_say(cb, STAGE_WARNING, "chapters", "chapter '%s' lasts %.1fs; YouTube needs 10s",
-				  p->chapters[i].title, next - p->chapters[i].t);
+		if (next - p->chapters[i].t < r->min_s) {
+			stage_say(cb, STAGE_WARNING, "chapters", "chapter '%s' lasts %.1fs; %s needs %gs",
+				  p->chapters[i].title, next - p->chapters[i].t, r->site, r->min_s);
 			bad++;
 		}
 	}
@@ -157,7 +160,7 @@ int stage_chapters(const ir_program *p, char **block, const stage_cb *cb, vidc_e
 	if (!(*block = buf_detach(&b, NULL)))
 		return err_set(e, VE_NOMEM, "out of memory");
 	if (bad)
-		return err_set(e, VE_INVAL, "YouTube would ignore these chapters (%d problem%s)", bad, bad == 1 ? "" : "s");
+		return err_set(e, VE_INVAL, "%s would ignore these chapters (%d problem%s)", r->site, bad, bad == 1 ? "" : "s");
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #endif
 
 #include "../base/media.h"
+#include "../base/platform.h"
 #include "rterr.h"
 
 struct enc {
@@ -250,31 +251,31 @@ static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
 	}
 }
 
-int enc_budget(int64_t max_bytes, double seconds, int width, int height, int64_t *maxrate,
-	       int64_t *bufsize, char *cause, size_t len)
+int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height,
+	       int64_t *maxrate, int64_t *bufsize, char *cause, size_t len)
 {
 	/* Without a budget the cap only guards against pathological content. */
 	const double ceiling = (double)width * height >= 1920.0 * 1080 ? 25e6 : 12e6;
 	double rate = ceiling;
 	if (max_bytes > 0 && seconds > 0) {
-		/* Bits left for video: 3 % for the container and its index, a fixed allowance for
-		 * the moov atom, and the audio track at its nominal rate (AAC may run slightly
-		 * over, hence the 1.1). */
-		double bits = max_bytes * 8.0 * 0.97 - 64.0 * 1024 * 8 - ENC_AUDIO_BITRATE * 1.1 * seconds;
-		/* VBV guarantees bits <= maxrate * T + bufsize; bufsize = 2 s of maxrate. */
-		double r = bits / (seconds + 2);
-		const double minimal = 150e3;
-		if (r < minimal) {
+		/* The audio track at its nominal rate (AAC may run slightly over, hence the 1.1);
+		 * whatever the platform's floor, the video needs 50 kb/s beside it. */
+		const double audio = ENC_AUDIO_BITRATE * 1.1;
+		double floor = fmax((double)min_bitrate, audio + 50e3);
+		/* platform_min_bytes is the one rule (the checker applies it to the spec first): the
+		 * bits, 2 s of VBV buffer (bits <= maxrate * T + bufsize, bufsize = 2 s of maxrate),
+		 * 3 % for the container and 64 KiB for the moov atom. */
+		double need = platform_min_bytes((int64_t)floor, seconds);
+		if (need > (double)max_bytes) {
 			snprintf(cause, len,
 				 "%.1f s of video cannot fit in the platform's %lld bytes even at %.0f kb/s "
-				 "(it would need at least %.0f bytes)",
-				 seconds, (long long)max_bytes, minimal / 1000,
-				 ((minimal * (seconds + 2) + ENC_AUDIO_BITRATE * 1.1 * seconds) / 8 +
-				  64.0 * 1024) / 0.97);
+				 "for video and audio together (it would need at least %.0f bytes)",
+				 seconds, (long long)max_bytes, floor / 1000, need);
 			return VE_INVAL;
 		}
-		if (r < rate)
-			rate = r;
+		double total = ((double)max_bytes * 0.97 - 64.0 * 1024) * 8 / (seconds + 2);
+		if (total - audio < rate)
+			rate = total - audio;
 	}
 	*maxrate = (int64_t)rate;
 	*bufsize = (int64_t)(rate * 2);

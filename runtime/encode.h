@@ -49,10 +49,12 @@ int enc_finish(enc_t *e, char *cause, size_t len);
 void enc_free(enc_t *e);
 
 /* The VBV cap for a video of the given duration under a file budget of max_bytes (0 = none):
- * returns 0 and sets *maxrate and *bufsize (bits/s, bits; 0 when uncapped), or VE_INVAL when even
- * a minimal bitrate would not fit, with the reason in cause. */
-int enc_budget(int64_t max_bytes, double seconds, int width, int height, int64_t *maxrate,
-	       int64_t *bufsize, char *cause, size_t len);
+ * returns 0 and sets *maxrate and *bufsize (bits/s, bits), or VE_INVAL with the reason in cause
+ * when the budget cannot hold min_bitrate (bits/s of video and audio together, the platform
+ * file's floor; at least the audio and 50 kb/s of video) by base/platform.h's platform_min_bytes, the
+ * rule the checker applies to the spec. */
+int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height,
+	       int64_t *maxrate, int64_t *bufsize, char *cause, size_t len);
 
 /* Encodes an opaque surface as an 8-bit RGBA PNG into a malloc'd *data of *size bytes (the caller
  * writes it, e.g. with base/file_write_atomic). */

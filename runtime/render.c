@@ -196,7 +196,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		ep.duration = seconds;
 	}
 	ep.crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : ENC_DEFAULT_CRF;
-	if ((rc = enc_budget(p->max_bytes, seconds, p->width, p->height, &ep.maxrate, &ep.bufsize, cause,
+	if ((rc = enc_budget(p->max_bytes, p->min_bitrate, seconds, p->width, p->height, &ep.maxrate, &ep.bufsize, cause,
 			     sizeof cause))) {
 		graph_free(g);
 		return rterr_node(rc, p, NULL, err, errlen, "preset %s: %s", p->preset ? p->preset : "?",

@@ -100,7 +100,7 @@ expect 1 "missing file" -- "$VIDC" script "$tmp/none.json"
 expect 2 "bad type" -- "$VIDC" script examples/article-cold-brew.json --type huge
 expect 2 "bad platform" -- "$VIDC" script examples/article-cold-brew.json --platforms myspace
 expect 2 "long on shorts" -- "$VIDC" script examples/article-cold-brew.json --type long --platforms youtube_short
-err_has "long on shorts" "youtube_short accepts at most 60 s"
+err_has "long on shorts" "youtube_short accepts at most 180 s"
 expect 2 "bad generator" -- "$VIDC" script examples/article-cold-brew.json --generator magic
 expect 2 "no input" -- "$VIDC" script
 expect 0 "help" -- "$VIDC" script --help
@@ -133,7 +133,7 @@ expect 1 "edited: chapter order" -- "$VIDC" script --validate "$tmp/edited.json"
 err_has "edited: chapter order" '$.chapter_markers['
 edit 's["total_estimated_duration"] = 95'
 expect 1 "edited: too long for short" -- "$VIDC" script --validate "$tmp/edited.json" --type short
-err_has "edited: too long for short" '$.total_estimated_duration: 95.0 s is outside 30-60 s'
+err_has "edited: too long for short" '$.total_estimated_duration: 95.0 s is outside 30-90 s'
 # A longer text: --validate notes the stale times, --retime updates them and keeps the titles.
 S="$tmp/espresso-medium.json"
 edit 's["points"][1]["text"] += " And here the user adds a much longer explanation of the step, with many more words than before, so that the point now takes far longer to say than it did when the script was made."'

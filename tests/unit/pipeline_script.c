@@ -32,12 +32,12 @@ static void test_opts(void)
 	char err[256];
 	script_opts o;
 	CHECK(script_opts_init(&o, SCRIPT_SHORT, NULL, err, sizeof err) == 0, "%s", err);
-	CHECK(o.nplatforms == 3 && o.min_s == 30 && o.max_s == 60, "short default: %d platforms, %g-%g", o.nplatforms, o.min_s, o.max_s);
+	CHECK(o.nplatforms == 3 && o.min_s == 30 && o.max_s == 90, "short default: %d platforms, %g-%g", o.nplatforms, o.min_s, o.max_s);
 	CHECK(script_opts_init(&o, SCRIPT_SHORT, "instagram_reel", err, sizeof err) == 0 && o.max_s == 90, "reels 90: %g", o.max_s);
 	CHECK(script_opts_init(&o, SCRIPT_SHORT, "tiktok,tiktok,", err, sizeof err) == 0 && o.nplatforms == 1, "dedup");
 	CHECK(script_opts_init(&o, SCRIPT_LONG, NULL, err, sizeof err) == 0 && o.min_s == 300 && o.max_s == 900, "long");
-	CHECK(script_opts_init(&o, SCRIPT_MEDIUM, "youtube_short", err, sizeof err) == 0 && o.max_s == 60, "medium on shorts: %g", o.max_s);
-	CHECK(script_opts_init(&o, SCRIPT_LONG, "tiktok,youtube_short", err, sizeof err) < 0 && strstr(err, "youtube_short accepts at most 60 s"), "%s", err);
+	CHECK(script_opts_init(&o, SCRIPT_MEDIUM, "youtube_short", err, sizeof err) == 0 && o.max_s == 180, "medium on shorts: %g", o.max_s);
+	CHECK(script_opts_init(&o, SCRIPT_LONG, "tiktok,youtube_short", err, sizeof err) < 0 && strstr(err, "youtube_short accepts at most 180 s"), "%s", err);
 	CHECK(script_opts_init(&o, SCRIPT_SHORT, "vine", err, sizeof err) < 0 && strstr(err, "unknown platform 'vine'"), "%s", err);
 }
 
