@@ -13,6 +13,7 @@
 #include <libavutil/log.h>
 
 #include "cli.h"
+#include "social.h"
 
 static const char usage_text[] =
 	"usage: vidc <command> [options]\n"
@@ -57,13 +58,23 @@ static const char usage_text[] =
 	"                           the HTTP API /api/v1/video over a SQLite store (--config FILE;\n"
 	"                           SPEC.md section 16; docs/openapi.json)\n"
 	"  worker --db DB [--queue video] [--concurrency N]\n"
-	"                           run the service's jobs (script, voice, assets, render, ...)\n"
+	"                           run the service's jobs (script, voice, assets, render, publish,\n"
+	"                           engagement)\n"
 	"  token create (--site ID | --operator) [--name N]\n"
 	"                           print a new bearer token once (the store keeps its hash)\n"
 	"  site add --name N | site automation ID  [--video on|off --type T --platforms LIST\n"
-	"                           --accounts IDS --voice V --provider P --music M]\n"
+	"                           --accounts IDS --voice V --provider P --music M --category C]\n"
 	"  credits grant --site ID --amount N | credits balance --site ID\n"
 	"  stage9 CONTENT_ID        run the automatic chain for a content record\n"
+	"  account add --site ID --platform youtube|instagram|tiktok --tokens-file F|- [--name N]\n"
+	"                           register a social account (its OAuth tokens JSON from a file or\n"
+	"                           standard input, sealed at rest); account list --site ID\n"
+	"  publish RENDERED_ID --account ID [--privacy P] [--publish-at T] [--wait]\n"
+	"                           publish a rendered video to a social account (a worker job; the\n"
+	"                           same video to the same account is posted once)\n"
+	"  engagement [--site ID]   fetch the numbers of every published video now (the worker does\n"
+	"                           it every 12 hours)\n"
+	"  jsonld PUBLISHED_ID      the schema.org VideoObject JSON-LD of a published video\n"
 	"  help                     this text\n"
 	"\n"
 	"Options:\n"
@@ -232,6 +243,10 @@ const cli_cmd cli_cmds[] = {
 	{"credits", cli_credits, cli_credits_usage, cli_serve_opts},
 	{"stage9", cli_stage9, cli_stage9_usage, cli_serve_opts},
 	{"assets", cli_assets, cli_assets_usage, cli_assets_opts},
+	{"account", cli_account, cli_account_usage, cli_account_opts},
+	{"publish", cli_publish, cli_publish_usage, cli_publish_opts},
+	{"engagement", cli_engagement, cli_engagement_usage, cli_engagement_opts},
+	{"jsonld", cli_jsonld, cli_jsonld_usage, cli_jsonld_opts},
 };
 const int cli_ncmds = (int)(sizeof cli_cmds / sizeof *cli_cmds);
 

@@ -23,11 +23,13 @@
 #include "../service/automation.h"
 #include "../service/config.h"
 #include "../service/credits.h"
+#include "../service/publish_job.h"
 #include "../service/records.h"
 #include "../service/server.h"
 #include "../service/store.h"
 #include "../service/worker.h"
 #include "cli.h"
+#include "social.h"
 
 /* Every option of these commands (the shared parser of cli.c reads them; their values are
  * fetched by name with cli_value). */
@@ -39,13 +41,14 @@ static const cli_opt options[] = {
 	SVC_FLAG("--operator"), SVC_STR("--amount"),     SVC_STR("--note"),	   SVC_FLAG("--exit-when-idle"),
 	SVC_STR("--external-id"), SVC_STR("--video"),   SVC_STR("--type"),	   SVC_STR("--platforms"),
 	SVC_STR("--accounts"), SVC_STR("--voice"),      SVC_STR("--provider"),     SVC_STR("--music"),
+	SVC_STR("--category"),
 };
 #define NOPT (sizeof options / sizeof *options)
 
 const cli_opt *const cli_serve_opts[] = {
 	&options[0],  &options[1],  &options[2],  &options[3],  &options[4],  &options[5],  &options[6],
 	&options[7],  &options[8],  &options[9],  &options[10], &options[11], &options[12], &options[13],
-	&options[14], &options[15], &options[16], &options[17], &options[18], &options[19], NULL};
+	&options[14], &options[15], &options[16], &options[17], &options[18], &options[19], &options[20], NULL};
 
 #define COMMON "  --config FILE      the service's configuration (SPEC.md section 16)\n" \
 	       "  --db DB            the SQLite store (default: the configuration's)\n"
@@ -57,7 +60,8 @@ const char cli_serve_usage[] = "usage: vidc serve [--config F] [--db DB] [--medi
 const char cli_worker_usage[] = "usage: vidc worker [--config F] [--db DB] [--queue video] [--concurrency N]\n"
 				"                   [--exit-when-idle]\n"
 				"\n"
-				"Runs the service's jobs (script, voice, assets, render, ...).\n" COMMON;
+				"Runs the service's jobs (script, voice, assets, render, subtitles, thumbnail,\n"
+				"publish, engagement; engagement is queued every 12 hours).\n" COMMON;
 const char cli_token_usage[] = "usage: vidc token create (--site ID | --operator) [--name N]\n"
 			       "\n"
 			       "Prints a new bearer token once (the store keeps its hash).\n" COMMON;
@@ -65,7 +69,8 @@ const char cli_site_usage[] = "usage: vidc site add --name N [--external-id X] [
 			      "       vidc site automation ID [automation options]\n"
 			      "\n"
 			      "Automation options: --video on|off --type T --platforms LIST --accounts IDS\n"
-			      "--voice V --provider P --music M\n" COMMON;
+			      "--voice V --provider P --music M --category C (the YouTube category id of the\n"
+			      "site's posts)\n" COMMON;
 const char cli_credits_usage[] = "usage: vidc credits grant --site ID --amount N [--note T]\n"
 				 "       vidc credits balance --site ID\n" COMMON;
 const char cli_stage9_usage[] = "usage: vidc stage9 CONTENT_ID\n"
@@ -145,6 +150,11 @@ static store_t *open_store(const char *cmd, const svc_config *cfg, int verbose)
 	return s;
 }
 
+store_t *cli_serve_store(const char *cmd, const svc_config *cfg)
+{
+	return open_store(cmd, cfg, 0);
+}
+
 static int parse_id(const char *s, int64_t *id)
 {
 	char *end;
@@ -217,7 +227,8 @@ int cli_worker(cli_args *c)
 	mkdir(a.cfg.media, 0777);
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
-	wrk_opts o = {&a.cfg, q, (int)conc, &stopping, opt(&a, "--exit-when-idle") != NULL, stderr};
+	pjob_register(); /* the publishing stage's kinds: publish, engagement (every 12 hours) */
+	wrk_opts o = {&a.cfg, q, (int)conc, &stopping, opt(&a, "--exit-when-idle") != NULL, stderr, pjob_schedule};
 	char err[1200];
 	if (wrk_run(&o, err, sizeof err)) {
 		fprintf(stderr, "vidc worker: %s\n", err);
@@ -277,8 +288,9 @@ static json_t *automation_body(const sargs *a)
 			json_array_append_new(arr, i ? json_integer(atoll(t)) : json_string(t));
 		json_object_set_new(b, lists[i][1], arr);
 	}
-	const char *strs[][2] = {{"--voice", "voice_id"}, {"--provider", "voice_provider"}, {"--music", "music_track"}};
-	for (int i = 0; i < 3; i++)
+	const char *strs[][2] = {{"--voice", "voice_id"}, {"--provider", "voice_provider"}, {"--music", "music_track"},
+				 {"--category", "youtube_category_id"}};
+	for (int i = 0; i < 4; i++)
 		if (opt(a, strs[i][0]))
 			json_object_set_new(b, strs[i][1], json_string(opt(a, strs[i][0])));
 	return b;

@@ -169,6 +169,8 @@ static int uploaded(pcore_ctx *x, size_t *have, vidc_err *e)
 	int rc = pcore_call(x, &q, &r, e);
 	json_t *j = rc == 0 ? pcore_json(&r) : NULL;
 	int64_t off = pcore_int(json_object_get(j, "offset"));
+	if (off < 0) /* Graph's resumable-upload sessions name it so */
+		off = pcore_int(json_object_get(j, "file_offset"));
 	if (rc == 0 && (r.status / 100 != 2 || off < 0 || (uint64_t)off > x->size))
 		rc = pcore_fail(e, VE_PROTOCOL, "instagram", "asking the upload offset", &r);
 	else if (rc == 0)

@@ -132,6 +132,7 @@ static int attempt(const pnet_policy *p, const pnet_req *q, http_response *r, vi
 		c.auth_header = "Authorization";
 	}
 	c.headers = q->headers;
+	c.cancel = p->cancel; /* a cancel aborts a chunk in flight; the session resumes it later */
 	c.max_attempts = 1;
 	c.timeout_ms = p->timeout_ms > 0 ? p->timeout_ms : 120000;
 	c.max_body = (size_t)16 << 20;
@@ -143,6 +144,8 @@ static int attempt(const pnet_policy *p, const pnet_req *q, http_response *r, vi
 	redact(msg, sizeof msg, q->url);
 	if (rc == 0 || rc == HTTP_ESTATUS)
 		return 0;
+	if (rc == HTTP_ECANCELED)
+		return err_set(e, VE_CANCELED, "%s", msg);
 	if (rc == HTTP_ENOMEM)
 		return err_set(e, VE_NOMEM, "%s", msg);
 	if (rc == HTTP_ETOOBIG)

@@ -20,8 +20,7 @@
 #include "records.h"
 #include "stages.h"
 
-/* The HTTP status of a record or store error code. */
-static int status_of(int code)
+int api_status_of(int code)
 {
 	switch (code) {
 	case VE_INVAL:
@@ -43,7 +42,7 @@ static int status_of(int code)
 
 static int fail(srv_req *r, int code, const char *field, const char *err)
 {
-	return srv_error(r, status_of(code), field, "%s", err);
+	return srv_error(r, api_status_of(code), field, "%s", err);
 }
 
 /* The request's body, or a 400 when there is none. */

@@ -10,4 +10,8 @@
 extern const srv_route api_routes[];
 extern const srv_route api_publish_routes[];
 
+/* The HTTP status of a VE_* code: 422 invalid, 404 not found, 409 conflict, 402 no credits,
+ * 401 auth, 429 a quota, else 500. */
+int api_status_of(int code);
+
 #endif

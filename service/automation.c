@@ -138,10 +138,18 @@ static int next_publish(store_t *s, const svc_config *cfg, const job_t *j, char 
 	json_t *acc = json_object_get(st, "auto_social_account_ids");
 	int rc = 0, queued = 0;
 	if (json_array_size(acc) && auto_has_kind && auto_has_kind("publish")) {
-		json_t *renders = store_rows(s, "SELECT id FROM igny8_rendered_videos WHERE project_id = ?", "l", j->project_id);
+		json_t *renders = store_rows(s, "SELECT id, preset FROM igny8_rendered_videos WHERE project_id = ?", "l",
+					     j->project_id);
 		size_t i, k;
 		json_t *rv, *a;
 		json_array_foreach(renders, i, rv) json_array_foreach(acc, k, a) if (!rc) {
+			/* each render goes to the accounts of the platform its preset is made for */
+			int64_t match = 0;
+			store_int(s, &match, "SELECT COUNT(*) FROM vidc_social_accounts WHERE id = ? AND site_id = ? AND "
+					     "platform = ?", "llt", json_integer_value(a), j->site_id,
+				  fld_preset_platform(fld_str(rv, "preset", "")));
+			if (!match)
+				continue;
 			json_t *payload = json_pack("{s:O}", "social_account_id", a);
 			rc = chained(s, cfg, "publish", j->site_id, j->project_id,
 				     json_integer_value(json_object_get(rv, "id")), payload, NULL, 0, err, errlen);

@@ -34,6 +34,11 @@ static const struct {
 	{"max_queued_jobs", K_INT, offsetof(svc_config, max_queued_jobs), 0, 1, 1000000},
 	{"job_attempts", K_INT, offsetof(svc_config, job_attempts), 0, 1, 100},
 	{"fps", K_INT, offsetof(svc_config, fps), 0, 1, 120},
+	{"public_media_url", K_STR, offsetof(svc_config, public_media_url), sizeof ((svc_config *)0)->public_media_url, 0, 0},
+	{"youtube_uploads_per_day", K_INT, offsetof(svc_config, youtube_uploads_per_day), 0, 1, 1000000},
+	{"youtube_units_per_day", K_INT, offsetof(svc_config, youtube_units_per_day), 0, 1, 100000000},
+	{"publish_poll_ms", K_INT, offsetof(svc_config, publish_poll_ms), 0, 10, 600000},
+	{"publish_timeout_s", K_INT, offsetof(svc_config, publish_timeout_s), 0, 1, 86400},
 };
 
 /* Provider endpoints the file may set, and the environment variable the pipeline reads. */
@@ -66,6 +71,10 @@ static void defaults(svc_config *c)
 	c->max_queued_jobs = 100;
 	c->job_attempts = 3;
 	c->fps = 30;
+	c->youtube_uploads_per_day = 100;
+	c->youtube_units_per_day = 10000;
+	c->publish_poll_ms = 5000;
+	c->publish_timeout_s = 900;
 	credits_defaults(&c->credits);
 }
 

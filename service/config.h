@@ -28,6 +28,12 @@ typedef struct {
 	int max_queued_jobs;       /* quota: queued or running jobs per site (429 beyond): 100 */
 	int job_attempts;          /* tries per job before it fails: 3 */
 	int fps;                   /* frame rate of the specs the worker writes: 30 */
+	/* publishing (SPEC section 15) */
+	char public_media_url[512];  /* where the media folder is served publicly (JSON-LD URLs): "" */
+	int youtube_uploads_per_day; /* the YouTube project's upload calls a day: 100 */
+	int youtube_units_per_day;   /* its other quota units a day: 10000 */
+	int publish_poll_ms;         /* how often a platform's processing is polled: 5000 */
+	int publish_timeout_s;       /* how long processing may take before the publish fails: 900 */
 	credits_table credits;
 } svc_config;
 

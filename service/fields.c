@@ -8,6 +8,9 @@
 
 const char *const fld_project_types[] = {"short", "medium", "long", NULL};
 const char *const fld_platforms[] = {"tiktok", "youtube_short", "instagram_reel", "youtube_long", NULL};
+/* The social platform each preset is made for, in fld_platforms' order. */
+static const char *const preset_platform[] = {"tiktok", "youtube", "instagram", "youtube"};
+const char *const fld_social_platforms[] = {"youtube", "instagram", "tiktok", NULL};
 const char *const fld_project_status[] = {"draft", "scripting", "voiceover", "composing", "rendering", "review",
 					  "published", "failed", NULL};
 const char *const fld_asset_types[] = {"image", "footage", "music", "overlay", "subtitle", NULL};
@@ -20,6 +23,14 @@ static const char *const type_names[] = {
 	[FLD_STR] = "a string", [FLD_INT] = "an integer", [FLD_ID] = "an id (an integer from 1)",
 	[FLD_NUM] = "a number", [FLD_BOOL] = "true or false", [FLD_OBJ] = "an object",
 	[FLD_STRS] = "a list of strings", [FLD_IDS] = "a list of ids", [FLD_ARR] = "a list", [FLD_ANY] = "a value"};
+
+const char *fld_preset_platform(const char *preset)
+{
+	for (int i = 0; preset && fld_platforms[i]; i++)
+		if (!strcmp(preset, fld_platforms[i]))
+			return preset_platform[i];
+	return NULL;
+}
 
 int fld_in(const char *s, const char *const *list)
 {

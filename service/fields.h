@@ -44,11 +44,15 @@ long long fld_int(json_t *o, const char *name, long long def);
 
 extern const char *const fld_project_types[];  /* short, medium, long */
 extern const char *const fld_platforms[];      /* tiktok, youtube_short, instagram_reel, youtube_long */
+extern const char *const fld_social_platforms[]; /* youtube, instagram, tiktok: social accounts */
 extern const char *const fld_project_status[]; /* draft ... published, failed */
 extern const char *const fld_asset_types[];
 extern const char *const fld_asset_sources[];
 extern const char *const fld_providers[];      /* the voice providers */
 extern const char *const fld_content_status[]; /* draft, published */
+
+/* The social platform a preset is made for ("youtube_short" -> "youtube"), NULL when unknown. */
+const char *fld_preset_platform(const char *preset);
 
 /* Whether s is one of list. */
 int fld_in(const char *s, const char *const *list);

@@ -152,6 +152,21 @@ int jobs_finish(store_t *s, const job_t *j, int ok, int retry, int64_t delay_ms,
 	return 0;
 }
 
+int jobs_defer(store_t *s, const job_t *j, int64_t run_at_ms, const char *why)
+{
+	char now[32];
+	store_iso(store_now_ms(), now);
+	/* max_attempts + 1 rather than attempts - 1: each execution keeps its own attempt number */
+	int rc = store_run(s, "UPDATE vidc_jobs SET status = 'queued', error = ?, lease_owner = NULL, lease_until = 0, "
+			      "run_after = ?, max_attempts = max_attempts + 1 WHERE id = ? AND status = 'running' AND "
+			      "lease_owner = ? AND attempts = ?", "tllti", why, run_at_ms, j->id, j->owner, j->attempt);
+	if (rc != 1)
+		return -1;
+	store_run(s, "UPDATE vidc_job_runs SET finished_at = ?, outcome = 'deferred' WHERE job_id = ? AND attempt = ?", "tli",
+		  now, j->id, j->attempt);
+	return 0;
+}
+
 void jobs_free(job_t *j)
 {
 	json_decref(j->payload);

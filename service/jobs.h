@@ -38,6 +38,9 @@ int jobs_progress(store_t *s, const job_t *j, double percent);
 /* Ends this execution: done, failed (error kept), or queued again after delay_ms when retry is
  * set and attempts remain. -1 when the job is no longer this execution's (nothing written). */
 int jobs_finish(store_t *s, const job_t *j, int ok, int retry, int64_t delay_ms, const char *error);
+/* Ends this execution without counting it: the job is queued again to run at run_at_ms (a
+ * platform's quota resets then); why is kept as its error. -1 as jobs_finish. */
+int jobs_defer(store_t *s, const job_t *j, int64_t run_at_ms, const char *why);
 void jobs_free(job_t *j);
 /* Jobs of a site that are queued or running (the quota counts them). */
 int jobs_active(store_t *s, int64_t site, int64_t *n);

@@ -35,6 +35,7 @@ static const fld_spec automation_fields[] = {
 	{"voice_id", FLD_STR, 0, NULL, 128, 1},
 	{"voice_provider", FLD_STR, 0, fld_providers, 0, 0},
 	{"music_track", FLD_STR, 0, NULL, 256, 1},
+	{"youtube_category_id", FLD_STR, 0, NULL, 8, 1}, /* snippet.categoryId of the site's YouTube posts */
 	{NULL, 0, 0, NULL, 0, 0}};
 
 /* The column each automation key is stored in. */
@@ -44,7 +45,7 @@ static const struct {
 	{"video_enabled", "video_enabled"},	      {"project_type", "auto_project_type"},
 	{"target_platforms", "auto_target_platforms"}, {"social_account_ids", "auto_social_account_ids"},
 	{"voice_id", "auto_voice_id"},		      {"voice_provider", "auto_voice_provider"},
-	{"music_track", "auto_music_track"},
+	{"music_track", "auto_music_track"},	      {"youtube_category_id", "youtube_category_id"},
 };
 
 int rec_site_automation(store_t *s, int64_t site, json_t *body, char *err, size_t errlen, const char **field)
@@ -133,7 +134,7 @@ json_t *rec_site_json(store_t *s, int64_t site)
 {
 	json_t *r = store_row(s, "SELECT id, external_id, name, created_at, updated_at, video_enabled, auto_project_type, "
 				 "auto_target_platforms, auto_social_account_ids, auto_voice_id, auto_voice_provider, "
-				 "auto_music_track FROM vidc_sites WHERE id = ?", "l", site);
+				 "auto_music_track, youtube_category_id FROM vidc_sites WHERE id = ?", "l", site);
 	if (!r)
 		return NULL;
 	json_t *a = json_object();

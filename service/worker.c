@@ -409,6 +409,16 @@ static void finish(wrk_ctx *c, int rc, FILE *log)
 			fprintf(log, "vidc worker: job %lld: cannot record its end: %s\n", (long long)j->id, store_errmsg(db));
 		return;
 	}
+	if (rc && c->defer_until_ms) {
+		/* a wait, not a failure: nothing is released or failed; the job runs again then */
+		int lost = jobs_defer(db, j, c->defer_until_ms, c->err);
+		if (lost || store_commit(db))
+			store_rollback(db);
+		if (log)
+			fprintf(log, "vidc worker: job %lld (%s) %s: %s\n", (long long)j->id, j->kind,
+				lost ? "lost its lease; result dropped" : "waits", c->err);
+		return;
+	}
 	if (jobs_finish(db, j, rc == 0, c->retry, c->retry ? 5000LL * j->attempt : 0, c->err)) {
 		store_rollback(db); /* another worker has it now: its result counts, not ours */
 		if (log)
@@ -420,12 +430,15 @@ static void finish(wrk_ctx *c, int rc, FILE *log)
 		bad = credits_settle(db, j->site_id, j->project_id, j->id, c->charges, c->ncharges, err, sizeof err);
 	else if (final_fail)
 		bad = credits_release(db, j->id, err, sizeof err);
-	if (final_fail && j->project_id) {
+	/* a publish job reads a finished render: its failure is the post's (igny8_published_videos),
+	 * and the project's only in the automatic chain (a project already published stays so) */
+	int publish = !strcmp(j->kind, "publish"), on_render = j->rendered_id && !publish;
+	if (final_fail && j->project_id && (!publish || j->chain)) {
 		rec_project_status(db, j->project_id, "failed", c->err);
-		if (j->rendered_id)
+		if (on_render)
 			store_run(db, "UPDATE igny8_rendered_videos SET status = 'failed', error = ? WHERE id = ?", "tl", c->err,
 				  j->rendered_id);
-	} else if (rc && j->rendered_id) {
+	} else if (rc && on_render) {
 		store_run(db, "UPDATE igny8_rendered_videos SET status = 'queued' WHERE id = ?", "l", j->rendered_id);
 	}
 	if (!bad && rc == 0 && j->chain && (bad = auto_next(db, c->cfg, j, err, sizeof err)))
@@ -451,6 +464,7 @@ static void run_job(runner *rn, store_t *db, job_t *j)
 	c.db = db;
 	c.cfg = rn->o->cfg;
 	c.job = j;
+	c.log = rn->o->log;
 	int ki = kind_index(j->kind);
 	if (rn->o->log)
 		fprintf(rn->o->log, "vidc worker: job %lld (%s), attempt %d, by %s\n", (long long)j->id, j->kind, j->attempt,
@@ -492,7 +506,14 @@ static void *runner_main(void *arg)
 	if ((rn->rc = store_open(o->cfg->db, &db, rn->err, sizeof rn->err)))
 		return NULL;
 	int64_t swept = store_now_ms();
+	double ticked = 0;
 	while (!*o->stop) {
+		/* the stage hooks' schedule (engagement every 12 hours), on the real clock: VIDC_NOW
+		 * stands still in tests */
+		if (rn->index == 0 && o->tick && (ticked == 0 || mono_s() - ticked >= 10)) {
+			ticked = mono_s();
+			o->tick(db, o->cfg, o->log);
+		}
 		/* the retention sweep, hourly, by the first runner (cmd_worker sweeps at start) */
 		if (rn->index == 0 && store_now_ms() - swept > 3600 * 1000) {
 			swept = store_now_ms();

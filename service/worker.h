@@ -28,6 +28,9 @@ typedef struct {
 	credits_item charges[8]; /* the real costs, settled when the job is done */
 	int ncharges;
 	int retry;              /* a failure worth another attempt (a provider's 5xx, a timeout) */
+	int64_t defer_until_ms; /* with a failure: not a failure but a wait (a platform's quota): the job
+				 * runs again at this time (store_now_ms), the attempt not counted */
+	FILE *log;              /* the worker's log (wrk_opts.log), for the steps of a job; may be NULL */
 	char err[1024];
 } wrk_ctx;
 
@@ -43,6 +46,9 @@ typedef struct {
 	volatile int *stop;     /* set (by a signal) to finish the running jobs' leases and return */
 	int exit_when_idle;     /* return once the queue is empty (tests, batch runs) */
 	FILE *log;              /* one line per job start and end; NULL: quiet */
+	/* Called by the first runner at start and about every 10 s (the publishing stage schedules
+	 * its engagement jobs with it); may be NULL. */
+	void (*tick)(store_t *db, const svc_config *cfg, FILE *log);
 } wrk_opts;
 
 int wrk_run(const wrk_opts *o, char *err, size_t errlen);

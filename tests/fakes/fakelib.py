@@ -8,9 +8,11 @@ the "first request only" bookkeeping the fault modes use.
 """
 import argparse
 import json
+import os
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -32,9 +34,18 @@ def arg_parser(host="127.0.0.1"):
 
 
 def serve(handler, port, host="127.0.0.1", on_port=None):
-    """Listens on host:port, prints the port actually bound, then serves until killed.
+    """Listens on host:port, prints the port actually bound, then serves until killed or until
+    the process that started it exits (a crashed test leaves no server behind).
     on_port(port) runs before the print, so a fake can build absolute URLs to itself."""
     srv = Server((host, port), handler)
+    parent = os.getppid()
+
+    def orphaned():  # the test that started us died without stopping us: do not linger
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
     if on_port:
         on_port(srv.server_address[1])
     print(srv.server_address[1], flush=True)

@@ -23,6 +23,9 @@ Faults, armed with POST /_fault?name=N[&n=COUNT] (COUNT times, default 1; -1 for
   yt_500      the next upload chunk gets 500 (nothing of it kept)
   yt_gone     the next request on an upload session gets 410 and the session is forgotten
   ig_drop40, tt_drop40   the same drop for the Instagram and TikTok uploads
+  yt_stall40  the upload PUT that crosses 40 % of the file stops there: the bytes before it are
+              kept, the reply never comes (for 60 s), so a test can kill the client mid-upload;
+              /_stats "stalled" counts the stalls
   expire      every access token issued so far stops working (401 / OAuth error 190)
   revoke      every refresh token stops working (invalid_grant)
   429         the next API request gets 429 with Retry-After: 1
@@ -35,7 +38,8 @@ Faults, armed with POST /_fault?name=N[&n=COUNT] (COUNT times, default 1; -1 for
 Control: GET /_stats -> {"posts": {platform: n}, "videos": {id: {platform, sha256, size, ...}},
 "refreshes": {...}, "requests": {...}, "upload_bytes": {platform: bytes received in total}};
 POST /_delete?id=ID marks a post deleted on its platform; POST /_reset forgets everything.
-Usage: platforms_server.py [--port 0]; prints the port on the first line of stdout.
+Usage: platforms_server.py [--port 0]; prints the port on the first line of stdout. It exits
+when its parent process does (a crashed test leaves no server behind).
 """
 import hashlib
 import json
@@ -61,7 +65,7 @@ def reset():
                                       "tt-refresh-0": "tiktok"},
         "seq": 0, "yt_sessions": {}, "videos": {}, "containers": {}, "tt": {},
         "refreshes": {"youtube": 0, "instagram": 0, "tiktok": 0}, "requests": {},
-        "upload_bytes": {"youtube": 0, "instagram": 0, "tiktok": 0}, "last_meta": {},
+        "upload_bytes": {"youtube": 0, "instagram": 0, "tiktok": 0}, "last_meta": {}, "stalled": 0,
     })
 
 
@@ -200,7 +204,7 @@ class Handler(fakelib.Handler):
     def c_stats(self):
         self.reply(200, {"posts": S["posts"], "videos": S["videos"], "refreshes": S["refreshes"],
                          "requests": S["requests"], "upload_bytes": S["upload_bytes"],
-                         "last_meta": S["last_meta"]})
+                         "last_meta": S["last_meta"], "stalled": S["stalled"]})
 
     def c_fault(self):
         self.read_body()
@@ -338,6 +342,17 @@ class Handler(fakelib.Handler):
             return self.reply(500, {"error": {"code": 500, "message": "Backend Error"}})
         s["chunks"] += 1
         cut40 = int(total * 0.4)
+        if a < cut40 < b + 1 and fault("yt_stall40"):
+            got, _ = self.read_body(cut40 - a)
+            s["data"] += got
+            S["upload_bytes"]["youtube"] += len(got)
+            S["stalled"] += 1
+            LOCK.release()  # the other requests go on meanwhile (the route holds the lock)
+            try:
+                time.sleep(60)
+            finally:
+                LOCK.acquire()
+            return self.drop()
         drop = a < cut40 < b + 1 and fault("yt_drop40")
         if self.upload("youtube", s["data"], cut40 - a if drop else None):
             return
@@ -484,7 +499,8 @@ class Handler(fakelib.Handler):
         self.reply(200, {"success": True, "message": "Upload successful."})
 
     def ig_upload_status(self, cid):
-        """GET on the upload URL: how many bytes arrived (the offset a resumed upload starts at)."""
+        """GET on the upload URL: how many bytes arrived (the offset a resumed upload starts at),
+        after the pattern of Meta's resumable uploads (a GET on the session gives the offset)."""
         self.read_body()
         c = S["containers"].get(cid)
         if c is None:

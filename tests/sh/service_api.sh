@@ -9,6 +9,9 @@ set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 . tests/sh/service_lib.inc
+# the key that seals social accounts' tokens (the publishing routes)
+VIDC_TOKEN_KEY=$(python3 -c "import os; print(os.urandom(32).hex())")
+export VIDC_TOKEN_KEY
 mkdir -p "$tmp/replies"
 n=0
 # record every reply for the OpenAPI check: METHOD PATTERN STATUS FILE
@@ -139,6 +142,28 @@ r "unknown render" 404 GET "/render/{id}/status/" /render/999/status/ "$TA"
 r "job" 200 GET "/jobs/{id}/" /jobs/1/ "$TA"
 r "job of B" 404 GET "/jobs/{id}/" /jobs/1/ "$TB"
 
+# --- publishing (tests/sh/service_publish.sh publishes for real, against the fake platforms) ---
+r "account" 201 POST /accounts/ /accounts/ "$TA" '{"platform":"tiktok","name":"main","tokens":{"access_token":"tt-access-SECRET-1","refresh_token":"tt-refresh-SECRET-2","open_id":"u1","expires_in":3600}}'
+ACC=$(jget "j['id']")
+[ "$(jget "j['status'], j['platform_user_id'], 'tokens' in j")" = "active u1 False" ] || bad "account: $(cat "$tmp/out")"
+r "account, bad platform" 422 POST /accounts/ /accounts/ "$TA" '{"platform":"myspace","tokens":{"access_token":"x"}}'
+[ "$(jget "j['field']")" = platform ] || bad "account platform: field $(jget "j['field']")"
+r "account, tokens not an object" 422 POST /accounts/ /accounts/ "$TA" '{"platform":"youtube","tokens":"x"}'
+r "accounts" 200 GET /accounts/ /accounts/ "$TA"
+[ "$(jget "len(j['results'])")" = 1 ] || bad "accounts: $(cat "$tmp/out")"
+r "accounts of B" 200 GET /accounts/ /accounts/ "$TB"
+[ "$(jget "j['results']")" = "[]" ] || bad "B sees A's accounts"
+r "publish a queued render" 409 POST /publish/ /publish/ "$TA" "{\"rendered_video_id\":$R1,\"social_account_id\":$ACC}"
+r "publish, B" 404 POST /publish/ /publish/ "$TB" "{\"rendered_video_id\":$R1,\"social_account_id\":$ACC}"
+r "publish, no body" 400 POST /publish/ /publish/ "$TA"
+r "publish, wrong type" 422 POST /publish/ /publish/ "$TA" "{\"rendered_video_id\":\"$R1\",\"social_account_id\":$ACC}"
+r "published, unknown" 404 GET "/published/{id}/" /published/1/ "$TA"
+r "JSON-LD, unknown" 404 GET "/published/{id}/jsonld/" /published/1/jsonld/ "$TA"
+r "analytics" 200 GET /analytics/ "/analytics/?site_id=1" "$TA"
+[ "$(jget "j['videos'], j['results']")" = "0 []" ] || bad "analytics: $(cat "$tmp/out")"
+r "analytics of another site" 404 GET /analytics/ "/analytics/?site_id=1" "$TB"
+r "analytics, unknown video" 404 GET "/analytics/{id}/" /analytics/1/ "$TA"
+
 # --- credits ---
 r "credits" 200 GET /credits/ /credits/ "$TA"
 bal=$(jget "j['balance']")
@@ -209,7 +234,7 @@ kill "$WPID" 2>/dev/null
 wait "$WPID" 2>/dev/null
 
 # No token is stored in clear, and none is in the server's log.
-for t in "$TA" "$TB" "$TOP"; do
+for t in "$TA" "$TB" "$TOP" tt-access-SECRET-1 tt-refresh-SECRET-2; do
 	grep -q "$t" "$DB" "$tmp/serve.log" && bad "a token is in the database or the log"
 done
 

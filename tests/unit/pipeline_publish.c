@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "../../base/file.h"
 #include "../../pipeline/oauth.h"
 #include "../../pipeline/publish.h"
 #include "../../pipeline/publish_jsonld.h"
@@ -431,6 +432,78 @@ static void test_youtube_interrupted(void)
 		same_bytes(res.id, mp4, "interrupted");
 	store_free(&st);
 	store_free(&st2);
+}
+
+/* A worker killed (SIGKILL) mid-upload: the session it recorded before sending lets the next
+ * worker finish the same upload; one post, the file's bytes, nothing sent twice. */
+static int g_progress_fd = -1;
+static const char *g_session_file;
+
+static int save_session_file(void *ctx, const char *s, vidc_err *e)
+{
+	return file_write_atomic(g_session_file, s, strlen(s), e);
+}
+
+static void progress_pipe(void *ctx, int64_t done, int64_t total)
+{
+	char line[64];
+	int n = snprintf(line, sizeof line, "%lld\n", (long long)(done * 100 / total));
+	if (write(g_progress_fd, line, (size_t)n) != n)
+		_exit(3);
+}
+
+static void test_youtube_killed(void)
+{
+	reset_fake();
+	const size_t size = 2600 * 1000;
+	const char *mp4 = make_file("ytk.mp4", size, 13);
+	g_session_file = tmp_path("session.json");
+	int fd[2];
+	if (pipe(fd) < 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0) { /* the worker */
+		close(fd[0]);
+		g_progress_fd = fd[1];
+		publish_request rq = request("youtube", mp4);
+		oauth_tokens t;
+		tokens(&t, "youtube");
+		publish_opts o = opts(NULL);
+		publish_hooks h = {.save_session = save_session_file, .progress = progress_pipe};
+		publish_result res;
+		vidc_err e = {0};
+		publish_video(&rq, &t, &o, &h, &res, &e);
+		_exit(0);
+	}
+	close(fd[1]);
+	FILE *f = fdopen(fd[0], "r");
+	int pct = 0;
+	while (f && fscanf(f, "%d", &pct) == 1 && pct < 40)
+		;
+	kill(pid, SIGKILL);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	if (f)
+		fclose(f);
+	CHECK(WIFSIGNALED(status) && pct >= 40 && pct < 100, "the worker was killed mid-upload (%d %%)", pct);
+	CHECK(stat("posts", "youtube") == 0, "nothing posted by the killed worker");
+	char *session = NULL;
+	size_t slen = 0;
+	vidc_err e = {0};
+	CHECK(file_read(g_session_file, 4096, &session, &slen, &e) == 0, "the session was recorded: %s", e.msg);
+	publish_request rq = request("youtube", mp4);
+	rq.session = session;
+	store_t st = {0};
+	publish_result res;
+	int rc = publish(&rq, &st, &res, &e);
+	CHECK(rc == 0 && res.resumed, "the next worker finishes it: %s", e.msg);
+	CHECK(stat("posts", "youtube") == 1, "exactly one post");
+	CHECK(stat("upload_bytes", "youtube") == (long long)size, "no byte sent twice: %lld of %zu",
+	      stat("upload_bytes", "youtube"), size);
+	if (rc == 0)
+		same_bytes(res.id, mp4, "killed worker");
+	free(session);
+	store_free(&st);
 }
 
 static void test_refresh(void)
@@ -860,6 +933,7 @@ int main(void)
 		test_youtube();
 		test_youtube_faults();
 		test_youtube_interrupted();
+		test_youtube_killed();
 		test_refresh();
 		test_instagram();
 		test_instagram_faults();

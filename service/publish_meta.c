@@ -1,0 +1,281 @@
+/*
+ * publish_meta.c - the publish request and the VideoObject JSON-LD from the records
+ * (publish_meta.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/err.h"
+#include "../base/utf8.h"
+#include "../pipeline/publish_jsonld.h"
+#include "fields.h"
+#include "publish_meta.h"
+#include "records.h"
+
+/* Room the description leaves for the rest of the caption: YouTube's description holds 5,000
+ * characters; Instagram's and TikTok's caption 2,200 with the hashtags after the description. */
+#define DESC_MAX_YOUTUBE 5000
+#define DESC_MAX_CAPTION 1900
+
+/* What each platform accepts, checked before the upload (pipeline/publish_probe.h). Until the
+ * platform table (base/platform.h, stdlib/platforms.json) carries these rules they live here,
+ * each with its source; YouTube takes a vertical or square video up to 180 s as a Short, and
+ * any preset but youtube_long is posted as one. */
+static const char *const h26x[] = {"h264", "hevc", NULL};
+static const char *const tiktok_codecs[] = {"h264", "hevc", "vp8", "vp9", NULL};
+static const char *const aac[] = {"aac", NULL};
+static const struct {
+	const char *platform, *preset; /* preset NULL: any other */
+	publish_rules r;
+} rules[] = {
+	/* YouTube Help "Upload videos longer than 15 minutes" (12 hours, 256 GB), checked 2026-11 */
+	{"youtube", "youtube_long", {.name = "YouTube", .max_s = 43200, .max_bytes = 256000000000LL}},
+	/* YouTube Help "Upload YouTube Shorts" (square or vertical, up to 3 minutes), checked 2026-11 */
+	{"youtube", NULL, {.name = "YouTube Shorts", .max_s = 180, .max_aspect = 1, .max_bytes = 256000000000LL}},
+	/* Instagram Graph API, IG User Media, Reels specifications (3 s to 15 min, 300 MB, 23-60 fps,
+	 * H.264 or HEVC with AAC, at most 1920 columns), checked 2026-11 */
+	{"instagram", NULL, {.name = "Instagram Reels", .min_s = 3, .max_s = 900, .max_w = 1920, .max_bytes = 300000000,
+			     .min_fps = 23, .max_fps = 60, .video_codecs = h26x, .audio_codecs = aac}},
+	/* TikTok Content Posting API, Media Transfer Guide (4 GB, 23-60 fps, 360-4096 px; the
+	 * creator's longest duration comes from creator_info), checked 2026-11 */
+	{"tiktok", NULL, {.name = "TikTok", .min_w = 360, .min_h = 360, .max_w = 4096, .max_h = 4096,
+			  .max_bytes = 4000000000LL, .min_fps = 23, .max_fps = 60, .video_codecs = tiktok_codecs}},
+};
+
+static const publish_rules *rules_for(const char *platform, const char *preset)
+{
+	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
+		if (!strcmp(rules[i].platform, platform) && (!rules[i].preset || !strcmp(rules[i].preset, preset)))
+			return &rules[i].r;
+	return NULL;
+}
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, long long arg)
+{
+	snprintf(err, errlen, fmt, arg);
+	return code;
+}
+
+/* The SEO entry of the script for platform (see publish_meta.h), a new reference or NULL. */
+static json_t *pick_seo(json_t *all, const char *preset, const char *platform)
+{
+	const char *cand[8];
+	int n = 0;
+	const char *own = fld_preset_platform(preset);
+	if (own && !strcmp(own, platform))
+		cand[n++] = preset;
+	for (int i = 0; fld_platforms[i]; i++)
+		if (!strcmp(fld_preset_platform(fld_platforms[i]), platform))
+			cand[n++] = fld_platforms[i];
+	cand[n++] = preset;
+	for (int i = 0; i < n; i++)
+		if (json_is_object(json_object_get(all, cand[i])))
+			return json_incref(json_object_get(all, cand[i]));
+	const char *k;
+	json_t *v;
+	json_object_foreach(all, k, v) if (json_is_object(v)) return json_incref(v);
+	return NULL;
+}
+
+/* The description with the credits of the project's visuals after it, as many lines as fit in
+ * max bytes. Caller frees. */
+static char *describe(store_t *s, int64_t project, const char *desc, size_t max)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, desc);
+	json_t *rows = store_rows(s, "SELECT credit, licence, original_url FROM igny8_video_assets WHERE project_id = ? AND "
+				     "credit IS NOT NULL AND credit <> '' ORDER BY \"order\", id", "l", project);
+	size_t i;
+	json_t *r;
+	int head = 0;
+	json_array_foreach(rows, i, r) {
+		char line[1200];
+		const char *lic = fld_str(r, "licence", NULL), *url = fld_str(r, "original_url", NULL);
+		int n = snprintf(line, sizeof line, "%s- %s%s%s%s%s%s", head ? "\n" : b.len ? "\n\nCredits:\n" : "Credits:\n",
+				 fld_str(r, "credit", ""), lic ? " (" : "", lic ? lic : "", lic ? ")" : "", url ? " " : "",
+				 url ? url : "");
+		if (n < 0 || (size_t)n >= sizeof line || b.len + (size_t)n > max)
+			break; /* the credits that do not fit are left out, never the words */
+		buf_puts(&b, line);
+		head = 1;
+	}
+	json_decref(rows);
+	return buf_detach(&b, NULL);
+}
+
+/* The title: the SEO entry's, else the article's, else the script's hook; at most 100
+ * characters (YouTube's limit; the others allow more). Caller frees. */
+static char *entitle(json_t *seo, json_t *render, json_t *script)
+{
+	const char *t = fld_str(seo, "title", NULL);
+	if (!t || !*t)
+		t = fld_str(render, "content_title", NULL);
+	if (!t || !*t)
+		t = fld_str(script, "hook", "Video");
+	size_t n = utf8_prefix(t, 100);
+	char *out = malloc(n + 1);
+	if (out) {
+		memcpy(out, t, n);
+		out[n] = 0;
+	}
+	return out;
+}
+
+static int fill_tags(pmeta_t *m)
+{
+	json_t *tags = json_object_get(m->seo, "tags");
+	size_t n = json_array_size(tags), k = 0;
+	m->tags = calloc(n + 1, sizeof *m->tags);
+	if (!m->tags)
+		return VE_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (json_is_string(json_array_get(tags, i)))
+			m->tags[k++] = json_string_value(json_array_get(tags, i));
+	return 0;
+}
+
+static json_t *render_row(store_t *s, int64_t rendered)
+{
+	return store_row(s, "SELECT r.status, r.preset, r.duration, r.file_path, r.subtitle_path, r.thumbnail_path, "
+			    "p.id AS project_id, p.site_id, c.title AS content_title, st.youtube_category_id FROM "
+			    "igny8_rendered_videos r JOIN igny8_video_projects p ON p.id = r.project_id JOIN vidc_sites st "
+			    "ON st.id = p.site_id LEFT JOIN vidc_contents c ON c.id = p.content_id WHERE r.id = ?", "l",
+			 rendered);
+}
+
+int pmeta_build(store_t *s, int64_t rendered, const char *platform, json_t *opts, pmeta_t *m, char *err,
+		size_t errlen)
+{
+	memset(m, 0, sizeof *m);
+	json_t *r = render_row(s, rendered);
+	if (!r)
+		return fail(err, errlen, VE_NOTFOUND, "no rendered video %lld", (long long)rendered);
+	int rc = 0;
+	if (strcmp(fld_str(r, "status", ""), "completed") || !fld_str(r, "file_path", NULL))
+		rc = fail(err, errlen, VE_CONFLICT, "rendered video %lld is not completed", (long long)rendered);
+	m->project = fld_int(r, "project_id", 0);
+	m->site = fld_int(r, "site_id", 0);
+	snprintf(m->preset, sizeof m->preset, "%s", fld_str(r, "preset", ""));
+	json_t *script = rc ? NULL : rec_script_json(s, m->project);
+	if (!rc && !script)
+		rc = fail(err, errlen, VE_CONFLICT, "the project of rendered video %lld has no script", (long long)rendered);
+	if (!rc) {
+		m->seo = pick_seo(json_object_get(script, "seo_metadata"), m->preset, platform);
+		m->title = entitle(m->seo, r, script);
+		m->description = describe(s, m->project, fld_str(m->seo, "description", ""),
+					  !strcmp(platform, "youtube") ? DESC_MAX_YOUTUBE : DESC_MAX_CAPTION);
+		if (!m->title || !m->description || fill_tags(m))
+			rc = fail(err, errlen, VE_NOMEM, "out of memory publishing rendered video %lld", (long long)rendered);
+	}
+	if (!rc) {
+		snprintf(m->video, sizeof m->video, "%s", fld_str(r, "file_path", ""));
+		snprintf(m->thumb, sizeof m->thumb, "%s", fld_str(r, "thumbnail_path", ""));
+		snprintf(m->srt, sizeof m->srt, "%s", fld_str(r, "subtitle_path", ""));
+		snprintf(m->lang, sizeof m->lang, "%s", fld_str(script, "language", "en"));
+		snprintf(m->category, sizeof m->category, "%s", fld_str(r, "youtube_category_id", ""));
+		publish_request *q = &m->rq;
+		q->platform = platform;
+		q->video_path = m->video;
+		q->thumb_path = m->thumb[0] ? m->thumb : NULL;
+		q->captions_path = m->srt[0] ? m->srt : NULL;
+		q->captions_lang = m->lang;
+		q->language = m->lang;
+		q->title = m->title;
+		q->description = m->description;
+		q->tags = m->tags;
+		q->category_id = m->category[0] ? m->category : NULL;
+		q->privacy = fld_str(opts, "privacy", NULL);
+		q->publish_at = fld_str(opts, "publish_at", NULL);
+		q->synthetic = 1; /* the narration is always generated speech */
+		q->duration_s = json_number_value(json_object_get(r, "duration"));
+		q->rules = rules_for(platform, m->preset);
+	}
+	json_decref(script);
+	json_decref(r);
+	return rc;
+}
+
+void pmeta_free(pmeta_t *m)
+{
+	free(m->title);
+	free(m->description);
+	free(m->tags);
+	json_decref(m->seo);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- JSON-LD ------------------------------------------------------------------------------ */
+
+/* The public URL of a file under the media folder, or "" when none is configured. */
+static void public_url(const svc_config *cfg, const char *path, char *out, size_t n)
+{
+	size_t ml = strlen(cfg->media), ul = strlen(cfg->public_media_url);
+	out[0] = 0;
+	if (!ul || !path || strncmp(path, cfg->media, ml) || path[ml] != '/')
+		return;
+	while (ul && cfg->public_media_url[ul - 1] == '/')
+		ul--;
+	snprintf(out, n, "%.*s/%s", (int)ul, cfg->public_media_url, path + ml + 1);
+}
+
+/* The script's chapters inside the video's length: each ends where the next begins. */
+static size_t chapters(json_t *script, double duration, jsonld_chapter *ch, size_t max)
+{
+	json_t *cm = json_object_get(script, "chapter_markers");
+	size_t n = 0;
+	for (size_t i = 0; i < json_array_size(cm) && n < max; i++) {
+		json_t *c = json_array_get(cm, i), *next = json_array_get(cm, i + 1);
+		double t = json_number_value(json_object_get(c, "time"));
+		double end = next ? json_number_value(json_object_get(next, "time")) : duration;
+		if (t >= duration || end <= t)
+			break;
+		ch[n++] = (jsonld_chapter){fld_str(c, "title", ""), t, end < duration ? end : duration};
+	}
+	return n;
+}
+
+int pmeta_jsonld(store_t *s, const svc_config *cfg, int64_t site, int64_t published, char **text, char *err,
+		 size_t errlen)
+{
+	*text = NULL;
+	json_t *v = store_row(s, "SELECT v.platform, v.platform_video_id, v.url, v.status, v.title, v.description, "
+				 "v.published_at, r.duration, r.file_path, r.thumbnail_path, p.id AS project_id FROM "
+				 "igny8_published_videos v JOIN igny8_rendered_videos r ON r.id = v.rendered_video_id JOIN "
+				 "igny8_video_projects p ON p.id = r.project_id WHERE v.id = ? AND (? = 0 OR p.site_id = ?)",
+			      "lll", published, site, site);
+	if (!v)
+		return fail(err, errlen, VE_NOTFOUND, "no published video %lld", (long long)published);
+	const char *platform = fld_str(v, "platform", ""), *id = fld_str(v, "platform_video_id", NULL);
+	char thumb[1600], content[1600], embed[1024] = "";
+	int rc = 0;
+	if (strcmp(fld_str(v, "status", ""), "published") || !id || !*id)
+		rc = fail(err, errlen, VE_CONFLICT, "published video %lld has no public post (it is not published, or "
+						    "the platform gave no public id)", (long long)published);
+	public_url(cfg, fld_str(v, "thumbnail_path", NULL), thumb, sizeof thumb);
+	public_url(cfg, fld_str(v, "file_path", NULL), content, sizeof content);
+	if (!rc && !thumb[0] && !strcmp(platform, "youtube"))
+		snprintf(thumb, sizeof thumb, "https://i.ytimg.com/vi/%s/hqdefault.jpg", id);
+	if (!rc && !thumb[0])
+		rc = fail(err, errlen, VE_CONFLICT, "published video %lld: its thumbnail has no public URL (set "
+						    "public_media_url in the configuration)", (long long)published);
+	vidc_err e = {0};
+	if (!rc && jsonld_embed_url(platform, id, fld_str(v, "url", NULL), embed, sizeof embed, &e))
+		embed[0] = 0; /* no player for it: contentUrl alone */
+	json_t *script = rc ? NULL : rec_script_json(s, fld_int(v, "project_id", 0));
+	jsonld_chapter ch[64];
+	double dur = json_number_value(json_object_get(v, "duration"));
+	jsonld_video jv = {fld_str(v, "title", NULL), fld_str(v, "description", NULL), thumb,
+			   fld_str(v, "published_at", NULL), dur, content[0] ? content : NULL,
+			   embed[0] ? embed : NULL, fld_str(v, "url", NULL), ch, chapters(script, dur, ch, 64)};
+	if (!rc && jv.description && !*jv.description)
+		jv.description = NULL; /* the title stands in */
+	if (!rc && !(*text = jsonld_video_object(&jv, &e))) {
+		snprintf(err, errlen, "published video %lld: %s", (long long)published, e.msg);
+		rc = e.code ? e.code : VE_INVAL;
+	}
+	json_decref(script);
+	json_decref(v);
+	return rc;
+}
