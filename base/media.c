@@ -666,6 +666,9 @@ int media_decode_audio(AVFormatContext *fmt, const media_audio_opts *o, float **
 	int rc = media_open_decoder(fmt, si, 0, &dec, e);
 	if (!rc && dec->sample_rate <= 0)
 		rc = err_set(e, VE_DECODE, "the audio has no sample rate");
+	else if (!rc && dec->sample_rate > MEDIA_MAX_RATE)
+		rc = err_set(e, VE_LIMIT, "the audio's sample rate (%d Hz) is above the limit of %d Hz",
+			     dec->sample_rate, MEDIA_MAX_RATE);
 	if (!rc) {
 		*rate = o->rate > 0 ? o->rate : dec->sample_rate;
 		rc = open_swr(&a.swr, dec, o->channels, *rate, e);
@@ -705,7 +708,7 @@ int media_resample(const float *in, int64_t n, int channels, int from, int to, f
 {
 	*out = NULL;
 	*outn = 0;
-	if (from <= 0 || to <= 0 || channels < 1 || channels > 2 || n < 0 || n > INT32_MAX)
+	if (from <= 0 || to <= 0 || from > MEDIA_MAX_RATE || to > MEDIA_MAX_RATE || channels < 1 || channels > 2 || n < 0 || n > INT32_MAX)
 		return err_set(e, VE_INVAL, "cannot resample %d Hz to %d Hz", from, to);
 	SwrContext *swr = NULL;
 	AVChannelLayout l;

@@ -30,6 +30,10 @@
 #define MEDIA_MAX_PIXELS 50000000LL
 /* The longest side of a picture; libav's own limit is about 2^30 pixels in total. */
 #define MEDIA_MAX_SIDE 32768
+/* The highest audio sample rate accepted (768 kHz, the top of studio formats). A header claiming
+ * more (a WAV may say 1.9 GHz) is refused before the resampler is built: its filter would take
+ * seconds to compute for nothing. */
+#define MEDIA_MAX_RATE 768000
 
 /* 0 when a w x h picture is within the limits, else VE_LIMIT (VE_DECODE for a size <= 0) with
  * the numbers in the message. */

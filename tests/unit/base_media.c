@@ -173,6 +173,14 @@ static void test_audio(void)
 	      "resampled to %lld", (long long)un);
 	free(up);
 	free(pcm);
+	/* A header claiming 1.9 GHz (found by fuzz_media: the resampler took 10 s to build). */
+	len = wav(b, 1952804160, 64);
+	CHECK(media_open_memory(&f, b, len, &e) == 0, "memory: %s", e.msg);
+	CHECK(media_decode_audio(f, &mono, &pcm, &n, &rate, &e) == VE_LIMIT && strstr(e.msg, "1952804160 Hz"),
+	      "absurd rate refused: %s", e.msg);
+	media_close(&f);
+	static const float four[4] = {0};
+	CHECK(media_resample(four, 4, 1, 1952804160, 48000, &up, &un, &e) < 0, "resample from an absurd rate");
 	CHECK(media_open_memory(&f, "not audio at all", 16, &e) < 0 && !f, "garbage in memory");
 	check_write(p, "", 0);
 	CHECK(media_audio_file(p, &o, &pcm, &n, &rate, &e) < 0, "empty file");
