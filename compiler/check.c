@@ -14,6 +14,15 @@
 #include "scene.h"
 #include "value.h"
 
+/* Whether preset is already in the spec's list (a name given twice). */
+static int named_before(const spec_t *s, const char *preset)
+{
+	for (int i = 0; i < s->npresets; i++)
+		if (!strcmp(s->presets[i], preset))
+			return 1;
+	return 0;
+}
+
 /* preset NAME...: each platform the video is made for (its span is kept for the rule checks). */
 static void video_preset(checker_t *c, const ast_stmt *p)
 {
@@ -30,7 +39,7 @@ static void video_preset(checker_t *c, const ast_stmt *p)
 		int pi;
 		if (!val_enum(c, p->args[k], "preset", names, n, &pi))
 			continue;
-		if (compile_has_preset(c->s, names[pi])) {
+		if (named_before(c->s, names[pi])) {
 			diag_warn(c->d, p->args[k]->sp, "preset '%s' is named twice", names[pi]);
 			continue;
 		}

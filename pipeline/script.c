@@ -21,7 +21,7 @@
 
 /* The platform rules (the stdlib's platforms.json): durations, SEO limits, chapter rules. NULL
  * with err filled when the file cannot be read. The caller frees the table. */
-static platform_table *rules(char *err, size_t errlen)
+static platform_table *platform_rules(char *err, size_t errlen)
 {
 	platform_table *t = NULL;
 	vidc_err e;
@@ -101,7 +101,7 @@ int script_opts_init(script_opts *o, script_type type, const char *platforms, ch
 		return -1;
 	}
 	/* Never plan a script a listed platform would refuse (the platform file's hard limits). */
-	platform_table *t = rules(err, errlen);
+	platform_table *t = platform_rules(err, errlen);
 	if (!t)
 		return -1;
 	for (int i = 0; i < o->nplatforms; i++) {
@@ -244,7 +244,7 @@ void script_retime(json_t *s, double wpm)
 	/* YouTube: every chapter >= 10 s (platforms.json). A chapter that would be shorter absorbs
 	 * the next one's point (the next marker is dropped); a short last chapter folds into the
 	 * one before. */
-	platform_table *pt = rules(NULL, 0);
+	platform_table *pt = platform_rules(NULL, 0);
 	const platform_site *yt = site_of(pt, "youtube_long");
 	double min_s = yt && yt->chapters_min_count ? yt->chapters_min_s : 10;
 	platform_free(pt);
@@ -401,7 +401,7 @@ void script_seo_finish(json_t *s, const article_t *a, const script_opts *o)
 {
 	json_t *old = json_object_get(s, "seo");
 	json_t *seo = json_object();
-	platform_table *pt = rules(NULL, 0);
+	platform_table *pt = platform_rules(NULL, 0);
 	char *chapters = chapter_lines(s, site_of(pt, "youtube_long"));
 	json_t *base = base_tags(a);
 	for (int i = 0; pt && i < o->nplatforms; i++) {
@@ -532,7 +532,7 @@ int script_validate(json_t *schema, json_t *s, char *err, size_t errlen)
 	json_t *seo = json_object_get(s, "seo");
 	const char *pf;
 	json_t *d;
-	platform_table *pt = rules(err, errlen);
+	platform_table *pt = platform_rules(err, errlen);
 	if (!pt)
 		return -1;
 	int rc = 0;
@@ -617,7 +617,7 @@ void script_retime_edited(json_t *s, double wpm)
 	script_retime(s, wpm);
 	json_array_foreach(pts, i, p) json_object_del(p, "_chapter");
 	/* The chapter block closing YouTube descriptions: replace it with the new times. */
-	platform_table *pt = rules(NULL, 0);
+	platform_table *pt = platform_rules(NULL, 0);
 	const platform_site *yt = site_of(pt, "youtube_long");
 	char *lines = chapter_lines(s, yt);
 	const char *pf;

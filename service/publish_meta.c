@@ -221,7 +221,7 @@ static void public_url(const svc_config *cfg, const char *path, char *out, size_
 }
 
 /* The script's chapters inside the video's length: each ends where the next begins. */
-static size_t chapters(json_t *script, double duration, jsonld_chapter *ch, size_t max)
+static size_t chapters_within(json_t *script, double duration, jsonld_chapter *ch, size_t max)
 {
 	json_t *cm = json_object_get(script, "chapter_markers");
 	size_t n = 0;
@@ -268,7 +268,7 @@ int pmeta_jsonld(store_t *s, const svc_config *cfg, int64_t site, int64_t publis
 	double dur = json_number_value(json_object_get(v, "duration"));
 	jsonld_video jv = {fld_str(v, "title", NULL), fld_str(v, "description", NULL), thumb,
 			   fld_str(v, "published_at", NULL), dur, content[0] ? content : NULL,
-			   embed[0] ? embed : NULL, fld_str(v, "url", NULL), ch, chapters(script, dur, ch, 64)};
+			   embed[0] ? embed : NULL, fld_str(v, "url", NULL), ch, chapters_within(script, dur, ch, 64)};
 	if (!rc && jv.description && !*jv.description)
 		jv.description = NULL; /* the title stands in */
 	if (!rc && !(*text = jsonld_video_object(&jv, &e))) {
