@@ -580,3 +580,124 @@ int hook_transition(hook_rt *h, const src_ctx *cx, const ir_node *tr, int64_t f,
 	surf_flatten(out);
 	return 0;
 }
+
+/* ---- vidc check: every hook loaded, no frame rendered ---------------------------------------- */
+
+/* What each kind of use calls (the callers above): hsrc_frame draw(), hook_layer draw() or
+ * params(), hook_transition transition(). */
+enum { USE_DRAW, USE_EFFECT, USE_TRANSITION };
+static const struct {
+	const char *fn[2]; /* the use needs one of these */
+	const char *sig;   /* as messages show them */
+	const char *what;  /* the use */
+} hook_uses[] = {
+	[USE_DRAW] = {{"draw", NULL}, "draw(ctx, canvas)", "a draw layer"},
+	[USE_EFFECT] = {{"draw", "params"}, "draw(ctx, canvas) or params(ctx)", "an effect"},
+	[USE_TRANSITION] = {{"transition", NULL}, "transition(ctx, a, b, canvas)", "a transition"},
+};
+
+/* The use node n makes of a hook, with its name and file; -1 when n uses none. */
+static int use_of(const ir_node *n, const char **name, const char **path)
+{
+	switch (n->kind) {
+	case IR_HOOK:
+		*name = n->u.hook.name, *path = n->u.hook.path;
+		return USE_DRAW;
+	case IR_EFFECT:
+		*name = n->u.effect.name, *path = n->u.effect.path;
+		return USE_EFFECT;
+	case IR_TRANSITION:
+		if (n->u.transition.type != IR_TR_HOOK)
+			return -1;
+		*name = n->u.transition.hook, *path = n->u.transition.path;
+		return USE_TRANSITION;
+	default:
+		return -1;
+	}
+}
+
+/* A hook file as loaded once: whether it loaded, and which functions its table has. */
+typedef struct {
+	const char *path;
+	int ok;
+	unsigned has; /* bit i: the function hook_fns[i] */
+} loaded_hook;
+
+static const char *const hook_fns[] = {"draw", "params", "transition"};
+
+static int fn_bit(const char *fn)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(fn, hook_fns[i]))
+			return 1 << i;
+	return 0;
+}
+
+/* Loads path (the first use, n, names it) and reports a failure; the result goes into *lh. */
+static int load_for_check(const ir_node *n, const char *name, const char *path, loaded_hook *lh,
+			  hook_check_fn report, void *ud)
+{
+	char err[1024] = "";
+	lua_host *h = NULL;
+	lh->path = path;
+	int rc = lua_host_open(&h, path, name, setup_state, NULL, n, err, sizeof err);
+	if (rc && !err[0]) /* vidc itself out of memory, not the hook at its limit */
+		return VE_NOMEM;
+	if (rc) {
+		char msg[1100];
+		snprintf(msg, sizeof msg, "hook '%s': %s", name, err);
+		report(ud, n, msg);
+		return 1;
+	}
+	lh->ok = 1;
+	for (int i = 0; i < 3; i++)
+		if (lua_host_has(h, hook_fns[i]))
+			lh->has |= (unsigned)fn_bit(hook_fns[i]);
+	lua_host_close(h);
+	return 0;
+}
+
+int hook_check(const ir_program *p, hook_check_fn report, void *ud)
+{
+	loaded_hook *files = NULL;
+	int nfiles = 0, problems = 0;
+	for (int i = 0; i < p->nnodes; i++) {
+		const ir_node *n = &p->nodes[i];
+		const char *name = NULL, *path = NULL;
+		int use = use_of(n, &name, &path);
+		if (use < 0 || !path)
+			continue;
+		int k = 0;
+		while (k < nfiles && strcmp(files[k].path, path))
+			k++;
+		if (k == nfiles) { /* a file's load error is reported once, at its first use */
+			loaded_hook *more = realloc(files, sizeof *files * (size_t)(nfiles + 1));
+			if (!more) {
+				free(files);
+				return VE_NOMEM;
+			}
+			files = more;
+			memset(&files[nfiles++], 0, sizeof *files);
+			int rc = load_for_check(n, name, path, &files[k], report, ud);
+			if (rc < 0) {
+				free(files);
+				return rc;
+			}
+			problems += rc;
+		}
+		if (!files[k].ok)
+			continue;
+		unsigned need = (unsigned)fn_bit(hook_uses[use].fn[0]);
+		if (hook_uses[use].fn[1])
+			need |= (unsigned)fn_bit(hook_uses[use].fn[1]);
+		if (files[k].has & need)
+			continue;
+		char msg[1024];
+		snprintf(msg, sizeof msg, "hook '%s' (%s) has no %s function, which %s calls", name, path,
+			 hook_uses[use].sig, hook_uses[use].what);
+		report(ud, n, msg);
+		problems++;
+	}
+	free(files);
+	return problems;
+}

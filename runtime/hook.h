@@ -40,4 +40,14 @@ int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_v
 int hook_transition(hook_rt *h, const src_ctx *cx, const ir_node *tr, int64_t f, double e,
 		    const surf_t *a, const surf_t *b, surf_t *out, char *err, size_t errlen);
 
+/* What `vidc check` asks of the hooks a program uses, without rendering a frame: each hook file
+ * loaded once, in the render's sandbox and limits (its top level runs; none of its functions
+ * is called), and each use checked for the function it calls (a draw layer draw, an effect
+ * draw or params, a hook transition transition). report gets the use (its node: the spec
+ * position) and a message without position ("fx.lua:3: 'end' expected near <eof>", "hook 'fx'
+ * (fx.lua) has no draw(ctx, canvas) function, which a draw layer calls"); a file that fails to
+ * load is reported once, at its first use. Returns the number of problems, or VE_NOMEM. */
+typedef void (*hook_check_fn)(void *ud, const ir_node *use, const char *msg);
+int hook_check(const ir_program *p, hook_check_fn report, void *ud);
+
 #endif

@@ -556,10 +556,13 @@ static const char *caller_file(const lua_host *h)
 	return h->p && h->p->spec ? h->p->spec : "spec";
 }
 
-/* err = msg + " (hook 'NAME' called from SPEC:LINE:COL)" */
+/* err = msg + " (hook 'NAME' called from SPEC:LINE:COL)"; msg alone for a host without a
+ * program (vidc check's: it reports the spec position itself). */
 static int fail(lua_host *h, int code, const char *msg, char *err, size_t errlen)
 {
-	if (h->caller && h->caller->line > 0)
+	if (!h->p)
+		snprintf(err, errlen, "%s", msg);
+	else if (h->caller && h->caller->line > 0)
 		snprintf(err, errlen, "%s (hook '%s' called from %s:%d:%d)", msg, h->name, caller_file(h),
 			 h->caller->line, h->caller->col);
 	else
@@ -679,6 +682,10 @@ static int load(lua_host *h, char *err, size_t errlen)
 		/* like every missing asset: the spec position first, then the cause (missing, not a
 		 * regular file, over the size limit); file_read's message is "cannot read 'PATH': ..." */
 		const char *cause = strstr(e.msg, "': ");
+		if (!h->p) {
+			snprintf(msg, sizeof msg, "cannot read hook file '%s': %s", h->path, cause ? cause + 3 : e.msg);
+			return fail(h, e.code, msg, err, errlen);
+		}
 		return rterr_node(e.code, h->p, h->caller, err, errlen, "cannot read hook file '%s': %s", h->path,
 				  cause ? cause + 3 : e.msg);
 	}

@@ -48,7 +48,8 @@ typedef void (*lh_setup_fn)(lua_State *L, const char *path);
 
 /* Loads the hook file path (hook NAME, declared for node caller of program p, which errors
  * name); setup (may be NULL) runs on each fresh state before the file. The file must return a
- * table. 0, or a negative VE_* code (base/err.h) with the message in err. */
+ * table. 0, or a negative VE_* code (base/err.h) with the message in err. With p NULL (a check
+ * that reports the spec position itself) messages carry no "(hook ... called from ...)". */
 int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_fn setup,
 		  const ir_program *p, const ir_node *caller, char *err, size_t errlen);
 void lua_host_close(lua_host *h);
