@@ -131,9 +131,10 @@ static const char check_usage[] = "usage: vidc check SPEC... [options]\n"
 				 "Checks specs: prints every error and warning, renders nothing. Beyond\n"
 				 "compiling, it loads every Lua hook a spec uses in the render's sandbox (no\n"
 				 "frame drawn): a syntax or load error, or a missing draw, params or transition\n"
-				 "function, is an error at the line that uses the hook. Word timings that end\n"
-				 "more than 0.5 s after the voice's audio are an error too. --no-assets skips\n"
-				 "both. Exit 1 when a spec has errors.\n\n" COMMON_HELP;
+				 "function, is an error at the line that uses the hook, and so is a parameter\n"
+				 "the hook file's `parameters` table does not declare or allow. Word timings\n"
+				 "that end more than 0.5 s after the voice's audio are an error too.\n"
+				 "--no-assets skips these checks. Exit 1 when a spec has errors.\n\n" COMMON_HELP;
 static const char ir_usage[] = "usage: vidc ir SPEC [--preset P] [-o FILE] [options]\n"
 			      "\n"
 			      "Prints the frame-graph IR the spec compiles to, for every preset it names\n"

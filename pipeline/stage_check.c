@@ -93,6 +93,100 @@ static void on_hook_problem(void *ud, const ir_node *use, const char *msg)
 	diag_error(c->d, use_span(c, use->file, use->line, use->col), "%s", msg);
 }
 
+/* Where parameter name is written in the block of the use at sp (its first word at the block's
+ * own level, strings skipped), or sp when it is not found there (a template's argument). */
+static span_t param_span(check_ctx *c, span_t sp, const char *name)
+{
+	size_t len = 0, n = strlen(name);
+	const char *text = sp.file >= 0 ? diag_source_text(c->d, sp.file, &len) : NULL;
+	int depth = 0, line = sp.line;
+	size_t bol = (size_t)sp.off - (size_t)(sp.col - 1);
+	for (size_t i = text ? (size_t)sp.off : len; text && i < len; i++) {
+		char ch = text[i];
+		if (ch == '"') {
+			while (++i < len && text[i] != '"' && text[i] != '\n')
+				i += text[i] == '\\';
+		} else if (ch == '\n') {
+			line++;
+			bol = i + 1;
+		} else if (ch == '{') {
+			depth++;
+		} else if (ch == '}' && --depth <= 0) {
+			break;
+		} else if (depth == 1 && !is_word(text[i - 1]) && i + n < len &&
+			   !strncmp(text + i, name, n) && !is_word(text[i + n])) {
+			return (span_t){sp.file, line, (int)(i - bol) + 1, (int)i, (int)n};
+		}
+	}
+	return sp;
+}
+
+/* The parameters use gives, against those its hook file declares. */
+static void check_params(check_ctx *c, const ir_node *use, const char *name, const ir_param *ps,
+			 int np, const hook_param_decl *decls, int nd)
+{
+	span_t use_sp = use_span(c, use->file, use->line, use->col);
+	const char *names[HOOK_MAX_PARAMS];
+	for (int i = 0; i < nd; i++)
+		names[i] = decls[i].name;
+	for (int i = 0; i < np; i++) {
+		const ir_param *q = &ps[i];
+		span_t sp = param_span(c, use_sp, q->name);
+		int k = 0;
+		while (k < nd && strcmp(q->name, decls[k].name))
+			k++;
+		if (k == nd) {
+			const char *near = diag_suggest(q->name, names, nd);
+			if (near)
+				diag_error(c->d, sp, "hook '%s' has no parameter '%s' (did you mean '%s'?)", name,
+					   q->name, near);
+			else
+				diag_error(c->d, sp, "hook '%s' has no parameter '%s'%s", name, q->name,
+					   nd ? "" : " (it declares none)");
+			continue;
+		}
+		const hook_param_decl *d = &decls[k];
+		if (d->kind == HOOK_PARAM_NUMBER && q->str) {
+			diag_error(c->d, sp, "parameter '%s' of hook '%s' takes a number, not '%s'", q->name, name,
+				   q->str);
+			continue;
+		}
+		if (d->kind != HOOK_PARAM_NUMBER && !q->str) {
+			diag_error(c->d, sp, "parameter '%s' of hook '%s' takes a %s, not a number", q->name,
+				   name, d->kind == HOOK_PARAM_COLOR ? "colour" : "string");
+			continue;
+		}
+		if (d->kind == HOOK_PARAM_COLOR && q->str[0] != '#') {
+			diag_error(c->d, sp, "parameter '%s' of hook '%s' takes a colour, not '%s'", q->name, name,
+				   q->str);
+			continue;
+		}
+		for (int j = 0; !q->str && j < q->curve.n; j++) {
+			double v = q->curve.keys[j].v;
+			if ((d->has_min && v < d->min) || (d->has_max && v > d->max)) {
+				char lo[32] = "", hi[32] = "";
+				if (d->has_min)
+					snprintf(lo, sizeof lo, "%g", d->min);
+				if (d->has_max)
+					snprintf(hi, sizeof hi, "%g", d->max);
+				diag_error(c->d, sp, "parameter '%s' of hook '%s' is %g, outside its range %s..%s",
+					   q->name, name, v, lo, hi);
+				break;
+			}
+		}
+	}
+}
+
+static void on_hook_decl(void *ud, const ir_node *use, const char *name, const char *path,
+			 const hook_param_decl *decls, int n)
+{
+	(void)path;
+	if (use->kind == IR_HOOK)
+		check_params(ud, use, name, use->u.hook.params, use->u.hook.nparams, decls, n);
+	else if (use->kind == IR_EFFECT)
+		check_params(ud, use, name, use->u.effect.params, use->u.effect.nparams, decls, n);
+}
+
 /* The length of the audio file at path in seconds, from its header. */
 static int audio_seconds(const char *path, double *seconds, vidc_err *e)
 {
@@ -148,7 +242,7 @@ static int check_hooks(check_ctx *c, const stage_spec *s, vidc_err *e)
 	for (int i = 0; i < compile_npresets(sp); i++) {
 		ir_program *p = NULL;
 		int rc = stage_spec_lower(s, compile_preset(sp, i), &p, e);
-		if (!rc && (rc = hook_check(p, on_hook_problem, c)) > 0)
+		if (!rc && (rc = hook_check(p, on_hook_problem, on_hook_decl, c)) > 0)
 			rc = 0;
 		ir_program_free(p);
 		if (rc)

@@ -815,6 +815,45 @@ int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, 
 	return rc;
 }
 
+typedef struct {
+	lh_args_fn read;
+	void *ud;
+} inspect_req;
+
+static int inspect_trampoline(lua_State *L)
+{
+	inspect_req *r = lua_touserdata(L, 1);
+	lua_settop(L, 0);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vidc.hook");
+	r->read(L, r->ud);
+	return 0;
+}
+
+int lua_host_inspect(lua_host *h, lh_args_fn read, void *ud, char *err, size_t errlen)
+{
+	if (!h->L) {
+		int rc = load(h, err, errlen);
+		if (rc)
+			return rc;
+	}
+	inspect_req r = {read, ud};
+	lua_State *L = h->L;
+	lua_settop(L, 0);
+	start_budget(h);
+	lua_pushcfunction(L, lh_msgh);
+	lua_pushcfunction(L, inspect_trampoline);
+	lua_pushlightuserdata(L, &r);
+	int st = lua_pcall(L, 1, 0, 1);
+	if (st == LUA_OK && !h->aborted) {
+		lua_settop(L, 0);
+		return 0;
+	}
+	int rc = failed(h, st, err, errlen);
+	char ignore[256];
+	load(h, ignore, sizeof ignore);
+	return rc;
+}
+
 int lua_host_has(const lua_host *h, const char *fn)
 {
 	for (int i = 0; i < 3; i++)

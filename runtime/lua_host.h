@@ -70,6 +70,11 @@ int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, 
  * against its instruction budget; raises the limit error when it is spent. */
 void lua_host_charge(lua_State *L, long long units);
 
+/* Calls read with the hook table at the top of the stack, inside a protected call under the
+ * budgets (read's errors are reported like the hook's, with the state reset). read must use raw
+ * access (lua_rawget, lua_next): a metamethod would run the hook's code. 0 or a negative VE_*. */
+int lua_host_inspect(lua_host *h, lh_args_fn read, void *ud, char *err, size_t errlen);
+
 /* Whether the hook table has function fn (draw, params or transition) as last loaded. */
 int lua_host_has(const lua_host *h, const char *fn);
 

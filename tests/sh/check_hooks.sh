@@ -2,7 +2,8 @@
 # `vidc check` loads every hook a spec uses and reads the voice's length (issue 10): a Lua hook
 # with a syntax error, a hook without the function its use calls, and word timings that run past
 # the end of the voice are errors at the spec line, all of them in one run (exit 1), while good
-# hooks and timings that fit still pass. `--no-assets` skips these checks.
+# hooks and timings that fit still pass; a hook that declares its parameters has each use's
+# checked (unknown names with did-you-mean, ranges, kinds). `--no-assets` skips these checks.
 . "$(dirname "$0")/lib.sh"
 
 cd "$tmp" || exit 2
@@ -73,6 +74,53 @@ expect 1 "bad hooks" -- "$VIDC" check --color never bad.vid
 same_err "bad hooks"
 # --no-assets: no hook is loaded
 expect 0 "bad hooks, --no-assets" -- "$VIDC" check --color never --no-assets bad.vid
+
+# Declared parameters: unknown ones (with did-you-mean), out of range, of the wrong kind.
+cat >decl.lua <<'EOF'
+return {
+  parameters = {
+    title = {kind = "string"},
+    amount = {kind = "number", min = 0, max = 100, default = 10},
+    tint = {kind = "color"},
+  },
+  draw = function(ctx, canvas) end,
+}
+EOF
+printf 'return { parameters = { amount = {kind = "nmber"} }, draw = function(ctx, c) end }\n' >baddecl.lua
+cat >decl.vid <<'EOF'
+video { preset youtube_long; fps 10 }
+hook decl "decl.lua"
+hook baddecl "baddecl.lua"
+scene a 2s {
+  draw decl { title "fine"; amount 100; tint #ff0000 }
+  draw decl { titel "x"; amount 150 }
+  draw decl { tint "warm"; glow 1 }
+  draw baddecl { }
+}
+EOF
+cat >want <<'EOF'
+decl.vid:1:16: warning: the video lasts 2.00s; 180-900s is recommended for preset youtube_long
+    1 | video { preset youtube_long; fps 10 }
+      |                ^~~~~~~~~~~~
+decl.vid:6:15: error: hook 'decl' has no parameter 'titel' (did you mean 'title'?)
+    6 |   draw decl { titel "x"; amount 150 }
+      |               ^~~~~
+decl.vid:6:26: error: parameter 'amount' of hook 'decl' is 150, outside its range 0..100
+    6 |   draw decl { titel "x"; amount 150 }
+      |                          ^~~~~~
+decl.vid:7:15: error: parameter 'tint' of hook 'decl' takes a colour, not 'warm'
+    7 |   draw decl { tint "warm"; glow 1 }
+      |               ^~~~
+decl.vid:7:28: error: hook 'decl' has no parameter 'glow'
+    7 |   draw decl { tint "warm"; glow 1 }
+      |                            ^~~~
+decl.vid:8:3: error: hook 'baddecl': baddecl.lua: parameters.amount.kind must be "number", "string" or "color"
+    8 |   draw baddecl { }
+      |   ^~~~~~~~~~~~
+5 errors in decl.vid
+EOF
+expect 1 "declared parameters" -- "$VIDC" check --color never decl.vid
+same_err "declared parameters"
 
 # Word timings against the voice: 6 s of audio; timings ending at 6.3 s pass, at 500 s fail.
 ffmpeg -v error -y -f lavfi -i "anullsrc=r=48000:cl=mono" -t 6 voice.wav || say "ffmpeg voice"
