@@ -94,7 +94,8 @@ static const char usage_text[] =
 	"  -Werror                  treat warnings as errors\n"
 	"  -fmax-errors=N           show at most N errors, then one line counts the rest\n"
 	"                           (default 100; 0: no limit)\n"
-	"  --no-assets              check: do not require asset files to exist\n"
+	"  --no-assets              check: do not require asset files to exist (nor load hooks\n"
+	"                           or read the voice)\n"
 	"  --color auto|always|never  colours in diagnostics (default auto)\n"
 	"  --version                print the version\n"
 	"\n"
@@ -144,8 +145,13 @@ static const cli_opt *const sheet_opts[] = {SPEC_OPTS, &cli_opt_output, &o_cols,
 
 static const char check_usage[] = "usage: vidc check SPEC... [options]\n"
 				 "\n"
-				 "Checks specs: prints every error and warning, renders nothing. Exit 1 when a\n"
-				 "spec has errors.\n\n" COMMON_HELP;
+				 "Checks specs: prints every error and warning, renders nothing. Beyond\n"
+				 "compiling, it loads every Lua hook a spec uses in the render's sandbox (no\n"
+				 "frame drawn): a syntax or load error, or a missing draw, params or transition\n"
+				 "function, is an error at the line that uses the hook, and so is a parameter\n"
+				 "the hook file's `parameters` table does not declare or allow. Word timings\n"
+				 "that end more than 0.5 s after the voice's audio are an error too.\n"
+				 "--no-assets skips these checks. Exit 1 when a spec has errors.\n\n" COMMON_HELP;
 static const char ir_usage[] = "usage: vidc ir SPEC [--preset P] [-o FILE] [options]\n"
 			      "\n"
 			      "Prints the frame-graph IR the spec compiles to, for every preset it names\n"

@@ -20,7 +20,16 @@ int cli_check(cli_args *a)
 		return bad;
 	for (int i = 0; i < a->npos; i++) { /* every spec, even after a bad one */
 		stage_spec *s = NULL;
-		bad |= cli_load(a, &cb, a->pos[i], &s);
+		vidc_err e = {0};
+		if (cli_load(a, &cb, a->pos[i], &s)) {
+			bad = 1;
+		} else if (stage_spec_check(s, &cb, &e)) {
+			if (e.code == VE_INVAL) /* "2 errors in x.vid", after the diagnostics */
+				fprintf(stderr, "%s\n", e.msg);
+			else
+				cli_error(a, &e);
+			bad = 1;
+		}
 		stage_spec_free(s);
 	}
 	return bad;

@@ -161,6 +161,20 @@ const char *compile_preset(const spec_t *s, int i)
 	return i >= 0 && i < s->npresets ? s->presets[i] : NULL;
 }
 
+int compile_voice_timing(const spec_t *s, compile_voice *v)
+{
+	const timing_t *t = s->timing;
+	for (int i = 0; t && i < s->naudio; i++) {
+		const maudio *a = &s->audio[i];
+		if (strcmp(a->role, "voice") || !a->path)
+			continue;
+		*v = (compile_voice){a->path, a->src ? a->src : a->path, a->sp,
+				     t->nwords ? t->words[t->nwords - 1].end : 0, t->duration};
+		return 1;
+	}
+	return 0;
+}
+
 int compile_has_preset(const spec_t *s, const char *preset)
 {
 	for (int i = 0; i < s->npresets; i++)

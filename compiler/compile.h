@@ -45,6 +45,16 @@ ir_program *compile_lower(const spec_t *s, const char *preset);
 typedef struct platform_table platform_table;
 const platform_table *compile_platforms(const spec_t *s);
 
+/* The voice and its word timings, for what only a decoder can check (`vidc check` compares them
+ * with the audio's length). 1 with *v filled when the spec has a voice with timings, else 0. */
+typedef struct {
+	const char *path, *src; /* the audio file: the path to open, and as the spec writes it */
+	span_t sp;              /* the voice statement */
+	double words_end;       /* where the last word ends, seconds from the audio's start */
+	double duration;        /* the timing file's "duration" */
+} compile_voice;
+int compile_voice_timing(const spec_t *s, compile_voice *v);
+
 /* The stdlib folder in use (for templates, hooks and caption styles), or NULL. */
 const char *compile_stdlib_dir(const compile_opts *o);
 

@@ -252,6 +252,11 @@ int stage_spec_variant(const stage_spec *s, const char *extra, int quiet, const 
 	return 0;
 }
 
+const diag_sink *stage_spec_diag(const stage_spec *s)
+{
+	return s->diag;
+}
+
 const spec_t *stage_spec_compiled(const stage_spec *s)
 {
 	return s->spec;

@@ -94,6 +94,15 @@ const char *stage_spec_path(const stage_spec *s);
  * 'x' (it names: tiktok youtube_short)". Free *out with ir_program_free before the spec. */
 int stage_spec_lower(const stage_spec *s, const char *preset, ir_program **out, vidc_err *e);
 
+/* What `vidc check` adds to compiling, the checks that need the runtime or a decoder (skipped
+ * when s was compiled without check_assets): every hook the spec uses, in every preset, is loaded
+ * in the render's sandbox and limits without rendering a frame (a Lua syntax or load error, a
+ * missing function the use calls), and the voice's word timings are compared with the audio's
+ * length from its header (an error when the last word ends more than 0.5 s after it). Problems
+ * go to cb->diagnostics at the spec line of the use; the result is then VE_INVAL "2 errors in
+ * PATH". */
+int stage_spec_check(const stage_spec *s, const stage_cb *cb, vidc_err *e);
+
 /* The frame at a time: "12.4s", "1500ms", "372f" or bare seconds. VE_INVAL for a malformed time
  * (*bad_syntax set: a usage error), VE_LIMIT when it is at or past the video's end. */
 int stage_time_frame(const ir_program *p, const char *at, int64_t *frame, int *bad_syntax,

@@ -24,6 +24,9 @@ int stage_spec_load_quiet(const char *path, const char *text, size_t len, const 
 /* The options s was compiled with. */
 const stage_spec_opts *stage_spec_options(const stage_spec *s);
 
+/* The diagnostics s was compiled with (its sources, for diagnostics of later checks). */
+const diag_sink *stage_spec_diag(const stage_spec *s);
+
 /* Copies a runtime error (RT_E* codes are the VE_* codes) into e; returns rc. */
 int stage_rt_err(vidc_err *e, int rc, const char *msg);
 

@@ -580,3 +580,219 @@ int hook_transition(hook_rt *h, const src_ctx *cx, const ir_node *tr, int64_t f,
 	surf_flatten(out);
 	return 0;
 }
+
+/* ---- vidc check: every hook loaded, no frame rendered ---------------------------------------- */
+
+/* What each kind of use calls (the callers above): hsrc_frame draw(), hook_layer draw() or
+ * params(), hook_transition transition(). */
+enum { USE_DRAW, USE_EFFECT, USE_TRANSITION };
+static const struct {
+	const char *fn[2]; /* the use needs one of these */
+	const char *sig;   /* as messages show them */
+	const char *what;  /* the use */
+} hook_uses[] = {
+	[USE_DRAW] = {{"draw", NULL}, "draw(ctx, canvas)", "a draw layer"},
+	[USE_EFFECT] = {{"draw", "params"}, "draw(ctx, canvas) or params(ctx)", "an effect"},
+	[USE_TRANSITION] = {{"transition", NULL}, "transition(ctx, a, b, canvas)", "a transition"},
+};
+
+/* The use node n makes of a hook, with its name and file; -1 when n uses none. */
+static int use_of(const ir_node *n, const char **name, const char **path)
+{
+	switch (n->kind) {
+	case IR_HOOK:
+		*name = n->u.hook.name, *path = n->u.hook.path;
+		return USE_DRAW;
+	case IR_EFFECT:
+		*name = n->u.effect.name, *path = n->u.effect.path;
+		return USE_EFFECT;
+	case IR_TRANSITION:
+		if (n->u.transition.type != IR_TR_HOOK)
+			return -1;
+		*name = n->u.transition.hook, *path = n->u.transition.path;
+		return USE_TRANSITION;
+	default:
+		return -1;
+	}
+}
+
+/* A hook file as loaded once: whether it loaded, which functions its table has, and the
+ * parameters it declares (ndecls -1: it declares none). */
+typedef struct {
+	const char *path;
+	int ok;
+	unsigned has; /* bit i: the function hook_fns[i] */
+	hook_param_decl *decls;
+	int ndecls;
+} loaded_hook;
+
+static const char *const param_kinds[] = {[HOOK_PARAM_NUMBER] = "number",
+					  [HOOK_PARAM_STRING] = "string",
+					  [HOOK_PARAM_COLOR] = "color"};
+
+/* min or max of a declaration: a finite number when present. */
+static int decl_bound(lua_State *L, const char *param, const char *key, double *v)
+{
+	lua_pushstring(L, key);
+	int t = lua_rawget(L, -2);
+	int ok = 0;
+	if (t != LUA_TNIL) {
+		*v = lua_tonumberx(L, -1, &ok);
+		if (!ok || !isfinite(*v))
+			luaL_error(L, "parameters.%s.%s must be a number", param, key);
+	}
+	lua_pop(L, 1);
+	return ok;
+}
+
+/* One declaration, its value at the top of the stack, into d (name already set). */
+static void decl_read(lua_State *L, hook_param_decl *d)
+{
+	if (!lua_istable(L, -1))
+		luaL_error(L, "parameters.%s must be a table such as {kind = \"number\"}", d->name);
+	lua_pushstring(L, "kind");
+	const char *kind = lua_rawget(L, -2) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+	int k = 0;
+	while (kind && k < 3 && strcmp(kind, param_kinds[k]))
+		k++;
+	if (!kind || k == 3)
+		luaL_error(L, "parameters.%s.kind must be \"number\", \"string\" or \"color\"", d->name);
+	d->kind = (hook_param_kind)k;
+	lua_pop(L, 1);
+	d->has_min = decl_bound(L, d->name, "min", &d->min);
+	d->has_max = decl_bound(L, d->name, "max", &d->max);
+}
+
+/* Reads the hook table's `parameters` (lua_host_inspect: raw access only). */
+static int decls_read(lua_State *L, void *ud)
+{
+	loaded_hook *lh = ud;
+	lua_pushstring(L, "parameters");
+	int t = lua_rawget(L, -2);
+	if (t == LUA_TNIL)
+		return 0;
+	if (t != LUA_TTABLE)
+		luaL_error(L, "'parameters' must be a table of declarations, not %s", lua_typename(L, t));
+	lh->ndecls = 0;
+	if (!(lh->decls = calloc(HOOK_MAX_PARAMS, sizeof *lh->decls)))
+		luaL_error(L, "out of memory");
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "'parameters' must be keyed by parameter names");
+		if (lh->ndecls == HOOK_MAX_PARAMS)
+			luaL_error(L, "more than %d parameters declared", HOOK_MAX_PARAMS);
+		hook_param_decl *d = &lh->decls[lh->ndecls];
+		if (!(d->name = strdup(lua_tostring(L, -2))))
+			luaL_error(L, "out of memory");
+		lh->ndecls++;
+		decl_read(L, d);
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+static void decls_free(loaded_hook *lh)
+{
+	for (int i = 0; i < lh->ndecls; i++)
+		free(lh->decls[i].name);
+	free(lh->decls);
+}
+
+static const char *const hook_fns[] = {"draw", "params", "transition"};
+
+static int fn_bit(const char *fn)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(fn, hook_fns[i]))
+			return 1 << i;
+	return 0;
+}
+
+/* Loads path (the first use, n, names it) and reports a failure; the result goes into *lh. */
+static int load_for_check(const ir_node *n, const char *name, const char *path, loaded_hook *lh,
+			  hook_check_fn report, void *ud)
+{
+	char err[1024] = "";
+	lua_host *h = NULL;
+	lh->path = path;
+	int rc = lua_host_open(&h, path, name, setup_state, NULL, n, err, sizeof err);
+	if (rc && !err[0]) /* vidc itself out of memory, not the hook at its limit */
+		return VE_NOMEM;
+	if (rc) {
+		char msg[1100];
+		snprintf(msg, sizeof msg, "hook '%s': %s", name, err);
+		report(ud, n, msg);
+		return 1;
+	}
+	for (int i = 0; i < 3; i++)
+		if (lua_host_has(h, hook_fns[i]))
+			lh->has |= (unsigned)fn_bit(hook_fns[i]);
+	lh->ndecls = -1;
+	rc = lua_host_inspect(h, decls_read, lh, err, sizeof err);
+	lua_host_close(h);
+	if (rc && !err[0])
+		return VE_NOMEM;
+	if (rc) {
+		char msg[1100];
+		snprintf(msg, sizeof msg, "hook '%s': %s: %s", name, path, err);
+		report(ud, n, msg);
+		return 1;
+	}
+	lh->ok = 1;
+	return 0;
+}
+
+static void files_free(loaded_hook *files, int n)
+{
+	for (int i = 0; i < n; i++)
+		decls_free(&files[i]);
+	free(files);
+}
+
+int hook_check(const ir_program *p, hook_check_fn report, hook_decl_fn declared, void *ud)
+{
+	loaded_hook *files = NULL;
+	int nfiles = 0, problems = 0;
+	for (int i = 0; i < p->nnodes; i++) {
+		const ir_node *n = &p->nodes[i];
+		const char *name = NULL, *path = NULL;
+		int use = use_of(n, &name, &path);
+		if (use < 0 || !path)
+			continue;
+		int k = 0;
+		while (k < nfiles && strcmp(files[k].path, path))
+			k++;
+		if (k == nfiles) { /* a file's load error is reported once, at its first use */
+			loaded_hook *more = realloc(files, sizeof *files * (size_t)(nfiles + 1));
+			if (!more) {
+				files_free(files, nfiles);
+				return VE_NOMEM;
+			}
+			files = more;
+			memset(&files[nfiles++], 0, sizeof *files);
+			int rc = load_for_check(n, name, path, &files[k], report, ud);
+			if (rc < 0) {
+				files_free(files, nfiles);
+				return rc;
+			}
+			problems += rc;
+		}
+		if (!files[k].ok)
+			continue;
+		if (declared && files[k].ndecls >= 0)
+			declared(ud, n, name, path, files[k].decls, files[k].ndecls);
+		unsigned need = (unsigned)fn_bit(hook_uses[use].fn[0]);
+		if (hook_uses[use].fn[1])
+			need |= (unsigned)fn_bit(hook_uses[use].fn[1]);
+		if (files[k].has & need)
+			continue;
+		char msg[1024];
+		snprintf(msg, sizeof msg, "hook '%s' (%s) has no %s function, which %s calls", name, path,
+			 hook_uses[use].sig, hook_uses[use].what);
+		report(ud, n, msg);
+		problems++;
+	}
+	files_free(files, nfiles);
+	return problems;
+}

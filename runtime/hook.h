@@ -40,4 +40,30 @@ int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_v
 int hook_transition(hook_rt *h, const src_ctx *cx, const ir_node *tr, int64_t f, double e,
 		    const surf_t *a, const surf_t *b, surf_t *out, char *err, size_t errlen);
 
+/* What `vidc check` asks of the hooks a program uses, without rendering a frame: each hook file
+ * loaded once, in the render's sandbox and limits (its top level runs; none of its functions
+ * is called), and each use checked for the function it calls (a draw layer draw, an effect
+ * draw or params, a hook transition transition). report gets the use (its node: the spec
+ * position) and a message without position ("fx.lua:3: 'end' expected near <eof>", "hook 'fx'
+ * (fx.lua) has no draw(ctx, canvas) function, which a draw layer calls"); a file that fails to
+ * load is reported once, at its first use. declared (may be NULL) gets the parameters a file
+ * declares, for each use of it, to check the use's against. Returns the number of problems,
+ * or VE_NOMEM. */
+typedef void (*hook_check_fn)(void *ud, const ir_node *use, const char *msg);
+
+/* A parameter a hook file declares in its `parameters` table (SPEC.md, "The hook file"). */
+typedef enum { HOOK_PARAM_NUMBER, HOOK_PARAM_STRING, HOOK_PARAM_COLOR } hook_param_kind;
+typedef struct {
+	char *name;
+	hook_param_kind kind;
+	int has_min, has_max;
+	double min, max;
+} hook_param_decl;
+#define HOOK_MAX_PARAMS 256
+
+/* Called for each use whose file declares its parameters (n may be 0: it takes none). */
+typedef void (*hook_decl_fn)(void *ud, const ir_node *use, const char *name, const char *path,
+			     const hook_param_decl *decls, int n);
+int hook_check(const ir_program *p, hook_check_fn report, hook_decl_fn declared, void *ud);
+
 #endif

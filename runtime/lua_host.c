@@ -556,10 +556,13 @@ static const char *caller_file(const lua_host *h)
 	return h->p && h->p->spec ? h->p->spec : "spec";
 }
 
-/* err = msg + " (hook 'NAME' called from SPEC:LINE:COL)" */
+/* err = msg + " (hook 'NAME' called from SPEC:LINE:COL)"; msg alone for a host without a
+ * program (vidc check's: it reports the spec position itself). */
 static int fail(lua_host *h, int code, const char *msg, char *err, size_t errlen)
 {
-	if (h->caller && h->caller->line > 0)
+	if (!h->p)
+		snprintf(err, errlen, "%s", msg);
+	else if (h->caller && h->caller->line > 0)
 		snprintf(err, errlen, "%s (hook '%s' called from %s:%d:%d)", msg, h->name, caller_file(h),
 			 h->caller->line, h->caller->col);
 	else
@@ -679,6 +682,10 @@ static int load(lua_host *h, char *err, size_t errlen)
 		/* like every missing asset: the spec position first, then the cause (missing, not a
 		 * regular file, over the size limit); file_read's message is "cannot read 'PATH': ..." */
 		const char *cause = strstr(e.msg, "': ");
+		if (!h->p) {
+			snprintf(msg, sizeof msg, "cannot read hook file '%s': %s", h->path, cause ? cause + 3 : e.msg);
+			return fail(h, e.code, msg, err, errlen);
+		}
 		return rterr_node(e.code, h->p, h->caller, err, errlen, "cannot read hook file '%s': %s", h->path,
 				  cause ? cause + 3 : e.msg);
 	}
@@ -803,6 +810,45 @@ int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, 
 	}
 	int rc = failed(h, st, err, errlen);
 	/* Whatever the hook left half-done (globals, a heap at its limit) goes with the state. */
+	char ignore[256];
+	load(h, ignore, sizeof ignore);
+	return rc;
+}
+
+typedef struct {
+	lh_args_fn read;
+	void *ud;
+} inspect_req;
+
+static int inspect_trampoline(lua_State *L)
+{
+	inspect_req *r = lua_touserdata(L, 1);
+	lua_settop(L, 0);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vidc.hook");
+	r->read(L, r->ud);
+	return 0;
+}
+
+int lua_host_inspect(lua_host *h, lh_args_fn read, void *ud, char *err, size_t errlen)
+{
+	if (!h->L) {
+		int rc = load(h, err, errlen);
+		if (rc)
+			return rc;
+	}
+	inspect_req r = {read, ud};
+	lua_State *L = h->L;
+	lua_settop(L, 0);
+	start_budget(h);
+	lua_pushcfunction(L, lh_msgh);
+	lua_pushcfunction(L, inspect_trampoline);
+	lua_pushlightuserdata(L, &r);
+	int st = lua_pcall(L, 1, 0, 1);
+	if (st == LUA_OK && !h->aborted) {
+		lua_settop(L, 0);
+		return 0;
+	}
+	int rc = failed(h, st, err, errlen);
 	char ignore[256];
 	load(h, ignore, sizeof ignore);
 	return rc;

@@ -48,7 +48,8 @@ typedef void (*lh_setup_fn)(lua_State *L, const char *path);
 
 /* Loads the hook file path (hook NAME, declared for node caller of program p, which errors
  * name); setup (may be NULL) runs on each fresh state before the file. The file must return a
- * table. 0, or a negative VE_* code (base/err.h) with the message in err. */
+ * table. 0, or a negative VE_* code (base/err.h) with the message in err. With p NULL (a check
+ * that reports the spec position itself) messages carry no "(hook ... called from ...)". */
 int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_fn setup,
 		  const ir_program *p, const ir_node *caller, char *err, size_t errlen);
 void lua_host_close(lua_host *h);
@@ -68,6 +69,11 @@ int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, 
 /* Charges units of work done in C for the running hook (canvas calls: a unit per 4 pixels)
  * against its instruction budget; raises the limit error when it is spent. */
 void lua_host_charge(lua_State *L, long long units);
+
+/* Calls read with the hook table at the top of the stack, inside a protected call under the
+ * budgets (read's errors are reported like the hook's, with the state reset). read must use raw
+ * access (lua_rawget, lua_next): a metamethod would run the hook's code. 0 or a negative VE_*. */
+int lua_host_inspect(lua_host *h, lh_args_fn read, void *ud, char *err, size_t errlen);
 
 /* Whether the hook table has function fn (draw, params or transition) as last loaded. */
 int lua_host_has(const lua_host *h, const char *fn);

@@ -1,0 +1,163 @@
+#!/bin/sh
+# `vidc check` loads every hook a spec uses and reads the voice's length (issue 10): a Lua hook
+# with a syntax error, a hook without the function its use calls, and word timings that run past
+# the end of the voice are errors at the spec line, all of them in one run (exit 1), while good
+# hooks and timings that fit still pass; a hook that declares its parameters has each use's
+# checked (unknown names with did-you-mean, ranges, kinds). `--no-assets` skips these checks.
+. "$(dirname "$0")/lib.sh"
+
+cd "$tmp" || exit 2
+VIDC=$OLDPWD/$VIDC
+# same_err WHAT: stderr is exactly $tmp/want
+same_err() {
+	diff -u want err >diff || { say "$1: stderr differs:"; sed 's/^/    /' diff | head -30; }
+}
+
+printf 'return {\n  draw = function(ctx, c) end,\n  params = function(ctx) end,\n  transition = function(ctx, a, b, c) end,\n}\n' >good.lua
+printf 'return { draw = function(ctx, canvas)\n  local x = = 1\nend }\n' >syntax.lua
+printf 'return { params = function(ctx) return nil end }\n' >onlyparams.lua
+printf 'error("no table for you")\n' >throws.lua
+
+# A spec with good hooks passes, warnings and all.
+cat >good.vid <<'EOF'
+video { preset youtube_long; fps 10 }
+hook good "good.lua"
+scene a 2s {
+  draw good { title "x" }
+  solid #000000 { effect good { amount 1 } }
+  transition good 0.5s
+}
+scene b 2s { solid #ffffff }
+EOF
+expect 0 "good hooks" -- "$VIDC" check --color never good.vid
+[ -s out ] && say "good hooks: stdout is not empty"
+grep -q 'error' err && say "good hooks: an error was printed"
+
+# Every bad use at once; a file that does not load is reported at its first use only.
+cat >bad.vid <<'EOF'
+video { preset youtube_long; fps 10 }
+hook good "good.lua"
+hook syntax "syntax.lua"
+hook onlyparams "onlyparams.lua"
+hook throws "throws.lua"
+scene a 2s {
+  draw syntax { }
+  draw onlyparams { }
+  solid #000000 { effect onlyparams { amount 1 } }
+  solid #000000 { effect throws { } }
+  transition onlyparams 0.5s
+}
+scene b 2s {
+  draw good { }
+  solid #ffffff { effect syntax { } }
+}
+EOF
+cat >want <<'EOF'
+bad.vid:1:16: warning: the video lasts 3.50s; 180-900s is recommended for preset youtube_long
+    1 | video { preset youtube_long; fps 10 }
+      |                ^~~~~~~~~~~~
+bad.vid:7:3: error: hook 'syntax': syntax.lua:2: unexpected symbol near '='
+    7 |   draw syntax { }
+      |   ^~~~~~~~~~~
+bad.vid:8:3: error: hook 'onlyparams' (onlyparams.lua) has no draw(ctx, canvas) function, which a draw layer calls
+    8 |   draw onlyparams { }
+      |   ^~~~~~~~~~~~~~~
+bad.vid:10:19: error: hook 'throws': throws.lua:1: no table for you
+   10 |   solid #000000 { effect throws { } }
+      |                   ^~~~~~~~~~~~~
+bad.vid:11:3: error: hook 'onlyparams' (onlyparams.lua) has no transition(ctx, a, b, canvas) function, which a transition calls
+   11 |   transition onlyparams 0.5s
+      |   ^~~~~~~~~~~~~~~~~~~~~
+4 errors in bad.vid
+EOF
+expect 1 "bad hooks" -- "$VIDC" check --color never bad.vid
+same_err "bad hooks"
+# --no-assets: no hook is loaded
+expect 0 "bad hooks, --no-assets" -- "$VIDC" check --color never --no-assets bad.vid
+
+# Declared parameters: unknown ones (with did-you-mean), out of range, of the wrong kind.
+cat >decl.lua <<'EOF'
+return {
+  parameters = {
+    title = {kind = "string"},
+    amount = {kind = "number", min = 0, max = 100, default = 10},
+    tint = {kind = "color"},
+  },
+  draw = function(ctx, canvas) end,
+}
+EOF
+printf 'return { parameters = { amount = {kind = "nmber"} }, draw = function(ctx, c) end }\n' >baddecl.lua
+cat >decl.vid <<'EOF'
+video { preset youtube_long; fps 10 }
+hook decl "decl.lua"
+hook baddecl "baddecl.lua"
+scene a 2s {
+  draw decl { title "fine"; amount 100; tint #ff0000 }
+  draw decl { titel "x"; amount 150 }
+  draw decl { tint "warm"; glow 1 }
+  draw baddecl { }
+}
+EOF
+cat >want <<'EOF'
+decl.vid:1:16: warning: the video lasts 2.00s; 180-900s is recommended for preset youtube_long
+    1 | video { preset youtube_long; fps 10 }
+      |                ^~~~~~~~~~~~
+decl.vid:6:15: error: hook 'decl' has no parameter 'titel' (did you mean 'title'?)
+    6 |   draw decl { titel "x"; amount 150 }
+      |               ^~~~~
+decl.vid:6:26: error: parameter 'amount' of hook 'decl' is 150, outside its range 0..100
+    6 |   draw decl { titel "x"; amount 150 }
+      |                          ^~~~~~
+decl.vid:7:15: error: parameter 'tint' of hook 'decl' takes a colour, not 'warm'
+    7 |   draw decl { tint "warm"; glow 1 }
+      |               ^~~~
+decl.vid:7:28: error: hook 'decl' has no parameter 'glow'
+    7 |   draw decl { tint "warm"; glow 1 }
+      |                            ^~~~
+decl.vid:8:3: error: hook 'baddecl': baddecl.lua: parameters.amount.kind must be "number", "string" or "color"
+    8 |   draw baddecl { }
+      |   ^~~~~~~~~~~~
+5 errors in decl.vid
+EOF
+expect 1 "declared parameters" -- "$VIDC" check --color never decl.vid
+same_err "declared parameters"
+
+# Word timings against the voice: 6 s of audio; timings ending at 6.3 s pass, at 500 s fail.
+ffmpeg -v error -y -f lavfi -i "anullsrc=r=48000:cl=mono" -t 6 voice.wav || say "ffmpeg voice"
+timings() { # timings END: two words, the second ending at END
+	printf '{ "version": 1, "text": "Hello there.", "duration": %s,\n' "$1"
+	printf '  "words": [ {"text": "Hello", "start": 0.1, "end": 0.5, "offset": 0, "length": 5},\n'
+	printf '             {"text": "there.", "start": 0.6, "end": %s, "offset": 6, "length": 6} ] }\n' "$1"
+}
+timings 6.3 >near.json
+timings 500 >far.json
+for t in near far; do
+	cat >$t.vid <<EOF
+video { preset youtube_long; fps 10 }
+voice "voice.wav" { timings "$t.json" }
+scene a 7s { solid #000000 }
+EOF
+done
+expect 0 "timings within the audio" -- "$VIDC" check --color never near.vid
+grep -q 'error' err && say "timings within the audio: an error was printed"
+cat >want <<'EOF'
+far.vid:1:16: warning: the video lasts 7.00s; 180-900s is recommended for preset youtube_long
+    1 | video { preset youtube_long; fps 10 }
+      |                ^~~~~~~~~~~~
+far.vid:2:1: warning: the voice runs until 500.00s but the video ends at 7.00s; the rest of the narration is cut
+    2 | voice "voice.wav" { timings "far.json" }
+      | ^~~~~
+far.vid:2:1: error: the word timings end at 500.00s but voice.wav lasts 6.00s
+    2 | voice "voice.wav" { timings "far.json" }
+      | ^~~~~
+1 error in far.vid
+EOF
+expect 1 "timings past the audio" -- "$VIDC" check --color never far.vid
+same_err "timings past the audio"
+
+# Both specs in one run: each reports its own errors, the status is 1.
+expect 1 "two specs" -- "$VIDC" check --color never bad.vid far.vid
+has err "4 errors in bad.vid" "two specs"
+has err "1 error in far.vid" "two specs"
+
+exit $fail
