@@ -130,7 +130,7 @@ static void audio_level(checker_t *c, const ast_stmt *p, maudio *a, const ast_va
 static void audio_fade(checker_t *c, const ast_stmt *p, maudio *a, const ast_value **timings)
 {
 	double v;
-	if (val_dur(c, p->args[0], &v))
+	if (val_fade(c, p->args[0], &v))
 		*(p->head[5] == 'i' ? &a->fade_in : &a->fade_out) = v;
 }
 

@@ -268,7 +268,7 @@ typedef enum {
 	PV_ONE,    /* exactly one value, read by the handler */
 	PV_LEN,    /* a length: v[0] in unit u[0] */
 	PV_LEN2,   /* two lengths */
-	PV_DUR,    /* a duration: v[0] seconds */
+	PV_FADE,    /* a fade's duration: v[0] seconds */
 	PV_SCALAR  /* a number or a percentage: v[0] */
 } prop_value;
 
@@ -482,8 +482,8 @@ static const layer_prop props[] = {
 	{"start", K_ALL, PV_TIMING, "a time", NULL},
 	{"end", K_ALL, PV_TIMING, "a time", NULL},
 	{"duration", K_ALL, PV_TIMING, "a duration", NULL},
-	{"fade_in", K_ALL, PV_DUR, "a duration", p_fade},
-	{"fade_out", K_ALL, PV_DUR, "a duration", p_fade},
+	{"fade_in", K_ALL, PV_FADE, "a duration", p_fade},
+	{"fade_out", K_ALL, PV_FADE, "a duration", p_fade},
 	{"kenburns", K_ALL, PV_CUSTOM, NULL, p_kenburns},
 	{"animate", K_ALL, PV_CUSTOM, NULL, p_animate},
 	{"effect", K_ALL, PV_CUSTOM, NULL, p_effect},
@@ -529,8 +529,8 @@ static int prop_values(checker_t *c, const layer_prop *pr, const ast_stmt *p, do
 	case PV_LEN2:
 		return val_want_args(c, p, 2, 2, pr->usage) && val_len(c, p->args[0], &v[0], &u[0]) &&
 		       val_len(c, p->args[1], &v[1], &u[1]);
-	case PV_DUR:
-		return val_want_args(c, p, 1, 1, pr->usage) && val_dur(c, p->args[0], &v[0]);
+	case PV_FADE:
+		return val_want_args(c, p, 1, 1, pr->usage) && val_fade(c, p->args[0], &v[0]);
 	case PV_SCALAR:
 		return val_want_args(c, p, 1, 1, pr->usage) && val_scalar(c, p->args[0], &v[0]);
 	}

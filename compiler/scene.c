@@ -30,7 +30,7 @@ static int transition_options(checker_t *c, const ast_stmt *st, mscene *sc, doub
 			if (have_dur++)
 				diag_error(c->d, v->sp, "the transition's duration is given twice");
 			else
-				val_dur(c, v, dur);
+				val_fade(c, v, dur);
 		} else if (di >= 0) {
 			if (!(flags & IR_TRF_DIR))
 				diag_error(c->d, v->sp, "a direction applies to slide, push and wipe");
