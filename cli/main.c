@@ -79,6 +79,8 @@ static const char usage_text[] =
 	"  --allow DIR              a folder the spec (or article) may read files from besides its\n"
 	"                           own folder and the stdlib (repeatable)\n"
 	"  -Werror                  treat warnings as errors\n"
+	"  -Wno-NAME                turn off one kind of warning (named at the end of each,\n"
+	"                           [-WNAME]; the kinds are in SPEC.md section 8)\n"
 	"  -fmax-errors=N           show at most N errors, then one line counts the rest\n"
 	"                           (default 100; 0: no limit)\n"
 	"  --no-assets              check: do not require asset files to exist\n"
@@ -121,6 +123,7 @@ static const cli_opt *const sheet_opts[] = {SPEC_OPTS, &cli_opt_output, &o_cols,
 #define COMMON_HELP                                                                               \
 	"  --allow DIR        a folder the spec may read files from besides its own and the stdlib\n" \
 	"  -Werror            treat warnings as errors\n"                                            \
+	"  -Wno-NAME          turn off one kind of warning (the [-WNAME] at its end)\n"             \
 	"  -fmax-errors=N     show at most N errors (default 100; 0: no limit)\n"                     \
 	"  --no-assets        do not require asset files to exist\n"                                 \
 	"  --color auto|always|never  colours in diagnostics (default auto)\n"

@@ -732,7 +732,7 @@ static void layer_time(checker_t *c, const ast_stmt *st, mlayer *L, const layer_
 	int64_t lf0 = checker_frame(c, lt0), lf1 = checker_frame(c, lt1);
 	const char *container = fr->container;
 	if (lf0 >= f1 || (has_end && lf1 <= f0)) {
-		diag_warn(c->d, st->sp, "layer %s at %.3fs, %s its %s (%.3fs to %.3fs); it never shows",
+		diag_warn(c->d, DW_HIDDEN_LAYER, st->sp, "layer %s at %.3fs, %s its %s (%.3fs to %.3fs); it never shows",
 			  lf0 >= f1 ? "starts" : "ends", lf0 >= f1 ? lt0 : lt1, lf0 >= f1 ? "after" : "before",
 			  container, checker_sec(c, f0), checker_sec(c, f1));
 		lf0 = lf1 = lf0 >= f1 ? f1 : f0;
@@ -741,12 +741,12 @@ static void layer_time(checker_t *c, const ast_stmt *st, mlayer *L, const layer_
 		lf1 = lf0 + 1;
 	}
 	if (lf0 < f0 && lf1 > f0) {
-		diag_warn(c->d, st->sp, "layer starts at %.3fs, before its %s starts (%.3fs); it shows from %.3fs",
+		diag_warn(c->d, DW_CLIPPED, st->sp, "layer starts at %.3fs, before its %s starts (%.3fs); it shows from %.3fs",
 			  lt0, container, checker_sec(c, f0), checker_sec(c, f0));
 		lf0 = f0;
 	}
 	if (lf1 > f1 && lf0 < f1) {
-		diag_warn(c->d, st->sp, "layer ends at %.3fs, after its %s ends (%.3fs); it is cut there",
+		diag_warn(c->d, DW_CLIPPED, st->sp, "layer ends at %.3fs, after its %s ends (%.3fs); it is cut there",
 			  lt1, container, checker_sec(c, f1));
 		lf1 = f1;
 	}

@@ -78,6 +78,7 @@ typedef struct {
 	const char *const *allow; /* folders a spec may read from besides its own and the stdlib */
 	int nallow;
 	int max_errors;           /* errors shown at most: 0 the default (100), < 0 no limit */
+	unsigned warnings_off;    /* warnings not reported (-Wno-NAME): bit 1 << diag_warning */
 } stage_spec_opts;
 
 typedef struct stage_spec stage_spec; /* a compiled spec without errors */
