@@ -31,7 +31,7 @@ typedef struct {
 	unsigned warnings_off; /* -Wno-NAME: bit 1 << diag_warning */
 	/* render, frame, golden, thumb, sheet, subs */
 	const char *at, *progress, *format, *style, *title, *image, *template_file;
-	int quality, update, cols, frames, width;
+	int quality, update, update_all, cols, frames, width;
 	double threshold, every;
 	/* make, script, voice */
 	const char *type, *generator, *script, *provider, *voice, *lang, *captions, *music;
