@@ -159,6 +159,25 @@ const char *cli_value(const cli_args *a, const char *name)
 	return NULL;
 }
 
+/* -Wno-NAME (gcc's spelling) turns warning NAME off; an unknown name is a usage error. */
+static int warning_off(cli_args *a, const char *opt)
+{
+	const char *name = opt + 5;
+	int w = diag_warning_find(name);
+	if (w >= 0) {
+		a->warnings_off |= 1u << w;
+		return 0;
+	}
+	const char *sug = diag_suggest(name, diag_warning_names(), DW_COUNT);
+	if (sug)
+		return cli_usage(a, "unknown warning '%s' in '%s' (did you mean '-Wno-%s'?)", name, opt, sug);
+	char list[256] = "";
+	size_t len = 0;
+	for (int i = 0; i < DW_COUNT && len < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? " " : "", diag_warning_name(i));
+	return cli_usage(a, "unknown warning '%s' in '%s' (the warnings are: %s)", name, opt, list);
+}
+
 int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a)
 {
 	a->cmd = c->name;
@@ -183,6 +202,12 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, cli_args *a)
 				continue;
 			}
 			o = NULL;
+		}
+		if (!o && !strncmp(s, "-Wno-", 5) && find_opt(c, "-Werror")) {
+			int rc = warning_off(a, s);
+			if (rc)
+				return rc;
+			continue;
 		}
 		if (!o) {
 			if (s[0] == '-' && s[1])
@@ -338,7 +363,7 @@ int cli_callbacks(cli_args *a, stage_cb *cb)
 
 stage_spec_opts cli_spec_opts(const cli_args *a)
 {
-	stage_spec_opts o = {NULL, !a->no_assets, a->werror, a->allow, a->nallow, 0};
+	stage_spec_opts o = {NULL, !a->no_assets, a->werror, a->allow, a->nallow, 0, a->warnings_off};
 	if (cli_given(a, "-fmax-errors"))
 		o.max_errors = a->max_errors > 0 ? a->max_errors : -1; /* gcc: 0 is no limit */
 	return o;

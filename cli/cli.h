@@ -28,9 +28,10 @@ typedef struct {
 	const char *preset, *output, *color;
 	const char *allow[CLI_MAX_ALLOW];
 	int nallow, werror, no_assets, max_errors;
+	unsigned warnings_off; /* -Wno-NAME: bit 1 << diag_warning */
 	/* render, frame, golden, thumb, sheet, subs */
 	const char *at, *progress, *format, *style, *title, *image, *template_file;
-	int quality, update, cols, frames, width;
+	int quality, update, update_all, cols, frames, width;
 	double threshold, every;
 	/* make, script, voice */
 	const char *type, *generator, *script, *provider, *voice, *lang, *captions, *music;
@@ -107,7 +108,7 @@ int cli_callbacks(cli_args *a, stage_cb *cb);
 /* Clears a progress bar line left open (before printing anything else). */
 void cli_progress_end(void);
 
-/* The spec options of a (-Werror, --no-assets, --allow). */
+/* The spec options of a (-Werror, -Wno-NAME, --no-assets, --allow). */
 stage_spec_opts cli_spec_opts(const cli_args *a);
 /* Compiles path with a's options: diagnostics printed, and "N errors in PATH" on failure.
  * 0 with *s set, else the exit status 1. */

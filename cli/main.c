@@ -87,11 +87,13 @@ static const char usage_text[] =
 	"  --quality N              render: 1 (best, largest) to 51; default picks by preset\n"
 	"  --progress bar|json|none render: a bar on a terminal (default), or one JSON line per\n"
 	"                           second on standard output for a job queue\n"
-	"  --update                 golden: rewrite the golden PNGs from the current build\n"
+	"  --update                 golden: rewrite the golden PNGs that fail (--all: every one)\n"
 	"  --threshold DB           golden: the lowest PSNR that passes (default 40)\n"
 	"  --allow DIR              a folder the spec (or article) may read files from besides its\n"
 	"                           own folder and the stdlib (repeatable)\n"
 	"  -Werror                  treat warnings as errors\n"
+	"  -Wno-NAME                turn off one kind of warning (named at the end of each,\n"
+	"                           [-WNAME]; the kinds are in SPEC.md section 8)\n"
 	"  -fmax-errors=N           show at most N errors, then one line counts the rest\n"
 	"                           (default 100; 0: no limit)\n"
 	"  --no-assets              check: do not require asset files to exist (nor load hooks\n"
@@ -108,6 +110,7 @@ static const char usage_text[] =
 
 static const cli_opt o_progress = {"--progress", NULL, OPT_STR, F(progress), 0, 0, NULL};
 static const cli_opt o_update = {"--update", NULL, OPT_FLAG, F(update), 0, 0, NULL};
+static const cli_opt o_all = {"--all", NULL, OPT_FLAG, F(update_all), 0, 0, NULL};
 static const cli_opt o_threshold = {"--threshold", NULL, OPT_NUM, F(threshold), 1e-9, 199.999,
 				    "a PSNR in dB (e.g. 40)"};
 static const cli_opt o_format = {"--format", NULL, OPT_STR, F(format), 0, 0, NULL};
@@ -129,7 +132,7 @@ static const cli_opt *const render_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_op
 					     &cli_opt_pieces, &cli_opt_piece, &cli_opt_cache, &cli_opt_no_cache, &cli_opt_cache_size,
 					     &cli_opt_piece_length, &cli_opt_piece_cache, NULL};
 static const cli_opt *const frame_opts[] = {SPEC_OPTS, &cli_opt_output, &cli_opt_at, NULL};
-static const cli_opt *const golden_opts[] = {SPEC_OPTS, &o_update, &o_threshold, NULL};
+static const cli_opt *const golden_opts[] = {SPEC_OPTS, &o_update, &o_all, &o_threshold, NULL};
 static const cli_opt *const subs_opts[] = {SPEC_OPTS, &cli_opt_output, &o_format, &o_style, NULL};
 static const cli_opt *const chapters_opts[] = {SPEC_OPTS, NULL};
 static const cli_opt *const thumb_opts[] = {SPEC_OPTS, &cli_opt_output, &o_title, &o_image, &cli_opt_at,
@@ -139,6 +142,7 @@ static const cli_opt *const sheet_opts[] = {SPEC_OPTS, &cli_opt_output, &o_cols,
 #define COMMON_HELP                                                                               \
 	"  --allow DIR        a folder the spec may read files from besides its own and the stdlib\n" \
 	"  -Werror            treat warnings as errors\n"                                            \
+	"  -Wno-NAME          turn off one kind of warning (the [-WNAME] at its end)\n"             \
 	"  -fmax-errors=N     show at most N errors (default 100; 0: no limit)\n"                     \
 	"  --no-assets        do not require asset files to exist\n"                                 \
 	"  --color auto|always|never  colours in diagnostics (default auto)\n"
@@ -178,13 +182,14 @@ static const char frame_usage[] = "usage: vidc frame SPEC --at TIME -o OUT.png [
 				 "Renders one frame as a PNG: the exact pixels the encoder gets.\n"
 				 "  --at TIME          12.4s, 1500ms or 372f (frames)\n" COMMON_HELP;
 static const char golden_usage[] =
-	"usage: vidc golden DIR [--update] [--threshold DB]\n"
+	"usage: vidc golden DIR [--update [--all]] [--threshold DB]\n"
 	"\n"
 	"Renders the frame of every golden PNG in DIR/golden/ and compares by PSNR. A golden is\n"
 	"named SPEC@TIME[@PRESET].png for DIR/SPEC.vid; a failure writes NAME.actual.png and\n"
 	"NAME.diff.png beside it.\n"
 	"  --threshold DB     the lowest PSNR that passes (default 40)\n"
-	"  --update           rewrite the goldens from the current build\n" COMMON_HELP;
+	"  --update           rewrite the goldens that fail from the current build\n"
+	"  --all              with --update: rewrite every golden\n" COMMON_HELP;
 static const char subs_usage[] =
 	"usage: vidc subs SPEC -o OUT.srt [--preset P] [--format srt|vtt|ass] [--style S]\n"
 	"\n"

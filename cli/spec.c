@@ -177,13 +177,15 @@ static void on_golden(void *ud, const stage_golden_item *it)
 int cli_golden(cli_args *a)
 {
 	if (a->npos != 1)
-		return cli_usage(a, "vidc golden DIR [--update] [--threshold DB]");
+		return cli_usage(a, "vidc golden DIR [--update [--all]] [--threshold DB]");
 	stage_cb cb;
 	if (cli_callbacks(a, &cb))
 		return 2;
 	double threshold = a->threshold > 0 ? a->threshold : 40;
 	cb.ud = &threshold;
-	stage_golden_opts o = {a->pos[0], threshold, a->update, cli_spec_opts(a), on_golden};
+	if (a->update_all && !a->update)
+		return cli_usage(a, "--all goes with --update (rewrite every golden)");
+	stage_golden_opts o = {a->pos[0], threshold, a->update, a->update_all, cli_spec_opts(a), on_golden};
 	stage_golden_result r;
 	vidc_err e = {0};
 	if (stage_golden(&o, &cb, &r, &e)) {

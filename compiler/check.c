@@ -40,7 +40,7 @@ static void video_preset(checker_t *c, const ast_stmt *p)
 		if (!val_enum(c, p->args[k], "preset", names, n, &pi))
 			continue;
 		if (named_before(c->s, names[pi])) {
-			diag_warn(c->d, p->args[k]->sp, "preset '%s' is named twice", names[pi]);
+			diag_warn(c->d, DW_DUPLICATE_PRESET, p->args[k]->sp, "preset '%s' is named twice", names[pi]);
 			continue;
 		}
 		int cap = c->s->cpresets;
@@ -139,7 +139,7 @@ static void audio_level(checker_t *c, const ast_stmt *p, maudio *a, const ast_va
 static void audio_fade(checker_t *c, const ast_stmt *p, maudio *a, const ast_value **timings)
 {
 	double v;
-	if (val_dur(c, p->args[0], &v))
+	if (val_fade(c, p->args[0], &v))
 		*(p->head[5] == 'i' ? &a->fade_in : &a->fade_out) = v;
 }
 
@@ -321,13 +321,13 @@ static void check_chapters(checker_t *c)
 		return;
 	double first = site->chapters_first_s;
 	if (s->chapters[0].t > first + 0.0005)
-		diag_warn(c->d, s->chapters[0].sp, "%s needs the first chapter at %d:%02d; this one is at %.3fs", site->display, (int)first / 60, (int)first % 60, s->chapters[0].t);
+		diag_warn(c->d, DW_CHAPTERS, s->chapters[0].sp, "%s needs the first chapter at %d:%02d; this one is at %.3fs", site->display, (int)first / 60, (int)first % 60, s->chapters[0].t);
 	if (s->nchapters < site->chapters_min_count)
-		diag_warn(c->d, s->chapters[0].sp, "%s shows chapters only when there are at least %d (found %d)", site->display, site->chapters_min_count, s->nchapters);
+		diag_warn(c->d, DW_CHAPTERS, s->chapters[0].sp, "%s shows chapters only when there are at least %d (found %d)", site->display, site->chapters_min_count, s->nchapters);
 	for (int i = 0; i < s->nchapters; i++) {
 		double next = i + 1 < s->nchapters ? s->chapters[i + 1].t : end;
 		if (next - s->chapters[i].t < site->chapters_min_s)
-			diag_warn(c->d, s->chapters[i].sp, "chapter '%s' lasts %.1fs; %s needs at least %gs per chapter", s->chapters[i].title, next - s->chapters[i].t, site->display, site->chapters_min_s);
+			diag_warn(c->d, DW_CHAPTERS, s->chapters[i].sp, "chapter '%s' lasts %.1fs; %s needs at least %gs per chapter", s->chapters[i].title, next - s->chapters[i].t, site->display, site->chapters_min_s);
 	}
 }
 
@@ -346,7 +346,7 @@ static void check_presets(checker_t *c)
 		else if (dur < p->min_s - 1e-9)
 			diag_error(c->d, sp, "the video lasts %.2fs; %s accepts at least %gs (preset %s; rule in " PLATFORM_FILE ": %s)", dur, p->display, p->min_s, p->name, p->src_duration);
 		else if (dur < p->rec_min_s - 1e-9 || dur > p->rec_max_s + 1e-9)
-			diag_warn(c->d, sp, "the video lasts %.2fs; %.0f-%.0fs is recommended for preset %s", dur, p->rec_min_s, p->rec_max_s, p->name);
+			diag_warn(c->d, DW_DURATION, sp, "the video lasts %.2fs; %.0f-%.0fs is recommended for preset %s", dur, p->rec_min_s, p->rec_max_s, p->name);
 		if (platform_min_bytes(p->min_bitrate, dur) > (double)p->max_bytes)
 			diag_error(c->d, sp, "a %.0fs video cannot fit in %s's %lld MB limit at %lld kb/s (the lowest worth making)", dur, p->display, (long long)(p->max_bytes / 1000000), (long long)(p->min_bitrate / 1000));
 	}
@@ -415,7 +415,7 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 		if (vend > end + 0.05 && s->frames > 0)
 			for (int i = 0; i < s->naudio; i++)
 				if (!strcmp(s->audio[i].role, "voice"))
-					diag_warn(c->d, s->audio[i].sp, "the voice runs until %.2fs but the video ends at %.2fs; the rest of the narration is cut", vend, end);
+					diag_warn(c->d, DW_VOICE_CUT, s->audio[i].sp, "the voice runs until %.2fs but the video ends at %.2fs; the rest of the narration is cut", vend, end);
 	}
 	if (s->frames > 0 && s->npresets > 0)
 		check_presets(c);

@@ -19,7 +19,31 @@ typedef struct {
 	diag_level lvl;
 	span_t sp;
 	char *msg;
+	int warning; /* a warning's kind (diag_warning), -1 for none */
 } diag;
+
+/* In diag_warning order. */
+static const char *const warning_names[DW_COUNT] = {
+	"duration", "duplicate-preset", "chapters", "hidden-layer", "clipped", "unused-transition",
+	"voice-cut"};
+
+const char *diag_warning_name(diag_warning w)
+{
+	return w >= 0 && w < DW_COUNT ? warning_names[w] : "";
+}
+
+int diag_warning_find(const char *name)
+{
+	for (int i = 0; i < DW_COUNT; i++)
+		if (!strcmp(name, warning_names[i]))
+			return i;
+	return -1;
+}
+
+const char *const *diag_warning_names(void)
+{
+	return warning_names;
+}
 
 struct diag_sink {
 	source *srcs;
@@ -27,6 +51,7 @@ struct diag_sink {
 	diag *items;
 	int n, cap;
 	int werror;
+	unsigned warnings_off; /* bit 1 << diag_warning: not reported (-Wno-NAME) */
 	int dropping;   /* the last error or warning repeated an earlier one: drop its notes too */
 	int max_errors; /* errors kept; more are counted in `over` (0 = no limit) */
 	int over;       /* errors past max_errors, not kept */
@@ -130,24 +155,24 @@ static int over_limit(diag_sink *d, diag_level lvl)
 	return 0;
 }
 
-void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
+static void report(diag_sink *d, diag_level lvl, int warning, span_t sp, const char *fmt,
+		   va_list ap)
 {
 	if (over_limit(d, lvl)) {
 		d->dropping = 1;
 		return;
 	}
-	va_list ap;
-	va_start(ap, fmt);
+	va_list ap2;
+	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
 	char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
 	if (!msg) {
+		va_end(ap2);
 		d->lost++;
 		return;
 	}
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
 	/* The same message at the same place says nothing new (a style with a mistake, applied to
 	 * ten layers, is one mistake): keep the first, and drop the repeat's notes with it. */
 	d->dropping = 0;
@@ -172,7 +197,27 @@ void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
 		d->items = items;
 		d->cap = cap;
 	}
-	d->items[d->n++] = (diag){lvl, sp, msg};
+	d->items[d->n++] = (diag){lvl, sp, msg, warning};
+}
+
+void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, lvl, -1, sp, fmt, ap);
+	va_end(ap);
+}
+
+void diag_report_warning(diag_sink *d, diag_warning w, span_t sp, const char *fmt, ...)
+{
+	if (w >= 0 && w < DW_COUNT && (d->warnings_off & (1u << w))) {
+		d->dropping = 1; /* its notes go with it */
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, DIAG_WARNING, w, sp, fmt, ap);
+	va_end(ap);
 }
 
 static int count(const diag_sink *d, diag_level lvl)
@@ -200,6 +245,11 @@ int diag_warnings(const diag_sink *d)
 void diag_set_werror(diag_sink *d, int on)
 {
 	d->werror = on;
+}
+
+void diag_set_warnings_off(diag_sink *d, unsigned off)
+{
+	d->warnings_off = off;
 }
 
 /* ---- printing --------------------------------------------------------------------------- */
@@ -347,8 +397,12 @@ static void print_one(const diag_sink *d, const diag *g, FILE *out, int color)
 	}
 	fprintf(out, "%s%s:%s ", color ? colors[lvl] : "", name, color ? "\033[0m\033[1m" : "");
 	put_escaped(out, g->msg, strlen(g->msg));
-	fprintf(out, "%s%s\n", g->lvl == DIAG_WARNING && d->werror ? " [-Werror]" : "",
-		color ? "\033[0m" : "");
+	/* gcc's tags: [-Wclipped], or [-Werror=clipped] when -Werror made it an error */
+	if (g->lvl == DIAG_WARNING && g->warning >= 0)
+		fprintf(out, " [-W%s%s]", d->werror ? "error=" : "", warning_names[g->warning]);
+	else if (g->lvl == DIAG_WARNING && d->werror)
+		fputs(" [-Werror]", out);
+	fprintf(out, "%s\n", color ? "\033[0m" : "");
 	if (g->sp.file < 0 || g->sp.file >= d->nsrcs || g->sp.line <= 0)
 		return;
 	const source *s = &d->srcs[g->sp.file];

@@ -274,15 +274,18 @@ static int (*const param_fits[])(const ast_value *) = {
 	fits_string, fits_number, fits_duration, fits_time, fits_length,
 	fits_color, fits_string, fits_name, fits_any};
 
-/* Whether value v fits template parameter type ti; reports at v if not. */
-static int arg_fits(checker_t *c, const ast_value *v, int ti, const char *param, const char *tmpl)
+/* Whether value v fits template parameter type ti (declared at decl); reports at v, with a note
+ * at the parameter, if not. */
+static int arg_fits(checker_t *c, const ast_value *v, int ti, const char *param, const char *tmpl,
+		    span_t decl)
 {
 	const ast_value *r = val_resolve(c, v);
 	int ok = param_fits[ti](r);
-	if (!ok)
+	if (!ok) {
 		diag_error(c->d, v->sp, "argument '%s' of template '%s' must be a %s, found %s", param,
 			   tmpl, param_types[ti], val_describe(c, r));
-	else if (!strcmp(param_types[ti], "path") && c->o->check_assets)
+		diag_note(c->d, decl, "'%s' is declared here as a %s", param, param_types[ti]);
+	} else if (!strcmp(param_types[ti], "path") && c->o->check_assets)
 		asset_path(c, v, "file", NULL);
 	return ok;
 }
@@ -304,9 +307,24 @@ static int template_params(checker_t *c, const ast_value *sig, const char **name
 	return 1;
 }
 
-/* The slot of call argument i (positional until the first named one), or -1 after an error. */
-static int arg_slot(checker_t *c, const ast_value *call, int i, const char **names, int np,
-		    int *positional)
+/* A note at a template's parameter list naming every parameter. */
+static void param_list_note(checker_t *c, const char *tmpl, const ast_value *sig, const char **names,
+			    int np)
+{
+	char list[512] = "";
+	size_t len = 0;
+	for (int k = 0; k < np && len < sizeof list; k++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", names[k]);
+	if (np)
+		diag_note(c->d, sig->sp, "template '%s' takes %s", tmpl, list);
+	else
+		diag_note(c->d, sig->sp, "template '%s' takes no arguments", tmpl);
+}
+
+/* The slot of call argument i (positional until the first named one), or -1 after an error. An
+ * unknown name gets a note at the parameter it probably meant, or at the parameter list. */
+static int arg_slot(checker_t *c, const ast_value *call, const ast_value *sig, int i,
+		    const char **names, int np, int *positional)
 {
 	const ast_arg *a = &call->args[i];
 	if (a->name) {
@@ -317,10 +335,15 @@ static int arg_slot(checker_t *c, const ast_value *call, int i, const char **nam
 				slot = k;
 		if (slot < 0) {
 			const char *sug = diag_suggest(a->name, names, np);
-			if (sug)
+			if (sug) {
 				diag_error(c->d, a->sp, "template '%s' has no parameter '%s' (did you mean '%s'?)", call->s, a->name, sug);
-			else
+				for (int k = 0; k < np; k++)
+					if (names[k] == sug)
+						diag_note(c->d, sig->args[k].sp, "'%s' is declared here", sug);
+			} else {
 				diag_error(c->d, a->sp, "template '%s' has no parameter '%s'", call->s, a->name);
+				param_list_note(c, call->s, sig, names, np);
+			}
 		}
 		return slot;
 	}
@@ -339,6 +362,7 @@ static int bind_args(checker_t *c, const ast_stmt *t, const ast_value *call, con
 	const ast_value *sig = t->args[0];
 	int np = sig->nargs;
 	int *types = arena_alloc(c->a, sizeof(int) * (size_t)(np + 1));
+	int *given = arena_alloc(c->a, sizeof(int) * (size_t)(np + 1)); /* call argument of each slot */
 	if (!template_params(c, sig, names, types))
 		return -1;
 	int ok = 1, positional = 1;
@@ -351,22 +375,25 @@ static int bind_args(checker_t *c, const ast_stmt *t, const ast_value *call, con
 		}
 		if (!a->name && positional && i >= np) {
 			diag_error(c->d, a->sp, "template '%s' takes %d argument%s, found %d", call->s, np, np == 1 ? "" : "s", call->nargs);
+			param_list_note(c, call->s, sig, names, np);
 			ok = 0;
 			break;
 		}
-		int slot = arg_slot(c, call, i, names, np, &positional);
+		int slot = arg_slot(c, call, sig, i, names, np, &positional);
 		if (slot < 0) {
 			ok = 0;
 			continue;
 		}
 		if (vals[slot]) {
 			diag_error(c->d, a->sp, "argument '%s' is given twice", names[slot]);
+			diag_note(c->d, call->args[given[slot]].sp, "'%s' is first given here", names[slot]);
 			ok = 0;
 			continue;
 		}
+		given[slot] = i;
 		const ast_value *v = subst_value(c, a->v, outer);
 		vals[slot] = v;
-		if (!arg_fits(c, v, types[slot], names[slot], call->s))
+		if (!arg_fits(c, v, types[slot], names[slot], call->s, sig->args[slot].sp))
 			ok = 0;
 	}
 	for (int i = 0; i < np; i++) {

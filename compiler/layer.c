@@ -46,14 +46,54 @@ static void add_key(checker_t *c, mcurve *cv, double t, double v, unit_kind u, i
 		cv->sp = sp;
 }
 
-static void set_const(checker_t *c, mcurve *cv, double v, unit_kind u, span_t sp)
+/* The curves' names in messages, in LP_ order. */
+static const char *const curve_names[LP_COUNT] = {"x", "y", "width", "height", "opacity",
+						  "scale", "rotation", "zoom", "pan_x", "pan_y"};
+
+/* Whether statements that set both of a pair (position, size) set this curve. */
+static int by_pair(const char *by)
 {
-	if (cv->n > 0) {
-		diag_error(c->d, sp, "this property is set twice (or also animated)");
-		diag_note(c->d, cv->sp, "set here first");
-		return;
+	static const char *const pairs[] = {"position", "size", "animate position", "animate size"};
+	for (int i = 0; i < COUNT(pairs); i++)
+		if (!strcmp(by, pairs[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether curve prop of L is still free for statement `by` at sp; if not, reports the clash naming
+ * both statements as written, with a note at the first. */
+static int curve_free(checker_t *c, const mlayer *L, int prop, const char *by, span_t sp)
+{
+	const mcurve *cv = &L->c[prop];
+	if (cv->n == 0)
+		return 1;
+	const char *name = curve_names[prop];
+	if (!strcmp(cv->by, by)) {
+		diag_error(c->d, sp, "'%s' is given twice", by);
+		diag_note(c->d, cv->sp, "first given here");
+	} else {
+		diag_error(c->d, sp, "'%s' sets %s, which '%s' already sets", by, name, cv->by);
+		if (prop <= LP_H && by_pair(cv->by) && !by_pair(by)) {
+			/* x/y and width/height are the pairs (prop ^ 1 is the other one) */
+			int lo = prop & ~1, other = prop ^ 1;
+			diag_note(c->d, cv->sp, "'%s' sets %s and %s here; write '%s%s' instead to leave %s free",
+				  cv->by, curve_names[lo], curve_names[lo + 1],
+				  strncmp(cv->by, "animate ", 8) ? "" : "animate ", curve_names[other], name);
+		}
+		else
+			diag_note(c->d, cv->sp, "'%s' sets %s here", cv->by, name);
 	}
-	add_key(c, cv, 0, v, u, (ir_ease){IR_EASE_LINEAR, {0}}, sp);
+	return 0;
+}
+
+/* A property that does not move: one key, set by statement `by`. */
+static void set_const(checker_t *c, mlayer *L, int prop, double v, unit_kind u, span_t sp,
+		      const char *by)
+{
+	if (!curve_free(c, L, prop, by, sp))
+		return;
+	add_key(c, &L->c[prop], 0, v, u, (ir_ease){IR_EASE_LINEAR, {0}}, sp);
+	L->c[prop].by = by;
 }
 
 /* Value of an animatable property for keyframes: lengths for geometry, scalars otherwise. */
@@ -97,10 +137,9 @@ static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, dou
 	int prop = anim_props[pi].prop;
 	int pair = anim_props[pi].pair;
 	mcurve *cv = &L->c[prop], *cv2 = pair ? &L->c[prop + 1] : NULL;
-	if (cv->n || (cv2 && cv2->n)) {
-		diag_error(c->d, st->sp, "'%s' is set twice (or also animated)", anim_props[pi].name);
+	const char *by = arena_printf(c->a, "animate %s", anim_props[pi].name);
+	if (!curve_free(c, L, prop, by, st->sp) || (pair && !curve_free(c, L, prop + 1, by, st->sp)))
 		return;
-	}
 	if (!st->block || st->nbody == 0) {
 		diag_error(c->d, st->sp, "animate needs a block of keys: { key 0s VALUE; key 1s VALUE ease_out }");
 		return;
@@ -132,6 +171,9 @@ static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, dou
 		if (pair)
 			add_key(c, cv2, t, v2, u2, e, k->sp);
 	}
+	cv->by = by, cv->sp = st->sp;
+	if (pair)
+		cv2->by = by, cv2->sp = st->sp;
 }
 
 static void kenburns(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1)
@@ -185,6 +227,7 @@ static void kenburns(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, do
 	add_key(c, &L->c[LP_PAN_X], lt1, p[2], UNIT_NONE, e, st->sp);
 	add_key(c, &L->c[LP_PAN_Y], lt0, p[1], UNIT_NONE, e, st->sp);
 	add_key(c, &L->c[LP_PAN_Y], lt1, p[3], UNIT_NONE, e, st->sp);
+	L->c[LP_ZOOM].by = L->c[LP_PAN_X].by = L->c[LP_PAN_Y].by = "kenburns";
 }
 
 /* A hook parameter from a statement `name value`: numbers, lengths (px) and durations (s) become
@@ -268,7 +311,7 @@ typedef enum {
 	PV_ONE,    /* exactly one value, read by the handler */
 	PV_LEN,    /* a length: v[0] in unit u[0] */
 	PV_LEN2,   /* two lengths */
-	PV_DUR,    /* a duration: v[0] seconds */
+	PV_FADE,    /* a fade's duration: v[0] seconds */
 	PV_SCALAR  /* a number or a percentage: v[0] */
 } prop_value;
 
@@ -285,16 +328,35 @@ typedef struct {
 #define K(k) (1u << (k))
 #define K_ALL (K(IR_SOLID) | K(IR_IMAGE) | K(IR_VIDEO) | K(IR_TEXT) | K(IR_CODE) | K(IR_HOOK))
 
+/* position and size set two curves (prop and prop + 1); one clash is reported once. */
+static void set_pair(layer_ctx *x, int prop, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	if (!curve_free(x->c, x->L, prop, p->head, p->sp) ||
+	    !curve_free(x->c, x->L, prop + 1, p->head, p->sp))
+		return;
+	set_const(x->c, x->L, prop, v[0], u[0], p->sp, p->head);
+	set_const(x->c, x->L, prop + 1, v[1], u[1], p->sp, p->head);
+}
+
 static void p_position(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	set_const(x->c, &x->L->c[LP_X], v[0], u[0], p->sp);
-	set_const(x->c, &x->L->c[LP_Y], v[1], u[1], p->sp);
+	set_pair(x, LP_X, p, v, u);
 }
 
 static void p_size(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	set_const(x->c, &x->L->c[LP_W], v[0], u[0], p->sp);
-	set_const(x->c, &x->L->c[LP_H], v[1], u[1], p->sp);
+	set_pair(x, LP_W, p, v, u);
+}
+
+/* x and y alone: one axis fixed while the other is animated, or both given apart. */
+static void p_x(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	set_const(x->c, x->L, LP_X, v[0], u[0], p->sp, p->head);
+}
+
+static void p_y(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	set_const(x->c, x->L, LP_Y, v[0], u[0], p->sp, p->head);
 }
 
 /* A text layer's width is where its lines wrap; its box sizes itself to the text. */
@@ -303,12 +365,12 @@ static void p_width(layer_ctx *x, const ast_stmt *p, const double *v, const unit
 	if (x->L->kind == IR_TEXT)
 		x->L->wrap = v[0], x->L->wrap_unit = u[0];
 	else
-		set_const(x->c, &x->L->c[LP_W], v[0], u[0], p->sp);
+		set_const(x->c, x->L, LP_W, v[0], u[0], p->sp, p->head);
 }
 
 static void p_height(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	set_const(x->c, &x->L->c[LP_H], v[0], u[0], p->sp);
+	set_const(x->c, x->L, LP_H, v[0], u[0], p->sp, p->head);
 }
 
 static void p_anchor(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
@@ -343,12 +405,12 @@ static void p_opacity(layer_ctx *x, const ast_stmt *p, const double *v, const un
 	double o;
 	unit_kind ou;
 	if (anim_value(x->c, LP_OPACITY, p->args[0], &o, &ou))
-		set_const(x->c, &x->L->c[LP_OPACITY], o, UNIT_NONE, p->sp);
+		set_const(x->c, x->L, LP_OPACITY, o, UNIT_NONE, p->sp, p->head);
 }
 
 static void p_scale(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	set_const(x->c, &x->L->c[LP_SCALE], v[0], UNIT_NONE, p->sp);
+	set_const(x->c, x->L, LP_SCALE, v[0], UNIT_NONE, p->sp, p->head);
 }
 
 static void p_rotate(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
@@ -356,7 +418,7 @@ static void p_rotate(layer_ctx *x, const ast_stmt *p, const double *v, const uni
 	double r;
 	unit_kind ru;
 	if (anim_value(x->c, LP_ROTATION, p->args[0], &r, &ru))
-		set_const(x->c, &x->L->c[LP_ROTATION], r, UNIT_NONE, p->sp);
+		set_const(x->c, x->L, LP_ROTATION, r, UNIT_NONE, p->sp, p->head);
 }
 
 static void p_z(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
@@ -470,6 +532,9 @@ static void p_file(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
  * properties of style.c; draw layers pass any other property to their hook as a parameter. */
 static const layer_prop props[] = {
 	{"position", K_ALL, PV_LEN2, "x and y (px, % or sa)", p_position},
+	/* not on draw layers: hooks take x and y as parameters (lower_third's y) */
+	{"x", K_ALL & ~K(IR_HOOK), PV_LEN, "a length (px, % or sa)", p_x},
+	{"y", K_ALL & ~K(IR_HOOK), PV_LEN, "a length (px, % or sa)", p_y},
 	{"size", K_ALL, PV_LEN2, "width and height (px, % or sa)", p_size},
 	{"width", K_ALL, PV_LEN, "a length (px, % or sa)", p_width},
 	{"height", K_ALL, PV_LEN, "a length (px, % or sa)", p_height},
@@ -482,8 +547,8 @@ static const layer_prop props[] = {
 	{"start", K_ALL, PV_TIMING, "a time", NULL},
 	{"end", K_ALL, PV_TIMING, "a time", NULL},
 	{"duration", K_ALL, PV_TIMING, "a duration", NULL},
-	{"fade_in", K_ALL, PV_DUR, "a duration", p_fade},
-	{"fade_out", K_ALL, PV_DUR, "a duration", p_fade},
+	{"fade_in", K_ALL, PV_FADE, "a duration", p_fade},
+	{"fade_out", K_ALL, PV_FADE, "a duration", p_fade},
 	{"kenburns", K_ALL, PV_CUSTOM, NULL, p_kenburns},
 	{"animate", K_ALL, PV_CUSTOM, NULL, p_animate},
 	{"effect", K_ALL, PV_CUSTOM, NULL, p_effect},
@@ -529,8 +594,8 @@ static int prop_values(checker_t *c, const layer_prop *pr, const ast_stmt *p, do
 	case PV_LEN2:
 		return val_want_args(c, p, 2, 2, pr->usage) && val_len(c, p->args[0], &v[0], &u[0]) &&
 		       val_len(c, p->args[1], &v[1], &u[1]);
-	case PV_DUR:
-		return val_want_args(c, p, 1, 1, pr->usage) && val_dur(c, p->args[0], &v[0]);
+	case PV_FADE:
+		return val_want_args(c, p, 1, 1, pr->usage) && val_fade(c, p->args[0], &v[0]);
 	case PV_SCALAR:
 		return val_want_args(c, p, 1, 1, pr->usage) && val_scalar(c, p->args[0], &v[0]);
 	}
@@ -667,7 +732,7 @@ static void layer_time(checker_t *c, const ast_stmt *st, mlayer *L, const layer_
 	int64_t lf0 = checker_frame(c, lt0), lf1 = checker_frame(c, lt1);
 	const char *container = fr->container;
 	if (lf0 >= f1 || (has_end && lf1 <= f0)) {
-		diag_warn(c->d, st->sp, "layer %s at %.3fs, %s its %s (%.3fs to %.3fs); it never shows",
+		diag_warn(c->d, DW_HIDDEN_LAYER, st->sp, "layer %s at %.3fs, %s its %s (%.3fs to %.3fs); it never shows",
 			  lf0 >= f1 ? "starts" : "ends", lf0 >= f1 ? lt0 : lt1, lf0 >= f1 ? "after" : "before",
 			  container, checker_sec(c, f0), checker_sec(c, f1));
 		lf0 = lf1 = lf0 >= f1 ? f1 : f0;
@@ -676,12 +741,12 @@ static void layer_time(checker_t *c, const ast_stmt *st, mlayer *L, const layer_
 		lf1 = lf0 + 1;
 	}
 	if (lf0 < f0 && lf1 > f0) {
-		diag_warn(c->d, st->sp, "layer starts at %.3fs, before its %s starts (%.3fs); it shows from %.3fs",
+		diag_warn(c->d, DW_CLIPPED, st->sp, "layer starts at %.3fs, before its %s starts (%.3fs); it shows from %.3fs",
 			  lt0, container, checker_sec(c, f0), checker_sec(c, f0));
 		lf0 = f0;
 	}
 	if (lf1 > f1 && lf0 < f1) {
-		diag_warn(c->d, st->sp, "layer ends at %.3fs, after its %s ends (%.3fs); it is cut there",
+		diag_warn(c->d, DW_CLIPPED, st->sp, "layer ends at %.3fs, after its %s ends (%.3fs); it is cut there",
 			  lt1, container, checker_sec(c, f1));
 		lf1 = f1;
 	}

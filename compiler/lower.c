@@ -218,11 +218,20 @@ static void lower_into(const spec_t *s, const platform_preset *pr, ir_program *p
 		n->u.audio.role = a->role;
 		n->u.audio.start = a->start;
 		n->u.audio.trim_in = a->trim_in;
-		n->u.audio.gain = ir_curve_const(p, a->volume);
+		/* music: volume is its level under speech (the product's mix: voice 100 %, music
+		 * 20 %); in pauses the ducker lifts it to volume / duck, at most 100 % (or volume
+		 * when that is louder). The IR's gain is the pause level, duck the fraction of it
+		 * under speech. */
+		double gain = a->volume, duck = a->duck;
+		if (a->duck > 0 && a->duck < 1 && a->volume > 0) {
+			gain = fmin(a->volume / a->duck, fmax(a->volume, 1));
+			duck = a->volume / gain;
+		}
+		n->u.audio.gain = ir_curve_const(p, gain);
 		n->u.audio.fade_in = a->fade_in;
 		n->u.audio.fade_out = a->fade_out;
 		n->u.audio.loop = a->loop;
-		n->u.audio.duck = a->duck;
+		n->u.audio.duck = duck;
 		lw.audio_ids[i] = mix_in[i] = n->id;
 	}
 	/* Video clip sound lives as long as its layer. */

@@ -27,7 +27,8 @@ typedef struct {
 typedef struct {
 	mkey *k;
 	int n, cap;
-	span_t sp; /* where it was set, for conflicts */
+	span_t sp;      /* where it was set, for conflicts */
+	const char *by; /* the statement that set it ("position", "animate y"), for conflicts */
 } mcurve;
 
 /* Animatable layer properties. x and w are lengths on the horizontal axis, y and h vertical;

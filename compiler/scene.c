@@ -30,7 +30,7 @@ static int transition_options(checker_t *c, const ast_stmt *st, mscene *sc, doub
 			if (have_dur++)
 				diag_error(c->d, v->sp, "the transition's duration is given twice");
 			else
-				val_dur(c, v, dur);
+				val_fade(c, v, dur);
 		} else if (di >= 0) {
 			if (!(flags & IR_TRF_DIR))
 				diag_error(c->d, v->sp, "a direction applies to slide, push and wipe");
@@ -321,7 +321,7 @@ void scene_read(checker_t *c, const ast_stmt *st, int64_t *cursor, int is_last)
 	if (sc->has_tr && is_last) {
 		/* A template cannot know which of its scenes comes last: no warning there. */
 		if (!st->from_use)
-			diag_warn(c->d, sc->tr_sp, "the last scene's transition leads nowhere and is ignored");
+			diag_warn(c->d, DW_UNUSED_TRANSITION, sc->tr_sp, "the last scene's transition leads nowhere and is ignored");
 		sc->has_tr = 0;
 	}
 	int64_t tr = sc->has_tr ? sc->tr_frames : 0;
@@ -359,7 +359,7 @@ void scene_overlay(checker_t *c, const ast_stmt *st)
 	}
 	int64_t f0 = checker_frame(c, t0), f1 = checker_frame(c, t1);
 	if (f1 > total) {
-		diag_warn(c->d, st->sp, "overlay ends at %.3fs, after the video ends (%.3fs); it is cut there", t1, vend);
+		diag_warn(c->d, DW_CLIPPED, st->sp, "overlay ends at %.3fs, after the video ends (%.3fs); it is cut there", t1, vend);
 		f1 = total;
 	}
 	if (f0 < 0)

@@ -174,8 +174,10 @@ int val_len(checker_t *c, const ast_value *v, double *out, unit_kind *unit)
 	return 0;
 }
 
-/* A duration in seconds: s, ms or f (frames at the video's rate); a bare 0 is allowed. */
-int val_dur(checker_t *c, const ast_value *v, double *out)
+/* A duration in seconds: s, ms or f (frames at the video's rate); a bare 0 is allowed. A bare
+ * number gets a suggestion: seconds, or for a fade (fade != 0) milliseconds from 20 up, since a
+ * fade or transition of 20 seconds or more is almost never meant. */
+static int dur_value(checker_t *c, const ast_value *v, double *out, int fade)
 {
 	v = val_resolve(c, v);
 	if (v->kind == AV_NUM && (v->unit == UNIT_S || v->unit == UNIT_MS || v->unit == UNIT_F ||
@@ -194,10 +196,21 @@ int val_dur(checker_t *c, const ast_value *v, double *out)
 		return 1;
 	}
 	if (v->kind == AV_NUM && v->unit == UNIT_NONE)
-		diag_error(c->d, v->sp, "a duration needs a unit: s, ms or f (write '%gs')", v->num);
+		diag_error(c->d, v->sp, "a duration needs a unit: s, ms or f (write '%g%s')", v->num,
+			   fade && v->num >= 20 ? "ms" : "s");
 	else
 		val_expected(c, v, "a duration (s, ms or f)");
 	return 0;
+}
+
+int val_dur(checker_t *c, const ast_value *v, double *out)
+{
+	return dur_value(c, v, out, 0);
+}
+
+int val_fade(checker_t *c, const ast_value *v, double *out)
+{
+	return dur_value(c, v, out, 1);
 }
 
 int val_enum(checker_t *c, const ast_value *v, const char *what, const char *const *names,

@@ -40,6 +40,8 @@ int val_len(checker_t *c, const ast_value *v, double *out, unit_kind *unit);
 /* A duration in seconds: s, ms or f (frames at the video's rate); a bare 0 is allowed; at most
  * MAX_SECONDS. */
 int val_dur(checker_t *c, const ast_value *v, double *out);
+/* The same for a fade's or transition's duration: a bare number from 20 up is suggested in ms. */
+int val_fade(checker_t *c, const ast_value *v, double *out);
 /* A name from a list: *out gets its index. what names the list in messages. */
 int val_enum(checker_t *c, const ast_value *v, const char *what, const char *const *names, int n,
 	     int *out);

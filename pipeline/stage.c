@@ -133,6 +133,7 @@ static int compile_into(stage_spec *s, int quiet, const stage_cb *cb, vidc_err *
 	if (!(s->diag = diag_new()))
 		return err_set(e, VE_NOMEM, "out of memory");
 	diag_set_werror(s->diag, s->opts.werror);
+	diag_set_warnings_off(s->diag, s->opts.warnings_off);
 	if (s->opts.max_errors)
 		diag_set_max_errors(s->diag, s->opts.max_errors < 0 ? 0 : s->opts.max_errors);
 	s->spec = s->text ? compile_spec_text(s->path, s->text, s->len, s->diag, &co)

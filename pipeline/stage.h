@@ -78,6 +78,7 @@ typedef struct {
 	const char *const *allow; /* folders a spec may read from besides its own and the stdlib */
 	int nallow;
 	int max_errors;           /* errors shown at most: 0 the default (100), < 0 no limit */
+	unsigned warnings_off;    /* warnings not reported (-Wno-NAME): bit 1 << diag_warning */
 } stage_spec_opts;
 
 typedef struct stage_spec stage_spec; /* a compiled spec without errors */
@@ -207,7 +208,8 @@ typedef struct {
 typedef struct {
 	const char *dir;    /* holds SPEC.vid files and golden/SPEC@TIME[@PRESET].png */
 	double threshold;   /* lowest passing PSNR, dB; 0: 40 */
-	int update;         /* rewrite the goldens from the current build */
+	int update;         /* rewrite the goldens that fail from the current build */
+	int update_all;     /* with update: rewrite every golden */
 	stage_spec_opts spec;
 	/* One call per golden, in name order. */
 	void (*on_item)(void *ud, const stage_golden_item *it);
@@ -218,7 +220,8 @@ typedef struct {
 } stage_golden_result;
 
 /* Renders the frame of every golden PNG in o->dir/golden/ and compares by PSNR. A failure keeps
- * NAME.actual.png and writes NAME.diff.png beside it. Returns 0 when the folder was read (see
+ * NAME.actual.png and writes NAME.diff.png beside it. Each spec is compiled once (its warnings
+ * reported once); a golden whose spec is missing fails naming it. Returns 0 when the folder was read (see
  * r->failed), VE_IO / VE_NOTFOUND when it cannot be. */
 int stage_golden(const stage_golden_opts *o, const stage_cb *cb, stage_golden_result *r, vidc_err *e);
 

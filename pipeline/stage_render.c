@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../base/file.h"
 #include "../runtime/golden.h"
@@ -196,6 +197,11 @@ typedef struct {
 	const char *name;
 	char spec[4096], path[4096], actual[4096], diffp[4096], at[64], preset[64];
 	double threshold;
+	/* The spec of the last golden, compiled once for all of its goldens (they sort together),
+	 * so its warnings print once: loaded names it, s is NULL when it failed with load_err. */
+	char loaded[4096];
+	stage_spec *s;
+	char load_err[VE_MSG_MAX + 4096 + 128];
 } golden_job;
 
 /* SPEC@TIME[@PRESET].png -> the spec, time, preset and file names; 0 when malformed. */
@@ -229,73 +235,105 @@ static stage_golden_status golden_item(golden_job *j, stage_golden_status st, do
 	return st;
 }
 
-/* Compares the rendered frame got with the golden on disk. */
-static stage_golden_status golden_compare(golden_job *j, const golden_image *got)
+/* Compares the rendered frame got with the golden on disk: STAGE_GOLDEN_OK, or FAIL with why in
+ * detail (the actual and difference images kept beside it). Reports nothing. */
+static stage_golden_status golden_compare(golden_job *j, const golden_image *got, double *psnr,
+					  char *detail, size_t size)
 {
 	golden_image want, diff;
-	char err[VE_MSG_MAX], detail[VE_MSG_MAX + 3 * 4096];
+	char err[VE_MSG_MAX];
 	vidc_err e2 = {0};
 	stage_golden_status st = STAGE_GOLDEN_FAIL;
-	if (golden_read(j->path, &want, err, sizeof err) < 0)
-		return golden_item(j, st, NAN, err);
-	double psnr = NAN;
+	*psnr = NAN;
+	if (golden_read(j->path, &want, err, sizeof err) < 0) {
+		snprintf(detail, size, "%s", err);
+		return st;
+	}
 	if (want.w != got->w || want.h != got->h) {
 		write_png(j->actual, got, &e2);
-		snprintf(detail, sizeof detail, "size %dx%d, the golden is %dx%d (kept %s)", got->w, got->h,
+		snprintf(detail, size, "size %dx%d, the golden is %dx%d (kept %s)", got->w, got->h,
 			 want.w, want.h, j->actual);
-	} else if ((psnr = golden_psnr(&want, got)) >= j->threshold) {
+	} else if ((*psnr = golden_psnr(&want, got)) >= j->threshold) {
 		remove(j->actual);
 		remove(j->diffp);
-		st = golden_item(j, STAGE_GOLDEN_OK, psnr, NULL);
+		st = STAGE_GOLDEN_OK;
 	} else if (golden_diff(&want, got, &diff) == 0) {
 		write_png(j->actual, got, &e2);
 		write_png(j->diffp, &diff, &e2);
 		golden_release(&diff);
-		snprintf(detail, sizeof detail, "PSNR %.2f dB < %.1f (see %s and %s)", psnr, j->threshold,
+		snprintf(detail, size, "PSNR %.2f dB < %.1f (see %s and %s)", *psnr, j->threshold,
 			 j->actual, j->diffp);
 	} else {
-		snprintf(detail, sizeof detail, "out of memory");
+		snprintf(detail, size, "out of memory");
 	}
 	golden_release(&want);
-	return st == STAGE_GOLDEN_OK ? st : golden_item(j, st, psnr, detail);
+	return st;
 }
 
-/* One golden; returns its status (reported through on_item). */
+/* The compiled spec of the current golden (loaded once per spec); NULL with j->load_err. */
+static stage_spec *golden_spec(golden_job *j)
+{
+	if (!strcmp(j->loaded, j->spec))
+		return j->s;
+	stage_spec_free(j->s);
+	j->s = NULL;
+	snprintf(j->loaded, sizeof j->loaded, "%s", j->spec);
+	vidc_err e = {0};
+	if (access(j->spec, F_OK) != 0)
+		snprintf(j->load_err, sizeof j->load_err, "its spec '%s' is missing (a golden is named "
+			 "SPEC@TIME[@PRESET].png after SPEC.vid in the folder above golden/)", j->spec);
+	else if (stage_spec_load(j->spec, NULL, 0, &j->o->spec, j->cb, &j->s, &e))
+		snprintf(j->load_err, sizeof j->load_err, "%s", e.msg);
+	return j->s;
+}
+
+/* Writes the rendered frame as the golden (--update). */
+static stage_golden_status golden_rewrite(golden_job *j, const golden_image *got)
+{
+	vidc_err e = {0};
+	char detail[VE_MSG_MAX + 32];
+	if (write_png(j->path, got, &e) == 0) {
+		remove(j->diffp);
+		remove(j->actual);
+		return golden_item(j, STAGE_GOLDEN_UPDATED, NAN, NULL);
+	}
+	snprintf(detail, sizeof detail, "cannot replace it: %s", e.msg);
+	return golden_item(j, STAGE_GOLDEN_FAIL, NAN, detail);
+}
+
+/* One golden; returns its status (reported through on_item). --update rewrites it when it
+ * fails (every one with update_all). */
 static stage_golden_status golden_one(golden_job *j)
 {
 	if (!golden_parse(j))
 		return golden_item(j, STAGE_GOLDEN_FAIL, NAN, "name it SPEC@TIME[@PRESET].png");
-	stage_spec *s = NULL;
+	stage_spec *s = golden_spec(j);
+	if (!s)
+		return golden_item(j, STAGE_GOLDEN_FAIL, NAN, j->load_err);
 	ir_program *p = NULL;
 	vidc_err e = {0};
 	golden_image got = {0};
 	int64_t f;
 	int bad;
-	char err[VE_MSG_MAX], detail[VE_MSG_MAX + 128];
+	double psnr = NAN;
+	char err[VE_MSG_MAX], detail[VE_MSG_MAX + 3 * 4096];
 	stage_golden_status st = STAGE_GOLDEN_FAIL;
-	if (stage_spec_load(j->spec, NULL, 0, &j->o->spec, j->cb, &s, &e) ||
-	    stage_spec_lower(s, j->preset[0] ? j->preset : NULL, &p, &e)) {
+	if (stage_spec_lower(s, j->preset[0] ? j->preset : NULL, &p, &e)) {
 		st = golden_item(j, st, NAN, e.msg);
 	} else if (stage_time_frame(p, j->at, &f, &bad, &e)) {
 		snprintf(detail, sizeof detail, "'%s' is not a time inside the video", j->at);
 		st = golden_item(j, st, NAN, detail);
 	} else if (still_frame(p, f, &got, err, sizeof err) < 0) {
 		st = golden_item(j, st, NAN, err);
-	} else if (j->o->update) {
-		if (write_png(j->path, &got, &e) == 0) {
-			remove(j->diffp);
-			remove(j->actual);
-			st = golden_item(j, STAGE_GOLDEN_UPDATED, NAN, NULL);
-		} else {
-			snprintf(detail, sizeof detail, "cannot replace it: %s", e.msg);
-			st = golden_item(j, st, NAN, detail);
-		}
+	} else if (j->o->update && j->o->update_all) {
+		st = golden_rewrite(j, &got);
+	} else if ((st = golden_compare(j, &got, &psnr, detail, sizeof detail)) == STAGE_GOLDEN_OK) {
+		st = golden_item(j, st, psnr, NULL);
 	} else {
-		st = golden_compare(j, &got);
+		st = j->o->update ? golden_rewrite(j, &got) : golden_item(j, st, psnr, detail);
 	}
 	golden_release(&got);
 	ir_program_free(p);
-	stage_spec_free(s);
 	return st;
 }
 
@@ -320,5 +358,6 @@ int stage_golden(const stage_golden_opts *o, const stage_cb *cb, stage_golden_re
 		free(names[i]);
 	}
 	free(names);
+	stage_spec_free(j.s);
 	return rc;
 }

@@ -37,7 +37,7 @@
 #define VOICE_RMS 0.01   /* about -40 dBFS: the voice is speaking */
 #define TP_K 8           /* true-peak interpolator: 2 * TP_K taps per phase */
 #define AAC_MARGIN_DB 0.5 /* the limiter aims this far under the true-peak ceiling */
-#define MAX_BOOST_DB 24.0 /* normalisation never raises the mix more than this */
+#define MAX_BOOST_DB 24.0 /* normalisation never raises a source more than this above its own level */
 
 enum { ROLE_CLIP, ROLE_VOICE, ROLE_MUSIC };
 
@@ -302,6 +302,20 @@ static int measure(aud_mix_t *m, int64_t end, int limited, double *lufs, double 
 	return oom ? -1 : 0;
 }
 
+/* How far (dB, >= 0) the spec's volumes put the loudest input below its source's own level. The
+ * boost limit counts from the sources, not from the mix: music alone at its default 40 % (a level
+ * that only means something beside a voice) is brought to the target like any other mix. */
+static double volume_headroom_db(const aud_mix_t *m)
+{
+	double top = 0;
+	for (int k = 0; k < m->nin; k++) {
+		const ir_curve *c = &m->in[k].n->u.audio.gain;
+		for (int i = 0; i < c->n; i++)
+			top = fmax(top, c->keys[i].v);
+	}
+	return top > 0 && top < 1 ? -20 * log10(top) : 0;
+}
+
 /* Finds the gain that brings the whole mix to the target loudness (see the top of the file). */
 static int normalise(aud_mix_t *m, double target, int64_t end)
 {
@@ -313,13 +327,14 @@ static int normalise(aud_mix_t *m, double target, int64_t end)
 	m->stats.input_loudness = l;
 	if (!isfinite(l)) /* silence, or too short to measure: leave it alone */
 		return 0;
-	double g = fmin(target - l, MAX_BOOST_DB);
+	double max_boost = MAX_BOOST_DB + volume_headroom_db(m);
+	double g = fmin(target - l, max_boost);
 	m->norm = pow(10, g / 20);
 	if ((rc = measure(m, end, 1, &l, &tp)))
 		return rc;
 	/* the limiter took some loudness (peaks pushed over the ceiling): give it back once */
 	if (isfinite(l) && fabs(target - l) > 0.05) {
-		g = fmin(g + (target - l), MAX_BOOST_DB);
+		g = fmin(g + (target - l), max_boost);
 		m->norm = pow(10, g / 20);
 	}
 	m->stats.gain_db = g;

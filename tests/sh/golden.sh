@@ -27,7 +27,25 @@ grep -q '1 failed' "$tmp/out2" || { echo "expected exactly one failure:"; cat "$
 [ -f "$tmp/g/golden/transitions@1.75s.diff.png" ] || { echo "no .diff.png written"; fail=1; }
 [ ! -f "$tmp/g/golden/transitions@3.25s.diff.png" ] || { echo "a passing golden got a .diff.png"; fail=1; }
 
-# --update rewrites the wrong one, after which the directory passes.
-"$VIDC" golden "$tmp/g" --update >/dev/null 2>&1 || { echo "golden --update failed"; fail=1; }
+# --update rewrites the wrong one only (the passing one is left alone), after which the directory
+# passes; --update --all rewrites both.
+"$VIDC" golden "$tmp/g" --update >"$tmp/out4" 2>&1 || { echo "golden --update failed"; fail=1; }
+grep -q '^updated transitions@1.75s.png$' "$tmp/out4" && grep -q '^ok   transitions@3.25s.png' "$tmp/out4" ||
+	{ echo "--update should rewrite only the failing golden:"; cat "$tmp/out4"; fail=1; }
 "$VIDC" golden "$tmp/g" >"$tmp/out3" 2>&1 || { echo "after --update the goldens still fail:"; cat "$tmp/out3"; fail=1; }
+"$VIDC" golden "$tmp/g" --update --all >"$tmp/out4" 2>&1 || { echo "golden --update --all failed"; fail=1; }
+[ "$(grep -c '^updated ' "$tmp/out4")" = 2 ] || { echo "--update --all should rewrite both:"; cat "$tmp/out4"; fail=1; }
+
+# A golden whose spec is missing fails naming the spec; a spec with a warning and two goldens
+# prints the warning once.
+mkdir -p "$tmp/h/golden"
+printf 'video { preset tiktok }\nscene a 2s { solid #203040 }\n' >"$tmp/h/warn.vid"
+"$VIDC" frame "$tmp/h/warn.vid" --at 0.5s -o "$tmp/h/golden/warn@0.5s.png" 2>/dev/null
+cp "$tmp/h/golden/warn@0.5s.png" "$tmp/h/golden/warn@1s.png"
+cp "$tmp/h/golden/warn@0.5s.png" "$tmp/h/golden/gone@1s.png"
+"$VIDC" golden "$tmp/h" >"$tmp/out5" 2>&1
+[ $? = 1 ] || { echo "a golden without its spec should fail"; fail=1; }
+grep -q "FAIL gone@1s.png: its spec '$tmp/h/gone.vid' is missing" "$tmp/out5" || { echo "the missing spec is not named:"; cat "$tmp/out5"; fail=1; }
+[ "$(grep -c 'recommended for preset tiktok' "$tmp/out5")" = 1 ] || { echo "a spec's warning should print once:"; cat "$tmp/out5"; fail=1; }
+grep -q 'golden: 3 checked, 1 failed' "$tmp/out5" || { echo "expected 3 checked, 1 failed:"; cat "$tmp/out5"; fail=1; }
 exit $fail

@@ -59,6 +59,17 @@ for c in "sheet --frames 2" subs thumb; do
 	grep -q "$(printf '\033')" "$tmp/err" && bad "$c --color never: colour codes printed"
 done
 
+# ---- -Wno-NAME: one kind of warning off; each run prints a spec's warnings once ------------------
+for c in "frame --at 1s -o $tmp/n.png" "render -o $tmp/n.mp4 --progress none" check; do
+	"$VIDC" $c "$tmp/warn.vid" --color never >/dev/null 2>"$tmp/err" || bad "$c of a spec with a warning fails"
+	n=$(grep -c "recommended for preset tiktok \[-Wduration\]$" "$tmp/err")
+	[ "$n" = 1 ] || { bad "$c: the duration warning printed $n times, not once with its name"; cat "$tmp/err"; }
+	"$VIDC" $c "$tmp/warn.vid" -Werror -Wno-duration >/dev/null 2>"$tmp/err" || { bad "$c -Werror -Wno-duration fails"; cat "$tmp/err"; }
+	grep -v "^vidc: wrote" "$tmp/err" | grep -q . && { bad "$c -Wno-duration still prints"; cat "$tmp/err"; }
+done
+"$VIDC" check "$tmp/warn.vid" -Wno-duratoin 2>"$tmp/err"
+[ $? = 2 ] && grep -q "did you mean '-Wno-duration'" "$tmp/err" || { bad "-Wno-duratoin: no usage error with a suggestion"; cat "$tmp/err"; }
+
 # ---- an absurd --at ----------------------------------------------------------------------------
 "$VIDC" frame "$tmp/warn.vid" --at 99999999999999999999s -o "$tmp/f.png" 2>"$tmp/err"
 rc=$?

@@ -65,7 +65,7 @@ int main(void)
 	seen_t seen = {0};
 	volatile int cancel = 0;
 	stage_cb cb = {&seen, on_diag, on_message, on_progress, &cancel};
-	stage_spec_opts so = {NULL, 1, 0, NULL, 0, 0};
+	stage_spec_opts so = {NULL, 1, 0, NULL, 0, 0, 0};
 	stage_spec *s = NULL;
 	vidc_err e = {0};
 	char path[600];

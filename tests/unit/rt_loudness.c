@@ -4,7 +4,7 @@
  * and a true-peak case whose samples miss the peak (12 kHz at 45 degrees: samples at -9 dBFS,
  * true peak -6 dBFS). Then the mix: a program with a quiet voice and music comes out at the
  * -14 LUFS target with the true peak under -1 dBTP, and a partial render starting at 4 s gives
- * the same samples as the full one.
+ * the same samples as the full one; music alone far below the target is normalised too.
  */
 #include "rt_test.h"
 
@@ -104,6 +104,23 @@ int main(void)
 	       st.input_loudness, st.gain_db, st.loudness, st.true_peak);
 	CHECK(fabs(st.loudness + 14) <= 0.5, "%.2f LUFS, want -14", st.loudness);
 	CHECK(st.true_peak <= -1, "true peak %.2f dBTP, want <= -1", st.true_peak);
+
+	/* music alone, quiet at the source (about -28 LUFS) and at 20 %: more than 24 dB below the
+	 * target, still brought to -14 LUFS (the boost limit counts from the source's own level) */
+	ir_program *q = t_prog(64, 64, 6 * 30);
+	int qm = audio_node(q, music, "music", 0.2);
+	ir_node *qmix = ir_node_add(q, IR_MIX);
+	qmix->u.mix.inputs = t_ids(q, 1, qm);
+	qmix->u.mix.ninputs = 1;
+	qmix->u.mix.loudness = -14;
+	qmix->u.mix.true_peak = -1;
+	q->mix = qmix->id;
+	CHECK(aud_measure(q, &st, err, sizeof err) == 0, "%s", err);
+	printf("rt_loudness: music alone from %.2f LUFS, gain %+.2f dB: %.2f LUFS\n",
+	       st.input_loudness, st.gain_db, st.loudness);
+	CHECK(st.gain_db > 24, "music alone needs more than 24 dB here, got %+.2f", st.gain_db);
+	CHECK(fabs(st.loudness + 14) <= 0.5, "music alone: %.2f LUFS, want -14", st.loudness);
+	ir_program_free(q);
 
 	/* a partial render from 4 s (its warm-up starts at 2 s) equals the full render from 4 s */
 	aud_mix_t *a, *b;
