@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/platform.h"
+#include "../compiler/compile.h"
 #include "../pipeline/assets.h"
 #include "cli.h"
 
@@ -54,24 +56,35 @@ const cli_opt *const cli_make_opts[] = {&cli_opt_output, &cli_opt_preset, &cli_o
 					&o_captions, &o_music, &cli_opt_quality, &o_no_render, &cli_opt_allow,
 					&cli_opt_color, &cli_opt_visuals, &o_assets, NULL};
 
-static const char *const known_presets[] = {"tiktok", "youtube_short", "instagram_reel", "youtube_long"};
-static const char *const caption_styles[] = {"plain", "bold_center", "karaoke", "none"};
-
-static int in(const char *s, const char *const *names, size_t n)
+/* The platform file's preset names ("tiktok, youtube_short, ...") or caption styles, for a
+ * message. */
+static const char *names(const platform_table *t, int styles, char *buf, size_t len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(s, names[i]))
-			return 1;
-	return 0;
+	int n = styles ? platform_ncaption_styles(t) : platform_npresets(t);
+	buf[0] = 0;
+	for (int i = 0; i < n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "",
+			 styles ? platform_caption_style(t, i) : platform_preset_at(t, i)->name);
+	return buf;
 }
 
-/* --preset's comma list into o->presets (pointing into buf). 0 or the exit status 2. */
-static int parse_presets(cli_args *a, make_opts *o, char *buf, size_t len)
+static int is_caption_style(const platform_table *t, const char *s)
 {
+	for (int i = 0; i < platform_ncaption_styles(t); i++)
+		if (!strcmp(s, platform_caption_style(t, i)))
+			return 1;
+	return !strcmp(s, "none");
+}
+
+/* --preset's comma list into o->presets (pointing into buf), each a preset of the platform file.
+ * 0 or the exit status 2. */
+static int parse_presets(cli_args *a, const platform_table *t, make_opts *o, char *buf, size_t len)
+{
+	char known[256];
 	snprintf(buf, len, "%s", a->preset ? a->preset : "tiktok");
 	for (char *save, *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		if (!in(p, known_presets, 4))
-			return cli_usage(a, "unknown preset '%s' (tiktok, youtube_short, instagram_reel, youtube_long)", p);
+		if (!platform_preset_find(t, p))
+			return cli_usage(a, "unknown preset '%s' (%s)", p, names(t, 0, known, sizeof known));
 		if (o->npresets == MAKE_MAX_PRESETS)
 			return cli_usage(a, "at most four presets");
 		o->presets[o->npresets++] = p;
@@ -89,12 +102,17 @@ int cli_make(cli_args *a)
 		return cli_usage(a, "where to? (-o DIR)");
 	make_opts o;
 	memset(&o, 0, sizeof o);
-	char presets[256];
-	int rc = parse_presets(a, &o, presets, sizeof presets);
+	platform_table *t;
+	vidc_err pe = {0};
+	if (platform_load(compile_stdlib_dir(NULL), &t, &pe))
+		return cli_error(a, &pe);
+	char presets[256], known[256];
+	int rc = parse_presets(a, t, &o, presets, sizeof presets);
+	if (!rc && a->captions && !is_caption_style(t, a->captions))
+		rc = cli_usage(a, "unknown caption style '%s' (%s, none)", a->captions, names(t, 1, known, sizeof known));
+	platform_free(t);
 	if (rc)
 		return rc;
-	if (a->captions && !in(a->captions, caption_styles, 4))
-		return cli_usage(a, "unknown caption style '%s' (plain, bold_center, karaoke, none)", a->captions);
 	o.article = a->pos[0];
 	o.dir = a->output;
 	o.script = a->script;

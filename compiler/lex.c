@@ -344,6 +344,43 @@ static int neg_ok(const lexer_t *lx)
 	       b == '=' || b == ';' || b == ':' || b == '>';
 }
 
+/* A colour literal at s ('#' and 3, 4, 6 or 8 hex digits) into t; a malformed one is an error
+ * and opaque black. */
+static void lex_color(lexer_t *lx, token_t *t, const char *s)
+{
+	lx->p++;
+	const char *h = lx->p;
+	while (hexval(peekc(lx, 0)) >= 0 || is_ident_start(peekc(lx, 0)))
+		lx->p++;
+	int n = (int)(lx->p - h);
+	int ok = n == 3 || n == 4 || n == 6 || n == 8;
+	for (int i = 0; i < n; i++)
+		ok = ok && hexval((unsigned char)h[i]) >= 0;
+	t->kind = TK_COLOR;
+	if (!ok) {
+		t->sp = span_at(lx, s);
+		diag_error(lx->diag, t->sp,
+			   "invalid colour '%.*s': write #rgb, #rgba, #rrggbb or #rrggbbaa in hex",
+			   n + 1 > 40 ? 40 : n + 1, s);
+		t->color = 0x000000FF;
+	} else {
+		unsigned v[8] = {0};
+		for (int i = 0; i < n; i++)
+			v[i] = (unsigned)hexval((unsigned char)h[i]);
+		unsigned r, g, b, a = 255;
+		if (n <= 4) {
+			r = v[0] * 17, g = v[1] * 17, b = v[2] * 17;
+			if (n == 4)
+				a = v[3] * 17;
+		} else {
+			r = v[0] * 16 + v[1], g = v[2] * 16 + v[3], b = v[4] * 16 + v[5];
+			if (n == 8)
+				a = v[6] * 16 + v[7];
+		}
+		t->color = r << 24 | g << 16 | b << 8 | a;
+	}
+}
+
 static token_t next(lexer_t *lx)
 {
 	token_t t;
@@ -417,37 +454,7 @@ static token_t next(lexer_t *lx)
 			lex_string(lx, &t, s);
 		}
 	} else if (c == '#') {
-		lx->p++;
-		const char *h = lx->p;
-		while (hexval(peekc(lx, 0)) >= 0 || is_ident_start(peekc(lx, 0)))
-			lx->p++;
-		int n = (int)(lx->p - h);
-		int ok = n == 3 || n == 4 || n == 6 || n == 8;
-		for (int i = 0; i < n; i++)
-			ok = ok && hexval((unsigned char)h[i]) >= 0;
-		t.kind = TK_COLOR;
-		if (!ok) {
-			t.sp = span_at(lx, s);
-			diag_error(lx->diag, t.sp,
-				   "invalid colour '%.*s': write #rgb, #rgba, #rrggbb or #rrggbbaa in hex",
-				   n + 1 > 40 ? 40 : n + 1, s);
-			t.color = 0x000000FF;
-		} else {
-			unsigned v[8] = {0};
-			for (int i = 0; i < n; i++)
-				v[i] = (unsigned)hexval((unsigned char)h[i]);
-			unsigned r, g, b, a = 255;
-			if (n <= 4) {
-				r = v[0] * 17, g = v[1] * 17, b = v[2] * 17;
-				if (n == 4)
-					a = v[3] * 17;
-			} else {
-				r = v[0] * 16 + v[1], g = v[2] * 16 + v[3], b = v[4] * 16 + v[5];
-				if (n == 8)
-					a = v[6] * 16 + v[7];
-			}
-			t.color = r << 24 | g << 16 | b << 8 | a;
-		}
+		lex_color(lx, &t, s);
 	} else {
 		lx->p++;
 		switch (c) {

@@ -310,6 +310,129 @@ static void sleep_cancellable(long ms, volatile int *cancel)
 	}
 }
 
+/* The request's headers: the key, the content type, no 100-continue, the caller's own. NULL when
+ * out of memory. */
+static struct curl_slist *request_headers(const http_client *c, const char *content_type)
+{
+	struct curl_slist *hdrs = NULL;
+	char line[1024];
+	if (c->api_key && *c->api_key) {
+		if (c->auth_header)
+			snprintf(line, sizeof line, "%s: %s", c->auth_header, c->api_key);
+		else
+			snprintf(line, sizeof line, "Authorization: Bearer %s", c->api_key);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	if (content_type) {
+		snprintf(line, sizeof line, "Content-Type: %s", content_type);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	hdrs = curl_slist_append(hdrs, "Expect:"); /* no 100-continue round trip */
+	for (const char *const *h = c->headers; h && *h; h++)
+		hdrs = curl_slist_append(hdrs, *h);
+	return hdrs;
+}
+
+/* One attempt: the reply into r through sink, curl's message in cerr. -1 when curl cannot start
+ * a request, else 0 with curl's result in *cc. */
+static int perform_once(const http_client *c, const char *method, const char *url,
+			struct curl_slist *hdrs, const void *body, size_t len, http_response *r,
+			sink_t *sink, char cerr[CURL_ERROR_SIZE], CURLcode *cc)
+{
+	CURL *h = curl_easy_init();
+	if (!h)
+		return -1;
+	char ua[64];
+	snprintf(ua, sizeof ua, "vidc/%s", VIDC_VERSION_STR);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent ? c->user_agent : ua);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms > 0 ? c->connect_timeout_ms : 10000L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms > 0 ? c->timeout_ms : 60000L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	if (c->cancel) {
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xfer);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
+	if (body || strcmp(method, "GET")) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? len : 0));
+	}
+	if (strcmp(method, "GET") && strcmp(method, "POST"))
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	*cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_cleanup(h);
+	return 0;
+}
+
+/* What one attempt that curl finished with cc means: *rc and err (and why, for the retry log
+ * line). Returns the ms to wait before another attempt, or -1 when there is none to make (done,
+ * or an error a retry cannot fix). */
+static long attempt_outcome(const http_client *c, const char *prov, const char *method,
+			    const char *url, CURLcode cc, const sink_t *sink, const char *cerr,
+			    http_response *r, long backoff, int *rc, char *err, size_t errlen,
+			    char *why, size_t whylen)
+{
+	if (cc != CURLE_OK) {
+		if (sink->oom) {
+			*rc = HTTP_ENOMEM;
+			snprintf(err, errlen, "%s: out of memory reading the reply", prov);
+			return -1;
+		}
+		if (cc == CURLE_ABORTED_BY_CALLBACK && c->cancel && *c->cancel) {
+			*rc = HTTP_ECANCELED;
+			snprintf(err, errlen, "%s: cancelled", prov);
+			return -1;
+		}
+		if (sink->too_big) {
+			*rc = HTTP_ETOOBIG;
+			snprintf(err, errlen, "%s: the reply is larger than %zu bytes", prov, sink->max);
+			return -1;
+		}
+		int timeout = cc == CURLE_OPERATION_TIMEDOUT;
+		*rc = timeout ? HTTP_ETIMEOUT : HTTP_ENET;
+		if (timeout)
+			snprintf(why, whylen, "no reply within %.1fs (timeout)",
+				 (c->timeout_ms > 0 ? c->timeout_ms : 60000) / 1000.0);
+		else
+			snprintf(why, whylen, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+		snprintf(err, errlen, "%s: %s %s: %s", prov, method, url, why);
+		/* Connection-level failures are retried, but not ones a retry cannot fix. */
+		return cc != CURLE_UNSUPPORTED_PROTOCOL && cc != CURLE_URL_MALFORMAT ? backoff : -1;
+	}
+	if (r->status >= 200 && r->status < 300) {
+		*rc = 0;
+		return -1;
+	}
+	char detail[400];
+	http_error_detail(&r->body, detail, sizeof detail);
+	*rc = HTTP_ESTATUS;
+	const char *reason = http_reason(r->status);
+	int n = snprintf(err, errlen, "%s: %ld%s%s", prov, r->status, *reason ? " " : "", reason);
+	if (*detail && n >= 0 && (size_t)n < errlen)
+		n += snprintf(err + n, errlen - (size_t)n, ": %s", detail);
+	if ((r->status == 401 || r->status == 403) && c->key_env && n >= 0 && (size_t)n < errlen)
+		snprintf(err + n, errlen - (size_t)n, " (check %s)", c->key_env);
+	snprintf(why, whylen, "%ld %s", r->status, reason);
+	if (!retryable_status(r->status))
+		return -1;
+	if (r->retry_after_ms >= 0) {
+		long cap = c->retry_after_cap_ms > 0 ? c->retry_after_cap_ms : 30000;
+		return r->retry_after_ms < cap ? r->retry_after_ms : cap;
+	}
+	return backoff;
+}
+
 int http_request(const http_client *c, const char *method, const char *path,
 		 const char *content_type, const void *body, size_t len, http_response *r,
 		 char *err, size_t errlen)
@@ -327,45 +450,17 @@ int http_request(const http_client *c, const char *method, const char *path,
 	}
 	pthread_once(&g_once, global_init);
 	char *url = join_url(c->base_url ? c->base_url : "", path);
-	if (!url) {
-		snprintf(err, errlen, "%s: out of memory", prov);
-		return HTTP_ENOMEM;
-	}
-
-	struct curl_slist *hdrs = NULL;
-	char line[1024];
-	int rc = 0;
-	if (c->api_key && *c->api_key) {
-		if (c->auth_header)
-			snprintf(line, sizeof line, "%s: %s", c->auth_header, c->api_key);
-		else
-			snprintf(line, sizeof line, "Authorization: Bearer %s", c->api_key);
-		hdrs = curl_slist_append(hdrs, line);
-	}
-	if (content_type) {
-		snprintf(line, sizeof line, "Content-Type: %s", content_type);
-		hdrs = curl_slist_append(hdrs, line);
-	}
-	hdrs = curl_slist_append(hdrs, "Expect:"); /* no 100-continue round trip */
-	for (const char *const *h = c->headers; h && *h; h++)
-		hdrs = curl_slist_append(hdrs, *h);
+	struct curl_slist *hdrs = url ? request_headers(c, content_type) : NULL;
 	if (!hdrs) {
 		free(url);
 		snprintf(err, errlen, "%s: out of memory", prov);
 		return HTTP_ENOMEM;
 	}
 
+	int rc = 0;
 	int max = c->max_attempts > 0 ? c->max_attempts : 1;
 	long backoff = c->backoff_ms > 0 ? c->backoff_ms : 0;
-	char ua[64];
-	snprintf(ua, sizeof ua, "vidc/%s", VIDC_VERSION_STR);
 	for (int attempt = 1;; attempt++) {
-		CURL *h = curl_easy_init();
-		if (!h) {
-			rc = HTTP_ENOMEM;
-			snprintf(err, errlen, "%s: could not start a request (curl_easy_init)", prov);
-			break;
-		}
 		buf_free(&r->body);
 		buf_free(&r->headers);
 		r->status = 0;
@@ -374,89 +469,15 @@ int http_request(const http_client *c, const char *method, const char *path,
 		r->attempts = attempt;
 		sink_t sink = {r, c->max_body ? c->max_body : ((size_t)64 << 20), 0, 0};
 		char cerr[CURL_ERROR_SIZE] = "";
-		curl_easy_setopt(h, CURLOPT_URL, url);
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent ? c->user_agent : ua);
-		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-				 c->connect_timeout_ms > 0 ? c->connect_timeout_ms : 10000L);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms > 0 ? c->timeout_ms : 60000L);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
-		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
-		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-		if (c->cancel) {
-			curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xfer);
-			curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)c->cancel);
-			curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-		}
-		if (body || strcmp(method, "GET")) {
-			curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
-			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? len : 0));
-		}
-		if (strcmp(method, "GET") && strcmp(method, "POST"))
-			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-		CURLcode cc = curl_easy_perform(h);
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-		curl_easy_cleanup(h);
-
-		long wait = -1; /* ms before the next attempt; -1 = no retry */
-		char why[256];
-		if (cc != CURLE_OK) {
-			if (sink.oom) {
-				rc = HTTP_ENOMEM;
-				snprintf(err, errlen, "%s: out of memory reading the reply", prov);
-				break;
-			}
-			if (cc == CURLE_ABORTED_BY_CALLBACK && c->cancel && *c->cancel) {
-				rc = HTTP_ECANCELED;
-				snprintf(err, errlen, "%s: cancelled", prov);
-				break;
-			}
-			if (sink.too_big) {
-				rc = HTTP_ETOOBIG;
-				snprintf(err, errlen, "%s: the reply is larger than %zu bytes", prov, sink.max);
-				break;
-			}
-			int timeout = cc == CURLE_OPERATION_TIMEDOUT;
-			rc = timeout ? HTTP_ETIMEOUT : HTTP_ENET;
-			if (timeout)
-				snprintf(why, sizeof why, "no reply within %.1fs (timeout)",
-					 (c->timeout_ms > 0 ? c->timeout_ms : 60000) / 1000.0);
-			else
-				snprintf(why, sizeof why, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
-			snprintf(err, errlen, "%s: %s %s: %s", prov, method, url, why);
-			/* Connection-level failures are retried, but not ones a retry cannot fix. */
-			if (cc != CURLE_UNSUPPORTED_PROTOCOL && cc != CURLE_URL_MALFORMAT)
-				wait = backoff;
-		} else if (r->status >= 200 && r->status < 300) {
-			rc = 0;
+		CURLcode cc;
+		if (perform_once(c, method, url, hdrs, body, len, r, &sink, cerr, &cc) < 0) {
+			rc = HTTP_ENOMEM;
+			snprintf(err, errlen, "%s: could not start a request (curl_easy_init)", prov);
 			break;
-		} else {
-			char detail[400];
-			http_error_detail(&r->body, detail, sizeof detail);
-			rc = HTTP_ESTATUS;
-			const char *reason = http_reason(r->status);
-			int n = snprintf(err, errlen, "%s: %ld%s%s", prov, r->status, *reason ? " " : "",
-					 reason);
-			if (*detail && n >= 0 && (size_t)n < errlen)
-				n += snprintf(err + n, errlen - (size_t)n, ": %s", detail);
-			if ((r->status == 401 || r->status == 403) && c->key_env && n >= 0 &&
-			    (size_t)n < errlen)
-				snprintf(err + n, errlen - (size_t)n, " (check %s)", c->key_env);
-			snprintf(why, sizeof why, "%ld %s", r->status, reason);
-			if (retryable_status(r->status)) {
-				wait = backoff;
-				if (r->retry_after_ms >= 0) {
-					long cap = c->retry_after_cap_ms > 0 ? c->retry_after_cap_ms : 30000;
-					wait = r->retry_after_ms < cap ? r->retry_after_ms : cap;
-				}
-			}
 		}
+		char why[256];
+		long wait = attempt_outcome(c, prov, method, url, cc, &sink, cerr, r, backoff, &rc, err, errlen,
+					    why, sizeof why);
 		if (wait < 0 || attempt >= max)
 			break;
 		if (c->log) {

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <string.h>
 
+#include "../base/utf8.h"
+#include "../compiler/compile.h"
 #include "publish_instagram.h"
 #include "publish_tiktok.h"
 #include "publish_youtube.h"
@@ -36,19 +38,42 @@ int publish_platform_known(const char *platform)
 	return find(platform) >= 0;
 }
 
-/* What can be refused before any request: the file against the platform's rules, and YouTube's
- * thumbnail limit (better refused now than noted after the upload). */
-static int precheck(const publish_request *rq, vidc_err *e)
+/* The publishing rules of rq's site: rq->site, else the stdlib's platform file, loaded into *own
+ * (the caller frees it). */
+static int site_rules(const publish_request *rq, platform_table **own, const platform_site **out,
+		      vidc_err *e)
+{
+	*own = NULL;
+	*out = rq->site;
+	if (*out)
+		return 0;
+	vidc_err le = {0};
+	if (platform_load(compile_stdlib_dir(NULL), own, &le))
+		return err_set(e, le.code, "publish: %s", le.msg);
+	if (!(*out = platform_site_find(*own, rq->platform)))
+		return err_set(e, VE_INVAL, "publish: %s has no site '%s'", platform_path(*own), rq->platform);
+	return 0;
+}
+
+/* What can be refused before any request: the file against the platform's rules, the title
+ * against the site's limit and the thumbnail against its size limit (better refused now than
+ * noted after the upload). Only YouTube takes a thumbnail file. */
+static int precheck(const publish_request *rq, const platform_site *site, vidc_err *e)
 {
 	if (rq->rules && pprobe_video(rq->video_path, rq->rules, NULL, e) < 0)
 		return e->code;
+	size_t chars = rq->title ? utf8_count(rq->title) : 0;
+	if (site->title_max > 0 && chars > (size_t)site->title_max)
+		return err_set(e, VE_INVAL, "publish: the title has %zu characters; %s takes at most %d (%s)",
+			       chars, site->display, site->title_max, site->src_title);
 	struct stat st;
 	if (rq->thumb_path && !strcmp(rq->platform, "youtube")) {
 		if (stat(rq->thumb_path, &st) < 0)
 			return err_errno(e, errno, "thumbnail %s", rq->thumb_path);
-		if (st.st_size > 2 * 1024 * 1024)
-			return err_set(e, VE_INVAL, "thumbnail %s: %.2f MB; YouTube takes at most 2 MB",
-				       rq->thumb_path, st.st_size / 1048576.0);
+		if (site->thumb_max_bytes > 0 && st.st_size > site->thumb_max_bytes)
+			return err_set(e, VE_INVAL, "thumbnail %s: %lld bytes; %s takes at most %lld (%s)",
+				       rq->thumb_path, (long long)st.st_size, site->display,
+				       (long long)site->thumb_max_bytes, site->src_thumbnail);
 	}
 	return 0;
 }
@@ -67,12 +92,18 @@ int publish_video(const publish_request *rq, oauth_tokens *tok, const publish_op
 	}
 	pcore_ctx x;
 	memset(res, 0, sizeof *res);
-	if (precheck(rq, e) < 0)
+	platform_table *own = NULL;
+	const platform_site *site = NULL;
+	if (site_rules(rq, &own, &site, e) < 0 || precheck(rq, site, e) < 0) {
+		platform_free(own);
 		return e->code;
+	}
 	int rc = pcore_open(&x, rq, tok, o, h, res, e);
+	x.site = site;
 	if (rc == 0)
 		rc = platforms[p].publish(&x, e);
 	pcore_close(&x);
+	platform_free(own);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "../base/err.h"
+#include "../base/platform.h"
 #include "oauth.h"
 #include "publish_net.h"
 #include "publish_probe.h"
@@ -26,13 +27,15 @@
 typedef struct {
 	const char *platform;	   /* "youtube", "instagram", "tiktok" (the account's platform) */
 	const char *video_path;	   /* the rendered MP4 */
-	const char *thumb_path;	   /* JPEG/PNG <= 2 MB for YouTube thumbnails.set; NULL: none */
+	const char *thumb_path;	   /* JPEG/PNG for YouTube thumbnails.set, at most the site's
+				    * thumbnail max_bytes (2 MB); NULL: none */
 	const char *captions_path; /* SRT for YouTube captions.insert; NULL: none */
 	const char *captions_lang; /* BCP-47, default "en" */
 	const char *title;
 	const char *description;   /* chapters and credits already in it */
 	const char *const *tags;   /* NULL-terminated; YouTube tags, hashtags elsewhere (no '#') */
-	const char *category_id;   /* YouTube snippet.categoryId from the site's settings; NULL: "22" */
+	const char *category_id;   /* YouTube snippet.categoryId from the site's settings; NULL: the
+				    * platform file's default ("22") */
 	const char *privacy;	   /* "public" (default), "unlisted", "private" */
 	const char *publish_at;	   /* RFC 3339: YouTube schedules the video (privacy becomes private) */
 	int made_for_kids;	   /* YouTube selfDeclaredMadeForKids (always sent) */
@@ -43,6 +46,9 @@ typedef struct {
 	const char *session;	   /* what save_session stored on an earlier attempt, or NULL */
 	const publish_rules *rules; /* the platform table's rules for the preset: the file is
 				      * checked before anything is sent; NULL: not checked */
+	const platform_site *site; /* the platform file's publishing rules for platform (title,
+				    * caption, tags, hashtags, thumbnail, category); NULL:
+				    * publish_video reads them from the stdlib (compile_stdlib_dir) */
 } publish_request;
 
 typedef struct {
@@ -100,6 +106,7 @@ enum { PSTEP_THUMB = 1, PSTEP_CAPTIONS = 2 };
 /* One publish in progress, handed to the platform functions. */
 typedef struct {
 	const publish_request *rq;
+	const platform_site *site; /* rq->site or the stdlib's: set for a publish, NULL otherwise */
 	const publish_opts *o;
 	const publish_hooks *h;
 	publish_result *res;

@@ -14,19 +14,20 @@
  * 5. POST /{ig-user}/media_publish creation_id=...: the media id, recorded at once. It is never
  *    repeated blindly: when its reply is lost the container's status (PUBLISHED) and the
  *    account's media list tell whether the post exists.
- * The caption carries at most 30 hashtags and 2,200 characters (the API refuses more).
+ * The caption carries at most the platform file's hashtags and characters (30 and 2,200: the API
+ * refuses more).
  */
 #include "publish_instagram.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/buf.h"
 
-#define MAX_HASHTAGS 30
-#define MAX_CAPTION 2200
 
 /* One Graph call; *out gets the reply's JSON. Graph errors ({"error":{message,code}}) become e. */
 static int graph(pcore_ctx *x, const char *method, const char *url, const char *form,
@@ -66,19 +67,22 @@ static int count_hashtags(const char *s)
 	return n;
 }
 
-/* The description plus the tags as hashtags, within the API's limits. */
+/* The description plus the tags as hashtags, within the API's limits (the platform file's
+ * description and hashtag rules). */
 static char *caption(pcore_ctx *x, vidc_err *e)
 {
 	const char *d = x->rq->description ? x->rq->description : x->rq->title;
-	if (strlen(d) > MAX_CAPTION) {
-		err_set(e, VE_INVAL, "instagram: the caption has %zu characters; at most %d are allowed",
-			strlen(d), MAX_CAPTION);
+	size_t max_caption = x->site->description_max > 0 ? (size_t)x->site->description_max : SIZE_MAX;
+	int max_hashtags = x->site->hashtags_max > 0 ? x->site->hashtags_max : INT_MAX;
+	if (strlen(d) > max_caption) {
+		err_set(e, VE_INVAL, "instagram: the caption has %zu characters; at most %zu are allowed (%s)",
+			strlen(d), max_caption, x->site->src_description);
 		return NULL;
 	}
 	int n = count_hashtags(d);
-	if (n > MAX_HASHTAGS) {
-		err_set(e, VE_INVAL, "instagram: the caption has %d hashtags; at most %d are allowed", n,
-			MAX_HASHTAGS);
+	if (n > max_hashtags) {
+		err_set(e, VE_INVAL, "instagram: the caption has %d hashtags; at most %d are allowed (%s)", n,
+			max_hashtags, x->site->src_hashtags);
 		return NULL;
 	}
 	buf_t b = {0};
@@ -86,7 +90,7 @@ static char *caption(pcore_ctx *x, vidc_err *e)
 	int skipped = 0;
 	for (const char *const *t = x->rq->tags; t && *t && !bad; t++) {
 		size_t tl = strlen(*t) + 2 + (b.len ? 1 : 0);
-		if (n >= MAX_HASHTAGS || b.len + tl > MAX_CAPTION || strchr(*t, ' ')) {
+		if (n >= max_hashtags || b.len + tl > max_caption || strchr(*t, ' ')) {
 			skipped++;
 			continue;
 		}
@@ -94,8 +98,8 @@ static char *caption(pcore_ctx *x, vidc_err *e)
 		n++;
 	}
 	if (skipped)
-		pcore_log(x, "caption", "instagram: %d tag(s) left out (30 hashtags and 2,200 "
-			  "characters at most; no spaces)", skipped);
+		pcore_log(x, "caption", "instagram: %d tag(s) left out (%d hashtags and %zu "
+			  "characters at most; no spaces)", skipped, max_hashtags, max_caption);
 	if (bad) {
 		buf_free(&b);
 		err_set(e, VE_NOMEM, "out of memory");

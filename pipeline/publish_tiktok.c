@@ -18,6 +18,7 @@
  */
 #include "publish_tiktok.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,6 @@
 #include "../base/buf.h"
 
 #define MIB ((size_t)1 << 20)
-#define MAX_CAPTION 2200
 
 typedef struct {
 	size_t chunk, count;
@@ -127,14 +127,16 @@ static int creator(pcore_ctx *x, char *level, size_t n, char *user, size_t un, v
 	return rc;
 }
 
-static char *caption(const publish_request *rq)
+/* The description (cut to the platform file's caption limit) and the tags as hashtags. */
+static char *caption(const publish_request *rq, const platform_site *site)
 {
 	buf_t b = {0};
 	const char *d = rq->description && *rq->description ? rq->description : rq->title;
-	if (buf_append(&b, d, strlen(d) < MAX_CAPTION ? strlen(d) : MAX_CAPTION) < 0)
+	size_t max = site->description_max > 0 ? (size_t)site->description_max : SIZE_MAX;
+	if (buf_append(&b, d, strlen(d) < max ? strlen(d) : max) < 0)
 		return NULL;
 	for (const char *const *t = rq->tags; t && *t; t++)
-		if (!strchr(*t, ' ') && b.len + strlen(*t) + 2 <= MAX_CAPTION && buf_appendf(&b, " #%s", *t) < 0)
+		if (!strchr(*t, ' ') && b.len + strlen(*t) + 2 <= max && buf_appendf(&b, " #%s", *t) < 0)
 			break;
 	return buf_detach(&b, NULL);
 }
@@ -142,7 +144,7 @@ static char *caption(const publish_request *rq)
 /* Step 2. */
 static int init(pcore_ctx *x, const char *level, plan_t p, vidc_err *e)
 {
-	char *cap = caption(x->rq);
+	char *cap = caption(x->rq, x->site);
 	if (!cap)
 		return err_set(e, VE_NOMEM, "out of memory");
 	json_t *body = json_pack("{s:{s:s, s:s, s:b, s:b, s:b, s:i, s:b}, s:{s:s, s:I, s:I, s:I}}",

@@ -16,6 +16,7 @@
  */
 #include "publish_youtube.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,6 @@
 #include "publish_quota.h"
 
 #define KIB256 ((size_t)256 * 1024)
-#define THUMB_MAX ((size_t)2 * 1024 * 1024)
 #define MAX_SESSIONS 3 /* new sessions after 404/410 before giving up */
 
 static int charge(pcore_ctx *x, pquota_bucket b, long n, vidc_err *e)
@@ -38,21 +38,23 @@ static int charge(pcore_ctx *x, pquota_bucket b, long n, vidc_err *e)
 	return pquota_charge(x->o->quota_path, b, n, limit, pnet_now(), &x->res->retry_at, e);
 }
 
-/* The videos.insert metadata: snippet and status. */
-static char *metadata(const publish_request *rq)
+/* The videos.insert metadata: snippet and status; tags and the default category are the
+ * platform file's (site). */
+static char *metadata(const publish_request *rq, const platform_site *site)
 {
 	json_t *sn = json_object(), *st = json_object(), *tags = json_array();
 	size_t tag_chars = 0;
 	for (const char *const *t = rq->tags; t && *t; t++) {
 		tag_chars += strlen(*t) + (strchr(*t, ' ') ? 2 : 0) + 1;
-		if (tag_chars > 500) /* YouTube's limit on all tags together */
+		if ((site->tags_max_total > 0 && tag_chars > (size_t)site->tags_max_total) ||
+		    (site->tags_max > 0 && json_array_size(tags) >= (size_t)site->tags_max))
 			break;
 		json_array_append_new(tags, json_string(*t));
 	}
 	json_object_set_new(sn, "title", json_string(rq->title));
 	json_object_set_new(sn, "description", json_string(rq->description ? rq->description : ""));
 	json_object_set_new(sn, "tags", tags);
-	json_object_set_new(sn, "categoryId", json_string(rq->category_id ? rq->category_id : "22"));
+	json_object_set_new(sn, "categoryId", json_string(rq->category_id ? rq->category_id : site->category));
 	if (rq->language)
 		json_object_set_new(sn, "defaultLanguage", json_string(rq->language));
 	const char *privacy = rq->publish_at ? "private" : rq->privacy ? rq->privacy : "public";
@@ -72,7 +74,7 @@ static int start_session(pcore_ctx *x, vidc_err *e)
 {
 	if (charge(x, PQUOTA_UPLOADS, 1, e) < 0)
 		return VE_QUOTA;
-	char *meta = metadata(x->rq);
+	char *meta = metadata(x->rq, x->site);
 	if (!meta)
 		return err_set(e, VE_NOMEM, "out of memory");
 	char url[2048], len_h[64];
@@ -238,7 +240,8 @@ static int thumbnail(pcore_ctx *x, vidc_err *e)
 {
 	char *img = NULL;
 	size_t len = 0;
-	if (file_read(x->rq->thumb_path, THUMB_MAX, &img, &len, e) < 0)
+	if (file_read(x->rq->thumb_path, x->site->thumb_max_bytes > 0 ? (size_t)x->site->thumb_max_bytes : SIZE_MAX,
+		      &img, &len, e) < 0)
 		return e->code;
 	const char *type = len > 3 && !memcmp(img, "\x89PNG", 4) ? "image/png" : "image/jpeg";
 	int rc = charge(x, PQUOTA_UNITS, PQUOTA_COST_THUMB, e);

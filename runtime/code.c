@@ -1,5 +1,6 @@
 /*
- * code.c - the IR_CODE source: a syntax-highlighted snippet in DejaVu Sans Mono on a rounded,
+ * code.c - the IR_CODE source: a syntax-highlighted snippet in the program's code font (the
+ * platform file's, DejaVu Sans Mono as shipped) on a rounded,
  * themed panel, with an optional line-number gutter.
  *
  * The snippet is static, so everything happens in prepare: highlight.c classifies each byte,
@@ -20,7 +21,6 @@
 #include "source.h"
 #include "text.h"
 
-#define CODE_FONT "DejaVu Sans Mono"
 #define TAB_STOP 4
 
 /* Straight sRGB colours of a theme; cls is indexed by hl_class. Dark follows Atom's One Dark,
@@ -120,8 +120,8 @@ static void blit_over(surf_t *dst, const surf_t *src, int dx, int dy)
 }
 
 /* Lays out and rasterises the panel at k surface pixels per natural pixel. */
-static int render_panel(font_ctx *fc, const ir_node *n, double k, code_state *out, char *cause,
-			size_t len)
+static int render_panel(font_ctx *fc, const ir_program *p, const ir_node *n, double k,
+			code_state *out, char *cause, size_t len)
 {
 	const theme *th = n->u.code.theme && !strcmp(n->u.code.theme, "light") ? &light : &dark;
 	double fs = n->u.code.font_size > 0 ? n->u.code.font_size : 32;
@@ -137,7 +137,7 @@ static int render_panel(font_ctx *fc, const ir_node *n, double k, code_state *ou
 	}
 	ir_text_style st;
 	memset(&st, 0, sizeof st);
-	st.font = CODE_FONT;
+	st.font = p->font_code ? p->font_code : FONT_GENERIC_CODE;
 	st.weight = 400;
 	st.size = fs;
 	st.line_spacing = 1.2;
@@ -212,7 +212,7 @@ static int code_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 	code_state *st = calloc(1, sizeof *st);
 	if (!st)
 		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
-	rc = render_panel(fc, n, 1, st, cause, sizeof cause);
+	rc = render_panel(fc, p, n, 1, st, cause, sizeof cause);
 	if (!rc) {
 		/* Drawn at another size than natural (a zoom on the code, or a long snippet scaled
 		 * down to fit): rasterise again at the largest size it is drawn at, so glyphs stay
@@ -221,7 +221,7 @@ static int code_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 		double need = layer_need_scale(p, n->id, st->nat_w, st->nat_h);
 		if (need > 1.05 || need < 0.95) {
 			code_state big;
-			rc = render_panel(fc, n, need > 4 ? 4 : need < 0.05 ? 0.05 : need, &big, cause, sizeof cause);
+			rc = render_panel(fc, p, n, need > 4 ? 4 : need < 0.05 ? 0.05 : need, &big, cause, sizeof cause);
 			if (!rc) {
 				surf_free(st->surf);
 				*st = big;

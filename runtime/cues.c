@@ -11,6 +11,7 @@
 
 #include "../base/buf.h"
 #include "../base/utf8.h"
+#include "font.h"
 
 #define PAUSE_BREAK 1.0 /* s: a pause this long ends a cue */
 
@@ -55,9 +56,10 @@ int cues_style(const ir_program *p, const char *name, cue_style *st)
 	int vertical = h > w;
 	double m = w < h ? w : h;
 	int right = w - (sa.x + sa.w), bottom = h - (sa.y + sa.h);
-	/* average advance of a character, in ems: DejaVu Sans, mixed case; bold and capitals are wider */
+	/* average advance of a character, in ems: DejaVu Sans (the platform file's font as shipped),
+	 * mixed case; bold and capitals are wider */
 	double adv;
-	st->font = "DejaVu Sans";
+	st->font = p->font_text ? p->font_text : FONT_GENERIC_TEXT;
 	st->align = 2;
 	st->margin_l = sa.x;
 	st->margin_r = right;

@@ -1,6 +1,6 @@
 /*
  * font.c - font lookup and fallback (see font.h). Faces are cached per file and index for the
- * whole render, so a hundred captions in DejaVu Sans open it once.
+ * whole render, so a hundred captions in the same font open it once.
  */
 #include "font.h"
 
@@ -22,25 +22,32 @@
 
 struct font_ctx {
 	FT_Library lib;
+	char *text_font; /* the default family: the program's font_text */
 	font_face faces[MAX_FACES];
 	int nfaces;
 };
 
-int font_ctx_new(font_ctx **out, char *cause, size_t len)
+int font_ctx_new(font_ctx **out, const char *text_font, char *cause, size_t len)
 {
 	*out = NULL;
 	font_ctx *c = calloc(1, sizeof *c);
+	if (c && !(c->text_font = strdup(text_font && *text_font ? text_font : FONT_GENERIC_TEXT))) {
+		free(c);
+		c = NULL;
+	}
 	if (!c) {
 		snprintf(cause, len, "out of memory");
 		return VE_NOMEM;
 	}
 	if (FT_Init_FreeType(&c->lib)) {
+		free(c->text_font);
 		free(c);
 		snprintf(cause, len, "cannot initialise FreeType");
 		return VE_IO;
 	}
 	if (!FcInit()) {
 		FT_Done_FreeType(c->lib);
+		free(c->text_font);
 		free(c);
 		snprintf(cause, len, "cannot initialise fontconfig");
 		return VE_IO;
@@ -49,9 +56,9 @@ int font_ctx_new(font_ctx **out, char *cause, size_t len)
 	return 0;
 }
 
-int font_ctx_get(font_ctx **slot, char *cause, size_t len)
+int font_ctx_get(font_ctx **slot, const char *text_font, char *cause, size_t len)
 {
-	return *slot ? 0 : font_ctx_new(slot, cause, len);
+	return *slot ? 0 : font_ctx_new(slot, text_font, cause, len);
 }
 
 void font_ctx_free(font_ctx *c)
@@ -64,6 +71,7 @@ void font_ctx_free(font_ctx *c)
 		free(c->faces[i].path);
 	}
 	FT_Done_FreeType(c->lib);
+	free(c->text_font);
 	free(c);
 }
 
@@ -260,7 +268,10 @@ int font_find(font_ctx *c, const char *family, int weight, int italic, font_face
 {
 	*out = NULL;
 	if (!family || !*family)
-		family = "DejaVu Sans";
+		family = c->text_font;
+	/* a generic alias matches whatever family fontconfig maps it to */
+	int generic = !strcasecmp(family, "sans-serif") || !strcasecmp(family, "serif") ||
+		      !strcasecmp(family, "monospace");
 	if (font_is_file(family)) {
 		font_face *f = open_face(c, family, 0, cause, len);
 		if (!f)
@@ -278,7 +289,7 @@ int font_find(font_ctx *c, const char *family, int weight, int italic, font_face
 	FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
 	FcPattern *m = match(pat);
 	FcPatternDestroy(pat);
-	if (!m || !family_matches(m, family)) {
+	if (!m || (!generic && !family_matches(m, family))) {
 		if (m)
 			FcPatternDestroy(m);
 		snprintf(cause, len, "font '%s' is not installed", family);

@@ -25,17 +25,27 @@ typedef struct {
 
 typedef struct font_ctx font_ctx;
 
-int font_ctx_new(font_ctx **ctx, char *cause, size_t len);
+/* What a program that names no font gets: fontconfig's generic aliases, so no family is
+ * hard-coded here. The real defaults are the platform file's ("fonts" in stdlib/platforms.json,
+ * DejaVu Sans and DejaVu Sans Mono as shipped), which the compiler puts in the IR
+ * (ir_program.font_text / font_code); these only serve an IR built some other way. */
+#define FONT_GENERIC_TEXT "sans-serif"
+#define FONT_GENERIC_CODE "monospace"
+
+/* A context whose default family (font_find with no family) is text_font, the program's
+ * font_text; NULL: FONT_GENERIC_TEXT. The name is copied. */
+int font_ctx_new(font_ctx **ctx, const char *text_font, char *cause, size_t len);
 /* The context in *slot, created there on first use (a render's sources share one). */
-int font_ctx_get(font_ctx **slot, char *cause, size_t len);
+int font_ctx_get(font_ctx **slot, const char *text_font, char *cause, size_t len);
 void font_ctx_free(font_ctx *ctx);
 
 /* Whether a font name is a file (it has a '/' or a font file's extension) rather than a
  * family for fontconfig. */
 int font_is_file(const char *name);
 
-/* The face for a family name (fontconfig; the family must really exist) or a path to a font
- * file (anything with a '/' or a font extension). weight is CSS-like (400, 700). */
+/* The face for a family name (fontconfig; the family must really exist, except the generic
+ * aliases sans-serif, serif and monospace) or a path to a font file (anything with a '/' or a
+ * font extension); NULL or "": the context's default family. weight is CSS-like (400, 700). */
 int font_find(font_ctx *ctx, const char *family, int weight, int italic, font_face **out,
 	      char *cause, size_t len);
 

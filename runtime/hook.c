@@ -186,7 +186,7 @@ static int run(lua_host *lh, const char *fn, call_t *c, char *err, size_t errlen
 static font_ctx *fonts_of(const src_ctx *cx)
 {
 	char cause[128];
-	if (font_ctx_get(cx->fonts, cause, sizeof cause))
+	if (font_ctx_get(cx->fonts, cx->p->font_text, cause, sizeof cause))
 		return NULL;
 	return *cx->fonts;
 }

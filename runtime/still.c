@@ -185,7 +185,7 @@ static void downscale(surf_t *dst, int x0, int y0, int w, int h, const surf_t *s
 	}
 }
 
-/* A label in DejaVu Sans with its top-left at (x, y); a label that cannot be shaped is left out
+/* A label in the program's text font with its top-left at (x, y); a label that cannot be shaped is left out
  * (the sheet is still useful without it). */
 static void label(font_ctx *fc, surf_t *dst, const char *str, double x, double y, double size,
 		  ir_color color, int bold)
@@ -239,7 +239,7 @@ int still_sheet(const ir_program *p, const still_sheet_opts *o, golden_image *ou
 	rt_graph *g = NULL;
 	char cause[256];
 	int rc = 0;
-	if (!sheet || !frame || font_ctx_new(&fc, cause, sizeof cause)) {
+	if (!sheet || !frame || font_ctx_new(&fc, p->font_text, cause, sizeof cause)) {
 		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "sheet: out of memory or no fonts");
 		goto done;
 	}

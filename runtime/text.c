@@ -678,7 +678,7 @@ done:
 void text_style_init(ir_text_style *st, double size)
 {
 	memset(st, 0, sizeof *st);
-	st->font = "DejaVu Sans";
+	st->font = NULL; /* the render's font_ctx default: the program's font_text */
 	st->weight = 400;
 	st->size = size;
 	st->line_spacing = 1;
@@ -723,7 +723,7 @@ int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx *
 	       size_t errlen)
 {
 	char cause[256];
-	int rc = font_ctx_get(cx->fonts, cause, sizeof cause);
+	int rc = font_ctx_get(cx->fonts, cx->p->font_text, cause, sizeof cause);
 	*fc = *cx->fonts;
 	if (rc)
 		return rterr_node(rc, cx->p, n, err, errlen, "cannot render %s: %s", what, cause);

@@ -40,7 +40,7 @@ typedef struct {
 int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx **fc, char *err,
 	       size_t errlen);
 
-/* A plain style: DejaVu Sans at size px, regular, single-spaced, white, left-aligned, no box,
+/* A plain style: the render's default font (the program's font_text) at size px, regular, single-spaced, white, left-aligned, no box,
  * stroke or shadow (the labels and hook text that have no spec style of their own). */
 void text_style_init(ir_text_style *st, double size);
 

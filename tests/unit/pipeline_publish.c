@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "../../base/file.h"
+#include "../../base/platform.h"
 #include "../../pipeline/oauth.h"
 #include "../../pipeline/publish.h"
 #include "../../pipeline/publish_jsonld.h"
@@ -253,6 +254,81 @@ static int publish(publish_request *rq, store_t *st, publish_result *res, vidc_e
 	int rc = publish_video(rq, &t, &o, &h, res, e);
 	oauth_tokens_free(&t);
 	return rc;
+}
+
+/* ---- the platform file's publishing rules --------------------------------------------------- */
+
+/* A copy of the shipped platforms.json in the test's folder with YouTube's title limit set to
+ * title_max and its thumbnail limit to thumb_max bytes; returns the folder (a stdlib for it). */
+static const char *edited_stdlib(int title_max, long long thumb_max)
+{
+	const char *dir = g_tmp;
+	char path[600];
+	snprintf(path, sizeof path, "%s/platforms.json", dir);
+	json_error_t je;
+	json_t *t = json_load_file("stdlib/platforms.json", 0, &je);
+	CHECK(t != NULL, "stdlib/platforms.json: %s", je.text);
+	json_t *site;
+	size_t i;
+	json_array_foreach(json_object_get(t, "sites"), i, site)
+		if (!strcmp(json_string_value(json_object_get(site, "name")), "youtube")) {
+			json_object_set_new(json_object_get(site, "title"), "max_chars", json_integer(title_max));
+			json_object_set_new(json_object_get(site, "thumbnail"), "max_bytes", json_integer(thumb_max));
+		}
+	CHECK(json_dump_file(t, path, JSON_INDENT(2)) == 0, "writing %s", path);
+	json_decref(t);
+	return dir;
+}
+
+/* The publisher reads the title and thumbnail limits from the platform file at run time: an
+ * edited copy (VIDC_STDLIB) refuses what the shipped one takes, before anything is sent. */
+static void test_site_rules(void)
+{
+	reset_fake();
+	const char *mp4 = make_file("rules.mp4", 4000, 7);
+	const char *thumb = tmp_path("rules.jpg");
+	FILE *f = fopen(thumb, "wb");
+	fwrite("\xff\xd8\xff\xe0", 1, 4, f);
+	for (int i = 0; i < 1496; i++)
+		fputc(i & 0xff, f);
+	fclose(f);
+	char *saved = getenv("VIDC_STDLIB") ? strdup(getenv("VIDC_STDLIB")) : NULL;
+	publish_request rq = request("youtube", mp4); /* "Cold brew at home": 17 characters */
+	rq.thumb_path = thumb;
+	store_t st = {0};
+	publish_result res;
+	vidc_err e;
+
+	setenv("VIDC_STDLIB", edited_stdlib(10, 2000000), 1);
+	int rc = publish(&rq, &st, &res, &e);
+	CHECK(rc == VE_INVAL && strstr(e.msg, "17 characters") && strstr(e.msg, "at most 10") &&
+		      strstr(e.msg, "snippet.title"),
+	      "a title over the edited limit: %d %s", rc, e.msg);
+	CHECK(stat("posts", "youtube") == 0 && !st.first, "nothing sent for a refused title");
+	store_free(&st);
+
+	setenv("VIDC_STDLIB", edited_stdlib(100, 1000), 1);
+	rc = publish(&rq, &st, &res, &e);
+	CHECK(rc == VE_INVAL && strstr(e.msg, "1500 bytes") && strstr(e.msg, "at most 1000") &&
+		      strstr(e.msg, "thumbnail"),
+	      "a thumbnail over the edited limit: %d %s", rc, e.msg);
+	CHECK(stat("posts", "youtube") == 0, "nothing sent for a refused thumbnail");
+	store_free(&st);
+
+	/* the caller's own table wins over VIDC_STDLIB: the shipped rules take both */
+	platform_table *t = NULL;
+	vidc_err le;
+	CHECK(platform_load("stdlib", &t, &le) == 0, "shipped table: %s", le.msg);
+	rq.site = t ? platform_site_find(t, "youtube") : NULL;
+	rc = rq.site ? publish(&rq, &st, &res, &e) : -1;
+	CHECK(rc == 0 && stat("posts", "youtube") == 1, "the shipped rules: %d %s", rc, e.msg);
+	store_free(&st);
+	platform_free(t);
+	if (saved)
+		setenv("VIDC_STDLIB", saved, 1);
+	else
+		unsetenv("VIDC_STDLIB");
+	free(saved);
 }
 
 /* ---- YouTube ------------------------------------------------------------------------------- */
@@ -930,6 +1006,7 @@ int main(void)
 		printf("SKIP: no python3 or tests/fakes/platforms_server.py\n");
 	} else {
 		test_probe();
+		test_site_rules();
 		test_youtube();
 		test_youtube_faults();
 		test_youtube_interrupted();

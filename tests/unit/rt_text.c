@@ -228,7 +228,7 @@ int main(void)
 {
 	font_ctx *fc;
 	char cause[256];
-	if (font_ctx_new(&fc, cause, sizeof cause)) {
+	if (font_ctx_new(&fc, NULL, cause, sizeof cause)) {
 		fprintf(stderr, "font_ctx_new: %s\n", cause);
 		return 1;
 	}
