@@ -14,18 +14,21 @@
 
 #define CEL_QUEUE "celery"
 
-/* The job a task of this key made before (its message delivered again), or 0. */
-static int64_t keyed_job(store_t *s, const char *key)
+/* The jobs a task of this key made before (its message delivered again) into ids; how many. */
+static size_t keyed_jobs(store_t *s, const char *key, json_t *ids)
 {
 	if (!key || !*key)
 		return 0;
 	char like[300];
 	/* jansson writes the compact payload as {"celery_task_id":"..."}; a key is a UUID, no quotes */
 	snprintf(like, sizeof like, "%%\"celery_task_id\":\"%.200s\"%%", key);
-	int64_t id = 0;
-	store_int(s, &id, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND payload LIKE ? ORDER BY id LIMIT 1",
-		  "t", like);
-	return id;
+	json_t *rows = store_rows(s, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND payload LIKE ? ORDER BY id",
+				  "t", like);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) json_array_append_new(ids, json_integer(fld_int(r, "id", 0)));
+	json_decref(rows);
+	return json_array_size(ids);
 }
 
 /* Moves job `id` to the celery queue, out of the store's chain, marked with the task's key. */
@@ -160,11 +163,8 @@ static int add_publish(store_t *s, const svc_config *cfg, const cel_job_req *q, 
 int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t **ids, char *err, size_t errlen)
 {
 	*ids = json_array();
-	int64_t again = keyed_job(s, q->key);
-	if (again) {
-		json_array_append_new(*ids, json_integer(again));
+	if (keyed_jobs(s, q->key, *ids))
 		return 0;
-	}
 	if (!strcmp(q->kind, "publish")) {
 		if (!q->rendered || !q->account) {
 			snprintf(err, errlen, "a publish needs the rendered video and the social account (--rendered, --account)");
