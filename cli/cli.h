@@ -147,6 +147,7 @@ int cli_token(cli_args *a);    /* serve.c */
 int cli_site(cli_args *a);     /* serve.c */
 int cli_credits(cli_args *a);  /* serve.c */
 int cli_stage9(cli_args *a);   /* serve.c */
+int cli_job(cli_args *a);      /* job.c */
 int cli_assets(cli_args *a);   /* assets.c */
 
 extern const cli_cmd cli_cmds[];

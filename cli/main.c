@@ -74,6 +74,9 @@ static const char usage_text[] =
 	"                           same video to the same account is posted once)\n"
 	"  engagement [--site ID]   fetch the numbers of every published video now (the worker does\n"
 	"                           it every 12 hours)\n"
+	"  job add|run|stage9|publish-plan\n"
+	"                           the service's jobs one at a time, for Celery workers\n"
+	"                           (integrations/celery/; vidc help job)\n"
 	"  jsonld PUBLISHED_ID      the schema.org VideoObject JSON-LD of a published video\n"
 	"  help                     this text\n"
 	"\n"
@@ -230,6 +233,8 @@ extern const char cli_join_usage[];
 extern const cli_opt *const cli_serve_opts[];
 extern const char cli_serve_usage[], cli_worker_usage[], cli_token_usage[], cli_site_usage[],
 	cli_credits_usage[], cli_stage9_usage[];
+extern const cli_opt *const cli_job_opts[];
+extern const char cli_job_usage[];
 
 const cli_cmd cli_cmds[] = {
 	{"make", cli_make, cli_make_usage, cli_make_opts},
@@ -258,6 +263,7 @@ const cli_cmd cli_cmds[] = {
 	{"publish", cli_publish, cli_publish_usage, cli_publish_opts},
 	{"engagement", cli_engagement, cli_engagement_usage, cli_engagement_opts},
 	{"jsonld", cli_jsonld, cli_jsonld_usage, cli_jsonld_opts},
+	{"job", cli_job, cli_job_usage, cli_job_opts},
 };
 const int cli_ncmds = (int)(sizeof cli_cmds / sizeof *cli_cmds);
 

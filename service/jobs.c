@@ -121,6 +121,56 @@ int jobs_claim(store_t *s, const char *queue, const char *owner, int lease_ms, j
 	return 0;
 }
 
+/* jobs_claim_id inside its transaction: the outcomes of jobs.h, < 0 error. */
+static int claim_by_id(store_t *s, int64_t id, const char *owner, int lease_ms, job_t *j)
+{
+	int64_t now = store_now_ms();
+	char iso[32];
+	store_iso(now, iso);
+	json_t *r = store_row(s, "SELECT status, attempts, max_attempts, lease_until FROM vidc_jobs WHERE id = ?", "l", id);
+	if (!r)
+		return JOBS_GONE;
+	const char *st = json_string_value(json_object_get(r, "status"));
+	int attempts = (int)json_integer_value(json_object_get(r, "attempts"));
+	int max = (int)json_integer_value(json_object_get(r, "max_attempts"));
+	int live = json_integer_value(json_object_get(r, "lease_until")) >= now;
+	int rc = !st ? JOBS_GONE : !strcmp(st, "done") ? JOBS_DONE : !strcmp(st, "failed") ? JOBS_FAILED
+	       : !strcmp(st, "running") && live ? JOBS_BUSY : 1;
+	json_decref(r);
+	if (rc != 1)
+		return rc;
+	if (attempts >= max) /* a redelivery past the attempts the job allows: it ran often enough */
+		max = attempts + 1;
+	if (store_run(s, "UPDATE vidc_jobs SET status = 'running', attempts = attempts + 1, max_attempts = ?, lease_owner = ?, "
+			 "lease_until = ?, started_at = ?, error = NULL WHERE id = ?", "itltl", max, owner, now + lease_ms, iso,
+		      id) < 0 ||
+	    store_run(s, "INSERT INTO vidc_job_runs (job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?)", "litt", id,
+		      attempts + 1, owner, iso) < 0)
+		return -2;
+	memset(j, 0, sizeof *j);
+	if (load(s, id, j))
+		return -2;
+	snprintf(j->owner, sizeof j->owner, "%s", owner);
+	return 1;
+}
+
+int jobs_claim_id(store_t *s, int64_t id, const char *owner, int lease_ms, job_t *j, char *err, size_t errlen)
+{
+	if (store_begin(s)) {
+		snprintf(err, errlen, "cannot claim job %lld: %s", (long long)id, store_errmsg(s));
+		return -2;
+	}
+	int rc = claim_by_id(s, id, owner, lease_ms, j);
+	if (rc < 0 || store_commit(s)) {
+		snprintf(err, errlen, "cannot claim job %lld: %s", (long long)id, store_errmsg(s));
+		if (rc == 1)
+			jobs_free(j);
+		store_rollback(s);
+		return -2;
+	}
+	return rc;
+}
+
 int jobs_renew(store_t *s, const job_t *j, int lease_ms)
 {
 	int rc = store_run(s, "UPDATE vidc_jobs SET lease_until = ? WHERE id = ? AND status = 'running' AND lease_owner = ? "

@@ -31,6 +31,13 @@ int jobs_enqueue(store_t *s, const char *kind, int64_t site, int64_t project, in
 /* Claims the oldest runnable job of the queue for owner. 1 and *j filled, 0 when there is none,
  * or a negative code. Jobs whose lease ran out after their last attempt are failed on the way. */
 int jobs_claim(store_t *s, const char *queue, const char *owner, int lease_ms, job_t *j, char *err, size_t errlen);
+/* Claims the job `id` itself whatever its queue (`vidc job run`, a Celery task): 1 and *j filled
+ * when it is queued or its lease ran out (a redelivered task takes over a dead execution, one
+ * more attempt allowed if needed), JOBS_BUSY while another execution holds a live lease,
+ * JOBS_DONE / JOBS_FAILED when it has ended (nothing claimed), JOBS_GONE for no such job, or a
+ * negative code with err filled. */
+enum { JOBS_BUSY = 2, JOBS_DONE = 3, JOBS_FAILED = 4, JOBS_GONE = 5 };
+int jobs_claim_id(store_t *s, int64_t id, const char *owner, int lease_ms, job_t *j, char *err, size_t errlen);
 /* Extends the lease. 0, or -1 when the job is no longer this execution's. */
 int jobs_renew(store_t *s, const job_t *j, int lease_ms);
 /* Records progress (0-100) on the job row. */

@@ -566,6 +566,46 @@ int wrk_run(const wrk_opts *o, char *err, size_t errlen)
 	return rc;
 }
 
+int wrk_run_one(const wrk_opts *o, int64_t id, char *err, size_t errlen)
+{
+	auto_has_kind = has_kind;
+	runner rn;
+	memset(&rn, 0, sizeof rn);
+	rn.o = o;
+	char host[64] = "host";
+	gethostname(host, sizeof host - 1);
+	snprintf(rn.owner, sizeof rn.owner, "%.60s:%d:run", host, (int)getpid());
+	store_t *db;
+	int rc = store_open(o->cfg->db, &db, err, errlen);
+	if (rc)
+		return rc;
+	job_t j;
+	int got;
+	/* another execution holds the job (a Celery message delivered twice, or the task of a worker
+	 * that died and whose lease has not run out yet): wait for its end or its lease's */
+	while ((got = jobs_claim_id(db, id, rn.owner, o->cfg->lease_seconds * 1000, &j, err, errlen)) == JOBS_BUSY &&
+	       !*o->stop)
+		usleep(250000);
+	if (got == 1) {
+		run_job(&rn, db, &j);
+		jobs_free(&j);
+	}
+	json_t *r = got < 0 ? NULL : store_row(db, "SELECT kind, status, error FROM vidc_jobs WHERE id = ?", "l", id);
+	const char *st = fld_str(r, "status", "");
+	rc = got < 0 ? got : !r ? VE_NOTFOUND : !strcmp(st, "done") ? 0 : !strcmp(st, "queued") ? 1
+	   : !strcmp(st, "failed") ? VE_INVAL : VE_CANCELED;
+	if (!r && got >= 0)
+		snprintf(err, errlen, "no job %lld", (long long)id);
+	else if (rc < 0 && got >= 0)
+		snprintf(err, errlen, "job %lld (%s) %s: %s", (long long)id, fld_str(r, "kind", "job"), *st ? st : "?",
+			 fld_str(r, "error", "stopped before its end"));
+	else if (rc == 1)
+		snprintf(err, errlen, "%s", fld_str(r, "error", ""));
+	json_decref(r);
+	store_close(db);
+	return rc;
+}
+
 /* ---- retention ---------------------------------------------------------------------------- */
 
 /* What stays in a project folder: the final renders (MP4, subtitles, thumbnails) and the script. */

@@ -53,6 +53,13 @@ typedef struct {
 
 int wrk_run(const wrk_opts *o, char *err, size_t errlen);
 
+/* Runs the job `id` once in this process (`vidc job run`: a Celery task's subprocess), whatever
+ * its queue, as a runner of wrk_run would: the same lease, progress, credits and end. Waits while
+ * another execution holds the job. 0 when the job is done (now or before), 1 when it is queued
+ * again (a passing failure or a platform's quota: run it again later; err says why), or a
+ * negative code with the job's error in err when it failed. */
+int wrk_run_one(const wrk_opts *o, int64_t id, char *err, size_t errlen);
+
 /* Removes a project folder's intermediate files (voice, fetched images, specs, pieces, temp
  * files), keeping the final MP4s, subtitles, thumbnails and the script. */
 int wrk_clean_intermediates(const char *dir);

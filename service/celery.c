@@ -1,0 +1,253 @@
+/*
+ * celery.c - the jobs of Celery's tasks (celery.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/err.h"
+#include "automation.h"
+#include "celery.h"
+#include "fields.h"
+#include "jobs.h"
+#include "publish_job.h"
+
+#define CEL_QUEUE "celery"
+
+/* The jobs a task of this key made before (its message delivered again) into ids; how many. */
+static size_t keyed_jobs(store_t *s, const char *key, json_t *ids)
+{
+	if (!key || !*key)
+		return 0;
+	char like[300];
+	/* jansson writes the compact payload as {"celery_task_id":"..."}; a key is a UUID, no quotes */
+	snprintf(like, sizeof like, "%%\"celery_task_id\":\"%.200s\"%%", key);
+	json_t *rows = store_rows(s, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND payload LIKE ? ORDER BY id",
+				  "t", like);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) json_array_append_new(ids, json_integer(fld_int(r, "id", 0)));
+	json_decref(rows);
+	return json_array_size(ids);
+}
+
+/* Moves job `id` to the celery queue, out of the store's chain, marked with the task's key. */
+static int to_celery(store_t *s, int64_t id, const char *key, char *err, size_t errlen)
+{
+	json_t *r = store_row(s, "SELECT payload FROM vidc_jobs WHERE id = ?", "l", id);
+	json_t *p = json_is_object(json_object_get(r, "payload")) ? json_object_get(r, "payload") : NULL;
+	json_t *payload = p ? json_copy(p) : json_object();
+	if (key && *key)
+		json_object_set_new(payload, "celery_task_id", json_string(key));
+	char *text = json_dumps(payload, JSON_COMPACT);
+	int rc = store_run(s, "UPDATE vidc_jobs SET queue = '" CEL_QUEUE "', chain = 0, payload = ? WHERE id = ?", "tl",
+			   text ? text : "{}", id) == 1 ? 0 : VE_IO;
+	if (rc)
+		snprintf(err, errlen, "cannot move job %lld to the celery queue: %s", (long long)id, store_errmsg(s));
+	free(text);
+	json_decref(payload);
+	json_decref(r);
+	return rc;
+}
+
+static int add_one(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, int64_t rendered,
+		   json_t *payload, json_t *ids, char *err, size_t errlen)
+{
+	int64_t job = 0;
+	int rc = jobs_enqueue(s, q->kind, site, q->project, rendered, payload, 0, cfg->job_attempts, &job, err, errlen);
+	if (!rc)
+		rc = to_celery(s, job, q->key, err, errlen);
+	if (!rc)
+		json_array_append_new(ids, json_integer(job));
+	return rc;
+}
+
+/* A render: its RenderedVideo row, queued, then the job. */
+static int add_render(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+		      size_t errlen)
+{
+	if (!q->preset || !*q->preset) {
+		snprintf(err, errlen, "a render needs its preset (--preset)");
+		return VE_INVAL;
+	}
+	int64_t busy = 0, rid = 0;
+	store_int(s, &busy, "SELECT COUNT(*) FROM igny8_rendered_videos WHERE project_id = ? AND preset = ? AND status IN "
+			    "('queued', 'rendering')", "lt", q->project, q->preset);
+	if (busy) {
+		snprintf(err, errlen, "a render of %s is queued or running for project %lld", q->preset, (long long)q->project);
+		return VE_CONFLICT;
+	}
+	char now[32];
+	store_iso(store_now_ms(), now);
+	if (store_int(s, &rid, "INSERT INTO igny8_rendered_videos (project_id, preset, status, created_at, updated_at) VALUES "
+			       "(?, ?, 'queued', ?, ?) RETURNING id", "ltt" "t", q->project, q->preset, now, now) < 0) {
+		snprintf(err, errlen, "cannot record the render: %s", store_errmsg(s));
+		return VE_IO;
+	}
+	json_t *payload = json_pack("{s:s}", "preset", q->preset);
+	int rc = add_one(s, cfg, q, site, rid, payload, ids, err, errlen);
+	json_decref(payload);
+	return rc;
+}
+
+/* subtitles or thumbnail: a job per completed render of the project (or the one asked for). */
+static int add_sidecars(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+			size_t errlen)
+{
+	json_t *rows = store_rows(s, "SELECT id FROM igny8_rendered_videos WHERE project_id = ? AND status = 'completed' AND "
+				     "(? = 0 OR id = ?) ORDER BY id", "lll", q->project, q->rendered, q->rendered);
+	size_t i;
+	json_t *r;
+	int rc = 0;
+	json_array_foreach(rows, i, r) if (!rc)
+		rc = add_one(s, cfg, q, site, fld_int(r, "id", 0), NULL, ids, err, errlen);
+	json_decref(rows);
+	return rc;
+}
+
+/* Every step but publish, inside the transaction. */
+static int add_step(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t *ids, char *err, size_t errlen)
+{
+	int64_t site = 0, reuse = 0;
+	if (store_int(s, &site, "SELECT site_id FROM igny8_video_projects WHERE id = ?", "l", q->project) < 1 || !site) {
+		snprintf(err, errlen, "no project %lld", (long long)q->project);
+		return VE_NOTFOUND;
+	}
+	if (!strcmp(q->kind, "script")) {
+		/* stage 9's project comes with its script job (cel_stage9): the chain's first task runs it */
+		store_int(s, &reuse, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND kind = 'script' AND "
+				     "project_id = ? AND status = 'queued' AND payload NOT LIKE '%celery_task_id%' ORDER BY id "
+				     "LIMIT 1", "l", q->project);
+		if (reuse) {
+			json_array_append_new(ids, json_integer(reuse));
+			return to_celery(s, reuse, q->key, err, errlen);
+		}
+		json_t *payload = json_pack("{s:s}", "generator", "extract");
+		int rc = add_one(s, cfg, q, site, 0, payload, ids, err, errlen);
+		json_decref(payload);
+		return rc;
+	}
+	if (!strcmp(q->kind, "voice") || !strcmp(q->kind, "assets"))
+		return add_one(s, cfg, q, site, 0, NULL, ids, err, errlen);
+	if (!strcmp(q->kind, "render"))
+		return add_render(s, cfg, q, site, ids, err, errlen);
+	if (!strcmp(q->kind, "subtitles") || !strcmp(q->kind, "thumbnail"))
+		return add_sidecars(s, cfg, q, site, ids, err, errlen);
+	snprintf(err, errlen, "no job kind '%s' for Celery (script, voice, assets, render, subtitles, thumbnail, publish)",
+		 q->kind);
+	return VE_INVAL;
+}
+
+/* A publish (publish_job.h: one post per render and account, however often it is queued). */
+static int add_publish(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t *ids, char *err, size_t errlen)
+{
+	int64_t site = 0, job = 0, published = 0;
+	store_int(s, &site, "SELECT p.site_id FROM igny8_rendered_videos r JOIN igny8_video_projects p ON p.id = "
+			    "r.project_id WHERE r.id = ?", "l", q->rendered);
+	if (!site) {
+		snprintf(err, errlen, "no rendered video %lld", (long long)q->rendered);
+		return VE_NOTFOUND;
+	}
+	const char *field = NULL;
+	int rc = pjob_enqueue(s, cfg, site, q->rendered, q->account, NULL, &job, &published, err, errlen, &field);
+	if (!rc && store_begin(s) == 0) {
+		rc = to_celery(s, job, q->key, err, errlen);
+		if (rc || store_commit(s))
+			store_rollback(s);
+	}
+	if (!rc)
+		json_array_append_new(ids, json_integer(job));
+	return rc;
+}
+
+int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t **ids, char *err, size_t errlen)
+{
+	*ids = json_array();
+	if (keyed_jobs(s, q->key, *ids))
+		return 0;
+	if (!strcmp(q->kind, "publish")) {
+		if (!q->rendered || !q->account) {
+			snprintf(err, errlen, "a publish needs the rendered video and the social account (--rendered, --account)");
+			return VE_INVAL;
+		}
+		return add_publish(s, cfg, q, *ids, err, errlen);
+	}
+	if (!q->project) {
+		snprintf(err, errlen, "the %s job needs its project (--project)", q->kind);
+		return VE_INVAL;
+	}
+	if (store_begin(s)) {
+		snprintf(err, errlen, "cannot enqueue: %s", store_errmsg(s));
+		return VE_IO;
+	}
+	int rc = add_step(s, cfg, q, *ids, err, errlen);
+	if (!rc && store_commit(s)) {
+		snprintf(err, errlen, "cannot enqueue: %s", store_errmsg(s));
+		rc = VE_IO;
+	}
+	if (rc) {
+		store_rollback(s);
+		json_array_clear(*ids);
+	}
+	return rc;
+}
+
+int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t site, json_t **plan, char *err,
+	       size_t errlen)
+{
+	*plan = NULL;
+	json_t *c = store_row(s, "SELECT id, site_id FROM vidc_contents WHERE external_id = ? AND (? = 0 OR site_id = ?) "
+				 "ORDER BY id DESC LIMIT 1", "tll", external, site, site);
+	if (!c) {
+		snprintf(err, errlen, "no content record with external_id '%s'", external);
+		return VE_NOTFOUND;
+	}
+	site = fld_int(c, "site_id", 0);
+	int64_t project = 0, job = 0;
+	int rc = auto_start(s, cfg, site, fld_int(c, "id", 0), &project, err, errlen);
+	json_decref(c);
+	if (!rc && !project) {
+		snprintf(err, errlen, "site %lld has video off (vidc site automation %lld --video on)", (long long)site,
+			 (long long)site);
+		return VE_CONFLICT;
+	}
+	if (rc)
+		return rc;
+	/* the chain's first job, queued by auto_start for `vidc worker`: the Celery chain runs it */
+	if (store_begin(s) == 0) {
+		store_int(s, &job, "SELECT id FROM vidc_jobs WHERE project_id = ? AND kind = 'script' AND status = 'queued' "
+				   "ORDER BY id LIMIT 1", "l", project);
+		rc = job ? to_celery(s, job, NULL, err, errlen) : VE_IO;
+		if (!job)
+			snprintf(err, errlen, "the script job of project %lld was taken by a vidc worker", (long long)project);
+		if (rc || store_commit(s))
+			store_rollback(s);
+	}
+	json_t *p = store_row(s, "SELECT target_platforms FROM igny8_video_projects WHERE id = ?", "l", project);
+	*plan = json_pack("{s:I, s:I, s:I, s:O}", "project_id", (json_int_t)project, "site_id", (json_int_t)site,
+			  "script_job", (json_int_t)job, "platforms", json_object_get(p, "target_platforms"));
+	json_decref(p);
+	return rc;
+}
+
+json_t *cel_publish_plan(store_t *s, int64_t project)
+{
+	json_t *out = json_array();
+	json_t *st = store_row(s, "SELECT s.id, s.auto_social_account_ids FROM vidc_sites s JOIN igny8_video_projects p ON "
+				  "p.site_id = s.id WHERE p.id = ?", "l", project);
+	json_t *renders = store_rows(s, "SELECT id, preset FROM igny8_rendered_videos WHERE project_id = ? AND status = "
+					"'completed' ORDER BY id", "l", project);
+	size_t i, k;
+	json_t *rv, *a;
+	json_array_foreach(renders, i, rv) json_array_foreach(json_object_get(st, "auto_social_account_ids"), k, a) {
+		int64_t match = 0;
+		store_int(s, &match, "SELECT COUNT(*) FROM vidc_social_accounts WHERE id = ? AND site_id = ? AND platform = ?",
+			  "llt", json_integer_value(a), fld_int(st, "id", 0), fld_preset_platform(fld_str(rv, "preset", "")));
+		if (match)
+			json_array_append_new(out, json_pack("[I, I]", (json_int_t)fld_int(rv, "id", 0),
+							     (json_int_t)json_integer_value(a)));
+	}
+	json_decref(renders);
+	json_decref(st);
+	return out;
+}
