@@ -53,7 +53,7 @@ scene b 2s {
 }
 EOF
 cat >want <<'EOF'
-bad.vid:1:16: warning: the video lasts 3.50s; 180-900s is recommended for preset youtube_long
+bad.vid:1:16: warning: the video lasts 3.50s; 180-900s is recommended for preset youtube_long [-Wduration]
     1 | video { preset youtube_long; fps 10 }
       |                ^~~~~~~~~~~~
 bad.vid:7:3: error: hook 'syntax': syntax.lua:2: unexpected symbol near '='
@@ -99,7 +99,7 @@ scene a 2s {
 }
 EOF
 cat >want <<'EOF'
-decl.vid:1:16: warning: the video lasts 2.00s; 180-900s is recommended for preset youtube_long
+decl.vid:1:16: warning: the video lasts 2.00s; 180-900s is recommended for preset youtube_long [-Wduration]
     1 | video { preset youtube_long; fps 10 }
       |                ^~~~~~~~~~~~
 decl.vid:6:15: error: hook 'decl' has no parameter 'titel' (did you mean 'title'?)
@@ -141,10 +141,10 @@ done
 expect 0 "timings within the audio" -- "$VIDC" check --color never near.vid
 grep -q 'error' err && say "timings within the audio: an error was printed"
 cat >want <<'EOF'
-far.vid:1:16: warning: the video lasts 7.00s; 180-900s is recommended for preset youtube_long
+far.vid:1:16: warning: the video lasts 7.00s; 180-900s is recommended for preset youtube_long [-Wduration]
     1 | video { preset youtube_long; fps 10 }
       |                ^~~~~~~~~~~~
-far.vid:2:1: warning: the voice runs until 500.00s but the video ends at 7.00s; the rest of the narration is cut
+far.vid:2:1: warning: the voice runs until 500.00s but the video ends at 7.00s; the rest of the narration is cut [-Wvoice-cut]
     2 | voice "voice.wav" { timings "far.json" }
       | ^~~~~
 far.vid:2:1: error: the word timings end at 500.00s but voice.wav lasts 6.00s
