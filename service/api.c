@@ -445,6 +445,7 @@ static int render_create(srv_req *r)
 	}
 	json_t *sc = rec_script_json(r->db, id);
 	double secs = json_number_value(json_object_get(sc, "total_estimated_duration"));
+	int sections = rec_script_sections(sc);
 	json_decref(sc);
 	if (!sc) {
 		json_decref(p);
@@ -456,7 +457,8 @@ static int render_create(srv_req *r)
 	if (!file_exists(r->cfg->media, r->who.site_id, id, "voice.wav"))
 		first[nfirst++] = (credits_item){credits_tts_op(provider), credits_tts(&r->cfg->credits, provider, secs)};
 	if (!file_exists(r->cfg->media, r->who.site_id, id, "assets.json"))
-		first[nfirst++] = (credits_item){"video_visual_generation", credits_visuals(&r->cfg->credits, 0)};
+		first[nfirst++] = (credits_item){"video_visual_generation", credits_visuals_hold(&r->cfg->credits, r->cfg->visuals,
+										     sections, secs)};
 	json_decref(p);
 	json_t *out = json_array();
 	int rc = store_begin(r->db) ? VE_IO : 0;
@@ -591,7 +593,7 @@ static int credits_estimate(srv_req *r)
 	double secs = dur ? atof(dur) : 0;
 	credits_item items[8];
 	int n;
-	int total = credits_chain(&r->cfg->credits, type, np, prov, secs, items, &n);
+	int total = credits_chain(&r->cfg->credits, type, np, prov, secs, r->cfg->visuals, items, &n);
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:s, s:i}", "operation_type", items[i].op, "amount", items[i].amount));

@@ -32,7 +32,7 @@ static int start_project(store_t *s, const svc_config *cfg, int64_t site, json_t
 	const char *prov = fld_str(st, "auto_voice_provider", "espeak");
 	credits_item items[8];
 	int n;
-	int need = credits_chain(&cfg->credits, type, (int)json_array_size(plat), prov, 0, items, &n);
+	int need = credits_chain(&cfg->credits, type, (int)json_array_size(plat), prov, 0, cfg->visuals, items, &n);
 	int64_t bal = 0;
 	if (credits_balance(s, site, &bal)) {
 		snprintf(err, errlen, "%s", store_errmsg(s));
@@ -176,7 +176,11 @@ int auto_next(store_t *s, const svc_config *cfg, const job_t *j, char *err, size
 		rc = chained(s, cfg, "voice", j->site_id, j->project_id, 0, NULL, &h, 1, err, errlen);
 		json_decref(sc);
 	} else if (!strcmp(j->kind, "voice")) {
-		credits_item h = {"video_visual_generation", credits_visuals(&cfg->credits, 0)};
+		json_t *sc = rec_script_json(s, j->project_id);
+		double secs = json_number_value(json_object_get(sc, "total_estimated_duration"));
+		credits_item h = {"video_visual_generation",
+				  credits_visuals_hold(&cfg->credits, cfg->visuals, rec_script_sections(sc), secs)};
+		json_decref(sc);
 		rc = chained(s, cfg, "assets", j->site_id, j->project_id, 0, NULL, &h, 1, err, errlen);
 	} else if (!strcmp(j->kind, "assets")) {
 		rc = next_renders(s, cfg, j, err, errlen);

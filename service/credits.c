@@ -83,6 +83,26 @@ int credits_visuals(const credits_table *t, int generated)
 	return c > t->visual_cap ? t->visual_cap : c;
 }
 
+/* Whether the comma-separated list names source. */
+static int lists(const char *list, const char *source)
+{
+	size_t n = strlen(source);
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, source, n) && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+int credits_visuals_hold(const credits_table *t, const char *sources, int sections, double seconds)
+{
+	int generated = lists(sources, "stock") || lists(sources, "ai");
+	if (sections <= 0)
+		sections = (int)ceil(seconds / 10);
+	if (sections < 3)
+		sections = 3;
+	return credits_visuals(t, generated ? sections : 0);
+}
+
 int credits_balance(store_t *s, int64_t site, int64_t *balance)
 {
 	int rc = store_int(s, balance, "SELECT COALESCE(SUM(amount), 0) FROM vidc_credit_ledger WHERE site_id = ?",
@@ -163,7 +183,7 @@ int credits_grant(store_t *s, int64_t site, int amount, const char *note, char *
 }
 
 int credits_chain(const credits_table *t, const char *type, int nplatforms, const char *provider, double seconds,
-		  credits_item *items, int *n)
+		  const char *sources, credits_item *items, int *n)
 {
 	if (seconds <= 0)
 		seconds = !strcmp(type, "long") ? 600 : !strcmp(type, "medium") ? 120 : 60;
@@ -172,7 +192,7 @@ int credits_chain(const credits_table *t, const char *type, int nplatforms, cons
 	items[k++] = (credits_item){"video_seo_metadata", t->seo * nplatforms};
 	items[k++] = (credits_item){credits_tts_op(provider) ? credits_tts_op(provider) : "video_tts_selfhosted",
 				    credits_tts(t, provider, seconds)};
-	items[k++] = (credits_item){"video_visual_generation", credits_visuals(t, 0)};
+	items[k++] = (credits_item){"video_visual_generation", credits_visuals_hold(t, sources, 0, seconds)};
 	items[k++] = (credits_item){"video_composition", t->composition * nplatforms};
 	items[k++] = (credits_item){"video_thumbnail", t->thumbnail * nplatforms};
 	int total = 0;

@@ -45,6 +45,12 @@ const char *credits_tts_op(const char *provider);
 /* Per-minute price of the provider, rounded up to whole credits for seconds of speech. */
 int credits_tts(const credits_table *t, const char *provider, double seconds);
 int credits_visuals(const credits_table *t, int generated); /* AI or stock visuals */
+/* What the visuals stage may cost before it runs: one generated picture per section when the
+ * sources (the config's "visuals", e.g. "article,stock,ai,cards") include stock or ai, since
+ * any section without an article image may then get one; none with article images and cards
+ * only. sections <= 0 is estimated from seconds of narration, one section per 10 s (at least
+ * 3: hook, a point, CTA). The stage charges what it really fetched (worker.c). */
+int credits_visuals_hold(const credits_table *t, const char *sources, int sections, double seconds);
 
 /* Holds amount for one operation of a job, in the caller's transaction: refuses with -16 and a
  * message naming the need and the balance when the site's balance is below amount. */
@@ -59,11 +65,11 @@ int credits_grant(store_t *s, int64_t site, int amount, const char *note, char *
 /* The site's balance, or a negative code. */
 int credits_balance(store_t *s, int64_t site, int64_t *balance);
 
-/* The estimate of a whole chain (script, voice, visuals, one render with its thumbnail per
- * platform, SEO per platform) for a project of type with nplatforms platforms, voice provider
- * and seconds of narration (<= 0: the type's typical length: short 60 s, medium 120 s, long
+/* The estimate of a whole chain (script, voice, visuals from sources as credits_visuals_hold
+ * counts them, one render with its thumbnail per platform, SEO per platform) for a project of
+ * type with nplatforms platforms, voice provider and seconds of narration (<= 0: the type's typical length: short 60 s, medium 120 s, long
  * 600 s). items gets up to 8 entries; returns the total. */
 int credits_chain(const credits_table *t, const char *type, int nplatforms, const char *provider, double seconds,
-		  credits_item *items, int *n);
+		  const char *sources, credits_item *items, int *n);
 
 #endif

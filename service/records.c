@@ -588,3 +588,14 @@ json_t *rec_renders_json(store_t *s, int64_t project)
 	return store_rows(s, "SELECT " RENDER_COLS " FROM igny8_rendered_videos r WHERE r.project_id = ? ORDER BY r.id", "l",
 			  project);
 }
+
+int rec_script_sections(const json_t *script)
+{
+	static const char *const parts[] = {"hook", "intro", "cta"};
+	int n = 0;
+	for (size_t i = 0; script && i < sizeof parts / sizeof *parts; i++) {
+		const char *t = json_string_value(json_object_get(script, parts[i]));
+		n += t && *t;
+	}
+	return n + (script ? (int)json_array_size(json_object_get(script, "points")) : 0);
+}

@@ -239,6 +239,10 @@ PY
 	frames "$P2" "$tmp/none" mean || bad "the frames of the standalone video do not show the stock photos"
 	[ "$(sql "SELECT -SUM(amount) FROM vidc_credit_ledger WHERE kind = 'charge' AND operation_type = 'video_visual_generation' AND project_id = $P2")" = "[(25,)]" ] ||
 		bad "two stock visuals should cost 15 + 2 x 5"
+	# The render's job held the visuals before it knew how many would be fetched: one per
+	# section (hook, point, CTA) when stock is a source, so the hold covers what was charged.
+	held=$(sql "SELECT -SUM(amount) FROM vidc_credit_ledger WHERE kind = 'hold' AND operation_type = 'video_visual_generation' AND project_id = $P2")
+	[ "$held" = "[(30,)]" ] || bad "the visuals' hold was $held, want 30 (15 + 3 sections x 5), at least the charge"
 fi
 unset VIDC_PEXELS_KEY
 exit $fail
