@@ -150,40 +150,6 @@ static void set_why(asset_entry *en, const char *fmt, ...)
 
 /* ---- files --------------------------------------------------------------------------------- */
 
-/* Copies (or hard-links, when on one file system) from into the project as to. */
-static int copy_in(const char *from, const char *to, vidc_err *e)
-{
-	char tmp[4200];
-	int rc = file_tmp_name(to, tmp, sizeof tmp, e);
-	if (rc)
-		return rc;
-	unlink(tmp);
-	if (!link(from, tmp))
-		return file_commit(tmp, to, e);
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return err_errno(e, errno, "cannot read '%s'", from);
-	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		close(in);
-		return err_errno(e, errno, "cannot write '%s'", to);
-	}
-	char buf[65536];
-	ssize_t k;
-	while ((k = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)k) != k) {
-			k = -1;
-			break;
-		}
-	int en = errno;
-	close(in);
-	if (close(out) || k < 0) {
-		unlink(tmp);
-		return err_errno(e, k < 0 ? en : errno, "cannot write '%s'", to);
-	}
-	return file_commit(tmp, to, e);
-}
-
 /* The extension of a file's content (".jpg", ".mp4", ...). */
 static const char *content_ext(const char *path)
 {
@@ -301,7 +267,7 @@ static int take_article_image(run_t *r, int i, asset_entry *en, vidc_err *e)
 		if (asprintf(&to, "%s/%s", r->dir, rel) < 0)
 			rc = err_set(e, VE_NOMEM, "out of memory");
 		else
-			rc = copy_in(local, to, e);
+			rc = file_copy(local, to, e);
 		free(to);
 		if (!rc) {
 			en->kind = AS_PHOTO;
@@ -492,7 +458,7 @@ static int from_stock(run_t *r, int k, int footage, buf_t *why)
 		}
 		char rel[64], *to = NULL;
 		snprintf(rel, sizeof rel, "images/%02d%s", en->index, sniff_ext(c.file.type));
-		int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? VE_NOMEM : copy_in(c.file.path, to, &e);
+		int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? VE_NOMEM : file_copy(c.file.path, to, &e);
 		free(to);
 		if (rc) {
 			buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
@@ -534,7 +500,7 @@ static int from_ai(run_t *r, int k, buf_t *why)
 	}
 	char rel[64], *to = NULL;
 	snprintf(rel, sizeof rel, "images/%02d%s", en->index, sniff_ext(ar.file.type));
-	int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? VE_NOMEM : copy_in(ar.file.path, to, &e);
+	int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? VE_NOMEM : file_copy(ar.file.path, to, &e);
 	free(to);
 	if (rc) {
 		buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
@@ -970,7 +936,7 @@ int assets_swap(assets_t *a, const char *assets_path, const char *spec, const ro
 		char sub[4200];
 		snprintf(sub, sizeof sub, "%s/images", dir);
 		mkdir(sub, 0777);
-		rc = asprintf(&to, "%s/%s", dir, rel) < 0 ? err_set(e, VE_NOMEM, "out of memory") : copy_in(local, to, e);
+		rc = asprintf(&to, "%s/%s", dir, rel) < 0 ? err_set(e, VE_NOMEM, "out of memory") : file_copy(local, to, e);
 	}
 	free(to);
 	free(local);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../base/buf.h"
+#include "../base/file.h"
 #include "cache.h"
 
 /* A hook's folder is hashed for the pictures and fonts canvas:image and canvas:text may read
@@ -363,22 +364,6 @@ int pcache_key(const char *content, const char *settings, char hex[65], vidc_err
 	return 0;
 }
 
-/* ---- the folder --------------------------------------------------------------------------- */
-
-static int mkdirs(const char *path)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(tmp, 0700) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
-}
-
 int pcache_dir(const char *dir, char *out, size_t n, vidc_err *e)
 {
 	if (dir && *dir) {
@@ -391,7 +376,7 @@ int pcache_dir(const char *dir, char *out, size_t n, vidc_err *e)
 		if (snprintf(out, n, "%s/pieces", base) >= (int)n)
 			return err_set(e, VE_INVAL, "the cache folder's name is too long");
 	}
-	if (mkdirs(out))
+	if (file_mkdirs(out, 0700))
 		return err_errno(e, errno, "cannot create the piece cache '%s'", out);
 	return 0;
 }
@@ -415,7 +400,7 @@ int pcache_path(const char *dir, const char *key, char *path, size_t n, vidc_err
 {
 	char sub[4200];
 	snprintf(sub, sizeof sub, "%s/%.2s", dir, key);
-	if (mkdirs(sub))
+	if (file_mkdirs(sub, 0700))
 		return err_errno(e, errno, "cannot create '%s'", sub);
 	entry_path(dir, key, path, n);
 	return 0;
@@ -451,7 +436,7 @@ int pcache_put(const char *dir, const char *key, const char *src, vidc_err *e)
 	snprintf(sub, sizeof sub, "%s/%.2s", dir, key);
 	entry_path(dir, key, path, sizeof path);
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", sub, key, (long)getpid());
-	if (mkdirs(sub))
+	if (file_mkdirs(sub, 0700))
 		return err_errno(e, errno, "cannot create '%s'", sub);
 	unlink(tmp);
 	if (link(src, tmp) && copy_file(src, tmp)) {

@@ -134,25 +134,6 @@ int stg_preview(const char *tmp_dir, const char *provider, const char *voice, co
 	return rc;
 }
 
-/* Links (one file system) or copies a file into the project: whole or absent. */
-static int copy_file(const char *from, const char *to, vidc_err *e)
-{
-	char tmp[4200];
-	int rc = file_tmp_name(to, tmp, sizeof tmp, e);
-	if (rc)
-		return rc;
-	unlink(tmp);
-	if (!link(from, tmp))
-		return file_commit(tmp, to, e);
-	char *data;
-	size_t len;
-	if ((rc = file_read(from, MAX_READ, &data, &len, e)))
-		return rc;
-	rc = file_write_atomic(to, data, len, e);
-	free(data);
-	return rc;
-}
-
 /* The store's VideoAsset types of the assets file's kinds (assets.h's order). */
 static const char *const asset_types[AS_NKINDS] = {"image", "footage", "image", "overlay", "overlay"};
 
@@ -270,7 +251,7 @@ int stg_music(const char *dir, const char *files_dir, const char *name, const ch
 	if (!rc && !(to = path_in(dir, spec)))
 		rc = err_set(&e, VE_NOMEM, "out of memory");
 	if (!rc)
-		rc = copy_file(src, to, &e);
+		rc = file_copy(src, to, &e);
 	if (rc)
 		err_copy(&e, err, errlen);
 	else

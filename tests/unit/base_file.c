@@ -105,10 +105,39 @@ static void test_roots(void)
 	roots_free(r);
 }
 
+/* file_copy gives a whole copy (linked or streamed) and names the missing source; file_mkdirs
+ * makes every missing folder and is quiet about those that exist. */
+static void test_copy_mkdirs(void)
+{
+	vidc_err e = {0};
+	const char *deep = check_path("a/b/c");
+	CHECK(file_mkdirs(deep, 0700) == 0, "mkdirs: %s", strerror(errno));
+	CHECK(file_mkdirs(deep, 0700) == 0, "mkdirs again: %s", strerror(errno));
+	struct stat st;
+	CHECK(stat(deep, &st) == 0 && S_ISDIR(st.st_mode), "a/b/c is not a folder");
+	check_write(check_path("a/plain"), "x", 1);
+	CHECK(file_mkdirs(check_path("a/plain/d"), 0700) == -1 && errno == ENOTDIR, "a folder under a file");
+	static char big[200000];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)(i * 7);
+	check_write(check_path("src.bin"), big, sizeof big);
+	CHECK(file_copy(check_path("src.bin"), check_path("a/b/c/copy.bin"), &e) == 0, "%s", e.msg);
+	char *d = NULL;
+	size_t n = 0;
+	CHECK(file_read(check_path("a/b/c/copy.bin"), sizeof big, &d, &n, &e) == 0 && n == sizeof big &&
+		      !memcmp(d, big, n),
+	      "the copy differs: %s", e.msg);
+	free(d);
+	CHECK(file_copy(check_path("none"), check_path("a/x"), &e) == VE_NOTFOUND && strstr(e.msg, "none"),
+	      "'%s'", e.msg);
+	CHECK(access(check_path("a/x"), F_OK) != 0, "a failed copy left its output");
+}
+
 int main(void)
 {
 	test_read();
 	test_write();
 	test_roots();
+	test_copy_mkdirs();
 	return check_done();
 }
