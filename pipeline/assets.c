@@ -432,6 +432,23 @@ static const char *cue_of(const match_section *s)
 	return *s->cue ? s->cue : *s->overlay ? s->overlay : s->text;
 }
 
+/* Copies a chosen picture or clip (a cache file of type t) into the project as images/NN.ext and
+ * records that name in en->path: 1, or 0 with the reason appended to why. */
+static int take_file(run_t *r, asset_entry *en, const char *from, sniff_type t, buf_t *why)
+{
+	char rel[64], *to = NULL;
+	vidc_err e = {0};
+	snprintf(rel, sizeof rel, "images/%02d%s", en->index, sniff_ext(t));
+	int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? err_set(&e, VE_NOMEM, "out of memory") : file_copy(from, to, &e);
+	free(to);
+	if (rc) {
+		buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
+		return 0;
+	}
+	en->path = strdup(rel);
+	return 1;
+}
+
 static int from_stock(run_t *r, int k, int footage, buf_t *why)
 {
 	static const char *const names[] = {"pexels", "pixabay"};
@@ -456,17 +473,11 @@ static int from_stock(run_t *r, int k, int footage, buf_t *why)
 			buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
 			continue;
 		}
-		char rel[64], *to = NULL;
-		snprintf(rel, sizeof rel, "images/%02d%s", en->index, sniff_ext(c.file.type));
-		int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? VE_NOMEM : file_copy(c.file.path, to, &e);
-		free(to);
-		if (rc) {
-			buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
+		if (!take_file(r, en, c.file.path, c.file.type, why)) {
 			stock_choice_free(&c);
 			continue;
 		}
 		en->kind = footage ? AS_FOOTAGE : AS_PHOTO;
-		en->path = strdup(rel);
 		credit_stock(en, &c, footage ? "Video" : "Photo");
 		set_why(en, "%s %s for '%s' (%s, %dx%d)%s%s", names[p], footage ? "footage" : "photo",
 			c.query, orient_name(c.item.file_width, c.item.file_height), c.item.file_width,
@@ -498,17 +509,10 @@ static int from_ai(run_t *r, int k, buf_t *why)
 		buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
 		return 0;
 	}
-	char rel[64], *to = NULL;
-	snprintf(rel, sizeof rel, "images/%02d%s", en->index, sniff_ext(ar.file.type));
-	int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? VE_NOMEM : file_copy(ar.file.path, to, &e);
-	free(to);
-	if (rc) {
-		buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
+	if (!take_file(r, en, ar.file.path, ar.file.type, why))
 		return 0;
-	}
 	en->kind = AS_AI_IMAGE;
 	snprintf(en->source, sizeof en->source, "ai_generated");
-	en->path = strdup(rel);
 	en->width = (int)ar.file.width;
 	en->height = (int)ar.file.height;
 	en->text = strdup(ar.prompt);
