@@ -328,6 +328,17 @@ static int load(const char *spec, const char *preset, stage_spec **sp, ir_progra
 	return rc;
 }
 
+/* The end of every stage call on a loaded spec: the message copied out on failure, the spec and
+ * its program freed. Returns rc. */
+static int done(int rc, const vidc_err *e, char *err, size_t errlen, stage_spec *s, ir_program *p)
+{
+	if (rc)
+		err_copy(e, err, errlen);
+	ir_program_free(p);
+	stage_spec_free(s);
+	return rc;
+}
+
 int stg_render(const char *spec, const char *preset, const char *out, stg_progress_fn progress, void *ud,
 	       volatile int *cancel, stg_video *info, char *err, size_t errlen)
 {
@@ -347,11 +358,7 @@ int stg_render(const char *spec, const char *preset, const char *out, stg_progre
 		info->frames = p->frames;
 		info->duration = ir_frame_time(p, p->frames);
 	}
-	if (rc)
-		err_copy(&e, err, errlen);
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc;
+	return done(rc, &e, err, errlen, s, p);
 }
 
 int stg_subtitles(const char *spec, const char *preset, const char *srt, const char *vtt, char *err, size_t errlen)
@@ -367,11 +374,7 @@ int stg_subtitles(const char *spec, const char *preset, const char *srt, const c
 		stage_subs_result r;
 		rc = stage_subs(s, preset, &o, NULL, &r, &e);
 	}
-	if (rc)
-		err_copy(&e, err, errlen);
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc;
+	return done(rc, &e, err, errlen, s, p);
 }
 
 int stg_thumbnail(const char *spec, const char *preset, const char *out, char *err, size_t errlen)
@@ -388,9 +391,5 @@ int stg_thumbnail(const char *spec, const char *preset, const char *out, char *e
 		stage_thumb_result r;
 		rc = stage_thumb(s, preset, &o, NULL, &r, &e);
 	}
-	if (rc)
-		err_copy(&e, err, errlen);
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc;
+	return done(rc, &e, err, errlen, s, p);
 }
