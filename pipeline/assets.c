@@ -25,6 +25,7 @@
 
 #include "../base/buf.h"
 #include "../base/file.h"
+#include "../base/jsonfile.h"
 #include "../base/media.h"
 #include "aiimage.h"
 #include "article.h"
@@ -854,16 +855,10 @@ static int load_entry(const char *path, json_t *o, int i, asset_entry *en, vidc_
 int assets_load(const char *path, assets_t *a, vidc_err *e)
 {
 	memset(a, 0, sizeof *a);
-	char *data = NULL;
-	size_t len = 0;
-	int rc = file_read(path, 16u << 20, &data, &len, e);
+	json_t *root;
+	int rc = jsonfile_read(path, 16u << 20, 0, &root, e);
 	if (rc)
 		return rc;
-	json_error_t je;
-	json_t *root = json_loadb(data, len, 0, &je);
-	free(data);
-	if (!root)
-		return err_set(e, VE_INVAL, "%s:%d:%d: malformed JSON: %s", path, je.line, je.column, je.text);
 	json_t *secs = json_object_get(root, "sections");
 	if (!json_is_array(secs) || !json_array_size(secs) || json_array_size(secs) > ASSETS_MAX_SECTIONS) {
 		json_decref(root);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../base/file.h"
+#include "../../base/jsonfile.h"
 #include "../../base/roots.h"
 #include "check.h"
 
@@ -133,11 +134,29 @@ static void test_copy_mkdirs(void)
 	CHECK(access(check_path("a/x"), F_OK) != 0, "a failed copy left its output");
 }
 
+/* jsonfile_read: an object parsed; broken JSON named by file, line and column; the size cap and
+ * the regular-file rule are file_read's. */
+static void test_jsonfile(void)
+{
+	vidc_err e = {0};
+	json_t *j = NULL;
+	check_write(check_path("ok.json"), "{\"a\": 1}", 8);
+	CHECK(jsonfile_read(check_path("ok.json"), 100, 0, &j, &e) == 0 && json_integer_value(json_object_get(j, "a")) == 1,
+	      "%s", e.msg);
+	json_decref(j);
+	check_write(check_path("bad.json"), "{\n  \"a\": }", 11);
+	CHECK(jsonfile_read(check_path("bad.json"), 100, 0, &j, &e) == VE_INVAL && !j, "broken JSON accepted");
+	CHECK(strstr(e.msg, "bad.json:2:") && strstr(e.msg, "malformed JSON"), "'%s'", e.msg);
+	CHECK(jsonfile_read(check_path("ok.json"), 4, 0, &j, &e) == VE_LIMIT && !j, "size cap: %s", e.msg);
+	CHECK(jsonfile_read("/dev/zero", 100, 0, &j, &e) == VE_INVAL && strstr(e.msg, "device"), "'%s'", e.msg);
+}
+
 int main(void)
 {
 	test_read();
 	test_write();
 	test_roots();
 	test_copy_mkdirs();
+	test_jsonfile();
 	return check_done();
 }
