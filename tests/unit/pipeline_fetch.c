@@ -130,11 +130,7 @@ static void opts(fetch_opts *o, int accept)
 
 static char *url(const char *path)
 {
-	static char buf[8][512];
-	static int k;
-	char *u = buf[k++ % 8];
-	snprintf(u, 512, "http://127.0.0.2:%d%s", port, path);
-	return u;
+	return check_fmt("http://127.0.0.2:%d%s", port, path);
 }
 
 /* How many requests the server has seen for path (query included), or in all with NULL. */
