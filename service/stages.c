@@ -69,6 +69,20 @@ int stg_script(const char *article, const char *base_dir, const char *type, cons
 	return rc;
 }
 
+/* Speaks vs with the provider's voice at normal speed into *t, zeroed first so that it can be
+ * freed whatever happens: voice_make's code. */
+static int speak(const char *provider, const char *voice, const voice_script *vs, voice_track *t, char *err,
+		 size_t errlen)
+{
+	voice_opts o;
+	memset(&o, 0, sizeof o);
+	o.provider = provider;
+	o.voice = voice;
+	o.speed = 1.0;
+	memset(t, 0, sizeof *t);
+	return voice_make(&o, vs, t, err, errlen);
+}
+
 int stg_voice(const char *dir, json_t *script, const char *provider, const char *voice, double *seconds,
 	      char *err, size_t errlen)
 {
@@ -79,14 +93,9 @@ int stg_voice(const char *dir, json_t *script, const char *provider, const char 
 	memset(&vs, 0, sizeof vs);
 	if (!rc && voice_script_load(sp, &vs, err, errlen))
 		rc = -1;
-	voice_opts o;
-	memset(&o, 0, sizeof o);
-	o.provider = provider;
-	o.voice = voice;
-	o.speed = 1.0;
 	voice_track t;
 	memset(&t, 0, sizeof t);
-	int vr = rc ? 0 : voice_make(&o, &vs, &t, err, errlen);
+	int vr = rc ? 0 : speak(provider, voice, &vs, &t, err, errlen);
 	if (vr)
 		rc = vr == VOICE_ETRANSIENT ? VE_NET : VE_UNSUPPORTED; /* VE_NET: worth another try */
 	if (!rc && (voice_write_wav(wav, t.pcm, t.n, VOICE_RATE, err, errlen) ||
@@ -113,16 +122,10 @@ int stg_preview(const char *tmp_dir, const char *provider, const char *voice, co
 		snprintf(err, errlen, "out of memory");
 		return -4;
 	}
-	voice_opts o;
-	memset(&o, 0, sizeof o);
-	o.provider = provider;
-	o.voice = voice;
-	o.speed = 1.0;
 	voice_track t;
-	memset(&t, 0, sizeof t);
 	char path[4200];
 	snprintf(path, sizeof path, "%s/preview-%d-%lx.wav", tmp_dir, (int)getpid(), (unsigned long)pthread_self());
-	int rc = voice_make(&o, &vs, &t, err, errlen) ? VE_NET : 0;
+	int rc = speak(provider, voice, &vs, &t, err, errlen) ? VE_NET : 0;
 	if (!rc && voice_write_wav(path, t.pcm, t.n, VOICE_RATE, err, errlen))
 		rc = -2;
 	vidc_err e;
