@@ -325,3 +325,48 @@ int file_mkdirs(const char *path, unsigned mode)
 	}
 	return mkdir(dir, mode) && errno != EEXIST ? -1 : 0;
 }
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int file_list(const char *dir, int (*keep)(const char *name), char ***names, int *n, vidc_err *e)
+{
+	*names = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return err_errno(e, errno, "cannot list the folder '%s'", dir);
+	char **v = NULL;
+	int cnt = 0, rc = 0;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (de->d_name[0] == '.' || (keep && !keep(de->d_name)))
+			continue;
+		char **g = realloc(v, sizeof *v * (size_t)(cnt + 1));
+		if (!g || !(g[cnt] = strdup(de->d_name))) {
+			v = g ? g : v;
+			rc = err_set(e, VE_NOMEM, "out of memory listing '%s'", dir);
+			break;
+		}
+		v = g;
+		cnt++;
+	}
+	closedir(d);
+	if (rc) {
+		file_list_free(v, cnt);
+		return rc;
+	}
+	if (cnt)
+		qsort(v, (size_t)cnt, sizeof *v, name_cmp);
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+void file_list_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}

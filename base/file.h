@@ -55,6 +55,12 @@ int file_copy(const char *from, const char *to, vidc_err *e);
  * caller names the path in its own words). */
 int file_mkdirs(const char *path, unsigned mode);
 
+/* The names in dir (not "." files) that keep accepts (NULL: all), sorted by strcmp so every run
+ * sees them in one order: *names (free with file_list_free) and their count *n. 0, or a VE_*
+ * code with "cannot list the folder DIR: cause". */
+int file_list(const char *dir, int (*keep)(const char *name), char ***names, int *n, vidc_err *e);
+void file_list_free(char **names, int n);
+
 /* What a non-regular file is, for messages: "a directory", "a device", "a FIFO", "a socket". */
 const char *file_kind(unsigned mode);
 

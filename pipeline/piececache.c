@@ -123,11 +123,6 @@ static int readable_by_hook(const char *name)
 	return 0;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 typedef struct {
 	cache_hash *ch;
 	int files;
@@ -138,26 +133,10 @@ typedef struct {
  * name relative to the folder, then its bytes. */
 static int walk(folder_walk *w, const char *dir, const char *rel, vidc_err *e)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return err_errno(e, errno, "cannot list '%s' to hash it", dir);
-	char **names = NULL;
-	int n = 0, rc = 0;
-	for (struct dirent *de; (de = readdir(d));) {
-		if (de->d_name[0] == '.')
-			continue;
-		char **g = realloc(names, sizeof *names * (size_t)(n + 1));
-		if (!g || !(g[n] = strdup(de->d_name))) {
-			names = g ? g : names;
-			rc = err_set(e, VE_NOMEM, "out of memory");
-			break;
-		}
-		names = g;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(names, (size_t)n, sizeof *names, name_cmp);
+	char **names;
+	int n, rc = file_list(dir, NULL, &names, &n, e);
+	if (rc)
+		return rc;
 	for (int i = 0; i < n && !rc; i++) {
 		char path[4096], sub[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -185,9 +164,7 @@ static int walk(folder_walk *w, const char *dir, const char *rel, vidc_err *e)
 				err_set(e, rc, "cannot read '%s' to hash it", path);
 		}
 	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	file_list_free(names, n);
 	return rc;
 }
 

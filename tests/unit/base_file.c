@@ -151,6 +151,33 @@ static void test_jsonfile(void)
 	CHECK(jsonfile_read("/dev/zero", 100, 0, &j, &e) == VE_INVAL && strstr(e.msg, "device"), "'%s'", e.msg);
 }
 
+static int is_txt(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && !strcmp(name + n - 4, ".txt");
+}
+
+/* file_list: sorted, dot files left out, the filter applied; a missing folder is VE_NOTFOUND. */
+static void test_list(void)
+{
+	vidc_err e = {0};
+	const char *dir = check_path("list");
+	CHECK(file_mkdirs(dir, 0700) == 0, "mkdirs");
+	static const char *const files[] = {"b.txt", "a.txt", ".hidden.txt", "c.png"};
+	for (size_t i = 0; i < 4; i++)
+		check_write(check_fmt("%s/%s", dir, files[i]), "x", 1);
+	char **names;
+	int n;
+	CHECK(file_list(dir, is_txt, &names, &n, &e) == 0 && n == 2 && !strcmp(names[0], "a.txt") &&
+		      !strcmp(names[1], "b.txt"),
+	      "filtered: %d %s", n, e.msg);
+	file_list_free(names, n);
+	CHECK(file_list(dir, NULL, &names, &n, &e) == 0 && n == 3 && !strcmp(names[2], "c.png"), "all: %d", n);
+	file_list_free(names, n);
+	CHECK(file_list(check_path("nope"), NULL, &names, &n, &e) == VE_NOTFOUND && strstr(e.msg, "nope"), "'%s'",
+	      e.msg);
+}
+
 int main(void)
 {
 	test_read();
@@ -158,5 +185,6 @@ int main(void)
 	test_roots();
 	test_copy_mkdirs();
 	test_jsonfile();
+	test_list();
 	return check_done();
 }
