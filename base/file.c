@@ -273,3 +273,100 @@ int file_write_atomic(const char *path, const void *data, size_t len, vidc_err *
 		unlink(tmp);
 	return rc;
 }
+
+int file_copy(const char *from, const char *to, vidc_err *e)
+{
+	char tmp[4200];
+	int rc = file_tmp_name(to, tmp, sizeof tmp, e);
+	if (rc)
+		return rc;
+	unlink(tmp);
+	if (!link(from, tmp))
+		return file_commit(tmp, to, e);
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return err_errno(e, errno, "cannot read '%s'", from);
+	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		close(in);
+		return err_errno(e, errno, "cannot write '%s'", to);
+	}
+	char buf[65536];
+	ssize_t k;
+	while ((k = read(in, buf, sizeof buf)) > 0 || (k < 0 && errno == EINTR))
+		if (k > 0 && write_all(out, buf, (size_t)k)) {
+			k = -1;
+			break;
+		}
+	int en = errno;
+	close(in);
+	if (close(out) || k < 0) {
+		unlink(tmp);
+		return err_errno(e, k < 0 ? en : errno, "cannot write '%s'", to);
+	}
+	return file_commit(tmp, to, e);
+}
+
+int file_mkdirs(const char *path, unsigned mode)
+{
+	char dir[4096];
+	if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		int bad = mkdir(dir, mode) && errno != EEXIST;
+		*p = '/';
+		if (bad)
+			return -1;
+	}
+	return mkdir(dir, mode) && errno != EEXIST ? -1 : 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int file_list(const char *dir, int (*keep)(const char *name), char ***names, int *n, vidc_err *e)
+{
+	*names = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return err_errno(e, errno, "cannot list the folder '%s'", dir);
+	char **v = NULL;
+	int cnt = 0, rc = 0;
+	for (struct dirent *de; (de = readdir(d));) {
+		if (de->d_name[0] == '.' || (keep && !keep(de->d_name)))
+			continue;
+		char **g = realloc(v, sizeof *v * (size_t)(cnt + 1));
+		if (!g || !(g[cnt] = strdup(de->d_name))) {
+			v = g ? g : v;
+			rc = err_set(e, VE_NOMEM, "out of memory listing '%s'", dir);
+			break;
+		}
+		v = g;
+		cnt++;
+	}
+	closedir(d);
+	if (rc) {
+		file_list_free(v, cnt);
+		return rc;
+	}
+	if (cnt)
+		qsort(v, (size_t)cnt, sizeof *v, name_cmp);
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+void file_list_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}

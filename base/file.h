@@ -46,6 +46,21 @@ void file_discard(const char *tmp);
 /* file_out_check, then data written to a temp file beside path, fsync'd and renamed over it. */
 int file_write_atomic(const char *path, const void *data, size_t len, vidc_err *e);
 
+/* Puts a copy of from at to, whole or not at all: a hard link when both are on one file system
+ * (no bytes copied), else the bytes streamed into a temp file beside to and committed. 0 or a
+ * VE_* code naming the file that failed. */
+int file_copy(const char *from, const char *to, vidc_err *e);
+
+/* mkdir -p: path and each missing folder above it, with mode. 0, or -1 with errno set (the
+ * caller names the path in its own words). */
+int file_mkdirs(const char *path, unsigned mode);
+
+/* The names in dir (not "." files) that keep accepts (NULL: all), sorted by strcmp so every run
+ * sees them in one order: *names (free with file_list_free) and their count *n. 0, or a VE_*
+ * code with "cannot list the folder DIR: cause". */
+int file_list(const char *dir, int (*keep)(const char *name), char ***names, int *n, vidc_err *e);
+void file_list_free(char **names, int n);
+
 /* What a non-regular file is, for messages: "a directory", "a device", "a FIFO", "a socket". */
 const char *file_kind(unsigned mode);
 

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/mono.h"
+
 #define F(x) offsetof(cli_args, x)
 
 const cli_opt cli_opt_preset = {"--preset", NULL, OPT_STR, F(preset), 0, 0, NULL};
@@ -257,13 +259,6 @@ static struct {
 	int active, bar_open;
 } out;
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 void cli_progress_end(void)
 {
 	if (out.bar_open) {
@@ -289,7 +284,7 @@ static void on_progress(void *ud, const char *stage, int64_t done, int64_t total
 {
 	if (out.mode == PROGRESS_NONE || strcmp(stage, "render"))
 		return;
-	double t = now_s();
+	double t = mono_now();
 	if (!out.active || done < out.prev) { /* a new render */
 		out.t0 = t;
 		out.last = 0;

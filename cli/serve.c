@@ -111,22 +111,35 @@ static int parse(const cli_args *c, sargs *a)
 		return cli_usage(c, "too many arguments ('%s')", c->pos[4]);
 	for (int i = 0; i < c->npos; i++)
 		a->pos[a->npos++] = c->pos[i];
+	int rc = cli_serve_config(c, &a->cfg);
+	if (rc >= 0)
+		return rc;
+	return VE_INVAL;
+}
+
+int cli_serve_config(const cli_args *c, svc_config *cfg)
+{
 	char err[1200];
-	if (svc_config_load(opt(a, "--config"), &a->cfg, err, sizeof err)) {
-		fprintf(stderr, "vidc %s: %s\n", c->cmd, err);
-		return 1;
-	}
+	if (svc_config_load(cli_value(c, "--config"), cfg, err, sizeof err))
+		return cli_fail(c, "%s", err);
 	const struct {
 		const char *o;
 		char *field;
 		size_t n;
-	} over[] = {{"--db", a->cfg.db, sizeof a->cfg.db},
-		    {"--media", a->cfg.media, sizeof a->cfg.media},
-		    {"--listen", a->cfg.listen, sizeof a->cfg.listen}};
+	} over[] = {{"--db", cfg->db, sizeof cfg->db},
+		    {"--media", cfg->media, sizeof cfg->media},
+		    {"--listen", cfg->listen, sizeof cfg->listen}};
 	for (size_t i = 0; i < sizeof over / sizeof *over; i++)
-		if (opt(a, over[i].o))
-			snprintf(over[i].field, over[i].n, "%s", opt(a, over[i].o));
-	return VE_INVAL;
+		if (cli_value(c, over[i].o))
+			snprintf(over[i].field, over[i].n, "%s", cli_value(c, over[i].o));
+	return -1;
+}
+
+void cli_print_json(json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2));
+	printf("%s\n", text ? text : "null");
+	free(text);
 }
 
 /* Opens the store and brings its schema up to date. NULL after printing. */
@@ -155,7 +168,7 @@ store_t *cli_serve_store(const char *cmd, const svc_config *cfg)
 	return open_store(cmd, cfg, 0);
 }
 
-static int parse_id(const char *s, int64_t *id)
+int cli_parse_id(const char *s, int64_t *id)
 {
 	char *end;
 	long long v = s ? strtoll(s, &end, 10) : 0;
@@ -215,7 +228,7 @@ int cli_worker(cli_args *c)
 		return rc;
 	const char *q = opt(&a, "--queue") ? opt(&a, "--queue") : "video";
 	int64_t conc = 1;
-	if (opt(&a, "--concurrency") && parse_id(opt(&a, "--concurrency"), &conc))
+	if (opt(&a, "--concurrency") && cli_parse_id(opt(&a, "--concurrency"), &conc))
 		return usage("worker", "--concurrency takes a whole number from 1, not '%s'", opt(&a, "--concurrency"));
 	store_t *s = open_store("worker", &a.cfg, 0);
 	if (!s)
@@ -246,7 +259,7 @@ int cli_token(cli_args *c)
 	int64_t site = 0;
 	if (a.npos != 1 || strcmp(a.pos[0], "create"))
 		return usage("token", "%s", "vidc token create (--site ID | --operator) [--name N]");
-	if (!opt(&a, "--operator") && parse_id(opt(&a, "--site"), &site))
+	if (!opt(&a, "--operator") && cli_parse_id(opt(&a, "--site"), &site))
 		return usage("token", "%s", "which site? (--site ID, or --operator for an operator token)");
 	if (opt(&a, "--operator") && opt(&a, "--site"))
 		return usage("token", "%s", "--site or --operator, not both");
@@ -304,7 +317,7 @@ int cli_site(cli_args *c)
 		return rc;
 	int add = a.npos == 1 && !strcmp(a.pos[0], "add");
 	int64_t id = 0;
-	if (!add && !(a.npos == 2 && !strcmp(a.pos[0], "automation") && !parse_id(a.pos[1], &id)))
+	if (!add && !(a.npos == 2 && !strcmp(a.pos[0], "automation") && !cli_parse_id(a.pos[1], &id)))
 		return usage("site", "%s", "vidc site add --name N [options] | vidc site automation ID [options]");
 	if (add && !opt(&a, "--name"))
 		return usage("site", "%s", "vidc site add needs --name");
@@ -325,9 +338,7 @@ int cli_site(cli_args *c)
 	json_decref(b);
 	if (!rc) {
 		json_t *site = rec_site_json(s, id);
-		char *text = json_dumps(site, JSON_INDENT(2));
-		printf("%s\n", text ? text : "{}");
-		free(text);
+		cli_print_json(site);
 		json_decref(site);
 	} else {
 		fprintf(stderr, "vidc site: %s\n", err);
@@ -344,7 +355,7 @@ int cli_credits(cli_args *c)
 		return rc;
 	int64_t site = 0, amount = 0;
 	int grant = a.npos == 1 && !strcmp(a.pos[0], "grant"), balance = a.npos == 1 && !strcmp(a.pos[0], "balance");
-	if ((!grant && !balance) || parse_id(opt(&a, "--site"), &site))
+	if ((!grant && !balance) || cli_parse_id(opt(&a, "--site"), &site))
 		return usage("credits", "%s", "vidc credits grant --site ID --amount N | vidc credits balance --site ID");
 	char *end;
 	if (grant && (!opt(&a, "--amount") || (amount = strtoll(opt(&a, "--amount"), &end, 10), *end)))
@@ -379,7 +390,7 @@ int cli_stage9(cli_args *c)
 	if (rc >= 0)
 		return rc;
 	int64_t content;
-	if (a.npos != 1 || parse_id(a.pos[0], &content))
+	if (a.npos != 1 || cli_parse_id(a.pos[0], &content))
 		return usage("stage9", "%s", "vidc stage9 CONTENT_ID");
 	store_t *s = open_store("stage9", &a.cfg, 0);
 	if (!s)

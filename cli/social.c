@@ -69,48 +69,6 @@ const char cli_jsonld_usage[] =
 	"Prints the schema.org VideoObject JSON-LD of a published video for the article page.\n" COMMON
 	"  --media DIR        the media folder (its public URL is the configuration's public_media_url)\n";
 
-typedef struct {
-	const cli_args *c;
-	svc_config cfg;
-} args_t;
-
-static const char *opt(const args_t *a, const char *name)
-{
-	return cli_value(a->c, name);
-}
-
-/* Loads the configuration with --db and --media over it: -1 when fine, else the exit status. */
-static int parse(const cli_args *c, args_t *a)
-{
-	memset(a, 0, sizeof *a);
-	a->c = c;
-	char err[1200];
-	if (svc_config_load(opt(a, "--config"), &a->cfg, err, sizeof err))
-		return cli_fail(c, "%s", err);
-	if (opt(a, "--db"))
-		snprintf(a->cfg.db, sizeof a->cfg.db, "%s", opt(a, "--db"));
-	if (opt(a, "--media"))
-		snprintf(a->cfg.media, sizeof a->cfg.media, "%s", opt(a, "--media"));
-	return -1;
-}
-
-static int parse_id(const char *s, int64_t *id)
-{
-	char *end;
-	long long v = s ? strtoll(s, &end, 10) : 0;
-	if (!s || *end || v < 1)
-		return VE_INVAL;
-	*id = v;
-	return 0;
-}
-
-static void print_json(json_t *j)
-{
-	char *text = json_dumps(j, JSON_INDENT(2));
-	printf("%s\n", text ? text : "null");
-	free(text);
-}
-
 /* The tokens JSON from a file or (with "-") standard input, at most 64 KiB. */
 static int read_tokens(const char *path, char **data, size_t *len, char *err, size_t errlen)
 {
@@ -139,29 +97,34 @@ static int read_tokens(const char *path, char **data, size_t *len, char *err, si
 
 int cli_account(cli_args *c)
 {
-	args_t a;
-	int rc = parse(c, &a);
+	svc_config cfg;
+	int rc = cli_serve_config(c, &cfg);
 	if (rc >= 0)
 		return rc;
 	int64_t site = 0, id = 0;
 	int add = c->npos == 1 && !strcmp(c->pos[0], "add"), list = c->npos == 1 && !strcmp(c->pos[0], "list");
-	if ((!add && !list) || parse_id(opt(&a, "--site"), &site))
+	if ((!add && !list) || cli_parse_id(cli_value(c, "--site"), &site))
 		return cli_usage(c, "add or list, with --site ID");
-	if (add && (!opt(&a, "--platform") || !opt(&a, "--tokens-file")))
+	if (add && (!cli_value(c, "--platform") || !cli_value(c, "--tokens-file")))
 		return cli_usage(c, "vidc account add needs --platform and --tokens-file (a file, or - for standard "
 				    "input; tokens never go on the command line)");
-	store_t *s = cli_serve_store("account", &a.cfg);
+	store_t *s = cli_serve_store("account", &cfg);
 	if (!s)
 		return 1;
 	char err[1200], *tokens = NULL;
 	size_t len = 0;
 	const char *field = NULL;
 	if (list) {
+		/* rc still holds the parser's "fine" (-1): a list that printed is a success */
 		json_t *l = acct_list(s, site);
-		print_json(l);
+		rc = l ? 0 : VE_IO;
+		if (l)
+			cli_print_json(l);
+		else
+			snprintf(err, sizeof err, "%s", store_errmsg(s));
 		json_decref(l);
-	} else if (!(rc = read_tokens(opt(&a, "--tokens-file"), &tokens, &len, err, sizeof err))) {
-		rc = acct_add(s, &a.cfg, site, opt(&a, "--platform"), opt(&a, "--name"), tokens, len, &id, err, sizeof err,
+	} else if (!(rc = read_tokens(cli_value(c, "--tokens-file"), &tokens, &len, err, sizeof err))) {
+		rc = acct_add(s, &cfg, site, cli_value(c, "--platform"), cli_value(c, "--name"), tokens, len, &id, err, sizeof err,
 			      &field);
 		secret_free(tokens, len);
 	}
@@ -169,7 +132,7 @@ int cli_account(cli_args *c)
 		fprintf(stderr, "vidc account: %s\n", err);
 	else if (add) {
 		json_t *j = acct_json(s, site, id);
-		print_json(j);
+		cli_print_json(j);
 		json_decref(j);
 	}
 	store_close(s);
@@ -203,26 +166,26 @@ static int wait_job(store_t *s, int64_t job, int64_t published)
 
 int cli_publish(cli_args *c)
 {
-	args_t a;
-	int rc = parse(c, &a);
+	svc_config cfg;
+	int rc = cli_serve_config(c, &cfg);
 	if (rc >= 0)
 		return rc;
 	int64_t rendered = 0, account = 0, site = 0, job = 0, published = 0;
-	if (c->npos != 1 || parse_id(c->pos[0], &rendered) || parse_id(opt(&a, "--account"), &account))
+	if (c->npos != 1 || cli_parse_id(c->pos[0], &rendered) || cli_parse_id(cli_value(c, "--account"), &account))
 		return cli_usage(c, "which rendered video (a positive id), to which account (--account ID)?");
-	store_t *s = cli_serve_store("publish", &a.cfg);
+	store_t *s = cli_serve_store("publish", &cfg);
 	if (!s)
 		return 1;
 	store_int(s, &site, "SELECT p.site_id FROM igny8_rendered_videos r JOIN igny8_video_projects p ON p.id = "
 			    "r.project_id WHERE r.id = ?", "l", rendered);
 	json_t *o = json_object();
-	if (opt(&a, "--privacy"))
-		json_object_set_new(o, "privacy", json_string(opt(&a, "--privacy")));
-	if (opt(&a, "--publish-at"))
-		json_object_set_new(o, "publish_at", json_string(opt(&a, "--publish-at")));
+	if (cli_value(c, "--privacy"))
+		json_object_set_new(o, "privacy", json_string(cli_value(c, "--privacy")));
+	if (cli_value(c, "--publish-at"))
+		json_object_set_new(o, "publish_at", json_string(cli_value(c, "--publish-at")));
 	char err[1200];
 	const char *field;
-	rc = site ? pjob_enqueue(s, &a.cfg, site, rendered, account, o, &job, &published, err, sizeof err, &field)
+	rc = site ? pjob_enqueue(s, &cfg, site, rendered, account, o, &job, &published, err, sizeof err, &field)
 		  : VE_NOTFOUND;
 	if (!site)
 		snprintf(err, sizeof err, "no rendered video %lld", (long long)rendered);
@@ -232,7 +195,7 @@ int cli_publish(cli_args *c)
 	else
 		fprintf(stderr, "vidc publish: job %lld queued: published video %lld (run vidc worker)\n", (long long)job,
 			(long long)published);
-	if (!rc && opt(&a, "--wait"))
+	if (!rc && cli_value(c, "--wait"))
 		rc = wait_job(s, job, published);
 	else if (!rc)
 		printf("%lld\n", (long long)published);
@@ -242,19 +205,19 @@ int cli_publish(cli_args *c)
 
 int cli_engagement(cli_args *c)
 {
-	args_t a;
-	int rc = parse(c, &a);
+	svc_config cfg;
+	int rc = cli_serve_config(c, &cfg);
 	if (rc >= 0)
 		return rc;
 	int64_t site = 0;
-	if (c->npos || (opt(&a, "--site") && parse_id(opt(&a, "--site"), &site)))
+	if (c->npos || (cli_value(c, "--site") && cli_parse_id(cli_value(c, "--site"), &site)))
 		return cli_usage(c, "--site takes a site id (and nothing else is expected)");
-	store_t *s = cli_serve_store("engagement", &a.cfg);
+	store_t *s = cli_serve_store("engagement", &cfg);
 	if (!s)
 		return 1;
 	char err[1200];
 	int fetched = 0, failed = 0;
-	rc = pjob_engagement_run(s, &a.cfg, site, NULL, stdout, &fetched, &failed, err, sizeof err);
+	rc = pjob_engagement_run(s, &cfg, site, NULL, stdout, &fetched, &failed, err, sizeof err);
 	store_close(s);
 	if (rc)
 		fprintf(stderr, "vidc engagement: %s\n", err);
@@ -265,18 +228,18 @@ int cli_engagement(cli_args *c)
 
 int cli_jsonld(cli_args *c)
 {
-	args_t a;
-	int rc = parse(c, &a);
+	svc_config cfg;
+	int rc = cli_serve_config(c, &cfg);
 	if (rc >= 0)
 		return rc;
 	int64_t id = 0;
-	if (c->npos != 1 || parse_id(c->pos[0], &id))
+	if (c->npos != 1 || cli_parse_id(c->pos[0], &id))
 		return cli_usage(c, "which published video (a positive id)?");
-	store_t *s = cli_serve_store("jsonld", &a.cfg);
+	store_t *s = cli_serve_store("jsonld", &cfg);
 	if (!s)
 		return 1;
 	char err[1200], *text = NULL;
-	rc = pmeta_jsonld(s, &a.cfg, 0, id, &text, err, sizeof err);
+	rc = pmeta_jsonld(s, &cfg, 0, id, &text, err, sizeof err);
 	store_close(s);
 	if (rc) {
 		fprintf(stderr, "vidc jsonld: %s\n", err);

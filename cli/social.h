@@ -22,4 +22,14 @@ extern const char cli_account_usage[], cli_publish_usage[], cli_engagement_usage
  * names the command in the message). */
 store_t *cli_serve_store(const char *cmd, const svc_config *cfg);
 
+/* The service commands' common start (serve.c): the configuration (--config) with --db, --media
+ * and --listen over it. -1 when loaded, else the exit status after printing why. */
+int cli_serve_config(const cli_args *c, svc_config *cfg);
+
+/* A positive whole-number id: 0, or VE_INVAL when s is missing or anything else. */
+int cli_parse_id(const char *s, int64_t *id);
+
+/* Prints j as indented JSON on standard output ("null" when it cannot be written). */
+void cli_print_json(json_t *j);
+
 #endif

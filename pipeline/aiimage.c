@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
+#include "../base/b64.h"
 #include "../base/buf.h"
 #include "../base/file.h"
 #include "http.h"
@@ -55,40 +55,6 @@ void aiimage_prompt(const char *cue, const char *topic, char *out, size_t n)
 	snprintf(out, n, "%.600s%s%.300s. Photograph, natural light, no text, no letters, no watermark.",
 		 has_cue ? cue : "", has_cue && has_topic ? ". For an article about: " : "",
 		 has_topic ? topic : "");
-}
-
-/* Decodes base64 (an optional "data:...;base64," prefix and white space tolerated) with
- * OpenSSL's decoder. 0 and a malloc'd *out, or -1. */
-static int b64_decode(const char *s, unsigned char **out, size_t *len)
-{
-	const char *comma = !strncmp(s, "data:", 5) ? strchr(s, ',') : NULL;
-	if (comma)
-		s = comma + 1;
-	size_t n = strlen(s), k = 0;
-	char *clean = malloc(n + 1);
-	if (!clean)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '\n' && s[i] != '\r' && s[i] != ' ' && s[i] != '\t')
-			clean[k++] = s[i];
-	clean[k] = 0;
-	if (!k || k % 4 || k > 0x7fffffff) {
-		free(clean);
-		return -1;
-	}
-	unsigned char *d = malloc(k / 4 * 3 + 1);
-	int got = d ? EVP_DecodeBlock(d, (const unsigned char *)clean, (int)k) : -1;
-	if (got < 0) {
-		free(clean);
-		free(d);
-		return -1;
-	}
-	/* EVP_DecodeBlock counts the padding's zero bytes: take them off. */
-	got -= (clean[k - 1] == '=') + (clean[k - 2] == '=');
-	free(clean);
-	*out = d;
-	*len = (size_t)got;
-	return 0;
 }
 
 /* Maps the shared HTTP client's failure to a code. */
@@ -150,8 +116,10 @@ static int store_b64(const char *name, const char *b64, const char *key, const f
 {
 	unsigned char *png = NULL;
 	size_t len = 0;
-	if (b64_decode(b64, &png, &len))
+	if (b64_decode(b64, &png, &len) || !len) {
+		free(png);
 		return err_set(e, VE_PROTOCOL, "%s: the picture in the reply is not valid base64", name);
+	}
 	fetch_opts o = *fo;
 	o.accept = FETCH_IMAGE;
 	o.max_bytes = AI_MAX_PICTURE;

@@ -25,6 +25,7 @@
 
 #include "../base/buf.h"
 #include "../base/file.h"
+#include "../base/jsonfile.h"
 #include "../base/media.h"
 #include "aiimage.h"
 #include "article.h"
@@ -150,40 +151,6 @@ static void set_why(asset_entry *en, const char *fmt, ...)
 
 /* ---- files --------------------------------------------------------------------------------- */
 
-/* Copies (or hard-links, when on one file system) from into the project as to. */
-static int copy_in(const char *from, const char *to, vidc_err *e)
-{
-	char tmp[4200];
-	int rc = file_tmp_name(to, tmp, sizeof tmp, e);
-	if (rc)
-		return rc;
-	unlink(tmp);
-	if (!link(from, tmp))
-		return file_commit(tmp, to, e);
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return err_errno(e, errno, "cannot read '%s'", from);
-	int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		close(in);
-		return err_errno(e, errno, "cannot write '%s'", to);
-	}
-	char buf[65536];
-	ssize_t k;
-	while ((k = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)k) != k) {
-			k = -1;
-			break;
-		}
-	int en = errno;
-	close(in);
-	if (close(out) || k < 0) {
-		unlink(tmp);
-		return err_errno(e, k < 0 ? en : errno, "cannot write '%s'", to);
-	}
-	return file_commit(tmp, to, e);
-}
-
 /* The extension of a file's content (".jpg", ".mp4", ...). */
 static const char *content_ext(const char *path)
 {
@@ -301,7 +268,7 @@ static int take_article_image(run_t *r, int i, asset_entry *en, vidc_err *e)
 		if (asprintf(&to, "%s/%s", r->dir, rel) < 0)
 			rc = err_set(e, VE_NOMEM, "out of memory");
 		else
-			rc = copy_in(local, to, e);
+			rc = file_copy(local, to, e);
 		free(to);
 		if (!rc) {
 			en->kind = AS_PHOTO;
@@ -466,6 +433,23 @@ static const char *cue_of(const match_section *s)
 	return *s->cue ? s->cue : *s->overlay ? s->overlay : s->text;
 }
 
+/* Copies a chosen picture or clip (a cache file of type t) into the project as images/NN.ext and
+ * records that name in en->path: 1, or 0 with the reason appended to why. */
+static int take_file(run_t *r, asset_entry *en, const char *from, sniff_type t, buf_t *why)
+{
+	char rel[64], *to = NULL;
+	vidc_err e = {0};
+	snprintf(rel, sizeof rel, "images/%02d%s", en->index, sniff_ext(t));
+	int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? err_set(&e, VE_NOMEM, "out of memory") : file_copy(from, to, &e);
+	free(to);
+	if (rc) {
+		buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
+		return 0;
+	}
+	en->path = strdup(rel);
+	return 1;
+}
+
 static int from_stock(run_t *r, int k, int footage, buf_t *why)
 {
 	static const char *const names[] = {"pexels", "pixabay"};
@@ -490,17 +474,11 @@ static int from_stock(run_t *r, int k, int footage, buf_t *why)
 			buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
 			continue;
 		}
-		char rel[64], *to = NULL;
-		snprintf(rel, sizeof rel, "images/%02d%s", en->index, sniff_ext(c.file.type));
-		int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? VE_NOMEM : copy_in(c.file.path, to, &e);
-		free(to);
-		if (rc) {
-			buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
+		if (!take_file(r, en, c.file.path, c.file.type, why)) {
 			stock_choice_free(&c);
 			continue;
 		}
 		en->kind = footage ? AS_FOOTAGE : AS_PHOTO;
-		en->path = strdup(rel);
 		credit_stock(en, &c, footage ? "Video" : "Photo");
 		set_why(en, "%s %s for '%s' (%s, %dx%d)%s%s", names[p], footage ? "footage" : "photo",
 			c.query, orient_name(c.item.file_width, c.item.file_height), c.item.file_width,
@@ -532,17 +510,10 @@ static int from_ai(run_t *r, int k, buf_t *why)
 		buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
 		return 0;
 	}
-	char rel[64], *to = NULL;
-	snprintf(rel, sizeof rel, "images/%02d%s", en->index, sniff_ext(ar.file.type));
-	int rc = asprintf(&to, "%s/%s", r->dir, rel) < 0 ? VE_NOMEM : copy_in(ar.file.path, to, &e);
-	free(to);
-	if (rc) {
-		buf_appendf(why, "%s%s", why->len ? "; " : "", e.msg);
+	if (!take_file(r, en, ar.file.path, ar.file.type, why))
 		return 0;
-	}
 	en->kind = AS_AI_IMAGE;
 	snprintf(en->source, sizeof en->source, "ai_generated");
-	en->path = strdup(rel);
 	en->width = (int)ar.file.width;
 	en->height = (int)ar.file.height;
 	en->text = strdup(ar.prompt);
@@ -884,16 +855,10 @@ static int load_entry(const char *path, json_t *o, int i, asset_entry *en, vidc_
 int assets_load(const char *path, assets_t *a, vidc_err *e)
 {
 	memset(a, 0, sizeof *a);
-	char *data = NULL;
-	size_t len = 0;
-	int rc = file_read(path, 16u << 20, &data, &len, e);
+	json_t *root;
+	int rc = jsonfile_read(path, 16u << 20, 0, &root, e);
 	if (rc)
 		return rc;
-	json_error_t je;
-	json_t *root = json_loadb(data, len, 0, &je);
-	free(data);
-	if (!root)
-		return err_set(e, VE_INVAL, "%s:%d:%d: malformed JSON: %s", path, je.line, je.column, je.text);
 	json_t *secs = json_object_get(root, "sections");
 	if (!json_is_array(secs) || !json_array_size(secs) || json_array_size(secs) > ASSETS_MAX_SECTIONS) {
 		json_decref(root);
@@ -970,7 +935,7 @@ int assets_swap(assets_t *a, const char *assets_path, const char *spec, const ro
 		char sub[4200];
 		snprintf(sub, sizeof sub, "%s/images", dir);
 		mkdir(sub, 0777);
-		rc = asprintf(&to, "%s/%s", dir, rel) < 0 ? err_set(e, VE_NOMEM, "out of memory") : copy_in(local, to, e);
+		rc = asprintf(&to, "%s/%s", dir, rel) < 0 ? err_set(e, VE_NOMEM, "out of memory") : file_copy(local, to, e);
 	}
 	free(to);
 	free(local);

@@ -17,6 +17,8 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "../base/file.h"
+
 struct cache_hash {
 	EVP_MD_CTX *ctx;
 };
@@ -70,20 +72,6 @@ void cache_sha256_hex(const void *data, size_t len, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-static int mkdir_p(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		int bad = mkdir(path, 0700) && errno != EEXIST;
-		*p = '/';
-		if (bad)
-			return -1;
-	}
-	return mkdir(path, 0700) && errno != EEXIST ? -1 : 0;
-}
-
 /* Removes DIR/tmp files left by processes that died mid-download ("PID-..."). */
 static void sweep_tmp(const char *tmpdir)
 {
@@ -128,7 +116,7 @@ int cache_dir(const char *given, char *out, size_t n, vidc_err *e)
 	char path[4200];
 	for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) {
 		snprintf(path, sizeof path, "%s%s", out, subs[i]);
-		if (mkdir_p(path))
+		if (file_mkdirs(path, 0700))
 			return err_errno(e, errno, "cannot create the cache folder '%s'", path);
 	}
 	static volatile int swept; /* once per process is enough */
@@ -213,7 +201,7 @@ int cache_put(const char *dir, const char *key, const char *tmp, cache_entry *en
 	object_name(dir, ent->sha256, ent->type, ent->path, sizeof ent->path);
 	char sub[4200];
 	snprintf(sub, sizeof sub, "%s/objects/%.2s", dir, ent->sha256);
-	if (mkdir_p(sub))
+	if (file_mkdirs(sub, 0700))
 		return err_errno(e, errno, "cannot create the cache folder '%s'", sub);
 	struct stat st;
 	if (!stat(ent->path, &st) && S_ISREG(st.st_mode) && st.st_size == ent->size)
@@ -234,7 +222,7 @@ int cache_put(const char *dir, const char *key, const char *tmp, cache_entry *en
 	snprintf(sub, sizeof sub, "%s", path);
 	*strrchr(sub, '/') = 0;
 	int rc = 0;
-	if (mkdir_p(sub) || cache_tmp_name(dir, itmp, sizeof itmp))
+	if (file_mkdirs(sub, 0700) || cache_tmp_name(dir, itmp, sizeof itmp))
 		rc = err_errno(e, errno, "cannot create the cache folder '%s'", sub);
 	else if (json_dump_file(j, itmp, JSON_COMPACT) || rename(itmp, path)) {
 		rc = err_errno(e, errno, "cannot write the cache index '%s'", path);

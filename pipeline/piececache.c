@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../base/buf.h"
+#include "../base/file.h"
 #include "cache.h"
 
 /* A hook's folder is hashed for the pictures and fonts canvas:image and canvas:text may read
@@ -122,11 +123,6 @@ static int readable_by_hook(const char *name)
 	return 0;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 typedef struct {
 	cache_hash *ch;
 	int files;
@@ -137,26 +133,10 @@ typedef struct {
  * name relative to the folder, then its bytes. */
 static int walk(folder_walk *w, const char *dir, const char *rel, vidc_err *e)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return err_errno(e, errno, "cannot list '%s' to hash it", dir);
-	char **names = NULL;
-	int n = 0, rc = 0;
-	for (struct dirent *de; (de = readdir(d));) {
-		if (de->d_name[0] == '.')
-			continue;
-		char **g = realloc(names, sizeof *names * (size_t)(n + 1));
-		if (!g || !(g[n] = strdup(de->d_name))) {
-			names = g ? g : names;
-			rc = err_set(e, VE_NOMEM, "out of memory");
-			break;
-		}
-		names = g;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(names, (size_t)n, sizeof *names, name_cmp);
+	char **names;
+	int n, rc = file_list(dir, NULL, &names, &n, e);
+	if (rc)
+		return rc;
 	for (int i = 0; i < n && !rc; i++) {
 		char path[4096], sub[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -184,9 +164,7 @@ static int walk(folder_walk *w, const char *dir, const char *rel, vidc_err *e)
 				err_set(e, rc, "cannot read '%s' to hash it", path);
 		}
 	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	file_list_free(names, n);
 	return rc;
 }
 
@@ -363,22 +341,6 @@ int pcache_key(const char *content, const char *settings, char hex[65], vidc_err
 	return 0;
 }
 
-/* ---- the folder --------------------------------------------------------------------------- */
-
-static int mkdirs(const char *path)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(tmp, 0700) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(tmp, 0700) && errno != EEXIST ? -1 : 0;
-}
-
 int pcache_dir(const char *dir, char *out, size_t n, vidc_err *e)
 {
 	if (dir && *dir) {
@@ -391,7 +353,7 @@ int pcache_dir(const char *dir, char *out, size_t n, vidc_err *e)
 		if (snprintf(out, n, "%s/pieces", base) >= (int)n)
 			return err_set(e, VE_INVAL, "the cache folder's name is too long");
 	}
-	if (mkdirs(out))
+	if (file_mkdirs(out, 0700))
 		return err_errno(e, errno, "cannot create the piece cache '%s'", out);
 	return 0;
 }
@@ -415,7 +377,7 @@ int pcache_path(const char *dir, const char *key, char *path, size_t n, vidc_err
 {
 	char sub[4200];
 	snprintf(sub, sizeof sub, "%s/%.2s", dir, key);
-	if (mkdirs(sub))
+	if (file_mkdirs(sub, 0700))
 		return err_errno(e, errno, "cannot create '%s'", sub);
 	entry_path(dir, key, path, n);
 	return 0;
@@ -451,7 +413,7 @@ int pcache_put(const char *dir, const char *key, const char *src, vidc_err *e)
 	snprintf(sub, sizeof sub, "%s/%.2s", dir, key);
 	entry_path(dir, key, path, sizeof path);
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", sub, key, (long)getpid());
-	if (mkdirs(sub))
+	if (file_mkdirs(sub, 0700))
 		return err_errno(e, errno, "cannot create '%s'", sub);
 	unlink(tmp);
 	if (link(src, tmp) && copy_file(src, tmp)) {

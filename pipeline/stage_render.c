@@ -3,7 +3,6 @@
  * (runtime/render.h), one frame as a PNG, a contact sheet (runtime/still.h) and the golden-frame
  * comparison the tests run (runtime/golden.h).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -149,46 +148,17 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= k && !strcmp(s + n - k, suffix);
 }
 
-static int name_cmp(const void *a, const void *b)
+/* A golden PNG (not the .actual/.diff helpers written beside it). */
+static int is_golden(const char *name)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return ends_with(name, ".png") && !ends_with(name, ".actual.png") && !ends_with(name, ".diff.png");
 }
 
-/* The golden PNGs of gdir, sorted (not the .actual/.diff helpers). */
+/* The golden PNGs of gdir, sorted. */
 static int golden_names(const char *gdir, char ***out, int *n, vidc_err *e)
 {
-	*out = NULL;
-	*n = 0;
-	DIR *dh = opendir(gdir);
-	if (!dh)
-		return err_errno(e, errno, "no golden folder '%s'", gdir);
-	char **names = NULL;
-	int cnt = 0, rc = 0;
-	for (struct dirent *d; (d = readdir(dh));) {
-		if (!ends_with(d->d_name, ".png") || ends_with(d->d_name, ".actual.png") ||
-		    ends_with(d->d_name, ".diff.png"))
-			continue;
-		char **grown = realloc(names, sizeof *names * (size_t)(cnt + 1));
-		if (!grown || !(grown[cnt] = strdup(d->d_name))) {
-			names = grown ? grown : names;
-			rc = err_set(e, VE_NOMEM, "out of memory");
-			break;
-		}
-		names = grown;
-		cnt++;
-	}
-	closedir(dh);
-	if (rc) {
-		for (int i = 0; i < cnt; i++)
-			free(names[i]);
-		free(names);
-		return rc;
-	}
-	if (cnt)
-		qsort(names, (size_t)cnt, sizeof *names, name_cmp);
-	*out = names;
-	*n = cnt;
-	return 0;
+	int rc = file_list(gdir, is_golden, out, n, e);
+	return rc == VE_NOTFOUND ? err_set(e, rc, "no golden folder '%s'", gdir) : rc;
 }
 
 typedef struct {
@@ -355,9 +325,8 @@ int stage_golden(const stage_golden_opts *o, const stage_cb *cb, stage_golden_re
 			r->checked++;
 			r->failed += golden_one(&j) == STAGE_GOLDEN_FAIL;
 		}
-		free(names[i]);
 	}
-	free(names);
+	file_list_free(names, n);
 	stage_spec_free(j.s);
 	return rc;
 }

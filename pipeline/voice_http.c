@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/b64.h"
 #include "../base/utf8.h"
 #include "http.h"
 
@@ -167,43 +168,6 @@ const voice_provider voice_openai = {"openai", openai_synth, openai_list, 4000, 
 
 /* ---- elevenlabs --------------------------------------------------------------------------- */
 
-static int b64val(int ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+' || ch == '-')
-		return 62;
-	if (ch == '/' || ch == '_')
-		return 63;
-	return -1;
-}
-
-/* Returns the decoded length, or -1 for bad input. out must hold strlen(s) * 3 / 4 + 3 bytes. */
-static long b64decode(const char *s, unsigned char *out)
-{
-	long n = 0;
-	unsigned acc = 0;
-	int bits = 0;
-	for (; *s; s++) {
-		if (*s == '=' || isspace((unsigned char)*s))
-			continue;
-		int v = b64val((unsigned char)*s);
-		if (v < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[n++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return n;
-}
-
 /* Byte offset of each code point of text, by index. Returns the count. */
 static int utf8_index(const char *text, int **idx)
 {
@@ -303,8 +267,9 @@ static int eleven_synth(const voice_opts *o, const char *text, voice_clip *out, 
 	json_error_t je;
 	json_t *root = json_loadb(r.body.data, r.body.len, 0, &je);
 	const char *b64 = json_string_value(json_object_get(root, "audio_base64"));
-	unsigned char *pcm = b64 ? malloc(strlen(b64) * 3 / 4 + 3) : NULL;
-	long n = pcm ? b64decode(b64, pcm) : -1;
+	unsigned char *pcm = NULL;
+	size_t plen = 0;
+	long n = b64 && !b64_decode(b64, &pcm, &plen) ? (long)plen : -1;
 	rc = VOICE_ETRANSIENT;
 	if (!root)
 		snprintf(err, errlen, "elevenlabs: the reply is not valid JSON: %s", je.text);

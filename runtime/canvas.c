@@ -400,6 +400,32 @@ static double optnum(lua_State *L, int i, double d)
 
 /* ---- shapes ------------------------------------------------------------------------------ */
 
+static inline uint32_t lerp_px(uint32_t a, uint32_t b, double t)
+{
+	return surf_lerp_px(a, b, t <= 0 ? 0 : t >= 1 ? 256 : (unsigned)lrint(t * 256));
+}
+
+enum { BOX_SOLID, BOX_HORIZONTAL, BOX_VERTICAL };
+
+/* Fills the box (x, y, w, h >= 0) with p0, or a gradient from p0 to p1 across it; the edge pixels
+ * get the share of them the box covers, so a box at fractional coordinates moves smoothly. */
+static void fill_box(canvas_t *c, double x, double y, double w, double h, uint32_t p0, uint32_t p1, int how)
+{
+	int x0, y0, x1, y1;
+	if (!span(c, x, y, x + w, y + h, &x0, &y0, &x1, &y1))
+		return;
+	for (int j = y0; j < y1; j++) {
+		double cy = fmin(j + 1, y + h) - fmax(j, y);
+		for (int i = x0; i < x1; i++) {
+			double cx = fmin(i + 1, x + w) - fmax(i, x);
+			uint32_t px = how == BOX_SOLID	    ? p0
+				      : how == BOX_VERTICAL ? lerp_px(p0, p1, (j + 0.5 - y) / h)
+							    : lerp_px(p0, p1, (i + 0.5 - x) / w);
+			put(c, i, j, px, cov_of(fmin(cx, 1) * fmin(cy, 1)));
+		}
+	}
+}
+
 /* canvas:rect(x, y, w, h, colour) */
 static int l_rect(lua_State *L)
 {
@@ -410,16 +436,7 @@ static int l_rect(lua_State *L)
 		x += w, w = -w;
 	if (h < 0)
 		y += h, h = -h;
-	int x0, y0, x1, y1;
-	if (!span(c, x, y, x + w, y + h, &x0, &y0, &x1, &y1))
-		return 0;
-	for (int j = y0; j < y1; j++) {
-		double cy = fmin(j + 1, y + h) - fmax(j, y);
-		for (int i = x0; i < x1; i++) {
-			double cx = fmin(i + 1, x + w) - fmax(i, x);
-			put(c, i, j, px, cov_of(fmin(cx, 1) * fmin(cy, 1)));
-		}
-	}
+	fill_box(c, x, y, w, h, px, px, BOX_SOLID);
 	return 0;
 }
 
@@ -512,29 +529,13 @@ static int l_line(lua_State *L)
 	return 0;
 }
 
-static inline uint32_t lerp_px(uint32_t a, uint32_t b, double t)
-{
-	return surf_lerp_px(a, b, t <= 0 ? 0 : t >= 1 ? 256 : (unsigned)lrint(t * 256));
-}
-
 /* canvas:linear_gradient(x, y, w, h, colour0, colour1 [, vertical]) */
 static int l_linear_gradient(lua_State *L)
 {
 	canvas_t *c = check_canvas(L);
 	double x = num(L, 2), y = num(L, 3), w = fabs(num(L, 4)), h = fabs(num(L, 5));
 	uint32_t p0 = check_px(L, 6), p1 = check_px(L, 7);
-	int vert = lua_toboolean(L, 8);
-	int x0, y0, x1, y1;
-	if (!span(c, x, y, x + w, y + h, &x0, &y0, &x1, &y1))
-		return 0;
-	for (int j = y0; j < y1; j++) {
-		double cy = fmin(j + 1, y + h) - fmax(j, y);
-		for (int i = x0; i < x1; i++) {
-			double cx = fmin(i + 1, x + w) - fmax(i, x);
-			double t = vert ? (j + 0.5 - y) / h : (i + 0.5 - x) / w;
-			put(c, i, j, lerp_px(p0, p1, t), cov_of(fmin(cx, 1) * fmin(cy, 1)));
-		}
-	}
+	fill_box(c, x, y, w, h, p0, p1, lua_toboolean(L, 8) ? BOX_VERTICAL : BOX_HORIZONTAL);
 	return 0;
 }
 

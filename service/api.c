@@ -53,6 +53,19 @@ static json_t *body(srv_req *r)
 	return r->body;
 }
 
+json_t *api_body(srv_req *r, const fld_spec *fields)
+{
+	char err[1024];
+	const char *field = NULL;
+	if (!body(r))
+		return NULL;
+	if (fld_check(r->body, fields, 1, err, sizeof err, &field)) {
+		fail(r, VE_INVAL, field, err);
+		return NULL;
+	}
+	return r->body;
+}
+
 static json_t *project_or_404(srv_req *r, int64_t id, int detail, const char *field)
 {
 	json_t *p = rec_project_json(r->db, r->who.site_id, id, detail);
@@ -64,14 +77,8 @@ static json_t *project_or_404(srv_req *r, int64_t id, int detail, const char *fi
 /* The project named by the body's project_id (a required id), or NULL after replying. */
 static json_t *body_project(srv_req *r, const fld_spec *fields)
 {
-	char err[1024];
-	const char *field;
-	if (!body(r))
+	if (!api_body(r, fields))
 		return NULL;
-	if (fld_check(r->body, fields, 1, err, sizeof err, &field)) {
-		fail(r, VE_INVAL, field, err);
-		return NULL;
-	}
 	return project_or_404(r, fld_int(r->body, "project_id", 0), 0, "project_id");
 }
 
@@ -322,11 +329,8 @@ static const fld_spec preview_fields[] = {
 static int voiceover_preview(srv_req *r)
 {
 	char err[1024];
-	const char *field;
-	if (!body(r))
+	if (!api_body(r, preview_fields))
 		return 0;
-	if (fld_check(r->body, preview_fields, 1, err, sizeof err, &field))
-		return fail(r, VE_INVAL, field, err);
 	const char *text = fld_str(r->body, "text", "");
 	size_t chars = 0;
 	for (const char *c = text; *c; c++)
@@ -556,11 +560,8 @@ static const fld_spec grant_fields[] = {
 static int credits_grant_api(srv_req *r)
 {
 	char err[1024];
-	const char *field;
-	if (!body(r))
+	if (!api_body(r, grant_fields))
 		return 0;
-	if (fld_check(r->body, grant_fields, 1, err, sizeof err, &field))
-		return fail(r, VE_INVAL, field, err);
 	int64_t site = fld_int(r->body, "site_id", 0), bal = 0;
 	json_t *s = rec_site_json(r->db, site);
 	if (!s)

@@ -5,6 +5,7 @@
 #ifndef VIDC_API_H
 #define VIDC_API_H
 
+#include "fields.h"
 #include "server.h"
 
 extern const srv_route api_routes[];
@@ -13,5 +14,9 @@ extern const srv_route api_publish_routes[];
 /* The HTTP status of a VE_* code: 422 invalid, 404 not found, 409 conflict, 402 no credits,
  * 401 auth, 429 a quota, else 500. */
 int api_status_of(int code);
+
+/* The request's body checked strictly against fields, or NULL after replying (400 without a body,
+ * 422 naming the field that is wrong). Every handler that takes a field table starts here. */
+json_t *api_body(srv_req *r, const fld_spec *fields);
 
 #endif

@@ -17,21 +17,6 @@
 #include "publish_job.h"
 #include "publish_meta.h"
 
-static json_t *body_checked(srv_req *r, const fld_spec *fields)
-{
-	char err[1024];
-	const char *field = NULL;
-	if (!r->body) {
-		srv_error(r, 400, NULL, "a JSON object body is required");
-		return NULL;
-	}
-	if (fld_check(r->body, fields, 1, err, sizeof err, &field)) {
-		srv_error(r, 422, field, "%s", err);
-		return NULL;
-	}
-	return r->body;
-}
-
 /* ---- accounts ----------------------------------------------------------------------------- */
 
 static const fld_spec account_fields[] = {
@@ -44,7 +29,7 @@ static int accounts_create(srv_req *r)
 {
 	char err[1024];
 	const char *field = NULL;
-	if (!body_checked(r, account_fields))
+	if (!api_body(r, account_fields))
 		return 0;
 	char *tokens = json_dumps(json_object_get(r->body, "tokens"), JSON_COMPACT);
 	int64_t id = 0;
@@ -79,7 +64,7 @@ static int publish_create(srv_req *r)
 {
 	char err[1024];
 	const char *field = NULL;
-	if (!body_checked(r, publish_fields))
+	if (!api_body(r, publish_fields))
 		return 0;
 	int64_t job = 0, published = 0;
 	int rc = pjob_enqueue(r->db, r->cfg, r->who.site_id, fld_int(r->body, "rendered_video_id", 0),

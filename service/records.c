@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "../base/err.h"
+#include "../base/file.h"
 #include "../pipeline/article.h"
 #include "../pipeline/script.h"
 #include "fields.h"
@@ -363,25 +364,11 @@ int rec_project_status(store_t *s, int64_t project, const char *status, const ch
 			 status, error, now, project) < 0 ? VE_IO : 0;
 }
 
-static int mkdirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		int bad = mkdir(path, 0777) && errno != EEXIST;
-		*p = '/';
-		if (bad)
-			return VE_INVAL;
-	}
-	return mkdir(path, 0777) && errno != EEXIST ? VE_INVAL : 0;
-}
-
 int rec_project_dir(const char *media, int64_t site, int64_t project, char *buf, size_t n)
 {
 	if (snprintf(buf, n, "%s/site-%lld/project-%lld", media, (long long)site, (long long)project) >= (int)n)
 		return VE_INVAL;
-	return mkdirs(buf);
+	return file_mkdirs(buf, 0777) ? VE_INVAL : 0;
 }
 
 /* ---- scripts ------------------------------------------------------------------------------ */

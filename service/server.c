@@ -17,6 +17,7 @@
 
 #include <microhttpd.h>
 
+#include "../base/mono.h"
 #include "server.h"
 
 struct srv {
@@ -36,13 +37,6 @@ typedef struct {
 	int too_large;
 	double t0;
 } conn_state;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ---- replies ----------------------------------------------------------------------------- */
 
@@ -330,7 +324,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!cs) {
 		if (!(cs = calloc(1, sizeof *cs)))
 			return MHD_NO;
-		cs->t0 = now_s();
+		cs->t0 = mono_now();
 		*con_cls = cs;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoll(cl, NULL, 10) > s->cfg->body_limit)
@@ -365,7 +359,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (resp)
 		MHD_destroy_response(resp);
 	/* one line per request: never the headers (the token) */
-	fprintf(stderr, "%s %s %d %.1fms\n", method, url, status, (now_s() - cs->t0) * 1000);
+	fprintf(stderr, "%s %s %d %.1fms\n", method, url, status, (mono_now() - cs->t0) * 1000);
 	if (r.db)
 		db_put(s, r.db);
 	json_decref(r.body);

@@ -69,6 +69,20 @@ int stg_script(const char *article, const char *base_dir, const char *type, cons
 	return rc;
 }
 
+/* Speaks vs with the provider's voice at normal speed into *t, zeroed first so that it can be
+ * freed whatever happens: voice_make's code. */
+static int speak(const char *provider, const char *voice, const voice_script *vs, voice_track *t, char *err,
+		 size_t errlen)
+{
+	voice_opts o;
+	memset(&o, 0, sizeof o);
+	o.provider = provider;
+	o.voice = voice;
+	o.speed = 1.0;
+	memset(t, 0, sizeof *t);
+	return voice_make(&o, vs, t, err, errlen);
+}
+
 int stg_voice(const char *dir, json_t *script, const char *provider, const char *voice, double *seconds,
 	      char *err, size_t errlen)
 {
@@ -79,14 +93,9 @@ int stg_voice(const char *dir, json_t *script, const char *provider, const char 
 	memset(&vs, 0, sizeof vs);
 	if (!rc && voice_script_load(sp, &vs, err, errlen))
 		rc = -1;
-	voice_opts o;
-	memset(&o, 0, sizeof o);
-	o.provider = provider;
-	o.voice = voice;
-	o.speed = 1.0;
 	voice_track t;
 	memset(&t, 0, sizeof t);
-	int vr = rc ? 0 : voice_make(&o, &vs, &t, err, errlen);
+	int vr = rc ? 0 : speak(provider, voice, &vs, &t, err, errlen);
 	if (vr)
 		rc = vr == VOICE_ETRANSIENT ? VE_NET : VE_UNSUPPORTED; /* VE_NET: worth another try */
 	if (!rc && (voice_write_wav(wav, t.pcm, t.n, VOICE_RATE, err, errlen) ||
@@ -113,16 +122,10 @@ int stg_preview(const char *tmp_dir, const char *provider, const char *voice, co
 		snprintf(err, errlen, "out of memory");
 		return -4;
 	}
-	voice_opts o;
-	memset(&o, 0, sizeof o);
-	o.provider = provider;
-	o.voice = voice;
-	o.speed = 1.0;
 	voice_track t;
-	memset(&t, 0, sizeof t);
 	char path[4200];
 	snprintf(path, sizeof path, "%s/preview-%d-%lx.wav", tmp_dir, (int)getpid(), (unsigned long)pthread_self());
-	int rc = voice_make(&o, &vs, &t, err, errlen) ? VE_NET : 0;
+	int rc = speak(provider, voice, &vs, &t, err, errlen) ? VE_NET : 0;
 	if (!rc && voice_write_wav(path, t.pcm, t.n, VOICE_RATE, err, errlen))
 		rc = -2;
 	vidc_err e;
@@ -131,25 +134,6 @@ int stg_preview(const char *tmp_dir, const char *provider, const char *voice, co
 	remove(path);
 	voice_track_free(&t);
 	voice_script_free(&vs);
-	return rc;
-}
-
-/* Links (one file system) or copies a file into the project: whole or absent. */
-static int copy_file(const char *from, const char *to, vidc_err *e)
-{
-	char tmp[4200];
-	int rc = file_tmp_name(to, tmp, sizeof tmp, e);
-	if (rc)
-		return rc;
-	unlink(tmp);
-	if (!link(from, tmp))
-		return file_commit(tmp, to, e);
-	char *data;
-	size_t len;
-	if ((rc = file_read(from, MAX_READ, &data, &len, e)))
-		return rc;
-	rc = file_write_atomic(to, data, len, e);
-	free(data);
 	return rc;
 }
 
@@ -270,7 +254,7 @@ int stg_music(const char *dir, const char *files_dir, const char *name, const ch
 	if (!rc && !(to = path_in(dir, spec)))
 		rc = err_set(&e, VE_NOMEM, "out of memory");
 	if (!rc)
-		rc = copy_file(src, to, &e);
+		rc = file_copy(src, to, &e);
 	if (rc)
 		err_copy(&e, err, errlen);
 	else
@@ -347,6 +331,17 @@ static int load(const char *spec, const char *preset, stage_spec **sp, ir_progra
 	return rc;
 }
 
+/* The end of every stage call on a loaded spec: the message copied out on failure, the spec and
+ * its program freed. Returns rc. */
+static int done(int rc, const vidc_err *e, char *err, size_t errlen, stage_spec *s, ir_program *p)
+{
+	if (rc)
+		err_copy(e, err, errlen);
+	ir_program_free(p);
+	stage_spec_free(s);
+	return rc;
+}
+
 int stg_render(const char *spec, const char *preset, const char *out, stg_progress_fn progress, void *ud,
 	       volatile int *cancel, stg_video *info, char *err, size_t errlen)
 {
@@ -366,11 +361,7 @@ int stg_render(const char *spec, const char *preset, const char *out, stg_progre
 		info->frames = p->frames;
 		info->duration = ir_frame_time(p, p->frames);
 	}
-	if (rc)
-		err_copy(&e, err, errlen);
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc;
+	return done(rc, &e, err, errlen, s, p);
 }
 
 int stg_subtitles(const char *spec, const char *preset, const char *srt, const char *vtt, char *err, size_t errlen)
@@ -386,11 +377,7 @@ int stg_subtitles(const char *spec, const char *preset, const char *srt, const c
 		stage_subs_result r;
 		rc = stage_subs(s, preset, &o, NULL, &r, &e);
 	}
-	if (rc)
-		err_copy(&e, err, errlen);
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc;
+	return done(rc, &e, err, errlen, s, p);
 }
 
 int stg_thumbnail(const char *spec, const char *preset, const char *out, char *err, size_t errlen)
@@ -407,9 +394,5 @@ int stg_thumbnail(const char *spec, const char *preset, const char *out, char *e
 		stage_thumb_result r;
 		rc = stage_thumb(s, preset, &o, NULL, &r, &e);
 	}
-	if (rc)
-		err_copy(&e, err, errlen);
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc;
+	return done(rc, &e, err, errlen, s, p);
 }

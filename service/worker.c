@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../base/err.h"
+#include "../base/mono.h"
 #include "automation.h"
 #include "fields.h"
 #include "records.h"
@@ -210,18 +211,11 @@ typedef struct {
 	double t0, last;
 } render_progress;
 
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The render's progress, written to its RenderedVideo about once a second. */
 static void on_progress(void *ud, int64_t done, int64_t total)
 {
 	render_progress *rp = ud;
-	double t = mono_s();
+	double t = mono_now();
 	if (done < total && t - rp->last < 1.0)
 		return;
 	rp->last = t;
@@ -257,7 +251,7 @@ static int kind_render(wrk_ctx *c)
 			 "frames_done = 0, error = NULL, updated_at = ? WHERE id = ?", "ttl", store_iso(store_now_ms(), now),
 		  now, c->job->rendered_id);
 	int rc = prepare(c, preset);
-	render_progress rp = {c, mono_s(), 0};
+	render_progress rp = {c, mono_now(), 0};
 	stg_video info = {0};
 	if (!rc)
 		rc = stg_render(spec, preset, mp4, on_progress, &rp, &c->cancel, &info, c->err, sizeof c->err);
@@ -510,8 +504,8 @@ static void *runner_main(void *arg)
 	while (!*o->stop) {
 		/* the stage hooks' schedule (engagement every 12 hours), on the real clock: VIDC_NOW
 		 * stands still in tests */
-		if (rn->index == 0 && o->tick && (ticked == 0 || mono_s() - ticked >= 10)) {
-			ticked = mono_s();
+		if (rn->index == 0 && o->tick && (ticked == 0 || mono_now() - ticked >= 10)) {
+			ticked = mono_now();
 			o->tick(db, o->cfg, o->log);
 		}
 		/* the retention sweep, hourly, by the first runner (cmd_worker sweeps at start) */

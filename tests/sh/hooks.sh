@@ -3,13 +3,7 @@
 # names the hook file and line, leaves no output, and Ctrl-C (SIGINT) or SIGTERM stops a render
 # whose hook is busy. The unit tests (tests/unit/rt_lua.c) cover each limit in detail; this is
 # the whole command, signals included.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-say() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 # spec NAME: a 2 s video whose only layer is the draw hook NAME.lua (written by the caller)
 spec() {

@@ -7,13 +7,7 @@
 #     title where vidc frame does (PSNR >= 40 dB) and the untouched scenes as before;
 #   - new bytes under the picture's same name encode exactly piece 4 again;
 #   - --no-cache renders in one pass and leaves the cache as it was; --cache-size bounds it.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-say() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 export VIDC_CACHE_DIR="$tmp/cache"
 
 ffmpeg -v error -f lavfi -i "testsrc2=size=320x240:rate=1" -frames:v 1 "$tmp/pic.png"

@@ -9,13 +9,7 @@
 #     click at the joins; ffmpeg -xerror decodes it without a word;
 #   - pieces start on keyframes and carry no audio; a missing piece, a duplicate, a piece of an
 #     edited spec and --piece without --pieces are refused, naming the cause.
-set -u
-cd "$(dirname "$0")/../.."
-VIDC=${VIDC:-build/vidc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-say() { echo "FAIL: $*"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 export VIDC_CACHE_DIR="$tmp/cache"
 
 cp examples/assets/music.ogg "$tmp/"

@@ -18,7 +18,6 @@ bad() { echo "FAIL: $*"; fail=1; }
 . tests/sh/service_lib.inc
 render=1
 [ "${VIDC_SANITIZE:-0}" = 1 ] && render=0 # renders take minutes under the sanitizers: the music case runs
-sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$DB'); print(c.execute(sys.argv[1]).fetchall())" "$1"; }
 
 mkdir -p "$tmp/www"
 cp examples/assets/beans.jpg examples/assets/grind.jpg examples/assets/pour.jpg "$tmp/www/"

@@ -19,25 +19,11 @@ set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 . tests/sh/service_lib.inc
-sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$DB'); print(c.execute(sys.argv[1]).fetchall())" "$1"; }
-sql1() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$DB'); r=c.execute(sys.argv[1]).fetchone(); c.commit(); print(r[0] if r else '')" "$1"; }
 render=1
 [ "${VIDC_SANITIZE:-0}" = 1 ] && render=0 # renders take minutes under the sanitizers
 
 # --- the fake platforms, and the service pointed at them ------------------------------------
-python3 tests/fakes/platforms_server.py >"$tmp/fake.port" 2>"$tmp/fake.log" &
-PIDS="$PIDS $!"
-for _ in $(seq 1 100); do
-	FP=$(head -1 "$tmp/fake.port")
-	[ -n "$FP" ] && break
-	sleep 0.1
-done
-[ -n "$FP" ] || { echo "FAIL: the fake platforms did not start"; exit 1; }
-F=http://127.0.0.1:$FP
-export VIDC_YOUTUBE_URL=$F/youtube/v3 VIDC_YOUTUBE_UPLOAD_URL=$F/upload/youtube/v3
-export VIDC_YOUTUBE_ANALYTICS_URL=$F/youtubeanalytics/v2 VIDC_GOOGLE_OAUTH_URL=$F/google
-export VIDC_GRAPH_URL=$F/graph/v21.0 VIDC_IG_UPLOAD_URL=$F/rupload/ig-api-upload/v21.0 VIDC_TIKTOK_URL=$F/tiktok
-python3 -c "import os; print(os.urandom(32).hex())" >"$tmp/token.key"
+platforms_fake
 python3 - "$CONFIG" "$tmp/token.key" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
@@ -47,8 +33,6 @@ c.update({"token_key_file": sys.argv[2], "publish_poll_ms": 100, "youtube_upload
           "public_media_url": "https://cdn.example.com/media/"})
 json.dump(c, open(sys.argv[1], "w"))
 PY
-fstat() { curl -s "$F/_stats" >"$tmp/stats" && python3 -c "import json; s=json.load(open('$tmp/stats')); print($1)"; }
-fault() { curl -s -X POST "$F/_fault?name=$1&n=${2:-1}" >/dev/null; }
 
 mkdir -p "$tmp/replies"
 n=0
@@ -131,12 +115,7 @@ JSON
 r "published article" 201 POST /contents/ /contents/ "$TA" "@$tmp/article.json"
 P=$(jget "j['project_id']")
 start_worker
-for _ in $(seq 1 1500); do
-	req GET "/projects/$P/" "$TA" >/dev/null
-	st=$(jget "j['status']")
-	[ "$st" = published ] || [ "$st" = failed ] && break
-	sleep 0.2
-done
+wait_project "$P" published 1500
 # everything after needs the render: stop here when there is none
 [ "$st" = published ] || { bad "stage 9 ended $st: $(jget "j['error']"); $(tail -5 "$tmp/worker.log")"; exit 1; }
 [ "$(jget "[x['kind'] for x in j['jobs']]")" = "['script', 'voice', 'assets', 'render', 'publish']" ] ||

@@ -13,22 +13,8 @@ set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 . tests/sh/service_lib.inc
-sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$DB'); print(c.execute(sys.argv[1]).fetchall())" "$1"; }
-sql1() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$DB'); r=c.execute(sys.argv[1]).fetchone(); c.commit(); print(r[0] if r else '')" "$1"; }
 
-python3 tests/fakes/platforms_server.py >"$tmp/fake.port" 2>"$tmp/fake.log" &
-PIDS="$PIDS $!"
-for _ in $(seq 1 100); do
-	FP=$(head -1 "$tmp/fake.port")
-	[ -n "$FP" ] && break
-	sleep 0.1
-done
-[ -n "$FP" ] || { echo "FAIL: the fake platforms did not start"; exit 1; }
-F=http://127.0.0.1:$FP
-export VIDC_YOUTUBE_URL=$F/youtube/v3 VIDC_YOUTUBE_UPLOAD_URL=$F/upload/youtube/v3
-export VIDC_YOUTUBE_ANALYTICS_URL=$F/youtubeanalytics/v2 VIDC_GOOGLE_OAUTH_URL=$F/google
-export VIDC_GRAPH_URL=$F/graph/v21.0 VIDC_IG_UPLOAD_URL=$F/rupload/ig-api-upload/v21.0 VIDC_TIKTOK_URL=$F/tiktok
-python3 -c "import os; print(os.urandom(32).hex())" >"$tmp/token.key"
+platforms_fake
 # one attempt per job: a failure shows at once (the library retries a chunk itself)
 python3 - "$CONFIG" "$tmp/token.key" <<'PY'
 import json, sys
@@ -36,8 +22,6 @@ c = json.load(open(sys.argv[1]))
 c.update({"token_key_file": sys.argv[2], "publish_poll_ms": 100, "publish_timeout_s": 2, "job_attempts": 1})
 json.dump(c, open(sys.argv[1], "w"))
 PY
-fstat() { curl -s "$F/_stats" >"$tmp/stats" && python3 -c "import json; s=json.load(open('$tmp/stats')); print($1)"; }
-fault() { curl -s -X POST "$F/_fault?name=$1&n=${2:-1}" >/dev/null; }
 work() { "$VIDC" worker --config "$CONFIG" --exit-when-idle >>"$tmp/worker.log" 2>&1 || bad "the worker exited $?"; }
 setup_sites
 start_server

@@ -16,7 +16,6 @@ setup_sites
 start_server
 render=1
 [ "${VIDC_SANITIZE:-0}" = 1 ] && render=0 # renders take minutes under the sanitizers
-sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$DB'); print(c.execute(sys.argv[1]).fetchall())" "$1"; }
 start_worker() {
 	"$VIDC" worker --config "$CONFIG" "$@" >>"$tmp/worker.log" 2>&1 &
 	WPID=$!
@@ -134,11 +133,7 @@ expect "script" 200 PUT "/scripts/$PF/" "$TA" '{"hook":"One.","intro":"Two.","po
 fi_dir=$MEDIA/site-1/project-$PF
 expect "voice without a key" 202 POST /voiceover/generate/ "$TA" "{\"project_id\":$PF,\"provider\":\"openai\"}"
 "$VIDC" worker --config "$CONFIG" --exit-when-idle >>"$tmp/worker.log" 2>&1
-for _ in $(seq 1 100); do
-	req GET "/projects/$PF/" "$TA" >/dev/null
-	[ "$(jget "j['status']")" = failed ] && break
-	sleep 0.2
-done
+wait_project "$PF" failed 100
 [ "$(jget "j['status']")" = failed ] || bad "a voice without its key left the project $(jget "j['status']")"
 jget "j['error']" | grep -q 'VIDC_OPENAI_API_KEY' || bad "the project's error does not name the key: $(jget "j['error']")"
 [ "$(jget "j['jobs'][-1]['attempts']")" = 1 ] || bad "a refused key was retried"
@@ -168,12 +163,7 @@ CONFIG_30=$CONFIG
 CONFIG=$tmp/vidc-10fps.json
 start_worker
 CONFIG=$CONFIG_30
-for _ in $(seq 1 1500); do
-	req GET "/projects/$P9/" "$TA" >/dev/null
-	st=$(jget "j['status']")
-	[ "$st" = review ] || [ "$st" = failed ] && break
-	sleep 0.2
-done
+wait_project "$P9" review 1500
 [ "$st" = review ] || bad "stage 9 ended $st: $(jget "j['error']")"
 [ "$(jget "[x['kind'] for x in j['jobs']]")" = "['script', 'voice', 'assets', 'render']" ] || bad "stage 9 jobs: $(jget "j['jobs']")"
 [ "$(jget "len(j['assets']) > 0 and j['renders'][0]['status']")" = completed ] || bad "stage 9: no photos or no video"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../base/file.h"
+#include "../../base/jsonfile.h"
 #include "../../base/roots.h"
 #include "check.h"
 
@@ -105,10 +106,85 @@ static void test_roots(void)
 	roots_free(r);
 }
 
+/* file_copy gives a whole copy (linked or streamed) and names the missing source; file_mkdirs
+ * makes every missing folder and is quiet about those that exist. */
+static void test_copy_mkdirs(void)
+{
+	vidc_err e = {0};
+	const char *deep = check_path("a/b/c");
+	CHECK(file_mkdirs(deep, 0700) == 0, "mkdirs: %s", strerror(errno));
+	CHECK(file_mkdirs(deep, 0700) == 0, "mkdirs again: %s", strerror(errno));
+	struct stat st;
+	CHECK(stat(deep, &st) == 0 && S_ISDIR(st.st_mode), "a/b/c is not a folder");
+	check_write(check_path("a/plain"), "x", 1);
+	CHECK(file_mkdirs(check_path("a/plain/d"), 0700) == -1 && errno == ENOTDIR, "a folder under a file");
+	static char big[200000];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (char)(i * 7);
+	check_write(check_path("src.bin"), big, sizeof big);
+	CHECK(file_copy(check_path("src.bin"), check_path("a/b/c/copy.bin"), &e) == 0, "%s", e.msg);
+	char *d = NULL;
+	size_t n = 0;
+	CHECK(file_read(check_path("a/b/c/copy.bin"), sizeof big, &d, &n, &e) == 0 && n == sizeof big &&
+		      !memcmp(d, big, n),
+	      "the copy differs: %s", e.msg);
+	free(d);
+	CHECK(file_copy(check_path("none"), check_path("a/x"), &e) == VE_NOTFOUND && strstr(e.msg, "none"),
+	      "'%s'", e.msg);
+	CHECK(access(check_path("a/x"), F_OK) != 0, "a failed copy left its output");
+}
+
+/* jsonfile_read: an object parsed; broken JSON named by file, line and column; the size cap and
+ * the regular-file rule are file_read's. */
+static void test_jsonfile(void)
+{
+	vidc_err e = {0};
+	json_t *j = NULL;
+	check_write(check_path("ok.json"), "{\"a\": 1}", 8);
+	CHECK(jsonfile_read(check_path("ok.json"), 100, 0, &j, &e) == 0 && json_integer_value(json_object_get(j, "a")) == 1,
+	      "%s", e.msg);
+	json_decref(j);
+	check_write(check_path("bad.json"), "{\n  \"a\": }", 11);
+	CHECK(jsonfile_read(check_path("bad.json"), 100, 0, &j, &e) == VE_INVAL && !j, "broken JSON accepted");
+	CHECK(strstr(e.msg, "bad.json:2:") && strstr(e.msg, "malformed JSON"), "'%s'", e.msg);
+	CHECK(jsonfile_read(check_path("ok.json"), 4, 0, &j, &e) == VE_LIMIT && !j, "size cap: %s", e.msg);
+	CHECK(jsonfile_read("/dev/zero", 100, 0, &j, &e) == VE_INVAL && strstr(e.msg, "device"), "'%s'", e.msg);
+}
+
+static int is_txt(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && !strcmp(name + n - 4, ".txt");
+}
+
+/* file_list: sorted, dot files left out, the filter applied; a missing folder is VE_NOTFOUND. */
+static void test_list(void)
+{
+	vidc_err e = {0};
+	const char *dir = check_path("list");
+	CHECK(file_mkdirs(dir, 0700) == 0, "mkdirs");
+	static const char *const files[] = {"b.txt", "a.txt", ".hidden.txt", "c.png"};
+	for (size_t i = 0; i < 4; i++)
+		check_write(check_fmt("%s/%s", dir, files[i]), "x", 1);
+	char **names;
+	int n;
+	CHECK(file_list(dir, is_txt, &names, &n, &e) == 0 && n == 2 && !strcmp(names[0], "a.txt") &&
+		      !strcmp(names[1], "b.txt"),
+	      "filtered: %d %s", n, e.msg);
+	file_list_free(names, n);
+	CHECK(file_list(dir, NULL, &names, &n, &e) == 0 && n == 3 && !strcmp(names[2], "c.png"), "all: %d", n);
+	file_list_free(names, n);
+	CHECK(file_list(check_path("nope"), NULL, &names, &n, &e) == VE_NOTFOUND && strstr(e.msg, "nope"), "'%s'",
+	      e.msg);
+}
+
 int main(void)
 {
 	test_read();
 	test_write();
 	test_roots();
+	test_copy_mkdirs();
+	test_jsonfile();
+	test_list();
 	return check_done();
 }

@@ -1,10 +1,12 @@
 /*
  * base_text.c - the base layer's text pieces: the error type (codes, errno causes such as "the
  * disk is full", prefixing), the growable buffer (appends, printf, detach) and the UTF-8 decoder
- * (valid, overlong, surrogate, truncated and out-of-range sequences; cutting at boundaries).
+ * (valid, overlong, surrogate, truncated and out-of-range sequences; cutting at boundaries), and
+ * base64 as providers send it (padding or not, white space, data: prefix, URL-safe alphabet).
  */
 #include <errno.h>
 
+#include "../../base/b64.h"
 #include "../../base/buf.h"
 #include "../../base/err.h"
 #include "../../base/utf8.h"
@@ -83,10 +85,31 @@ static void test_utf8(void)
 	CHECK(utf8_is_cont(0x80) && !utf8_is_cont('a') && !utf8_is_cont(0xC3), "is_cont");
 }
 
+static void test_b64(void)
+{
+	static const struct {
+		const char *in, *want;
+	} ok[] = {
+		{"aGVsbG8=", "hello"}, {"aGVsbG8", "hello"}, {"aGVs\nbG8g d29y bGQ=", "hello world"},
+		{"data:audio/wav;base64,aGk=", "hi"}, {"-_8=", "\xfb\xff"}, {"+/8=", "\xfb\xff"}, {"", ""},
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		unsigned char *d = NULL;
+		size_t n = 99;
+		CHECK(b64_decode(ok[i].in, &d, &n) == 0 && n == strlen(ok[i].want) && !memcmp(d, ok[i].want, n),
+		      "'%s': %zu bytes", ok[i].in, n);
+		free(d);
+	}
+	unsigned char *d = NULL;
+	size_t n = 0;
+	CHECK(b64_decode("aGV*bG8=", &d, &n) == -1 && !d, "a character outside base64");
+}
+
 int main(void)
 {
 	test_err();
 	test_buf();
 	test_utf8();
+	test_b64();
 	return check_done();
 }

@@ -8,6 +8,7 @@
 #define VIDC_TEST_CHECK_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +51,25 @@ static inline const char *check_tmpdir(void)
 	return check_dir;
 }
 
-/* check_tmpdir()/name, in a static buffer per call site's slot (4 in rotation). */
+/* printf into one of 8 static buffers used in rotation, so a few results can be held at once
+ * (URLs, paths of one call); a longer text is cut at 511 bytes. */
+static inline char *check_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline char *check_fmt(const char *fmt, ...)
+{
+	static char bufs[8][512];
+	static int next;
+	char *b = bufs[next++ % 8];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof bufs[0], fmt, ap);
+	va_end(ap);
+	return b;
+}
+
+/* check_tmpdir()/name, through check_fmt. */
 static inline const char *check_path(const char *name)
 {
-	static char bufs[4][512];
-	static int next;
-	char *b = bufs[next++ % 4];
-	snprintf(b, sizeof bufs[0], "%s/%s", check_tmpdir(), name);
-	return b;
+	return check_fmt("%s/%s", check_tmpdir(), name);
 }
 
 /* Writes n bytes to path or ends the test (status 2: the test itself could not run). */

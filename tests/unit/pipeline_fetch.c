@@ -120,25 +120,24 @@ static void test_addresses(void)
 
 /* ---- against the fake server --------------------------------------------------------------- */
 
-static void opts(fetch_opts *o)
+/* The tests' fetch options: the fake, the test's cache, 3 attempts, accepting the FETCH_* bits
+ * of accept (0: anything). */
+static void opts(fetch_opts *o, int accept)
 {
 	fakesrv_fetch_opts(o, cache, 3);
+	o->accept = accept;
 }
 
 static char *url(const char *path)
 {
-	static char buf[8][512];
-	static int k;
-	char *u = buf[k++ % 8];
-	snprintf(u, 512, "http://127.0.0.2:%d%s", port, path);
-	return u;
+	return check_fmt("http://127.0.0.2:%d%s", port, path);
 }
 
 /* How many requests the server has seen for path (query included), or in all with NULL. */
 static long requests(const char *path, long *ranges)
 {
 	fetch_opts o;
-	opts(&o);
+	opts(&o, 0);
 	o.refresh = 1;
 	o.trusted = 1;
 	o.cache_dir = stats_cache; /* not counted with the bodies under test */
@@ -205,8 +204,7 @@ static int count_progress(void *ud, long long done, long long total)
 static void test_basic(void)
 {
 	fetch_opts o;
-	opts(&o);
-	o.accept = FETCH_IMAGE;
+	opts(&o, FETCH_IMAGE);
 	o.progress = count_progress;
 	fetch_result r;
 	vidc_err e = {0};
@@ -260,8 +258,7 @@ static void test_basic(void)
 static void test_refusals(void)
 {
 	fetch_opts o;
-	opts(&o);
-	o.accept = FETCH_IMAGE;
+	opts(&o, FETCH_IMAGE);
 	fetch_result r;
 	vidc_err e = {0};
 	char to[300];
@@ -297,7 +294,7 @@ static void test_refusals(void)
 
 	/* A trusted base URL may be private; a redirect from it to another origin may not. */
 	fetch_opts t;
-	opts(&t);
+	opts(&t, 0);
 	t.allow_addrs = NULL;
 	t.trusted = 1;
 	rc = fetch_url(url("/jar.jpg"), &t, &r, &e);
@@ -333,8 +330,7 @@ static long max_rss_kb(void)
 static void test_limits(void)
 {
 	fetch_opts o;
-	opts(&o);
-	o.accept = FETCH_VIDEO;
+	opts(&o, FETCH_VIDEO);
 	o.max_bytes = 50LL << 20;
 	fetch_result r;
 	vidc_err e = {0};
@@ -359,8 +355,7 @@ static void test_limits(void)
 static void test_faults(void)
 {
 	fetch_opts o;
-	opts(&o);
-	o.accept = FETCH_IMAGE;
+	opts(&o, FETCH_IMAGE);
 	fetch_result r;
 	vidc_err e = {0};
 	int objs = objects();

@@ -110,11 +110,7 @@ static char *video_field(const char *id, const char *field)
 
 static char *tmp_path(const char *name)
 {
-	static char p[8][512];
-	static int k;
-	char *s = p[k++ % 8];
-	snprintf(s, 512, "%s/%s", g_tmp, name);
-	return s;
+	return check_fmt("%s/%s", g_tmp, name);
 }
 
 /* A file of n pseudo-random bytes (an "ftyp" box first, like an MP4); returns its path. */

@@ -94,6 +94,14 @@ static void expect_error(const char *what, const char *name, const char *src, co
 	expect_healthy(what);
 }
 
+/* expect_error for a hook whose only act is c:image(arg, 0, 0) on its second line. */
+static void expect_image_error(const char *what, const char *name, const char *arg, const char *n1, const char *n2)
+{
+	char src[512];
+	snprintf(src, sizeof src, "return { draw = function(ctx, c)\n  c:image('%s', 0, 0)\nend }\n", arg);
+	expect_error(what, name, src, n1, n2);
+}
+
 static void sandbox(void)
 {
 	expect_error("os.execute", "os.lua",
@@ -414,12 +422,9 @@ static void image_files(void)
 	CHECK(s && t_near(t_px(s, 30, 30), 0, 200, 100, 2), "image file drawn: " PXFMT, PXARG(s ? t_px(s, 30, 30) : 0));
 	surf_free(s);
 	ir_program_free(p);
-	expect_error("image ..", "up.lua", "return { draw = function(ctx, c)\n  c:image('../etc/x.png', 0, 0)\nend }\n",
-		     "up.lua:2:", "without '..'");
-	expect_error("image /", "abs.lua", "return { draw = function(ctx, c)\n  c:image('/etc/passwd', 0, 0)\nend }\n",
-		     "abs.lua:2:", "relative");
-	expect_error("image text", "txt.lua", "return { draw = function(ctx, c)\n  c:image('txt.lua', 0, 0)\nend }\n",
-		     "txt.lua:2:", "image 'txt.lua'");
+	expect_image_error("image ..", "up.lua", "../etc/x.png", "up.lua:2:", "without '..'");
+	expect_image_error("image /", "abs.lua", "/etc/passwd", "abs.lua:2:", "relative");
+	expect_image_error("image text", "txt.lua", "txt.lua", "txt.lua:2:", "image 'txt.lua'");
 	/* issue 10: a symlink out of the folder, a FIFO (must not block), a header declaring 16000 x
 	 * 16000 (refused before decoding), a missing file */
 	char link[300], fifo[300], bomb[300];
@@ -433,15 +438,10 @@ static void image_files(void)
 				      0, 0, 0x3e, 0x80, 0, 0, 0x3e, 0x80, 8, 6, 0, 0, 0, 0, 0, 0, 0};
 	FILE *f = fopen(bomb, "wb");
 	CHECK(f && fwrite(png, 1, sizeof png, f) == sizeof png && fclose(f) == 0, "write bomb.png");
-	expect_error("image symlink", "ln.lua", "return { draw = function(ctx, c)\n  c:image('link.png', 0, 0)\nend }\n",
-		     "ln.lua:2: image 'link.png'", "outside the hook's folder");
-	expect_error("image fifo", "ff.lua", "return { draw = function(ctx, c)\n  c:image('fifo.png', 0, 0)\nend }\n",
-		     "ff.lua:2: image 'fifo.png'", "not a regular file");
-	expect_error("image bomb", "pb.lua", "return { draw = function(ctx, c)\n  c:image('bomb.png', 0, 0)\nend }\n",
-		     "pb.lua:2: image 'bomb.png'", "16000x16000");
-	expect_error("image missing", "mi.lua",
-		     "return { draw = function(ctx, c)\n  c:image('missing.png', 0, 0)\nend }\n",
-		     "mi.lua:2: image 'missing.png'", "no such file");
+	expect_image_error("image symlink", "ln.lua", "link.png", "ln.lua:2: image 'link.png'", "outside the hook's folder");
+	expect_image_error("image fifo", "ff.lua", "fifo.png", "ff.lua:2: image 'fifo.png'", "not a regular file");
+	expect_image_error("image bomb", "pb.lua", "bomb.png", "pb.lua:2: image 'bomb.png'", "16000x16000");
+	expect_image_error("image missing", "mi.lua", "missing.png", "mi.lua:2: image 'missing.png'", "no such file");
 	/* a font file is read from the hook's folder only, like a picture */
 	expect_error("font /", "fa.lua",
 		     "return { draw = function(ctx, c)\n  c:text('x', 0, 0, {font = '/etc/passwd'})\nend }\n",
