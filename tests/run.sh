@@ -58,12 +58,39 @@ for v in examples/*.vid; do
 	if "$VIDC" check --color never -Werror "$v" >"$TMP/out" 2>&1; then ok; else bad "$v does not check clean"; sed 's/^/    /' "$TMP/out" | head; fi
 done
 
-# 5. Shell tests (end-to-end renders, CLI behaviour).
-for t in tests/sh/*.sh; do
-	[ -f "$t" ] || continue
-	[ "$t" = tests/sh/lib.sh ] && continue # sourced by the tests, not one itself
-	if sh "$t" >"$TMP/out" 2>&1; then ok; else bad "$t"; sed 's/^/    /' "$TMP/out" | tail -20; fi
+# 5. Shell tests (end-to-end renders, CLI behaviour), in TEST_JOBS lanes (default 2: most of
+# them wait on one encoder thread or on a server, so two at a time use the machine's two cores;
+# each makes its own temporary folder and free ports). A lane runs every TEST_JOBS-th test in
+# order; results and times are reported in the tests' order, the slowest last.
+lanes=${TEST_JOBS:-2}
+lane() { # lane K: runs tests K, K+lanes, ... writing NAME.rc, NAME.out and NAME.time in $TMP/sh
+	i=0
+	for t in tests/sh/*.sh; do
+		[ -f "$t" ] && [ "$t" != tests/sh/lib.sh ] || continue # lib.sh is sourced by the tests
+		i=$((i + 1))
+		[ $((i % lanes)) = "$1" ] || continue
+		n=$(basename "$t" .sh)
+		s0=$(date +%s)
+		sh "$t" >"$TMP/sh/$n.out" 2>&1
+		echo $? >"$TMP/sh/$n.rc"
+		echo $(($(date +%s) - s0)) >"$TMP/sh/$n.time"
+	done
+}
+mkdir -p "$TMP/sh"
+k=0
+while [ $k -lt "$lanes" ]; do
+	lane $k &
+	k=$((k + 1))
 done
+wait
+for t in tests/sh/*.sh; do
+	[ -f "$t" ] && [ "$t" != tests/sh/lib.sh ] || continue
+	n=$(basename "$t" .sh)
+	if [ "$(cat "$TMP/sh/$n.rc" 2>/dev/null)" = 0 ]; then ok; else bad "$t"; sed 's/^/    /' "$TMP/sh/$n.out" | tail -20; fi
+	echo "$(cat "$TMP/sh/$n.time" 2>/dev/null || echo 0) $t" >>"$TMP/times"
+done
+echo "slowest shell tests (seconds):"
+sort -rn "$TMP/times" | head -n 8 | sed 's/^/  /'
 
 echo "tests: $pass passed, $fail failed"
 [ "$fail" = 0 ]
