@@ -18,6 +18,8 @@
 
 #include <jansson.h>
 
+#include "../base/platform.h"
+#include "../compiler/compile.h"
 #include "overlay.h"
 
 #define CHAPTER_MIN_S 10.0 /* YouTube: every chapter lasts at least 10 s */
@@ -38,7 +40,14 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 
 int specgen_vertical(const char *preset)
 {
-	return strcmp(preset, "youtube_long") != 0;
+	platform_table *t = NULL;
+	vidc_err e;
+	if (platform_load(compile_stdlib_dir(NULL), &t, &e))
+		return 1;
+	const platform_preset *p = platform_preset_find(t, preset);
+	int vertical = !p || p->height > p->width;
+	platform_free(t);
+	return vertical;
 }
 
 /* A .vid string literal: quotes, backslashes and braces escaped, control characters dropped,

@@ -36,7 +36,9 @@ typedef struct {
 /* Writes the spec to path (PATH.tmp, then renamed). 0, or -1 with err set. */
 int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen);
 
-/* Whether a preset is vertical (1080x1920). */
+/* Whether a preset is vertical (taller than wide), as the platform file (stdlib/platforms.json)
+ * sizes it; a preset the file does not have counts as vertical, as most are (the spec's compile
+ * then names the unknown preset). */
 int specgen_vertical(const char *preset);
 
 #endif
