@@ -22,6 +22,8 @@ typedef struct {
 	diag_sink *d;          /* the check's diagnostics */
 	int *ids;              /* source id in from -> id in d, or -1 before it is copied */
 	int nids;
+	char *seen[64];        /* asset paths whose headers were read (each is reported once) */
+	int nseen;
 } check_ctx;
 
 /* The id in c->d of source i of the spec's sink (copied on first use), or -1. */
@@ -225,6 +227,50 @@ static void check_timings(check_ctx *c, const spec_t *sp)
 			   seconds);
 }
 
+/* Whether the header of the media file at path opens and holds a stream of type with a decoder
+ * (and, for a picture, a size within the pixel limit): what a render would find first. */
+static int media_header(const char *path, enum AVMediaType type, vidc_err *e)
+{
+	AVFormatContext *fmt = NULL;
+	int rc = type == AVMEDIA_TYPE_VIDEO ? media_image_check(path, e) : 0;
+	if (rc < 0 || (rc = media_open(&fmt, path, e)))
+		return rc < 0 ? rc : 0;
+	int si = av_find_best_stream(fmt, type, -1, -1, NULL, 0);
+	const AVCodecParameters *cp = si >= 0 ? fmt->streams[si]->codecpar : NULL;
+	if (!cp)
+		rc = err_set(e, VE_DECODE, "it has no %s stream", type == AVMEDIA_TYPE_VIDEO ? "picture" : "audio");
+	else if (!avcodec_find_decoder(cp->codec_id))
+		rc = err_set(e, VE_UNSUPPORTED, "no decoder for its %s codec", avcodec_get_name(cp->codec_id));
+	else if (type == AVMEDIA_TYPE_VIDEO)
+		rc = media_check_pixels(cp->width, cp->height, e);
+	media_close(&fmt);
+	return rc;
+}
+
+/* Every picture, clip and sound file of program p read as far as its header, each path once. */
+static void check_media(check_ctx *c, const ir_program *p)
+{
+	for (int i = 0; i < p->nnodes; i++) {
+		const ir_node *n = &p->nodes[i];
+		const char *path = n->kind == IR_IMAGE ? n->u.image.path : n->kind == IR_VIDEO ? n->u.video.path
+				   : n->kind == IR_AUDIO ? n->u.audio.path : NULL;
+		const char *src = n->kind == IR_IMAGE ? n->u.image.src : n->kind == IR_VIDEO ? n->u.video.src
+				  : n->kind == IR_AUDIO ? n->u.audio.src : NULL;
+		int k = 0;
+		while (path && k < c->nseen && strcmp(c->seen[k], path))
+			k++;
+		if (!path || k < c->nseen)
+			continue;
+		if (c->nseen < (int)(sizeof c->seen / sizeof *c->seen) && (c->seen[c->nseen] = strdup(path)))
+			c->nseen++;
+		vidc_err e = {0, ""};
+		const char *what = n->kind == IR_IMAGE ? "image" : n->kind == IR_VIDEO ? "video" : n->u.audio.role;
+		if (media_header(path, n->kind == IR_AUDIO ? AVMEDIA_TYPE_AUDIO : AVMEDIA_TYPE_VIDEO, &e))
+			diag_error(c->d, use_span(c, n->file, n->line, n->col), "cannot read %s '%s': %s",
+				   what ? what : "audio", src ? src : path, e.msg);
+	}
+}
+
 /* The sources the spec's sink holds (diag.h has no count: ids run until one has no text). */
 static int count_sources(const diag_sink *d)
 {
@@ -242,6 +288,8 @@ static int check_hooks(check_ctx *c, const stage_spec *s, vidc_err *e)
 	for (int i = 0; i < compile_npresets(sp); i++) {
 		ir_program *p = NULL;
 		int rc = stage_spec_lower(s, compile_preset(sp, i), &p, e);
+		if (!rc)
+			check_media(c, p);
 		if (!rc && (rc = hook_check(p, on_hook_problem, on_hook_decl, c)) > 0)
 			rc = 0;
 		ir_program_free(p);
@@ -258,7 +306,7 @@ int stage_spec_check(const stage_spec *s, const stage_cb *cb, vidc_err *e)
 	const stage_spec_opts *o = stage_spec_options(s);
 	if (!o->check_assets)
 		return 0;
-	check_ctx c = {stage_spec_diag(s), diag_new(), NULL, 0};
+	check_ctx c = {.from = stage_spec_diag(s), .d = diag_new()};
 	c.nids = count_sources(c.from);
 	if (!c.d || !(c.ids = malloc(sizeof(int) * (size_t)(c.nids + 1)))) {
 		diag_free(c.d);
@@ -279,5 +327,7 @@ int stage_spec_check(const stage_spec *s, const stage_cb *cb, vidc_err *e)
 			     stage_spec_path(s));
 	diag_free(c.d);
 	free(c.ids);
+	for (int i = 0; i < c.nseen; i++)
+		free(c.seen[i]);
 	return rc;
 }

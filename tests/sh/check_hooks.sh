@@ -3,7 +3,8 @@
 # with a syntax error, a hook without the function its use calls, and word timings that run past
 # the end of the voice are errors at the spec line, all of them in one run (exit 1), while good
 # hooks and timings that fit still pass; a hook that declares its parameters has each use's
-# checked (unknown names with did-you-mean, ranges, kinds). `--no-assets` skips these checks.
+# checked (unknown names with did-you-mean, ranges, kinds); every picture, clip and sound file
+# is read as far as its header. `--no-assets` skips these checks.
 . "$(dirname "$0")/lib.sh"
 
 cd "$tmp" || exit 2
@@ -154,6 +155,25 @@ far.vid:2:1: error: the word timings end at 500.00s but voice.wav lasts 6.00s
 EOF
 expect 1 "timings past the audio" -- "$VIDC" check --color never far.vid
 same_err "timings past the audio"
+
+# Asset headers are read: a picture and a music file that are not what their names say are
+# errors at their lines (the render would stop on them), a real one passes.
+head -c 300 /dev/urandom >noise.png
+printf 'these are words, not sound\n' >words.ogg
+ffmpeg -v error -y -f lavfi -i color=c=red:s=64x36:d=1 -frames:v 1 red.png || say "ffmpeg red.png"
+cat >assets.vid <<'EOF'
+video { preset youtube_long; fps 10 }
+music "words.ogg"
+scene a 2s {
+  image "noise.png" { }
+  image "red.png" { }
+}
+EOF
+expect 1 "undecodable assets" -- "$VIDC" check --color never -Wno-duration assets.vid
+has err "assets.vid:2:1: error: cannot read music 'words.ogg'" "undecodable music"
+has err "assets.vid:4:3: error: cannot read image 'noise.png'" "undecodable image"
+has err "2 errors in assets.vid" "undecodable assets"
+grep -q "red.png" err && say "a good picture was reported: $(cat err)"
 
 # Both specs in one run: each reports its own errors, the status is 1.
 expect 1 "two specs" -- "$VIDC" check --color never bad.vid far.vid
