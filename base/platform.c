@@ -20,6 +20,7 @@
 #define MAX_PRESETS 64
 #define MAX_SITES 16
 #define MAX_STYLES 32
+#define MAX_CODECS 16
 
 struct platform_table {
 	arena_t *a;
@@ -103,7 +104,9 @@ static json_t *get_rule(reader *r, json_t *o, const char *jpath, const char *key
 
 /* ---- what the rules hold ------------------------------------------------------------------- */
 
-typedef enum { F_INT, F_INT64, F_SECONDS, F_KBPS, F_STRING, F_BOOL } field_kind;
+/* F_REAL is a ratio or a rate (any number); F_NAMES a list of strings kept NULL-terminated, an
+ * empty list read as NULL ("any"). */
+typedef enum { F_INT, F_INT64, F_SECONDS, F_REAL, F_KBPS, F_STRING, F_BOOL, F_NAMES } field_kind;
 
 typedef struct {
 	const char *rule, *key;
@@ -123,7 +126,8 @@ typedef struct {
 static const rule preset_rules[] = {
 	{"canvas", P(src_canvas)},	     {"safe_area", P(src_safe)}, {"duration", P(src_duration)},
 	{"recommended", P(src_recommended)}, {"size", P(src_size)},	 {"bitrate", P(src_bitrate)},
-	{"captions", P(src_captions)}, {"chapters", P(src_chapters)},
+	{"captions", P(src_captions)}, {"chapters", P(src_chapters)},	 {"aspect", P(src_aspect)},
+	{"resolution", P(src_resolution)}, {"frame_rate", P(src_frame_rate)}, {"codecs", P(src_codecs)},
 };
 
 static const field preset_fields[] = {
@@ -142,6 +146,16 @@ static const field preset_fields[] = {
 	{"bitrate", "min_total_kbps", F_KBPS, P(min_bitrate), 1, 1e6},
 	{"captions", "default", F_STRING, P(captions), 0, 0},
 	{"chapters", "shown", F_BOOL, P(chapters), 0, 0},
+	{"aspect", "min", F_REAL, P(min_aspect), 0, 100},
+	{"aspect", "max", F_REAL, P(max_aspect), 0, 100},
+	{"resolution", "min_width", F_INT, P(min_w), 0, 16384},
+	{"resolution", "min_height", F_INT, P(min_h), 0, 16384},
+	{"resolution", "max_width", F_INT, P(max_w), 0, 16384},
+	{"resolution", "max_height", F_INT, P(max_h), 0, 16384},
+	{"frame_rate", "min_fps", F_REAL, P(min_fps), 0, 1000},
+	{"frame_rate", "max_fps", F_REAL, P(max_fps), 0, 1000},
+	{"codecs", "video", F_NAMES, P(video_codecs), 0, MAX_CODECS},
+	{"codecs", "audio", F_NAMES, P(audio_codecs), 0, MAX_CODECS},
 };
 
 static const rule site_rules[] = {
@@ -169,6 +183,38 @@ static const field chapter_fields[] = {
 	{"chapters", "min_seconds", F_SECONDS, S(chapters_min_s), 0, 86400},
 };
 
+/* A list of at most max non-empty strings into *out, NULL-terminated; [] leaves *out NULL. */
+static int get_names(reader *r, json_t *o, const char *jpath, const char *key, int max,
+		     const char *const **out)
+{
+	char p[256], q[300];
+	json_t *v = member(r, o, jpath, key, p, sizeof p);
+	if (!v)
+		return VE_INVAL;
+	size_t n = json_array_size(v);
+	if (!json_is_array(v) || n > (size_t)max) {
+		snprintf(q, sizeof q, "expected a list of at most %d names", max);
+		return bad(r, p, q);
+	}
+	*out = NULL;
+	if (!n)
+		return 0;
+	const char **names = arena_alloc(r->a, sizeof(char *) * (n + 1));
+	if (!names)
+		return err_set(r->e, VE_NOMEM, "%s: out of memory", r->file);
+	for (size_t i = 0; i < n; i++) {
+		json_t *s = json_array_get(v, i);
+		snprintf(q, sizeof q, "%s[%zu]", p, i);
+		if (!json_is_string(s) || !*json_string_value(s))
+			return bad(r, q, "expected a non-empty string");
+		if (!(names[i] = arena_strdup(r->a, json_string_value(s))))
+			return err_set(r->e, VE_NOMEM, "%s: out of memory", r->file);
+	}
+	names[n] = NULL;
+	*out = names;
+	return 0;
+}
+
 static int set_field(reader *r, json_t *o, const char *jpath, const field *f, void *base)
 {
 	char *dst = (char *)base + f->at;
@@ -176,6 +222,8 @@ static int set_field(reader *r, json_t *o, const char *jpath, const field *f, vo
 	int rc;
 	if (f->kind == F_STRING)
 		return get_string(r, o, jpath, f->key, 0, (const char **)dst);
+	if (f->kind == F_NAMES)
+		return get_names(r, o, jpath, f->key, (int)f->max, (const char *const **)dst);
 	if (f->kind == F_BOOL) {
 		char p[256];
 		json_t *v = member(r, o, jpath, f->key, p, sizeof p);
@@ -186,7 +234,8 @@ static int set_field(reader *r, json_t *o, const char *jpath, const field *f, vo
 		*(int *)dst = json_is_true(v);
 		return 0;
 	}
-	if ((rc = get_number(r, o, jpath, f->key, f->min, f->max, f->kind != F_SECONDS, &x)))
+	int whole = f->kind != F_SECONDS && f->kind != F_REAL;
+	if ((rc = get_number(r, o, jpath, f->key, f->min, f->max, whole, &x)))
 		return rc;
 	if (f->kind == F_INT)
 		*(int *)dst = (int)x;
@@ -231,11 +280,44 @@ static int check_preset(reader *r, const char *jpath, const platform_preset *p)
 		snprintf(q, sizeof q, "%s.%s", jpath, p->min_s > p->max_s ? "duration" : "recommended");
 		return bad(r, q, "min_s is above max_s");
 	}
+	/* 0 is "no limit", so only two set bounds can cross */
+	const struct {
+		double lo, hi;
+		const char *rule, *what;
+	} pairs[] = {
+		{p->min_aspect, p->max_aspect, "aspect", "min is above max"},
+		{p->min_w, p->max_w, "resolution", "min_width is above max_width"},
+		{p->min_h, p->max_h, "resolution", "min_height is above max_height"},
+		{p->min_fps, p->max_fps, "frame_rate", "min_fps is above max_fps"},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
+		if (pairs[i].lo > 0 && pairs[i].hi > 0 && pairs[i].lo > pairs[i].hi) {
+			snprintf(q, sizeof q, "%s.%s", jpath, pairs[i].rule);
+			return bad(r, q, pairs[i].what);
+		}
 	return 0;
 }
 
-static int read_preset(reader *r, json_t *o, int i, platform_preset *p)
+/* Reads element i of an array into all[i]; earlier elements are read (a name may be checked
+ * against them). */
+typedef int (*element_fn)(reader *r, json_t *o, int i, void *all);
+
+/* The name of element i (the first member of a platform_preset and a platform_site) must not
+ * repeat an earlier one's: lookups by name would never find the later. */
+static int unique_name(reader *r, const char *arr, const char *const *names[], int i)
 {
+	for (int k = 0; k < i; k++)
+		if (!strcmp(*names[k], *names[i])) {
+			char jpath[64];
+			snprintf(jpath, sizeof jpath, "$.%s[%d].name", arr, i);
+			return bad(r, jpath, "an entry of that name comes earlier");
+		}
+	return 0;
+}
+
+static int read_preset(reader *r, json_t *o, int i, void *all)
+{
+	platform_preset *p = &((platform_preset *)all)[i];
 	char jpath[64];
 	snprintf(jpath, sizeof jpath, "$.presets[%d]", i);
 	if (!json_is_object(o))
@@ -250,8 +332,9 @@ static int read_preset(reader *r, json_t *o, int i, platform_preset *p)
 	return check_preset(r, jpath, p);
 }
 
-static int read_site(reader *r, json_t *o, int i, platform_site *s)
+static int read_site(reader *r, json_t *o, int i, void *all)
 {
+	platform_site *s = &((platform_site *)all)[i];
 	char jpath[64];
 	snprintf(jpath, sizeof jpath, "$.sites[%d]", i);
 	if (!json_is_object(o))
@@ -269,62 +352,40 @@ static int read_site(reader *r, json_t *o, int i, platform_site *s)
 			  (int)(sizeof chapter_fields / sizeof *chapter_fields), s);
 }
 
-/* An array member of the root with 1..max elements. */
-static json_t *get_array(reader *r, json_t *root, const char *key, int max, size_t *n)
+/* The root's array `key` of 1..max objects, each read by fn into a new arena array of elements
+ * of `size` bytes (*out, *count). Names are unique within the array. */
+static int read_array(reader *r, json_t *root, const char *key, int max, size_t size,
+		      element_fn fn, void **out, int *count)
 {
 	char p[256];
-	json_t *v = member(r, root, "$", key, p, sizeof p);
-	if (!v)
-		return NULL;
-	*n = json_array_size(v);
-	if (!json_is_array(v) || *n == 0 || *n > (size_t)max) {
-		char what[64];
-		snprintf(what, sizeof what, "expected an array of 1 to %d entries", max);
-		bad(r, p, what);
-		return NULL;
-	}
-	return v;
-}
-
-static int read_presets(reader *r, json_t *root, platform_table *t)
-{
-	size_t n;
-	json_t *arr = get_array(r, root, "presets", MAX_PRESETS, &n);
+	json_t *arr = member(r, root, "$", key, p, sizeof p);
 	if (!arr)
 		return VE_INVAL;
-	t->presets = arena_alloc(r->a, sizeof(platform_preset) * n);
-	if (!t->presets)
+	size_t n = json_array_size(arr);
+	if (!json_is_array(arr) || n == 0 || n > (size_t)max) {
+		char what[64];
+		snprintf(what, sizeof what, "expected an array of 1 to %d entries", max);
+		return bad(r, p, what);
+	}
+	char *all = arena_alloc(r->a, size * n);
+	const char *const **names = arena_alloc(r->a, sizeof *names * n);
+	if (!all || !names)
 		return err_set(r->e, VE_NOMEM, "%s: out of memory", r->file);
+	memset(all, 0, size * n);
+	*out = all;
 	for (size_t i = 0; i < n; i++) {
-		platform_preset *p = &t->presets[i];
-		int rc = read_preset(r, json_array_get(arr, i), (int)i, p);
-		if (rc)
+		names[i] = (const char *const *)(all + i * size); /* the name is the first member */
+		int rc = fn(r, json_array_get(arr, i), (int)i, all);
+		if (rc || (rc = unique_name(r, key, names, (int)i)))
 			return rc;
-		char jpath[64];
-		snprintf(jpath, sizeof jpath, "$.presets[%zu].name", i);
-		if (platform_preset_find(t, p->name))
-			return bad(r, jpath, "a preset of that name comes earlier");
-		t->npresets++;
+		(*count)++;
 	}
 	return 0;
 }
 
-static int read_sites(reader *r, json_t *root, platform_table *t)
+/* Every preset names a site the file has, with chapter rules if it shows chapters. */
+static int check_sites(reader *r, const platform_table *t)
 {
-	size_t n;
-	json_t *arr = get_array(r, root, "sites", MAX_SITES, &n);
-	if (!arr)
-		return VE_INVAL;
-	t->sites = arena_alloc(r->a, sizeof(platform_site) * n);
-	if (!t->sites)
-		return err_set(r->e, VE_NOMEM, "%s: out of memory", r->file);
-	for (size_t i = 0; i < n; i++) {
-		int rc = read_site(r, json_array_get(arr, i), (int)i, &t->sites[i]);
-		if (rc)
-			return rc;
-		t->nsites++;
-	}
-	/* Every preset names a site the file has, with chapter rules if it shows chapters. */
 	for (int i = 0; i < t->npresets; i++) {
 		const platform_site *s = platform_site_find(t, t->presets[i].site);
 		char jpath[64];
@@ -385,8 +446,11 @@ static int read_table(reader *r, json_t *root, platform_table *t)
 	if (!json_is_object(root))
 		return bad(r, "$", "expected an object");
 	if ((rc = get_number(r, root, "$", "version", 1, 1, 1, &version)) ||
-	    (rc = read_presets(r, root, t)) || (rc = read_sites(r, root, t)) ||
-	    (rc = read_fonts_styles(r, root, t)))
+	    (rc = read_array(r, root, "presets", MAX_PRESETS, sizeof *t->presets, read_preset,
+			      (void **)&t->presets, &t->npresets)) ||
+	    (rc = read_array(r, root, "sites", MAX_SITES, sizeof *t->sites, read_site,
+			      (void **)&t->sites, &t->nsites)) ||
+	    (rc = check_sites(r, t)) || (rc = read_fonts_styles(r, root, t)))
 		return rc;
 	return 0;
 }
@@ -472,6 +536,30 @@ const platform_site *platform_site_find(const platform_table *t, const char *nam
 		if (!strcmp(t->sites[i].name, name))
 			return &t->sites[i];
 	return NULL;
+}
+
+/* Portrait or square (1) against landscape (0). */
+static int upright(const platform_preset *p)
+{
+	return p->height >= p->width;
+}
+
+const platform_preset *platform_upload_preset(const platform_table *t, const char *site,
+					      const char *preset)
+{
+	const platform_preset *own = platform_preset_find(t, preset), *strictest = NULL;
+	if (own && site && !strcmp(own->site, site))
+		return own;
+	for (int i = 0; site && i < t->npresets; i++) {
+		const platform_preset *p = &t->presets[i];
+		if (strcmp(p->site, site))
+			continue;
+		if (own && upright(p) == upright(own))
+			return p;
+		if (!strictest || p->max_s < strictest->max_s)
+			strictest = p;
+	}
+	return strictest;
 }
 
 const platform_site *platform_chapter_site(const platform_table *t, const char *preset)

@@ -40,9 +40,16 @@ typedef struct {
 	int64_t min_bitrate;         /* bits/s of video and audio together: the lowest worth making */
 	const char *captions;        /* the default caption style */
 	int chapters;                /* the site shows chapters for this preset (its site's rules) */
+	/* What the platform takes, checked on the rendered file before an upload (with min_s,
+	 * max_s and max_bytes above); 0 is no limit. */
+	double min_aspect, max_aspect;  /* width / height (Shorts: at most 1, square or vertical) */
+	int min_w, min_h, max_w, max_h; /* pixels */
+	double min_fps, max_fps;
+	const char *const *video_codecs; /* NULL-terminated libavcodec names ("h264"); NULL: any */
+	const char *const *audio_codecs; /* NULL: any */
 	/* where each rule comes from ("as documented on ..., checked 2026-11") */
 	const char *src_canvas, *src_safe, *src_duration, *src_recommended, *src_size, *src_bitrate,
-		*src_captions, *src_chapters;
+		*src_captions, *src_chapters, *src_aspect, *src_resolution, *src_frame_rate, *src_codecs;
 } platform_preset;
 
 /* A site's publishing rules (title, description, tags, chapters, thumbnail). Limits are in
@@ -79,6 +86,14 @@ int platform_npresets(const platform_table *t);
 const platform_preset *platform_preset_at(const platform_table *t, int i);
 /* The preset called name, or NULL. */
 const platform_preset *platform_preset_find(const platform_table *t, const char *name);
+/* The preset whose upload rules apply when a video made for preset goes to site: preset itself
+ * when it is made for site; else the site's preset of the same orientation (portrait or
+ * square against landscape, by canvas: a vertical TikTok render posted to YouTube is a Short);
+ * else (no such preset, or one the table does not know) the site's preset with the shortest
+ * max_s, the strictest, so the platform refuses nothing after the upload; NULL when the table
+ * has no preset for site. */
+const platform_preset *platform_upload_preset(const platform_table *t, const char *site,
+					      const char *preset);
 /* The site called name (a preset's site), or NULL. */
 const platform_site *platform_site_find(const platform_table *t, const char *name);
 

@@ -6,6 +6,7 @@
 #include "publish_probe.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,6 +65,20 @@ static void codecs_text(const char *const *list, char *out, size_t n)
 	out[0] = 0;
 	for (; *list && k < n; list++)
 		k += (size_t)snprintf(out + k, n - k, "%s%s", k ? ", " : "", *list);
+}
+
+void pprobe_rules(const platform_table *t, const platform_preset *p, publish_rules *r)
+{
+	*r = (publish_rules){.name = p->display, .min_s = p->min_s, .max_s = p->max_s,
+			     .min_aspect = p->min_aspect, .max_aspect = p->max_aspect,
+			     .min_w = p->min_w, .min_h = p->min_h, .max_w = p->max_w, .max_h = p->max_h,
+			     .max_bytes = p->max_bytes, .min_fps = p->min_fps, .max_fps = p->max_fps,
+			     .video_codecs = p->video_codecs, .audio_codecs = p->audio_codecs,
+			     .src_duration = p->src_duration, .src_aspect = p->src_aspect,
+			     .src_resolution = p->src_resolution, .src_size = p->src_size,
+			     .src_frame_rate = p->src_frame_rate, .src_codecs = p->src_codecs};
+	snprintf(r->origin_buf, sizeof r->origin_buf, "preset %s of %s", p->name, platform_path(t));
+	r->origin = r->origin_buf;
 }
 
 typedef int (*rule_fn)(const pprobe_info *i, const publish_rules *r, char *why, size_t n);
@@ -132,20 +147,39 @@ static int r_acodec(const pprobe_info *i, const publish_rules *r, char *why, siz
 
 int pprobe_check(const pprobe_info *info, const publish_rules *r, vidc_err *e)
 {
-	static const rule_fn rules[] = {r_short, r_long,  r_aspect, r_small, r_big,
-					r_bytes, r_fps,	  r_vcodec, r_acodec};
+	/* each test with the platform file's rule it checks (the key in a preset) */
+	static const struct {
+		rule_fn fn;
+		const char *rule;
+		size_t src; /* offsetof the rule's source in publish_rules */
+	} rules[] = {
+		{r_short, "duration", offsetof(publish_rules, src_duration)},
+		{r_long, "duration", offsetof(publish_rules, src_duration)},
+		{r_aspect, "aspect", offsetof(publish_rules, src_aspect)},
+		{r_small, "resolution", offsetof(publish_rules, src_resolution)},
+		{r_big, "resolution", offsetof(publish_rules, src_resolution)},
+		{r_bytes, "size", offsetof(publish_rules, src_size)},
+		{r_fps, "frame_rate", offsetof(publish_rules, src_frame_rate)},
+		{r_vcodec, "codecs", offsetof(publish_rules, src_codecs)},
+		{r_acodec, "codecs", offsetof(publish_rules, src_codecs)},
+	};
 	buf_t b = BUF_INIT;
 	for (size_t k = 0; k < sizeof rules / sizeof *rules; k++) {
 		char why[256];
-		if (rules[k](info, r, why, sizeof why) &&
-		    buf_appendf(&b, "%s%s", b.len ? "; " : "", why) < 0) {
+		const char *src = *(const char *const *)((const char *)r + rules[k].src);
+		if (!rules[k].fn(info, r, why, sizeof why))
+			continue;
+		int rc = src ? buf_appendf(&b, "%s%s (%s: %s)", b.len ? "; " : "", why, rules[k].rule, src)
+			     : buf_appendf(&b, "%s%s", b.len ? "; " : "", why);
+		if (rc < 0) {
 			buf_free(&b);
 			return err_set(e, VE_NOMEM, "out of memory");
 		}
 	}
 	if (!b.len)
 		return 0;
-	int rc = err_set(e, VE_INVAL, "not fit for %s: %s", r->name ? r->name : "the platform", b.data);
+	int rc = err_set(e, VE_INVAL, "not fit for %s: %s%s%s%s", r->name ? r->name : "the platform", b.data,
+			 r->origin ? " [" : "", r->origin ? r->origin : "", r->origin ? "]" : "");
 	buf_free(&b);
 	return rc;
 }

@@ -8,7 +8,9 @@
 
 #include "../base/buf.h"
 #include "../base/err.h"
+#include "../base/platform.h"
 #include "../base/utf8.h"
+#include "../compiler/compile.h"
 #include "../pipeline/publish_jsonld.h"
 #include "fields.h"
 #include "publish_meta.h"
@@ -18,39 +20,6 @@
  * characters; Instagram's and TikTok's caption 2,200 with the hashtags after the description. */
 #define DESC_MAX_YOUTUBE 5000
 #define DESC_MAX_CAPTION 1900
-
-/* What each platform accepts, checked before the upload (pipeline/publish_probe.h). Until the
- * platform table (base/platform.h, stdlib/platforms.json) carries these rules they live here,
- * each with its source; YouTube takes a vertical or square video up to 180 s as a Short, and
- * any preset but youtube_long is posted as one. */
-static const char *const h26x[] = {"h264", "hevc", NULL};
-static const char *const tiktok_codecs[] = {"h264", "hevc", "vp8", "vp9", NULL};
-static const char *const aac[] = {"aac", NULL};
-static const struct {
-	const char *platform, *preset; /* preset NULL: any other */
-	publish_rules r;
-} rules[] = {
-	/* YouTube Help "Upload videos longer than 15 minutes" (12 hours, 256 GB), checked 2026-11 */
-	{"youtube", "youtube_long", {.name = "YouTube", .max_s = 43200, .max_bytes = 256000000000LL}},
-	/* YouTube Help "Upload YouTube Shorts" (square or vertical, up to 3 minutes), checked 2026-11 */
-	{"youtube", NULL, {.name = "YouTube Shorts", .max_s = 180, .max_aspect = 1, .max_bytes = 256000000000LL}},
-	/* Instagram Graph API, IG User Media, Reels specifications (3 s to 15 min, 300 MB, 23-60 fps,
-	 * H.264 or HEVC with AAC, at most 1920 columns), checked 2026-11 */
-	{"instagram", NULL, {.name = "Instagram Reels", .min_s = 3, .max_s = 900, .max_w = 1920, .max_bytes = 300000000,
-			     .min_fps = 23, .max_fps = 60, .video_codecs = h26x, .audio_codecs = aac}},
-	/* TikTok Content Posting API, Media Transfer Guide (4 GB, 23-60 fps, 360-4096 px; the
-	 * creator's longest duration comes from creator_info), checked 2026-11 */
-	{"tiktok", NULL, {.name = "TikTok", .min_w = 360, .min_h = 360, .max_w = 4096, .max_h = 4096,
-			  .max_bytes = 4000000000LL, .min_fps = 23, .max_fps = 60, .video_codecs = tiktok_codecs}},
-};
-
-static const publish_rules *rules_for(const char *platform, const char *preset)
-{
-	for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-		if (!strcmp(rules[i].platform, platform) && (!rules[i].preset || !strcmp(rules[i].preset, preset)))
-			return &rules[i].r;
-	return NULL;
-}
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, long long arg)
 {
@@ -145,6 +114,27 @@ static json_t *render_row(store_t *s, int64_t rendered)
 			 rendered);
 }
 
+/* The platform file's rules for the post (platform_upload_preset: a render made for another
+ * platform is checked as the site's preset of its orientation) and the site's publishing rules,
+ * read now so an edited file applies to the next publish without a rebuild. */
+static int upload_rules(pmeta_t *m, const char *platform, char *err, size_t errlen)
+{
+	vidc_err e = {0};
+	if (platform_load(compile_stdlib_dir(NULL), &m->table, &e)) {
+		snprintf(err, errlen, "publish: %s", e.msg);
+		return e.code;
+	}
+	const platform_preset *p = platform_upload_preset(m->table, platform, m->preset);
+	if (!p || !(m->rq.site = platform_site_find(m->table, platform))) {
+		snprintf(err, errlen, "publish: %s has no %s for '%s'", platform_path(m->table),
+			 p ? "site" : "preset", platform);
+		return VE_INVAL;
+	}
+	pprobe_rules(m->table, p, &m->rules);
+	m->rq.rules = &m->rules;
+	return 0;
+}
+
 int pmeta_build(store_t *s, int64_t rendered, const char *platform, json_t *opts, pmeta_t *m, char *err,
 		size_t errlen)
 {
@@ -190,8 +180,9 @@ int pmeta_build(store_t *s, int64_t rendered, const char *platform, json_t *opts
 		q->publish_at = fld_str(opts, "publish_at", NULL);
 		q->synthetic = 1; /* the narration is always generated speech */
 		q->duration_s = json_number_value(json_object_get(r, "duration"));
-		q->rules = rules_for(platform, m->preset);
 	}
+	if (!rc)
+		rc = upload_rules(m, platform, err, errlen);
 	json_decref(script);
 	json_decref(r);
 	return rc;
@@ -203,6 +194,7 @@ void pmeta_free(pmeta_t *m)
 	free(m->description);
 	free(m->tags);
 	json_decref(m->seo);
+	platform_free(m->table);
 	memset(m, 0, sizeof *m);
 }
 

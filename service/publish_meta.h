@@ -9,9 +9,11 @@
  * platform's presets (youtube_short before youtube_long, unless the render is youtube_long), else
  * the render's preset, else any: a vertical render posted as a Short uses the Short's words.
  *
- * The file is checked against its platform's rules before the upload (a table in
- * publish_meta.c until the platform table, base/platform.h, carries them); a site without a
- * YouTube category gets the library's default, 22 (People & Blogs).
+ * The file is checked against its platform's rules before the upload: the platform table
+ * (stdlib/platforms.json, base/platform.h) is read for each publish, and the render's preset
+ * picks the rules (platform_upload_preset: any vertical or square render posted to YouTube is a
+ * Short); a site without a YouTube category gets the platform file's default (22, People &
+ * Blogs).
  */
 #ifndef VIDC_PUBLISH_META_H
 #define VIDC_PUBLISH_META_H
@@ -30,6 +32,8 @@ typedef struct {
 	char *title, *description;
 	const char **tags;  /* NULL-terminated; the strings live in seo */
 	json_t *seo;        /* the chosen SEO entry (owned) */
+	platform_table *table; /* the platform file (owned): rq.rules and rq.site point into it */
+	publish_rules rules;
 	char video[1400], thumb[1400], srt[1400], lang[36], category[16];
 	int64_t project, site;
 	char preset[32];

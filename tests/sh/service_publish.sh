@@ -14,11 +14,15 @@
 # revoked refresh token marks the account needs_reconnection (and the render stays completed).
 # Replies are checked against docs/openapi.json. Under the sanitizers (a render takes minutes
 # there) the render is an MP4 made by ffmpeg and the first post goes through the API instead. A
-# landscape video is refused as a Short before any byte goes up; each post keeps a step log.
+# landscape video is refused as a Short before any byte goes up, and so is a video over TikTok's
+# longest once the platform file (a copy, VIDC_STDLIB) is edited while the worker runs; each post
+# keeps a step log.
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 . tests/sh/service_lib.inc
+# a copy of the stdlib, so its platforms.json can be edited under the running worker
+cp -R "$VIDC_STDLIB" "$tmp/stdlib" && VIDC_STDLIB=$tmp/stdlib || bad "cannot copy the stdlib"
 render=1
 [ "${VIDC_SANITIZE:-0}" = 1 ] && render=0 # renders take minutes under the sanitizers
 
@@ -219,6 +223,23 @@ V_W=$(jget "j['published_video_id']")
 [ "$(fstat "s['upload_bytes']['youtube'], s['posts']['youtube']")" = "$sent" ] || bad "the refused video was uploaded"
 req GET "/projects/$P/" "$TA" >/dev/null
 [ "$(jget "j['status']")" = published ] || bad "a refused publish made the published project $(jget "j['status']")"
+
+# --- the platform file is read for each publish: TikTok's longest video edited down to 1 s ------
+cp "$VIDC_STDLIB/platforms.json" "$tmp/platforms.orig"
+python3 - "$VIDC_STDLIB/platforms.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+next(p for p in t["presets"] if p["name"] == "tiktok")["duration"]["max_s"] = 1
+json.dump(t, open(sys.argv[1], "w"), indent=2)
+PY
+account tt4 tiktok "$tt" && TT4=$ID
+sent=$(fstat "s['upload_bytes']['tiktok'], s['posts']['tiktok']")
+r "publish over the edited TikTok limit" 202 POST /publish/ /publish/ "$TA" "{\"rendered_video_id\":$R,\"social_account_id\":$TT4}"
+[ "$(follow "$(jget "j['published_video_id']")")" = failed ] &&
+	jget "j['error']" | grep -q "not fit for TikTok: .* s is longer than 1 s (duration: as documented on TikTok for Developers.*\[preset tiktok of $VIDC_STDLIB/platforms.json\]" ||
+	bad "the edited TikTok rule: $(cat "$tmp/out")"
+[ "$(fstat "s['upload_bytes']['tiktok'], s['posts']['tiktok']")" = "$sent" ] || bad "the video over the edited limit was uploaded"
+cp "$tmp/platforms.orig" "$VIDC_STDLIB/platforms.json"
 
 # --- kill -9 mid-upload: the next worker resumes the recorded session -------------------------
 before=$(fstat "s['upload_bytes']['youtube']")

@@ -100,6 +100,24 @@ int main(void)
 	CHECK(!strcmp(platform_font(t, "code"), "DejaVu Sans Mono"), "default code font");
 	CHECK(platform_ncaption_styles(t) == 3 && !strcmp(platform_caption_style(t, 2), "karaoke"),
 	      "caption styles");
+
+	/* The pre-upload rules (issue 13): aspect, resolution, frame rate and codecs, each sourced. */
+	CHECK(s && s->max_aspect == 1 && !s->video_codecs && strstr(s->src_aspect, "Upload YouTube Shorts"),
+	      "Shorts: square or vertical, any codec");
+	CHECK(r && r->max_w == 1920 && r->min_fps == 23 && r->max_fps == 60 && r->video_codecs &&
+		      !strcmp(r->video_codecs[0], "h264") && !strcmp(r->video_codecs[1], "hevc") &&
+		      !r->video_codecs[2] && r->audio_codecs && !strcmp(r->audio_codecs[0], "aac") &&
+		      !r->audio_codecs[1] && strstr(r->src_codecs, "Reels specifications"),
+	      "Reels: at most 1920 columns, 23-60 fps, H.264/HEVC with AAC");
+	CHECK(k && k->min_w == 360 && k->max_h == 4096 && k->video_codecs && !strcmp(k->video_codecs[3], "vp9") &&
+		      !k->audio_codecs && strstr(k->src_resolution, "Media transfer guide"),
+	      "TikTok: 360-4096 pixels, four codecs, any audio");
+	const platform_preset *lg = platform_preset_find(t, "youtube_long");
+	CHECK(platform_upload_preset(t, "youtube", "youtube_long") == lg, "a long video to YouTube: its own");
+	CHECK(platform_upload_preset(t, "youtube", "tiktok") == s, "a vertical render to YouTube is a Short");
+	CHECK(platform_upload_preset(t, "instagram", "youtube_long") == r, "the only Instagram preset");
+	CHECK(platform_upload_preset(t, "youtube", "no_such_preset") == s, "unknown preset: the strictest");
+	CHECK(!platform_upload_preset(t, "vimeo", "tiktok"), "no preset for an unknown site");
 	platform_free(t);
 
 	/* The size rule: 60 s at 360 kb/s is (62 s x 45,000 B/s + 64 KiB) / 0.97. */
@@ -117,6 +135,13 @@ int main(void)
 	expect_broken("\"site\": \"tiktok\"", "\"site\": \"myspace\"", "$.presets[3].site");
 	expect_broken("\"default\": \"plain\"", "\"default\": \"comic\"", "$.presets[0].captions.default");
 	expect_broken("\"min_count\": 3", "\"min_count\": 0", "$.sites[0].chapters.min_count");
+	expect_broken("\"video\": [\"h264\", \"hevc\"]", "\"video\": [\"h264\", 5]", "$.presets[2].codecs.video[1]");
+	expect_broken("\"min\": 0, \"max\": 1,", "\"min\": 2, \"max\": 1,", "$.presets[1].aspect");
+	expect_broken("\"min_fps\": 23, \"max_fps\": 60", "\"min_fps\": 61, \"max_fps\": 60", "$.presets[2].frame_rate");
+	expect_broken("\"name\": \"instagram\"", "\"name\": \"youtube\"", "$.sites[1].name");
+	expect_broken("\"name\": \"youtube_short\"", "\"name\": \"youtube_long\"", "$.presets[1].name");
+	CHECK(load_edited("\"name\": \"youtube_short\"", "\"name\": \"youtube_long\"", &e) == VE_INVAL &&
+		      strstr(e.msg, "comes earlier"), "a repeated name: %s", e.msg);
 	{
 		vidc_err je = {0};
 		int jrc = load_edited("\"version\": 1,", "\"version\": 1", &je);

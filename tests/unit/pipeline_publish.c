@@ -254,26 +254,33 @@ static int publish(publish_request *rq, store_t *st, publish_result *res, vidc_e
 
 /* ---- the platform file's publishing rules --------------------------------------------------- */
 
+/* Writes to the platform file `to` the one at `from` with $.ARRAY[name == NAME].RULE.KEY set to
+ * value (taken); name NULL: unchanged. */
+static void edit_platforms(const char *from, const char *to, const char *array, const char *name,
+			   const char *rule, const char *key, json_t *value)
+{
+	json_error_t je;
+	json_t *t = json_load_file(from, 0, &je);
+	CHECK(t != NULL, "%s: %s", from, je.text);
+	json_t *o;
+	size_t i;
+	json_array_foreach(json_object_get(t, array), i, o)
+		if (name && !strcmp(json_string_value(json_object_get(o, "name")), name))
+			json_object_set(json_object_get(o, rule), key, value);
+	CHECK(json_dump_file(t, to, JSON_INDENT(2)) == 0, "writing %s", to);
+	json_decref(t);
+	json_decref(value);
+}
+
 /* A copy of the shipped platforms.json in the test's folder with YouTube's title limit set to
  * title_max and its thumbnail limit to thumb_max bytes; returns the folder (a stdlib for it). */
 static const char *edited_stdlib(int title_max, long long thumb_max)
 {
-	const char *dir = g_tmp;
-	char path[600];
-	snprintf(path, sizeof path, "%s/platforms.json", dir);
-	json_error_t je;
-	json_t *t = json_load_file("stdlib/platforms.json", 0, &je);
-	CHECK(t != NULL, "stdlib/platforms.json: %s", je.text);
-	json_t *site;
-	size_t i;
-	json_array_foreach(json_object_get(t, "sites"), i, site)
-		if (!strcmp(json_string_value(json_object_get(site, "name")), "youtube")) {
-			json_object_set_new(json_object_get(site, "title"), "max_chars", json_integer(title_max));
-			json_object_set_new(json_object_get(site, "thumbnail"), "max_bytes", json_integer(thumb_max));
-		}
-	CHECK(json_dump_file(t, path, JSON_INDENT(2)) == 0, "writing %s", path);
-	json_decref(t);
-	return dir;
+	const char *path = tmp_path("platforms.json");
+	edit_platforms("stdlib/platforms.json", path, "sites", "youtube", "title", "max_chars",
+		       json_integer(title_max));
+	edit_platforms(path, path, "sites", "youtube", "thumbnail", "max_bytes", json_integer(thumb_max));
+	return g_tmp;
 }
 
 /* The publisher reads the title and thumbnail limits from the platform file at run time: an
@@ -895,6 +902,21 @@ static void test_secret(void)
 
 /* ---- the pre-upload check and JSON-LD ---------------------------------------------------- */
 
+/* The upload rules of preset for site from a copy of the shipped platforms.json whose preset has
+ * rule.key set to value (preset NULL: the shipped rules unchanged); 0 or the load's code. */
+static int edited_rules(const char *site, const char *preset, const char *rule, const char *key,
+			double value, platform_table **t, publish_rules *out, vidc_err *e)
+{
+	const char *path = tmp_path("edited-platforms.json");
+	edit_platforms("stdlib/platforms.json", path, "presets", preset, rule, key, json_real(value));
+	int rc = platform_load_file(path, t, e);
+	const platform_preset *pp = rc ? NULL : platform_upload_preset(*t, site, preset ? preset : site);
+	if (!pp)
+		return rc ? rc : VE_NOTFOUND;
+	pprobe_rules(*t, pp, out);
+	return 0;
+}
+
 static void test_probe(void)
 {
 	const char *mp4 = tmp_path("probe.mp4");
@@ -935,6 +957,31 @@ static void test_probe(void)
 	      "codec: %s", e.msg);
 	CHECK(pprobe_video(tmp_path("nope.mp4"), &ok, NULL, &e) != 0 && strstr(e.msg, "nope.mp4"),
 	      "a missing file: %s", e.msg);
+
+	/* The rules are the platform file's (issue 13), read at run time: the shipped TikTok rules
+	 * refuse the 192x108 file for its size only, naming the rule and its source; a copy with
+	 * TikTok's longest video lowered to 1 s also refuses its 2 s, without a rebuild. */
+	platform_table *pt = NULL;
+	publish_rules tr;
+	CHECK(edited_rules("tiktok", NULL, NULL, NULL, 0, &pt, &tr, &e) == 0, "shipped rules: %s", e.msg);
+	CHECK(pt && pprobe_check(&in, &tr, &e) == VE_INVAL && !strstr(e.msg, "longer than") &&
+		      strstr(e.msg, "192x108 is below 360x360 (resolution: as documented on TikTok for Developers"),
+	      "shipped TikTok rules: %s", e.msg);
+	platform_free(pt);
+	pt = NULL;
+	CHECK(edited_rules("tiktok", "tiktok", "duration", "max_s", 1, &pt, &tr, &e) == 0, "edited: %s", e.msg);
+	CHECK(pt && pprobe_check(&in, &tr, &e) == VE_INVAL &&
+		      strstr(e.msg, "not fit for TikTok: 2.0 s is longer than 1 s (duration: as documented on TikTok "
+				    "for Developers, Content Posting API, video restrictions") &&
+		      strstr(e.msg, "[preset tiktok of ") && strstr(e.msg, "edited-platforms.json]"),
+	      "the edited duration rule: %s", e.msg);
+	platform_free(pt);
+	pt = NULL;
+	/* a vertical render posted to YouTube is a Short: the edited aspect rule is the Short's */
+	CHECK(edited_rules("youtube", "youtube_short", "aspect", "max", 0.5, &pt, &tr, &e) == 0, "edited: %s",
+	      e.msg);
+	CHECK(pt && !strcmp(tr.name, "YouTube Shorts") && tr.max_aspect == 0.5, "Shorts' edited aspect");
+	platform_free(pt);
 	if (!g_base[0])
 		return;
 	/* publish refuses before sending anything. */
