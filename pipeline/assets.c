@@ -196,10 +196,22 @@ typedef struct {
 	int nused_stock, ncards;
 } run_t;
 
-static const char *jstr(json_t *o, const char *k)
+static const char *jstr(const json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 	return s ? s : "";
+}
+
+int assets_count_sections(const json_t *script)
+{
+	static const char *const parts[] = {"hook", "intro", "cta"};
+	int n = 0;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		n += *jstr(script, parts[i]) != 0;
+	const json_t *points = json_object_get(script, "points");
+	for (size_t i = 0; i < json_array_size(points); i++)
+		n += *jstr(json_array_get(points, i), "text") != 0;
+	return n;
 }
 
 /* The script's narrated sections, named as the voice stage names them. */

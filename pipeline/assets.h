@@ -26,6 +26,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "../base/err.h"
 #include "../base/roots.h"
 #include "fetch.h"
@@ -89,6 +91,12 @@ void assets_opts_init(assets_opts *o);
 /* Parses "article,stock,ai,cards" (also "footage", "none" is refused). 0 or VE_INVAL naming the
  * unknown word. */
 int assets_parse_visuals(const char *list, asset_visual *order, int *n, vidc_err *e);
+
+/* The narrated sections of a script (SPEC.md §11), each of which gets a visual: the hook, the
+ * intro and the CTA when they have words, and every point with text (a point without words is
+ * not narrated, so it gets none). The one count: the stage lays out these sections, and the
+ * service's credit estimate and hold count them. 0 for NULL. */
+int assets_count_sections(const json_t *script);
 
 /* Chooses a visual for every section and writes the assets file (temp + rename), copying the
  * chosen files beside it. 0 or a VE_* code with e naming the file and cause. *out, when not

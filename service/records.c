@@ -11,6 +11,7 @@
 #include "../base/err.h"
 #include "../base/file.h"
 #include "../pipeline/article.h"
+#include "../pipeline/assets.h"
 #include "../pipeline/script.h"
 #include "fields.h"
 #include "records.h"
@@ -576,13 +577,10 @@ json_t *rec_renders_json(store_t *s, int64_t project)
 			  project);
 }
 
-int rec_script_sections(const json_t *script)
+int rec_script_sections(json_t *record)
 {
-	static const char *const parts[] = {"hook", "intro", "cta"};
-	int n = 0;
-	for (size_t i = 0; script && i < sizeof parts / sizeof *parts; i++) {
-		const char *t = json_string_value(json_object_get(script, parts[i]));
-		n += t && *t;
-	}
-	return n + (script ? (int)json_array_size(json_object_get(script, "points")) : 0);
+	json_t *spec = record ? rec_script_spec(record) : NULL;
+	int n = assets_count_sections(spec);
+	json_decref(spec);
+	return n;
 }

@@ -63,9 +63,10 @@ void rec_files_dir(const char *media, int64_t site, char *buf, size_t n);
  * VideoScript, version + 1 when one exists. */
 int rec_script_save(store_t *s, int64_t project, json_t *script, char *err, size_t errlen, const char **field);
 json_t *rec_script_json(store_t *s, int64_t project); /* the record, or NULL */
-/* The sections of a script that each get a visual (hook, intro, every point, CTA; empty ones
- * are skipped as the narration skips them); 0 for NULL. */
-int rec_script_sections(const json_t *script);
+/* The sections of a script record that each get a visual: the assets stage's own count
+ * (assets_count_sections) of the script the stages read (rec_script_spec), so the credit
+ * estimate and hold count what the stage lays out; 0 for NULL. */
+int rec_script_sections(json_t *record);
 /* The record turned back into the script of SPEC section 11 (what the stages read). */
 json_t *rec_script_spec(json_t *record);
 
