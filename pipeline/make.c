@@ -30,6 +30,8 @@ typedef struct {
 	char *script;              /* DIR/script.json */
 	assets_t assets;           /* DIR/assets.json: a visual per section */
 	stage_spec *wide;          /* the 16:9 spec, compiled, for the metadata's chapters */
+	platform_table *platforms; /* the platform file, read once for the specs (NULL: unreadable,
+				    * and the specs' compile says why) */
 } make_run_t;
 
 static char *path_in(const char *dir, const char *name)
@@ -224,6 +226,7 @@ static int write_spec(make_run_t *m, const char *spec, const char *const *ps, in
 		.captions = o->captions ? (strcmp(o->captions, "none") ? o->captions : NULL)
 					: (wide ? "plain" : "karaoke"),
 		.source = script_name,
+		.platforms = m->platforms,
 	};
 	int rc = timing ? 0 : err_set(m->e, VE_NOMEM, "out of memory");
 	/* The spec names the music by absolute path: it lives outside DIR. */
@@ -428,8 +431,11 @@ static int run_stages(make_run_t *m)
 	/* One spec per orientation: video.vid, or video-tall.vid and video-wide.vid. */
 	const char *tall[MAKE_MAX_PRESETS], *wide[MAKE_MAX_PRESETS];
 	int ntall = 0, nwide = 0;
+	vidc_err pe;
+	if (platform_load(o->spec.stdlib_dir ? o->spec.stdlib_dir : compile_stdlib_dir(NULL), &m->platforms, &pe))
+		m->platforms = NULL;
 	for (int i = 0; i < o->npresets; i++) {
-		if (specgen_vertical(o->presets[i]))
+		if (specgen_vertical(m->platforms, o->presets[i]))
 			tall[ntall++] = o->presets[i];
 		else
 			wide[nwide++] = o->presets[i];
@@ -460,6 +466,7 @@ int make_run(const make_opts *o, const stage_cb *cb, vidc_err *e)
 	rc = run_stages(&m);
 	assets_free(&m.assets);
 	stage_spec_free(m.wide);
+	platform_free(m.platforms);
 	free(m.script);
 	article_free(m.art);
 	return rc;

@@ -38,16 +38,10 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-int specgen_vertical(const char *preset)
+int specgen_vertical(const platform_table *t, const char *preset)
 {
-	platform_table *t = NULL;
-	vidc_err e;
-	if (platform_load(compile_stdlib_dir(NULL), &t, &e))
-		return 1;
-	const platform_preset *p = platform_preset_find(t, preset);
-	int vertical = !p || p->height > p->width;
-	platform_free(t);
-	return vertical;
+	const platform_preset *p = t ? platform_preset_find(t, preset) : NULL;
+	return !p || p->height > p->width;
 }
 
 /* A .vid string literal: quotes, backslashes and braces escaped, control characters dropped,
@@ -195,7 +189,7 @@ static int code_font_px(const char *spec_dir, const char *rel, int vertical)
 static void write_use(FILE *f, const specgen_opts *o, const char *spec_dir, const char *name,
 		      const char *words, const asset_entry *en, const char *photo, int *card)
 {
-	int vertical = specgen_vertical(o->presets[0]);
+	int vertical = specgen_vertical(o->platforms, o->presets[0]);
 	const char *pre = vertical ? "short" : "explainer";
 	int hook = !strcmp(name, "hook");
 	asset_kind k = en ? en->kind : photo ? AS_PHOTO : AS_TEXT_CARD;
@@ -244,7 +238,7 @@ static void write_use(FILE *f, const specgen_opts *o, const char *spec_dir, cons
 static void write_body(FILE *f, const specgen_opts *o, const char *spec_dir, json_t *script,
 		       const section_t *sec, int ns)
 {
-	int vertical = specgen_vertical(o->presets[0]);
+	int vertical = specgen_vertical(o->platforms, o->presets[0]);
 	const char *pre = vertical ? "short" : "explainer";
 	int img = 0, card = 0;
 	double last_chapter = -1;
@@ -309,7 +303,7 @@ static void write_body(FILE *f, const specgen_opts *o, const char *spec_dir, jso
 	free(title);
 }
 
-int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen)
+static int write_spec(const char *path, const specgen_opts *o, char *err, size_t errlen)
 {
 	if (o->npresets < 1) {
 		fail(err, errlen, "no preset to write a spec for");
@@ -336,7 +330,7 @@ int specgen_write(const char *path, const specgen_opts *o, char *err, size_t err
 		json_decref(script);
 		return -1;
 	}
-	int vertical = specgen_vertical(o->presets[0]);
+	int vertical = specgen_vertical(o->platforms, o->presets[0]);
 	fprintf(f, "// Written by `vidc make` from %s. Edit it and render again with\n//   vidc render THIS.vid --preset all -o video.mp4\n",
 		o->source ? o->source : "a script");
 	fprintf(f, "// Every scene is `auto`: it lasts as long as the voice section it narrates.\n\n");
@@ -381,4 +375,20 @@ int specgen_write(const char *path, const specgen_opts *o, char *err, size_t err
 		return -1;
 	}
 	return 0;
+}
+
+int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen)
+{
+	if (o->platforms)
+		return write_spec(path, o, err, errlen);
+	/* Read once for the whole spec. A file that cannot be read leaves the presets vertical:
+	 * the spec's compile then names the file's problem. */
+	specgen_opts own = *o;
+	platform_table *t = NULL;
+	vidc_err e;
+	if (!platform_load(compile_stdlib_dir(NULL), &t, &e))
+		own.platforms = t;
+	int rc = write_spec(path, &own, err, errlen);
+	platform_free(t);
+	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "../base/platform.h"
 #include "assets.h"
 
 typedef struct {
@@ -31,14 +32,18 @@ typedef struct {
 	 * folder: when set, each section shows its entry (photo, footage, code card, text card)
 	 * and images is not used. */
 	const assets_t *assets;
+	/* The platform file the caller already holds (base/platform.h), for the presets' sizes;
+	 * NULL: specgen_write reads it once. */
+	const platform_table *platforms;
 } specgen_opts;
 
 /* Writes the spec to path (PATH.tmp, then renamed). 0, or -1 with err set. */
 int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen);
 
-/* Whether a preset is vertical (taller than wide), as the platform file (stdlib/platforms.json)
- * sizes it; a preset the file does not have counts as vertical, as most are (the spec's compile
- * then names the unknown preset). */
-int specgen_vertical(const char *preset);
+/* Whether a preset is vertical (taller than wide), as the platform file t (the caller's, read
+ * once: base/platform.h) sizes it; a preset the file does not have, or no file (t NULL),
+ * counts as vertical, as most are (the spec's compile then names the unknown preset or the
+ * file's problem). */
+int specgen_vertical(const platform_table *t, const char *preset);
 
 #endif

@@ -275,6 +275,10 @@ int stg_spec(const char *dir, const char *preset, int fps, const char *title, co
 	const char *presets[1] = {preset};
 	assets_t a = {0};
 	vidc_err e;
+	platform_table *t = NULL; /* read once for the captions and the spec (NULL: unreadable, and
+				   * the spec's compile says why) */
+	if (platform_load(compile_stdlib_dir(NULL), &t, &e))
+		t = NULL;
 	int rc = spec && script && timing && apath ? 0 : -4;
 	if (rc)
 		snprintf(err, errlen, "out of memory");
@@ -289,13 +293,15 @@ int stg_spec(const char *dir, const char *preset, int fps, const char *title, co
 		.assets = &a,
 		.presets = presets,
 		.npresets = 1,
-		.captions = specgen_vertical(preset) ? "karaoke" : "plain",
+		.captions = specgen_vertical(t, preset) ? "karaoke" : "plain",
 		.music = music,
 		.source = "script.json",
 		.fps = fps,
 	};
+	so.platforms = t;
 	if (!rc && specgen_write(spec, &so, err, errlen))
 		rc = -1;
+	platform_free(t);
 	assets_free(&a);
 	free(spec);
 	free(script);

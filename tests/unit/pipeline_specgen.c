@@ -2,7 +2,9 @@
  * pipeline_specgen.c - the spec `vidc make` writes: from a script and its voice timings
  * (tests/fixtures/make/), a vertical spec with photos and a 16:9 spec without any must both
  * compile clean, name every narrated section once, escape the script's text, and (16:9) carry
- * YouTube-valid chapters: the first at 0:00, at least three, each at least 10 s long.
+ * YouTube-valid chapters: the first at 0:00, at least three, each at least 10 s long. The
+ * presets' sizes come from the platform table the caller passes (specgen_opts.platforms), not
+ * from a file read again on every call.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,36 @@
 #include "check.h"
 #include "../../compiler/compile.h"
 #include "../../compiler/ir.h"
+#include "../../base/platform.h"
 #include "../../pipeline/specgen.h"
+
+/* The shipped platform file with youtube_long made 1080x1920 (its safe area narrowed to fit),
+ * loaded from a copy in dir. */
+static platform_table *upright_long(const char *dir)
+{
+	size_t len;
+	char *text = check_slurp("stdlib/platforms.json", &len), path[4200];
+	const char *from[] = {"\"width\": 1920, \"height\": 1080", "\"x\": 96, \"y\": 54, \"width\": 1728"};
+	const char *to[] = {"\"width\": 1080, \"height\": 1920", "\"x\": 96, \"y\": 54, \"width\": 880 "};
+	for (int i = 0; text && i < 2; i++) {
+		char *at = strstr(text, from[i]);
+		CHECK(at != NULL, "'%s' is not in platforms.json", from[i]);
+		if (at)
+			memcpy(at, to[i], strlen(to[i])); /* the same length */
+	}
+	snprintf(path, sizeof path, "%s/platforms.json", dir);
+	FILE *f = fopen(path, "wb");
+	if (f && text)
+		fwrite(text, 1, len, f);
+	if (f)
+		fclose(f);
+	free(text);
+	platform_table *t = NULL;
+	vidc_err e;
+	CHECK(platform_load_file(path, &t, &e) == 0, "the edited copy: %s", e.msg);
+	remove(path);
+	return t;
+}
 
 static int count(const char *hay, const char *needle)
 {
@@ -120,6 +151,24 @@ int main(void)
 	}
 	compile_free(s);
 	diag_free(d);
+
+	/* the caller's table decides: youtube_long upright in it makes a vertical spec */
+	platform_table *shipped = NULL, *edited = upright_long(dir);
+	vidc_err pe;
+	CHECK(platform_load("stdlib", &shipped, &pe) == 0, "%s", pe.msg);
+	CHECK(shipped && !specgen_vertical(shipped, "youtube_long") && specgen_vertical(shipped, "tiktok"),
+	      "the shipped sizes");
+	CHECK(edited && specgen_vertical(edited, "youtube_long"), "the edited youtube_long is vertical");
+	CHECK(specgen_vertical(NULL, "youtube_long") && specgen_vertical(shipped, "no_such"),
+	      "no table or an unknown preset: vertical");
+	o.platforms = edited;
+	CHECK(edited && specgen_write(wide, &o, err, sizeof err) == 0, "%s", err);
+	text = edited ? check_slurp(wide, NULL) : NULL;
+	CHECK(text && strstr(text, "import \"templates/short.vid\""), "the caller's table was not used:\n%s",
+	      text ? text : "");
+	free(text);
+	platform_free(edited);
+	platform_free(shipped);
 
 	remove(tall);
 	remove(wide);
