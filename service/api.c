@@ -386,7 +386,7 @@ static int assets_add(srv_req *r)
 
 static const fld_spec render_fields[] = {
 	{"project_id", FLD_ID, 1, NULL, 0, 0},
-	{"presets", FLD_STRS, 1, fld_platforms, 4, 0},
+	{"presets", FLD_STRS, 1, fld_platforms, FLD_MAX_PRESETS, 0},
 	{NULL, 0, 0, NULL, 0, 0}};
 
 /* Creates the RenderedVideo rows and their jobs for every preset (inside a transaction). */
@@ -589,7 +589,7 @@ static int credits_estimate(srv_req *r)
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", plat ? plat : "tiktok");
 	for (char *sv, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv), np++)
-		if (!fld_in(tok, fld_platforms))
+		if (!fld_in(tok, fld_presets()))
 			return srv_error(r, 422, "target_platforms", "unknown platform '%s'", tok);
 	double secs = dur ? atof(dur) : 0;
 	credits_item items[8];

@@ -1,15 +1,21 @@
 /*
  * fields.c - request field checks (fields.h).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/platform.h"
+#include "../compiler/compile.h"
 #include "fields.h"
 
 const char *const fld_project_types[] = {"short", "medium", "long", NULL};
-const char *const fld_platforms[] = {"tiktok", "youtube_short", "instagram_reel", "youtube_long", NULL};
-/* The social platform each preset is made for, in fld_platforms' order. */
-static const char *const preset_platform[] = {"tiktok", "youtube", "instagram", "youtube"};
+/* Filled from the platform file on first use (presets_load), then never changed: the table
+ * stays loaded for the process, the names point into it. */
+const char *fld_platforms[FLD_MAX_PRESETS + 1];
+static platform_table *presets_table;
+static char presets_err[1100];
+static pthread_once_t presets_once = PTHREAD_ONCE_INIT;
 const char *const fld_social_platforms[] = {"youtube", "instagram", "tiktok", NULL};
 const char *const fld_project_status[] = {"draft", "scripting", "voiceover", "composing", "rendering", "review",
 					  "published", "failed", NULL};
@@ -24,12 +30,34 @@ static const char *const type_names[] = {
 	[FLD_NUM] = "a number", [FLD_BOOL] = "true or false", [FLD_OBJ] = "an object",
 	[FLD_STRS] = "a list of strings", [FLD_IDS] = "a list of ids", [FLD_ARR] = "a list", [FLD_ANY] = "a value"};
 
+static void presets_load(void)
+{
+	vidc_err e = {0};
+	if (platform_load(compile_stdlib_dir(NULL), &presets_table, &e)) {
+		snprintf(presets_err, sizeof presets_err, "the presets cannot be read: %s", e.msg);
+		return;
+	}
+	for (int i = 0; i < platform_npresets(presets_table) && i < FLD_MAX_PRESETS; i++)
+		fld_platforms[i] = platform_preset_at(presets_table, i)->name;
+}
+
+const char *const *fld_presets(void)
+{
+	pthread_once(&presets_once, presets_load);
+	return fld_platforms;
+}
+
+const char *fld_presets_error(void)
+{
+	fld_presets();
+	return presets_err;
+}
+
 const char *fld_preset_platform(const char *preset)
 {
-	for (int i = 0; preset && fld_platforms[i]; i++)
-		if (!strcmp(preset, fld_platforms[i]))
-			return preset_platform[i];
-	return NULL;
+	fld_presets();
+	const platform_preset *p = presets_table ? platform_preset_find(presets_table, preset) : NULL;
+	return p ? p->site : NULL;
 }
 
 int fld_in(const char *s, const char *const *list)
@@ -96,6 +124,11 @@ static int check_one(json_t *v, const fld_spec *f, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' has more than %zu items", f->name, f->max_len);
 		return -1;
 	}
+	if (f->choices && !f->choices[0]) { /* a list from a file that could not be read */
+		snprintf(err, errlen, "'%s' cannot be checked: %s", f->name,
+			 f->choices == fld_platforms ? presets_err : "no choices");
+		return -1;
+	}
 	if (f->choices && f->type == FLD_STR && !fld_in(json_string_value(v), f->choices)) {
 		choices(f->choices, list, sizeof list);
 		snprintf(err, errlen, "'%s' must be one of %s (not '%s')", f->name, list, json_string_value(v));
@@ -119,6 +152,7 @@ static int check_one(json_t *v, const fld_spec *f, char *err, size_t errlen)
 int fld_check(json_t *o, const fld_spec *specs, int strict, char *err, size_t errlen, const char **field)
 {
 	*field = NULL;
+	fld_presets(); /* specs name fld_platforms: read before any check */
 	if (!json_is_object(o)) {
 		snprintf(err, errlen, "the body must be a JSON object");
 		return -1;

@@ -2,7 +2,8 @@
  * fields.h - checking a request's JSON object against a table of its fields (name, type,
  * required, allowed values), so every endpoint's rules are data and every refusal names its
  * field: {"error": "'project_type' must be one of short, medium, long", "field": "project_type"}.
- * Also the lists of the service's fixed choices (project types, platforms, statuses).
+ * Also the lists of the service's choices (project types, statuses, and the presets, which are
+ * the platform file's).
  */
 #ifndef VIDC_FIELDS_H
 #define VIDC_FIELDS_H
@@ -43,7 +44,14 @@ const char *fld_str(json_t *o, const char *name, const char *def);
 long long fld_int(json_t *o, const char *name, long long def);
 
 extern const char *const fld_project_types[];  /* short, medium, long */
-extern const char *const fld_platforms[];      /* tiktok, youtube_short, instagram_reel, youtube_long */
+/* The output presets: the platform file's (stdlib/platforms.json, base/platform.h), in its order
+ * (youtube_long, youtube_short, instagram_reel, tiktok), read once per process on first use by
+ * fld_check, fld_presets or fld_preset_platform; NULL-terminated; empty when the file cannot be
+ * read (fld_presets_error says why, and a check against it fails with that reason). */
+#define FLD_MAX_PRESETS 64
+extern const char *fld_platforms[FLD_MAX_PRESETS + 1];
+const char *const *fld_presets(void); /* fld_platforms, read */
+const char *fld_presets_error(void);  /* "" when read */
 extern const char *const fld_social_platforms[]; /* youtube, instagram, tiktok: social accounts */
 extern const char *const fld_project_status[]; /* draft ... published, failed */
 extern const char *const fld_asset_types[];
@@ -51,7 +59,8 @@ extern const char *const fld_asset_sources[];
 extern const char *const fld_providers[];      /* the voice providers */
 extern const char *const fld_content_status[]; /* draft, published */
 
-/* The social platform a preset is made for ("youtube_short" -> "youtube"), NULL when unknown. */
+/* The social platform a preset is made for ("youtube_short" -> "youtube": the preset's site in
+ * the platform file), NULL when unknown. */
 const char *fld_preset_platform(const char *preset);
 
 /* Whether s is one of list. */

@@ -28,16 +28,16 @@ static int fail(char *err, size_t errlen, int code, const char *fmt, long long a
 }
 
 /* The SEO entry of the script for platform (see publish_meta.h), a new reference or NULL. */
-static json_t *pick_seo(json_t *all, const char *preset, const char *platform)
+static json_t *pick_seo(json_t *all, const platform_table *t, const char *preset, const char *platform)
 {
-	const char *cand[8];
+	const char *cand[FLD_MAX_PRESETS + 2];
 	int n = 0;
-	const char *own = fld_preset_platform(preset);
-	if (own && !strcmp(own, platform))
-		cand[n++] = preset;
-	for (int i = 0; fld_platforms[i]; i++)
-		if (!strcmp(fld_preset_platform(fld_platforms[i]), platform))
-			cand[n++] = fld_platforms[i];
+	const platform_preset *as = platform_upload_preset(t, platform, preset);
+	if (as)
+		cand[n++] = as->name; /* the preset the render is posted as */
+	for (int i = 0; i < platform_npresets(t) && n < FLD_MAX_PRESETS; i++)
+		if (!strcmp(platform_preset_at(t, i)->site, platform))
+			cand[n++] = platform_preset_at(t, i)->name;
 	cand[n++] = preset;
 	for (int i = 0; i < n; i++)
 		if (json_is_object(json_object_get(all, cand[i])))
@@ -151,8 +151,10 @@ int pmeta_build(store_t *s, int64_t rendered, const char *platform, json_t *opts
 	json_t *script = rc ? NULL : rec_script_json(s, m->project);
 	if (!rc && !script)
 		rc = fail(err, errlen, VE_CONFLICT, "the project of rendered video %lld has no script", (long long)rendered);
+	if (!rc)
+		rc = upload_rules(m, platform, err, errlen);
 	if (!rc) {
-		m->seo = pick_seo(json_object_get(script, "seo_metadata"), m->preset, platform);
+		m->seo = pick_seo(json_object_get(script, "seo_metadata"), m->table, m->preset, platform);
 		m->title = entitle(m->seo, r, script);
 		m->description = describe(s, m->project, fld_str(m->seo, "description", ""),
 					  !strcmp(platform, "youtube") ? DESC_MAX_YOUTUBE : DESC_MAX_CAPTION);
@@ -181,8 +183,6 @@ int pmeta_build(store_t *s, int64_t rendered, const char *platform, json_t *opts
 		q->synthetic = 1; /* the narration is always generated speech */
 		q->duration_s = json_number_value(json_object_get(r, "duration"));
 	}
-	if (!rc)
-		rc = upload_rules(m, platform, err, errlen);
 	json_decref(script);
 	json_decref(r);
 	return rc;

@@ -5,9 +5,10 @@
  * for the visuals, the site's YouTube category; and the schema.org VideoObject JSON-LD of a
  * published video for the article page (pipeline/publish_jsonld.h).
  *
- * The SEO entry is the render's own preset when it is made for the account's platform, else the
- * platform's presets (youtube_short before youtube_long, unless the render is youtube_long), else
- * the render's preset, else any: a vertical render posted as a Short uses the Short's words.
+ * The SEO entry is the preset the render is posted as (platform_upload_preset: its own when it is
+ * made for the account's platform, else the platform's preset of its orientation), else the
+ * platform's other presets in the platform file's order, else the render's preset, else any: a
+ * vertical render posted as a Short uses the Short's words.
  *
  * The file is checked against its platform's rules before the upload: the platform table
  * (stdlib/platforms.json, base/platform.h) is read for each publish, and the render's preset

@@ -32,7 +32,7 @@ static int store_fail(store_t *s, char *err, size_t errlen)
 static const fld_spec automation_fields[] = {
 	{"video_enabled", FLD_BOOL, 0, NULL, 0, 0},
 	{"project_type", FLD_STR, 0, fld_project_types, 0, 0},
-	{"target_platforms", FLD_STRS, 0, fld_platforms, 4, 0},
+	{"target_platforms", FLD_STRS, 0, fld_platforms, FLD_MAX_PRESETS, 0},
 	{"social_account_ids", FLD_IDS, 0, NULL, 32, 0},
 	{"voice_id", FLD_STR, 0, NULL, 128, 1},
 	{"voice_provider", FLD_STR, 0, fld_providers, 0, 0},
@@ -236,7 +236,7 @@ static const fld_spec settings_fields[] = {
 static const fld_spec project_fields[] = {
 	{"content_id", FLD_ID, 0, NULL, 0, 1},
 	{"project_type", FLD_STR, 1, fld_project_types, 0, 0},
-	{"target_platforms", FLD_STRS, 1, fld_platforms, 4, 0},
+	{"target_platforms", FLD_STRS, 1, fld_platforms, FLD_MAX_PRESETS, 0},
 	{"settings", FLD_OBJ, 0, NULL, 0, 1},
 	{"external_id", FLD_STR, 0, NULL, 128, 1},
 	{"sector", FLD_STR, 0, NULL, 128, 1},

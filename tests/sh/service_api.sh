@@ -4,7 +4,8 @@
 # 422 missing and wrong-typed fields naming the field, 404 unknown ids and other sites' ids, 405,
 # 409, 402, 413 bodies over the limit), the scripts' versions, the voice preview, stage 9 on a
 # published content record, the credit estimates of the sample article, and that the database
-# keeps no token in clear. Every JSON reply is then checked against docs/openapi.json.
+# keeps no token in clear. Every JSON reply is then checked against docs/openapi.json, and the
+# document's preset enums against the platform file's presets.
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
@@ -240,4 +241,28 @@ done
 
 # Every JSON reply matches the OpenAPI document.
 python3 tests/sh/service_openapi.py docs/openapi.json "$tmp/replies.txt" || bad "replies differ from docs/openapi.json"
+
+# The document's preset enums are literal; the API's list is the platform file's presets, in the
+# file's order (issue 9), so each enum naming a preset must be that list.
+python3 - docs/openapi.json "$VIDC_STDLIB/platforms.json" <<'PY' || bad "docs/openapi.json's preset enums are not the platform file's presets"
+import json, sys
+api, table = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+presets = [p["name"] for p in table["presets"]]
+only_presets = set(presets) - set(s["name"] for s in table["sites"])  # tiktok is both
+seen, wrong = [], []
+def walk(o, path):
+    if isinstance(o, dict):
+        if isinstance(o.get("enum"), list) and set(o["enum"]) & only_presets:
+            seen.append(path)
+            if o["enum"] != presets:
+                wrong.append("%s: %s" % (path, o["enum"]))
+        for k, v in o.items():
+            walk(v, path + "/" + k)
+    elif isinstance(o, list):
+        for i, v in enumerate(o):
+            walk(v, "%s/%d" % (path, i))
+walk(api, "")
+if len(seen) < 10 or wrong:
+    sys.exit("%d preset enums (10 expected); the platform file has %s; differing: %s" % (len(seen), presets, wrong))
+PY
 exit $fail
