@@ -302,12 +302,13 @@ static int check_preset(reader *r, const char *jpath, const platform_preset *p)
  * against them). */
 typedef int (*element_fn)(reader *r, json_t *o, int i, void *all);
 
-/* The name of element i (the first member of a platform_preset and a platform_site) must not
+/* The name of element i (a const char * at name_at in each element of `size` bytes) must not
  * repeat an earlier one's: lookups by name would never find the later. */
-static int unique_name(reader *r, const char *arr, const char *const *names[], int i)
+static int unique_name(reader *r, const char *arr, const char *all, size_t size, size_t name_at, int i)
 {
+	const char *name = *(const char *const *)(all + (size_t)i * size + name_at);
 	for (int k = 0; k < i; k++)
-		if (!strcmp(*names[k], *names[i])) {
+		if (!strcmp(*(const char *const *)(all + (size_t)k * size + name_at), name)) {
 			char jpath[64];
 			snprintf(jpath, sizeof jpath, "$.%s[%d].name", arr, i);
 			return bad(r, jpath, "an entry of that name comes earlier");
@@ -353,9 +354,9 @@ static int read_site(reader *r, json_t *o, int i, void *all)
 }
 
 /* The root's array `key` of 1..max objects, each read by fn into a new arena array of elements
- * of `size` bytes (*out, *count). Names are unique within the array. */
+ * of `size` bytes (*out, *count). Their names (at name_at) are unique within the array. */
 static int read_array(reader *r, json_t *root, const char *key, int max, size_t size,
-		      element_fn fn, void **out, int *count)
+		      size_t name_at, element_fn fn, void **out, int *count)
 {
 	char p[256];
 	json_t *arr = member(r, root, "$", key, p, sizeof p);
@@ -368,15 +369,13 @@ static int read_array(reader *r, json_t *root, const char *key, int max, size_t 
 		return bad(r, p, what);
 	}
 	char *all = arena_alloc(r->a, size * n);
-	const char *const **names = arena_alloc(r->a, sizeof *names * n);
-	if (!all || !names)
+	if (!all)
 		return err_set(r->e, VE_NOMEM, "%s: out of memory", r->file);
 	memset(all, 0, size * n);
 	*out = all;
 	for (size_t i = 0; i < n; i++) {
-		names[i] = (const char *const *)(all + i * size); /* the name is the first member */
 		int rc = fn(r, json_array_get(arr, i), (int)i, all);
-		if (rc || (rc = unique_name(r, key, names, (int)i)))
+		if (rc || (rc = unique_name(r, key, all, size, name_at, (int)i)))
 			return rc;
 		(*count)++;
 	}
@@ -442,17 +441,22 @@ static int read_fonts_styles(reader *r, json_t *root, platform_table *t)
 static int read_table(reader *r, json_t *root, platform_table *t)
 {
 	double version;
+	void *presets = NULL, *sites = NULL;
 	int rc;
 	if (!json_is_object(root))
 		return bad(r, "$", "expected an object");
-	if ((rc = get_number(r, root, "$", "version", 1, 1, 1, &version)) ||
-	    (rc = read_array(r, root, "presets", MAX_PRESETS, sizeof *t->presets, read_preset,
-			      (void **)&t->presets, &t->npresets)) ||
-	    (rc = read_array(r, root, "sites", MAX_SITES, sizeof *t->sites, read_site,
-			      (void **)&t->sites, &t->nsites)) ||
-	    (rc = check_sites(r, t)) || (rc = read_fonts_styles(r, root, t)))
+	if ((rc = get_number(r, root, "$", "version", 1, 1, 1, &version)))
 		return rc;
-	return 0;
+	rc = read_array(r, root, "presets", MAX_PRESETS, sizeof *t->presets, P(name), read_preset, &presets,
+			&t->npresets);
+	t->presets = presets;
+	if (rc)
+		return rc;
+	rc = read_array(r, root, "sites", MAX_SITES, sizeof *t->sites, S(name), read_site, &sites, &t->nsites);
+	t->sites = sites;
+	if (rc || (rc = check_sites(r, t)))
+		return rc;
+	return read_fonts_styles(r, root, t);
 }
 
 int platform_load_file(const char *path, platform_table **out, vidc_err *e)
