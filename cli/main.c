@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"  check SPEC...            check specs: print every error and warning, render nothing\n"
 	"                           (--format json: as JSON, with fix-its)\n"
 	"  fix SPEC                 apply the compiler's unambiguous fix-its to SPEC, then check it\n"
+	"  lsp                      a language server on stdin/stdout for editors (diagnostics)\n"
 	"  ir SPEC                  print the frame-graph IR the spec compiles to\n"
 	"  render SPEC -o OUT.mp4   render the spec to an MP4 (--cache: re-encode only the pieces an\n"
 	"                           edit changed; --pieces N --piece K: one piece for another machine)\n"
@@ -132,6 +133,7 @@ static const cli_opt o_every = {"--every", NULL, OPT_TIME, F(every), 0, 0,
 static const cli_opt o_dry_run = {"--dry-run", NULL, OPT_FLAG, F(dry_run), 0, 0, NULL};
 static const cli_opt *const check_opts[] = {SPEC_OPTS, &o_format, NULL};
 static const cli_opt *const fix_opts[] = {SPEC_OPTS, &o_dry_run, NULL};
+static const cli_opt *const lsp_opts[] = {&cli_opt_allow, &cli_opt_werror, &cli_opt_no_assets, &cli_opt_max_errors, NULL};
 static const cli_opt *const ir_opts[] = {SPEC_OPTS, &cli_opt_output, NULL};
 extern const cli_opt cli_opt_pieces, cli_opt_piece, cli_opt_cache, cli_opt_no_cache, cli_opt_cache_size, cli_opt_piece_length,
 	cli_opt_piece_cache;
@@ -171,6 +173,18 @@ static const char check_usage[] = "usage: vidc check SPEC... [options]\n"
 				 "                     as unknown-property), message, notes and fixits (range\n"
 				 "                     and exact replacement text). SPEC.md section \"Diagnostics\n"
 				 "                     as JSON\" lists the codes. The exit status is the same.\n" COMMON_HELP;
+static const char lsp_usage[] =
+	"usage: vidc lsp [--allow DIR] [-Werror] [-Wno-NAME] [--no-assets]\n"
+	"\n"
+	"A Language Server Protocol server on stdin/stdout, for editors. Each document the editor\n"
+	"opens or changes (full text) is checked as vidc check does and its diagnostics are\n"
+	"published with the same messages, ranges and codes as vidc check --format json, the\n"
+	"fix-its in each diagnostic's data. Positions are UTF-8 bytes when the editor offers\n"
+	"that encoding, else UTF-16 units. Exit 0 after shutdown and exit, 1 otherwise.\n"
+	"  --allow DIR        a folder specs may read files from besides their own and the stdlib\n"
+	"  -Werror            treat warnings as errors\n"
+	"  -Wno-NAME          turn off one kind of warning\n"
+	"  --no-assets        do not require asset files to exist\n";
 static const char fix_usage[] =
 	"usage: vidc fix SPEC [--dry-run] [options]\n"
 	"\n"
@@ -262,6 +276,7 @@ const cli_cmd cli_cmds[] = {
 	{"make", cli_make, cli_make_usage, cli_make_opts},
 	{"check", cli_check, check_usage, check_opts},
 	{"fix", cli_fix, fix_usage, fix_opts},
+	{"lsp", cli_lsp, lsp_usage, lsp_opts},
 	{"ir", cli_ir, ir_usage, ir_opts},
 	{"render", cli_render, render_usage, render_opts},
 	{"frame", cli_frame, frame_usage, frame_opts},

@@ -370,7 +370,8 @@ static int edits_collide(const diag_edit *a, const diag_edit *b)
 int diag_edits_apply(diag_edits *ed, const char *text, size_t len, buf_t *out, int *skipped)
 {
 	*skipped = 0;
-	qsort(ed->e, (size_t)ed->n, sizeof(diag_edit), edit_cmp);
+	if (ed->n > 1)
+		qsort(ed->e, (size_t)ed->n, sizeof(diag_edit), edit_cmp);
 	/* the same edit reported twice (a template used twice) is one edit */
 	int n = 0;
 	for (int i = 0; i < ed->n; i++) {
