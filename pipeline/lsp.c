@@ -263,9 +263,9 @@ static void m_initialize(lsp_server *s, json_t *id, json_t *params)
 	size_t i;
 	json_array_foreach(encs, i, enc) if (json_is_string(enc) && !strcmp(json_string_value(enc), "utf-8"))
 		s->utf8 = 1;
-	reply(s, id, json_pack("{s{sssi}s{ssss}}", "capabilities", "positionEncoding",
-			       s->utf8 ? "utf-8" : "utf-16", "textDocumentSync", 1, "serverInfo", "name", "vidc",
-			       "version", "0.1.0"));
+	reply(s, id, json_pack("{s{sssisb}s{ssss}}", "capabilities", "positionEncoding",
+			       s->utf8 ? "utf-8" : "utf-16", "textDocumentSync", 1, "codeActionProvider", 1,
+			       "serverInfo", "name", "vidc", "version", "0.1.0"));
 }
 
 /* didOpen and didChange: the document's whole text (textDocumentSync 1, full). */
@@ -317,6 +317,42 @@ static void m_close(lsp_server *s, json_t *id, json_t *params)
 	*d = s->docs[--s->ndocs];
 }
 
+/* The fix-its of the diagnostics the client sends back (their data, as published) as quick
+ * fixes: one action per diagnostic, editing this document only. */
+static void m_code_action(lsp_server *s, json_t *id, json_t *params)
+{
+	const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
+	lsp_doc *d = uri ? find_doc(s, uri) : NULL;
+	json_t *actions = json_array(), *g, *f;
+	size_t i, k;
+	json_array_foreach(d ? json_object_get(json_object_get(params, "context"), "diagnostics") : NULL, i, g) {
+		json_t *edits = json_array();
+		json_array_foreach(json_object_get(json_object_get(g, "data"), "fixits"), k, f) {
+			const char *file = json_string_value(json_object_get(f, "file"));
+			json_t *r = json_object_get(f, "range");
+			if (!file || strcmp(file, d->path) || !json_is_object(r))
+				continue;
+			json_array_append_new(edits, json_pack("{s{soso}sO}", "range", "start",
+							       position(s, d, json_object_get(r, "start")), "end",
+							       position(s, d, json_object_get(r, "end")), "newText",
+							       json_object_get(f, "replacement")));
+		}
+		if (!json_array_size(edits)) {
+			json_decref(edits);
+			continue;
+		}
+		json_t *first = json_object_get(json_array_get(edits, 0), "newText");
+		json_array_append_new(actions,
+				      json_pack("{sssss[O]s{s{so}}}", "title",
+						json_array_size(edits) == 1 ? "Apply vidc's fix" : "Apply vidc's fixes",
+						"kind", "quickfix", "diagnostics", g, "edit", "changes", uri, edits));
+		if (json_array_size(edits) == 1 && json_is_string(first)) /* say what it writes */
+			json_object_set_new(json_array_get(actions, json_array_size(actions) - 1), "title",
+					    json_sprintf("Change to '%s'", json_string_value(first)));
+	}
+	reply(s, id, actions);
+}
+
 static void m_shutdown(lsp_server *s, json_t *id, json_t *params)
 {
 	(void)params;
@@ -347,6 +383,7 @@ static const struct {
 	{"textDocument/didChange", m_text},
 	{"textDocument/didSave", m_ignore},
 	{"textDocument/didClose", m_close},
+	{"textDocument/codeAction", m_code_action},
 	{"shutdown", m_shutdown},
 	{"exit", m_exit},
 };

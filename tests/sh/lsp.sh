@@ -3,7 +3,7 @@
 # answers with full text sync and the position encoding; didOpen of a spec with an error and a
 # warning publishes both with LSP's 0-based ranges (UTF-16 by default: a character before the
 # error that takes 2 bytes counts 1), the error's code and its fix-it in data; didChange to a
-# clean spec publishes an empty list; an unknown request gets MethodNotFound; shutdown then
+# clean spec publishes an empty list; codeAction turns the fix-it into a quick fix; an unknown request gets MethodNotFound; shutdown then
 # exit ends with status 0, and exit without shutdown with 1.
 . "$(dirname "$0")/lib.sh"
 
@@ -53,6 +53,14 @@ assert e["range"] == {"start": {"line": 2, "character": 13}, "end": {"line": 2, 
 assert e["source"] == "vidc" and "did you mean 'color'" in e["message"], e
 fx = e["data"]["fixits"]
 assert len(fx) == 1 and fx[0]["replacement"] == "color" and fx[0]["range"]["start"]["col"] == 15, fx
+
+send({"id": 5, "method": "textDocument/codeAction",
+      "params": {"textDocument": {"uri": uri}, "range": e["range"], "context": {"diagnostics": ds}}})
+r = recv()
+assert r["id"] == 5 and len(r["result"]) == 1, r
+a = r["result"][0]
+assert a["kind"] == "quickfix" and a["title"] == "Change to 'color'" and a["diagnostics"] == [e], a
+assert a["edit"]["changes"] == {uri: [{"range": e["range"], "newText": "color"}]}, a
 
 good = bad.replace("colr", "color")
 send({"method": "textDocument/didChange",
