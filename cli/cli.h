@@ -37,6 +37,8 @@ typedef struct {
 	const char *type, *generator, *script, *provider, *voice, *lang, *captions, *music;
 	const char *base_url, *timing, *preview, *platforms, *model, *response_format;
 	int no_render, validate, retime, text, quiet, jobs, attempts, repairs;
+	/* fix */
+	int dry_run;
 	double speed, wpm, timeout;
 	/* render in pieces, join (scale.c) */
 	int pieces, piece, cache, no_cache;
@@ -123,6 +125,8 @@ int cli_error(const cli_args *a, const vidc_err *e);
 
 /* The commands, each in its file. */
 int cli_check(cli_args *a);    /* spec.c */
+int cli_fix(cli_args *a);      /* fix.c */
+int cli_lsp(cli_args *a);      /* lsp.c */
 int cli_ir(cli_args *a);       /* spec.c */
 int cli_render(cli_args *a);   /* spec.c */
 int cli_frame(cli_args *a);    /* spec.c */

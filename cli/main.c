@@ -22,6 +22,9 @@ static const char usage_text[] =
 	"  make ARTICLE.json -o DIR article to finished video: script, voice, spec, MP4, subtitles,\n"
 	"                           thumbnail and platform metadata in DIR\n"
 	"  check SPEC...            check specs: print every error and warning, render nothing\n"
+	"                           (--format json: as JSON, with fix-its)\n"
+	"  fix SPEC                 apply the compiler's unambiguous fix-its to SPEC, then check it\n"
+	"  lsp                      a language server on stdin/stdout for editors (diagnostics)\n"
 	"  ir SPEC                  print the frame-graph IR the spec compiles to\n"
 	"  render SPEC -o OUT.mp4   render the spec to an MP4 (--cache: re-encode only the pieces an\n"
 	"                           edit changed; --pieces N --piece K: one piece for another machine)\n"
@@ -127,7 +130,10 @@ static const cli_opt o_width = {"--width", NULL, OPT_INT, F(width), 200, 8000, "
 static const cli_opt o_every = {"--every", NULL, OPT_TIME, F(every), 0, 0,
 				"a duration such as 2s or 500ms"};
 
-static const cli_opt *const check_opts[] = {SPEC_OPTS, NULL};
+static const cli_opt o_dry_run = {"--dry-run", NULL, OPT_FLAG, F(dry_run), 0, 0, NULL};
+static const cli_opt *const check_opts[] = {SPEC_OPTS, &o_format, NULL};
+static const cli_opt *const fix_opts[] = {SPEC_OPTS, &o_dry_run, NULL};
+static const cli_opt *const lsp_opts[] = {&cli_opt_allow, &cli_opt_werror, &cli_opt_no_assets, &cli_opt_max_errors, NULL};
 static const cli_opt *const ir_opts[] = {SPEC_OPTS, &cli_opt_output, NULL};
 extern const cli_opt cli_opt_pieces, cli_opt_piece, cli_opt_cache, cli_opt_no_cache, cli_opt_cache_size, cli_opt_piece_length,
 	cli_opt_piece_cache;
@@ -159,7 +165,37 @@ static const char check_usage[] = "usage: vidc check SPEC... [options]\n"
 				 "the hook file's `parameters` table does not declare or allow. Word timings\n"
 				 "that end more than 0.5 s after the voice's audio are an error too, and so is\n"
 				 "a picture, clip or sound file whose header cannot be read.\n"
-				 "--no-assets skips these checks. Exit 1 when a spec has errors.\n\n" COMMON_HELP;
+				 "--no-assets skips these checks. Exit 1 when a spec has errors.\n\n"
+				 "  --format text|json  text: gcc-style lines on stderr (the default); json:\n"
+				 "                     one object {\"diagnostics\": [...]} on stdout, each with\n"
+				 "                     file, range (line and col, 1-based, col in bytes),\n"
+				 "                     severity, code (a warning's -W name or an error kind such\n"
+				 "                     as unknown-property), message, notes and fixits (range\n"
+				 "                     and exact replacement text). SPEC.md section \"Diagnostics\n"
+				 "                     as JSON\" lists the codes. The exit status is the same.\n" COMMON_HELP;
+static const char lsp_usage[] =
+	"usage: vidc lsp [--allow DIR] [-Werror] [-Wno-NAME] [--no-assets]\n"
+	"\n"
+	"A Language Server Protocol server on stdin/stdout, for editors. Each document the editor\n"
+	"opens or changes (full text) is checked as vidc check does and its diagnostics are\n"
+	"published with the same messages, ranges and codes as vidc check --format json, the\n"
+	"fix-its in each diagnostic's data and as quick fixes (codeAction). Positions are UTF-8\n"
+	"bytes when the editor offers that encoding, else UTF-16 units. Exit 0 after shutdown\n"
+	"and exit, 1 otherwise.\n"
+	"  --allow DIR        a folder specs may read files from besides their own and the stdlib\n"
+	"  -Werror            treat warnings as errors\n"
+	"  -Wno-NAME          turn off one kind of warning\n"
+	"  --no-assets        do not require asset files to exist\n";
+static const char fix_usage[] =
+	"usage: vidc fix SPEC [--dry-run] [options]\n"
+	"\n"
+	"Applies the fix-its of SPEC's diagnostics (the ones vidc check --format json lists:\n"
+	"every did-you-mean, a missing unit) to SPEC, writing it atomically, then checks it and\n"
+	"prints what errors remain. Only unambiguous fixes are applied: one per range, none that\n"
+	"overlaps another, none in imported files or the stdlib. Exit 0 when SPEC then checks\n"
+	"clean, 1 when errors remain.\n"
+	"  --dry-run          print each fix (the line before and after) and check the result,\n"
+	"                     but leave SPEC as it is\n" COMMON_HELP;
 static const char ir_usage[] = "usage: vidc ir SPEC [--preset P] [-o FILE] [options]\n"
 			      "\n"
 			      "Prints the frame-graph IR the spec compiles to, for every preset it names\n"
@@ -240,6 +276,8 @@ extern const char cli_job_usage[];
 const cli_cmd cli_cmds[] = {
 	{"make", cli_make, cli_make_usage, cli_make_opts},
 	{"check", cli_check, check_usage, check_opts},
+	{"fix", cli_fix, fix_usage, fix_opts},
+	{"lsp", cli_lsp, lsp_usage, lsp_opts},
 	{"ir", cli_ir, ir_usage, ir_opts},
 	{"render", cli_render, render_usage, render_opts},
 	{"frame", cli_frame, frame_usage, frame_opts},

@@ -10,14 +10,35 @@
 
 #include "cli.h"
 
+/* --format json: every compilation's diagnostics gathered into one array. */
+typedef struct {
+	buf_t out;
+	int first, failed;
+} json_diags;
+
+static void on_json(void *ud, const diag_sink *d)
+{
+	json_diags *j = ud;
+	if (diag_json(d, &j->out, &j->first))
+		j->failed = 1;
+}
+
 int cli_check(cli_args *a)
 {
 	if (a->npos == 0)
 		return cli_usage(a, "which spec? (vidc check SPEC.vid)");
+	int json = a->format && !strcmp(a->format, "json");
+	if (a->format && !json && strcmp(a->format, "text"))
+		return cli_usage(a, "--format takes text or json, not '%s'", a->format);
 	stage_cb cb;
 	int bad = cli_callbacks(a, &cb);
 	if (bad)
 		return bad;
+	json_diags j = {BUF_INIT, 1, 0};
+	if (json) { /* the diagnostics go to stdout as JSON; the summaries stay on stderr */
+		cb.diagnostics = on_json;
+		cb.ud = &j;
+	}
 	for (int i = 0; i < a->npos; i++) { /* every spec, even after a bad one */
 		stage_spec *s = NULL;
 		vidc_err e = {0};
@@ -31,6 +52,13 @@ int cli_check(cli_args *a)
 			bad = 1;
 		}
 		stage_spec_free(s);
+	}
+	if (json) {
+		if (j.failed)
+			bad = cli_fail(a, "out of memory writing the diagnostics as JSON");
+		else
+			printf("{\"diagnostics\":[%s]}\n", j.out.data ? j.out.data : "");
+		buf_free(&j.out);
 	}
 	return bad;
 }

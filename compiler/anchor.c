@@ -5,9 +5,30 @@
  */
 #include "anchor.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "value.h"
+
+/* text as the inside of a spec string literal (a fix-it's replacement): the characters the
+ * lexer reads as escapes or string ends are escaped back (SPEC.md, strings). */
+static const char *string_body(checker_t *c, const char *text)
+{
+	size_t n = strlen(text);
+	char *out = arena_alloc(c->a, n * 8 + 1), *o = out;
+	if (!out)
+		return text;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '"' || *p == '\\' || *p == '{')
+			*o++ = '\\', *o++ = (char)*p;
+		else if (*p < 0x20)
+			o += sprintf(o, "\\u{%X}", *p);
+		else
+			*o++ = (char)*p;
+	}
+	*o = 0;
+	return out;
+}
 
 static int anchor_index(checker_t *c, const ast_value *v, int count, const char *unit)
 {
@@ -16,7 +37,7 @@ static int anchor_index(checker_t *c, const ast_value *v, int count, const char 
 	if (!val_int(c, v, &i))
 		return -1;
 	if (i < 1 || i > count) {
-		diag_error(c->d, v->sp, "%s %d does not exist: the narration has %d %ss", unit, i,
+		diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "%s %d does not exist: the narration has %d %ss", unit, i,
 			   count, unit);
 		return -1;
 	}
@@ -45,20 +66,21 @@ static int word_at(checker_t *c, const timing_t *t, const anchor_arg *x, double 
 			for (int i = 0; i < t->nwords; i++)
 				cands[i] = t->words[i].text;
 			const char *sug = nw == 1 ? diag_suggest(a0->s, cands, t->nwords) : NULL;
-			if (sug)
-				diag_error(c->d, a0->sp, "no word of the narration matches \"%s\" (did you mean \"%s\"?)", a0->s, sug);
-			else
-				diag_error(c->d, a0->sp, "no word of the narration matches \"%s\"", a0->s);
+			if (sug) {
+				diag_err(c->d, DE_NO_MATCH, a0->sp, "no word of the narration matches \"%s\" (did you mean \"%s\"?)", a0->s, sug);
+				diag_fixit_word(c->d, a0->sp, a0->s, string_body(c, sug));
+			} else
+				diag_err(c->d, DE_NO_MATCH, a0->sp, "no word of the narration matches \"%s\"", a0->s);
 			return 0;
 		}
 		if (nth > n || nth < 0) {
-			diag_error(c->d, v->sp, "\"%s\" occurs %d time%s in the narration; there is no match %d", a0->s, n, n == 1 ? "" : "s", nth);
+			diag_err(c->d, DE_NO_MATCH, v->sp, "\"%s\" occurs %d time%s in the narration; there is no match %d", a0->s, n, n == 1 ? "" : "s", nth);
 			return 0;
 		}
 		if (n > 1 && nth == 0) {
 			int second = -1;
 			timing_match(t, a0->s, 2, &second, &nw);
-			diag_error(c->d, a0->sp,
+			diag_err(c->d, DE_AMBIGUOUS_ANCHOR, a0->sp,
 				   "\"%s\" matches %d places in the narration (at %.2fs and %.2fs%s); pick one with %s(\"%s\", N) or a longer phrase",
 				   a0->s, n, t->words[w].start, t->words[second].start,
 				   n > 2 ? ", ..." : "", v->s, a0->s);
@@ -84,15 +106,15 @@ static int sentence_at(checker_t *c, const timing_t *t, const anchor_arg *x, dou
 	} else if (a0->kind == AV_STR) {
 		int n = timing_match_sentence(t, a0->s, nth, &s);
 		if (n == 0) {
-			diag_error(c->d, a0->sp, "no sentence of the narration contains \"%s\"", a0->s);
+			diag_err(c->d, DE_NO_MATCH, a0->sp, "no sentence of the narration contains \"%s\"", a0->s);
 			return 0;
 		}
 		if (nth > n || nth < 0) {
-			diag_error(c->d, v->sp, "\"%s\" occurs in %d sentence%s; there is no match %d", a0->s, n, n == 1 ? "" : "s", nth);
+			diag_err(c->d, DE_NO_MATCH, v->sp, "\"%s\" occurs in %d sentence%s; there is no match %d", a0->s, n, n == 1 ? "" : "s", nth);
 			return 0;
 		}
 		if (n > 1 && nth == 0) {
-			diag_error(c->d, a0->sp, "\"%s\" is in %d sentences; pick one with %s(\"%s\", N) or a longer phrase",
+			diag_err(c->d, DE_AMBIGUOUS_ANCHOR, a0->sp, "\"%s\" is in %d sentences; pick one with %s(\"%s\", N) or a longer phrase",
 				   a0->s, n, v->s, a0->s);
 			return 0;
 		}
@@ -153,13 +175,13 @@ static int anchor_call(checker_t *c, const ast_value *v, double *out)
 	if (!t && c->timing_bad)
 		return 0;
 	if (!t) {
-		diag_error(c->d, v->sp,
+		diag_err(c->d, DE_MISSING_VOICE, v->sp,
 			   "'%s(...)' anchors to the narration, but the spec has no voice with timings (add: voice \"voice.wav\" { timings \"voice.json\" })",
 			   v->s);
 		return 0;
 	}
 	if (v->nargs < 1 || v->nargs > 2 || v->args[0].name || (v->nargs == 2 && v->args[1].name)) {
-		diag_error(c->d, v->sp, "%s() takes an index or a text, and optionally which match (e.g. %s(\"coffee\", 2))", v->s, v->s);
+		diag_err(c->d, DE_BAD_ARGUMENTS, v->sp, "%s() takes an index or a text, and optionally which match (e.g. %s(\"coffee\", 2))", v->s, v->s);
 		return 0;
 	}
 	anchor_arg x = {v, val_resolve(c, v->args[0].v), 0, anchors[kind].end};
@@ -213,7 +235,7 @@ int anchor_time(checker_t *c, const ast_value *v, double base, double span, doub
 	int n = 0;
 	for (const ast_value *w = v; w->kind == AV_BINOP; w = val_resolve(c, w->lhs))
 		if (++n > MAX_TIME_TERMS) {
-			diag_error(c->d, v->sp, "a time adds up more than %d terms (does a constant name itself?)", MAX_TIME_TERMS);
+			diag_err(c->d, DE_LIMIT, v->sp, "a time adds up more than %d terms (does a constant name itself?)", MAX_TIME_TERMS);
 			return 0;
 		}
 	const ast_value **chain = arena_alloc(c->a, sizeof(ast_value *) * (size_t)(n + 1));

@@ -27,7 +27,7 @@ static int named_before(const spec_t *s, const char *preset)
 static void video_preset(checker_t *c, const ast_stmt *p)
 {
 	if (p->nargs == 0)
-		diag_error(c->d, p->sp, "preset needs at least one name (youtube_long, youtube_short, instagram_reel, tiktok)");
+		diag_err(c->d, DE_MISSING, p->sp, "preset needs at least one name (youtube_long, youtube_short, instagram_reel, tiktok)");
 	const platform_table *t = c->s->platforms;
 	if (!t)
 		return; /* the platform file's error says why */
@@ -75,7 +75,7 @@ static void video_fps(checker_t *c, const ast_stmt *p)
 	if (f == floor(f) && f >= 1 && f <= 120)
 		c->s->fps_num = (int)f, c->s->fps_den = 1;
 	else
-		diag_error(c->d, p->args[0]->sp, "frame rate must be a whole number from 1 to 120, or 23.976, 29.97 or 59.94");
+		diag_err(c->d, DE_OUT_OF_RANGE, p->args[0]->sp, "frame rate must be a whole number from 1 to 120, or 23.976, 29.97 or 59.94");
 }
 
 static void video_background(checker_t *c, const ast_stmt *p)
@@ -96,7 +96,7 @@ static const struct {
 static void video_block(checker_t *c, const ast_stmt *st)
 {
 	if (c->have_video) {
-		diag_error(c->d, st->sp, "the spec has two video blocks");
+		diag_err(c->d, DE_DUPLICATE, st->sp, "the spec has two video blocks");
 		return;
 	}
 	c->have_video = 1;
@@ -129,7 +129,7 @@ static void audio_level(checker_t *c, const ast_stmt *p, maudio *a, const ast_va
 	else if (!val_scalar(c, r, &v))
 		return;
 	if (v < 0 || v > 4)
-		diag_error(c->d, r->sp, "level must be between 0%% and 400%% (+12dB)");
+		diag_err(c->d, DE_OUT_OF_RANGE, r->sp, "level must be between 0%% and 400%% (+12dB)");
 	else if (p->head[0] == 'v')
 		a->volume = v;
 	else
@@ -228,7 +228,7 @@ static void audio_stmt(checker_t *c, const ast_stmt *st, int is_voice)
 	audio_props_read(c, st, a, is_voice, &timings);
 	if (is_voice) {
 		if (c->s->timing || c->s->voice_start < 0) {
-			diag_error(c->d, st->sp, "the spec has two voices; add more audio as music or video clips");
+			diag_err(c->d, DE_DUPLICATE, st->sp, "the spec has two voices; add more audio as music or video clips");
 			return;
 		}
 		c->s->voice_start = a->start;
@@ -239,7 +239,7 @@ static void audio_stmt(checker_t *c, const ast_stmt *st, int is_voice)
 				char err[512];
 				c->s->timing = timing_load(c->a, p, err, sizeof err);
 				if (!c->s->timing)
-					diag_error(c->d, val_resolve(c, timings)->sp, "%s", err);
+					diag_err(c->d, DE_BAD_TIMINGS, val_resolve(c, timings)->sp, "%s", err);
 			}
 			/* Missing or broken: reported here once, not again at every anchor. */
 			c->timing_bad = !c->s->timing && diag_errors(c->d) > before;
@@ -256,7 +256,7 @@ static void captions_stmt(checker_t *c, const ast_stmt *st)
 {
 	int i;
 	if (c->s->captions) {
-		diag_error(c->d, st->sp, "captions are given twice");
+		diag_err(c->d, DE_DUPLICATE, st->sp, "captions are given twice");
 		return;
 	}
 	const platform_table *t = c->s->platforms;
@@ -315,7 +315,7 @@ static void check_chapters(checker_t *c)
 	double end = checker_sec(c, s->frames);
 	for (int i = 0; i < s->nchapters; i++)
 		if (s->chapters[i].t < 0 || s->chapters[i].t >= end)
-			diag_error(c->d, s->chapters[i].sp, "chapter at %.3fs is outside the video (0 to %.3fs)", s->chapters[i].t, end);
+			diag_err(c->d, DE_TIMING, s->chapters[i].sp, "chapter at %.3fs is outside the video (0 to %.3fs)", s->chapters[i].t, end);
 	const platform_site *site = chapter_site(s);
 	if (!site)
 		return;
@@ -342,13 +342,13 @@ static void check_presets(checker_t *c)
 		const platform_preset *p = platform_preset_find(s->platforms, s->presets[i]);
 		span_t sp = c->preset_sps[i];
 		if (dur > p->max_s + 1e-9)
-			diag_error(c->d, sp, "the video lasts %.2fs; %s accepts at most %gs (preset %s; rule in " PLATFORM_FILE ": %s)", dur, p->display, p->max_s, p->name, p->src_duration);
+			diag_err(c->d, DE_PLATFORM_LIMIT, sp, "the video lasts %.2fs; %s accepts at most %gs (preset %s; rule in " PLATFORM_FILE ": %s)", dur, p->display, p->max_s, p->name, p->src_duration);
 		else if (dur < p->min_s - 1e-9)
-			diag_error(c->d, sp, "the video lasts %.2fs; %s accepts at least %gs (preset %s; rule in " PLATFORM_FILE ": %s)", dur, p->display, p->min_s, p->name, p->src_duration);
+			diag_err(c->d, DE_PLATFORM_LIMIT, sp, "the video lasts %.2fs; %s accepts at least %gs (preset %s; rule in " PLATFORM_FILE ": %s)", dur, p->display, p->min_s, p->name, p->src_duration);
 		else if (dur < p->rec_min_s - 1e-9 || dur > p->rec_max_s + 1e-9)
 			diag_warn(c->d, DW_DURATION, sp, "the video lasts %.2fs; %.0f-%.0fs is recommended for preset %s", dur, p->rec_min_s, p->rec_max_s, p->name);
 		if (platform_min_bytes(p->min_bitrate, dur) > (double)p->max_bytes)
-			diag_error(c->d, sp, "a %.0fs video cannot fit in %s's %lld MB limit at %lld kb/s (the lowest worth making)", dur, p->display, (long long)(p->max_bytes / 1000000), (long long)(p->min_bitrate / 1000));
+			diag_err(c->d, DE_PLATFORM_LIMIT, sp, "a %.0fs video cannot fit in %s's %lld MB limit at %lld kb/s (the lowest worth making)", dur, p->display, (long long)(p->max_bytes / 1000000), (long long)(p->min_bitrate / 1000));
 	}
 }
 
@@ -369,10 +369,10 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 		if (!strcmp(st[i]->head, "video"))
 			video_block(c, st[i]);
 	if (!c->have_video)
-		diag_error(c->d, file_start(n ? st[0]->file : 0),
+		diag_err(c->d, DE_MISSING, file_start(n ? st[0]->file : 0),
 			   "the spec has no video block: add video { preset tiktok } (or youtube_long, youtube_short, instagram_reel)");
 	else if (s->npresets == 0 && s->platforms) /* no table: its error says why */
-		diag_error(c->d, c->video_sp, "the video block names no preset: add preset tiktok (or youtube_long, youtube_short, instagram_reel)");
+		diag_err(c->d, DE_MISSING, c->video_sp, "the video block names no preset: add preset tiktok (or youtube_long, youtube_short, instagram_reel)");
 	for (int i = 0; i < n; i++)
 		if (!strcmp(st[i]->head, "voice"))
 			audio_stmt(c, st[i], 1);
@@ -390,7 +390,7 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 		if (s->scenes[i].f1 > s->frames)
 			s->frames = s->scenes[i].f1;
 	if (nscenes == 0)
-		diag_error(c->d, n ? st[0]->sp : file_start(-1), "the spec has no scenes: a video needs at least one scene");
+		diag_err(c->d, DE_MISSING, n ? st[0]->sp : file_start(-1), "the spec has no scenes: a video needs at least one scene");
 	for (int i = 0; i < n; i++) {
 		const char *h = st[i]->head;
 		if (!strcmp(h, "video") || !strcmp(h, "scene") || !strcmp(h, "voice"))
@@ -404,12 +404,12 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 		else if (!strcmp(h, "chapter"))
 			chapter_top(c, st[i]);
 		else if (layer_kind(h) >= 0)
-			diag_error(c->d, st[i]->sp, "%s %s layer belongs inside a scene or an overlay", val_an(h), h);
+			diag_err(c->d, DE_MISPLACED, st[i]->sp, "%s %s layer belongs inside a scene or an overlay", val_an(h), h);
 		else
 			val_unknown(c, st[i]->sp, "statement", h, top_stmts, COUNT(top_stmts));
 	}
 	if (s->captions && !s->timing && !c->timing_bad)
-		diag_error(c->d, s->captions_sp, "captions come from the voice's word timings, but the spec has no voice with timings");
+		diag_err(c->d, DE_MISSING_VOICE, s->captions_sp, "captions come from the voice's word timings, but the spec has no voice with timings");
 	if (s->timing) {
 		double vend = s->voice_start + s->timing->duration, end = checker_sec(c, s->frames);
 		if (vend > end + 0.05 && s->frames > 0)

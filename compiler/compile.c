@@ -77,7 +77,7 @@ static spec_t *compile_file(const char *path, const char *text, size_t len, diag
 	spec_t *s = a ? arena_alloc(a, sizeof *s) : NULL;
 	if (!s) {
 		arena_free(a);
-		diag_error(d, NOWHERE, "out of memory while compiling '%s'", path);
+		diag_err(d, DE_NOMEM, NOWHERE, "out of memory while compiling '%s'", path);
 		return NULL;
 	}
 	s->arena = a;
@@ -95,20 +95,20 @@ static spec_t *compile_file(const char *path, const char *text, size_t len, diag
 	c.stdlib = compile_stdlib_dir(c.o);
 	vidc_err pe;
 	if (platform_load(c.stdlib, &s->platforms, &pe))
-		diag_error(d, NOWHERE, "%s", pe.msg);
+		diag_err(d, DE_UNREADABLE, NOWHERE, "%s", pe.msg);
 
 	/* Out of memory anywhere in the checker comes back here (base/arena.h): the spec keeps
 	 * what it has and one error says why it stopped. */
 	jmp_buf jb;
 	if (setjmp(jb)) {
 		arena_on_oom(a, NULL);
-		diag_error(d, NOWHERE, "out of memory while compiling '%s'", path);
+		diag_err(d, DE_NOMEM, NOWHERE, "out of memory while compiling '%s'", path);
 		return s;
 	}
 	arena_on_oom(a, &jb);
 	ast_file *f = NULL;
 	if (text && len > MAX_SPEC_BYTES) {
-		diag_error(d, NOWHERE, "'%s' is %zu bytes, over the limit of %d for a spec",
+		diag_err(d, DE_FILE_TOO_LARGE, NOWHERE, "'%s' is %zu bytes, over the limit of %d for a spec",
 			   path, len, MAX_SPEC_BYTES);
 	} else if (text) {
 		char *real = realpath(path, NULL);

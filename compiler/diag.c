@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/err.h"
 #include "../base/utf8.h"
 
 typedef struct {
@@ -16,11 +17,36 @@ typedef struct {
 } source;
 
 typedef struct {
+	span_t sp;
+	char *text;
+} fixit;
+
+typedef struct {
 	diag_level lvl;
 	span_t sp;
 	char *msg;
 	int warning; /* a warning's kind (diag_warning), -1 for none */
+	diag_code code; /* an error's kind */
+	fixit *fix;
+	int nfix;
 } diag;
+
+/* In diag_code order; published in SPEC.md, so a name never changes once released. */
+static const char *const code_names[DE_COUNT] = {
+	"unclassified", "syntax", "unclosed-block", "unmatched-brace", "bad-character", "bad-string",
+	"unknown-unit", "bad-colour", "missing-unit", "wrong-type", "out-of-range", "bad-arguments",
+	"malformed", "unexpected-block", "duplicate", "conflict", "not-applicable", "misplaced",
+	"missing", "timing", "keyframe-order", "missing-voice", "bad-timings", "no-match",
+	"ambiguous-anchor", "platform-limit", "limit", "unknown-property", "unknown-statement",
+	"unknown-template", "unknown-style", "unknown-effect", "unknown-transition", "unknown-hook",
+	"unknown-colour", "unknown-section", "unknown-function", "unknown-option", "unknown-name",
+	"unknown-parameter", "hook-error", "bad-media", "unreadable-file", "file-too-large",
+	"out-of-memory"};
+
+const char *diag_code_name(diag_code c)
+{
+	return c >= 0 && c < DE_COUNT ? code_names[c] : "";
+}
 
 /* In diag_warning order. */
 static const char *const warning_names[DW_COUNT] = {
@@ -57,6 +83,7 @@ struct diag_sink {
 	int over;       /* errors past max_errors, not kept */
 	int lost;       /* diagnostics lost for want of memory (each counts as an error) */
 	int full;       /* the 1000-diagnostic cap was reached */
+	int last;       /* the error or warning fix-its attach to, -1 when it was dropped */
 };
 
 /* A spec that makes a diagnostic for every byte (or a template expanded a million times) would
@@ -66,8 +93,10 @@ struct diag_sink {
 diag_sink *diag_new(void)
 {
 	diag_sink *d = calloc(1, sizeof *d);
-	if (d)
+	if (d) {
 		d->max_errors = DIAG_MAX_ERRORS;
+		d->last = -1;
+	}
 	return d;
 }
 
@@ -79,8 +108,12 @@ void diag_free(diag_sink *d)
 		free(d->srcs[i].path);
 		free(d->srcs[i].text);
 	}
-	for (int i = 0; i < d->n; i++)
+	for (int i = 0; i < d->n; i++) {
 		free(d->items[i].msg);
+		for (int k = 0; k < d->items[i].nfix; k++)
+			free(d->items[i].fix[k].text);
+		free(d->items[i].fix);
+	}
 	free(d->srcs);
 	free(d->items);
 	free(d);
@@ -155,9 +188,11 @@ static int over_limit(diag_sink *d, diag_level lvl)
 	return 0;
 }
 
-static void report(diag_sink *d, diag_level lvl, int warning, span_t sp, const char *fmt,
-		   va_list ap)
+static void report(diag_sink *d, diag_level lvl, int warning, diag_code code, span_t sp,
+		   const char *fmt, va_list ap)
 {
+	if (lvl != DIAG_NOTE)
+		d->last = -1;
 	if (over_limit(d, lvl)) {
 		d->dropping = 1;
 		return;
@@ -197,14 +232,24 @@ static void report(diag_sink *d, diag_level lvl, int warning, span_t sp, const c
 		d->items = items;
 		d->cap = cap;
 	}
-	d->items[d->n++] = (diag){lvl, sp, msg, warning};
+	if (lvl != DIAG_NOTE)
+		d->last = d->n;
+	d->items[d->n++] = (diag){lvl, sp, msg, warning, code, NULL, 0};
 }
 
 void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report(d, lvl, -1, sp, fmt, ap);
+	report(d, lvl, -1, DE_UNCLASSIFIED, sp, fmt, ap);
+	va_end(ap);
+}
+
+void diag_report_code(diag_sink *d, diag_code code, span_t sp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, DIAG_ERROR, -1, code, sp, fmt, ap);
 	va_end(ap);
 }
 
@@ -212,12 +257,159 @@ void diag_report_warning(diag_sink *d, diag_warning w, span_t sp, const char *fm
 {
 	if (w >= 0 && w < DW_COUNT && (d->warnings_off & (1u << w))) {
 		d->dropping = 1; /* its notes go with it */
+		d->last = -1;
 		return;
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	report(d, DIAG_WARNING, w, sp, fmt, ap);
+	report(d, DIAG_WARNING, w, DE_UNCLASSIFIED, sp, fmt, ap);
 	va_end(ap);
+}
+
+/* ---- fix-its ------------------------------------------------------------------------------ */
+
+void diag_fixit(diag_sink *d, span_t sp, const char *fmt, ...)
+{
+	if (d->last < 0 || sp.file < 0 || sp.off < 0 || sp.len < 0)
+		return;
+	diag *g = &d->items[d->last];
+	fixit *fix = realloc(g->fix, sizeof(fixit) * (size_t)(g->nfix + 1));
+	if (!fix) {
+		d->lost++;
+		return;
+	}
+	g->fix = fix;
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (text)
+		vsnprintf(text, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	va_end(ap);
+	if (!text) {
+		d->lost++;
+		return;
+	}
+	g->fix[g->nfix++] = (fixit){sp, text};
+}
+
+void diag_fixit_word(diag_sink *d, span_t sp, const char *word, const char *replacement)
+{
+	size_t len, n = strlen(word);
+	const char *text = diag_source_text(d, sp.file, &len);
+	if (!text || sp.off < 0 || (size_t)sp.off > len)
+		return;
+	const char *at = text + sp.off;
+	size_t room = len - (size_t)sp.off;
+	int skip = room > 0 && (*at == '"' || *at == '\'') ? 1 : 0; /* a name given as a string */
+	if (room < n + (size_t)skip || memcmp(at + skip, word, n))
+		return;
+	/* the name must end there: "colr" is not a fix-it for the "col" of "colrx" */
+	if (room > n + (size_t)skip) {
+		unsigned next = (unsigned char)at[skip + n];
+		if (next == '_' || next == '-' || (next | 0x20u) - 'a' < 26u || next - '0' < 10u)
+			return;
+	}
+	span_t w = sp;
+	w.off += skip;
+	w.col += skip;
+	w.len = (int)n;
+	diag_fixit(d, w, "%s", replacement);
+}
+
+int diag_edits_collect(const diag_sink *d, const char *path, diag_edits *out)
+{
+	for (int i = 0; i < d->n; i++) {
+		const diag *g = &d->items[i];
+		for (int k = 0; k < g->nfix; k++) {
+			const fixit *f = &g->fix[k];
+			if (strcmp(diag_source_path(d, f->sp.file), path) || f->sp.file >= d->nsrcs)
+				continue;
+			if (out->n == out->cap) {
+				int cap = out->cap ? out->cap * 2 : 8;
+				diag_edit *e = realloc(out->e, sizeof(diag_edit) * (size_t)cap);
+				if (!e)
+					return VE_NOMEM;
+				out->e = e;
+				out->cap = cap;
+			}
+			char *text = strdup(f->text);
+			if (!text)
+				return VE_NOMEM;
+			out->e[out->n++] = (diag_edit){f->sp.off, f->sp.len, text};
+		}
+	}
+	return 0;
+}
+
+void diag_edits_free(diag_edits *ed)
+{
+	for (int i = 0; i < ed->n; i++)
+		free(ed->e[i].text);
+	free(ed->e);
+	*ed = (diag_edits){NULL, 0, 0};
+}
+
+static int edit_cmp(const void *a, const void *b)
+{
+	const diag_edit *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Whether edits a and b (a first by offset) touch the same bytes; two insertions at one place
+ * collide too, since their order would be a guess. */
+static int edits_collide(const diag_edit *a, const diag_edit *b)
+{
+	return b->off < a->off + a->len || (b->off == a->off);
+}
+
+int diag_edits_apply(diag_edits *ed, const char *text, size_t len, buf_t *out, int *skipped)
+{
+	*skipped = 0;
+	if (ed->n > 1)
+		qsort(ed->e, (size_t)ed->n, sizeof(diag_edit), edit_cmp);
+	/* the same edit reported twice (a template used twice) is one edit */
+	int n = 0;
+	for (int i = 0; i < ed->n; i++) {
+		diag_edit *e = &ed->e[i];
+		if (n > 0 && ed->e[n - 1].off == e->off && ed->e[n - 1].len == e->len &&
+		    !strcmp(ed->e[n - 1].text, e->text)) {
+			free(e->text);
+			continue;
+		}
+		ed->e[n++] = *e;
+	}
+	ed->n = n;
+	char *bad = calloc((size_t)n + 1, 1); /* bad[i]: edit i collides with a neighbour */
+	if (!bad)
+		return VE_NOMEM;
+	for (int i = 0; i + 1 < n; i++)
+		for (int j = i + 1; j < n && edits_collide(&ed->e[i], &ed->e[j]); j++)
+			bad[i] = bad[j] = 1;
+	size_t at = 0;
+	int kept = 0, rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		diag_edit *e = &ed->e[i];
+		if (bad[i] || (size_t)e->off + (size_t)e->len > len) {
+			++*skipped;
+			free(e->text);
+			continue;
+		}
+		rc = buf_append(out, text + at, (size_t)e->off - at) || buf_puts(out, e->text) ? VE_NOMEM : 0;
+		at = (size_t)e->off + (size_t)e->len;
+		ed->e[kept++] = *e;
+	}
+	for (int i = kept + *skipped; rc && i < n; i++) /* the rest, after running out of memory */
+		free(ed->e[i].text);
+	ed->n = kept;
+	free(bad);
+	if (!rc && buf_append(out, text + at, len - at))
+		rc = VE_NOMEM;
+	return rc;
 }
 
 static int count(const diag_sink *d, diag_level lvl)
@@ -438,21 +630,31 @@ static int group_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int diag_print(const diag_sink *d, FILE *out, int color)
+/* The diagnostics in source order, as groups (an error or warning and its notes); NULL when
+ * out of memory. */
+static group *order(const diag_sink *d, int *ng)
 {
 	group *gs = malloc(sizeof(group) * (size_t)(d->n + 1));
-	int ng = 0;
+	*ng = 0;
 	for (int i = 0; gs && i < d->n; i++) {
-		if (d->items[i].lvl == DIAG_NOTE && ng > 0) {
-			gs[ng - 1].count++;
+		if (d->items[i].lvl == DIAG_NOTE && *ng > 0) {
+			gs[*ng - 1].count++;
 			continue;
 		}
 		/* Errors without a position (file -1) come first. */
-		gs[ng] = (group){i, 1, d->items[i].sp.file, d->items[i].sp.off, ng};
-		ng++;
+		gs[*ng] = (group){i, 1, d->items[i].sp.file, d->items[i].sp.off, *ng};
+		++*ng;
 	}
+	if (gs)
+		qsort(gs, (size_t)*ng, sizeof(group), group_cmp);
+	return gs;
+}
+
+int diag_print(const diag_sink *d, FILE *out, int color)
+{
+	int ng;
+	group *gs = order(d, &ng);
 	if (gs) {
-		qsort(gs, (size_t)ng, sizeof(group), group_cmp);
 		for (int k = 0; k < ng; k++)
 			for (int i = gs[k].first; i < gs[k].first + gs[k].count; i++)
 				print_one(d, &d->items[i], out, color);
@@ -470,6 +672,113 @@ int diag_print(const diag_sink *d, FILE *out, int color)
 		fprintf(out, "vidc: error: out of memory: %d diagnostic%s could not be kept\n", d->lost,
 			d->lost == 1 ? "" : "s");
 	return d->n;
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+int diag_json_string(buf_t *out, const char *s, size_t n)
+{
+	int rc = buf_putc(out, '"');
+	for (size_t i = 0; i < n && !rc;) {
+		uint32_t cp;
+		int k = utf8_decode(s + i, n - i, &cp);
+		if (k == 0) { /* JSON text is UTF-8: a stray byte becomes the replacement character */
+			rc = buf_puts(out, "\\ufffd");
+			i++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			rc = buf_putc(out, '\\') || buf_putc(out, (int)cp);
+		else if (cp == '\n')
+			rc = buf_puts(out, "\\n");
+		else if (cp == '\t')
+			rc = buf_puts(out, "\\t");
+		else if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029) /* 2028/9 break JS */
+			rc = buf_appendf(out, "\\u%04x", (unsigned)cp);
+		else
+			rc = buf_append(out, s + i, (size_t)k);
+		i += (size_t)k;
+	}
+	return rc || buf_putc(out, '"') ? VE_NOMEM : 0;
+}
+
+/* The line and column (1-based, bytes) just after the span's last byte, counted from its start:
+ * a span may run over several lines ('{' ... end of file). */
+static void span_end(const diag_sink *d, span_t sp, int *line, int *col)
+{
+	*line = sp.line;
+	*col = sp.col + (sp.len > 0 ? sp.len : 0);
+	size_t len;
+	const char *t = diag_source_text(d, sp.file, &len);
+	if (!t || sp.off < 0 || (size_t)sp.off > len)
+		return;
+	size_t end = (size_t)sp.off + (size_t)(sp.len > 0 ? sp.len : 0);
+	if (end > len)
+		end = len;
+	for (size_t i = (size_t)sp.off; i < end; i++)
+		if (t[i] == '\n') {
+			++*line;
+			*col = (int)(end - i);
+		}
+}
+
+/* "file":...,"range":{...} of a span (null for a diagnostic without a position). */
+static int json_where(const diag_sink *d, buf_t *out, span_t sp)
+{
+	if (sp.file < 0 || sp.line <= 0)
+		return buf_puts(out, "\"file\":null,\"range\":null");
+	const char *path = diag_source_path(d, sp.file);
+	int l1, c1;
+	span_end(d, sp, &l1, &c1);
+	int rc = buf_puts(out, "\"file\":") || diag_json_string(out, path, strlen(path));
+	return rc || buf_appendf(out,
+				 ",\"range\":{\"start\":{\"line\":%d,\"col\":%d},\"end\":{\"line\":%d,"
+				 "\"col\":%d},\"offset\":%d,\"length\":%d}",
+				 sp.line, sp.col, l1, c1, sp.off, sp.len > 0 ? sp.len : 0)
+		       ? VE_NOMEM
+		       : 0;
+}
+
+/* One error or warning (items[first]) with its notes and fix-its. */
+static int json_one(const diag_sink *d, buf_t *out, const group *gr)
+{
+	const diag *g = &d->items[gr->first];
+	int werr = g->lvl == DIAG_WARNING && d->werror;
+	const char *sev = g->lvl == DIAG_ERROR || werr ? "error" : g->lvl == DIAG_WARNING ? "warning" : "note";
+	const char *code = g->lvl == DIAG_WARNING ? (g->warning >= 0 ? warning_names[g->warning] : "warning")
+						  : g->lvl == DIAG_ERROR ? code_names[g->code] : "note";
+	int rc = buf_putc(out, '{') || json_where(d, out, g->sp) ||
+		 buf_appendf(out, ",\"severity\":\"%s\",\"code\":\"%s\",\"message\":", sev, code) ||
+		 diag_json_string(out, g->msg, strlen(g->msg)) || buf_puts(out, ",\"notes\":[");
+	for (int i = gr->first + 1; !rc && i < gr->first + gr->count; i++) {
+		const diag *n = &d->items[i];
+		rc = (i > gr->first + 1 && buf_putc(out, ',')) || buf_putc(out, '{') ||
+		     json_where(d, out, n->sp) || buf_puts(out, ",\"message\":") ||
+		     diag_json_string(out, n->msg, strlen(n->msg)) || buf_putc(out, '}');
+	}
+	rc = rc || buf_puts(out, "],\"fixits\":[");
+	for (int k = 0; !rc && k < g->nfix; k++)
+		rc = (k && buf_putc(out, ',')) || buf_putc(out, '{') || json_where(d, out, g->fix[k].sp) ||
+		     buf_puts(out, ",\"replacement\":") ||
+		     diag_json_string(out, g->fix[k].text, strlen(g->fix[k].text)) || buf_putc(out, '}');
+	return rc || buf_puts(out, "]}") ? VE_NOMEM : 0;
+}
+
+int diag_json(const diag_sink *d, buf_t *out, int *first)
+{
+	int ng;
+	group *gs = order(d, &ng);
+	if (!gs)
+		return VE_NOMEM;
+	int rc = 0;
+	for (int k = 0; k < ng && !rc; k++) {
+		if (d->items[gs[k].first].lvl == DIAG_NOTE) /* a note without its diagnostic: dropped */
+			continue;
+		rc = (!*first && buf_putc(out, ',')) || json_one(d, out, &gs[k]) ? VE_NOMEM : 0;
+		*first = 0;
+	}
+	free(gs);
+	return rc;
 }
 
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent swaps), capped inputs. */

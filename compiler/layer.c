@@ -34,7 +34,7 @@ static const struct {
 static void add_key(checker_t *c, mcurve *cv, double t, double v, unit_kind u, ir_ease e, span_t sp)
 {
 	if (cv->n > 0 && t < cv->k[cv->n - 1].t - 1e-9) {
-		diag_error(c->d, sp, "keyframes must come in time order (this one is at %.3fs, the one before at %.3fs)", t, cv->k[cv->n - 1].t);
+		diag_err(c->d, DE_KEYFRAME_ORDER, sp, "keyframes must come in time order (this one is at %.3fs, the one before at %.3fs)", t, cv->k[cv->n - 1].t);
 		return;
 	}
 	mkey *k = ARENA_PUSH(c->a, cv->k, cv->n, cv->cap);
@@ -69,10 +69,10 @@ static int curve_free(checker_t *c, const mlayer *L, int prop, const char *by, s
 		return 1;
 	const char *name = curve_names[prop];
 	if (!strcmp(cv->by, by)) {
-		diag_error(c->d, sp, "'%s' is given twice", by);
+		diag_err(c->d, DE_DUPLICATE, sp, "'%s' is given twice", by);
 		diag_note(c->d, cv->sp, "first given here");
 	} else {
-		diag_error(c->d, sp, "'%s' sets %s, which '%s' already sets", by, name, cv->by);
+		diag_err(c->d, DE_CONFLICT, sp, "'%s' sets %s, which '%s' already sets", by, name, cv->by);
 		if (prop <= LP_H && by_pair(cv->by) && !by_pair(by)) {
 			/* x/y and width/height are the pairs (prop ^ 1 is the other one) */
 			int lo = prop & ~1, other = prop ^ 1;
@@ -114,11 +114,11 @@ static int anim_value(checker_t *c, int prop, const ast_value *v, double *out, u
 	if (!val_scalar(c, v, out))
 		return 0;
 	if (prop == LP_ZOOM && (*out < 1 || *out > 100)) {
-		diag_error(c->d, v->sp, "zoom must be between 1 and 100 (below 1 would show past the image's edge)");
+		diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "zoom must be between 1 and 100 (below 1 would show past the image's edge)");
 		return 0;
 	}
 	if ((prop == LP_OPACITY || prop == LP_PAN_X || prop == LP_PAN_Y) && (*out < 0 || *out > 1)) {
-		diag_error(c->d, v->sp, "%s must be between 0 and 1 (0%% and 100%%)",
+		diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "%s must be between 0 and 1 (0%% and 100%%)",
 			   prop == LP_OPACITY ? "opacity" : "a pan position");
 		return 0;
 	}
@@ -141,7 +141,7 @@ static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, dou
 	if (!curve_free(c, L, prop, by, st->sp) || (pair && !curve_free(c, L, prop + 1, by, st->sp)))
 		return;
 	if (!st->block || st->nbody == 0) {
-		diag_error(c->d, st->sp, "animate needs a block of keys: { key 0s VALUE; key 1s VALUE ease_out }");
+		diag_err(c->d, DE_MALFORMED, st->sp, "animate needs a block of keys: { key 0s VALUE; key 1s VALUE ease_out }");
 		return;
 	}
 	for (int i = 0; i < st->nbody; i++) {
@@ -152,7 +152,7 @@ static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, dou
 		}
 		int nv = pair ? 2 : 1;
 		if (k->nargs < 1 + nv || k->nargs > 1 + nv + 1) {
-			diag_error(c->d, k->sp, pair ? "write a key as: key TIME X Y [easing]"
+			diag_err(c->d, DE_MALFORMED, k->sp, pair ? "write a key as: key TIME X Y [easing]"
 						     : "write a key as: key TIME VALUE [easing]");
 			continue;
 		}
@@ -179,11 +179,11 @@ static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, dou
 static void kenburns(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1)
 {
 	if (L->kind != IR_IMAGE && L->kind != IR_VIDEO) {
-		diag_error(c->d, st->sp, "kenburns applies to image and video layers");
+		diag_err(c->d, DE_NOT_APPLICABLE, st->sp, "kenburns applies to image and video layers");
 		return;
 	}
 	if (L->kenburns) {
-		diag_error(c->d, st->sp, "kenburns is given twice");
+		diag_err(c->d, DE_DUPLICATE, st->sp, "kenburns is given twice");
 		return;
 	}
 	val_want_args(c, st, 0, 0, "no values, only a block: kenburns { zoom 1 -> 1.2; pan 50% 50% -> 60% 40%; ease in_out }");
@@ -195,14 +195,14 @@ static void kenburns(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, do
 		unit_kind u;
 		if (!strcmp(k->head, "zoom")) {
 			if (k->nargs != 3 || k->args[1]->kind != AV_ARROW) {
-				diag_error(c->d, k->sp, "write: zoom FROM -> TO (e.g. zoom 1 -> 1.2)");
+				diag_err(c->d, DE_MALFORMED, k->sp, "write: zoom FROM -> TO (e.g. zoom 1 -> 1.2)");
 				continue;
 			}
 			anim_value(c, LP_ZOOM, k->args[0], &z0, &u);
 			anim_value(c, LP_ZOOM, k->args[2], &z1, &u);
 		} else if (!strcmp(k->head, "pan")) {
 			if (k->nargs != 5 || k->args[2]->kind != AV_ARROW) {
-				diag_error(c->d, k->sp, "write: pan X Y -> X Y (positions in the image, e.g. pan 40%% 50%% -> 60%% 50%%)");
+				diag_err(c->d, DE_MALFORMED, k->sp, "write: pan X Y -> X Y (positions in the image, e.g. pan 40%% 50%% -> 60%% 50%%)");
 				continue;
 			}
 			anim_value(c, LP_PAN_X, k->args[0], &p[0], &u);
@@ -218,7 +218,7 @@ static void kenburns(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, do
 		}
 	}
 	if (L->c[LP_ZOOM].n || L->c[LP_PAN_X].n) {
-		diag_error(c->d, st->sp, "kenburns and animate zoom/pan_x/pan_y cannot both be given");
+		diag_err(c->d, DE_CONFLICT, st->sp, "kenburns and animate zoom/pan_x/pan_y cannot both be given");
 		return;
 	}
 	add_key(c, &L->c[LP_ZOOM], lt0, z0, UNIT_NONE, e, st->sp);
@@ -235,7 +235,7 @@ static void kenburns(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, do
 static void hook_param(checker_t *c, const ast_stmt *st, ir_param **ps, int *n, int *cap)
 {
 	if (st->nargs != 1 || st->block) {
-		diag_error(c->d, st->sp, "a hook parameter is written: NAME VALUE");
+		diag_err(c->d, DE_MALFORMED, st->sp, "a hook parameter is written: NAME VALUE");
 		return;
 	}
 	const ast_value *v = val_resolve(c, st->args[0]);
@@ -453,7 +453,7 @@ static void p_trim(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 	if (val_want_args(c, p, 1, 2, "a start and optionally an end in the clip") &&
 	    val_dur(c, p->args[0], &a) && (p->nargs < 2 || val_dur(c, p->args[1], &b))) {
 		if (p->nargs == 2 && b <= a)
-			diag_error(c->d, p->args[1]->sp, "trim end must be after trim start");
+			diag_err(c->d, DE_OUT_OF_RANGE, p->args[1]->sp, "trim end must be after trim start");
 		x->L->trim_in = a, x->L->trim_out = b;
 	}
 }
@@ -474,7 +474,7 @@ static void p_mute(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 static void p_speed(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
 	if (v[0] < 0.25 || v[0] > 4)
-		diag_error(x->c->d, p->args[0]->sp, "speed must be between 0.25 and 4");
+		diag_err(x->c->d, DE_OUT_OF_RANGE, p->args[0]->sp, "speed must be between 0.25 and 4");
 	else
 		x->L->speed = v[0];
 }
@@ -500,7 +500,7 @@ static void p_theme(layer_ctx *x, const ast_stmt *p, const double *v, const unit
 static void p_code_size(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
 	if (u[0] != UNIT_PX || v[0] <= 0 || v[0] > 500)
-		diag_error(x->c->d, p->args[0]->sp, "code font size is in px, above 0 and at most 500");
+		diag_err(x->c->d, DE_OUT_OF_RANGE, p->args[0]->sp, "code font size is in px, above 0 and at most 500");
 	else
 		x->L->code_size = v[0];
 }
@@ -521,7 +521,7 @@ static void p_file(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 	char *text;
 	vidc_err e;
 	if (file_read(path, MAX_CODE_BYTES, &text, &n, &e)) {
-		diag_error(c->d, p->args[0]->sp, "%s", e.msg);
+		diag_err(c->d, DE_UNREADABLE, p->args[0]->sp, "%s", e.msg);
 		return;
 	}
 	x->L->code = arena_strndup(c->a, text, n);
@@ -726,7 +726,7 @@ static void layer_time(checker_t *c, const ast_stmt *st, mlayer *L, const layer_
 		}
 	}
 	if (has_dur && has_end)
-		diag_error(c->d, st->sp, "give a layer end or duration, not both");
+		diag_err(c->d, DE_CONFLICT, st->sp, "give a layer end or duration, not both");
 	else if (has_dur)
 		lt1 = lt0 + dur;
 	int64_t lf0 = checker_frame(c, lt0), lf1 = checker_frame(c, lt1);
@@ -737,7 +737,7 @@ static void layer_time(checker_t *c, const ast_stmt *st, mlayer *L, const layer_
 			  container, checker_sec(c, f0), checker_sec(c, f1));
 		lf0 = lf1 = lf0 >= f1 ? f1 : f0;
 	} else if (lf1 <= lf0) {
-		diag_error(c->d, st->sp, "this layer ends (%.3fs) before or when it starts (%.3fs)", lt1, lt0);
+		diag_err(c->d, DE_TIMING, st->sp, "this layer ends (%.3fs) before or when it starts (%.3fs)", lt1, lt0);
 		lf1 = lf0 + 1;
 	}
 	if (lf0 < f0 && lf1 > f0) {
@@ -771,12 +771,13 @@ static void unknown_prop(checker_t *c, const ast_stmt *p, int kind, mlayer *L)
 	ir_text_style scratch;
 	unit_kind fu;
 	style_defaults(c, &scratch, &fu);
-	if (sug)
-		diag_error(c->d, p->sp, "unknown property '%s' of %s %s layer (did you mean '%s'?)", h, val_an(kn), kn, sug);
-	else if (L->kind != IR_TEXT && style_prop(c, p, (style_target){&scratch, &fu}, 0))
-		diag_error(c->d, p->sp, "'%s' applies to text layers, not to %s %s layer", h, val_an(kn), kn);
+	if (sug) {
+		diag_err(c->d, DE_UNKNOWN_PROPERTY, p->sp, "unknown property '%s' of %s %s layer (did you mean '%s'?)", h, val_an(kn), kn, sug);
+		diag_fixit_word(c->d, p->sp, h, sug);
+	} else if (L->kind != IR_TEXT && style_prop(c, p, (style_target){&scratch, &fu}, 0))
+		diag_err(c->d, DE_NOT_APPLICABLE, p->sp, "'%s' applies to text layers, not to %s %s layer", h, val_an(kn), kn);
 	else
-		diag_error(c->d, p->sp, "unknown property '%s' of %s %s layer", h, val_an(kn), kn);
+		diag_err(c->d, DE_UNKNOWN_PROPERTY, p->sp, "unknown property '%s' of %s %s layer", h, val_an(kn), kn);
 }
 
 static void layer_props(checker_t *c, const ast_stmt *st, int kind, mlayer *L)
@@ -825,9 +826,9 @@ static void layer_fades(checker_t *c, const ast_stmt *st, mlayer *L)
 	double a = checker_sec(c, L->f0), b = checker_sec(c, L->f1);
 	double top = L->c[LP_OPACITY].n ? L->c[LP_OPACITY].k[0].v : 1;
 	if (L->c[LP_OPACITY].n > 1) {
-		diag_error(c->d, fsp, "fade_in/fade_out cannot be combined with animate opacity");
+		diag_err(c->d, DE_CONFLICT, fsp, "fade_in/fade_out cannot be combined with animate opacity");
 	} else if (fin + fout > b - a + 1e-9) {
-		diag_error(c->d, fsp, "fades (%.3fs in, %.3fs out) are longer than the layer (%.3fs)", fin, fout, b - a);
+		diag_err(c->d, DE_TIMING, fsp, "fades (%.3fs in, %.3fs out) are longer than the layer (%.3fs)", fin, fout, b - a);
 	} else {
 		mcurve cv;
 		memset(&cv, 0, sizeof cv);
@@ -869,7 +870,7 @@ void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const lay
 	layer_props(c, st, kind, L);
 	layer_fades(c, st, L);
 	if (L->kind == IR_CODE && !L->code[0])
-		diag_error(c->d, st->sp, "code layer has no source: give it as a string or with file \"...\"");
+		diag_err(c->d, DE_MISSING, st->sp, "code layer has no source: give it as a string or with file \"...\"");
 	if (L->kind == IR_VIDEO && !L->mute && L->path)
 		clip_audio(c, st, L);
 }

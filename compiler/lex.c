@@ -117,7 +117,7 @@ static void err_here(lexer_t *lx, const char *at, int len, const char *msg)
 	sp.col = (int)(at - lx->line_start) + 1;
 	sp.off = (int)(at - lx->src);
 	sp.len = len;
-	diag_error(lx->diag, sp, "%s", msg);
+	diag_err(lx->diag, DE_BAD_STRING, sp, "%s", msg);
 }
 
 /* Triple-quoted string: raw text up to the closing quotes. A newline right after the opening
@@ -323,11 +323,13 @@ static void lex_number(lexer_t *lx, token_t *t, const char *start)
 			snprintf(u, sizeof u, "%.*s", (int)(lx->p - us) > 30 ? 30 : (int)(lx->p - us), us);
 			const char *sug = diag_suggest(u, cands, 7);
 			span_t sp = span_at(lx, us);
-			if (sug)
-				diag_error(lx->diag, sp, "unknown unit '%s' (did you mean '%s'?)", u, sug);
-			else
-				diag_error(lx->diag, sp,
+			if (sug) {
+				diag_err(lx->diag, DE_UNKNOWN_UNIT, sp, "unknown unit '%s' (did you mean '%s'?)", u, sug);
+				diag_fixit_word(lx->diag, sp, u, sug);
+			} else {
+				diag_err(lx->diag, DE_UNKNOWN_UNIT, sp,
 					   "unknown unit '%s' (units: s ms f px %% sa deg dB)", u);
+			}
 		}
 	}
 	(void)start;
@@ -359,7 +361,7 @@ static void lex_color(lexer_t *lx, token_t *t, const char *s)
 	t->kind = TK_COLOR;
 	if (!ok) {
 		t->sp = span_at(lx, s);
-		diag_error(lx->diag, t->sp,
+		diag_err(lx->diag, DE_BAD_COLOUR, t->sp,
 			   "invalid colour '%.*s': write #rgb, #rgba, #rrggbb or #rrggbbaa in hex",
 			   n + 1 > 40 ? 40 : n + 1, s);
 		t->color = 0x000000FF;
@@ -412,7 +414,7 @@ static token_t next(lexer_t *lx)
 			}
 			if (lx->p >= lx->end) {
 				span_t sp = {lx->file, sline, (int)(s - sls) + 1, (int)(s - lx->src), 2};
-				diag_error(lx->diag, sp, "unterminated comment: '/*' has no closing '*/'");
+				diag_err(lx->diag, DE_BAD_STRING, sp, "unterminated comment: '/*' has no closing '*/'");
 			} else {
 				lx->p += 2;
 			}
@@ -487,15 +489,15 @@ static token_t next(lexer_t *lx)
 			t.kind = TK_ERROR;
 			t.sp = span_at(lx, s);
 			if (ctl && run > 1)
-				diag_error(lx->diag, t.sp, "unexpected control characters (%d bytes, the first 0x%02x)", run, c);
+				diag_err(lx->diag, DE_BAD_CHARACTER, t.sp, "unexpected control characters (%d bytes, the first 0x%02x)", run, c);
 			else if (ctl)
-				diag_error(lx->diag, t.sp, "unexpected control character (byte 0x%02x)", c);
+				diag_err(lx->diag, DE_BAD_CHARACTER, t.sp, "unexpected control character (byte 0x%02x)", c);
 			else if (n == 0 && run > 1)
-				diag_error(lx->diag, t.sp, "%d bytes of invalid UTF-8 outside a string (the first 0x%02x)", run, c);
+				diag_err(lx->diag, DE_BAD_CHARACTER, t.sp, "%d bytes of invalid UTF-8 outside a string (the first 0x%02x)", run, c);
 			else if (n == 0)
-				diag_error(lx->diag, t.sp, "invalid UTF-8 byte 0x%02x outside a string", c);
+				diag_err(lx->diag, DE_BAD_CHARACTER, t.sp, "invalid UTF-8 byte 0x%02x outside a string", c);
 			else
-				diag_error(lx->diag, t.sp, "unexpected character '%.*s'", n, s);
+				diag_err(lx->diag, DE_BAD_CHARACTER, t.sp, "unexpected character '%.*s'", n, s);
 			return t;
 		}
 		}

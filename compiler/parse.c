@@ -35,9 +35,9 @@ static void error_at_tok(parser_t *p, const char *what)
 	if (p->tok.kind == TK_NEWLINE || p->tok.kind == TK_EOF) {
 		span_t sp = p->tok.sp;
 		sp.len = 1;
-		diag_error(p->d, sp, "expected %s before %s", what, lex_token_name(p->tok.kind));
+		diag_err(p->d, DE_SYNTAX, sp, "expected %s before %s", what, lex_token_name(p->tok.kind));
 	} else {
-		diag_error(p->d, p->tok.sp, "expected %s, found %s", what, lex_token_name(p->tok.kind));
+		diag_err(p->d, DE_SYNTAX, p->tok.sp, "expected %s, found %s", what, lex_token_name(p->tok.kind));
 	}
 }
 
@@ -238,7 +238,7 @@ static ast_stmt *parse_stmt(parser_t *p)
 	while (p->tok.kind != TK_NEWLINE && p->tok.kind != TK_EOF && p->tok.kind != TK_LBRACE &&
 	       p->tok.kind != TK_RBRACE) {
 		if (p->tok.kind == TK_COMMA) {
-			diag_error(p->d, p->tok.sp, "unexpected ','; the values of a statement are separated by spaces");
+			diag_err(p->d, DE_SYNTAX, p->tok.sp, "unexpected ','; the values of a statement are separated by spaces");
 			p->panicked = 1;
 		}
 		ast_value *v = p->panicked ? NULL : parse_value(p);
@@ -287,7 +287,7 @@ static void parse_block(parser_t *p, ast_stmt *s)
 			return;
 		}
 		if (p->tok.kind == TK_EOF) {
-			diag_error(p->d, open, "'{' is never closed (the file ends first)");
+			diag_err(p->d, DE_UNCLOSED_BLOCK, open, "'{' is never closed (the file ends first)");
 			return;
 		}
 		ast_stmt *c = parse_stmt(p);
@@ -321,7 +321,7 @@ ast_file *parse_file(arena_t *a, diag_sink *d, int file)
 		if (p.tok.kind == TK_EOF)
 			break;
 		if (p.tok.kind == TK_RBRACE) {
-			diag_error(d, p.tok.sp, "unmatched '}'");
+			diag_err(d, DE_UNMATCHED_BRACE, p.tok.sp, "unmatched '}'");
 			advance(&p);
 			continue;
 		}

@@ -28,16 +28,16 @@ static int transition_options(checker_t *c, const ast_stmt *st, mscene *sc, doub
 				di = k;
 		if (v->kind == AV_NUM) {
 			if (have_dur++)
-				diag_error(c->d, v->sp, "the transition's duration is given twice");
+				diag_err(c->d, DE_DUPLICATE, v->sp, "the transition's duration is given twice");
 			else
 				val_fade(c, v, dur);
 		} else if (di >= 0) {
 			if (!(flags & IR_TRF_DIR))
-				diag_error(c->d, v->sp, "a direction applies to slide, push and wipe");
+				diag_err(c->d, DE_NOT_APPLICABLE, v->sp, "a direction applies to slide, push and wipe");
 			sc->tr_dir = (ir_dir)di;
 		} else if (v->kind == AV_IDENT && !strcmp(v->s, "through") && i + 1 < st->nargs) {
 			if (!(flags & IR_TRF_COLOR))
-				diag_error(c->d, v->sp, "'through' applies to fade");
+				diag_err(c->d, DE_NOT_APPLICABLE, v->sp, "'through' applies to fade");
 			val_color(c, st->args[++i], &sc->tr_color);
 		} else if (v->kind == AV_IDENT && !strcmp(v->s, "ease") && i + 1 < st->nargs) {
 			val_ease(c, st->args[++i], &sc->tr_ease);
@@ -56,11 +56,11 @@ static int transition_options(checker_t *c, const ast_stmt *st, mscene *sc, doub
 static void transition_stmt(checker_t *c, const ast_stmt *st, mscene *sc)
 {
 	if (sc->has_tr) {
-		diag_error(c->d, st->sp, "a scene has one transition (into the next scene)");
+		diag_err(c->d, DE_DUPLICATE, st->sp, "a scene has one transition (into the next scene)");
 		return;
 	}
 	if (st->nargs < 1) {
-		diag_error(c->d, st->sp, "transition needs a type: cut, fade, dissolve, slide, push, wipe or a hook");
+		diag_err(c->d, DE_MISSING, st->sp, "transition needs a type: cut, fade, dissolve, slide, push, wipe or a hook");
 		return;
 	}
 	val_no_block(c, st);
@@ -98,17 +98,19 @@ static void transition_stmt(checker_t *c, const ast_stmt *st, mscene *sc)
 	int have_dur = transition_options(c, st, sc, &dur);
 	if (sc->tr == IR_TR_CUT) {
 		if (have_dur)
-			diag_error(c->d, st->sp, "a cut has no duration");
+			diag_err(c->d, DE_NOT_APPLICABLE, st->sp, "a cut has no duration");
 		dur = 0;
 	} else if (dur <= 0) {
-		diag_error(c->d, st->sp, "a %s needs a duration above 0", t->s);
+		diag_err(c->d, DE_MISSING, st->sp, "a %s needs a duration above 0", t->s);
 	}
 	sc->tr_frames = checker_frame(c, dur);
 	if (sc->tr != IR_TR_CUT && sc->tr_frames < 1)
 		sc->tr_frames = 1;
 }
 
-static const timing_section *find_section(checker_t *c, const char *name, span_t sp, int *index)
+/* sp is where the error points, name_sp where the name is written (for its fix-it). */
+static const timing_section *find_section(checker_t *c, const char *name, span_t sp, span_t name_sp,
+					  int *index)
 {
 	const timing_t *t = c->s->timing;
 	for (int i = 0; i < t->nsections; i++)
@@ -120,9 +122,9 @@ static const timing_section *find_section(checker_t *c, const char *name, span_t
 	for (int i = 0; i < t->nsections; i++)
 		cands[i] = t->sections[i].name;
 	if (t->nsections == 0)
-		diag_error(c->d, sp, "the scene is 'auto', but the voice's timing file has no sections");
+		diag_err(c->d, DE_MISSING_VOICE, sp, "the scene is 'auto', but the voice's timing file has no sections");
 	else
-		val_unknown(c, sp, "voice section", name, cands, t->nsections);
+		val_unknown_at(c, sp, name_sp, "voice section", name, cands, t->nsections);
 	return NULL;
 }
 
@@ -132,6 +134,7 @@ typedef struct {
 	int is_auto;
 	span_t auto_sp;
 	const char *narrates; /* the voice section an auto scene lasts, when not its own name */
+	span_t name_sp;       /* where that section's name is written (the scene's or narrates') */
 } scene_len;
 
 /* scene [NAME] [DURATION | auto]: a first name that is no constant names the scene. */
@@ -142,11 +145,11 @@ static void scene_head(checker_t *c, const ast_stmt *st, mscene *sc, scene_len *
 		if (v->kind == AV_IDENT && !strcmp(v->s, "auto"))
 			len->is_auto = 1, len->auto_sp = v->sp;
 		else if (v->kind == AV_IDENT && i == 0 && !sym_const(c, v->s))
-			sc->name = v->s;
+			sc->name = v->s, len->name_sp = v->sp;
 		else if (!len->dur)
 			len->dur = v;
 		else
-			diag_error(c->d, v->sp, "write a scene as: scene [NAME] [DURATION | auto] { ... }");
+			diag_err(c->d, DE_MALFORMED, v->sp, "write a scene as: scene [NAME] [DURATION | auto] { ... }");
 	}
 }
 
@@ -160,7 +163,7 @@ static void set_duration(checker_t *c, const ast_stmt *p, mscene *sc, scene_len 
 	if (!val_want_args(c, p, 1, 1, "a duration or auto"))
 		return;
 	if (len->dur || len->is_auto)
-		diag_error(c->d, p->sp, "the scene's duration is given twice");
+		diag_err(c->d, DE_DUPLICATE, p->sp, "the scene's duration is given twice");
 	if (p->args[0]->kind == AV_IDENT && !strcmp(p->args[0]->s, "auto"))
 		len->is_auto = 1, len->auto_sp = p->args[0]->sp;
 	else
@@ -175,8 +178,9 @@ static void set_end(checker_t *c, const ast_stmt *p, mscene *sc, scene_len *len)
 
 static void set_narrates(checker_t *c, const ast_stmt *p, mscene *sc, scene_len *len)
 {
-	if (val_want_args(c, p, 1, 1, "a section name of the voice (a string)"))
-		val_str(c, p->args[0], &len->narrates);
+	if (val_want_args(c, p, 1, 1, "a section name of the voice (a string)") &&
+	    val_str(c, p->args[0], &len->narrates))
+		len->name_sp = val_resolve(c, p->args[0])->sp;
 }
 
 static void set_background(checker_t *c, const ast_stmt *p, mscene *sc, scene_len *len)
@@ -198,7 +202,7 @@ static const struct {
 /* A scene shorter than one frame would silently show for one frame: say so instead. */
 static void no_length(checker_t *c, span_t sp, const mscene *sc, double seconds)
 {
-	diag_error(c->d, sp, "scene '%s' lasts %.3fs: a scene needs at least one frame (%.3fs)",
+	diag_err(c->d, DE_TIMING, sp, "scene '%s' lasts %.3fs: a scene needs at least one frame (%.3fs)",
 		   sc->name, seconds, 1 / checker_fps(c));
 }
 
@@ -210,13 +214,13 @@ static int64_t scene_end(checker_t *c, const ast_stmt *st, const mscene *sc, con
 	int given = !!len->dur + !!len->end + len->is_auto;
 	double d, t;
 	if (given > 1) {
-		diag_error(c->d, st->sp, "give a scene one of: a duration, auto, or an end time");
+		diag_err(c->d, DE_CONFLICT, st->sp, "give a scene one of: a duration, auto, or an end time");
 	} else if (given == 0) {
-		diag_error(c->d, st->sp, "scene '%s' has no duration: give one (5s), auto (the length of its voice section) or end <time>", sc->name);
+		diag_err(c->d, DE_MISSING, st->sp, "scene '%s' has no duration: give one (5s), auto (the length of its voice section) or end <time>", sc->name);
 	} else if (len->dur) {
 		const ast_value *r = val_resolve(c, len->dur);
 		if (r->kind == AV_CALL)
-			diag_error(c->d, r->sp, "a speech anchor marks a point in time: write it as `end %s(...)` in the scene's block", r->s);
+			diag_err(c->d, DE_MISPLACED, r->sp, "a speech anchor marks a point in time: write it as `end %s(...)` in the scene's block", r->s);
 		else if (val_dur(c, len->dur, &d) && (f1 = f0 + checker_frame(c, d)) <= f0)
 			no_length(c, len->dur->sp, sc, d);
 	} else if (len->end) {
@@ -226,23 +230,23 @@ static int64_t scene_end(checker_t *c, const ast_stmt *st, const mscene *sc, con
 			/* An anchored end is a cut at that moment: the transition is centred on it. */
 			f1 = checker_frame(c, t) + (absolute ? tr / 2 : 0);
 			if (absolute && f1 <= f0)
-				diag_error(c->d, len->end->sp, "this anchor is at %.3fs, but the scene starts at %.3fs", t, checker_sec(c, f0));
+				diag_err(c->d, DE_TIMING, len->end->sp, "this anchor is at %.3fs, but the scene starts at %.3fs", t, checker_sec(c, f0));
 			else if (f1 <= f0)
 				no_length(c, len->end->sp, sc, t - checker_sec(c, f0));
 		}
 	} else if (!c->s->timing) {
 		if (!c->timing_bad)
-			diag_error(c->d, len->auto_sp, "'auto' takes the scene's length from the voice, but the spec has no voice with timings");
+			diag_err(c->d, DE_MISSING_VOICE, len->auto_sp, "'auto' takes the scene's length from the voice, but the spec has no voice with timings");
 	} else {
 		int si;
-		const timing_section *sec = find_section(c, len->narrates ? len->narrates : sc->name, len->auto_sp, &si);
+		const timing_section *sec = find_section(c, len->narrates ? len->narrates : sc->name, len->auto_sp, len->name_sp, &si);
 		if (sec) {
 			const timing_t *tm = c->s->timing;
 			double boundary = c->s->voice_start +
 					  (si + 1 < tm->nsections ? tm->words[tm->sections[si + 1].first].start : tm->duration);
 			f1 = checker_frame(c, boundary) + tr / 2;
 			if (f1 <= f0)
-				diag_error(c->d, len->auto_sp, "section '%s' ends at %.3fs, before this scene starts (%.3fs)", sec->name, boundary, checker_sec(c, f0));
+				diag_err(c->d, DE_TIMING, len->auto_sp, "section '%s' ends at %.3fs, before this scene starts (%.3fs)", sec->name, boundary, checker_sec(c, f0));
 		}
 	}
 	return f1;
@@ -273,12 +277,13 @@ static void unknown_in_scene(checker_t *c, const ast_stmt *p)
 		cands[n++] = scene_props[j].name;
 	cands[n++] = "use";
 	const char *sug = diag_suggest(p->head, cands, n);
-	if (sug)
-		diag_error(c->d, p->sp, "unknown statement '%s' in a scene (did you mean '%s'?)", p->head, sug);
-	else if (layer_common_prop(p->head))
-		diag_error(c->d, p->sp, "'%s' is a layer property: put it inside a layer's block", p->head);
+	if (sug) {
+		diag_err(c->d, DE_UNKNOWN_STATEMENT, p->sp, "unknown statement '%s' in a scene (did you mean '%s'?)", p->head, sug);
+		diag_fixit_word(c->d, p->sp, p->head, sug);
+	} else if (layer_common_prop(p->head))
+		diag_err(c->d, DE_MISPLACED, p->sp, "'%s' is a layer property: put it inside a layer's block", p->head);
 	else
-		diag_error(c->d, p->sp, "unknown statement '%s' in a scene (expected a layer: solid, image, video, text, code, draw; or transition, duration, end, narrates, background, chapter)", p->head);
+		diag_err(c->d, DE_UNKNOWN_STATEMENT, p->sp, "unknown statement '%s' in a scene (expected a layer: solid, image, video, text, code, draw; or transition, duration, end, narrates, background, chapter)", p->head);
 }
 
 /* The scene's layers and chapters, once its range is known. */
@@ -312,7 +317,7 @@ void scene_read(checker_t *c, const ast_stmt *st, int64_t *cursor, int is_last)
 	memset(sc, 0, sizeof *sc);
 	sc->sp = st->sp;
 	sc->name = arena_printf(c->a, "scene%d", c->s->nscenes);
-	scene_len len = {NULL, NULL, 0, st->sp, NULL};
+	scene_len len = {NULL, NULL, 0, st->sp, NULL, {-1, 0, 0, 0, 0}};
 	scene_head(c, st, sc, &len);
 	for (int i = 0; i < st->nbody; i++)
 		for (int k = 0; k < COUNT(scene_props); k++)
@@ -327,13 +332,13 @@ void scene_read(checker_t *c, const ast_stmt *st, int64_t *cursor, int is_last)
 	int64_t tr = sc->has_tr ? sc->tr_frames : 0;
 	int64_t f0 = *cursor, f1 = scene_end(c, st, sc, &len, f0, tr);
 	if (f1 - f0 > checker_frame(c, MAX_SECONDS)) {
-		diag_error(c->d, st->sp, "scene longer than 24 hours");
+		diag_err(c->d, DE_LIMIT, st->sp, "scene longer than 24 hours");
 		f1 = f0 + 1;
 	}
 	int64_t tr_in = c->s->nscenes > 1 && c->s->scenes[c->s->nscenes - 2].has_tr
 				? c->s->scenes[c->s->nscenes - 2].tr_frames : 0;
 	if (f1 > f0 && f1 - f0 < tr + tr_in)
-		diag_error(c->d, st->sp, "scene '%s' lasts %.3fs, shorter than its transitions (%.3fs in, %.3fs out)",
+		diag_err(c->d, DE_TIMING, st->sp, "scene '%s' lasts %.3fs, shorter than its transitions (%.3fs in, %.3fs out)",
 			   sc->name, checker_sec(c, f1 - f0), checker_sec(c, tr_in), checker_sec(c, tr));
 	if (f1 <= f0)
 		f1 = f0 + 1;
@@ -349,7 +354,7 @@ void scene_overlay(checker_t *c, const ast_stmt *st)
 	double vend = checker_sec(c, total);
 	double t0 = 0, t1 = vend;
 	if (st->nargs > 1 || (st->nargs == 1 && st->args[0]->kind != AV_IDENT))
-		diag_error(c->d, st->sp, "write an overlay as: overlay [NAME] { start TIME; end TIME; layers... }");
+		diag_err(c->d, DE_MALFORMED, st->sp, "write an overlay as: overlay [NAME] { start TIME; end TIME; layers... }");
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *p = st->body[i];
 		if (!strcmp(p->head, "start") && val_want_args(c, p, 1, 1, "a time on the video"))
@@ -365,7 +370,7 @@ void scene_overlay(checker_t *c, const ast_stmt *st)
 	if (f0 < 0)
 		f0 = 0;
 	if (f1 <= f0) {
-		diag_error(c->d, st->sp, "overlay ends before it starts");
+		diag_err(c->d, DE_TIMING, st->sp, "overlay ends before it starts");
 		return;
 	}
 	layer_frame fr = {checker_sec(c, f0), checker_sec(c, f1) - checker_sec(c, f0), f0, f1, "overlay"};

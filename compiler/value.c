@@ -11,12 +11,46 @@
 
 #include "sym.h"
 
+/* The error kind of "unknown WHAT", by the first word of what: the callers name what is
+ * unknown in words for the message, and this table keeps the codes stable across them. */
+static const struct {
+	const char *what;
+	diag_code code;
+} unknown_kinds[] = {
+	{"template", DE_UNKNOWN_TEMPLATE},     {"style property", DE_UNKNOWN_PROPERTY},
+	{"style", DE_UNKNOWN_STYLE},           {"effect", DE_UNKNOWN_EFFECT},
+	{"transition option", DE_UNKNOWN_OPTION}, {"transition", DE_UNKNOWN_TRANSITION},
+	{"hook", DE_UNKNOWN_HOOK},             {"colour", DE_UNKNOWN_COLOUR},
+	{"section", DE_UNKNOWN_SECTION},       {"voice section", DE_UNKNOWN_SECTION},
+	{"time function", DE_UNKNOWN_FUNCTION}, {"statement", DE_UNKNOWN_STATEMENT},
+	{"video property", DE_UNKNOWN_PROPERTY}, {"voice property", DE_UNKNOWN_PROPERTY},
+	{"music property", DE_UNKNOWN_PROPERTY}, {"kenburns property", DE_UNKNOWN_PROPERTY},
+};
+
+static diag_code unknown_code(const char *what)
+{
+	for (size_t i = 0; i < sizeof unknown_kinds / sizeof unknown_kinds[0]; i++) {
+		size_t n = strlen(unknown_kinds[i].what);
+		if (!strncmp(what, unknown_kinds[i].what, n) && (what[n] == 0 || what[n] == ' '))
+			return unknown_kinds[i].code;
+	}
+	return DE_UNKNOWN_NAME;
+}
+
 void val_unknown(checker_t *c, span_t sp, const char *what, const char *name,
 		    const char *const *cands, int n)
 {
+	val_unknown_at(c, sp, sp, what, name, cands, n);
+}
+
+void val_unknown_at(checker_t *c, span_t sp, span_t name_sp, const char *what, const char *name,
+		    const char *const *cands, int n)
+{
 	const char *sug = diag_suggest(name, cands, n);
+	diag_code code = unknown_code(what);
 	if (sug) {
-		diag_error(c->d, sp, "unknown %s '%s' (did you mean '%s'?)", what, name, sug);
+		diag_err(c->d, code, sp, "unknown %s '%s' (did you mean '%s'?)", what, name, sug);
+		diag_fixit_word(c->d, name_sp, name, sug);
 		return;
 	}
 	char list[512];
@@ -25,9 +59,9 @@ void val_unknown(checker_t *c, span_t sp, const char *what, const char *name,
 	for (int i = 0; i < n && used + 40 < sizeof list; i++)
 		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", cands[i]);
 	if (n > 0)
-		diag_error(c->d, sp, "unknown %s '%s' (expected one of: %s)", what, name, list);
+		diag_err(c->d, code, sp, "unknown %s '%s' (expected one of: %s)", what, name, list);
 	else
-		diag_error(c->d, sp, "unknown %s '%s'", what, name);
+		diag_err(c->d, code, sp, "unknown %s '%s'", what, name);
 }
 
 /* Follows constants: an identifier naming a constant stands for the constant's value. */
@@ -73,7 +107,16 @@ const char *val_an(const char *word)
 
 void val_expected(checker_t *c, const ast_value *v, const char *what)
 {
-	diag_error(c->d, v->sp, "expected %s, found %s", what, val_describe(c, v));
+	diag_err(c->d, DE_WRONG_TYPE, v->sp, "expected %s, found %s", what, val_describe(c, v));
+}
+
+/* The fix-it for a bare number: the number as written, then unit ("200" -> "200ms"). */
+static void unit_fixit(checker_t *c, span_t sp, const char *unit)
+{
+	size_t len;
+	const char *text = diag_source_text(c->d, sp.file, &len);
+	if (text && sp.off >= 0 && sp.len > 0 && (size_t)sp.off + (size_t)sp.len <= len)
+		diag_fixit(c->d, sp, "%.*s%s", sp.len, text + sp.off, unit);
 }
 
 /* ---- values ------------------------------------------------------------------------------ */
@@ -123,7 +166,7 @@ int val_color(checker_t *c, const ast_value *v, ir_color *out)
 int val_finite(checker_t *c, const ast_value *v)
 {
 	if (!isfinite(v->num) || fabs(v->num) > 1e9) {
-		diag_error(c->d, v->sp, "number out of range");
+		diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "number out of range");
 		return 0;
 	}
 	return 1;
@@ -167,10 +210,12 @@ int val_len(checker_t *c, const ast_value *v, double *out, unit_kind *unit)
 		*unit = v->unit == UNIT_NONE ? UNIT_PX : v->unit;
 		return 1;
 	}
-	if (v->kind == AV_NUM && v->unit == UNIT_NONE)
-		diag_error(c->d, v->sp, "a length needs a unit: px, %% or sa (write '%gpx')", v->num);
-	else
+	if (v->kind == AV_NUM && v->unit == UNIT_NONE) {
+		diag_err(c->d, DE_MISSING_UNIT, v->sp, "a length needs a unit: px, %% or sa (write '%gpx')", v->num);
+		unit_fixit(c, v->sp, "px");
+	} else {
 		val_expected(c, v, "a length (px, % or sa)");
+	}
 	return 0;
 }
 
@@ -185,21 +230,23 @@ static int dur_value(checker_t *c, const ast_value *v, double *out, int fade)
 		if (!val_finite(c, v))
 			return 0;
 		if (v->num < 0) {
-			diag_error(c->d, v->sp, "a duration cannot be negative");
+			diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "a duration cannot be negative");
 			return 0;
 		}
 		*out = v->unit == UNIT_MS ? v->num / 1000 : v->unit == UNIT_F ? v->num / checker_fps(c) : v->num;
 		if (*out > MAX_SECONDS) {
-			diag_error(c->d, v->sp, "duration too long (more than 24 hours)");
+			diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "duration too long (more than 24 hours)");
 			return 0;
 		}
 		return 1;
 	}
-	if (v->kind == AV_NUM && v->unit == UNIT_NONE)
-		diag_error(c->d, v->sp, "a duration needs a unit: s, ms or f (write '%g%s')", v->num,
-			   fade && v->num >= 20 ? "ms" : "s");
-	else
+	if (v->kind == AV_NUM && v->unit == UNIT_NONE) {
+		const char *unit = fade && v->num >= 20 ? "ms" : "s";
+		diag_err(c->d, DE_MISSING_UNIT, v->sp, "a duration needs a unit: s, ms or f (write '%g%s')", v->num, unit);
+		unit_fixit(c, v->sp, unit);
+	} else {
 		val_expected(c, v, "a duration (s, ms or f)");
+	}
 	return 0;
 }
 
@@ -255,7 +302,7 @@ int val_ease(checker_t *c, const ast_value *v, ir_ease *out)
 	memset(out, 0, sizeof *out);
 	if (v->kind == AV_CALL && !strcmp(v->s, "cubic_bezier")) {
 		if (v->nargs != 4) {
-			diag_error(c->d, v->sp, "cubic_bezier takes 4 numbers (x1, y1, x2, y2), found %d", v->nargs);
+			diag_err(c->d, DE_BAD_ARGUMENTS, v->sp, "cubic_bezier takes 4 numbers (x1, y1, x2, y2), found %d", v->nargs);
 			return 0;
 		}
 		for (int i = 0; i < 4; i++) {
@@ -264,7 +311,7 @@ int val_ease(checker_t *c, const ast_value *v, ir_ease *out)
 				return 0;
 		}
 		if (out->p[0] < 0 || out->p[0] > 1 || out->p[2] < 0 || out->p[2] > 1) {
-			diag_error(c->d, v->sp, "cubic_bezier x1 and x2 must be between 0 and 1");
+			diag_err(c->d, DE_BAD_ARGUMENTS, v->sp, "cubic_bezier x1 and x2 must be between 0 and 1");
 			return 0;
 		}
 		out->kind = IR_EASE_BEZIER;
@@ -284,13 +331,13 @@ int val_want_args(checker_t *c, const ast_stmt *st, int min, int max, const char
 	if (st->nargs >= min && st->nargs <= max)
 		return 1;
 	span_t sp = st->nargs > max ? st->args[max]->sp : st->sp;
-	diag_error(c->d, sp, "'%s' takes %s", st->head, usage);
+	diag_err(c->d, DE_BAD_ARGUMENTS, sp, "'%s' takes %s", st->head, usage);
 	return 0;
 }
 
 void val_no_block(checker_t *c, const ast_stmt *st)
 {
 	if (st->block)
-		diag_error(c->d, st->sp, "'%s' takes no { } block", st->head);
+		diag_err(c->d, DE_UNEXPECTED_BLOCK, st->sp, "'%s' takes no { } block", st->head);
 }
 

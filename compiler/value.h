@@ -9,9 +9,14 @@
 
 #include "checker.h"
 
-/* "unknown WHAT 'name'", with the closest candidate as "did you mean", or the list of them. */
+/* "unknown WHAT 'name'", with the closest candidate as "did you mean" (and its fix-it), or the
+ * list of them. */
 void val_unknown(checker_t *c, span_t sp, const char *what, const char *name,
 		 const char *const *cands, int n);
+/* The same, reported at sp with the fix-it at name_sp, where the name is written when that is
+ * not where the error points (`scene grnd auto`: the error at auto, the name before it). */
+void val_unknown_at(checker_t *c, span_t sp, span_t name_sp, const char *what, const char *name,
+		    const char *const *cands, int n);
 /* "expected WHAT, found <what v is>". */
 void val_expected(checker_t *c, const ast_value *v, const char *what);
 /* What a value is, in words ("a duration", "the name 'x'"); in the arena. */

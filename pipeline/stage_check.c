@@ -92,7 +92,7 @@ static span_t use_span(check_ctx *c, const char *file, int line, int col)
 static void on_hook_problem(void *ud, const ir_node *use, const char *msg)
 {
 	check_ctx *c = ud;
-	diag_error(c->d, use_span(c, use->file, use->line, use->col), "%s", msg);
+	diag_err(c->d, DE_HOOK, use_span(c, use->file, use->line, use->col), "%s", msg);
 }
 
 /* Where parameter name is written in the block of the use at sp (its first word at the block's
@@ -139,27 +139,29 @@ static void check_params(check_ctx *c, const ir_node *use, const char *name, con
 			k++;
 		if (k == nd) {
 			const char *near = diag_suggest(q->name, names, nd);
-			if (near)
-				diag_error(c->d, sp, "hook '%s' has no parameter '%s' (did you mean '%s'?)", name,
+			if (near) {
+				diag_err(c->d, DE_UNKNOWN_PARAMETER, sp, "hook '%s' has no parameter '%s' (did you mean '%s'?)", name,
 					   q->name, near);
-			else
-				diag_error(c->d, sp, "hook '%s' has no parameter '%s'%s", name, q->name,
+				diag_fixit_word(c->d, sp, q->name, near);
+			} else {
+				diag_err(c->d, DE_UNKNOWN_PARAMETER, sp, "hook '%s' has no parameter '%s'%s", name, q->name,
 					   nd ? "" : " (it declares none)");
+			}
 			continue;
 		}
 		const hook_param_decl *d = &decls[k];
 		if (d->kind == HOOK_PARAM_NUMBER && q->str) {
-			diag_error(c->d, sp, "parameter '%s' of hook '%s' takes a number, not '%s'", q->name, name,
+			diag_err(c->d, DE_WRONG_TYPE, sp, "parameter '%s' of hook '%s' takes a number, not '%s'", q->name, name,
 				   q->str);
 			continue;
 		}
 		if (d->kind != HOOK_PARAM_NUMBER && !q->str) {
-			diag_error(c->d, sp, "parameter '%s' of hook '%s' takes a %s, not a number", q->name,
+			diag_err(c->d, DE_WRONG_TYPE, sp, "parameter '%s' of hook '%s' takes a %s, not a number", q->name,
 				   name, d->kind == HOOK_PARAM_COLOR ? "colour" : "string");
 			continue;
 		}
 		if (d->kind == HOOK_PARAM_COLOR && q->str[0] != '#') {
-			diag_error(c->d, sp, "parameter '%s' of hook '%s' takes a colour, not '%s'", q->name, name,
+			diag_err(c->d, DE_WRONG_TYPE, sp, "parameter '%s' of hook '%s' takes a colour, not '%s'", q->name, name,
 				   q->str);
 			continue;
 		}
@@ -171,7 +173,7 @@ static void check_params(check_ctx *c, const ir_node *use, const char *name, con
 					snprintf(lo, sizeof lo, "%g", d->min);
 				if (d->has_max)
 					snprintf(hi, sizeof hi, "%g", d->max);
-				diag_error(c->d, sp, "parameter '%s' of hook '%s' is %g, outside its range %s..%s",
+				diag_err(c->d, DE_OUT_OF_RANGE, sp, "parameter '%s' of hook '%s' is %g, outside its range %s..%s",
 					   q->name, name, v, lo, hi);
 				break;
 			}
@@ -219,11 +221,11 @@ static void check_timings(check_ctx *c, const spec_t *sp)
 	double seconds = 0;
 	vidc_err e = {0, ""};
 	if (audio_seconds(v.path, &seconds, &e)) {
-		diag_error(c->d, map_span(c, v.sp), "cannot read the length of voice '%s': %s", v.src, e.msg);
+		diag_err(c->d, DE_BAD_MEDIA, map_span(c, v.sp), "cannot read the length of voice '%s': %s", v.src, e.msg);
 		return;
 	}
 	if (v.words_end > seconds + CHECK_TIMING_SLACK)
-		diag_error(c->d, map_span(c, v.sp), "the word timings end at %.2fs but %s lasts %.2fs", v.words_end, v.src,
+		diag_err(c->d, DE_BAD_TIMINGS, map_span(c, v.sp), "the word timings end at %.2fs but %s lasts %.2fs", v.words_end, v.src,
 			   seconds);
 }
 
@@ -266,7 +268,7 @@ static void check_media(check_ctx *c, const ir_program *p)
 		vidc_err e = {0, ""};
 		const char *what = n->kind == IR_IMAGE ? "image" : n->kind == IR_VIDEO ? "video" : n->u.audio.role;
 		if (media_header(path, n->kind == IR_AUDIO ? AVMEDIA_TYPE_AUDIO : AVMEDIA_TYPE_VIDEO, &e))
-			diag_error(c->d, use_span(c, n->file, n->line, n->col), "cannot read %s '%s': %s",
+			diag_err(c->d, DE_BAD_MEDIA, use_span(c, n->file, n->line, n->col), "cannot read %s '%s': %s",
 				   what ? what : "audio", src ? src : path, e.msg);
 	}
 }
