@@ -13,8 +13,13 @@
 
 #include "cli.h"
 
-/* subs, chapters and thumb set a->no_assets: they read the spec's words, chapters and
- * pictures, so a missing clip or music file elsewhere in it does not stop them. */
+/* cli_start for subs, chapters and thumb: they read the spec's words, chapters and pictures,
+ * so a missing clip or music file elsewhere in it does not stop them. */
+static int start_no_assets(cli_args *a, stage_cb *cb, stage_spec **s, ir_program **p)
+{
+	a->no_assets = 1;
+	return cli_start(a, cb, s, p);
+}
 
 int cli_subs(cli_args *a)
 {
@@ -27,8 +32,7 @@ int cli_subs(cli_args *a)
 		return cli_usage(a, "--format takes srt, vtt or ass, not '%s'", a->format);
 	stage_cb cb;
 	stage_spec *s;
-	a->no_assets = 1;
-	int rc = cli_start(a, &cb, &s, NULL);
+	int rc = start_no_assets(a, &cb, &s, NULL);
 	if (rc)
 		return rc;
 	stage_subs_opts o = {a->output, (stage_subs_format)fmt, a->style};
@@ -54,8 +58,7 @@ int cli_chapters(cli_args *a)
 	stage_cb cb;
 	stage_spec *s;
 	ir_program *p;
-	a->no_assets = 1;
-	int rc = cli_start(a, &cb, &s, &p);
+	int rc = start_no_assets(a, &cb, &s, &p);
 	if (rc)
 		return rc;
 	char *block = NULL;
@@ -88,8 +91,7 @@ int cli_thumb(cli_args *a)
 	}
 	stage_cb cb;
 	stage_spec *s;
-	a->no_assets = 1;
-	int rc = cli_start(a, &cb, &s, NULL);
+	int rc = start_no_assets(a, &cb, &s, NULL);
 	if (rc)
 		return rc;
 	stage_thumb_opts o = {a->output, a->title, a->image, at, a->template_file};
