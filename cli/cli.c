@@ -389,3 +389,14 @@ int cli_load_lower(const cli_args *a, const stage_cb *cb, const char *path, stag
 	*s = NULL;
 	return 1;
 }
+
+int cli_start(cli_args *a, stage_cb *cb, stage_spec **s, ir_program **p)
+{
+	*s = NULL;
+	if (p)
+		*p = NULL;
+	int rc = cli_callbacks(a, cb);
+	if (rc)
+		return rc;
+	return p ? cli_load_lower(a, cb, a->pos[0], s, p) : cli_load(a, cb, a->pos[0], s);
+}

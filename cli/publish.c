@@ -13,12 +13,12 @@
 
 #include "cli.h"
 
-/* subs, chapters and thumb read the spec's words, chapters and pictures: a missing clip or
- * music file elsewhere in it does not stop them. */
-static int load_quiet_assets(cli_args *a, const stage_cb *cb, stage_spec **s)
+/* cli_start for subs, chapters and thumb: they read the spec's words, chapters and pictures,
+ * so a missing clip or music file elsewhere in it does not stop them. */
+static int start_no_assets(cli_args *a, stage_cb *cb, stage_spec **s, ir_program **p)
 {
 	a->no_assets = 1;
-	return cli_load(a, cb, a->pos[0], s);
+	return cli_start(a, cb, s, p);
 }
 
 int cli_subs(cli_args *a)
@@ -31,10 +31,10 @@ int cli_subs(cli_args *a)
 	if (fmt < 0)
 		return cli_usage(a, "--format takes srt, vtt or ass, not '%s'", a->format);
 	stage_cb cb;
-	stage_spec *s = NULL;
-	int rc = cli_callbacks(a, &cb);
-	if (rc || load_quiet_assets(a, &cb, &s))
-		return rc ? rc : 1;
+	stage_spec *s;
+	int rc = start_no_assets(a, &cb, &s, NULL);
+	if (rc)
+		return rc;
 	stage_subs_opts o = {a->output, (stage_subs_format)fmt, a->style};
 	stage_subs_result r;
 	vidc_err e = {0};
@@ -56,14 +56,11 @@ int cli_chapters(cli_args *a)
 	if (a->npos != 1)
 		return cli_usage(a, "which spec? (vidc chapters SPEC.vid)");
 	stage_cb cb;
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	int rc = cli_callbacks(a, &cb);
+	stage_spec *s;
+	ir_program *p;
+	int rc = start_no_assets(a, &cb, &s, &p);
 	if (rc)
 		return rc;
-	a->no_assets = 1;
-	if (cli_load_lower(a, &cb, a->pos[0], &s, &p))
-		return 1;
 	char *block = NULL;
 	vidc_err e = {0};
 	rc = stage_chapters(p, &block, &cb, &e);
@@ -93,10 +90,10 @@ int cli_thumb(cli_args *a)
 			at /= 1000;
 	}
 	stage_cb cb;
-	stage_spec *s = NULL;
-	int rc = cli_callbacks(a, &cb);
-	if (rc || load_quiet_assets(a, &cb, &s))
-		return rc ? rc : 1;
+	stage_spec *s;
+	int rc = start_no_assets(a, &cb, &s, NULL);
+	if (rc)
+		return rc;
 	stage_thumb_opts o = {a->output, a->title, a->image, at, a->template_file};
 	stage_thumb_result r;
 	vidc_err e = {0};
@@ -118,11 +115,11 @@ int cli_sheet(cli_args *a)
 	if (a->frames && a->every > 0)
 		return cli_usage(a, "--frames or --every, not both");
 	stage_cb cb;
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	int rc = cli_callbacks(a, &cb);
-	if (rc || cli_load_lower(a, &cb, a->pos[0], &s, &p))
-		return rc ? rc : 1;
+	stage_spec *s;
+	ir_program *p;
+	int rc = cli_start(a, &cb, &s, &p);
+	if (rc)
+		return rc;
 	stage_sheet_opts o = {a->output, a->cols, a->frames, a->every, a->width};
 	stage_sheet_result r;
 	vidc_err e = {0};

@@ -42,12 +42,21 @@ static pieces_cache cache_opts(const cli_args *a)
 	return c;
 }
 
+/* Whether to print a summary on standard error: not under --progress json (whose lines are
+ * the output a caller reads); the progress bar's line is ended first. */
+static int say(const cli_args *a)
+{
+	if (a->progress && !strcmp(a->progress, "json"))
+		return 0;
+	cli_progress_end();
+	return 1;
+}
+
 static void say_wrote(const cli_args *a, const char *out, const char *what, const ir_program *p, double lufs,
 		      double peak)
 {
-	if (a->progress && !strcmp(a->progress, "json"))
+	if (!say(a))
 		return;
-	cli_progress_end();
 	fprintf(stderr, "vidc: wrote %s (%s%s, %dx%d, %.2fs)\n", out, what, p->preset, p->width, p->height,
 		ir_frame_time(p, p->frames));
 	if (p->mix >= 0 && isfinite(lufs))
@@ -62,12 +71,10 @@ static int render_piece(cli_args *a, const stage_cb *cb, const ir_program *p, co
 	vidc_err e = {0};
 	if (pieces_render_one(p, &o, cb, &r, &e))
 		return cli_error(a, &e);
-	if (!a->progress || strcmp(a->progress, "json")) {
-		cli_progress_end();
+	if (say(a))
 		fprintf(stderr, "vidc: wrote %s (piece %d/%d of %s: frames [%lld, %lld), %s)\n", out, a->piece, a->pieces,
 			p->preset, (long long)r.range.first, (long long)(r.range.first + r.range.nframes),
 			r.cached ? "from the cache" : "encoded");
-	}
 	return 0;
 }
 
@@ -89,10 +96,8 @@ int cli_render_split(cli_args *a, const stage_cb *cb, const ir_program *p, const
 	vidc_err e = {0};
 	if (pieces_render_all(p, &o, cb, &r, &e))
 		return cli_error(a, &e);
-	if (!a->progress || strcmp(a->progress, "json")) {
-		cli_progress_end();
+	if (say(a))
 		fprintf(stderr, "vidc: %d pieces: %d encoded, %d from the cache\n", r.pieces, r.encoded, r.cached);
-	}
 	say_wrote(a, out, "", p, lufs, peak);
 	return 0;
 }
@@ -112,8 +117,7 @@ int cli_join(cli_args *a)
 	vidc_err e = {0};
 	if (pieces_join(&o, &cb, &r, &e))
 		return cli_error(a, &e);
-	if (!a->progress || strcmp(a->progress, "json")) {
-		cli_progress_end();
+	if (say(a)) {
 		fprintf(stderr, "vidc: wrote %s (%d pieces joined, %s, %dx%d, %lld frames)\n", a->output, a->npos,
 			r.preset, r.width, r.height, (long long)r.frames);
 		if (isfinite(lufs))

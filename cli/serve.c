@@ -117,6 +117,15 @@ static int parse(const cli_args *c, sargs *a)
 	return VE_INVAL;
 }
 
+/* Every command of this file: parse, then body (which checks its own arguments before opening
+ * the store, so a usage error never creates or migrates a database). */
+static int run(const cli_args *c, int (*body)(sargs *a))
+{
+	sargs a;
+	int rc = parse(c, &a);
+	return rc >= 0 ? rc : body(&a);
+}
+
 int cli_serve_config(const cli_args *c, svc_config *cfg)
 {
 	char err[1200];
@@ -133,6 +142,13 @@ int cli_serve_config(const cli_args *c, svc_config *cfg)
 		if (cli_value(c, over[i].o))
 			snprintf(over[i].field, over[i].n, "%s", cli_value(c, over[i].o));
 	return -1;
+}
+
+int cli_serve_run(const cli_args *c, int (*body)(const cli_args *c, svc_config *cfg))
+{
+	svc_config cfg;
+	int rc = cli_serve_config(c, &cfg);
+	return rc >= 0 ? rc : body(c, &cfg);
 }
 
 void cli_print_json(json_t *j)
@@ -185,17 +201,13 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
-int cli_serve(cli_args *c)
+static int serve_cmd(sargs *a)
 {
-	sargs a;
-	int rc = parse(c, &a);
-	if (rc >= 0)
-		return rc;
-	store_t *s = open_store("serve", &a.cfg, 1);
+	store_t *s = open_store("serve", &a->cfg, 1);
 	if (!s)
 		return 1;
 	store_close(s);
-	mkdir(a.cfg.media, 0777);
+	mkdir(a->cfg.media, 0777);
 	static const srv_route *const tables[] = {api_routes, api_publish_routes, NULL};
 	srv_t *srv;
 	char err[1200];
@@ -206,12 +218,12 @@ int cli_serve(cli_args *c)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if (srv_start(&srv, &a.cfg, tables, err, sizeof err)) {
+	if (srv_start(&srv, &a->cfg, tables, err, sizeof err)) {
 		fprintf(stderr, "vidc serve: %s\n", err);
 		return 1;
 	}
 	char host[256];
-	snprintf(host, sizeof host, "%.*s", (int)strcspn(a.cfg.listen, ":"), a.cfg.listen);
+	snprintf(host, sizeof host, "%.*s", (int)strcspn(a->cfg.listen, ":"), a->cfg.listen);
 	fprintf(stderr, "vidc serve: listening on http://%s:%d/api/v1/video/\n", host, srv_port(srv));
 	int sig;
 	sigwait(&stop, &sig);
@@ -220,28 +232,29 @@ int cli_serve(cli_args *c)
 	return 0;
 }
 
-int cli_worker(cli_args *c)
+int cli_serve(cli_args *c)
 {
-	sargs a;
-	int rc = parse(c, &a);
-	if (rc >= 0)
-		return rc;
-	const char *q = opt(&a, "--queue") ? opt(&a, "--queue") : "video";
+	return run(c, serve_cmd);
+}
+
+static int worker_cmd(sargs *a)
+{
+	const char *q = opt(a, "--queue") ? opt(a, "--queue") : "video";
 	int64_t conc = 1;
-	if (opt(&a, "--concurrency") && cli_parse_id(opt(&a, "--concurrency"), &conc))
-		return usage("worker", "--concurrency takes a whole number from 1, not '%s'", opt(&a, "--concurrency"));
-	store_t *s = open_store("worker", &a.cfg, 0);
+	if (opt(a, "--concurrency") && cli_parse_id(opt(a, "--concurrency"), &conc))
+		return usage("worker", "--concurrency takes a whole number from 1, not '%s'", opt(a, "--concurrency"));
+	store_t *s = open_store("worker", &a->cfg, 0);
 	if (!s)
 		return 1;
-	int cleaned = wrk_retention(s, &a.cfg);
+	int cleaned = wrk_retention(s, &a->cfg);
 	if (cleaned)
 		fprintf(stderr, "vidc worker: removed the intermediate files of %d projects\n", cleaned);
 	store_close(s);
-	mkdir(a.cfg.media, 0777);
+	mkdir(a->cfg.media, 0777);
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	pjob_register(); /* the publishing stage's kinds: publish, engagement (every 12 hours) */
-	wrk_opts o = {&a.cfg, q, (int)conc, &stopping, opt(&a, "--exit-when-idle") != NULL, stderr, pjob_schedule};
+	wrk_opts o = {&a->cfg, q, (int)conc, &stopping, opt(a, "--exit-when-idle") != NULL, stderr, pjob_schedule};
 	char err[1200];
 	if (wrk_run(&o, err, sizeof err)) {
 		fprintf(stderr, "vidc worker: %s\n", err);
@@ -250,25 +263,27 @@ int cli_worker(cli_args *c)
 	return 0;
 }
 
-int cli_token(cli_args *c)
+int cli_worker(cli_args *c)
 {
-	sargs a;
-	int rc = parse(c, &a);
-	if (rc >= 0)
-		return rc;
+	return run(c, worker_cmd);
+}
+
+static int token_cmd(sargs *a)
+{
+	int rc = 0;
 	int64_t site = 0;
-	if (a.npos != 1 || strcmp(a.pos[0], "create"))
+	if (a->npos != 1 || strcmp(a->pos[0], "create"))
 		return usage("token", "%s", "vidc token create (--site ID | --operator) [--name N]");
-	if (!opt(&a, "--operator") && cli_parse_id(opt(&a, "--site"), &site))
+	if (!opt(a, "--operator") && cli_parse_id(opt(a, "--site"), &site))
 		return usage("token", "%s", "which site? (--site ID, or --operator for an operator token)");
-	if (opt(&a, "--operator") && opt(&a, "--site"))
+	if (opt(a, "--operator") && opt(a, "--site"))
 		return usage("token", "%s", "--site or --operator, not both");
-	store_t *s = open_store("token", &a.cfg, 0);
+	store_t *s = open_store("token", &a->cfg, 0);
 	if (!s)
 		return 1;
 	char tok[AUTH_TOKEN_LEN + 1], err[1200];
 	int64_t id;
-	rc = auth_token_create(s, site, opt(&a, "--name"), tok, &id, err, sizeof err);
+	rc = auth_token_create(s, site, opt(a, "--name"), tok, &id, err, sizeof err);
 	store_close(s);
 	if (rc) {
 		fprintf(stderr, "vidc token: %s\n", err);
@@ -278,6 +293,11 @@ int cli_token(cli_args *c)
 	fprintf(stderr, "vidc token: token %lld for %s; it is shown only now (the store keeps its hash)\n", (long long)id,
 		site ? "the site" : "operators");
 	return 0;
+}
+
+int cli_token(cli_args *c)
+{
+	return run(c, token_cmd);
 }
 
 /* The automation options as the JSON body the sites endpoints take. */
@@ -309,28 +329,25 @@ static json_t *automation_body(const sargs *a)
 	return b;
 }
 
-int cli_site(cli_args *c)
+static int site_cmd(sargs *a)
 {
-	sargs a;
-	int rc = parse(c, &a);
-	if (rc >= 0)
-		return rc;
-	int add = a.npos == 1 && !strcmp(a.pos[0], "add");
+	int rc = 0;
+	int add = a->npos == 1 && !strcmp(a->pos[0], "add");
 	int64_t id = 0;
-	if (!add && !(a.npos == 2 && !strcmp(a.pos[0], "automation") && !cli_parse_id(a.pos[1], &id)))
+	if (!add && !(a->npos == 2 && !strcmp(a->pos[0], "automation") && !cli_parse_id(a->pos[1], &id)))
 		return usage("site", "%s", "vidc site add --name N [options] | vidc site automation ID [options]");
-	if (add && !opt(&a, "--name"))
+	if (add && !opt(a, "--name"))
 		return usage("site", "%s", "vidc site add needs --name");
-	store_t *s = open_store("site", &a.cfg, 0);
+	store_t *s = open_store("site", &a->cfg, 0);
 	if (!s)
 		return 1;
-	json_t *b = automation_body(&a);
+	json_t *b = automation_body(a);
 	char err[1200];
 	const char *field = NULL;
 	if (add) {
-		json_object_set_new(b, "name", json_string(opt(&a, "--name")));
-		if (opt(&a, "--external-id"))
-			json_object_set_new(b, "external_id", json_string(opt(&a, "--external-id")));
+		json_object_set_new(b, "name", json_string(opt(a, "--name")));
+		if (opt(a, "--external-id"))
+			json_object_set_new(b, "external_id", json_string(opt(a, "--external-id")));
 		rc = rec_site_create(s, b, &id, err, sizeof err, &field);
 	} else {
 		rc = rec_site_automation(s, id, b, err, sizeof err, &field);
@@ -347,20 +364,21 @@ int cli_site(cli_args *c)
 	return rc ? 1 : 0;
 }
 
-int cli_credits(cli_args *c)
+int cli_site(cli_args *c)
 {
-	sargs a;
-	int rc = parse(c, &a);
-	if (rc >= 0)
-		return rc;
+	return run(c, site_cmd);
+}
+
+static int credits_cmd(sargs *a)
+{
 	int64_t site = 0, amount = 0;
-	int grant = a.npos == 1 && !strcmp(a.pos[0], "grant"), balance = a.npos == 1 && !strcmp(a.pos[0], "balance");
-	if ((!grant && !balance) || cli_parse_id(opt(&a, "--site"), &site))
+	int grant = a->npos == 1 && !strcmp(a->pos[0], "grant"), balance = a->npos == 1 && !strcmp(a->pos[0], "balance");
+	if ((!grant && !balance) || cli_parse_id(opt(a, "--site"), &site))
 		return usage("credits", "%s", "vidc credits grant --site ID --amount N | vidc credits balance --site ID");
 	char *end;
-	if (grant && (!opt(&a, "--amount") || (amount = strtoll(opt(&a, "--amount"), &end, 10), *end)))
+	if (grant && (!opt(a, "--amount") || (amount = strtoll(opt(a, "--amount"), &end, 10), *end)))
 		return usage("credits", "%s", "--amount takes a whole number of credits");
-	store_t *s = open_store("credits", &a.cfg, 0);
+	store_t *s = open_store("credits", &a->cfg, 0);
 	if (!s)
 		return 1;
 	char err[1200];
@@ -371,7 +389,7 @@ int cli_credits(cli_args *c)
 		return 1;
 	}
 	json_decref(st);
-	if (grant && credits_grant(s, site, (int)amount, opt(&a, "--note"), err, sizeof err)) {
+	if (grant && credits_grant(s, site, (int)amount, opt(a, "--note"), err, sizeof err)) {
 		fprintf(stderr, "vidc credits: %s\n", err);
 		store_close(s);
 		return 1;
@@ -383,22 +401,24 @@ int cli_credits(cli_args *c)
 	return 0;
 }
 
-int cli_stage9(cli_args *c)
+int cli_credits(cli_args *c)
 {
-	sargs a;
-	int rc = parse(c, &a);
-	if (rc >= 0)
-		return rc;
+	return run(c, credits_cmd);
+}
+
+static int stage9_cmd(sargs *a)
+{
+	int rc = 0;
 	int64_t content;
-	if (a.npos != 1 || cli_parse_id(a.pos[0], &content))
+	if (a->npos != 1 || cli_parse_id(a->pos[0], &content))
 		return usage("stage9", "%s", "vidc stage9 CONTENT_ID");
-	store_t *s = open_store("stage9", &a.cfg, 0);
+	store_t *s = open_store("stage9", &a->cfg, 0);
 	if (!s)
 		return 1;
 	int64_t site = 0, project = 0;
 	char err[1200];
 	store_int(s, &site, "SELECT site_id FROM vidc_contents WHERE id = ?", "l", content);
-	rc = site ? auto_start(s, &a.cfg, site, content, &project, err, sizeof err) : VE_NOTFOUND;
+	rc = site ? auto_start(s, &a->cfg, site, content, &project, err, sizeof err) : VE_NOTFOUND;
 	if (!site)
 		snprintf(err, sizeof err, "no content %lld", (long long)content);
 	store_close(s);
@@ -413,4 +433,9 @@ int cli_stage9(cli_args *c)
 	}
 	printf("%lld\n", (long long)project);
 	return 0;
+}
+
+int cli_stage9(cli_args *c)
+{
+	return run(c, stage9_cmd);
 }

@@ -95,12 +95,9 @@ static int read_tokens(const char *path, char **data, size_t *len, char *err, si
 	return 0;
 }
 
-int cli_account(cli_args *c)
+static int account_cmd(const cli_args *c, svc_config *cfg)
 {
-	svc_config cfg;
-	int rc = cli_serve_config(c, &cfg);
-	if (rc >= 0)
-		return rc;
+	int rc;
 	int64_t site = 0, id = 0;
 	int add = c->npos == 1 && !strcmp(c->pos[0], "add"), list = c->npos == 1 && !strcmp(c->pos[0], "list");
 	if ((!add && !list) || cli_parse_id(cli_value(c, "--site"), &site))
@@ -108,14 +105,14 @@ int cli_account(cli_args *c)
 	if (add && (!cli_value(c, "--platform") || !cli_value(c, "--tokens-file")))
 		return cli_usage(c, "vidc account add needs --platform and --tokens-file (a file, or - for standard "
 				    "input; tokens never go on the command line)");
-	store_t *s = cli_serve_store("account", &cfg);
+	store_t *s = cli_serve_store("account", cfg);
 	if (!s)
 		return 1;
 	char err[1200], *tokens = NULL;
 	size_t len = 0;
 	const char *field = NULL;
 	if (list) {
-		/* rc still holds the parser's "fine" (-1): a list that printed is a success */
+		/* a list that printed is a success */
 		json_t *l = acct_list(s, site);
 		rc = l ? 0 : VE_IO;
 		if (l)
@@ -124,7 +121,7 @@ int cli_account(cli_args *c)
 			snprintf(err, sizeof err, "%s", store_errmsg(s));
 		json_decref(l);
 	} else if (!(rc = read_tokens(cli_value(c, "--tokens-file"), &tokens, &len, err, sizeof err))) {
-		rc = acct_add(s, &cfg, site, cli_value(c, "--platform"), cli_value(c, "--name"), tokens, len, &id, err, sizeof err,
+		rc = acct_add(s, cfg, site, cli_value(c, "--platform"), cli_value(c, "--name"), tokens, len, &id, err, sizeof err,
 			      &field);
 		secret_free(tokens, len);
 	}
@@ -137,6 +134,11 @@ int cli_account(cli_args *c)
 	}
 	store_close(s);
 	return rc ? 1 : 0;
+}
+
+int cli_account(cli_args *c)
+{
+	return cli_serve_run(c, account_cmd);
 }
 
 /* Follows the job until it is done or failed (or waits for a quota), printing the outcome. */
@@ -164,16 +166,13 @@ static int wait_job(store_t *s, int64_t job, int64_t published)
 	}
 }
 
-int cli_publish(cli_args *c)
+static int publish_cmd(const cli_args *c, svc_config *cfg)
 {
-	svc_config cfg;
-	int rc = cli_serve_config(c, &cfg);
-	if (rc >= 0)
-		return rc;
+	int rc;
 	int64_t rendered = 0, account = 0, site = 0, job = 0, published = 0;
 	if (c->npos != 1 || cli_parse_id(c->pos[0], &rendered) || cli_parse_id(cli_value(c, "--account"), &account))
 		return cli_usage(c, "which rendered video (a positive id), to which account (--account ID)?");
-	store_t *s = cli_serve_store("publish", &cfg);
+	store_t *s = cli_serve_store("publish", cfg);
 	if (!s)
 		return 1;
 	store_int(s, &site, "SELECT p.site_id FROM igny8_rendered_videos r JOIN igny8_video_projects p ON p.id = "
@@ -185,7 +184,7 @@ int cli_publish(cli_args *c)
 		json_object_set_new(o, "publish_at", json_string(cli_value(c, "--publish-at")));
 	char err[1200];
 	const char *field;
-	rc = site ? pjob_enqueue(s, &cfg, site, rendered, account, o, &job, &published, err, sizeof err, &field)
+	rc = site ? pjob_enqueue(s, cfg, site, rendered, account, o, &job, &published, err, sizeof err, &field)
 		  : VE_NOTFOUND;
 	if (!site)
 		snprintf(err, sizeof err, "no rendered video %lld", (long long)rendered);
@@ -203,21 +202,23 @@ int cli_publish(cli_args *c)
 	return rc ? 1 : 0;
 }
 
-int cli_engagement(cli_args *c)
+int cli_publish(cli_args *c)
 {
-	svc_config cfg;
-	int rc = cli_serve_config(c, &cfg);
-	if (rc >= 0)
-		return rc;
+	return cli_serve_run(c, publish_cmd);
+}
+
+static int engagement_cmd(const cli_args *c, svc_config *cfg)
+{
+	int rc;
 	int64_t site = 0;
 	if (c->npos || (cli_value(c, "--site") && cli_parse_id(cli_value(c, "--site"), &site)))
 		return cli_usage(c, "--site takes a site id (and nothing else is expected)");
-	store_t *s = cli_serve_store("engagement", &cfg);
+	store_t *s = cli_serve_store("engagement", cfg);
 	if (!s)
 		return 1;
 	char err[1200];
 	int fetched = 0, failed = 0;
-	rc = pjob_engagement_run(s, &cfg, site, NULL, stdout, &fetched, &failed, err, sizeof err);
+	rc = pjob_engagement_run(s, cfg, site, NULL, stdout, &fetched, &failed, err, sizeof err);
 	store_close(s);
 	if (rc)
 		fprintf(stderr, "vidc engagement: %s\n", err);
@@ -226,20 +227,22 @@ int cli_engagement(cli_args *c)
 	return rc || failed ? 1 : 0;
 }
 
-int cli_jsonld(cli_args *c)
+int cli_engagement(cli_args *c)
 {
-	svc_config cfg;
-	int rc = cli_serve_config(c, &cfg);
-	if (rc >= 0)
-		return rc;
+	return cli_serve_run(c, engagement_cmd);
+}
+
+static int jsonld_cmd(const cli_args *c, svc_config *cfg)
+{
+	int rc;
 	int64_t id = 0;
 	if (c->npos != 1 || cli_parse_id(c->pos[0], &id))
 		return cli_usage(c, "which published video (a positive id)?");
-	store_t *s = cli_serve_store("jsonld", &cfg);
+	store_t *s = cli_serve_store("jsonld", cfg);
 	if (!s)
 		return 1;
 	char err[1200], *text = NULL;
-	rc = pmeta_jsonld(s, &cfg, 0, id, &text, err, sizeof err);
+	rc = pmeta_jsonld(s, cfg, 0, id, &text, err, sizeof err);
 	store_close(s);
 	if (rc) {
 		fprintf(stderr, "vidc jsonld: %s\n", err);
@@ -248,4 +251,9 @@ int cli_jsonld(cli_args *c)
 	printf("%s\n", text);
 	free(text);
 	return 0;
+}
+
+int cli_jsonld(cli_args *c)
+{
+	return cli_serve_run(c, jsonld_cmd);
 }

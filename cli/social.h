@@ -26,6 +26,9 @@ store_t *cli_serve_store(const char *cmd, const svc_config *cfg);
  * and --listen over it. -1 when loaded, else the exit status after printing why. */
 int cli_serve_config(const cli_args *c, svc_config *cfg);
 
+/* cli_serve_config, then body with the configuration: the start social.c's commands share. */
+int cli_serve_run(const cli_args *c, int (*body)(const cli_args *c, svc_config *cfg));
+
 /* A positive whole-number id: 0, or VE_INVAL when s is missing or anything else. */
 int cli_parse_id(const char *s, int64_t *id);
 

@@ -68,9 +68,9 @@ int cli_ir(cli_args *a)
 	if (a->npos != 1)
 		return cli_usage(a, "give exactly one spec (vidc ir SPEC.vid)");
 	stage_cb cb;
-	stage_spec *s = NULL;
-	if (cli_callbacks(a, &cb) || cli_load(a, &cb, a->pos[0], &s))
-		return 1;
+	stage_spec *s;
+	if (cli_start(a, &cb, &s, NULL))
+		return 1; /* a bad --progress too: ir's status has always been 1 */
 	const spec_t *sp = stage_spec_compiled(s);
 	int rc = 1;
 	vidc_err e = {0};
@@ -107,9 +107,9 @@ int cli_frame(cli_args *a)
 	if (a->npos != 1 || !a->at || !a->output)
 		return cli_usage(a, "vidc frame SPEC.vid --at 12.4s -o frame.png");
 	stage_cb cb;
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	if (cli_callbacks(a, &cb) || cli_load_lower(a, &cb, a->pos[0], &s, &p))
+	stage_spec *s;
+	ir_program *p;
+	if (cli_start(a, &cb, &s, &p))
 		return 1;
 	vidc_err e = {0};
 	int64_t f;
@@ -166,14 +166,12 @@ int cli_render(cli_args *a)
 	if (a->npos != 1 || !a->output)
 		return cli_usage(a, "vidc render SPEC.vid -o OUT.mp4");
 	stage_cb cb;
-	int rc = cli_callbacks(a, &cb);
+	int all = a->preset && !strcmp(a->preset, "all");
+	stage_spec *s;
+	ir_program *one = NULL;
+	int rc = cli_start(a, &cb, &s, all ? NULL : &one);
 	if (rc)
 		return rc;
-	int all = a->preset && !strcmp(a->preset, "all");
-	stage_spec *s = NULL;
-	ir_program *one = NULL;
-	if (all ? cli_load(a, &cb, a->pos[0], &s) : cli_load_lower(a, &cb, a->pos[0], &s, &one))
-		return 1;
 	ir_program_free(one); /* lowered again per preset below */
 	const spec_t *sp = stage_spec_compiled(s);
 	int n = compile_npresets(sp);

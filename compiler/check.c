@@ -15,14 +15,6 @@
 #include "value.h"
 
 /* Whether preset is already in the spec's list (a name given twice). */
-static int named_before(const spec_t *s, const char *preset)
-{
-	for (int i = 0; i < s->npresets; i++)
-		if (!strcmp(s->presets[i], preset))
-			return 1;
-	return 0;
-}
-
 /* preset NAME...: each platform the video is made for (its span is kept for the rule checks). */
 static void video_preset(checker_t *c, const ast_stmt *p)
 {
@@ -39,7 +31,7 @@ static void video_preset(checker_t *c, const ast_stmt *p)
 		int pi;
 		if (!val_enum(c, p->args[k], "preset", names, n, &pi))
 			continue;
-		if (named_before(c->s, names[pi])) {
+		if (model_has_preset(c->s, names[pi])) {
 			diag_warn(c->d, DW_DUPLICATE_PRESET, p->args[k]->sp, "preset '%s' is named twice", names[pi]);
 			continue;
 		}

@@ -177,9 +177,6 @@ int compile_voice_timing(const spec_t *s, compile_voice *v)
 
 int compile_has_preset(const spec_t *s, const char *preset)
 {
-	for (int i = 0; i < s->npresets; i++)
-		if (!strcmp(s->presets[i], preset))
-			return 1;
-	return 0;
+	return model_has_preset(s, preset);
 }
 

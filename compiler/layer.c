@@ -400,12 +400,18 @@ static void p_fit(layer_ctx *x, const ast_stmt *p, const double *v, const unit_k
 		x->L->fit = (ir_fit)fi;
 }
 
+/* opacity and rotate take one value that anim_value reads (a number, a percentage or an angle). */
+static void anim_const(layer_ctx *x, const ast_stmt *p, int prop)
+{
+	double d;
+	unit_kind du;
+	if (anim_value(x->c, prop, p->args[0], &d, &du))
+		set_const(x->c, x->L, prop, d, UNIT_NONE, p->sp, p->head);
+}
+
 static void p_opacity(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	double o;
-	unit_kind ou;
-	if (anim_value(x->c, LP_OPACITY, p->args[0], &o, &ou))
-		set_const(x->c, x->L, LP_OPACITY, o, UNIT_NONE, p->sp, p->head);
+	anim_const(x, p, LP_OPACITY);
 }
 
 static void p_scale(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
@@ -415,10 +421,7 @@ static void p_scale(layer_ctx *x, const ast_stmt *p, const double *v, const unit
 
 static void p_rotate(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	double r;
-	unit_kind ru;
-	if (anim_value(x->c, LP_ROTATION, p->args[0], &r, &ru))
-		set_const(x->c, x->L, LP_ROTATION, r, UNIT_NONE, p->sp, p->head);
+	anim_const(x, p, LP_ROTATION);
 }
 
 static void p_z(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/hex.h"
 #include "../base/utf8.h"
 
 void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, size_t len)
@@ -69,17 +70,6 @@ static int is_ident_start(int c)
 static int is_digit(int c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static int hexval(int c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
@@ -235,8 +225,8 @@ static void lex_string(lexer_t *lx, token_t *t, const char *start)
 				int ok = peekc(lx, 0) == '{', nd = 0;
 				if (ok) {
 					lx->p++;
-					while (hexval(peekc(lx, 0)) >= 0 && nd < 7)
-						cp = cp * 16 + (unsigned)hexval(peekc(lx, 0)), lx->p++, nd++;
+					while (hex_digit(peekc(lx, 0)) >= 0 && nd < 7)
+						cp = cp * 16 + (unsigned)hex_digit(peekc(lx, 0)), lx->p++, nd++;
 					ok = nd > 0 && peekc(lx, 0) == '}' && cp <= 0x10FFFF &&
 					     !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0;
 					if (peekc(lx, 0) == '}')
@@ -352,12 +342,12 @@ static void lex_color(lexer_t *lx, token_t *t, const char *s)
 {
 	lx->p++;
 	const char *h = lx->p;
-	while (hexval(peekc(lx, 0)) >= 0 || is_ident_start(peekc(lx, 0)))
+	while (hex_digit(peekc(lx, 0)) >= 0 || is_ident_start(peekc(lx, 0)))
 		lx->p++;
 	int n = (int)(lx->p - h);
 	int ok = n == 3 || n == 4 || n == 6 || n == 8;
 	for (int i = 0; i < n; i++)
-		ok = ok && hexval((unsigned char)h[i]) >= 0;
+		ok = ok && hex_digit((unsigned char)h[i]) >= 0;
 	t->kind = TK_COLOR;
 	if (!ok) {
 		t->sp = span_at(lx, s);
@@ -368,7 +358,7 @@ static void lex_color(lexer_t *lx, token_t *t, const char *s)
 	} else {
 		unsigned v[8] = {0};
 		for (int i = 0; i < n; i++)
-			v[i] = (unsigned)hexval((unsigned char)h[i]);
+			v[i] = (unsigned)hex_digit((unsigned char)h[i]);
 		unsigned r, g, b, a = 255;
 		if (n <= 4) {
 			r = v[0] * 17, g = v[1] * 17, b = v[2] * 17;

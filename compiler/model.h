@@ -8,6 +8,7 @@
 #define VIDC_MODEL_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "../base/arena.h"
 #include "../base/platform.h"
@@ -144,5 +145,15 @@ struct spec {
 	mchapter *chapters;
 	int nchapters, cchapters;
 };
+
+/* Whether the video statement named preset (the checker asks before adding one, the public
+ * compile_has_preset asks after). */
+static inline int model_has_preset(const struct spec *s, const char *preset)
+{
+	for (int i = 0; i < s->npresets; i++)
+		if (!strcmp(s->presets[i], preset))
+			return 1;
+	return 0;
+}
 
 #endif

@@ -152,11 +152,6 @@ static ast_value *parse_term(parser_t *p)
 		v->unit = t.unit;
 		advance(p);
 		return v;
-	case TK_STRING:
-		v = new_value(p, AV_STR, t.sp);
-		v->s = t.text;
-		advance(p);
-		return v;
 	case TK_COLOR:
 		v = new_value(p, AV_COLOR, t.sp);
 		v->color = t.color;
@@ -166,11 +161,12 @@ static ast_value *parse_term(parser_t *p)
 		v = new_value(p, AV_ARROW, t.sp);
 		advance(p);
 		return v;
+	case TK_STRING:
 	case TK_IDENT:
-		v = new_value(p, AV_IDENT, t.sp);
+		v = new_value(p, t.kind == TK_STRING ? AV_STR : AV_IDENT, t.sp);
 		v->s = t.text;
 		advance(p);
-		if (p->tok.kind == TK_LPAREN) {
+		if (t.kind == TK_IDENT && p->tok.kind == TK_LPAREN) {
 			if (++p->depth > MAX_DEPTH) {
 				error_at_tok(p, "less nesting (calls nest too deep)");
 				return NULL;

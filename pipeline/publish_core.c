@@ -164,14 +164,10 @@ int pcore_save(pcore_ctx *x, vidc_err *e)
 
 void pcore_log(pcore_ctx *x, const char *step, const char *fmt, ...)
 {
-	if (!x->h || !x->h->log)
-		return;
-	char msg[1024];
-	va_list ap;
+	va_list ap; /* through x->net's log, net_log: the hooks' log when there is one */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	pnet_vlog(&x->net, step, fmt, ap);
 	va_end(ap);
-	x->h->log(x->h->ctx, step, msg);
 }
 
 void pcore_progress(pcore_ctx *x, int64_t done)

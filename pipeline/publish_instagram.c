@@ -58,6 +58,27 @@ static int graph(pcore_ctx *x, const char *method, const char *url, const char *
 	return rc;
 }
 
+/* POST /{user}/{edge} with the form kv (pairs, NULL-terminated; a NULL value drops its key);
+ * the reply's "id" goes to *id (a reply without one is VE_PROTOCOL naming reply). */
+static int graph_post(pcore_ctx *x, const char *user, const char *edge, const char *const *kv, const char *what,
+		      const char *reply, char **id, vidc_err *e)
+{
+	char *form = pnet_form(kv);
+	if (!form)
+		return err_set(e, VE_NOMEM, "out of memory");
+	char url[2048];
+	snprintf(url, sizeof url, "%s/%s/%s", pnet_url(PNET_GRAPH), user, edge);
+	json_t *j;
+	int rc = graph(x, "POST", url, form, what, &j, e);
+	free(form);
+	if (rc < 0)
+		return rc;
+	const char *s = json_string_value(json_object_get(j, "id"));
+	rc = s ? pcore_set(id, s, e) : err_set(e, VE_PROTOCOL, "instagram: the %s reply has no id", reply);
+	json_decref(j);
+	return rc;
+}
+
 static int count_hashtags(const char *s)
 {
 	int n = 0;
@@ -141,21 +162,8 @@ static int create_container(pcore_ctx *x, const char *user, vidc_err *e)
 	snprintf(off, sizeof off, "%d", x->rq->cover_ms);
 	const char *kv[] = {"media_type", "REELS", "upload_type", "resumable", "caption", cap,
 			    "share_to_feed", "true", "thumb_offset", x->rq->cover_ms ? off : NULL, NULL};
-	char *form = pnet_form(kv);
+	int rc = graph_post(x, user, "media", kv, "creating the Reels container", "container", &x->ses.id, e);
 	free(cap);
-	if (!form)
-		return err_set(e, VE_NOMEM, "out of memory");
-	char url[2048];
-	snprintf(url, sizeof url, "%s/%s/media", pnet_url(PNET_GRAPH), user);
-	json_t *j;
-	int rc = graph(x, "POST", url, form, "creating the Reels container", &j, e);
-	free(form);
-	if (rc < 0)
-		return rc;
-	const char *id = json_string_value(json_object_get(j, "id"));
-	rc = id ? pcore_set(&x->ses.id, id, e)
-		: err_set(e, VE_PROTOCOL, "instagram: the container reply has no id");
-	json_decref(j);
 	if (rc < 0)
 		return rc;
 	pcore_log(x, "session", "instagram: container %s created", x->ses.id);
@@ -302,14 +310,7 @@ static int find_post(pcore_ctx *x, const char *user, vidc_err *e)
 static int media_publish(pcore_ctx *x, const char *user, vidc_err *e)
 {
 	const char *kv[] = {"creation_id", x->ses.id, NULL};
-	char *form = pnet_form(kv);
-	if (!form)
-		return err_set(e, VE_NOMEM, "out of memory");
-	char url[2048];
-	snprintf(url, sizeof url, "%s/%s/media_publish", pnet_url(PNET_GRAPH), user);
-	json_t *j;
-	int rc = graph(x, "POST", url, form, "media_publish", &j, e);
-	free(form);
+	int rc = graph_post(x, user, "media_publish", kv, "media_publish", "media_publish", &x->ses.post, e);
 	if (rc == VE_NET || rc == VE_TIMEOUT) { /* did it happen? the container knows */
 		char code[32], why[256];
 		if (container_status(x, code, sizeof code, why, sizeof why, e) == 0 &&
@@ -317,12 +318,6 @@ static int media_publish(pcore_ctx *x, const char *user, vidc_err *e)
 			return find_post(x, user, e);
 		return rc;
 	}
-	if (rc < 0)
-		return rc;
-	const char *id = json_string_value(json_object_get(j, "id"));
-	rc = id ? pcore_set(&x->ses.post, id, e)
-		: err_set(e, VE_PROTOCOL, "instagram: the media_publish reply has no id");
-	json_decref(j);
 	return rc;
 }
 

@@ -91,16 +91,21 @@ long pnet_backoff(const pnet_policy *p, int n)
 
 static void logf_(const pnet_policy *p, const char *step, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void logf_(const pnet_policy *p, const char *step, const char *fmt, ...)
+void pnet_vlog(const pnet_policy *p, const char *step, const char *fmt, va_list ap)
 {
 	if (!p->log)
 		return;
-	char msg[512];
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	p->log(p->log_ctx, step, msg);
+}
+
+static void logf_(const pnet_policy *p, const char *step, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	pnet_vlog(p, step, fmt, ap);
 	va_end(ap);
-	p->log(p->log_ctx, step, msg);
 }
 
 /* http.c's messages name the URL; upload URLs carry their session or upload token in the query

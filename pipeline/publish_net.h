@@ -9,6 +9,7 @@
 #ifndef VIDC_PUBLISH_NET_H
 #define VIDC_PUBLISH_NET_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "../base/err.h"
@@ -65,6 +66,11 @@ typedef struct {
  * up to max_attempts; the last 429 is returned as a reply. r is initialised in every case and
  * freed by the caller with http_response_free. */
 int pnet_send(const pnet_policy *p, const pnet_req *q, http_response *r, vidc_err *e);
+
+/* Formats a message and hands it to p->log (nothing when p has no log): the retries' notes
+ * and publish_core's pcore_log. A message is cut at 1023 bytes. */
+void pnet_vlog(const pnet_policy *p, const char *step, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* Sleeps ms in slices, returning VE_CANCELED early when *cancel becomes non-zero. */
 int pnet_sleep(const pnet_policy *p, long ms, vidc_err *e);

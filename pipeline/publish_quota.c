@@ -69,7 +69,11 @@ typedef struct {
 	long uploads, units;
 } ledger_t;
 
-static int open_locked(const char *path, vidc_err *e)
+static void read_ledger(int fd, ledger_t *l);
+
+/* The ledger opened (created if new), locked and read into l: the fd, which holds the lock until
+ * it is closed, or a negative VE_* code. */
+static int open_ledger(const char *path, ledger_t *l, vidc_err *e)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -81,6 +85,7 @@ static int open_locked(const char *path, vidc_err *e)
 			return err_errno(e, en, "YouTube quota ledger %s: lock", path);
 		}
 	}
+	read_ledger(fd, l);
 	return fd;
 }
 
@@ -116,11 +121,10 @@ int pquota_charge(const char *path, pquota_bucket b, long n, long limit, int64_t
 		*retry_at = 0;
 	if (!path)
 		return 0;
-	int fd = open_locked(path, e);
+	ledger_t l;
+	int fd = open_ledger(path, &l, e);
 	if (fd < 0)
 		return fd;
-	ledger_t l;
-	read_ledger(fd, &l);
 	int64_t today = pquota_day(now);
 	if (l.day != today)
 		l = (ledger_t){today, 0, 0};
@@ -148,11 +152,10 @@ int pquota_used(const char *path, int64_t now, long *uploads, long *units, vidc_
 	*uploads = *units = 0;
 	if (!path)
 		return 0;
-	int fd = open_locked(path, e);
+	ledger_t l;
+	int fd = open_ledger(path, &l, e);
 	if (fd < 0)
 		return fd;
-	ledger_t l;
-	read_ledger(fd, &l);
 	close(fd);
 	if (l.day == pquota_day(now)) {
 		*uploads = l.uploads;

@@ -236,6 +236,19 @@ static int send_video(pcore_ctx *x, vidc_err *e)
 	}
 }
 
+/* Sends q for one of the extras (what: the API method, for the error) when rc is still 0: a
+ * reply other than 2xx is VE_PROTOCOL. */
+static int extra_call(pcore_ctx *x, pnet_req *q, const char *what, int rc, vidc_err *e)
+{
+	http_response r = {0};
+	if (rc == 0)
+		rc = pcore_call(x, q, &r, e);
+	if (rc == 0 && r.status / 100 != 2)
+		rc = pcore_fail(e, VE_PROTOCOL, "youtube", what, &r);
+	http_response_free(&r);
+	return rc;
+}
+
 static int thumbnail(pcore_ctx *x, vidc_err *e)
 {
 	char *img = NULL;
@@ -250,12 +263,7 @@ static int thumbnail(pcore_ctx *x, vidc_err *e)
 		 pnet_url(PNET_YOUTUBE_UPLOAD), x->ses.post);
 	pnet_req q = {.provider = "youtube", .method = "POST", .url = url, .content_type = type,
 		      .body = img, .len = len, .idempotent = 1};
-	http_response r = {0};
-	if (rc == 0)
-		rc = pcore_call(x, &q, &r, e);
-	if (rc == 0 && r.status / 100 != 2)
-		rc = pcore_fail(e, VE_PROTOCOL, "youtube", "thumbnails.set", &r);
-	http_response_free(&r);
+	rc = extra_call(x, &q, "thumbnails.set", rc, e);
 	free(img);
 	return rc;
 }
@@ -292,12 +300,7 @@ static int captions(pcore_ctx *x, vidc_err *e)
 	snprintf(ctype, sizeof ctype, "multipart/related; boundary=%s", boundary);
 	pnet_req q = {.provider = "youtube", .method = "POST", .url = url, .content_type = ctype,
 		      .body = b.data, .len = b.len};
-	http_response r = {0};
-	if (rc == 0)
-		rc = pcore_call(x, &q, &r, e);
-	if (rc == 0 && r.status / 100 != 2)
-		rc = pcore_fail(e, VE_PROTOCOL, "youtube", "captions.insert", &r);
-	http_response_free(&r);
+	rc = extra_call(x, &q, "captions.insert", rc, e);
 	buf_free(&b);
 	return rc;
 }

@@ -22,8 +22,8 @@ typedef struct {
 	diag_sink *d;          /* the check's diagnostics */
 	int *ids;              /* source id in from -> id in d, or -1 before it is copied */
 	int nids;
-	char *seen[64];        /* asset paths whose headers were read (each is reported once) */
-	int nseen;
+	char **seen;           /* asset paths whose headers were read (each is reported once), */
+	int nseen, cseen;      /* as many as the spec names: a linear search, specs name hundreds */
 } check_ctx;
 
 /* The id in c->d of source i of the spec's sink (copied on first use), or -1. */
@@ -249,6 +249,22 @@ static int media_header(const char *path, enum AVMediaType type, vidc_err *e)
 	return rc;
 }
 
+/* Adds path to the paths already read. Out of memory it is not added: the file is then read
+ * again where it is used again (a repeated diagnostic, never a missed one). */
+static void remember(check_ctx *c, const char *path)
+{
+	if (c->nseen == c->cseen) {
+		int cap = c->cseen ? 2 * c->cseen : 32;
+		char **grown = realloc(c->seen, sizeof *grown * (size_t)cap);
+		if (!grown)
+			return;
+		c->seen = grown;
+		c->cseen = cap;
+	}
+	if ((c->seen[c->nseen] = strdup(path)))
+		c->nseen++;
+}
+
 /* Every picture, clip and sound file of program p read as far as its header, each path once. */
 static void check_media(check_ctx *c, const ir_program *p)
 {
@@ -263,8 +279,7 @@ static void check_media(check_ctx *c, const ir_program *p)
 			k++;
 		if (!path || k < c->nseen)
 			continue;
-		if (c->nseen < (int)(sizeof c->seen / sizeof *c->seen) && (c->seen[c->nseen] = strdup(path)))
-			c->nseen++;
+		remember(c, path);
 		vidc_err e = {0, ""};
 		const char *what = n->kind == IR_IMAGE ? "image" : n->kind == IR_VIDEO ? "video" : n->u.audio.role;
 		if (media_header(path, n->kind == IR_AUDIO ? AVMEDIA_TYPE_AUDIO : AVMEDIA_TYPE_VIDEO, &e))
@@ -331,5 +346,6 @@ int stage_spec_check(const stage_spec *s, const stage_cb *cb, vidc_err *e)
 	free(c.ids);
 	for (int i = 0; i < c.nseen; i++)
 		free(c.seen[i]);
+	free(c.seen);
 	return rc;
 }

@@ -672,3 +672,25 @@ int aud_measure(const ir_program *p, aud_stats *st, char *err, size_t errlen)
 	aud_free(m);
 	return 0;
 }
+
+int64_t aud_samples_for(const ir_program *p, int64_t frames)
+{
+	return (int64_t)llround((double)frames * ENC_SAMPLE_RATE * p->fps_den / p->fps_num);
+}
+
+int aud_encode_until(aud_mix_t *m, aud_meter_t *meter, enc_t *enc, int64_t *samples, int64_t target,
+		     char *cause, size_t len)
+{
+	float buf[2 * 1024];
+	while (*samples < target) {
+		int n = target - *samples > 1024 ? 1024 : (int)(target - *samples);
+		aud_read(m, buf, n);
+		if (meter)
+			aud_meter_feed(meter, buf, n);
+		int rc = enc_audio(enc, buf, n, cause, len);
+		if (rc)
+			return rc;
+		*samples += n;
+	}
+	return 0;
+}

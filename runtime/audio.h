@@ -45,4 +45,13 @@ double aud_meter_loudness(const aud_meter_t *mt); /* LUFS, -inf when nothing pas
 double aud_meter_true_peak(const aud_meter_t *mt); /* dBTP */
 void aud_meter_free(aud_meter_t *mt);
 
+/* Audio samples (48 kHz) that belong to the first frames frames of p. */
+int64_t aud_samples_for(const ir_program *p, int64_t frames);
+
+/* Reads m up to target samples (*samples counts what was written so far), feeds meter (may be
+ * NULL) and hands the samples to enc: the one loop a whole render and a join of pieces share. */
+struct enc;
+int aud_encode_until(aud_mix_t *m, aud_meter_t *meter, struct enc *enc, int64_t *samples, int64_t target,
+		     char *cause, size_t len);
+
 #endif

@@ -21,6 +21,7 @@
 #include <libavutil/frame.h>
 
 #include "../base/err.h"
+#include "../base/hex.h"
 #include "../base/media.h"
 #include "../base/roots.h"
 #include "draw.h"
@@ -306,17 +307,6 @@ static const surf_t *check_image(lua_State *L, int i)
 	return NULL;
 }
 
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* "#rgb", "#rgba", "#rrggbb", "#rrggbbaa", a name, or {r, g, b [, a]} in 0..255. */
 static int parse_color(const char *s, ir_color *out)
 {
@@ -338,7 +328,7 @@ static int parse_color(const char *s, ir_color *out)
 	size_t n = strlen(s);
 	int v[8];
 	for (size_t i = 0; i < n && i < 8; i++)
-		if ((v[i] = hexval(s[i])) < 0)
+		if ((v[i] = hex_digit(s[i])) < 0)
 			return -1;
 	if (n == 3 || n == 4) {
 		out->r = (uint8_t)(v[0] * 17), out->g = (uint8_t)(v[1] * 17), out->b = (uint8_t)(v[2] * 17);

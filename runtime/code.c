@@ -206,12 +206,11 @@ static int code_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 	const ir_program *p = cx->p;
 	font_ctx *fc;
 	char cause[256];
-	int rc = text_fonts(cx, n, "code", &fc, err, errlen);
+	void *mem;
+	int rc = text_begin(cx, n, "code", sizeof(code_state), &fc, &mem, err, errlen);
 	if (rc)
 		return rc;
-	code_state *st = calloc(1, sizeof *st);
-	if (!st)
-		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
+	code_state *st = mem;
 	rc = render_panel(fc, p, n, 1, st, cause, sizeof cause);
 	if (!rc) {
 		/* Drawn at another size than natural (a zoom on the code, or a long snippet scaled

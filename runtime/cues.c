@@ -46,58 +46,67 @@ static char *sb_done(sbuf *b)
 
 /* ---- styles ------------------------------------------------------------------------------ */
 
+/* Where each style's block sits: its bottom margin (ASS MarginV) in pixels. */
+static int margin_plain(int h, ir_rect sa, int bottom, int vertical)
+{
+	return bottom + (int)round(h * 0.02); /* bottom of the safe area: the platform's caption block is below it */
+}
+
+static int margin_bold_center(int h, ir_rect sa, int bottom, int vertical)
+{
+	return h - (sa.y + (int)round(sa.h * 0.66)); /* bottom two thirds down: centred in the middle third */
+}
+
+static int margin_karaoke(int h, ir_rect sa, int bottom, int vertical)
+{
+	/* vertical: low in the frame but above the app's caption block; 16:9: the bottom */
+	return vertical ? h - (sa.y + (int)round(sa.h * 0.82)) : bottom + (int)round(h * 0.03);
+}
+
+/* The styles: size in parts of the frame's shorter side, outline and shadow in parts of the
+ * size, and adv, the average advance of a character in ems: DejaVu Sans (the platform file's
+ * font as shipped), mixed case; bold and capitals are wider, and karaoke scales the spoken
+ * word 112 %. */
+static const struct {
+	const char *name;
+	cue_style_kind kind;
+	double size, outline, shadow, adv;
+	int bold, upper;
+	int (*margin_v)(int h, ir_rect sa, int bottom, int vertical);
+} styles[] = {
+	{"plain", CUE_STYLE_PLAIN, 0.05, 0.06, 0.03, 0.52, 0, 0, margin_plain},
+	{"bold_center", CUE_STYLE_BOLD_CENTER, 0.085, 0.08, 0.04, 0.68, 1, 1, margin_bold_center},
+	{"karaoke", CUE_STYLE_KARAOKE, 0.065, 0.07, 0.035, 0.66, 1, 0, margin_karaoke},
+};
+
 int cues_style(const ir_program *p, const char *name, cue_style *st)
 {
 	memset(st, 0, sizeof *st);
+	size_t k = 0;
+	while (name && k < sizeof styles / sizeof *styles && strcmp(name, styles[k].name))
+		k++;
+	if (k == sizeof styles / sizeof *styles)
+		return -1;
 	int w = p->width, h = p->height;
 	ir_rect sa = p->safe;
 	if (sa.w <= 0 || sa.h <= 0)
 		sa = (ir_rect){0, 0, w, h};
-	int vertical = h > w;
 	double m = w < h ? w : h;
 	int right = w - (sa.x + sa.w), bottom = h - (sa.y + sa.h);
-	/* average advance of a character, in ems: DejaVu Sans (the platform file's font as shipped),
-	 * mixed case; bold and capitals are wider */
-	double adv;
 	st->font = p->font_text ? p->font_text : FONT_GENERIC_TEXT;
 	st->align = 2;
 	st->margin_l = sa.x;
 	st->margin_r = right;
-	if (!name || !strcmp(name, "plain")) {
-		st->kind = CUE_STYLE_PLAIN;
-		st->name = "plain";
-		st->size = round(m * (vertical ? 0.05 : 0.05));
-		st->outline = round(st->size * 0.06 * 2) / 2;
-		st->shadow = round(st->size * 0.03 * 2) / 2;
-		/* bottom of the safe area: the platform's own caption block is below it */
-		st->margin_v = bottom + (int)round(h * 0.02);
-		adv = 0.52;
-	} else if (!strcmp(name, "bold_center")) {
-		st->kind = CUE_STYLE_BOLD_CENTER;
-		st->name = "bold_center";
-		st->size = round(m * 0.085);
-		st->bold = 1;
-		st->upper = 1;
-		st->outline = round(st->size * 0.08 * 2) / 2;
-		st->shadow = round(st->size * 0.04 * 2) / 2;
-		/* the block's bottom two thirds down the safe area: centred in the middle third */
-		st->margin_v = h - (sa.y + (int)round(sa.h * 0.66));
-		adv = 0.68;
-	} else if (!strcmp(name, "karaoke")) {
-		st->kind = CUE_STYLE_KARAOKE;
-		st->name = "karaoke";
-		st->size = round(m * 0.065);
-		st->bold = 1;
-		st->outline = round(st->size * 0.07 * 2) / 2;
-		st->shadow = round(st->size * 0.035 * 2) / 2;
-		/* vertical: low in the frame but above the app's caption block; 16:9: the bottom */
-		st->margin_v = vertical ? h - (sa.y + (int)round(sa.h * 0.82)) : bottom + (int)round(h * 0.03);
-		adv = 0.66; /* bold, and the spoken word is scaled 112 % */
-	} else {
-		return -1;
-	}
+	st->kind = styles[k].kind;
+	st->name = styles[k].name;
+	st->size = round(m * styles[k].size);
+	st->bold = styles[k].bold;
+	st->upper = styles[k].upper;
+	st->outline = round(st->size * styles[k].outline * 2) / 2;
+	st->shadow = round(st->size * styles[k].shadow * 2) / 2;
+	st->margin_v = styles[k].margin_v(h, sa, bottom, h > w);
 	int avail = w - st->margin_l - st->margin_r - (int)(2 * st->outline);
-	int mc = (int)(avail / (st->size * adv));
+	int mc = (int)(avail / (st->size * styles[k].adv));
 	st->max_chars = mc > 42 ? 42 : mc < 8 ? 8 : mc;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "hook.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,33 +22,25 @@
 
 /* Layer properties a params() hook may return, and where they live in the layer node. */
 enum { OV_X, OV_Y, OV_W, OV_H, OV_OPACITY, OV_SCALE, OV_ROTATION, OV_ZOOM, OV_PAN_X, OV_PAN_Y, OV_N };
-static const char *const ov_names[OV_N] = {"x",     "y",        "width", "height", "opacity",
-					   "scale", "rotation", "zoom",  "pan_x",  "pan_y"};
+static const struct {
+	const char *name;
+	size_t off; /* of the property's curve in ir_node */
+} ov_props[OV_N] = {
+	{"x", offsetof(ir_node, u.layer.x)},
+	{"y", offsetof(ir_node, u.layer.y)},
+	{"width", offsetof(ir_node, u.layer.w)},
+	{"height", offsetof(ir_node, u.layer.h)},
+	{"opacity", offsetof(ir_node, u.layer.opacity)},
+	{"scale", offsetof(ir_node, u.layer.scale)},
+	{"rotation", offsetof(ir_node, u.layer.rotation)},
+	{"zoom", offsetof(ir_node, u.layer.zoom)},
+	{"pan_x", offsetof(ir_node, u.layer.pan_x)},
+	{"pan_y", offsetof(ir_node, u.layer.pan_y)},
+};
 
 static ir_curve *ov_curve(ir_node *l, int i)
 {
-	switch (i) {
-	case OV_X:
-		return &l->u.layer.x;
-	case OV_Y:
-		return &l->u.layer.y;
-	case OV_W:
-		return &l->u.layer.w;
-	case OV_H:
-		return &l->u.layer.h;
-	case OV_OPACITY:
-		return &l->u.layer.opacity;
-	case OV_SCALE:
-		return &l->u.layer.scale;
-	case OV_ROTATION:
-		return &l->u.layer.rotation;
-	case OV_ZOOM:
-		return &l->u.layer.zoom;
-	case OV_PAN_X:
-		return &l->u.layer.pan_x;
-	default:
-		return &l->u.layer.pan_y;
-	}
+	return (ir_curve *)((char *)l + ov_props[i].off);
 }
 
 enum { CALL_DRAW, CALL_PARAMS, CALL_TRANSITION };
@@ -122,7 +115,7 @@ static void push_ctx(lua_State *L, call_t *c)
 			ir_node tmp = *l;
 			const ir_curve *cv = ov_curve(&tmp, i);
 			if (cv->n > 0)
-				setnum(L, ov_names[i], ir_curve_eval(cv, t));
+				setnum(L, ov_props[i].name, ir_curve_eval(cv, t));
 		}
 		lua_setfield(L, -2, "layer");
 	}
@@ -151,12 +144,12 @@ static void params_done(lua_State *L, call_t *c)
 	if (!lua_istable(L, -1))
 		luaL_error(L, "params(ctx) must return a table of layer properties, not %s", luaL_typename(L, -1));
 	for (int i = 0; i < OV_N; i++) {
-		lua_getfield(L, -1, ov_names[i]);
+		lua_getfield(L, -1, ov_props[i].name);
 		if (!lua_isnil(L, -1)) {
 			int ok;
 			double v = lua_tonumberx(L, -1, &ok);
 			if (!ok || !isfinite(v))
-				luaL_error(L, "params(ctx): '%s' must be a finite number", ov_names[i]);
+				luaL_error(L, "params(ctx): '%s' must be a finite number", ov_props[i].name);
 			c->ov[i] = fmin(fmax(v, -1e7), 1e7); /* keeps the placement arithmetic defined */
 			c->has_ov[i] = 1;
 		}

@@ -33,27 +33,11 @@ typedef struct {
 	char cause[512];
 } joiner;
 
-static int64_t samples_for(const ir_program *p, int64_t frames)
-{
-	return (int64_t)llround((double)frames * ENC_SAMPLE_RATE * p->fps_den / p->fps_num);
-}
-
 static int audio_until(joiner *j, int64_t target)
 {
-	float buf[2 * 1024];
 	if (target > j->total_samples)
 		target = j->total_samples;
-	while (j->samples < target) {
-		int n = target - j->samples > 1024 ? 1024 : (int)(target - j->samples);
-		aud_read(j->mix, buf, n);
-		if (j->meter)
-			aud_meter_feed(j->meter, buf, n);
-		int rc = enc_audio(j->enc, buf, n, j->cause, sizeof j->cause);
-		if (rc)
-			return rc;
-		j->samples += n;
-	}
-	return 0;
+	return aud_encode_until(j->mix, j->meter, j->enc, &j->samples, target, j->cause, sizeof j->cause);
 }
 
 static int video_index(AVFormatContext *fmt)
@@ -94,7 +78,7 @@ static int copy_piece(joiner *j, int k, AVFormatContext *fmt, int vi, char *err,
 		 * what has been shown), then the frame */
 		int64_t dts = pkt->dts != AV_NOPTS_VALUE ? pkt->dts : pkt->pts;
 		int64_t f = pc->first + av_rescale_q(dts, st->time_base, (AVRational){p->fps_den, p->fps_num});
-		if (!rc && (rc = audio_until(j, samples_for(p, f + 1 > 0 ? f + 1 : 0))))
+		if (!rc && (rc = audio_until(j, aud_samples_for(p, f + 1 > 0 ? f + 1 : 0))))
 			rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", j->o->output, j->cause);
 		if (!rc && (rc = enc_video_packet(j->enc, pkt, st->time_base.num, st->time_base.den, pc->first,
 						  j->cause, sizeof j->cause)))
@@ -191,7 +175,7 @@ int join_run(const ir_program *p, const join_opts *o, char *err, size_t errlen)
 	int vi;
 	if ((rc = open_piece(p, o->pieces[0].path, &first, &vi, err, errlen)))
 		return rc;
-	joiner j = {.p = p, .o = o, .total_samples = samples_for(p, p->frames)};
+	joiner j = {.p = p, .o = o, .total_samples = aud_samples_for(p, p->frames)};
 	double seconds = ir_frame_time(p, p->frames);
 	enc_params ep = {.path = tmp, .width = p->width, .height = p->height, .fps_num = p->fps_num,
 			 .fps_den = p->fps_den, .chapters = p->chapters, .nchapters = p->nchapters,

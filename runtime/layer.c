@@ -98,6 +98,22 @@ static int place_box(const ir_program *p, const ir_node *l, double t, double nw,
 	return rect[2] > rect[0] && rect[3] > rect[1] && win[2] > win[0] && win[3] > win[1];
 }
 
+/* Margins (text shadow, stroke) show on an axis the window [w0, w1] does not crop (nat: the
+ * natural size on that axis): the rectangle [*r0, *r1] grows by them (s: pixels per natural
+ * unit) and the surface span [*t0, *t1] becomes the whole surface (size, at origin o, scale k). */
+static void margins(double w0, double w1, double nat, double o, double k, int size, double s, double *r0,
+		    double *r1, double *t0, double *t1)
+{
+	const double eps = 1e-9;
+	if (w0 <= eps && w1 >= nat - eps) {
+		double m0 = o / k, m1 = (size - *t1) / k;
+		*r0 -= m0 * s;
+		*r1 += m1 * s;
+		*t0 = 0;
+		*t1 = size;
+	}
+}
+
 int layer_place(const ir_program *p, const ir_node *l, int64_t f, const src_view *v,
 		draw_params *d)
 {
@@ -113,22 +129,8 @@ int layer_place(const ir_program *p, const ir_node *l, int64_t f, const src_view
 	double sx = (rect[2] - rect[0]) / (win[2] - win[0]), sy = (rect[3] - rect[1]) / (win[3] - win[1]);
 	double u0 = v->ox + v->kx * win[0], u1 = v->ox + v->kx * win[2];
 	double v0 = v->oy + v->ky * win[1], v1 = v->oy + v->ky * win[3];
-	/* Margins (text shadow, stroke) show on an axis the window does not crop. */
-	const double eps = 1e-9;
-	if (win[0] <= eps && win[2] >= v->nat_w - eps) {
-		double ml = v->ox / v->kx, mr = (v->surf->w - u1) / v->kx;
-		rect[0] -= ml * sx;
-		rect[2] += mr * sx;
-		u0 = 0;
-		u1 = v->surf->w;
-	}
-	if (win[1] <= eps && win[3] >= v->nat_h - eps) {
-		double mt = v->oy / v->ky, mb = (v->surf->h - v1) / v->ky;
-		rect[1] -= mt * sy;
-		rect[3] += mb * sy;
-		v0 = 0;
-		v1 = v->surf->h;
-	}
+	margins(win[0], win[2], v->nat_w, v->ox, v->kx, v->surf->w, sx, &rect[0], &rect[2], &u0, &u1);
+	margins(win[1], win[3], v->nat_h, v->oy, v->ky, v->surf->h, sy, &rect[1], &rect[3], &v0, &v1);
 	double sc = curve_or(&l->u.layer.scale, t, 1);
 	if (!(sc > 0))
 		return 0;

@@ -787,32 +787,42 @@ static int trampoline(lua_State *L)
 	return 0;
 }
 
-int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, int nres, void *ud,
-		 uint64_t seed, char *err, size_t errlen)
+/* Calls tramp(req) in protected mode under a fresh budget (the state loaded first if need be;
+ * math.random seeded with *seed when given): 0 when it returned, else the negative error. */
+static int call_protected(lua_host *h, lua_CFunction tramp, void *req, const uint64_t *seed, char *err,
+			  size_t errlen)
 {
 	if (!h->L) {
 		int rc = load(h, err, errlen);
 		if (rc)
 			return rc;
 	}
-	run_req r = {fn, args, done, nres, ud, 0};
 	lua_State *L = h->L;
 	lua_settop(L, 0);
 	start_budget(h);
-	h->rng = seed;
+	if (seed)
+		h->rng = *seed;
 	lua_pushcfunction(L, lh_msgh);
-	lua_pushcfunction(L, trampoline);
-	lua_pushlightuserdata(L, &r);
+	lua_pushcfunction(L, tramp);
+	lua_pushlightuserdata(L, req);
 	int st = lua_pcall(L, 1, 0, 1);
 	if (st == LUA_OK && !h->aborted) {
 		lua_settop(L, 0);
-		return r.missing ? 0 : 1;
+		return 0;
 	}
 	int rc = failed(h, st, err, errlen);
 	/* Whatever the hook left half-done (globals, a heap at its limit) goes with the state. */
 	char ignore[256];
 	load(h, ignore, sizeof ignore);
 	return rc;
+}
+
+int lua_host_run(lua_host *h, const char *fn, lh_args_fn args, lh_done_fn done, int nres, void *ud,
+		 uint64_t seed, char *err, size_t errlen)
+{
+	run_req r = {fn, args, done, nres, ud, 0};
+	int rc = call_protected(h, trampoline, &r, &seed, err, errlen);
+	return rc ? rc : r.missing ? 0 : 1;
 }
 
 typedef struct {
@@ -831,27 +841,8 @@ static int inspect_trampoline(lua_State *L)
 
 int lua_host_inspect(lua_host *h, lh_args_fn read, void *ud, char *err, size_t errlen)
 {
-	if (!h->L) {
-		int rc = load(h, err, errlen);
-		if (rc)
-			return rc;
-	}
 	inspect_req r = {read, ud};
-	lua_State *L = h->L;
-	lua_settop(L, 0);
-	start_budget(h);
-	lua_pushcfunction(L, lh_msgh);
-	lua_pushcfunction(L, inspect_trampoline);
-	lua_pushlightuserdata(L, &r);
-	int st = lua_pcall(L, 1, 0, 1);
-	if (st == LUA_OK && !h->aborted) {
-		lua_settop(L, 0);
-		return 0;
-	}
-	int rc = failed(h, st, err, errlen);
-	char ignore[256];
-	load(h, ignore, sizeof ignore);
-	return rc;
+	return call_protected(h, inspect_trampoline, &r, NULL, err, errlen);
 }
 
 int lua_host_has(const lua_host *h, const char *fn)

@@ -56,26 +56,11 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Audio samples that belong to the first k frames of the part. */
-static int64_t samples_for(const ir_program *p, int64_t k)
-{
-	return (int64_t)llround((double)k * ENC_SAMPLE_RATE * p->fps_den / p->fps_num);
-}
-
 static int write_audio_until(pipe_t *q, int64_t target)
 {
-	float buf[2 * 1024];
-	while (q->mix && q->samples < target) { /* no mix: a piece, video only */
-		int n = target - q->samples > 1024 ? 1024 : (int)(target - q->samples);
-		aud_read(q->mix, buf, n);
-		if (q->meter)
-			aud_meter_feed(q->meter, buf, n);
-		int rc = enc_audio(q->enc, buf, n, q->cause, sizeof q->cause);
-		if (rc)
-			return rc;
-		q->samples += n;
-	}
-	return 0;
+	if (!q->mix) /* a piece, video only */
+		return 0;
+	return aud_encode_until(q->mix, q->meter, q->enc, &q->samples, target, q->cause, sizeof q->cause);
 }
 
 static void *encoder_main(void *arg)
@@ -93,7 +78,7 @@ static void *encoder_main(void *arg)
 		pthread_mutex_unlock(&q->mu);
 
 		/* the audio up to the end of this frame first, so the muxer interleaves finely */
-		int rc = write_audio_until(q, samples_for(q->p, i + 1));
+		int rc = write_audio_until(q, aud_samples_for(q->p, i + 1));
 		if (!rc)
 			rc = enc_video(q->enc, q->buf[b], q->cause, sizeof q->cause);
 
@@ -245,7 +230,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	q.first = first;
 	q.nframes = nframes;
 	int threaded = 0;
-	if (!opts->no_audio && (rc = aud_open(&q.mix, p, samples_for(p, first), opts->cancel, err, errlen)))
+	if (!opts->no_audio && (rc = aud_open(&q.mix, p, aud_samples_for(p, first), opts->cancel, err, errlen)))
 		goto out;
 	if ((opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
 		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
@@ -316,7 +301,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	pthread_cond_destroy(&q.cv);
 	if (!rc && q.rc)
 		rc = rterr_node(q.rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, q.cause);
-	if (!rc && (rc = write_audio_until(&q, samples_for(p, nframes))))
+	if (!rc && (rc = write_audio_until(&q, aud_samples_for(p, nframes))))
 		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, q.cause);
 	if (!rc && (rc = enc_finish(q.enc, cause, sizeof cause)))
 		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", opts->output, cause);
@@ -353,12 +338,11 @@ int rt_frame_png(const ir_program *p, int64_t f, const char *png_path, char *err
 {
 	if (err && errlen)
 		err[0] = 0;
-	if (f < 0 || f >= p->frames)
-		return rterr_node(VE_INVAL, p, NULL, err, errlen,
-				  "frame %lld is outside the video (0..%lld)", (long long)f,
-				  (long long)p->frames - 1);
+	int rc = rterr_frame(p, f, err, errlen);
+	if (rc)
+		return rc;
 	vidc_err e;
-	int rc = file_out_check(png_path, &e); /* a folder or device is refused before rendering */
+	rc = file_out_check(png_path, &e); /* a folder or device is refused before rendering */
 	if (rc)
 		return rterr_node(rc, p, NULL, err, errlen, "%s", e.msg);
 	rt_graph *g = NULL;

@@ -34,3 +34,11 @@ const char *rterr_av(int averr, char *buf, size_t len)
 		snprintf(buf, len, "libav error %d", averr);
 	return buf;
 }
+
+int rterr_frame(const ir_program *p, int64_t f, char *err, size_t errlen)
+{
+	if (f < 0 || f >= p->frames)
+		return rterr_node(VE_INVAL, p, NULL, err, errlen, "frame %lld is outside the video (0..%lld)",
+				  (long long)f, (long long)p->frames - 1);
+	return 0;
+}

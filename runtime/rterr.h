@@ -7,6 +7,7 @@
 #define VIDC_RTERR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../base/err.h"
 #include "../compiler/ir.h"
@@ -15,6 +16,9 @@
  * path is used). Returns code so callers can `return rterr_node(...)`. */
 int rterr_node(int code, const ir_program *p, const ir_node *n, char *err, size_t errlen,
 	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* 0 if frame f is one of p's frames; otherwise VE_INVAL with err naming the valid range. */
+int rterr_frame(const ir_program *p, int64_t f, char *err, size_t errlen);
 
 /* The text of a libav error code (av_strerror), in a static-free caller buffer. */
 const char *rterr_av(int averr, char *buf, size_t len);

@@ -52,12 +52,11 @@ int still_frame(const ir_program *p, int64_t f, golden_image *out, char *err, si
 	memset(out, 0, sizeof *out);
 	if (err && errlen)
 		err[0] = 0;
-	if (f < 0 || f >= p->frames)
-		return rterr_node(VE_INVAL, p, NULL, err, errlen,
-				  "frame %lld is outside the video (0..%lld)", (long long)f,
-				  (long long)p->frames - 1);
+	int rc = rterr_frame(p, f, err, errlen);
+	if (rc)
+		return rc;
 	rt_graph *g = NULL;
-	int rc = graph_new(&g, p, err, errlen);
+	rc = graph_new(&g, p, err, errlen);
 	if (rc)
 		return rc;
 	surf_t *s = surf_new(p->width, p->height);

@@ -719,8 +719,8 @@ typedef struct {
 	double k;
 } text_state;
 
-int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx **fc, char *err,
-	       size_t errlen)
+static int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx **fc, char *err,
+		      size_t errlen)
 {
 	char cause[256];
 	int rc = font_ctx_get(cx->fonts, cx->p->font_text, cause, sizeof cause);
@@ -730,17 +730,27 @@ int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx *
 	return 0;
 }
 
+int text_begin(const src_ctx *cx, const ir_node *n, const char *what, size_t size, font_ctx **fc, void **state,
+	       char *err, size_t errlen)
+{
+	int rc = text_fonts(cx, n, what, fc, err, errlen);
+	if (rc)
+		return rc;
+	if (!(*state = calloc(1, size)))
+		return rterr_node(VE_NOMEM, cx->p, n, err, errlen, "out of memory");
+	return 0;
+}
+
 static int text_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
 	const ir_program *p = cx->p;
 	font_ctx *fc;
 	char cause[256];
-	int rc = text_fonts(cx, n, "text", &fc, err, errlen);
+	void *mem;
+	int rc = text_begin(cx, n, "text", sizeof(text_state), &fc, &mem, err, errlen);
 	if (rc)
 		return rc;
-	text_state *st = calloc(1, sizeof *st);
-	if (!st)
-		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
+	text_state *st = mem;
 	text_req r = {n->u.text.content, NULL, &n->u.text.style, n->u.text.wrap_width, 1};
 	rc = text_render(fc, &r, &st->t, cause, sizeof cause);
 	if (!rc) {

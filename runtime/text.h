@@ -35,10 +35,11 @@ typedef struct {
  * and masks of the same size. */
 #define TEXT_MAX_PIXELS 64e6
 
-/* The render's fonts for node n of a text-drawing source (text, code), loaded on first use; an
- * error names the node's spec line and "cannot render WHAT". */
-int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx **fc, char *err,
-	       size_t errlen);
+/* The start of a text-drawing source's prepare (text, code): the render's fonts for node n,
+ * loaded on first use, and its state, size bytes zeroed (*state, the caller's to free). An
+ * error names the node's spec line and "cannot render WHAT", or is out of memory. */
+int text_begin(const src_ctx *cx, const ir_node *n, const char *what, size_t size, font_ctx **fc, void **state,
+	       char *err, size_t errlen);
 
 /* A plain style: the render's default font (the program's font_text) at size px, regular, single-spaced, white, left-aligned, no box,
  * stroke or shadow (the labels and hook text that have no spec style of their own). */

@@ -52,6 +52,20 @@ static int load(store_t *s, int64_t id, job_t *j)
 	return rc;
 }
 
+/* What both claims do once the job is marked running: its run row (attempt, worker), then j
+ * loaded and owned. 1, or -2 on a store error. */
+static int started(store_t *s, int64_t id, int attempt, const char *owner, const char *iso, job_t *j)
+{
+	if (store_run(s, "INSERT INTO vidc_job_runs (job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?)", "litt",
+		      id, attempt, owner, iso) < 0)
+		return -2;
+	memset(j, 0, sizeof *j);
+	if (load(s, id, j))
+		return -2;
+	snprintf(j->owner, sizeof j->owner, "%s", owner);
+	return 1;
+}
+
 /* One pass of the claim inside the transaction: 1 claimed, 0 none, 2 a dead job was failed
  * (look again), < 0 error. */
 static int claim_one(store_t *s, const char *queue, const char *owner, int lease_ms, job_t *j)
@@ -85,14 +99,7 @@ static int claim_one(store_t *s, const char *queue, const char *owner, int lease
 		       "tltl", owner, now + lease_ms, iso, id);
 	if (rc < 0)
 		return rc;
-	if (store_run(s, "INSERT INTO vidc_job_runs (job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?)", "litt",
-		      id, attempts + 1, owner, iso) < 0)
-		return -2;
-	memset(j, 0, sizeof *j);
-	if (load(s, id, j))
-		return -2;
-	snprintf(j->owner, sizeof j->owner, "%s", owner);
-	return 1;
+	return started(s, id, attempts + 1, owner, iso, j);
 }
 
 int jobs_claim(store_t *s, const char *queue, const char *owner, int lease_ms, job_t *j, char *err, size_t errlen)
@@ -143,15 +150,9 @@ static int claim_by_id(store_t *s, int64_t id, const char *owner, int lease_ms, 
 		max = attempts + 1;
 	if (store_run(s, "UPDATE vidc_jobs SET status = 'running', attempts = attempts + 1, max_attempts = ?, lease_owner = ?, "
 			 "lease_until = ?, started_at = ?, error = NULL WHERE id = ?", "itltl", max, owner, now + lease_ms, iso,
-		      id) < 0 ||
-	    store_run(s, "INSERT INTO vidc_job_runs (job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?)", "litt", id,
-		      attempts + 1, owner, iso) < 0)
+		      id) < 0)
 		return -2;
-	memset(j, 0, sizeof *j);
-	if (load(s, id, j))
-		return -2;
-	snprintf(j->owner, sizeof j->owner, "%s", owner);
-	return 1;
+	return started(s, id, attempts + 1, owner, iso, j);
 }
 
 int jobs_claim_id(store_t *s, int64_t id, const char *owner, int lease_ms, job_t *j, char *err, size_t errlen)

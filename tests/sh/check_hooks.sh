@@ -175,6 +175,24 @@ has err "assets.vid:4:3: error: cannot read image 'noise.png'" "undecodable imag
 has err "2 errors in assets.vid" "undecodable assets"
 grep -q "red.png" err && say "a good picture was reported: $(cat err)"
 
+# Each path is read and reported once however many the spec names (the set of paths read had
+# room for 64, after which a bad file used twice was reported twice).
+{
+	echo 'video { preset youtube_long; fps 10 }'
+	echo 'scene a 2s {'
+	for i in $(seq 1 70); do
+		cp red.png "r$i.png"
+		echo "  image \"r$i.png\" { }"
+	done
+	echo '  image "noise.png" { }'
+	echo '  image "noise.png" { }'
+	echo '}'
+} >many.vid
+expect 1 "a bad picture after 70 good ones" -- "$VIDC" check --color never -Wno-duration many.vid
+has err "many.vid:73:3: error: cannot read image 'noise.png'" "a bad picture after 70 good ones"
+has err "1 error in many.vid" "a bad picture used twice is one error"
+[ "$(grep -c "cannot read image" err)" = 1 ] || say "noise.png reported more than once: $(cat err)"
+
 # Both specs in one run: each reports its own errors, the status is 1.
 expect 1 "two specs" -- "$VIDC" check --color never bad.vid far.vid
 has err "4 errors in bad.vid" "two specs"

@@ -77,6 +77,15 @@ static void set_mode(const char *mode)
 }
 
 /* Whether a file under the cache folder contains text. */
+/* The first page of 15 photos of text, for a 1080x1920 (portrait) or 1920x1080 frame. */
+static stock_query photos(const char *text, stock_orient orient)
+{
+	int portrait = orient == STOCK_PORTRAIT;
+	stock_query q = {.query = text, .media = STOCK_PHOTO, .orient = orient, .want_width = portrait ? 1080 : 1920,
+			 .want_height = portrait ? 1920 : 1080, .page = 1, .per_page = 15};
+	return q;
+}
+
 static int cache_holds(const char *text)
 {
 	char cmd[600];
@@ -90,8 +99,7 @@ static void test_search(void)
 	CHECK(px && pb && !stock_provider_find("unsplash"), "provider table");
 	fetch_opts o;
 	opts(&o);
-	stock_query q = {.query = "coffee beans", .media = STOCK_PHOTO, .orient = STOCK_PORTRAIT,
-			 .want_width = 1080, .want_height = 1920, .page = 1, .per_page = 15};
+	stock_query q = photos("coffee beans", STOCK_PORTRAIT);
 	stock_results r;
 	vidc_err e = {0};
 	int rc = stock_search(px, &q, &o, &r, &e);
@@ -229,8 +237,7 @@ static void test_faults(void)
 	const stock_provider *px = stock_provider_find("pexels"), *pb = stock_provider_find("pixabay");
 	fetch_opts o;
 	opts(&o);
-	stock_query q = {.query = "green tea", .media = STOCK_PHOTO, .orient = STOCK_LANDSCAPE,
-			 .want_width = 1920, .want_height = 1080, .page = 1, .per_page = 15};
+	stock_query q = photos("green tea", STOCK_LANDSCAPE);
 	stock_results r;
 	vidc_err e = {0};
 
