@@ -108,7 +108,8 @@ static int def_index(const char *head)
 	return -1;
 }
 
-ast_file *expand_load_file(checker_t *c, const char *path, span_t from, int quiet_missing)
+ast_file *expand_load_file(checker_t *c, const char *path, const char *shown, span_t from,
+			   int quiet_missing)
 {
 	char *real = realpath(path, NULL);
 	if (real) {
@@ -128,7 +129,7 @@ ast_file *expand_load_file(checker_t *c, const char *path, span_t from, int quie
 			diag_error(c->d, from, "%s", e.msg);
 		return NULL;
 	}
-	int id = diag_add_source(c->d, path, text, len);
+	int id = diag_add_source(c->d, shown ? shown : path, text, len);
 	free(text);
 	return id < 0 ? NULL : parse_file(c->a, c->d, id);
 }
@@ -145,17 +146,21 @@ static void import(checker_t *c, const ast_stmt *st, int depth)
 		diag_error(c->d, st->args[0]->sp, "imports nest more than %d deep (is there a cycle?)", MAX_IMPORT_DEPTH);
 		return;
 	}
-	const char *p = asset_join(c, st->args[0]->sp.file, rel);
-	if (!asset_file_ok(p) && c->stdlib && rel[0] != '/') {
-		const char *q = arena_printf(c->a, "%s/%s", c->stdlib, rel);
-		if (asset_file_ok(q))
-			p = q;
+	/* Beside the importing file, else in the stdlib; both inside the roots, and a file outside
+	 * them is never opened (its lines would be quoted in the parse errors). */
+	span_t sp = st->args[0]->sp;
+	const char *p;
+	const char *shown = asset_join(c, sp.file, rel);
+	int rc = asset_resolve(c, sp, asset_dir(c, sp.file), rel, "imported file", &p);
+	if (rc == VE_NOTFOUND && c->stdlib && rel[0] != '/') {
+		shown = arena_printf(c->a, "%s/%s", c->stdlib, rel);
+		rc = asset_resolve(c, sp, c->stdlib, rel, "imported file", &p);
 	}
-	if (!asset_file_ok(p)) {
-		diag_error(c->d, st->args[0]->sp, "imported file '%s' not found (looked beside the importing file and in the stdlib)", rel);
+	if (rc == VE_NOTFOUND)
+		diag_error(c->d, sp, "imported file '%s' not found (looked beside the importing file and in the stdlib)", rel);
+	if (rc)
 		return;
-	}
-	ast_file *f = expand_load_file(c, p, st->args[0]->sp, 0);
+	ast_file *f = expand_load_file(c, p, shown, sp, 0);
 	if (f)
 		expand_defs(c, f, 1, depth + 1);
 }
