@@ -126,6 +126,16 @@ static char *resolve_missing(const char *path)
 	}
 }
 
+/* Whether path has a ".." component. In what resolve_missing returns, one can only follow a
+ * missing folder, so where it leads depends on what is created there later: refused. */
+static int has_dotdot(const char *path)
+{
+	for (const char *p = strstr(path, "/.."); p; p = strstr(p + 1, "/.."))
+		if (p[3] == 0 || p[3] == '/')
+			return 1;
+	return 0;
+}
+
 static int denied(const roots_t *r, vidc_err *e, const char *name, const char *abs)
 {
 	char list[512] = "";
@@ -148,9 +158,12 @@ int roots_resolve(const roots_t *r, const char *base_dir, const char *name, char
 	char *real = realpath(path, NULL);
 	if (!real) {
 		int en = errno;
-		char *where = en == ENOENT ? resolve_missing(path) : NULL;
+		/* Where it would be decides first, whatever the cause (a missing file, a component
+		 * that is a file, a folder without search permission): a name outside says
+		 * "outside", so the answer never tells what exists beyond the roots. */
+		char *where = resolve_missing(path);
 		int rc;
-		if (where && !roots_contains(r, where))
+		if (where && (!roots_contains(r, where) || has_dotdot(where)))
 			rc = denied(r, e, name, where);
 		else
 			rc = err_errno(e, en, "cannot read '%s'", name);

@@ -96,14 +96,15 @@ static const char usage_text[] =
 	"  --update                 golden: rewrite the golden PNGs that fail (--all: every one)\n"
 	"  --threshold DB           golden: the lowest PSNR that passes (default 40)\n"
 	"  --allow DIR              a folder the spec (or article) may read files from besides its\n"
-	"                           own folder and the stdlib (repeatable)\n"
+	"                           own folder and the stdlib (repeatable); a file a spec names\n"
+	"                           outside them is an error, also through a symbolic link\n"
 	"  -Werror                  treat warnings as errors\n"
 	"  -Wno-NAME                turn off one kind of warning (named at the end of each,\n"
 	"                           [-WNAME]; the kinds are in SPEC.md section 8)\n"
 	"  -fmax-errors=N           show at most N errors, then one line counts the rest\n"
 	"                           (default 100; 0: no limit)\n"
 	"  --no-assets              check: do not require asset files to exist (nor load hooks\n"
-	"                           or read the voice)\n"
+	"                           or read the voice); files outside the project still fail\n"
 	"  --color auto|always|never  colours in diagnostics (default auto)\n"
 	"  --version                print the version\n"
 	"\n"
@@ -150,10 +151,11 @@ static const cli_opt *const sheet_opts[] = {SPEC_OPTS, &cli_opt_output, &o_cols,
 
 #define COMMON_HELP                                                                               \
 	"  --allow DIR        a folder the spec may read files from besides its own and the stdlib\n" \
+	"                     (repeatable; any file outside them is an error)\n"                   \
 	"  -Werror            treat warnings as errors\n"                                            \
 	"  -Wno-NAME          turn off one kind of warning (the [-WNAME] at its end)\n"             \
 	"  -fmax-errors=N     show at most N errors (default 100; 0: no limit)\n"                     \
-	"  --no-assets        do not require asset files to exist\n"                                 \
+	"  --no-assets        do not require asset files to exist (one outside the project still fails)\n" \
 	"  --color auto|always|never  colours in diagnostics (default auto)\n"
 
 static const char check_usage[] = "usage: vidc check SPEC... [options]\n"

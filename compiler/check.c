@@ -226,10 +226,11 @@ static void audio_stmt(checker_t *c, const ast_stmt *st, int is_voice)
 		c->s->voice_start = a->start;
 		if (timings) {
 			int before = diag_errors(c->d);
-			const char *p = asset_path(c, timings, "timing file", NULL);
+			const char *src, *p = asset_path(c, timings, "timing file", &src);
 			if (p && asset_file_ok(p)) {
 				char err[512];
-				c->s->timing = timing_load(c->a, p, err, sizeof err);
+				const char *shown = asset_join(c, val_resolve(c, timings)->sp.file, src);
+				c->s->timing = timing_load(c->a, p, shown, err, sizeof err);
 				if (!c->s->timing)
 					diag_err(c->d, DE_BAD_TIMINGS, val_resolve(c, timings)->sp, "%s", err);
 			}

@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "../base/roots.h"
 #include "ast.h"
 #include "compile.h"
 #include "model.h"
@@ -59,6 +60,7 @@ typedef struct checker {
 	diag_sink *d;
 	const compile_opts *o;
 	const char *stdlib;
+	roots_t *roots; /* the folders files may be read from (compile.h); NULL when out of memory */
 	const_sym *consts;
 	int nconsts, cconsts;
 	stmt_sym *styles;

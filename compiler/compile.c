@@ -58,7 +58,7 @@ static void check_file(checker_t *c, ast_file *f)
 	if (c->stdlib) {
 		const char *prelude = arena_printf(c->a, "%s/prelude.vid", c->stdlib);
 		if (asset_file_ok(prelude)) {
-			ast_file *pf = expand_load_file(c, prelude, (span_t){-1, 0, 0, 0, 0}, 1);
+			ast_file *pf = expand_load_file(c, prelude, NULL, (span_t){-1, 0, 0, 0, 0}, 1);
 			if (pf)
 				expand_defs(c, pf, 1, 1);
 		}
@@ -69,10 +69,36 @@ static void check_file(checker_t *c, ast_file *f)
 	check_top(c, top.items, top.n);
 }
 
+/* The project roots (compile.h): the main spec's folder, the stdlib and the caller's allow
+ * folders. The first two may be missing (a spec compiled from memory under a made-up name, no
+ * stdlib): then nothing comes from them. A granted folder that does not exist is an error. */
+static roots_t *compile_roots(checker_t *c, const char *path)
+{
+	roots_t *r = roots_new();
+	if (!r)
+		return NULL;
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+	if (n < sizeof dir) {
+		memcpy(dir, n ? path : ".", n ? n : 2);
+		dir[n ? n : 1] = 0;
+		roots_add(r, dir, NULL);
+	}
+	if (c->stdlib)
+		roots_add(r, c->stdlib, NULL);
+	for (int i = 0; i < c->o->nallow; i++) {
+		vidc_err e;
+		if (roots_add(r, c->o->allow[i], &e))
+			diag_error(c->d, NOWHERE, "--allow: %s", e.msg);
+	}
+	return r;
+}
+
 static spec_t *compile_file(const char *path, const char *text, size_t len, diag_sink *d,
 			    const compile_opts *o)
 {
-	static const compile_opts defaults = {NULL, 1};
+	static const compile_opts defaults = {NULL, 1, NULL, 0};
 	arena_t *a = arena_new();
 	spec_t *s = a ? arena_alloc(a, sizeof *s) : NULL;
 	if (!s) {
@@ -97,11 +123,14 @@ static spec_t *compile_file(const char *path, const char *text, size_t len, diag
 	if (platform_load(c.stdlib, &s->platforms, &pe))
 		diag_err(d, DE_UNREADABLE, NOWHERE, "%s", pe.msg);
 
+	c.roots = compile_roots(&c, path);
+
 	/* Out of memory anywhere in the checker comes back here (base/arena.h): the spec keeps
 	 * what it has and one error says why it stopped. */
 	jmp_buf jb;
 	if (setjmp(jb)) {
 		arena_on_oom(a, NULL);
+		roots_free(c.roots);
 		diag_err(d, DE_NOMEM, NOWHERE, "out of memory while compiling '%s'", path);
 		return s;
 	}
@@ -119,11 +148,12 @@ static spec_t *compile_file(const char *path, const char *text, size_t len, diag
 		int id = diag_add_source(d, path, text, len);
 		f = id < 0 ? NULL : parse_file(a, d, id);
 	} else {
-		f = expand_load_file(&c, path, (span_t){-1, 0, 0, 0, 0}, 0);
+		f = expand_load_file(&c, path, NULL, (span_t){-1, 0, 0, 0, 0}, 0);
 	}
 	if (f)
 		check_file(&c, f);
 	arena_on_oom(a, NULL);
+	roots_free(c.roots);
 	return s;
 }
 

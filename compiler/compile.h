@@ -16,9 +16,17 @@
 #include "diag.h"
 #include "ir.h"
 
+/* The project roots (issue 10): every file the spec or an import names (images, clips, sounds,
+ * timing files, fonts, hooks, code listings, imports) must resolve, symbolic links followed,
+ * inside the main spec's folder, the stdlib folder or one of allow[]; anything else is an error
+ * at the spec line that names it, and the file is never opened. The IR carries the resolved
+ * absolute path, so the runtime opens exactly the file that was checked. */
 typedef struct {
-	const char *stdlib_dir; /* NULL: $VIDC_STDLIB, else next to the executable, else installed */
-	int check_assets;       /* report missing asset files (default on in the CLI) */
+	const char *stdlib_dir;   /* NULL: $VIDC_STDLIB, else next to the executable, else installed */
+	int check_assets;         /* report missing asset files (default on in the CLI); a file
+				   * outside the roots or not a regular file is an error either way */
+	const char *const *allow; /* more folders files may come from (--allow DIR); each must exist */
+	int nallow;
 } compile_opts;
 
 typedef struct spec spec_t;

@@ -41,7 +41,7 @@ static const char *const code_names[DE_COUNT] = {
 	"unknown-template", "unknown-style", "unknown-effect", "unknown-transition", "unknown-hook",
 	"unknown-colour", "unknown-section", "unknown-function", "unknown-option", "unknown-name",
 	"unknown-parameter", "hook-error", "bad-media", "unreadable-file", "file-too-large",
-	"out-of-memory"};
+	"out-of-memory", "outside-project", "file-not-found"};
 
 const char *diag_code_name(diag_code c)
 {

@@ -103,6 +103,8 @@ typedef enum {
 	DE_UNREADABLE,       /* unreadable-file: the spec or a file it names cannot be read */
 	DE_FILE_TOO_LARGE,   /* file-too-large */
 	DE_NOMEM,            /* out-of-memory */
+	DE_OUTSIDE_PROJECT,  /* outside-project: a file outside the project roots (SPEC: Trust) */
+	DE_FILE_NOT_FOUND,   /* file-not-found: a file a spec or an import names does not exist */
 	DE_COUNT
 } diag_code;
 

@@ -31,13 +31,13 @@ typedef struct subst {
 static void define_const(checker_t *c, const ast_stmt *st)
 {
 	if (st->nargs != 2 || st->args[0]->kind != AV_IDENT) {
-		diag_error(c->d, st->sp, "write a constant as: const NAME = value");
+		diag_err(c->d, DE_MALFORMED, st->sp, "write a constant as: const NAME = value");
 		return;
 	}
 	const char *name = st->args[0]->s;
 	const_sym *prev = sym_const(c, name);
 	if (prev) {
-		diag_error(c->d, st->args[0]->sp, "constant '%s' is defined twice", name);
+		diag_err(c->d, DE_DUPLICATE, st->args[0]->sp, "constant '%s' is defined twice", name);
 		diag_note(c->d, prev->sp, "first defined here");
 		return;
 	}
@@ -56,13 +56,13 @@ static void define_block(checker_t *c, const ast_stmt *st)
 	const ast_value *n = st->nargs ? st->args[0] : NULL;
 	int ok = n && (is_style ? n->kind == AV_IDENT : n->kind == AV_CALL);
 	if (!ok || !st->block) {
-		diag_error(c->d, st->sp, is_style ? "write a style as: style NAME [extends OTHER] { ... }"
+		diag_err(c->d, DE_MALFORMED, st->sp, is_style ? "write a style as: style NAME [extends OTHER] { ... }"
 						  : "write a template as: template NAME(param: type, ...) { ... }");
 		return;
 	}
 	const ast_stmt *prev = is_style ? sym_style(c, n->s) : sym_template(c, n->s);
 	if (prev) {
-		diag_error(c->d, n->sp, "%s '%s' is defined twice", st->head, n->s);
+		diag_err(c->d, DE_DUPLICATE, n->sp, "%s '%s' is defined twice", st->head, n->s);
 		diag_note(c->d, prev->args[0]->sp, "first defined here");
 		return;
 	}
@@ -75,11 +75,11 @@ static void define_block(checker_t *c, const ast_stmt *st)
 static void define_hook(checker_t *c, const ast_stmt *st)
 {
 	if (st->nargs != 2 || st->args[0]->kind != AV_IDENT || st->args[1]->kind != AV_STR) {
-		diag_error(c->d, st->sp, "write a hook as: hook NAME \"file.lua\"");
+		diag_err(c->d, DE_MALFORMED, st->sp, "write a hook as: hook NAME \"file.lua\"");
 		return;
 	}
 	if (sym_hook(c, st->args[0]->s)) {
-		diag_error(c->d, st->args[0]->sp, "hook '%s' is defined twice", st->args[0]->s);
+		diag_err(c->d, DE_DUPLICATE, st->args[0]->sp, "hook '%s' is defined twice", st->args[0]->s);
 		return;
 	}
 	const char *p = asset_path(c, st->args[1], "Lua file", NULL);
@@ -108,7 +108,8 @@ static int def_index(const char *head)
 	return -1;
 }
 
-ast_file *expand_load_file(checker_t *c, const char *path, span_t from, int quiet_missing)
+ast_file *expand_load_file(checker_t *c, const char *path, const char *shown, span_t from,
+			   int quiet_missing)
 {
 	char *real = realpath(path, NULL);
 	if (real) {
@@ -125,10 +126,10 @@ ast_file *expand_load_file(checker_t *c, const char *path, span_t from, int quie
 	vidc_err e;
 	if (file_read(path, MAX_SPEC_BYTES, &text, &len, &e)) {
 		if (!quiet_missing)
-			diag_error(c->d, from, "%s", e.msg);
+			diag_err(c->d, DE_UNREADABLE, from, "%s", e.msg);
 		return NULL;
 	}
-	int id = diag_add_source(c->d, path, text, len);
+	int id = diag_add_source(c->d, shown ? shown : path, text, len);
 	free(text);
 	return id < 0 ? NULL : parse_file(c->a, c->d, id);
 }
@@ -138,24 +139,28 @@ static void import(checker_t *c, const ast_stmt *st, int depth)
 	const char *rel;
 	if (st->nargs != 1 || !val_str(c, st->args[0], &rel)) {
 		if (st->nargs != 1)
-			diag_error(c->d, st->sp, "write an import as: import \"file.vid\"");
+			diag_err(c->d, DE_MALFORMED, st->sp, "write an import as: import \"file.vid\"");
 		return;
 	}
 	if (depth >= MAX_IMPORT_DEPTH) {
-		diag_error(c->d, st->args[0]->sp, "imports nest more than %d deep (is there a cycle?)", MAX_IMPORT_DEPTH);
+		diag_err(c->d, DE_LIMIT, st->args[0]->sp, "imports nest more than %d deep (is there a cycle?)", MAX_IMPORT_DEPTH);
 		return;
 	}
-	const char *p = asset_join(c, st->args[0]->sp.file, rel);
-	if (!asset_file_ok(p) && c->stdlib && rel[0] != '/') {
-		const char *q = arena_printf(c->a, "%s/%s", c->stdlib, rel);
-		if (asset_file_ok(q))
-			p = q;
+	/* Beside the importing file, else in the stdlib; both inside the roots, and a file outside
+	 * them is never opened (its lines would be quoted in the parse errors). */
+	span_t sp = st->args[0]->sp;
+	const char *p;
+	const char *shown = asset_join(c, sp.file, rel);
+	int rc = asset_resolve(c, sp, asset_dir(c, sp.file), rel, "imported file", &p);
+	if (rc == VE_NOTFOUND && c->stdlib && rel[0] != '/') {
+		shown = arena_printf(c->a, "%s/%s", c->stdlib, rel);
+		rc = asset_resolve(c, sp, c->stdlib, rel, "imported file", &p);
 	}
-	if (!asset_file_ok(p)) {
-		diag_error(c->d, st->args[0]->sp, "imported file '%s' not found (looked beside the importing file and in the stdlib)", rel);
+	if (rc == VE_NOTFOUND)
+		diag_err(c->d, DE_FILE_NOT_FOUND, sp, "imported file '%s' not found (looked beside the importing file and in the stdlib)", rel);
+	if (rc)
 		return;
-	}
-	ast_file *f = expand_load_file(c, p, st->args[0]->sp, 0);
+	ast_file *f = expand_load_file(c, p, shown, sp, 0);
 	if (f)
 		expand_defs(c, f, 1, depth + 1);
 }
@@ -170,7 +175,7 @@ void expand_defs(checker_t *c, ast_file *f, int imported, int depth)
 		else if (k >= 0)
 			defs[k].define(c, st);
 		else if (imported)
-			diag_error(c->d, st->sp, "an imported file may hold only import, const, style, template and hook; '%s' belongs in the main spec", st->head);
+			diag_err(c->d, DE_MISPLACED, st->sp, "an imported file may hold only import, const, style, template and hook; '%s' belongs in the main spec", st->head);
 	}
 }
 
@@ -282,7 +287,7 @@ static int arg_fits(checker_t *c, const ast_value *v, int ti, const char *param,
 	const ast_value *r = val_resolve(c, v);
 	int ok = param_fits[ti](r);
 	if (!ok) {
-		diag_error(c->d, v->sp, "argument '%s' of template '%s' must be a %s, found %s", param,
+		diag_err(c->d, DE_WRONG_TYPE, v->sp, "argument '%s' of template '%s' must be a %s, found %s", param,
 			   tmpl, param_types[ti], val_describe(c, r));
 		diag_note(c->d, decl, "'%s' is declared here as a %s", param, param_types[ti]);
 	} else if (!strcmp(param_types[ti], "path") && c->o->check_assets)
@@ -296,7 +301,7 @@ static int template_params(checker_t *c, const ast_value *sig, const char **name
 	for (int i = 0; i < sig->nargs; i++) {
 		const ast_arg *p = &sig->args[i];
 		if (!p->name || !p->type) {
-			diag_error(c->d, p->sp, "template parameter %d needs a name and a type (name: type)", i + 1);
+			diag_err(c->d, DE_MALFORMED, p->sp, "template parameter %d needs a name and a type (name: type)", i + 1);
 			return 0;
 		}
 		if (!val_enum(c, &(ast_value){.kind = AV_IDENT, .sp = p->sp, .s = p->type},
@@ -336,19 +341,20 @@ static int arg_slot(checker_t *c, const ast_value *call, const ast_value *sig, i
 		if (slot < 0) {
 			const char *sug = diag_suggest(a->name, names, np);
 			if (sug) {
-				diag_error(c->d, a->sp, "template '%s' has no parameter '%s' (did you mean '%s'?)", call->s, a->name, sug);
+				diag_err(c->d, DE_UNKNOWN_PARAMETER, a->sp, "template '%s' has no parameter '%s' (did you mean '%s'?)", call->s, a->name, sug);
+				diag_fixit_word(c->d, a->sp, a->name, sug);
 				for (int k = 0; k < np; k++)
 					if (names[k] == sug)
 						diag_note(c->d, sig->args[k].sp, "'%s' is declared here", sug);
 			} else {
-				diag_error(c->d, a->sp, "template '%s' has no parameter '%s'", call->s, a->name);
+				diag_err(c->d, DE_UNKNOWN_PARAMETER, a->sp, "template '%s' has no parameter '%s'", call->s, a->name);
 				param_list_note(c, call->s, sig, names, np);
 			}
 		}
 		return slot;
 	}
 	if (!*positional) {
-		diag_error(c->d, a->sp, "a positional argument cannot follow a named one");
+		diag_err(c->d, DE_BAD_ARGUMENTS, a->sp, "a positional argument cannot follow a named one");
 		return -1;
 	}
 	return i;
@@ -369,12 +375,12 @@ static int bind_args(checker_t *c, const ast_stmt *t, const ast_value *call, con
 	for (int i = 0; i < call->nargs; i++) {
 		const ast_arg *a = &call->args[i];
 		if (a->type || !a->v) {
-			diag_error(c->d, a->sp, "an argument is a value or name = value");
+			diag_err(c->d, DE_MALFORMED, a->sp, "an argument is a value or name = value");
 			ok = 0;
 			continue;
 		}
 		if (!a->name && positional && i >= np) {
-			diag_error(c->d, a->sp, "template '%s' takes %d argument%s, found %d", call->s, np, np == 1 ? "" : "s", call->nargs);
+			diag_err(c->d, DE_BAD_ARGUMENTS, a->sp, "template '%s' takes %d argument%s, found %d", call->s, np, np == 1 ? "" : "s", call->nargs);
 			param_list_note(c, call->s, sig, names, np);
 			ok = 0;
 			break;
@@ -385,7 +391,7 @@ static int bind_args(checker_t *c, const ast_stmt *t, const ast_value *call, con
 			continue;
 		}
 		if (vals[slot]) {
-			diag_error(c->d, a->sp, "argument '%s' is given twice", names[slot]);
+			diag_err(c->d, DE_DUPLICATE, a->sp, "argument '%s' is given twice", names[slot]);
 			diag_note(c->d, call->args[given[slot]].sp, "'%s' is first given here", names[slot]);
 			ok = 0;
 			continue;
@@ -403,7 +409,7 @@ static int bind_args(checker_t *c, const ast_stmt *t, const ast_value *call, con
 			vals[i] = sig->args[i].v;
 			continue;
 		}
-		diag_error(c->d, call->sp, "template '%s' needs argument '%s' (%s)", call->s, names[i], sig->args[i].type);
+		diag_err(c->d, DE_MISSING, call->sp, "template '%s' needs argument '%s' (%s)", call->s, names[i], sig->args[i].type);
 		diag_note(c->d, sig->args[i].sp, "'%s' is declared here", names[i]);
 		ok = 0;
 	}
@@ -422,11 +428,11 @@ static int may_expand(checker_t *c, const char *name, span_t sp, int depth)
 				len += (size_t)snprintf(chain + len, sizeof chain - len, "'%s' uses ", c->active[k]);
 			if (len < sizeof chain)
 				snprintf(chain + len, sizeof chain - len, "'%s'", name);
-			diag_error(c->d, sp, "template '%s' uses itself (%s)", name, chain);
+			diag_err(c->d, DE_LIMIT, sp, "template '%s' uses itself (%s)", name, chain);
 			return 0;
 		}
 	if (depth >= MAX_EXPAND_DEPTH) {
-		diag_error(c->d, sp, "templates expand more than %d deep", MAX_EXPAND_DEPTH);
+		diag_err(c->d, DE_LIMIT, sp, "templates expand more than %d deep", MAX_EXPAND_DEPTH);
 		return 0;
 	}
 	return 1;
@@ -441,7 +447,7 @@ static void expand_use(checker_t *c, const ast_stmt *use, stmt_list *out, const 
 		       int depth, int top)
 {
 	if (use->nargs != 1 || use->args[0]->kind != AV_CALL) {
-		diag_error(c->d, use->sp, "write a template use as: use NAME(arg, name = arg, ...)");
+		diag_err(c->d, DE_MALFORMED, use->sp, "write a template use as: use NAME(arg, name = arg, ...)");
 		return;
 	}
 	const ast_value *call = use->args[0];
@@ -451,7 +457,7 @@ static void expand_use(checker_t *c, const ast_stmt *use, stmt_list *out, const 
 		return;
 	if (depth > 0 && ++c->expanded > MAX_EXPANDED) {
 		c->expand_failed = 1;
-		diag_error(c->d, use->sp, "templates expand to more than %d statements", MAX_EXPANDED);
+		diag_err(c->d, DE_LIMIT, use->sp, "templates expand to more than %d statements", MAX_EXPANDED);
 		return;
 	}
 	const ast_stmt *t = sym_template(c, call->s);
@@ -492,14 +498,14 @@ static void expand_into(checker_t *c, ast_stmt *const *in, int n, stmt_list *out
 			  (strcmp(st->head, "style") || st->block);
 		if (def && top) {
 			if (sb)
-				diag_error(c->d, st->sp, "'%s' cannot appear inside a template", st->head);
+				diag_err(c->d, DE_MISPLACED, st->sp, "'%s' cannot appear inside a template", st->head);
 			continue; /* definitions were loaded already */
 		}
 		if (c->expand_failed)
 			return;
 		if (sb && ++c->expanded > MAX_EXPANDED) {
 			c->expand_failed = 1;
-			diag_error(c->d, st->sp, "templates expand to more than %d statements", MAX_EXPANDED);
+			diag_err(c->d, DE_LIMIT, st->sp, "templates expand to more than %d statements", MAX_EXPANDED);
 			return;
 		}
 		ast_stmt *cp = arena_alloc(c->a, sizeof *cp);

@@ -13,9 +13,11 @@ typedef struct {
 	int n, cap;
 } stmt_list;
 
-/* Reads and parses a file (once: a file already loaded gives NULL, so imports are idempotent).
- * A file that cannot be read is reported at `from` unless quiet_missing. */
-ast_file *expand_load_file(checker_t *c, const char *path, span_t from, int quiet_missing);
+/* Reads and parses the file at path (once: a file already loaded gives NULL, so imports are
+ * idempotent). shown (NULL: path) names it in messages and anchors the names written in it. A
+ * file that cannot be read is reported at `from` unless quiet_missing. */
+ast_file *expand_load_file(checker_t *c, const char *path, const char *shown, span_t from,
+			   int quiet_missing);
 /* Takes a file's imports and definitions. imported: the file may hold nothing else. depth:
  * how deep in imports (cycles and runaway chains stop at a limit). */
 void expand_defs(checker_t *c, ast_file *f, int imported, int depth);

@@ -517,18 +517,22 @@ static void p_numbers(layer_ctx *x, const ast_stmt *p, const double *v, const un
 static void p_file(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
 	checker_t *c = x->c;
+	int before = diag_errors(c->d);
 	const char *path = asset_path(c, p->args[0], "source file", NULL);
-	if (!path || !asset_file_ok(path))
-		return;
 	size_t n;
 	char *text;
 	vidc_err e;
-	if (file_read(path, MAX_CODE_BYTES, &text, &n, &e)) {
+	if (path && asset_file_ok(path)) {
+		if (!file_read(path, MAX_CODE_BYTES, &text, &n, &e)) {
+			x->L->code = arena_strndup(c->a, text, n);
+			free(text);
+			return;
+		}
 		diag_err(c->d, DE_UNREADABLE, p->args[0]->sp, "%s", e.msg);
-		return;
 	}
-	x->L->code = arena_strndup(c->a, text, n);
-	free(text);
+	/* NULL: the file's error is said, so the layer is not "without source" as well */
+	if (diag_errors(c->d) > before)
+		x->L->code = NULL;
 }
 
 /* Table order is the order of "did you mean" candidates. Text layers also take the text
@@ -872,7 +876,7 @@ void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const lay
 	layer_time(c, st, L, fr);
 	layer_props(c, st, kind, L);
 	layer_fades(c, st, L);
-	if (L->kind == IR_CODE && !L->code[0])
+	if (L->kind == IR_CODE && L->code && !L->code[0])
 		diag_err(c->d, DE_MISSING, st->sp, "code layer has no source: give it as a string or with file \"...\"");
 	if (L->kind == IR_VIDEO && !L->mute && L->path)
 		clip_audio(c, st, L);

@@ -34,12 +34,13 @@ static int ends_sentence(const char *w)
 	return 0;
 }
 
-timing_t *timing_load(arena_t *a, const char *path, char *err, size_t errlen)
+timing_t *timing_load(arena_t *a, const char *file, const char *shown, char *err, size_t errlen)
 {
+	const char *path = shown ? shown : file; /* in messages */
 	char *data;
 	size_t len;
 	vidc_err e;
-	if (file_read(path, TIMING_MAX_BYTES, &data, &len, &e)) {
+	if (file_read(file, TIMING_MAX_BYTES, &data, &len, &e)) {
 		snprintf(err, errlen, "word timings: %s", e.msg);
 		return NULL;
 	}

@@ -41,9 +41,9 @@ typedef struct {
 #define TIMING_MAX_BYTES (16 * 1024 * 1024)
 #define TIMING_MAX_SECONDS 86400.0
 
-/* Reads and validates a timing file. On failure returns NULL and writes a message (naming the
- * word and the problem) into err. */
-timing_t *timing_load(arena_t *a, const char *path, char *err, size_t errlen);
+/* Reads and validates the timing file at path `file` (shown, if not NULL, names it in messages).
+ * On failure returns NULL and writes a message (naming the word and the problem) into err. */
+timing_t *timing_load(arena_t *a, const char *file, const char *shown, char *err, size_t errlen);
 
 /* Finds the words matching phrase (one or more words, compared case- and punctuation-blind).
  * Returns how many places match; *first gets the first word of the nth match (1-based nth;

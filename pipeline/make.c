@@ -32,6 +32,9 @@ typedef struct {
 	stage_spec *wide;          /* the 16:9 spec, compiled, for the metadata's chapters */
 	platform_table *platforms; /* the platform file, read once for the specs (NULL: unreadable,
 				    * and the specs' compile says why) */
+	stage_spec_opts spec;      /* o->spec with the music's folder granted (grant_music) */
+	char *music_dir;           /* that folder, and the allow list it is in: they outlive the */
+	const char **allow;        /* compiled specs, which borrow them */
 } make_run_t;
 
 static char *path_in(const char *dir, const char *name)
@@ -242,6 +245,30 @@ static int write_spec(make_run_t *m, const char *spec, const char *const *ps, in
 	return rc;
 }
 
+/* The made spec names the caller's music by absolute path, outside DIR (write_spec): its
+ * folder becomes one more allow root of m->spec, since the caller named that file itself. */
+static int grant_music(make_run_t *m)
+{
+	const make_opts *o = m->o;
+	m->spec = o->spec;
+	if (!o->music)
+		return 0;
+	char *real = realpath(o->music, NULL);
+	if (!real)
+		return err_errno(m->e, errno, "music '%s'", o->music);
+	*strrchr(real, '/') = 0; /* realpath names a file: it has a '/' */
+	m->music_dir = real[0] ? real : strcpy(real, "/");
+	int n = o->spec.nallow;
+	if (!(m->allow = malloc(sizeof *m->allow * (size_t)(n + 1))))
+		return err_set(m->e, VE_NOMEM, "out of memory");
+	for (int i = 0; i < n; i++)
+		m->allow[i] = o->spec.allow[i];
+	m->allow[n] = m->music_dir;
+	m->spec.allow = m->allow;
+	m->spec.nallow = n + 1;
+	return 0;
+}
+
 /* One orientation: the spec, and unless no_render its videos, subtitles and thumbnail. */
 static int run_orientation(make_run_t *m, const char *const *ps, int np, int wide, int both)
 {
@@ -252,9 +279,9 @@ static int run_orientation(make_run_t *m, const char *const *ps, int np, int wid
 		return err_set(m->e, VE_NOMEM, "out of memory");
 	int rc = write_spec(m, spec, ps, np, wide);
 	stage_spec *s = NULL;
+	stage_spec_opts so = m->spec;
 	if (!rc && !o->no_render) {
 		SAY(m->cb, "[5/5] render %s", name);
-		stage_spec_opts so = o->spec;
 		so.check_assets = 1;
 		rc = stage_spec_load(spec, NULL, 0, &so, m->cb, &s, m->e);
 		if (!rc)
@@ -263,7 +290,6 @@ static int run_orientation(make_run_t *m, const char *const *ps, int np, int wid
 			rc = run_publish(m, s, ps[0], both ? (wide ? "-wide" : "-tall") : "");
 	} else if (!rc && wide) {
 		/* only the chapter times are wanted: a quiet compile without the asset checks */
-		stage_spec_opts so = o->spec;
 		so.check_assets = 0;
 		vidc_err ignore;
 		stage_spec_load_quiet(spec, NULL, 0, &so, NULL, &s, &ignore);
@@ -463,10 +489,14 @@ int make_run(const make_opts *o, const stage_cb *cb, vidc_err *e)
 	stage_article_opts ao = {o->allow, o->nallow};
 	if ((rc = stage_article(o->article, &ao, cb, &m.art, e)))
 		return rc;
-	rc = run_stages(&m);
+	rc = grant_music(&m);
+	if (!rc)
+		rc = run_stages(&m);
 	assets_free(&m.assets);
 	stage_spec_free(m.wide);
 	platform_free(m.platforms);
+	free(m.allow);
+	free(m.music_dir);
 	free(m.script);
 	article_free(m.art);
 	return rc;

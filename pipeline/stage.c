@@ -129,7 +129,7 @@ static void report(const stage_cb *cb, const diag_sink *d)
 /* Compiles into s (path and opts set); diagnostics reported unless quiet and error-free. */
 static int compile_into(stage_spec *s, int quiet, const stage_cb *cb, vidc_err *e)
 {
-	compile_opts co = {s->opts.stdlib_dir, s->opts.check_assets};
+	compile_opts co = {s->opts.stdlib_dir, s->opts.check_assets, s->opts.allow, s->opts.nallow};
 	if (!(s->diag = diag_new()))
 		return err_set(e, VE_NOMEM, "out of memory");
 	diag_set_werror(s->diag, s->opts.werror);

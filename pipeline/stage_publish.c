@@ -269,6 +269,8 @@ static int thumb_picture(const stage_spec *s, const ir_program *p, const stage_t
 		return err_set(e, VE_NOMEM, "out of memory");
 	stage_spec *t = NULL;
 	ir_program *tp = NULL;
+	const char **allow = NULL; /* t borrows them: freed after it */
+	char *dir = NULL;
 	int rc;
 	if (!image && o->at >= 0) {
 		rc = stage_spec_variant(s, text, 1, cb, &t, e);
@@ -280,6 +282,23 @@ static int thumb_picture(const stage_spec *s, const ir_program *p, const stage_t
 		stage_spec_opts so = *stage_spec_options(s);
 		so.werror = 0; /* a one-frame video's length warnings are not the user's */
 		so.check_assets = 1;
+		/* The picture's folder is granted: the caller named it (--image) or it is the
+		 * spec's own picture, already inside the spec's roots. image is a realpath. */
+		allow = malloc(sizeof *allow * (size_t)(so.nallow + 1));
+		dir = image ? strdup(image) : NULL;
+		if (!allow || (image && !dir)) {
+			free(allow);
+			free(dir);
+			free(text);
+			return err_set(e, VE_NOMEM, "out of memory");
+		}
+		for (int i = 0; i < so.nallow; i++)
+			allow[i] = so.allow[i];
+		if (dir && strrchr(dir, '/') > dir) {
+			*strrchr(dir, '/') = 0;
+			allow[so.nallow++] = dir;
+		}
+		so.allow = allow;
 		rc = stage_spec_load_quiet(path, text, strlen(text), &so, cb, &t, e);
 	}
 	free(text);
@@ -289,6 +308,8 @@ static int thumb_picture(const stage_spec *s, const ir_program *p, const stage_t
 		stage_rt_err(e, rc, err);
 	ir_program_free(tp);
 	stage_spec_free(t);
+	free(allow);
+	free(dir);
 	return rc;
 }
 

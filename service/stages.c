@@ -324,7 +324,9 @@ static void fwd_progress(void *ud, const char *stage, int64_t done, int64_t tota
 		f->fn(f->ud, done, total);
 }
 
-/* Compiles the spec (its folder is its root) and lowers it for preset. */
+/* Compiles the spec and lowers it for preset. No allow folder: the spec's roots are its own
+ * folder, the project's (where its voice, pictures and music are copied), and the stdlib, so a
+ * project's spec never reads another site's files or the machine's (SPEC.md section 14). */
 static int load(const char *spec, const char *preset, stage_spec **sp, ir_program **p, vidc_err *e)
 {
 	stage_spec_opts so;

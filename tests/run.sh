@@ -42,10 +42,13 @@ for v in tests/diag/*.vid; do
 	ok
 done
 
-# 3. IR dumps: tests/ir/X.vid must compile to exactly X.ir.
+# 3. IR dumps: tests/ir/X.vid must compile to exactly X.ir (with the flags in X.flags, if any).
 for v in tests/ir/*.vid; do
 	exp=${v%.vid}.ir
-	"$VIDC" ir "$v" >"$TMP/ir" 2>"$TMP/err"
+	flags=""
+	[ -f "${v%.vid}.flags" ] && flags=$(cat "${v%.vid}.flags")
+	# shellcheck disable=SC2086
+	"$VIDC" ir $flags "$v" >"$TMP/ir" 2>"$TMP/err"
 	rc=$?
 	if [ "${UPDATE:-}" = 1 ]; then cp "$TMP/ir" "$exp"; fi
 	if [ $rc != 0 ]; then bad "$v: vidc ir failed"; sed 's/^/    /' "$TMP/err" | head; continue; fi

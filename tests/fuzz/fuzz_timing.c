@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* /tmp full: not a finding, but better loud than silently testing nothing */
 	arena_t *a = arena_new();
 	char err[512];
-	timing_t *t = timing_load(a, path, err, sizeof err);
+	timing_t *t = timing_load(a, path, NULL, err, sizeof err);
 	if (!t) {
 		if (!memchr(err, 0, sizeof err) || !err[0])
 			abort(); /* a failure must say why */

@@ -9,9 +9,12 @@
 
 cd "$tmp" || exit 2
 VIDC=$OLDPWD/$VIDC
-# same_err WHAT: stderr is exactly $tmp/want
+# same_err WHAT: stderr is exactly $tmp/want, once this folder's real path is cut from the
+# hook files' names (the IR names a hook by its resolved path, SPEC.md section 14)
+real=$(realpath .)
 same_err() {
-	diff -u want err >diff || { say "$1: stderr differs:"; sed 's/^/    /' diff | head -30; }
+	sed "s#$real/##g" err >err.rel
+	diff -u want err.rel >diff || { say "$1: stderr differs:"; sed 's/^/    /' diff | head -30; }
 }
 
 printf 'return {\n  draw = function(ctx, c) end,\n  params = function(ctx) end,\n  transition = function(ctx, a, b, c) end,\n}\n' >good.lua

@@ -3,8 +3,11 @@
 # least 40 dB (tests/golden/README.md). Then the comparison itself is tested: a golden swapped
 # for another picture must fail, name the frame and leave the actual and difference images.
 . "$(dirname "$0")/lib.sh"
+# The golden specs name the fixtures and the example pictures, outside tests/golden.
+allow="--allow tests/fixtures --allow examples/assets"
 
-if ! "$VIDC" golden tests/golden --threshold 40 >"$tmp/out" 2>"$tmp/err"; then
+# shellcheck disable=SC2086
+if ! "$VIDC" golden tests/golden --threshold 40 $allow >"$tmp/out" 2>"$tmp/err"; then
 	echo "golden frames differ:"
 	cat "$tmp/out" "$tmp/err"
 	exit 1
@@ -18,7 +21,7 @@ cp tests/golden/transitions.vid "$tmp/g/"
 sed -i 's#"\.\./\.\./examples/#"'"$PWD"'/examples/#' "$tmp/g/transitions.vid"
 cp tests/golden/golden/transitions@3.25s.png "$tmp/g/golden/transitions@1.75s.png"
 cp tests/golden/golden/transitions@3.25s.png "$tmp/g/golden/transitions@3.25s.png"
-"$VIDC" golden "$tmp/g" >"$tmp/out2" 2>&1
+"$VIDC" golden "$tmp/g" $allow >"$tmp/out2" 2>&1
 rc=$?
 [ $rc = 1 ] || { echo "a wrong golden: exit $rc, expected 1"; fail=1; }
 grep -q 'transitions@1.75s' "$tmp/out2" || { echo "the failing golden is not named:"; cat "$tmp/out2"; fail=1; }
@@ -29,11 +32,11 @@ grep -q '1 failed' "$tmp/out2" || { echo "expected exactly one failure:"; cat "$
 
 # --update rewrites the wrong one only (the passing one is left alone), after which the directory
 # passes; --update --all rewrites both.
-"$VIDC" golden "$tmp/g" --update >"$tmp/out4" 2>&1 || { echo "golden --update failed"; fail=1; }
+"$VIDC" golden "$tmp/g" $allow --update >"$tmp/out4" 2>&1 || { echo "golden --update failed"; fail=1; }
 grep -q '^updated transitions@1.75s.png$' "$tmp/out4" && grep -q '^ok   transitions@3.25s.png' "$tmp/out4" ||
 	{ echo "--update should rewrite only the failing golden:"; cat "$tmp/out4"; fail=1; }
-"$VIDC" golden "$tmp/g" >"$tmp/out3" 2>&1 || { echo "after --update the goldens still fail:"; cat "$tmp/out3"; fail=1; }
-"$VIDC" golden "$tmp/g" --update --all >"$tmp/out4" 2>&1 || { echo "golden --update --all failed"; fail=1; }
+"$VIDC" golden "$tmp/g" $allow >"$tmp/out3" 2>&1 || { echo "after --update the goldens still fail:"; cat "$tmp/out3"; fail=1; }
+"$VIDC" golden "$tmp/g" $allow --update --all >"$tmp/out4" 2>&1 || { echo "golden --update --all failed"; fail=1; }
 [ "$(grep -c '^updated ' "$tmp/out4")" = 2 ] || { echo "--update --all should rewrite both:"; cat "$tmp/out4"; fail=1; }
 
 # A golden whose spec is missing fails naming the spec; a spec with a warning and two goldens

@@ -36,11 +36,12 @@ check_mp4() { # check_mp4 FILE W H FRAMES FPS
 }
 
 # A short spec: 2 scenes, a dissolve, text, a Ken Burns image, music.
+cp examples/assets/music.ogg examples/assets/beans.jpg "$tmp/"
 cat > "$tmp/short.vid" <<EOS
 video { preset youtube_long tiktok; fps 25 }
-music "$PWD/examples/assets/music.ogg"
+music "music.ogg"
 scene a 2s {
-  image "$PWD/examples/assets/beans.jpg" { kenburns { zoom 1 -> 1.2 } }
+  image "beans.jpg" { kenburns { zoom 1 -> 1.2 } }
   text "Short" { font_size 80px }
   transition dissolve 0.4s
 }
@@ -61,7 +62,7 @@ h2=$(ffmpeg -v error -i "$tmp/again.mp4" -map 0:v -f md5 -)
 
 # A render that fails (corrupt image) leaves nothing at the output path.
 head -c 2000 examples/assets/beans.jpg > "$tmp/broken.jpg"
-sed "s#$PWD/examples/assets/beans.jpg#$tmp/broken.jpg#" "$tmp/short.vid" > "$tmp/broken.vid"
+sed "s#\"beans.jpg\"#\"broken.jpg\"#" "$tmp/short.vid" > "$tmp/broken.vid"
 if "$VIDC" render "$tmp/broken.vid" --preset tiktok -o "$tmp/broken.mp4" --progress none 2>"$tmp/err"; then
 	say "render of a corrupt image succeeded"
 fi

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 spec=tests/golden/transitions.vid
 
-"$VIDC" sheet "$spec" --cols 3 --frames 6 --width 1200 -o "$tmp/s.png" >"$tmp/log" 2>&1 || { cat "$tmp/log"; bad "vidc sheet failed"; }
+"$VIDC" sheet "$spec" --allow examples/assets --cols 3 --frames 6 --width 1200 -o "$tmp/s.png" >"$tmp/log" 2>&1 || { cat "$tmp/log"; bad "vidc sheet failed"; }
 [ -s "$tmp/s.png" ] || { bad "no sheet written"; exit 1; }
 size=$(ffprobe -v error -show_entries stream=width,height -of csv=p=0 "$tmp/s.png")
 w=${size%,*}

@@ -128,7 +128,7 @@ cat >"$tmp/photo.vid" <<EOF
 video { preset youtube_long }
 scene a 3s { image "$PWD/examples/assets/beans.jpg"; text "Red" }
 EOF
-"$VIDC" thumb "$tmp/photo.vid" --template "$tmp/red.vid" --allow "$PWD/stdlib" -o "$tmp/red.jpg" 2>"$tmp/err" ||
+"$VIDC" thumb "$tmp/photo.vid" --template "$tmp/red.vid" --allow "$PWD/stdlib" --allow "$PWD/examples/assets" -o "$tmp/red.jpg" 2>"$tmp/err" ||
 	{ bad "thumb --template"; cat "$tmp/err"; }
 px=$(ffmpeg -v error -i "$tmp/red.jpg" -vf "format=rgb24,crop=1:1:20:20" -f rawvideo - | od -An -tu1 | tr -s ' ')
 set -- $px

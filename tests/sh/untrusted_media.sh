@@ -4,8 +4,10 @@
 #     root) is refused before rendering and the device stays a device;
 #   - a killed render leaves nothing at the output path, and its stale .NAME.tmp-PID is removed
 #     by the next run;
-#   - an image named tcp://, rtmp:// or ftp:// (existing as local folders, so the checker passes)
-#     is refused as a URL and nothing connects to the port it names;
+#   - an image named tcp://, rtmp:// or ftp:// is a file name like any other: the checker resolves
+#     it inside the spec's folder, so with such local folders the local file is drawn and without
+#     them it is "not found"; nothing ever connects to the port it names (the runtime's refusal of
+#     a URL that reaches it anyway: tests/unit/rt_errors.c);
 #   - a PNG whose header claims 16000x16000 or 100000x100000 is refused before decoding, with the
 #     numbers (/dev/zero as an image: tests/unit/rt_errors.c, since the checker stops it first);
 #   - a full disk says "the disk is full" (when a small tmpfs can be mounted here).
@@ -73,15 +75,17 @@ port=$(cat "$tmp/port")
 ffmpeg -v error -y -f lavfi -i testsrc2=s=64x48 -frames:v 1 "$tmp/ok.png" || { echo "FAIL: ffmpeg"; exit 1; }
 vidc=$(cd "$(dirname "$VIDC")" && pwd)/$(basename "$VIDC")
 for scheme in tcp rtmp ftp; do
-	# "tcp://127.0.0.1:PORT/x.png" is also a path (folder "tcp:", then "127.0.0.1:PORT"), so
-	# the checker finds it; libav must still not read it as a URL.
+	# without a local folder of that name it is a missing file, whatever libav could open
+	spec "$scheme" 1 "image \"$scheme://127.0.0.1:$port/x.png\""
+	(cd "$tmp" && "$vidc" frame "$scheme.vid" --at 0.5s -o f.png) >"$tmp/out" 2>"$tmp/err" &&
+		say "$scheme:// image without a local file: rendered"
+	has "$tmp/err" "image '$scheme://127.0.0.1:$port/x.png' not found" "$scheme:// image"
+	# "tcp://127.0.0.1:PORT/x.png" is also a path (folder "tcp:", then "127.0.0.1:PORT"): the
+	# checker resolves it to that local file, and the runtime reads the file, not the URL
 	mkdir -p "$tmp/$scheme:/127.0.0.1:$port"
 	cp "$tmp/ok.png" "$tmp/$scheme:/127.0.0.1:$port/x.png"
-	spec "$scheme" 1 "image \"$scheme://127.0.0.1:$port/x.png\""
-	# run from the spec's folder, so the name reaches the runtime as written
-	(cd "$tmp" && "$vidc" frame "$scheme.vid" --at 0.5s -o f.png) >"$tmp/out" 2>"$tmp/err" &&
-		say "$scheme:// image: rendered"
-	has "$tmp/err" "it is a URL; media is read from local files only" "$scheme:// image"
+	(cd "$tmp" && "$vidc" frame "$scheme.vid" --at 0.5s -o f.png) >"$tmp/out" 2>"$tmp/err" ||
+		{ say "$scheme:// image in a local folder: not drawn"; sed 's/^/    /' "$tmp/err" | tail -3; }
 done
 [ ! -e "$tmp/hits" ] || say "vidc connected to the listener $(cat "$tmp/hits") time(s)"
 

@@ -49,7 +49,7 @@ static void check_voice(const char *name, const char *script_json, const char *l
 
 	/* The compiler accepts the file (order, no overlaps, nothing past the end). */
 	arena_t *a = arena_new();
-	timing_t *tm = timing_load(a, tpath, err, sizeof err);
+	timing_t *tm = timing_load(a, tpath, NULL, err, sizeof err);
 	CHECK(tm != NULL, "%s: timing_load: %s", name, err);
 	/* Every word of the text, as the compiler splits it, in order. */
 	voice_word *w;

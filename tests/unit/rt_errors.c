@@ -99,6 +99,12 @@ int main(void)
 	expect_fail(p, "device", "cannot decode image '/dev/zero': not a regular file (it is a device)");
 	ir_program_free(p);
 
+	/* a URL never reaches libav's network protocols (a spec's names are resolved to local paths
+	 * by the compiler, so this IR can only come from elsewhere; nothing listens on port 9) */
+	p = with_image("tcp://127.0.0.1:9/x.png", "tcp://127.0.0.1:9/x.png");
+	expect_fail(p, "url", "it is a URL; media is read from local files only");
+	ir_program_free(p);
+
 	/* a header claiming 16000x16000 is refused before decoding, with the numbers */
 	static const unsigned char big[] = "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x3e\x80\0\0\x3e\x80\x08\x06";
 	snprintf(path, sizeof path, "%s/big.png", dir);
