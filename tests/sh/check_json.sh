@@ -93,4 +93,25 @@ has out 'x\u001by\u007f\"q.png' "json escapes"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["diagnostics"]; assert any("x\x1by\x7f\"q.png" in g["message"] for g in d), d' out ||
 	say "json: the escaped message does not decode to the path"
 
+# A file outside the project and a missing one have their own codes; a template parameter's
+# did-you-mean carries its fix-it
+cat >roots.vid <<'EOF2'
+template card(title: string) {
+  scene 2s { text title }
+}
+video { preset youtube_long; fps 10 }
+scene a 2s { image "/etc/passwd" }
+scene b 2s { image "nothere.png" }
+use card(titel = "x")
+EOF2
+expect 1 "json: outside, missing, template parameter" -- "$VIDC" check --format json roots.vid
+python3 - out <<'EOF2' || say "json: wrong codes for outside/missing/template parameter"
+import json, sys
+d = [g for g in json.load(open(sys.argv[1]))["diagnostics"] if g["severity"] == "error"]
+codes = [g["code"] for g in d]
+assert codes == ["outside-project", "file-not-found", "missing", "unknown-parameter"], codes
+assert [f["replacement"] for f in d[3]["fixits"]] == ["title"], d[3]
+EOF2
+grep -q "root:" out err && say "json: the outside file's content is shown"
+
 exit $fail
