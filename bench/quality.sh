@@ -6,6 +6,10 @@
 # platform's size budget. Prints the worst frames, the mean and the size; writes per-frame
 # figures to OUT/quality.txt. Not a timing: a busy machine does not change the result.
 #   BUILD=build bench/quality.sh          (BENCH_OUT=DIR keeps the outputs; STEP=N another stride)
+# BENCH_REFS=DIR keeps each reference frame as DIR/FRAME.yuv and reuses it on the next run: the
+# references depend on composition only, so runs that change the encoder alone can share them
+# (empty DIR after a change of composition). VIDC_STDLIB=DIR renders with that stdlib (another
+# platforms.json: another budget) and reads the budget from it.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -33,11 +37,17 @@ echo "bench: the encoded frames 0, $STEP, ... of $NB"
 ffmpeg -v error -y -i "$OUT/q.mp4" -vf "select=not(mod(n\\,$STEP))" -fps_mode passthrough \
 	-f rawvideo -pix_fmt yuv420p "$OUT/enc.yuv"
 echo "bench: vidc frame at the same frames"
+REFS=${BENCH_REFS:-$OUT/refs}
+mkdir -p "$REFS"
 : >"$OUT/ref.yuv"
 for ((f = 0; f < NB; f += STEP)); do
-	"$VIDC" frame "$SPEC" --at ${f}f -o "$OUT/f.png" 2>/dev/null
-	bench_ref_yuv "$OUT/f.png" "$OUT/ref.yuv"
+	if [ ! -s "$REFS/$f.yuv" ]; then
+		"$VIDC" frame "$SPEC" --at ${f}f -o "$OUT/f.png" 2>/dev/null
+		bench_ref_yuv "$OUT/f.png" "$REFS/$f.yuv.tmp" && mv "$REFS/$f.yuv.tmp" "$REFS/$f.yuv"
+	fi
+	cat "$REFS/$f.yuv" >>"$OUT/ref.yuv"
 done
+[ -n "${BENCH_REFS:-}" ] || rm -rf "$REFS"
 ffmpeg -v error -f rawvideo -pix_fmt yuv420p -s ${W}x$H -i "$OUT/enc.yuv" \
 	-f rawvideo -pix_fmt yuv420p -s ${W}x$H -i "$OUT/ref.yuv" \
 	-lavfi "psnr=stats_file=$OUT/psnr.log" -f null -
@@ -52,7 +62,7 @@ awk -v s=$STEP -v fr="$FR" '{ for (i = 1; i <= NF; i++) { split($i, kv, ":"); v[
 preset=$(awk '$1 == "preset" { print $2; exit }' "$SPEC")
 budget=$(python3 -c 'import json, sys
 for p in json.load(open(sys.argv[1]))["presets"]:
-    if p["name"] == sys.argv[2]: print(p["size"]["max_bytes"])' stdlib/platforms.json "$preset")
+    if p["name"] == sys.argv[2]: print(p["size"]["max_bytes"])' "${VIDC_STDLIB:-stdlib}/platforms.json" "$preset")
 size=$(stat -c %s "$OUT/q.mp4")
 secs=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$OUT/q.mp4")
 echo
