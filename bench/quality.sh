@@ -43,7 +43,8 @@ mkdir -p "$REFS"
 for ((f = 0; f < NB; f += STEP)); do
 	if [ ! -s "$REFS/$f.yuv" ]; then
 		"$VIDC" frame "$SPEC" --at ${f}f -o "$OUT/f.png" 2>/dev/null
-		bench_ref_yuv "$OUT/f.png" "$REFS/$f.yuv.tmp" && mv "$REFS/$f.yuv.tmp" "$REFS/$f.yuv"
+		rm -f "$REFS/$f.yuv.$$"
+		bench_ref_yuv "$OUT/f.png" "$REFS/$f.yuv.$$" && mv "$REFS/$f.yuv.$$" "$REFS/$f.yuv"
 	fi
 	cat "$REFS/$f.yuv" >>"$OUT/ref.yuv"
 done

@@ -289,9 +289,8 @@ int enc_budget_parts(int64_t max_bytes, int64_t min_bitrate, double seconds, int
 			return VE_INVAL;
 		}
 		/* In parts (a split render), each part has its own VBV buffer and moov atom before
-		 * the join: the parts together stay under maxrate * T + bufsize * parts. */
-		double bits = ((double)max_bytes * 0.97 - parts * 64.0 * 1024) * 8;
-		double total = bits / (seconds + 2.0 * parts);
+		 * the join: the parts together stay under maxrate * (T + 2 s * parts). */
+		double total = ((double)max_bytes * 0.97 - parts * 64.0 * 1024) * 8 / (seconds + 2.0 * parts);
 		if (total - audio < 50e3) {
 			snprintf(cause, len,
 				 "%.1f s of video in %d pieces cannot fit in the platform's %lld bytes (each piece "
@@ -299,20 +298,8 @@ int enc_budget_parts(int64_t max_bytes, int64_t min_bitrate, double seconds, int
 				 seconds, parts, (long long)max_bytes);
 			return VE_INVAL;
 		}
-		if (total - audio < rate) {
-			/* The budget binds. A buffer of B seconds lets a hard scene spend B seconds' worth
-			 * of bits above the cap, borrowed from easy scenes (the cap itself drops by
-			 * B / (T + B)): 2 s by the platform rule, up to a quarter of the video and 10 s,
-			 * as long as the cap stays above the floor. */
-			double buf_s = fmin(10, seconds / 4);
-			double wide = bits / (seconds + buf_s * parts) - audio;
-			if (buf_s > 2 && wide >= floor - audio && wide >= 50e3) {
-				*maxrate = (int64_t)wide;
-				*bufsize = (int64_t)(wide * buf_s);
-				return 0;
-			}
+		if (total - audio < rate)
 			rate = total - audio;
-		}
 	}
 	*maxrate = (int64_t)rate;
 	*bufsize = (int64_t)(rate * 2);

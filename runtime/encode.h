@@ -67,9 +67,7 @@ void enc_free(enc_t *e);
  * returns 0 and sets *maxrate and *bufsize (bits/s, bits), or VE_INVAL with the reason in cause
  * when the budget cannot hold min_bitrate (bits/s of video and audio together, the platform
  * file's floor; at least the audio and 50 kb/s of video) by base/platform.h's platform_min_bytes, the
- * rule the checker applies to the spec. The buffer is 2 s of the cap, or, when the budget binds,
- * up to 10 s (a quarter of the video) with the cap lowered to pay for it: maxrate * T + bufsize
- * (per part) and the audio always fit the budget. */
+ * rule the checker applies to the spec. */
 int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height,
 	       int64_t *maxrate, int64_t *bufsize, char *cause, size_t len);
 
