@@ -98,8 +98,8 @@ for f in 75 150 306 360 450 659 760 1050 1205 1380 1650 1799; do
 	"$VIDC" frame "$SPEC" --at ${f}f -o "$OUT/f.png" 2>/dev/null
 	ss=$(awk -v f=$f -v r=$FPS 'BEGIN { printf "%.4f", (f - 0.5) / r }')
 	ffmpeg -v error -y -ss "$ss" -i "$OUT/vidc.mp4" -frames:v 1 -f rawvideo -pix_fmt yuv420p "$OUT/e.yuv"
-	ffmpeg -v error -y -i "$OUT/f.png" -vf scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int+bitexact,format=yuv420p \
-		-f rawvideo "$OUT/r.yuv"
+	: >"$OUT/r.yuv"
+	bench_ref_yuv "$OUT/f.png" "$OUT/r.yuv"
 	ffmpeg -f rawvideo -pix_fmt yuv420p -s 1080x1920 -i "$OUT/e.yuv" -f rawvideo -pix_fmt yuv420p -s 1080x1920 -i "$OUT/r.yuv" \
 		-lavfi psnr -f null - 2>&1 | grep -o 'PSNR y:[0-9.]* .*average:[0-9.inf]*' |
 		sed -e 's/PSNR //' -e 's/[a-z]*://g' | awk -v f=$f '{ print f, $1, $4 }' >>"$OUT/psnr.txt"

@@ -28,3 +28,10 @@ bench_stage() {
 	done
 	cp bench/ref-short.vid "$1/ref-short.vid"
 }
+
+# bench_ref_yuv PNG OUT: appends PNG (a `vidc frame`) to OUT as yuv420p BT.709 limited range,
+# converted by swscale with exact rounding: what the encoder's input would be, to compare with.
+bench_ref_yuv() {
+	ffmpeg -v error -i "$1" -vf scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int+bitexact,format=yuv420p \
+		-f rawvideo - >>"$2"
+}

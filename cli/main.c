@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "social.h"
+#include "../runtime/simd.h"
 
 static const char usage_text[] =
 	"usage: vidc <command> [options]\n"
@@ -342,6 +343,11 @@ int main(int argc, char **argv)
 	 * reports what fails itself, naming the asset. VIDC_AV_LOG=1 shows it, for debugging. */
 	if (!getenv("VIDC_AV_LOG") || !*getenv("VIDC_AV_LOG"))
 		av_log_set_level(AV_LOG_FATAL);
+	if (simd_env_invalid()) {
+		fprintf(stderr, "vidc: VIDC_SIMD=%s names no vector level (scalar, sse2 or avx2)\n",
+			simd_env_invalid());
+		return 2;
+	}
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		const cli_cmd *c = argc > 2 ? find_cmd(argv[2]) : NULL;
 		fputs(c ? c->usage : usage_text, stdout);

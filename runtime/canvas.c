@@ -28,6 +28,7 @@
 #include "font.h"
 #include "image.h"
 #include "lua_host.h"
+#include "simd.h"
 #include "text.h"
 
 #define CANVAS_MT "vidc.canvas"
@@ -529,6 +530,30 @@ static int l_linear_gradient(lua_State *L)
 	return 0;
 }
 
+void canvas_radial_row_at(int level, int *idx, int x0, int x1, float dy, float cx, float k, float r0)
+{
+	int i = x0;
+#ifdef __SSE2__
+	const __m128 dy2 = _mm_set1_ps(dy * dy), kk = _mm_set1_ps(k), r0v = _mm_set1_ps(r0);
+	const __m128 lo = _mm_setzero_ps(), hi = _mm_set1_ps(1024), half = _mm_set1_ps(0.5f);
+	for (; level >= SIMD_SSE2 && i + 4 <= x1; i += 4) {
+		__m128 dx = _mm_sub_ps(_mm_add_ps(_mm_set1_ps((float)i + 0.5f), _mm_set_ps(3, 2, 1, 0)),
+				       _mm_set1_ps(cx));
+		__m128 d = _mm_sqrt_ps(_mm_add_ps(_mm_mul_ps(dx, dx), dy2));
+		__m128 t = _mm_mul_ps(_mm_sub_ps(d, r0v), kk);
+		t = _mm_min_ps(_mm_max_ps(t, lo), hi);
+		_mm_storeu_si128((__m128i *)(idx + i - x0), _mm_cvttps_epi32(_mm_add_ps(t, half)));
+	}
+#endif
+	for (; i < x1; i++) {
+		/* float throughout, in the vector loop's order: (i + 0.5) is exact in float, and a
+		 * difference taken in double would round differently from the vector lanes */
+		float dx = ((float)i + 0.5f) - cx;
+		float t = (sqrtf(dx * dx + dy * dy) - r0) * k;
+		idx[i - x0] = t <= 0 ? 0 : t >= 1024 ? 1024 : (int)(t + 0.5f);
+	}
+}
+
 /* canvas:radial_gradient(cx, cy, r0, r1, colour0, colour1): colour0 inside r0, colour1 beyond
  * r1, over the whole canvas (within the clip). */
 static int l_radial_gradient(lua_State *L)
@@ -557,26 +582,8 @@ static int l_radial_gradient(lua_State *L)
 		return luaL_error(L, "out of memory (gradient)");
 	float k = (float)(1024 / span_r), fr0 = (float)r0;
 	for (int j = y0; j < y1; j++) {
-		float dy = (float)(j + 0.5 - cy);
-		/* the row's positions along the radius, 0..1024 (four at a time where SSE2 is) */
-		int i = x0;
-#ifdef __SSE2__
-		const __m128 dy2 = _mm_set1_ps(dy * dy), kk = _mm_set1_ps(k), r0v = _mm_set1_ps(fr0);
-		const __m128 lo = _mm_setzero_ps(), hi = _mm_set1_ps(1024), half = _mm_set1_ps(0.5f);
-		for (; i + 4 <= x1; i += 4) {
-			__m128 dx = _mm_sub_ps(_mm_add_ps(_mm_set1_ps((float)i + 0.5f), _mm_set_ps(3, 2, 1, 0)),
-					       _mm_set1_ps((float)cx));
-			__m128 d = _mm_sqrt_ps(_mm_add_ps(_mm_mul_ps(dx, dx), dy2));
-			__m128 t = _mm_mul_ps(_mm_sub_ps(d, r0v), kk);
-			t = _mm_min_ps(_mm_max_ps(t, lo), hi);
-			_mm_storeu_si128((__m128i *)(idx + i - x0), _mm_cvttps_epi32(_mm_add_ps(t, half)));
-		}
-#endif
-		for (; i < x1; i++) {
-			float dx = (float)(i + 0.5 - cx);
-			float t = (sqrtf(dx * dx + dy * dy) - fr0) * k;
-			idx[i - x0] = t <= 0 ? 0 : t >= 1024 ? 1024 : (int)(t + 0.5f);
-		}
+		canvas_radial_row_at(simd_level(), idx, x0, x1, (float)(j + 0.5 - cy), (float)cx, k, fr0);
+		int i;
 		uint32_t *row = c->s->px + (size_t)j * c->s->stride;
 		if (c->clip || c->blend != BL_NORMAL) {
 			for (i = x0; i < x1; i++)
@@ -922,6 +929,59 @@ static inline uint32_t clamp255(int v)
 	return v < 0 ? 0 : v > 255 ? 255 : (uint32_t)v;
 }
 
+/* One pixel of grain: n0..n2 added to R, G, B (scaled by alpha, premultiplied stays valid). */
+static inline uint32_t grain_px(uint32_t p, int n0, int n1, int n2)
+{
+	uint32_t a = p >> 24;
+	if (a == 255)
+		return 0xff000000u | clamp255((int)(p & 255) + n0) | clamp255((int)((p >> 8) & 255) + n1) << 8 |
+		       clamp255((int)((p >> 16) & 255) + n2) << 16;
+	if (!a)
+		return p;
+	int nn[3] = {n0, n1, n2};
+	uint32_t out = p & 0xff000000u;
+	for (int c = 0; c < 3; c++) {
+		int v = (int)ch(p, c) + nn[c] * (int)a / 255;
+		v = v < 0 ? 0 : v > (int)a ? (int)a : v;
+		out |= (uint32_t)v << (8 * c);
+	}
+	return out;
+}
+
+void canvas_grain_row_at(int level, uint32_t *row, const int16_t *n0, const int16_t *n1, const int16_t *n2,
+			 int w)
+{
+	int x = 0;
+#ifdef __SSE2__
+	/* mono grain on opaque pixels, four at a time: the offset split into its positive and
+	 * negative parts, added and subtracted with byte saturation on R, G and B (the same bits
+	 * as grain_px) */
+	if (level >= SIMD_SSE2 && n1 == n0 && n2 == n0) {
+		const __m128i opaque = _mm_set1_epi32((int)0xff000000u), zero = _mm_setzero_si128();
+		for (; x + 4 <= w; x += 4) {
+			__m128i px = _mm_loadu_si128((const __m128i *)(row + x));
+			__m128i a = _mm_and_si128(px, opaque);
+			if (_mm_movemask_epi8(_mm_cmpeq_epi32(a, opaque)) != 0xffff) {
+				for (int k = 0; k < 4; k++)
+					row[x + k] = grain_px(row[x + k], n0[x + k], n0[x + k], n0[x + k]);
+				continue;
+			}
+			__m128i n = _mm_loadl_epi64((const __m128i *)(n0 + x)); /* 4 x int16 */
+			n = _mm_unpacklo_epi16(n, _mm_srai_epi16(n, 15));        /* to 4 x int32 */
+			__m128i pos = _mm_max_epi16(n, zero);                    /* values < 256 */
+			__m128i neg = _mm_max_epi16(_mm_sub_epi32(zero, n), zero);
+			/* a value v < 256 times 0x010101 puts it in the R, G and B bytes */
+			pos = _mm_or_si128(_mm_or_si128(pos, _mm_slli_epi32(pos, 8)), _mm_slli_epi32(pos, 16));
+			neg = _mm_or_si128(_mm_or_si128(neg, _mm_slli_epi32(neg, 8)), _mm_slli_epi32(neg, 16));
+			px = _mm_subs_epu8(_mm_adds_epu8(px, pos), neg);
+			_mm_storeu_si128((__m128i *)(row + x), px);
+		}
+	}
+#endif
+	for (; x < w; x++)
+		row[x] = grain_px(row[x], n0[x], n1[x], n2[x]);
+}
+
 void canvas_noise(surf_t *s, double amount, uint64_t seed, int mono)
 {
 	int amp = (int)lrint(fmin(fmax(amount, 0), 1) * 512); /* noise * amp / 256: full scale at 1 */
@@ -948,63 +1008,7 @@ void canvas_noise(surf_t *s, double amount, uint64_t seed, int mono)
 				o[x] = (int16_t)((t[(x + ox[c]) & (NOISE_N - 1)] * amp) >> 8);
 		}
 		const int16_t *n0 = rows, *n1 = mono ? rows : rows + s->w, *n2 = mono ? rows : rows + 2 * s->w;
-		int x = 0;
-#ifdef __SSE2__
-		/* mono grain on opaque pixels, four at a time: the offset split into its positive and
-		 * negative parts, added and subtracted with byte saturation on R, G and B (the same
-		 * bits as the scalar loop below) */
-		if (mono) {
-			const __m128i opaque = _mm_set1_epi32((int)0xff000000u), zero = _mm_setzero_si128();
-			for (; x + 4 <= s->w; x += 4) {
-				__m128i px = _mm_loadu_si128((const __m128i *)(row + x));
-				__m128i a = _mm_and_si128(px, opaque);
-				if (_mm_movemask_epi8(_mm_cmpeq_epi32(a, opaque)) != 0xffff) {
-					for (int k = 0; k < 4; k++) {
-						uint32_t p = row[x + k];
-						uint32_t al = p >> 24;
-						int n = n0[x + k];
-						if (!al)
-							continue;
-						uint32_t out = p & 0xff000000u;
-						for (int c = 0; c < 3; c++) {
-							int v = (int)ch(p, c) + (al == 255 ? n : n * (int)al / 255);
-							v = v < 0 ? 0 : v > (int)al ? (int)al : v;
-							out |= (uint32_t)v << (8 * c);
-						}
-						row[x + k] = out;
-					}
-					continue;
-				}
-				__m128i n = _mm_loadl_epi64((const __m128i *)(n0 + x)); /* 4 x int16 */
-				n = _mm_unpacklo_epi16(n, _mm_srai_epi16(n, 15));        /* to 4 x int32 */
-				__m128i pos = _mm_max_epi16(n, zero);                    /* values < 256 */
-				__m128i neg = _mm_max_epi16(_mm_sub_epi32(zero, n), zero);
-				/* a value v < 256 times 0x010101 puts it in the R, G and B bytes */
-				pos = _mm_or_si128(_mm_or_si128(pos, _mm_slli_epi32(pos, 8)), _mm_slli_epi32(pos, 16));
-				neg = _mm_or_si128(_mm_or_si128(neg, _mm_slli_epi32(neg, 8)), _mm_slli_epi32(neg, 16));
-				px = _mm_subs_epu8(_mm_adds_epu8(px, pos), neg);
-				_mm_storeu_si128((__m128i *)(row + x), px);
-			}
-		}
-#endif
-		for (; x < s->w; x++) {
-			uint32_t p = row[x];
-			uint32_t a = p >> 24;
-			if (a == 255) {
-				row[x] = 0xff000000u | clamp255((int)(p & 255) + n0[x]) |
-					 clamp255((int)((p >> 8) & 255) + n1[x]) << 8 |
-					 clamp255((int)((p >> 16) & 255) + n2[x]) << 16;
-			} else if (a) {
-				int nn[3] = {n0[x], n1[x], n2[x]};
-				uint32_t out = p & 0xff000000u;
-				for (int c = 0; c < 3; c++) {
-					int v = (int)ch(p, c) + nn[c] * (int)a / 255;
-					v = v < 0 ? 0 : v > (int)a ? (int)a : v;
-					out |= (uint32_t)v << (8 * c);
-				}
-				row[x] = out;
-			}
-		}
+		canvas_grain_row_at(simd_level(), row, n0, n1, n2, s->w);
 	}
 	free(rows);
 }

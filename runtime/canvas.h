@@ -30,6 +30,14 @@ void canvas_end_all(lua_State *L);
 
 /* The C kernels, also used without Lua. Colours are premultiplied pixels. */
 void canvas_noise(surf_t *s, double amount, uint64_t seed, int mono);
+/* The inner loops of canvas:radial_gradient and canvas_noise at a vector level of simd.h (every
+ * level gives the same values; tests compare them). canvas_radial_row_at: for x0 <= i < x1,
+ * idx[i - x0] = the position 0..1024 along the radius of pixel (i + 0.5, row at dy from the
+ * centre cx): (distance - r0) * k, clamped and rounded. canvas_grain_row_at: adds n0, n1, n2
+ * (|n| < 256; the same array three times for mono grain) to R, G, B of w premultiplied pixels. */
+void canvas_radial_row_at(int level, int *idx, int x0, int x1, float dy, float cx, float k, float r0);
+void canvas_grain_row_at(int level, uint32_t *row, const int16_t *n0, const int16_t *n1, const int16_t *n2,
+			 int w);
 void canvas_box_blur(surf_t *s, double radius);
 
 #endif

@@ -30,6 +30,7 @@
 #include "../base/media.h"
 #include "../base/platform.h"
 #include "rterr.h"
+#include "simd.h"
 
 struct enc {
 	AVFormatContext *oc;
@@ -41,9 +42,12 @@ struct enc {
 	int afill; /* samples in af so far */
 	int fps_num, fps_den; /* copy_video mode: the frame rate the offsets count in */
 	int header, opened_io;
-	/* BT.709 limited-range coefficients, 1.15 */
-	int yr, yg, yb, ur, ug, ub, vr, vg, vb;
 };
+
+/* BT.709 limited-range coefficients, 1.15 */
+typedef struct {
+	int yr, yg, yb, ur, ug, ub, vr, vg, vb;
+} yuv_coeffs;
 
 static int fail(int code, char *cause, size_t len, const char *what, int averr)
 {
@@ -58,7 +62,7 @@ static int fail(int code, char *cause, size_t len, const char *what, int averr)
 /* Coefficients in 1.15 fixed point (they fit a signed 16-bit lane, which the vector code's
  * pairwise multiply-add needs); the green ones absorb the rounding so that every grey maps to
  * chroma 128 exactly. */
-static void init_coeffs(enc_t *e)
+static void init_coeffs(yuv_coeffs *e)
 {
 	const double kr = 0.2126, kb = 0.0722, kg = 1 - kr - kb;
 	const double ys = 219.0 / 255 * 32768, cs = 224.0 / 255 * 32768;
@@ -158,7 +162,7 @@ AVX2_FN __m256i chroma8(__m256i s0, __m256i s1, __m256i c)
 }
 
 /* rgb_to_yuv's vector loop for one pair of rows, 16 pixels at a time; returns how many it did */
-__attribute__((target("avx2"))) static int yuv_rows_avx2(const enc_t *e, const uint32_t *r0,
+__attribute__((target("avx2"))) static int yuv_rows_avx2(const yuv_coeffs *e, const uint32_t *r0,
 							 const uint32_t *r1, uint8_t *y0, uint8_t *y1,
 							 uint8_t *u, uint8_t *v, int W)
 {
@@ -195,18 +199,20 @@ __attribute__((target("avx2"))) static int yuv_rows_avx2(const enc_t *e, const u
 #endif
 
 /* RGBA (alpha ignored: the canvas is opaque) -> yuv420p limited range, chroma from the
- * average of each 2x2 block. The SSE2 loop does the scalar arithmetic exactly. */
-static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
+ * average of each 2x2 block. The vector loops do the scalar arithmetic exactly. */
+void enc_rgb_to_yuv_at(int level, const surf_t *s, uint8_t *const data[3], const int linesize[3])
 {
+	yuv_coeffs k, *e = &k;
+	init_coeffs(e); /* nine lrint() per frame: cheaper than sharing them */
 	int W = s->w & ~1, H = s->h & ~1;
 	for (int y = 0; y < H; y += 2) {
 		const uint32_t *r0 = s->px + (size_t)y * s->stride, *r1 = r0 + s->stride;
-		uint8_t *y0 = f->data[0] + (size_t)y * f->linesize[0], *y1 = y0 + f->linesize[0];
-		uint8_t *u = f->data[1] + (size_t)(y / 2) * f->linesize[1];
-		uint8_t *v = f->data[2] + (size_t)(y / 2) * f->linesize[2];
+		uint8_t *y0 = data[0] + (size_t)y * linesize[0], *y1 = y0 + linesize[0];
+		uint8_t *u = data[1] + (size_t)(y / 2) * linesize[1];
+		uint8_t *v = data[2] + (size_t)(y / 2) * linesize[2];
 		int x = 0;
 #if defined(HAVE_AVX2_PATH)
-		if (surf_cpu_avx2())
+		if (level >= SIMD_AVX2)
 			x = yuv_rows_avx2(e, r0, r1, y0, y1, u, v, W);
 #endif
 #if defined(__SSE2__)
@@ -216,7 +222,7 @@ static void rgb_to_yuv(const enc_t *e, const surf_t *s, AVFrame *f)
 						  (short)e->ur, (short)e->ug, (short)e->ub, 0);
 		const __m128i cv = _mm_setr_epi16((short)e->vr, (short)e->vg, (short)e->vb, 0,
 						  (short)e->vr, (short)e->vg, (short)e->vb, 0);
-		for (; x + 8 <= W; x += 8) {
+		for (; level >= SIMD_SSE2 && x + 8 <= W; x += 8) {
 			__m128i a0 = _mm_loadu_si128((const __m128i *)(r0 + x));
 			__m128i a1 = _mm_loadu_si128((const __m128i *)(r0 + x + 4));
 			__m128i b0 = _mm_loadu_si128((const __m128i *)(r1 + x));
@@ -461,7 +467,6 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	enc_t *e = calloc(1, sizeof *e);
 	if (!e)
 		return fail(VE_NOMEM, cause, len, "out of memory", 0);
-	init_coeffs(e);
 	int ret, rc;
 	*out = e;
 	if ((ret = avformat_alloc_output_context2(&e->oc, NULL, "mp4", ep->path)) < 0 || !e->oc)
@@ -528,7 +533,7 @@ int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
 	int ret = av_frame_make_writable(e->vf);
 	if (ret < 0)
 		return fail(VE_NOMEM, cause, len, "out of memory", ret);
-	rgb_to_yuv(e, frame, e->vf);
+	enc_rgb_to_yuv_at(simd_level(), frame, e->vf->data, e->vf->linesize);
 	return send_video(e, cause, len);
 }
 

@@ -77,6 +77,11 @@ int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width
 int enc_budget_parts(int64_t max_bytes, int64_t min_bitrate, double seconds, int parts, int width, int height,
 		     int64_t *maxrate, int64_t *bufsize, char *cause, size_t len);
 
+/* The encoder's colour conversion (see encode.c's header) of s's even-sized part into the yuv420p
+ * planes data[0..2] (linesize bytes per row), at a vector level of simd.h: every level gives the
+ * same bytes (tests/unit/runtime_simd.c). */
+void enc_rgb_to_yuv_at(int level, const surf_t *s, uint8_t *const data[3], const int linesize[3]);
+
 /* Encodes an opaque surface as an 8-bit RGBA PNG into a malloc'd *data of *size bytes (the caller
  * writes it, e.g. with base/file_write_atomic). */
 int enc_png(const surf_t *s, uint8_t **data, size_t *size, char *cause, size_t len);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simd.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -320,19 +322,12 @@ __attribute__((target("avx2"))) static int sample_over_avx2(uint32_t *d, const u
 }
 #endif
 
-int surf_cpu_avx2(void)
+void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, unsigned t)
 {
-#if defined(HAVE_AVX2_PATH)
-	static int v = -1; /* a benign race: every thread computes the same value */
-	if (v < 0)
-		v = __builtin_cpu_supports("avx2") ? 1 : 0;
-	return v;
-#else
-	return 0;
-#endif
+	surf_row_lerp_at(simd_level(), d, a, b, n, t);
 }
 
-void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, unsigned t)
+void surf_row_lerp_at(int level, uint32_t *d, const uint32_t *a, const uint32_t *b, int n, unsigned t)
 {
 	int i = 0;
 	if (t == 0) {
@@ -346,12 +341,12 @@ void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, uns
 		return;
 	}
 #if defined(HAVE_AVX2_PATH)
-	if (surf_cpu_avx2())
+	if (level >= SIMD_AVX2)
 		i = row_lerp_avx2(d, a, b, n, t);
 #endif
 #if defined(__SSE2__)
 	const __m128i z = _mm_setzero_si128(), w = _mm_set1_epi16((short)t);
-	for (; i + 4 <= n; i += 4) {
+	for (; level >= SIMD_SSE2 && i + 4 <= n; i += 4) {
 		__m128i pa = _mm_loadu_si128((const __m128i *)(a + i));
 		__m128i pb = _mm_loadu_si128((const __m128i *)(b + i));
 		__m128i lo = lerp16(_mm_unpacklo_epi8(pa, z), _mm_unpacklo_epi8(pb, z), w);
@@ -366,16 +361,22 @@ void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, uns
 void surf_row_sample_over(uint32_t *d, const uint32_t *row, const int *ix, const uint16_t *w4, int n,
 			  unsigned k)
 {
+	surf_row_sample_over_at(simd_level(), d, row, ix, w4, n, k);
+}
+
+void surf_row_sample_over_at(int level, uint32_t *d, const uint32_t *row, const int *ix, const uint16_t *w4,
+			     int n, unsigned k)
+{
 	int i = 0;
 	if (k == 0)
 		return;
 #if defined(HAVE_AVX2_PATH)
-	if (surf_cpu_avx2() && n >= 8)
+	if (level >= SIMD_AVX2 && n >= 8)
 		i = sample_over_avx2(d, row, ix, w4, n, k);
 #endif
 #if defined(__SSE2__)
 	const __m128i z = _mm_setzero_si128(), ones = _mm_set1_epi32(-1), kk = _mm_set1_epi16((short)k);
-	for (; i + 4 <= n; i += 4) {
+	for (; level >= SIMD_SSE2 && i + 4 <= n; i += 4) {
 		/* each 64-bit load holds the two neighbours a sample blends */
 		__m128i q0 = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(row + ix[i])), z);
 		__m128i q1 = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(row + ix[i + 1])), z);

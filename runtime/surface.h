@@ -59,17 +59,19 @@ void surf_flatten(surf_t *s);
 /* Whether every pixel is known to be opaque (flattened, or a small surface checked now). */
 int surf_is_opaque(const surf_t *s);
 
-/* Whether this CPU runs the AVX2 versions of the kernels (chosen at run time; same results). */
-int surf_cpu_avx2(void);
-/* Row kernels, the inner loops of composition (SSE2 where available; the portable versions
- * give the same bits). Pixels are premultiplied as everywhere here.
+/* Row kernels, the inner loops of composition, at simd_level() (simd.h: SSE2/AVX2 where
+ * available; the portable versions give the same bits). Pixels are premultiplied as everywhere
+ * here; the *_at versions take the level (tests compare every level the CPU runs).
  * surf_row_lerp: d[i] = surf_lerp_px(a[i], b[i], t) for i < n, t in 0..256; d may alias a or b. */
 void surf_row_lerp(uint32_t *d, const uint32_t *a, const uint32_t *b, int n, unsigned t);
+void surf_row_lerp_at(int level, uint32_t *d, const uint32_t *a, const uint32_t *b, int n, unsigned t);
 /* surf_row_sample_over: the resampling step of a layer draw. For i < n, the pixel
  * s = surf_lerp_px(row[ix[i]], row[ix[i] + 1], w4[4 * i]) is scaled by k/256 (k in 0..256) and
  * drawn over d[i]. w4 holds each column's weight four times (one per channel) so the vector
  * code loads it directly; row[ix[i] + 1] must be readable (its weight may be 0). */
 void surf_row_sample_over(uint32_t *d, const uint32_t *row, const int *ix, const uint16_t *w4, int n,
 			  unsigned k);
+void surf_row_sample_over_at(int level, uint32_t *d, const uint32_t *row, const int *ix, const uint16_t *w4,
+			     int n, unsigned k);
 
 #endif
