@@ -102,7 +102,8 @@ static void test_json(void)
 	CHECK(diag_json(d, &b, &first) == 0 && b.data && b.data[0] == ',', "second sink");
 	buf_free(&b);
 	CHECK(!strcmp(diag_code_name(DE_UNKNOWN_PROPERTY), "unknown-property"), "code name");
-	CHECK(!strcmp(diag_code_name(DE_COUNT - 1), "out-of-memory"), "the table covers every code");
+	CHECK(!strcmp(diag_code_name(DE_OUTSIDE_PROJECT), "outside-project"), "outside-project");
+	CHECK(!strcmp(diag_code_name(DE_COUNT - 1), "file-not-found"), "the table covers every code");
 	diag_free(d);
 }
 
