@@ -16,10 +16,19 @@
 #include "publish_meta.h"
 #include "records.h"
 
-/* Room the description leaves for the rest of the caption: YouTube's description holds 5,000
- * characters; Instagram's and TikTok's caption 2,200 with the hashtags after the description. */
-#define DESC_MAX_YOUTUBE 5000
-#define DESC_MAX_CAPTION 1900
+/* Where a site's caption carries the hashtags after the description (Instagram, TikTok: the
+ * platform file's hashtags rule), the description leaves them this many of its characters. */
+#define HASHTAG_ROOM 300
+
+/* The description's limit on site: the platform file's description.max_chars (0: none), less
+ * the hashtags' room where they share it. */
+static size_t description_room(const platform_site *site)
+{
+	size_t max = site->description_max > 0 ? (size_t)site->description_max : (size_t)-1;
+	if (site->hashtags_max > 0 && max != (size_t)-1 && max > 2 * HASHTAG_ROOM)
+		max -= HASHTAG_ROOM;
+	return max;
+}
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, long long arg)
 {
@@ -157,7 +166,7 @@ int pmeta_build(store_t *s, int64_t rendered, const char *platform, json_t *opts
 		m->seo = pick_seo(json_object_get(script, "seo_metadata"), m->table, m->preset, platform);
 		m->title = entitle(m->seo, r, script);
 		m->description = describe(s, m->project, fld_str(m->seo, "description", ""),
-					  !strcmp(platform, "youtube") ? DESC_MAX_YOUTUBE : DESC_MAX_CAPTION);
+					  description_room(m->rq.site));
 		if (!m->title || !m->description || fill_tags(m))
 			rc = fail(err, errlen, VE_NOMEM, "out of memory publishing rendered video %lld", (long long)rendered);
 	}
