@@ -17,15 +17,7 @@ VIDC=$BUILD/vidc
 STEP=${STEP:-15}
 [ -x "$VIDC" ] || { echo "bench: $VIDC is missing: run make" >&2; exit 2; }
 . bench/shared.sh
-if [ -n "${BENCH_OUT:-}" ]; then
-	OUT=$BENCH_OUT
-	mkdir -p "$OUT"
-else
-	OUT=$(mktemp -d /tmp/vidc-quality.XXXXXX)
-	trap 'rm -rf "$OUT"' EXIT
-fi
-bench_stage "$OUT"
-SPEC=$OUT/ref-short.vid
+bench_out vidc-quality
 
 echo "bench: rendering $SPEC"
 "$VIDC" render "$SPEC" --progress none -o "$OUT/q.mp4"

@@ -32,15 +32,7 @@ done
 . bench/shared.sh
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package 'time')" >&2; exit 2; }
 
-if [ -n "${BENCH_OUT:-}" ]; then
-	OUT=$BENCH_OUT
-	mkdir -p "$OUT"
-else
-	OUT=$(mktemp -d /tmp/vidc-bench.XXXXXX)
-	trap 'rm -rf "$OUT"' EXIT
-fi
-bench_stage "$OUT"
-SPEC=$OUT/ref-short.vid
+bench_out vidc-bench
 
 # timed NAME CMD... : runs CMD under /usr/bin/time -v; records wall s, user+sys s, peak RSS KB
 timed() {

@@ -31,6 +31,20 @@ bench_stage() {
 
 # bench_ref_yuv PNG OUT: appends PNG (a `vidc frame`) to OUT as yuv420p BT.709 limited range,
 # converted by swscale with exact rounding: what the encoder's input would be, to compare with.
+# bench_out NAME: OUT is $BENCH_OUT (kept), else a temp folder /tmp/NAME.XXXXXX removed at
+# exit; the reference spec and its assets are staged in it and SPEC names the spec.
+bench_out() {
+	if [ -n "${BENCH_OUT:-}" ]; then
+		OUT=$BENCH_OUT
+		mkdir -p "$OUT"
+	else
+		OUT=$(mktemp -d "/tmp/$1.XXXXXX")
+		trap 'rm -rf "$OUT"' EXIT
+	fi
+	bench_stage "$OUT"
+	SPEC=$OUT/ref-short.vid
+}
+
 bench_ref_yuv() {
 	ffmpeg -v error -i "$1" -vf scale=out_color_matrix=bt709:out_range=tv:flags=accurate_rnd+full_chroma_int+bitexact,format=yuv420p \
 		-f rawvideo - >>"$2"
