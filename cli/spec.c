@@ -10,19 +10,6 @@
 
 #include "cli.h"
 
-/* --format json: every compilation's diagnostics gathered into one array. */
-typedef struct {
-	buf_t out;
-	int first, failed;
-} json_diags;
-
-static void on_json(void *ud, const diag_sink *d)
-{
-	json_diags *j = ud;
-	if (diag_json(d, &j->out, &j->first))
-		j->failed = 1;
-}
-
 int cli_check(cli_args *a)
 {
 	if (a->npos == 0)
@@ -34,9 +21,9 @@ int cli_check(cli_args *a)
 	int bad = cli_callbacks(a, &cb);
 	if (bad)
 		return bad;
-	json_diags j = {BUF_INIT, 1, 0};
+	diag_json_acc j = {BUF_INIT, 1, 0};
 	if (json) { /* the diagnostics go to stdout as JSON; the summaries stay on stderr */
-		cb.diagnostics = on_json;
+		cb.diagnostics = diag_json_collect;
 		cb.ud = &j;
 	}
 	for (int i = 0; i < a->npos; i++) { /* every spec, even after a bad one */

@@ -781,6 +781,13 @@ int diag_json(const diag_sink *d, buf_t *out, int *first)
 	return rc;
 }
 
+void diag_json_collect(void *acc, const diag_sink *d)
+{
+	diag_json_acc *a = acc;
+	if (diag_json(d, &a->out, &a->first))
+		a->failed = 1;
+}
+
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent swaps), capped inputs. */
 static int distance(const char *a, const char *b)
 {

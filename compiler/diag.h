@@ -181,6 +181,14 @@ int diag_edits_apply(diag_edits *ed, const char *text, size_t len, buf_t *out, i
  * preceded by one when *first is 0 (then cleared): several sinks make one array. 0 or
  * VE_NOMEM. */
 int diag_json(const diag_sink *d, buf_t *out, int *first);
+/* One array gathered from several sinks: give diag_json_collect as the compile callbacks'
+ * diagnostics function and an accumulator {BUF_INIT, 1, 0} as its data; out then holds the
+ * array's body, and failed says memory ran out on the way. */
+typedef struct {
+	buf_t out;
+	int first, failed;
+} diag_json_acc;
+void diag_json_collect(void *acc, const diag_sink *d);
 /* s as a JSON string with its quotes: control characters escaped, bytes that are not UTF-8
  * as U+FFFD. */
 int diag_json_string(buf_t *out, const char *s, size_t n);

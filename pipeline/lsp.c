@@ -209,24 +209,12 @@ static json_t *lsp_diagnostic(const lsp_server *s, const lsp_doc *d, json_t *g)
 	return out;
 }
 
-typedef struct {
-	buf_t json;
-	int first, failed;
-} collected;
-
-static void on_diagnostics(void *ud, const diag_sink *d)
-{
-	collected *c = ud;
-	if (diag_json(d, &c->json, &c->first))
-		c->failed = 1;
-}
-
 /* Compiles d as `vidc check` does and publishes its diagnostics. */
 static void publish(lsp_server *s, const lsp_doc *d)
 {
-	collected c = {BUF_INIT, 1, 0};
+	diag_json_acc c = {BUF_INIT, 1, 0};
 	stage_cb cb = {0};
-	cb.diagnostics = on_diagnostics;
+	cb.diagnostics = diag_json_collect;
 	cb.ud = &c;
 	stage_spec *spec = NULL;
 	vidc_err e = {0};
@@ -234,16 +222,16 @@ static void publish(lsp_server *s, const lsp_doc *d)
 		stage_spec_check(spec, &cb, &e);
 	stage_spec_free(spec);
 	json_t *list = json_array(), *all = NULL;
-	if (!c.failed && buf_puts(&c.json, "]") == 0) {
-		char *text = malloc(c.json.len + 2);
+	if (!c.failed && buf_puts(&c.out, "]") == 0) {
+		char *text = malloc(c.out.len + 2);
 		if (text) {
 			text[0] = '[';
-			memcpy(text + 1, c.json.data, c.json.len + 1);
+			memcpy(text + 1, c.out.data, c.out.len + 1);
 			all = json_loads(text, 0, NULL);
 			free(text);
 		}
 	}
-	buf_free(&c.json);
+	buf_free(&c.out);
 	if (!all)
 		s->rc = VE_NOMEM;
 	json_t *g;
