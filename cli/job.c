@@ -3,7 +3,7 @@
  * (integrations/celery/, service/celery.h):
  *   vidc job add KIND (--project ID | --rendered ID) [--preset P] [--account ID] [--key K]
  *   vidc job run JOB_ID
- *   vidc job stage9 EXTERNAL_ID [--site ID]
+ *   vidc job stage9 EXTERNAL_ID [--site ID] [--key K]
  *   vidc job publish-plan --project ID
  * Results go to standard output as JSON (job ids, the stage 9 plan); errors to standard error.
  */
@@ -32,7 +32,7 @@ const cli_opt *const cli_job_opts[] = {&options[0], &options[1], &options[2], &o
 const char cli_job_usage[] =
 	"usage: vidc job add KIND (--project ID | --rendered ID) [--preset P] [--account ID] [--key K]\n"
 	"       vidc job run JOB_ID\n"
-	"       vidc job stage9 EXTERNAL_ID [--site ID]\n"
+	"       vidc job stage9 EXTERNAL_ID [--site ID] [--key K]\n"
 	"       vidc job publish-plan --project ID\n"
 	"\n"
 	"The service's jobs one at a time, for Celery workers (integrations/celery/, SPEC.md\n"
@@ -43,8 +43,9 @@ const char cli_job_usage[] =
 	"the same key made before. `run` runs one job here, as `vidc worker` would: exit status 0\n"
 	"when it is done, 75 when it is queued again (a passing failure: run it later), 1 when it\n"
 	"failed. `stage9` makes the automatic chain's project for a content record's external_id\n"
-	"and prints {project_id, site_id, script_job, platforms}; `publish-plan` prints the\n"
-	"[rendered_id, social_account_id] pairs the chain publishes.\n"
+	"and prints {project_id, site_id, script_job, platforms}; with --key (the Celery task id)\n"
+	"the same key prints the plan it made before and makes nothing new. `publish-plan` prints\n"
+	"the [rendered_id, social_account_id] pairs the chain publishes.\n"
 	"  --config FILE      the service's configuration (SPEC.md section 16)\n"
 	"  --db DB            the store (default: the configuration's)\n"
 	"  --media DIR        the projects' files\n";
@@ -126,9 +127,9 @@ static int job_store_cmd(cli_args *c, const char *sub, store_t *s, const svc_con
 	if (!strcmp(sub, "stage9")) {
 		int64_t site = 0;
 		if (c->npos != 2 || (cli_value(c, "--site") && parse_id(cli_value(c, "--site"), &site)))
-			return cli_usage(c, "%s", "vidc job stage9 EXTERNAL_ID [--site ID]");
+			return cli_usage(c, "%s", "vidc job stage9 EXTERNAL_ID [--site ID] [--key K]");
 		json_t *plan;
-		if (cel_stage9(s, cfg, c->pos[1], site, &plan, err, sizeof err)) {
+		if (cel_stage9(s, cfg, c->pos[1], site, cli_value(c, "--key"), &plan, err, sizeof err)) {
 			fprintf(stderr, "vidc job: %s\n", err);
 			json_decref(plan);
 			return 1;

@@ -31,14 +31,15 @@ static size_t keyed_jobs(store_t *s, const char *key, json_t *ids)
 	return json_array_size(ids);
 }
 
-/* Moves job `id` to the celery queue, out of the store's chain, marked with the task's key. */
-static int to_celery(store_t *s, int64_t id, const char *key, char *err, size_t errlen)
+/* Moves job `id` to the celery queue, out of the store's chain, its payload's `field` set to the
+ * task's key (celery_task_id: the step's task; stage9_key: the stage 9 task that made the project). */
+static int mark_job(store_t *s, int64_t id, const char *field, const char *key, char *err, size_t errlen)
 {
 	json_t *r = store_row(s, "SELECT payload FROM vidc_jobs WHERE id = ?", "l", id);
 	json_t *p = json_is_object(json_object_get(r, "payload")) ? json_object_get(r, "payload") : NULL;
 	json_t *payload = p ? json_copy(p) : json_object();
 	if (key && *key)
-		json_object_set_new(payload, "celery_task_id", json_string(key));
+		json_object_set_new(payload, field, json_string(key));
 	char *text = json_dumps(payload, JSON_COMPACT);
 	int rc = store_run(s, "UPDATE vidc_jobs SET queue = '" CEL_QUEUE "', chain = 0, payload = ? WHERE id = ?", "tl",
 			   text ? text : "{}", id) == 1 ? 0 : VE_IO;
@@ -48,6 +49,11 @@ static int to_celery(store_t *s, int64_t id, const char *key, char *err, size_t 
 	json_decref(payload);
 	json_decref(r);
 	return rc;
+}
+
+static int to_celery(store_t *s, int64_t id, const char *key, char *err, size_t errlen)
+{
+	return mark_job(s, id, "celery_task_id", key, err, errlen);
 }
 
 static int add_one(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, int64_t rendered,
@@ -192,10 +198,42 @@ int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t 
 	return rc;
 }
 
-int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t site, json_t **plan, char *err,
-	       size_t errlen)
+/* {project_id, site_id, script_job, platforms} of project `project`. */
+static json_t *stage9_plan(store_t *s, int64_t project, int64_t site, int64_t job)
 {
-	*plan = NULL;
+	json_t *p = store_row(s, "SELECT target_platforms FROM igny8_video_projects WHERE id = ?", "l", project);
+	json_t *plan = json_pack("{s:I, s:I, s:I, s:O}", "project_id", (json_int_t)project, "site_id", (json_int_t)site,
+				 "script_job", (json_int_t)job, "platforms", json_object_get(p, "target_platforms"));
+	json_decref(p);
+	return plan;
+}
+
+/* The plan stage 9 made before for `key` (its task delivered again: acks_late after the worker
+ * died), found by the key its script job carries; NULL when the key made nothing yet. The LIKE only
+ * narrows: the payload's own value is compared, so a key's '_' or '%' cannot match another key. */
+static json_t *stage9_keyed(store_t *s, const char *key)
+{
+	if (!key || !*key)
+		return NULL;
+	char like[300];
+	snprintf(like, sizeof like, "%%\"stage9_key\":\"%.200s\"%%", key);
+	json_t *rows = store_rows(s, "SELECT j.id, j.project_id, j.payload, p.site_id FROM vidc_jobs j JOIN "
+				     "igny8_video_projects p ON p.id = j.project_id WHERE j.queue = '" CEL_QUEUE "' AND "
+				     "j.kind = 'script' AND j.payload LIKE ? ORDER BY j.id", "t", like);
+	json_t *plan = NULL, *r;
+	size_t i;
+	json_array_foreach(rows, i, r) if (!plan && !strcmp(fld_str(json_object_get(r, "payload"), "stage9_key", ""), key))
+		plan = stage9_plan(s, fld_int(r, "project_id", 0), fld_int(r, "site_id", 0), fld_int(r, "id", 0));
+	json_decref(rows);
+	return plan;
+}
+
+int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t site, const char *key, json_t **plan,
+	       char *err, size_t errlen)
+{
+	*plan = stage9_keyed(s, key);
+	if (*plan)
+		return 0;
 	json_t *c = store_row(s, "SELECT id, site_id FROM vidc_contents WHERE external_id = ? AND (? = 0 OR site_id = ?) "
 				 "ORDER BY id DESC LIMIT 1", "tll", external, site, site);
 	if (!c) {
@@ -213,20 +251,18 @@ int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t 
 	}
 	if (rc)
 		return rc;
-	/* the chain's first job, queued by auto_start for `vidc worker`: the Celery chain runs it */
+	/* the chain's first job, queued by auto_start for `vidc worker`: the Celery chain runs it; the
+	 * key on it is what makes the same task delivered again find this project (stage9_keyed) */
 	if (store_begin(s) == 0) {
 		store_int(s, &job, "SELECT id FROM vidc_jobs WHERE project_id = ? AND kind = 'script' AND status = 'queued' "
 				   "ORDER BY id LIMIT 1", "l", project);
-		rc = job ? to_celery(s, job, NULL, err, errlen) : VE_IO;
+		rc = job ? mark_job(s, job, "stage9_key", key, err, errlen) : VE_IO;
 		if (!job)
 			snprintf(err, errlen, "the script job of project %lld was taken by a vidc worker", (long long)project);
 		if (rc || store_commit(s))
 			store_rollback(s);
 	}
-	json_t *p = store_row(s, "SELECT target_platforms FROM igny8_video_projects WHERE id = ?", "l", project);
-	*plan = json_pack("{s:I, s:I, s:I, s:O}", "project_id", (json_int_t)project, "site_id", (json_int_t)site,
-			  "script_job", (json_int_t)job, "platforms", json_object_get(p, "target_platforms"));
-	json_decref(p);
+	*plan = stage9_plan(s, project, site, job);
 	return rc;
 }
 

@@ -35,10 +35,13 @@ int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t 
 /* Stage 9 for Celery: the project of the content record whose external_id is `external` (of
  * site; 0: any site), made from the site's automation settings as `vidc stage9` makes it, its
  * script job on the celery queue. *plan gets {project_id, site_id, script_job, platforms}.
+ * `key` (the stage 9 task's Celery id; NULL or "": none) makes it idempotent: a key that made a
+ * project before gets that project's plan again, nothing new made (the task delivered again after
+ * its worker died); another key for the same record makes another project.
  * VE_NOTFOUND for an unknown record, VE_CONFLICT when the site has video off, VE_QUOTA when its
  * credits cannot pay. */
-int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t site, json_t **plan, char *err,
-	       size_t errlen);
+int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t site, const char *key, json_t **plan,
+	       char *err, size_t errlen);
 
 /* The publishes stage 9 ends with: [[rendered_id, social_account_id], ...], each completed render
  * of the project to each of the site's automation accounts of its preset's platform. */

@@ -124,6 +124,11 @@ check_video wp-1
 	bad "wp-1: each job should have run once: $(sql "SELECT job_id, attempt FROM vidc_job_runs")"
 [ "$(sql "SELECT -SUM(amount) > 0 FROM vidc_credit_ledger WHERE kind = 'charge' AND project_id = $P AND operation_type = 'video_composition'")" = "[(1,)]" ] ||
 	bad "wp-1: the render was not charged"
+# the stage 9 task delivered again (same task id, tasks.py passes it as --key) gets the same project
+again=$("$VIDC" job stage9 wp-1 --config "$CONFIG" --key "$TASK" 2>&1 | $PY -c "import json,sys; print(json.load(sys.stdin)['project_id'])" 2>&1)
+[ "$again" = "$P" ] || bad "wp-1: stage 9 again with its task id gave project '$again', not $P"
+[ "$(sql "SELECT COUNT(*) FROM igny8_video_projects p JOIN vidc_contents c ON c.id = p.content_id WHERE c.external_id = 'wp-1'")" = "[(1,)]" ] ||
+	bad "wp-1: stage 9 again with its task id made another project"
 
 # --- the render's process killed mid-render: the task is delivered again -----------------------
 article wp-2

@@ -68,8 +68,9 @@ def publish_project(self, project_id):
 @app.task(name="vidc_celery.video_pipeline_stage9", **VIDEO)
 def video_pipeline_stage9(self, content_id):
     """The automatic chain for a published article; content_id is the content record's
-    external_id. Its project is made here, then the task becomes the chain of its steps."""
-    plan = run("job", "stage9", content_id, want_json=True)
+    external_id. Its project is made here, then the task becomes the chain of its steps. The task
+    id is the project's key: delivered again (its worker died), it gets the same project."""
+    plan = run("job", "stage9", content_id, "--key", self.request.id, want_json=True)
     pid = plan["project_id"]
     renders = [render_video.si(pid, p) for p in plan["platforms"]]
     steps = [generate_video_script.si(pid), generate_voiceover.si(pid),
