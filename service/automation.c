@@ -24,8 +24,8 @@ static int chained(store_t *s, const svc_config *cfg, const char *kind, int64_t 
 }
 
 /* Makes the project from the site's settings and enqueues its first step, in a transaction. */
-static int start_project(store_t *s, const svc_config *cfg, int64_t site, json_t *st, json_t *c, int64_t *project,
-			 char *err, size_t errlen)
+static int start_project(store_t *s, const svc_config *cfg, int64_t site, json_t *st, json_t *c, const char *key,
+			 int64_t *project, char *err, size_t errlen)
 {
 	const char *type = fld_str(st, "auto_project_type", "short");
 	json_t *plat = json_object_get(st, "auto_target_platforms");
@@ -57,6 +57,8 @@ static int start_project(store_t *s, const svc_config *cfg, int64_t site, json_t
 		rc = rec_project_create(s, site, body, 1, project, err, errlen, &field);
 	credits_item holds[2] = {items[0], items[1]}; /* the script's step: script + SEO */
 	json_t *payload = json_pack("{s:s}", "generator", "extract");
+	if (key && *key) /* in the project's own transaction: no project without its key (celery.h) */
+		json_object_set_new(payload, "stage9_key", json_string(key));
 	if (!rc)
 		rc = chained(s, cfg, "script", site, *project, 0, payload, holds, 2, err, errlen);
 	if (!rc)
@@ -77,6 +79,12 @@ static int start_project(store_t *s, const svc_config *cfg, int64_t site, json_t
 int auto_start(store_t *s, const svc_config *cfg, int64_t site, int64_t content, int64_t *project, char *err,
 	       size_t errlen)
 {
+	return auto_start_keyed(s, cfg, site, content, NULL, project, err, errlen);
+}
+
+int auto_start_keyed(store_t *s, const svc_config *cfg, int64_t site, int64_t content, const char *key,
+		     int64_t *project, char *err, size_t errlen)
+{
 	*project = 0;
 	json_t *st = store_row(s, "SELECT video_enabled, auto_project_type, auto_target_platforms, auto_voice_id, "
 				  "auto_voice_provider, auto_music_track FROM vidc_sites WHERE id = ?", "l", site);
@@ -87,7 +95,7 @@ int auto_start(store_t *s, const svc_config *cfg, int64_t site, int64_t content,
 		snprintf(err, errlen, "no content %lld", (long long)content);
 		rc = VE_NOTFOUND;
 	} else if (st && json_integer_value(json_object_get(st, "video_enabled"))) {
-		rc = start_project(s, cfg, site, st, c, project, err, errlen);
+		rc = start_project(s, cfg, site, st, c, key, project, err, errlen);
 	}
 	/* else video is off for the site: publishing the article does nothing more */
 	json_decref(st);

@@ -23,6 +23,11 @@
 int auto_start(store_t *s, const svc_config *cfg, int64_t site, int64_t content, int64_t *project, char *err,
 	       size_t errlen);
 
+/* auto_start with the script job's payload carrying stage9_key = key (NULL: none), written in the
+ * same transaction as the project, so a project of Celery's stage 9 always has its key. */
+int auto_start_keyed(store_t *s, const svc_config *cfg, int64_t site, int64_t content, const char *key,
+		     int64_t *project, char *err, size_t errlen);
+
 /* Enqueues the step after the chained job j (done): 0, or a negative code with err filled (the
  * project is then failed with it). */
 int auto_next(store_t *s, const svc_config *cfg, const job_t *j, char *err, size_t errlen);

@@ -31,15 +31,14 @@ static size_t keyed_jobs(store_t *s, const char *key, json_t *ids)
 	return json_array_size(ids);
 }
 
-/* Moves job `id` to the celery queue, out of the store's chain, its payload's `field` set to the
- * task's key (celery_task_id: the step's task; stage9_key: the stage 9 task that made the project). */
-static int mark_job(store_t *s, int64_t id, const char *field, const char *key, char *err, size_t errlen)
+/* Moves job `id` to the celery queue, out of the store's chain, marked with the task's key. */
+static int to_celery(store_t *s, int64_t id, const char *key, char *err, size_t errlen)
 {
 	json_t *r = store_row(s, "SELECT payload FROM vidc_jobs WHERE id = ?", "l", id);
 	json_t *p = json_is_object(json_object_get(r, "payload")) ? json_object_get(r, "payload") : NULL;
 	json_t *payload = p ? json_copy(p) : json_object();
 	if (key && *key)
-		json_object_set_new(payload, field, json_string(key));
+		json_object_set_new(payload, "celery_task_id", json_string(key));
 	char *text = json_dumps(payload, JSON_COMPACT);
 	int rc = store_run(s, "UPDATE vidc_jobs SET queue = '" CEL_QUEUE "', chain = 0, payload = ? WHERE id = ?", "tl",
 			   text ? text : "{}", id) == 1 ? 0 : VE_IO;
@@ -49,11 +48,6 @@ static int mark_job(store_t *s, int64_t id, const char *field, const char *key, 
 	json_decref(payload);
 	json_decref(r);
 	return rc;
-}
-
-static int to_celery(store_t *s, int64_t id, const char *key, char *err, size_t errlen)
-{
-	return mark_job(s, id, "celery_task_id", key, err, errlen);
 }
 
 static int add_one(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, int64_t rendered,
@@ -242,7 +236,7 @@ int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t 
 	}
 	site = fld_int(c, "site_id", 0);
 	int64_t project = 0, job = 0;
-	int rc = auto_start(s, cfg, site, fld_int(c, "id", 0), &project, err, errlen);
+	int rc = auto_start_keyed(s, cfg, site, fld_int(c, "id", 0), key, &project, err, errlen);
 	json_decref(c);
 	if (!rc && !project) {
 		snprintf(err, errlen, "site %lld has video off (vidc site automation %lld --video on)", (long long)site,
@@ -251,12 +245,12 @@ int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t 
 	}
 	if (rc)
 		return rc;
-	/* the chain's first job, queued by auto_start for `vidc worker`: the Celery chain runs it; the
-	 * key on it is what makes the same task delivered again find this project (stage9_keyed) */
+	/* the chain's first job, queued by auto_start for `vidc worker` (with the key that makes the
+	 * same task delivered again find this project, stage9_keyed): the Celery chain runs it */
 	if (store_begin(s) == 0) {
 		store_int(s, &job, "SELECT id FROM vidc_jobs WHERE project_id = ? AND kind = 'script' AND status = 'queued' "
 				   "ORDER BY id LIMIT 1", "l", project);
-		rc = job ? mark_job(s, job, "stage9_key", key, err, errlen) : VE_IO;
+		rc = job ? to_celery(s, job, NULL, err, errlen) : VE_IO;
 		if (!job)
 			snprintf(err, errlen, "the script job of project %lld was taken by a vidc worker", (long long)project);
 		if (rc || store_commit(s))
