@@ -298,9 +298,9 @@ static int check_preset(reader *r, const char *jpath, const platform_preset *p)
 	return 0;
 }
 
-/* Reads element i of an array into all[i]; earlier elements are read (a name may be checked
- * against them). */
-typedef int (*element_fn)(reader *r, json_t *o, int i, void *all);
+/* Reads element i of an array, the object o at jpath, into all[i]; earlier elements are read (a
+ * name may be checked against them). */
+typedef int (*element_fn)(reader *r, json_t *o, const char *jpath, int i, void *all);
 
 /* The name of element i (a const char * at name_at in each element of `size` bytes) must not
  * repeat an earlier one's: lookups by name would never find the later. */
@@ -316,13 +316,9 @@ static int unique_name(reader *r, const char *arr, const char *all, size_t size,
 	return 0;
 }
 
-static int read_preset(reader *r, json_t *o, int i, void *all)
+static int read_preset(reader *r, json_t *o, const char *jpath, int i, void *all)
 {
 	platform_preset *p = &((platform_preset *)all)[i];
-	char jpath[64];
-	snprintf(jpath, sizeof jpath, "$.presets[%d]", i);
-	if (!json_is_object(o))
-		return bad(r, jpath, "expected an object");
 	int rc;
 	if ((rc = get_string(r, o, jpath, "name", 1, &p->name)) ||
 	    (rc = get_string(r, o, jpath, "site", 1, &p->site)) ||
@@ -333,13 +329,9 @@ static int read_preset(reader *r, json_t *o, int i, void *all)
 	return check_preset(r, jpath, p);
 }
 
-static int read_site(reader *r, json_t *o, int i, void *all)
+static int read_site(reader *r, json_t *o, const char *jpath, int i, void *all)
 {
 	platform_site *s = &((platform_site *)all)[i];
-	char jpath[64];
-	snprintf(jpath, sizeof jpath, "$.sites[%d]", i);
-	if (!json_is_object(o))
-		return bad(r, jpath, "expected an object");
 	int rc;
 	if ((rc = get_string(r, o, jpath, "name", 1, &s->name)) ||
 	    (rc = get_string(r, o, jpath, "display", 1, &s->display)) ||
@@ -374,7 +366,12 @@ static int read_array(reader *r, json_t *root, const char *key, int max, size_t 
 	memset(all, 0, size * n);
 	*out = all;
 	for (size_t i = 0; i < n; i++) {
-		int rc = fn(r, json_array_get(arr, i), (int)i, all);
+		char jpath[64];
+		snprintf(jpath, sizeof jpath, "$.%s[%zu]", key, i);
+		json_t *o = json_array_get(arr, i);
+		if (!json_is_object(o))
+			return bad(r, jpath, "expected an object");
+		int rc = fn(r, o, jpath, (int)i, all);
 		if (rc || (rc = unique_name(r, key, all, size, name_at, (int)i)))
 			return rc;
 		(*count)++;

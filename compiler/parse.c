@@ -301,11 +301,7 @@ static void parse_block(parser_t *p, ast_stmt *s)
 
 ast_file *parse_file(arena_t *a, diag_sink *d, int file)
 {
-	parser_t p;
-	memset(&p, 0, sizeof p);
-	p.a = a;
-	p.d = d;
-	p.file = file;
+	parser_t p = {.a = a, .d = d, .file = file};
 	size_t len = 0;
 	const char *text = diag_source_text(d, file, &len);
 	lex_init(&p.lx, a, d, file, text ? text : "", text ? len : 0);

@@ -591,25 +591,26 @@ int enc_audio(enc_t *e, const float *lr, int n, char *cause, size_t len)
 	return 0;
 }
 
+/* Drains encoder c (NULL: the stream is copied or absent) into stream st. */
+static int flush_codec(enc_t *e, AVCodecContext *c, AVStream *st, const char *what, char *cause, size_t len)
+{
+	if (!c)
+		return 0;
+	int ret = avcodec_send_frame(c, NULL);
+	if (ret < 0 && ret != AVERROR_EOF)
+		return fail(VE_ENCODE, cause, len, what, ret);
+	return write_packets(e, c, st, cause, len);
+}
+
 int enc_finish(enc_t *e, char *cause, size_t len)
 {
 	int rc, ret;
 	if (e->ac && e->afill > 0 && (rc = send_audio_frame(e, e->afill, cause, len)))
 		return rc;
-	if (e->vc) { /* not in copy_video mode */
-		ret = avcodec_send_frame(e->vc, NULL);
-		if (ret < 0 && ret != AVERROR_EOF)
-			return fail(VE_ENCODE, cause, len, "cannot flush the H.264 encoder", ret);
-		if ((rc = write_packets(e, e->vc, e->vs, cause, len)))
-			return rc;
-	}
-	if (e->ac) { /* not in no_audio mode */
-		ret = avcodec_send_frame(e->ac, NULL);
-		if (ret < 0 && ret != AVERROR_EOF)
-			return fail(VE_ENCODE, cause, len, "cannot flush the AAC encoder", ret);
-		if ((rc = write_packets(e, e->ac, e->as, cause, len)))
-			return rc;
-	}
+	/* vc is NULL in copy_video mode, ac in no_audio mode */
+	if ((rc = flush_codec(e, e->vc, e->vs, "cannot flush the H.264 encoder", cause, len)) ||
+	    (rc = flush_codec(e, e->ac, e->as, "cannot flush the AAC encoder", cause, len)))
+		return rc;
 	if ((ret = av_write_trailer(e->oc)) < 0)
 		return fail(VE_IO, cause, len, "cannot finish the MP4 file", ret);
 	e->header = 0;

@@ -356,6 +356,15 @@ void hook_rt_free(hook_rt *h)
 	free(h);
 }
 
+/* Runs effect e's function fn (params or draw) for frame f with its own parameters and seed. */
+static int run_effect(hook_rt *h, const ir_node *e, int64_t f, const char *fn, call_t *c, char *err, size_t errlen)
+{
+	c->params = e->u.effect.params;
+	c->nparams = e->u.effect.nparams;
+	c->seed = lua_host_seed(e->u.effect.name, f * 131 + e->id);
+	return run(h->lh[e->id], fn, c, err, errlen);
+}
+
 static int host_for(hook_rt *h, const ir_node *n, const char *name, const char *path, char *err,
 		    size_t errlen)
 {
@@ -458,10 +467,7 @@ int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_v
 	for (int k = 0; k < l->u.layer.neffects; k++) {
 		const ir_node *e = &p->nodes[l->u.layer.effects[k]];
 		c.kind = CALL_PARAMS;
-		c.params = e->u.effect.params;
-		c.nparams = e->u.effect.nparams;
-		c.seed = lua_host_seed(e->u.effect.name, f * 131 + e->id);
-		int rc = run(h->lh[e->id], "params", &c, err, errlen);
+		int rc = run_effect(h, e, f, "params", &c, err, errlen);
 		if (rc < 0)
 			return rc;
 		if (!rc && !lua_host_has(h->lh[e->id], "draw"))
@@ -523,10 +529,7 @@ int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_v
 			const ir_node *e = &p->nodes[l->u.layer.effects[k]];
 			if (!lua_host_has(h->lh[e->id], "draw"))
 				continue;
-			c.params = e->u.effect.params;
-			c.nparams = e->u.effect.nparams;
-			c.seed = lua_host_seed(e->u.effect.name, f * 131 + e->id);
-			int rc = run(h->lh[e->id], "draw", &c, err, errlen);
+			int rc = run_effect(h, e, f, "draw", &c, err, errlen);
 			if (rc < 0)
 				return rc;
 		}

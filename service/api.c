@@ -53,19 +53,6 @@ static json_t *body(srv_req *r)
 	return r->body;
 }
 
-json_t *api_body(srv_req *r, const fld_spec *fields)
-{
-	char err[1024];
-	const char *field = NULL;
-	if (!body(r))
-		return NULL;
-	if (fld_check(r->body, fields, 1, err, sizeof err, &field)) {
-		fail(r, VE_INVAL, field, err);
-		return NULL;
-	}
-	return r->body;
-}
-
 static json_t *project_or_404(srv_req *r, int64_t id, int detail, const char *field)
 {
 	json_t *p = rec_project_json(r->db, r->who.site_id, id, detail);
@@ -74,11 +61,10 @@ static json_t *project_or_404(srv_req *r, int64_t id, int detail, const char *fi
 	return p;
 }
 
-/* The project named by the body's project_id (a required id), or NULL after replying. */
-static json_t *body_project(srv_req *r, const fld_spec *fields)
+/* The project named by the body's project_id (a required id the route's fields checked), or NULL
+ * after replying. */
+static json_t *body_project(srv_req *r)
 {
-	if (!api_body(r, fields))
-		return NULL;
 	return project_or_404(r, fld_int(r->body, "project_id", 0), 0, "project_id");
 }
 
@@ -249,7 +235,7 @@ static const fld_spec generate_fields[] = {
 
 static int scripts_generate(srv_req *r)
 {
-	json_t *p = body_project(r, generate_fields);
+	json_t *p = body_project(r);
 	if (!p)
 		return 0;
 	int64_t id = json_integer_value(json_object_get(p, "id"));
@@ -296,7 +282,7 @@ static const fld_spec voice_fields[] = {
 
 static int voiceover_generate(srv_req *r)
 {
-	json_t *p = body_project(r, voice_fields);
+	json_t *p = body_project(r);
 	if (!p)
 		return 0;
 	int64_t id = json_integer_value(json_object_get(p, "id"));
@@ -329,8 +315,6 @@ static const fld_spec preview_fields[] = {
 static int voiceover_preview(srv_req *r)
 {
 	char err[1024];
-	if (!api_body(r, preview_fields))
-		return 0;
 	const char *text = fld_str(r->body, "text", "");
 	size_t chars = 0;
 	for (const char *c = text; *c; c++)
@@ -430,7 +414,7 @@ static int render_enqueue(srv_req *r, int64_t project, json_t *presets, const cr
 static int render_create(srv_req *r)
 {
 	char err[1024];
-	json_t *p = body_project(r, render_fields);
+	json_t *p = body_project(r);
 	if (!p)
 		return 0;
 	int64_t id = json_integer_value(json_object_get(p, "id"));
@@ -560,8 +544,6 @@ static const fld_spec grant_fields[] = {
 static int credits_grant_api(srv_req *r)
 {
 	char err[1024];
-	if (!api_body(r, grant_fields))
-		return 0;
 	int64_t site = fld_int(r->body, "site_id", 0), bal = 0;
 	json_t *s = rec_site_json(r->db, site);
 	if (!s)
@@ -611,26 +593,26 @@ static int jobs_get(srv_req *r)
 
 #define P "/api/v1/video"
 const srv_route api_routes[] = {
-	{"POST", P "/contents/", contents_create, SRV_SITE},
-	{"GET", P "/contents/{id}/", contents_get, SRV_SITE},
-	{"POST", P "/projects/", projects_create, SRV_SITE},
-	{"GET", P "/projects/", projects_list, SRV_SITE},
-	{"GET", P "/projects/{id}/", projects_get, SRV_SITE},
-	{"POST", P "/scripts/generate/", scripts_generate, SRV_SITE},
-	{"PUT", P "/scripts/{id}/", scripts_put, SRV_SITE},
-	{"POST", P "/voiceover/generate/", voiceover_generate, SRV_SITE},
-	{"POST", P "/voiceover/preview/", voiceover_preview, SRV_SITE},
-	{"GET", P "/assets/{id}/", assets_list, SRV_SITE},
-	{"POST", P "/assets/{id}/", assets_add, SRV_SITE},
-	{"POST", P "/render/", render_create, SRV_SITE},
-	{"GET", P "/render/{id}/status/", render_status, SRV_SITE},
-	{"GET", P "/render/{id}/file/", render_file, SRV_SITE},
-	{"GET", P "/rendered/{id}/", rendered_list, SRV_SITE},
-	{"GET", P "/credits/", credits_get, SRV_SITE},
-	{"GET", P "/credits/estimate/", credits_estimate, SRV_SITE},
-	{"GET", P "/jobs/{id}/", jobs_get, SRV_SITE},
-	{"POST", P "/sites/", sites_create, SRV_OPERATOR},
-	{"PUT", P "/sites/{id}/automation/", sites_automation, SRV_OPERATOR},
-	{"POST", P "/credits/grant/", credits_grant_api, SRV_OPERATOR},
-	{NULL, NULL, NULL, 0},
+	{"POST", P "/contents/", contents_create, SRV_SITE, NULL},
+	{"GET", P "/contents/{id}/", contents_get, SRV_SITE, NULL},
+	{"POST", P "/projects/", projects_create, SRV_SITE, NULL},
+	{"GET", P "/projects/", projects_list, SRV_SITE, NULL},
+	{"GET", P "/projects/{id}/", projects_get, SRV_SITE, NULL},
+	{"POST", P "/scripts/generate/", scripts_generate, SRV_SITE, generate_fields},
+	{"PUT", P "/scripts/{id}/", scripts_put, SRV_SITE, NULL},
+	{"POST", P "/voiceover/generate/", voiceover_generate, SRV_SITE, voice_fields},
+	{"POST", P "/voiceover/preview/", voiceover_preview, SRV_SITE, preview_fields},
+	{"GET", P "/assets/{id}/", assets_list, SRV_SITE, NULL},
+	{"POST", P "/assets/{id}/", assets_add, SRV_SITE, NULL},
+	{"POST", P "/render/", render_create, SRV_SITE, render_fields},
+	{"GET", P "/render/{id}/status/", render_status, SRV_SITE, NULL},
+	{"GET", P "/render/{id}/file/", render_file, SRV_SITE, NULL},
+	{"GET", P "/rendered/{id}/", rendered_list, SRV_SITE, NULL},
+	{"GET", P "/credits/", credits_get, SRV_SITE, NULL},
+	{"GET", P "/credits/estimate/", credits_estimate, SRV_SITE, NULL},
+	{"GET", P "/jobs/{id}/", jobs_get, SRV_SITE, NULL},
+	{"POST", P "/sites/", sites_create, SRV_OPERATOR, NULL},
+	{"PUT", P "/sites/{id}/automation/", sites_automation, SRV_OPERATOR, NULL},
+	{"POST", P "/credits/grant/", credits_grant_api, SRV_OPERATOR, grant_fields},
+	{NULL, NULL, NULL, 0, NULL},
 };

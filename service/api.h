@@ -15,8 +15,4 @@ extern const srv_route api_publish_routes[];
  * 401 auth, 429 a quota, else 500. */
 int api_status_of(int code);
 
-/* The request's body checked strictly against fields, or NULL after replying (400 without a body,
- * 422 naming the field that is wrong). Every handler that takes a field table starts here. */
-json_t *api_body(srv_req *r, const fld_spec *fields);
-
 #endif

@@ -29,8 +29,6 @@ static int accounts_create(srv_req *r)
 {
 	char err[1024];
 	const char *field = NULL;
-	if (!api_body(r, account_fields))
-		return 0;
 	char *tokens = json_dumps(json_object_get(r->body, "tokens"), JSON_COMPACT);
 	int64_t id = 0;
 	int rc = tokens ? acct_add(r->db, r->cfg, r->who.site_id, fld_str(r->body, "platform", ""),
@@ -64,8 +62,6 @@ static int publish_create(srv_req *r)
 {
 	char err[1024];
 	const char *field = NULL;
-	if (!api_body(r, publish_fields))
-		return 0;
 	int64_t job = 0, published = 0;
 	int rc = pjob_enqueue(r->db, r->cfg, r->who.site_id, fld_int(r->body, "rendered_video_id", 0),
 			      fld_int(r->body, "social_account_id", 0), r->body, &job, &published, err, sizeof err, &field);
@@ -155,12 +151,12 @@ static int analytics_video(srv_req *r)
 
 #define P "/api/v1/video"
 const srv_route api_publish_routes[] = {
-	{"POST", P "/accounts/", accounts_create, SRV_SITE},
-	{"GET", P "/accounts/", accounts_list, SRV_SITE},
-	{"POST", P "/publish/", publish_create, SRV_SITE},
-	{"GET", P "/published/{id}/", published_get, SRV_SITE},
-	{"GET", P "/published/{id}/jsonld/", published_jsonld, SRV_SITE},
-	{"GET", P "/analytics/", analytics_site, SRV_SITE},
-	{"GET", P "/analytics/{id}/", analytics_video, SRV_SITE},
-	{NULL, NULL, NULL, 0},
+	{"POST", P "/accounts/", accounts_create, SRV_SITE, account_fields},
+	{"GET", P "/accounts/", accounts_list, SRV_SITE, NULL},
+	{"POST", P "/publish/", publish_create, SRV_SITE, publish_fields},
+	{"GET", P "/published/{id}/", published_get, SRV_SITE, NULL},
+	{"GET", P "/published/{id}/jsonld/", published_jsonld, SRV_SITE, NULL},
+	{"GET", P "/analytics/", analytics_site, SRV_SITE, NULL},
+	{"GET", P "/analytics/{id}/", analytics_video, SRV_SITE, NULL},
+	{NULL, NULL, NULL, 0, NULL},
 };

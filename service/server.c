@@ -280,6 +280,18 @@ static void parse_body(srv_req *r, conn_state *cs)
 		srv_error(r, 400, NULL, "the body must be a JSON object");
 }
 
+/* The route's declared body fields; 0 after replying 400 (no body) or 422 (a bad field). */
+static int check_body(srv_req *r, const fld_spec *fields)
+{
+	char err[1024];
+	const char *field = NULL;
+	if (!r->body)
+		return srv_error(r, 400, NULL, "a JSON object body is required"), 0;
+	if (fld_check(r->body, fields, 1, err, sizeof err, &field))
+		return srv_error(r, 422, field, "%s", err), 0;
+	return 1;
+}
+
 static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 {
 	int path_known;
@@ -312,6 +324,8 @@ static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 		return;
 	}
 	parse_body(r, cs);
+	if (!r->status && rt->body && !check_body(r, rt->body))
+		return;
 	if (!r->status)
 		rt->fn(r);
 }

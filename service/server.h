@@ -18,6 +18,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "fields.h"
 #include "store.h"
 
 typedef struct srv_req srv_req;
@@ -30,6 +31,9 @@ typedef struct {
 	const char *pattern; /* "/api/v1/video/projects/{id}/" */
 	srv_handler fn;
 	int role;
+	/* The body's fields, checked (strictly: unknown fields refused) before fn runs; NULL when the
+	 * route takes no body or reads it itself. A failed check replies 400 or 422 naming the field. */
+	const fld_spec *body;
 } srv_route;
 
 struct srv_req {
