@@ -128,6 +128,12 @@ r "assets of B" 404 GET "/assets/{id}/" "/assets/$P1/" "$TB"
 r "render without script" 409 POST /render/ /render/ "$TA" '{"project_id":2,"presets":["youtube_long"]}'
 r "render, bad preset" 422 POST /render/ /render/ "$TA" "{\"project_id\":$P1,\"presets\":[\"vine\"]}"
 r "render, no presets" 422 POST /render/ /render/ "$TA" "{\"project_id\":$P1,\"presets\":[]}"
+# the route's declared fields are checked before its handler: no body, an unknown field
+r "render, no body" 400 POST /render/ /render/ "$TA"
+grep -q 'body is required' "$tmp/out" || bad "render without a body: $(cat "$tmp/out")"
+r "render, unknown field" 422 POST /render/ /render/ "$TA" "{\"project_id\":$P1,\"presets\":[\"tiktok\"],\"colour\":1}"
+grep -q '"field": *"colour"' "$tmp/out" || bad "unknown field not named: $(cat "$tmp/out")"
+r "grant, site token" 403 POST /credits/grant/ /credits/grant/ "$TA" '{"site_id":1,"amount":5}'
 r "render" 202 POST /render/ /render/ "$TA" "{\"project_id\":$P1,\"presets\":[\"tiktok\",\"youtube_short\"]}"
 [ "$(jget "len(j['renders'])")" = 2 ] || bad "one render id per preset: $(cat "$tmp/out")"
 R1=$(jget "j['renders'][0]['id']")
