@@ -253,7 +253,7 @@ static int serve_cmd(sargs *a)
 	snprintf(host, sizeof host, "%.*s", (int)strcspn(a->cfg.listen, ":"), a->cfg.listen);
 	fprintf(stderr, "vidc serve: listening on http://%s:%d/api/v1/video/\n", host, srv_port(srv));
 	if (b)
-		fprintf(stderr, "vidc serve: jobs go to Celery through %s (queue %s)\n", a->cfg.broker, BRK_QUEUE);
+		fprintf(stderr, "vidc serve: jobs go to Celery through %s (queue %s)\n", brk_url(b), BRK_QUEUE);
 	int sig;
 	sigwait(&stop, &sig);
 	srv_stop(srv);

@@ -139,6 +139,11 @@ void brk_close(brk_t *b)
 	free(b);
 }
 
+const char *brk_url(const brk_t *b)
+{
+	return b->url;
+}
+
 /* ---- the message -------------------------------------------------------------------------- */
 
 /* A random (version 4) UUID, as Celery's task ids and kombu's delivery tags are. */

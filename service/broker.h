@@ -32,6 +32,8 @@ typedef struct brk brk_t;
  * for a URL that is not one, VE_NET naming the address and the cause when it does not answer. */
 int brk_open(const char *url, brk_t **out, char *err, size_t errlen);
 void brk_close(brk_t *b);
+/* The broker's address without its password, for logs. */
+const char *brk_url(const brk_t *b);
 
 /* Sends task `name` with positional args (a JSON array) and task id `id` to Celery queue `queue`;
  * reconnects once when the connection was lost. VE_NET when the broker cannot take it. */
