@@ -210,13 +210,11 @@ static char *envelope(const char *queue, const char *name, json_t *args, const c
 				  "delivery_mode", 2, "delivery_info", "exchange", "", "routing_key", queue, "priority", 0,
 				  "body_encoding", "base64", "delivery_tag", tag);
 	json_t *msg = b64 && headers && props
-			      ? json_pack("{s:s, s:s, s:s, s:o, s:o}", "body", b64, "content-encoding", "utf-8", "content-type",
+			      ? json_pack("{s:s, s:s, s:s, s:O, s:O}", "body", b64, "content-encoding", "utf-8", "content-type",
 					  "application/json", "headers", headers, "properties", props)
 			      : NULL;
-	if (!msg) {
-		json_decref(headers);
-		json_decref(props);
-	}
+	json_decref(headers);
+	json_decref(props);
 	free(b64);
 	char *out = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
 	json_decref(msg);

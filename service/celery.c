@@ -135,36 +135,54 @@ static int add_sidecars(store_t *s, const svc_config *cfg, const cel_job_req *q,
 	return rc;
 }
 
+/* The script: stage 9's project comes with its script job (cel_stage9), which the chain's first
+ * task runs; else a new one. */
+static int add_script(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+		      size_t errlen)
+{
+	int64_t reuse = 0;
+	store_int(s, &reuse, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND kind = 'script' AND "
+			     "project_id = ? AND status = 'queued' AND payload NOT LIKE '%celery_task_id%' ORDER BY id "
+			     "LIMIT 1", "l", q->project);
+	if (reuse) {
+		json_array_append_new(ids, json_integer(reuse));
+		return to_celery(s, reuse, q->key, err, errlen);
+	}
+	json_t *payload = json_pack("{s:s}", "generator", "extract");
+	int rc = add_one(s, cfg, q, site, 0, payload, ids, err, errlen);
+	json_decref(payload);
+	return rc;
+}
+
+/* voice, assets: one job with nothing more. */
+static int add_plain(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+		     size_t errlen)
+{
+	return add_one(s, cfg, q, site, 0, NULL, ids, err, errlen);
+}
+
+/* The steps of a project (publish is apart: it names a render, not a project). */
+static const struct {
+	const char *kind;
+	int (*add)(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+		   size_t errlen);
+} steps[] = {
+	{"script", add_script},	      {"voice", add_plain},	      {"assets", add_plain},
+	{"render", add_render},	      {"piece", add_piece},	      {"subtitles", add_sidecars},
+	{"thumbnail", add_sidecars},
+};
+
 /* Every step but publish, inside the transaction. */
 static int add_step(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t *ids, char *err, size_t errlen)
 {
-	int64_t site = 0, reuse = 0;
+	int64_t site = 0;
 	if (store_int(s, &site, "SELECT site_id FROM igny8_video_projects WHERE id = ?", "l", q->project) < 1 || !site) {
 		snprintf(err, errlen, "no project %lld", (long long)q->project);
 		return VE_NOTFOUND;
 	}
-	if (!strcmp(q->kind, "script")) {
-		/* stage 9's project comes with its script job (cel_stage9): the chain's first task runs it */
-		store_int(s, &reuse, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND kind = 'script' AND "
-				     "project_id = ? AND status = 'queued' AND payload NOT LIKE '%celery_task_id%' ORDER BY id "
-				     "LIMIT 1", "l", q->project);
-		if (reuse) {
-			json_array_append_new(ids, json_integer(reuse));
-			return to_celery(s, reuse, q->key, err, errlen);
-		}
-		json_t *payload = json_pack("{s:s}", "generator", "extract");
-		int rc = add_one(s, cfg, q, site, 0, payload, ids, err, errlen);
-		json_decref(payload);
-		return rc;
-	}
-	if (!strcmp(q->kind, "voice") || !strcmp(q->kind, "assets"))
-		return add_one(s, cfg, q, site, 0, NULL, ids, err, errlen);
-	if (!strcmp(q->kind, "render"))
-		return add_render(s, cfg, q, site, ids, err, errlen);
-	if (!strcmp(q->kind, "piece"))
-		return add_piece(s, cfg, q, site, ids, err, errlen);
-	if (!strcmp(q->kind, "subtitles") || !strcmp(q->kind, "thumbnail"))
-		return add_sidecars(s, cfg, q, site, ids, err, errlen);
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+		if (!strcmp(q->kind, steps[i].kind))
+			return steps[i].add(s, cfg, q, site, ids, err, errlen);
 	snprintf(err, errlen, "no job kind '%s' for Celery (script, voice, assets, render, piece, subtitles, thumbnail, "
 			      "publish)",
 		 q->kind);
