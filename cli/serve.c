@@ -1,6 +1,6 @@
 /*
  * serve.c - the service's commands (service/):
- *   vidc serve [--config F] [--db DB] [--media DIR] [--listen HOST:PORT]   the HTTP API
+ *   vidc serve [--config F] [--db DB] [--media DIR] [--listen HOST:PORT] [--broker URL]   the HTTP API
  *   vidc worker [--config F] [--db DB] [--queue video] [--concurrency N]   runs the jobs
  *   vidc token create (--site ID | --operator) [--name N]                  prints a bearer token once
  *   vidc site add --name N [automation options] / vidc site automation ID [options]
@@ -21,6 +21,7 @@
 #include "../service/api.h"
 #include "../service/auth.h"
 #include "../service/automation.h"
+#include "../service/broker.h"
 #include "../service/config.h"
 #include "../service/credits.h"
 #include "../service/publish_job.h"
@@ -41,22 +42,28 @@ static const cli_opt options[] = {
 	SVC_FLAG("--operator"), SVC_STR("--amount"),     SVC_STR("--note"),	   SVC_FLAG("--exit-when-idle"),
 	SVC_STR("--external-id"), SVC_STR("--video"),   SVC_STR("--type"),	   SVC_STR("--platforms"),
 	SVC_STR("--accounts"), SVC_STR("--voice"),      SVC_STR("--provider"),     SVC_STR("--music"),
-	SVC_STR("--category"),
+	SVC_STR("--category"), SVC_STR("--broker"),
 };
 #define NOPT (sizeof options / sizeof *options)
 
 const cli_opt *const cli_serve_opts[] = {
 	&options[0],  &options[1],  &options[2],  &options[3],  &options[4],  &options[5],  &options[6],
 	&options[7],  &options[8],  &options[9],  &options[10], &options[11], &options[12], &options[13],
-	&options[14], &options[15], &options[16], &options[17], &options[18], &options[19], &options[20], NULL};
+	&options[14], &options[15], &options[16], &options[17], &options[18], &options[19], &options[20], &options[21], NULL};
 
 #define COMMON "  --config FILE      the service's configuration (SPEC.md section 16)\n" \
 	       "  --db DB            the SQLite store (default: the configuration's)\n"
 const char cli_serve_usage[] = "usage: vidc serve [--config F] [--db DB] [--media DIR] [--listen HOST:PORT]\n"
+			       "                  [--broker redis://HOST:PORT/DB]\n"
 			       "\n"
 			       "The HTTP API /api/v1/video over a SQLite store (docs/openapi.json).\n" COMMON
 			       "  --media DIR        the projects' files\n"
-			       "  --listen HOST:PORT where to listen\n";
+			       "  --listen HOST:PORT where to listen\n"
+			       "  --broker URL       send the jobs to Celery workers (integrations/celery/) as Celery\n"
+			       "                     messages on this Redis (the `video` queue) instead of leaving\n"
+			       "                     them to `vidc worker`; also VIDC_BROKER or the config's broker.\n"
+			       "                     A broker down at start is an error; later, jobs wait until it\n"
+			       "                     answers. SPEC.md section 16.9.\n";
 const char cli_worker_usage[] = "usage: vidc worker [--config F] [--db DB] [--queue video] [--concurrency N]\n"
 				"                   [--exit-when-idle]\n"
 				"\n"
@@ -218,16 +225,43 @@ static int serve_cmd(sargs *a)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	if (opt(a, "--broker"))
+		snprintf(a->cfg.broker, sizeof a->cfg.broker, "%s", opt(a, "--broker"));
+	/* the broker is checked before the API answers: a job the API takes must have somewhere to go */
+	brk_t *b = NULL;
+	if (a->cfg.broker[0] && brk_open(a->cfg.broker, &b, err, sizeof err)) {
+		fprintf(stderr, "vidc serve: %s\n", err);
+		return 1;
+	}
+	pthread_t sender;
+	brk_loop_opts bo = {&a->cfg, b, &stopping, stderr};
+	if (b && pthread_create(&sender, NULL, brk_loop, &bo)) {
+		fprintf(stderr, "vidc serve: cannot start the broker's sender thread\n");
+		brk_close(b);
+		return 1;
+	}
 	if (srv_start(&srv, &a->cfg, tables, err, sizeof err)) {
 		fprintf(stderr, "vidc serve: %s\n", err);
+		if (b) {
+			stopping = 1;
+			pthread_join(sender, NULL);
+			brk_close(b);
+		}
 		return 1;
 	}
 	char host[256];
 	snprintf(host, sizeof host, "%.*s", (int)strcspn(a->cfg.listen, ":"), a->cfg.listen);
 	fprintf(stderr, "vidc serve: listening on http://%s:%d/api/v1/video/\n", host, srv_port(srv));
+	if (b)
+		fprintf(stderr, "vidc serve: jobs go to Celery through %s (queue %s)\n", brk_url(b), BRK_QUEUE);
 	int sig;
 	sigwait(&stop, &sig);
 	srv_stop(srv);
+	if (b) {
+		stopping = 1;
+		pthread_join(sender, NULL);
+		brk_close(b);
+	}
 	fprintf(stderr, "vidc serve: stopped\n");
 	return 0;
 }

@@ -14,7 +14,7 @@ liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
 libsqlite3-dev libmicrohttpd-dev libxml2-dev libjansson-dev libssl-dev libsodium-dev
 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
 python3 time wrk
-python3-celery python3-redis redis-server"
+python3-celery python3-redis redis-server libhiredis-dev"
 
 missing=""
 for p in $PKGS; do

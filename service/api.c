@@ -371,6 +371,7 @@ static int assets_add(srv_req *r)
 static const fld_spec render_fields[] = {
 	{"project_id", FLD_ID, 1, NULL, 0, 0},
 	{"presets", FLD_STRS, 1, fld_platforms, FLD_MAX_PRESETS, 0},
+	{"pieces", FLD_ID, 0, NULL, 0, 1}, /* a split render on Celery (SPEC.md section 16.9) */
 	{NULL, 0, 0, NULL, 0, 0}};
 
 /* Creates the RenderedVideo rows and their jobs for every preset (inside a transaction). */
@@ -401,6 +402,8 @@ static int render_enqueue(srv_req *r, int64_t project, json_t *presets, const cr
 		for (int k = 0; i == 0 && k < nfirst; k++)
 			holds[nh++] = first[k];
 		json_t *payload = json_pack("{s:s}", "preset", preset);
+		if (json_is_integer(json_object_get(r->body, "pieces")))
+			json_object_set(payload, "pieces_asked", json_object_get(r->body, "pieces"));
 		int rc = enqueue_paid(r, "render", project, rid, payload, holds, nh, &job, err, errlen);
 		json_decref(payload);
 		if (rc)
@@ -430,6 +433,10 @@ static int render_create(srv_req *r)
 	if (json_array_size(presets) == 0) {
 		json_decref(p);
 		return srv_error(r, 422, "presets", "'presets' needs at least one preset");
+	}
+	if (json_integer_value(json_object_get(r->body, "pieces")) > 1024) {
+		json_decref(p);
+		return srv_error(r, 422, "pieces", "'pieces' is 1 to 1024 (each piece at least 4 s of video)");
 	}
 	json_t *sc = rec_script_json(r->db, id);
 	double secs = json_number_value(json_object_get(sc, "total_estimated_duration"));

@@ -7,6 +7,7 @@
 
 #include "../base/err.h"
 #include "automation.h"
+#include "broker.h"
 #include "celery.h"
 #include "fields.h"
 #include "jobs.h"
@@ -22,8 +23,9 @@ static size_t keyed_jobs(store_t *s, const char *key, json_t *ids)
 	char like[300];
 	/* jansson writes the compact payload as {"celery_task_id":"..."}; a key is a UUID, no quotes */
 	snprintf(like, sizeof like, "%%\"celery_task_id\":\"%.200s\"%%", key);
-	json_t *rows = store_rows(s, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND payload LIKE ? ORDER BY id",
-				  "t", like);
+	/* the outbox too: a task can start before `vidc serve --broker` has moved its job (broker.h) */
+	json_t *rows = store_rows(s, "SELECT id FROM vidc_jobs WHERE queue IN ('" CEL_QUEUE "', '" BRK_OUTBOX "') AND payload "
+				     "LIKE ? ORDER BY id", "t", like);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) json_array_append_new(ids, json_integer(fld_int(r, "id", 0)));
@@ -90,6 +92,34 @@ static int add_render(store_t *s, const svc_config *cfg, const cel_job_req *q, i
 	return rc;
 }
 
+/* A piece of the split render of the project's preset (cel_split made it split): its own job on
+ * the render's RenderedVideo, so a piece's worker that dies is taken over like any job. */
+static int add_piece(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+		     size_t errlen)
+{
+	json_t *r = store_row(s, "SELECT j.rendered_video_id AS rid, j.payload FROM vidc_jobs j JOIN igny8_rendered_videos v "
+				 "ON v.id = j.rendered_video_id WHERE j.kind = 'render' AND j.project_id = ? AND v.preset = ? "
+				 "AND j.status IN ('queued', 'running') ORDER BY j.id DESC LIMIT 1", "lt", q->project,
+			      q->preset ? q->preset : "");
+	int n = (int)fld_int(json_object_get(r, "payload"), "pieces", 0);
+	int64_t rid = fld_int(r, "rid", 0);
+	json_decref(r);
+	if (!rid || n < 2) {
+		snprintf(err, errlen, "project %lld has no split render of %s queued (render_video splits it first)",
+			 (long long)q->project, q->preset ? q->preset : "(no --preset)");
+		return VE_NOTFOUND;
+	}
+	if (q->pieces != n || q->piece < 1 || q->piece > n) {
+		snprintf(err, errlen, "the render of %s is split in %d pieces: piece %d of %d is not one of them", q->preset, n,
+			 q->piece, q->pieces);
+		return VE_INVAL;
+	}
+	json_t *payload = json_pack("{s:s, s:i, s:i}", "preset", q->preset, "pieces", n, "piece", q->piece);
+	int rc = add_one(s, cfg, q, site, rid, payload, ids, err, errlen);
+	json_decref(payload);
+	return rc;
+}
+
 /* subtitles or thumbnail: a job per completed render of the project (or the one asked for). */
 static int add_sidecars(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
 			size_t errlen)
@@ -105,35 +135,56 @@ static int add_sidecars(store_t *s, const svc_config *cfg, const cel_job_req *q,
 	return rc;
 }
 
+/* The script: stage 9's project comes with its script job (cel_stage9), which the chain's first
+ * task runs; else a new one. */
+static int add_script(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+		      size_t errlen)
+{
+	int64_t reuse = 0;
+	store_int(s, &reuse, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND kind = 'script' AND "
+			     "project_id = ? AND status = 'queued' AND payload NOT LIKE '%celery_task_id%' ORDER BY id "
+			     "LIMIT 1", "l", q->project);
+	if (reuse) {
+		json_array_append_new(ids, json_integer(reuse));
+		return to_celery(s, reuse, q->key, err, errlen);
+	}
+	json_t *payload = json_pack("{s:s}", "generator", "extract");
+	int rc = add_one(s, cfg, q, site, 0, payload, ids, err, errlen);
+	json_decref(payload);
+	return rc;
+}
+
+/* voice, assets: one job with nothing more. */
+static int add_plain(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+		     size_t errlen)
+{
+	return add_one(s, cfg, q, site, 0, NULL, ids, err, errlen);
+}
+
+/* The steps of a project (publish is apart: it names a render, not a project). */
+static const struct {
+	const char *kind;
+	int (*add)(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, json_t *ids, char *err,
+		   size_t errlen);
+} steps[] = {
+	{"script", add_script},	      {"voice", add_plain},	      {"assets", add_plain},
+	{"render", add_render},	      {"piece", add_piece},	      {"subtitles", add_sidecars},
+	{"thumbnail", add_sidecars},
+};
+
 /* Every step but publish, inside the transaction. */
 static int add_step(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t *ids, char *err, size_t errlen)
 {
-	int64_t site = 0, reuse = 0;
+	int64_t site = 0;
 	if (store_int(s, &site, "SELECT site_id FROM igny8_video_projects WHERE id = ?", "l", q->project) < 1 || !site) {
 		snprintf(err, errlen, "no project %lld", (long long)q->project);
 		return VE_NOTFOUND;
 	}
-	if (!strcmp(q->kind, "script")) {
-		/* stage 9's project comes with its script job (cel_stage9): the chain's first task runs it */
-		store_int(s, &reuse, "SELECT id FROM vidc_jobs WHERE queue = '" CEL_QUEUE "' AND kind = 'script' AND "
-				     "project_id = ? AND status = 'queued' AND payload NOT LIKE '%celery_task_id%' ORDER BY id "
-				     "LIMIT 1", "l", q->project);
-		if (reuse) {
-			json_array_append_new(ids, json_integer(reuse));
-			return to_celery(s, reuse, q->key, err, errlen);
-		}
-		json_t *payload = json_pack("{s:s}", "generator", "extract");
-		int rc = add_one(s, cfg, q, site, 0, payload, ids, err, errlen);
-		json_decref(payload);
-		return rc;
-	}
-	if (!strcmp(q->kind, "voice") || !strcmp(q->kind, "assets"))
-		return add_one(s, cfg, q, site, 0, NULL, ids, err, errlen);
-	if (!strcmp(q->kind, "render"))
-		return add_render(s, cfg, q, site, ids, err, errlen);
-	if (!strcmp(q->kind, "subtitles") || !strcmp(q->kind, "thumbnail"))
-		return add_sidecars(s, cfg, q, site, ids, err, errlen);
-	snprintf(err, errlen, "no job kind '%s' for Celery (script, voice, assets, render, subtitles, thumbnail, publish)",
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+		if (!strcmp(q->kind, steps[i].kind))
+			return steps[i].add(s, cfg, q, site, ids, err, errlen);
+	snprintf(err, errlen, "no job kind '%s' for Celery (script, voice, assets, render, piece, subtitles, thumbnail, "
+			      "publish)",
 		 q->kind);
 	return VE_INVAL;
 }
@@ -189,6 +240,40 @@ int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t 
 		store_rollback(s);
 		json_array_clear(*ids);
 	}
+	return rc;
+}
+
+int cel_split(store_t *s, const svc_config *cfg, int64_t job, int asked, int *pieces, char *err, size_t errlen)
+{
+	json_t *r = store_row(s, "SELECT j.payload, COALESCE(c.total_estimated_duration, 0) AS secs FROM vidc_jobs j LEFT "
+				 "JOIN igny8_video_scripts c ON c.project_id = j.project_id WHERE j.id = ? AND j.kind = 'render' "
+				 "ORDER BY c.version DESC LIMIT 1", "l", job);
+	if (!r) {
+		snprintf(err, errlen, "no render job %lld", (long long)job);
+		return VE_NOTFOUND;
+	}
+	json_t *payload = json_object_get(r, "payload");
+	double secs = json_number_value(json_object_get(r, "secs"));
+	int n = (int)fld_int(payload, "pieces", 0), rc = 0;
+	if (!n) {
+		if (asked < 1)
+			asked = (int)fld_int(payload, "pieces_asked", 0); /* the API's `pieces` */
+		n = asked > 0 ? asked
+		  : cfg->split_seconds > 0 && secs > cfg->split_seconds ? (int)(secs / cfg->split_seconds + 0.999) : 1;
+		int most = (int)(secs / 4); /* two 2 s GOPs a piece: the estimate is not the spec's length */
+		n = n > most ? (most > 1 ? most : 1) : n;
+		json_t *p = json_is_object(payload) ? json_copy(payload) : json_object();
+		json_object_set_new(p, "pieces", json_integer(n));
+		char *text = json_dumps(p, JSON_COMPACT);
+		if (store_run(s, "UPDATE vidc_jobs SET payload = ? WHERE id = ?", "tl", text ? text : "{}", job) != 1) {
+			snprintf(err, errlen, "cannot record the split of job %lld: %s", (long long)job, store_errmsg(s));
+			rc = VE_IO;
+		}
+		free(text);
+		json_decref(p);
+	}
+	json_decref(r);
+	*pieces = n;
 	return rc;
 }
 

@@ -19,18 +19,27 @@
 #include "store.h"
 
 typedef struct {
-	const char *kind;   /* script, voice, assets, render, subtitles, thumbnail, publish */
+	const char *kind;   /* script, voice, assets, render, piece, subtitles, thumbnail, publish */
 	int64_t project;    /* all but publish (0: taken from rendered) */
 	int64_t rendered;   /* publish; subtitles and thumbnail of one render (0: every completed one) */
 	int64_t account;    /* publish */
 	const char *preset; /* render */
 	const char *key;    /* the Celery task id, or NULL */
+	int pieces, piece;  /* piece: piece K of N of the project's split render of preset */
 } cel_job_req;
 
 /* The jobs of one step: *ids gets a JSON array of job ids (subtitles and thumbnail have one per
  * completed render; the others one). VE_NOTFOUND for an unknown project/render/account, VE_INVAL
  * for an unknown kind or a missing argument, VE_CONFLICT when a render of the preset is running. */
 int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t **ids, char *err, size_t errlen);
+
+/* Whether the render job `job` is split (render_video's chord of render_piece tasks and a
+ * join_pieces): *pieces gets N, 1 for one pass. `asked` (> 0) is the count asked for (the API's
+ * `pieces`, `--pieces`); else a video whose script is estimated longer than cfg->split_seconds
+ * is cut in pieces of about that length. A piece lasts 4 s at least (two of the encoder's GOPs).
+ * The decision is kept on the job (a redelivered task gets the same). VE_NOTFOUND for no such
+ * render job. */
+int cel_split(store_t *s, const svc_config *cfg, int64_t job, int asked, int *pieces, char *err, size_t errlen);
 
 /* Stage 9 for Celery: the project of the content record whose external_id is `external` (of
  * site; 0: any site), made from the site's automation settings as `vidc stage9` makes it, its

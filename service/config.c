@@ -39,6 +39,8 @@ static const struct {
 	{"youtube_units_per_day", K_INT, offsetof(svc_config, youtube_units_per_day), 0, 1, 100000000},
 	{"publish_poll_ms", K_INT, offsetof(svc_config, publish_poll_ms), 0, 10, 600000},
 	{"publish_timeout_s", K_INT, offsetof(svc_config, publish_timeout_s), 0, 1, 86400},
+	{"broker", K_STR, offsetof(svc_config, broker), sizeof ((svc_config *)0)->broker, 0, 0},
+	{"split_seconds", K_INT, offsetof(svc_config, split_seconds), 0, 0, 86400},
 };
 
 /* Provider endpoints the file may set, and the environment variable the pipeline reads. */
@@ -75,6 +77,9 @@ static void defaults(svc_config *c)
 	c->youtube_units_per_day = 10000;
 	c->publish_poll_ms = 5000;
 	c->publish_timeout_s = 900;
+	c->split_seconds = 300;
+	if (getenv("VIDC_BROKER")) /* the file's "broker" and --broker win over it */
+		snprintf(c->broker, sizeof c->broker, "%s", getenv("VIDC_BROKER"));
 	credits_defaults(&c->credits);
 }
 

@@ -34,6 +34,9 @@ typedef struct {
 	int youtube_units_per_day;   /* its other quota units a day: 10000 */
 	int publish_poll_ms;         /* how often a platform's processing is polled: 5000 */
 	int publish_timeout_s;       /* how long processing may take before the publish fails: 900 */
+	/* Celery (SPEC section 16.9) */
+	char broker[512];            /* `vidc serve --broker`: redis://HOST:PORT/DB, "" none (VIDC_BROKER) */
+	int split_seconds;           /* a render estimated longer is split in pieces of about this: 300 */
 	credits_table credits;
 } svc_config;
 

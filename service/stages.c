@@ -20,6 +20,7 @@
 #include "../pipeline/article.h"
 #include "../pipeline/assets.h"
 #include "../pipeline/script.h"
+#include "../pipeline/pieces.h"
 #include "../pipeline/specgen.h"
 #include "../pipeline/stage.h"
 #include "../pipeline/voice.h"
@@ -368,6 +369,62 @@ int stg_render(const char *spec, const char *preset, const char *out, stg_progre
 		info->height = p->height;
 		info->frames = p->frames;
 		info->duration = ir_frame_time(p, p->frames);
+	}
+	return done(rc, &e, err, errlen, s, p);
+}
+
+int stg_render_piece(const char *spec, const char *preset, int pieces, int piece, const char *out,
+		     stg_progress_fn progress, void *ud, volatile int *cancel, char *err, size_t errlen)
+{
+	stage_spec *s = NULL;
+	ir_program *p = NULL;
+	vidc_err e = {0};
+	int rc = load(spec, preset, &s, &p, &e);
+	if (!rc) {
+		progress_fwd f = {progress, ud};
+		stage_cb cb = {.ud = &f, .progress = fwd_progress, .cancel = cancel};
+		pieces_one_opts o = {out, 0, pieces, piece, {NULL, 0, 1}};
+		pieces_one_result r;
+		rc = pieces_render_one(p, &o, &cb, &r, &e);
+	}
+	return done(rc, &e, err, errlen, s, p);
+}
+
+int stg_max_pieces(const char *spec, const char *preset, int *max, char *err, size_t errlen)
+{
+	stage_spec *s = NULL;
+	ir_program *p = NULL;
+	vidc_err e = {0};
+	int rc = load(spec, preset, &s, &p, &e);
+	if (!rc) {
+		int64_t gop = pieces_gop(p);
+		int64_t n = (p->frames + gop - 1) / gop; /* pieces_plan: a piece per started GOP */
+		*max = n < 1 ? 1 : n > PIECES_MAX ? PIECES_MAX : (int)n;
+	}
+	return done(rc, &e, err, errlen, s, p);
+}
+
+int stg_join(const char *spec, const char *preset, const char *const *files, int n, const char *out,
+	     stg_video *info, char *err, size_t errlen)
+{
+	stage_spec *s = NULL;
+	ir_program *p = NULL;
+	vidc_err e = {0};
+	int rc = load(spec, preset, &s, &p, &e);
+	if (!rc) {
+		pieces_join_opts o;
+		memset(&o, 0, sizeof o);
+		o.output = out;
+		o.files = files;
+		o.nfiles = n;
+		o.spec = spec;
+		o.spec_opts.check_assets = 1;
+		pieces_join_result r;
+		rc = pieces_join(&o, NULL, &r, &e);
+		info->width = r.width;
+		info->height = r.height;
+		info->frames = r.frames;
+		info->duration = ir_frame_time(p, r.frames);
 	}
 	return done(rc, &e, err, errlen, s, p);
 }

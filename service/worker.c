@@ -242,18 +242,99 @@ static void render_paths(wrk_ctx *c, const char *preset, char mp4[1400], char sr
 	snprintf(spec, 1400, "%s/%s.vid", c->dir, preset);
 }
 
+/* A split render's pieces live in their own folder (an intermediate: the retention sweep and
+ * the join remove it). */
+static void piece_dir(wrk_ctx *c, char dir[1300])
+{
+	snprintf(dir, 1300, "%s/pieces-%lld", c->dir, (long long)c->job->rendered_id);
+}
+
+/* A split render's end (Celery's join_pieces runs the render job once its piece jobs are done):
+ * the pieces joined by stream copy with the whole timeline's audio, instead of a render. */
+static int join_pieces(wrk_ctx *c, const char *preset, int n, const char *spec, const char *mp4, stg_video *info)
+{
+	char dir[1300];
+	piece_dir(c, dir);
+	char(*paths)[1400] = calloc((size_t)n, sizeof *paths);
+	const char **files = calloc((size_t)n, sizeof *files);
+	int rc = paths && files ? 0 : fail(c, VE_NOMEM, "%s", "out of memory for the pieces' names");
+	for (int k = 0; !rc && k < n; k++) {
+		snprintf(paths[k], sizeof *paths, "%s/%d-of-%d.mp4", dir, k + 1, n);
+		files[k] = paths[k];
+		if (access(paths[k], R_OK)) {
+			/* a piece's task delivered twice can end the chord early: the join waits for it */
+			c->retry = 1;
+			rc = fail(c, VE_NOTFOUND, "the split render's piece '%s' is missing (its render_piece task has not "
+						  "ended)", paths[k]);
+		}
+	}
+	if (!rc)
+		rc = stg_join(spec, preset, files, n, mp4, info, c->err, sizeof c->err);
+	for (int k = 0; !rc && k < n; k++)
+		remove(paths[k]);
+	if (!rc)
+		rmdir(dir);
+	free(paths);
+	free(files);
+	return rc;
+}
+
+/* The render's progress as the sum of its pieces' (each piece job keeps its own on its row). */
+static void on_piece_progress(void *ud, int64_t done, int64_t total)
+{
+	render_progress *rp = ud;
+	double t = mono_now();
+	if (done < total && t - rp->last < 1.0)
+		return;
+	rp->last = t;
+	const job_t *j = rp->c->job;
+	jobs_progress(rp->c->db, j, total > 0 ? 100.0 * done / total : 0);
+	char now[32];
+	store_iso(store_now_ms(), now);
+	store_run(rp->c->db, "UPDATE igny8_rendered_videos SET percent = (SELECT COALESCE(SUM(progress), 0) FROM vidc_jobs "
+			     "WHERE kind = 'piece' AND rendered_video_id = ?) / ?, eta_seconds = NULL, updated_at = ? WHERE id = ?",
+		  "ldtl", j->rendered_id, (double)fld_int(j->payload, "pieces", 1), now, j->rendered_id);
+}
+
+/* One piece of a split render (Celery's render_piece): the spec made as for the render (the
+ * first piece makes the voice and visuals, under the project's lock), then piece K of N. */
+static int kind_piece(wrk_ctx *c)
+{
+	const char *preset = fld_str(c->job->payload, "preset", "tiktok");
+	int n = (int)fld_int(c->job->payload, "pieces", 0), k = (int)fld_int(c->job->payload, "piece", 0);
+	char mp4[1400], srt[1400], vtt[1400], jpg[1400], spec[1400], dir[1300], out[1400], now[32];
+	render_paths(c, preset, mp4, srt, vtt, jpg, spec);
+	piece_dir(c, dir);
+	if (mkdir(dir, 0777) && errno != EEXIST)
+		return fail(c, VE_IO, "cannot create the pieces' folder '%s'", dir);
+	snprintf(out, sizeof out, "%s/%d-of-%d.mp4", dir, k, n);
+	store_run(c->db, "UPDATE igny8_rendered_videos SET status = 'rendering', render_started_at = COALESCE("
+			 "render_started_at, ?), updated_at = ? WHERE id = ?", "ttl", store_iso(store_now_ms(), now), now,
+		  c->job->rendered_id);
+	int rc = prepare(c, preset);
+	render_progress rp = {c, mono_now(), 0};
+	if (!rc)
+		rc = stg_render_piece(spec, preset, n, k, out, on_piece_progress, &rp, &c->cancel, c->err, sizeof c->err);
+	return rc;
+}
+
 static int kind_render(wrk_ctx *c)
 {
 	const char *preset = fld_str(c->job->payload, "preset", "tiktok");
 	char mp4[1400], srt[1400], vtt[1400], jpg[1400], spec[1400], now[32];
 	render_paths(c, preset, mp4, srt, vtt, jpg, spec);
-	store_run(c->db, "UPDATE igny8_rendered_videos SET status = 'rendering', render_started_at = ?, percent = 0, "
-			 "frames_done = 0, error = NULL, updated_at = ? WHERE id = ?", "ttl", store_iso(store_now_ms(), now),
-		  now, c->job->rendered_id);
+	int pieces = (int)fld_int(c->job->payload, "pieces", 0);
+	/* a split render's join keeps its pieces' progress and start */
+	store_run(c->db, "UPDATE igny8_rendered_videos SET status = 'rendering', render_started_at = CASE WHEN ? > 1 THEN "
+			 "COALESCE(render_started_at, ?) ELSE ? END, percent = CASE WHEN ? > 1 THEN percent ELSE 0 END, "
+			 "frames_done = 0, error = NULL, updated_at = ? WHERE id = ?", "ittitl", pieces,
+		  store_iso(store_now_ms(), now), now, pieces, now, c->job->rendered_id);
 	int rc = prepare(c, preset);
 	render_progress rp = {c, mono_now(), 0};
 	stg_video info = {0};
-	if (!rc)
+	if (!rc && pieces > 1)
+		rc = join_pieces(c, preset, pieces, spec, mp4, &info);
+	else if (!rc)
 		rc = stg_render(spec, preset, mp4, on_progress, &rp, &c->cancel, &info, c->err, sizeof c->err);
 	if (!rc)
 		rc = stg_subtitles(spec, preset, srt, vtt, c->err, sizeof c->err);
@@ -315,6 +396,7 @@ static struct {
 	{"voice", kind_voice, "voiceover"},
 	{"assets", kind_assets, "composing"},
 	{"render", kind_render, "rendering"},
+	{"piece", kind_piece, "rendering"},
 	{"subtitles", kind_subtitles, NULL},
 	{"thumbnail", kind_thumbnail, NULL},
 };

@@ -6,12 +6,12 @@ package, the store (--db) and the media folder. Every task asks vidc for the job
 and never the Celery worker.
 """
 from .app import app
-from .tasks import (fetch_video_engagement, generate_subtitles, generate_thumbnail,
-                    generate_video_script, generate_voiceover, publish_project,
-                    publish_video, render_video, video_pipeline_stage9)
+from .tasks import (fetch_video_engagement, generate_assets, generate_subtitles, generate_thumbnail,
+                    generate_video_script, generate_voiceover, join_pieces, publish_project,
+                    publish_video, render_piece, render_video, video_pipeline_stage9)
 
 celery = app
 
-__all__ = ["app", "celery", "fetch_video_engagement", "generate_subtitles", "generate_thumbnail",
-           "generate_video_script", "generate_voiceover", "publish_project",
-           "publish_video", "render_video", "video_pipeline_stage9"]
+__all__ = ["app", "celery", "fetch_video_engagement", "generate_assets", "generate_subtitles",
+           "generate_thumbnail", "generate_video_script", "generate_voiceover", "join_pieces",
+           "publish_project", "publish_video", "render_piece", "render_video", "video_pipeline_stage9"]

@@ -3,19 +3,19 @@ queue, acknowledged late and given back when its worker dies: the task delivered
 for the same job (its task id is the job's key) and vidc takes the dead execution over."""
 import os
 
-from celery import chain, group
+from celery import chain, chord, group
 
 from .app import app
-from .vidc import VidcRetry, run, run_jobs
+from .vidc import VidcRetry, add_jobs, run, run_jobs
 
 VIDEO = {"queue": "video", "acks_late": True, "reject_on_worker_lost": True, "bind": True,
          "max_retries": 5}
 RETRY_DELAY = int(os.environ.get("VIDC_CELERY_RETRY_DELAY", "30"))
 
 
-def _step(task, kind, **opts):
+def _step(task, kind, key=None, **opts):
     try:
-        return run_jobs(kind, task.request.id, **opts)
+        return run_jobs(kind, key or task.request.id, **opts)
     except VidcRetry as e:
         # vidc queued its job again (a provider's 5xx, a platform's quota): run it later
         raise task.retry(exc=e, countdown=RETRY_DELAY)
@@ -31,11 +31,44 @@ def generate_voiceover(self, project_id):
     return {"project_id": project_id, "jobs": _step(self, "voice", project=project_id)}
 
 
+@app.task(name="vidc_celery.generate_assets", **VIDEO)
+def generate_assets(self, project_id):
+    """The visuals of every section (a render makes them when they are missing)."""
+    return {"project_id": project_id, "jobs": _step(self, "assets", project=project_id)}
+
+
 @app.task(name="vidc_celery.render_video", **VIDEO)
-def render_video(self, project_id, preset):
-    """The render of one preset, with its subtitles and thumbnail."""
-    return {"project_id": project_id, "preset": preset,
-            "jobs": _step(self, "render", project=project_id, preset=preset)}
+def render_video(self, project_id, preset, pieces=None):
+    """The render of one preset, with its subtitles and thumbnail. A long one (its script
+    estimated over the config's split_seconds, or pieces asked for: the API's `pieces`) becomes
+    a chord: a render_piece task per piece, on any workers, then join_pieces."""
+    try:
+        ids = add_jobs("render", self.request.id, project=project_id, preset=preset)
+        n = run("job", "split", ids[0], *(["--pieces", pieces] if pieces else []), want_json=True)
+        if n > 1:
+            pieces_ = [render_piece.si(project_id, preset, n, k) for k in range(1, n + 1)]
+            # the join runs the render job this task made: its key is this task's id
+            return self.replace(chord(pieces_, join_pieces.s(project_id, preset, render_key=self.request.id)))
+        run("job", "run", ids[0])
+    except VidcRetry as e:
+        raise self.retry(exc=e, countdown=RETRY_DELAY)
+    return {"project_id": project_id, "preset": preset, "jobs": ids}
+
+
+@app.task(name="vidc_celery.render_piece", **VIDEO)
+def render_piece(self, project_id, preset, pieces, piece):
+    """Piece PIECE of PIECES of the project's split render of preset (its own job: a worker that
+    dies mid-piece gives the message back and the piece is taken over)."""
+    return {"project_id": project_id, "preset": preset, "piece": piece,
+            "jobs": _step(self, "piece", project=project_id, preset=preset, pieces=pieces, piece=piece)}
+
+
+@app.task(name="vidc_celery.join_pieces", **VIDEO)
+def join_pieces(self, results, project_id, preset, render_key=None):
+    """The chord's end: the render job joins its pieces, then makes subtitles and thumbnail."""
+    key = render_key or self.request.id
+    return {"project_id": project_id, "preset": preset, "pieces": len(results or []),
+            "jobs": _step(self, "render", project=project_id, preset=preset, key=key)}
 
 
 @app.task(name="vidc_celery.generate_thumbnail", **VIDEO)

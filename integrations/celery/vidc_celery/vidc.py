@@ -51,13 +51,19 @@ def run(*args, want_json=False, media=True):
     return json.loads(p.stdout) if want_json else p.stdout
 
 
-def run_jobs(kind, key, **opts):
-    """Queues the step's jobs (`vidc job add`, keyed by the task id) and runs each; their ids."""
+def add_jobs(kind, key, **opts):
+    """Queues the step's jobs (`vidc job add`, keyed by the task id: the same key gets the same
+    jobs back); their ids."""
     args = ["job", "add", kind, "--key", key]
     for name, value in opts.items():
         if value is not None:
             args += ["--" + name, value]
-    ids = run(*args, want_json=True)
+    return run(*args, want_json=True)
+
+
+def run_jobs(kind, key, **opts):
+    """Queues the step's jobs and runs each (`vidc job run`); their ids."""
+    ids = add_jobs(kind, key, **opts)
     for job in ids:
         run("job", "run", job)
     return ids

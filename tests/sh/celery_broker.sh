@@ -1,0 +1,191 @@
+#!/bin/sh
+# `vidc serve --broker` (SPEC.md section 16.9) end to end: a real redis-server on a free loopback
+# port, two Celery workers (-Q video, --concurrency=1) and `vidc serve` with the broker, all
+# started here. A project's render queued through the API (curl, "pieces": 4) becomes a Celery
+# message the workers accept (render_video), which splits it into a chord of render_piece tasks
+# run by both workers and a join_pieces: the MP4 has the frame count of a single-pass render of the
+# same spec (ffprobe -count_frames) and decodes with `ffmpeg -xerror`; the status endpoint shows
+# the pieces' summed progress. Then a whole worker (its main process and the pool process running
+# a piece) is killed with SIGKILL mid-piece: the message comes back after the short visibility
+# timeout, the other worker takes the piece over, and the video is whole. Last, a broker that is
+# down: `vidc serve --broker` refuses to start, and a job queued while the broker is gone waits in
+# the outbox and is sent when it is back. The specs are written at 10 fps to keep the work small.
+set -u
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+PY=/usr/bin/python3
+if ! command -v redis-server >/dev/null || ! $PY -c 'import celery, redis' 2>/dev/null; then
+	echo "SKIP: celery_broker.sh needs redis-server and Debian's python3-celery, python3-redis (scripts/deps.sh)"
+	exit 0
+fi
+. tests/sh/service_lib.inc
+sed -i 's/^{/{"fps": 10, /' "$CONFIG"
+setup_sites
+sql() { $PY -c "import sqlite3,sys; c=sqlite3.connect('$DB'); print(c.execute(sys.argv[1]).fetchall())" "$1"; }
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# a broker that does not answer: a clear error at start, before the API takes a job
+DEAD=$(free_port)
+out=$("$VIDC" serve --config "$CONFIG" --broker "redis://127.0.0.1:$DEAD/0" 2>&1)
+case $out in *"cannot reach the Celery broker redis://127.0.0.1:$DEAD/0"*) ;; *) bad "serve with a dead broker: $out" ;; esac
+out=$("$VIDC" serve --config "$CONFIG" --broker "amqp://x" 2>&1)
+case $out in *"is not a redis://HOST:PORT/DB URL"*) ;; *) bad "serve with an amqp broker: $out" ;; esac
+
+RPORT=$(free_port)
+mkdir "$tmp/redis"
+start_redis() {
+	redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly no \
+		--daemonize no >>"$tmp/redis.log" 2>&1 &
+	REDIS=$!
+	PIDS="$PIDS $REDIS"
+	for _ in $(seq 1 50); do
+		$PY -c "import redis; redis.Redis(port=$RPORT).ping()" 2>/dev/null && break
+		sleep 0.1
+	done
+}
+start_redis
+export VIDC_CELERY_BROKER="redis://127.0.0.1:$RPORT/0" VIDC_CONFIG="$CONFIG" VIDC_BIN="$PWD/$VIDC"
+export PYTHONPATH="$PWD/integrations/celery" VIDC_CELERY_RETRY_DELAY=1
+# a message whose whole worker vanished comes back after this (a piece that takes longer on a busy
+# machine is delivered twice: it runs once, the second delivery waits for it)
+export VIDC_CELERY_VISIBILITY=30
+case $VIDC in /*) VIDC_BIN=$VIDC ;; esac
+VIDC_BROKER=$VIDC_CELERY_BROKER start_server
+grep -q "jobs go to Celery through redis://127.0.0.1:$RPORT/0" "$tmp/serve.log" || bad "serve does not say it uses the broker"
+
+start_celery() { # NAME
+	$PY -m celery -A vidc_celery worker -Q video --concurrency=1 --hostname "$1@%h" --loglevel INFO \
+		--without-gossip --without-mingle --without-heartbeat >>"$tmp/$1.log" 2>&1 &
+	eval "PID_$1=$!"
+	PIDS="$PIDS $!"
+}
+start_celery w1
+start_celery w2
+for w in w1 w2; do
+	for _ in $(seq 1 150); do grep -q "ready" "$tmp/$w.log" && break; sleep 0.2; done
+	grep -q "ready" "$tmp/$w.log" || bad "Celery worker $w did not start: $(tail -5 "$tmp/$w.log")"
+done
+
+cat >"$tmp/script.json" <<'JSON'
+{"hook":"Cold brew takes time, not skill.","intro":"Here is the short version of a long steep.","points":[
+ {"text":"Use one part coffee to eight parts water, measured by weight on a kitchen scale.","duration_est":4.5,"visual_cue":"text card: ratio","text_overlay":"1:8"},
+ {"text":"Steep it in the fridge for twelve to eighteen hours, then strain it slowly through paper.","duration_est":5,"visual_cue":"text card: steep","text_overlay":"12-18 hours"}],
+ "cta":"Follow for more.","chapter_markers":[{"time":0,"title":"Intro"}],"total_estimated_duration":16,
+ "seo":{"tiktok":{"title":"Cold brew","description":"Cold brew in a minute.","tags":["coldbrew"]}}}
+JSON
+# project: a project with the script, through the API; P set. render PIECES: its render in
+# PIECES pieces through the API; R set
+project() {
+	req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
+	P=$(jget "j['id']")
+	expect "script" 200 PUT "/scripts/$P/" "$TA" "@$tmp/script.json"
+}
+render() {
+	expect "render" 202 POST /render/ "$TA" "{\"project_id\":$P,\"presets\":[\"tiktok\"],\"pieces\":$1}"
+	R=$(jget "j['renders'][0]['id']")
+}
+# wait_render: the status endpoint until the render ends; the percents seen while it rendered in
+# $tmp/percents, its last reply in $tmp/status.json
+wait_render() {
+	: >"$tmp/percents"
+	for _ in $(seq 1 1500); do
+		req GET "/render/$R/status/" "$TA" >/dev/null
+		cp "$tmp/out" "$tmp/status.json"
+		st=$(jget "j['status']")
+		[ "$st" = rendering ] && jget "j['percent']" >>"$tmp/percents"
+		case $st in completed | failed) break ;; esac
+		sleep 0.2
+	done
+}
+# check_mp4: the render completed, its MP4 joined from N pieces is whole
+check_mp4() { # WHAT PIECES
+	[ "$st" = completed ] || { bad "$1: the render is '$st': $(cat "$tmp/status.json"); $(sql "SELECT kind, status, error FROM vidc_jobs WHERE project_id = $P")"; return; }
+	mp4=$(sql "SELECT file_path FROM igny8_rendered_videos WHERE id = $R" | sed "s/^\[('//; s/',)\]$//")
+	[ -s "$mp4" ] || { bad "$1: no MP4 at '$mp4'"; return; }
+	pieces=$(sql "SELECT COUNT(*) FROM vidc_jobs WHERE kind = 'piece' AND rendered_video_id = $R AND status = 'done' AND queue = 'celery'")
+	[ "$pieces" = "[($2,)]" ] || bad "$1: $2 piece jobs should be done: $(sql "SELECT id, status, payload FROM vidc_jobs WHERE kind = 'piece' AND rendered_video_id = $R")"
+	[ "$(sql "SELECT queue, status FROM vidc_jobs WHERE kind = 'render' AND rendered_video_id = $R")" = "[('celery', 'done')]" ] ||
+		bad "$1: the render job: $(sql "SELECT queue, status, payload FROM vidc_jobs WHERE kind = 'render' AND rendered_video_id = $R")"
+	# the single-pass render of the same spec (both renders are of one project), for its frames
+	spec=$(dirname "$mp4")/tiktok.vid
+	[ -s "$tmp/single.mp4" ] || "$VIDC" render "$spec" --preset tiktok -o "$tmp/single.mp4" 2>"$tmp/single.log" ||
+		bad "$1: single-pass render: $(tail -3 "$tmp/single.log")"
+	count() { ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$1"; }
+	joined=$(count "$mp4") single=$(count "$tmp/single.mp4")
+	[ -n "$joined" ] && [ "$joined" = "$single" ] || bad "$1: the joined MP4 has $joined frames, the single-pass render $single"
+	errs=$(ffmpeg -v error -xerror -i "$mp4" -f null - 2>&1) || bad "$1: ffmpeg -xerror failed: $errs"
+	[ -z "$errs" ] || bad "$1: ffmpeg -xerror said: $errs"
+	streams=$(ffprobe -v error -show_entries stream=codec_type -of csv=p=0 "$mp4" | sort | tr '\n' ' ')
+	[ "$streams" = "audio video " ] || bad "$1: the MP4's streams: $streams"
+	[ "$(jget "j['percent']")" = "100.0" ] || [ "$(jget "j['percent']")" = "100" ] || bad "$1: percent at the end: $(cat "$tmp/status.json")"
+	[ ! -d "$(dirname "$mp4")/pieces-$R" ] || bad "$1: the pieces' folder outlived the join"
+}
+
+# --- a render in 4 pieces on both workers ---------------------------------------------------------
+project
+render 4
+wait_render
+check_mp4 "4 pieces" 4
+# the message was what a Celery worker takes: the task ran under its name with the API's arguments
+grep -q "Task vidc_celery.render_video\[[0-9a-f-]*\] received" "$tmp/w1.log" "$tmp/w2.log" || bad "no worker received render_video"
+grep -q "vidc_celery.render_video.*$P, 'tiktok'" "$tmp/serve.log" "$tmp/w1.log" "$tmp/w2.log" 2>/dev/null ||
+	grep -q "render_video" "$tmp/w1.log" "$tmp/w2.log" || bad "render_video not in the workers' logs"
+for w in w1 w2; do
+	grep -q "Task vidc_celery.render_piece\[[0-9a-f-]*\] succeeded" "$tmp/$w.log" || bad "worker $w rendered no piece: $(grep -c render_piece "$tmp/$w.log")"
+done
+grep -q "Task vidc_celery.join_pieces\[[0-9a-f-]*\] succeeded" "$tmp/w1.log" "$tmp/w2.log" || bad "no worker joined the pieces"
+# the status endpoint summed the pieces' progress: it moved between 0 and 100 while rendering
+$PY -c "
+import sys
+p = [float(x) for x in open('$tmp/percents') if x.strip() not in ('', 'None')]
+sys.exit(0 if any(0 < x < 100 for x in p) else 1)" || bad "the status never showed the pieces' progress: $(tr '\n' ' ' <"$tmp/percents")"
+[ "$(sql "SELECT COUNT(*) FROM vidc_jobs WHERE queue = 'celery-outbox'")" = "[(0,)]" ] || bad "jobs left in the outbox"
+
+# --- a whole worker killed mid-piece (the same project rendered again: its voice and visuals made) ---
+render 4
+J=""
+for _ in $(seq 1 900); do
+	J=$(sql "SELECT id FROM vidc_jobs WHERE kind = 'piece' AND rendered_video_id = $R AND status = 'running' AND progress >= 10 ORDER BY id LIMIT 1" | tr -dc 0-9)
+	[ -n "$J" ] && break
+	sleep 0.1
+done
+victim="" pool=""
+if [ -n "$J" ]; then
+	runpid=$(pgrep -f "job run $J --config $CONFIG" | head -1)
+	[ -n "$runpid" ] && pool=$(ps -o ppid= -p "$runpid" | tr -d ' ')
+	[ -n "$pool" ] && victim=$(ps -o ppid= -p "$pool" | tr -d ' ')
+fi
+case " $PID_w1 $PID_w2 " in *" $victim "*) ;; *) victim="" ;; esac
+if [ -n "$victim" ]; then
+	kill -9 "$victim" "$pool"
+	sleep 0.5
+	case $(ps -o stat= -p "$runpid" 2>/dev/null) in "" | Z*) ;; *) bad "vidc outlived the worker it ran for" ;; esac
+else
+	bad "no piece of the second render was seen running (job '$J')"
+fi
+wait_render
+check_mp4 "a worker killed" 4
+[ "$(sql "SELECT attempts, status FROM vidc_jobs WHERE id = ${J:-0}")" = "[(2, 'done')]" ] ||
+	bad "the killed piece's job: $(sql "SELECT attempts, status, error FROM vidc_jobs WHERE id = ${J:-0}")"
+
+# --- the broker gone after the start: the job waits in the outbox, then goes -----------------------
+kill "$REDIS"
+wait "$REDIS" 2>/dev/null
+req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
+P=$(jget "j['id']")
+expect "script" 200 PUT "/scripts/$P/" "$TA" "@$tmp/script.json"
+expect "voice" 202 POST /voiceover/generate/ "$TA" "{\"project_id\":$P}"
+V=$(jget "j['job_id']")
+sleep 2
+[ "$(sql "SELECT queue, status FROM vidc_jobs WHERE id = $V")" = "[('celery-outbox', 'queued')]" ] ||
+	bad "the job queued while the broker was down: $(sql "SELECT queue, status FROM vidc_jobs WHERE id = $V")"
+grep -q "the jobs wait in the outbox" "$tmp/serve.log" || bad "serve did not say the broker is down"
+start_redis
+for _ in $(seq 1 600); do
+	[ "$(sql "SELECT status FROM vidc_jobs WHERE id = $V")" = "[('done',)]" ] && break
+	sleep 0.2
+done
+[ "$(sql "SELECT queue, status FROM vidc_jobs WHERE id = $V")" = "[('celery', 'done')]" ] ||
+	bad "the voice job after the broker came back: $(sql "SELECT queue, status, error FROM vidc_jobs WHERE id = $V"): $(tail -3 "$tmp/serve.log")"
+[ $fail = 0 ] && echo "ok: celery_broker (serve --broker, a chord of pieces on two workers, a worker killed, a broker down)"
+exit $fail
