@@ -130,6 +130,7 @@ int cli_error(const cli_args *a, const vidc_err *e);
 /* The commands, each in its file. */
 int cli_check(cli_args *a);    /* spec.c */
 int cli_fix(cli_args *a);      /* fix.c */
+int cli_fmt(cli_args *a);      /* fmt.c */
 int cli_lsp(cli_args *a);      /* lsp.c */
 int cli_ir(cli_args *a);       /* spec.c */
 int cli_render(cli_args *a);   /* spec.c */
