@@ -4,7 +4,8 @@
 # diagnostics before and after, source positions aside, with the flags the other tests use for
 # that folder); a spec with syntax errors is refused and left unchanged. Then the committed
 # layouts (tests/fmt/X.vid must format to exactly X.expected), --check's exit status and list,
-# in-place rewriting (only when the layout changes, through a symbolic link) and standard input.
+# in-place rewriting (only when the layout changes, through a symbolic link), standard input,
+# and a spec written by vidc make passing --check.
 . "$(dirname "$0")/lib.sh"
 
 # The copies compiled beside their originals (so their relative paths resolve the same way).
@@ -139,4 +140,9 @@ expect 2 "no file" -- "$VIDC" fmt
 expect 0 "fmt --help" -- "$VIDC" fmt --help
 has "$tmp/out" "--check" "fmt --help"
 
+# vidc make writes formatted specs (both orientations, with captions).
+expect 0 "vidc make --no-render" -- "$VIDC" make examples/article-cold-brew.json --preset tiktok,youtube_long \
+	--no-render -o "$tmp/make"
+expect 0 "the specs vidc make wrote are formatted" -- "$VIDC" fmt --check "$tmp/make/video-tall.vid" "$tmp/make/video-wide.vid"
+[ -s "$tmp/out" ] && say "not formatted: $(cat "$tmp/out")"
 exit $fail
