@@ -16,7 +16,7 @@
 #include "../pipeline/stage.h"
 
 #define VIDC_VERSION "0.1.0"
-#define CLI_MAX_POS 64
+#define CLI_MAX_POS 1024 /* vidc fmt and vidc check take a project's specs at once (cli_args is on the heap) */
 #define CLI_MAX_ALLOW 32
 
 /* Every option any command takes; a command's table says which it accepts. */

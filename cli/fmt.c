@@ -4,9 +4,11 @@
  * lists the files that are not formatted; "-" reads standard input and writes standard output.
  * A spec that does not parse is left as it is, its errors printed as vidc check prints them.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../base/file.h"
 #include "../compiler/fmt.h"
@@ -91,10 +93,16 @@ static int format_one(const cli_args *a, const stage_cb *cb, const char *path, i
 		if (fwrite(out.data ? out.data : "", 1, out.len, stdout) != out.len || fflush(stdout))
 			rc = cli_fail(a, "cannot write standard output");
 	} else if (!same) {
-		/* Through a symbolic link, the file it names is rewritten and the link stays. */
+		/* Through a symbolic link, the file it names is rewritten and the link stays; the new
+		 * file gets the old one's permissions (the atomic write makes it with the umask's). */
 		char *real = realpath(path, NULL);
-		if (file_write_atomic(real ? real : path, out.data, out.len, &e))
+		const char *to = real ? real : path;
+		struct stat st;
+		int had = stat(to, &st) == 0;
+		if (file_write_atomic(to, out.data, out.len, &e))
 			rc = cli_error(a, &e);
+		else if (had && chmod(to, st.st_mode & 07777))
+			rc = cli_fail(a, "cannot keep the permissions of '%s': %s", path, strerror(errno));
 		free(real);
 	}
 	buf_free(&src);

@@ -108,6 +108,10 @@ has "$tmp/out" "<stdin>" "--check -"
 # through a symbolic link the file is rewritten and the link stays.
 expect 0 "fmt in place" -- "$VIDC" fmt "$tmp/messy.vid"
 cmp -s "$tmp/messy.vid" tests/fmt/messy.expected || say "in place: not the expected layout"
+cp tests/fmt/messy.vid "$tmp/private.vid"
+chmod 600 "$tmp/private.vid"
+expect 0 "fmt of a private spec" -- "$VIDC" fmt "$tmp/private.vid"
+[ "$(stat -c %a "$tmp/private.vid")" = 600 ] || say "the spec's permissions changed to $(stat -c %a "$tmp/private.vid")"
 ino=$(stat -c %i "$tmp/clean.vid")
 expect 0 "fmt of a formatted spec" -- "$VIDC" fmt "$tmp/clean.vid"
 [ "$(stat -c %i "$tmp/clean.vid")" = "$ino" ] || say "a formatted spec was written again"
