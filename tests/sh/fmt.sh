@@ -78,6 +78,7 @@ while read -r i f; do
 		cmp -s "$tmp/${k}1.p" "$tmp/${k}2.p" || { say "$f: formatting changed its $k output"; diff "$tmp/${k}1.p" "$tmp/${k}2.p" | head -10; }
 	done
 done <"$tmp/formatted"
+echo "fmt.sh: $nfmt specs formatted ($nir of them compile to IR), $nrefused refused for syntax errors"
 # The loop saw the repository: the examples, the stdlib, the goldens, the diag and IR tests.
 [ $nfmt -ge 80 ] || say "only $nfmt specs formatted"
 [ $nrefused -ge 5 ] || say "only $nrefused specs refused (tests/diag/syntax.vid and others have syntax errors)"
