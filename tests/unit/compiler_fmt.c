@@ -35,65 +35,48 @@ static void layout(const char *what, const char *src, const char *want)
 	CHECK(rc == 0 && !strcmp(again, got), "%s: not idempotent:\n[%s]\nthen\n[%s]", what, got, again);
 }
 
-static void test_statements(void)
-{
-	layout("blocks and semicolons", "video{preset tiktok;fps 30}\n",
-	       "video {\n  preset tiktok\n  fps 30\n}\n");
-	layout("empty block", "scene a 5s {\n\n}\n", "scene a 5s {}\n");
-	layout("nesting", "scene a 5s { image \"x.png\" { kenburns { zoom 1->1.2 } } }",
-	       "scene a 5s {\n  image \"x.png\" {\n    kenburns {\n      zoom 1 -> 1.2\n    }\n  }\n}\n");
-	layout("a '}' after a statement on its line", "scene a 5s {\n  solid #000 }\n",
-	       "scene a 5s {\n  solid #000\n}\n");
-	layout("const and named arguments", "const  x=5s\nuse t( \"a\" ,b=x,c : string)\n",
-	       "const x = 5s\nuse t(\"a\", b = x, c: string)\n");
-	layout("a call over lines is joined", "use t(\"a\",\n      \"b\"\n)\n", "use t(\"a\", \"b\")\n");
-	layout("tabs, CR LF, no final newline", "video {\r\n\tpreset tiktok\r\n}", "video {\n  preset tiktok\n}\n");
-	layout("nothing", "", "");
-	layout("byte order mark", "\xEF\xBB\xBF" "a  b\n", "\xEF\xBB\xBF" "a b\n");
-}
+/* Each case: what it shows, the source, its exact layout. */
+static const struct {
+	const char *what, *src, *want;
+} cases[] = {
+	/* statements, blocks, calls */
+	{"blocks and semicolons", "video{preset tiktok;fps 30}\n", "video {\n  preset tiktok\n  fps 30\n}\n"},
+	{"empty block", "scene a 5s {\n\n}\n", "scene a 5s {}\n"},
+	{"nesting", "scene a 5s { image \"x.png\" { kenburns { zoom 1->1.2 } } }", "scene a 5s {\n  image \"x.png\" {\n    kenburns {\n      zoom 1 -> 1.2\n    }\n  }\n}\n"},
+	{"a '}' after a statement on its line", "scene a 5s {\n  solid #000 }\n", "scene a 5s {\n  solid #000\n}\n"},
+	{"const and named arguments", "const  x=5s\nuse t( \"a\" ,b=x,c : string)\n", "const x = 5s\nuse t(\"a\", b = x, c: string)\n"},
+	{"a call over lines is joined", "use t(\"a\",\n      \"b\"\n)\n", "use t(\"a\", \"b\")\n"},
+	{"tabs, CR LF, no final newline", "video {\r\n\tpreset tiktok\r\n}", "video {\n  preset tiktok\n}\n"},
+	{"nothing", "", ""},
+	{"byte order mark", "\xEF\xBB\xBF" "a  b\n", "\xEF\xBB\xBF" "a b\n"},
+	/* The lexer tells a negative number from a subtraction by the character before the '-':
+	 * the layout must keep each what it was. */
+	{"subtraction glued", "start word(\"x\")-100ms\n", "start word(\"x\") - 100ms\n"},
+	{"subtraction after a comment", "start word(\"x\") /*c*/-100ms\n", "start word(\"x\") /*c*/ - 100ms\n"},
+	{"negative numbers", "position -10px    -20px\n", "position -10px -20px\n"},
+	{"negative after '=' and '('", "const a=-1\nuse t(-2,b=-.5s)\n", "const a = -1\nuse t(-2, b = -.5s)\n"},
+	{"arrow then negative", "zoom 1->-2\n", "zoom 1 -> -2\n"},
+	{"numbers and units as written", "a 1.50 .5s 10sa -6db 90deg #ABC\n", "a 1.50 .5s 10sa -6db 90deg #ABC\n"},
+	/* comments */
+	{"end-of-line comments", "a 1   // one   \nb {  // two\n  c }  /* three */\n", "a 1 // one\nb { // two\n  c\n} /* three */\n"},
+	{"own-line comments take the block's indentation", "scene a 5s {\n      // inside\n  solid #000\n// last\n}\n", "scene a 5s {\n  // inside\n  solid #000\n  // last\n}\n"},
+	{"a block comment's lines kept, less trailing blanks", "/* one   \n     two */\na\n", "/* one\n     two */\na\n"},
+	{"a line comment inside a call breaks it", "use t(\"a\", // why\n   \"b\")\n", "use t(\"a\", // why\n  \"b\")\n"},
+	{"a comment in an empty block", "a { /* none */ }\n", "a { /* none */\n}\n"},
+	{"a block comment before a statement", "/* c */   a\n", "/* c */ a\n"},
+	/* blank lines */
+	{"runs collapse, none at the ends", "\n\n\na\n\n\n\nb\n\n\n", "a\n\nb\n"},
+	{"none at a block's start or end", "s {\n\n  a\n\n\n  b\n\n}\n", "s {\n  a\n\n  b\n}\n"},
+	{"kept before a comment", "a\n\n// c\nb\n", "a\n\n// c\nb\n"},
+	/* a triple-quoted string keeps its bytes, trailing spaces and indentation included */
+	{"long string", "code python \"\"\"\n      x = 1   \n  \"\"\" {font_size 30px}\n", "code python \"\"\"\n      x = 1   \n  \"\"\" {\n  font_size 30px\n}\n"},
+	{"escapes as written", "text \"a\\tb\\u{1F600} // not a comment\"\n", "text \"a\\tb\\u{1F600} // not a comment\"\n"},
+};
 
-/* The lexer decides between a negative number and a subtraction by the character before the
- * '-': the layout must keep each what it was. */
-static void test_minus(void)
+static void test_layouts(void)
 {
-	layout("subtraction glued", "start word(\"x\")-100ms\n", "start word(\"x\") - 100ms\n");
-	layout("subtraction after a comment", "start word(\"x\") /*c*/-100ms\n",
-	       "start word(\"x\") /*c*/ - 100ms\n");
-	layout("negative numbers", "position -10px    -20px\n", "position -10px -20px\n");
-	layout("negative after '=' and '('", "const a=-1\nuse t(-2,b=-.5s)\n", "const a = -1\nuse t(-2, b = -.5s)\n");
-	layout("arrow then negative", "zoom 1->-2\n", "zoom 1 -> -2\n");
-	layout("numbers and units as written", "a 1.50 .5s 10sa -6db 90deg #ABC\n", "a 1.50 .5s 10sa -6db 90deg #ABC\n");
-}
-
-static void test_comments(void)
-{
-	layout("end-of-line comments", "a 1   // one   \nb {  // two\n  c }  /* three */\n",
-	       "a 1 // one\nb { // two\n  c\n} /* three */\n");
-	layout("own-line comments take the block's indentation",
-	       "scene a 5s {\n      // inside\n  solid #000\n// last\n}\n",
-	       "scene a 5s {\n  // inside\n  solid #000\n  // last\n}\n");
-	layout("a block comment's lines kept, less trailing blanks", "/* one   \n     two */\na\n",
-	       "/* one\n     two */\na\n");
-	layout("a line comment inside a call breaks it", "use t(\"a\", // why\n   \"b\")\n",
-	       "use t(\"a\", // why\n  \"b\")\n");
-	layout("a comment in an empty block", "a { /* none */ }\n", "a { /* none */\n}\n");
-	layout("a block comment before a statement", "/* c */   a\n", "/* c */ a\n");
-}
-
-static void test_blank_lines(void)
-{
-	layout("runs collapse, none at the ends", "\n\n\na\n\n\n\nb\n\n\n", "a\n\nb\n");
-	layout("none at a block's start or end", "s {\n\n  a\n\n\n  b\n\n}\n", "s {\n  a\n\n  b\n}\n");
-	layout("kept before a comment", "a\n\n// c\nb\n", "a\n\n// c\nb\n");
-}
-
-static void test_strings(void)
-{
-	/* A triple-quoted string keeps its bytes, trailing spaces and indentation included. */
-	layout("long string", "code python \"\"\"\n      x = 1   \n  \"\"\" {font_size 30px}\n",
-	       "code python \"\"\"\n      x = 1   \n  \"\"\" {\n  font_size 30px\n}\n");
-	layout("escapes as written", "text \"a\\tb\\u{1F600} // not a comment\"\n",
-	       "text \"a\\tb\\u{1F600} // not a comment\"\n");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		layout(cases[i].what, cases[i].src, cases[i].want);
 }
 
 static void test_refused(void)
@@ -119,11 +102,7 @@ static void test_refused(void)
 
 int main(void)
 {
-	test_statements();
-	test_minus();
-	test_comments();
-	test_blank_lines();
-	test_strings();
+	test_layouts();
 	test_refused();
 	return check_done();
 }
