@@ -16,7 +16,7 @@
 #include "../pipeline/stage.h"
 
 #define VIDC_VERSION "0.1.0"
-#define CLI_MAX_POS 64
+#define CLI_MAX_POS 1024 /* vidc fmt and vidc check take a project's specs at once (cli_args is on the heap) */
 #define CLI_MAX_ALLOW 32
 
 /* Every option any command takes; a command's table says which it accepts. */
@@ -130,6 +130,7 @@ int cli_error(const cli_args *a, const vidc_err *e);
 /* The commands, each in its file. */
 int cli_check(cli_args *a);    /* spec.c */
 int cli_fix(cli_args *a);      /* fix.c */
+int cli_fmt(cli_args *a);      /* fmt.c */
 int cli_lsp(cli_args *a);      /* lsp.c */
 int cli_ir(cli_args *a);       /* spec.c */
 int cli_render(cli_args *a);   /* spec.c */

@@ -25,6 +25,8 @@ static const char usage_text[] =
 	"  check SPEC...            check specs: print every error and warning, render nothing\n"
 	"                           (--format json: as JSON, with fix-its)\n"
 	"  fix SPEC                 apply the compiler's unambiguous fix-its to SPEC, then check it\n"
+	"  fmt SPEC...              lay specs out in the canonical layout, in place (--check: list\n"
+	"                           the ones that are not; -: standard input to standard output)\n"
 	"  lsp                      a language server on stdin/stdout for editors (diagnostics)\n"
 	"  ir SPEC                  print the frame-graph IR the spec compiles to\n"
 	"  render SPEC -o OUT.mp4   render the spec to an MP4 (--cache: re-encode only the pieces an\n"
@@ -267,6 +269,8 @@ extern const cli_opt *const cli_make_opts[], *const cli_script_opts[], *const cl
 	*const cli_voices_opts[], *const cli_fetch_opts[], *const cli_assets_opts[];
 extern const char cli_make_usage[], cli_script_usage[], cli_voice_usage[], cli_fetch_usage[],
 	cli_assets_usage[];
+extern const cli_opt *const cli_fmt_opts[];
+extern const char cli_fmt_usage[];
 extern const cli_opt *const cli_join_opts[];
 extern const char cli_join_usage[];
 /* the service's commands (cli/serve.c) share one option table */
@@ -280,6 +284,7 @@ const cli_cmd cli_cmds[] = {
 	{"make", cli_make, cli_make_usage, cli_make_opts},
 	{"check", cli_check, check_usage, check_opts},
 	{"fix", cli_fix, fix_usage, fix_opts},
+	{"fmt", cli_fmt, cli_fmt_usage, cli_fmt_opts},
 	{"lsp", cli_lsp, lsp_usage, lsp_opts},
 	{"ir", cli_ir, ir_usage, ir_opts},
 	{"render", cli_render, render_usage, render_opts},

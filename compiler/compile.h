@@ -1,6 +1,7 @@
 /*
  * compile.h - the compiler's public API: a .vid file in, diagnostics and one IR program per
- * preset out. cli/ and pipeline/ use only this header, diag.h and ir.h.
+ * preset out. cli/ and pipeline/ use only this header, diag.h, ir.h and fmt.h (the formatter:
+ * a spec's text in its canonical layout).
  *
  *   spec_t *s = compile_spec("intro.vid", diag, &opts);   // parse, expand, check
  *   if (!diag_errors(diag))

@@ -30,7 +30,7 @@ void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, 
 
 static const char *tok_names[] = {
 	"end of file", "end of line", "name", "number", "string", "colour",
-	"'{'", "'}'", "'('", "')'", "','", "'='", "':'", "'->'", "'+'", "'-'", "invalid character",
+	"'{'", "'}'", "'('", "')'", "','", "'='", "':'", "'->'", "'+'", "'-'", "invalid character", "comment",
 };
 
 const char *lex_token_name(tok_kind k)
@@ -389,8 +389,14 @@ static token_t next(lexer_t *lx)
 			continue;
 		}
 		if (c == '/' && peekc(lx, 1) == '/') {
+			const char *s = lx->p;
 			while (lx->p < lx->end && *lx->p != '\n')
 				lx->p++;
+			if (lx->keep_comments) {
+				t.kind = TK_COMMENT;
+				t.sp = span_at(lx, s);
+				return t;
+			}
 			continue;
 		}
 		if (c == '/' && peekc(lx, 1) == '*') {
@@ -407,6 +413,11 @@ static token_t next(lexer_t *lx)
 				diag_err(lx->diag, DE_BAD_STRING, sp, "unterminated comment: '/*' has no closing '*/'");
 			} else {
 				lx->p += 2;
+			}
+			if (lx->keep_comments) { /* the span starts on the comment's first line */
+				t.kind = TK_COMMENT;
+				t.sp = (span_t){lx->file, sline, (int)(s - sls) + 1, (int)(s - lx->src), (int)(lx->p - s)};
+				return t;
 			}
 			continue;
 		}

@@ -3,6 +3,11 @@
  * statements, so they are tokens (except inside parentheses, where they are spaces). Numbers carry
  * their unit (5s, 200ms, 12f, 40px, 50%, 10sa, 90deg, -6dB). Lexical errors go to the sink and the
  * lexer goes on with the next character.
+ *
+ * Comments are white space to the compiler. The formatter (fmt.h) keeps them: with keep_comments
+ * set after lex_init, each comment comes back as a TK_COMMENT token whose span covers it whole
+ * (a line comment up to its newline, not included; a block comment from its opening
+ * slash-star to its closing star-slash). Nothing else changes.
  */
 #ifndef VIDC_LEX_H
 #define VIDC_LEX_H
@@ -29,7 +34,8 @@ typedef enum {
 	TK_ARROW, /* -> */
 	TK_PLUS,
 	TK_MINUS,
-	TK_ERROR /* a character that starts no token; already reported */
+	TK_ERROR, /* a character that starts no token; already reported */
+	TK_COMMENT /* only with keep_comments: a line or block comment */
 } tok_kind;
 
 typedef enum {
@@ -63,6 +69,7 @@ typedef struct {
 	const char *line_start;
 	int paren;          /* depth of ( ), newlines inside are not tokens */
 	tok_kind prev;      /* kind of the previous token: decides if '-' starts a number */
+	int keep_comments;  /* return comments as TK_COMMENT tokens (see above); 0 after lex_init */
 } lexer_t;
 
 void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, size_t len);

@@ -18,8 +18,10 @@
 
 #include <jansson.h>
 
+#include "../base/file.h"
 #include "../base/platform.h"
 #include "../compiler/compile.h"
+#include "../compiler/fmt.h"
 #include "overlay.h"
 
 #define CHAPTER_MIN_S 10.0 /* YouTube: every chapter lasts at least 10 s */
@@ -303,6 +305,29 @@ static void write_body(FILE *f, const specgen_opts *o, const char *spec_dir, jso
 	free(title);
 }
 
+/* Writes the spec text to path in the canonical layout of `vidc fmt` (compiler/fmt.h), so a
+ * spec from vidc make reads like one formatted by hand and passes `vidc fmt --check`. Text the
+ * formatter refuses (a writer bug: it does not parse) is written as it is, so that the compile
+ * which follows names its lines. 0, or -1 with err set. */
+static int write_formatted(const char *path, const char *text, size_t len, char *err, size_t errlen)
+{
+	diag_sink *d = diag_new();
+	buf_t out = BUF_INIT;
+	vidc_err e = {0};
+	int rc = d ? fmt_spec(d, path, text, len, &out, &e) : VE_NOMEM;
+	diag_free(d);
+	if (rc == VE_NOMEM) {
+		buf_free(&out);
+		fail(err, errlen, "out of memory writing '%s'", path);
+		return -1;
+	}
+	rc = rc ? file_write_atomic(path, text, len, &e) : file_write_atomic(path, out.data, out.len, &e);
+	buf_free(&out);
+	if (rc)
+		fail(err, errlen, "%s", e.msg);
+	return rc ? -1 : 0;
+}
+
 static int write_spec(const char *path, const specgen_opts *o, char *err, size_t errlen)
 {
 	if (o->npresets < 1) {
@@ -321,11 +346,12 @@ static int write_spec(const char *path, const specgen_opts *o, char *err, size_t
 		json_decref(script);
 		return -1;
 	}
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	/* Written in memory, then laid out by the formatter and written atomically. */
+	char *mem = NULL;
+	size_t memlen = 0;
+	FILE *f = open_memstream(&mem, &memlen);
 	if (!f) {
-		fail(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
+		fail(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		free(sec);
 		json_decref(script);
 		return -1;
@@ -362,19 +388,15 @@ static int write_spec(const char *path, const specgen_opts *o, char *err, size_t
 	write_body(f, o, dirbuf, script, sec, ns);
 	free(sec);
 	json_decref(script);
-	if (fflush(f) || ferror(f)) {
-		fail(err, errlen, "cannot write '%s': %s", tmp, strerror(errno));
-		fclose(f);
-		remove(tmp);
+	int bad = fflush(f) || ferror(f);
+	if (fclose(f) || bad || !mem) {
+		fail(err, errlen, "cannot write '%s': out of memory", path);
+		free(mem);
 		return -1;
 	}
-	fclose(f);
-	if (rename(tmp, path)) {
-		fail(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	int rc = write_formatted(path, mem, memlen, err, errlen);
+	free(mem);
+	return rc;
 }
 
 int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen)

@@ -37,7 +37,8 @@ typedef struct {
 	const platform_table *platforms;
 } specgen_opts;
 
-/* Writes the spec to path (PATH.tmp, then renamed). 0, or -1 with err set. */
+/* Writes the spec to path, in the layout of `vidc fmt` (compiler/fmt.h), through a temp file
+ * renamed over it. 0, or -1 with err set. */
 int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen);
 
 /* Whether a preset is vertical (taller than wide), as the platform file t (the caller's, read

@@ -1,7 +1,10 @@
 /*
  * fuzz_compile.c - libFuzzer target over the whole compiler: .vid text in memory -> lexer, parser,
  * imports, template expansion, checker -> diagnostics printed -> (if clean) lowering to the IR of
- * every preset named, and the IR dump. Nothing is rendered.
+ * every preset named, and the IR dump. Nothing is rendered. The formatter (compiler/fmt.h) runs
+ * on the same input: when it parses, formatting its formatted text must give the same bytes
+ * (idempotence) and a spec it refuses must not compile clean; otherwise the target aborts, which
+ * is how libFuzzer reports it.
  *
  * The input is compiled as "tests/fuzz/input.vid" with assets unchecked, so run the binary from
  * the repository root (tests/fuzz/run.sh does): relative paths then resolve the way the test
@@ -24,6 +27,7 @@
 #include <string.h>
 
 #include "../../compiler/compile.h"
+#include "../../compiler/fmt.h"
 
 static FILE *devnull;
 static int compiling;
@@ -73,6 +77,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* fmt(fmt(x)) == fmt(x) for an input that parses; an input refused for syntax errors must have
+ * errors when compiled too (compiled is whether it compiled clean). */
+static void check_fmt(const char *text, size_t size, int compiled)
+{
+	diag_sink *d = diag_new();
+	buf_t once = BUF_INIT, twice = BUF_INIT;
+	vidc_err e;
+	int rc = d ? fmt_spec(d, "tests/fuzz/input.vid", text, size, &once, &e) : VE_NOMEM;
+	if (rc == VE_INVAL && compiled)
+		abort(); /* refused as not parsing, yet it compiles */
+	if (rc == 0) {
+		int again = fmt_spec(d, "tests/fuzz/formatted.vid", once.data ? once.data : "", once.len, &twice, &e);
+		if (again == VE_INVAL || (again == 0 && (once.len != twice.len ||
+							 (once.len && memcmp(once.data, twice.data, once.len)))))
+			abort(); /* the formatted text does not parse, or formats differently */
+	}
+	buf_free(&once);
+	buf_free(&twice);
+	diag_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* check_assets off: a missing image is not an error, so lowering is reached more often. */
@@ -94,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
+	check_fmt((const char *)data, size, !diag_errors(d));
 	compile_free(s);
 	diag_free(d);
 	return 0;

@@ -1,6 +1,6 @@
 /*
  * compiler_lex.c - unit tests of the lexer and the parser: tokens, units, colours, strings and
- * escapes, negative numbers versus subtraction, error recovery.
+ * escapes, negative numbers versus subtraction, comments kept for the formatter, error recovery.
  */
 #include <math.h>
 #include <stdio.h>
@@ -97,6 +97,40 @@ static int parse_errors(const char *src, int *nstmts)
 	return e;
 }
 
+/* keep_comments (for compiler/fmt.c): comments come back as tokens spanning them whole; without
+ * it the token stream is the compiler's, comments skipped. */
+static void test_comments(void)
+{
+	const char *src = "a // one  \nb /* two\nlines */ c";
+	tok_kind with[] = {TK_IDENT, TK_COMMENT, TK_NEWLINE, TK_IDENT, TK_COMMENT, TK_IDENT, TK_EOF};
+	tok_kind without[] = {TK_IDENT, TK_NEWLINE, TK_IDENT, TK_IDENT, TK_EOF};
+	for (int keep = 0; keep <= 1; keep++) {
+		arena_t *a = arena_new();
+		diag_sink *d = diag_new();
+		int f = diag_add_source(d, "t.vid", src, strlen(src));
+		lexer_t lx;
+		lex_init(&lx, a, d, f, src, strlen(src));
+		lx.keep_comments = keep;
+		const tok_kind *want = keep ? with : without;
+		int n = keep ? 7 : 5;
+		for (int i = 0; i < n; i++) {
+			token_t t = lex_next(&lx);
+			CHECK(t.kind == want[i], "keep %d: token %d is %s, want %s", keep, i, lex_token_name(t.kind),
+			      lex_token_name(want[i]));
+			if (keep && i == 1)
+				CHECK(t.sp.off == 2 && t.sp.len == 8 && t.sp.line == 1, "line comment span %d+%d", t.sp.off, t.sp.len);
+			if (keep && i == 4)
+				CHECK(t.sp.off == 13 && t.sp.len == 15 && t.sp.line == 2 && t.sp.col == 3,
+				      "block comment span %d+%d at %d:%d", t.sp.off, t.sp.len, t.sp.line, t.sp.col);
+			if (i == n - 2)
+				CHECK(t.sp.line == 3, "the token after the block comment is on line %d", t.sp.line);
+		}
+		CHECK(diag_errors(d) == 0, "comments lex cleanly");
+		diag_free(d);
+		arena_free(a);
+	}
+}
+
 static void test_parser(void)
 {
 	int n;
@@ -122,6 +156,7 @@ int main(void)
 	test_units();
 	test_minus();
 	test_colors_strings();
+	test_comments();
 	test_parser();
 	return check_done();
 }
