@@ -1,6 +1,7 @@
 // preview.test.js URL SPEC VIDC OUTDIR - drives `vidc preview`'s page in Debian's chromium
-// (headless, through puppeteer-core) the way a user does: it loads and shows the duration; a
-// click on the scrubber changes the picture, and the full-size frame shown then matches `vidc
+// (headless, through puppeteer-core) the way a user does: it loads and shows the duration; play
+// moves the playhead with reduced frames and pause shows the full one; a click on the scrubber
+// changes the picture, and the full-size frame shown then matches `vidc
 // frame` at that frame (PSNR >= 40 dB); editing the spec on disk updates the page within ~2 s
 // without a reload, the playhead kept; breaking the spec shows its diagnostic in the page and
 // keeps the last good frame. Run by tests/sh/preview.sh; exits 1 on the first failed check.
@@ -77,6 +78,15 @@ async function fullFrame(page, gen, ms) {
     const first = await fullFrame(page, -1, 15000);
     const shot0 = await page.$eval("#frame", (e) => e.src);
     const png0 = await (await page.$("#frame")).screenshot();
+
+    // Play shows smaller frames as the playhead moves; pause shows the full-size frame there.
+    await page.click("#play");
+    await page.waitForFunction(() => window.preview.t > 0.3 && window.preview.shown && !window.preview.shown.full,
+      { timeout: 10000, polling: 20 }).catch(() => fail("playing did not move the playhead with reduced frames"));
+    await page.click("#play");
+    await page.waitForFunction(() => !window.preview.playing && window.preview.shown.full &&
+      window.preview.shown.t === window.preview.t && document.getElementById("frame").naturalWidth === 1920,
+      { timeout: 10000 }).catch(() => fail("pausing did not show the full-size frame at the playhead"));
 
     // 2. A click on the scrubber at 75 % moves the playhead and the picture.
     const box = await (await page.$("#scrub")).boundingBox();
