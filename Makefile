@@ -22,7 +22,7 @@ PIPELINE_SRC := $(sort $(wildcard pipeline/*.c))
 SERVICE_SRC  := $(sort $(wildcard service/*.c))
 CLI_SRC      := $(sort $(wildcard cli/*.c))
 LIB_SRC      := $(BASE_SRC) $(COMPILER_SRC) $(RUNTIME_SRC) $(PIPELINE_SRC) $(SERVICE_SRC)
-LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/service/migrations.o
+LIB_OBJ      := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/service/migrations.o $(BUILD)/pipeline/preview_page.o
 MIGRATIONS   := $(sort $(wildcard service/migrations/*.sql))
 CLI_OBJ      := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_C       := $(sort $(wildcard tests/unit/*.c))
@@ -54,6 +54,14 @@ $(BUILD)/service/migrations.c: $(MIGRATIONS) service/embed_sql.sh
 	@mkdir -p $(dir $@)
 	@sh service/embed_sql.sh $(MIGRATIONS) >$@.tmp && mv $@.tmp $@
 $(BUILD)/service/migrations.o: $(BUILD)/service/migrations.c
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The page of `vidc preview`, compiled into the binary (it works offline, from any folder).
+$(BUILD)/pipeline/preview_page.c: pipeline/preview_page.html scripts/embed_text.sh
+	@mkdir -p $(dir $@)
+	@sh scripts/embed_text.sh preview_page_html $< >$@.tmp && mv $@.tmp $@
+$(BUILD)/pipeline/preview_page.o: $(BUILD)/pipeline/preview_page.c
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -39,6 +39,9 @@ typedef struct {
 	int no_render, validate, retime, text, quiet, jobs, attempts, repairs;
 	/* fix */
 	int dry_run;
+	/* preview */
+	int port;
+	const char *host;
 	double speed, wpm, timeout;
 	/* render in pieces, join (scale.c) */
 	int pieces, piece, cache, no_cache;
@@ -158,6 +161,7 @@ int cli_credits(cli_args *a);  /* serve.c */
 int cli_stage9(cli_args *a);   /* serve.c */
 int cli_job(cli_args *a);      /* job.c */
 int cli_assets(cli_args *a);   /* assets.c */
+int cli_preview(cli_args *a);  /* preview.c */
 
 extern const cli_cmd cli_cmds[];
 extern const int cli_ncmds;

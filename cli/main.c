@@ -27,6 +27,8 @@ static const char usage_text[] =
 	"  fix SPEC                 apply the compiler's unambiguous fix-its to SPEC, then check it\n"
 	"  fmt SPEC...              lay specs out in the canonical layout, in place (--check: list\n"
 	"                           the ones that are not; -: standard input to standard output)\n"
+	"  preview SPEC             a live page on 127.0.0.1: the frame at a scrubbable playhead, the\n"
+	"                           sound, the timeline and the diagnostics, updated on every save\n"
 	"  lsp                      a language server on stdin/stdout for editors (diagnostics)\n"
 	"  ir SPEC                  print the frame-graph IR the spec compiles to\n"
 	"  render SPEC -o OUT.mp4   render the spec to an MP4 (--cache: re-encode only the pieces an\n"
@@ -277,6 +279,8 @@ extern const char cli_join_usage[];
 extern const cli_opt *const cli_serve_opts[];
 extern const char cli_serve_usage[], cli_worker_usage[], cli_token_usage[], cli_site_usage[],
 	cli_credits_usage[], cli_stage9_usage[];
+extern const cli_opt *const cli_preview_opts[];
+extern const char cli_preview_usage[];
 extern const cli_opt *const cli_job_opts[];
 extern const char cli_job_usage[];
 
@@ -286,6 +290,7 @@ const cli_cmd cli_cmds[] = {
 	{"fix", cli_fix, fix_usage, fix_opts},
 	{"fmt", cli_fmt, cli_fmt_usage, cli_fmt_opts},
 	{"lsp", cli_lsp, lsp_usage, lsp_opts},
+	{"preview", cli_preview, cli_preview_usage, cli_preview_opts},
 	{"ir", cli_ir, ir_usage, ir_opts},
 	{"render", cli_render, render_usage, render_opts},
 	{"frame", cli_frame, frame_usage, frame_opts},

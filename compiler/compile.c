@@ -199,7 +199,7 @@ int compile_voice_timing(const spec_t *s, compile_voice *v)
 		if (strcmp(a->role, "voice") || !a->path)
 			continue;
 		*v = (compile_voice){a->path, a->src ? a->src : a->path, a->sp,
-				     t->nwords ? t->words[t->nwords - 1].end : 0, t->duration};
+				     t->nwords ? t->words[t->nwords - 1].end : 0, t->duration, t->path};
 		return 1;
 	}
 	return 0;

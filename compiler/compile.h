@@ -61,6 +61,7 @@ typedef struct {
 	span_t sp;              /* the voice statement */
 	double words_end;       /* where the last word ends, seconds from the audio's start */
 	double duration;        /* the timing file's "duration" */
+	const char *timing;     /* the timing file (openable), for a watcher */
 } compile_voice;
 int compile_voice_timing(const spec_t *s, compile_voice *v);
 

@@ -152,6 +152,11 @@ const char *diag_source_path(const diag_sink *d, int file)
 	return file >= 0 && file < d->nsrcs ? d->srcs[file].path : "<input>";
 }
 
+int diag_nsources(const diag_sink *d)
+{
+	return d->nsrcs;
+}
+
 const char *diag_source_text(const diag_sink *d, int file, size_t *len)
 {
 	if (file < 0 || file >= d->nsrcs)

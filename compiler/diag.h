@@ -33,6 +33,8 @@ void diag_free(diag_sink *d);
  * out of memory (counted as an error). */
 int diag_add_source(diag_sink *d, const char *path, const char *text, size_t len);
 const char *diag_source_path(const diag_sink *d, int file);
+/* How many sources are registered (the spec and its imports: what a watcher must watch). */
+int diag_nsources(const diag_sink *d);
 const char *diag_source_text(const diag_sink *d, int file, size_t *len);
 
 /* The kinds of warning. Each has a name: its messages end with " [-WNAME]" (gcc style) and

@@ -64,6 +64,7 @@ timing_t *timing_load(arena_t *a, const char *file, const char *shown, char *err
 		goto fail;
 	}
 	t->duration = json_number_value(dur);
+	t->path = arena_strdup(a, file);
 	if (t->duration > TIMING_MAX_SECONDS) {
 		snprintf(err, errlen, "word timings '%s': \"duration\" is %.0fs, longer than any video (24 hours)", path, t->duration);
 		goto fail;

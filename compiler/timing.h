@@ -27,6 +27,7 @@ typedef struct {
 } timing_section;
 
 typedef struct {
+	const char *path; /* the file it was read from (openable) */
 	const char *text;
 	double duration;
 	timing_word *words;

@@ -80,13 +80,14 @@ done:
 	return rc;
 }
 
-int golden_write(const char *path, const golden_image *img, char *err, size_t errlen)
+int golden_png(const golden_image *img, uint8_t **data, size_t *len)
 {
 	const AVCodec *enc = avcodec_find_encoder(AV_CODEC_ID_PNG);
 	AVCodecContext *ctx = enc ? avcodec_alloc_context3(enc) : NULL;
 	AVFrame *fr = av_frame_alloc();
 	AVPacket *pkt = av_packet_alloc();
 	int rc = -1;
+	*data = NULL;
 	if (!ctx || !fr || !pkt)
 		goto done;
 	ctx->width = img->w;
@@ -105,18 +106,33 @@ int golden_write(const char *path, const golden_image *img, char *err, size_t er
 		       (size_t)img->w * 4);
 	if (avcodec_send_frame(ctx, fr) < 0 || avcodec_receive_packet(ctx, pkt) < 0)
 		goto done;
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		goto done;
-	size_t put = fwrite(pkt->data, 1, (size_t)pkt->size, f);
-	if (fclose(f) == 0 && put == (size_t)pkt->size)
+	if ((*data = malloc((size_t)pkt->size))) {
+		memcpy(*data, pkt->data, (size_t)pkt->size);
+		*len = (size_t)pkt->size;
 		rc = 0;
+	}
 done:
-	if (rc)
-		fail(err, errlen, path, "cannot write the PNG");
 	av_packet_free(&pkt);
 	av_frame_free(&fr);
 	avcodec_free_context(&ctx);
+	return rc;
+}
+
+int golden_write(const char *path, const golden_image *img, char *err, size_t errlen)
+{
+	uint8_t *data;
+	size_t len;
+	int rc = golden_png(img, &data, &len);
+	FILE *f = rc ? NULL : fopen(path, "wb");
+	if (f) {
+		size_t put = fwrite(data, 1, len, f);
+		rc = fclose(f) == 0 && put == len ? 0 : -1;
+	} else {
+		rc = -1;
+	}
+	free(data);
+	if (rc)
+		fail(err, errlen, path, "cannot write the PNG");
 	return rc;
 }
 

@@ -17,6 +17,9 @@ typedef struct {
 /* Reads a PNG (any pixel format libavcodec decodes) as 8-bit RGBA. 0 or negative + message. */
 int golden_read(const char *path, golden_image *img, char *err, size_t errlen);
 int golden_write(const char *path, const golden_image *img, char *err, size_t errlen);
+/* img encoded as a PNG in memory (*data malloc'd): what golden_write puts in the file. 0, or -1
+ * when the encoder failed or memory ran out. */
+int golden_png(const golden_image *img, uint8_t **data, size_t *len);
 void golden_release(golden_image *img);
 
 /* PSNR in dB over the R, G and B channels (peak 255); INFINITY when identical. The images must

@@ -4,7 +4,8 @@
 # Runs as root (a fresh Debian 12 machine); elsewhere it prints what to install and fails.
 # python3 runs the fake cloud servers of the tests (standard library only); time (GNU) measures
 # peak memory in bench/; wrk loads the service's API in bench/service.sh; python3-celery,
-# python3-redis and redis-server run integrations/celery and its test (tests/sh/celery.sh).
+# python3-redis and redis-server run integrations/celery and its test (tests/sh/celery.sh);
+# chromium and nodejs (with its npm) run the preview page's browser test (tests/sh/preview.sh).
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -14,7 +15,8 @@ liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
 libsqlite3-dev libmicrohttpd-dev libxml2-dev libjansson-dev libssl-dev libsodium-dev
 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
 python3 time wrk
-python3-celery python3-redis redis-server libhiredis-dev"
+python3-celery python3-redis redis-server libhiredis-dev
+chromium nodejs"
 
 missing=""
 for p in $PKGS; do
