@@ -3,8 +3,10 @@
 # temporary folder as the `postgres` user (never root; when the test is not root it runs the
 # server as itself), listening on a free loopback port and on a unix socket in that folder, and
 # removes it on exit, failed or not. Then, each on a fresh database: the API suite
-# (service_api.sh) and the claim race (service_claims.sh: 4 workers, 200 jobs, each run once)
-# through VIDC_TEST_DB; a connection error that names the server without the password; and
+# (service_api.sh), the assets stage through the API and a worker (service_assets.sh) and the
+# claim race (service_claims.sh: 4 workers, 200 jobs, each run once) through VIDC_TEST_DB
+# (service_worker.sh and service_publish.sh take it too; they take minutes, so they are run
+# by hand: VIDC_TEST_DB=postgresql://... sh tests/sh/service_worker.sh); a connection error that names the server without the password; and
 # two processes migrating one new database at once.
 set -u
 fail=0
@@ -55,7 +57,7 @@ newdb() {
 }
 
 # --- the API suite and the claim race ------------------------------------------------------
-for t in service_api service_claims; do
+for t in service_api service_assets service_claims; do
 	newdb "$t"
 	if ! VIDC_TEST_DB=$URL sh "tests/sh/$t.sh" >"$pg/$t.out" 2>&1; then
 		sed 's/^/    /' "$pg/$t.out" | tail -20
