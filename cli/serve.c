@@ -52,11 +52,12 @@ const cli_opt *const cli_serve_opts[] = {
 	&options[14], &options[15], &options[16], &options[17], &options[18], &options[19], &options[20], &options[21], NULL};
 
 #define COMMON "  --config FILE      the service's configuration (SPEC.md section 16)\n" \
-	       "  --db DB            the SQLite store (default: the configuration's)\n"
+	       "  --db DB            the store: a SQLite file, or postgresql://USER@HOST/DB\n" \
+	       "                     (default: $VIDC_DB, else the configuration's)\n"
 const char cli_serve_usage[] = "usage: vidc serve [--config F] [--db DB] [--media DIR] [--listen HOST:PORT]\n"
 			       "                  [--broker redis://HOST:PORT/DB]\n"
 			       "\n"
-			       "The HTTP API /api/v1/video over a SQLite store (docs/openapi.json).\n" COMMON
+			       "The HTTP API /api/v1/video over a SQLite or PostgreSQL store (docs/openapi.json).\n" COMMON
 			       "  --media DIR        the projects' files\n"
 			       "  --listen HOST:PORT where to listen\n"
 			       "  --broker URL       send the jobs to Celery workers (integrations/celery/) as Celery\n"
@@ -176,12 +177,12 @@ static store_t *open_store(const char *cmd, const svc_config *cfg, int verbose)
 		return NULL;
 	}
 	if (store_migrate(s, &applied, err, sizeof err)) {
-		fprintf(stderr, "vidc %s: %s: %s\n", cmd, cfg->db, err);
+		fprintf(stderr, "vidc %s: %s: %s\n", cmd, store_name(s), err);
 		store_close(s);
 		return NULL;
 	}
 	if (verbose)
-		fprintf(stderr, "vidc %s: %s at schema version %d (%d migration%s applied)\n", cmd, cfg->db,
+		fprintf(stderr, "vidc %s: %s at schema version %d (%d migration%s applied)\n", cmd, store_name(s),
 			store_schema_version(s, err, sizeof err), applied, applied == 1 ? "" : "s");
 	return s;
 }

@@ -6,13 +6,14 @@
 # peak memory in bench/; wrk loads the service's API in bench/service.sh; python3-celery,
 # python3-redis and redis-server run integrations/celery and its test (tests/sh/celery.sh);
 # chromium and nodejs (with its npm) run the preview page's browser test (tests/sh/preview.sh).
+# libpq-dev builds the PostgreSQL store and postgresql runs its test (tests/sh/service_pg.sh).
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
 libass-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev
 liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
-libsqlite3-dev libmicrohttpd-dev libxml2-dev libjansson-dev libssl-dev libsodium-dev
+libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev libxml2-dev libjansson-dev libssl-dev libsodium-dev
 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
 python3 time wrk
 python3-celery python3-redis redis-server libhiredis-dev

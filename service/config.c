@@ -167,11 +167,22 @@ static int set_providers(const char *path, json_t *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* $VIDC_DB wins over the file (the environment holds what differs between machines, and a
+ * PostgreSQL URL may carry a password that has no place in a config file); --db wins over both. */
+static void db_from_env(svc_config *c)
+{
+	const char *db = getenv("VIDC_DB");
+	if (db && *db)
+		snprintf(c->db, sizeof c->db, "%s", db);
+}
+
 int svc_config_load(const char *path, svc_config *c, char *err, size_t errlen)
 {
 	defaults(c);
-	if (!path)
+	if (!path) {
+		db_from_env(c);
 		return 0;
+	}
 	json_error_t je;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
@@ -202,5 +213,6 @@ int svc_config_load(const char *path, svc_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: 'visuals': %s", path, why);
 		rc = -1;
 	}
+	db_from_env(c);
 	return rc;
 }

@@ -14,7 +14,7 @@
 #include "credits.h"
 
 typedef struct {
-	char db[1024];             /* "vidc.db" */
+	char db[1024];             /* "vidc.db", "postgresql://..." (store_open); $VIDC_DB wins */
 	char media[1024];          /* "media" */
 	char listen[256];          /* "127.0.0.1:8080" */
 	char token_key_file[1024]; /* "" */

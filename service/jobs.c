@@ -1,7 +1,9 @@
 /*
  * jobs.c - the job queue (jobs.h). Claims run in one write transaction (BEGIN IMMEDIATE on
- * SQLite: one writer at a time, so two workers cannot take the same row; PostgreSQL gets the
- * same from SELECT ... FOR UPDATE SKIP LOCKED in its backend's claim).
+ * SQLite: one writer at a time, so two workers cannot take the same row). On PostgreSQL the
+ * claim's SELECT carries the backend's claim_lock, FOR UPDATE SKIP LOCKED: each worker locks the
+ * row it takes and passes over the rows others hold, so many workers claim at once and no row is
+ * taken twice (store_claim_lock).
  */
 #include <stdio.h>
 #include <string.h>
@@ -74,9 +76,11 @@ static int claim_one(store_t *s, const char *queue, const char *owner, int lease
 	char iso[32];
 	store_iso(now, iso);
 	store_stmt *st;
-	if (store_prepare(s, &st, "SELECT id, status, attempts, max_attempts FROM vidc_jobs WHERE queue = ? AND "
+	char sql[400];
+	snprintf(sql, sizeof sql, "SELECT id, status, attempts, max_attempts FROM vidc_jobs WHERE queue = ? AND "
 				  "((status = 'queued' AND run_after <= ?) OR (status = 'running' AND lease_until < ?)) "
-				  "ORDER BY id LIMIT 1", "tll", queue, now, now))
+				  "ORDER BY id LIMIT 1%s", store_claim_lock(s));
+	if (store_prepare(s, &st, sql, "tll", queue, now, now))
 		return -2;
 	int rc = store_step(st);
 	if (rc != STORE_ROW) {
@@ -134,9 +138,12 @@ static int claim_by_id(store_t *s, int64_t id, const char *owner, int lease_ms, 
 	int64_t now = store_now_ms();
 	char iso[32];
 	store_iso(now, iso);
-	json_t *r = store_row(s, "SELECT status, attempts, max_attempts, lease_until FROM vidc_jobs WHERE id = ?", "l", id);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT status, attempts, max_attempts, lease_until FROM vidc_jobs WHERE id = ?%s",
+		 store_row_lock(s));
+	json_t *r = store_row(s, sql, "l", id);
 	if (!r)
-		return JOBS_GONE;
+		return *store_errmsg(s) ? -2 : JOBS_GONE; /* a lock wait that timed out is no missing job */
 	const char *st = json_string_value(json_object_get(r, "status"));
 	int attempts = (int)json_integer_value(json_object_get(r, "attempts"));
 	int max = (int)json_integer_value(json_object_get(r, "max_attempts"));

@@ -21,10 +21,15 @@ __attribute__((noinline)) static int fail(wrk_ctx *c, int code, const char *fmt,
 	return code;
 }
 
-/* The YouTube quota ledger lives beside the database, so every worker of it shares one. */
+/* The YouTube quota ledger lives beside the database, so every worker of it shares one; a
+ * server database has no folder, and the media folder is the one every worker of it shares. */
 static void quota_path(const svc_config *cfg, char *out, size_t n)
 {
 	const char *db = cfg->db;
+	if (strstr(db, "://") && strncmp(db, "sqlite://", 9)) {
+		snprintf(out, n, "%s/youtube-quota.json", cfg->media);
+		return;
+	}
 	if (!strncmp(db, "sqlite://", 9))
 		db += 9;
 	else if (!strncmp(db, "sqlite:", 7))

@@ -7,21 +7,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <ctype.h>
+
+#include "../base/buf.h"
 
 #include "store.h"
 
 extern const store_backend store_sqlite;
+extern const store_backend store_pg;
 extern const char *const store_migration_name[];
 extern const char *const store_migration_sql[];
 
 /* The backends vidc knows, by URL scheme; the first is the default for a bare path. */
-static const store_backend *const backends[] = {&store_sqlite};
+static const store_backend *const backends[] = {&store_sqlite, &store_pg};
 
 struct store {
 	const store_backend *be;
 	void *h;
 	char err[1024];
 	int code;
+	char name[512]; /* the url as given, for a backend without a name of its own */
 };
 
 struct store_stmt {
@@ -34,15 +39,20 @@ static const char *const json_columns[] = {
 	"target_platforms", "sections", "chapter_markers", "seo_metadata", "record", "payload",
 	"auto_target_platforms", "auto_social_account_ids", "raw", "settings", NULL};
 
+static int scheme_is(const char *url, size_t n, const char *scheme)
+{
+	return scheme && strlen(scheme) == n && !strncmp(url, scheme, n);
+}
+
 int store_open(const char *url, store_t **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	const store_backend *be = backends[0];
 	const char *rest = url;
-	const char *colon = strstr(url, ":");
+	const char *colon = strchr(url, ':');
 	for (size_t i = 0; colon && i < sizeof backends / sizeof *backends; i++) {
-		size_t n = strlen(backends[i]->scheme);
-		if ((size_t)(colon - url) == n && !strncmp(url, backends[i]->scheme, n)) {
+		size_t n = (size_t)(colon - url);
+		if (scheme_is(url, n, backends[i]->scheme) || scheme_is(url, n, backends[i]->alias)) {
 			be = backends[i];
 			rest = colon + 1;
 			if (!strncmp(rest, "//", 2))
@@ -50,7 +60,8 @@ int store_open(const char *url, store_t **out, char *err, size_t errlen)
 		}
 	}
 	if (rest == url && colon && strstr(url, "://")) {
-		snprintf(err, errlen, "unknown database '%s' (this build knows sqlite:PATH or a file path)", url);
+		snprintf(err, errlen, "unknown database '%.*s://...' (vidc knows sqlite:PATH, a file path and "
+				      "postgresql://...)", (int)(colon - url), url);
 		return STORE_EINVAL;
 	}
 	store_t *s = calloc(1, sizeof *s);
@@ -59,6 +70,7 @@ int store_open(const char *url, store_t **out, char *err, size_t errlen)
 		return STORE_EIO;
 	}
 	s->be = be;
+	snprintf(s->name, sizeof s->name, "%s", rest);
 	int rc = be->open(rest, &s->h, err, errlen);
 	if (rc) {
 		free(s);
@@ -66,6 +78,21 @@ int store_open(const char *url, store_t **out, char *err, size_t errlen)
 	}
 	*out = s;
 	return 0;
+}
+
+const char *store_name(store_t *s)
+{
+	return s->be->name ? s->be->name(s->h) : s->name;
+}
+
+const char *store_claim_lock(store_t *s)
+{
+	return s->be->claim_lock;
+}
+
+const char *store_row_lock(store_t *s)
+{
+	return s->be->row_lock;
 }
 
 void store_close(store_t *s)
@@ -330,66 +357,122 @@ int store_schema_version(store_t *s, char *err, size_t errlen)
 	return (int)v;
 }
 
-/* The migration's SQL with {{ID}} replaced by the backend's key type. Caller frees. */
-static char *dialect(const store_backend *be, const char *sql)
+/* What the word at p becomes in the backend's dialect, or NULL; *len gets the word's length. */
+static const char *dialect_word(const store_backend *be, const char *sql, const char *p, size_t *len)
 {
-	size_t n = strlen(sql), k = strlen(be->id_type), cap = n * 2 + 64 + k;
-	char *out = malloc(cap), *o = out;
-	if (!out)
+	if (!strncmp(p, "{{ID}}", 6)) {
+		*len = 6;
+		return be->id_type;
+	}
+	if (!be->types || (p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
 		return NULL;
-	for (const char *p = sql; *p;) {
-		if (!strncmp(p, "{{ID}}", 6)) {
-			if ((size_t)(o - out) + k + 1 >= cap)
-				break;
-			memcpy(o, be->id_type, k);
-			o += k;
-			p += 6;
-		} else {
-			*o++ = *p++;
+	for (int i = 0; be->types[i]; i += 2) {
+		size_t n = strlen(be->types[i]);
+		if (!strncmp(p, be->types[i], n) && !isalnum((unsigned char)p[n]) && p[n] != '_') {
+			*len = n;
+			return be->types[i + 1];
 		}
 	}
-	*o = 0;
-	return out;
+	return NULL;
+}
+
+/* The migration's SQL with {{ID}} replaced by the backend's key type and its column types
+ * renamed (outside '...' and "..."). Caller frees. */
+static char *dialect(const store_backend *be, const char *sql)
+{
+	buf_t b = BUF_INIT;
+	char quote = 0;
+	int rc = 0;
+	for (const char *p = sql; *p && !rc;) {
+		size_t len = 0;
+		const char *w = quote ? NULL : dialect_word(be, sql, p, &len);
+		if (w) {
+			rc = buf_puts(&b, w);
+			p += len;
+			continue;
+		}
+		if (!quote && p[0] == '-' && p[1] == '-') { /* a comment may hold an apostrophe */
+			size_t n = strcspn(p, "\n");
+			rc = buf_append(&b, p, n);
+			p += n;
+			continue;
+		}
+		if (quote && *p == quote)
+			quote = 0;
+		else if (!quote && (*p == '\'' || *p == '"'))
+			quote = *p;
+		rc = buf_putc(&b, *p++);
+	}
+	if (rc) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* One migration in its own transaction: a failure leaves the schema at the last good one. The
+ * version is read again under the lock, so a second process that waited skips what the first
+ * applied. 1 applied, 0 skipped, or STORE_E*. */
+static int migrate_one(store_t *s, int i, char *err, size_t errlen)
+{
+	int version = atoi(store_migration_name[i]);
+	char *sql = dialect(s->be, store_migration_sql[i]);
+	char now[32];
+	if (!sql) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_EIO;
+	}
+	int64_t have = 0;
+	int rc = store_begin(s);
+	if (!rc && s->be->migrate_lock)
+		rc = store_run(s, s->be->migrate_lock, NULL);
+	if (rc >= 0)
+		rc = store_int(s, &have, "SELECT COALESCE(MAX(version), 0) FROM schema_version", NULL);
+	if (rc >= 0 && have < version && (rc = s->be->exec_script(s->h, sql, s->err, sizeof s->err)) == 0)
+		rc = store_run(s, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+			       "itt", version, store_migration_name[i], store_iso(store_now_ms(), now));
+	free(sql);
+	if (rc < 0) {
+		snprintf(err, errlen, "migration %s failed: %s", store_migration_name[i], s->err);
+		store_rollback(s);
+		return rc;
+	}
+	if ((rc = store_commit(s))) {
+		snprintf(err, errlen, "migration %s failed: %s", store_migration_name[i], s->err);
+		return rc;
+	}
+	return have < version;
 }
 
 int store_migrate(store_t *s, int *applied, char *err, size_t errlen)
 {
 	if (applied)
 		*applied = 0;
-	int rc = store_run(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-			      "name TEXT NOT NULL, applied_at TEXT NOT NULL)", NULL);
+	/* Inside the migration lock too: two servers creating the table at once collide in
+	 * PostgreSQL's catalog even with IF NOT EXISTS. */
+	int rc = store_begin(s);
+	if (!rc && s->be->migrate_lock)
+		rc = store_run(s, s->be->migrate_lock, NULL);
+	if (rc >= 0)
+		rc = store_run(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+				  "name TEXT NOT NULL, applied_at TEXT NOT NULL)", NULL);
+	if (rc < 0)
+		store_rollback(s);
+	else
+		rc = store_commit(s);
 	int have = rc < 0 ? rc : store_schema_version(s, err, errlen);
 	if (have < 0) {
 		snprintf(err, errlen, "cannot read the schema version: %s", s->err);
 		return have;
 	}
 	for (int i = 0; store_migration_name[i]; i++) {
-		int version = atoi(store_migration_name[i]);
-		if (version <= have)
+		if (atoi(store_migration_name[i]) <= have)
 			continue;
-		char *sql = dialect(s->be, store_migration_sql[i]);
-		char now[32];
-		if (!sql) {
-			snprintf(err, errlen, "out of memory");
-			return STORE_EIO;
-		}
-		/* One transaction per migration: a failure leaves the schema at the last good one. */
-		rc = store_begin(s);
-		if (!rc && (rc = s->be->exec_script(s->h, sql, s->err, sizeof s->err)) == 0)
-			rc = store_run(s, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-				       "itt", version, store_migration_name[i], store_iso(store_now_ms(), now));
-		free(sql);
-		if (rc < 0) {
-			snprintf(err, errlen, "migration %s failed: %s", store_migration_name[i], s->err);
-			store_rollback(s);
+		rc = migrate_one(s, i, err, errlen);
+		if (rc < 0)
 			return rc;
-		}
-		if ((rc = store_commit(s))) {
-			snprintf(err, errlen, "migration %s failed: %s", store_migration_name[i], s->err);
-			return rc;
-		}
 		if (applied)
-			(*applied)++;
+			*applied += rc;
 	}
 	return 0;
 }

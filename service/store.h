@@ -2,8 +2,10 @@
  * store.h - the service's database, behind one interface: a connection, prepared statements
  * with bound parameters, rows, transactions and the numbered migrations of service/migrations/.
  * Every record module (service/records.c, jobs.c, credits.c, auth.c) speaks portable SQL through
- * it; the SQLite backend (store_sqlite.c) is the embedded default, and another backend (the
- * PostgreSQL one of issue 14) plugs in as one more store_backend without touching the callers.
+ * it; the SQLite backend (store_sqlite.c) is the embedded default, the PostgreSQL one
+ * (store_pg.c, libpq) serves several machines; each is one store_backend and the callers never
+ * ask which one they have. What differs between engines is a property of the backend: the key
+ * type and column widths of a migration, the transaction's BEGIN, the row locks of a job claim.
  *
  * SQL conventions every statement follows: `?` placeholders only (a backend rewrites them to its
  * own), no dialect functions (vidc computes times and values), `RETURNING id` after INSERT.
@@ -33,9 +35,10 @@ typedef enum { STORE_NULL, STORE_INT, STORE_REAL, STORE_TEXT } store_type;
 typedef struct store store_t;
 typedef struct store_stmt store_stmt;
 
-/* One database engine. url is what follows the scheme (a path for SQLite). */
+/* One database engine. url is what follows the scheme and its "//" (a path for SQLite). */
 typedef struct store_backend {
-	const char *scheme; /* "sqlite" */
+	const char *scheme; /* "sqlite", "postgresql" */
+	const char *alias;  /* another scheme for the same engine ("postgres"), or NULL */
 	int (*open)(const char *url, void **h, char *err, size_t errlen);
 	void (*close)(void *h);
 	int (*prepare)(void *h, const char *sql, void **st, char *err, size_t errlen);
@@ -54,13 +57,42 @@ typedef struct store_backend {
 	int64_t (*changes)(void *h);
 	/* Runs several statements (a migration) with no parameters. */
 	int (*exec_script)(void *h, const char *sql, char *err, size_t errlen);
+	/* The database's name for messages (never a password); NULL: the url as given. */
+	const char *(*name)(void *h);
 	const char *begin_sql; /* "BEGIN IMMEDIATE" (SQLite takes the write lock at once) */
 	const char *id_type;   /* what {{ID}} becomes in a migration */
+	/* Pairs of words a migration's column types become (whole words outside quotes), NULL
+	 * ended; NULL: none. Migrations use SQLite's names (INTEGER, REAL). */
+	const char *const *types;
+	/* Appended to the SELECT of a job claim: "" when a transaction already serialises writers
+	 * (SQLite), " FOR UPDATE SKIP LOCKED" where rows are locked one by one (PostgreSQL). */
+	const char *claim_lock;
+	/* Appended to a SELECT that reads a row it will update in the same transaction. */
+	const char *row_lock;
+	/* Run first in each migration's transaction so that two processes starting together
+	 * migrate one after the other; NULL when BEGIN already does (SQLite). */
+	const char *migrate_lock;
 } store_backend;
 
-/* Opens "sqlite:PATH", "sqlite://PATH" or a bare PATH (SQLite). */
+/* The functions of a backend whose statics are named PREFIX_open, PREFIX_close, ... in the
+ * order above: one list, so a new member cannot be forgotten in one backend. */
+#define STORE_BACKEND_FUNCS(p)                                                                   \
+	.open = p##_open, .close = p##_close, .prepare = p##_prepare, .finalize = p##_finalize,  \
+	.nparams = p##_nparams, .bind_int = p##_bind_int, .bind_double = p##_bind_double,        \
+	.bind_text = p##_bind_text, .step = p##_step, .ncols = p##_ncols,                        \
+	.col_name = p##_col_name, .col_type = p##_col_type, .col_int = p##_col_int,              \
+	.col_double = p##_col_double, .col_text = p##_col_text, .changes = p##_changes,          \
+	.exec_script = p##_exec_script
+
+/* Opens "sqlite:PATH", "sqlite://PATH" or a bare PATH (SQLite), "postgresql://..." or
+ * "postgres://..." (a libpq URL: user, password, host or socket folder, port, database). */
 int store_open(const char *url, store_t **out, char *err, size_t errlen);
 void store_close(store_t *s);
+/* The database for messages: the path, or the server's URL without its password. */
+const char *store_name(store_t *s);
+/* The backend's claim_lock and row_lock (store_backend) for SQL built by a caller. */
+const char *store_claim_lock(store_t *s);
+const char *store_row_lock(store_t *s);
 
 /* Applies the migrations newer than the schema_version table's highest, each in a transaction.
  * *applied (may be NULL) gets how many ran. */

@@ -172,23 +172,9 @@ static int sq_exec_script(void *h, const char *sql, char *err, size_t errlen)
 
 const store_backend store_sqlite = {
 	.scheme = "sqlite",
-	.open = sq_open,
-	.close = sq_close,
-	.prepare = sq_prepare,
-	.finalize = sq_finalize,
-	.nparams = sq_nparams,
-	.bind_int = sq_bind_int,
-	.bind_double = sq_bind_double,
-	.bind_text = sq_bind_text,
-	.step = sq_step,
-	.ncols = sq_ncols,
-	.col_name = sq_col_name,
-	.col_type = sq_col_type,
-	.col_int = sq_col_int,
-	.col_double = sq_col_double,
-	.col_text = sq_col_text,
-	.changes = sq_changes,
-	.exec_script = sq_exec_script,
+	STORE_BACKEND_FUNCS(sq),
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_type = "INTEGER PRIMARY KEY AUTOINCREMENT",
+	.claim_lock = "", /* BEGIN IMMEDIATE: one writer at a time already */
+	.row_lock = "",
 };

@@ -242,7 +242,8 @@ wait "$WPID" 2>/dev/null
 
 # No token is stored in clear, and none is in the server's log.
 for t in "$TA" "$TB" "$TOP" tt-access-SECRET-1 tt-refresh-SECRET-2; do
-	grep -q "$t" "$DB" "$tmp/serve.log" && bad "a token is in the database or the log"
+	# shellcheck disable=SC2046
+	grep -q "$t" $(db_files) "$tmp/serve.log" && bad "a token is in the database or the log"
 done
 
 # Every JSON reply matches the OpenAPI document.

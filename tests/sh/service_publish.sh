@@ -190,10 +190,10 @@ fstat "s['posts']" >"$tmp/posts"
 [ "$(cat "$tmp/posts")" = "{'youtube': 1, 'instagram': 1, 'tiktok': 2}" ] || bad "posts: $(cat "$tmp/posts")"
 [ "$(fstat "sorted(set(v['sha256'] for v in s['videos'].values()))")" = "['$SHA']" ] || bad "a posted video is not the render's bytes"
 # what YouTube got: the SEO title, the category, the credits in the description, the flags
-python3 - "$tmp/stats" "$YTID" "$DB" "$P" <<'PY' || bad "YouTube's metadata"
-import json, sqlite3, sys
+python3 - "$tmp/stats" "$YTID" "$(sql1 "SELECT seo_metadata FROM igny8_video_scripts WHERE project_id = $P")" <<'PY' || bad "YouTube's metadata"
+import json, sys
 s = json.load(open(sys.argv[1])); v = s["videos"][sys.argv[2]]; m = v["meta"]
-seo = json.loads(sqlite3.connect(sys.argv[3]).execute("SELECT seo_metadata FROM igny8_video_scripts WHERE project_id = ?", (int(sys.argv[4]),)).fetchone()[0])
+seo = json.loads(sys.argv[3])
 want = seo.get("youtube_short") or seo.get("youtube_long") or seo["tiktok"]
 problems = []
 if m["snippet"]["title"] != want["title"][:100]: problems.append("title %r" % m["snippet"]["title"])
@@ -254,7 +254,7 @@ done
 [ "$(fstat "s['stalled']")" = 1 ] || bad "the upload never reached 40 %"
 kill -9 "$WPID"
 wait "$WPID" 2>/dev/null
-[ "$(sql1 "SELECT status || ' ' || (upload_session IS NOT NULL) FROM igny8_published_videos WHERE id = $V_K")" = "publishing 1" ] ||
+[ "$(sql1 "SELECT status || ' ' || CASE WHEN upload_session IS NOT NULL THEN 1 ELSE 0 END FROM igny8_published_videos WHERE id = $V_K")" = "publishing 1" ] ||
 	bad "no session recorded before the bytes went up: $(sql "SELECT status, upload_session FROM igny8_published_videos WHERE id = $V_K")"
 start_worker
 [ "$(follow "$V_K")" = published ] || bad "after kill -9: $(cat "$tmp/out"); $(tail -3 "$tmp/worker.log")"
@@ -364,7 +364,8 @@ r "publish to an account that needs reconnection" 409 POST /publish/ /publish/ "
 
 # --- no token in clear: database, logs, replies -----------------------------------------------
 for t in yt-refresh-0 tt-refresh-0 ig-access-0 yt-access-0 test-secret; do
-	grep -q -- "$t" "$DB" "$DB-wal" "$tmp/serve.log" "$tmp/worker.log" "$tmp/replies"/* 2>/dev/null && bad "'$t' is in the database, a log or a reply"
+	# shellcheck disable=SC2046
+	grep -q -- "$t" $(db_files) "$tmp/serve.log" "$tmp/worker.log" "$tmp/replies"/* 2>/dev/null && bad "'$t' is in the database, a log or a reply"
 done
 python3 tests/sh/service_openapi.py --replies-only docs/openapi.json "$tmp/replies.txt" || bad "replies differ from docs/openapi.json"
 # the server and the workers run in the background: under the sanitizers a report in their logs

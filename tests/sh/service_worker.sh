@@ -114,7 +114,7 @@ for _ in $(seq 1 600); do
 done
 kill "$A" "$B"
 wait "$A" "$B" 2>/dev/null
-[ "$(sql "SELECT COUNT(*), SUM(status = 'done') FROM vidc_jobs WHERE kind = 'script'")" = "[(20, 20)]" ] ||
+[ "$(sql "SELECT COUNT(*), SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) FROM vidc_jobs WHERE kind = 'script'")" = "[(20, 20)]" ] ||
 	bad "script jobs: $(sql "SELECT status, error FROM vidc_jobs WHERE kind = 'script'")"
 [ "$(sql "SELECT COUNT(*) FROM vidc_job_runs r JOIN vidc_jobs j ON j.id = r.job_id WHERE j.kind = 'script'")" = "[(20,)]" ] ||
 	bad "20 jobs ran $(sql "SELECT COUNT(*) FROM vidc_job_runs") times"
@@ -183,11 +183,11 @@ assert all(os.path.isfile(r["file_path"]) for r in rows if r["file_path"]), rows
 print("stage 9 shows %d of the site's %d pictures" % (len(pics), len(files)))
 PY
 # the ledger: what ran, priced by the table with the voice's real length
-python3 - "$DB" "$P9" "$MEDIA/site-1/project-$P9/voice.json" <<'PY' || bad "stage 9's credits"
-import json, math, sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-got = dict(c.execute("SELECT operation_type, -SUM(amount) FROM vidc_credit_ledger WHERE kind = 'charge' AND project_id = ? GROUP BY operation_type", (int(sys.argv[2]),)))
-secs = json.load(open(sys.argv[3]))["duration"]
+python3 - "$(sql "SELECT operation_type, -SUM(amount) FROM vidc_credit_ledger WHERE kind = 'charge' AND project_id = $P9 GROUP BY operation_type")" \
+	"$MEDIA/site-1/project-$P9/voice.json" <<'PY' || bad "stage 9's credits"
+import ast, json, math, sys
+got = dict(ast.literal_eval(sys.argv[1]))
+secs = json.load(open(sys.argv[2]))["duration"]
 want = {"video_script_generation": 5, "video_seo_metadata": 1, "video_tts_selfhosted": math.ceil(2 * secs / 60 - 1e-9),
         "video_visual_generation": 15, "video_composition": 5, "video_thumbnail": 3}
 if got != want:
