@@ -370,6 +370,8 @@ static void put_style(FILE *o, const ir_text_style *s)
 	fputs(" color=", o);
 	put_color(o, s->color);
 	fprintf(o, " align=%s", align_names[s->align]);
+	if (s->wrap == IR_WRAP_GREEDY) /* balanced is the default: older dumps stay the same */
+		fputs(" wrap_mode=greedy", o);
 	if (s->line_spacing != 1) {
 		fputs(" line_spacing=", o);
 		put_num(o, s->line_spacing);

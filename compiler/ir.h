@@ -138,6 +138,10 @@ int ir_transition_find(const char *name);
 /* Direction of motion of slide, push and wipe. */
 typedef enum { IR_DIR_LEFT, IR_DIR_RIGHT, IR_DIR_UP, IR_DIR_DOWN } ir_dir;
 
+/* Line wrapping (issue 16): greedy fills each line in turn; balanced keeps the same number of
+ * lines but evens them out, so no word is left alone on the last line when it can be avoided. */
+typedef enum { IR_WRAP_GREEDY, IR_WRAP_BALANCED } ir_wrap;
+
 typedef struct {
 	const char *font; /* family name (looked up with fontconfig) or a path to a font file */
 	int weight;       /* 400 regular, 700 bold */
@@ -152,6 +156,7 @@ typedef struct {
 	ir_color box_color;                       /* background box behind the text, alpha 0 = none */
 	double box_padding, box_radius;           /* px */
 	ir_align align;
+	ir_wrap wrap; /* how lines break at the wrap width; runtime-made styles (Lua, code) are greedy */
 } ir_text_style;
 
 /* A named parameter of a hook or effect: a curve, or a string (when str != NULL). */

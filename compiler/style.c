@@ -23,6 +23,7 @@ void style_defaults(checker_t *c, ir_text_style *s, unit_kind *font_unit)
 	s->stroke_color = (ir_color){0, 0, 0, 255};
 	s->shadow_color = (ir_color){0, 0, 0, 0};
 	s->align = IR_ALIGN_CENTER;
+	s->wrap = IR_WRAP_BALANCED;
 	*font_unit = UNIT_PX;
 }
 
@@ -133,6 +134,14 @@ static void prop_align(checker_t *c, const ast_stmt *st, style_target t, int dep
 		t.s->align = (ir_align)i;
 }
 
+static void prop_wrap(checker_t *c, const ast_stmt *st, style_target t, int depth)
+{
+	static const char *const w[] = {"greedy", "balanced"}; /* in ir_wrap order */
+	int i;
+	if (val_enum(c, st->args[0], "wrapping", w, COUNT(w), &i))
+		t.s->wrap = (ir_wrap)i;
+}
+
 static void prop_line_spacing(checker_t *c, const ast_stmt *st, style_target t, int depth)
 {
 	double v;
@@ -161,6 +170,7 @@ static const struct {
 	{"box", 1, 3, "a colour, then padding and corner radius in px", prop_box},
 	{"align", 1, 1, "left, center or right", prop_align},
 	{"line_spacing", 1, 1, "a multiple of the line height (e.g. 1.2)", prop_line_spacing},
+	{"wrap", 1, 1, "balanced or greedy", prop_wrap},
 };
 
 int style_nprops(void)

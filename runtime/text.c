@@ -346,29 +346,35 @@ static int assign_fonts(layout_t *L, font_ctx *fc)
 	return missing;
 }
 
-/* Lines of paragraph [a, b): greedy wrapping at break opportunities (inside a word when it has
- * none), a wrapped line not starting with the space it broke at. */
-static void wrap_paragraph(layout_t *L, int a, int b, double wrap)
+/* Lines of paragraph [a, b) at width wrap: greedy wrapping at break opportunities (inside a word
+ * when it has none), a wrapped line not starting with the space it broke at. Stored in L->lines
+ * when emit, else only counted; *widest gets the widest line's advance. Returns the count. */
+static int greedy_lines(layout_t *L, int a, int b, double wrap, int emit, double *widest)
 {
 	tchar *c = L->c;
-	int s0 = a;
+	int s0 = a, n = 0;
+	*widest = 0;
 	while (1) {
-		double w = 0;
+		double w = 0, wb = 0;
 		int brk = -1, i = s0;
 		for (; i < b; i++) {
 			if (wrap > 0 && w + c[i].adv > wrap && i > s0) {
 				if (brk < 0 || brk < s0)
-					brk = i - 1; /* no opportunity: break inside the word */
+					brk = i - 1, wb = w; /* no opportunity: break inside the word */
 				break;
 			}
 			w += c[i].adv;
 			if (is_break_after(c, i))
-				brk = i;
+				brk = i, wb = w;
 		}
 		int e = i >= b ? b : brk + 1;
-		L->lines[L->nlines].s = s0;
-		L->lines[L->nlines].e = e;
-		L->nlines++;
+		*widest = fmax(*widest, i >= b ? w : wb);
+		if (emit) {
+			L->lines[L->nlines].s = s0;
+			L->lines[L->nlines].e = e;
+			L->nlines++;
+		}
+		n++;
 		if (e >= b)
 			break;
 		s0 = e;
@@ -377,6 +383,30 @@ static void wrap_paragraph(layout_t *L, int a, int b, double wrap)
 		if (s0 >= b)
 			break;
 	}
+	return n;
+}
+
+/* Lines of paragraph [a, b). Balanced wrapping (issue 16, `wrap balanced`, titles' default) keeps
+ * the greedy line count but takes the narrowest width that still gives it, so the lines come out
+ * even and the last is no lone word when they can be evened out (CSS text-wrap: balance does
+ * the same). The width is searched by bisection: the count only grows as the width shrinks. */
+static void wrap_paragraph(layout_t *L, int a, int b, double wrap)
+{
+	double widest;
+	int n = greedy_lines(L, a, b, wrap, 0, &widest);
+	if (L->st->wrap == IR_WRAP_BALANCED && wrap > 0 && n > 1) {
+		double lo = 0, hi = wrap;
+		/* a hundredth of a pixel is finer than any glyph advance differs by */
+		while (hi - lo > 0.01) {
+			double mid = (lo + hi) / 2, w;
+			if (greedy_lines(L, a, b, mid, 0, &w) > n)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		wrap = hi;
+	}
+	greedy_lines(L, a, b, wrap, 1, &widest);
 }
 
 /* Paragraphs: bidi levels, advances from shaping each run, then lines by width. */
