@@ -365,6 +365,10 @@ static void put_style(FILE *o, const ir_text_style *s)
 {
 	fputs(" font=", o);
 	put_str(o, s->font);
+	for (int i = 0; i < s->nfallback; i++) {
+		fputs(i ? "," : " fallback=", o);
+		put_str(o, s->fallback[i]);
+	}
 	fprintf(o, " weight=%d%s size=", s->weight, s->italic ? " italic" : "");
 	put_num(o, s->size);
 	fputs(" color=", o);

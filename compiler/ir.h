@@ -142,8 +142,15 @@ typedef enum { IR_DIR_LEFT, IR_DIR_RIGHT, IR_DIR_UP, IR_DIR_DOWN } ir_dir;
  * lines but evens them out, so no word is left alone on the last line when it can be avoided. */
 typedef enum { IR_WRAP_GREEDY, IR_WRAP_BALANCED } ir_wrap;
 
+/* Fonts a style may list after its first, tried in order for characters it lacks (issue 16). */
+#define IR_MAX_FALLBACK_FONTS 7
+
 typedef struct {
 	const char *font; /* family name (looked up with fontconfig) or a path to a font file */
+	/* families or files tried, in order, for a character font lacks, before the system's
+	 * fallback (`font "Inter" "Noto Sans Arabic"`); each with the style's weight and slant */
+	const char *fallback[IR_MAX_FALLBACK_FONTS];
+	int nfallback;
 	int weight;       /* 400 regular, 700 bold */
 	int italic;
 	double size;         /* px */

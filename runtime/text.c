@@ -314,6 +314,8 @@ typedef struct {
 	const ir_text_style *st;
 	double k, px; /* raster scale, and the font size in surface pixels */
 	font_face *primary;
+	font_face *fallback[IR_MAX_FALLBACK_FONTS]; /* the style's own fallback list, loaded */
+	int nfallback;
 	tchar *c;
 	int n;
 	hb_buffer_t *hb;
@@ -324,7 +326,19 @@ typedef struct {
 	double max_px; /* the largest surface allowed, pixels */
 } layout_t;
 
-/* Fonts per character: the primary font, else a fallback that has the glyph; combining marks
+/* The style's own font that has a glyph for cp: the primary, then its fallback list in order;
+ * NULL when none has (an emoji prefers a colour font, which font_for finds). */
+static font_face *listed_font(const layout_t *L, uint32_t cp)
+{
+	if (L->nfallback == 0 || FT_Get_Char_Index(L->primary->face, cp))
+		return NULL; /* font_for takes the primary first, with its emoji rule */
+	for (int i = 0; i < L->nfallback; i++)
+		if (FT_Get_Char_Index(L->fallback[i]->face, cp))
+			return L->fallback[i];
+	return NULL;
+}
+
+/* Fonts per character: the primary font, the style's fallback list, else a fallback that has the glyph; combining marks
  * and joiners stay with the character before them. Returns how many no font has. */
 static int assign_fonts(layout_t *L, font_ctx *fc)
 {
@@ -337,7 +351,9 @@ static int assign_fonts(layout_t *L, font_ctx *fc)
 			c[i].face = c[i - 1].face;
 			continue;
 		}
-		c[i].face = font_for(fc, L->primary, c[i].cp, L->st->weight, L->st->italic);
+		c[i].face = listed_font(L, c[i].cp);
+		if (!c[i].face)
+			c[i].face = font_for(fc, L->primary, c[i].cp, L->st->weight, L->st->italic);
 		if (!c[i].face) {
 			c[i].face = L->primary;
 			missing++;
@@ -608,6 +624,9 @@ static void line_metrics(font_face *f, double px, double spacing, double *asc, d
 static int lay_out(layout_t *L, font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
 {
 	int rc = font_find(fc, L->st->font, L->st->weight, L->st->italic, &L->primary, cause, len);
+	for (int i = 0; !rc && i < L->st->nfallback && i < IR_MAX_FALLBACK_FONTS; i++)
+		rc = font_find(fc, L->st->fallback[i], L->st->weight, L->st->italic, &L->fallback[L->nfallback++],
+			       cause, len);
 	if (rc)
 		return rc;
 	L->n = decode_chars(r->utf8 ? r->utf8 : "", &L->c);

@@ -275,6 +275,39 @@ static void test_balanced(font_ctx *fc)
 	surf_free(balanced.surf);
 }
 
+/* Font fallback (issue 16): a style's own list is tried in order before the system's choice,
+ * and bold survives fallback even when a regular face for the script is already loaded. */
+static void test_fallback(font_ctx *fc)
+{
+	ir_text_style st = style();
+	text_out reg, bold, serif, listed_bold;
+	const char *txt = "冷萃咖啡";
+	st.font = "DejaVu Sans"; /* has no CJK: every character falls back */
+	int rc = render(fc, txt, &st, 0, &reg); /* loads a regular CJK face into the context */
+	st.weight = 700;
+	rc = rc ? rc : render(fc, txt, &st, 0, &bold);
+	st.weight = 400;
+	st.fallback[0] = "Noto Serif CJK JP";
+	st.fallback[1] = "Noto Sans CJK JP";
+	st.nfallback = 2;
+	rc = rc ? rc : render(fc, txt, &st, 0, &serif);
+	st.weight = 700;
+	rc = rc ? rc : render(fc, txt, &st, 0, &listed_bold);
+	if (rc) {
+		t_failures++;
+		return;
+	}
+	long r = measure(&reg).ink, b = measure(&bold).ink, sf = measure(&serif).ink, lb = measure(&listed_bold).ink;
+	printf("rt_text: fallback ink: regular %ld, bold %ld, listed serif %ld, listed bold %ld\n", r, b, sf, lb);
+	CHECK(b > r * 1.15, "bold CJK through fallback is bold (ink %ld vs regular %ld)", b, r);
+	CHECK(sf != r && labs(sf - r) > r / 20, "the listed serif font is used, not the system's sans (ink %ld vs %ld)", sf, r);
+	CHECK(lb > sf * 1.1, "a listed font keeps the style's weight (ink %ld vs %ld)", lb, sf);
+	surf_free(reg.surf);
+	surf_free(bold.surf);
+	surf_free(serif.surf);
+	surf_free(listed_bold.surf);
+}
+
 int main(void)
 {
 	font_ctx *fc;
@@ -286,6 +319,7 @@ int main(void)
 	test_scripts(fc);
 	test_wrap_and_decor(fc);
 	test_balanced(fc);
+	test_fallback(fc);
 	test_bad_font_files(fc);
 	font_ctx_free(fc);
 	test_missing_font();
