@@ -10,6 +10,7 @@
 
 #include "anchor.h"
 #include "asset.h"
+#include "kenburns.h"
 #include "layer.h"
 #include "scene.h"
 #include "value.h"
@@ -413,5 +414,6 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 	if (s->frames > 0 && s->npresets > 0)
 		check_presets(c);
 	check_chapters(c);
+	kb_check(c);
 }
 

@@ -47,6 +47,7 @@ typedef enum {
 	DW_CLIPPED,           /* clipped: a layer or overlay cut at its container's edge */
 	DW_UNUSED_TRANSITION, /* unused-transition: the last scene's transition */
 	DW_VOICE_CUT,         /* voice-cut: narration past the video's end */
+	DW_PAN_RANGE,         /* pan-range: a Ken Burns pan the zoom cannot reach (moved into reach) */
 	DW_COUNT
 } diag_warning;
 

@@ -105,6 +105,67 @@ double ir_curve_eval(const ir_curve *c, double t)
 	return k[lo].v + (k[hi].v - k[lo].v) * y;
 }
 
+void ir_curve_range(const ir_curve *c, double *lo, double *hi)
+{
+	/* Overshoot samples per bezier segment: a pan path is a handful of keys, so this is cheap
+	 * per frame, and fine enough that the last clamp of a window (runtime/layer.c) barely acts. */
+	enum { SAMPLES = 32 };
+	*lo = *hi = c->n > 0 ? c->keys[0].v : 0;
+	for (int i = 0; i < c->n; i++) {
+		const ir_key *k = &c->keys[i];
+		*lo = fmin(*lo, k->v);
+		*hi = fmax(*hi, k->v);
+		if (i + 1 == c->n || k->ease.kind != IR_EASE_BEZIER)
+			continue;
+		for (int j = 1; j < SAMPLES; j++) {
+			double v = k->v + (k[1].v - k->v) * ir_ease_eval(&k->ease, (double)j / SAMPLES);
+			*lo = fmin(*lo, v);
+			*hi = fmax(*hi, v);
+		}
+	}
+}
+
+double ir_pan_fit(double p, double p0, double p1, double fw)
+{
+	double lo = fw / 2, hi = 1 - fw / 2, wp = p1 - p0;
+	if (!(hi > lo)) /* the window is the whole picture: one place only */
+		return 0.5;
+	if (!(wp > 0)) /* a still pan: the old clamp exactly */
+		return p < lo ? lo : p > hi ? hi : p;
+	/* The share k of the path's length kept: wf/wp where the path is longer than the range,
+	 * 1 where it is much shorter, and a smooth minimum of the two between (a plain min would
+	 * jerk the speed on the frame where a zooming window grows past the path). */
+	double x = (hi - lo) / wp, k = x / pow(1 + pow(x, 8), 1.0 / 8);
+	/* the kept path [a, a + k wp] shifted in whole by the least amount to lie inside */
+	double a = p0 < lo ? lo : p0 > hi - k * wp ? hi - k * wp : p0;
+	return a + k * (p - p0);
+}
+
+int ir_pan_reachable(const ir_curve *pan, const ir_curve *zoom, double f1, double t0, double t1)
+{
+	/* Samples over the layer, and every key (where a path turns). A pan that leaves the range
+	 * only between samples is off by a hair, which the window's last clamp absorbs. */
+	enum { SAMPLES = 64 };
+	const double eps = 1e-9;
+	for (int i = 0; i < SAMPLES + pan->n + zoom->n; i++) {
+		double t = i < SAMPLES ? t0 + (t1 - t0) * i / (SAMPLES - 1)
+			   : i < SAMPLES + pan->n ? pan->keys[i - SAMPLES].t : zoom->keys[i - SAMPLES - pan->n].t;
+		if (t < t0 || t > t1)
+			continue;
+		double z = ir_curve_eval(zoom, t), fw = f1 / (z >= 1 ? z : 1), p = ir_curve_eval(pan, t);
+		if (p < fw / 2 - eps || p > 1 - fw / 2 + eps)
+			return 0;
+	}
+	return 1;
+}
+
+double ir_pan_zoom_needed(double p0, double p1, double f1)
+{
+	/* centre in [f1/z/2, 1 - f1/z/2] for both ends of the path */
+	double m = fmin(p0, 1 - p1);
+	return m > 0 ? fmax(1, f1 / (2 * m)) : INFINITY;
+}
+
 int ir_curve_is_const(const ir_curve *c)
 {
 	for (int i = 1; i < c->n; i++)
@@ -304,11 +365,17 @@ static void put_style(FILE *o, const ir_text_style *s)
 {
 	fputs(" font=", o);
 	put_str(o, s->font);
+	for (int i = 0; i < s->nfallback; i++) {
+		fputs(i ? "," : " fallback=", o);
+		put_str(o, s->fallback[i]);
+	}
 	fprintf(o, " weight=%d%s size=", s->weight, s->italic ? " italic" : "");
 	put_num(o, s->size);
 	fputs(" color=", o);
 	put_color(o, s->color);
 	fprintf(o, " align=%s", align_names[s->align]);
+	if (s->wrap == IR_WRAP_GREEDY) /* balanced is the default: older dumps stay the same */
+		fputs(" wrap_mode=greedy", o);
 	if (s->line_spacing != 1) {
 		fputs(" line_spacing=", o);
 		put_num(o, s->line_spacing);

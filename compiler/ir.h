@@ -59,6 +59,24 @@ double ir_curve_eval(const ir_curve *c, double t);
 /* Progress 0..1 through an easing, x in 0..1. */
 double ir_ease_eval(const ir_ease *e, double x);
 int ir_curve_is_const(const ir_curve *c);
+/* The lowest and highest values curve c takes (its keys, and where a cubic-bezier easing
+ * overshoots them, sampled); 0, 0 for an empty curve. */
+void ir_curve_range(const ir_curve *c, double *lo, double *hi);
+
+/* Ken Burns pans (issue 16). On one axis the window is fw (0 < fw <= 1) of the picture, so its
+ * centre can go from fw/2 to 1 - fw/2. A pan the zoom lets the picture show at every frame of
+ * its layer (ir_pan_reachable, on samples and keys over [t0, t1], with f1 the window's share
+ * at zoom 1) is shown as it is. Any other is not clamped frame by frame (which held the picture,
+ * lurched, held): a requested position p on a path spanning [p0, p1] goes to ir_pan_fit's place,
+ * the path shortened to fit the range (linearly; kept whole when it is much shorter, with a
+ * smooth blend between) and shifted in whole by the least amount. The result is a smooth
+ * function of p and fw, so easing is kept and a changing zoom never jerks; a still pan is
+ * clamped as ever. */
+int ir_pan_reachable(const ir_curve *pan, const ir_curve *zoom, double f1, double t0, double t1);
+double ir_pan_fit(double p, double p0, double p1, double fw);
+/* The zoom at or above which a path spanning [p0, p1] fits unchanged on an axis where the
+ * window at zoom 1 is f1 of the picture; INFINITY for a path that touches an edge. */
+double ir_pan_zoom_needed(double p0, double p1, double f1);
 
 typedef struct {
 	uint8_t r, g, b, a;
@@ -120,8 +138,19 @@ int ir_transition_find(const char *name);
 /* Direction of motion of slide, push and wipe. */
 typedef enum { IR_DIR_LEFT, IR_DIR_RIGHT, IR_DIR_UP, IR_DIR_DOWN } ir_dir;
 
+/* Line wrapping (issue 16): greedy fills each line in turn; balanced keeps the same number of
+ * lines but evens them out, so no word is left alone on the last line when it can be avoided. */
+typedef enum { IR_WRAP_GREEDY, IR_WRAP_BALANCED } ir_wrap;
+
+/* Fonts a style may list after its first, tried in order for characters it lacks (issue 16). */
+#define IR_MAX_FALLBACK_FONTS 7
+
 typedef struct {
 	const char *font; /* family name (looked up with fontconfig) or a path to a font file */
+	/* families or files tried, in order, for a character font lacks, before the system's
+	 * fallback (`font "Inter" "Noto Sans Arabic"`); each with the style's weight and slant */
+	const char *fallback[IR_MAX_FALLBACK_FONTS];
+	int nfallback;
 	int weight;       /* 400 regular, 700 bold */
 	int italic;
 	double size;         /* px */
@@ -134,6 +163,7 @@ typedef struct {
 	ir_color box_color;                       /* background box behind the text, alpha 0 = none */
 	double box_padding, box_radius;           /* px */
 	ir_align align;
+	ir_wrap wrap; /* how lines break at the wrap width; runtime-made styles (Lua, code) are greedy */
 } ir_text_style;
 
 /* A named parameter of a hook or effect: a curve, or a string (when str != NULL). */
@@ -200,10 +230,15 @@ typedef struct ir_node {
 			ir_curve rotation;          /* degrees clockwise about the anchor */
 			ir_fit fit;
 			/* Ken Burns: the source is cropped to a window 1/zoom of the fitted size, centred on
-			 * (pan_x, pan_y) in 0..1 source coordinates (clamped so the window stays inside), and
-			 * that window fills the box. Sub-pixel exact, no rounding. */
+			 * (pan_x, pan_y) in 0..1 source coordinates mapped by ir_pan_fit into where the
+			 * window can go at that frame's zoom, and that window fills the box. Sub-pixel
+			 * exact, no rounding. */
 			int kenburns;
 			ir_curve zoom, pan_x, pan_y;
+			/* Set only on the runtime's copy of a layer whose Lua params() returned pan_x (bit
+			 * 0), pan_y (bit 1) or zoom (bit 2): paths unknown ahead (runtime/layer.c maps such
+			 * a pan as if it spanned the whole 0..1). Never set by the compiler nor dumped. */
+			int pan_hooked;
 			int z;         /* draw order inside the scene, lower first; ties keep spec order */
 			int *effects;  /* IR_EFFECT node ids applied in order */
 			int neffects;

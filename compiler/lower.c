@@ -145,7 +145,8 @@ static int layer_node(lowerer *lw, const mlayer *L)
 	n->u.layer.scale = curve(lw, &L->c[LP_SCALE], 1, 0, 0, 0);
 	n->u.layer.rotation = curve(lw, &L->c[LP_ROTATION], 0, 0, 0, 0);
 	n->u.layer.fit = L->fit;
-	n->u.layer.kenburns = L->kenburns;
+	/* keyframed zoom or pan (`animate zoom`) is Ken Burns as much as the kenburns block */
+	n->u.layer.kenburns = L->kenburns || L->c[LP_ZOOM].n || L->c[LP_PAN_X].n || L->c[LP_PAN_Y].n;
 	n->u.layer.zoom = curve(lw, &L->c[LP_ZOOM], 1, 0, 0, 0);
 	n->u.layer.pan_x = curve(lw, &L->c[LP_PAN_X], 0.5, 0, 0, 0);
 	n->u.layer.pan_y = curve(lw, &L->c[LP_PAN_Y], 0.5, 0, 0, 0);

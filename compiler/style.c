@@ -23,6 +23,7 @@ void style_defaults(checker_t *c, ir_text_style *s, unit_kind *font_unit)
 	s->stroke_color = (ir_color){0, 0, 0, 255};
 	s->shadow_color = (ir_color){0, 0, 0, 0};
 	s->align = IR_ALIGN_CENTER;
+	s->wrap = IR_WRAP_BALANCED;
 	*font_unit = UNIT_PX;
 }
 
@@ -34,18 +35,32 @@ static void prop_style(checker_t *c, const ast_stmt *st, style_target t, int dep
 }
 
 /* A family name for fontconfig, or a font file (a name with a '/' or a font extension). */
-static void prop_font(checker_t *c, const ast_stmt *st, style_target t, int depth)
+/* A family name as written, or a font file resolved inside the project roots; NULL if v is not a
+ * string (reported). */
+static const char *font_name(checker_t *c, const ast_value *v)
 {
 	const char *f;
-	if (!val_str(c, st->args[0], &f))
-		return;
+	if (!val_str(c, v, &f))
+		return NULL;
 	size_t n = strlen(f);
 	int is_file = strchr(f, '/') || (n > 4 && (!strcasecmp(f + n - 4, ".ttf") ||
 						    !strcasecmp(f + n - 4, ".otf") ||
 						    !strcasecmp(f + n - 4, ".ttc")));
-	t.s->font = is_file ? asset_path(c, st->args[0], "font file", NULL) : f;
-	if (!t.s->font)
-		t.s->font = f;
+	const char *path = is_file ? asset_path(c, v, "font file", NULL) : f;
+	return path ? path : f;
+}
+
+/* `font "Inter" "Noto Sans Arabic" ...`: the first font, then the fallbacks in order. */
+static void prop_font(checker_t *c, const ast_stmt *st, style_target t, int depth)
+{
+	const char *f = font_name(c, st->args[0]);
+	if (!f)
+		return;
+	t.s->font = f;
+	t.s->nfallback = 0;
+	for (int i = 1; i < st->nargs; i++)
+		if ((f = font_name(c, st->args[i])))
+			t.s->fallback[t.s->nfallback++] = f;
 }
 
 static void prop_weight(checker_t *c, const ast_stmt *st, style_target t, int depth)
@@ -133,6 +148,14 @@ static void prop_align(checker_t *c, const ast_stmt *st, style_target t, int dep
 		t.s->align = (ir_align)i;
 }
 
+static void prop_wrap(checker_t *c, const ast_stmt *st, style_target t, int depth)
+{
+	static const char *const w[] = {"greedy", "balanced"}; /* in ir_wrap order */
+	int i;
+	if (val_enum(c, st->args[0], "wrapping", w, COUNT(w), &i))
+		t.s->wrap = (ir_wrap)i;
+}
+
 static void prop_line_spacing(checker_t *c, const ast_stmt *st, style_target t, int depth)
 {
 	double v;
@@ -151,7 +174,7 @@ static const struct {
 	void (*fn)(checker_t *c, const ast_stmt *st, style_target t, int depth);
 } props[] = {
 	{"style", 1, 1, "a style name", prop_style},
-	{"font", 1, 1, "a font family or a font file (a string)", prop_font},
+	{"font", 1, 1 + IR_MAX_FALLBACK_FONTS, "font families or font files (strings), the first first", prop_font},
 	{"weight", 1, 1, "regular, bold or a weight 100..900", prop_weight},
 	{"italic", 0, 1, "on or off", prop_italic},
 	{"font_size", 1, 1, "a size (px, or % of the canvas height)", prop_font_size},
@@ -161,6 +184,7 @@ static const struct {
 	{"box", 1, 3, "a colour, then padding and corner radius in px", prop_box},
 	{"align", 1, 1, "left, center or right", prop_align},
 	{"line_spacing", 1, 1, "a multiple of the line height (e.g. 1.2)", prop_line_spacing},
+	{"wrap", 1, 1, "balanced or greedy", prop_wrap},
 };
 
 int style_nprops(void)

@@ -263,6 +263,12 @@ static font_face *face_of_match(font_ctx *c, FcPattern *m, char *cause, size_t l
 	return open_face(c, (const char *)file, index, cause, len);
 }
 
+/* One bit per style a face can be asked for: bold (weight 600 and up) and italic. */
+static unsigned style_bit(int weight, int italic)
+{
+	return 1u << ((weight >= 600) * 2 + !!italic);
+}
+
 int font_find(font_ctx *c, const char *family, int weight, int italic, font_face **out,
 	      char *cause, size_t len)
 {
@@ -299,6 +305,7 @@ int font_find(font_ctx *c, const char *family, int weight, int italic, font_face
 	FcPatternDestroy(m);
 	if (!f)
 		return VE_IO;
+	f->served |= style_bit(weight, italic);
 	*out = f;
 	return 0;
 }
@@ -309,15 +316,27 @@ static int is_emoji(uint32_t cp)
 	       (cp >= 0x1F000 && cp <= 0x1F2FF) || (cp >= 0x1F1E6 && cp <= 0x1F1FF);
 }
 
+/* Whether face f suits a text of this weight and slant: its own flags say so, or fontconfig
+ * gave it for that style (a family with no bold face: its regular is the best there is). A
+ * bitmap emoji font suits every style. */
+static int suits(const font_face *f, int weight, int italic)
+{
+	int bold = (f->face->style_flags & FT_STYLE_FLAG_BOLD) != 0;
+	int ital = (f->face->style_flags & FT_STYLE_FLAG_ITALIC) != 0;
+	return f->bitmap || (bold == (weight >= 600) && ital == !!italic) || (f->served & style_bit(weight, italic));
+}
+
 font_face *font_for(font_ctx *c, font_face *primary, uint32_t cp, int weight, int italic)
 {
 	int emoji = is_emoji(cp);
 	/* Emoji prefer a colour font even when the text font has a monochrome glyph. */
 	if (primary && !(emoji && !primary->bitmap) && FT_Get_Char_Index(primary->face, cp))
 		return primary;
+	/* Faces already loaded, if they suit the style: a bold title's Arabic must not come from a
+	 * regular face loaded for another text (issue 16: bold and italic kept through fallback). */
 	for (int i = 0; i < c->nfaces; i++) {
 		font_face *f = &c->faces[i];
-		if (f != primary && (!emoji || f->bitmap) && FT_Get_Char_Index(f->face, cp))
+		if (f != primary && (!emoji || f->bitmap) && suits(f, weight, italic) && FT_Get_Char_Index(f->face, cp))
 			return f;
 	}
 	FcPattern *pat = FcPatternCreate();
@@ -349,6 +368,8 @@ font_face *font_for(font_ctx *c, font_face *primary, uint32_t cp, int weight, in
 			f = face_of_match(c, m, cause, sizeof cause);
 			if (f && !FT_Get_Char_Index(f->face, cp))
 				f = NULL;
+			if (f)
+				f->served |= style_bit(weight, italic);
 		}
 		FcPatternDestroy(m);
 	}

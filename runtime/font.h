@@ -21,6 +21,7 @@ typedef struct {
 	int bitmap;    /* no outlines: a colour bitmap font such as Noto Color Emoji */
 	double strike; /* bitmap fonts: ppem of the selected strike */
 	double size;   /* the size last set, px */
+	unsigned served; /* styles fontconfig chose this face for: bit font_style_bit(weight, italic) */
 } font_face;
 
 typedef struct font_ctx font_ctx;

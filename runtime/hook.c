@@ -484,6 +484,8 @@ int hook_layer(hook_rt *h, const src_ctx *cx, const ir_node *l, int64_t f, src_v
 		*ov_curve(&tmp, i) = (ir_curve){1, &keys[i]};
 		if (i >= OV_ZOOM)
 			tmp.u.layer.kenburns = 1;
+		if (i == OV_PAN_X || i == OV_PAN_Y || i == OV_ZOOM)
+			tmp.u.layer.pan_hooked |= i == OV_PAN_X ? 1 : i == OV_PAN_Y ? 2 : 4;
 	}
 	L->v = *v;
 	if (draws && (long)v->surf->w * v->surf->h < 64 * 64) {

@@ -17,6 +17,27 @@ static double clampd(double v, double lo, double hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* The Ken Burns window's centre on one axis (0..1 of the picture) at time t, where the window is
+ * f1 of the picture at zoom 1 and z now (ir.h, issue 16): the pan as it is when the zoom lets it
+ * show all along the layer, else mapped by ir_pan_fit over the range the curve spans. A value a
+ * Lua hook set (hooked & 1) has no known path: it is taken as one over 0..1, so the same value
+ * always lands on the same place whatever the hook does on other frames; a zoom a hook set
+ * (hooked & 2) is unknown ahead, so the mapping (continuous in the zoom) always applies. */
+static double pan_at(const ir_program *p, const ir_node *l, const ir_curve *c, double t, double f1,
+		     double z, int hooked)
+{
+	double v = curve_or(c, t, 0.5), p0 = 0, p1 = 1;
+	if (c->n == 0)
+		return ir_pan_fit(v, v, v, f1 / z);
+	if (hooked & 1)
+		return ir_pan_fit(clampd(v, 0, 1), p0, p1, f1 / z);
+	if (!(hooked & 2) && l->u.layer.zoom.n > 0 &&
+	    ir_pan_reachable(c, &l->u.layer.zoom, f1, ir_frame_time(p, l->f0), ir_frame_time(p, l->f1 - 1)))
+		return v;
+	ir_curve_range(c, &p0, &p1);
+	return ir_pan_fit(v, p0, p1, f1 / z);
+}
+
 /* Natural-space window [*u0,*u1] x [*v0,*v1] and its canvas rectangle before scale/rotation.
  * *crop is set when the window cuts into the natural rectangle (so margins are not shown). */
 static int place_box(const ir_program *p, const ir_node *l, double t, double nw, double nh,
@@ -52,8 +73,10 @@ static int place_box(const ir_program *p, const ir_node *l, double t, double nw,
 		if (!(z >= 1))
 			z = 1;
 		double ww = bw / s / z, wh = bh / s / z;
-		double cx = curve_or(&l->u.layer.pan_x, t, 0.5) * nw;
-		double cy = curve_or(&l->u.layer.pan_y, t, 0.5) * nh;
+		int hk = l->u.layer.pan_hooked;
+		double cx = pan_at(p, l, &l->u.layer.pan_x, t, bw / s / nw, z, (hk & 1) | (hk & 4) >> 1) * nw;
+		double cy = pan_at(p, l, &l->u.layer.pan_y, t, bh / s / nh, z, (hk & 2) >> 1 | (hk & 4) >> 1) * nh;
+		/* the clamp only catches a bezier's overshoot between ir_curve_range's samples */
 		win[0] = clampd(cx - ww / 2, 0, nw - ww);
 		win[1] = clampd(cy - wh / 2, 0, nh - wh);
 		win[2] = win[0] + ww;

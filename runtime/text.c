@@ -314,6 +314,8 @@ typedef struct {
 	const ir_text_style *st;
 	double k, px; /* raster scale, and the font size in surface pixels */
 	font_face *primary;
+	font_face *fallback[IR_MAX_FALLBACK_FONTS]; /* the style's own fallback list, loaded */
+	int nfallback;
 	tchar *c;
 	int n;
 	hb_buffer_t *hb;
@@ -324,7 +326,19 @@ typedef struct {
 	double max_px; /* the largest surface allowed, pixels */
 } layout_t;
 
-/* Fonts per character: the primary font, else a fallback that has the glyph; combining marks
+/* The style's own font that has a glyph for cp: the primary, then its fallback list in order;
+ * NULL when none has (an emoji prefers a colour font, which font_for finds). */
+static font_face *listed_font(const layout_t *L, uint32_t cp)
+{
+	if (L->nfallback == 0 || FT_Get_Char_Index(L->primary->face, cp))
+		return NULL; /* font_for takes the primary first, with its emoji rule */
+	for (int i = 0; i < L->nfallback; i++)
+		if (FT_Get_Char_Index(L->fallback[i]->face, cp))
+			return L->fallback[i];
+	return NULL;
+}
+
+/* Fonts per character: the primary font, the style's fallback list, else a fallback that has the glyph; combining marks
  * and joiners stay with the character before them. Returns how many no font has. */
 static int assign_fonts(layout_t *L, font_ctx *fc)
 {
@@ -337,7 +351,9 @@ static int assign_fonts(layout_t *L, font_ctx *fc)
 			c[i].face = c[i - 1].face;
 			continue;
 		}
-		c[i].face = font_for(fc, L->primary, c[i].cp, L->st->weight, L->st->italic);
+		c[i].face = listed_font(L, c[i].cp);
+		if (!c[i].face)
+			c[i].face = font_for(fc, L->primary, c[i].cp, L->st->weight, L->st->italic);
 		if (!c[i].face) {
 			c[i].face = L->primary;
 			missing++;
@@ -346,29 +362,35 @@ static int assign_fonts(layout_t *L, font_ctx *fc)
 	return missing;
 }
 
-/* Lines of paragraph [a, b): greedy wrapping at break opportunities (inside a word when it has
- * none), a wrapped line not starting with the space it broke at. */
-static void wrap_paragraph(layout_t *L, int a, int b, double wrap)
+/* Lines of paragraph [a, b) at width wrap: greedy wrapping at break opportunities (inside a word
+ * when it has none), a wrapped line not starting with the space it broke at. Stored in L->lines
+ * when emit, else only counted; *widest gets the widest line's advance. Returns the count. */
+static int greedy_lines(layout_t *L, int a, int b, double wrap, int emit, double *widest)
 {
 	tchar *c = L->c;
-	int s0 = a;
+	int s0 = a, n = 0;
+	*widest = 0;
 	while (1) {
-		double w = 0;
+		double w = 0, wb = 0;
 		int brk = -1, i = s0;
 		for (; i < b; i++) {
 			if (wrap > 0 && w + c[i].adv > wrap && i > s0) {
 				if (brk < 0 || brk < s0)
-					brk = i - 1; /* no opportunity: break inside the word */
+					brk = i - 1, wb = w; /* no opportunity: break inside the word */
 				break;
 			}
 			w += c[i].adv;
 			if (is_break_after(c, i))
-				brk = i;
+				brk = i, wb = w;
 		}
 		int e = i >= b ? b : brk + 1;
-		L->lines[L->nlines].s = s0;
-		L->lines[L->nlines].e = e;
-		L->nlines++;
+		*widest = fmax(*widest, i >= b ? w : wb);
+		if (emit) {
+			L->lines[L->nlines].s = s0;
+			L->lines[L->nlines].e = e;
+			L->nlines++;
+		}
+		n++;
 		if (e >= b)
 			break;
 		s0 = e;
@@ -377,6 +399,30 @@ static void wrap_paragraph(layout_t *L, int a, int b, double wrap)
 		if (s0 >= b)
 			break;
 	}
+	return n;
+}
+
+/* Lines of paragraph [a, b). Balanced wrapping (issue 16, `wrap balanced`, titles' default) keeps
+ * the greedy line count but takes the narrowest width that still gives it, so the lines come out
+ * even and the last is no lone word when they can be evened out (CSS text-wrap: balance does
+ * the same). The width is searched by bisection: the count only grows as the width shrinks. */
+static void wrap_paragraph(layout_t *L, int a, int b, double wrap)
+{
+	double widest;
+	int n = greedy_lines(L, a, b, wrap, 0, &widest);
+	if (L->st->wrap == IR_WRAP_BALANCED && wrap > 0 && n > 1) {
+		double lo = 0, hi = wrap;
+		/* a hundredth of a pixel is finer than any glyph advance differs by */
+		while (hi - lo > 0.01) {
+			double mid = (lo + hi) / 2, w;
+			if (greedy_lines(L, a, b, mid, 0, &w) > n)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		wrap = hi;
+	}
+	greedy_lines(L, a, b, wrap, 1, &widest);
 }
 
 /* Paragraphs: bidi levels, advances from shaping each run, then lines by width. */
@@ -578,6 +624,9 @@ static void line_metrics(font_face *f, double px, double spacing, double *asc, d
 static int lay_out(layout_t *L, font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
 {
 	int rc = font_find(fc, L->st->font, L->st->weight, L->st->italic, &L->primary, cause, len);
+	for (int i = 0; !rc && i < L->st->nfallback && i < IR_MAX_FALLBACK_FONTS; i++)
+		rc = font_find(fc, L->st->fallback[i], L->st->weight, L->st->italic, &L->fallback[L->nfallback++],
+			       cause, len);
 	if (rc)
 		return rc;
 	L->n = decode_chars(r->utf8 ? r->utf8 : "", &L->c);

@@ -44,14 +44,47 @@ static void centroid(const surf_t *s, double *cx, double *cy)
 	*cy = sw > 0 ? sy / sw : -1;
 }
 
-/* Where ir.h says the blob lands on a W x H canvas at zoom z, pan (px, py). */
-static void expected(int W, int H, double z, double px, double py, double *ex, double *ey)
+/* Where ir.h says the blob lands on a W x H canvas at zoom z, pan (px, py): as asked when the
+ * zoom reaches the horizontal path all along (reach), else mapped by ir_pan_fit over the path's
+ * span [p0, p1]; the vertical pan is still. */
+static void expected(int W, int H, double z, double px, double py, int reach, double p0, double p1,
+		     double *ex, double *ey)
 {
 	double s = fmax((double)W / SW, (double)H / SH);
 	double ww = W / s / z, wh = H / s / z;
-	double u0 = fmin(fmax(px * SW - ww / 2, 0), SW - ww), v0 = fmin(fmax(py * SH - wh / 2, 0), SH - wh);
+	double cx = reach ? px : ir_pan_fit(px, p0, p1, ww / SW);
+	double u0 = cx * SW - ww / 2, v0 = ir_pan_fit(py, py, py, wh / SH) * SH - wh / 2;
 	*ex = (BX - u0) * W / ww;
 	*ey = (BY - v0) * H / wh;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The frame-to-frame motion of an eased pan is smooth across the whole scene (issue 16): no
+ * frame stands still in its middle two thirds (clamping a pan the zoom cannot reach held the
+ * picture for most of the scene, then lurched across in a few frames; a zoom and a pan pulling
+ * opposite ways may turn the motion, which passes through 0 without holding), and no step is
+ * more than 3 times the median step (an in_out ease's peak speed is 1.5 times its mean). */
+static void steps(const char *name, const double *xs, int n)
+{
+	double d[64], sorted[64];
+	if (n - 1 > 64)
+		n = 65;
+	for (int f = 0; f + 1 < n; f++)
+		sorted[f] = fabs(d[f] = xs[f + 1] - xs[f]);
+	qsort(sorted, (size_t)(n - 1), sizeof *sorted, by_value);
+	double med = sorted[(n - 1) / 2], max = sorted[n - 2];
+	int still = 0;
+	for (int f = (n - 1) / 6; f < (n - 1) - (n - 1) / 6; f++)
+		still += fabs(d[f]) < 0.02 && !(d[f - 1] * d[f + 1] < 0); /* a turn passes through 0 */
+	printf("rt_kenburns: %-10s steps median %.3f px, max %.3f px, %d still frames in the middle\n", name,
+	       med, max, still);
+	CHECK(still == 0, "%s: %d frames without motion in the middle of the pan", name, still);
+	CHECK(max <= 3 * med, "%s: a step of %.3f px against a median of %.3f px (a lurch)", name, max, med);
 }
 
 static void run_case(const char *name, const char *img, ir_curve (*zoom)(ir_program *),
@@ -80,12 +113,16 @@ static void run_case(const char *name, const char *img, ir_curve (*zoom)(ir_prog
 		centroid(s, &xs[f], &ys[f]);
 		surf_free(s);
 		const ir_node *ln = &p->nodes[l];
-		double t = ir_frame_time(p, f), ex, ey;
+		double t = ir_frame_time(p, f), ex, ey, p0, p1;
+		ir_curve_range(&ln->u.layer.pan_x, &p0, &p1);
+		/* the photo is 4:3 on a 16:9 canvas: at zoom 1 the window is its whole width */
+		int reach = ir_pan_reachable(&ln->u.layer.pan_x, &ln->u.layer.zoom, 1, 0, ir_frame_time(p, N - 1));
 		expected(W, H, ir_curve_eval(&ln->u.layer.zoom, t), ir_curve_eval(&ln->u.layer.pan_x, t), 0.5,
-			 &ex, &ey);
+			 reach, p0, p1, &ex, &ey);
 		maxerr = fmax(maxerr, hypot(xs[f] - ex, ys[f] - ey));
 	}
 	graph_free(g);
+	steps(name, xs, N);
 	double sum = 0;
 	for (int f = 1; f + 1 < N; f++) {
 		double ax = xs[f + 1] - 2 * xs[f] + xs[f - 1], ay = ys[f + 1] - 2 * ys[f] + ys[f - 1];
@@ -106,6 +143,12 @@ static ir_curve zoom_slow(ir_program *p) { return t_ramp(p, 0, 1.25, 2, 1.5, IR_
 static ir_curve pan_const(ir_program *p) { return ir_curve_const(p, 0.5); }
 static ir_curve pan_ramp(ir_program *p) { return t_ramp(p, 0, 0.4, 2, 0.6, IR_EASE_LINEAR); }
 static ir_curve pan_ease(ir_program *p) { return t_ramp(p, 0, 0.42, 2, 0.58, IR_EASE_IN_OUT); }
+/* issue 16: pan 30% -> 70% at zoom 1.05 (the window can centre only between 47.6% and 52.4%) */
+static ir_curve zoom_tight(ir_program *p) { return ir_curve_const(p, 1.05); }
+static ir_curve pan_far(ir_program *p) { return t_ramp(p, 0, 0.3, 2, 0.7, IR_EASE_IN_OUT); }
+/* a zoom-in from the whole picture that drifts right: at zoom 1 no pan is off-centre */
+static ir_curve zoom_in(ir_program *p) { return t_ramp(p, 0, 1.0, 2, 1.3, IR_EASE_LINEAR); }
+static ir_curve pan_drift(ir_program *p) { return t_ramp(p, 0, 0.35, 2, 0.65, IR_EASE_IN_OUT); }
 
 int main(void)
 {
@@ -115,5 +158,7 @@ int main(void)
 	run_case("pan", img, zoom_const, pan_ramp);
 	run_case("zoom", img, zoom_ramp, pan_const);
 	run_case("pan+zoom", img, zoom_slow, pan_ease);
+	run_case("far pan", img, zoom_tight, pan_far);
+	run_case("drift", img, zoom_in, pan_drift);
 	return check_done();
 }

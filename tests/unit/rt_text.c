@@ -224,6 +224,90 @@ static void test_layer(void)
 	ir_program_free(p);
 }
 
+/* The ink's width in the upper and the lower half of a two-line block (px). */
+static void line_widths(const text_out *t, double *top, double *bottom)
+{
+	const surf_t *s = t->surf;
+	int mid = (int)(t->oy + t->nat_h / 2), x0[2] = {s->w, s->w}, x1[2] = {-1, -1};
+	for (int y = 0; y < s->h; y++)
+		for (int x = 0; x < s->w; x++)
+			if ((t_px(s, x, y) >> 24) >= 64) {
+				int h = y >= mid;
+				x0[h] = x < x0[h] ? x : x0[h];
+				x1[h] = x > x1[h] ? x : x1[h];
+			}
+	*top = x1[0] >= x0[0] ? x1[0] - x0[0] + 1 : 0;
+	*bottom = x1[1] >= x0[1] ? x1[1] - x0[1] + 1 : 0;
+}
+
+/* Balanced wrapping (issue 16): where greedy wrapping leaves "dog" alone on the second line,
+ * balanced keeps two lines and evens them out. */
+static void test_balanced(font_ctx *fc)
+{
+	ir_text_style st = style();
+	text_out one, greedy, balanced;
+	const char *txt = "The quick brown fox jumps over the lazy dog";
+	if (render(fc, txt, &st, 0, &one)) {
+		t_failures++;
+		return;
+	}
+	double wrap = one.nat_w * 0.95; /* all but the last word fit on the first line */
+	st.wrap = IR_WRAP_GREEDY;
+	int rc = render(fc, txt, &st, wrap, &greedy);
+	st.wrap = IR_WRAP_BALANCED;
+	if (rc || render(fc, txt, &st, wrap, &balanced)) {
+		t_failures++;
+		surf_free(one.surf);
+		return;
+	}
+	double gt, gb, bt, bb;
+	line_widths(&greedy, &gt, &gb);
+	line_widths(&balanced, &bt, &bb);
+	printf("rt_text: wrap at %.0f px: greedy lines %.0f + %.0f px, balanced %.0f + %.0f px\n", wrap, gt, gb, bt,
+	       bb);
+	CHECK(gb > 0 && gb < 0.25 * gt, "greedy: the case must leave one short word last (%.0f vs %.0f)", gb, gt);
+	CHECK(fabs(balanced.nat_h - greedy.nat_h) < 0.5, "balanced keeps the line count (height %.1f vs %.1f)",
+	      balanced.nat_h, greedy.nat_h);
+	CHECK(bb >= 0.6 * bt && bt >= 0.6 * bb, "balanced lines are even: %.0f and %.0f px", bt, bb);
+	CHECK(balanced.nat_w <= wrap + 0.5, "balanced width %.1f > the wrap width %.1f", balanced.nat_w, wrap);
+	surf_free(one.surf);
+	surf_free(greedy.surf);
+	surf_free(balanced.surf);
+}
+
+/* Font fallback (issue 16): a style's own list is tried in order before the system's choice,
+ * and bold survives fallback even when a regular face for the script is already loaded. */
+static void test_fallback(font_ctx *fc)
+{
+	ir_text_style st = style();
+	text_out reg, bold, serif, listed_bold;
+	const char *txt = "冷萃咖啡";
+	st.font = "DejaVu Sans"; /* has no CJK: every character falls back */
+	int rc = render(fc, txt, &st, 0, &reg); /* loads a regular CJK face into the context */
+	st.weight = 700;
+	rc = rc ? rc : render(fc, txt, &st, 0, &bold);
+	st.weight = 400;
+	st.fallback[0] = "Noto Serif CJK JP";
+	st.fallback[1] = "Noto Sans CJK JP";
+	st.nfallback = 2;
+	rc = rc ? rc : render(fc, txt, &st, 0, &serif);
+	st.weight = 700;
+	rc = rc ? rc : render(fc, txt, &st, 0, &listed_bold);
+	if (rc) {
+		t_failures++;
+		return;
+	}
+	long r = measure(&reg).ink, b = measure(&bold).ink, sf = measure(&serif).ink, lb = measure(&listed_bold).ink;
+	printf("rt_text: fallback ink: regular %ld, bold %ld, listed serif %ld, listed bold %ld\n", r, b, sf, lb);
+	CHECK(b > r * 1.15, "bold CJK through fallback is bold (ink %ld vs regular %ld)", b, r);
+	CHECK(sf != r && labs(sf - r) > r / 20, "the listed serif font is used, not the system's sans (ink %ld vs %ld)", sf, r);
+	CHECK(lb > sf * 1.1, "a listed font keeps the style's weight (ink %ld vs %ld)", lb, sf);
+	surf_free(reg.surf);
+	surf_free(bold.surf);
+	surf_free(serif.surf);
+	surf_free(listed_bold.surf);
+}
+
 int main(void)
 {
 	font_ctx *fc;
@@ -234,6 +318,8 @@ int main(void)
 	}
 	test_scripts(fc);
 	test_wrap_and_decor(fc);
+	test_balanced(fc);
+	test_fallback(fc);
 	test_bad_font_files(fc);
 	font_ctx_free(fc);
 	test_missing_font();
