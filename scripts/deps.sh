@@ -5,6 +5,8 @@
 # python3 runs the fake cloud servers of the tests (standard library only); time (GNU) measures
 # peak memory in bench/; wrk loads the service's API in bench/service.sh; python3-celery,
 # python3-redis and redis-server run integrations/celery and its test (tests/sh/celery.sh).
+# nodejs and npm run the editor extension's grammar test (tests/sh/editors.sh); npm is asked
+# for only when no npm is there (NodeSource's nodejs brings its own, which Debian's conflicts with).
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -14,7 +16,8 @@ liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
 libsqlite3-dev libmicrohttpd-dev libxml2-dev libjansson-dev libssl-dev libsodium-dev
 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
 python3 time wrk
-python3-celery python3-redis redis-server"
+python3-celery python3-redis redis-server nodejs"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 missing=""
 for p in $PKGS; do
