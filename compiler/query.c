@@ -115,27 +115,21 @@ static void ctx_read(const char *text, size_t len, size_t cur, arena_t *a, diag_
 	const char *calls[QUERY_MAX_DEPTH] = {0};
 	for (;;) {
 		token_t t = lex_next(&lx);
-		if (t.kind == TK_EOF || (size_t)t.sp.off > cur || (t.sp.off == (int)cur && !holds(&t, cur)))
-			break;
-		if (t.kind == TK_NEWLINE && (size_t)t.sp.off >= cur)
+		if (t.kind == TK_EOF || (size_t)t.sp.off > cur || ((size_t)t.sp.off == cur && !holds(&t, cur)))
 			break;
 		if (holds(&t, cur)) {
 			x->at = t;
-			x->at_head = start && t.kind == TK_IDENT;
-			x->call = paren > 0 && paren <= QUERY_MAX_DEPTH ? calls[paren - 1] : NULL;
-			if (x->at_head) /* the word being typed is not yet the statement's head */
-				x->head = NULL;
-			else if (start)
-				x->head = NULL;
-			return;
+			break;
 		}
 		ctx_token(x, &t, &start, &paren, calls);
 	}
-	x->at.kind = TK_EOF;
-	x->at_head = start;
-	x->call = paren > 0 && paren <= QUERY_MAX_DEPTH ? calls[paren - 1] : NULL;
+	if (!holds(&x->at, cur))
+		x->at.kind = TK_EOF;
+	/* at a statement's start the word being typed is not yet a head: the block decides */
+	x->at_head = start && (x->at.kind == TK_EOF || x->at.kind == TK_IDENT);
 	if (start)
 		x->head = NULL;
+	x->call = paren > 0 && paren <= QUERY_MAX_DEPTH ? calls[paren - 1] : NULL;
 }
 
 /* ---- completion --------------------------------------------------------------------------- */
