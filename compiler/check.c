@@ -355,6 +355,23 @@ static span_t file_start(int file)
 static const char *const top_stmts[] = {"video", "scene", "overlay", "voice", "music", "captions",
 					"chapter", "import", "const", "style", "template", "hook", "use"};
 
+const char *check_top_name(int i)
+{
+	return i >= 0 && i < COUNT(top_stmts) ? top_stmts[i] : NULL;
+}
+
+const char *check_video_prop(int i)
+{
+	return i >= 0 && i < COUNT(video_props) ? video_props[i].name : NULL;
+}
+
+const char *check_audio_prop(int i, int is_voice)
+{
+	if (i < 0 || i >= COUNT(audio_props))
+		return NULL;
+	return audio_props[i].roles & (is_voice ? A_VOICE : A_MUSIC) ? audio_props[i].name : "";
+}
+
 void check_top(checker_t *c, ast_stmt **st, int n)
 {
 	spec_t *s = c->s;

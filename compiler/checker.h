@@ -81,6 +81,7 @@ typedef struct checker {
 	int timing_bad; /* the voice's timings could not be used (reported): anchors say no more */
 	long expanded;			      /* statements copied by expansion so far */
 	int expand_failed;		      /* the MAX_EXPANDED error was given */
+	const ast_file *main_file;	      /* the main spec as parsed (query.c reads it) */
 } checker_t;
 
 /* The video's frame rate, and conversions between its frames and seconds. */

@@ -150,8 +150,12 @@ static spec_t *compile_file(const char *path, const char *text, size_t len, diag
 	} else {
 		f = expand_load_file(&c, path, NULL, (span_t){-1, 0, 0, 0, 0}, 0);
 	}
+	c.main_file = f;
 	if (f)
 		check_file(&c, f);
+	s->kept = arena_alloc(a, sizeof c);
+	*s->kept = c;
+	s->kept->roots = NULL; /* freed below: queries read no files */
 	arena_on_oom(a, NULL);
 	roots_free(c.roots);
 	return s;

@@ -686,6 +686,13 @@ const char *layer_kind_name(int kind)
 	return kind >= 0 && kind < COUNT(kinds) ? kinds[kind].name : NULL;
 }
 
+const char *layer_prop_name(int i, int kind)
+{
+	if (i < 0 || i >= COUNT(props))
+		return NULL;
+	return kind < 0 || (kind < COUNT(kinds) && (props[i].kinds & K(kinds[kind].kind))) ? props[i].name : "";
+}
+
 /* ---- one layer -------------------------------------------------------------------------------- */
 
 static void layer_defaults(checker_t *c, const ast_stmt *st, int kind, mlayer *L)

@@ -22,6 +22,9 @@ int layer_nkinds(void);
 const char *layer_kind_name(int kind);
 /* Whether name is a property every layer takes (position, opacity, start, ...). */
 int layer_common_prop(const char *name);
+/* The i-th property of the table, NULL past the last, "" when layers of kind (layer_kind; -1
+ * any) do not take it: for completion (query.c). */
+const char *layer_prop_name(int i, int kind);
 /* Reads layer statement st of kind `kind` (layer_kind) into L. A video layer with sound adds its
  * clip audio to the spec. */
 void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const layer_frame *fr);

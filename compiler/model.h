@@ -144,6 +144,9 @@ struct spec {
 	span_t captions_sp;
 	mchapter *chapters;
 	int nchapters, cchapters;
+	/* The checker as it ended (its symbols, the main file's AST), in the arena, for the
+	 * editor's questions (query.h); NULL when compiling stopped out of memory. */
+	struct checker *kept;
 };
 
 /* Whether the video statement named preset (the checker asks before adding one, the public

@@ -199,6 +199,11 @@ static const struct {
 	{"narrates", set_narrates},	{"background", set_background}, {"chapter", NULL},
 };
 
+const char *scene_prop_name(int i)
+{
+	return i >= 0 && i < COUNT(scene_props) ? scene_props[i].name : NULL;
+}
+
 /* A scene shorter than one frame would silently show for one frame: say so instead. */
 static void no_length(checker_t *c, span_t sp, const mscene *sc, double seconds)
 {

@@ -12,5 +12,8 @@
 void scene_read(checker_t *c, const ast_stmt *st, int64_t *cursor, int is_last);
 /* overlay [NAME] { start T; end T; layers }: over the timeline; needs the video's length. */
 void scene_overlay(checker_t *c, const ast_stmt *st);
+/* The i-th statement a scene takes besides layers (transition, duration, ...), NULL past the
+ * last: for completion (query.c). */
+const char *scene_prop_name(int i);
 
 #endif

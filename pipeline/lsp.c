@@ -6,6 +6,7 @@
  */
 #include "lsp.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +15,8 @@
 
 #include "../base/buf.h"
 #include "../base/utf8.h"
+#include "../compiler/compile.h"
+#include "../compiler/query.h"
 
 /* A message bigger than this is refused: a spec is far smaller (compile.c's limit). */
 #define LSP_MAX_MESSAGE (64u << 20)
@@ -135,24 +138,51 @@ static void doc_free(lsp_doc *d)
 
 /* ---- diagnostics -------------------------------------------------------------------------- */
 
-/* LSP's character for a 1-based byte column on a 1-based line of d. */
-static int character(const lsp_server *s, const lsp_doc *d, int line, int col)
+/* The byte offset where 1-based line starts in text (its end when shorter). */
+static size_t line_start(const char *text, size_t len, int line)
 {
-	if (s->utf8 || col <= 1)
-		return col > 1 ? col - 1 : 0;
 	size_t p = 0;
-	for (int l = 1; l < line && p < d->len; p++)
-		if (d->text[p] == '\n')
+	for (int l = 1; l < line && p < len; p++)
+		if (text[p] == '\n')
 			l++;
+	return p;
+}
+
+/* LSP's character for a 1-based byte column on a 1-based line of text. */
+static int text_character(const lsp_server *s, const char *text, size_t len, int line, int col)
+{
+	if (s->utf8 || col <= 1 || !text)
+		return col > 1 ? col - 1 : 0;
+	size_t p = line_start(text, len, line);
 	int units = 0;
 	size_t end = p + (size_t)(col - 1);
-	while (p < end && p < d->len && d->text[p] != '\n') {
+	while (p < end && p < len && text[p] != '\n') {
+		uint32_t cp;
+		int k = utf8_decode(text + p, len - p, &cp);
+		units += cp > 0xFFFF ? 2 : 1;
+		p += k > 0 ? (size_t)k : 1;
+	}
+	return units;
+}
+
+static int character(const lsp_server *s, const lsp_doc *d, int line, int col)
+{
+	return text_character(s, d->text, d->len, line, col);
+}
+
+/* The 1-based byte column of LSP's character on a 1-based line of d (the inverse). */
+static int byte_col(const lsp_server *s, const lsp_doc *d, int line, int ch)
+{
+	if (s->utf8)
+		return ch + 1;
+	size_t p = line_start(d->text, d->len, line), p0 = p;
+	for (int units = 0; units < ch && p < d->len && d->text[p] != '\n';) {
 		uint32_t cp;
 		int k = utf8_decode(d->text + p, d->len - p, &cp);
 		units += cp > 0xFFFF ? 2 : 1;
 		p += k > 0 ? (size_t)k : 1;
 	}
-	return units;
+	return (int)(p - p0) + 1;
 }
 
 static json_t *position(const lsp_server *s, const lsp_doc *d, json_t *pos)
@@ -251,9 +281,12 @@ static void m_initialize(lsp_server *s, json_t *id, json_t *params)
 	size_t i;
 	json_array_foreach(encs, i, enc) if (json_is_string(enc) && !strcmp(json_string_value(enc), "utf-8"))
 		s->utf8 = 1;
-	reply(s, id, json_pack("{s{sssisb}s{ssss}}", "capabilities", "positionEncoding",
+	/* completion is offered after the characters that start a name in an argument: a space
+	 * (use |, effect |), a parenthesis or a quote (word("|)) */
+	reply(s, id, json_pack("{s{sssisbs{s[sss]}sbsb}s{ssss}}", "capabilities", "positionEncoding",
 			       s->utf8 ? "utf-8" : "utf-16", "textDocumentSync", 1, "codeActionProvider", 1,
-			       "serverInfo", "name", "vidc", "version", "0.1.0"));
+			       "completionProvider", "triggerCharacters", " ", "(", "\"", "hoverProvider", 1,
+			       "definitionProvider", 1, "serverInfo", "name", "vidc", "version", "0.1.0"));
 }
 
 /* didOpen and didChange: the document's whole text (textDocumentSync 1, full). */
@@ -341,6 +374,130 @@ static void m_code_action(lsp_server *s, json_t *id, json_t *params)
 	reply(s, id, actions);
 }
 
+/* ---- questions: completion, hover, definition (compiler/query.h) -------------------------- */
+
+/* A document compiled to answer a question: the sink holds the sources the answers name. */
+typedef struct {
+	diag_sink *diag;
+	spec_t *spec;
+	lsp_doc *doc;
+	int line, col; /* the request's position: 1-based line, byte column */
+} lsp_query;
+
+/* Compiles the document a request names (its text as last sent) and reads its position.
+ * 0 when the document is not open or memory ran out (the reply is then null). */
+static int query_open(lsp_server *s, json_t *params, lsp_query *q)
+{
+	const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
+	json_t *pos = json_object_get(params, "position");
+	memset(q, 0, sizeof *q);
+	q->doc = uri ? find_doc(s, uri) : NULL;
+	if (!q->doc || !json_is_object(pos))
+		return 0;
+	q->line = (int)json_integer_value(json_object_get(pos, "line")) + 1;
+	q->col = byte_col(s, q->doc, q->line, (int)json_integer_value(json_object_get(pos, "character")));
+	compile_opts co = {s->o->stdlib_dir, 0, s->o->allow, s->o->nallow};
+	q->diag = diag_new();
+	q->spec = q->diag ? compile_spec_text(q->doc->path, q->doc->text, q->doc->len, q->diag, &co) : NULL;
+	if (!q->spec)
+		s->rc = VE_NOMEM;
+	return q->spec != NULL;
+}
+
+static void query_close(lsp_query *q)
+{
+	compile_free(q->spec);
+	diag_free(q->diag);
+}
+
+/* LSP's CompletionItemKind for each of the compiler's kinds of name. */
+static const int item_kinds[] = {
+	[QI_STATEMENT] = 14 /* Keyword */, [QI_PROPERTY] = 10 /* Property */,
+	[QI_STYLE] = 22 /* Struct */,      [QI_TEMPLATE] = 3 /* Function */,
+	[QI_EFFECT] = 23 /* Event */,      [QI_TRANSITION] = 20 /* EnumMember */,
+	[QI_WORD] = 1 /* Text */,          [QI_SECTION] = 18 /* Reference */,
+};
+
+static void m_completion(lsp_server *s, json_t *id, json_t *params)
+{
+	lsp_query q;
+	query_items items = {NULL, 0, 0};
+	json_t *list = json_array();
+	if (query_open(s, params, &q) && query_complete(q.spec, q.line, q.col, &items))
+		s->rc = VE_NOMEM;
+	for (int i = 0; i < items.n; i++)
+		json_array_append_new(list, json_pack("{sssiss}", "label", items.items[i].label, "kind",
+						      item_kinds[items.items[i].kind], "detail",
+						      items.items[i].detail ? items.items[i].detail : ""));
+	query_items_free(&items);
+	query_close(&q);
+	reply(s, id, json_pack("{sbso}", "isIncomplete", 0, "items", list));
+}
+
+/* The range of a span of the document. */
+static json_t *span_range(const lsp_server *s, const lsp_doc *d, span_t sp)
+{
+	int end_col = sp.col + sp.len;
+	const char *nl = memchr(d->text + sp.off, '\n', (size_t)sp.len);
+	if (nl) /* a span over lines (a long string) is shown up to its first line's end */
+		end_col = sp.col + (int)(nl - (d->text + sp.off));
+	return json_pack("{s{sisi}s{sisi}}", "start", "line", sp.line - 1, "character", character(s, d, sp.line, sp.col),
+			 "end", "line", sp.line - 1, "character", character(s, d, sp.line, end_col));
+}
+
+static void m_hover(lsp_server *s, json_t *id, json_t *params)
+{
+	lsp_query q;
+	query_time t;
+	json_t *result = NULL;
+	if (query_open(s, params, &q) && query_hover(q.spec, q.line, q.col, &t)) {
+		json_t *text = t.scene ? json_sprintf("**%s**: %.2f s to %.2f s (%.2f s)\n\nin scene `%s` (%.2f s to %.2f s)",
+						      t.what, t.start, t.end, t.end - t.start, t.scene, t.scene_start,
+						      t.scene_end)
+				       : json_sprintf("**%s**: %.2f s to %.2f s (%.2f s)", t.what, t.start, t.end,
+						      t.end - t.start);
+		result = json_pack("{s{ssso}so}", "contents", "kind", "markdown", "value", text, "range",
+				   span_range(s, q.doc, t.sp));
+	}
+	query_close(&q);
+	reply(s, id, result);
+}
+
+/* path as a file URI: bytes other than unreserved ones and '/' percent-encoded. */
+static json_t *path_uri(const char *path)
+{
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "file://");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (isalnum(*p) || strchr("/-._~", *p))
+			buf_putc(&b, (char)*p);
+		else
+			buf_appendf(&b, "%%%02X", *p);
+	json_t *uri = b.data ? json_string(b.data) : NULL;
+	buf_free(&b);
+	return uri;
+}
+
+static void m_definition(lsp_server *s, json_t *id, json_t *params)
+{
+	lsp_query q;
+	query_place p;
+	json_t *result = NULL;
+	if (query_open(s, params, &q) && query_definition(q.spec, q.line, q.col, &p)) {
+		/* the target's own text turns its byte column into the client's characters */
+		size_t len = 0;
+		const char *text = NULL;
+		for (int i = 0; diag_source_text(q.diag, i, NULL); i++)
+			if (!strcmp(diag_source_path(q.diag, i), p.path))
+				text = diag_source_text(q.diag, i, &len);
+		int line = p.line > 0 ? p.line - 1 : 0, ch = p.line > 0 ? text_character(s, text, len, p.line, p.col) : 0;
+		result = json_pack("{sos{s{sisi}s{sisi}}}", "uri", path_uri(p.path), "range", "start", "line", line,
+				   "character", ch, "end", "line", line, "character", ch);
+	}
+	query_close(&q);
+	reply(s, id, result);
+}
+
 static void m_shutdown(lsp_server *s, json_t *id, json_t *params)
 {
 	(void)params;
@@ -372,6 +529,9 @@ static const struct {
 	{"textDocument/didSave", m_ignore},
 	{"textDocument/didClose", m_close},
 	{"textDocument/codeAction", m_code_action},
+	{"textDocument/completion", m_completion},
+	{"textDocument/hover", m_hover},
+	{"textDocument/definition", m_definition},
 	{"shutdown", m_shutdown},
 	{"exit", m_exit},
 };

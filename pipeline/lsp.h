@@ -2,7 +2,8 @@
  * lsp.h - `vidc lsp`: the Language Server Protocol over a pair of streams (stdio), for editors.
  * Part of issue 15's authoring loop. What it speaks so far: initialize / initialized,
  * textDocument/didOpen, didChange (full text), didClose, codeAction (the fix-its as quick
- * fixes), shutdown and exit; every open or
+ * fixes), completion, hover and definition (compiler/query.h answers them on the document
+ * compiled again), shutdown and exit; every open or
  * changed document is compiled like `vidc check` does (the spec stage, pipeline/stage.h) and its
  * diagnostics are published from the same JSON engine as `vidc check --format json`
  * (compiler/diag.h), with the stable code and the fix-its in each diagnostic's data.

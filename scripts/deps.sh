@@ -5,7 +5,9 @@
 # python3 runs the fake cloud servers of the tests (standard library only); time (GNU) measures
 # peak memory in bench/; wrk loads the service's API in bench/service.sh; python3-celery,
 # python3-redis and redis-server run integrations/celery and its test (tests/sh/celery.sh);
-# chromium and nodejs (with its npm) run the preview page's browser test (tests/sh/preview.sh).
+# chromium and nodejs with npm run the preview page's browser test (tests/sh/preview.sh) and the
+# editor extension's grammar test (tests/sh/editors.sh); npm is asked for only when no npm is
+# there (NodeSource's nodejs brings its own, which Debian's conflicts with).
 # libpq-dev builds the PostgreSQL store and postgresql runs its test (tests/sh/service_pg.sh).
 set -eu
 
@@ -18,6 +20,7 @@ fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
 python3 time wrk
 python3-celery python3-redis redis-server libhiredis-dev
 chromium nodejs"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 missing=""
 for p in $PKGS; do
