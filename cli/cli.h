@@ -53,6 +53,9 @@ typedef struct {
 	int refresh;
 	/* assets (make takes --visuals too) */
 	const char *article, *visuals, *assets;
+	/* make: who writes the spec, the model's rounds, per-round notes */
+	const char *spec_by;
+	int spec_rounds, verbose;
 	const char *swap[CLI_MAX_ALLOW];
 	int nswap;
 	const struct cli_opt *seen[CLI_MAX_POS]; /* the options given, for cli_given / cli_value */

@@ -42,6 +42,14 @@ const char cli_make_usage[] =
 	"  --visuals LIST         where each section's visual comes from, in order: article, stock,\n"
 	"                         footage, ai, cards (default article,stock,ai,cards; see vidc assets)\n"
 	"  --assets FILE          use this (edited) DIR/assets.json instead of choosing again\n"
+	"  --spec-by template|llm who writes the spec (default template: the stdlib templates,\n"
+	"                         offline). llm: the model of --generator llm (VIDC_LLM_BASE_URL,\n"
+	"                         VIDC_LLM_API_KEY, VIDC_LLM_MODEL) writes it from the script, the\n"
+	"                         visuals and the templates' signatures; its errors go back to it\n"
+	"                         as JSON diagnostics; after the last round the template spec is\n"
+	"                         written with a warning naming the errors left\n"
+	"  --spec-rounds N        requests for the model's spec, 1 to 8 (default 3)\n"
+	"  -v, --verbose          a note per round of the model's spec\n"
 	"  --no-render            stop after writing the spec\n";
 
 static const cli_opt o_script = {"--script", NULL, OPT_STR, F(script), 0, 0, NULL};
@@ -50,11 +58,15 @@ static const cli_opt o_captions = {"--captions", NULL, OPT_STR, F(captions), 0, 
 static const cli_opt o_music = {"--music", NULL, OPT_STR, F(music), 0, 0, NULL};
 static const cli_opt o_no_render = {"--no-render", NULL, OPT_FLAG, F(no_render), 0, 0, NULL};
 static const cli_opt o_assets = {"--assets", NULL, OPT_STR, F(assets), 0, 0, NULL};
+static const cli_opt o_spec_by = {"--spec-by", NULL, OPT_STR, F(spec_by), 0, 0, NULL};
+static const cli_opt o_spec_rounds = {"--spec-rounds", NULL, OPT_INT, F(spec_rounds), 1, 8, "a whole number from 1 to 8"};
+static const cli_opt o_verbose = {"--verbose", "-v", OPT_FLAG, F(verbose), 0, 0, NULL};
 
 const cli_opt *const cli_make_opts[] = {&cli_opt_output, &cli_opt_preset, &cli_opt_type, &cli_opt_generator,
 					&o_script, &cli_opt_provider, &cli_opt_voice, &o_speed, &cli_opt_lang,
 					&o_captions, &o_music, &cli_opt_quality, &o_no_render, &cli_opt_allow,
-					&cli_opt_color, &cli_opt_visuals, &o_assets, NULL};
+					&cli_opt_color, &cli_opt_visuals, &o_assets, &o_spec_by, &o_spec_rounds,
+					&o_verbose, NULL};
 
 /* The platform file's preset names ("tiktok, youtube_short, ...") or caption styles, for a
  * message. */
@@ -108,6 +120,8 @@ int cli_make(cli_args *a)
 		return cli_error(a, &pe);
 	char presets[256], known[256];
 	int rc = parse_presets(a, t, &o, presets, sizeof presets);
+	if (!rc && a->spec_by && strcmp(a->spec_by, "template") && strcmp(a->spec_by, "llm"))
+		rc = cli_usage(a, "--spec-by takes template or llm, not '%s'", a->spec_by);
 	if (!rc && a->captions && !is_caption_style(t, a->captions))
 		rc = cli_usage(a, "unknown caption style '%s' (%s, none)", a->captions, names(t, 1, known, sizeof known));
 	platform_free(t);
@@ -131,6 +145,9 @@ int cli_make(cli_args *a)
 	o.nallow = a->nallow;
 	o.visuals = a->visuals;
 	o.assets = a->assets;
+	o.spec_by = a->spec_by;
+	o.spec_rounds = a->spec_rounds;
+	o.verbose = a->verbose;
 	if (a->visuals) {
 		asset_visual order[VIS_N];
 		int n;

@@ -18,6 +18,7 @@
 #include "../base/buf.h"
 #include "../base/file.h"
 #include "assets.h"
+#include "specllm.h"
 #include "stage_priv.h"
 
 #define SAY(cb, ...) stage_say((cb), STAGE_NOTE, "make", __VA_ARGS__)
@@ -211,6 +212,54 @@ static int run_publish(make_run_t *m, const stage_spec *s, const char *preset, c
 	return rc;
 }
 
+/* The spec written by the model (specllm.h) from what the template writer would use (so). 0
+ * when written; 1 after a warning naming the remaining errors or the failure (the caller then
+ * writes the template writer's spec); VE_CANCELED or VE_NOMEM: it stops. Only the spec's folder, the stdlib
+ * and the music's folder are its roots: the model's text is untrusted. */
+static int spec_by_llm(make_run_t *m, const char *spec, const specgen_opts *so)
+{
+	script_opts llm;
+	char err[VE_MSG_MAX];
+	if (script_opts_init(&llm, SCRIPT_SHORT, NULL, err, sizeof err)) {
+		stage_say(m->cb, STAGE_WARNING, "make", "%s: no model for the spec (%s); the template "
+			  "writer's spec is written instead", spec, err);
+		return 1;
+	}
+	const char *music_root[1] = {m->music_dir};
+	specllm_opts lo = {
+		.spec_path = spec,
+		.script_path = so->script_path,
+		.timing_path = so->timing_path,
+		.voice_name = so->voice_name,
+		.timing_name = so->timing_name,
+		.assets = so->assets,
+		.presets = so->presets,
+		.npresets = so->npresets,
+		.captions = so->captions,
+		.music = so->music,
+		.rounds = m->o->spec_rounds,
+		.stdlib_dir = m->o->spec.stdlib_dir,
+		.allow = music_root,
+		.nallow = m->music_dir ? 1 : 0,
+		.llm = &llm,
+		.log = m->o->verbose ? stage_log_open(m->cb, "make") : NULL,
+		.cancel = stage_cancel_flag(m->cb),
+	};
+	specllm_result r;
+	vidc_err le = {0};
+	int rc = specllm_write(&lo, &r, &le);
+	if (lo.log)
+		fclose(lo.log);
+	if (!rc)
+		SAY(m->cb, "wrote %s (written by the model in %d round%s)", spec, r.rounds, r.rounds == 1 ? "" : "s");
+	if (rc == VE_CANCELED || rc == VE_NOMEM)
+		return err_set(m->e, rc, "%s", le.msg);
+	if (rc)
+		stage_say(m->cb, STAGE_WARNING, "make", "%s: the model's spec is not used (%s); the template "
+			  "writer's spec is written instead", spec, le.msg);
+	return rc ? 1 : 0;
+}
+
 /* The spec of one orientation (ps[0..np), all vertical or all 16:9) written to DIR/name. */
 static int write_spec(make_run_t *m, const char *spec, const char *const *ps, int np, int wide)
 {
@@ -236,10 +285,14 @@ static int write_spec(make_run_t *m, const char *spec, const char *const *ps, in
 	if (!rc && o->music && !(music = realpath(o->music, NULL)))
 		rc = err_errno(m->e, errno, "music '%s'", o->music);
 	so.music = music;
-	if (!rc)
+	int templ = !rc && o->spec_by && !strcmp(o->spec_by, "llm") ? spec_by_llm(m, spec, &so) : 1;
+	if (!rc && templ < 0)
+		rc = templ;
+	if (!rc && templ) {
 		rc = stage_spec_write(spec, &so, m->cb, m->e);
-	if (!rc)
-		SAY(m->cb, "wrote %s", spec);
+		if (!rc)
+			SAY(m->cb, "wrote %s", spec);
+	}
 	free(music);
 	free(timing);
 	return rc;
@@ -478,6 +531,11 @@ int make_run(const make_opts *o, const stage_cb *cb, vidc_err *e)
 {
 	if (!o->article || !o->dir || o->npresets < 1 || o->npresets > MAKE_MAX_PRESETS)
 		return err_set(e, VE_INVAL, "make: an article, an output folder and 1 to %d presets", MAKE_MAX_PRESETS);
+	if (o->spec_by && strcmp(o->spec_by, "template") && strcmp(o->spec_by, "llm"))
+		return err_set(e, VE_INVAL, "make: the spec is written by 'template' or 'llm', not '%s'", o->spec_by);
+	if (o->spec_rounds < 0 || o->spec_rounds > SPECLLM_MAX_ROUNDS)
+		return err_set(e, VE_INVAL, "make: 1 to %d rounds for the model's spec, not %d", SPECLLM_MAX_ROUNDS,
+			       o->spec_rounds);
 	make_run_t m;
 	memset(&m, 0, sizeof m);
 	m.o = o;

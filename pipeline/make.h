@@ -38,6 +38,12 @@ typedef struct {
 	const char *visuals;  /* the assets stage's sources in order ("article,stock,ai,cards",
 			       * the default when NULL) */
 	const char *assets;   /* an (edited) assets file in dir to use instead of choosing again */
+	/* Who writes the spec: "template" (NULL: specgen.h) or "llm" (specllm.h: a model writes
+	 * it and repairs it from the compiler's diagnostics, at most spec_rounds requests, 0: 3;
+	 * when it fails the template writer's spec is written, with a warning naming why). */
+	const char *spec_by;
+	int spec_rounds;
+	int verbose;          /* notes of every step inside a stage (the spec's rounds) */
 } make_opts;
 
 /* Runs every stage into o->dir. Notes ("[1/5] script", "wrote out/video.mp4") and warnings go

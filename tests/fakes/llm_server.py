@@ -20,6 +20,19 @@ Modes (--mode, or POST /_mode with {"mode": "..."}) script the faults:
   notchat     replies 200 with a JSON body that is not a chat.completion
 A wrong key always gets 401 with OpenAI's error body. GET /_stats returns {"requests": N,
 "repairs": N} (repairs: requests whose last user message carried vidc's validator error).
+
+Spec requests (`vidc make --spec-by llm`: the system message starts "You write the .vid spec")
+get a spec in a ```vid fence, built from the request's presets, voice, captions, sections and
+assets, so vidc's compile of it is real. Every spec request's messages are recorded: GET
+/_spec_requests returns them as a list (one list of {role, content} per request). Spec modes:
+  spec3       the first spec has three errors (an unknown video property, a fade without its
+              unit, a misspelt template); the next is fixed
+  specnever   every spec has those three errors
+  specevil    the first spec imports /etc/passwd and the --outside file and shows the image
+              ../secret.png (outside the project); the next is fixed
+  spec500     the first spec request gets 500, then ok
+  specgarbage every spec request gets 200 with a body that is not JSON
+The script modes above apply to script requests only; ok serves both.
 """
 import json
 import re
@@ -28,7 +41,8 @@ import time
 
 import fakelib
 
-STATE = {"mode": "ok", "requests": 0, "repairs": 0, "key": "sk-test", "delay": 5.0}
+STATE = {"mode": "ok", "requests": 0, "repairs": 0, "key": "sk-test", "delay": 5.0,
+         "spec_requests": [], "outside": "/etc/hostname"}
 LOCK = threading.Lock()
 
 
@@ -75,6 +89,50 @@ def build_script(system, user, platforms):
             "total_estimated_duration": round(t + 3, 2), "seo": seo}
 
 
+def field(user, name):
+    m = re.search(r"^%s: (.*)$" % re.escape(name), user, re.M)
+    return m.group(1).strip() if m else ""
+
+
+def build_spec(user, errors=None):
+    """A spec from the request: one `use` per section, the asset's photo where it has one.
+    errors: None, "three" (three different mistakes) or "evil" (files outside the project)."""
+    presets = field(user, "Presets").split()
+    wide = presets and all(p == "youtube_long" for p in presets)
+    pre = "explainer" if wide else "short"
+    voice = re.findall(r'"([^"]*)"', field(user, "Voice"))
+    sections = [x.strip() for x in field(user, "Sections, in narration order (one scene each)").split(",")]
+    assets = dict(re.findall(r'^- ([a-z0-9_]+): (?:photo|ai_image) "([^"]*)"', user, re.M))
+    lines = ['import "templates/%s.vid"' % pre, ""]
+    if errors == "evil":
+        lines += ['import "/etc/passwd"', 'import "%s"' % STATE["outside"]]
+    lines += ["video {", "  preset " + " ".join(presets), "  fps 30"]
+    if errors == "three":
+        lines.append("  backgroud #101010")
+    lines += ["}", 'voice "%s" { timings "%s" }' % (voice[0], voice[1])]
+    if field(user, "Captions") not in ("", "none"):
+        lines.append("captions " + field(user, "Captions"))
+    music = re.findall(r'"([^"]*)"', field(user, "Music"))
+    if music:
+        lines.append('music "%s" { volume 20%% }' % music[0])
+    for i, sec in enumerate(sections):
+        title = sec.capitalize()
+        if i == 0 and errors in ("three", "evil"):
+            lines += ["scene %s auto {" % sec, '  narrates "%s"' % sec,
+                      '  image "../secret.png"' if errors == "evil" else "  solid #1d3557",
+                      '  text "%s" { style vidc_title; fade_in %s }' %
+                      (title, "300" if errors == "three" else "300ms"), "}"]
+        elif sec == "cta":
+            lines.append('use %s_end("%s", "Follow for more.")' % (pre, sec))
+        elif sec in assets:
+            lines.append('use %s_%s("%s", "%s", "%s")' %
+                         (pre, "open" if i == 0 else "point", sec, title, assets[sec]))
+        else:
+            bad = errors == "three" and i == 1
+            lines.append('use %s_%s("%s", "%s", #1d3557)' % (pre, "crad" if bad else "card", sec, title))
+    return "```vid\n" + "\n".join(lines) + "\n```"
+
+
 class Handler(fakelib.Handler):
     log_name = "llm_server"
 
@@ -83,7 +141,10 @@ class Handler(fakelib.Handler):
                                       "code": code}}, headers=headers)
 
     def do_GET(self):
-        if self.path == "/_stats":
+        if self.path == "/_spec_requests":
+            with LOCK:
+                self.send(200, STATE["spec_requests"])
+        elif self.path == "/_stats":
             with LOCK:
                 self.send(200, {"requests": STATE["requests"], "repairs": STATE["repairs"],
                                  "mode": STATE["mode"]})
@@ -96,6 +157,7 @@ class Handler(fakelib.Handler):
             with LOCK:
                 STATE["mode"] = json.loads(data)["mode"]
                 STATE["requests"] = STATE["repairs"] = 0
+                STATE["spec_requests"] = []
             return self.send(200, {"ok": True})
         if self.path not in ("/v1/chat/completions", "/chat/completions"):
             return self.error(404, "Unknown request URL: POST %s" % self.path)
@@ -121,6 +183,9 @@ class Handler(fakelib.Handler):
                     ("system", "user", "assistant") or not isinstance(m.get("content"), str)
                     for m in msgs)):
             return self.error(400, "'messages' must be a list of {role, content}")
+        system = next((m["content"] for m in msgs if m["role"] == "system"), "")
+        if system.startswith("You write the .vid spec"):
+            return self.spec_reply(req, msgs, data, mode)
         rf = req.get("response_format", {})
         if rf.get("type") not in ("json_object", "json_schema"):
             return self.error(400, "response_format.type must be json_object or json_schema")
@@ -133,7 +198,6 @@ class Handler(fakelib.Handler):
         if repair:
             with LOCK:
                 STATE["repairs"] += 1
-        system = next((m["content"] for m in msgs if m["role"] == "system"), "")
         user = next((m["content"] for m in msgs if m["role"] == "user"), "")
         pm = re.search(r"one key per platform \(([^)]*)\)", system)
         platforms = [p.strip() for p in pm.group(1).split(",")] if pm else ["tiktok"]
@@ -156,6 +220,30 @@ class Handler(fakelib.Handler):
             content = json.dumps(script)
         else:
             content = json.dumps(script, ensure_ascii=False)
+        self.completion(req, data, count, content)
+
+    def spec_reply(self, req, msgs, data, mode):
+        """A spec request: recorded, then answered as the spec mode says."""
+        if "response_format" in req and req["response_format"].get("type") != "text":
+            return self.error(400, "a spec is text: no JSON response_format")
+        with LOCK:
+            STATE["spec_requests"].append(msgs)
+            n = len(STATE["spec_requests"])
+        if mode == "spec500" and n == 1:
+            return self.error(500, "The server had an error while processing your request.",
+                              "server_error")
+        if mode == "specgarbage":
+            return self.send(200, b"<html>502 upstream gone</html>", "text/html")
+        user = msgs[1]["content"]
+        errors = None
+        if mode == "specnever" or (mode == "spec3" and n == 1):
+            errors = "three"
+        elif mode == "specevil" and n == 1:
+            errors = "evil"
+        content = "Here is the spec.\n\n" + build_spec(user, errors) + "\n"
+        self.completion(req, data, STATE["requests"], content)
+
+    def completion(self, req, data, count, content):
         self.send(200, {
             "id": "chatcmpl-fake%d" % count, "object": "chat.completion",
             "created": int(time.time()), "model": req["model"],
@@ -170,8 +258,10 @@ def main():
     ap.add_argument("--key", default="sk-test")
     ap.add_argument("--mode", default="ok")
     ap.add_argument("--delay", type=float, default=5.0)
+    ap.add_argument("--outside", default="/etc/hostname",
+                    help="a file outside the project that specevil's first spec imports")
     a = ap.parse_args()
-    STATE.update(mode=a.mode, key=a.key, delay=a.delay)
+    STATE.update(mode=a.mode, key=a.key, delay=a.delay, outside=a.outside)
     fakelib.serve(Handler, a.port, a.host)
 
 
