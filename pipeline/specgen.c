@@ -305,11 +305,7 @@ static void write_body(FILE *f, const specgen_opts *o, const char *spec_dir, jso
 	free(title);
 }
 
-/* Writes the spec text to path in the canonical layout of `vidc fmt` (compiler/fmt.h), so a
- * spec from vidc make reads like one formatted by hand and passes `vidc fmt --check`. Text the
- * formatter refuses (a writer bug: it does not parse) is written as it is, so that the compile
- * which follows names its lines. 0, or -1 with err set. */
-static int write_formatted(const char *path, const char *text, size_t len, char *err, size_t errlen)
+int specgen_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
 	diag_sink *d = diag_new();
 	buf_t out = BUF_INIT;
@@ -394,7 +390,7 @@ static int write_spec(const char *path, const specgen_opts *o, char *err, size_t
 		free(mem);
 		return -1;
 	}
-	int rc = write_formatted(path, mem, memlen, err, errlen);
+	int rc = specgen_write_text(path, mem, memlen, err, errlen);
 	free(mem);
 	return rc;
 }

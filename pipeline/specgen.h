@@ -41,6 +41,12 @@ typedef struct {
  * renamed over it. 0, or -1 with err set. */
 int specgen_write(const char *path, const specgen_opts *o, char *err, size_t errlen);
 
+/* Writes spec text to path atomically in the canonical layout of `vidc fmt` (compiler/fmt.h), so
+ * a spec from vidc make, by the template writer or an LLM, reads like one formatted by hand and
+ * passes `vidc fmt --check`. Text the formatter refuses (it does not parse) is written as it is,
+ * so that the compile which follows names its lines. 0, or -1 with err set. */
+int specgen_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen);
+
 /* Whether a preset is vertical (taller than wide), as the platform file t (the caller's, read
  * once: base/platform.h) sizes it; a preset the file does not have, or no file (t NULL),
  * counts as vertical, as most are (the spec's compile then names the unknown preset or the

@@ -24,6 +24,7 @@
 #include "../compiler/compile.h"
 #include "../compiler/diag.h"
 #include "http.h"
+#include "specgen.h"
 
 /* Files read from the stdlib for the prompt; they are ours, but a cap keeps a broken install
  * from sending megabytes. */
@@ -350,8 +351,10 @@ static int check_reply(const specllm_opts *o, const char *content, buf_t *j, vid
 		return err_set(e, VE_NOMEM, "out of memory");
 	if (errors)
 		return errors;
-	int rc = file_write_atomic(o->spec_path, spec, len, e);
-	return rc;
+	char err[512];
+	if (specgen_write_text(o->spec_path, spec, len, err, sizeof err))
+		return err_set(e, VE_IO, "%s", err);
+	return 0;
 }
 
 /* ---- the rounds ---------------------------------------------------------------------------- */

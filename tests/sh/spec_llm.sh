@@ -85,6 +85,8 @@ if bad:
     print("\n".join("    " + b for b in bad)); sys.exit(1)
 PY
 expect 0 "spec3 spec checks" -- "$VIDC" check "$tmp/s3/video.vid"
+# written in the canonical layout, as the template writer's specs are
+expect 0 "spec3 spec is formatted" -- "$VIDC" fmt --check "$tmp/s3/video.vid"
 mp4 s3 spec3
 
 # The other cases start from a short edited script (one point, about 12 s): their renders stay
