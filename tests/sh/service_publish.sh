@@ -284,7 +284,12 @@ req GET "/published/$V_Q/" "$TA" >/dev/null
 [ "$(fstat "s['posts']['youtube']")" = 2 ] || bad "the quota was passed"
 stop_worker
 refreshes=$(fstat "s['refreshes']['youtube']")
-VIDC_NOW=$((run_at + 5)) "$VIDC" worker --config "$CONFIG" --exit-when-idle >>"$tmp/worker.log" 2>&1
+# After the reset, and at least two hours on, so YouTube's one-hour access token has expired and
+# must be refreshed whatever the time of day (an hour before midnight Pacific the reset is minutes
+# away); two hours after a midnight stay within its day.
+later=$(( $(date +%s) + 7200 ))
+[ "$later" -gt "$((run_at + 5))" ] || later=$((run_at + 5))
+VIDC_NOW=$later "$VIDC" worker --config "$CONFIG" --exit-when-idle >>"$tmp/worker.log" 2>&1
 req GET "/published/$V_Q/" "$TA" >/dev/null
 [ "$(jget "j['status']")" = published ] || bad "after the reset: $(cat "$tmp/out"); $(tail -3 "$tmp/worker.log")"
 [ "$(fstat "s['posts']['youtube'], s['refreshes']['youtube'] > $refreshes")" = "3 True" ] || bad "after the reset: $(fstat "s['posts'], s['refreshes']")"
