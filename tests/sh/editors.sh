@@ -5,6 +5,11 @@
 # npm's vscode-textmate and vscode-oniguruma: pinned in tests/editors/package.json and
 # package-lock.json, installed into tests/editors/node_modules, git-ignored, when missing; once
 # there the test runs offline).
+# No vidc code runs here: under the sanitizers (VIDC_SANITIZE=1) the gcc suite's run is enough.
+if [ "${VIDC_SANITIZE:-0}" = 1 ]; then
+	echo "SKIP: editors.sh runs no vidc code (it runs in the gcc suite)"
+	exit 0
+fi
 . "$(dirname "$0")/lib.sh"
 
 ext=editors/vscode
