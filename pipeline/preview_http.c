@@ -202,6 +202,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 /* ---- the server and the watcher ----------------------------------------------------------- */
 
+/* Connections served at once (a page holds its event stream and a frame or two). */
+#define PREVIEW_MAX_CONNECTIONS 64
+
 static struct MHD_Daemon *start(server_t *s, const preview_serve_opts *o, int *port, vidc_err *e)
 {
 	struct sockaddr_in sa;
@@ -212,7 +215,10 @@ static struct MHD_Daemon *start(server_t *s, const preview_serve_opts *o, int *p
 	inet_pton(AF_INET, host, &sa.sin_addr);
 	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
 						NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-						(struct sockaddr *)&sa, MHD_OPTION_END);
+						(struct sockaddr *)&sa,
+						/* a thread each: bounded, so a local flood cannot exhaust them */
+						MHD_OPTION_CONNECTION_LIMIT, (unsigned int)PREVIEW_MAX_CONNECTIONS,
+						MHD_OPTION_END);
 	if (!d) {
 		err_set(e, VE_IO, "cannot listen on %s:%d (the port is in use?)", host, o->port);
 		return NULL;

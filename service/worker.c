@@ -212,14 +212,23 @@ typedef struct {
 } render_progress;
 
 /* The render's progress, written to its RenderedVideo about once a second. */
+/* 1 when a progress report is due: the last one, or a second after the one before. */
+static int progress_due(render_progress *rp, int64_t done, int64_t total)
+{
+	double t = mono_now();
+	if (done < total && t - rp->last < 1.0)
+		return 0;
+	rp->last = t;
+	return 1;
+}
+
 static void on_progress(void *ud, int64_t done, int64_t total)
 {
 	render_progress *rp = ud;
-	double t = mono_now();
-	if (done < total && t - rp->last < 1.0)
+	if (!progress_due(rp, done, total))
 		return;
-	rp->last = t;
 	double pct = total > 0 ? 100.0 * done / total : 0;
+	double t = rp->last; /* progress_due set it to now */
 	double rate = t > rp->t0 ? done / (t - rp->t0) : 0;
 	double eta = rate > 0 ? (total - done) / rate : VE_INVAL;
 	char now[32];
@@ -283,10 +292,8 @@ static int join_pieces(wrk_ctx *c, const char *preset, int n, const char *spec, 
 static void on_piece_progress(void *ud, int64_t done, int64_t total)
 {
 	render_progress *rp = ud;
-	double t = mono_now();
-	if (done < total && t - rp->last < 1.0)
+	if (!progress_due(rp, done, total))
 		return;
-	rp->last = t;
 	const job_t *j = rp->c->job;
 	jobs_progress(rp->c->db, j, total > 0 ? 100.0 * done / total : 0);
 	char now[32];
