@@ -10,6 +10,7 @@
 
 #include "anchor.h"
 #include "asset.h"
+#include "group.h"
 #include "kenburns.h"
 #include "layer.h"
 #include "scene.h"
@@ -414,6 +415,8 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 			captions_stmt(c, st[i]);
 		else if (!strcmp(h, "chapter"))
 			chapter_top(c, st[i]);
+		else if (group_misplaced(c, st[i], "at the top level"))
+			continue;
 		else if (layer_kind(h) >= 0)
 			diag_err(c->d, DE_MISPLACED, st[i]->sp, "%s %s layer belongs inside a scene or an overlay", val_an(h), h);
 		else

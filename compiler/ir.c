@@ -242,7 +242,7 @@ int ir_transition_find(const char *name)
 /* ---- dump ------------------------------------------------------------------------------- */
 
 static const char *kind_names[IR_KIND_COUNT] = {
-	"solid", "image", "video", "text", "code", "hook", "layer", "effect",
+	"solid", "image", "video", "text", "code", "hook", "group", "layer", "effect",
 	"scene", "transition", "timeline", "audio", "mix", "captions",
 };
 
@@ -455,6 +455,11 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		fprintf(o, " hook=%s file=", n->u.hook.name);
 		put_str(o, n->u.hook.path);
 		put_params(o, n->u.hook.params, n->u.hook.nparams);
+		break;
+	case IR_GROUP:
+		fputs(" name=", o);
+		put_str(o, n->u.group.name);
+		put_ids(o, "layers", n->u.group.layers, n->u.group.nlayers);
 		break;
 	case IR_LAYER:
 		fprintf(o, " source=n%d z=%d fit=%s", n->u.layer.source, n->u.layer.z,

@@ -92,6 +92,7 @@ typedef enum {
 	IR_TEXT,
 	IR_CODE,
 	IR_HOOK, /* drawn by a Lua hook */
+	IR_GROUP, /* a precomp: its child layers composited into one canvas-sized picture (§18.1) */
 	/* placement and composition */
 	IR_LAYER,      /* one source placed on the canvas, with its curves and effects */
 	IR_EFFECT,     /* a Lua effect applied to a layer's pixels */
@@ -104,6 +105,11 @@ typedef enum {
 	IR_CAPTIONS,
 	IR_KIND_COUNT
 } ir_kind;
+
+/* Groups (SPEC §18.1): a group's layers may be groups down to this depth (the scene's layers
+ * are at depth 1), so a spec cannot make a frame recurse without end; the runtime keeps one
+ * canvas-sized buffer per level, so this also bounds the group buffers alive at once. */
+#define IR_GROUP_MAX_DEPTH 8
 
 typedef enum { IR_FIT_COVER, IR_FIT_CONTAIN, IR_FIT_FILL, IR_FIT_NONE } ir_fit;
 typedef enum { IR_ALIGN_LEFT, IR_ALIGN_CENTER, IR_ALIGN_RIGHT } ir_align;
@@ -219,6 +225,15 @@ typedef struct ir_node {
 			ir_param *params;
 			int nparams;
 		} hook;
+		struct {
+			const char *name;
+			/* IR_LAYER ids sorted by z then spec order, each with a smaller id than the
+			 * group's (so no group can contain itself); their times are on the video
+			 * timeline like every layer's (a group's time offset is resolved by the
+			 * compiler), and they show only while the group's layer does. */
+			int *layers;
+			int nlayers;
+		} group;
 		struct {
 			int source; /* node id of the source */
 			/* The box: (x, y) is where the anchor point of the box lands; w, h its size in px.

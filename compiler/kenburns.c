@@ -121,14 +121,21 @@ static void check_layer(checker_t *c, const mlayer *L)
 	}
 }
 
+/* The layers of a list and of the groups in it (§18.1). */
+static void check_layers(checker_t *c, const mlayer *ls, int n)
+{
+	for (int j = 0; j < n; j++) {
+		check_layer(c, &ls[j]);
+		check_layers(c, ls[j].kids, ls[j].nkids);
+	}
+}
+
 void kb_check(checker_t *c)
 {
 	const spec_t *s = c->s;
 	if (!s->platforms)
 		return;
 	for (int i = 0; i < s->nscenes; i++)
-		for (int j = 0; j < s->scenes[i].nlayers; j++)
-			check_layer(c, &s->scenes[i].layers[j]);
-	for (int i = 0; i < s->noverlays; i++)
-		check_layer(c, &s->overlays[i]);
+		check_layers(c, s->scenes[i].layers, s->scenes[i].nlayers);
+	check_layers(c, s->overlays, s->noverlays);
 }

@@ -326,7 +326,8 @@ typedef struct {
 } layer_prop;
 
 #define K(k) (1u << (k))
-#define K_ALL (K(IR_SOLID) | K(IR_IMAGE) | K(IR_VIDEO) | K(IR_TEXT) | K(IR_CODE) | K(IR_HOOK))
+/* Groups (§18.1) are layers too: every property all layers take applies to a group as a whole. */
+#define K_ALL (K(IR_SOLID) | K(IR_IMAGE) | K(IR_VIDEO) | K(IR_TEXT) | K(IR_CODE) | K(IR_HOOK) | K(IR_GROUP))
 
 /* position and size set two curves (prop and prop + 1); one clash is reported once. */
 static void set_pair(layer_ctx *x, int prop, const ast_stmt *p, const double *v, const unit_kind *u)
@@ -535,6 +536,14 @@ static void p_file(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 		x->L->code = NULL;
 }
 
+/* offset DURATION: a group's children count their times from the group's start plus this. */
+static void p_offset(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	double d;
+	if (val_dur(x->c, p->args[0], &d))
+		x->L->offset = d, x->L->offset_sp = p->args[0]->sp;
+}
+
 /* Table order is the order of "did you mean" candidates. Text layers also take the text
  * properties of style.c; draw layers pass any other property to their hook as a parameter. */
 static const layer_prop props[] = {
@@ -569,6 +578,7 @@ static const layer_prop props[] = {
 	{"font_size", K(IR_CODE), PV_LEN, "a size in px", p_code_size},
 	{"numbers", K(IR_CODE), PV_CUSTOM, NULL, p_numbers},
 	{"file", K(IR_CODE), PV_ONE, "a source file", p_file},
+	{"offset", K(IR_GROUP), PV_ONE, "a duration (0 or more)", p_offset},
 };
 
 static const layer_prop *find_prop(const char *name, ir_kind kind)
@@ -657,6 +667,17 @@ static void arg_draw(checker_t *c, const ast_stmt *st, mlayer *L)
 		L->hook = h->name, L->hook_path = h->path;
 }
 
+/* group [NAME] { layers and properties }: the name is for messages and the IR dump; the
+ * children are read by group.c once the group's own time range is known. */
+static void arg_group(checker_t *c, const ast_stmt *st, mlayer *L)
+{
+	L->group_name = arena_printf(c->a, "group%d", L->order);
+	if (st->nargs > 1 || (st->nargs == 1 && st->args[0]->kind != AV_IDENT))
+		diag_err(c->d, DE_MALFORMED, st->sp, "write a group as: group NAME { layers... }");
+	else if (st->nargs == 1)
+		L->group_name = st->args[0]->s;
+}
+
 /* The layer statements: `NAME VALUE { properties }`, the value read by arg. */
 static const struct {
 	const char *name;
@@ -666,6 +687,7 @@ static const struct {
 	{"solid", IR_SOLID, arg_solid}, {"image", IR_IMAGE, arg_picture},
 	{"video", IR_VIDEO, arg_picture}, {"text", IR_TEXT, arg_text},
 	{"code", IR_CODE, arg_code},	{"draw", IR_HOOK, arg_draw},
+	{"group", IR_GROUP, arg_group},
 };
 
 int layer_kind(const char *head)
@@ -780,6 +802,9 @@ static void unknown_prop(checker_t *c, const ast_stmt *p, int kind, mlayer *L)
 	if (L->kind == IR_TEXT)
 		for (int k = 0; k < style_nprops() && n < COUNT(cands); k++)
 			cands[n++] = style_prop_name(k);
+	if (L->kind == IR_GROUP) /* a misspelt child layer */
+		for (int k = 0; k < COUNT(kinds) && n < COUNT(cands); k++)
+			cands[n++] = kinds[k].name;
 	const char *h = p->head, *kn = kinds[kind].name;
 	const char *sug = diag_suggest(h, cands, n);
 	ir_text_style scratch;
@@ -810,6 +835,8 @@ static void layer_props(checker_t *c, const ast_stmt *st, int kind, mlayer *L)
 			continue;
 		} else if (L->kind == IR_HOOK) {
 			hook_param(c, p, &L->params, &L->nparams, &L->cparams);
+		} else if (L->kind == IR_GROUP && layer_kind(p->head) >= 0) {
+			continue; /* a child layer: group.c reads it */
 		} else {
 			unknown_prop(c, p, kind, L);
 		}

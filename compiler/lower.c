@@ -67,8 +67,13 @@ static ir_node *node_at(lowerer *lw, ir_kind k, int64_t f0, int64_t f1, span_t s
 	return n;
 }
 
+static int *layers(lowerer *lw, const mlayer *ls, int n);
+
 static int source_node(lowerer *lw, const mlayer *L)
 {
+	/* a group's children first: the IR wants them below the group's id (no group can hold
+	 * itself), and node pointers do not survive ir_node_add */
+	int *kids = L->kind == IR_GROUP ? layers(lw, L->kids, L->nkids) : NULL;
 	ir_node *n = node_at(lw, L->kind, L->f0, L->f1, L->sp);
 	switch (L->kind) {
 	case IR_SOLID:
@@ -108,6 +113,11 @@ static int source_node(lowerer *lw, const mlayer *L)
 		n->u.hook.params = copy_params(lw, L->params, L->nparams);
 		n->u.hook.nparams = L->nparams;
 		break;
+	case IR_GROUP:
+		n->u.group.name = L->group_name;
+		n->u.group.layers = kids;
+		n->u.group.nlayers = L->nkids;
+		break;
 	default:
 		break;
 	}
@@ -132,8 +142,9 @@ static int layer_node(lowerer *lw, const mlayer *L)
 	}
 	ir_node *n = node_at(lw, IR_LAYER, L->f0, L->f1, L->sp);
 	n->u.layer.source = src;
-	/* Full-canvas boxes for pictures and solids; natural size for text, code and hooks. */
-	int fills = L->kind == IR_SOLID || L->kind == IR_IMAGE || L->kind == IR_VIDEO || L->kind == IR_HOOK;
+	/* Full-canvas boxes for pictures, solids and groups; natural size for text, code and hooks. */
+	int fills = L->kind == IR_SOLID || L->kind == IR_IMAGE || L->kind == IR_VIDEO || L->kind == IR_HOOK ||
+		    L->kind == IR_GROUP;
 	double W = lw->pr->width, H = lw->pr->height;
 	n->u.layer.x = curve(lw, &L->c[LP_X], W / 2, 0, 1, 1);
 	n->u.layer.y = curve(lw, &L->c[LP_Y], H / 2, 1, 1, 1);
@@ -181,6 +192,16 @@ static int *layers(lowerer *lw, const mlayer *ls, int n)
 	for (int i = 0; i < n; i++)
 		ids[i] = layer_node(lw, &ls[keys[i].index]);
 	return ids;
+}
+
+/* A video clip's sound lives as long as its layer (in a group too). */
+static void clip_ends(lowerer *lw, const mlayer *ls, int n)
+{
+	for (int k = 0; k < n; k++) {
+		if (ls[k].audio >= 0)
+			lw->p->nodes[lw->audio_ids[ls[k].audio]].f1 = ls[k].f1;
+		clip_ends(lw, ls[k].kids, ls[k].nkids);
+	}
 }
 
 /* Fills the new program p from s for preset pr. */
@@ -235,16 +256,9 @@ static void lower_into(const spec_t *s, const platform_preset *pr, ir_program *p
 		n->u.audio.duck = duck;
 		lw.audio_ids[i] = mix_in[i] = n->id;
 	}
-	/* Video clip sound lives as long as its layer. */
 	for (int i = 0; i < s->nscenes; i++)
-		for (int k = 0; k < s->scenes[i].nlayers; k++) {
-			const mlayer *L = &s->scenes[i].layers[k];
-			if (L->audio >= 0)
-				p->nodes[lw.audio_ids[L->audio]].f1 = L->f1;
-		}
-	for (int k = 0; k < s->noverlays; k++)
-		if (s->overlays[k].audio >= 0)
-			p->nodes[lw.audio_ids[s->overlays[k].audio]].f1 = s->overlays[k].f1;
+		clip_ends(&lw, s->scenes[i].layers, s->scenes[i].nlayers);
+	clip_ends(&lw, s->overlays, s->noverlays);
 	if (s->naudio) {
 		ir_node *m = ir_node_add(p, IR_MIX);
 		m->u.mix.inputs = mix_in;

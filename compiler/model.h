@@ -55,8 +55,8 @@ typedef struct {
 	span_t sp;
 } meffect;
 
-typedef struct {
-	ir_kind kind; /* source kind: IR_SOLID, IR_IMAGE, IR_VIDEO, IR_TEXT, IR_CODE, IR_HOOK */
+typedef struct mlayer {
+	ir_kind kind; /* source kind: IR_SOLID, IR_IMAGE, IR_VIDEO, IR_TEXT, IR_CODE, IR_HOOK, IR_GROUP */
 	span_t sp;
 	int64_t f0, f1;
 	int order; /* spec order, breaks z ties */
@@ -85,6 +85,13 @@ typedef struct {
 	int audio; /* video clips with sound: index into spec->audio, else -1 */
 	meffect *effects;
 	int neffects, ceffects;
+	/* groups (§18.1, group.c): the name, the child layers, and the offset in seconds after the
+	 * group's start from which the children's times count */
+	const char *group_name;
+	struct mlayer *kids;
+	int nkids, ckids;
+	double offset;
+	span_t offset_sp;
 } mlayer;
 
 typedef struct {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "anchor.h"
+#include "group.h"
 #include "layer.h"
 #include "sym.h"
 #include "value.h"
@@ -302,6 +303,8 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 		if (k >= 0) {
 			mlayer *L = ARENA_PUSH(c->a, sc->layers, sc->nlayers, sc->clayers);
 			layer_read(c, p, k, L, &fr);
+			if (L->kind == IR_GROUP)
+				group_read(c, p, L, 1);
 			continue;
 		}
 		if (!strcmp(p->head, "chapter")) {
@@ -381,7 +384,7 @@ void scene_overlay(checker_t *c, const ast_stmt *st)
 	layer_frame fr = {checker_sec(c, f0), checker_sec(c, f1) - checker_sec(c, f0), f0, f1, "overlay"};
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *p = st->body[i];
-		if (!strcmp(p->head, "start") || !strcmp(p->head, "end"))
+		if (!strcmp(p->head, "start") || !strcmp(p->head, "end") || group_misplaced(c, p, "in an overlay"))
 			continue;
 		int k = layer_kind(p->head);
 		if (k < 0) {

@@ -7,6 +7,7 @@
 #include "graph.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,11 @@ struct rt_graph {
 	src_work work;        /* what the sources did (graph_work) */
 	captions_t *captions; /* burned-in captions, NULL when none */
 	hook_rt *hooks;       /* Lua effects and transitions, NULL when none */
+	/* Groups' pictures (group.c), one buffer per nesting level: a group's picture is drawn by
+	 * its layer before any other group of its level draws, so they can share it. Allocated on
+	 * first use, freed when no group is in use (graph_release_before). */
+	surf_t *gsurf[IR_GROUP_MAX_DEPTH];
+	int gdepth; /* levels of groups being drawn now */
 };
 
 static const src_ops *ops_for(ir_kind k)
@@ -51,6 +57,8 @@ static const src_ops *ops_for(ir_kind k)
 		return &code_source;
 	case IR_HOOK:
 		return &hook_source;
+	case IR_GROUP:
+		return &group_source;
 	default:
 		return NULL;
 	}
@@ -71,7 +79,35 @@ static int is_kind(const ir_program *p, int id, ir_kind k)
 	return id >= 0 && id < p->nnodes && p->nodes[id].kind == k;
 }
 
+static int check_layer_at(const ir_program *p, const ir_node *owner, int id, int depth, char *err,
+			  size_t errlen);
+
+/* A group's children: layers with ids below the group's (so no group holds itself, and checking
+ * ends), nested at most IR_GROUP_MAX_DEPTH deep (depth: the group's, 1 in a scene). */
+static int check_group(const ir_program *p, const ir_node *grp, int depth, char *err, size_t errlen)
+{
+	if (depth > IR_GROUP_MAX_DEPTH)
+		return rterr_node(VE_LIMIT, p, grp, err, errlen,
+				  "invalid program: group n%d nests deeper than %d levels", grp->id,
+				  IR_GROUP_MAX_DEPTH);
+	for (int i = 0; i < grp->u.group.nlayers; i++) {
+		int id = grp->u.group.layers[i];
+		int rc = id < grp->id ? check_layer_at(p, grp, id, depth, err, errlen)
+				      : bad_ref(p, grp, err, errlen, "layer", id);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int check_layer(const ir_program *p, const ir_node *owner, int id, char *err, size_t errlen)
+{
+	return check_layer_at(p, owner, id, 0, err, errlen);
+}
+
+/* Layer id, in a group at depth `depth` (0: a scene's or an overlay's). */
+static int check_layer_at(const ir_program *p, const ir_node *owner, int id, int depth, char *err,
+			  size_t errlen)
 {
 	if (!is_kind(p, id, IR_LAYER))
 		return bad_ref(p, owner, err, errlen, "layer", id);
@@ -87,7 +123,7 @@ static int check_layer(const ir_program *p, const ir_node *owner, int id, char *
 		if (!is_kind(p, e, IR_EFFECT))
 			return bad_ref(p, l, err, errlen, "effect", e);
 	}
-	return 0;
+	return src->kind == IR_GROUP ? check_group(p, src, depth + 1, err, errlen) : 0;
 }
 
 static int check_scene(const ir_program *p, const ir_node *owner, int id, char *err, size_t errlen)
@@ -154,10 +190,17 @@ static void note_use(rt_graph *g, int layer, int64_t end)
 {
 	const ir_node *l = &g->p->nodes[layer];
 	int64_t e = l->f1 < end ? l->f1 : end;
-	gnode *s = &g->n[l->u.layer.source];
+	const ir_node *src = &g->p->nodes[l->u.layer.source];
+	gnode *s = &g->n[src->id];
 	if (e > s->last)
 		s->last = e;
+	/* a group's children are in use while the group is */
+	for (int i = 0; src->kind == IR_GROUP && i < src->u.group.nlayers; i++)
+		note_use(g, src->u.group.layers[i], e);
 }
+
+static int group_draw(void *gud, const ir_node *grp, int64_t f, const surf_t **out, char *err,
+		      size_t errlen);
 
 int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 {
@@ -176,7 +219,7 @@ int graph_new(rt_graph **out, const ir_program *p, char *err, size_t errlen)
 		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 	}
 	g->p = p;
-	g->cx = (src_ctx){p, &g->fonts, &g->work};
+	g->cx = (src_ctx){p, &g->fonts, &g->work, group_draw, g};
 	if (p->timeline >= 0) {
 		const ir_node *t = &p->nodes[p->timeline];
 		for (int i = 0; i < t->u.timeline.nscenes; i++) {
@@ -208,11 +251,24 @@ static void release_node(rt_graph *g, int id)
 	s->ready = 0;
 }
 
+static void free_group_buffers(rt_graph *g)
+{
+	for (int i = 0; i < IR_GROUP_MAX_DEPTH; i++) {
+		surf_free(g->gsurf[i]);
+		g->gsurf[i] = NULL;
+	}
+}
+
 void graph_release_before(rt_graph *g, int64_t f)
 {
-	for (int i = 0; i < g->p->nnodes; i++)
+	int groups = 0;
+	for (int i = 0; i < g->p->nnodes; i++) {
 		if (g->n[i].ready && g->n[i].last <= f)
 			release_node(g, i);
+		groups |= g->n[i].ready && g->p->nodes[i].kind == IR_GROUP;
+	}
+	if (!groups)
+		free_group_buffers(g);
 }
 
 void graph_work(const rt_graph *g, long long *decoded, long long *seeks)
@@ -229,6 +285,7 @@ void graph_free(rt_graph *g)
 		release_node(g, i);
 	surf_free(g->tmp[0]);
 	surf_free(g->tmp[1]);
+	free_group_buffers(g);
 	font_ctx_free(g->fonts);
 	captions_free(g->captions);
 	hook_rt_free(g->hooks);
@@ -309,18 +366,42 @@ static int layer_covers(rt_graph *g, int id, int64_t f, int W, int H, char *err,
 	       d.y1 >= H && d.u1 > d.u0 && d.v1 > d.v0 && surf_is_opaque(v.surf);
 }
 
-/* The scene alone at frame f, over the program background: a full opaque frame. */
-static int render_scene(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, size_t errlen)
+/* Whether layer l at frame f shows a group exactly as its children lie on the canvas (no move,
+ * scale, rotation, fade, effect or other look): then the children are drawn straight onto the
+ * group's parent, which is what the group means, without the round trip through its buffer
+ * (whose 8-bit "over" is not associative: soft edges would differ in the last bit from the same
+ * layers written in the scene). */
+static int group_collapses(const rt_graph *g, const ir_node *l, int64_t f)
 {
-	const ir_node *s = &g->p->nodes[id];
-	uint32_t bg = surf_pack(g->p->background);
-	if (s->u.scene.background.a)
-		bg = surf_over_px(bg, surf_pack(s->u.scene.background));
-	/* Start at the topmost layer that hides everything under it (a full-frame photo): the
-	 * background and the layers below would be overwritten pixel for pixel. */
+	const ir_program *p = g->p;
+	if (p->nodes[l->u.layer.source].kind != IR_GROUP || l->u.layer.neffects || f < l->f0 || f >= l->f1)
+		return 0;
+	/* Looks kept after neffects (blend mode, mask, ...: SPEC §18) are all zero when unused;
+	 * any in use needs the group's picture as a whole. */
+	const unsigned char *b = (const unsigned char *)&l->u.layer;
+	for (size_t i = offsetof(ir_node, u.layer.neffects) + sizeof(int) - offsetof(ir_node, u.layer);
+	     i < sizeof l->u.layer; i++)
+		if (b[i])
+			return 0;
+	surf_t whole = {p->width, p->height, p->width, NULL, 0};
+	src_view v;
+	draw_params d;
+	src_view_whole(&v, &whole, p->width, p->height);
+	return layer_place(p, l, f, &v, &d) && d.opacity >= 1 && fmod(d.rot, 360) == 0 && d.x0 == 0 &&
+	       d.y0 == 0 && d.x1 == p->width && d.y1 == p->height && d.u0 == 0 && d.v0 == 0 &&
+	       d.u1 == p->width && d.v1 == p->height;
+}
+
+/* Draws layers ids[0..n) at frame f onto dst in order, from the topmost that hides the whole
+ * canvas (a full-frame photo: what is under it would be overwritten pixel for pixel); when none
+ * does, dst is first filled with *bg (NULL: drawn over what dst holds). Scenes (over their
+ * background) and groups (over transparent, or straight onto their parent) share it. */
+static int draw_stack(rt_graph *g, const int *ids, int n, int64_t f, surf_t *dst, const uint32_t *bg,
+		      char *err, size_t errlen)
+{
 	int first = 0, covered = 0;
-	for (int i = s->u.scene.nlayers - 1; i >= 0 && !covered; i--) {
-		int rc = layer_covers(g, s->u.scene.layers[i], f, dst->w, dst->h, err, errlen);
+	for (int i = n - 1; i >= 0 && !covered; i--) {
+		int rc = layer_covers(g, ids[i], f, dst->w, dst->h, err, errlen);
 		if (rc < 0)
 			return rc;
 		if (rc) {
@@ -328,14 +409,48 @@ static int render_scene(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, 
 			covered = 1;
 		}
 	}
-	if (!covered)
-		surf_fill(dst, bg);
-	for (int i = first; i < s->u.scene.nlayers; i++) {
-		int rc = draw_layer(g, s->u.scene.layers[i], f, dst, err, errlen);
+	if (!covered && bg)
+		surf_fill(dst, *bg);
+	for (int i = first; i < n; i++) {
+		const ir_node *l = &g->p->nodes[ids[i]];
+		const ir_node *src = &g->p->nodes[l->u.layer.source];
+		int rc = group_collapses(g, l, f)
+				 ? draw_stack(g, src->u.group.layers, src->u.group.nlayers, f, dst, NULL, err, errlen)
+				 : draw_layer(g, ids[i], f, dst, err, errlen);
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+/* src_ctx.group_draw: group grp's children at frame f into its level's buffer. */
+static int group_draw(void *gud, const ir_node *grp, int64_t f, const surf_t **out, char *err,
+		      size_t errlen)
+{
+	rt_graph *g = gud;
+	int lv = g->gdepth;
+	if (lv >= IR_GROUP_MAX_DEPTH) /* validate() refused deeper programs: only a bad IR */
+		return rterr_node(VE_LIMIT, g->p, grp, err, errlen, "group n%d nests deeper than %d levels",
+				  grp->id, IR_GROUP_MAX_DEPTH);
+	if (!g->gsurf[lv] && !(g->gsurf[lv] = surf_new(g->p->width, g->p->height)))
+		return rterr_node(VE_NOMEM, g->p, grp, err, errlen, "out of memory (group buffer)");
+	const uint32_t clear = 0;
+	g->gdepth++;
+	int rc = draw_stack(g, grp->u.group.layers, grp->u.group.nlayers, f, g->gsurf[lv], &clear, err,
+			    errlen);
+	g->gdepth--;
+	*out = g->gsurf[lv];
+	return rc;
+}
+
+/* The scene alone at frame f, over the program background: a full opaque frame. */
+static int render_scene(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, size_t errlen)
+{
+	const ir_node *s = &g->p->nodes[id];
+	uint32_t bg = surf_pack(g->p->background);
+	if (s->u.scene.background.a)
+		bg = surf_over_px(bg, surf_pack(s->u.scene.background));
+	return draw_stack(g, s->u.scene.layers, s->u.scene.nlayers, f, dst, &bg, err, errlen);
 }
 
 static int get_tmp(rt_graph *g, int i, surf_t **out, char *err, size_t errlen)

@@ -187,24 +187,31 @@ double layer_scale_at(const ir_program *p, const ir_node *l, int64_t f, double n
 /* Every layer of the program that shows source id, with the frame range it can draw in. */
 typedef void (*layer_fn)(const ir_program *p, const ir_node *l, int64_t f0, int64_t f1, void *ctx);
 
+/* Those of layers ids[0..n), shown within frames [f0, f1), and of the groups among them. */
+static void each_in(const ir_program *p, const int *ids, int n, int64_t f0, int64_t f1, int id,
+		    layer_fn fn, void *ctx)
+{
+	for (int j = 0; j < n; j++) {
+		const ir_node *l = &p->nodes[ids[j]];
+		const ir_node *s = &p->nodes[l->u.layer.source];
+		int64_t a = l->f0 > f0 ? l->f0 : f0, b = l->f1 < f1 ? l->f1 : f1;
+		if (s->id == id)
+			fn(p, l, a, b, ctx);
+		if (s->kind == IR_GROUP)
+			each_in(p, s->u.group.layers, s->u.group.nlayers, a, b, id, fn, ctx);
+	}
+}
+
 static void each_layer_of(const ir_program *p, int id, layer_fn fn, void *ctx)
 {
 	if (p->timeline >= 0) {
 		const ir_node *t = &p->nodes[p->timeline];
 		for (int i = 0; i < t->u.timeline.nscenes; i++) {
 			const ir_node *s = &p->nodes[t->u.timeline.scenes[i]];
-			for (int j = 0; j < s->u.scene.nlayers; j++) {
-				const ir_node *l = &p->nodes[s->u.scene.layers[j]];
-				if (l->u.layer.source == id)
-					fn(p, l, l->f0 > s->f0 ? l->f0 : s->f0, l->f1 < s->f1 ? l->f1 : s->f1, ctx);
-			}
+			each_in(p, s->u.scene.layers, s->u.scene.nlayers, s->f0, s->f1, id, fn, ctx);
 		}
 	}
-	for (int i = 0; i < p->noverlays; i++) {
-		const ir_node *l = &p->nodes[p->overlays[i]];
-		if (l->u.layer.source == id)
-			fn(p, l, l->f0, l->f1, ctx);
-	}
+	each_in(p, p->overlays, p->noverlays, INT64_MIN, INT64_MAX, id, fn, ctx);
 }
 
 typedef struct {

@@ -30,6 +30,14 @@ typedef struct {
 	const ir_program *p;
 	struct font_ctx **fonts;
 	src_work *work;
+	/* Groups (SPEC §18.1, group.c): draws group node n's child layers at frame f into a
+	 * transparent canvas-sized surface the graph owns (one per nesting level, so the group's
+	 * picture is valid until the layer that shows it has drawn it) and sets *out to it. A call
+	 * into the graph through a pointer, so sources stay leaves; NULL where no graph runs (a
+	 * unit test of one source). gud is the graph. */
+	int (*group_draw)(void *gud, const ir_node *n, int64_t f, const surf_t **out, char *err,
+			  size_t errlen);
+	void *gud;
 } src_ctx;
 
 /* What a source shows at one frame. The source's natural rectangle [0,nat_w] x [0,nat_h]
@@ -62,6 +70,7 @@ typedef struct {
 	void (*release)(void *state);
 } src_ops;
 
-extern const src_ops solid_source, image_source, video_source, text_source, code_source;
+extern const src_ops solid_source, image_source, video_source, text_source, code_source,
+	group_source;
 
 #endif

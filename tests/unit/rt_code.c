@@ -40,7 +40,7 @@ static int panel(panel_t *o, const char *lang, const char *src, const char *them
 	int l = t_layer(o->p, id, 0, 0, 0, 0, IR_FIT_NONE);
 	t_timeline(o->p, t_ids(o->p, 1, t_scene(o->p, 0, 30, t_ids(o->p, 1, l), 1)), 1, NULL, 0);
 	char err[512];
-	src_ctx cx = {o->p, &o->fonts, NULL};
+	src_ctx cx = {o->p, &o->fonts, NULL, NULL, NULL};
 	int rc = code_source.prepare(&cx, &o->p->nodes[id], &o->state, err, sizeof err);
 	if (!rc)
 		rc = code_source.frame(&cx, &o->p->nodes[id], o->state, 0, &o->v, err, sizeof err);
@@ -278,7 +278,7 @@ static void test_scaled(void)
 		t_one_scene(p, l);
 		char err[512];
 		font_ctx *fonts = NULL;
-		src_ctx cx = {p, &fonts, NULL};
+		src_ctx cx = {p, &fonts, NULL, NULL, NULL};
 		void *st = NULL;
 		src_view v;
 		if (code_source.prepare(&cx, &p->nodes[src], &st, err, sizeof err) ||

@@ -244,11 +244,11 @@ static void test_picture(void)
 	if (!graph_new(&g, p, err, sizeof err)) {
 		void *st = NULL;
 		ir_node *n = &p->nodes[0];
-		int rc = video_source.prepare(&(src_ctx){p, NULL, NULL}, n, &st, err, sizeof err);
+		int rc = video_source.prepare(&(src_ctx){p, NULL, NULL, NULL, NULL}, n, &st, err, sizeof err);
 		CHECK(rc == 0, "rotated clip: %s", err);
 		if (!rc) {
 			src_view v;
-			rc = video_source.frame(&(src_ctx){p, NULL, NULL}, n, st, 3, &v, err, sizeof err);
+			rc = video_source.frame(&(src_ctx){p, NULL, NULL, NULL, NULL}, n, st, 3, &v, err, sizeof err);
 			CHECK(rc == 0, "rotated frame: %s", err);
 			if (!rc) {
 				CHECK(v.nat_w == 48 && v.nat_h == 64, "rotated natural size %gx%g", v.nat_w, v.nat_h);
@@ -274,8 +274,8 @@ static void test_picture(void)
 		if (!graph_new(&g, p, err, sizeof err)) {
 			void *st = NULL;
 			src_view v;
-			if (!video_source.prepare(&(src_ctx){p, NULL, NULL}, &p->nodes[0], &st, err, sizeof err) &&
-			    !video_source.frame(&(src_ctx){p, NULL, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
+			if (!video_source.prepare(&(src_ctx){p, NULL, NULL, NULL, NULL}, &p->nodes[0], &st, err, sizeof err) &&
+			    !video_source.frame(&(src_ctx){p, NULL, NULL, NULL, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
 				CHECK(v.nat_w == 64 && v.nat_h == 48, "anamorphic natural size %gx%g", v.nat_w, v.nat_h);
 			else
 				CHECK(0, "anamorphic: %s", err);
@@ -292,9 +292,9 @@ static void test_picture(void)
 	p->nodes[1].u.layer.h = ir_curve_const(p, 12);
 	if (!graph_new(&g, p, err, sizeof err)) {
 		void *st = NULL;
-		if (!video_source.prepare(&(src_ctx){p, NULL, NULL}, &p->nodes[0], &st, err, sizeof err)) {
+		if (!video_source.prepare(&(src_ctx){p, NULL, NULL, NULL, NULL}, &p->nodes[0], &st, err, sizeof err)) {
 			src_view v;
-			if (!video_source.frame(&(src_ctx){p, NULL, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
+			if (!video_source.frame(&(src_ctx){p, NULL, NULL, NULL, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
 				CHECK(v.surf->w <= 20 && v.surf->w >= 16 && v.nat_w == 64, "surface %dx%d for a 16x12 box",
 				      v.surf->w, v.surf->h);
 			video_source.release(st);
@@ -316,8 +316,8 @@ static uint32_t first_px(const char *path, int x, int y)
 	if (!graph_new(&g, p, err, sizeof err)) {
 		void *st = NULL;
 		src_view v;
-		if (!video_source.prepare(&(src_ctx){p, NULL, NULL}, &p->nodes[0], &st, err, sizeof err) &&
-		    !video_source.frame(&(src_ctx){p, NULL, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
+		if (!video_source.prepare(&(src_ctx){p, NULL, NULL, NULL, NULL}, &p->nodes[0], &st, err, sizeof err) &&
+		    !video_source.frame(&(src_ctx){p, NULL, NULL, NULL, NULL}, &p->nodes[0], st, 0, &v, err, sizeof err))
 			px = t_px(v.surf, x, y);
 		else
 			CHECK(0, "%s: %s", path, err);
