@@ -23,12 +23,14 @@ void group_read(checker_t *c, const ast_stmt *st, mlayer *G, int depth)
 	if (f0 > G->f1)
 		f0 = G->f1;
 	layer_frame fr = {base, g1 - base, f0, G->f1, "group"};
+	int nlayers = 0; /* written, even if refused: a group too deep is not also empty */
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *p = st->body[i];
 		int k = layer_kind(p->head);
 		if (k < 0)
 			continue; /* a property of the group itself: layer.c read it */
 		int is_group = !strcmp(p->head, "group");
+		nlayers++;
 		if (is_group && depth >= IR_GROUP_MAX_DEPTH) {
 			diag_err(c->d, DE_LIMIT, p->sp, "groups nest at most %d deep (a scene's group is the first)",
 				 IR_GROUP_MAX_DEPTH);
@@ -39,7 +41,7 @@ void group_read(checker_t *c, const ast_stmt *st, mlayer *G, int depth)
 		if (is_group)
 			group_read(c, p, L, depth + 1);
 	}
-	if (!G->nkids)
+	if (!nlayers)
 		diag_warn(c->d, DW_EMPTY_GROUP, st->sp, "group '%s' has no layers: it shows nothing", G->group_name);
 }
 
