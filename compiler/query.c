@@ -192,6 +192,11 @@ static int add_layer_props(query_items *q, int k)
 		rc = add(q, layer_prop_name(i, k), QI_PROPERTY, kind);
 	if (!rc && kind && !strcmp(kind, "text"))
 		rc = add_names(q, style_name, QI_PROPERTY, "text");
+	/* a group (§18.1) holds layers, and templates that give some */
+	for (int i = 0; kind && !strcmp(kind, "group") && i < layer_nkinds() && !rc; i++)
+		rc = add(q, layer_kind_name(i), QI_STATEMENT, "layer");
+	if (!rc && kind && !strcmp(kind, "group"))
+		rc = add(q, "use", QI_STATEMENT, "a template");
 	return rc;
 }
 
