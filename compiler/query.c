@@ -477,6 +477,7 @@ static int layer_time(checker_t *c, const mlayer *L, const char *what, int file,
 static const char *const kind_names[] = {
 	[IR_SOLID] = "solid layer", [IR_IMAGE] = "image layer", [IR_VIDEO] = "video layer",
 	[IR_TEXT] = "text layer",   [IR_CODE] = "code layer",   [IR_HOOK] = "draw layer",
+	[IR_SHAPE] = "shape layer",
 };
 
 static const char *layer_what(const mlayer *L)

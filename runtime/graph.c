@@ -51,6 +51,8 @@ static const src_ops *ops_for(ir_kind k)
 		return &code_source;
 	case IR_HOOK:
 		return &hook_source;
+	case IR_SHAPE:
+		return &shape_source;
 	default:
 		return NULL;
 	}

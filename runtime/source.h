@@ -63,5 +63,6 @@ typedef struct {
 } src_ops;
 
 extern const src_ops solid_source, image_source, video_source, text_source, code_source;
+extern const src_ops shape_source; /* issue 16, shape.c */
 
 #endif
