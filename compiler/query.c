@@ -18,6 +18,7 @@
 #include "layer.h"
 #include "lex.h"
 #include "scene.h"
+#include "shape.h"
 #include "style.h"
 #include "sym.h"
 
@@ -192,6 +193,8 @@ static int add_layer_props(query_items *q, int k)
 		rc = add(q, layer_prop_name(i, k), QI_PROPERTY, kind);
 	if (!rc && kind && !strcmp(kind, "text"))
 		rc = add_names(q, style_name, QI_PROPERTY, "text");
+	if (!rc && kind && !strcmp(kind, "shape"))
+		rc = add_names(q, shape_prop_name, QI_PROPERTY, "shape");
 	return rc;
 }
 

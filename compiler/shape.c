@@ -164,7 +164,9 @@ static void p_stroke(checker_t *c, const ast_stmt *st, mlayer *L)
 	if (!val_want_args(c, st, 2, 2, "a colour and a width (stroke #fff 4px), or none") ||
 	    !val_color(c, st->args[0], &L->sstroke) || !val_len(c, st->args[1], &L->swidth, &L->swidth_u))
 		return;
-	if (L->swidth < 0 || L->swidth > SHAPE_MAX_STROKE || (L->swidth_u != UNIT_PX && L->swidth_u != UNIT_NONE && L->swidth > 100)) {
+	/* px checked here; a % or sa width is held to the same bound when lowered */
+	int px = L->swidth_u == UNIT_PX || L->swidth_u == UNIT_NONE;
+	if (L->swidth < 0 || (px && L->swidth > SHAPE_MAX_STROKE)) {
 		diag_err(c->d, DE_OUT_OF_RANGE, st->args[1]->sp, "a stroke is 0 to %g px wide", SHAPE_MAX_STROKE);
 		L->swidth = 0;
 	}
@@ -351,7 +353,7 @@ void shape_lower(arena_t *a, const mlayer *L, shape_px_fn px, const void *ctx, i
 	n->u.shape.fill = L->sfill_set ? L->sfill : (ir_color){255, 255, 255, line || any ? 0 : 255};
 	n->u.shape.rule = L->srule;
 	n->u.shape.stroke = L->sstroke_set ? L->sstroke : (ir_color){255, 255, 255, line && !any ? 255 : 0};
-	n->u.shape.stroke_width = L->sstroke_set ? px(ctx, L->swidth, L->swidth_u, 0) : line && !any ? 4 : 0;
+	n->u.shape.stroke_width = L->sstroke_set ? fmin(SHAPE_MAX_STROKE, px(ctx, L->swidth, L->swidth_u, 0)) : line && !any ? 4 : 0;
 	n->u.shape.cap = L->scap;
 	double reach = 0;
 	if (n->u.shape.stroke.a && n->u.shape.stroke_width > 0)

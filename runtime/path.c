@@ -102,6 +102,10 @@ int path_flatten(const ir_path *ip, const path_xform *t, double tol, path_flat *
 		tol = 0.1;
 	for (int i = 0; i < ip->n && !rc; i++) {
 		const ir_path_cmd *c = &ip->cmds[i];
+		if ((unsigned)c->op > IR_PATH_CLOSE) {
+			rc = err_set(e, VE_INVAL, "path command %d has unknown kind %d", i, (int)c->op);
+			break;
+		}
 		if (c->op == IR_PATH_MOVE || !p) {
 			/* a move, or a drawing command after a close: a new subpath where the pen is */
 			if (c->op == IR_PATH_MOVE)

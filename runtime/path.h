@@ -16,7 +16,7 @@
  * most PATH_MAX_CURVE_SEGS) and the mask's pixels. */
 #define PATH_MAX_SEGMENTS 1000000
 #define PATH_MAX_CURVE_SEGS 256
-#define PATH_MAX_PIXELS (1 << 25)
+#define PATH_MAX_PIXELS (1 << 24)
 
 /* One polyline: n points (x, y) in xy; closed joins its last point to its first. */
 typedef struct {
@@ -44,8 +44,9 @@ typedef struct {
 } path_xform;
 
 /* Flattens p under t so that no point of a curve's polyline is farther than tol px from the
- * curve (tol > 0; 0.1 px is invisible). 0, or VE_LIMIT / VE_NOMEM with e set. *out must be
- * zeroed or freed before. */
+ * curve (tol > 0; 0.1 px is invisible). 0, or VE_INVAL (an unknown command: the IR is not
+ * trusted), VE_LIMIT or VE_NOMEM with e set. Points that are not finite are kept and drawn as
+ * nothing. *out is overwritten (free it before reuse). */
 int path_flatten(const ir_path *p, const path_xform *t, double tol, path_flat *out, vidc_err *e);
 void path_flat_free(path_flat *f);
 /* The length of all polylines (a closed one with its closing side). */

@@ -31,9 +31,17 @@ static int shape_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 	shape_state *st = calloc(1, sizeof *st);
 	if (!st)
 		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
+	if (!isfinite(w) || !isfinite(h) || !isfinite(n->u.shape.stroke_width)) {
+		free(st);
+		return rterr_node(VE_INVAL, p, n, err, errlen, "invalid program: shape n%d has a size that is not a number", n->id);
+	}
+	/* the picture's bounds: a side and the rasteriser's pixel budget (path.h); a layer that
+	 * shows it larger scales this picture up */
 	st->k = layer_need_scale(p, n->id, w, h);
 	if (w * st->k > SHAPE_MAX_SIDE || h * st->k > SHAPE_MAX_SIDE)
 		st->k = SHAPE_MAX_SIDE / fmax(w, h);
+	if (w * st->k * h * st->k > PATH_MAX_PIXELS)
+		st->k = sqrt(PATH_MAX_PIXELS / (w * h)) * 0.999;
 	int sw = (int)ceil(w * st->k), sh = (int)ceil(h * st->k);
 	vidc_err e = {0};
 	path_xform t = {{st->k, 0, 0, st->k, 0, 0}};
