@@ -243,7 +243,7 @@ int ir_transition_find(const char *name)
 
 static const char *kind_names[IR_KIND_COUNT] = {
 	"solid", "image", "video", "text", "code", "hook", "group", "layer", "effect",
-	"scene", "transition", "timeline", "audio", "mix", "captions",
+	"scene", "transition", "timeline", "audio", "mix", "captions", "shape",
 };
 
 const char *ir_kind_name(ir_kind k)
@@ -406,6 +406,45 @@ static void put_style(FILE *o, const ir_text_style *s)
 	}
 }
 
+/* A shape (issue 16): its path in full (the cache key hashes the dump, so every point counts),
+ * then fill, stroke and the trim curves when they are not the defaults. */
+static void put_shape(FILE *o, const ir_node *n)
+{
+	static const char ops[] = {'M', 'L', 'C', 'Z'}, nargs[] = {2, 2, 6, 0};
+	static const char *const caps[] = {"butt", "round", "square"};
+	fprintf(o, " shape=%s size=", n->u.shape.kind);
+	put_num(o, n->u.shape.w);
+	fputc('x', o);
+	put_num(o, n->u.shape.h);
+	fputs(" path=\"", o);
+	for (int i = 0; i < n->u.shape.path.n; i++) {
+		const ir_path_cmd *c = &n->u.shape.path.cmds[i];
+		fprintf(o, "%s%c", i ? " " : "", ops[c->op]);
+		for (int k = 0; k < nargs[c->op]; k++) {
+			fputc(' ', o);
+			put_num(o, c->p[k]);
+		}
+	}
+	fputc('"', o);
+	if (n->u.shape.fill.a) {
+		fputs(" fill=", o);
+		put_color(o, n->u.shape.fill);
+		if (n->u.shape.rule == IR_FILL_EVENODD)
+			fputs(" evenodd", o);
+	}
+	if (n->u.shape.stroke.a && n->u.shape.stroke_width > 0) {
+		fputs(" stroke=", o);
+		put_color(o, n->u.shape.stroke);
+		fputs(" width=", o);
+		put_num(o, n->u.shape.stroke_width);
+		fprintf(o, " cap=%s", caps[n->u.shape.cap]);
+	}
+	if (!ir_curve_is_const(&n->u.shape.trim_start) || n->u.shape.trim_start.keys[0].v != 0)
+		put_curve(o, "trim_start", &n->u.shape.trim_start);
+	if (!ir_curve_is_const(&n->u.shape.trim_end) || n->u.shape.trim_end.keys[0].v != 1)
+		put_curve(o, "trim_end", &n->u.shape.trim_end);
+}
+
 static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 {
 	fprintf(o, "n%d %s [%lld,%lld)", n->id, ir_kind_name(n->kind), (long long)n->f0,
@@ -545,6 +584,9 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		break;
 	case IR_CAPTIONS:
 		fprintf(o, " style=%s words=%d", n->u.captions.style, n->u.captions.nwords);
+		break;
+	case IR_SHAPE:
+		put_shape(o, n);
 		break;
 	case IR_KIND_COUNT:
 		break;

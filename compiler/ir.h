@@ -103,6 +103,9 @@ typedef enum {
 	IR_AUDIO, /* one audio file on the timeline */
 	IR_MIX,   /* the sum of the audio nodes, with ducking */
 	IR_CAPTIONS,
+	/* a vector shape (issue 16), a visual source like the first six: listed last so that the
+	 * kinds above keep their numbers */
+	IR_SHAPE,
 	IR_KIND_COUNT
 } ir_kind;
 
@@ -183,6 +186,22 @@ typedef struct {
 	const char *text; /* the word as in the narration */
 	double t0, t1;    /* seconds on the video timeline */
 } ir_word;
+
+/* Vector paths (issue 16): what a shape layer draws, and what a path mask may reuse. Every
+ * command ends at its last point; quadratics and arcs are written as cubics by the compiler.
+ * Coordinates in px of the source's natural box (0,0 its top-left). */
+typedef enum { IR_PATH_MOVE, IR_PATH_LINE, IR_PATH_CUBIC, IR_PATH_CLOSE } ir_path_op;
+typedef struct {
+	ir_path_op op;
+	double p[6]; /* move, line: x y; cubic: x1 y1 x2 y2 x y; close: none */
+} ir_path_cmd;
+typedef struct {
+	ir_path_cmd *cmds;
+	int n;
+} ir_path;
+
+typedef enum { IR_FILL_NONZERO, IR_FILL_EVENODD } ir_fill_rule;
+typedef enum { IR_CAP_BUTT, IR_CAP_ROUND, IR_CAP_SQUARE } ir_cap;
 
 typedef struct ir_node {
 	int id;
@@ -305,6 +324,18 @@ typedef struct ir_node {
 			ir_word *words;
 			int nwords;
 		} captions;
+		struct {
+			const char *kind; /* rect, ellipse, line, polygon, path: for dumps */
+			ir_path path;     /* in the natural box [0,w] x [0,h], stroke margin included */
+			double w, h;      /* the natural box, px */
+			ir_color fill;    /* alpha 0 = no fill */
+			ir_fill_rule rule;
+			ir_color stroke; /* alpha 0 or width 0 = no stroke */
+			double stroke_width; /* px */
+			ir_cap cap;          /* joins are always round */
+			/* the part of the path drawn, fractions 0..1 of its length (both, fill and stroke) */
+			ir_curve trim_start, trim_end;
+		} shape;
 	} u;
 } ir_node;
 

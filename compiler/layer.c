@@ -14,6 +14,7 @@
 #include "../base/file.h"
 #include "anchor.h"
 #include "asset.h"
+#include "shape.h"
 #include "style.h"
 #include "sym.h"
 #include "value.h"
@@ -28,6 +29,7 @@ static const struct {
 	{"height", LP_H, 0},	   {"opacity", LP_OPACITY, 0}, {"scale", LP_SCALE, 0},
 	{"rotation", LP_ROTATION, 0}, {"zoom", LP_ZOOM, 0},   {"pan_x", LP_PAN_X, 0},
 	{"pan_y", LP_PAN_Y, 0},	   {"position", LP_X, 1},  {"size", LP_W, 1},
+	{"trim_start", LP_TRIM0, 0}, {"trim_end", LP_TRIM1, 0},
 };
 
 /* Adds a key to a curve; keys must come in time order. */
@@ -48,7 +50,8 @@ static void add_key(checker_t *c, mcurve *cv, double t, double v, unit_kind u, i
 
 /* The curves' names in messages, in LP_ order. */
 static const char *const curve_names[LP_COUNT] = {"x", "y", "width", "height", "opacity",
-						  "scale", "rotation", "zoom", "pan_x", "pan_y"};
+						  "scale", "rotation", "zoom", "pan_x", "pan_y",
+						  "trim_start", "trim_end"};
 
 /* Whether statements that set both of a pair (position, size) set this curve. */
 static int by_pair(const char *by)
@@ -117,9 +120,9 @@ static int anim_value(checker_t *c, int prop, const ast_value *v, double *out, u
 		diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "zoom must be between 1 and 100 (below 1 would show past the image's edge)");
 		return 0;
 	}
-	if ((prop == LP_OPACITY || prop == LP_PAN_X || prop == LP_PAN_Y) && (*out < 0 || *out > 1)) {
+	if ((prop == LP_OPACITY || prop >= LP_PAN_X) && (*out < 0 || *out > 1)) {
 		diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "%s must be between 0 and 1 (0%% and 100%%)",
-			   prop == LP_OPACITY ? "opacity" : "a pan position");
+			   prop == LP_OPACITY ? "opacity" : prop >= LP_TRIM0 ? "a trim" : "a pan position");
 		return 0;
 	}
 	return 1;
@@ -327,7 +330,8 @@ typedef struct {
 
 #define K(k) (1u << (k))
 /* Groups (§18.1) are layers too: every property all layers take applies to a group as a whole. */
-#define K_ALL (K(IR_SOLID) | K(IR_IMAGE) | K(IR_VIDEO) | K(IR_TEXT) | K(IR_CODE) | K(IR_HOOK) | K(IR_GROUP))
+#define K_ALL \
+	(K(IR_SOLID) | K(IR_IMAGE) | K(IR_VIDEO) | K(IR_TEXT) | K(IR_CODE) | K(IR_HOOK) | K(IR_GROUP) | K(IR_SHAPE))
 
 /* position and size set two curves (prop and prop + 1); one clash is reported once. */
 static void set_pair(layer_ctx *x, int prop, const ast_stmt *p, const double *v, const unit_kind *u)
@@ -462,6 +466,39 @@ static void p_trim(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 	}
 }
 
+/* A shape's trim (issue 16): `trim START END`, or `trim S E -> S E` over the layer's span. */
+static void p_shape_trim(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	checker_t *c = x->c;
+	double t[4];
+	unit_kind un;
+	int arrow = p->nargs == 5 && p->args[2]->kind == AV_ARROW;
+	if (p->nargs != 2 && !arrow) {
+		diag_err(c->d, DE_MALFORMED, p->sp, "write: trim START END (trim 0%% 100%%), or trim 0%% 0%% -> 0%% 100%% to draw it on");
+		return;
+	}
+	for (int i = 0, k = 0; i < p->nargs; i++) {
+		if (i == 2 && arrow)
+			continue;
+		if (!anim_value(c, k & 1 ? LP_TRIM1 : LP_TRIM0, p->args[i], &t[k], &un))
+			return;
+		k++;
+	}
+	if (!arrow) {
+		set_const(c, x->L, LP_TRIM0, t[0], UNIT_NONE, p->sp, "trim");
+		set_const(c, x->L, LP_TRIM1, t[1], UNIT_NONE, p->sp, "trim");
+		return;
+	}
+	ir_ease lin = {IR_EASE_LINEAR, {0}};
+	for (int k = 0; k < 2; k++) {
+		if (!curve_free(c, x->L, LP_TRIM0 + k, "trim", p->sp))
+			return;
+		add_key(c, &x->L->c[LP_TRIM0 + k], x->t0, t[k], UNIT_NONE, lin, p->sp);
+		add_key(c, &x->L->c[LP_TRIM0 + k], x->t1, t[2 + k], UNIT_NONE, lin, p->sp);
+		x->L->c[LP_TRIM0 + k].by = "trim";
+	}
+}
+
 /* loop, hold and mute take no value; a value given is reported, the switch still set. */
 static void p_loop(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
@@ -569,6 +606,7 @@ static const layer_prop props[] = {
 	{"animate", K_ALL, PV_CUSTOM, NULL, p_animate},
 	{"effect", K_ALL, PV_CUSTOM, NULL, p_effect},
 	{"trim", K(IR_VIDEO), PV_CUSTOM, NULL, p_trim},
+	{"trim", K(IR_SHAPE), PV_CUSTOM, NULL, p_shape_trim},
 	{"loop", K(IR_VIDEO), PV_CUSTOM, NULL, p_loop},
 	{"hold", K(IR_VIDEO), PV_CUSTOM, NULL, p_loop},
 	{"mute", K(IR_VIDEO), PV_CUSTOM, NULL, p_mute},
@@ -688,6 +726,7 @@ static const struct {
 	{"video", IR_VIDEO, arg_picture}, {"text", IR_TEXT, arg_text},
 	{"code", IR_CODE, arg_code},	{"draw", IR_HOOK, arg_draw},
 	{"group", IR_GROUP, arg_group},
+	{"shape", IR_SHAPE, shape_arg},
 };
 
 int layer_kind(const char *head)
@@ -805,6 +844,9 @@ static void unknown_prop(checker_t *c, const ast_stmt *p, int kind, mlayer *L)
 	if (L->kind == IR_GROUP) /* a misspelt child layer */
 		for (int k = 0; k < COUNT(kinds) && n < COUNT(cands); k++)
 			cands[n++] = kinds[k].name;
+	if (L->kind == IR_SHAPE)
+		for (int k = 0; k < shape_nprops() && n < COUNT(cands); k++)
+			cands[n++] = shape_prop_name(k);
 	const char *h = p->head, *kn = kinds[kind].name;
 	const char *sug = diag_suggest(h, cands, n);
 	ir_text_style scratch;
@@ -832,6 +874,8 @@ static void layer_props(checker_t *c, const ast_stmt *st, int kind, mlayer *L)
 				pr->fn(&x, p, v, u);
 		} else if (L->kind == IR_TEXT &&
 			   style_prop(c, p, (style_target){&L->style, &L->font_unit}, 0)) {
+			continue;
+		} else if (L->kind == IR_SHAPE && shape_prop(c, p, L)) {
 			continue;
 		} else if (L->kind == IR_HOOK) {
 			hook_param(c, p, &L->params, &L->nparams, &L->cparams);

@@ -9,6 +9,7 @@
 
 #include "compile.h"
 #include "model.h"
+#include "shape.h"
 
 typedef struct {
 	const spec_t *s;
@@ -31,6 +32,11 @@ static double px(const lowerer *lw, double v, unit_kind u, int axis, int is_posi
 	default:
 		return v;
 	}
+}
+
+static double shape_px(const void *ctx, double v, unit_kind u, int axis)
+{
+	return px(ctx, v, u, axis, 0);
 }
 
 static ir_curve curve(lowerer *lw, const mcurve *m, double def, int axis, int is_len, int is_pos)
@@ -117,6 +123,11 @@ static int source_node(lowerer *lw, const mlayer *L)
 		n->u.group.name = L->group_name;
 		n->u.group.layers = kids;
 		n->u.group.nlayers = L->nkids;
+		break;
+	case IR_SHAPE:
+		shape_lower(lw->p->arena, L, shape_px, lw, n);
+		n->u.shape.trim_start = curve(lw, &L->c[LP_TRIM0], 0, 0, 0, 0);
+		n->u.shape.trim_end = curve(lw, &L->c[LP_TRIM1], 1, 0, 0, 0);
 		break;
 	default:
 		break;

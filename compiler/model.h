@@ -45,6 +45,8 @@ enum {
 	LP_ZOOM,
 	LP_PAN_X,
 	LP_PAN_Y,
+	LP_TRIM0, /* shapes: the part of the path drawn, fractions 0..1 of its length (issue 16) */
+	LP_TRIM1,
 	LP_COUNT
 };
 
@@ -92,6 +94,20 @@ typedef struct mlayer {
 	int nkids, ckids;
 	double offset;
 	span_t offset_sp;
+	/* shape layers (issue 16, compiler/shape.c) */
+	int shape;            /* SHAPE_RECT, ... (shape.h) */
+	double *sv;           /* the geometry's numbers as written: rect W H, line X1 Y1 X2 Y2, ... */
+	unit_kind *su;
+	int snv;
+	ir_path spath;        /* shape path: px */
+	double sradius;       /* rect corner radius, in sradius_u */
+	unit_kind sradius_u;
+	ir_color sfill, sstroke;
+	int sfill_set, sstroke_set;
+	ir_fill_rule srule;
+	double swidth;        /* stroke width, in swidth_u */
+	unit_kind swidth_u;
+	ir_cap scap;
 } mlayer;
 
 typedef struct {

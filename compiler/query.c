@@ -18,6 +18,7 @@
 #include "layer.h"
 #include "lex.h"
 #include "scene.h"
+#include "shape.h"
 #include "style.h"
 #include "sym.h"
 
@@ -197,6 +198,8 @@ static int add_layer_props(query_items *q, int k)
 		rc = add(q, layer_kind_name(i), QI_STATEMENT, "layer");
 	if (!rc && kind && !strcmp(kind, "group"))
 		rc = add(q, "use", QI_STATEMENT, "a template");
+	if (!rc && kind && !strcmp(kind, "shape"))
+		rc = add_names(q, shape_prop_name, QI_PROPERTY, "shape");
 	return rc;
 }
 
@@ -483,6 +486,7 @@ static const char *const kind_names[] = {
 	[IR_SOLID] = "solid layer", [IR_IMAGE] = "image layer", [IR_VIDEO] = "video layer",
 	[IR_TEXT] = "text layer",   [IR_CODE] = "code layer",   [IR_HOOK] = "draw layer",
 	[IR_GROUP] = "group",
+	[IR_SHAPE] = "shape layer",
 };
 
 static const char *layer_what(const mlayer *L)

@@ -289,7 +289,7 @@ static void unknown_in_scene(checker_t *c, const ast_stmt *p)
 	} else if (layer_common_prop(p->head))
 		diag_err(c->d, DE_MISPLACED, p->sp, "'%s' is a layer property: put it inside a layer's block", p->head);
 	else
-		diag_err(c->d, DE_UNKNOWN_STATEMENT, p->sp, "unknown statement '%s' in a scene (expected a layer: solid, image, video, text, code, draw; or transition, duration, end, narrates, background, chapter)", p->head);
+		diag_err(c->d, DE_UNKNOWN_STATEMENT, p->sp, "unknown statement '%s' in a scene (expected a layer: solid, image, video, text, code, draw, shape; or transition, duration, end, narrates, background, chapter)", p->head);
 }
 
 /* The scene's layers and chapters, once its range is known. */

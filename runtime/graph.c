@@ -59,6 +59,8 @@ static const src_ops *ops_for(ir_kind k)
 		return &hook_source;
 	case IR_GROUP:
 		return &group_source;
+	case IR_SHAPE:
+		return &shape_source;
 	default:
 		return NULL;
 	}

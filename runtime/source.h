@@ -72,5 +72,6 @@ typedef struct {
 
 extern const src_ops solid_source, image_source, video_source, text_source, code_source,
 	group_source;
+extern const src_ops shape_source; /* issue 16, shape.c */
 
 #endif
