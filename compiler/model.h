@@ -85,6 +85,12 @@ typedef struct {
 	int audio; /* video clips with sound: index into spec->audio, else -1 */
 	meffect *effects;
 	int neffects, ceffects;
+	/* text in motion (issue 16, textanim.c): lowered into the IR_TEXT node as it is, but for
+	 * the keyed font size, whose lengths need the preset's canvas */
+	ir_textanim anim;
+	mcurve fsize;
+	int colors_cap, texts_cap;
+	span_t units_sp, texts_sp; /* where `animate words/letters` and `animate text` are, or line 0 */
 } mlayer;
 
 typedef struct {
