@@ -139,9 +139,10 @@ static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, dou
 		names[i] = anim_props[i].name;
 	for (int i = 0; L->kind == IR_TEXT && i < TEXTANIM_NNAMES; i++)
 		names[COUNT(anim_props) + i] = textanim_names[i];
-	if (!val_want_args(c, st, 1, 1, "a property name and a block of keys") ||
-	    !val_enum(c, st->args[0], "animatable property", names,
-		      COUNT(anim_props) + (L->kind == IR_TEXT ? TEXTANIM_NNAMES : 0), &pi))
+	/* the name first: `animate lettres fade` is a misspelt name, not a wrong count */
+	if ((what && !val_enum(c, st->args[0], "animatable property", names,
+			       COUNT(anim_props) + (L->kind == IR_TEXT ? TEXTANIM_NNAMES : 0), &pi)) ||
+	    !val_want_args(c, st, 1, 1, "a property name and a block of keys"))
 		return;
 	int prop = anim_props[pi].prop;
 	int pair = anim_props[pi].pair;
