@@ -16,7 +16,7 @@ const char *const textanim_names[TEXTANIM_NNAMES] = {"words", "letters", "color"
 enum { TA_WORDS, TA_LETTERS, TA_COLOR, TA_FONT_SIZE, TA_TEXT };
 
 /* How a unit comes in, by the name a spec writes (indexed by ir_textanim_kind - 1). */
-static const char *const kinds[] = {"fade", "rise", "pop", "typewriter"};
+static const char *const unit_kinds[] = {"fade", "rise", "pop", "typewriter"};
 
 /* Default timing per unit (seconds): words are read slower than letters are drawn. */
 static const double def_stagger[2] = {0.08, 0.03}, def_each[2] = {0.3, 0.2};
@@ -68,7 +68,7 @@ static int narration_words(checker_t *c, const ast_stmt *st, mlayer *L, double l
 }
 
 /* `animate words|letters KIND [stagger D] [each D] [with narration]`. */
-static void units(checker_t *c, const ast_stmt *st, mlayer *L, int letters, double lt0)
+static void unit_anim(checker_t *c, const ast_stmt *st, mlayer *L, int letters, double lt0)
 {
 	ir_textanim *a = &L->anim;
 	if (L->units_sp.line) {
@@ -85,7 +85,7 @@ static void units(checker_t *c, const ast_stmt *st, mlayer *L, int letters, doub
 			 textanim_names[letters]);
 		return;
 	}
-	if (!val_enum(c, st->args[1], "text animation", kinds, (int)(sizeof kinds / sizeof *kinds), &ki))
+	if (!val_enum(c, st->args[1], "text animation", unit_kinds, (int)(sizeof unit_kinds / sizeof *unit_kinds), &ki))
 		return;
 	a->kind = (ir_textanim_kind)(ki + 1);
 	a->letters = letters;
@@ -162,7 +162,7 @@ static void push_key(checker_t *c, int what, mlayer *L, const mkey *k, ir_color 
 }
 
 /* `animate color|font_size|text { key T V [EASING] ... }`: keys in time order; text keys hold. */
-static void keys(checker_t *c, const ast_stmt *st, mlayer *L, int what, double lt0, double lt1)
+static void key_anim(checker_t *c, const ast_stmt *st, mlayer *L, int what, double lt0, double lt1)
 {
 	ir_textanim *a = &L->anim;
 	int given = what == TA_COLOR ? a->ncolors : what == TA_TEXT ? a->ntexts : L->fsize.n;
@@ -219,9 +219,9 @@ void textanim_read(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, doub
 	}
 	int had_both = L->units_sp.line && L->texts_sp.line;
 	if (what == TA_WORDS || what == TA_LETTERS)
-		units(c, st, L, what == TA_LETTERS, lt0);
+		unit_anim(c, st, L, what == TA_LETTERS, lt0);
 	else
-		keys(c, st, L, what, lt0, lt1);
+		key_anim(c, st, L, what, lt0, lt1);
 	/* the units are those of one text: keyed content would change them mid-animation */
 	if (!had_both && L->units_sp.line && L->texts_sp.line) {
 		diag_err(c->d, DE_CONFLICT, st->sp, "a text cannot both animate its %s and key its content ('animate text')",
