@@ -375,6 +375,8 @@ static void put_textanim(FILE *o, const ir_textanim *a)
 		for (int i = 0; i < a->nwords; i++) {
 			fputs(i ? "," : " narration=", o);
 			put_num(o, a->words[i].t0);
+			fputc(':', o); /* letters spread over the word's spoken time */
+			put_num(o, a->words[i].t1);
 		}
 	}
 	for (int i = 0; i < a->ncolors; i++) {
