@@ -361,6 +361,48 @@ static const char *fit_names[] = {"cover", "contain", "fill", "none"};
 static const char *align_names[] = {"left", "center", "right"};
 static const char *dir_names[] = {"left", "right", "up", "down"};
 
+/* Text in motion (issue 16): only what a text animates, so a static text dumps as before. */
+static void put_textanim(FILE *o, const ir_textanim *a)
+{
+	static const char *const kinds[] = {"none", "fade", "rise", "pop", "typewriter"};
+	if (a->kind != IR_TA_NONE) {
+		fprintf(o, " anim=%s:%s start=", a->letters ? "letters" : "words", kinds[a->kind]);
+		put_num(o, a->start);
+		fputs(" stagger=", o);
+		put_num(o, a->stagger);
+		fputs(" each=", o);
+		put_num(o, a->each);
+		for (int i = 0; i < a->nwords; i++) {
+			fputs(i ? "," : " narration=", o);
+			put_num(o, a->words[i].t0);
+			fputc(':', o); /* letters spread over the word's spoken time */
+			put_num(o, a->words[i].t1);
+		}
+	}
+	for (int i = 0; i < a->ncolors; i++) {
+		fputs(i ? ", " : " color_keys={", o);
+		put_num(o, a->colors[i].t);
+		fputs("s:", o);
+		put_color(o, a->colors[i].c);
+		if (i + 1 < a->ncolors && a->colors[i].ease.kind != IR_EASE_LINEAR) {
+			fputc(' ', o);
+			put_ease(o, a->colors[i].ease);
+		}
+	}
+	if (a->ncolors)
+		fputc('}', o);
+	if (a->size.n)
+		put_curve(o, "size_keys", &a->size);
+	for (int i = 0; i < a->ntexts; i++) {
+		fputs(i ? ", " : " text_keys={", o);
+		put_num(o, a->texts[i].t);
+		fputs("s:", o);
+		put_str(o, a->texts[i].text);
+	}
+	if (a->ntexts)
+		fputc('}', o);
+}
+
 static void put_style(FILE *o, const ir_text_style *s)
 {
 	fputs(" font=", o);
@@ -482,6 +524,7 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 			fputs(" wrap=", o);
 			put_num(o, n->u.text.wrap_width);
 		}
+		put_textanim(o, &n->u.text.anim);
 		break;
 	case IR_CODE:
 		fprintf(o, " lang=%s theme=%s%s size=", n->u.code.lang, n->u.code.theme,

@@ -202,6 +202,34 @@ typedef struct {
 
 typedef enum { IR_FILL_NONZERO, IR_FILL_EVENODD } ir_fill_rule;
 typedef enum { IR_CAP_BUTT, IR_CAP_ROUND, IR_CAP_SQUARE } ir_cap;
+/* Text in motion (issue 16, SPEC §18.5): a text's words or letters appear in turn, and its
+ * colour, font size and content may be keyed. All zero: a static text (nothing dumped). */
+typedef enum { IR_TA_NONE, IR_TA_FADE, IR_TA_RISE, IR_TA_POP, IR_TA_TYPEWRITER } ir_textanim_kind;
+
+typedef struct {
+	double t; /* seconds on the video timeline */
+	ir_color c;
+	ir_ease ease; /* shapes the segment to the next key */
+} ir_color_key;
+
+typedef struct {
+	double t; /* seconds on the video timeline: shown from here to the next key */
+	const char *text;
+} ir_text_key;
+
+typedef struct {
+	ir_textanim_kind kind; /* how each unit comes in; IR_TA_NONE: all at once */
+	int letters;           /* units are letters (grapheme clusters), else words */
+	double start;          /* seconds on the video timeline: when the first unit starts */
+	double stagger, each;  /* seconds between two units' starts; one unit's own duration */
+	ir_word *words;        /* `with narration`: each word's spoken time, in text order; NULL: stagger */
+	int nwords;
+	ir_color_key *colors; /* keyed fill colour (linear-light interpolation); 0 keys: style.color */
+	int ncolors;
+	ir_curve size;     /* keyed font size, px; n == 0: style.size */
+	ir_text_key *texts; /* keyed content (held); 0 keys: content */
+	int ntexts;
+} ir_textanim;
 
 typedef struct ir_node {
 	int id;
@@ -230,6 +258,8 @@ typedef struct ir_node {
 			const char *content; /* UTF-8, '\n' forces a line break */
 			ir_text_style style;
 			double wrap_width; /* px, 0 = no wrapping */
+			/* text in motion (issue 16) */
+			ir_textanim anim;
 		} text;
 		struct {
 			const char *lang;   /* c, python, javascript, shell, json, html, or "" */

@@ -17,6 +17,7 @@
 #include "shape.h"
 #include "style.h"
 #include "sym.h"
+#include "textanim.h"
 #include "value.h"
 
 /* Animatable properties: x and y (and the pairs position and size) are lengths on their axes. */
@@ -131,11 +132,20 @@ static int anim_value(checker_t *c, int prop, const ast_value *v, double *out, u
 static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1)
 {
 	int pi;
-	const char *names[COUNT(anim_props)];
+	const ast_value *what = st->nargs ? val_resolve(c, st->args[0]) : NULL;
+	if (what && what->kind == AV_IDENT && textanim_is(what->s)) {
+		textanim_read(c, st, L, lt0, lt1); /* text in motion (issue 16) */
+		return;
+	}
+	const char *names[COUNT(anim_props) + TEXTANIM_NNAMES];
 	for (int i = 0; i < COUNT(anim_props); i++)
 		names[i] = anim_props[i].name;
-	if (!val_want_args(c, st, 1, 1, "a property name and a block of keys") ||
-	    !val_enum(c, st->args[0], "animatable property", names, COUNT(anim_props), &pi))
+	for (int i = 0; L->kind == IR_TEXT && i < TEXTANIM_NNAMES; i++)
+		names[COUNT(anim_props) + i] = textanim_names[i];
+	/* the name first: `animate lettres fade` is a misspelt name, not a wrong count */
+	if ((what && !val_enum(c, st->args[0], "animatable property", names,
+			       COUNT(anim_props) + (L->kind == IR_TEXT ? TEXTANIM_NNAMES : 0), &pi)) ||
+	    !val_want_args(c, st, 1, 1, "a property name and a block of keys"))
 		return;
 	int prop = anim_props[pi].prop;
 	int pair = anim_props[pi].pair;

@@ -105,6 +105,9 @@ static int source_node(lowerer *lw, const mlayer *L)
 		if (L->font_unit == UNIT_PCT)
 			n->u.text.style.size = lw->pr->height * L->style.size / 100;
 		n->u.text.wrap_width = L->wrap > 0 ? px(lw, L->wrap, L->wrap_unit, 0, 0) : 0;
+		n->u.text.anim = L->anim; /* text in motion (issue 16); font sizes are lengths */
+		if (L->fsize.n)
+			n->u.text.anim.size = curve(lw, &L->fsize, 0, 1, 1, 0);
 		break;
 	case IR_CODE:
 		n->u.code.lang = L->lang;

@@ -108,6 +108,12 @@ typedef struct mlayer {
 	double swidth;        /* stroke width, in swidth_u */
 	unit_kind swidth_u;
 	ir_cap scap;
+	/* text in motion (issue 16, textanim.c): lowered into the IR_TEXT node as it is, but for
+	 * the keyed font size, whose lengths need the preset's canvas */
+	ir_textanim anim;
+	mcurve fsize;
+	int colors_cap, texts_cap;
+	span_t units_sp, texts_sp; /* where `animate words/letters` and `animate text` are, or line 0 */
 } mlayer;
 
 typedef struct {

@@ -37,6 +37,8 @@ typedef struct {
 	unsigned gid;
 	double x, y; /* pen position, surface px relative to the line's origin */
 	uint32_t color;
+	int ch;     /* the character (tchar index) whose cluster it draws */
+	double adv; /* px */
 } tglyph;
 
 typedef struct {
@@ -78,6 +80,50 @@ static int joins_previous(uint32_t cp)
 	return (cp >= 0x300 && cp <= 0x36F) || cp == 0x200D || cp == 0xFE0E || cp == 0xFE0F ||
 	       (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0020 && cp <= 0xE007F) || cp == 0x20E3 ||
 	       (cp >= 0x64B && cp <= 0x65F) || (cp >= 0x591 && cp <= 0x5C7);
+}
+
+/* ---- units (text in motion) ------------------------------------------------------------- */
+
+static int separates_words(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == 0x3000;
+}
+
+/* Numbers the units of c[0..n) as text_fx does (text.h): unit_of[i] (when given) is the unit of
+ * character i, -1 between words; word_of[u] (when given, for u < cap) the word of unit u. A
+ * letter keeps the marks, joiners and selectors after it and the character a joiner joins on.
+ * Returns the count. */
+static int number_units(const tchar *c, int n, int letters, int *unit_of, int *word_of, int cap)
+{
+	int units = 0, words = -1;
+	for (int i = 0; i < n; i++) {
+		if (separates_words(c[i].cp)) {
+			if (unit_of)
+				unit_of[i] = -1;
+			continue;
+		}
+		int new_word = i == 0 || separates_words(c[i - 1].cp);
+		words += new_word;
+		if (new_word || (letters && !joins_previous(c[i].cp) && c[i - 1].cp != 0x200D)) {
+			if (word_of && units < cap)
+				word_of[units] = words;
+			units++;
+		}
+		if (unit_of)
+			unit_of[i] = units - 1;
+	}
+	return units;
+}
+
+int text_units(const char *utf8, int letters, int *word_of, int cap)
+{
+	tchar *c;
+	int n = decode_chars(utf8 ? utf8 : "", &c);
+	if (n < 0)
+		return -1;
+	int u = number_units(c, n, letters, NULL, word_of, cap);
+	free(c);
+	return u;
 }
 
 enum { BIDI_N, BIDI_L, BIDI_R };
@@ -183,7 +229,7 @@ static int shape_run(hb_buffer_t *hb, tchar *c, int s, int e, double px, int mea
 			continue;
 		}
 		tglyph g = {f, info[i].codepoint, *pen + pos[i].x_offset * sc, -pos[i].y_offset * sc,
-			    colors ? colors[c[ci].byte] : fill};
+			    colors ? colors[c[ci].byte] : fill, ci, adv};
 		if (gpush(out, g))
 			return -1;
 		*pen += adv;
@@ -220,7 +266,8 @@ static int bm_clip(const FT_Bitmap *bm, int left, int top, int w, int h, int *x0
 	return *x0 < *x1 && *y0 < *y1;
 }
 
-static void mask_blit(mask_t *m, const FT_Bitmap *bm, int left, int top)
+/* Coverage scaled by a256/256 (a fading unit's stroke), the larger kept. */
+static void mask_blit(mask_t *m, const FT_Bitmap *bm, int left, int top, unsigned a256)
 {
 	int x0, y0, x1, y1;
 	if (!bm_clip(bm, left, top, m->w, m->h, &x0, &y0, &x1, &y1))
@@ -228,9 +275,11 @@ static void mask_blit(mask_t *m, const FT_Bitmap *bm, int left, int top)
 	for (int y = y0; y < y1; y++) {
 		const uint8_t *src = bm->buffer + (long)y * bm->pitch;
 		uint8_t *row = m->a + (size_t)(top + y) * m->w;
-		for (int x = x0; x < x1; x++)
-			if (src[x] > row[left + x])
-				row[left + x] = src[x];
+		for (int x = x0; x < x1; x++) {
+			uint8_t v = a256 >= 256 ? src[x] : (uint8_t)(src[x] * a256 >> 8);
+			if (v > row[left + x])
+				row[left + x] = v;
+		}
 	}
 }
 
@@ -285,8 +334,9 @@ static int blur_mask(mask_t *m, double sigma)
 	return 0;
 }
 
-/* A colour (BGRA, premultiplied) bitmap glyph scaled by sc with its top-left at (x, y). */
-static int color_glyph(surf_t *dst, const FT_Bitmap *bm, double x, double y, double sc)
+/* A colour (BGRA, premultiplied) bitmap glyph scaled by sc with its top-left at (x, y), at
+ * opacity alpha. */
+static int color_glyph(surf_t *dst, const FT_Bitmap *bm, double x, double y, double sc, double alpha)
 {
 	if (bm->pixel_mode != FT_PIXEL_MODE_BGRA || !bm->width || !bm->rows)
 		return 0;
@@ -300,7 +350,7 @@ static int color_glyph(surf_t *dst, const FT_Bitmap *bm, double x, double y, dou
 			d[i] = p[4 * i + 2] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i] << 16 |
 			       (uint32_t)p[4 * i + 3] << 24;
 	}
-	draw_params dp = {0, 0, g->w, g->h, x, y, x + g->w * sc, y + g->h * sc, 0, 0, 0, 1};
+	draw_params dp = {0, 0, g->w, g->h, x, y, x + g->w * sc, y + g->h * sc, 0, 0, 0, alpha};
 	int rc = draw_surface(dst, g, &dp);
 	surf_free(g);
 	return rc;
@@ -324,6 +374,10 @@ typedef struct {
 	int nlines;
 	double maxw;   /* the widest line, px */
 	double max_px; /* the largest surface allowed, pixels */
+	/* per-unit drawing (text in motion): NULL for a static text */
+	const text_fx *fx;
+	int *unit_of;     /* the unit of each character, -1 between words */
+	double *ucx, *ucy; /* each unit's centre (surface px), what it scales about */
 } layout_t;
 
 /* The style's own font that has a glyph for cp: the primary, then its fallback list in order;
@@ -508,32 +562,100 @@ static int shape_lines(layout_t *L, const uint32_t *colors, uint32_t fillc)
 	return 0;
 }
 
+/* Where line li starts: x0 plus its alignment's share of the widest line. */
+static double line_x(const layout_t *L, int li, double x0)
+{
+	const tline *ln = &L->lines[li];
+	if (L->st->align == IR_ALIGN_CENTER)
+		return x0 + (L->maxw - ln->w) / 2;
+	if (L->st->align == IR_ALIGN_RIGHT)
+		return x0 + L->maxw - ln->w;
+	return x0;
+}
+
+/* Each animated unit's centre: the middle of its glyphs' advances, at the middle of a
+ * lowercase letter above its line's baseline. -1 when out of memory. */
+static int unit_centres(layout_t *L, double x0, double y0, double asc, double lh)
+{
+	int n = L->fx->n;
+	double *lo = malloc(sizeof *lo * (size_t)(n + 1)), *hi = malloc(sizeof *hi * (size_t)(n + 1));
+	L->ucx = calloc((size_t)n + 1, sizeof *L->ucx);
+	L->ucy = calloc((size_t)n + 1, sizeof *L->ucy);
+	if (!lo || !hi || !L->ucx || !L->ucy) {
+		free(lo);
+		free(hi);
+		return -1;
+	}
+	for (int u = 0; u < n; u++)
+		lo[u] = INFINITY, hi[u] = -INFINITY;
+	for (int li = 0; li < L->nlines; li++) {
+		const tline *ln = &L->lines[li];
+		double lx = line_x(L, li, x0);
+		for (int gi = ln->g0; gi < ln->g0 + ln->ng; gi++) {
+			const tglyph *g = &L->gl.g[gi];
+			int u = L->unit_of[g->ch];
+			if (u < 0 || u >= n)
+				continue;
+			lo[u] = fmin(lo[u], lx + g->x);
+			hi[u] = fmax(hi[u], lx + g->x + g->adv);
+			L->ucy[u] = y0 + asc + li * lh - 0.35 * L->px;
+		}
+	}
+	for (int u = 0; u < n; u++)
+		L->ucx[u] = lo[u] <= hi[u] ? (lo[u] + hi[u]) / 2 : 0;
+	free(lo);
+	free(hi);
+	return 0;
+}
+
+/* Where glyph g goes (*gx, *gy: its pen at the line's position on entry) and at what scale and
+ * opacity (of 256), after its unit's animation. 0 when the unit is hidden. */
+static int glyph_fx(const layout_t *L, const tglyph *g, double *gx, double *gy, double *sc, unsigned *a256)
+{
+	*sc = 1;
+	*a256 = 256;
+	int u = L->fx ? L->unit_of[g->ch] : -1;
+	if (u < 0 || u >= L->fx->n)
+		return 1;
+	const text_unit_fx *f = &L->fx->u[u];
+	if (f->alpha <= 0)
+		return 0;
+	*sc = f->scale;
+	*gx = L->ucx[u] + (*gx - L->ucx[u]) * f->scale;
+	*gy = L->ucy[u] + (*gy - L->ucy[u]) * f->scale + f->dy * L->k;
+	*a256 = f->alpha >= 1 ? 256 : (unsigned)lrint(f->alpha * 256);
+	return 1;
+}
+
 /* Rasterises every glyph: outlines into the fill surface (tinted) and, with a stroker, their
  * stroked outlines into the stroke mask; colour bitmaps (emoji) into the fill as they are.
  * Line l's baseline is at y0 + asc + l * lh, its left edge at x0 (plus the alignment's
- * share). Counts the glyphs drawn into *glyphs; -1 when out of memory. */
+ * share). Animated units are faded, moved and scaled (glyph_fx). Counts the glyphs drawn into
+ * *glyphs; -1 when out of memory. */
 static int rasterise(layout_t *L, surf_t *fill, mask_t *stroke, FT_Stroker stroker, double x0,
 		     double y0, double asc, double lh, int *glyphs)
 {
+	if (L->fx && unit_centres(L, x0, y0, asc, lh))
+		return -1;
 	for (int li = 0; li < L->nlines; li++) {
 		tline *ln = &L->lines[li];
-		double lx = x0;
-		if (L->st->align == IR_ALIGN_CENTER)
-			lx += (L->maxw - ln->w) / 2;
-		else if (L->st->align == IR_ALIGN_RIGHT)
-			lx += L->maxw - ln->w;
+		double lx = line_x(L, li, x0);
 		double base = y0 + asc + li * lh;
 		for (int gi = ln->g0; gi < ln->g0 + ln->ng; gi++) {
 			tglyph *g = &L->gl.g[gi];
-			double gx = lx + g->x, gy = base + g->y;
+			double gx = lx + g->x, gy = base + g->y, us;
+			unsigned a256;
+			if (!glyph_fx(L, g, &gx, &gy, &us, &a256))
+				continue;
 			font_face *f = g->face;
 			font_set_size(f, L->px);
 			if (f->bitmap) {
 				if (FT_Load_Glyph(f->face, g->gid, FT_LOAD_COLOR))
 					continue;
 				FT_GlyphSlot sl = f->face->glyph;
-				double sc = font_scale(f);
-				if (color_glyph(fill, &sl->bitmap, gx + sl->bitmap_left * sc, gy - sl->bitmap_top * sc, sc))
+				double sc = font_scale(f) * us;
+				if (color_glyph(fill, &sl->bitmap, gx + sl->bitmap_left * sc, gy - sl->bitmap_top * sc, sc,
+						a256 / 256.0))
 					return -1;
 				(*glyphs)++;
 				continue;
@@ -543,6 +665,10 @@ static int rasterise(layout_t *L, surf_t *fill, mask_t *stroke, FT_Stroker strok
 			FT_GlyphSlot sl = f->face->glyph;
 			if (sl->format != FT_GLYPH_FORMAT_OUTLINE)
 				continue;
+			if (us != 1) {
+				FT_Matrix m = {(FT_Fixed)lrint(us * 65536), 0, 0, (FT_Fixed)lrint(us * 65536)};
+				FT_Outline_Transform(&sl->outline, &m);
+			}
 			/* integer pen + sub-pixel remainder moved into the outline */
 			int ix = (int)floor(gx), iy = (int)floor(gy);
 			FT_Outline_Translate(&sl->outline, (FT_Pos)lrint((gx - ix) * 64), -(FT_Pos)lrint((gy - iy) * 64));
@@ -552,14 +678,15 @@ static int rasterise(layout_t *L, surf_t *fill, mask_t *stroke, FT_Stroker strok
 					if (!FT_Glyph_Stroke(&gg, stroker, 1) &&
 					    !FT_Glyph_To_Bitmap(&gg, FT_RENDER_MODE_NORMAL, NULL, 1)) {
 						FT_BitmapGlyph bg = (FT_BitmapGlyph)gg;
-						mask_blit(stroke, &bg->bitmap, ix + bg->left, iy - bg->top);
+						mask_blit(stroke, &bg->bitmap, ix + bg->left, iy - bg->top, a256);
 					}
 					FT_Done_Glyph(gg);
 				}
 			}
 			if (FT_Render_Glyph(sl, FT_RENDER_MODE_NORMAL))
 				continue;
-			tint_blit(fill, &sl->bitmap, ix + sl->bitmap_left, iy - sl->bitmap_top, g->color);
+			tint_blit(fill, &sl->bitmap, ix + sl->bitmap_left, iy - sl->bitmap_top,
+				  a256 >= 256 ? g->color : surf_scale_px(g->color, a256));
 			(*glyphs)++;
 		}
 	}
@@ -637,6 +764,13 @@ static int lay_out(layout_t *L, font_ctx *fc, const text_req *r, text_out *out, 
 		return VE_NOMEM;
 	}
 	out->missing = assign_fonts(L, fc);
+	if (L->fx) {
+		if (!(L->unit_of = malloc(sizeof *L->unit_of * ((size_t)L->n + 1)))) {
+			snprintf(cause, len, "out of memory");
+			return VE_NOMEM;
+		}
+		number_units(L->c, L->n, L->fx->letters, L->unit_of, NULL, 0);
+	}
 	break_lines(L, r->wrap_width > 0 ? r->wrap_width * L->k : 0);
 	if (shape_lines(L, r->colors, surf_pack(L->st->color))) {
 		snprintf(cause, len, "out of memory");
@@ -662,7 +796,7 @@ static int draw_text(layout_t *L, text_out *out, char *cause, size_t len)
 	double sw = st->stroke_width > 0 ? st->stroke_width * k : 0;
 	int shadowed = st->shadow_color.a > 0;
 	double blur = shadowed ? fmax(st->shadow_blur, 0) * k : 0;
-	double m = sw + 0.3 * px + 2;
+	double m = sw + 0.3 * px + 2 + (L->fx ? fmax(L->fx->margin, 0) * k : 0);
 	if (shadowed)
 		m += fmax(fabs(st->shadow_dx), fabs(st->shadow_dy)) * k + 3 * blur;
 	int mi = (int)ceil(m);
@@ -735,17 +869,32 @@ void text_style_init(ir_text_style *st, double size)
 	st->align = IR_ALIGN_LEFT;
 }
 
+static int render_layout(font_ctx *fc, const text_req *r, const text_fx *fx, double max_px, text_out *out,
+			 char *cause, size_t len);
+
 int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len)
 {
-	return text_render_max(fc, r, TEXT_MAX_PIXELS, out, cause, len);
+	return render_layout(fc, r, NULL, TEXT_MAX_PIXELS, out, cause, len);
 }
 
 int text_render_max(font_ctx *fc, const text_req *r, double max_px, text_out *out, char *cause, size_t len)
+{
+	return render_layout(fc, r, NULL, max_px, out, cause, len);
+}
+
+int text_render_fx(font_ctx *fc, const text_req *r, const text_fx *fx, text_out *out, char *cause, size_t len)
+{
+	return render_layout(fc, r, fx, TEXT_MAX_PIXELS, out, cause, len);
+}
+
+static int render_layout(font_ctx *fc, const text_req *r, const text_fx *fx, double max_px, text_out *out,
+			 char *cause, size_t len)
 {
 	memset(out, 0, sizeof *out);
 	layout_t L;
 	memset(&L, 0, sizeof L);
 	L.max_px = max_px;
+	L.fx = fx;
 	L.st = r->style;
 	L.k = r->k > 0 ? r->k : 1;
 	L.px = (L.st->size > 0 ? L.st->size : 48) * L.k;
@@ -756,6 +905,9 @@ int text_render_max(font_ctx *fc, const text_req *r, double max_px, text_out *ou
 		rc = draw_text(&L, out, cause, len);
 	free(L.gl.g);
 	free(L.lines);
+	free(L.unit_of);
+	free(L.ucx);
+	free(L.ucy);
 	hb_buffer_destroy(L.hb);
 	free(L.c);
 	return rc;
@@ -764,8 +916,18 @@ int text_render_max(font_ctx *fc, const text_req *r, double max_px, text_out *ou
 /* ---- the IR_TEXT source ------------------------------------------------------------------ */
 
 typedef struct {
-	text_out t;
+	text_out t; /* the text as written: every frame of a static text, the rest at rest */
 	double k;
+	/* text in motion (issue 16); zero for a static text, which pays nothing more */
+	int animated;
+	text_out cur;    /* the last frame drawn otherwise than t (surf NULL: none) */
+	int cur_moving;  /* cur has units coming in: good for its frame only */
+	double cur_size; /* the font size, colour and content key cur shows */
+	ir_color cur_color;
+	int cur_text;
+	int nunits;
+	int *word_of;      /* the word of each unit */
+	text_unit_fx *fx;  /* each unit at the frame being drawn */
 } text_state;
 
 static int text_fonts(const src_ctx *cx, const ir_node *n, const char *what, font_ctx **fc, char *err,
@@ -787,6 +949,28 @@ int text_begin(const src_ctx *cx, const ir_node *n, const char *what, size_t siz
 		return rc;
 	if (!(*state = calloc(1, size)))
 		return rterr_node(VE_NOMEM, cx->p, n, err, errlen, "out of memory");
+	return 0;
+}
+
+static void text_release(void *state);
+
+/* An animated text's units (its words or letters, and the word of each), counted once. */
+static int anim_prepare(const ir_program *p, const ir_node *n, text_state *st, char *err, size_t errlen)
+{
+	const ir_textanim *a = &n->u.text.anim;
+	if (!textanim_any(a))
+		return 0;
+	st->animated = 1;
+	if (a->kind == IR_TA_NONE)
+		return 0;
+	int units = text_units(n->u.text.content, a->letters, NULL, 0);
+	st->word_of = units < 0 ? NULL : malloc(sizeof *st->word_of * ((size_t)units + 1));
+	st->fx = units < 0 ? NULL : malloc(sizeof *st->fx * ((size_t)units + 1));
+	if (!st->word_of || !st->fx) {
+		text_release(st);
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
+	}
+	st->nunits = text_units(n->u.text.content, a->letters, st->word_of, units);
 	return 0;
 }
 
@@ -826,6 +1010,46 @@ static int text_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 	if (st->k == 0)
 		st->k = 1;
 	*state = st;
+	return anim_prepare(p, n, st, err, errlen);
+}
+
+/* The frame of an animated text: the static surface whenever the frame looks as written (so
+ * the end of an animation is the static text, bit for bit), the last other surface while font
+ * size, colour and content stay as they were and no unit moves, else a new one. */
+static int anim_frame(const src_ctx *cx, const ir_node *n, text_state *st, int64_t f, const text_out **show,
+		      char *err, size_t errlen)
+{
+	const ir_textanim *a = &n->u.text.anim;
+	double t = ir_frame_time(cx->p, f);
+	ir_text_style style = n->u.text.style;
+	style.size = textanim_size(a, t, style.size);
+	style.color = textanim_color(a, t, style.color);
+	int ti = textanim_text(a, t);
+	const char *content = ti >= 0 ? a->texts[ti].text : n->u.text.content;
+	int moving = a->kind != IR_TA_NONE && textanim_units(a, t, st->word_of, st->nunits, style.size, st->fx);
+	const ir_text_style *was = &n->u.text.style;
+	int same_color = !memcmp(&style.color, &was->color, sizeof style.color);
+	*show = &st->t;
+	if (!moving && style.size == was->size && same_color && !strcmp(content, n->u.text.content ? n->u.text.content : ""))
+		return 0;
+	*show = &st->cur;
+	if (!moving && st->cur.surf && !st->cur_moving && st->cur_size == style.size && st->cur_text == ti &&
+	    !memcmp(&st->cur_color, &style.color, sizeof style.color))
+		return 0;
+	/* room for a rising unit's offset and a popping one's overshoot */
+	text_fx fx = {a->letters, st->fx, st->nunits, style.size * 0.5};
+	text_req r = {content, NULL, &style, n->u.text.wrap_width, st->k};
+	text_out o;
+	char cause[256];
+	int rc = text_render_fx(*cx->fonts, &r, moving ? &fx : NULL, &o, cause, sizeof cause);
+	if (rc)
+		return rterr_node(rc, cx->p, n, err, errlen, "cannot render text \"%.40s\" at %.3fs: %s", content, t, cause);
+	surf_free(st->cur.surf);
+	st->cur = o;
+	st->cur_moving = moving;
+	st->cur_size = style.size;
+	st->cur_color = style.color;
+	st->cur_text = ti;
 	return 0;
 }
 
@@ -833,11 +1057,17 @@ static int text_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t 
 		      char *err, size_t errlen)
 {
 	text_state *st = state;
-	v->surf = st->t.surf;
-	v->nat_w = st->t.nat_w;
-	v->nat_h = st->t.nat_h;
-	v->ox = st->t.ox;
-	v->oy = st->t.oy;
+	const text_out *t = &st->t;
+	if (st->animated) {
+		int rc = anim_frame(cx, n, st, f, &t, err, errlen);
+		if (rc)
+			return rc;
+	}
+	v->surf = t->surf;
+	v->nat_w = t->nat_w;
+	v->nat_h = t->nat_h;
+	v->ox = t->ox;
+	v->oy = t->oy;
 	v->kx = v->ky = st->k;
 	return 0;
 }
@@ -846,6 +1076,9 @@ static void text_release(void *state)
 {
 	text_state *st = state;
 	surf_free(st->t.surf);
+	surf_free(st->cur.surf);
+	free(st->word_of);
+	free(st->fx);
 	free(st);
 }
 

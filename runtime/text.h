@@ -14,6 +14,19 @@
 #include "font.h"
 #include "source.h"
 #include "surface.h"
+#include "textanim.h"
+
+/* Per-unit drawing of a text (issue 16, text in motion). The units are words (runs of
+ * characters between spaces, tabs and line breaks) or letters (a character with the combining
+ * marks, joiners and selectors after it: a UTF-8 sequence or a cluster is never split), numbered
+ * in reading (logical) order. Layout and shaping are those of the whole text, so nothing
+ * reflows and Arabic keeps its joining; only each unit's glyphs fade, move and scale. */
+typedef struct {
+	int letters;             /* units are letters, else words */
+	const text_unit_fx *u;   /* per unit; units from n on are drawn as laid out */
+	int n;
+	double margin;           /* natural px: room kept around the text for moved, scaled units */
+} text_fx;
 
 typedef struct {
 	const char *utf8;
@@ -45,8 +58,14 @@ int text_begin(const src_ctx *cx, const ir_node *n, const char *what, size_t siz
  * stroke or shadow (the labels and hook text that have no spec style of their own). */
 void text_style_init(ir_text_style *st, double size);
 
+/* The units of utf8 as text_fx numbers them (letters, else words): returns their count, and
+ * when word_of is given (room for cap units) the word each unit belongs to. -1 when out of memory. */
+int text_units(const char *utf8, int letters, int *word_of, int cap);
+
 /* Renders r. On failure returns a negative VE_* code (base/err.h) with the cause (no position) in cause. */
 int text_render(font_ctx *fc, const text_req *r, text_out *out, char *cause, size_t len);
+/* text_render with each unit drawn as fx says (text in motion). */
+int text_render_fx(font_ctx *fc, const text_req *r, const text_fx *fx, text_out *out, char *cause, size_t len);
 /* text_render with a smaller surface limit (a hook's text, whose pixels are outside its Lua
  * heap's cap). */
 int text_render_max(font_ctx *fc, const text_req *r, double max_px, text_out *out, char *cause,
