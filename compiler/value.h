@@ -23,7 +23,8 @@ void val_expected(checker_t *c, const ast_value *v, const char *what);
 const char *val_describe(checker_t *c, const ast_value *v);
 /* The indefinite article for a word: "an" before a vowel. */
 const char *val_an(const char *word);
-/* Follows constants: an identifier naming a constant stands for the constant's value. */
+/* Follows constants (an identifier naming a constant stands for the constant's value) and folds
+ * arithmetic (expr.h). */
 const ast_value *val_resolve(checker_t *c, const ast_value *v);
 
 /* Whether st has min..max values; if not, "'HEAD' takes USAGE" at the first extra value. */
