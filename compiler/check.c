@@ -379,6 +379,8 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 	for (int i = 0; i < n; i++)
 		if (!strcmp(st[i]->head, "video"))
 			video_block(c, st[i]);
+	if (s->npresets) /* the preset `when` blocks are resolved for in this pass */
+		c->preset = s->presets[c->preset_index < s->npresets ? c->preset_index : 0];
 	if (!c->have_video)
 		diag_err(c->d, DE_MISSING, file_start(n ? st[0]->file : 0),
 			   "the spec has no video block: add video { preset tiktok } (or youtube_long, youtube_short, instagram_reel)");
@@ -416,6 +418,8 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 			chapter_top(c, st[i]);
 		else if (layer_kind(h) >= 0)
 			diag_err(c->d, DE_MISPLACED, st[i]->sp, "%s %s layer belongs inside a scene or an overlay", val_an(h), h);
+		else if (!strcmp(h, "when"))
+			diag_err(c->d, DE_MISPLACED, st[i]->sp, "'when' belongs inside a scene, an overlay, a layer or a style (the scenes are the same on every preset)");
 		else
 			val_unknown(c, st[i]->sp, "statement", h, top_stmts, COUNT(top_stmts));
 	}

@@ -17,6 +17,7 @@
 #include "style.h"
 #include "sym.h"
 #include "value.h"
+#include "when.h"
 
 /* Animatable properties: x and y (and the pairs position and size) are lengths on their axes. */
 static const struct {
@@ -874,8 +875,17 @@ static void clip_audio(checker_t *c, const ast_stmt *st, mlayer *L)
 	L->audio = c->s->naudio - 1;
 }
 
+/* `when` blocks in a layer (SPEC §18.6): effects add, a property replaces its earlier setting. */
+static int adds_effect(const char *head)
+{
+	return !strcmp(head, "effect");
+}
+
+static const when_rules layer_when = {adds_effect, NULL, 0, "a layer"};
+
 void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const layer_frame *fr)
 {
+	st = when_apply(c, st, &layer_when);
 	layer_defaults(c, st, kind, L);
 	L->f0 = fr->f0;
 	L->f1 = fr->f1;
