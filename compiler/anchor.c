@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "marker.h"
 #include "sym.h"
 #include "value.h"
 
@@ -196,6 +197,32 @@ static int anchor_call(checker_t *c, const ast_value *v, double *out)
 	return 1;
 }
 
+/* A marker's name (SPEC §18.6): its moment, absolute like a speech anchor. */
+static int marker_at(checker_t *c, const ast_value *v, double *out)
+{
+	const spec_t *s = c->s;
+	for (int i = 0; i < s->nmarkers; i++)
+		if (!strcmp(s->markers[i].name, v->s)) {
+			*out = s->markers[i].t;
+			return 1;
+		}
+	const ast_stmt *later = marker_decl(c, v->s);
+	if (later) {
+		diag_err(c->d, DE_TIMING, v->sp, "marker '%s' is used before its statement: a marker is known from where it is set on", v->s);
+		diag_note(c->d, later->sp, "'%s' is set here", v->s);
+		return 0;
+	}
+	if (c->nmarker_decls == 0) {
+		val_expected(c, v, "a time (5s, 500ms, 12f, 50%, a speech anchor such as word(\"coffee\"), or a marker)");
+		return 0;
+	}
+	const char **names = arena_alloc(c->a, sizeof(char *) * (size_t)c->nmarker_decls);
+	for (int i = 0; i < c->nmarker_decls; i++)
+		names[i] = c->marker_decls[i]->args[0]->s;
+	val_unknown(c, v->sp, "marker", v->s, names, c->nmarker_decls);
+	return 0;
+}
+
 /* A time that is no sum: a duration, a percentage, a negative duration or an anchor. */
 static int time_term(checker_t *c, const ast_value *v, double base, double span, double *out)
 {
@@ -204,6 +231,8 @@ static int time_term(checker_t *c, const ast_value *v, double base, double span,
 		return 0;
 	if (v->kind == AV_CALL)
 		return anchor_call(c, v, out);
+	if (v->kind == AV_IDENT)
+		return marker_at(c, v, out);
 	if (v->kind == AV_NUM && v->unit == UNIT_PCT) {
 		if (!val_finite(c, v))
 			return 0;

@@ -12,6 +12,7 @@
 #include "asset.h"
 #include "kenburns.h"
 #include "layer.h"
+#include "marker.h"
 #include "scene.h"
 #include "value.h"
 
@@ -353,7 +354,7 @@ static span_t file_start(int file)
 }
 
 static const char *const top_stmts[] = {"video", "scene", "overlay", "voice", "music", "captions",
-					"chapter", "import", "const", "style", "template", "hook", "use"};
+					"chapter", "import", "const", "style", "template", "hook", "use", "marker"};
 
 const char *check_top_name(int i)
 {
@@ -389,6 +390,10 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 	for (int i = 0; i < n; i++)
 		if (!strcmp(st[i]->head, "voice"))
 			audio_stmt(c, st[i], 1);
+	marker_declare(c, st, n);
+	for (int i = 0; i < n; i++) /* before the scenes, whose times may name them */
+		if (!strcmp(st[i]->head, "marker"))
+			marker_read(c, st[i], 0, 0);
 	int nscenes = 0;
 	for (int i = 0; i < n; i++)
 		nscenes += !strcmp(st[i]->head, "scene");
@@ -406,7 +411,7 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 		diag_err(c->d, DE_MISSING, n ? st[0]->sp : file_start(-1), "the spec has no scenes: a video needs at least one scene");
 	for (int i = 0; i < n; i++) {
 		const char *h = st[i]->head;
-		if (!strcmp(h, "video") || !strcmp(h, "scene") || !strcmp(h, "voice"))
+		if (!strcmp(h, "video") || !strcmp(h, "scene") || !strcmp(h, "voice") || !strcmp(h, "marker"))
 			continue;
 		if (!strcmp(h, "overlay"))
 			scene_overlay(c, st[i]);

@@ -88,6 +88,9 @@ typedef struct checker {
 	const char *preset;
 	int preset_index;
 	int per_preset;
+	/* Every marker statement of the spec (marker.c), for "set later" and did-you-mean. */
+	const ast_stmt **marker_decls;
+	int nmarker_decls, cmarker_decls;
 } checker_t;
 
 /* The video's frame rate, and conversions between its frames and seconds. */

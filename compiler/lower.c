@@ -309,6 +309,10 @@ static void lower_into(const spec_t *s, const platform_preset *pr, ir_program *p
 		p->chapters[i].title = s->chapters[i].title;
 	}
 	p->nchapters = s->nchapters;
+	p->markers = arena_alloc(p->arena, sizeof(ir_marker) * (size_t)(s->nmarkers + 1));
+	for (int i = 0; i < s->nmarkers; i++)
+		p->markers[i] = (ir_marker){s->markers[i].t, s->markers[i].name};
+	p->nmarkers = s->nmarkers;
 }
 
 /* The spec as checked for preset: its own pass when the spec has `when` blocks (SPEC §18.6). */

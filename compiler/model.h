@@ -119,6 +119,13 @@ typedef struct {
 	span_t sp;
 } mchapter;
 
+/* marker NAME at TIME (SPEC §18.6): t in seconds on the video. */
+typedef struct {
+	const char *name;
+	double t;
+	span_t sp;
+} mmarker;
+
 struct spec {
 	arena_t *arena;
 	diag_sink *diag;
@@ -152,6 +159,9 @@ struct spec {
 	 * preset shares this one. */
 	struct spec **variants;
 	int nvariants;
+	/* named markers, in spec order */
+	mmarker *markers;
+	int nmarkers, cmarkers;
 };
 
 /* Whether the video statement named preset (the checker asks before adding one, the public

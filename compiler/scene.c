@@ -10,6 +10,7 @@
 
 #include "anchor.h"
 #include "layer.h"
+#include "marker.h"
 #include "sym.h"
 #include "value.h"
 #include "when.h"
@@ -307,6 +308,9 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 {
 	layer_frame fr = {checker_sec(c, sc->f0), checker_sec(c, sc->f1) - checker_sec(c, sc->f0),
 			  sc->f0, sc->f1, "scene"};
+	for (int i = 0; i < st->nbody; i++) /* first: the scene's layers may name them */
+		if (!strcmp(st->body[i]->head, "marker"))
+			marker_read(c, st->body[i], fr.base, fr.span);
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *p = st->body[i];
 		int k = layer_kind(p->head);
@@ -319,7 +323,7 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 			scene_chapter(c, p, fr.base, fr.span);
 			continue;
 		}
-		int known = 0;
+		int known = !strcmp(p->head, "marker");
 		for (int j = 0; j < COUNT(scene_props); j++)
 			known |= !strcmp(p->head, scene_props[j].name);
 		if (!known)
