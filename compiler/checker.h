@@ -91,6 +91,9 @@ typedef struct checker {
 	/* Every marker statement of the spec (marker.c), for "set later" and did-you-mean. */
 	const ast_stmt **marker_decls;
 	int nmarker_decls, cmarker_decls;
+	/* The axis of the length being read (1 x, 2 y, 0 unknown): a sum of px and % is folded to
+	 * px against this pass's canvas along it (expr.c). */
+	int len_axis;
 } checker_t;
 
 /* The video's frame rate, and conversions between its frames and seconds. */

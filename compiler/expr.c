@@ -65,8 +65,23 @@ static double seconds(const checker_t *c, qty q)
 	return q.u == UNIT_MS ? q.v / 1000 : q.u == UNIT_F ? q.v / checker_fps(c) : q.v;
 }
 
+/* px and % of a length whose axis the reader gave: both to px on this pass's canvas, which makes
+ * the spec's IR differ per preset (each preset gets its own pass, as with `when`). sa stays out:
+ * as a position it counts from the safe area's edge, and a sum would count that edge twice. */
+static int canvas_px(checker_t *c, qty *a, qty *b)
+{
+	const platform_preset *p = c->preset && c->s->platforms ? platform_preset_find(c->s->platforms, c->preset) : NULL;
+	if (!p || !c->len_axis || !((a->u == UNIT_PX && b->u == UNIT_PCT) || (a->u == UNIT_PCT && b->u == UNIT_PX)))
+		return 0;
+	double canvas = c->len_axis == 1 ? p->width : p->height;
+	qty *pct = a->u == UNIT_PCT ? a : b;
+	*pct = (qty){canvas * pct->v / 100, UNIT_PX};
+	c->per_preset = 1;
+	return 1;
+}
+
 /* Brings a and b to one unit for adding or comparing; 0 when they are of different kinds. */
-static int common(const checker_t *c, qty *a, qty *b)
+static int common(checker_t *c, qty *a, qty *b)
 {
 	if (a->u == b->u)
 		return 1;
@@ -92,7 +107,7 @@ static int common(const checker_t *c, qty *a, qty *b)
 		a->u = b->u = UNIT_DEG;
 		return 1;
 	}
-	return 0;
+	return canvas_px(c, a, b);
 }
 
 /* A factor: a bare number, or a percentage (50% is 0.5). */

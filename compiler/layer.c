@@ -102,7 +102,7 @@ static int anim_value(checker_t *c, int prop, const ast_value *v, double *out, u
 {
 	*u = UNIT_NONE;
 	if (prop <= LP_H)
-		return val_len(c, v, out, u);
+		return val_len_axis(c, v, prop == LP_X || prop == LP_W ? 1 : 2, out, u);
 	if (prop == LP_ROTATION) {
 		const ast_value *r = val_resolve(c, v);
 		if (r->kind == AV_NUM && (r->unit == UNIT_DEG || r->unit == UNIT_NONE)) {
@@ -597,11 +597,12 @@ static int prop_values(checker_t *c, const layer_prop *pr, const ast_stmt *p, do
 		return 1;
 	case PV_ONE:
 		return val_want_args(c, p, 1, 1, pr->usage);
-	case PV_LEN:
-		return val_want_args(c, p, 1, 1, pr->usage) && val_len(c, p->args[0], &v[0], &u[0]);
+	case PV_LEN: /* x and width run along x; y, height and a code panel's font size along y */
+		return val_want_args(c, p, 1, 1, pr->usage) &&
+		       val_len_axis(c, p->args[0], !strcmp(p->head, "x") || !strcmp(p->head, "width") ? 1 : 2, &v[0], &u[0]);
 	case PV_LEN2:
-		return val_want_args(c, p, 2, 2, pr->usage) && val_len(c, p->args[0], &v[0], &u[0]) &&
-		       val_len(c, p->args[1], &v[1], &u[1]);
+		return val_want_args(c, p, 2, 2, pr->usage) && val_len_axis(c, p->args[0], 1, &v[0], &u[0]) &&
+		       val_len_axis(c, p->args[1], 2, &v[1], &u[1]);
 	case PV_FADE:
 		return val_want_args(c, p, 1, 1, pr->usage) && val_fade(c, p->args[0], &v[0]);
 	case PV_SCALAR:

@@ -91,7 +91,7 @@ static void prop_font_size(checker_t *c, const ast_stmt *st, style_target t, int
 {
 	double v;
 	unit_kind u;
-	if (!val_len(c, st->args[0], &v, &u))
+	if (!val_len_axis(c, st->args[0], 2, &v, &u))
 		return;
 	if (v <= 0 || v > 2000)
 		diag_error(c->d, st->args[0]->sp, "font size must be above 0 and at most 2000px");

@@ -218,6 +218,15 @@ int val_len(checker_t *c, const ast_value *v, double *out, unit_kind *unit)
 	return 0;
 }
 
+int val_len_axis(checker_t *c, const ast_value *v, int axis, double *out, unit_kind *unit)
+{
+	int was = c->len_axis;
+	c->len_axis = axis;
+	int ok = val_len(c, v, out, unit);
+	c->len_axis = was;
+	return ok;
+}
+
 /* A duration in seconds: s, ms or f (frames at the video's rate); a bare 0 is allowed. A bare
  * number gets a suggestion: seconds, or for a fade (fade != 0) milliseconds from 20 up, since a
  * fade or transition of 20 seconds or more is almost never meant. */
