@@ -201,7 +201,7 @@ static int anchor_call(checker_t *c, const ast_value *v, double *out)
 static int marker_at(checker_t *c, const ast_value *v, double *out)
 {
 	const spec_t *s = c->s;
-	for (int i = 0; i < s->nmarkers; i++)
+	for (int i = s->nmarkers - 1; i >= 0; i--) /* the latest setting (marker.h) */
 		if (!strcmp(s->markers[i].name, v->s)) {
 			*out = s->markers[i].t;
 			return 1;

@@ -41,7 +41,7 @@ const ast_stmt *marker_decl(const checker_t *c, const char *name)
 	return NULL;
 }
 
-void marker_read(checker_t *c, const ast_stmt *st, double base, double span)
+void marker_read(checker_t *c, const ast_stmt *st, double base, double span, int scope)
 {
 	val_no_block(c, st);
 	if (st->nargs != 3 || st->args[0]->kind != AV_IDENT || st->args[1]->kind != AV_IDENT ||
@@ -52,7 +52,7 @@ void marker_read(checker_t *c, const ast_stmt *st, double base, double span)
 	const char *name = st->args[0]->s;
 	spec_t *s = c->s;
 	for (int i = 0; i < s->nmarkers; i++)
-		if (!strcmp(s->markers[i].name, name)) {
+		if (s->markers[i].scope == scope && !strcmp(s->markers[i].name, name)) {
 			diag_err(c->d, DE_DUPLICATE, st->args[0]->sp, "marker '%s' is set twice", name);
 			diag_note(c->d, s->markers[i].sp, "first set here");
 			return;
@@ -70,5 +70,5 @@ void marker_read(checker_t *c, const ast_stmt *st, double base, double span)
 		diag_err(c->d, DE_TIMING, st->args[2]->sp, "marker '%s' is at %.3fs, outside the video", name, t);
 		return;
 	}
-	*ARENA_PUSH(c->a, s->markers, s->nmarkers, s->cmarkers) = (mmarker){name, t, st->args[0]->sp};
+	*ARENA_PUSH(c->a, s->markers, s->nmarkers, s->cmarkers) = (mmarker){name, t, st->args[0]->sp, scope};
 }

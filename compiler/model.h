@@ -124,6 +124,7 @@ typedef struct {
 	const char *name;
 	double t;
 	span_t sp;
+	int scope; /* the scene that set it (its index), -1 at the top of the spec */
 } mmarker;
 
 struct spec {

@@ -310,7 +310,7 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 			  sc->f0, sc->f1, "scene"};
 	for (int i = 0; i < st->nbody; i++) /* first: the scene's layers may name them */
 		if (!strcmp(st->body[i]->head, "marker"))
-			marker_read(c, st->body[i], fr.base, fr.span);
+			marker_read(c, st->body[i], fr.base, fr.span, c->s->nscenes - 1);
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *p = st->body[i];
 		int k = layer_kind(p->head);
