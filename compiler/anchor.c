@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "expr.h"
-#include "marker.h"
 #include "sym.h"
 #include "value.h"
 
@@ -206,7 +205,11 @@ static int marker_at(checker_t *c, const ast_value *v, double *out)
 			*out = s->markers[i].t;
 			return 1;
 		}
-	const ast_stmt *later = marker_decl(c, v->s);
+	/* marker.c noted every marker statement (checker.h), so a use before one can say where */
+	const ast_stmt *later = NULL;
+	for (int i = 0; i < c->nmarker_decls && !later; i++)
+		if (!strcmp(c->marker_decls[i]->args[0]->s, v->s))
+			later = c->marker_decls[i];
 	if (later) {
 		diag_err(c->d, DE_TIMING, v->sp, "marker '%s' is used before its statement: a marker is known from where it is set on", v->s);
 		diag_note(c->d, later->sp, "'%s' is set here", v->s);
