@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expr.h"
+#include "sym.h"
 #include "value.h"
 
 /* text as the inside of a spec string literal (a fix-it's replacement): the characters the
@@ -194,11 +196,46 @@ static int anchor_call(checker_t *c, const ast_value *v, double *out)
 	return 1;
 }
 
+/* A marker's name (SPEC §18.6): its moment, absolute like a speech anchor. */
+static int marker_at(checker_t *c, const ast_value *v, double *out)
+{
+	const spec_t *s = c->s;
+	for (int i = s->nmarkers - 1; i >= 0; i--) /* the latest setting (marker.h) */
+		if (!strcmp(s->markers[i].name, v->s)) {
+			*out = s->markers[i].t;
+			return 1;
+		}
+	/* marker.c noted every marker statement (checker.h), so a use before one can say where */
+	const ast_stmt *later = NULL;
+	for (int i = 0; i < c->nmarker_decls && !later; i++)
+		if (!strcmp(c->marker_decls[i]->args[0]->s, v->s))
+			later = c->marker_decls[i];
+	if (later) {
+		diag_err(c->d, DE_TIMING, v->sp, "marker '%s' is used before its statement: a marker is known from where it is set on", v->s);
+		diag_note(c->d, later->sp, "'%s' is set here", v->s);
+		return 0;
+	}
+	if (c->nmarker_decls == 0) {
+		val_expected(c, v, "a time (5s, 500ms, 12f, 50%, a speech anchor such as word(\"coffee\"), or a marker)");
+		return 0;
+	}
+	const char **names = arena_alloc(c->a, sizeof(char *) * (size_t)c->nmarker_decls);
+	for (int i = 0; i < c->nmarker_decls; i++)
+		names[i] = c->marker_decls[i]->args[0]->s;
+	val_unknown(c, v->sp, "marker", v->s, names, c->nmarker_decls);
+	return 0;
+}
+
 /* A time that is no sum: a duration, a percentage, a negative duration or an anchor. */
 static int time_term(checker_t *c, const ast_value *v, double base, double span, double *out)
 {
+	v = expr_fold(c, v); /* `2 * 1.5s`, `max(1s, 20f)`: one duration */
+	if (v->kind == AV_POISON)
+		return 0;
 	if (v->kind == AV_CALL)
 		return anchor_call(c, v, out);
+	if (v->kind == AV_IDENT)
+		return marker_at(c, v, out);
 	if (v->kind == AV_NUM && v->unit == UNIT_PCT) {
 		if (!val_finite(c, v))
 			return 0;
@@ -229,18 +266,25 @@ static int time_term(checker_t *c, const ast_value *v, double base, double span,
 /* A sum `t + d1 - d2 ...` is a chain leaning left (the parser builds it in a loop, and constants
  * may continue it); it is walked in a loop, not by recursion, so a long one cannot exhaust the
  * stack. Terms are checked left to right, stopping at the first bad one. */
+static int is_sum(const ast_value *v)
+{
+	return v->kind == AV_BINOP && (v->op == '+' || v->op == '-');
+}
+
 int anchor_time(checker_t *c, const ast_value *v, double base, double span, double *out)
 {
-	v = val_resolve(c, v);
+	/* Constants only: a sum of a time and durations keeps its meaning (`50% + 1s` is 1 s after
+	 * the middle, `-2s + 1s` 1 s before the end); its terms are folded one by one. */
+	v = sym_follow(c, v);
 	int n = 0;
-	for (const ast_value *w = v; w->kind == AV_BINOP; w = val_resolve(c, w->lhs))
+	for (const ast_value *w = v; is_sum(w); w = sym_follow(c, w->lhs))
 		if (++n > MAX_TIME_TERMS) {
 			diag_err(c->d, DE_LIMIT, v->sp, "a time adds up more than %d terms (does a constant name itself?)", MAX_TIME_TERMS);
 			return 0;
 		}
 	const ast_value **chain = arena_alloc(c->a, sizeof(ast_value *) * (size_t)(n + 1));
 	const ast_value *w = v;
-	for (int i = n - 1; i >= 0; i--, w = val_resolve(c, w->lhs))
+	for (int i = n - 1; i >= 0; i--, w = sym_follow(c, w->lhs))
 		chain[i] = w; /* chain[0] is the innermost sum */
 	if (!time_term(c, w, base, span, out))
 		return 0;

@@ -17,7 +17,8 @@ typedef enum {
 	AV_IDENT, /* s */
 	AV_CALL,  /* s(args) */
 	AV_ARROW, /* -> */
-	AV_BINOP  /* lhs op rhs, op '+' or '-' */
+	AV_BINOP, /* lhs op rhs, op '+', '-', '*' or '/' (op_sp: the operator) */
+	AV_POISON /* an expression whose error was reported: readers say nothing more */
 } ast_vkind;
 
 typedef struct ast_value ast_value;
@@ -41,6 +42,7 @@ struct ast_value {
 	int nargs;
 	int op;
 	ast_value *lhs, *rhs;
+	span_t op_sp; /* AV_BINOP: the operator, where a division by zero is reported */
 };
 
 typedef struct ast_stmt ast_stmt;

@@ -13,6 +13,7 @@
 #include "group.h"
 #include "kenburns.h"
 #include "layer.h"
+#include "marker.h"
 #include "scene.h"
 #include "value.h"
 
@@ -354,7 +355,7 @@ static span_t file_start(int file)
 }
 
 static const char *const top_stmts[] = {"video", "scene", "overlay", "voice", "music", "captions",
-					"chapter", "import", "const", "style", "template", "hook", "use"};
+					"chapter", "import", "const", "style", "template", "hook", "use", "marker"};
 
 const char *check_top_name(int i)
 {
@@ -380,6 +381,8 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 	for (int i = 0; i < n; i++)
 		if (!strcmp(st[i]->head, "video"))
 			video_block(c, st[i]);
+	if (s->npresets) /* the preset `when` blocks are resolved for in this pass */
+		c->preset = s->presets[c->preset_index < s->npresets ? c->preset_index : 0];
 	if (!c->have_video)
 		diag_err(c->d, DE_MISSING, file_start(n ? st[0]->file : 0),
 			   "the spec has no video block: add video { preset tiktok } (or youtube_long, youtube_short, instagram_reel)");
@@ -388,6 +391,10 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 	for (int i = 0; i < n; i++)
 		if (!strcmp(st[i]->head, "voice"))
 			audio_stmt(c, st[i], 1);
+	marker_declare(c, st, n);
+	for (int i = 0; i < n; i++) /* before the scenes, whose times may name them */
+		if (!strcmp(st[i]->head, "marker"))
+			marker_read(c, st[i], 0, 0, -1);
 	int nscenes = 0;
 	for (int i = 0; i < n; i++)
 		nscenes += !strcmp(st[i]->head, "scene");
@@ -405,7 +412,7 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 		diag_err(c->d, DE_MISSING, n ? st[0]->sp : file_start(-1), "the spec has no scenes: a video needs at least one scene");
 	for (int i = 0; i < n; i++) {
 		const char *h = st[i]->head;
-		if (!strcmp(h, "video") || !strcmp(h, "scene") || !strcmp(h, "voice"))
+		if (!strcmp(h, "video") || !strcmp(h, "scene") || !strcmp(h, "voice") || !strcmp(h, "marker"))
 			continue;
 		if (!strcmp(h, "overlay"))
 			scene_overlay(c, st[i]);
@@ -419,6 +426,8 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 			continue;
 		else if (layer_kind(h) >= 0)
 			diag_err(c->d, DE_MISPLACED, st[i]->sp, "%s %s layer belongs inside a scene or an overlay", val_an(h), h);
+		else if (!strcmp(h, "when"))
+			diag_err(c->d, DE_MISPLACED, st[i]->sp, "'when' belongs inside a scene, an overlay, a layer or a style (the scenes are the same on every preset)");
 		else
 			val_unknown(c, st[i]->sp, "statement", h, top_stmts, COUNT(top_stmts));
 	}

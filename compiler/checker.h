@@ -82,6 +82,18 @@ typedef struct checker {
 	long expanded;			      /* statements copied by expansion so far */
 	int expand_failed;		      /* the MAX_EXPANDED error was given */
 	const ast_file *main_file;	      /* the main spec as parsed (query.c reads it) */
+	/* Per preset (SPEC §18.6, when.h): the preset this pass compiles for (NULL before the video
+	 * block names one) and its index in the spec's list; per_preset says a `when` block was met,
+	 * so each preset gets a pass of its own. */
+	const char *preset;
+	int preset_index;
+	int per_preset;
+	/* Every marker statement of the spec (marker.c), for "set later" and did-you-mean. */
+	const ast_stmt **marker_decls;
+	int nmarker_decls, cmarker_decls;
+	/* The axis of the length being read (1 x, 2 y, 0 unknown): a sum of px and % is folded to
+	 * px against this pass's canvas along it (expr.c). */
+	int len_axis;
 } checker_t;
 
 /* The video's frame rate, and conversions between its frames and seconds. */

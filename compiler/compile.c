@@ -51,6 +51,50 @@ const char *compile_stdlib_dir(const compile_opts *o)
 /* A diagnostic about the spec as a whole (no position). */
 static const span_t NOWHERE = {-1, 0, 0, 0, 0};
 
+/* A spec with the defaults of a spec that says nothing (30 fps, a black background). */
+static void spec_init(spec_t *s, arena_t *a, diag_sink *d, const char *path)
+{
+	s->arena = a;
+	s->diag = d;
+	s->path = arena_strdup(a, path);
+	s->fps_num = 30;
+	s->fps_den = 1;
+	s->background = (ir_color){0, 0, 0, 255};
+}
+
+/* The passes for the presets after the first (SPEC §18.6): when the first pass met a `when`
+ * block, the statements are expanded and checked again for each other preset into a spec of
+ * its own, which compile_lower uses for it. Definitions and imports are not read again; a
+ * diagnostic the passes share is reported once (the sink drops repeats). */
+static void check_presets_again(checker_t *c, ast_file *f)
+{
+	spec_t *base = c->s;
+	if (!c->per_preset || base->npresets < 2)
+		return;
+	base->variants = arena_alloc(c->a, sizeof(spec_t *) * (size_t)base->npresets);
+	base->nvariants = base->npresets;
+	for (int i = 1; i < base->npresets; i++) {
+		spec_t *v = arena_alloc(c->a, sizeof *v);
+		spec_init(v, c->a, c->d, base->path);
+		v->platforms = base->platforms;
+		c->s = v;
+		c->preset = NULL;
+		c->preset_index = i;
+		c->have_video = 0;
+		c->order = 0;
+		c->timing_bad = 0;
+		c->expanded = 0;
+		c->expand_failed = 0;
+		stmt_list top = {NULL, 0, 0};
+		expand_file(c, f, &top);
+		check_top(c, top.items, top.n);
+		base->variants[i] = v;
+	}
+	c->s = base;
+	c->preset = base->npresets ? base->presets[0] : NULL;
+	c->preset_index = 0;
+}
+
 /* The checker's steps on a parsed main file f. */
 static void check_file(checker_t *c, ast_file *f)
 {
@@ -67,6 +111,7 @@ static void check_file(checker_t *c, ast_file *f)
 	stmt_list top = {NULL, 0, 0};
 	expand_file(c, f, &top);
 	check_top(c, top.items, top.n);
+	check_presets_again(c, f);
 }
 
 /* The project roots (compile.h): the main spec's folder, the stdlib and the caller's allow
@@ -106,12 +151,7 @@ static spec_t *compile_file(const char *path, const char *text, size_t len, diag
 		diag_err(d, DE_NOMEM, NOWHERE, "out of memory while compiling '%s'", path);
 		return NULL;
 	}
-	s->arena = a;
-	s->diag = d;
-	s->path = arena_strdup(a, path);
-	s->fps_num = 30;
-	s->fps_den = 1;
-	s->background = (ir_color){0, 0, 0, 255};
+	spec_init(s, a, d, path);
 	checker_t c;
 	memset(&c, 0, sizeof c);
 	c.s = s;

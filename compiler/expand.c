@@ -284,7 +284,12 @@ static int (*const param_fits[])(const ast_value *) = {
 static int arg_fits(checker_t *c, const ast_value *v, int ti, const char *param, const char *tmpl,
 		    span_t decl)
 {
-	const ast_value *r = val_resolve(c, v);
+	/* A time or any value keeps its sum unfolded (`50% + 1s` is a time, not an error); other
+	 * kinds are checked as folded (`size * 1.5` is a length). */
+	const ast_value *r = fits_time == param_fits[ti] || fits_any == param_fits[ti] ? sym_follow(c, v)
+										     : val_resolve(c, v);
+	if (r->kind == AV_POISON)
+		return 0;
 	int ok = param_fits[ti](r);
 	if (!ok) {
 		diag_err(c->d, DE_WRONG_TYPE, v->sp, "argument '%s' of template '%s' must be a %s, found %s", param,

@@ -94,7 +94,7 @@ static int count_newlines(const char *s, size_t from, size_t to)
 
 /* Where token k goes: on the current line (after a space or glued) or on a new line. pk is the
  * kind of the token printed before it, nl the newlines between the two in the source. */
-static void place(fmt_state *f, const fmt_tok *k, tok_kind pk, int nl)
+static void place(fmt_state *f, const fmt_tok *k, tok_kind pk, int nl, int after_head)
 {
 	if (k->kind == TK_COMMENT && nl == 0 && !f->line_empty) {
 		put(f, " ", 1); /* stays at the end of the line it was on */
@@ -105,7 +105,8 @@ static void place(fmt_state *f, const fmt_tok *k, tok_kind pk, int nl)
 			new_line(f, 0, f->depth);
 	} else if (f->need_nl || (k->kind == TK_COMMENT && nl > 0)) {
 		new_line(f, nl >= 2 && !f->paren && !f->fresh, f->depth + f->paren);
-	} else if (!f->line_empty && !glued(pk, k->kind)) {
+	} else if (!f->line_empty && (!glued(pk, k->kind) || (after_head && k->kind == TK_LPAREN))) {
+		/* a statement's name is never a call: `x (10px + 5px) * 2` groups arithmetic */
 		put(f, " ", 1);
 	}
 	f->fresh = 0;
@@ -115,10 +116,12 @@ static void place(fmt_state *f, const fmt_tok *k, tok_kind pk, int nl)
 static void layout(fmt_state *f, const fmt_tok *t, int n)
 {
 	int prev = -1; /* the token printed last */
+	int at_start = 1, after_head = 0; /* the next token starts a statement; prev was its name */
 	for (int i = 0; i < n && t[i].kind != TK_EOF; i++) {
 		const fmt_tok *k = &t[i];
 		if (k->kind == TK_NEWLINE) { /* '\n' or ';' ending a statement */
 			f->need_nl = 1;
+			at_start = 1;
 			continue;
 		}
 		size_t from = prev < 0 ? f->start : (size_t)(t[prev].off + t[prev].len);
@@ -127,7 +130,11 @@ static void layout(fmt_state *f, const fmt_tok *t, int n)
 			f->depth--;
 		else if (k->kind == TK_RPAREN)
 			f->paren--;
-		place(f, k, prev < 0 ? TK_NEWLINE : t[prev].kind, nl);
+		place(f, k, prev < 0 ? TK_NEWLINE : t[prev].kind, nl, after_head);
+		if (k->kind != TK_COMMENT) {
+			after_head = at_start && k->kind == TK_IDENT;
+			at_start = k->kind == TK_LBRACE || k->kind == TK_RBRACE;
+		}
 		if (k->kind == TK_COMMENT)
 			put_comment(f, f->src + k->off, k->len);
 		else

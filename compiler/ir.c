@@ -663,6 +663,11 @@ void ir_dump(const ir_program *p, FILE *o)
 		put_str(o, p->chapters[i].title);
 		fputc('\n', o);
 	}
+	for (int i = 0; i < p->nmarkers; i++) {
+		fputs("marker ", o);
+		put_num(o, p->markers[i].t);
+		fprintf(o, "s %s\n", p->markers[i].name);
+	}
 	for (int i = 0; i < p->nnodes; i++)
 		dump_node(p, &p->nodes[i], o);
 	if (p->captions >= 0) {

@@ -378,6 +378,11 @@ typedef struct {
 	int x, y, w, h; /* the part of the canvas no platform UI covers */
 } ir_rect;
 
+typedef struct {
+	double t; /* seconds on the video */
+	const char *name;
+} ir_marker;
+
 /* When a site shows a description's timestamps as chapters (YouTube: the first at 0:00, at least
  * three, each at least 10 s). site NULL: the platform file has no chapter rules. */
 typedef struct {
@@ -412,6 +417,10 @@ typedef struct ir_program {
 	int captions; /* IR_CAPTIONS id, -1 = none */
 	ir_chapter *chapters;
 	int nchapters;
+	/* Named markers (SPEC §18.6), in spec order: what `marker NAME at TIME` resolved to. The
+	 * runtime needs none (every time was resolved); they are in the dump when there are some. */
+	ir_marker *markers;
+	int nmarkers;
 } ir_program;
 
 /* An empty program in its own arena, or NULL when out of memory. */

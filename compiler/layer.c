@@ -19,6 +19,7 @@
 #include "sym.h"
 #include "textanim.h"
 #include "value.h"
+#include "when.h"
 
 /* Animatable properties: x and y (and the pairs position and size) are lengths on their axes. */
 static const struct {
@@ -105,7 +106,7 @@ static int anim_value(checker_t *c, int prop, const ast_value *v, double *out, u
 {
 	*u = UNIT_NONE;
 	if (prop <= LP_H)
-		return val_len(c, v, out, u);
+		return val_len_axis(c, v, prop == LP_X || prop == LP_W ? 1 : 2, out, u);
 	if (prop == LP_ROTATION) {
 		const ast_value *r = val_resolve(c, v);
 		if (r->kind == AV_NUM && (r->unit == UNIT_DEG || r->unit == UNIT_NONE)) {
@@ -654,11 +655,12 @@ static int prop_values(checker_t *c, const layer_prop *pr, const ast_stmt *p, do
 		return 1;
 	case PV_ONE:
 		return val_want_args(c, p, 1, 1, pr->usage);
-	case PV_LEN:
-		return val_want_args(c, p, 1, 1, pr->usage) && val_len(c, p->args[0], &v[0], &u[0]);
+	case PV_LEN: /* x and width run along x; y, height and a code panel's font size along y */
+		return val_want_args(c, p, 1, 1, pr->usage) &&
+		       val_len_axis(c, p->args[0], !strcmp(p->head, "x") || !strcmp(p->head, "width") ? 1 : 2, &v[0], &u[0]);
 	case PV_LEN2:
-		return val_want_args(c, p, 2, 2, pr->usage) && val_len(c, p->args[0], &v[0], &u[0]) &&
-		       val_len(c, p->args[1], &v[1], &u[1]);
+		return val_want_args(c, p, 2, 2, pr->usage) && val_len_axis(c, p->args[0], 1, &v[0], &u[0]) &&
+		       val_len_axis(c, p->args[1], 2, &v[1], &u[1]);
 	case PV_FADE:
 		return val_want_args(c, p, 1, 1, pr->usage) && val_fade(c, p->args[0], &v[0]);
 	case PV_SCALAR:
@@ -955,8 +957,17 @@ static void clip_audio(checker_t *c, const ast_stmt *st, mlayer *L)
 	L->audio = c->s->naudio - 1;
 }
 
+/* `when` blocks in a layer (SPEC §18.6): effects add, a property replaces its earlier setting. */
+static int adds_effect(const char *head)
+{
+	return !strcmp(head, "effect");
+}
+
+static const when_rules layer_when = {adds_effect, NULL, 0, "a layer"};
+
 void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const layer_frame *fr)
 {
+	st = when_apply(c, st, &layer_when);
 	layer_defaults(c, st, kind, L);
 	L->f0 = fr->f0;
 	L->f1 = fr->f1;

@@ -31,6 +31,7 @@ void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, 
 static const char *tok_names[] = {
 	"end of file", "end of line", "name", "number", "string", "colour",
 	"'{'", "'}'", "'('", "')'", "','", "'='", "':'", "'->'", "'+'", "'-'", "invalid character", "comment",
+	"'*'", "'/'",
 };
 
 const char *lex_token_name(tok_kind k)
@@ -333,7 +334,9 @@ static int neg_ok(const lexer_t *lx)
 		return 1;
 	char b = lx->p[-1];
 	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '(' || b == ',' || b == '{' ||
-	       b == '=' || b == ';' || b == ':' || b == '>';
+	       b == '=' || b == ';' || b == ':' || b == '>' || b == '*' ||
+	       /* after a division sign, not after the end of a block comment */
+	       (b == '/' && (lx->p - 1 == lx->src || lx->p[-2] != '*'));
 }
 
 /* A colour literal at s ('#' and 3, 4, 6 or 8 hex digits) into t; a malformed one is an error
@@ -472,6 +475,8 @@ static token_t next(lexer_t *lx)
 		case ':': t.kind = TK_COLON; break;
 		case ';': t.kind = TK_NEWLINE; break;
 		case '+': t.kind = TK_PLUS; break;
+		case '*': t.kind = TK_STAR; break;
+		case '/': t.kind = TK_SLASH; break; /* comments were taken above */
 		case '-':
 			if (peekc(lx, 0) == '>') {
 				lx->p++;

@@ -35,7 +35,9 @@ typedef enum {
 	TK_PLUS,
 	TK_MINUS,
 	TK_ERROR, /* a character that starts no token; already reported */
-	TK_COMMENT /* only with keep_comments: a line or block comment */
+	TK_COMMENT, /* only with keep_comments: a line or block comment */
+	TK_STAR,    /* '*' (SPEC §18.6: arithmetic in values) */
+	TK_SLASH    /* '/' not starting a comment */
 } tok_kind;
 
 typedef enum {

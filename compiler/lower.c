@@ -102,8 +102,8 @@ static int source_node(lowerer *lw, const mlayer *L)
 	case IR_TEXT:
 		n->u.text.content = L->content;
 		n->u.text.style = L->style;
-		if (L->font_unit == UNIT_PCT)
-			n->u.text.style.size = lw->pr->height * L->style.size / 100;
+		if (L->font_unit == UNIT_PCT || L->font_unit == UNIT_SA) /* of the canvas's / safe area's height */
+			n->u.text.style.size = (L->font_unit == UNIT_SA ? lw->pr->safe.h : lw->pr->height) * L->style.size / 100;
 		n->u.text.wrap_width = L->wrap > 0 ? px(lw, L->wrap, L->wrap_unit, 0, 0) : 0;
 		n->u.text.anim = L->anim; /* text in motion (issue 16); font sizes are lengths */
 		if (L->fsize.n)
@@ -337,9 +337,29 @@ static void lower_into(const spec_t *s, const platform_preset *pr, ir_program *p
 		p->chapters[i].title = s->chapters[i].title;
 	}
 	p->nchapters = s->nchapters;
+	p->markers = arena_alloc(p->arena, sizeof(ir_marker) * (size_t)(s->nmarkers + 1));
+	for (int i = 0; i < s->nmarkers; i++)
+		p->markers[i] = (ir_marker){s->markers[i].t, s->markers[i].name};
+	p->nmarkers = s->nmarkers;
 }
 
+/* The spec as checked for preset: its own pass when the spec has `when` blocks (SPEC §18.6). */
+static const spec_t *spec_for(const spec_t *s, const char *preset)
+{
+	for (int i = 1; preset && i < s->nvariants; i++)
+		if (s->variants[i] && !strcmp(s->presets[i], preset))
+			return s->variants[i];
+	return s;
+}
+
+static ir_program *lower_preset(const spec_t *s, const char *preset);
+
 ir_program *compile_lower(const spec_t *s, const char *preset)
+{
+	return lower_preset(spec_for(s, preset), preset);
+}
+
+static ir_program *lower_preset(const spec_t *s, const char *preset)
 {
 	const platform_preset *pr = s->platforms ? platform_preset_find(s->platforms, preset) : NULL;
 	ir_program *p = pr ? ir_program_new() : NULL;

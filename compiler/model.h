@@ -69,7 +69,7 @@ typedef struct mlayer {
 	int loop, mute;
 	const char *content;
 	ir_text_style style;
-	unit_kind font_unit; /* style.size is in px, or % of the canvas height */
+	unit_kind font_unit; /* style.size is in px, % of the canvas height or sa (% of the safe area's) */
 	double wrap; /* length in wrap_unit, along x; <= 0 = none */
 	unit_kind wrap_unit;
 	const char *lang, *code, *theme;
@@ -148,6 +148,14 @@ typedef struct {
 	span_t sp;
 } mchapter;
 
+/* marker NAME at TIME (SPEC §18.6): t in seconds on the video. */
+typedef struct {
+	const char *name;
+	double t;
+	span_t sp;
+	int scope; /* the scene that set it (its index), -1 at the top of the spec */
+} mmarker;
+
 struct spec {
 	arena_t *arena;
 	diag_sink *diag;
@@ -176,6 +184,14 @@ struct spec {
 	/* The checker as it ended (its symbols, the main file's AST), in the arena, for the
 	 * editor's questions (query.h); NULL when compiling stopped out of memory. */
 	struct checker *kept;
+	/* Per preset (SPEC §18.6): when the spec has `when` blocks, variants[i] is the spec as
+	 * checked for presets[i] (variants[0] is NULL: this one is the first preset's); NULL when every
+	 * preset shares this one. */
+	struct spec **variants;
+	int nvariants;
+	/* named markers, in spec order */
+	mmarker *markers;
+	int nmarkers, cmarkers;
 };
 
 /* Whether the video statement named preset (the checker asks before adding one, the public

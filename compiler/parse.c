@@ -85,6 +85,7 @@ static span_t join(span_t a, span_t b)
 }
 
 static ast_value *parse_value(parser_t *p);
+static ast_value *parse_group(parser_t *p);
 
 static int parse_args(parser_t *p, ast_value *call)
 {
@@ -178,27 +179,72 @@ static ast_value *parse_term(parser_t *p)
 				return NULL;
 		}
 		return v;
+	case TK_LPAREN:
+		return parse_group(p);
 	default:
 		error_at_tok(p, "a value");
 		return NULL;
 	}
 }
 
-static ast_value *parse_value(parser_t *p)
+/* A chain of operators of one precedence level, leaning left: `a * b / c`, `a + b - c`. */
+static ast_value *parse_binary(parser_t *p, int level);
+
+static ast_value *parse_operand(parser_t *p, int level)
 {
-	ast_value *v = parse_term(p);
-	while (v && (p->tok.kind == TK_PLUS || p->tok.kind == TK_MINUS)) {
-		int op = p->tok.kind == TK_PLUS ? '+' : '-';
+	return level ? parse_binary(p, level - 1) : parse_term(p);
+}
+
+/* Level 1: + and -; level 0: * and / (they bind tighter, SPEC §18.6). */
+static ast_value *parse_binary(parser_t *p, int level)
+{
+	ast_value *v = parse_operand(p, level);
+	for (;;) {
+		tok_kind k = p->tok.kind;
+		int op = level ? (k == TK_PLUS ? '+' : k == TK_MINUS ? '-' : 0)
+			       : (k == TK_STAR ? '*' : k == TK_SLASH ? '/' : 0);
+		if (!v || !op)
+			return v;
+		span_t op_sp = p->tok.sp;
 		advance(p);
-		ast_value *r = parse_term(p);
+		ast_value *r = parse_operand(p, level);
 		if (!r)
 			return NULL;
 		ast_value *b = new_value(p, AV_BINOP, join(v->sp, r->sp));
 		b->op = op;
+		b->op_sp = op_sp;
 		b->lhs = v;
 		b->rhs = r;
 		v = b;
 	}
+}
+
+static ast_value *parse_value(parser_t *p)
+{
+	return parse_binary(p, 1);
+}
+
+/* ( value ): grouping in arithmetic. The value keeps its own span; the parentheses are layout. */
+static ast_value *parse_group(parser_t *p)
+{
+	if (++p->depth > MAX_DEPTH) {
+		error_at_tok(p, "less nesting (parentheses nest too deep)");
+		return NULL;
+	}
+	token_t open = p->tok;
+	advance(p); /* ( */
+	ast_value *v = parse_value(p);
+	p->depth--;
+	if (!v)
+		return NULL;
+	if (p->tok.kind != TK_RPAREN) {
+		/* A '(' left open swallows the lines after it (newlines inside are spaces): the
+		 * mistake is the '(', so say it there, as before groups existed. */
+		p->tok = open;
+		error_at_tok(p, "a value");
+		return NULL;
+	}
+	advance(p);
 	return v;
 }
 

@@ -211,6 +211,10 @@ static int add_scene_stmts(query_items *q)
 		rc = add(q, layer_kind_name(i), QI_STATEMENT, "layer");
 	if (!rc)
 		rc = add_names(q, scene_prop_name, QI_STATEMENT, "scene");
+	if (!rc)
+		rc = add(q, "marker", QI_STATEMENT, "a named moment");
+	if (!rc)
+		rc = add(q, "when", QI_STATEMENT, "statements for some presets");
 	return rc ? rc : add(q, "use", QI_STATEMENT, "a template");
 }
 
@@ -401,6 +405,32 @@ int query_complete(const spec_t *s, int line, int col, query_items *out)
 
 /* ---- hover -------------------------------------------------------------------------------- */
 
+/* The marker called name (SPEC §18.6; the last one set, as a time naming it reads), or NULL. */
+static const mmarker *marker_named(const spec_t *s, const char *name)
+{
+	for (int i = s->nmarkers - 1; i >= 0; i--)
+		if (!strcmp(s->markers[i].name, name))
+			return &s->markers[i];
+	return NULL;
+}
+
+static void in_scene(checker_t *c, double t, query_time *out);
+
+/* Hover on a marker's name: its moment. */
+static int marker_hover(const spec_t *s, int line, int col, query_time *out)
+{
+	checker_t c;
+	qctx x;
+	if (query_at(s, line, col, &c, &x) <= 0 || x.at.kind != TK_IDENT || !x.at.text)
+		return 0;
+	const mmarker *m = marker_named(s, x.at.text);
+	if (!m)
+		return 0;
+	*out = (query_time){arena_printf(c.a, "marker %s", m->name), m->t, m->t, NULL, 0, 0, m->sp};
+	in_scene(&c, m->t, out);
+	return 1;
+}
+
 static int span_holds(span_t sp, int file, size_t cur)
 {
 	return sp.file == file && (size_t)sp.off <= cur && cur <= (size_t)sp.off + (size_t)sp.len;
@@ -498,6 +528,8 @@ int query_hover(const spec_t *s, int line, int col, query_time *out)
 {
 	if (!s || !s->kept || !s->kept->main_file)
 		return 0;
+	if (marker_hover(s, line, col, out))
+		return 1;
 	checker_t c = *s->kept;
 	const ast_file *f = c.main_file;
 	size_t len;
@@ -581,7 +613,10 @@ static int name_place(checker_t *c, const qctx *x, query_place *out)
 		return 1;
 	}
 	const const_sym *k = sym_const(c, name);
-	return k ? place(c, k->sp, out) : 0;
+	if (k)
+		return place(c, k->sp, out);
+	const mmarker *m = marker_named(c->s, name);
+	return m ? place(c, m->sp, out) : 0;
 }
 
 int query_definition(const spec_t *s, int line, int col, query_place *out)

@@ -11,8 +11,20 @@
 #include "anchor.h"
 #include "group.h"
 #include "layer.h"
+#include "marker.h"
 #include "sym.h"
 #include "value.h"
+#include "when.h"
+
+/* `when` blocks in a scene or an overlay (SPEC §18.6): layers add; the timeline stays put. */
+static int adds_layer(const char *head)
+{
+	return layer_kind(head) >= 0;
+}
+
+static const char *const scene_fixed[] = {"duration", "end", "transition", "narrates", "chapter", "marker"};
+static const when_rules scene_when = {adds_layer, scene_fixed, COUNT(scene_fixed), "a scene"};
+static const when_rules overlay_when = {adds_layer, NULL, 0, "an overlay"};
 
 /* The words after a transition's type: a duration, a direction, `through COLOUR`, `ease E`.
  * Returns how many durations were given. */
@@ -297,6 +309,9 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 {
 	layer_frame fr = {checker_sec(c, sc->f0), checker_sec(c, sc->f1) - checker_sec(c, sc->f0),
 			  sc->f0, sc->f1, "scene"};
+	for (int i = 0; i < st->nbody; i++) /* first: the scene's layers may name them */
+		if (!strcmp(st->body[i]->head, "marker"))
+			marker_read(c, st->body[i], fr.base, fr.span, c->s->nscenes - 1);
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *p = st->body[i];
 		int k = layer_kind(p->head);
@@ -311,7 +326,7 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 			scene_chapter(c, p, fr.base, fr.span);
 			continue;
 		}
-		int known = 0;
+		int known = !strcmp(p->head, "marker");
 		for (int j = 0; j < COUNT(scene_props); j++)
 			known |= !strcmp(p->head, scene_props[j].name);
 		if (!known)
@@ -325,6 +340,7 @@ void scene_read(checker_t *c, const ast_stmt *st, int64_t *cursor, int is_last)
 	memset(sc, 0, sizeof *sc);
 	sc->sp = st->sp;
 	sc->name = arena_printf(c->a, "scene%d", c->s->nscenes);
+	st = when_apply(c, st, &scene_when);
 	scene_len len = {NULL, NULL, 0, st->sp, NULL, {-1, 0, 0, 0, 0}};
 	scene_head(c, st, sc, &len);
 	for (int i = 0; i < st->nbody; i++)
@@ -360,6 +376,7 @@ void scene_overlay(checker_t *c, const ast_stmt *st)
 {
 	int64_t total = c->s->frames;
 	double vend = checker_sec(c, total);
+	st = when_apply(c, st, &overlay_when);
 	double t0 = 0, t1 = vend;
 	if (st->nargs > 1 || (st->nargs == 1 && st->args[0]->kind != AV_IDENT))
 		diag_err(c->d, DE_MALFORMED, st->sp, "write an overlay as: overlay [NAME] { start TIME; end TIME; layers... }");

@@ -11,6 +11,7 @@
 #include "asset.h"
 #include "sym.h"
 #include "value.h"
+#include "when.h"
 
 void style_defaults(checker_t *c, ir_text_style *s, unit_kind *font_unit)
 {
@@ -90,11 +91,9 @@ static void prop_font_size(checker_t *c, const ast_stmt *st, style_target t, int
 {
 	double v;
 	unit_kind u;
-	if (!val_len(c, st->args[0], &v, &u))
+	if (!val_len_axis(c, st->args[0], 2, &v, &u))
 		return;
-	if (u == UNIT_SA)
-		diag_error(c->d, st->args[0]->sp, "a font size is in px or %% of the canvas height");
-	else if (v <= 0 || v > 2000)
+	if (v <= 0 || v > 2000)
 		diag_error(c->d, st->args[0]->sp, "font size must be above 0 and at most 2000px");
 	else
 		t.s->size = v, *t.font_unit = u;
@@ -236,6 +235,8 @@ static void style_apply(checker_t *c, const ast_value *name, style_target t, int
 		return;
 	}
 	c->style_chain[depth] = st;
+	static const when_rules style_when = {NULL, NULL, 0, "a style"};
+	st = when_apply(c, st, &style_when); /* SPEC §18.6 */
 	if (st->nargs == 3 && st->args[1]->kind == AV_IDENT && !strcmp(st->args[1]->s, "extends"))
 		style_apply(c, st->args[2], t, depth + 1);
 	else if (st->nargs != 1)

@@ -21,6 +21,17 @@ const_sym *sym_const(checker_t *c, const char *name)
 	return NULL;
 }
 
+const ast_value *sym_follow(checker_t *c, const ast_value *v)
+{
+	for (int i = 0; v && v->kind == AV_IDENT && i < 16; i++) {
+		const_sym *k = sym_const(c, v->s);
+		if (!k)
+			break;
+		v = k->v;
+	}
+	return v;
+}
+
 static const ast_stmt *find_stmt(const stmt_sym *syms, int n, const char *name)
 {
 	for (int i = 0; i < n; i++)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expr.h"
 #include "sym.h"
 
 /* The error kind of "unknown WHAT", by the first word of what: the callers name what is
@@ -65,15 +66,10 @@ void val_unknown_at(checker_t *c, span_t sp, span_t name_sp, const char *what, c
 }
 
 /* Follows constants: an identifier naming a constant stands for the constant's value. */
+/* ... and folds arithmetic (expr.h): every reader below takes `40px * 1.5` as 60px. */
 const ast_value *val_resolve(checker_t *c, const ast_value *v)
 {
-	for (int i = 0; v && v->kind == AV_IDENT && i < 16; i++) {
-		const_sym *k = sym_const(c, v->s);
-		if (!k)
-			break;
-		v = k->v;
-	}
-	return v;
+	return expr_fold(c, v);
 }
 
 const char *val_describe(checker_t *c, const ast_value *v)
@@ -96,6 +92,7 @@ const char *val_describe(checker_t *c, const ast_value *v)
 		return arena_printf(c->a, "a call to '%.60s'", v->s);
 	case AV_ARROW: return "'->'";
 	case AV_BINOP: return "an expression";
+	case AV_POISON: return "a wrong expression";
 	}
 	return "a value";
 }
@@ -107,6 +104,8 @@ const char *val_an(const char *word)
 
 void val_expected(checker_t *c, const ast_value *v, const char *what)
 {
+	if (v->kind == AV_POISON) /* its error is said */
+		return;
 	diag_err(c->d, DE_WRONG_TYPE, v->sp, "expected %s, found %s", what, val_describe(c, v));
 }
 
@@ -217,6 +216,15 @@ int val_len(checker_t *c, const ast_value *v, double *out, unit_kind *unit)
 		val_expected(c, v, "a length (px, % or sa)");
 	}
 	return 0;
+}
+
+int val_len_axis(checker_t *c, const ast_value *v, int axis, double *out, unit_kind *unit)
+{
+	int was = c->len_axis;
+	c->len_axis = axis;
+	int ok = val_len(c, v, out, unit);
+	c->len_axis = was;
+	return ok;
 }
 
 /* A duration in seconds: s, ms or f (frames at the video's rate); a bare 0 is allowed. A bare

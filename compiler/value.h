@@ -23,7 +23,8 @@ void val_expected(checker_t *c, const ast_value *v, const char *what);
 const char *val_describe(checker_t *c, const ast_value *v);
 /* The indefinite article for a word: "an" before a vowel. */
 const char *val_an(const char *word);
-/* Follows constants: an identifier naming a constant stands for the constant's value. */
+/* Follows constants (an identifier naming a constant stands for the constant's value) and folds
+ * arithmetic (expr.h). */
 const ast_value *val_resolve(checker_t *c, const ast_value *v);
 
 /* Whether st has min..max values; if not, "'HEAD' takes USAGE" at the first extra value. */
@@ -42,6 +43,8 @@ int val_scalar(checker_t *c, const ast_value *v, double *out);
 int val_int(checker_t *c, const ast_value *v, int *out);
 /* A length along an axis: px, % of the canvas, sa = % of the safe area; a bare 0 is allowed. */
 int val_len(checker_t *c, const ast_value *v, double *out, unit_kind *unit);
+/* The same for a length along axis (1 x, 2 y), so that arithmetic may mix px and %. */
+int val_len_axis(checker_t *c, const ast_value *v, int axis, double *out, unit_kind *unit);
 /* A duration in seconds: s, ms or f (frames at the video's rate); a bare 0 is allowed; at most
  * MAX_SECONDS. */
 int val_dur(checker_t *c, const ast_value *v, double *out);

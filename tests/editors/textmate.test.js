@@ -107,7 +107,8 @@ function lex(src) {
       continue;
     }
     const prev = s > 0 ? src[s - 1] : " ";
-    const negOk = " \t\n\r(,{=;:>".includes(prev); // the EBNF's note on "-"
+    // the EBNF's note on "-": also after "*" and after a "/" that ends no block comment
+    const negOk = " \t\n\r(,{=;:>*".includes(prev) || (prev === "/" && (s < 2 || src[s - 2] !== "*"));
     const digitAt = (k) => isDigit(src[k] || "") || (src[k] === "." && isDigit(src[k + 1] || ""));
     if (digitAt(i) || (c === "-" && negOk && digitAt(i + 1))) {
       if (c === "-") i++;
@@ -131,7 +132,7 @@ function lex(src) {
     if ("{};".includes(c)) { i++; push("punct", s); start = c !== "}"; continue; }
     if (c === "(") { paren++; i++; push("punct", s); continue; }
     if (c === ")") { paren = Math.max(0, paren - 1); i++; push("punct", s); continue; }
-    if (",=:+-".includes(c)) { i++; push("punct", s); continue; }
+    if (",=:+-*/".includes(c)) { i++; push("punct", s); continue; }
     return { toks, error: `unexpected character ${JSON.stringify(c)} at ${s}` };
   }
   return { toks, error: null };
