@@ -90,18 +90,9 @@ static int empty(ibox b)
 /* The canvas pixels the placed (maybe rotated) rectangle of d can touch. */
 static ibox bounds(const draw_params *d)
 {
-	double a = d->rot * M_PI / 180, c = cos(a), s = sin(a);
-	double xs[4] = {d->x0, d->x1, d->x1, d->x0}, ys[4] = {d->y0, d->y0, d->y1, d->y1};
-	double bx0 = INFINITY, bx1 = -INFINITY, by0 = INFINITY, by1 = -INFINITY;
-	for (int i = 0; i < 4; i++) {
-		double dx = xs[i] - d->cx, dy = ys[i] - d->cy;
-		double X = d->cx + dx * c - dy * s, Y = d->cy + dx * s + dy * c;
-		bx0 = fmin(bx0, X);
-		bx1 = fmax(bx1, X);
-		by0 = fmin(by0, Y);
-		by1 = fmax(by1, Y);
-	}
-	return (ibox){coord(floor(bx0)), coord(floor(by0)), coord(ceil(bx1)), coord(ceil(by1))};
+	double b[4];
+	draw_bounds(d, b);
+	return (ibox){coord(floor(b[0])), coord(floor(b[1])), coord(ceil(b[2])), coord(ceil(b[3]))};
 }
 
 static void clear(surf_t *s, ibox b)
@@ -357,35 +348,37 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 	int W = dst->w, H = dst->h, shadow = l->u.layer.shadow_color.a != 0;
 	int rb = looks_blur_radius(at(&l->u.layer.blur, ir_frame_time(j->p, j->f), 0));
 	ibox lb = clip(bounds(j->d), W, H);
-	ibox rc = clip(grow(lb, 3 * rb), W, H); /* where the layer's pixels can be once blurred */
-	ibox wb = rc;
+	ibox spread = clip(grow(lb, 3 * rb), W, H); /* where the layer's pixels can be once blurred */
+	ibox wb = spread;
 	if (shadow) {
 		int dx = (int)lrint(l->u.layer.shadow_dx), dy = (int)lrint(l->u.layer.shadow_dy);
-		wb = clip(join(rc, grow(shift(rc, dx, dy), 3 * looks_blur_radius(l->u.layer.shadow_blur))), W, H);
+		wb = clip(join(spread, grow(shift(spread, dx, dy), 3 * looks_blur_radius(l->u.layer.shadow_blur))), W, H);
 	}
 	if (empty(lb) || empty(wb))
 		return 0;
-	int rc_ = scratch(lkp, W, H, l->u.layer.matte != IR_MATTE_NONE, shadow);
-	if (rc_)
-		return rc_;
+	int rc = scratch(lkp, W, H, l->u.layer.matte != IR_MATTE_NONE, shadow);
+	if (rc)
+		return rc;
 	looks_t *lk = *lkp;
 	clear(lk->a, wb);
+	/* into the empty scratch plainly: opacity (and any blend mode in draw_params) apply in the
+	 * last step, onto the destination */
 	draw_params d1 = *j->d;
 	d1.opacity = 1;
-	if ((rc_ = draw_surface(lk->a, j->src, &d1)))
-		return rc_;
+	if ((rc = draw_surface(lk->a, j->src, &d1)))
+		return rc;
 	cover_t cv = cover_at(j);
 	if (cv.matte) {
 		clear(lk->m, lb);
-		if (j->matte && (rc_ = draw_surface(lk->m, j->matte, j->md)))
-			return rc_;
+		if (j->matte && (rc = draw_surface(lk->m, j->matte, j->md)))
+			return rc;
 		cv.m = lk->m;
 	}
 	if (cv.mask || cv.matte || cv.corner > 0)
 		apply_coverage(&cv, lk->a, lb);
-	looks_blur(lk->a, rc.x0, rc.y0, rc.x1, rc.y1, rb, lk->tmp);
+	looks_blur(lk->a, spread.x0, spread.y0, spread.x1, spread.y1, rb, lk->tmp);
 	if (shadow)
-		put_shadow(lk, l, rc, wb);
+		put_shadow(lk, l, spread, wb);
 	/* one draw of the worked window, pixel for pixel, with the layer's opacity (and the rest
 	 * of its draw_params) */
 	draw_params d2 = *j->d;

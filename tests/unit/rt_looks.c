@@ -40,25 +40,38 @@ static int red(uint32_t p)
 	return p & 255;
 }
 
+/* A pixel that must be exactly one colour. */
+typedef struct {
+	int x, y, r, g, b;
+	const char *what;
+} probe;
+
+static void check_probes(const char *spec_name, const char *spec, const probe *ps, int n)
+{
+	surf_t *s = render_spec(spec_name, spec, 0);
+	for (int i = 0; s && i < n; i++) {
+		uint32_t px = t_px(s, ps[i].x, ps[i].y);
+		CHECK(t_near(px, ps[i].r, ps[i].g, ps[i].b, 0), "%s: %s at (%d, %d) is " PXFMT, spec_name, ps[i].what,
+		      ps[i].x, ps[i].y, PXARG(px));
+	}
+	surf_free(s);
+}
+
+#define BG 0, 0, 128
+#define RED 255, 0, 0
+#define NPROBES(a) (int)(sizeof(a) / sizeof((a)[0]))
+
 static void test_rect_mask(void)
 {
-	surf_t *s = render_spec("rect", HEAD "  solid #ff0000 { mask rect 100px 100px 200px 100px }\n}\n", 0);
-	if (!s)
-		return;
-	CHECK(t_near(t_px(s, 50, 50), 0, 0, 128, 0), "outside the mask: background " PXFMT, PXARG(t_px(s, 50, 50)));
-	CHECK(t_near(t_px(s, 99, 150), 0, 0, 128, 0), "left of the mask: background " PXFMT, PXARG(t_px(s, 99, 150)));
-	CHECK(t_near(t_px(s, 300, 150), 0, 0, 128, 0), "right of the mask: background " PXFMT, PXARG(t_px(s, 300, 150)));
-	CHECK(t_near(t_px(s, 100, 150), 255, 0, 0, 0), "mask's first column: layer " PXFMT, PXARG(t_px(s, 100, 150)));
-	CHECK(t_near(t_px(s, 299, 199), 255, 0, 0, 0), "mask's last pixel: layer " PXFMT, PXARG(t_px(s, 299, 199)));
-	CHECK(t_near(t_px(s, 200, 200), 0, 0, 128, 0), "below the mask: background " PXFMT, PXARG(t_px(s, 200, 200)));
-	surf_free(s);
-	/* inverted: the other way round */
-	s = render_spec("invert", HEAD "  solid #ff0000 { mask rect 100px 100px 200px 100px; mask invert }\n}\n", 0);
-	if (!s)
-		return;
-	CHECK(t_near(t_px(s, 50, 50), 255, 0, 0, 0), "inverted, outside: layer " PXFMT, PXARG(t_px(s, 50, 50)));
-	CHECK(t_near(t_px(s, 200, 150), 0, 0, 128, 0), "inverted, inside: background " PXFMT, PXARG(t_px(s, 200, 150)));
-	surf_free(s);
+	static const probe plain[] = {
+		{50, 50, BG, "outside the mask: background"},   {99, 150, BG, "left of the mask"},
+		{300, 150, BG, "right of the mask"},             {100, 150, RED, "the mask's first column: layer"},
+		{299, 199, RED, "the mask's last pixel: layer"}, {200, 200, BG, "below the mask"},
+	};
+	static const probe inverted[] = {{50, 50, RED, "outside: layer"}, {200, 150, BG, "inside: background"}};
+	check_probes("rect", HEAD "  solid #ff0000 { mask rect 100px 100px 200px 100px }\n}\n", plain, NPROBES(plain));
+	check_probes("invert", HEAD "  solid #ff0000 { mask rect 100px 100px 200px 100px; mask invert }\n}\n", inverted,
+		     NPROBES(inverted));
 }
 
 /* The first x (from x0, stepping dx) on row y where red crosses half. */
@@ -133,17 +146,15 @@ static void test_luma_matte(void)
 
 static void test_shadow(void)
 {
-	surf_t *s = render_spec("shadow", HEAD "  solid #ffffff { size 100px 100px; position 450px 450px; shadow 30px 20px 0 #ff0000 }\n}\n", 0);
-	if (!s)
-		return;
-	CHECK(t_near(t_px(s, 450, 450), 255, 255, 255, 0), "the layer over its shadow " PXFMT, PXARG(t_px(s, 450, 450)));
-	CHECK(t_near(t_px(s, 510, 510), 255, 0, 0, 0), "the shadow " PXFMT, PXARG(t_px(s, 510, 510)));
-	CHECK(t_near(t_px(s, 529, 519), 255, 0, 0, 0), "the shadow's corner " PXFMT, PXARG(t_px(s, 529, 519)));
-	CHECK(t_near(t_px(s, 530, 510), 0, 0, 128, 0), "right of the shadow " PXFMT, PXARG(t_px(s, 530, 510)));
-	CHECK(t_near(t_px(s, 510, 520), 0, 0, 128, 0), "below the shadow " PXFMT, PXARG(t_px(s, 510, 520)));
-	CHECK(t_near(t_px(s, 429, 510), 0, 0, 128, 0), "left of the shadow " PXFMT, PXARG(t_px(s, 429, 510)));
-	CHECK(t_near(t_px(s, 430, 510), 255, 0, 0, 0), "the shadow's left edge " PXFMT, PXARG(t_px(s, 430, 510)));
-	surf_free(s);
+	/* the box covers [400, 500) on both axes, its shadow [430, 530) x [420, 520) */
+	static const probe ps[] = {
+		{450, 450, 255, 255, 255, "the layer over its shadow"}, {510, 510, RED, "the shadow"},
+		{529, 519, RED, "the shadow's corner"},                 {530, 510, BG, "right of the shadow"},
+		{510, 520, BG, "below the shadow"},                     {429, 510, BG, "left of the shadow"},
+		{430, 510, RED, "the shadow's left edge"},
+	};
+	check_probes("shadow", HEAD "  solid #ffffff { size 100px 100px; position 450px 450px; shadow 30px 20px 0 #ff0000 }\n}\n",
+		     ps, NPROBES(ps));
 }
 
 static void test_blur(void)
