@@ -358,6 +358,43 @@ static void put_params(FILE *o, const ir_param *ps, int n)
 }
 
 static const char *fit_names[] = {"cover", "contain", "fill", "none"};
+
+const char *const ir_mask_names[IR_MASK_COUNT] = {"none", "rect", "round", "ellipse"};
+const char *const ir_matte_names[IR_MATTE_COUNT] = {"none", "alpha", "luma"};
+
+/* A layer's looks (issue 16), each only when set, so older programs dump as before. */
+static void put_looks(FILE *o, const ir_node *n)
+{
+	if (n->u.layer.mask) {
+		fprintf(o, " mask=%s%s", ir_mask_names[n->u.layer.mask], n->u.layer.mask_invert ? ",invert" : "");
+		put_curve(o, "mask_x", &n->u.layer.mask_x);
+		put_curve(o, "mask_y", &n->u.layer.mask_y);
+		put_curve(o, "mask_w", &n->u.layer.mask_w);
+		put_curve(o, "mask_h", &n->u.layer.mask_h);
+		if (n->u.layer.mask_radius.n)
+			put_curve(o, "mask_radius", &n->u.layer.mask_radius);
+	}
+	if (n->u.layer.feather.n)
+		put_curve(o, "feather", &n->u.layer.feather);
+	if (n->u.layer.matte)
+		fprintf(o, " matte=n%d:%s", n->u.layer.matte_layer, ir_matte_names[n->u.layer.matte]);
+	if (n->u.layer.matte_only)
+		fputs(" matte_only", o);
+	if (n->u.layer.radius.n)
+		put_curve(o, "radius", &n->u.layer.radius);
+	if (n->u.layer.blur.n)
+		put_curve(o, "blur", &n->u.layer.blur);
+	if (n->u.layer.shadow_color.a) {
+		fputs(" layer_shadow=", o);
+		put_num(o, n->u.layer.shadow_dx);
+		fputc(',', o);
+		put_num(o, n->u.layer.shadow_dy);
+		fputc(',', o);
+		put_num(o, n->u.layer.shadow_blur);
+		fputc(':', o);
+		put_color(o, n->u.layer.shadow_color);
+	}
+}
 static const char *align_names[] = {"left", "center", "right"};
 static const char *dir_names[] = {"left", "right", "up", "down"};
 
@@ -566,6 +603,7 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		}
 		if (n->u.layer.neffects)
 			put_ids(o, "effects", n->u.layer.effects, n->u.layer.neffects);
+		put_looks(o, n);
 		break;
 	case IR_EFFECT:
 		fprintf(o, " effect=%s file=", n->u.effect.name);

@@ -231,6 +231,19 @@ typedef struct {
 	int ntexts;
 } ir_textanim;
 
+/* Masks of a layer (issue 16). Values are kept: the IR dump names them (ir_mask_names). A path
+ * kind (SVG path, rasterised by runtime/path.h) is to come after IR_MASK_ELLIPSE. */
+typedef enum { IR_MASK_NONE, IR_MASK_RECT, IR_MASK_ROUND, IR_MASK_ELLIPSE, IR_MASK_COUNT } ir_mask_kind;
+extern const char *const ir_mask_names[IR_MASK_COUNT];
+/* A matte: another layer's alpha, or its luma (over black), lets this one through. */
+typedef enum { IR_MATTE_NONE, IR_MATTE_ALPHA, IR_MATTE_LUMA, IR_MATTE_COUNT } ir_matte_kind;
+extern const char *const ir_matte_names[IR_MATTE_COUNT];
+/* Limits of the looks (SPEC 14, 18.2): checked by the compiler at the spec line. */
+#define IR_MAX_BLUR 200.0     /* px, blur and a shadow's blur */
+#define IR_MAX_FEATHER 1000.0 /* px */
+#define IR_MAX_RADIUS 4096.0  /* px, corner radii */
+#define IR_MAX_OFFSET 4096.0  /* px, a shadow's offset on each axis */
+
 typedef struct ir_node {
 	int id;
 	ir_kind kind;
@@ -306,6 +319,21 @@ typedef struct ir_node {
 			int z;         /* draw order inside the scene, lower first; ties keep spec order */
 			int *effects;  /* IR_EFFECT node ids applied in order */
 			int neffects;
+			/* looks (issue 16, SPEC 18.2): mask, matte, corner radius, drop shadow, blur. All
+			 * off in a zeroed node; a curve with n == 0 is not set. The runtime draws a layer
+			 * with any of them through a scratch surface (runtime/looks.h). */
+			ir_mask_kind mask;
+			int mask_invert;
+			/* rect and round: the box's top-left corner and size; ellipse: the centre and the
+			 * two radii; canvas pixels, as positions are */
+			ir_curve mask_x, mask_y, mask_w, mask_h;
+			ir_curve mask_radius, feather; /* px: round's corner radius; the edge's ramp */
+			ir_matte_kind matte;
+			int matte_layer; /* IR_LAYER id whose pixels are the matte (when matte != none) */
+			int matte_only;  /* another layer's matte: not drawn itself */
+			ir_curve radius, blur; /* px: the placed box's corner radius; the blur's spread */
+			double shadow_dx, shadow_dy, shadow_blur; /* px */
+			ir_color shadow_color;                    /* alpha 0 = no shadow */
 		} layer;
 		struct {
 			const char *name;

@@ -21,17 +21,21 @@
 #include "value.h"
 #include "when.h"
 
-/* Animatable properties: x and y (and the pairs position and size) are lengths on their axes. */
+/* Animatable properties: x and y (and the pairs position and size) are lengths on their axes.
+ * more: the values a key takes after the first, for the curves that follow prop (position and
+ * size take two, a mask's geometry four). */
 static const struct {
 	const char *name;
 	int prop;
-	int pair; /* two values a key: the property and the next one */
+	int more;
 } anim_props[] = {
 	{"x", LP_X, 0},		   {"y", LP_Y, 0},	   {"width", LP_W, 0},
 	{"height", LP_H, 0},	   {"opacity", LP_OPACITY, 0}, {"scale", LP_SCALE, 0},
 	{"rotation", LP_ROTATION, 0}, {"zoom", LP_ZOOM, 0},   {"pan_x", LP_PAN_X, 0},
 	{"pan_y", LP_PAN_Y, 0},	   {"position", LP_X, 1},  {"size", LP_W, 1},
 	{"trim_start", LP_TRIM0, 0}, {"trim_end", LP_TRIM1, 0},
+	{"mask", LP_MASK_X, 3},	   {"feather", LP_FEATHER, 0}, {"radius", LP_RADIUS, 0},
+	{"blur", LP_BLUR, 0},
 };
 
 /* Adds a key to a curve; keys must come in time order. */
@@ -51,9 +55,11 @@ static void add_key(checker_t *c, mcurve *cv, double t, double v, unit_kind u, i
 }
 
 /* The curves' names in messages, in LP_ order. */
-static const char *const curve_names[LP_COUNT] = {"x", "y", "width", "height", "opacity",
-						  "scale", "rotation", "zoom", "pan_x", "pan_y",
-						  "trim_start", "trim_end"};
+static const char *const curve_names[LP_COUNT] = {
+	"x", "y", "width", "height", "opacity", "scale", "rotation", "zoom", "pan_x", "pan_y",
+	"trim_start", "trim_end",
+	"the mask's x", "the mask's y", "the mask's width", "the mask's height", "the mask's radius",
+	"feather", "radius", "blur"};
 
 /* Whether statements that set both of a pair (position, size) set this curve. */
 static int by_pair(const char *by)
@@ -101,12 +107,60 @@ static void set_const(checker_t *c, mlayer *L, int prop, double v, unit_kind u, 
 	L->c[prop].by = by;
 }
 
+/* A px length of a look (issue 16) in [lo, hi]; a bare 0 is allowed. Over the limit is an error
+ * naming it: the limits keep a stranger's spec from making a frame cost minutes (SPEC 14). */
+static int looks_px_in(checker_t *c, const ast_value *v, double lo, double hi, const char *what, double *out)
+{
+	const ast_value *r = val_resolve(c, v);
+	if (r->kind != AV_NUM || !(r->unit == UNIT_PX || (r->unit == UNIT_NONE && r->num == 0))) {
+		if (r->kind == AV_NUM && r->unit == UNIT_NONE) {
+			diag_err(c->d, DE_MISSING_UNIT, r->sp, "%s is a length in px (write '%gpx')", what, r->num);
+			return 0;
+		}
+		val_expected(c, r, "a length in px");
+		return 0;
+	}
+	if (!val_finite(c, r))
+		return 0;
+	if (r->num < lo || r->num > hi) {
+		if (lo < 0)
+			diag_err(c->d, DE_OUT_OF_RANGE, r->sp, "%s must be between %gpx and %gpx", what, lo, hi);
+		else
+			diag_err(c->d, DE_OUT_OF_RANGE, r->sp, "%s must be between 0 and %gpx (the limit that keeps a frame's cost bounded)", what, hi);
+		return 0;
+	}
+	*out = r->num;
+	return 1;
+}
+
+static int looks_px(checker_t *c, const ast_value *v, double hi, const char *what, double *out)
+{
+	return looks_px_in(c, v, 0, hi, what, out);
+}
+
+/* A mask's width, height or radius is not negative. */
+static int nonneg(checker_t *c, const ast_value *v, double x)
+{
+	if (x >= 0)
+		return 1;
+	diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "a mask's size cannot be negative");
+	return 0;
+}
+
 /* Value of an animatable property for keyframes: lengths for geometry, scalars otherwise. */
 static int anim_value(checker_t *c, int prop, const ast_value *v, double *out, unit_kind *u)
 {
 	*u = UNIT_NONE;
 	if (prop <= LP_H)
 		return val_len_axis(c, v, prop == LP_X || prop == LP_W ? 1 : 2, out, u);
+	if (prop >= LP_MASK_X && prop <= LP_MASK_H)
+		return val_len_axis(c, v, prop == LP_MASK_X || prop == LP_MASK_W ? 1 : 2, out, u) &&
+		       (prop <= LP_MASK_Y || nonneg(c, v, *out));
+	if (prop >= LP_MASK_R) {
+		*u = UNIT_PX;
+		return looks_px(c, v, prop == LP_BLUR ? IR_MAX_BLUR : prop == LP_FEATHER ? IR_MAX_FEATHER : IR_MAX_RADIUS,
+				curve_names[prop], out);
+	}
 	if (prop == LP_ROTATION) {
 		const ast_value *r = val_resolve(c, v);
 		if (r->kind == AV_NUM && (r->unit == UNIT_DEG || r->unit == UNIT_NONE)) {
@@ -148,46 +202,41 @@ static void animate(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, dou
 			       COUNT(anim_props) + (L->kind == IR_TEXT ? TEXTANIM_NNAMES : 0), &pi)) ||
 	    !val_want_args(c, st, 1, 1, "a property name and a block of keys"))
 		return;
-	int prop = anim_props[pi].prop;
-	int pair = anim_props[pi].pair;
-	mcurve *cv = &L->c[prop], *cv2 = pair ? &L->c[prop + 1] : NULL;
+	int prop = anim_props[pi].prop, nv = 1 + anim_props[pi].more;
 	const char *by = arena_printf(c->a, "animate %s", anim_props[pi].name);
-	if (!curve_free(c, L, prop, by, st->sp) || (pair && !curve_free(c, L, prop + 1, by, st->sp)))
-		return;
+	for (int j = 0; j < nv; j++)
+		if (!curve_free(c, L, prop + j, by, st->sp))
+			return;
 	if (!st->block || st->nbody == 0) {
 		diag_err(c->d, DE_MALFORMED, st->sp, "animate needs a block of keys: { key 0s VALUE; key 1s VALUE ease_out }");
 		return;
 	}
+	static const char *const usage[] = {"write a key as: key TIME VALUE [easing]",
+					    "write a key as: key TIME X Y [easing]", NULL,
+					    "write a key as: key TIME X Y WIDTH HEIGHT [easing]"};
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *k = st->body[i];
 		if (strcmp(k->head, "key")) {
 			val_unknown(c, k->sp, "statement in animate", k->head, (const char *const[]){"key"}, 1);
 			continue;
 		}
-		int nv = pair ? 2 : 1;
 		if (k->nargs < 1 + nv || k->nargs > 1 + nv + 1) {
-			diag_err(c->d, DE_MALFORMED, k->sp, pair ? "write a key as: key TIME X Y [easing]"
-						     : "write a key as: key TIME VALUE [easing]");
+			diag_err(c->d, DE_MALFORMED, k->sp, "%s", usage[nv - 1]);
 			continue;
 		}
-		double t, v, v2 = 0;
-		unit_kind u, u2 = UNIT_NONE;
+		double t, v[4];
+		unit_kind u[4];
 		ir_ease e = {IR_EASE_LINEAR, {0}};
-		if (!anchor_time(c, k->args[0], lt0, lt1 - lt0, &t))
+		int ok = anchor_time(c, k->args[0], lt0, lt1 - lt0, &t);
+		for (int j = 0; ok && j < nv; j++)
+			ok = anim_value(c, prop + j, k->args[1 + j], &v[j], &u[j]);
+		if (!ok || (k->nargs == 2 + nv && !val_ease(c, k->args[nv + 1], &e)))
 			continue;
-		if (!anim_value(c, prop, k->args[1], &v, &u))
-			continue;
-		if (pair && !anim_value(c, prop + 1, k->args[2], &v2, &u2))
-			continue;
-		if (k->nargs == 2 + nv - 1 + 1 && !val_ease(c, k->args[nv + 1], &e))
-			continue;
-		add_key(c, cv, t, v, u, e, k->sp);
-		if (pair)
-			add_key(c, cv2, t, v2, u2, e, k->sp);
+		for (int j = 0; j < nv; j++)
+			add_key(c, &L->c[prop + j], t, v[j], u[j], e, k->sp);
 	}
-	cv->by = by, cv->sp = st->sp;
-	if (pair)
-		cv2->by = by, cv2->sp = st->sp;
+	for (int j = 0; j < nv; j++)
+		L->c[prop + j].by = by, L->c[prop + j].sp = st->sp;
 }
 
 static void kenburns(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1)
@@ -465,6 +514,160 @@ static void p_effect(layer_ctx *x, const ast_stmt *p, const double *v, const uni
 	effect(x->c, p, x->L);
 }
 
+/* ---- looks (issue 16, SPEC 18.2): mask, matte, corner radius, shadow, blur ---------------------- */
+
+/* `mask KIND [X Y W H [RADIUS]]` (without the geometry, `animate mask` gives it) or `mask invert`. */
+static void p_mask(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	static const char *const kinds_[] = {"rect", "round", "ellipse", "invert"};
+	checker_t *c = x->c;
+	mlayer *L = x->L;
+	const ast_value *a = p->nargs ? val_resolve(c, p->args[0]) : NULL;
+	int ki;
+	if (a && a->kind == AV_IDENT && !strcmp(a->s, "path")) {
+		diag_err(c->d, DE_NOT_APPLICABLE, a->sp, "path masks are not there yet; use rect, round or ellipse");
+		return;
+	}
+	if (!val_want_args(c, p, 1, 6, "rect X Y W H, round X Y W H RADIUS, ellipse CX CY RX RY, or invert") ||
+	    !val_enum(c, p->args[0], "mask kind", kinds_, COUNT(kinds_), &ki))
+		return;
+	if (ki == 3) {
+		if (val_want_args(c, p, 1, 1, "no value after invert"))
+			L->mask_invert = 1;
+		return;
+	}
+	int round = ki == 1, ngeo = p->nargs - 1 - round;
+	if ((ngeo != 0 && ngeo != 4) || (round && p->nargs < 2)) {
+		diag_err(c->d, DE_BAD_ARGUMENTS, p->sp, round ? "write: mask round X Y W H RADIUS (or mask round RADIUS with animate mask)"
+							: "write: mask %s %s (or mask %s alone with animate mask)", kinds_[ki],
+			 ki == 2 ? "CX CY RX RY" : "X Y W H", kinds_[ki]);
+		return;
+	}
+	if (L->mask) {
+		diag_err(c->d, DE_DUPLICATE, p->sp, "a layer takes one mask (this is the second)");
+		diag_note(c->d, L->mask_sp, "the first is here");
+		return;
+	}
+	L->mask = (ir_mask_kind)(IR_MASK_RECT + ki);
+	L->mask_sp = p->sp;
+	double g[4], r = 0;
+	unit_kind gu[4], ru;
+	for (int j = 0; j < ngeo; j++)
+		if (!anim_value(c, LP_MASK_X + j, p->args[1 + j], &g[j], &gu[j]))
+			return;
+	if (round && !anim_value(c, LP_MASK_R, p->args[p->nargs - 1], &r, &ru))
+		return;
+	for (int j = 0; j < ngeo; j++)
+		set_const(c, L, LP_MASK_X + j, g[j], gu[j], p->sp, "mask");
+	if (round)
+		set_const(c, L, LP_MASK_R, r, UNIT_PX, p->sp, "mask");
+}
+
+/* feather, radius and blur: one px length, animatable. */
+static void p_feather(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	anim_const(x, p, LP_FEATHER);
+}
+
+static void p_radius(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	anim_const(x, p, LP_RADIUS);
+}
+
+static void p_blur(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	anim_const(x, p, LP_BLUR);
+}
+
+static void p_shadow(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	checker_t *c = x->c;
+	double s[3];
+	ir_color col;
+	if (val_want_args(c, p, 4, 4, "dx dy blur colour (e.g. shadow 0px 8px 16px #00000099)") &&
+	    looks_px_in(c, p->args[0], -IR_MAX_OFFSET, IR_MAX_OFFSET, "a shadow's offset", &s[0]) &&
+	    looks_px_in(c, p->args[1], -IR_MAX_OFFSET, IR_MAX_OFFSET, "a shadow's offset", &s[1]) &&
+	    looks_px(c, p->args[2], IR_MAX_BLUR, "a shadow's blur", &s[2]) && val_color(c, p->args[3], &col)) {
+		memcpy(x->L->shadow, s, sizeof s);
+		x->L->shadow_color = col;
+	}
+}
+
+/* `matte NAME [alpha|luma]`: resolved against the other layers once all are read (layer_mattes). */
+static void p_matte(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	static const char *const mk[] = {"alpha", "luma"};
+	checker_t *c = x->c;
+	int ki = 0;
+	if (!val_want_args(c, p, 1, 2, "a layer's name, then alpha or luma"))
+		return;
+	const ast_value *n = val_resolve(c, p->args[0]);
+	if (n->kind != AV_IDENT) {
+		val_expected(c, n, "a layer's name (given by name NAME)");
+		return;
+	}
+	if (p->nargs == 2 && !val_enum(c, p->args[1], "matte kind", mk, COUNT(mk), &ki))
+		return;
+	x->L->matte = n->s;
+	x->L->matte_sp = n->sp;
+	x->L->matte_kind = (ir_matte_kind)(IR_MATTE_ALPHA + ki);
+}
+
+static void p_name(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	const ast_value *n = val_resolve(x->c, p->args[0]);
+	if (n->kind != AV_IDENT)
+		val_expected(x->c, n, "a name");
+	else
+		x->L->name = n->s;
+}
+
+/* A mask needs its kind and its geometry: one without the other is reported at the one given. */
+static void looks_check(checker_t *c, const mlayer *L)
+{
+	if (L->mask && !L->c[LP_MASK_X].n)
+		diag_err(c->d, DE_MISSING, L->mask_sp, "this mask has no geometry: give it here (mask %s X Y W H) or with animate mask { key T X Y W H }",
+			 ir_mask_names[L->mask]);
+	else if (!L->mask && L->c[LP_MASK_X].n)
+		diag_err(c->d, DE_MISSING, L->c[LP_MASK_X].sp, "animate mask needs a mask kind: add mask rect, mask round RADIUS or mask ellipse");
+	else if (!L->mask && L->mask_invert)
+		diag_err(c->d, DE_MISSING, L->sp, "mask invert needs a mask: add mask rect, round or ellipse with its geometry");
+	if (L->c[LP_MASK_R].n && L->mask != IR_MASK_ROUND)
+		diag_err(c->d, DE_NOT_APPLICABLE, L->c[LP_MASK_R].sp, "only a round mask has a radius");
+}
+
+void layer_mattes(checker_t *c, mlayer *ls, int from, int n)
+{
+	const char **names = arena_alloc(c->a, sizeof(char *) * (size_t)(n ? n : 1));
+	int nn = 0;
+	for (int i = from; i < n; i++) {
+		if (!ls[i].name)
+			continue;
+		for (int j = from; j < i; j++)
+			if (ls[j].name && !strcmp(ls[j].name, ls[i].name)) {
+				diag_err(c->d, DE_DUPLICATE, ls[i].sp, "two layers here are named '%s'", ls[i].name);
+				diag_note(c->d, ls[j].sp, "the first is here");
+				break;
+			}
+		names[nn++] = ls[i].name;
+	}
+	for (int i = from; i < n; i++) {
+		mlayer *L = &ls[i];
+		if (!L->matte)
+			continue;
+		int m = -1;
+		for (int j = from; j < n && m < 0; j++)
+			if (ls[j].name && !strcmp(ls[j].name, L->matte))
+				m = j;
+		if (m < 0)
+			val_unknown(c, L->matte_sp, "layer", L->matte, names, nn);
+		else if (m == i)
+			diag_err(c->d, DE_CONFLICT, L->matte_sp, "a layer cannot be its own matte");
+		else
+			L->matte_of = m, ls[m].is_matte = 1;
+	}
+}
+
 static void p_trim(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
 	checker_t *c = x->c;
@@ -628,6 +831,15 @@ static const layer_prop props[] = {
 	{"numbers", K(IR_CODE), PV_CUSTOM, NULL, p_numbers},
 	{"file", K(IR_CODE), PV_ONE, "a source file", p_file},
 	{"offset", K(IR_GROUP), PV_ONE, "a duration (0 or more)", p_offset},
+	/* looks (issue 16); on draw layers every other name stays a hook parameter, and text keeps
+	 * its style's shadow */
+	{"mask", K_ALL, PV_CUSTOM, NULL, p_mask},
+	{"feather", K_ALL, PV_ONE, "a length in px", p_feather},
+	{"matte", K_ALL, PV_CUSTOM, NULL, p_matte},
+	{"name", K_ALL & ~K(IR_HOOK), PV_ONE, "a name", p_name},
+	{"radius", K(IR_SOLID) | K(IR_IMAGE) | K(IR_VIDEO), PV_ONE, "a length in px", p_radius},
+	{"blur", K_ALL, PV_ONE, "a length in px", p_blur},
+	{"shadow", K_ALL & ~K(IR_TEXT), PV_CUSTOM, NULL, p_shadow},
 };
 
 static const layer_prop *find_prop(const char *name, ir_kind kind)
@@ -787,6 +999,7 @@ static void layer_defaults(checker_t *c, const ast_stmt *st, int kind, mlayer *L
 	L->wrap = 100;
 	L->wrap_unit = UNIT_SA;
 	L->content = "";
+	L->matte_of = -1;
 }
 
 /* The layer's frames from start, end and duration (read before the other properties: keys and
@@ -975,6 +1188,7 @@ void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const lay
 	layer_time(c, st, L, fr);
 	layer_props(c, st, kind, L);
 	layer_fades(c, st, L);
+	looks_check(c, L);
 	if (L->kind == IR_CODE && L->code && !L->code[0])
 		diag_err(c->d, DE_MISSING, st->sp, "code layer has no source: give it as a string or with file \"...\"");
 	if (L->kind == IR_VIDEO && !L->mute && L->path)

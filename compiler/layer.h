@@ -28,5 +28,8 @@ const char *layer_prop_name(int i, int kind);
 /* Reads layer statement st of kind `kind` (layer_kind) into L. A video layer with sound adds its
  * clip audio to the spec. */
 void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const layer_frame *fr);
+/* Once a scene's (or an overlay block's) layers ls[from..n) are read: each `matte NAME` to the
+ * layer of that name among them (did-you-mean when none), which is then drawn only as a matte. */
+void layer_mattes(checker_t *c, mlayer *ls, int from, int n);
 
 #endif

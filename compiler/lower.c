@@ -138,6 +138,34 @@ static int source_node(lowerer *lw, const mlayer *L)
 	return n->id;
 }
 
+/* A curve the spec set, else none (n == 0): the looks are off unless given. */
+static ir_curve curve_set(lowerer *lw, const mcurve *m, int axis, int is_len, int is_pos)
+{
+	return m->n ? curve(lw, m, 0, axis, is_len, is_pos) : (ir_curve){0, NULL};
+}
+
+/* The layer's looks (issue 16); the matte's node id is filled in by layers() once known. */
+static void looks_lower(lowerer *lw, const mlayer *L, ir_node *n)
+{
+	n->u.layer.mask = L->mask;
+	n->u.layer.mask_invert = L->mask_invert;
+	if (L->mask) {
+		n->u.layer.mask_x = curve_set(lw, &L->c[LP_MASK_X], 0, 1, 1);
+		n->u.layer.mask_y = curve_set(lw, &L->c[LP_MASK_Y], 1, 1, 1);
+		n->u.layer.mask_w = curve_set(lw, &L->c[LP_MASK_W], 0, 1, 0);
+		n->u.layer.mask_h = curve_set(lw, &L->c[LP_MASK_H], 1, 1, 0);
+		n->u.layer.mask_radius = curve_set(lw, &L->c[LP_MASK_R], 0, 0, 0);
+	}
+	n->u.layer.feather = curve_set(lw, &L->c[LP_FEATHER], 0, 0, 0);
+	n->u.layer.radius = curve_set(lw, &L->c[LP_RADIUS], 0, 0, 0);
+	n->u.layer.blur = curve_set(lw, &L->c[LP_BLUR], 0, 0, 0);
+	n->u.layer.matte_only = L->is_matte;
+	n->u.layer.shadow_dx = L->shadow[0];
+	n->u.layer.shadow_dy = L->shadow[1];
+	n->u.layer.shadow_blur = L->shadow[2];
+	n->u.layer.shadow_color = L->shadow_color;
+}
+
 static int layer_node(lowerer *lw, const mlayer *L)
 {
 	int src = source_node(lw, L);
@@ -178,6 +206,7 @@ static int layer_node(lowerer *lw, const mlayer *L)
 	n->u.layer.z = L->z;
 	n->u.layer.effects = effects;
 	n->u.layer.neffects = L->neffects;
+	looks_lower(lw, L, n);
 	return n->id;
 }
 
@@ -203,8 +232,15 @@ static int *layers(lowerer *lw, const mlayer *ls, int n)
 	for (int i = 0; i < n; i++)
 		keys[i] = (zkey){ls[i].z, ls[i].order, i};
 	qsort(keys, (size_t)n, sizeof(zkey), by_z);
+	int *at = arena_alloc(lw->p->arena, sizeof(int) * (size_t)(n ? n : 1)); /* model index -> node */
 	for (int i = 0; i < n; i++)
-		ids[i] = layer_node(lw, &ls[keys[i].index]);
+		at[keys[i].index] = ids[i] = layer_node(lw, &ls[keys[i].index]);
+	for (int i = 0; i < n; i++)
+		if (ls[i].matte_of >= 0) {
+			ir_node *l = &lw->p->nodes[at[i]];
+			l->u.layer.matte = ls[i].matte_kind;
+			l->u.layer.matte_layer = at[ls[i].matte_of];
+		}
 	return ids;
 }
 

@@ -47,6 +47,15 @@ enum {
 	LP_PAN_Y,
 	LP_TRIM0, /* shapes: the part of the path drawn, fractions 0..1 of its length (issue 16) */
 	LP_TRIM1,
+	/* looks (issue 16): the mask's geometry (x, w horizontal; y, h vertical), then px lengths */
+	LP_MASK_X,
+	LP_MASK_Y,
+	LP_MASK_W,
+	LP_MASK_H,
+	LP_MASK_R,
+	LP_FEATHER,
+	LP_RADIUS,
+	LP_BLUR,
 	LP_COUNT
 };
 
@@ -114,6 +123,19 @@ typedef struct mlayer {
 	mcurve fsize;
 	int colors_cap, texts_cap;
 	span_t units_sp, texts_sp; /* where `animate words/letters` and `animate text` are, or line 0 */
+	/* looks (issue 16): the mask's kind (its geometry is in c[LP_MASK_*]), the matte, the
+	 * shadow; a layer's name is how a matte refers to it */
+	ir_mask_kind mask;
+	int mask_invert;
+	span_t mask_sp;
+	const char *name;
+	const char *matte; /* the matte layer's name as written, NULL = none */
+	span_t matte_sp;
+	ir_matte_kind matte_kind;
+	int matte_of; /* index of the matte layer in the same list, -1 = none */
+	int is_matte; /* some layer's matte: not drawn */
+	double shadow[3]; /* dx, dy, blur in px */
+	ir_color shadow_color;
 } mlayer;
 
 typedef struct {

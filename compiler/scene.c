@@ -332,6 +332,7 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 		if (!known)
 			unknown_in_scene(c, p);
 	}
+	layer_mattes(c, sc->layers, 0, sc->nlayers);
 }
 
 void scene_read(checker_t *c, const ast_stmt *st, int64_t *cursor, int is_last)
@@ -399,6 +400,7 @@ void scene_overlay(checker_t *c, const ast_stmt *st)
 		return;
 	}
 	layer_frame fr = {checker_sec(c, f0), checker_sec(c, f1) - checker_sec(c, f0), f0, f1, "overlay"};
+	int first = c->s->noverlays;
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *p = st->body[i];
 		if (!strcmp(p->head, "start") || !strcmp(p->head, "end") || group_misplaced(c, p, "in an overlay"))
@@ -417,5 +419,6 @@ void scene_overlay(checker_t *c, const ast_stmt *st)
 		mlayer *L = ARENA_PUSH(c->a, c->s->overlays, c->s->noverlays, c->s->coverlays);
 		layer_read(c, p, k, L, &fr);
 	}
+	layer_mattes(c, c->s->overlays, first, c->s->noverlays);
 }
 

@@ -142,19 +142,27 @@ static uint32_t sample_bilinear(const surf_t *s, double u, double v)
 
 /* The general path: inverse-map every canvas pixel of the rotated rectangle's bounds. Rotation
  * is rare (titles, stickers), so this favours clarity over speed. */
-static int draw_rotated(surf_t *dst, const surf_t *src, const draw_params *p, unsigned op)
+void draw_bounds(const draw_params *p, double b[4])
 {
 	double a = p->rot * M_PI / 180, c = cos(a), s = sin(a);
 	double xs[4] = {p->x0, p->x1, p->x1, p->x0}, ys[4] = {p->y0, p->y0, p->y1, p->y1};
-	double bx0 = INFINITY, bx1 = -INFINITY, by0 = INFINITY, by1 = -INFINITY;
+	b[0] = b[1] = INFINITY;
+	b[2] = b[3] = -INFINITY;
 	for (int i = 0; i < 4; i++) {
 		double dx = xs[i] - p->cx, dy = ys[i] - p->cy;
 		double X = p->cx + dx * c - dy * s, Y = p->cy + dx * s + dy * c;
-		bx0 = fmin(bx0, X);
-		bx1 = fmax(bx1, X);
-		by0 = fmin(by0, Y);
-		by1 = fmax(by1, Y);
+		b[0] = fmin(b[0], X);
+		b[2] = fmax(b[2], X);
+		b[1] = fmin(b[1], Y);
+		b[3] = fmax(b[3], Y);
 	}
+}
+
+static int draw_rotated(surf_t *dst, const surf_t *src, const draw_params *p, unsigned op)
+{
+	double a = p->rot * M_PI / 180, c = cos(a), s = sin(a), b[4];
+	draw_bounds(p, b);
+	double bx0 = b[0], by0 = b[1], bx1 = b[2], by1 = b[3];
 	int X0 = (int)fmax(0, floor(bx0)), X1 = (int)fmin(dst->w, ceil(bx1));
 	int Y0 = (int)fmax(0, floor(by0)), Y1 = (int)fmin(dst->h, ceil(by1));
 	double sx = (p->u1 - p->u0) / (p->x1 - p->x0), sy = (p->v1 - p->v0) / (p->y1 - p->y0);

@@ -21,5 +21,7 @@ typedef struct {
 /* Draws the window of src over dst. Returns 0, or VE_NOMEM. Pixels outside the window but
  * inside src feed the bilinear filter at the window's edge (a crop, not a clamp). */
 int draw_surface(surf_t *dst, const surf_t *src, const draw_params *p);
+/* The canvas rectangle b = {x0, y0, x1, y1} the placed (maybe rotated) window of p covers. */
+void draw_bounds(const draw_params *p, double b[4]);
 
 #endif

@@ -17,6 +17,7 @@
 #include "font.h"
 #include "hook.h"
 #include "layer.h"
+#include "looks.h"
 #include "rterr.h"
 #include "transition.h"
 
@@ -40,6 +41,7 @@ struct rt_graph {
 	 * first use, freed when no group is in use (graph_release_before). */
 	surf_t *gsurf[IR_GROUP_MAX_DEPTH];
 	int gdepth; /* levels of groups being drawn now */
+	looks_t *looks;       /* masks, shadows, blurs: scratch made on first use (looks.h) */
 };
 
 static const src_ops *ops_for(ir_kind k)
@@ -125,6 +127,12 @@ static int check_layer_at(const ir_program *p, const ir_node *owner, int id, int
 		if (!is_kind(p, e, IR_EFFECT))
 			return bad_ref(p, l, err, errlen, "effect", e);
 	}
+	if (l->u.layer.matte && (l->u.layer.matte >= IR_MATTE_COUNT || l->u.layer.matte_layer == id ||
+				 !is_kind(p, l->u.layer.matte_layer, IR_LAYER) ||
+				 !ops_for(p->nodes[p->nodes[l->u.layer.matte_layer].u.layer.source].kind)))
+		return bad_ref(p, l, err, errlen, "matte layer", l->u.layer.matte_layer);
+	if (l->u.layer.mask >= IR_MASK_COUNT)
+		return bad_ref(p, l, err, errlen, "mask kind", (int)l->u.layer.mask);
 	return src->kind == IR_GROUP ? check_group(p, src, depth + 1, err, errlen) : 0;
 }
 
@@ -291,6 +299,7 @@ void graph_free(rt_graph *g)
 	font_ctx_free(g->fonts);
 	captions_free(g->captions);
 	hook_rt_free(g->hooks);
+	looks_free(g->looks);
 	free(g->n);
 	free(g);
 }
@@ -335,14 +344,30 @@ static int place_layer(rt_graph *g, int id, int64_t f, src_view *v, draw_params 
 	return layer_place(g->p, l, f, v, d);
 }
 
+/* A layer with looks (mask, matte, shadow, ...): its matte placed too, then looks.h draws. */
+static int draw_looked(rt_graph *g, const ir_node *l, int64_t f, surf_t *dst, const src_view *v,
+		       const draw_params *d, char *err, size_t errlen)
+{
+	src_view mv = {0};
+	draw_params md;
+	int mrc = 0;
+	if (l->u.layer.matte && (mrc = place_layer(g, l->u.layer.matte_layer, f, &mv, &md, err, errlen)) < 0)
+		return mrc;
+	looks_job j = {g->p, l, f, v->surf, d, mrc > 0 ? mv.surf : NULL, &md};
+	return looks_draw(&g->looks, dst, &j);
+}
+
 static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, size_t errlen)
 {
 	src_view v;
 	draw_params d;
+	const ir_node *l = &g->p->nodes[id];
+	if (l->u.layer.matte_only) /* drawn only as another layer's matte */
+		return 0;
 	int rc = place_layer(g, id, f, &v, &d, err, errlen);
 	if (rc <= 0)
 		return rc;
-	rc = draw_surface(dst, v.surf, &d);
+	rc = looks_wanted(l) ? draw_looked(g, l, f, dst, &v, &d, err, errlen) : draw_surface(dst, v.surf, &d);
 	if (rc)
 		return rterr_node(rc, g->p, &g->p->nodes[id], err, errlen,
 				  "out of memory drawing layer n%d", id);
@@ -357,7 +382,7 @@ static int layer_covers(rt_graph *g, int id, int64_t f, int W, int H, char *err,
 {
 	const ir_node *l = &g->p->nodes[id];
 	ir_kind k = g->p->nodes[l->u.layer.source].kind;
-	if ((k != IR_IMAGE && k != IR_SOLID) || l->u.layer.neffects)
+	if ((k != IR_IMAGE && k != IR_SOLID) || l->u.layer.neffects || l->u.layer.matte_only || looks_wanted(l))
 		return 0;
 	src_view v;
 	draw_params d;
