@@ -14,6 +14,7 @@
 #include "../base/file.h"
 #include "anchor.h"
 #include "asset.h"
+#include "blend.h"
 #include "style.h"
 #include "sym.h"
 #include "value.h"
@@ -537,6 +538,16 @@ static void p_file(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 
 /* Table order is the order of "did you mean" candidates. Text layers also take the text
  * properties of style.c; draw layers pass any other property to their hook as a parameter. */
+static void p_blend(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	blend_read_mode(x->c, p, &x->L->blend);
+}
+
+static void p_gradient(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	x->L->gradient = blend_read_gradient(x->c, p);
+}
+
 static const layer_prop props[] = {
 	{"position", K_ALL, PV_LEN2, "x and y (px, % or sa)", p_position},
 	/* not on draw layers: hooks take x and y as parameters (lower_third's y) */
@@ -569,6 +580,8 @@ static const layer_prop props[] = {
 	{"font_size", K(IR_CODE), PV_LEN, "a size in px", p_code_size},
 	{"numbers", K(IR_CODE), PV_CUSTOM, NULL, p_numbers},
 	{"file", K(IR_CODE), PV_ONE, "a source file", p_file},
+	{"blend", K_ALL, PV_ONE, "a blend mode (normal, multiply, screen, overlay, add, darken, lighten)", p_blend},
+	{"gradient", K(IR_SOLID) | K(IR_IMAGE), PV_CUSTOM, NULL, p_gradient},
 };
 
 static const layer_prop *find_prop(const char *name, ir_kind kind)

@@ -153,6 +153,8 @@ static int layer_node(lowerer *lw, const mlayer *L)
 	n->u.layer.z = L->z;
 	n->u.layer.effects = effects;
 	n->u.layer.neffects = L->neffects;
+	n->u.layer.blend = L->blend;
+	n->u.layer.gradient = L->gradient;
 	return n->id;
 }
 

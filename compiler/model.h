@@ -85,6 +85,9 @@ typedef struct {
 	int audio; /* video clips with sound: index into spec->audio, else -1 */
 	meffect *effects;
 	int neffects, ceffects;
+	/* blends and gradients (issue 16, blend.h) */
+	ir_blend blend;
+	const ir_gradient *gradient;
 } mlayer;
 
 typedef struct {

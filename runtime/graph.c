@@ -14,6 +14,7 @@
 
 #include "captions.h"
 #include "font.h"
+#include "gradient.h"
 #include "hook.h"
 #include "layer.h"
 #include "rterr.h"
@@ -23,6 +24,7 @@ typedef struct {
 	void *state;
 	int ready;
 	int64_t last; /* the frame after the last one that uses this source */
+	surf_t *grad; /* a layer's rendered gradient (gradient.h), NULL until drawn */
 } gnode;
 
 struct rt_graph {
@@ -225,8 +227,10 @@ void graph_free(rt_graph *g)
 {
 	if (!g)
 		return;
-	for (int i = 0; i < g->p->nnodes; i++)
+	for (int i = 0; i < g->p->nnodes; i++) {
 		release_node(g, i);
+		surf_free(g->n[i].grad);
+	}
 	surf_free(g->tmp[0]);
 	surf_free(g->tmp[1]);
 	font_ctx_free(g->fonts);
@@ -283,7 +287,13 @@ static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, si
 	int rc = place_layer(g, id, f, &v, &d, err, errlen);
 	if (rc <= 0)
 		return rc;
-	rc = draw_surface(dst, v.surf, &d);
+	/* a gradient is a solid's fill, or a scrim drawn over an image (SPEC 18.3) */
+	const ir_gradient *gr = g->p->nodes[id].u.layer.gradient;
+	rc = 0;
+	if (!gr || g->p->nodes[g->p->nodes[id].u.layer.source].kind != IR_SOLID)
+		rc = draw_surface(dst, v.surf, &d);
+	if (!rc && gr)
+		rc = grad_draw(dst, &g->n[id].grad, gr, &d);
 	if (rc)
 		return rterr_node(rc, g->p, &g->p->nodes[id], err, errlen,
 				  "out of memory drawing layer n%d", id);
@@ -299,6 +309,9 @@ static int layer_covers(rt_graph *g, int id, int64_t f, int W, int H, char *err,
 	const ir_node *l = &g->p->nodes[id];
 	ir_kind k = g->p->nodes[l->u.layer.source].kind;
 	if ((k != IR_IMAGE && k != IR_SOLID) || l->u.layer.neffects)
+		return 0;
+	/* a blend shows what is under it; a gradient fill may be transparent anywhere */
+	if (l->u.layer.blend != IR_BLEND_NORMAL || (k == IR_SOLID && l->u.layer.gradient))
 		return 0;
 	src_view v;
 	draw_params d;
