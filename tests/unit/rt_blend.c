@@ -9,8 +9,9 @@
 #include "../../runtime/blend.h"
 #include "../../runtime/gradient.h"
 
-/* A w x h program: a backdrop solid (bg, full frame) under a 'top' solid blended by mode at
- * opacity op over the box [x, x + w) x [0, h). */
+/* A 32 x 16 program: a backdrop solid bg under a solid top blended by mode at opacity op (with
+ * gradient gr), both full frame and opaque: layer_covers must not take the top one as hiding
+ * the backdrop (it did before blends, and the backdrop was never drawn). */
 static surf_t *two_solids(ir_color bg, ir_color top, int mode, double op, const ir_gradient *gr)
 {
 	ir_program *p = t_prog(32, 16, 4);
