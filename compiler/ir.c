@@ -56,6 +56,38 @@ static double bezier_eval(const double p[4], double x)
 	return bezier_coord(p[1], p[3], s);
 }
 
+/* A damped spring's step response (a mass on a spring, released from 0 towards 1) over the
+ * segment, with damping ratio z = 1 - bounce. Its envelope is fixed to fall to 1/1000 at x = 1
+ * (z * w0 = ln 1000), so a stiffer or looser spring changes how far and how often it overshoots,
+ * not when it settles. What is left of the motion at x = 1 (under 0.1 %, 0.8 % for bounce 0) is
+ * taken out linearly, so the segment ends on its key exactly and the curve stays continuous. */
+static double spring_raw(double bounce, double x)
+{
+	double z = 1 - fmin(fmax(bounce, 0), 0.9), k = log(1000), w0 = k / z;
+	if (z >= 1) /* critically damped: no oscillation */
+		return 1 - exp(-w0 * x) * (1 + w0 * x);
+	double wd = w0 * sqrt(1 - z * z);
+	return 1 - exp(-k * x) * (cos(wd * x) + k / wd * sin(wd * x));
+}
+
+static double spring_eval(double bounce, double x)
+{
+	return spring_raw(bounce, x) + (1 - spring_raw(bounce, 1)) * x;
+}
+
+/* Robert Penner's ease-out bounce: parabolas touching 1 at x = 1/2.75, 2/2.75, 2.5/2.75 and 1,
+ * each rebound a quarter of the one before; never above 1. */
+static double bounce_eval(double x)
+{
+	const double n = 7.5625, d = 2.75;
+	if (x < 1 / d)
+		return n * x * x;
+	double c = x < 2 / d ? 1.5 : x < 2.5 / d ? 2.25 : 2.625;
+	double top = x < 2 / d ? 0.75 : x < 2.5 / d ? 0.9375 : 0.984375;
+	x -= c / d;
+	return n * x * x + top;
+}
+
 double ir_ease_eval(const ir_ease *e, double x)
 {
 	static const double in[4] = {0.42, 0, 1, 1}, out[4] = {0, 0, 0.58, 1},
@@ -77,6 +109,10 @@ double ir_ease_eval(const ir_ease *e, double x)
 		return bezier_eval(e->p, x);
 	case IR_EASE_HOLD:
 		return 0;
+	case IR_EASE_SPRING:
+		return spring_eval(e->p[0], x);
+	case IR_EASE_BOUNCE:
+		return bounce_eval(x);
 	}
 	return x;
 }
@@ -107,7 +143,9 @@ double ir_curve_eval(const ir_curve *c, double t)
 
 void ir_curve_range(const ir_curve *c, double *lo, double *hi)
 {
-	/* Overshoot samples per bezier segment: a pan path is a handful of keys, so this is cheap
+	/* Overshoot samples per bezier or spring segment (a spring's first, highest overshoot comes
+	 * within the first half and is broad, so 32 samples find it to a fraction of a percent;
+	 * bounce never leaves 0..1): a pan path is a handful of keys, so this is cheap
 	 * per frame, and fine enough that the last clamp of a window (runtime/layer.c) barely acts. */
 	enum { SAMPLES = 32 };
 	*lo = *hi = c->n > 0 ? c->keys[0].v : 0;
@@ -115,7 +153,7 @@ void ir_curve_range(const ir_curve *c, double *lo, double *hi)
 		const ir_key *k = &c->keys[i];
 		*lo = fmin(*lo, k->v);
 		*hi = fmax(*hi, k->v);
-		if (i + 1 == c->n || k->ease.kind != IR_EASE_BEZIER)
+		if (i + 1 == c->n || (k->ease.kind != IR_EASE_BEZIER && k->ease.kind != IR_EASE_SPRING))
 			continue;
 		for (int j = 1; j < SAMPLES; j++) {
 			double v = k->v + (k[1].v - k->v) * ir_ease_eval(&k->ease, (double)j / SAMPLES);
@@ -239,6 +277,14 @@ int ir_transition_find(const char *name)
 	return -1;
 }
 
+/* ---- blends ------------------------------------------------------------------------------ */
+
+const char *const ir_blend_names[IR_BLEND_COUNT] = {
+	[IR_BLEND_NORMAL] = "normal",	  [IR_BLEND_MULTIPLY] = "multiply", [IR_BLEND_SCREEN] = "screen",
+	[IR_BLEND_OVERLAY] = "overlay", [IR_BLEND_ADD] = "add",	    [IR_BLEND_DARKEN] = "darken",
+	[IR_BLEND_LIGHTEN] = "lighten",
+};
+
 /* ---- dump ------------------------------------------------------------------------------- */
 
 static const char *kind_names[IR_KIND_COUNT] = {
@@ -298,11 +344,17 @@ static void put_color(FILE *o, ir_color c)
 	fprintf(o, "#%02x%02x%02x%02x", c.r, c.g, c.b, c.a);
 }
 
-static const char *ease_names[] = {"linear", "ease_in", "ease_out", "ease_in_out", "bezier", "hold"};
+static const char *ease_names[] = {"linear", "ease_in", "ease_out", "ease_in_out", "bezier", "hold",
+				   "spring", "bounce"};
 
 static void put_ease(FILE *o, ir_ease e)
 {
 	fputs(ease_names[e.kind], o);
+	if (e.kind == IR_EASE_SPRING) {
+		fputc('(', o);
+		put_num(o, e.p[0]);
+		fputc(')', o);
+	}
 	if (e.kind == IR_EASE_BEZIER) {
 		fputc('(', o);
 		for (int i = 0; i < 4; i++) {
@@ -524,6 +576,28 @@ static void put_shape(FILE *o, const ir_node *n)
 		put_curve(o, "trim_end", &n->u.shape.trim_end);
 }
 
+/* A layer's blend mode and gradient, only when set (older dumps stay the same). */
+static void put_blend(FILE *o, const ir_node *n)
+{
+	if (n->u.layer.blend != IR_BLEND_NORMAL)
+		fprintf(o, " blend=%s", ir_blend_names[n->u.layer.blend]);
+	const ir_gradient *g = n->u.layer.gradient;
+	if (!g)
+		return;
+	fputs(g->radial ? " gradient=radial(" : " gradient=linear(", o);
+	if (!g->radial) {
+		put_num(o, g->angle);
+		fputs("deg", o);
+	}
+	for (int i = 0; i < g->nstops; i++) {
+		fputs(i || !g->radial ? "," : "", o);
+		put_color(o, g->color[i]);
+		fputc('@', o);
+		put_num(o, g->pos[i]);
+	}
+	fputc(')', o);
+}
+
 static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 {
 	fprintf(o, "n%d %s [%lld,%lld)", n->id, ir_kind_name(n->kind), (long long)n->f0,
@@ -604,6 +678,7 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		if (n->u.layer.neffects)
 			put_ids(o, "effects", n->u.layer.effects, n->u.layer.neffects);
 		put_looks(o, n);
+		put_blend(o, n);
 		break;
 	case IR_EFFECT:
 		fprintf(o, " effect=%s file=", n->u.effect.name);

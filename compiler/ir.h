@@ -34,7 +34,9 @@ typedef enum {
 	IR_EASE_OUT,    /* cubic-bezier(0, 0, 0.58, 1)    */
 	IR_EASE_IN_OUT, /* cubic-bezier(0.42, 0, 0.58, 1) */
 	IR_EASE_BEZIER, /* cubic-bezier(p[0], p[1], p[2], p[3]) */
-	IR_EASE_HOLD    /* keep the value until the next key */
+	IR_EASE_HOLD,   /* keep the value until the next key */
+	IR_EASE_SPRING, /* a damped spring, p[0] = bounce 0..0.9 (SPEC 18.3): overshoots, ends at 1 */
+	IR_EASE_BOUNCE  /* falls onto 1 and bounces back three times (Penner's ease-out bounce) */
 } ir_ease_kind;
 
 typedef struct {
@@ -59,8 +61,8 @@ double ir_curve_eval(const ir_curve *c, double t);
 /* Progress 0..1 through an easing, x in 0..1. */
 double ir_ease_eval(const ir_ease *e, double x);
 int ir_curve_is_const(const ir_curve *c);
-/* The lowest and highest values curve c takes (its keys, and where a cubic-bezier easing
- * overshoots them, sampled); 0, 0 for an empty curve. */
+/* The lowest and highest values curve c takes (its keys, and where a cubic-bezier or spring
+ * easing overshoots them, sampled); 0, 0 for an empty curve. */
 void ir_curve_range(const ir_curve *c, double *lo, double *hi);
 
 /* Ken Burns pans (issue 16). On one axis the window is fw (0 < fw <= 1) of the picture, so its
@@ -81,6 +83,33 @@ double ir_pan_zoom_needed(double p0, double p1, double f1);
 typedef struct {
 	uint8_t r, g, b, a;
 } ir_color;
+
+/* Blend modes of a layer (issue 16, SPEC 18.3): the separable modes of W3C Compositing and
+ * Blending Level 1 with source-over for alpha; add is Linear Dodge (min(1, Cb + Cs)). */
+typedef enum {
+	IR_BLEND_NORMAL,
+	IR_BLEND_MULTIPLY,
+	IR_BLEND_SCREEN,
+	IR_BLEND_OVERLAY,
+	IR_BLEND_ADD,
+	IR_BLEND_DARKEN,
+	IR_BLEND_LIGHTEN,
+	IR_BLEND_COUNT
+} ir_blend;
+/* The spec's names, indexed by ir_blend. */
+extern const char *const ir_blend_names[IR_BLEND_COUNT];
+
+/* A gradient over a solid (its fill) or an image (a scrim over the picture), SPEC 18.3. Stops
+ * are straight colours at positions 0..1 in order; colours between them are interpolated in
+ * premultiplied alpha, as CSS does. */
+#define IR_MAX_STOPS 16
+typedef struct {
+	int radial;   /* 0 linear, 1 radial (an ellipse from the box's centre to its corners) */
+	double angle; /* linear: degrees, CSS's convention (0 = towards the top, 90 = towards the right) */
+	int nstops;   /* 2..IR_MAX_STOPS */
+	double pos[IR_MAX_STOPS];
+	ir_color color[IR_MAX_STOPS];
+} ir_gradient;
 
 /* ---- nodes -------------------------------------------------------------------------------- */
 
@@ -334,6 +363,9 @@ typedef struct ir_node {
 			ir_curve radius, blur; /* px: the placed box's corner radius; the blur's spread */
 			double shadow_dx, shadow_dy, shadow_blur; /* px */
 			ir_color shadow_color;                    /* alpha 0 = no shadow */
+			/* blends and gradients (issue 16, SPEC 18.3) */
+			ir_blend blend;              /* how the layer meets what is under it */
+			const ir_gradient *gradient; /* solids and images; NULL = none */
 		} layer;
 		struct {
 			const char *name;

@@ -15,6 +15,7 @@
 #include "anchor.h"
 #include "asset.h"
 #include "shape.h"
+#include "blend.h"
 #include "style.h"
 #include "sym.h"
 #include "textanim.h"
@@ -797,6 +798,16 @@ static void p_offset(layer_ctx *x, const ast_stmt *p, const double *v, const uni
 
 /* Table order is the order of "did you mean" candidates. Text layers also take the text
  * properties of style.c; draw layers pass any other property to their hook as a parameter. */
+static void p_blend(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	blend_read_mode(x->c, p, &x->L->blend);
+}
+
+static void p_gradient(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
+{
+	x->L->gradient = blend_read_gradient(x->c, p);
+}
+
 static const layer_prop props[] = {
 	{"position", K_ALL, PV_LEN2, "x and y (px, % or sa)", p_position},
 	/* not on draw layers: hooks take x and y as parameters (lower_third's y) */
@@ -840,6 +851,8 @@ static const layer_prop props[] = {
 	{"radius", K(IR_SOLID) | K(IR_IMAGE) | K(IR_VIDEO), PV_ONE, "a length in px", p_radius},
 	{"blur", K_ALL, PV_ONE, "a length in px", p_blur},
 	{"shadow", K_ALL & ~K(IR_TEXT), PV_CUSTOM, NULL, p_shadow},
+	{"blend", K_ALL, PV_ONE, "a blend mode (normal, multiply, screen, overlay, add, darken, lighten)", p_blend},
+	{"gradient", K(IR_SOLID) | K(IR_IMAGE), PV_CUSTOM, NULL, p_gradient},
 };
 
 static const layer_prop *find_prop(const char *name, ir_kind kind)

@@ -207,6 +207,8 @@ static int layer_node(lowerer *lw, const mlayer *L)
 	n->u.layer.effects = effects;
 	n->u.layer.neffects = L->neffects;
 	looks_lower(lw, L, n);
+	n->u.layer.blend = L->blend;
+	n->u.layer.gradient = L->gradient;
 	return n->id;
 }
 

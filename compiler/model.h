@@ -136,6 +136,9 @@ typedef struct mlayer {
 	int is_matte; /* some layer's matte: not drawn */
 	double shadow[3]; /* dx, dy, blur in px */
 	ir_color shadow_color;
+	/* blends and gradients (issue 16, blend.h) */
+	ir_blend blend;
+	const ir_gradient *gradient;
 } mlayer;
 
 typedef struct {

@@ -302,12 +302,37 @@ int val_bool(checker_t *c, const ast_stmt *st, int *out)
 }
 
 static const char *const ease_names[] = {"linear", "ease_in", "ease_out", "ease_in_out", "in",
-					 "out", "in_out", "hold", "cubic_bezier"};
+					 "out", "in_out", "hold", "spring", "bounce", "cubic_bezier"};
+
+/* The bounce of a spring written bare (`ease spring`): a 7 % overshoot, one visible rebound. */
+#define SPRING_BOUNCE 0.35
+
+/* spring(BOUNCE): BOUNCE 0..0.9 (0 settles without overshooting; 0.9 rings a long time). */
+static int ease_spring(checker_t *c, const ast_value *v, ir_ease *out)
+{
+	out->kind = IR_EASE_SPRING;
+	out->p[0] = SPRING_BOUNCE;
+	if (v->kind != AV_CALL)
+		return 1;
+	if (v->nargs != 1 || v->args[0].name || !v->args[0].v) {
+		diag_err(c->d, DE_BAD_ARGUMENTS, v->sp, "spring takes 1 number (its bounce, 0 to 0.9), found %d", v->nargs);
+		return 0;
+	}
+	if (!val_scalar(c, v->args[0].v, &out->p[0]))
+		return 0;
+	if (out->p[0] < 0 || out->p[0] > 0.9) {
+		diag_err(c->d, DE_BAD_ARGUMENTS, v->args[0].v->sp, "a spring's bounce must be between 0 and 0.9");
+		return 0;
+	}
+	return 1;
+}
 
 int val_ease(checker_t *c, const ast_value *v, ir_ease *out)
 {
 	v = val_resolve(c, v);
 	memset(out, 0, sizeof *out);
+	if ((v->kind == AV_CALL || v->kind == AV_IDENT) && !strcmp(v->s, "spring"))
+		return ease_spring(c, v, out);
 	if (v->kind == AV_CALL && !strcmp(v->s, "cubic_bezier")) {
 		if (v->nargs != 4) {
 			diag_err(c->d, DE_BAD_ARGUMENTS, v->sp, "cubic_bezier takes 4 numbers (x1, y1, x2, y2), found %d", v->nargs);
@@ -329,7 +354,8 @@ int val_ease(checker_t *c, const ast_value *v, ir_ease *out)
 	if (!val_enum(c, v, "easing", ease_names, COUNT(ease_names) - 1, &i))
 		return 0;
 	static const ir_ease_kind kinds[] = {IR_EASE_LINEAR, IR_EASE_IN, IR_EASE_OUT, IR_EASE_IN_OUT,
-					     IR_EASE_IN, IR_EASE_OUT, IR_EASE_IN_OUT, IR_EASE_HOLD};
+					     IR_EASE_IN, IR_EASE_OUT, IR_EASE_IN_OUT, IR_EASE_HOLD,
+					     IR_EASE_SPRING, IR_EASE_BOUNCE};
 	out->kind = kinds[i];
 	return 1;
 }

@@ -664,7 +664,7 @@ static int l_image(lua_State *L)
 		return luaL_error(L, "a canvas cannot draw itself");
 	if (w <= 0 || h <= 0 || op <= 0)
 		return 0;
-	draw_params d = {0, 0, src->w, src->h, x, y, x + w, y + h, rot, x + w / 2, y + h / 2, op};
+	draw_params d = {0, 0, src->w, src->h, x, y, x + w, y + h, rot, x + w / 2, y + h / 2, op, 0};
 	double r = fabs(fmod(rot, 360)) > 1e-9 ? sqrt(w * w + h * h) / 2 : 0;
 	if (r > 0)
 		draw_through(L, c, src, &d, x + w / 2 - r, y + h / 2 - r, x + w / 2 + r, y + h / 2 + r);
@@ -787,7 +787,7 @@ static int l_text(lua_State *L)
 	/* the whole surface, margins included, placed so its natural rectangle starts at left, top */
 	double sx = left - o.ox, sy = top - o.oy;
 	draw_params d = {0, 0, o.surf->w, o.surf->h, sx, sy, sx + o.surf->w, sy + o.surf->h, 0, 0, 0,
-			 fmin(fmax(op, 0), 1)};
+			 fmin(fmax(op, 0), 1), 0};
 	c->work += (double)o.surf->w * o.surf->h + 64.0 * strlen(str);
 	lua_pushnumber(L, o.nat_w);
 	lua_pushnumber(L, o.nat_h);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "../base/err.h"
+#include "blend.h"
 
 #define LANES 0x00ff00ffu
 
@@ -59,7 +60,7 @@ static inline unsigned coverage(int c, double a, double b)
 	return (unsigned)lrint(f * 256);
 }
 
-static int draw_axis(surf_t *dst, const surf_t *src, const draw_params *p, unsigned op)
+static int draw_axis(surf_t *dst, const surf_t *src, const draw_params *p, unsigned op, blend_row_fn row)
 {
 	/* clamp in double first: a far off-canvas layer must not overflow an int */
 	int X0 = (int)fmax(0, floor(p->x0)), X1 = (int)fmin(dst->w, ceil(p->x1));
@@ -116,11 +117,11 @@ static int draw_axis(surf_t *dst, const surf_t *src, const draw_params *p, unsig
 		uint32_t *d = dst->px + (size_t)y * dst->stride + X0;
 		for (int i = 0; i < nx; i++) {
 			if (i == ia && ib > ia) {
-				surf_row_sample_over(d + ia, tmp, ix + ia, w4 + 4 * ia, ib - ia, cy);
+				row(d + ia, tmp, ix + ia, w4 + 4 * ia, ib - ia, cy);
 				i = ib - 1;
 				continue;
 			}
-			surf_row_sample_over(d + i, tmp, ix + i, w4 + 4 * i, 1, cov[i] * cy >> 8);
+			row(d + i, tmp, ix + i, w4 + 4 * i, 1, cov[i] * cy >> 8);
 		}
 	}
 	free(ix);
@@ -158,7 +159,7 @@ void draw_bounds(const draw_params *p, double b[4])
 	}
 }
 
-static int draw_rotated(surf_t *dst, const surf_t *src, const draw_params *p, unsigned op)
+static int draw_rotated(surf_t *dst, const surf_t *src, const draw_params *p, unsigned op, blend_px_fn onto)
 {
 	double a = p->rot * M_PI / 180, c = cos(a), s = sin(a), b[4];
 	draw_bounds(p, b);
@@ -180,7 +181,7 @@ static int draw_rotated(surf_t *dst, const surf_t *src, const draw_params *p, un
 			unsigned k = (unsigned)lrint(cov * op);
 			if (k < 256)
 				px = surf_scale_px(px, k);
-			d[x] = surf_over_px(d[x], px);
+			d[x] = onto(d[x], px);
 		}
 	}
 	return 0;
@@ -198,7 +199,9 @@ int draw_surface(surf_t *dst, const surf_t *src, const draw_params *p)
 	double r = fmod(p->rot, 360);
 	if (!isfinite(r))
 		return 0;
+	/* The kernels are chosen once per call: normal gets surface.c's source-over ones, exactly
+	 * as before blend modes existed (blend.h). */
 	if (fabs(r) > 1e-9)
-		return draw_rotated(dst, src, p, op);
-	return draw_axis(dst, src, p, op);
+		return draw_rotated(dst, src, p, op, blend_px(p->blend));
+	return draw_axis(dst, src, p, op, blend_row(p->blend));
 }

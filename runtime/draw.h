@@ -16,6 +16,7 @@ typedef struct {
 	double rot;            /* degrees clockwise about (cx, cy) */
 	double cx, cy;
 	double opacity; /* 0..1 */
+	int blend;      /* ir_blend (blend.h); 0 = normal, source-over */
 } draw_params;
 
 /* Draws the window of src over dst. Returns 0, or VE_NOMEM. Pixels outside the window but

@@ -15,6 +15,7 @@
 
 #include "captions.h"
 #include "font.h"
+#include "gradient.h"
 #include "hook.h"
 #include "layer.h"
 #include "looks.h"
@@ -25,6 +26,7 @@ typedef struct {
 	void *state;
 	int ready;
 	int64_t last; /* the frame after the last one that uses this source */
+	surf_t *grad; /* a layer's rendered gradient (gradient.h), NULL until drawn */
 } gnode;
 
 struct rt_graph {
@@ -291,8 +293,10 @@ void graph_free(rt_graph *g)
 {
 	if (!g)
 		return;
-	for (int i = 0; i < g->p->nnodes; i++)
+	for (int i = 0; i < g->p->nnodes; i++) {
 		release_node(g, i);
+		surf_free(g->n[i].grad);
+	}
 	surf_free(g->tmp[0]);
 	surf_free(g->tmp[1]);
 	free_group_buffers(g);
@@ -353,7 +357,7 @@ static int draw_looked(rt_graph *g, const ir_node *l, int64_t f, surf_t *dst, co
 	int mrc = 0;
 	if (l->u.layer.matte && (mrc = place_layer(g, l->u.layer.matte_layer, f, &mv, &md, err, errlen)) < 0)
 		return mrc;
-	looks_job j = {g->p, l, f, v->surf, d, mrc > 0 ? mv.surf : NULL, &md};
+	looks_job j = {g->p, l, f, v->surf, d, mrc > 0 ? mv.surf : NULL, &md, &g->n[l->id].grad};
 	return looks_draw(&g->looks, dst, &j);
 }
 
@@ -367,7 +371,17 @@ static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, si
 	int rc = place_layer(g, id, f, &v, &d, err, errlen);
 	if (rc <= 0)
 		return rc;
-	rc = looks_wanted(l) ? draw_looked(g, l, f, dst, &v, &d, err, errlen) : draw_surface(dst, v.surf, &d);
+	if (looks_wanted(l)) {
+		rc = draw_looked(g, l, f, dst, &v, &d, err, errlen);
+	} else {
+		/* a gradient is a solid's fill, or a scrim drawn over an image (SPEC 18.3) */
+		const ir_gradient *gr = l->u.layer.gradient;
+		rc = 0;
+		if (!gr || g->p->nodes[l->u.layer.source].kind != IR_SOLID)
+			rc = draw_surface(dst, v.surf, &d);
+		if (!rc && gr)
+			rc = grad_draw(dst, &g->n[id].grad, gr, &d);
+	}
 	if (rc)
 		return rterr_node(rc, g->p, &g->p->nodes[id], err, errlen,
 				  "out of memory drawing layer n%d", id);
@@ -383,6 +397,9 @@ static int layer_covers(rt_graph *g, int id, int64_t f, int W, int H, char *err,
 	const ir_node *l = &g->p->nodes[id];
 	ir_kind k = g->p->nodes[l->u.layer.source].kind;
 	if ((k != IR_IMAGE && k != IR_SOLID) || l->u.layer.neffects || l->u.layer.matte_only || looks_wanted(l))
+		return 0;
+	/* a blend shows what is under it; a gradient fill may be transparent anywhere */
+	if (l->u.layer.blend != IR_BLEND_NORMAL || (k == IR_SOLID && l->u.layer.gradient))
 		return 0;
 	src_view v;
 	draw_params d;

@@ -420,7 +420,7 @@ static int picture(hlayer *L, const src_view *v, const ir_program *p)
 		return 0;
 	}
 	surf_fill(L->s, 0);
-	draw_params d = {0, 0, src->w, src->h, 0, 0, w, h, 0, 0, 0, 1};
+	draw_params d = {0, 0, src->w, src->h, 0, 0, w, h, 0, 0, 0, 1, 0};
 	if (draw_surface(L->s, src, &d))
 		return VE_NOMEM;
 	L->v.kx = v->kx * w / src->w;

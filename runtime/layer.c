@@ -168,6 +168,7 @@ int layer_place(const ir_program *p, const ir_node *l, int64_t f, const src_view
 	d->rot = curve_or(&l->u.layer.rotation, t, 0);
 	d->cx = ax;
 	d->cy = ay;
+	d->blend = l->u.layer.blend;
 	return 1;
 }
 

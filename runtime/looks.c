@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../base/err.h"
+#include "gradient.h"
 
 struct looks {
 	int w, h;
@@ -365,12 +366,20 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 	 * last step, onto the destination */
 	draw_params d1 = *j->d;
 	d1.opacity = 1;
-	if ((rc = draw_surface(lk->a, j->src, &d1)))
+	d1.blend = 0;
+	/* a gradient is a solid's fill, or a scrim over an image (SPEC 18.3), in the scratch too */
+	const ir_gradient *gr = j->l->u.layer.gradient;
+	int solid = j->p->nodes[j->l->u.layer.source].kind == IR_SOLID;
+	if ((!gr || !solid) && (rc = draw_surface(lk->a, j->src, &d1)))
+		return rc;
+	if (gr && (rc = grad_draw(lk->a, j->grad, gr, &d1)))
 		return rc;
 	cover_t cv = cover_at(j);
 	if (cv.matte) {
 		clear(lk->m, lb);
-		if (j->matte && (rc = draw_surface(lk->m, j->matte, j->md)))
+		draw_params md = j->matte ? *j->md : *j->d;
+		md.blend = 0; /* the matte's own pixels, whatever its blend mode */
+		if (j->matte && (rc = draw_surface(lk->m, j->matte, &md)))
 			return rc;
 		cv.m = lk->m;
 	}

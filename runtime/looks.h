@@ -29,6 +29,7 @@ typedef struct {
 	const draw_params *d;
 	const surf_t *matte;
 	const draw_params *md;
+	surf_t **grad; /* the layer's gradient picture cache (gradient.h), used when it has one */
 } looks_job;
 
 /* Draws the job onto dst. *lk holds the scratch surfaces: NULL at first (made here, sized as

@@ -199,7 +199,7 @@ static void label(font_ctx *fc, surf_t *dst, const char *str, double x, double y
 	if (text_render(fc, &r, &o, cause, sizeof cause))
 		return;
 	draw_params d = {0, 0, o.surf->w, o.surf->h, x - o.ox, y - o.oy, x - o.ox + o.surf->w,
-			 y - o.oy + o.surf->h, 0, 0, 0, 1};
+			 y - o.oy + o.surf->h, 0, 0, 0, 1, 0};
 	draw_surface(dst, o.surf, &d);
 	surf_free(o.surf);
 }

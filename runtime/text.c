@@ -350,7 +350,7 @@ static int color_glyph(surf_t *dst, const FT_Bitmap *bm, double x, double y, dou
 			d[i] = p[4 * i + 2] | (uint32_t)p[4 * i + 1] << 8 | (uint32_t)p[4 * i] << 16 |
 			       (uint32_t)p[4 * i + 3] << 24;
 	}
-	draw_params dp = {0, 0, g->w, g->h, x, y, x + g->w * sc, y + g->h * sc, 0, 0, 0, alpha};
+	draw_params dp = {0, 0, g->w, g->h, x, y, x + g->w * sc, y + g->h * sc, 0, 0, 0, alpha, 0};
 	int rc = draw_surface(dst, g, &dp);
 	surf_free(g);
 	return rc;
