@@ -524,6 +524,16 @@ static const char *layer_what(const mlayer *L)
 	return (size_t)L->kind < sizeof kind_names / sizeof kind_names[0] && kind_names[L->kind] ? kind_names[L->kind] : "layer";
 }
 
+/* The layer on the line among ls[0..n) and inside the groups there (§18.1). */
+static int layers_time(checker_t *c, const mlayer *ls, int n, int file, int line, query_time *out)
+{
+	for (int k = 0; k < n; k++)
+		if (layer_time(c, &ls[k], layer_what(&ls[k]), file, line, out) ||
+		    layers_time(c, ls[k].kids, ls[k].nkids, file, line, out))
+			return 1;
+	return 0;
+}
+
 int query_hover(const spec_t *s, int line, int col, query_time *out)
 {
 	if (!s || !s->kept || !s->kept->main_file)
@@ -547,19 +557,15 @@ int query_hover(const spec_t *s, int line, int col, query_time *out)
 	}
 	for (int i = 0; i < s->nscenes; i++) {
 		const mscene *sc = &s->scenes[i];
-		for (int k = 0; k < sc->nlayers; k++)
-			if (layer_time(&c, &sc->layers[k], layer_what(&sc->layers[k]), f->file, line, out))
-				return 1;
+		if (layers_time(&c, sc->layers, sc->nlayers, f->file, line, out))
+			return 1;
 		if (sc->sp.file == f->file && sc->sp.line == line) {
 			*out = (query_time){arena_printf(c.a, "scene %s", sc->name), checker_sec(&c, sc->f0),
 					    checker_sec(&c, sc->f1), NULL, 0, 0, sc->sp};
 			return 1;
 		}
 	}
-	for (int k = 0; k < s->noverlays; k++)
-		if (layer_time(&c, &s->overlays[k], layer_what(&s->overlays[k]), f->file, line, out))
-			return 1;
-	return 0;
+	return layers_time(&c, s->overlays, s->noverlays, f->file, line, out);
 }
 
 /* ---- definition --------------------------------------------------------------------------- */

@@ -3,7 +3,8 @@
 # written in the scene, at every time: an image with Ken Burns under the group, soft edges, a
 # rotated translucent solid, text with a fade, a nested group, an offset (the direct version
 # starts the children that much later) and a template whose body is a group. A group that is
-# moved or faded is really composited as one (its frame differs).
+# moved or faded is really composited as one (its frame differs). The language server resolves a
+# child's time through the group's offset and completes layers and offset inside a group.
 . "$(dirname "$0")/lib.sh"
 assets=$PWD/examples/assets
 
@@ -58,4 +59,45 @@ for v in faded moved; do
 	"$VIDC" frame --allow "$assets" "$tmp/$v.vid" --at 1.2s -o "$tmp/$v.png" 2>"$tmp/err" || { cat "$tmp/err"; bad "vidc frame $v failed"; }
 	! cmp -s "$tmp/$v.png" "$tmp/direct-1.2s.png" || bad "a $v group gives the frame of the group without it"
 done
+
+cat >"$tmp/lsp.py" <<'EOT'
+import json, subprocess, sys
+proc = subprocess.Popen([sys.argv[1], "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def send(msg):
+    body = json.dumps(dict(msg, jsonrpc="2.0")).encode()
+    proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    proc.stdin.flush()
+def recv():
+    n = None
+    while True:
+        line = proc.stdout.readline()
+        assert line, "the server closed its output"
+        if line == b"\r\n":
+            break
+        k, v = line.decode().split(":", 1)
+        if k.lower() == "content-length":
+            n = int(v)
+    return json.loads(proc.stdout.read(n))
+send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
+recv()
+uri = "file://" + sys.argv[2] + "/g.vid"
+text = "video { preset youtube_long; fps 10 }\nscene a 4s {\n  group g {\n    offset 1s\n    solid red { start 1s }\n    \n  }\n}\n"
+send({"method": "textDocument/didOpen",
+      "params": {"textDocument": {"uri": uri, "languageId": "vid", "version": 1, "text": text}}})
+recv()
+send({"id": 2, "method": "textDocument/hover",
+      "params": {"textDocument": {"uri": uri}, "position": {"line": 4, "character": 5}}})
+hover = recv()["result"]["contents"]["value"]
+assert hover.startswith("**solid layer**: 2.00 s to 4.00 s"), hover
+send({"id": 3, "method": "textDocument/completion",
+      "params": {"textDocument": {"uri": uri}, "position": {"line": 5, "character": 4}}})
+got = [i["label"] for i in recv()["result"]["items"]]
+assert {"solid", "text", "group", "use", "offset", "opacity"} <= set(got), got
+send({"id": 4, "method": "shutdown"})
+recv()
+send({"method": "exit"})
+proc.wait()
+EOT
+case $VIDC in /*) v=$VIDC ;; *) v=$PWD/$VIDC ;; esac
+python3 "$tmp/lsp.py" "$v" "$tmp" || bad "the language server in a group"
 exit $fail
