@@ -98,7 +98,8 @@ static int emit(svgp *P, ir_path_op op, const double *pts, int n)
 		return fail(P, P->p, "%s", "out of memory");
 	memset(c, 0, sizeof *c);
 	c->op = op;
-	memcpy(c->p, pts, sizeof(double) * (size_t)n);
+	if (n) /* Z has no points (pts NULL), and memcpy's pointers must be valid even for 0 */
+		memcpy(c->p, pts, sizeof(double) * (size_t)n);
 	return 0;
 }
 

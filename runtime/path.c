@@ -224,11 +224,13 @@ fail:
 typedef struct {
 	float *acc; /* (w + 2) x h cells: a row's last two take what lies at or right of x = w */
 	int w, h;
+	long long work; /* cells written so far, held under PATH_MAX_WORK */
 } raster;
 
 static int raster_new(raster *r, const path_mask *m, vidc_err *e)
 {
 	r->w = m->w, r->h = m->h;
+	r->work = 0;
 	r->acc = calloc((size_t)(m->w + 2) * (size_t)(m->h ? m->h : 1), sizeof(float));
 	return r->acc ? 0 : err_set(e, VE_NOMEM, "out of memory rasterising a %dx%d path", m->w, m->h);
 }
@@ -253,6 +255,7 @@ static void cells(raster *r, double x0, double y0, double x1, double y1)
 		double lo = fmin(x, xn), hi = fmax(x, xn);
 		double lof = floor(lo), hic = ceil(hi);
 		int i0 = (int)lof, i1 = (int)hic;
+		r->work += 2 + i1 - i0;
 		if (i1 <= i0 + 1) {
 			double xm = 0.5 * (x + xn) - lof;
 			row[i0] += (float)(d - d * xm);
@@ -281,7 +284,8 @@ static void cells(raster *r, double x0, double y0, double x1, double y1)
  * those lines (left of every pixel they still count for the winding; right of them, not at all). */
 static void edge(raster *r, double x0, double y0, double x1, double y1)
 {
-	if (y0 == y1 || !isfinite(x0 + y0 + x1 + y1) || fmax(y0, y1) <= 0 || fmin(y0, y1) >= r->h)
+	if (y0 == y1 || !isfinite(x0 + y0 + x1 + y1) || fmax(y0, y1) <= 0 || fmin(y0, y1) >= r->h ||
+	    r->work > PATH_MAX_WORK)
 		return;
 	double W = r->w;
 	for (int k = 0; k < 2; k++) {
@@ -317,6 +321,19 @@ static void resolve(const raster *r, ir_fill_rule rule, path_mask *m)
 	}
 }
 
+/* The coverage into m, or VE_LIMIT when the edges went past the work budget (m left empty). */
+static int finish(raster *r, ir_fill_rule rule, path_mask *m, vidc_err *e)
+{
+	int rc = 0;
+	if (r->work > PATH_MAX_WORK)
+		rc = err_set(e, VE_LIMIT, "the path is too complex to draw at %dx%d (more than %d million cell updates; fewer or smaller curves, or a thinner stroke)",
+			     r->w, r->h, PATH_MAX_WORK / 1000000);
+	else
+		resolve(r, rule, m);
+	free(r->acc);
+	return rc;
+}
+
 int path_mask_new(path_mask *m, int w, int h, vidc_err *e)
 {
 	memset(m, 0, sizeof *m);
@@ -346,9 +363,7 @@ int path_fill(const path_flat *f, ir_fill_rule rule, path_mask *m, vidc_err *e)
 			edge(&r, p->xy[2 * k], p->xy[2 * k + 1], p->xy[2 * j], p->xy[2 * j + 1]);
 		}
 	}
-	resolve(&r, rule, m);
-	free(r.acc);
-	return 0;
+	return finish(&r, rule, m, e);
 }
 
 /* ---- the stroker ----------------------------------------------------------------------------- */
@@ -448,7 +463,5 @@ int path_stroke(const path_flat *f, double width, ir_cap c, path_mask *m, vidc_e
 	if (width > 0)
 		for (int i = 0; i < f->n; i++)
 			stroke_poly(&r, &f->polys[i], width / 2, c);
-	resolve(&r, IR_FILL_NONZERO, m);
-	free(r.acc);
-	return 0;
+	return finish(&r, IR_FILL_NONZERO, m, e);
 }

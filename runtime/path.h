@@ -13,10 +13,13 @@
 #include "../compiler/ir.h"
 
 /* Bounds on the work a path can ask for (SPEC §14): segments after flattening (a cubic gives at
- * most PATH_MAX_CURVE_SEGS) and the mask's pixels. */
+ * most PATH_MAX_CURVE_SEGS), the mask's pixels and the rasteriser's cells. */
 #define PATH_MAX_SEGMENTS 1000000
 #define PATH_MAX_CURVE_SEGS 256
 #define PATH_MAX_PIXELS (1 << 24)
+/* Cells the rasteriser may write for one fill or stroke (about half a second): a path past it
+ * is refused with VE_LIMIT rather than drawn for minutes. */
+#define PATH_MAX_WORK 150000000
 
 /* One polyline: n points (x, y) in xy; closed joins its last point to its first. */
 typedef struct {

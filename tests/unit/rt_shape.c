@@ -8,6 +8,7 @@
  *   - trim 0..50% of a line draws its first half only;
  *   - the hole of an even-odd ring is empty (and nonzero fills it);
  *   - a malformed path is refused with the offset of the bad command or number;
+ *   - a path past the rasteriser's work budget is refused (VE_LIMIT), not drawn for minutes;
  *   - through the graph: a shape layer at a whole-pixel position draws exactly those pixels.
  */
 #include "rt_test.h"
@@ -242,6 +243,30 @@ static void test_malformed(void)
 	arena_free(a);
 }
 
+static void test_budget(void)
+{
+	/* 9000 full-height diagonals stroked 100 px wide on the largest mask: twice the budget */
+	size_t n = 32 * 9001;
+	char *zig = malloc(n);
+	size_t k = (size_t)snprintf(zig, n, "M 0 0");
+	for (int i = 0; i < 9000; i++)
+		k += (size_t)snprintf(zig + k, n - k, " L %d %d", i & 1 ? 0 : 4000, i & 1 ? 0 : 4000);
+	arena_t *a = arena_new();
+	ir_path p = parse(a, zig);
+	path_flat f = {0};
+	path_mask m = {0};
+	vidc_err e = {0};
+	CHECK(path_flatten(&p, &ident, 0.1, &f, &e) == 0, "flatten: %s", e.msg);
+	CHECK(path_mask_new(&m, 4096, 4096, &e) == 0, "mask: %s", e.msg);
+	int rc = path_stroke(&f, 100, IR_CAP_BUTT, &m, &e);
+	CHECK(rc == VE_LIMIT && strstr(e.msg, "too complex"), "a stroke past the budget: rc %d, %s", rc, e.msg);
+	path_mask_free(&m);
+	CHECK(path_mask_new(&m, 5000, 5000, &e) == VE_LIMIT, "a mask past the pixel limit");
+	path_flat_free(&f);
+	arena_free(a);
+	free(zig);
+}
+
 /* A shape node drawn through the graph at a whole-pixel position gives its mask's pixels. */
 static void test_graph(void)
 {
@@ -278,6 +303,7 @@ int main(void)
 	test_trim();
 	test_evenodd();
 	test_malformed();
+	test_budget();
 	test_graph();
 	return failures ? 1 : 0;
 }
