@@ -623,7 +623,8 @@ static void p_name(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 		x->L->name = n->s;
 }
 
-/* A mask needs its kind and its geometry: one without the other is reported at the one given. */
+/* A mask needs its kind and its geometry: one without the other is reported at the one given;
+ * a feather needs a mask. */
 static void looks_check(checker_t *c, const mlayer *L)
 {
 	if (L->mask && !L->c[LP_MASK_X].n)
@@ -633,8 +634,8 @@ static void looks_check(checker_t *c, const mlayer *L)
 		diag_err(c->d, DE_MISSING, L->c[LP_MASK_X].sp, "animate mask needs a mask kind: add mask rect, mask round RADIUS or mask ellipse");
 	else if (!L->mask && L->mask_invert)
 		diag_err(c->d, DE_MISSING, L->sp, "mask invert needs a mask: add mask rect, round or ellipse with its geometry");
-	if (L->c[LP_MASK_R].n && L->mask != IR_MASK_ROUND)
-		diag_err(c->d, DE_NOT_APPLICABLE, L->c[LP_MASK_R].sp, "only a round mask has a radius");
+	if (L->c[LP_FEATHER].n && !L->mask)
+		diag_err(c->d, DE_NOT_APPLICABLE, L->c[LP_FEATHER].sp, "feather softens a mask's edge, and this layer has no mask");
 }
 
 void layer_mattes(checker_t *c, mlayer *ls, int from, int n)

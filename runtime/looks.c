@@ -45,8 +45,10 @@ int looks_blur_radius(double len)
 {
 	if (!(len > 0))
 		return 0;
-	long r = lround(len / 3);
-	return r < 1 ? 1 : r > (long)IR_MAX_BLUR ? (int)IR_MAX_BLUR : (int)r;
+	/* the compiler keeps len within IR_MAX_BLUR; a program made otherwise is held to it too, so
+	 * a window's sums fit box_pass's 16-bit lanes */
+	long r = lround(fmin(len, IR_MAX_BLUR) / 3);
+	return r < 1 ? 1 : (int)r;
 }
 
 /* ---- boxes ------------------------------------------------------------------------------- */
@@ -229,25 +231,42 @@ static inline uint32_t line_px(const uint32_t *in, int n, int j, int edges)
 	return in[j];
 }
 
-static inline void add_px(unsigned s[4], uint32_t p, int sign)
+/* A window's sums: red and blue in the 16-bit lanes of rb, green and alpha in ga (a window is at
+ * most 2 * IR_MAX_BLUR / 3 + 1 pixels, so 255 times it fits a lane and lanes never carry). */
+typedef struct {
+	uint32_t rb, ga;
+} lane_sum;
+
+static inline void sum_add(lane_sum *s, uint32_t p)
 {
-	for (int ch = 0; ch < 4; ch++)
-		s[ch] += (unsigned)sign * (p >> (8 * ch) & 0xff);
+	s->rb += p & 0x00ff00ffu;
+	s->ga += p >> 8 & 0x00ff00ffu;
+}
+
+static inline void sum_sub(lane_sum *s, uint32_t p)
+{
+	s->rb -= p & 0x00ff00ffu;
+	s->ga -= p >> 8 & 0x00ff00ffu;
+}
+
+/* A lane's sum over the window, rounded: inv is 2^24 / win rounded, exact for a flat window. */
+static inline uint32_t mean(uint32_t lane, uint64_t inv)
+{
+	return (uint32_t)(((uint64_t)lane * inv + (1u << 23)) >> 24);
 }
 
 /* out[i] = the mean of in[i - r .. i + r] (line_px outside), per channel. */
 static void box_pass(const uint32_t *in, uint32_t *out, int n, int r, int edges)
 {
-	unsigned s[4] = {0, 0, 0, 0}, win = 2 * (unsigned)r + 1;
+	lane_sum s = {0, 0};
+	uint64_t win = 2 * (uint64_t)r + 1, inv = ((1u << 24) + win / 2) / win;
 	for (int j = -r; j < r; j++)
-		add_px(s, line_px(in, n, j, edges), 1);
+		sum_add(&s, line_px(in, n, j, edges));
 	for (int i = 0; i < n; i++) {
-		add_px(s, line_px(in, n, i + r, edges), 1);
-		uint32_t o = 0;
-		for (int ch = 0; ch < 4; ch++)
-			o |= ((s[ch] + win / 2) / win) << (8 * ch);
-		out[i] = o;
-		add_px(s, line_px(in, n, i - r, edges), -1);
+		sum_add(&s, line_px(in, n, i + r, edges));
+		out[i] = mean(s.rb & 0xffff, inv) | mean(s.rb >> 16, inv) << 16 | mean(s.ga & 0xffff, inv) << 8 |
+			 mean(s.ga >> 16, inv) << 24;
+		sum_sub(&s, line_px(in, n, i - r, edges));
 	}
 }
 

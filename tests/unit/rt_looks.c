@@ -173,7 +173,8 @@ static void test_blur(void)
 	CHECK(abs(red(t_px(s, 959, 540)) + red(t_px(s, 960, 540)) - 255) <= 4, "the edge is the middle (%d, %d)",
 	      red(t_px(s, 959, 540)), red(t_px(s, 960, 540)));
 	surf_free(s);
-	CHECK(looks_blur_radius(30) == 10 && looks_blur_radius(0.5) == 1 && looks_blur_radius(0) == 0,
+	CHECK(looks_blur_radius(30) == 10 && looks_blur_radius(0.5) == 1 && looks_blur_radius(0) == 0 &&
+		      looks_blur_radius(1e9) == 67,
 	      "blur radii");
 }
 
