@@ -212,9 +212,16 @@ static void release_node(rt_graph *g, int id)
 
 void graph_release_before(rt_graph *g, int64_t f)
 {
-	for (int i = 0; i < g->p->nnodes; i++)
+	for (int i = 0; i < g->p->nnodes; i++) {
 		if (g->n[i].ready && g->n[i].last <= f)
 			release_node(g, i);
+		/* a finished layer's gradient too, so memory stays flat in the video's length (drawn
+		 * again, it is rendered again) */
+		if (g->n[i].grad && g->p->nodes[i].f1 <= f) {
+			surf_free(g->n[i].grad);
+			g->n[i].grad = NULL;
+		}
+	}
 }
 
 void graph_work(const rt_graph *g, long long *decoded, long long *seeks)
