@@ -278,6 +278,12 @@ void graph_release_before(rt_graph *g, int64_t f)
 		if (g->n[i].ready && g->n[i].last <= f)
 			release_node(g, i);
 		groups |= g->n[i].ready && g->p->nodes[i].kind == IR_GROUP;
+		/* a finished layer's gradient too, so memory stays flat in the video's length (drawn
+		 * again, it is rendered again) */
+		if (g->n[i].grad && g->p->nodes[i].f1 <= f) {
+			surf_free(g->n[i].grad);
+			g->n[i].grad = NULL;
+		}
 	}
 	if (!groups)
 		free_group_buffers(g);

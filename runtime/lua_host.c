@@ -473,24 +473,28 @@ static int lh_vrandom(lua_State *L)
 }
 
 /* vidc.ease(name, x): the spec's easings (linear, ease_in, ease_out, ease_in_out, in, out,
- * in_out, hold) on x in 0..1. */
+ * in_out, hold, spring with its default bounce, bounce) on x in 0..1. */
 static int lh_ease(lua_State *L)
 {
+	static const struct {
+		const char *name;
+		ir_ease ease;
+	} eases[] = {
+		{"linear", {IR_EASE_LINEAR, {0}}},   {"ease_in", {IR_EASE_IN, {0}}},
+		{"in", {IR_EASE_IN, {0}}},           {"ease_out", {IR_EASE_OUT, {0}}},
+		{"out", {IR_EASE_OUT, {0}}},         {"ease_in_out", {IR_EASE_IN_OUT, {0}}},
+		{"in_out", {IR_EASE_IN_OUT, {0}}},   {"hold", {IR_EASE_HOLD, {0}}},
+		{"spring", {IR_EASE_SPRING, {0.35}}}, /* the bounce of a bare `spring` (SPEC 18.3) */
+		{"bounce", {IR_EASE_BOUNCE, {0}}},
+	};
 	const char *name = luaL_checkstring(L, 1);
 	double x = luaL_checknumber(L, 2);
-	ir_ease e = {IR_EASE_LINEAR, {0, 0, 0, 0}};
-	if (!strcmp(name, "ease_in") || !strcmp(name, "in"))
-		e.kind = IR_EASE_IN;
-	else if (!strcmp(name, "ease_out") || !strcmp(name, "out"))
-		e.kind = IR_EASE_OUT;
-	else if (!strcmp(name, "ease_in_out") || !strcmp(name, "in_out"))
-		e.kind = IR_EASE_IN_OUT;
-	else if (!strcmp(name, "hold"))
-		e.kind = IR_EASE_HOLD;
-	else if (strcmp(name, "linear"))
-		return luaL_error(L, "vidc.ease: unknown easing '%s'", name);
-	lua_pushnumber(L, ir_ease_eval(&e, x < 0 ? 0 : x > 1 ? 1 : x));
-	return 1;
+	for (size_t i = 0; i < sizeof eases / sizeof eases[0]; i++)
+		if (!strcmp(name, eases[i].name)) {
+			lua_pushnumber(L, ir_ease_eval(&eases[i].ease, x < 0 ? 0 : x > 1 ? 1 : x));
+			return 1;
+		}
+	return luaL_error(L, "vidc.ease: unknown easing '%s'", name);
 }
 
 /* ---- the state --------------------------------------------------------------------------- */

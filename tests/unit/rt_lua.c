@@ -468,6 +468,27 @@ static void image_files(void)
 	ir_program_free(q);
 }
 
+/* vidc.ease knows the spec's spring and bounce (issue 16): the hook asserts their shape, then
+ * paints red, so a failed assertion shows as an error or a missing red. */
+static void eases(void)
+{
+	const char *src = "return { draw = function(ctx, c)\n"
+			  "  local top = 0\n"
+			  "  for i = 1, 99 do top = math.max(top, vidc.ease('spring', i / 100)) end\n"
+			  "  assert(top > 1.03, 'spring overshoots')\n"
+			  "  assert(vidc.ease('spring', 1) == 1 and vidc.ease('bounce', 1) == 1, 'both end at 1')\n"
+			  "  assert(vidc.ease('bounce', 1 / 2.75) > 0.9999, 'bounce touches 1')\n"
+			  "  c:rect(0, 0, 64, 64, '#ff0000')\n"
+			  "end }\n";
+	ir_program *p = draw_prog(lua_file("eases.lua", src), "eases");
+	char err[512] = "";
+	surf_t *s = NULL;
+	int rc = try_render(p, 3, err, sizeof err, &s);
+	CHECK(rc == 0 && s && t_near(t_px(s, 32, 32), 255, 0, 0, 2), "vidc.ease spring and bounce: %s", err);
+	surf_free(s);
+	ir_program_free(p);
+}
+
 int main(void)
 {
 	lh_limits lim = {0, 0, 0};
@@ -483,5 +504,6 @@ int main(void)
 	transition();
 	canvas();
 	image_files();
+	eases();
 	return check_done();
 }
