@@ -51,7 +51,7 @@ const char *diag_code_name(diag_code c)
 /* In diag_warning order. */
 static const char *const warning_names[DW_COUNT] = {
 	"duration", "duplicate-preset", "chapters", "hidden-layer", "clipped", "unused-transition",
-	"voice-cut", "pan-range", "empty-group"};
+	"voice-cut", "pan-range", "empty-group", "font-style"};
 
 const char *diag_warning_name(diag_warning w)
 {

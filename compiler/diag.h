@@ -49,6 +49,7 @@ typedef enum {
 	DW_VOICE_CUT,         /* voice-cut: narration past the video's end */
 	DW_PAN_RANGE,         /* pan-range: a Ken Burns pan the zoom cannot reach (moved into reach) */
 	DW_EMPTY_GROUP,       /* empty-group: a group without layers (§18.1) */
+	DW_FONT_STYLE,        /* font-style: a weight or slant a font has no face for (vidc check) */
 	DW_COUNT
 } diag_warning;
 

@@ -704,6 +704,15 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 			fprintf(o, " hook=%s", n->u.transition.hook);
 		fputs(" ease=", o);
 		put_ease(o, n->u.transition.ease);
+		if (n->u.transition.feather > 0) { /* wipe16: only when set, so old dumps stay the same */
+			fputs(" feather=", o);
+			put_num(o, n->u.transition.feather);
+			fputs(n->u.transition.feather_px ? "px" : "%", o);
+		}
+		if (n->u.transition.shutter > 0) {
+			fputs(" motion_blur=", o);
+			put_num(o, n->u.transition.shutter);
+		}
 		break;
 	}
 	case IR_TIMELINE:

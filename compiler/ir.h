@@ -386,6 +386,10 @@ typedef struct ir_node {
 			ir_color color; /* fade: the colour passed through */
 			ir_ease ease;
 			const char *hook, *path; /* IR_TR_HOOK */
+			/* wipe16 (SPEC §18.7): 0 = off, the pixels of before these existed */
+			double feather;  /* wipe: the edge's ramp, % of the travel or (feather_px) px */
+			int feather_px;
+			double shutter;  /* slide, push: motion blur over this fraction of a frame interval */
 		} transition;
 		struct {
 			int *scenes; /* IR_SCENE ids in play order */

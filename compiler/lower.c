@@ -346,6 +346,9 @@ static void lower_into(const spec_t *s, const platform_preset *pr, ir_program *p
 		n->u.transition.ease = sc->tr_ease;
 		n->u.transition.hook = sc->tr_hook;
 		n->u.transition.path = sc->tr_path;
+		n->u.transition.feather = sc->tr_feather;
+		n->u.transition.feather_px = sc->tr_feather_px;
+		n->u.transition.shutter = sc->tr_shutter;
 		tr_ids[ntr++] = n->id;
 	}
 	ir_node *tl = ir_node_add(p, IR_TIMELINE);

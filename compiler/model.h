@@ -157,6 +157,9 @@ typedef struct {
 	ir_ease tr_ease;
 	const char *tr_hook, *tr_path;
 	span_t tr_sp;
+	/* wipe16: a wipe's feather (% of its travel, or px) and a slide's/push's shutter (tropt.h) */
+	double tr_feather, tr_shutter;
+	int tr_feather_px;
 } mscene;
 
 typedef struct {

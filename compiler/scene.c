@@ -13,6 +13,7 @@
 #include "layer.h"
 #include "marker.h"
 #include "sym.h"
+#include "tropt.h"
 #include "value.h"
 #include "when.h"
 
@@ -54,18 +55,29 @@ static int transition_options(checker_t *c, const ast_stmt *st, mscene *sc, doub
 			val_color(c, st->args[++i], &sc->tr_color);
 		} else if (v->kind == AV_IDENT && !strcmp(v->s, "ease") && i + 1 < st->nargs) {
 			val_ease(c, st->args[++i], &sc->tr_ease);
-		} else {
-			static const char *const words[] = {"left", "right", "up", "down", "through", "ease"};
-			if (v->kind == AV_IDENT)
-				val_unknown(c, v->sp, "transition option", v->s, words, COUNT(words));
-			else
-				val_expected(c, v, "a duration, a direction, 'through COLOUR' or 'ease EASING'");
+		} else if (!tropt_read(c, st, &i, sc)) {
+			static const char *const base[] = {"left", "right", "up", "down", "through", "ease"};
+			const char *words[COUNT(base) + 8];
+			int n = 0;
+			for (int k = 0; k < COUNT(base); k++)
+				words[n++] = base[k];
+			for (int k = 0; k < tropt_nwords && n < COUNT(words); k++)
+				words[n++] = tropt_words[k];
+			if (v->kind == AV_IDENT) {
+				val_unknown(c, v->sp, "transition option", v->s, words, n);
+				/* a misspelt `feather 8%`: its width is not a second duration */
+				const ast_value *nx = i + 1 < st->nargs ? val_resolve(c, st->args[i + 1]) : NULL;
+				if (nx && nx->kind == AV_NUM && (nx->unit == UNIT_PCT || nx->unit == UNIT_PX))
+					i++;
+			} else
+				val_expected(c, v, "a duration, a direction, 'through COLOUR', 'ease EASING', 'feather W' or 'motion_blur'");
 		}
 	}
 	return have_dur;
 }
 
-/* transition TYPE [DURATION] [DIRECTION] [through COLOUR] [ease E]: into the next scene. */
+/* transition TYPE [DURATION] [DIRECTION] [through COLOUR] [ease E] [feather W] [motion_blur [S]]:
+ * into the next scene. */
 static void transition_stmt(checker_t *c, const ast_stmt *st, mscene *sc)
 {
 	if (sc->has_tr) {

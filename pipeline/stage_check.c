@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "../base/media.h"
+#include "../runtime/font.h"
+#include "../runtime/fontstyle.h"
 #include "../runtime/hook.h"
 #include "stage.h"
 #include "stage_priv.h"
@@ -288,6 +290,65 @@ static void check_media(check_ctx *c, const ir_program *p)
 	}
 }
 
+/* "700 (bold)": a weight with its name when it has one. */
+static const char *weight_words(int w, char *buf, size_t len)
+{
+	static const struct {
+		int w;
+		const char *name;
+	} names[] = {{300, "light"}, {400, "regular"}, {500, "medium"}, {700, "bold"}, {900, "black"}};
+	snprintf(buf, len, "%d", w);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].w == w)
+			snprintf(buf, len, "%d (%s)", w, names[i].name);
+	return buf;
+}
+
+/* One font of a text's list (index k: 0 the first, then the fallbacks) against the text's
+ * weight and slant, each font and style once per check (and once more as a fallback). */
+static void check_font_style(check_ctx *c, const ir_node *n, const char *font, int k)
+{
+	const ir_text_style *st = &n->u.text.style;
+	char key[512], cause[128], want[48], got[48];
+	snprintf(key, sizeof key, "\nfont-style\n%s\n%d\n%d\n%d", font, st->weight, st->italic, k > 0);
+	for (int i = 0; i < c->nseen; i++)
+		if (!strcmp(c->seen[i], key))
+			return;
+	remember(c, key);
+	fontstyle_gap g;
+	if (fontstyle_check(font, font_is_file(font), st->weight, st->italic, &g, cause, sizeof cause) || !g.known ||
+	    (!g.weight_missing && !g.slant_missing))
+		return;
+	const char *which = k ? "fallback font" : "font", *what = k ? "its characters are" : "the text is";
+	weight_words(st->weight > 0 ? st->weight : 400, want, sizeof want);
+	weight_words(g.got_weight, got, sizeof got);
+	span_t sp = use_span(c, n->file, n->line, n->col);
+	if (g.weight_missing && g.slant_missing)
+		diag_warn(c->d, DW_FONT_STYLE, sp, "%s '%s' has no italic face of weight %s: %s drawn upright in its %s face",
+			  which, font, want, what, got);
+	else if (g.weight_missing)
+		diag_warn(c->d, DW_FONT_STYLE, sp, "%s '%s' has no face of weight %s: %s drawn in its %s face", which, font, want,
+			  what, got);
+	else
+		diag_warn(c->d, DW_FONT_STYLE, sp, "%s '%s' has no italic face: %s drawn upright", which, font, what);
+}
+
+/* Every text's fonts (the program's default when it names none) against its weight and slant:
+ * fontconfig answers a missing bold or italic with another face and no error. */
+static void check_fonts(check_ctx *c, const ir_program *p)
+{
+	for (int i = 0; i < p->nnodes; i++) {
+		const ir_node *n = &p->nodes[i];
+		if (n->kind != IR_TEXT)
+			continue;
+		const char *first = n->u.text.style.font ? n->u.text.style.font : p->font_text;
+		if (first)
+			check_font_style(c, n, first, 0);
+		for (int k = 0; k < n->u.text.style.nfallback; k++)
+			check_font_style(c, n, n->u.text.style.fallback[k], k + 1);
+	}
+}
+
 /* The sources the spec's sink holds (diag.h has no count: ids run until one has no text). */
 static int count_sources(const diag_sink *d)
 {
@@ -305,8 +366,10 @@ static int check_hooks(check_ctx *c, const stage_spec *s, vidc_err *e)
 	for (int i = 0; i < compile_npresets(sp); i++) {
 		ir_program *p = NULL;
 		int rc = stage_spec_lower(s, compile_preset(sp, i), &p, e);
-		if (!rc)
+		if (!rc) {
 			check_media(c, p);
+			check_fonts(c, p);
+		}
 		if (!rc && (rc = hook_check(p, on_hook_problem, on_hook_decl, c)) > 0)
 			rc = 0;
 		ir_program_free(p);
@@ -333,11 +396,13 @@ int stage_spec_check(const stage_spec *s, const stage_cb *cb, vidc_err *e)
 		c.ids[i] = -1;
 	if (o->max_errors)
 		diag_set_max_errors(c.d, o->max_errors < 0 ? 0 : o->max_errors);
+	diag_set_werror(c.d, o->werror); /* the check's warnings (-Wfont-style) obey the flags too */
+	diag_set_warnings_off(c.d, o->warnings_off);
 	int rc = check_hooks(&c, s, e);
 	if (!rc)
 		check_timings(&c, stage_spec_compiled(s));
 	int errors = diag_errors(c.d);
-	if (errors && cb && cb->diagnostics)
+	if ((errors || diag_warnings(c.d)) && cb && cb->diagnostics)
 		cb->diagnostics(cb->ud, c.d);
 	if (!rc && errors)
 		rc = err_set(e, VE_INVAL, "%d error%s in %s", errors, errors == 1 ? "" : "s",

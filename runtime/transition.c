@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rterr.h"
+#include "trfx.h"
 
 /* cut: the incoming scene from the first frame (a zero-length transition in effect). */
 static int tr_cut(const tr_frame *t, surf_t *out, char *err, size_t errlen)
@@ -49,6 +50,45 @@ static int tr_fade(const tr_frame *t, surf_t *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* Where a slide or push puts the scenes at eased progress e: offsets along its axis. */
+static void move_offsets(const ir_node *tr, int n, double e, int *from_off, int *to_off)
+{
+	ir_dir dir = tr->u.transition.dir;
+	int sign = (dir == IR_DIR_LEFT || dir == IR_DIR_UP) ? -1 : 1;
+	int moved = (int)lrint(n * e);  /* how far the incoming scene has travelled */
+	*to_off = -sign * (n - moved); /* it starts one screen away */
+	*from_off = tr->u.transition.type == IR_TR_PUSH ? sign * moved : 0;
+}
+
+/* The eased progress at frame t->f shifted by dt frames (the shutter's samples). */
+static double progress_at(const tr_frame *t, double dt)
+{
+	const ir_node *tr = t->tr;
+	return ir_ease_eval(&tr->u.transition.ease, (t->f - tr->f0 + 0.5 + dt) / (double)(tr->f1 - tr->f0));
+}
+
+/* A motion-blurred slide or push: the pictures at k positions spread evenly over the shutter
+ * (centred on the frame's centre), averaged. k comes from how far they move within it, so a
+ * frame near the still ends of an eased move costs one position; returns 1 when k is 1 (the
+ * caller draws the plain frame, the same pixels). */
+static int move_blurred(const tr_frame *t, surf_t *out, surf_t *a, int horiz, int n, char *err, size_t errlen)
+{
+	double s = t->tr->u.transition.shutter;
+	int k = trfx_samples(n * (progress_at(t, s / 2) - progress_at(t, -s / 2)));
+	if (k == 1)
+		return 1;
+	int from_off[TRFX_MAX_SAMPLES], to_off[TRFX_MAX_SAMPLES];
+	for (int j = 0; j < k; j++)
+		move_offsets(t->tr, n, progress_at(t, s * ((j + 0.5) / k - 0.5)), &from_off[j], &to_off[j]);
+	surf_t *b = NULL;
+	int rc;
+	if ((rc = t->tmp(t, 1, &b, err, errlen)) || (rc = t->scene(t, t->tr->u.transition.from, b, err, errlen)))
+		return rc;
+	if (trfx_move_blur(out, b, a, horiz, from_off, to_off, k))
+		return rterr_node(VE_NOMEM, t->p, t->tr, err, errlen, "out of memory (motion blur)");
+	return 0;
+}
+
 /* slide (the incoming scene moves in over the outgoing one) and push (it pushes the outgoing
  * one out). Whole-pixel offsets: at transition speeds (tens of pixels per frame) a sub-pixel
  * remainder is invisible, and shifting by copies keeps this a memcpy. */
@@ -58,13 +98,13 @@ static int tr_move(const tr_frame *t, surf_t *out, char *err, size_t errlen)
 	ir_dir dir = tr->u.transition.dir;
 	int horiz = dir == IR_DIR_LEFT || dir == IR_DIR_RIGHT;
 	int n = horiz ? out->w : out->h;
-	int sign = (dir == IR_DIR_LEFT || dir == IR_DIR_UP) ? -1 : 1;
-	int moved = (int)lrint(n * t->e);  /* how far the incoming scene has travelled */
-	int to_off = -sign * (n - moved); /* it starts one screen away */
-	int from_off = tr->u.transition.type == IR_TR_PUSH ? sign * moved : 0;
+	int from_off, to_off;
+	move_offsets(tr, n, t->e, &from_off, &to_off);
 	surf_t *a = NULL, *b = NULL;
 	int rc;
 	if ((rc = t->tmp(t, 0, &a, err, errlen)) || (rc = t->scene(t, tr->u.transition.to, a, err, errlen)))
+		return rc;
+	if (tr->u.transition.shutter > 0 && (rc = move_blurred(t, out, a, horiz, n, err, errlen)) != 1)
 		return rc;
 	if (from_off == 0) {
 		if ((rc = t->scene(t, tr->u.transition.from, out, err, errlen)))
@@ -80,8 +120,9 @@ static int tr_move(const tr_frame *t, surf_t *out, char *err, size_t errlen)
 }
 
 /* b shown on the far side of a moving edge, a (already in out) elsewhere. The edge is
- * anti-aliased by the fraction of each pixel column (row) it has passed. */
-static int wipe_edge(surf_t *out, const surf_t *b, ir_dir dir, double e)
+ * anti-aliased by the fraction of each pixel column (row) it has passed, or with a feather of
+ * fw pixels (> 0) a linear ramp that wide (trfx.h). */
+static int wipe_edge(surf_t *out, const surf_t *b, ir_dir dir, double e, double fw)
 {
 	int W = out->w, H = out->h;
 	int horiz = dir == IR_DIR_LEFT || dir == IR_DIR_RIGHT;
@@ -91,10 +132,12 @@ static int wipe_edge(surf_t *out, const surf_t *b, ir_dir dir, double e)
 	unsigned *w = malloc(sizeof *w * (size_t)n);
 	if (!w)
 		return VE_NOMEM;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; fw <= 0 && i < n; i++) {
 		double c = rev ? (i + 1) - edge : edge - i;
 		w[i] = c <= 0 ? 0 : c >= 1 ? 256 : (unsigned)lrint(c * 256);
 	}
+	if (fw > 0)
+		trfx_wipe_ramp(w, n, rev, e, fw);
 	for (int y = 0; y < H; y++) {
 		uint32_t *d = out->px + (size_t)y * out->stride;
 		const uint32_t *s = b->px + (size_t)y * b->stride;
@@ -122,7 +165,10 @@ static int tr_wipe(const tr_frame *t, surf_t *out, char *err, size_t errlen)
 	if ((rc = t->scene(t, tr->u.transition.from, out, err, errlen)) || (rc = t->tmp(t, 0, &a, err, errlen)) ||
 	    (rc = t->scene(t, tr->u.transition.to, a, err, errlen)))
 		return rc;
-	if (wipe_edge(out, a, tr->u.transition.dir, t->e))
+	ir_dir dir = tr->u.transition.dir;
+	int n = dir == IR_DIR_LEFT || dir == IR_DIR_RIGHT ? out->w : out->h;
+	double fw = tr->u.transition.feather_px ? tr->u.transition.feather : tr->u.transition.feather / 100 * n;
+	if (wipe_edge(out, a, dir, t->e, fw > n ? n : fw))
 		return rterr_node(VE_NOMEM, t->p, tr, err, errlen, "out of memory (wipe)");
 	return 0;
 }
