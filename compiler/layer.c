@@ -1111,8 +1111,8 @@ static void layer_props(checker_t *c, const ast_stmt *st, int kind, mlayer *L)
 		if (pr) {
 			if (pr->fn && prop_values(c, pr, p, v, u))
 				pr->fn(&x, p, v, u);
-		} else if (L->kind == IR_TEXT &&
-			   style_prop(c, p, (style_target){&L->style, &L->font_unit}, 0)) {
+		} else if (L->kind == IR_TEXT && (textanim_arrow(c, p, L, x.t0, x.t1) ||
+						  style_prop(c, p, (style_target){&L->style, &L->font_unit}, 0))) {
 			continue;
 		} else if (L->kind == IR_SHAPE && shape_prop(c, p, L)) {
 			continue;

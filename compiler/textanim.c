@@ -167,7 +167,8 @@ static void key_anim(checker_t *c, const ast_stmt *st, mlayer *L, int what, doub
 	ir_textanim *a = &L->anim;
 	int given = what == TA_COLOR ? a->ncolors : what == TA_TEXT ? a->ntexts : L->fsize.n;
 	if (given) {
-		diag_err(c->d, DE_DUPLICATE, st->sp, "'animate %s' is given twice", textanim_names[what]);
+		diag_err(c->d, DE_DUPLICATE, st->sp, "the %s is keyed twice ('animate %s' twice, or beside '%s A -> B')",
+			 what == TA_TEXT ? "content" : what == TA_COLOR ? "colour" : "font size", textanim_names[what], textanim_names[what]);
 		return;
 	}
 	val_want_args(c, st, 1, 1, "a property name and a block of keys");
@@ -205,6 +206,25 @@ static void key_anim(checker_t *c, const ast_stmt *st, mlayer *L, int what, doub
 	}
 	if (what == TA_TEXT)
 		L->texts_sp = st->sp;
+}
+
+int textanim_arrow(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1)
+{
+	int what = !strcmp(st->head, "color") ? TA_COLOR : !strcmp(st->head, "font_size") ? TA_FONT_SIZE : -1;
+	if (what < 0 || st->nargs != 3 || st->args[1]->kind != AV_ARROW)
+		return 0;
+	if (what == TA_COLOR ? L->anim.ncolors : L->fsize.n) {
+		diag_err(c->d, DE_CONFLICT, st->sp, "'%s' with an arrow and 'animate %s' both key the %s; give one", st->head,
+			 st->head, what == TA_COLOR ? "colour" : "font size");
+		return 1;
+	}
+	mkey k[2] = {{lt0, 0, UNIT_NONE, {IR_EASE_LINEAR, {0}}}, {lt1, 0, UNIT_NONE, {IR_EASE_LINEAR, {0}}}};
+	ir_color col[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+	if (!key_value(c, what, st->args[0], &k[0], &col[0], NULL) || !key_value(c, what, st->args[2], &k[1], &col[1], NULL))
+		return 1;
+	for (int i = 0; i < 2; i++)
+		push_key(c, what, L, &k[i], col[i], NULL);
+	return 1;
 }
 
 void textanim_read(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1)

@@ -21,4 +21,9 @@ int textanim_is(const char *name);
  * seconds on the video timeline, into L->anim and L->fsize. */
 void textanim_read(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1);
 
+/* `color A -> B` and `font_size A -> B` on a text layer: from A at its start to B at its end,
+ * linearly (as kenburns' arrows), the same as two keys. 1 when st is one of these (read and
+ * reported), 0 when it is not (style.c reads it). */
+int textanim_arrow(checker_t *c, const ast_stmt *st, mlayer *L, double lt0, double lt1);
+
 #endif

@@ -966,10 +966,8 @@ static int anim_prepare(const ir_program *p, const ir_node *n, text_state *st, c
 	int units = text_units(n->u.text.content, a->letters, NULL, 0);
 	st->word_of = units < 0 ? NULL : malloc(sizeof *st->word_of * ((size_t)units + 1));
 	st->fx = units < 0 ? NULL : malloc(sizeof *st->fx * ((size_t)units + 1));
-	if (!st->word_of || !st->fx) {
-		text_release(st);
-		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
-	}
+	if (!st->word_of || !st->fx)
+		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory"); /* the caller frees st */
 	st->nunits = text_units(n->u.text.content, a->letters, st->word_of, units);
 	return 0;
 }
@@ -1009,8 +1007,13 @@ static int text_prepare(const src_ctx *cx, const ir_node *n, void **state, char 
 	}
 	if (st->k == 0)
 		st->k = 1;
+	rc = anim_prepare(p, n, st, err, errlen);
+	if (rc) {
+		text_release(st);
+		return rc;
+	}
 	*state = st;
-	return anim_prepare(p, n, st, err, errlen);
+	return 0;
 }
 
 /* The frame of an animated text: the static surface whenever the frame looks as written (so

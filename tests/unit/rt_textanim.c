@@ -170,6 +170,21 @@ static void test_color(void)
 	release(&an);
 }
 
+/* An arrow is two keys at the layer's ends: the whole 3 s scene, so the same colour at 1.5 s. */
+static void test_color_arrow(void)
+{
+	compiled an, keyed;
+	if (!compile_text(&an, "text \"M\" { font_size 400px; weight bold; color #ff0000 -> #0000ff }") ||
+	    !compile_text(&keyed, "text \"M\" { font_size 400px; weight bold; animate color { key 0s #ff0000; key 3s #0000ff } }"))
+		return;
+	surf_t *a = render_at(&an, 1.5), *b = render_at(&keyed, 1.5);
+	CHECK(a && b && same_pixels(a, b), "color A -> B is keys at the layer's start and end");
+	surf_free(a);
+	surf_free(b);
+	release(&an);
+	release(&keyed);
+}
+
 static int ink_height(const surf_t *s)
 {
 	int top = -1, bottom = -1;
@@ -244,6 +259,7 @@ int main(void)
 	test_fade_stagger();
 	test_typewriter();
 	test_color();
+	test_color_arrow();
 	test_size();
 	test_narration();
 	return check_done();
