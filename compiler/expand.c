@@ -12,6 +12,7 @@
 
 #include "../base/file.h"
 #include "asset.h"
+#include "expr.h"
 #include "parse.h"
 #include "sym.h"
 #include "value.h"
@@ -284,12 +285,12 @@ static int (*const param_fits[])(const ast_value *) = {
 static int arg_fits(checker_t *c, const ast_value *v, int ti, const char *param, const char *tmpl,
 		    span_t decl)
 {
-	/* A time or any value keeps its sum unfolded (`50% + 1s` is a time, not an error); other
-	 * kinds are checked as folded (`size * 1.5` is a length). */
-	const ast_value *r = fits_time == param_fits[ti] || fits_any == param_fits[ti] ? sym_follow(c, v)
-										     : val_resolve(c, v);
-	if (r->kind == AV_POISON)
-		return 0;
+	/* Arithmetic (SPEC §18.6) is checked where the value is used: `100% - 40px` is a length
+	 * only once the property gives it an axis, `50% + 1s` a time only as a time. */
+	const ast_value *r = sym_follow(c, v);
+	if (expr_is_arith(r) && param_fits[ti] != fits_string && param_fits[ti] != fits_color &&
+	    param_fits[ti] != fits_name)
+		return 1;
 	int ok = param_fits[ti](r);
 	if (!ok) {
 		diag_err(c->d, DE_WRONG_TYPE, v->sp, "argument '%s' of template '%s' must be a %s, found %s", param,

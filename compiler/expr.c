@@ -23,6 +23,9 @@
 /* Nesting folded by recursion: far more than anyone writes (the parser allows 64 parentheses;
  * a sum leaning left that is deeper, built through constants, is left to anchor.c's loop). */
 #define MAX_FOLD_DEPTH 256
+/* Values one expression may visit: constants may name a constant twice (`const b = a + a`), so a
+ * chain of them doubles at each step; this keeps `c60 = c59 + c59` from taking 2^60 steps. */
+#define MAX_FOLD_STEPS 100000
 
 typedef struct {
 	double v;
@@ -168,11 +171,18 @@ static int apply(checker_t *c, const ast_value *op, qty a, qty b, qty *out)
 	return FOLD_ERROR;
 }
 
-static int fold(checker_t *c, const ast_value *v, qty *out, int depth);
+typedef struct {
+	checker_t *c;
+	long steps;
+	span_t sp; /* of the whole expression, for the limit's message */
+} folder;
+
+static int fold(folder *f, const ast_value *v, qty *out, int depth);
 
 /* min(a, b, ...) / max(a, b, ...): values of one kind (as for +), the least or the greatest. */
-static int fold_minmax(checker_t *c, const ast_value *v, qty *out, int depth)
+static int fold_minmax(folder *f, const ast_value *v, qty *out, int depth)
 {
+	checker_t *c = f->c;
 	int is_max = !strcmp(v->s, "max");
 	if (v->nargs < 1) {
 		diag_err(c->d, DE_BAD_ARGUMENTS, v->sp, "%s() takes one value or more, of one kind: %s(40px, 10%%)", v->s, v->s);
@@ -185,7 +195,7 @@ static int fold_minmax(checker_t *c, const ast_value *v, qty *out, int depth)
 			return FOLD_ERROR;
 		}
 		qty q;
-		int r = fold(c, a->v, &q, depth + 1);
+		int r = fold(f, a->v, &q, depth + 1);
 		if (r != FOLD_OK)
 			return r;
 		if (i == 0) {
@@ -209,11 +219,17 @@ int expr_is_arith(const ast_value *v)
 		     (v->kind == AV_CALL && (!strcmp(v->s, "min") || !strcmp(v->s, "max"))));
 }
 
-static int fold(checker_t *c, const ast_value *v, qty *out, int depth)
+static int fold(folder *f, const ast_value *v, qty *out, int depth)
 {
+	checker_t *c = f->c;
 	v = sym_follow(c, v);
 	if (depth > MAX_FOLD_DEPTH)
 		return FOLD_NO;
+	if (++f->steps > MAX_FOLD_STEPS) {
+		if (f->steps == MAX_FOLD_STEPS + 1)
+			diag_err(c->d, DE_LIMIT, f->sp, "an expression of more than %d values (do constants name each other twice?)", MAX_FOLD_STEPS);
+		return FOLD_ERROR;
+	}
 	switch (v->kind) {
 	case AV_NUM:
 		*out = (qty){v->num, v->unit};
@@ -221,12 +237,12 @@ static int fold(checker_t *c, const ast_value *v, qty *out, int depth)
 	case AV_POISON:
 		return FOLD_ERROR;
 	case AV_CALL:
-		return expr_is_arith(v) ? fold_minmax(c, v, out, depth) : FOLD_NO;
+		return expr_is_arith(v) ? fold_minmax(f, v, out, depth) : FOLD_NO;
 	case AV_BINOP: {
 		qty a, b;
-		int r = fold(c, v->lhs, &a, depth + 1);
+		int r = fold(f, v->lhs, &a, depth + 1);
 		if (r == FOLD_OK)
-			r = fold(c, v->rhs, &b, depth + 1);
+			r = fold(f, v->rhs, &b, depth + 1);
 		return r == FOLD_OK ? apply(c, v, a, b, out) : r;
 	}
 	default:
@@ -240,7 +256,8 @@ const ast_value *expr_fold(checker_t *c, const ast_value *v)
 	if (!expr_is_arith(v))
 		return v;
 	qty q = {0, UNIT_NONE};
-	int r = fold(c, v, &q, 0);
+	folder f = {c, 0, v->sp};
+	int r = fold(&f, v, &q, 0);
 	if (r == FOLD_NO)
 		return v;
 	ast_value *n = arena_alloc(c->a, sizeof *n);

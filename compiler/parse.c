@@ -240,8 +240,9 @@ static ast_value *parse_group(parser_t *p)
 	if (p->tok.kind != TK_RPAREN) {
 		/* A '(' left open swallows the lines after it (newlines inside are spaces): the
 		 * mistake is the '(', so say it there, as before groups existed. */
-		p->tok = open;
-		error_at_tok(p, "a value");
+		if (!p->panicked)
+			diag_err(p->d, DE_SYNTAX, open.sp, "expected a value, found %s", lex_token_name(open.kind));
+		p->panicked = 1;
 		return NULL;
 	}
 	advance(p);

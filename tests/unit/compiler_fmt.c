@@ -56,6 +56,11 @@ static const struct {
 	{"negative numbers", "position -10px    -20px\n", "position -10px -20px\n"},
 	{"negative after '=' and '('", "const a=-1\nuse t(-2,b=-.5s)\n", "const a = -1\nuse t(-2, b = -.5s)\n"},
 	{"arrow then negative", "zoom 1->-2\n", "zoom 1 -> -2\n"},
+	/* SPEC §18.6: operators spaced; a group after a statement's name stays apart from it (the
+	 * name is no call), a call's '(' stays glued; '-' after '*' or '/' is a negative number */
+	{"arithmetic", "x (10px+5px)*2\nwidth max(200px,s*10)/2*-1\n", "x (10px + 5px) * 2\nwidth max(200px, s * 10) / 2 * -1\n"},
+	{"a group after a value", "position 50% (50%-2*gap)\n", "position 50% (50% - 2 * gap)\n"},
+	{"when and marker", "text t{when portrait{font_size 5sa};marker m at 25%+1s}\n", "text t {\n  when portrait {\n    font_size 5sa\n  }\n  marker m at 25% + 1s\n}\n"},
 	{"numbers and units as written", "a 1.50 .5s 10sa -6db 90deg #ABC\n", "a 1.50 .5s 10sa -6db 90deg #ABC\n"},
 	/* comments */
 	{"end-of-line comments", "a 1   // one   \nb {  // two\n  c }  /* three */\n", "a 1 // one\nb { // two\n  c\n} /* three */\n"},
