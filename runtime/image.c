@@ -1,7 +1,8 @@
 /*
  * image.c - the image source (see image.h). An image is decoded once, scaled once with swscale's
- * area filter to the largest size any layer draws it at (layer_need_scale), turned upright, and
- * kept for the node's lifetime; per-frame work is then only bilinear sampling in draw.c.
+ * area filter to the largest size any layer draws it at (layer_need_scale), turned upright, cut
+ * to the part any layer ever shows (layer_need_window) and kept while its layers draw; per-frame
+ * work is then only bilinear sampling in draw.c.
  */
 #include "image.h"
 
@@ -146,7 +147,36 @@ int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t
 typedef struct {
 	surf_t *surf;
 	int nat_w, nat_h;
+	double kx, ky; /* surface pixels per natural pixel of the whole scaled picture */
+	int x0, y0;    /* where surf starts in it (a crop) */
 } img_state;
+
+/* Keeps of st->surf only the part any layer ever shows (layer_need_window) and 2 pixels around
+ * it for the bilinear filter, so the pixels sampled are the same as in the whole picture: a
+ * square photo under a portrait canvas' Ken Burns window keeps 56 % of its columns (a 4096x4096
+ * photo on 1080x1920: 21.5 MB -> 12 MB, twice that during a dissolve). Left whole when the crop
+ * saves little or memory runs out. */
+static void crop_to_window(img_state *st, const ir_program *p, int id)
+{
+	surf_t *s = st->surf;
+	double win[4];
+	layer_need_window(p, id, st->nat_w, st->nat_h, win);
+	int x0 = (int)fmax(floor(win[0] * st->kx) - 2, 0), x1 = (int)fmin(ceil(win[2] * st->kx) + 2, s->w);
+	int y0 = (int)fmax(floor(win[1] * st->ky) - 2, 0), y1 = (int)fmin(ceil(win[3] * st->ky) + 2, s->h);
+	if (x1 <= x0 || y1 <= y0 || (double)(x1 - x0) * (y1 - y0) > 0.9 * s->w * s->h)
+		return;
+	surf_t *c = surf_new(x1 - x0, y1 - y0);
+	if (!c)
+		return;
+	for (int y = y0; y < y1; y++)
+		memcpy(c->px + (size_t)(y - y0) * c->stride, s->px + (size_t)y * s->stride + x0,
+		       sizeof(uint32_t) * (size_t)(x1 - x0));
+	c->opaque = s->opaque;
+	surf_free(s);
+	st->surf = c;
+	st->x0 = x0;
+	st->y0 = y0;
+}
 
 static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
@@ -180,6 +210,9 @@ static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 		return rterr_node(rc, p, n, err, errlen, "cannot decode image '%s': %s", src, cause);
 	}
 	st->surf = full;
+	st->kx = (double)full->w / st->nat_w;
+	st->ky = (double)full->h / st->nat_h;
+	crop_to_window(st, p, n->id);
 	*state = st;
 	return 0;
 }
@@ -188,7 +221,13 @@ static int image_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t
 		       char *err, size_t errlen)
 {
 	img_state *st = state;
-	src_view_whole(v, st->surf, st->nat_w, st->nat_h);
+	v->surf = st->surf;
+	v->nat_w = st->nat_w;
+	v->nat_h = st->nat_h;
+	v->kx = st->kx;
+	v->ky = st->ky;
+	v->ox = -st->x0;
+	v->oy = -st->y0;
 	return 0;
 }
 

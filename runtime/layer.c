@@ -5,6 +5,7 @@
 #include "layer.h"
 
 #include <math.h>
+#include <string.h>
 
 /* A curve the builder left empty (n == 0) means the parameter's neutral value. */
 static double curve_or(const ir_curve *c, double t, double dflt)
@@ -243,4 +244,49 @@ double layer_need_scale(const ir_program *p, int id, double nat_w, double nat_h)
 	need_ctx c = {nat_w, nat_h, 0, 0};
 	each_layer_of(p, id, need_fn, &c);
 	return c.any && c.need > 0 ? c.need : 1;
+}
+
+typedef struct {
+	double nw, nh, win[4];
+	int any, all;
+} win_ctx;
+
+static void win_fn(const ir_program *p, const ir_node *l, int64_t f0, int64_t f1, void *vctx)
+{
+	win_ctx *c = vctx;
+	/* an effect's params() may move a Ken Burns window anywhere (hook.c): all of it */
+	if (l->u.layer.neffects > 0 || l->u.layer.pan_hooked)
+		c->all = 1;
+	if (f0 < 0)
+		f0 = 0;
+	if (f1 > p->frames)
+		f1 = p->frames;
+	int64_t step = (f1 - f0) / 20000 + 1; /* as need_fn: curves are smooth */
+	for (int64_t f = f0; f < f1 && !c->all; f += step) {
+		double win[4], rect[4], ax, ay;
+		if (!place_box(p, l, ir_frame_time(p, f), c->nw, c->nh, win, rect, &ax, &ay))
+			continue;
+		if (!c->any) {
+			memcpy(c->win, win, sizeof win);
+			c->any = 1;
+			continue;
+		}
+		c->win[0] = fmin(c->win[0], win[0]);
+		c->win[1] = fmin(c->win[1], win[1]);
+		c->win[2] = fmax(c->win[2], win[2]);
+		c->win[3] = fmax(c->win[3], win[3]);
+	}
+}
+
+void layer_need_window(const ir_program *p, int id, double nat_w, double nat_h, double win[4])
+{
+	win_ctx c = {nat_w, nat_h, {0, 0, 0, 0}, 0, 0};
+	each_layer_of(p, id, win_fn, &c);
+	if (!c.any || c.all) {
+		win[0] = win[1] = 0;
+		win[2] = nat_w;
+		win[3] = nat_h;
+		return;
+	}
+	memcpy(win, c.win, sizeof c.win);
 }

@@ -25,4 +25,10 @@ double layer_scale_at(const ir_program *p, const ir_node *l, int64_t f, double n
  * (a photo's downscaled copy, text rasterised larger) by it. */
 double layer_need_scale(const ir_program *p, int id, double nat_w, double nat_h);
 
+/* The union of the natural-space windows [win[0], win[2]] x [win[1], win[3]] every layer of p
+ * ever shows of source node id over its life (a Ken Burns or cover crop shows part of a photo):
+ * a source may keep only that part. The whole natural rectangle when a layer's window is not
+ * known ahead (an effect hook may move it) or no layer uses the source. */
+void layer_need_window(const ir_program *p, int id, double nat_w, double nat_h, double win[4]);
+
 #endif

@@ -8,6 +8,7 @@
 #include "rt_test.h"
 
 #include "../../runtime/encode.h"
+#include "../../runtime/layer.h"
 
 #define SW 1200
 #define SH 900
@@ -100,6 +101,14 @@ static void run_case(const char *name, const char *img, ir_curve (*zoom)(ir_prog
 	p->nodes[l].u.layer.pan_y = ir_curve_const(p, 0.5);
 	int sc = t_scene(p, 0, N, t_ids(p, 1, l), 1);
 	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	/* issue 17: the photo keeps only what the window ever shows (the 4:3 photo's cover crop on
+	 * 16:9 is 75 % of its height at zoom 1), and the positions below are checked on that crop */
+	double win[4];
+	layer_need_window(p, id, SW, SH, win);
+	CHECK(win[0] >= 0 && win[1] >= 0 && win[2] <= SW && win[3] <= SH && win[3] - win[1] <= 0.76 * SH &&
+		      win[2] - win[0] > 0.5 * SW,
+	      "%s: the window kept is [%.1f, %.1f] x [%.1f, %.1f] of %dx%d", name, win[0], win[2], win[1], win[3],
+	      SW, SH);
 	char err[512];
 	rt_graph *g = NULL;
 	CHECK(graph_new(&g, p, err, sizeof err) == 0, "%s", err);
