@@ -15,6 +15,7 @@
 
 #include "../base/utf8.h"
 #include "http.h"
+#include "llm_chat.h"
 #include "jsonschema.h"
 
 /* The article as the model sees it; long articles are cut (a model's context is finite and the
@@ -87,11 +88,6 @@ static char *build_system(const article_t *a, const script_opts *o)
 	return s;
 }
 
-static json_t *msg(const char *role, const char *content)
-{
-	return json_pack("{s:s, s:s}", "role", role, "content", content);
-}
-
 /* Strips a Markdown code fence some models wrap JSON in despite being told not to. */
 static const char *unfence(const char *c, size_t *len)
 {
@@ -158,8 +154,8 @@ static json_t *llm_draft(const article_t *a, const script_opts *o, char *err, si
 	c.cancel = o->cancel;
 	char *sys = build_system(a, o), *user = build_user(a);
 	json_t *msgs = json_array();
-	json_array_append_new(msgs, msg("system", sys ? sys : ""));
-	json_array_append_new(msgs, msg("user", user ? user : ""));
+	json_array_append_new(msgs, llm_msg("system", sys ? sys : ""));
+	json_array_append_new(msgs, llm_msg("user", user ? user : ""));
 	free(sys);
 	free(user);
 	json_t *result = NULL;
@@ -178,38 +174,16 @@ static json_t *llm_draft(const article_t *a, const script_opts *o, char *err, si
 		} else {
 			rf = json_pack("{s:s}", "type", "json_object");
 		}
-		json_t *req = json_pack("{s:s, s:O, s:o, s:f}", "model", o->model ? o->model : "",
-					"messages", msgs, "response_format", rf, "temperature", 0.3);
-		char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-		json_decref(req);
-		if (!body) {
-			snprintf(err, errlen, "%s: out of memory", prov);
-			break;
-		}
-		http_response r;
-		int rc = http_post_json(&c, "/chat/completions", body, &r, err, errlen);
-		free(body);
-		if (rc < 0) {
-			http_response_free(&r);
-			break;
-		}
-		json_error_t je;
-		json_t *reply = json_loadb(r.body.data, r.body.len, 0, &je);
-		http_response_free(&r);
-		const char *content = NULL;
-		json_t *ch0 = json_array_get(json_object_get(reply, "choices"), 0);
-		content = json_string_value(json_object_get(json_object_get(ch0, "message"), "content"));
+		vidc_err e = {0};
+		char *content = llm_chat(&c, o->model, msgs, rf, 0.3, &e);
+		json_decref(rf);
 		if (!content) {
-			/* Not a chat.completion: a broken proxy or the wrong URL; re-asking won't help. */
-			snprintf(err, errlen,
-				 "%s: the reply from %s/chat/completions is not a chat completion (no "
-				 "choices[0].message.content)%s",
-				 prov, base, reply ? "" : ": not JSON");
-			json_decref(reply);
+			snprintf(err, errlen, "%s", e.msg);
 			break;
 		}
 		size_t clen;
 		const char *cj = unfence(content, &clen);
+		json_error_t je;
 		json_t *d = json_loadb(cj, clen, 0, &je);
 		const char *why;
 		int too_long = 0;
@@ -227,20 +201,20 @@ static json_t *llm_draft(const article_t *a, const script_opts *o, char *err, si
 			/* A reply that is only too long is usable: script_generate trims its last
 			 * points and says so. */
 			result = d;
-			json_decref(reply);
+			free(content);
 			break;
 		}
 		snprintf(last, sizeof last, "%s", why);
 		if (o->log)
 			fprintf(o->log, "%s: invalid reply (attempt %d of %d): %s\n", prov, attempt, tries, why);
-		json_array_append_new(msgs, msg("assistant", content));
+		json_array_append_new(msgs, llm_msg("assistant", content));
 		char fix[900];
 		snprintf(fix, sizeof fix,
 			 "Your reply is invalid: %s. Reply again with the whole corrected JSON object "
 			 "only.", why);
-		json_array_append_new(msgs, msg("user", fix));
+		json_array_append_new(msgs, llm_msg("user", fix));
 		json_decref(d);
-		json_decref(reply);
+		free(content);
 		if (attempt == tries)
 			snprintf(err, errlen, "%s: the model's reply is still invalid after %d attempts: %s",
 				 prov, tries, last);

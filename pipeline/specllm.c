@@ -24,6 +24,7 @@
 #include "../compiler/compile.h"
 #include "../compiler/diag.h"
 #include "http.h"
+#include "llm_chat.h"
 #include "specgen.h"
 
 /* Files read from the stdlib for the prompt; they are ours, but a cap keeps a broken install
@@ -292,45 +293,6 @@ static void summarize(const char *body, char *out, size_t outlen)
 	json_decref(arr);
 }
 
-static json_t *msg(const char *role, const char *content)
-{
-	return json_pack("{s:s, s:s}", "role", role, "content", content);
-}
-
-/* One request; the reply's message content (caller frees) or NULL with e set. */
-static char *ask(http_client *c, const specllm_opts *o, json_t *msgs, vidc_err *e)
-{
-	json_t *req = json_pack("{s:s, s:O, s:f}", "model", o->llm->model ? o->llm->model : "",
-				"messages", msgs, "temperature", 0.2);
-	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
-	json_decref(req);
-	if (!body) {
-		err_set(e, VE_NOMEM, "out of memory");
-		return NULL;
-	}
-	http_response r;
-	char err[VE_MSG_MAX];
-	int rc = http_post_json(c, "/chat/completions", body, &r, err, sizeof err);
-	free(body);
-	if (rc < 0) {
-		http_response_free(&r);
-		err_set(e, rc, "%s", err);
-		return NULL;
-	}
-	json_t *reply = json_loadb(r.body.data, r.body.len, 0, NULL);
-	http_response_free(&r);
-	json_t *ch0 = json_array_get(json_object_get(reply, "choices"), 0);
-	const char *content = json_string_value(json_object_get(json_object_get(ch0, "message"), "content"));
-	char *out = content ? strdup(content) : NULL;
-	if (!content)
-		err_set(e, VE_PROTOCOL, "%s: the reply from %s/chat/completions is not a chat completion "
-			"(no choices[0].message.content)%s", c->provider, c->base_url, reply ? "" : ": not JSON");
-	else if (!out)
-		err_set(e, VE_NOMEM, "out of memory");
-	json_decref(reply);
-	return out;
-}
-
 /* Checks one reply: 0 with the spec written, else the number of errors (> 0) with the
  * diagnostics array body in j, or a negative VE_* code. */
 static int check_reply(const specllm_opts *o, const char *content, buf_t *j, vidc_err *e)
@@ -368,7 +330,7 @@ static int converse(const specllm_opts *o, http_client *c, json_t *msgs, specllm
 		if (o->cancel && *o->cancel)
 			return err_set(e, VE_CANCELED, "spec cancelled");
 		r->rounds = round;
-		char *content = ask(c, o, msgs, e);
+		char *content = llm_chat(c, o->llm->model, msgs, NULL, 0.2, e);
 		if (!content)
 			return e->code ? e->code : VE_NOMEM;
 		buf_t j = BUF_INIT;
@@ -392,8 +354,8 @@ static int converse(const specllm_opts *o, http_client *c, json_t *msgs, specllm
 			    "says:\n{\"diagnostics\":[", o->spec_path, errors, errors == 1 ? "" : "s");
 		buf_append(&fb, j.data ? j.data : "", j.len);
 		buf_puts(&fb, "]}\nFix every error and reply with the whole corrected spec in one ```vid block.");
-		json_array_append_new(msgs, msg("assistant", content));
-		json_array_append_new(msgs, msg("user", fb.data ? fb.data : ""));
+		json_array_append_new(msgs, llm_msg("assistant", content));
+		json_array_append_new(msgs, llm_msg("user", fb.data ? fb.data : ""));
 		free(content);
 		buf_free(&fb);
 		buf_free(&j);
@@ -434,8 +396,8 @@ int specllm_write(const specllm_opts *o, specllm_result *r, vidc_err *e)
 	c.log = o->log;
 	c.cancel = o->cancel;
 	json_t *msgs = json_array();
-	json_array_append_new(msgs, msg("system", sys));
-	json_array_append_new(msgs, msg("user", user));
+	json_array_append_new(msgs, llm_msg("system", sys));
+	json_array_append_new(msgs, llm_msg("user", user));
 	free(sys);
 	free(user);
 	int rc = msgs ? converse(o, &c, msgs, r, e) : err_set(e, VE_NOMEM, "out of memory");

@@ -61,6 +61,26 @@ static json_t *project_or_404(srv_req *r, int64_t id, int detail, const char *fi
 	return p;
 }
 
+/* 1 when the path's project exists for this site (and, with need_body, the request has a body);
+ * 0 after replying 404 (or 400). */
+static int path_project(srv_req *r, int need_body)
+{
+	json_t *p = project_or_404(r, r->id[0], 0, NULL);
+	if (!p)
+		return 0;
+	json_decref(p);
+	return !need_body || body(r);
+}
+
+/* A list of the path's project's records: {"project_id": ID, "results": [...]}. */
+static int project_list(srv_req *r, json_t *(*list)(store_t *, int64_t))
+{
+	if (!path_project(r, 0))
+		return 0;
+	json_t *a = list(r->db, r->id[0]);
+	return srv_json(r, 200, json_pack("{s:I, s:o}", "project_id", (json_int_t)r->id[0], "results", a ? a : json_array()));
+}
+
 /* The project named by the body's project_id (a required id the route's fields checked), or NULL
  * after replying. */
 static json_t *body_project(srv_req *r)
@@ -259,12 +279,8 @@ static int scripts_put(srv_req *r)
 {
 	char err[1024];
 	const char *field = NULL;
-	json_t *p = project_or_404(r, r->id[0], 0, NULL);
-	if (!p || !body(r)) {
-		json_decref(p);
+	if (!path_project(r, 1))
 		return 0;
-	}
-	json_decref(p);
 	int rc = rec_script_save(r->db, r->id[0], r->body, err, sizeof err, &field);
 	if (rc)
 		return fail(r, rc, field, err);
@@ -338,24 +354,15 @@ static int voiceover_preview(srv_req *r)
 
 static int assets_list(srv_req *r)
 {
-	json_t *p = project_or_404(r, r->id[0], 0, NULL);
-	if (!p)
-		return 0;
-	json_decref(p);
-	json_t *a = rec_assets_json(r->db, r->id[0]);
-	return srv_json(r, 200, json_pack("{s:I, s:o}", "project_id", (json_int_t)r->id[0], "results", a ? a : json_array()));
+	return project_list(r, rec_assets_json);
 }
 
 static int assets_add(srv_req *r)
 {
 	char err[1024];
 	const char *field = NULL;
-	json_t *p = project_or_404(r, r->id[0], 0, NULL);
-	if (!p || !body(r)) {
-		json_decref(p);
+	if (!path_project(r, 1))
 		return 0;
-	}
-	json_decref(p);
 	int64_t id;
 	int rc = rec_asset_add(r->db, r->id[0], r->body, &id, err, sizeof err, &field);
 	if (rc)
@@ -487,12 +494,7 @@ static int render_status(srv_req *r)
 
 static int rendered_list(srv_req *r)
 {
-	json_t *p = project_or_404(r, r->id[0], 0, NULL);
-	if (!p)
-		return 0;
-	json_decref(p);
-	json_t *a = rec_renders_json(r->db, r->id[0]);
-	return srv_json(r, 200, json_pack("{s:I, s:o}", "project_id", (json_int_t)r->id[0], "results", a ? a : json_array()));
+	return project_list(r, rec_renders_json);
 }
 
 static int render_file(srv_req *r)

@@ -328,89 +328,87 @@ static void fwd_progress(void *ud, const char *stage, int64_t done, int64_t tota
 /* Compiles the spec and lowers it for preset. No allow folder: the spec's roots are its own
  * folder, the project's (where its voice, pictures and music are copied), and the stdlib, so a
  * project's spec never reads another site's files or the machine's (SPEC.md section 14). */
-static int load(const char *spec, const char *preset, stage_spec **sp, ir_program **p, vidc_err *e)
+typedef struct {
+	stage_spec *s;
+	ir_program *p;
+	vidc_err e;
+} loaded;
+
+static int load(const char *spec, const char *preset, loaded *l)
 {
+	memset(l, 0, sizeof *l);
 	stage_spec_opts so;
 	memset(&so, 0, sizeof so);
 	so.check_assets = 1;
-	*p = NULL;
-	int rc = stage_spec_load(spec, NULL, 0, &so, NULL, sp, e);
-	if (!rc && p != NULL)
-		rc = stage_spec_lower(*sp, preset, p, e);
+	int rc = stage_spec_load(spec, NULL, 0, &so, NULL, &l->s, &l->e);
+	if (!rc)
+		rc = stage_spec_lower(l->s, preset, &l->p, &l->e);
 	return rc;
 }
 
 /* The end of every stage call on a loaded spec: the message copied out on failure, the spec and
  * its program freed. Returns rc. */
-static int done(int rc, const vidc_err *e, char *err, size_t errlen, stage_spec *s, ir_program *p)
+static int done(int rc, loaded *l, char *err, size_t errlen)
 {
 	if (rc)
-		err_copy(e, err, errlen);
-	ir_program_free(p);
-	stage_spec_free(s);
+		err_copy(&l->e, err, errlen);
+	ir_program_free(l->p);
+	stage_spec_free(l->s);
 	return rc;
 }
 
 int stg_render(const char *spec, const char *preset, const char *out, stg_progress_fn progress, void *ud,
 	       volatile int *cancel, stg_video *info, char *err, size_t errlen)
 {
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	vidc_err e = {0};
-	int rc = load(spec, preset, &s, &p, &e);
+	loaded l;
+	int rc = load(spec, preset, &l);
 	if (!rc) {
 		progress_fwd f = {progress, ud};
 		stage_cb cb = {.ud = &f, .progress = fwd_progress, .cancel = cancel};
 		stage_render_opts o;
 		memset(&o, 0, sizeof o);
 		o.output = out;
-		rc = stage_render(p, &o, &cb, &e);
-		info->width = p->width;
-		info->height = p->height;
-		info->frames = p->frames;
-		info->duration = ir_frame_time(p, p->frames);
+		rc = stage_render(l.p, &o, &cb, &l.e);
+		info->width = l.p->width;
+		info->height = l.p->height;
+		info->frames = l.p->frames;
+		info->duration = ir_frame_time(l.p, l.p->frames);
 	}
-	return done(rc, &e, err, errlen, s, p);
+	return done(rc, &l, err, errlen);
 }
 
 int stg_render_piece(const char *spec, const char *preset, int pieces, int piece, const char *out,
 		     stg_progress_fn progress, void *ud, volatile int *cancel, char *err, size_t errlen)
 {
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	vidc_err e = {0};
-	int rc = load(spec, preset, &s, &p, &e);
+	loaded l;
+	int rc = load(spec, preset, &l);
 	if (!rc) {
 		progress_fwd f = {progress, ud};
 		stage_cb cb = {.ud = &f, .progress = fwd_progress, .cancel = cancel};
 		pieces_one_opts o = {out, 0, pieces, piece, {NULL, 0, 1}};
 		pieces_one_result r;
-		rc = pieces_render_one(p, &o, &cb, &r, &e);
+		rc = pieces_render_one(l.p, &o, &cb, &r, &l.e);
 	}
-	return done(rc, &e, err, errlen, s, p);
+	return done(rc, &l, err, errlen);
 }
 
 int stg_max_pieces(const char *spec, const char *preset, int *max, char *err, size_t errlen)
 {
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	vidc_err e = {0};
-	int rc = load(spec, preset, &s, &p, &e);
+	loaded l;
+	int rc = load(spec, preset, &l);
 	if (!rc) {
-		int64_t gop = pieces_gop(p);
-		int64_t n = (p->frames + gop - 1) / gop; /* pieces_plan: a piece per started GOP */
+		int64_t gop = pieces_gop(l.p);
+		int64_t n = (l.p->frames + gop - 1) / gop; /* pieces_plan: a piece per started GOP */
 		*max = n < 1 ? 1 : n > PIECES_MAX ? PIECES_MAX : (int)n;
 	}
-	return done(rc, &e, err, errlen, s, p);
+	return done(rc, &l, err, errlen);
 }
 
 int stg_join(const char *spec, const char *preset, const char *const *files, int n, const char *out,
 	     stg_video *info, char *err, size_t errlen)
 {
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	vidc_err e = {0};
-	int rc = load(spec, preset, &s, &p, &e);
+	loaded l;
+	int rc = load(spec, preset, &l);
 	if (!rc) {
 		pieces_join_opts o;
 		memset(&o, 0, sizeof o);
@@ -420,44 +418,40 @@ int stg_join(const char *spec, const char *preset, const char *const *files, int
 		o.spec = spec;
 		o.spec_opts.check_assets = 1;
 		pieces_join_result r;
-		rc = pieces_join(&o, NULL, &r, &e);
+		rc = pieces_join(&o, NULL, &r, &l.e);
 		info->width = r.width;
 		info->height = r.height;
 		info->frames = r.frames;
-		info->duration = ir_frame_time(p, r.frames);
+		info->duration = ir_frame_time(l.p, r.frames);
 	}
-	return done(rc, &e, err, errlen, s, p);
+	return done(rc, &l, err, errlen);
 }
 
 int stg_subtitles(const char *spec, const char *preset, const char *srt, const char *vtt, char *err, size_t errlen)
 {
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	vidc_err e = {0};
-	int rc = load(spec, preset, &s, &p, &e);
+	loaded l;
+	int rc = load(spec, preset, &l);
 	const char *outs[2] = {srt, vtt};
 	stage_subs_format fmts[2] = {stage_subs_format_of(srt), stage_subs_format_of(vtt)};
 	for (int i = 0; !rc && i < 2; i++) {
 		stage_subs_opts o = {outs[i], fmts[i], NULL};
 		stage_subs_result r;
-		rc = stage_subs(s, preset, &o, NULL, &r, &e);
+		rc = stage_subs(l.s, preset, &o, NULL, &r, &l.e);
 	}
-	return done(rc, &e, err, errlen, s, p);
+	return done(rc, &l, err, errlen);
 }
 
 int stg_thumbnail(const char *spec, const char *preset, const char *out, char *err, size_t errlen)
 {
-	stage_spec *s = NULL;
-	ir_program *p = NULL;
-	vidc_err e = {0};
-	int rc = load(spec, preset, &s, &p, &e);
+	loaded l;
+	int rc = load(spec, preset, &l);
 	if (!rc) {
 		stage_thumb_opts o;
 		memset(&o, 0, sizeof o);
 		o.output = out;
 		o.at = -1;
 		stage_thumb_result r;
-		rc = stage_thumb(s, preset, &o, NULL, &r, &e);
+		rc = stage_thumb(l.s, preset, &o, NULL, &r, &l.e);
 	}
-	return done(rc, &e, err, errlen, s, p);
+	return done(rc, &l, err, errlen);
 }

@@ -12,42 +12,16 @@
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-PY=/usr/bin/python3
-if ! command -v redis-server >/dev/null || ! $PY -c 'import celery, redis' 2>/dev/null; then
-	echo "SKIP: celery.sh needs redis-server and Debian's python3-celery, python3-redis (scripts/deps.sh)"
-	exit 0
-fi
 . tests/sh/service_lib.inc
+. tests/sh/celery_lib.inc
+need_celery celery.sh
 sed -i 's/^{/{"fps": 2, /' "$CONFIG"
 setup_sites
 start_server
-sql() { $PY -c "import sqlite3,sys; c=sqlite3.connect('$DB'); print(c.execute(sys.argv[1]).fetchall())" "$1"; }
 
-# redis on a free port, in its own folder, nothing written to disk
-RPORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir "$tmp/redis"
-redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly no \
-	--daemonize no >"$tmp/redis.log" 2>&1 &
-PIDS="$PIDS $!"
-for _ in $(seq 1 50); do
-	$PY -c "import redis; redis.Redis(port=$RPORT).ping()" 2>/dev/null && break
-	sleep 0.1
-done
-export VIDC_CELERY_BROKER="redis://127.0.0.1:$RPORT/0" VIDC_CONFIG="$CONFIG" VIDC_BIN="$PWD/$VIDC"
-export PYTHONPATH="$PWD/integrations/celery" VIDC_CELERY_RETRY_DELAY=1
-case $VIDC in /*) VIDC_BIN=$VIDC ;; esac
-
-start_celery() { # NAME
-	$PY -m celery -A vidc_celery worker -Q video --concurrency=1 --hostname "$1@%h" --loglevel INFO \
-		--without-gossip --without-mingle --without-heartbeat >"$tmp/$1.log" 2>&1 &
-	PIDS="$PIDS $!"
-}
-start_celery w1
-start_celery w2
-for w in w1 w2; do
-	for _ in $(seq 1 100); do grep -q "ready" "$tmp/$w.log" && break; sleep 0.2; done
-	grep -q "ready" "$tmp/$w.log" || bad "Celery worker $w did not start: $(tail -5 "$tmp/$w.log")"
-done
+start_redis
+celery_env
+start_celery w1 w2
 
 # a short article (two paragraphs, one picture of the site's files), posted as a draft
 mkdir -p "$MEDIA/site-1/files"

@@ -13,16 +13,11 @@
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-PY=/usr/bin/python3
-if ! command -v redis-server >/dev/null || ! $PY -c 'import celery, redis' 2>/dev/null; then
-	echo "SKIP: celery_broker.sh needs redis-server and Debian's python3-celery, python3-redis (scripts/deps.sh)"
-	exit 0
-fi
 . tests/sh/service_lib.inc
+. tests/sh/celery_lib.inc
+need_celery celery_broker.sh
 sed -i 's/^{/{"fps": 10, /' "$CONFIG"
 setup_sites
-sql() { $PY -c "import sqlite3,sys; c=sqlite3.connect('$DB'); print(c.execute(sys.argv[1]).fetchall())" "$1"; }
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # a broker that does not answer: a clear error at start, before the API takes a job
 DEAD=$(free_port)
@@ -31,54 +26,22 @@ case $out in *"cannot reach the Celery broker redis://127.0.0.1:$DEAD/0"*) ;; *)
 out=$("$VIDC" serve --config "$CONFIG" --broker "amqp://x" 2>&1)
 case $out in *"is not a redis://HOST:PORT/DB URL"*) ;; *) bad "serve with an amqp broker: $out" ;; esac
 
-RPORT=$(free_port)
-mkdir "$tmp/redis"
-start_redis() {
-	redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly no \
-		--daemonize no >>"$tmp/redis.log" 2>&1 &
-	REDIS=$!
-	PIDS="$PIDS $REDIS"
-	for _ in $(seq 1 50); do
-		$PY -c "import redis; redis.Redis(port=$RPORT).ping()" 2>/dev/null && break
-		sleep 0.1
-	done
-}
 start_redis
-export VIDC_CELERY_BROKER="redis://127.0.0.1:$RPORT/0" VIDC_CONFIG="$CONFIG" VIDC_BIN="$PWD/$VIDC"
-export PYTHONPATH="$PWD/integrations/celery" VIDC_CELERY_RETRY_DELAY=1
+celery_env
 # a message whose whole worker vanished comes back after this (a piece that takes longer on a busy
 # machine is delivered twice: it runs once, the second delivery waits for it)
 export VIDC_CELERY_VISIBILITY=30
-case $VIDC in /*) VIDC_BIN=$VIDC ;; esac
 VIDC_BROKER=$VIDC_CELERY_BROKER start_server
 grep -q "jobs go to Celery through redis://127.0.0.1:$RPORT/0" "$tmp/serve.log" || bad "serve does not say it uses the broker"
 
-start_celery() { # NAME
-	$PY -m celery -A vidc_celery worker -Q video --concurrency=1 --hostname "$1@%h" --loglevel INFO \
-		--without-gossip --without-mingle --without-heartbeat >>"$tmp/$1.log" 2>&1 &
-	eval "PID_$1=$!"
-	PIDS="$PIDS $!"
-}
-start_celery w1
-start_celery w2
-for w in w1 w2; do
-	for _ in $(seq 1 150); do grep -q "ready" "$tmp/$w.log" && break; sleep 0.2; done
-	grep -q "ready" "$tmp/$w.log" || bad "Celery worker $w did not start: $(tail -5 "$tmp/$w.log")"
-done
+start_celery w1 w2
 
-cat >"$tmp/script.json" <<'JSON'
-{"hook":"Cold brew takes time, not skill.","intro":"Here is the short version of a long steep.","points":[
- {"text":"Use one part coffee to eight parts water, measured by weight on a kitchen scale.","duration_est":4.5,"visual_cue":"text card: ratio","text_overlay":"1:8"},
- {"text":"Steep it in the fridge for twelve to eighteen hours, then strain it slowly through paper.","duration_est":5,"visual_cue":"text card: steep","text_overlay":"12-18 hours"}],
- "cta":"Follow for more.","chapter_markers":[{"time":0,"title":"Intro"}],"total_estimated_duration":16,
- "seo":{"tiktok":{"title":"Cold brew","description":"Cold brew in a minute.","tags":["coldbrew"]}}}
-JSON
 # project: a project with the script, through the API; P set. render PIECES: its render in
 # PIECES pieces through the API; R set
 project() {
 	req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
 	P=$(jget "j['id']")
-	expect "script" 200 PUT "/scripts/$P/" "$TA" "@$tmp/script.json"
+	expect "script" 200 PUT "/scripts/$P/" "$TA" "@tests/fixtures/service/script-short.json"
 }
 render() {
 	expect "render" 202 POST /render/ "$TA" "{\"project_id\":$P,\"presets\":[\"tiktok\"],\"pieces\":$1}"
@@ -177,7 +140,7 @@ kill "$REDIS"
 wait "$REDIS" 2>/dev/null
 req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
 P=$(jget "j['id']")
-expect "script" 200 PUT "/scripts/$P/" "$TA" "@$tmp/script.json"
+expect "script" 200 PUT "/scripts/$P/" "$TA" "@tests/fixtures/service/script-short.json"
 expect "voice" 202 POST /voiceover/generate/ "$TA" "{\"project_id\":$P}"
 V=$(jget "j['job_id']")
 sleep 2

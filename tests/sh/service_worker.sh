@@ -24,16 +24,9 @@ start_worker() {
 
 if [ $render = 1 ]; then
 # --- a render, followed to completion; kill -9 mid-render -----------------------------------
-cat >"$tmp/script.json" <<'JSON'
-{"hook":"Cold brew takes time, not skill.","intro":"Here is the short version of a long steep.","points":[
- {"text":"Use one part coffee to eight parts water, measured by weight on a kitchen scale.","duration_est":4.5,"visual_cue":"text card: ratio","text_overlay":"1:8"},
- {"text":"Steep it in the fridge for twelve to eighteen hours, then strain it slowly through paper.","duration_est":5,"visual_cue":"text card: steep","text_overlay":"12-18 hours"}],
- "cta":"Follow for more.","chapter_markers":[{"time":0,"title":"Intro"}],"total_estimated_duration":16,
- "seo":{"tiktok":{"title":"Cold brew","description":"Cold brew in a minute.","tags":["coldbrew"]}}}
-JSON
 req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
 P=$(jget "j['id']")
-expect "script" 200 PUT "/scripts/$P/" "$TA" "@$tmp/script.json"
+expect "script" 200 PUT "/scripts/$P/" "$TA" "@tests/fixtures/service/script-short.json"
 expect "render" 202 POST /render/ "$TA" "{\"project_id\":$P,\"presets\":[\"tiktok\"]}"
 R=$(jget "j['renders'][0]['id']")
 start_worker
