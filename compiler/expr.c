@@ -11,8 +11,8 @@
  *
  * Everything else (a length times a length, a duration plus a length, a number over a length)
  * is an error naming both units at the operator, and division by zero one at the '/'.
- * Lengths in different units (px and %) are not added: what 5% is in px depends on the preset's
- * canvas and on the axis, which a value does not know.
+ * px and % are added only where the reader gave the axis (checker.h len_axis): what 5% is in px
+ * depends on it and on the preset's canvas, so such a spec is checked once per preset.
  */
 #include "expr.h"
 

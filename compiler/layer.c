@@ -1190,7 +1190,7 @@ static int adds_effect(const char *head)
 	return !strcmp(head, "effect");
 }
 
-static const when_rules layer_when = {adds_effect, NULL, 0, "a layer"};
+static const when_rules layer_when = {adds_effect, NULL, 0};
 
 void layer_read(checker_t *c, const ast_stmt *st, int kind, mlayer *L, const layer_frame *fr)
 {

@@ -24,8 +24,8 @@ static int adds_layer(const char *head)
 }
 
 static const char *const scene_fixed[] = {"duration", "end", "transition", "narrates", "chapter", "marker"};
-static const when_rules scene_when = {adds_layer, scene_fixed, COUNT(scene_fixed), "a scene"};
-static const when_rules overlay_when = {adds_layer, NULL, 0, "an overlay"};
+static const when_rules scene_when = {adds_layer, scene_fixed, COUNT(scene_fixed)};
+static const when_rules overlay_when = {adds_layer, NULL, 0};
 
 /* The words after a transition's type: a duration, a direction, `through COLOUR`, `ease E`.
  * Returns how many durations were given. */

@@ -235,7 +235,7 @@ static void style_apply(checker_t *c, const ast_value *name, style_target t, int
 		return;
 	}
 	c->style_chain[depth] = st;
-	static const when_rules style_when = {NULL, NULL, 0, "a style"};
+	static const when_rules style_when = {NULL, NULL, 0};
 	st = when_apply(c, st, &style_when); /* SPEC §18.6 */
 	if (st->nargs == 3 && st->args[1]->kind == AV_IDENT && !strcmp(st->args[1]->s, "extends"))
 		style_apply(c, st->args[2], t, depth + 1);

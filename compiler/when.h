@@ -19,7 +19,6 @@ typedef struct {
 	int (*adds)(const char *head);
 	const char *const *fixed;
 	int nfixed;
-	const char *where; /* "a scene", for messages */
 } when_rules;
 
 /* st itself when its block has no `when`; else a copy whose body has each `when` block checked
