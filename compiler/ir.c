@@ -598,6 +598,34 @@ static void put_blend(FILE *o, const ir_node *n)
 	fputc(')', o);
 }
 
+/* A transition: its type, scenes, direction, colour, hook and easing; the feather and motion
+ * blur only when set. */
+static void put_transition(FILE *o, const ir_node *n)
+{
+	const ir_transition_info *ti = &ir_transitions[n->u.transition.type];
+	fprintf(o, " type=%s from=n%d to=n%d", ti->name, n->u.transition.from,
+		n->u.transition.to);
+	if (ti->flags & IR_TRF_DIR)
+		fprintf(o, " dir=%s", dir_names[n->u.transition.dir]);
+	if (ti->flags & IR_TRF_COLOR) {
+		fputs(" color=", o);
+		put_color(o, n->u.transition.color);
+	}
+	if (n->u.transition.type == IR_TR_HOOK)
+		fprintf(o, " hook=%s", n->u.transition.hook);
+	fputs(" ease=", o);
+	put_ease(o, n->u.transition.ease);
+	if (n->u.transition.feather > 0) { /* wipe16: only when set, so old dumps stay the same */
+		fputs(" feather=", o);
+		put_num(o, n->u.transition.feather);
+		fputs(n->u.transition.feather_px ? "px" : "%", o);
+	}
+	if (n->u.transition.shutter > 0) {
+		fputs(" motion_blur=", o);
+		put_num(o, n->u.transition.shutter);
+	}
+}
+
 static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 {
 	fprintf(o, "n%d %s [%lld,%lld)", n->id, ir_kind_name(n->kind), (long long)n->f0,
@@ -690,31 +718,9 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		put_str(o, n->u.scene.name);
 		put_ids(o, "layers", n->u.scene.layers, n->u.scene.nlayers);
 		break;
-	case IR_TRANSITION: {
-		const ir_transition_info *ti = &ir_transitions[n->u.transition.type];
-		fprintf(o, " type=%s from=n%d to=n%d", ti->name, n->u.transition.from,
-			n->u.transition.to);
-		if (ti->flags & IR_TRF_DIR)
-			fprintf(o, " dir=%s", dir_names[n->u.transition.dir]);
-		if (ti->flags & IR_TRF_COLOR) {
-			fputs(" color=", o);
-			put_color(o, n->u.transition.color);
-		}
-		if (n->u.transition.type == IR_TR_HOOK)
-			fprintf(o, " hook=%s", n->u.transition.hook);
-		fputs(" ease=", o);
-		put_ease(o, n->u.transition.ease);
-		if (n->u.transition.feather > 0) { /* wipe16: only when set, so old dumps stay the same */
-			fputs(" feather=", o);
-			put_num(o, n->u.transition.feather);
-			fputs(n->u.transition.feather_px ? "px" : "%", o);
-		}
-		if (n->u.transition.shutter > 0) {
-			fputs(" motion_blur=", o);
-			put_num(o, n->u.transition.shutter);
-		}
+	case IR_TRANSITION:
+		put_transition(o, n);
 		break;
-	}
 	case IR_TIMELINE:
 		put_ids(o, "scenes", n->u.timeline.scenes, n->u.timeline.nscenes);
 		put_ids(o, "transitions", n->u.timeline.transitions, n->u.timeline.ntransitions);

@@ -324,6 +324,13 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 	for (int i = 0; i < st->nbody; i++) /* first: the scene's layers may name them */
 		if (!strcmp(st->body[i]->head, "marker"))
 			marker_read(c, st->body[i], fr.base, fr.span, c->s->nscenes - 1);
+	/* Every layer's slot at once: an arena keeps each outgrown copy of a growing array, so a
+	 * scene of thousands of layers would otherwise hold as much again in dead copies. */
+	int nl = 0;
+	for (int i = 0; i < st->nbody; i++)
+		nl += layer_kind(st->body[i]->head) >= 0;
+	if (!sc->nlayers && nl > sc->clayers && (sc->layers = arena_alloc(c->a, sizeof *sc->layers * (size_t)nl)))
+		sc->clayers = nl;
 	for (int i = 0; i < st->nbody; i++) {
 		const ast_stmt *p = st->body[i];
 		int k = layer_kind(p->head);
