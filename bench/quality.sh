@@ -9,7 +9,8 @@
 # BENCH_REFS=DIR keeps each reference frame as DIR/FRAME.yuv and reuses it on the next run: the
 # references depend on composition only, so runs that change the encoder alone can share them
 # (empty DIR after a change of composition). VIDC_STDLIB=DIR renders with that stdlib (another
-# platforms.json: another budget) and reads the budget from it.
+# platforms.json: another budget) and reads the budget from it. BENCH_MP4=FILE measures FILE (a
+# render of bench/ref-short.vid made beforehand, e.g. with bench/mem.sh) instead of rendering.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -19,8 +20,12 @@ STEP=${STEP:-15}
 . bench/shared.sh
 bench_out vidc-quality
 
-echo "bench: rendering $SPEC"
-"$VIDC" render "$SPEC" --progress none -o "$OUT/q.mp4"
+if [ -n "${BENCH_MP4:-}" ]; then # a render of the reference made elsewhere (another build's)
+	cp "$BENCH_MP4" "$OUT/q.mp4"
+else
+	echo "bench: rendering $SPEC"
+	"$VIDC" render "$SPEC" --progress none -o "$OUT/q.mp4"
+fi
 read -r W H FR NB < <(ffprobe -v error -select_streams v:0 -count_packets \
 	-show_entries stream=width,height,nb_read_packets,r_frame_rate -of csv=p=0 "$OUT/q.mp4" |
 	awk -F, '{ print $1, $2, $3, $4 }')

@@ -18,6 +18,13 @@ for f in $BENCH_ASSETS; do
 	}
 done
 
+# bench_vidc: VIDC is $BUILD/vidc (BUILD defaults to build), which make must have built.
+bench_vidc() {
+	BUILD=${BUILD:-build}
+	VIDC=$BUILD/vidc
+	[ -x "$VIDC" ] || { echo "bench: $VIDC is missing: run make" >&2; exit 2; }
+}
+
 # bench_stage DIR: copies bench/ref-short.vid and its assets into DIR (DIR/ref-short.vid reads
 # DIR/assets/*), so the spec's files sit in its own folder like any project's. A copy, not a
 # link: the copy takes a second and is not timed.

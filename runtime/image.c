@@ -152,7 +152,9 @@ typedef struct {
 } img_state;
 
 /* Keeps of st->surf only the part any layer ever shows (layer_need_window) and 2 pixels around
- * it for the bilinear filter, so the pixels sampled are the same as in the whole picture: a
+ * it for the bilinear filter, so the pixels sampled are the same as in the whole picture (the
+ * sample positions, counted from a moved origin, can round one ulp apart: on the reference, 1603
+ * of 8.3M channel values of one frame in 30 differ by 1, 85 dB; goldens are unaffected): a
  * square photo under a portrait canvas' Ken Burns window keeps 56 % of its columns (a 4096x4096
  * photo on 1080x1920: 21.5 MB -> 12 MB, twice that during a dissolve). Left whole when the crop
  * saves little or memory runs out. */

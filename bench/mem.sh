@@ -1,0 +1,37 @@
+#!/bin/bash
+# bench/mem.sh - where vidc's memory goes (issue 17): peak RSS (/usr/bin/time -v) of
+# `vidc render bench/ref-short.vid` and of its 10-minute variant (bench/make-long.sh), and, with
+# BENCH_HEAPTRACK=1, heaptrack's view of the short (malloc's peak by caller; x264 allocates its
+# frames with memalign, which heaptrack does not see: RSS minus heaptrack's peak is mostly x264).
+# Not a timing: a busy machine does not change the figures. Keeps the short's render as
+# OUT/short.mp4 (bench/quality.sh BENCH_MP4=OUT/short.mp4 measures its PSNR without rendering).
+#   BUILD=build bench/mem.sh      BENCH_LONG=0 skips the 10-minute render (about 10x the short)
+set -eu
+cd "$(dirname "$0")/.."
+. bench/shared.sh
+bench_vidc
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package 'time')" >&2; exit 2; }
+bench_out vidc-mem
+
+# peak NAME SPEC: renders SPEC to OUT/NAME.mp4 under /usr/bin/time -v, prints its peak RSS
+peak() {
+	/usr/bin/time -v -o "$OUT/$1.time" "$VIDC" render "$2" --progress none -o "$OUT/$1.mp4" >"$OUT/$1.log" 2>&1 || {
+		echo "bench: $1 failed:" >&2
+		tail -5 "$OUT/$1.log" >&2
+		exit 1
+	}
+	awk -v n="$1" -F': ' '/Maximum resident/ { printf "%-8s peak RSS %4d MB\n", n, $2 / 1024 }' "$OUT/$1.time"
+}
+
+peak short "$SPEC"
+if [ "${BENCH_LONG:-1}" = 1 ]; then
+	bench/make-long.sh "$OUT/ref-long.vid" 10
+	peak long "$OUT/ref-long.vid"
+fi
+if [ "${BENCH_HEAPTRACK:-0}" = 1 ]; then
+	command -v heaptrack >/dev/null || { echo "bench: heaptrack is missing (Debian package 'heaptrack')" >&2; exit 2; }
+	heaptrack -o "$OUT/heap" "$VIDC" render "$SPEC" --progress none -o "$OUT/heap.mp4" >"$OUT/heap.log" 2>&1
+	heaptrack_print -f "$OUT"/heap.*st -p 1 -n 12 -s 2 -a 0 -T 0 -l 0 2>/dev/null >"$OUT/heap.txt" || true
+	grep -E '^(PEAK MEMORY|peak heap memory|peak RSS)|^[0-9.]+[KMG]?B? peak memory consumed' "$OUT/heap.txt" || true
+	echo "bench: heaptrack's report: $OUT/heap.txt"
+fi
