@@ -354,20 +354,14 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 		vc->rc_max_rate = ep->maxrate;
 		vc->rc_buffer_size = (int)(ep->bufsize > INT32_MAX ? INT32_MAX : ep->bufsize);
 	}
-	/* Two frame threads, the lookahead run by them (sync-lookahead=0), not x264's pick (1.5
-	 * threads per core plus a lookahead thread and its buffer): each frame x264 holds at
-	 * 1080x1920 costs about 7 MB, and on the reference short this drops the peak by 51 MB with
-	 * the same decoded pictures bit for bit (bench/README.md, issue 17); the encoder thread and
-	 * the composer already keep 2 cores busy. A fixed count also makes the bytes and the memory
-	 * the same on every machine. x264 stays deterministic (its --non-deterministic is off). The
-	 * rc-lookahead stays at the preset's 10: 5 saved 35 MB more but spent 23 % fewer bits at
-	 * the same CRF (mbtree sees less ahead) and lost 0.7 dB of luma on the detailed scene. */
-	vc->thread_count = 2;
+	/* libavcodec defaults to one thread; 0 lets x264 pick (1.5 frame threads per core plus
+	 * lookahead). x264 stays deterministic with threads (its --non-deterministic is off). */
+	vc->thread_count = 0;
 	av_opt_set(vc->priv_data, "preset", ENC_PRESET, 0);
 	av_opt_set(vc->priv_data, "profile", "high", 0);
 	av_opt_set_double(vc->priv_data, "crf", ep->crf, 0);
 	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact */
-	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0:sync-lookahead=0", 0);
+	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
 	if ((ret = avcodec_open2(vc, vcodec, NULL)) < 0)
 		return fail(VE_ENCODE, cause, len, "cannot open the H.264 encoder", ret);
 	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, vc)) < 0)

@@ -27,10 +27,7 @@
 #include "rterr.h"
 #include "surface.h"
 
-/* Canvas buffers in flight: one composing, one converting, one queued between them to absorb
- * the jitter of either side (x264 copies a frame in, so a converted canvas is free again). A
- * fourth only held 8 MB more at 1080x1920 (issue 17). */
-#define POOL 3
+#define POOL 4          /* canvas buffers in flight: composing, queued, converting */
 
 typedef struct {
 	pthread_mutex_t mu;
