@@ -411,13 +411,32 @@ static void put_params(FILE *o, const ir_param *ps, int n)
 
 static const char *fit_names[] = {"cover", "contain", "fill", "none"};
 
-const char *const ir_mask_names[IR_MASK_COUNT] = {"none", "rect", "round", "ellipse"};
+const char *const ir_mask_names[IR_MASK_COUNT] = {"none", "rect", "round", "ellipse", "path"};
 const char *const ir_matte_names[IR_MATTE_COUNT] = {"none", "alpha", "luma"};
 
 /* A layer's looks (issue 16), each only when set, so older programs dump as before. */
+/* path="M x y L x y C ... Z": every point, so the piece cache's key (the dump's hash) sees them. */
+static void put_path(FILE *o, const ir_path *p)
+{
+	static const char ops[] = {'M', 'L', 'C', 'Z'}, nargs[] = {2, 2, 6, 0};
+	fputs(" path=\"", o);
+	for (int i = 0; i < p->n; i++) {
+		const ir_path_cmd *c = &p->cmds[i];
+		fprintf(o, "%s%c", i ? " " : "", ops[c->op]);
+		for (int k = 0; k < nargs[c->op]; k++) {
+			fputc(' ', o);
+			put_num(o, c->p[k]);
+		}
+	}
+	fputc('"', o);
+}
+
 static void put_looks(FILE *o, const ir_node *n)
 {
-	if (n->u.layer.mask) {
+	if (n->u.layer.mask == IR_MASK_PATH) {
+		fprintf(o, " mask=path%s", n->u.layer.mask_invert ? ",invert" : "");
+		put_path(o, &n->u.layer.mask_path);
+	} else if (n->u.layer.mask) {
 		fprintf(o, " mask=%s%s", ir_mask_names[n->u.layer.mask], n->u.layer.mask_invert ? ",invert" : "");
 		put_curve(o, "mask_x", &n->u.layer.mask_x);
 		put_curve(o, "mask_y", &n->u.layer.mask_y);
@@ -541,22 +560,12 @@ static void put_style(FILE *o, const ir_text_style *s)
  * then fill, stroke and the trim curves when they are not the defaults. */
 static void put_shape(FILE *o, const ir_node *n)
 {
-	static const char ops[] = {'M', 'L', 'C', 'Z'}, nargs[] = {2, 2, 6, 0};
 	static const char *const caps[] = {"butt", "round", "square"};
 	fprintf(o, " shape=%s size=", n->u.shape.kind);
 	put_num(o, n->u.shape.w);
 	fputc('x', o);
 	put_num(o, n->u.shape.h);
-	fputs(" path=\"", o);
-	for (int i = 0; i < n->u.shape.path.n; i++) {
-		const ir_path_cmd *c = &n->u.shape.path.cmds[i];
-		fprintf(o, "%s%c", i ? " " : "", ops[c->op]);
-		for (int k = 0; k < nargs[c->op]; k++) {
-			fputc(' ', o);
-			put_num(o, c->p[k]);
-		}
-	}
-	fputc('"', o);
+	put_path(o, &n->u.shape.path);
 	if (n->u.shape.fill.a) {
 		fputs(" fill=", o);
 		put_color(o, n->u.shape.fill);

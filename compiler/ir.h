@@ -261,8 +261,8 @@ typedef struct {
 } ir_textanim;
 
 /* Masks of a layer (issue 16). Values are kept: the IR dump names them (ir_mask_names). A path
- * kind (SVG path, rasterised by runtime/path.h) is to come after IR_MASK_ELLIPSE. */
-typedef enum { IR_MASK_NONE, IR_MASK_RECT, IR_MASK_ROUND, IR_MASK_ELLIPSE, IR_MASK_COUNT } ir_mask_kind;
+ * mask is filled (nonzero) by runtime/path.h. */
+typedef enum { IR_MASK_NONE, IR_MASK_RECT, IR_MASK_ROUND, IR_MASK_ELLIPSE, IR_MASK_PATH, IR_MASK_COUNT } ir_mask_kind;
 extern const char *const ir_mask_names[IR_MASK_COUNT];
 /* A matte: another layer's alpha, or its luma (over black), lets this one through. */
 typedef enum { IR_MATTE_NONE, IR_MATTE_ALPHA, IR_MATTE_LUMA, IR_MATTE_COUNT } ir_matte_kind;
@@ -363,6 +363,7 @@ typedef struct ir_node {
 			ir_curve radius, blur; /* px: the placed box's corner radius; the blur's spread */
 			double shadow_dx, shadow_dy, shadow_blur; /* px */
 			ir_color shadow_color;                    /* alpha 0 = no shadow */
+			ir_path mask_path; /* IR_MASK_PATH: the outline in canvas pixels, as positions are */
 			/* blends and gradients (issue 16, SPEC 18.3) */
 			ir_blend blend;              /* how the layer meets what is under it */
 			const ir_gradient *gradient; /* solids and images; NULL = none */

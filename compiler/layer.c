@@ -517,24 +517,38 @@ static void p_effect(layer_ctx *x, const ast_stmt *p, const double *v, const uni
 
 /* ---- looks (issue 16, SPEC 18.2): mask, matte, corner radius, shadow, blur ---------------------- */
 
-/* `mask KIND [X Y W H [RADIUS]]` (without the geometry, `animate mask` gives it) or `mask invert`. */
+static void looks_twice(checker_t *c, const mlayer *L, const ast_stmt *p)
+{
+	diag_err(c->d, DE_DUPLICATE, p->sp, "a layer takes one mask (this is the second)");
+	diag_note(c->d, L->mask_sp, "the first is here");
+}
+
+/* `mask KIND [X Y W H [RADIUS]]` (without the geometry, `animate mask` gives it), `mask path
+ * "..."` or `mask invert`. */
 static void p_mask(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	static const char *const kinds_[] = {"rect", "round", "ellipse", "invert"};
+	static const char *const kinds_[] = {"rect", "round", "ellipse", "path", "invert"};
 	checker_t *c = x->c;
 	mlayer *L = x->L;
-	const ast_value *a = p->nargs ? val_resolve(c, p->args[0]) : NULL;
 	int ki;
-	if (a && a->kind == AV_IDENT && !strcmp(a->s, "path")) {
-		diag_err(c->d, DE_NOT_APPLICABLE, a->sp, "path masks are not there yet; use rect, round or ellipse");
-		return;
-	}
-	if (!val_want_args(c, p, 1, 6, "rect X Y W H, round X Y W H RADIUS, ellipse CX CY RX RY, or invert") ||
+	if (!val_want_args(c, p, 1, 6, "rect X Y W H, round X Y W H RADIUS, ellipse CX CY RX RY, path \"SVG path data\", or invert") ||
 	    !val_enum(c, p->args[0], "mask kind", kinds_, COUNT(kinds_), &ki))
 		return;
-	if (ki == 3) {
+	if (ki == 4) {
 		if (val_want_args(c, p, 1, 1, "no value after invert"))
 			L->mask_invert = 1;
+		return;
+	}
+	if (ki == 3) { /* a path: canvas px, not animated (SPEC 18.2) */
+		if (L->mask) {
+			looks_twice(c, L, p);
+			return;
+		}
+		if (val_want_args(c, p, 2, 2, "the path's data after path (mask path \"M 0 0 L 100 0 L 50 80 Z\")") &&
+		    shape_path_read(c, p->args[1], &L->mask_path)) {
+			L->mask = IR_MASK_PATH;
+			L->mask_sp = p->sp;
+		}
 		return;
 	}
 	int round = ki == 1, ngeo = p->nargs - 1 - round;
@@ -545,8 +559,7 @@ static void p_mask(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
 		return;
 	}
 	if (L->mask) {
-		diag_err(c->d, DE_DUPLICATE, p->sp, "a layer takes one mask (this is the second)");
-		diag_note(c->d, L->mask_sp, "the first is here");
+		looks_twice(c, L, p);
 		return;
 	}
 	L->mask = (ir_mask_kind)(IR_MASK_RECT + ki);
@@ -627,7 +640,9 @@ static void p_name(layer_ctx *x, const ast_stmt *p, const double *v, const unit_
  * a feather needs a mask. */
 static void looks_check(checker_t *c, const mlayer *L)
 {
-	if (L->mask && !L->c[LP_MASK_X].n)
+	if (L->mask == IR_MASK_PATH && L->c[LP_MASK_X].n)
+		diag_err(c->d, DE_NOT_APPLICABLE, L->c[LP_MASK_X].sp, "a path mask is not animated: animate mask keys a rect, round or ellipse mask");
+	else if (L->mask && L->mask != IR_MASK_PATH && !L->c[LP_MASK_X].n)
 		diag_err(c->d, DE_MISSING, L->mask_sp, "this mask has no geometry: give it here (mask %s X Y W H) or with animate mask { key T X Y W H }",
 			 ir_mask_names[L->mask]);
 	else if (!L->mask && L->c[LP_MASK_X].n)

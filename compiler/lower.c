@@ -149,7 +149,14 @@ static void looks_lower(lowerer *lw, const mlayer *L, ir_node *n)
 {
 	n->u.layer.mask = L->mask;
 	n->u.layer.mask_invert = L->mask_invert;
-	if (L->mask) {
+	if (L->mask == IR_MASK_PATH) {
+		ir_path *mp = &n->u.layer.mask_path;
+		mp->cmds = arena_alloc(lw->p->arena, sizeof *mp->cmds * (size_t)L->mask_path.n);
+		if (mp->cmds) {
+			memcpy(mp->cmds, L->mask_path.cmds, sizeof *mp->cmds * (size_t)L->mask_path.n);
+			mp->n = L->mask_path.n;
+		}
+	} else if (L->mask) {
 		n->u.layer.mask_x = curve_set(lw, &L->c[LP_MASK_X], 0, 1, 1);
 		n->u.layer.mask_y = curve_set(lw, &L->c[LP_MASK_Y], 1, 1, 1);
 		n->u.layer.mask_w = curve_set(lw, &L->c[LP_MASK_W], 0, 1, 0);

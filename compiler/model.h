@@ -128,6 +128,7 @@ typedef struct mlayer {
 	ir_mask_kind mask;
 	int mask_invert;
 	span_t mask_sp;
+	ir_path mask_path; /* mask path: px on the canvas */
 	const char *name;
 	const char *matte; /* the matte layer's name as written, NULL = none */
 	span_t matte_sp;

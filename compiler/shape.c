@@ -54,17 +54,24 @@ static span_t string_at(const ast_value *v, int off)
 
 static void arg_path(checker_t *c, const ast_stmt *st, mlayer *L)
 {
-	const char *s;
 	if (st->nargs != 2) {
 		diag_err(c->d, DE_BAD_ARGUMENTS, st->sp, "write a path as: shape path \"M 0 0 L 100 0 L 50 80 Z\"");
 		return;
 	}
-	if (!val_str(c, st->args[1], &s))
-		return;
+	shape_path_read(c, st->args[1], &L->spath);
+}
+
+int shape_path_read(checker_t *c, const ast_value *v, ir_path *out)
+{
+	const char *s;
+	if (!val_str(c, v, &s))
+		return 0;
 	int off;
 	char msg[200];
-	if (svgpath_parse(c->a, s, &L->spath, &off, msg, sizeof msg))
-		diag_err(c->d, DE_MALFORMED, string_at(val_resolve(c, st->args[1]), off), "bad path: %s", msg);
+	if (!svgpath_parse(c->a, s, out, &off, msg, sizeof msg))
+		return 1;
+	diag_err(c->d, DE_MALFORMED, string_at(val_resolve(c, v), off), "bad path: %s", msg);
+	return 0;
 }
 
 static void arg_polygon(checker_t *c, const ast_stmt *st, mlayer *L)

@@ -23,6 +23,9 @@ void shape_arg(checker_t *c, const ast_stmt *st, mlayer *L);
 /* Applies one shape property statement (fill, stroke, cap, radius) to L. Returns 0 (and
  * reports nothing) when st is not one. */
 int shape_prop(checker_t *c, const ast_stmt *st, mlayer *L);
+/* Reads SVG path data from string value v into *out (in the compile's arena): 1, or 0 after an
+ * error at the character of the bad command or number. Shapes and path masks read theirs so. */
+int shape_path_read(checker_t *c, const ast_value *v, ir_path *out);
 /* The shape property names, for "did you mean". */
 int shape_nprops(void);
 const char *shape_prop_name(int i);

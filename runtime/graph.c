@@ -27,6 +27,7 @@ typedef struct {
 	int ready;
 	int64_t last; /* the frame after the last one that uses this source */
 	surf_t *grad; /* a layer's rendered gradient (gradient.h), NULL until drawn */
+	looks_pmask pm; /* a layer's path mask (looks.h), NULL until drawn */
 } gnode;
 
 struct rt_graph {
@@ -282,7 +283,12 @@ void graph_release_before(rt_graph *g, int64_t f)
 		 * again, it is rendered again) */
 		if (g->n[i].grad && g->p->nodes[i].f1 <= f) {
 			surf_free(g->n[i].grad);
+		surf_free(g->n[i].pm.s);
 			g->n[i].grad = NULL;
+		}
+		if (g->n[i].pm.s && g->p->nodes[i].f1 <= f) {
+			surf_free(g->n[i].pm.s);
+			g->n[i].pm.s = NULL;
 		}
 	}
 	if (!groups)
@@ -302,6 +308,7 @@ void graph_free(rt_graph *g)
 	for (int i = 0; i < g->p->nnodes; i++) {
 		release_node(g, i);
 		surf_free(g->n[i].grad);
+		surf_free(g->n[i].pm.s);
 	}
 	surf_free(g->tmp[0]);
 	surf_free(g->tmp[1]);
@@ -363,7 +370,7 @@ static int draw_looked(rt_graph *g, const ir_node *l, int64_t f, surf_t *dst, co
 	int mrc = 0;
 	if (l->u.layer.matte && (mrc = place_layer(g, l->u.layer.matte_layer, f, &mv, &md, err, errlen)) < 0)
 		return mrc;
-	looks_job j = {g->p, l, f, v->surf, d, mrc > 0 ? mv.surf : NULL, &md, &g->n[l->id].grad};
+	looks_job j = {g->p, l, f, v->surf, d, mrc > 0 ? mv.surf : NULL, &md, &g->n[l->id].grad, &g->n[l->id].pm};
 	return looks_draw(&g->looks, dst, &j);
 }
 

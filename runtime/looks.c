@@ -19,6 +19,7 @@
 
 #include "../base/err.h"
 #include "gradient.h"
+#include "path.h"
 
 struct looks {
 	int w, h;
@@ -136,6 +137,7 @@ typedef struct {
 	double bx0, by0, bx1, by1;       /* the placed box before rotation */
 	ir_matte_kind matte;
 	const surf_t *m;
+	const surf_t *pm; /* a path mask's coverage (alpha) */
 } cover_t;
 
 static cover_t cover_at(const looks_job *j)
@@ -144,7 +146,7 @@ static cover_t cover_at(const looks_job *j)
 	double t = ir_frame_time(j->p, j->f);
 	const draw_params *d = j->d;
 	cover_t c = {l->u.layer.mask, l->u.layer.mask_invert, 0, 0, 0, 0, 0, 1, 0, 1, 0, d->cx, d->cy,
-		     d->x0, d->y0, d->x1, d->y1, l->u.layer.matte, NULL};
+		     d->x0, d->y0, d->x1, d->y1, l->u.layer.matte, NULL, NULL};
 	double x = at(&l->u.layer.mask_x, t, 0), y = at(&l->u.layer.mask_y, t, 0);
 	double w = at(&l->u.layer.mask_w, t, 0), h = at(&l->u.layer.mask_h, t, 0);
 	if (c.mask == IR_MASK_ELLIPSE)
@@ -182,7 +184,10 @@ static double coverage(const cover_t *c, double x, double y)
 		if (ax > 0 && ay > 0)
 			k = ramp(hypot(ax, ay) - r, 1);
 	}
-	if (c->mask) {
+	if (c->mask == IR_MASK_PATH) {
+		double m = (c->pm->px[(size_t)(int)y * c->pm->stride + (size_t)(int)x] >> 24) / 255.0;
+		k *= c->invert ? 1 - m : m;
+	} else if (c->mask) {
 		double sd = c->mask == IR_MASK_ELLIPSE ? sd_ellipse(x, y, c->mx, c->my, c->hw, c->hh)
 						       : sd_round(x, y, c->mx, c->my, c->hw, c->hh,
 								  c->mask == IR_MASK_ROUND ? c->mr : 0);
@@ -362,6 +367,36 @@ static void put_shadow(looks_t *lk, const ir_node *l, ibox c, ibox w)
 	}
 }
 
+/* The path mask's coverage at this feather into j->pm (W x H, the canvas): filled by the
+ * rasteriser of shapes (path.h, nonzero), softened by the blur when feathered. */
+static int path_cover(const looks_job *j, int W, int H, double feather, uint32_t *tmp)
+{
+	looks_pmask *pm = j->pm;
+	if (pm->s && pm->feather == feather)
+		return 0;
+	vidc_err e = {0};
+	path_flat f = {0};
+	path_mask m = {0};
+	path_xform id = {{1, 0, 0, 1, 0, 0}};
+	int rc = path_flatten(&j->l->u.layer.mask_path, &id, 0.1, &f, &e);
+	if (!rc)
+		rc = path_mask_new(&m, W, H, &e);
+	if (!rc)
+		rc = path_fill(&f, IR_FILL_NONZERO, &m, &e);
+	if (!rc && !pm->s && !(pm->s = surf_new(W, H)))
+		rc = VE_NOMEM;
+	if (!rc) {
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < W; x++)
+				pm->s->px[(size_t)y * pm->s->stride + x] = m.a[(size_t)y * W + x] * 0x01010101u;
+		looks_blur(pm->s, 0, 0, W, H, looks_blur_radius(feather), tmp);
+		pm->feather = feather;
+	}
+	path_flat_free(&f);
+	path_mask_free(&m);
+	return rc;
+}
+
 int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 {
 	const ir_node *l = j->l;
@@ -394,6 +429,11 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 	if (gr && (rc = grad_draw(lk->a, j->grad, gr, &d1)))
 		return rc;
 	cover_t cv = cover_at(j);
+	if (cv.mask == IR_MASK_PATH) {
+		if ((rc = path_cover(j, W, H, at(&l->u.layer.feather, ir_frame_time(j->p, j->f), 0), lk->tmp)))
+			return rc;
+		cv.pm = j->pm->s;
+	}
 	if (cv.matte) {
 		clear(lk->m, lb);
 		draw_params md = j->matte ? *j->md : *j->d;

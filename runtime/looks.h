@@ -16,6 +16,13 @@
 
 typedef struct looks looks_t;
 
+/* A path mask's coverage in canvas pixels (alpha of s), filled on first use and again when its
+ * feather changes; one per layer, held by the caller (NULL s at first, freed with surf_free). */
+typedef struct {
+	surf_t *s;
+	double feather;
+} looks_pmask;
+
 /* Whether layer node l has any look (and so must be drawn through looks_draw). */
 int looks_wanted(const ir_node *l);
 
@@ -30,6 +37,7 @@ typedef struct {
 	const surf_t *matte;
 	const draw_params *md;
 	surf_t **grad; /* the layer's gradient picture cache (gradient.h), used when it has one */
+	looks_pmask *pm; /* the layer's path mask, used when it has one */
 } looks_job;
 
 /* Draws the job onto dst. *lk holds the scratch surfaces: NULL at first (made here, sized as

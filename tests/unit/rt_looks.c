@@ -213,8 +213,46 @@ static void test_radius(void)
 	surf_free(s);
 }
 
+/* A path mask: a triangle with a square hole (nonzero: the hole drawn the other way round),
+ * exact inside and outside, the same as the rect mask along a straight edge, and feathered. */
+static void test_path_mask(void)
+{
+	static const probe tri[] = {
+		{300, 120, RED, "inside the triangle: layer"},   {120, 380, BG, "outside, left of its side"},
+		{300, 95, BG, "above its top edge"},              {300, 405, BG, "below its apex"},
+		{300, 200, BG, "in the hole: background"},        {250, 160, RED, "between the hole and the side"},
+	};
+	check_probes("path", HEAD "  solid #ff0000 { mask path \"M 100 100 L 500 100 L 300 400 Z M 280 180 v 40 h 40 v -40 z\" }\n}\n",
+		     tri, NPROBES(tri));
+	static const probe inv[] = {{300, 120, BG, "inside: background"}, {50, 50, RED, "outside: layer"}};
+	check_probes("path-invert", HEAD "  solid #ff0000 { mask path \"M 100 100 L 500 100 L 300 400 Z\"; mask invert }\n}\n",
+		     inv, NPROBES(inv));
+	/* a rectangle as a path: the rect mask's pixels exactly */
+	surf_t *a = render_spec("path-rect", HEAD "  solid #ff0000 { mask path \"M 100 100 h 200 v 100 h -200 z\" }\n}\n", 0);
+	surf_t *b = render_spec("rect-same", HEAD "  solid #ff0000 { mask rect 100px 100px 200px 100px }\n}\n", 0);
+	int same = a && b;
+	for (int y = 80; same && y < 220; y++)
+		for (int x = 80; same && x < 320; x++)
+			same = t_px(a, x, y) == t_px(b, x, y);
+	CHECK(same, "a rectangle as a path masks as the rect mask does");
+	surf_free(a);
+	surf_free(b);
+	/* feathered: a ramp across the left edge (x = 100), monotonic, half way near the edge */
+	surf_t *s = render_spec("path-feather", HEAD "  solid #ff0000 { mask path \"M 100 100 h 600 v 600 h -600 z\"; feather 30px }\n}\n", 0);
+	if (s) {
+		int mono = 1;
+		for (int x = 70; x < 130; x++)
+			mono &= red(t_px(s, x, 400)) <= red(t_px(s, x + 1, 400));
+		CHECK(mono, "the feathered edge rises monotonically");
+		CHECK(red(t_px(s, 70, 400)) < 40 && red(t_px(s, 130, 400)) > 215 && abs(red(t_px(s, 100, 400)) - 128) < 40,
+		      "the ramp spans the feather: %d %d %d", red(t_px(s, 70, 400)), red(t_px(s, 100, 400)), red(t_px(s, 130, 400)));
+		surf_free(s);
+	}
+}
+
 int main(void)
 {
+	test_path_mask();
 	test_rect_mask();
 	test_ellipse();
 	test_feather();
