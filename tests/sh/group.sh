@@ -61,25 +61,11 @@ for v in faded moved; do
 done
 
 cat >"$tmp/lsp.py" <<'EOT'
-import json, subprocess, sys
-proc = subprocess.Popen([sys.argv[1], "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-def send(msg):
-    body = json.dumps(dict(msg, jsonrpc="2.0")).encode()
-    proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-    proc.stdin.flush()
-def recv():
-    n = None
-    while True:
-        line = proc.stdout.readline()
-        assert line, "the server closed its output"
-        if line == b"\r\n":
-            break
-        k, v = line.decode().split(":", 1)
-        if k.lower() == "content-length":
-            n = int(v)
-    return json.loads(proc.stdout.read(n))
-send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
-recv()
+import sys
+from lsp_client import Client
+client = Client(sys.argv[1])
+send, recv = client.send, client.recv
+client.initialize()
 uri = "file://" + sys.argv[2] + "/g.vid"
 text = "video { preset youtube_long; fps 10 }\nscene a 4s {\n  group g {\n    offset 1s\n    solid red { start 1s }\n    \n  }\n}\n"
 send({"method": "textDocument/didOpen",
@@ -96,8 +82,8 @@ assert {"solid", "text", "group", "use", "offset", "opacity"} <= set(got), got
 send({"id": 4, "method": "shutdown"})
 recv()
 send({"method": "exit"})
-proc.wait()
+assert client.wait() == 0, client.proc.returncode
 EOT
 case $VIDC in /*) v=$VIDC ;; *) v=$PWD/$VIDC ;; esac
-python3 "$tmp/lsp.py" "$v" "$tmp" || bad "the language server in a group"
+PYTHONPATH=$PWD/tests/sh /usr/bin/python3 "$tmp/lsp.py" "$v" "$tmp" || bad "the language server in a group"
 exit $fail

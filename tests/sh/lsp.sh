@@ -28,31 +28,15 @@ template title(t: string) {
 EOF
 
 cat >lsp.py <<'EOF'
-import json, os, subprocess, sys
+import subprocess, sys
+from lsp_client import Client
 
 vidc, folder = sys.argv[1], sys.argv[2]
-proc = subprocess.Popen([vidc, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-
-def send(msg):
-    body = json.dumps(dict(msg, jsonrpc="2.0")).encode()
-    proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-    proc.stdin.flush()
-
-def recv():
-    n = None
-    while True:
-        line = proc.stdout.readline()
-        assert line, "the server closed its output"
-        if line == b"\r\n":
-            break
-        k, v = line.decode().split(":", 1)
-        if k.lower() == "content-length":
-            n = int(v)
-    return json.loads(proc.stdout.read(n))
+client = Client(vidc)
+send, recv = client.send, client.recv
 
 uri = "file://" + folder.replace(" ", "%20") + "/a%20spec.vid"
-send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
-r = recv()
+r = client.initialize()
 assert r["id"] == 1 and r["result"]["capabilities"]["textDocumentSync"] == 1, r
 assert r["result"]["capabilities"]["positionEncoding"] == "utf-16", r
 send({"method": "initialized", "params": {}})
@@ -199,22 +183,22 @@ send({"id": 3, "method": "shutdown"})
 r = recv()
 assert r["id"] == 3 and r["result"] is None, r
 send({"method": "exit"})
-assert proc.wait(timeout=10) == 0, proc.returncode
+assert client.wait() == 0, client.proc.returncode
 
 # exit without shutdown: status 1; UTF-8 positions when the client offers them
-proc = subprocess.Popen([vidc, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-send({"id": 1, "method": "initialize",
-      "params": {"capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}})
-assert recv()["result"]["capabilities"]["positionEncoding"] == "utf-8"
+client = Client(vidc, stderr=subprocess.DEVNULL)
+send, recv = client.send, client.recv
+r = client.initialize({"general": {"positionEncodings": ["utf-8", "utf-16"]}})
+assert r["result"]["capabilities"]["positionEncoding"] == "utf-8", r
 send({"method": "textDocument/didOpen",
       "params": {"textDocument": {"uri": uri, "languageId": "vid", "version": 1, "text": bad}}})
 e = recv()["params"]["diagnostics"][1]
 assert e["range"]["start"] == {"line": 2, "character": 14}, e
 send({"method": "exit"})
-assert proc.wait(timeout=10) == 1, proc.returncode
+assert client.wait() == 1, client.proc.returncode
 print("ok")
 EOF
-expect 0 "scripted LSP session" -- python3 lsp.py "$VIDC" "$tmp"
+expect 0 "scripted LSP session" -- env PYTHONPATH="$OLDPWD/tests/sh" /usr/bin/python3 lsp.py "$VIDC" "$tmp"
 has out "ok" "scripted LSP session"
 [ -s err ] && sed 's/^/    /' err | tail -8
 
