@@ -359,7 +359,9 @@ static int count_sources(const diag_sink *d)
 }
 
 /* The hooks of every preset's program: a hook may differ per preset only through parameters,
- * but what a preset lowers is what it renders, so each is checked (repeats are one diagnostic). */
+ * but what a preset lowers is what it renders, so each is checked (repeats are one diagnostic).
+ * The fonts are checked here too, not once before the loop: a `when preset`/`when landscape`
+ * block can set a text's font, weight or slant for some presets only (SPEC §18.6). */
 static int check_hooks(check_ctx *c, const stage_spec *s, vidc_err *e)
 {
 	const spec_t *sp = stage_spec_compiled(s);
