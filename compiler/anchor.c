@@ -226,6 +226,19 @@ static int marker_at(checker_t *c, const ast_value *v, double *out)
 	return 0;
 }
 
+/* A percentage or a negative time needs its container's length; a top-level marker has none
+ * (ANCHOR_NO_SPAN): without this check 50% there was silently 0 s. */
+static int have_span(checker_t *c, const ast_value *v, double span, const char *what)
+{
+	if (span >= 0)
+		return 1;
+	diag_err(c->d, DE_TIMING, v->sp,
+		 "%s, and a top-level marker has no length to go by (it is read before the scenes, so the "
+		 "video's length is not known yet): give a duration from the video's start (20s), a speech "
+		 "anchor, or set the marker in a scene", what);
+	return 0;
+}
+
 /* A time that is no sum: a duration, a percentage, a negative duration or an anchor. */
 static int time_term(checker_t *c, const ast_value *v, double base, double span, double *out)
 {
@@ -237,13 +250,15 @@ static int time_term(checker_t *c, const ast_value *v, double base, double span,
 	if (v->kind == AV_IDENT)
 		return marker_at(c, v, out);
 	if (v->kind == AV_NUM && v->unit == UNIT_PCT) {
-		if (!val_finite(c, v))
+		if (!val_finite(c, v) || !have_span(c, v, span, "a percentage is a share of its container's length"))
 			return 0;
 		*out = base + span * v->num / 100;
 		return 1;
 	}
 	if (v->kind == AV_NUM && v->num < 0 &&
 	    (v->unit == UNIT_S || v->unit == UNIT_MS || v->unit == UNIT_F)) {
+		if (!have_span(c, v, span, "a negative duration counts back from its container's end"))
+			return 0;
 		ast_value pos = *v;
 		pos.num = -v->num;
 		double d;

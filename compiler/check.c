@@ -394,7 +394,7 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 	marker_declare(c, st, n);
 	for (int i = 0; i < n; i++) /* before the scenes, whose times may name them */
 		if (!strcmp(st[i]->head, "marker"))
-			marker_read(c, st[i], 0, 0, -1);
+			marker_read(c, st[i], 0, ANCHOR_NO_SPAN, -1);
 	int nscenes = 0;
 	for (int i = 0; i < n; i++)
 		nscenes += !strcmp(st[i]->head, "scene");
