@@ -71,7 +71,8 @@ static int side(double v)
 	return c < 1 ? 1 : c > GRAD_MAX_SIDE ? GRAD_MAX_SIDE : (int)c;
 }
 
-int grad_draw(surf_t *dst, surf_t **cache, const ir_gradient *g, const draw_params *d)
+/* g over the box d describes on dst, from *cache (rendered again when the box's size changes). */
+static int draw_box(surf_t *dst, surf_t **cache, const ir_gradient *g, const draw_params *d)
 {
 	if (!(d->x1 > d->x0) || !(d->y1 > d->y0))
 		return 0;
@@ -87,4 +88,15 @@ int grad_draw(surf_t *dst, surf_t **cache, const ir_gradient *g, const draw_para
 	q.u1 = w;
 	q.v1 = h;
 	return draw_surface(dst, *cache, &q);
+}
+
+int grad_draw_layer(surf_t *dst, const surf_t *src, ir_kind src_kind, const ir_gradient *g, surf_t **cache,
+		    const draw_params *d)
+{
+	int rc = 0;
+	if (!g || src_kind != IR_SOLID)
+		rc = draw_surface(dst, src, d);
+	if (!rc && g)
+		rc = draw_box(dst, cache, g, d);
+	return rc;
 }

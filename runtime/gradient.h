@@ -17,8 +17,12 @@
 /* Renders g into a w x h surface: pixel (x, y) gets the colour at its centre, with a fixed 4x4
  * ordered dither on the 8-bit result (deterministic; no banding steps on long soft ramps). */
 void grad_fill(surf_t *s, const ir_gradient *g);
-/* Draws g over the box d describes on dst (*cache: the rendered surface, owned by the caller,
- * kept from call to call; free it with surf_free). Returns 0 or VE_NOMEM. */
-int grad_draw(surf_t *dst, surf_t **cache, const ir_gradient *g, const draw_params *d);
+/* Draws a layer's picture onto dst with d: its source src (of IR kind src_kind) and its gradient
+ * g (NULL: none). A gradient is a solid's fill (the solid's own colour is not drawn) and a scrim
+ * over any other source (SPEC 18.3); decided here once for the plain path (graph.c) and the
+ * looks scratch (looks.c). *cache: the rendered gradient, owned by the caller, kept from call
+ * to call (free it with surf_free). Returns 0 or VE_NOMEM. */
+int grad_draw_layer(surf_t *dst, const surf_t *src, ir_kind src_kind, const ir_gradient *g, surf_t **cache,
+		    const draw_params *d);
 
 #endif

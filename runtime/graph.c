@@ -387,13 +387,8 @@ static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, si
 	if (looks_wanted(l)) {
 		rc = draw_looked(g, l, f, dst, &v, &d, err, errlen);
 	} else {
-		/* a gradient is a solid's fill, or a scrim drawn over an image (SPEC 18.3) */
-		const ir_gradient *gr = l->u.layer.gradient;
-		rc = 0;
-		if (!gr || g->p->nodes[l->u.layer.source].kind != IR_SOLID)
-			rc = draw_surface(dst, v.surf, &d);
-		if (!rc && gr)
-			rc = grad_draw(dst, &g->n[id].grad, gr, &d);
+		rc = grad_draw_layer(dst, v.surf, g->p->nodes[l->u.layer.source].kind, l->u.layer.gradient,
+				     &g->n[id].grad, &d);
 	}
 	if (rc)
 		return rterr_node(rc, g->p, &g->p->nodes[id], err, errlen,

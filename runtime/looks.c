@@ -421,12 +421,9 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 	draw_params d1 = *j->d;
 	d1.opacity = 1;
 	d1.blend = 0;
-	/* a gradient is a solid's fill, or a scrim over an image (SPEC 18.3), in the scratch too */
-	const ir_gradient *gr = j->l->u.layer.gradient;
-	int solid = j->p->nodes[j->l->u.layer.source].kind == IR_SOLID;
-	if ((!gr || !solid) && (rc = draw_surface(lk->a, j->src, &d1)))
-		return rc;
-	if (gr && (rc = grad_draw(lk->a, j->grad, gr, &d1)))
+	/* the source and its gradient as the plain path draws them (gradient.h) */
+	if ((rc = grad_draw_layer(lk->a, j->src, j->p->nodes[l->u.layer.source].kind, l->u.layer.gradient, j->grad,
+				  &d1)))
 		return rc;
 	cover_t cv = cover_at(j);
 	if (cv.mask == IR_MASK_PATH) {
