@@ -27,7 +27,7 @@ typedef struct {
 	int ready;
 	int64_t last; /* the frame after the last one that uses this source */
 	surf_t *grad; /* a layer's rendered gradient (gradient.h), NULL until drawn */
-	looks_pmask pm; /* a layer's path mask (looks.h), NULL until drawn */
+	looks_pmask pm; /* a layer's path mask (looks.h), empty until drawn */
 } gnode;
 
 struct rt_graph {
@@ -283,13 +283,10 @@ void graph_release_before(rt_graph *g, int64_t f)
 		 * again, it is rendered again) */
 		if (g->n[i].grad && g->p->nodes[i].f1 <= f) {
 			surf_free(g->n[i].grad);
-		surf_free(g->n[i].pm.s);
 			g->n[i].grad = NULL;
 		}
-		if (g->n[i].pm.s && g->p->nodes[i].f1 <= f) {
-			surf_free(g->n[i].pm.s);
-			g->n[i].pm.s = NULL;
-		}
+		if (g->n[i].pm.m.a && g->p->nodes[i].f1 <= f)
+			looks_pmask_free(&g->n[i].pm);
 	}
 	if (!groups)
 		free_group_buffers(g);
@@ -308,7 +305,7 @@ void graph_free(rt_graph *g)
 	for (int i = 0; i < g->p->nnodes; i++) {
 		release_node(g, i);
 		surf_free(g->n[i].grad);
-		surf_free(g->n[i].pm.s);
+		looks_pmask_free(&g->n[i].pm);
 	}
 	surf_free(g->tmp[0]);
 	surf_free(g->tmp[1]);

@@ -137,7 +137,7 @@ typedef struct {
 	double bx0, by0, bx1, by1;       /* the placed box before rotation */
 	ir_matte_kind matte;
 	const surf_t *m;
-	const surf_t *pm; /* a path mask's coverage (alpha) */
+	const path_mask *pm; /* a path mask's coverage */
 } cover_t;
 
 static cover_t cover_at(const looks_job *j)
@@ -185,7 +185,7 @@ static double coverage(const cover_t *c, double x, double y)
 			k = ramp(hypot(ax, ay) - r, 1);
 	}
 	if (c->mask == IR_MASK_PATH) {
-		double m = (c->pm->px[(size_t)(int)y * c->pm->stride + (size_t)(int)x] >> 24) / 255.0;
+		double m = c->pm->a[(size_t)(int)y * (size_t)c->pm->w + (size_t)(int)x] / 255.0;
 		k *= c->invert ? 1 - m : m;
 	} else if (c->mask) {
 		double sd = c->mask == IR_MASK_ELLIPSE ? sd_ellipse(x, y, c->mx, c->my, c->hw, c->hh)
@@ -300,6 +300,43 @@ void looks_blur(surf_t *s, int x0, int y0, int x1, int y1, int r, uint32_t *tmp)
 		blur_line(s->px + (size_t)y0 * s->stride + x, ny, (size_t)s->stride, r, ey, tmp, tmp + n);
 }
 
+/* out[i] = the mean of in[i - r .. i + r] of one channel (values 0..255; the ends repeat). */
+static void box_pass1(const uint32_t *in, uint32_t *out, int n, int r)
+{
+	uint32_t s = 0;
+	uint64_t win = 2 * (uint64_t)r + 1, inv = ((1u << 24) + win / 2) / win;
+	for (int j = -r; j < r; j++)
+		s += line_px(in, n, j, 3);
+	for (int i = 0; i < n; i++) {
+		s += line_px(in, n, i + r, 3);
+		out[i] = mean(s, inv);
+		s -= line_px(in, n, i - r, 3);
+	}
+}
+
+/* blur_line of n bytes at p, step apart. */
+static void blur_line1(uint8_t *p, int n, size_t step, int r, uint32_t *a, uint32_t *b)
+{
+	for (int i = 0; i < n; i++)
+		a[i] = p[(size_t)i * step];
+	box_pass1(a, b, n, r);
+	box_pass1(b, a, n, r);
+	box_pass1(a, b, n, r);
+	for (int i = 0; i < n; i++)
+		p[(size_t)i * step] = (uint8_t)b[i];
+}
+
+void looks_blur_a8(uint8_t *a, int w, int h, int r, uint32_t *tmp)
+{
+	if (r <= 0 || w <= 0 || h <= 0)
+		return;
+	int n = w > h ? w : h;
+	for (int y = 0; y < h; y++)
+		blur_line1(a + (size_t)y * (size_t)w, w, 1, r, tmp, tmp + n);
+	for (int x = 0; x < w; x++)
+		blur_line1(a + x, h, (size_t)w, r, tmp, tmp + n);
+}
+
 /* ---- the scratch --------------------------------------------------------------------------- */
 
 void looks_free(looks_t *lk)
@@ -367,33 +404,35 @@ static void put_shadow(looks_t *lk, const ir_node *l, ibox c, ibox w)
 	}
 }
 
+void looks_pmask_free(looks_pmask *pm)
+{
+	path_mask_free(&pm->m);
+	pm->feather = 0;
+}
+
 /* The path mask's coverage at this feather into j->pm (W x H, the canvas): filled by the
- * rasteriser of shapes (path.h, nonzero), softened by the blur when feathered. */
-static int path_cover(const looks_job *j, int W, int H, double feather, uint32_t *tmp)
+ * rasteriser of shapes (path.h, nonzero), softened by the blur when feathered. Errors name the
+ * cause (e: a path past the rasteriser's budget is VE_LIMIT saying so). */
+static int path_cover(const looks_job *j, int W, int H, double feather, uint32_t *tmp, vidc_err *e)
 {
 	looks_pmask *pm = j->pm;
-	if (pm->s && pm->feather == feather)
+	if (pm->m.a && pm->m.w == W && pm->m.h == H && pm->feather == feather)
 		return 0;
-	vidc_err e = {0};
+	looks_pmask_free(pm);
 	path_flat f = {0};
-	path_mask m = {0};
 	path_xform id = {{1, 0, 0, 1, 0, 0}};
-	int rc = path_flatten(&j->l->u.layer.mask_path, &id, 0.1, &f, &e);
+	int rc = path_flatten(&j->l->u.layer.mask_path, &id, 0.1, &f, e);
 	if (!rc)
-		rc = path_mask_new(&m, W, H, &e);
+		rc = path_mask_new(&pm->m, W, H, e);
 	if (!rc)
-		rc = path_fill(&f, IR_FILL_NONZERO, &m, &e);
-	if (!rc && !pm->s && !(pm->s = surf_new(W, H)))
-		rc = VE_NOMEM;
+		rc = path_fill(&f, IR_FILL_NONZERO, &pm->m, e);
 	if (!rc) {
-		for (int y = 0; y < H; y++)
-			for (int x = 0; x < W; x++)
-				pm->s->px[(size_t)y * pm->s->stride + x] = m.a[(size_t)y * W + x] * 0x01010101u;
-		looks_blur(pm->s, 0, 0, W, H, looks_blur_radius(feather), tmp);
+		looks_blur_a8(pm->m.a, W, H, looks_blur_radius(feather), tmp);
 		pm->feather = feather;
+	} else {
+		looks_pmask_free(pm); /* a half-made mask is not kept as if filled */
 	}
 	path_flat_free(&f);
-	path_mask_free(&m);
 	return rc;
 }
 
@@ -427,9 +466,9 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 		return rc;
 	cover_t cv = cover_at(j);
 	if (cv.mask == IR_MASK_PATH) {
-		if ((rc = path_cover(j, W, H, at(&l->u.layer.feather, ir_frame_time(j->p, j->f), 0), lk->tmp)))
+		if ((rc = path_cover(j, W, H, at(&l->u.layer.feather, ir_frame_time(j->p, j->f), 0), lk->tmp, NULL)))
 			return rc;
-		cv.pm = j->pm->s;
+		cv.pm = &j->pm->m;
 	}
 	if (cv.matte) {
 		clear(lk->m, lb);

@@ -12,16 +12,20 @@
 
 #include "../compiler/ir.h"
 #include "draw.h"
+#include "path.h"
 #include "surface.h"
 
 typedef struct looks looks_t;
 
-/* A path mask's coverage in canvas pixels (alpha of s), filled on first use and again when its
- * feather changes; one per layer, held by the caller (NULL s at first, freed with surf_free). */
+/* A path mask's coverage in canvas pixels (one byte each: a quarter of a surface), filled on
+ * first use and again when its feather changes; one per layer, held by the caller (zeroed at
+ * first, freed with looks_pmask_free). */
 typedef struct {
-	surf_t *s;
+	path_mask m;
 	double feather;
 } looks_pmask;
+
+void looks_pmask_free(looks_pmask *pm);
 
 /* Whether layer node l has any look (and so must be drawn through looks_draw). */
 int looks_wanted(const ir_node *l);
@@ -51,6 +55,10 @@ void looks_free(looks_t *lk);
  * other side is transparent. A flat region keeps its value exactly. tmp holds 2 * max(width, height) * 4 uint32. Public for
  * the unit test. */
 void looks_blur(surf_t *s, int x0, int y0, int x1, int y1, int r, uint32_t *tmp);
+/* looks_blur of one channel: the w x h bytes at a (rows w apart), edges repeated on every side;
+ * each value comes out as looks_blur gives each channel of a grey surface. tmp as looks_blur's.
+ * Public for the unit test. */
+void looks_blur_a8(uint8_t *a, int w, int h, int r, uint32_t *tmp);
 /* The box radius a blur of LEN px takes: LEN / 3 rounded, at least 1 for any LEN > 0. */
 int looks_blur_radius(double len);
 

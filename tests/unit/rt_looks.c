@@ -8,28 +8,49 @@
 #include "../../compiler/diag.h"
 #include "../../runtime/looks.h"
 
-/* Frame f of the spec `text` (youtube_long, 30 fps), or NULL after counting a failure. */
-static surf_t *render_spec(const char *name, const char *text, int64_t f)
+/* A spec compiled from text and lowered for youtube_long (30 fps); p NULL after counting a
+ * failure. */
+typedef struct {
+	diag_sink *d;
+	spec_t *s;
+	ir_program *p;
+} t_spec;
+
+static void spec_open(t_spec *t, const char *name, const char *text)
 {
 	char *path = check_fmt("%s/%s.vid", check_tmpdir(), name);
 	check_write(path, text, strlen(text));
 	compile_opts o = {.stdlib_dir = "stdlib", .check_assets = 0};
-	diag_sink *d = diag_new();
-	spec_t *s = compile_spec(path, d, &o);
-	surf_t *out = NULL;
-	if (diag_errors(d)) {
-		diag_print(d, stderr, 0);
+	t->d = diag_new();
+	t->s = compile_spec(path, t->d, &o);
+	t->p = NULL;
+	if (diag_errors(t->d)) {
+		diag_print(t->d, stderr, 0);
 		CHECK(0, "%s does not compile", name);
 	} else {
-		ir_program *p = compile_lower(s, "youtube_long");
-		CHECK(p, "%s: lowering failed", name);
-		if (p)
-			out = t_render(p, NULL, f);
-		CHECK(out, "%s: render failed", name);
-		ir_program_free(p);
+		t->p = compile_lower(t->s, "youtube_long");
+		CHECK(t->p, "%s: lowering failed", name);
 	}
-	compile_free(s);
-	diag_free(d);
+}
+
+static void spec_close(t_spec *t)
+{
+	ir_program_free(t->p);
+	compile_free(t->s);
+	diag_free(t->d);
+}
+
+/* Frame f of the spec `text` (youtube_long, 30 fps), or NULL after counting a failure. */
+static surf_t *render_spec(const char *name, const char *text, int64_t f)
+{
+	t_spec t;
+	spec_open(&t, name, text);
+	surf_t *out = NULL;
+	if (t.p) {
+		out = t_render(t.p, NULL, f);
+		CHECK(out, "%s: render failed", name);
+	}
+	spec_close(&t);
 	return out;
 }
 
@@ -250,9 +271,70 @@ static void test_path_mask(void)
 	}
 }
 
+/* The path mask's feather blurs its one-byte coverage (a quarter of a surface's memory):
+ * looks_blur_a8 gives exactly what looks_blur gives each channel of the same grey surface. */
+static void test_blur_a8(void)
+{
+	static const int sizes[][3] = {{97, 61, 1}, {64, 200, 10}, {300, 40, 67}, {5, 5, 30}};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		int w = sizes[k][0], h = sizes[k][1], r = sizes[k][2], n = w > h ? w : h;
+		surf_t *s = surf_new(w, h);
+		uint8_t *a = malloc((size_t)w * (size_t)h);
+		uint32_t *tmp = malloc(sizeof(uint32_t) * 2 * (size_t)n);
+		CHECK(s && a && tmp, "memory");
+		if (!s || !a || !tmp)
+			goto next;
+		uint32_t seed = 12345u + (uint32_t)k;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				seed = seed * 1103515245u + 12345u;
+				/* hard edges (0 or 255) with some grey, as a rasterised mask has */
+				uint8_t v = (uint8_t)((seed >> 16) % 3 == 0 ? 0 : (seed >> 16) % 3 == 1 ? 255 : seed >> 24);
+				a[(size_t)y * (size_t)w + (size_t)x] = v;
+				s->px[(size_t)y * s->stride + (size_t)x] = v * 0x01010101u;
+			}
+		looks_blur(s, 0, 0, w, h, r, tmp);
+		looks_blur_a8(a, w, h, r, tmp);
+		int same = 1;
+		for (int y = 0; y < h && same; y++)
+			for (int x = 0; x < w && same; x++)
+				same = s->px[(size_t)y * s->stride + (size_t)x] == a[(size_t)y * (size_t)w + (size_t)x] * 0x01010101u;
+		CHECK(same, "looks_blur_a8 equals looks_blur of a grey surface (%dx%d, radius %d)", w, h, r);
+	next:
+		surf_free(s);
+		free(a);
+		free(tmp);
+	}
+}
+
+/* A layer with a gradient and a path mask that ends: its gradient picture and its mask are let
+ * go once the video is past it (each once: both used to be freed where the gradient was) and
+ * drawn again from nothing when asked for. */
+static void test_release(void)
+{
+	t_spec t;
+	spec_open(&t, "release", HEAD "  solid #ff0000 {\n    end 1s\n    gradient linear 90deg #ffffff #000000\n"
+					"    mask path \"M 100 100 h 600 v 600 h -600 z\"\n  }\n}\n");
+	rt_graph *g = t.p ? t_graph(t.p, "release") : NULL;
+	if (g) {
+		surf_t *a = t_render(t.p, g, 0);
+		graph_release_before(g, 60); /* the layer ends at frame 30 */
+		surf_t *b = t_render(t.p, g, 0);
+		CHECK(a && b && t_px(a, 400, 400) == t_px(b, 400, 400) && t_px(a, 50, 50) == t_px(b, 50, 50) &&
+			      t_px(a, 400, 400) != t_px(a, 50, 50),
+		      "drawn again after its release, the layer is the same");
+		surf_free(a);
+		surf_free(b);
+		graph_free(g);
+	}
+	spec_close(&t);
+}
+
 int main(void)
 {
+	test_release();
 	test_path_mask();
+	test_blur_a8();
 	test_rect_mask();
 	test_ellipse();
 	test_feather();
