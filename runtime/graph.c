@@ -368,7 +368,11 @@ static int draw_looked(rt_graph *g, const ir_node *l, int64_t f, surf_t *dst, co
 	if (l->u.layer.matte && (mrc = place_layer(g, l->u.layer.matte_layer, f, &mv, &md, err, errlen)) < 0)
 		return mrc;
 	looks_job j = {g->p, l, f, v->surf, d, mrc > 0 ? mv.surf : NULL, &md, &g->n[l->id].grad, &g->n[l->id].pm};
-	return looks_draw(&g->looks, dst, &j);
+	vidc_err e = {0, ""};
+	int rc = looks_draw(&g->looks, dst, &j, &e);
+	/* the real cause at the layer's line: a path mask past the rasteriser's budget is no
+	 * shortage of memory */
+	return rc ? rterr_node(rc, g->p, l, err, errlen, "cannot draw layer n%d: %s", l->id, e.msg) : 0;
 }
 
 static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, size_t errlen)
@@ -381,12 +385,10 @@ static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, si
 	int rc = place_layer(g, id, f, &v, &d, err, errlen);
 	if (rc <= 0)
 		return rc;
-	if (looks_wanted(l)) {
-		rc = draw_looked(g, l, f, dst, &v, &d, err, errlen);
-	} else {
-		rc = grad_draw_layer(dst, v.surf, g->p->nodes[l->u.layer.source].kind, l->u.layer.gradient,
-				     &g->n[id].grad, &d);
-	}
+	if (looks_wanted(l)) /* its errors (and its matte's) are reported there */
+		return draw_looked(g, l, f, dst, &v, &d, err, errlen);
+	rc = grad_draw_layer(dst, v.surf, g->p->nodes[l->u.layer.source].kind, l->u.layer.gradient, &g->n[id].grad,
+			     &d);
 	if (rc)
 		return rterr_node(rc, g->p, &g->p->nodes[id], err, errlen,
 				  "out of memory drawing layer n%d", id);

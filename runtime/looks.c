@@ -436,7 +436,7 @@ static int path_cover(const looks_job *j, int W, int H, double feather, uint32_t
 	return rc;
 }
 
-int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
+int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j, vidc_err *e)
 {
 	const ir_node *l = j->l;
 	int W = dst->w, H = dst->h, shadow = l->u.layer.shadow_color.a != 0;
@@ -452,7 +452,7 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 		return 0;
 	int rc = scratch(lkp, W, H, l->u.layer.matte != IR_MATTE_NONE, shadow);
 	if (rc)
-		return rc;
+		return err_set(e, rc, "out of memory for the looks' %dx%d scratch surfaces", W, H);
 	looks_t *lk = *lkp;
 	clear(lk->a, wb);
 	/* into the empty scratch plainly: opacity (and any blend mode in draw_params) apply in the
@@ -463,11 +463,13 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 	/* the source and its gradient as the plain path draws them (gradient.h) */
 	if ((rc = grad_draw_layer(lk->a, j->src, j->p->nodes[l->u.layer.source].kind, l->u.layer.gradient, j->grad,
 				  &d1)))
-		return rc;
+		return err_set(e, rc, "out of memory drawing the layer into the looks' scratch");
 	cover_t cv = cover_at(j);
 	if (cv.mask == IR_MASK_PATH) {
-		if ((rc = path_cover(j, W, H, at(&l->u.layer.feather, ir_frame_time(j->p, j->f), 0), lk->tmp, NULL)))
+		if ((rc = path_cover(j, W, H, at(&l->u.layer.feather, ir_frame_time(j->p, j->f), 0), lk->tmp, e))) {
+			err_prefix(e, "its path mask");
 			return rc;
+		}
 		cv.pm = &j->pm->m;
 	}
 	if (cv.matte) {
@@ -475,7 +477,7 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 		draw_params md = j->matte ? *j->md : *j->d;
 		md.blend = 0; /* the matte's own pixels, whatever its blend mode */
 		if (j->matte && (rc = draw_surface(lk->m, j->matte, &md)))
-			return rc;
+			return err_set(e, rc, "out of memory drawing its matte");
 		cv.m = lk->m;
 	}
 	if (cv.mask || cv.matte || cv.corner > 0)
@@ -492,5 +494,7 @@ int looks_draw(looks_t **lkp, surf_t *dst, const looks_job *j)
 	d2.v1 = d2.y1 = wb.y1;
 	d2.rot = 0;
 	d2.cx = d2.cy = 0;
-	return draw_surface(dst, lk->a, &d2);
+	if ((rc = draw_surface(dst, lk->a, &d2)))
+		return err_set(e, rc, "out of memory drawing the looks' result");
+	return 0;
 }

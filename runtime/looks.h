@@ -45,8 +45,9 @@ typedef struct {
 } looks_job;
 
 /* Draws the job onto dst. *lk holds the scratch surfaces: NULL at first (made here, sized as
- * dst), freed by looks_free. Returns 0 or VE_NOMEM. */
-int looks_draw(looks_t **lk, surf_t *dst, const looks_job *j);
+ * dst), freed by looks_free. Returns 0, or VE_NOMEM, or a path mask's error (VE_LIMIT: a path
+ * past path.h's bounds), with e saying which and why. */
+int looks_draw(looks_t **lk, surf_t *dst, const looks_job *j, vidc_err *e);
 void looks_free(looks_t *lk);
 
 /* Three box blurs of radius r (0 = none) along rows then columns of s's rectangle [x0,x1) x
