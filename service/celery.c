@@ -214,9 +214,10 @@ static int add_publish(store_t *s, const svc_config *cfg, const cel_job_req *q, 
 int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t **ids, char *err, size_t errlen)
 {
 	*ids = json_array();
-	if (keyed_jobs(s, q->key, *ids))
-		return 0;
 	if (!strcmp(q->kind, "publish")) {
+		/* pjob_enqueue locks the render's row and reuses the post's pending job */
+		if (keyed_jobs(s, q->key, *ids))
+			return 0;
 		if (!q->rendered || !q->account) {
 			snprintf(err, errlen, "a publish needs the rendered video and the social account (--rendered, --account)");
 			return VE_INVAL;
@@ -231,7 +232,14 @@ int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t 
 		snprintf(err, errlen, "cannot enqueue: %s", store_errmsg(s));
 		return VE_IO;
 	}
-	int rc = add_step(s, cfg, q, *ids, err, errlen);
+	/* The key is looked up under the project's row lock: the same task delivered twice at once
+	 * (a visibility timeout) gets one job, and two renders of a preset cannot both pass the
+	 * busy check (add_render). */
+	int rc = store_lock(s, "igny8_video_projects", q->project) < 0 ? VE_IO : 0;
+	if (rc)
+		snprintf(err, errlen, "cannot enqueue: %s", store_errmsg(s));
+	else if (!keyed_jobs(s, q->key, *ids))
+		rc = add_step(s, cfg, q, *ids, err, errlen);
 	if (!rc && store_commit(s)) {
 		snprintf(err, errlen, "cannot enqueue: %s", store_errmsg(s));
 		rc = VE_IO;

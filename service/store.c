@@ -95,6 +95,14 @@ const char *store_row_lock(store_t *s)
 	return s->be->row_lock;
 }
 
+int store_lock(store_t *s, const char *table, int64_t id)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE id = ?%s", table, s->be->row_lock);
+	int64_t got = 0;
+	return store_int(s, &got, sql, "l", id);
+}
+
 void store_close(store_t *s)
 {
 	if (!s)

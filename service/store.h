@@ -93,6 +93,12 @@ const char *store_name(store_t *s);
 /* The backend's claim_lock and row_lock (store_backend) for SQL built by a caller. */
 const char *store_claim_lock(store_t *s);
 const char *store_row_lock(store_t *s);
+/* Locks row `id` of `table` (a name of vidc's schema, never a request's) until the transaction
+ * ends: a read-then-write on other rows that the row stands for (a site's balance, a project's
+ * renders, a task key's jobs) is then one writer at a time on PostgreSQL, where READ COMMITTED
+ * lets two transactions read the same balance; on SQLite, BEGIN IMMEDIATE already serialises.
+ * Call it inside store_begin. 1 locked, 0 no such row, or STORE_E*. */
+int store_lock(store_t *s, const char *table, int64_t id);
 
 /* Applies the migrations newer than the schema_version table's highest, each in a transaction.
  * *applied (may be NULL) gets how many ran. */
