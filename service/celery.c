@@ -328,29 +328,44 @@ int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t 
 		return VE_NOTFOUND;
 	}
 	site = fld_int(c, "site_id", 0);
-	int64_t project = 0, job = 0;
-	int rc = auto_start_keyed(s, cfg, site, fld_int(c, "id", 0), key, &project, err, errlen);
+	int64_t content = fld_int(c, "id", 0), project = 0, job = 0;
 	json_decref(c);
-	if (!rc && !project) {
-		snprintf(err, errlen, "site %lld has video off (vidc site automation %lld --video on)", (long long)site,
-			 (long long)site);
-		return VE_CONFLICT;
+	/* The key is looked up again under the content record's row lock, in one transaction with
+	 * the project it makes (auto_start's own transaction joins this one): the same task
+	 * delivered twice at once makes one project, and the second gets its plan. */
+	int rc = store_begin(s) || store_lock(s, "vidc_contents", content) < 0 ? VE_IO : 0;
+	if (!rc && (*plan = stage9_keyed(s, key))) {
+		rc = store_commit(s) ? VE_IO : 0;
+		return rc ? (snprintf(err, errlen, "stage 9: %s", store_errmsg(s)), rc) : 0;
 	}
 	if (rc)
-		return rc;
+		snprintf(err, errlen, "stage 9: %s", store_errmsg(s));
+	else if (!(rc = auto_start_keyed(s, cfg, site, content, key, &project, err, errlen)) && !project) {
+		snprintf(err, errlen, "site %lld has video off (vidc site automation %lld --video on)", (long long)site,
+			 (long long)site);
+		rc = VE_CONFLICT;
+	}
 	/* the chain's first job, queued by auto_start for `vidc worker` (with the key that makes the
 	 * same task delivered again find this project, stage9_keyed): the Celery chain runs it */
-	if (store_begin(s) == 0) {
+	if (!rc)
 		store_int(s, &job, "SELECT id FROM vidc_jobs WHERE project_id = ? AND kind = 'script' AND status = 'queued' "
 				   "ORDER BY id LIMIT 1", "l", project);
-		rc = job ? to_celery(s, job, NULL, err, errlen) : VE_IO;
-		if (!job)
-			snprintf(err, errlen, "the script job of project %lld was taken by a vidc worker", (long long)project);
-		if (rc || store_commit(s))
-			store_rollback(s);
+	if (!rc && !job) {
+		snprintf(err, errlen, "the script job of project %lld is missing", (long long)project);
+		rc = VE_IO;
+	}
+	if (!rc)
+		rc = to_celery(s, job, NULL, err, errlen);
+	if (!rc && store_commit(s)) {
+		snprintf(err, errlen, "stage 9: %s", store_errmsg(s));
+		rc = VE_IO;
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc;
 	}
 	*plan = stage9_plan(s, project, site, job);
-	return rc;
+	return 0;
 }
 
 json_t *cel_publish_plan(store_t *s, int64_t project)

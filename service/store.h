@@ -137,7 +137,9 @@ const char *store_errmsg(store_t *s);
 /* Whether the last failure was a constraint (unique, foreign key). */
 int store_last_code(store_t *s);
 
-/* BEGIN (IMMEDIATE on SQLite), COMMIT, ROLLBACK. */
+/* BEGIN (IMMEDIATE on SQLite), COMMIT, ROLLBACK. They nest: a store_begin inside a transaction
+ * joins it (a function that makes its own transaction can run inside a caller's, under the
+ * caller's locks); only the outermost commits, and an inner rollback makes it roll back. */
 int store_begin(store_t *s);
 int store_commit(store_t *s);
 void store_rollback(store_t *s);

@@ -4,7 +4,8 @@
  * credit holds of one site never take the balance below zero (one of N holds of the whole balance
  * wins); a Celery task key delivered N times at once makes one job that every delivery gets back;
  * N renders of one preset make one RenderedVideo (the others are refused as busy); N saves of one
- * script all land, the version counting each. On SQLite by default (BEGIN IMMEDIATE serialises);
+ * script all land, the version counting each; stage 9's task delivered N times at once makes one
+ * project, whose plan every delivery gets. On SQLite by default (BEGIN IMMEDIATE serialises);
  * tests/sh/pg_races.sh runs it on PostgreSQL through $VIDC_TEST_DB, where READ COMMITTED let each
  * of these through twice before the row locks (store_lock).
  */
@@ -34,7 +35,8 @@ struct racer {
 	int64_t site, project;
 	int n;               /* this thread's number */
 	char key[64];
-	json_t *ids;         /* what cel_job_add gave back */
+	json_t *ids;         /* what cel_job_add gave back, or stage 9's plan */
+	const char *external; /* stage 9's content record */
 	int rc;
 	char err[1024];
 };
@@ -61,7 +63,7 @@ static void run_race(racer *rs, int (*op)(racer *), int64_t site, int64_t projec
 {
 	pthread_t t[THREADS];
 	for (int i = 0; i < THREADS; i++) {
-		rs[i] = (racer){.op = op, .s = rs[i].s, .site = site, .project = project, .n = i};
+		rs[i] = (racer){.op = op, .s = rs[i].s, .site = site, .project = project, .n = i, .external = key};
 		snprintf(rs[i].key, sizeof rs[i].key, own ? "%s-%d" : "%s", key, i);
 		pthread_create(&t[i], NULL, race, &rs[i]);
 	}
@@ -105,6 +107,11 @@ static int op_script(racer *r)
 {
 	const char *field = NULL;
 	return rec_script_save(r->s, r->project, script, r->err, sizeof r->err, &field);
+}
+
+static int op_stage9(racer *r)
+{
+	return cel_stage9(r->s, &cfg, r->external, r->site, r->key, &r->ids, r->err, sizeof r->err);
 }
 
 static void new_project(store_t *s, int64_t *site, int64_t *project)
@@ -151,6 +158,19 @@ static void round_once(store_t *s, racer *rs, int round)
 		busy += rs[i].rc == VE_CONFLICT;
 	CHECK(wins(rs) == 1 && busy == THREADS - 1 && v == 1, "round %d: %d renders of one preset queued, %d refused, %lld rows",
 	      round, wins(rs), busy, (long long)v);
+	free_ids(rs);
+
+	store_run(s, "UPDATE vidc_sites SET video_enabled = 1 WHERE id = ?", "l", site);
+	store_run(s, "INSERT INTO vidc_contents (site_id, external_id, title, record, created_at, updated_at) VALUES "
+		     "(?, ?, 't', '{}', 'x', 'x')", "lt", site, key);
+	run_race(rs, op_stage9, site, project, key, 0);
+	store_int(s, &v, "SELECT COUNT(*) FROM igny8_video_projects p JOIN vidc_contents c ON c.id = p.content_id WHERE "
+			 "c.external_id = ?", "t", key);
+	CHECK(wins(rs) == THREADS && v == 1, "round %d: stage 9 delivered %d times made %lld projects (%d answered; %s)",
+	      round, THREADS, (long long)v, wins(rs), rs[0].err);
+	for (int i = 1; i < THREADS; i++)
+		CHECK(json_equal(json_object_get(rs[i].ids, "project_id"), json_object_get(rs[0].ids, "project_id")),
+		      "round %d: deliveries of stage 9 got different projects", round);
 	free_ids(rs);
 
 	if (script) {
