@@ -463,7 +463,7 @@ static int render_create(srv_req *r)
 										     sections, secs)};
 	json_decref(p);
 	json_t *out = json_array();
-	int rc = store_begin(r->db) ? VE_IO : 0;
+	int rc = store_begin(r->db) || store_lock(r->db, "igny8_video_projects", id) < 0 ? -2 : 0; /* busy check */
 	if (!rc && !(rc = render_enqueue(r, id, presets, first, nfirst, out, err, sizeof err)))
 		rc = rec_project_status(r->db, id, "rendering", NULL);
 	if (rc) {

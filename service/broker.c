@@ -3,7 +3,10 @@
  * `apply_async` writes with the JSON serializer (protocol 2): the body [args, kwargs, embed]
  * base64-encoded, the task's name and id in the headers, and kombu's Redis envelope properties
  * (delivery_info, delivery_tag, body_encoding) a worker needs to consume and acknowledge it.
+ * Task states come back through Celery's Redis result backend: the JSON its RedisBackend writes
+ * under celery-task-meta-<task id> when a task ends ({"status", "result", "traceback", ...}).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +20,9 @@
 #include "../base/buf.h"
 #include "../base/err.h"
 #include "broker.h"
+#include "credits.h"
 #include "fields.h"
+#include "records.h"
 
 struct brk {
 	char host[256], password[256], url[512];
@@ -109,6 +114,27 @@ static int connect_broker(brk_t *b, char *err, size_t errlen)
 		b->c = NULL;
 	}
 	return rc;
+}
+
+/* A command on the connection, made again once on a new connection when the first was lost
+ * (a broker restarted); NULL with err filled when there is no connection. */
+static redisReply *command(brk_t *b, char *err, size_t errlen, const char *fmt, ...)
+{
+	redisReply *r = NULL;
+	for (int attempt = 0; attempt < 2 && !r; attempt++) {
+		if (!b->c && connect_broker(b, err, errlen))
+			continue;
+		va_list ap;
+		va_start(ap, fmt);
+		r = redisvCommand(b->c, fmt, ap);
+		va_end(ap);
+		if (!r) {
+			snprintf(err, errlen, "the Celery broker %s: %s", b->url, b->c->errstr);
+			redisFree(b->c); /* a lost connection: a new one for the second try */
+			b->c = NULL;
+		}
+	}
+	return r;
 }
 
 int brk_open(const char *url, brk_t **out, char *err, size_t errlen)
@@ -228,18 +254,9 @@ int brk_send(brk_t *b, const char *queue, const char *name, json_t *args, const 
 		snprintf(err, errlen, "out of memory for the message of task %s", id);
 		return VE_NOMEM;
 	}
-	int rc = 0;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (!b->c && (rc = connect_broker(b, err, errlen)))
-			continue;
-		/* kombu's Redis transport: a queue is a list, LPUSHed by producers, BRPOPed by workers */
-		redisReply *r = redisCommand(b->c, "LPUSH %s %s", queue, msg);
-		rc = command_ok(b, "the message (LPUSH)", r, err, errlen);
-		if (!rc)
-			break;
-		redisFree(b->c); /* a lost connection: a new one for the second try */
-		b->c = NULL;
-	}
+	/* kombu's Redis transport: a queue is a list, LPUSHed by producers, BRPOPed by workers */
+	redisReply *r = command(b, err, errlen, "LPUSH %s %s", queue, msg);
+	int rc = r ? command_ok(b, "the message (LPUSH)", r, err, errlen) : VE_NET;
 	free(msg);
 	return rc;
 }
@@ -345,6 +362,116 @@ int brk_dispatch(store_t *s, brk_t *b, int *sent, char *err, size_t errlen)
 	return rc;
 }
 
+/* ---- the results -------------------------------------------------------------------------- */
+
+int brk_task_meta(brk_t *b, const char *id, json_t **meta, char *err, size_t errlen)
+{
+	*meta = NULL;
+	redisReply *r = command(b, err, errlen, "GET celery-task-meta-%s", id);
+	if (!r)
+		return VE_NET;
+	int rc = 0;
+	if (r->type == REDIS_REPLY_STRING) {
+		json_error_t je;
+		*meta = json_loadb(r->str, r->len, 0, &je);
+		if (!json_is_object(*meta)) {
+			snprintf(err, errlen, "the result of Celery task %s in %s is not Celery's JSON: %s", id, b->url, je.text);
+			json_decref(*meta);
+			*meta = NULL;
+			rc = VE_PROTOCOL;
+		}
+	} else if (r->type != REDIS_REPLY_NIL) {
+		snprintf(err, errlen, "the result of Celery task %s in %s is no string: %s", id, b->url,
+			 r->type == REDIS_REPLY_ERROR ? r->str : "another Redis type");
+		rc = VE_PROTOCOL;
+	}
+	freeReplyObject(r);
+	return rc;
+}
+
+/* Celery's states that end a task without a result (celery.states.PROPAGATE_STATES). */
+static const char *const failed_states[] = {"FAILURE", "REVOKED", NULL};
+
+/* "the Celery task NAME[ID] failed: EXC_TYPE: EXC_MESSAGE" from a FAILURE's meta, whose result
+ * is {"exc_type", "exc_message" (a list of the exception's args, or a string), "exc_module"}. */
+static void task_error(json_t *meta, const char *kind, const char *id, char *out, size_t n)
+{
+	json_t *res = json_object_get(meta, "result");
+	json_t *msg = json_object_get(res, "exc_message");
+	char *args = json_is_string(msg) ? strdup(json_string_value(msg))
+		   : json_array_size(msg) == 1 && json_is_string(json_array_get(msg, 0))
+		       ? strdup(json_string_value(json_array_get(msg, 0)))
+		       : json_dumps(msg ? msg : res, JSON_COMPACT | JSON_ENCODE_ANY);
+	const char *name = fld_str(meta, "name", NULL); /* result_extended: the task's name */
+	snprintf(out, n, "the Celery task %s[%s] %s: %s%s%s", name ? name : kind, id,
+		 !strcmp(fld_str(meta, "status", ""), "REVOKED") ? "was revoked" : "failed",
+		 fld_str(res, "exc_type", ""), *fld_str(res, "exc_type", "") ? ": " : "", args ? args : "(no message)");
+	free(args);
+}
+
+/* The job of a task that failed ends as a worker's failed job does: failed with the task's
+ * error, its holds released, its project (and render) failed. 1 when it was still queued or
+ * running, 0 when it had ended already, < 0 on a store error. */
+static int fail_job(store_t *s, json_t *row, const char *msg)
+{
+	int64_t job = fld_int(row, "id", 0), project = fld_int(row, "project_id", 0);
+	int64_t rendered = fld_int(row, "rendered_video_id", 0);
+	int publish = !strcmp(fld_str(row, "kind", ""), "publish");
+	char now[32], err[1024];
+	store_iso(store_now_ms(), now);
+	if (store_begin(s))
+		return -2;
+	int rc = store_run(s, "UPDATE vidc_jobs SET status = 'failed', error = ?, finished_at = ?, lease_owner = NULL, "
+			      "lease_until = 0 WHERE id = ? AND queue = 'celery' AND status IN ('queued', 'running')",
+			   "ttl", msg, now, job);
+	if (rc == 1 && credits_release(s, job, err, sizeof err))
+		rc = -2;
+	if (rc == 1 && project && !publish && rec_project_status(s, project, "failed", msg))
+		rc = -2;
+	if (rc == 1 && rendered && !publish &&
+	    store_run(s, "UPDATE igny8_rendered_videos SET status = 'failed', error = ?, updated_at = ? WHERE id = ?", "ttl",
+		      msg, now, rendered) < 0)
+		rc = -2;
+	if (rc < 0 || store_commit(s)) {
+		store_rollback(s);
+		return -2;
+	}
+	return rc;
+}
+
+int brk_results(store_t *s, brk_t *b, FILE *log, char *err, size_t errlen)
+{
+	json_t *rows = store_rows(s, "SELECT id, kind, project_id, rendered_video_id, payload FROM vidc_jobs WHERE queue = "
+				     "'celery' AND status IN ('queued', 'running') AND payload LIKE '%celery_task_id%' "
+				     "ORDER BY id LIMIT 500", "");
+	if (!rows) {
+		snprintf(err, errlen, "cannot read the jobs Celery has: %s", store_errmsg(s));
+		return VE_IO;
+	}
+	size_t i;
+	json_t *r;
+	int rc = 0;
+	json_array_foreach(rows, i, r) {
+		const char *id = fld_str(json_object_get(r, "payload"), "celery_task_id", "");
+		json_t *meta = NULL;
+		if (!*id || (rc = brk_task_meta(b, id, &meta, err, errlen)) == VE_NET)
+			break;
+		int failed = 0;
+		for (int k = 0; meta && failed_states[k]; k++)
+			failed |= !strcmp(fld_str(meta, "status", ""), failed_states[k]);
+		char msg[1024];
+		if (failed)
+			task_error(meta, fld_str(r, "kind", ""), id, msg, sizeof msg);
+		if (failed && fail_job(s, r, msg) == 1 && log)
+			fprintf(log, "vidc serve: job %lld (%s) failed: %s\n", (long long)fld_int(r, "id", 0),
+				fld_str(r, "kind", ""), msg);
+		json_decref(meta);
+		rc = 0; /* one task's unreadable result is no reason to skip the others */
+	}
+	json_decref(rows);
+	return rc;
+}
+
 void *brk_loop(void *arg)
 {
 	const brk_loop_opts *o = arg;
@@ -359,6 +486,8 @@ void *brk_loop(void *arg)
 		}
 		int sent = 0;
 		int rc = s ? brk_dispatch(s, o->b, &sent, err, sizeof err) : 0;
+		if (s && !rc)
+			rc = brk_results(s, o->b, o->log, err, sizeof err);
 		/* a broker that stays down is said once, and again when it is back */
 		if (o->log && rc && !was_down)
 			fprintf(o->log, "vidc serve: %s; the jobs wait in the outbox and are sent when it answers\n", err);

@@ -10,7 +10,10 @@
  * that is down leaves it in the outbox, sent again on the next pass. A crash between the send and
  * the move sends the same task id again, which the tasks tolerate: `vidc job add --key` returns
  * the job of that id (in the outbox too) and a job already done is not run again.
- * The status endpoint reads the store as before: `vidc job run` writes the progress there.
+ * The status endpoint reads the store as before: `vidc job run` writes the progress there. A task
+ * that fails where vidc cannot write the store (vidc missing on the worker, killed, a chord's
+ * piece failed) is seen in Celery's Redis result backend (brk_results): its job fails with the
+ * task's error, so the status endpoint reports it instead of "queued" for ever.
  */
 #ifndef VIDC_BROKER_H
 #define VIDC_BROKER_H
@@ -44,6 +47,19 @@ int brk_send(brk_t *b, const char *queue, const char *name, json_t *args, const 
  * pass (VE_NET, the jobs stay in the outbox). */
 int brk_dispatch(store_t *s, brk_t *b, int *sent, char *err, size_t errlen);
 
+/* The state Celery's Redis result backend keeps for task `id`: *meta gets the JSON object under
+ * celery-task-meta-ID ({"status": "SUCCESS"|"FAILURE"|"RETRY"|"STARTED"|"REVOKED", "result",
+ * "traceback", "task_id", ...; "name", "args", "worker" with result_extended}), NULL when there
+ * is none (PENDING: not started, or a task whose results are off). VE_NET when the broker does
+ * not answer, VE_PROTOCOL when the value is not Celery's JSON. */
+int brk_task_meta(brk_t *b, const char *id, json_t **meta, char *err, size_t errlen);
+
+/* One pass over the jobs Celery has (the "celery" queue, queued or running): a job whose task is
+ * FAILURE or REVOKED in the result backend fails with "the Celery task NAME[ID] failed: EXC_TYPE:
+ * MESSAGE", as a worker's failed job does (holds released, its project and render failed); one
+ * line each on log (may be NULL). VE_NET when the broker does not answer. */
+int brk_results(store_t *s, brk_t *b, FILE *log, char *err, size_t errlen);
+
 typedef struct {
 	const svc_config *cfg;
 	brk_t *b;
@@ -52,7 +68,7 @@ typedef struct {
 } brk_loop_opts;
 
 /* `vidc serve --broker`'s sender thread (arg: brk_loop_opts *): a pass every 500 ms on its own
- * store connection until *stop. */
+ * store connection until *stop: brk_dispatch, then brk_results. */
 void *brk_loop(void *arg);
 
 #endif

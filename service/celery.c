@@ -214,9 +214,10 @@ static int add_publish(store_t *s, const svc_config *cfg, const cel_job_req *q, 
 int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t **ids, char *err, size_t errlen)
 {
 	*ids = json_array();
-	if (keyed_jobs(s, q->key, *ids))
-		return 0;
 	if (!strcmp(q->kind, "publish")) {
+		/* pjob_enqueue locks the render's row and reuses the post's pending job */
+		if (keyed_jobs(s, q->key, *ids))
+			return 0;
 		if (!q->rendered || !q->account) {
 			snprintf(err, errlen, "a publish needs the rendered video and the social account (--rendered, --account)");
 			return VE_INVAL;
@@ -231,7 +232,14 @@ int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t 
 		snprintf(err, errlen, "cannot enqueue: %s", store_errmsg(s));
 		return VE_IO;
 	}
-	int rc = add_step(s, cfg, q, *ids, err, errlen);
+	/* The key is looked up under the project's row lock: the same task delivered twice at once
+	 * (a visibility timeout) gets one job, and two renders of a preset cannot both pass the
+	 * busy check (add_render). */
+	int rc = store_lock(s, "igny8_video_projects", q->project) < 0 ? VE_IO : 0;
+	if (rc)
+		snprintf(err, errlen, "cannot enqueue: %s", store_errmsg(s));
+	else if (!keyed_jobs(s, q->key, *ids))
+		rc = add_step(s, cfg, q, *ids, err, errlen);
 	if (!rc && store_commit(s)) {
 		snprintf(err, errlen, "cannot enqueue: %s", store_errmsg(s));
 		rc = VE_IO;
@@ -320,29 +328,44 @@ int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t 
 		return VE_NOTFOUND;
 	}
 	site = fld_int(c, "site_id", 0);
-	int64_t project = 0, job = 0;
-	int rc = auto_start_keyed(s, cfg, site, fld_int(c, "id", 0), key, &project, err, errlen);
+	int64_t content = fld_int(c, "id", 0), project = 0, job = 0;
 	json_decref(c);
-	if (!rc && !project) {
-		snprintf(err, errlen, "site %lld has video off (vidc site automation %lld --video on)", (long long)site,
-			 (long long)site);
-		return VE_CONFLICT;
+	/* The key is looked up again under the content record's row lock, in one transaction with
+	 * the project it makes (auto_start's own transaction joins this one): the same task
+	 * delivered twice at once makes one project, and the second gets its plan. */
+	int rc = store_begin(s) || store_lock(s, "vidc_contents", content) < 0 ? VE_IO : 0;
+	if (!rc && (*plan = stage9_keyed(s, key))) {
+		rc = store_commit(s) ? VE_IO : 0;
+		return rc ? (snprintf(err, errlen, "stage 9: %s", store_errmsg(s)), rc) : 0;
 	}
 	if (rc)
-		return rc;
+		snprintf(err, errlen, "stage 9: %s", store_errmsg(s));
+	else if (!(rc = auto_start_keyed(s, cfg, site, content, key, &project, err, errlen)) && !project) {
+		snprintf(err, errlen, "site %lld has video off (vidc site automation %lld --video on)", (long long)site,
+			 (long long)site);
+		rc = VE_CONFLICT;
+	}
 	/* the chain's first job, queued by auto_start for `vidc worker` (with the key that makes the
 	 * same task delivered again find this project, stage9_keyed): the Celery chain runs it */
-	if (store_begin(s) == 0) {
+	if (!rc)
 		store_int(s, &job, "SELECT id FROM vidc_jobs WHERE project_id = ? AND kind = 'script' AND status = 'queued' "
 				   "ORDER BY id LIMIT 1", "l", project);
-		rc = job ? to_celery(s, job, NULL, err, errlen) : VE_IO;
-		if (!job)
-			snprintf(err, errlen, "the script job of project %lld was taken by a vidc worker", (long long)project);
-		if (rc || store_commit(s))
-			store_rollback(s);
+	if (!rc && !job) {
+		snprintf(err, errlen, "the script job of project %lld is missing", (long long)project);
+		rc = VE_IO;
+	}
+	if (!rc)
+		rc = to_celery(s, job, NULL, err, errlen);
+	if (!rc && store_commit(s)) {
+		snprintf(err, errlen, "stage 9: %s", store_errmsg(s));
+		rc = VE_IO;
+	}
+	if (rc) {
+		store_rollback(s);
+		return rc;
 	}
 	*plan = stage9_plan(s, project, site, job);
-	return rc;
+	return 0;
 }
 
 json_t *cel_publish_plan(store_t *s, int64_t project)

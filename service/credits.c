@@ -125,7 +125,7 @@ int credits_hold(store_t *s, int64_t site, int64_t project, int64_t job, const c
 		 char *err, size_t errlen)
 {
 	int64_t bal = 0;
-	if (credits_balance(s, site, &bal)) {
+	if (store_lock(s, "vidc_sites", site) < 0 || credits_balance(s, site, &bal)) {
 		snprintf(err, errlen, "cannot read the credit balance: %s", store_errmsg(s));
 		return VE_IO;
 	}

@@ -53,7 +53,9 @@ int credits_visuals(const credits_table *t, int generated); /* AI or stock visua
 int credits_visuals_hold(const credits_table *t, const char *sources, int sections, double seconds);
 
 /* Holds amount for one operation of a job, in the caller's transaction: refuses with -16 and a
- * message naming the need and the balance when the site's balance is below amount. */
+ * message naming the need and the balance when the site's balance is below amount. The site's
+ * row is locked first (store_lock), so holds of one site that run at once read the balance one
+ * after the other and it never goes below zero. */
 int credits_hold(store_t *s, int64_t site, int64_t project, int64_t job, const char *op, int amount,
 		 char *err, size_t errlen);
 /* Settles a job: releases its holds and charges the real items (n of them). */

@@ -233,7 +233,10 @@ void jobs_free(job_t *j)
 
 int jobs_active(store_t *s, int64_t site, int64_t *n)
 {
-	int rc = store_int(s, n, "SELECT COUNT(*) FROM vidc_jobs WHERE site_id = ? AND status IN ('queued', 'running')", "l",
+	/* the site's row locked: the count holds until the caller's enqueue commits (the quota) */
+	int rc = store_lock(s, "vidc_sites", site);
+	if (rc >= 0)
+		rc = store_int(s, n, "SELECT COUNT(*) FROM vidc_jobs WHERE site_id = ? AND status IN ('queued', 'running')", "l",
 			   site);
 	return rc < 0 ? rc : 0;
 }

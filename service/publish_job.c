@@ -116,8 +116,11 @@ static int claim_row(pub_t *p, const char *platform)
 	wrk_ctx *c = p->c;
 	char now[32];
 	store_iso(store_now_ms(), now);
-	if (store_begin(c->db))
+	/* the render's row locked (as enqueue_tx): two jobs of one post at once make one row */
+	if (store_begin(c->db) || store_lock(c->db, "igny8_rendered_videos", c->job->rendered_id) < 0) {
+		store_rollback(c->db);
 		return fail(c, VE_IO, "the database is busy (job %lld)", (long long)c->job->id);
+	}
 	json_t *r = store_row(c->db, "SELECT id, status, platform_video_id, job_id FROM igny8_published_videos WHERE "
 				     "rendered_video_id = ? AND social_account_id = ?", "ll", c->job->rendered_id, p->account);
 	int rc = 0;
@@ -327,6 +330,11 @@ static int enqueue_tx(store_t *s, const svc_config *cfg, int64_t site, int64_t p
 {
 	char now[32];
 	store_iso(store_now_ms(), now);
+	/* the render's row locked: two enqueues of one post at once make one row and one job */
+	if (store_lock(s, "igny8_rendered_videos", rendered) < 0) {
+		snprintf(err, errlen, "the store failed: %s", store_errmsg(s));
+		return VE_IO;
+	}
 	json_t *a = acct_json(s, site, account);
 	json_t *v = store_row(s, "SELECT v.id, j.id AS pending FROM igny8_published_videos v LEFT JOIN vidc_jobs j ON j.id = "
 				 "v.job_id AND j.status IN ('queued', 'running') WHERE v.rendered_video_id = ? AND "

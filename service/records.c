@@ -422,7 +422,7 @@ static json_t *sections(json_t *sc)
 	return a;
 }
 
-/* Inserts or bumps the project's script row (inside the caller's transaction). */
+/* Inserts or bumps the project's script row. */
 static int script_upsert(store_t *s, int64_t project, json_t *sc, const char *text, const char *secs, const char *chapters,
 			 const char *seo)
 {
@@ -430,17 +430,17 @@ static int script_upsert(store_t *s, int64_t project, json_t *sc, const char *te
 	store_iso(store_now_ms(), now);
 	const char *lang = fld_str(sc, "language", NULL);
 	double total = json_number_value(json_object_get(sc, "total_estimated_duration"));
-	int rc = store_run(s, "UPDATE igny8_video_scripts SET language = ?, script_text = ?, sections = ?, hook = ?, cta = ?, "
-			      "chapter_markers = ?, total_estimated_duration = ?, seo_metadata = ?, version = version + 1, "
-			      "updated_at = ? WHERE project_id = ?",
-			   "ttttttdttl", lang, text, secs, fld_str(sc, "hook", ""), fld_str(sc, "cta", ""), chapters, total,
-			   seo, now, project);
-	if (rc == 0)
-		rc = store_run(s, "INSERT INTO igny8_video_scripts (project_id, language, script_text, sections, hook, cta, "
-				  "chapter_markers, total_estimated_duration, seo_metadata, version, created_at, updated_at) "
-				  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-			       "lttttttdttt", project, lang, text, secs, fld_str(sc, "hook", ""), fld_str(sc, "cta", ""),
-			       chapters, total, seo, now, now);
+	/* one statement: two saves of one project at once both land (the second bumps the version)
+	 * where an UPDATE then an INSERT would have one refused by the unique project_id */
+	int rc = store_run(s, "INSERT INTO igny8_video_scripts (project_id, language, script_text, sections, hook, cta, "
+			      "chapter_markers, total_estimated_duration, seo_metadata, version, created_at, updated_at) "
+			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT (project_id) DO UPDATE SET "
+			      "language = excluded.language, script_text = excluded.script_text, sections = excluded.sections, "
+			      "hook = excluded.hook, cta = excluded.cta, chapter_markers = excluded.chapter_markers, "
+			      "total_estimated_duration = excluded.total_estimated_duration, seo_metadata = "
+			      "excluded.seo_metadata, version = igny8_video_scripts.version + 1, updated_at = excluded.updated_at",
+			   "lttttttdttt", project, lang, text, secs, fld_str(sc, "hook", ""), fld_str(sc, "cta", ""), chapters,
+			   total, seo, now, now);
 	return rc < 0 ? rc : 0;
 }
 

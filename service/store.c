@@ -27,6 +27,8 @@ struct store {
 	char err[1024];
 	int code;
 	char name[512]; /* the url as given, for a backend without a name of its own */
+	int depth;      /* store_begin calls not yet ended: only the outermost talks to the database */
+	int doomed;     /* an inner transaction rolled back: the outermost rolls back too */
 };
 
 struct store_stmt {
@@ -93,6 +95,14 @@ const char *store_claim_lock(store_t *s)
 const char *store_row_lock(store_t *s)
 {
 	return s->be->row_lock;
+}
+
+int store_lock(store_t *s, const char *table, int64_t id)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE id = ?%s", table, s->be->row_lock);
+	int64_t got = 0;
+	return store_int(s, &got, sql, "l", id);
 }
 
 void store_close(store_t *s)
@@ -326,16 +336,40 @@ json_t *store_row(store_t *s, const char *sql, const char *types, ...)
 
 int store_begin(store_t *s)
 {
-	return store_run(s, s->be->begin_sql, NULL) < 0 ? s->code : 0;
+	if (s->depth++ > 0)
+		return 0;
+	s->doomed = 0;
+	if (store_run(s, s->be->begin_sql, NULL) < 0) {
+		s->depth = 0;
+		return s->code;
+	}
+	return 0;
 }
 
 int store_commit(store_t *s)
 {
+	if (s->depth > 1) {
+		s->depth--;
+		return 0;
+	}
+	int outer = s->depth == 1;
+	s->depth = 0;
+	if (outer && s->doomed) {
+		store_run(s, "ROLLBACK", NULL);
+		snprintf(s->err, sizeof s->err, "a step of the transaction failed; it was rolled back");
+		return set_err(s, STORE_EIO);
+	}
 	return store_run(s, "COMMIT", NULL) < 0 ? s->code : 0;
 }
 
 void store_rollback(store_t *s)
 {
+	if (s->depth > 1) {
+		s->depth--;
+		s->doomed = 1;
+		return;
+	}
+	s->depth = 0;
 	char keep[sizeof s->err];
 	int code = s->code;
 	memcpy(keep, s->err, sizeof keep);

@@ -93,6 +93,12 @@ const char *store_name(store_t *s);
 /* The backend's claim_lock and row_lock (store_backend) for SQL built by a caller. */
 const char *store_claim_lock(store_t *s);
 const char *store_row_lock(store_t *s);
+/* Locks row `id` of `table` (a name of vidc's schema, never a request's) until the transaction
+ * ends: a read-then-write on other rows that the row stands for (a site's balance, a project's
+ * renders, a task key's jobs) is then one writer at a time on PostgreSQL, where READ COMMITTED
+ * lets two transactions read the same balance; on SQLite, BEGIN IMMEDIATE already serialises.
+ * Call it inside store_begin. 1 locked, 0 no such row, or STORE_E*. */
+int store_lock(store_t *s, const char *table, int64_t id);
 
 /* Applies the migrations newer than the schema_version table's highest, each in a transaction.
  * *applied (may be NULL) gets how many ran. */
@@ -131,7 +137,9 @@ const char *store_errmsg(store_t *s);
 /* Whether the last failure was a constraint (unique, foreign key). */
 int store_last_code(store_t *s);
 
-/* BEGIN (IMMEDIATE on SQLite), COMMIT, ROLLBACK. */
+/* BEGIN (IMMEDIATE on SQLite), COMMIT, ROLLBACK. They nest: a store_begin inside a transaction
+ * joins it (a function that makes its own transaction can run inside a caller's, under the
+ * caller's locks); only the outermost commits, and an inner rollback makes it roll back. */
 int store_begin(store_t *s);
 int store_commit(store_t *s);
 void store_rollback(store_t *s);

@@ -4,7 +4,8 @@
 # server as itself), listening on a free loopback port and on a unix socket in that folder, and
 # removes it on exit, failed or not. Then, each on a fresh database: the API suite
 # (service_api.sh), the assets stage through the API and a worker (service_assets.sh) and the
-# claim race (service_claims.sh: 4 workers, 200 jobs, each run once) through VIDC_TEST_DB
+# claim race (service_claims.sh: 4 workers, 200 jobs, each run once) through VIDC_TEST_DB; the
+# store's other races (build/tests/service_races: credit holds, task keys, renders, scripts)
 # (service_worker.sh and service_publish.sh take it too; they take minutes, so they are run
 # by hand: VIDC_TEST_DB=postgresql://... sh tests/sh/service_worker.sh); a connection error that names the server without the password; and
 # two processes migrating one new database at once.
@@ -64,6 +65,10 @@ for t in service_api service_assets service_claims; do
 		bad "tests/sh/$t.sh on PostgreSQL"
 	fi
 done
+# the store's read-then-write operations raced by 6 connections at once (tests/unit/service_races.c)
+newdb races
+VIDC_TEST_DB=$URL "${BUILD:-build}/tests/service_races" >"$pg/races.out" 2>&1 ||
+	{ tail -20 "$pg/races.out"; bad "tests/unit/service_races.c on PostgreSQL"; }
 # the schema is PostgreSQL's own: 64-bit keys and counts, 8-byte reals
 q service_api "SELECT data_type FROM information_schema.columns WHERE table_name = 'igny8_rendered_videos' AND column_name IN ('id', 'file_size', 'duration') ORDER BY column_name" >"$pg/types"
 [ "$(tr '\n' ' ' <"$pg/types")" = "double precision bigint bigint " ] || bad "column types: $(cat "$pg/types")"

@@ -18,6 +18,12 @@ app.conf.update(
     result_serializer="json",
     accept_content=["json"],
     result_expires=7 * 86400,
+    # `vidc serve --broker` reads each task's end from this backend (celery-task-meta-ID): a task
+    # that fails before vidc could record it (vidc missing, killed) still fails its job there.
+    # The name and args in the result make its message say which task failed.
+    task_ignore_result=False,
+    task_track_started=True,
+    result_extended=True,
     # a message a dead worker (machine) held is delivered again after this many seconds; it must
     # exceed the longest task, or a long render is delivered twice (vidc then waits for the first)
     broker_transport_options={"visibility_timeout": int(os.environ.get("VIDC_CELERY_VISIBILITY", "21600"))},
