@@ -297,6 +297,28 @@ const char *ir_kind_name(ir_kind k)
 	return k < IR_KIND_COUNT ? kind_names[k] : "?";
 }
 
+const char *ir_node_file(const ir_node *n)
+{
+	switch (n->kind) {
+	case IR_IMAGE:
+		return n->u.image.path;
+	case IR_VIDEO:
+		return n->u.video.path;
+	case IR_AUDIO:
+		return n->u.audio.path;
+	case IR_HOOK:
+		return n->u.hook.path;
+	case IR_EFFECT:
+		return n->u.effect.path;
+	case IR_TRANSITION:
+		return n->u.transition.type == IR_TR_HOOK ? n->u.transition.path : NULL;
+	case IR_TEXT:
+		return n->u.text.style.font && strchr(n->u.text.style.font, '/') ? n->u.text.style.font : NULL;
+	default:
+		return NULL;
+	}
+}
+
 /* Set by ir_dump_key for its thread: numbers exact, no source positions. */
 static _Thread_local int dump_for_key;
 
