@@ -6,19 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* RFC 4648's alphabet: a digit's value is its place here. '-' and '_' are base64url's 62 and 63
+ * (section 5), read too so either form decodes. */
+static const char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 static int b64_val(int ch)
 {
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+' || ch == '-')
-		return 62;
-	if (ch == '/' || ch == '_')
-		return 63;
-	return -1;
+	if (ch == '-' || ch == '_')
+		return ch == '-' ? 62 : 63;
+	const char *p = ch ? memchr(b64_alphabet, ch, 64) : NULL;
+	return p ? (int)(p - b64_alphabet) : -1;
 }
 
 int b64_decode(const char *s, unsigned char **out, size_t *len)

@@ -123,6 +123,16 @@ int file_read(const char *path, size_t max_bytes, char **data, size_t *len, vidc
 	return rc;
 }
 
+int file_read_msg(const char *path, size_t max_bytes, char **data, size_t *len, const char *what,
+		  char *err, size_t errlen)
+{
+	vidc_err e;
+	int rc = file_read(path, max_bytes, data, len, &e);
+	if (rc)
+		snprintf(err, errlen, "%s%s%s", what ? what : "", what ? ": " : "", e.msg);
+	return rc;
+}
+
 /* The folder part of path ("." when none), into dir. */
 static void dir_of(const char *path, char *dir, size_t n)
 {

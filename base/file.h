@@ -26,6 +26,10 @@
  * length without the NUL in *len). 0, or VE_NOTFOUND / VE_IO / VE_INVAL (not a regular file) /
  * VE_LIMIT (too large) / VE_NOMEM with a message naming the path and the cause. */
 int file_read(const char *path, size_t max_bytes, char **data, size_t *len, vidc_err *e);
+/* file_read for callers that report into a text buffer: on failure err holds "WHAT: message"
+ * (the message alone when what is NULL) and the VE_* code is returned. */
+int file_read_msg(const char *path, size_t max_bytes, char **data, size_t *len, const char *what,
+		  char *err, size_t errlen);
 
 /* Whether path may be written as an output: 0 for a regular file or a new name whose folder
  * exists; VE_INVAL for a directory, device, FIFO or socket; VE_NOTFOUND when the folder is

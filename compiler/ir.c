@@ -297,6 +297,28 @@ const char *ir_kind_name(ir_kind k)
 	return k < IR_KIND_COUNT ? kind_names[k] : "?";
 }
 
+const char *ir_node_file(const ir_node *n)
+{
+	switch (n->kind) {
+	case IR_IMAGE:
+		return n->u.image.path;
+	case IR_VIDEO:
+		return n->u.video.path;
+	case IR_AUDIO:
+		return n->u.audio.path;
+	case IR_HOOK:
+		return n->u.hook.path;
+	case IR_EFFECT:
+		return n->u.effect.path;
+	case IR_TRANSITION:
+		return n->u.transition.type == IR_TR_HOOK ? n->u.transition.path : NULL;
+	case IR_TEXT:
+		return n->u.text.style.font && strchr(n->u.text.style.font, '/') ? n->u.text.style.font : NULL;
+	default:
+		return NULL;
+	}
+}
+
 /* Set by ir_dump_key for its thread: numbers exact, no source positions. */
 static _Thread_local int dump_for_key;
 
@@ -344,6 +366,37 @@ static void put_color(FILE *o, ir_color c)
 	fprintf(o, "#%02x%02x%02x%02x", c.r, c.g, c.b, c.a);
 }
 
+/* " key=value": every field of the dump starts so; the value prints by its kind. */
+static void put_key_num(FILE *o, const char *key, double v)
+{
+	fprintf(o, " %s=", key);
+	put_num(o, v);
+}
+
+static void put_key_str(FILE *o, const char *key, const char *s)
+{
+	fprintf(o, " %s=", key);
+	put_str(o, s);
+}
+
+static void put_key_color(FILE *o, const char *key, ir_color c)
+{
+	fprintf(o, " %s=", key);
+	put_color(o, c);
+}
+
+/* A drop shadow (a text style's or a layer's): key=dx,dy,blur:color. */
+static void put_shadow(FILE *o, const char *key, double dx, double dy, double blur, ir_color c)
+{
+	put_key_num(o, key, dx);
+	fputc(',', o);
+	put_num(o, dy);
+	fputc(',', o);
+	put_num(o, blur);
+	fputc(':', o);
+	put_color(o, c);
+}
+
 static const char *ease_names[] = {"linear", "ease_in", "ease_out", "ease_in_out", "bezier", "hold",
 				   "spring", "bounce"};
 
@@ -366,6 +419,22 @@ static void put_ease(FILE *o, ir_ease e)
 	}
 }
 
+/* A key's time, "1.5s:", before its value. */
+static void put_key_time(FILE *o, double t)
+{
+	put_num(o, t);
+	fputs("s:", o);
+}
+
+/* The easing from a key to the next one, unless it is linear (the default) or the key is last. */
+static void put_ease_to_next(FILE *o, ir_ease e, int last)
+{
+	if (!last && e.kind != IR_EASE_LINEAR) {
+		fputc(' ', o);
+		put_ease(o, e);
+	}
+}
+
 /* A constant prints as its value; a keyed curve as {t:v ease, ...}. */
 static void put_curve(FILE *o, const char *name, const ir_curve *c)
 {
@@ -378,13 +447,9 @@ static void put_curve(FILE *o, const char *name, const ir_curve *c)
 	for (int i = 0; i < c->n; i++) {
 		if (i)
 			fputs(", ", o);
-		put_num(o, c->keys[i].t);
-		fputs("s:", o);
+		put_key_time(o, c->keys[i].t);
 		put_num(o, c->keys[i].v);
-		if (i + 1 < c->n && c->keys[i].ease.kind != IR_EASE_LINEAR) {
-			fputc(' ', o);
-			put_ease(o, c->keys[i].ease);
-		}
+		put_ease_to_next(o, c->keys[i].ease, i + 1 == c->n);
 	}
 	fputc('}', o);
 }
@@ -401,12 +466,27 @@ static void put_params(FILE *o, const ir_param *ps, int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (ps[i].str) {
-			fprintf(o, " %s=", ps[i].name);
-			put_str(o, ps[i].str);
+			put_key_str(o, ps[i].name, ps[i].str);
 		} else {
 			put_curve(o, ps[i].name, &ps[i].curve);
 		}
 	}
+}
+
+/* A Lua hook or effect: its name, its file and its parameters. */
+static void put_script(FILE *o, const char *kind, const char *name, const char *path,
+		       const ir_param *ps, int n)
+{
+	fprintf(o, " %s=%s", kind, name);
+	put_key_str(o, "file", path);
+	put_params(o, ps, n);
+}
+
+/* A scene or a group: its name and its layers. */
+static void put_layer_list(FILE *o, const char *name, const int *layers, int n)
+{
+	put_key_str(o, "name", name);
+	put_ids(o, "layers", layers, n);
 }
 
 static const char *fit_names[] = {"cover", "contain", "fill", "none"};
@@ -456,14 +536,8 @@ static void put_looks(FILE *o, const ir_node *n)
 	if (n->u.layer.blur.n)
 		put_curve(o, "blur", &n->u.layer.blur);
 	if (n->u.layer.shadow_color.a) {
-		fputs(" layer_shadow=", o);
-		put_num(o, n->u.layer.shadow_dx);
-		fputc(',', o);
-		put_num(o, n->u.layer.shadow_dy);
-		fputc(',', o);
-		put_num(o, n->u.layer.shadow_blur);
-		fputc(':', o);
-		put_color(o, n->u.layer.shadow_color);
+		put_shadow(o, "layer_shadow", n->u.layer.shadow_dx, n->u.layer.shadow_dy,
+			   n->u.layer.shadow_blur, n->u.layer.shadow_color);
 	}
 }
 static const char *align_names[] = {"left", "center", "right"};
@@ -476,10 +550,8 @@ static void put_textanim(FILE *o, const ir_textanim *a)
 	if (a->kind != IR_TA_NONE) {
 		fprintf(o, " anim=%s:%s start=", a->letters ? "letters" : "words", kinds[a->kind]);
 		put_num(o, a->start);
-		fputs(" stagger=", o);
-		put_num(o, a->stagger);
-		fputs(" each=", o);
-		put_num(o, a->each);
+		put_key_num(o, "stagger", a->stagger);
+		put_key_num(o, "each", a->each);
 		for (int i = 0; i < a->nwords; i++) {
 			fputs(i ? "," : " narration=", o);
 			put_num(o, a->words[i].t0);
@@ -489,13 +561,9 @@ static void put_textanim(FILE *o, const ir_textanim *a)
 	}
 	for (int i = 0; i < a->ncolors; i++) {
 		fputs(i ? ", " : " color_keys={", o);
-		put_num(o, a->colors[i].t);
-		fputs("s:", o);
+		put_key_time(o, a->colors[i].t);
 		put_color(o, a->colors[i].c);
-		if (i + 1 < a->ncolors && a->colors[i].ease.kind != IR_EASE_LINEAR) {
-			fputc(' ', o);
-			put_ease(o, a->colors[i].ease);
-		}
+		put_ease_to_next(o, a->colors[i].ease, i + 1 == a->ncolors);
 	}
 	if (a->ncolors)
 		fputc('}', o);
@@ -513,46 +581,32 @@ static void put_textanim(FILE *o, const ir_textanim *a)
 
 static void put_style(FILE *o, const ir_text_style *s)
 {
-	fputs(" font=", o);
-	put_str(o, s->font);
+	put_key_str(o, "font", s->font);
 	for (int i = 0; i < s->nfallback; i++) {
 		fputs(i ? "," : " fallback=", o);
 		put_str(o, s->fallback[i]);
 	}
 	fprintf(o, " weight=%d%s size=", s->weight, s->italic ? " italic" : "");
 	put_num(o, s->size);
-	fputs(" color=", o);
-	put_color(o, s->color);
+	put_key_color(o, "color", s->color);
 	fprintf(o, " align=%s", align_names[s->align]);
 	if (s->wrap == IR_WRAP_GREEDY) /* balanced is the default: older dumps stay the same */
 		fputs(" wrap_mode=greedy", o);
 	if (s->line_spacing != 1) {
-		fputs(" line_spacing=", o);
-		put_num(o, s->line_spacing);
+		put_key_num(o, "line_spacing", s->line_spacing);
 	}
 	if (s->stroke_width > 0) {
-		fputs(" stroke=", o);
-		put_num(o, s->stroke_width);
+		put_key_num(o, "stroke", s->stroke_width);
 		fputc(':', o);
 		put_color(o, s->stroke_color);
 	}
 	if (s->shadow_color.a) {
-		fputs(" shadow=", o);
-		put_num(o, s->shadow_dx);
-		fputc(',', o);
-		put_num(o, s->shadow_dy);
-		fputc(',', o);
-		put_num(o, s->shadow_blur);
-		fputc(':', o);
-		put_color(o, s->shadow_color);
+		put_shadow(o, "shadow", s->shadow_dx, s->shadow_dy, s->shadow_blur, s->shadow_color);
 	}
 	if (s->box_color.a) {
-		fputs(" box=", o);
-		put_color(o, s->box_color);
-		fputs(" padding=", o);
-		put_num(o, s->box_padding);
-		fputs(" radius=", o);
-		put_num(o, s->box_radius);
+		put_key_color(o, "box", s->box_color);
+		put_key_num(o, "padding", s->box_padding);
+		put_key_num(o, "radius", s->box_radius);
 	}
 }
 
@@ -567,16 +621,13 @@ static void put_shape(FILE *o, const ir_node *n)
 	put_num(o, n->u.shape.h);
 	put_path(o, &n->u.shape.path);
 	if (n->u.shape.fill.a) {
-		fputs(" fill=", o);
-		put_color(o, n->u.shape.fill);
+		put_key_color(o, "fill", n->u.shape.fill);
 		if (n->u.shape.rule == IR_FILL_EVENODD)
 			fputs(" evenodd", o);
 	}
 	if (n->u.shape.stroke.a && n->u.shape.stroke_width > 0) {
-		fputs(" stroke=", o);
-		put_color(o, n->u.shape.stroke);
-		fputs(" width=", o);
-		put_num(o, n->u.shape.stroke_width);
+		put_key_color(o, "stroke", n->u.shape.stroke);
+		put_key_num(o, "width", n->u.shape.stroke_width);
 		fprintf(o, " cap=%s", caps[n->u.shape.cap]);
 	}
 	if (!ir_curve_is_const(&n->u.shape.trim_start) || n->u.shape.trim_start.keys[0].v != 0)
@@ -617,21 +668,18 @@ static void put_transition(FILE *o, const ir_node *n)
 	if (ti->flags & IR_TRF_DIR)
 		fprintf(o, " dir=%s", dir_names[n->u.transition.dir]);
 	if (ti->flags & IR_TRF_COLOR) {
-		fputs(" color=", o);
-		put_color(o, n->u.transition.color);
+		put_key_color(o, "color", n->u.transition.color);
 	}
 	if (n->u.transition.type == IR_TR_HOOK)
 		fprintf(o, " hook=%s", n->u.transition.hook);
 	fputs(" ease=", o);
 	put_ease(o, n->u.transition.ease);
 	if (n->u.transition.feather > 0) { /* wipe16: only when set, so old dumps stay the same */
-		fputs(" feather=", o);
-		put_num(o, n->u.transition.feather);
+		put_key_num(o, "feather", n->u.transition.feather);
 		fputs(n->u.transition.feather_px ? "px" : "%", o);
 	}
 	if (n->u.transition.shutter > 0) {
-		fputs(" motion_blur=", o);
-		put_num(o, n->u.transition.shutter);
+		put_key_num(o, "motion_blur", n->u.transition.shutter);
 	}
 }
 
@@ -641,36 +689,29 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		(long long)n->f1);
 	switch (n->kind) {
 	case IR_SOLID:
-		fputs(" color=", o);
-		put_color(o, n->u.solid.color);
+		put_key_color(o, "color", n->u.solid.color);
 		break;
 	case IR_IMAGE:
-		fputs(" src=", o);
-		put_str(o, n->u.image.src);
+		put_key_str(o, "src", n->u.image.src);
 		break;
 	case IR_VIDEO:
-		fputs(" src=", o);
-		put_str(o, n->u.video.src);
-		fputs(" trim=", o);
-		put_num(o, n->u.video.trim_in);
+		put_key_str(o, "src", n->u.video.src);
+		put_key_num(o, "trim", n->u.video.trim_in);
 		fputc(':', o);
 		if (n->u.video.trim_out < 0)
 			fputs("end", o);
 		else
 			put_num(o, n->u.video.trim_out);
-		fputs(" speed=", o);
-		put_num(o, n->u.video.speed);
+		put_key_num(o, "speed", n->u.video.speed);
 		fprintf(o, " %s%s", n->u.video.loop ? "loop" : "hold", n->u.video.mute ? " mute" : "");
 		if (n->u.video.audio >= 0)
 			fprintf(o, " audio=n%d", n->u.video.audio);
 		break;
 	case IR_TEXT:
-		fputs(" text=", o);
-		put_str(o, n->u.text.content);
+		put_key_str(o, "text", n->u.text.content);
 		put_style(o, &n->u.text.style);
 		if (n->u.text.wrap_width > 0) {
-			fputs(" wrap=", o);
-			put_num(o, n->u.text.wrap_width);
+			put_key_num(o, "wrap", n->u.text.wrap_width);
 		}
 		put_textanim(o, &n->u.text.anim);
 		break;
@@ -678,18 +719,13 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		fprintf(o, " lang=%s theme=%s%s size=", n->u.code.lang, n->u.code.theme,
 			n->u.code.line_numbers ? " numbers" : "");
 		put_num(o, n->u.code.font_size);
-		fputs(" source=", o);
-		put_str(o, n->u.code.source);
+		put_key_str(o, "source", n->u.code.source);
 		break;
 	case IR_HOOK:
-		fprintf(o, " hook=%s file=", n->u.hook.name);
-		put_str(o, n->u.hook.path);
-		put_params(o, n->u.hook.params, n->u.hook.nparams);
+		put_script(o, "hook", n->u.hook.name, n->u.hook.path, n->u.hook.params, n->u.hook.nparams);
 		break;
 	case IR_GROUP:
-		fputs(" name=", o);
-		put_str(o, n->u.group.name);
-		put_ids(o, "layers", n->u.group.layers, n->u.group.nlayers);
+		put_layer_list(o, n->u.group.name, n->u.group.layers, n->u.group.nlayers);
 		break;
 	case IR_LAYER:
 		fprintf(o, " source=n%d z=%d fit=%s", n->u.layer.source, n->u.layer.z,
@@ -698,8 +734,7 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		put_curve(o, "y", &n->u.layer.y);
 		put_curve(o, "w", &n->u.layer.w);
 		put_curve(o, "h", &n->u.layer.h);
-		fputs(" anchor=", o);
-		put_num(o, n->u.layer.anchor_x);
+		put_key_num(o, "anchor", n->u.layer.anchor_x);
 		fputc(',', o);
 		put_num(o, n->u.layer.anchor_y);
 		put_curve(o, "opacity", &n->u.layer.opacity);
@@ -718,14 +753,11 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 		put_blend(o, n);
 		break;
 	case IR_EFFECT:
-		fprintf(o, " effect=%s file=", n->u.effect.name);
-		put_str(o, n->u.effect.path);
-		put_params(o, n->u.effect.params, n->u.effect.nparams);
+		put_script(o, "effect", n->u.effect.name, n->u.effect.path, n->u.effect.params,
+			   n->u.effect.nparams);
 		break;
 	case IR_SCENE:
-		fputs(" name=", o);
-		put_str(o, n->u.scene.name);
-		put_ids(o, "layers", n->u.scene.layers, n->u.scene.nlayers);
+		put_layer_list(o, n->u.scene.name, n->u.scene.layers, n->u.scene.nlayers);
 		break;
 	case IR_TRANSITION:
 		put_transition(o, n);
@@ -737,30 +769,23 @@ static void dump_node(const ir_program *p, const ir_node *n, FILE *o)
 	case IR_AUDIO:
 		fprintf(o, " role=%s src=", n->u.audio.role);
 		put_str(o, n->u.audio.src);
-		fputs(" start=", o);
-		put_num(o, n->u.audio.start);
+		put_key_num(o, "start", n->u.audio.start);
 		if (n->u.audio.trim_in > 0) {
-			fputs(" trim_in=", o);
-			put_num(o, n->u.audio.trim_in);
+			put_key_num(o, "trim_in", n->u.audio.trim_in);
 		}
 		put_curve(o, "gain", &n->u.audio.gain);
-		fputs(" fade_in=", o);
-		put_num(o, n->u.audio.fade_in);
-		fputs(" fade_out=", o);
-		put_num(o, n->u.audio.fade_out);
+		put_key_num(o, "fade_in", n->u.audio.fade_in);
+		put_key_num(o, "fade_out", n->u.audio.fade_out);
 		if (n->u.audio.loop)
 			fputs(" loop", o);
 		if (n->u.audio.duck != 1) {
-			fputs(" duck=", o);
-			put_num(o, n->u.audio.duck);
+			put_key_num(o, "duck", n->u.audio.duck);
 		}
 		break;
 	case IR_MIX:
 		put_ids(o, "inputs", n->u.mix.inputs, n->u.mix.ninputs);
-		fputs(" loudness=", o);
-		put_num(o, n->u.mix.loudness);
-		fputs(" true_peak=", o);
-		put_num(o, n->u.mix.true_peak);
+		put_key_num(o, "loudness", n->u.mix.loudness);
+		put_key_num(o, "true_peak", n->u.mix.true_peak);
 		break;
 	case IR_CAPTIONS:
 		fprintf(o, " style=%s words=%d", n->u.captions.style, n->u.captions.nwords);

@@ -503,5 +503,10 @@ void ir_dump(const ir_program *p, FILE *out);
  * source positions: what decides the pixels, for hashing (pipeline/pieces.c's cache keys). */
 void ir_dump_key(const ir_program *p, FILE *out);
 const char *ir_kind_name(ir_kind k);
+/* The file node n reads as resolved by the compiler, or NULL: a picture, clip or sound, a hook's
+ * or effect's script (a hook transition's too), a font given by path (a family name is
+ * fontconfig's to resolve, not a file). One switch, so a new kind of node is added in one place
+ * for the preview's file watch and the piece cache's key alike. */
+const char *ir_node_file(const ir_node *n);
 
 #endif

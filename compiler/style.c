@@ -217,12 +217,9 @@ static void style_apply(checker_t *c, const ast_value *name, style_target t, int
 		val_expected(c, name, "a style name");
 		return;
 	}
-	const ast_stmt *st = sym_style(c, name->s);
-	if (!st) {
-		val_unknown(c, name->sp, "style", name->s,
-			    sym_names(c, c->styles, sizeof(stmt_sym), c->nstyles), c->nstyles);
+	const ast_stmt *st = val_known_stmt(c, name->sp, "style", name->s, c->styles, c->nstyles);
+	if (!st)
 		return;
-	}
 	/* A style reached again through its own `extends` or `style` lines: stop there, or a
 	 * style naming itself twice would be applied 2^depth times. */
 	for (int i = 0; i < depth && i < MAX_STYLE_DEPTH; i++)

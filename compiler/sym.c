@@ -32,7 +32,7 @@ const ast_value *sym_follow(checker_t *c, const ast_value *v)
 	return v;
 }
 
-static const ast_stmt *find_stmt(const stmt_sym *syms, int n, const char *name)
+const ast_stmt *sym_find_stmt(const stmt_sym *syms, int n, const char *name)
 {
 	for (int i = 0; i < n; i++)
 		if (!strcmp(syms[i].name, name))
@@ -42,12 +42,12 @@ static const ast_stmt *find_stmt(const stmt_sym *syms, int n, const char *name)
 
 const ast_stmt *sym_style(checker_t *c, const char *name)
 {
-	return find_stmt(c->styles, c->nstyles, name);
+	return sym_find_stmt(c->styles, c->nstyles, name);
 }
 
 const ast_stmt *sym_template(checker_t *c, const char *name)
 {
-	return find_stmt(c->templates, c->ntemplates, name);
+	return sym_find_stmt(c->templates, c->ntemplates, name);
 }
 
 hook_sym *sym_hook(checker_t *c, const char *name)

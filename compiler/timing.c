@@ -39,11 +39,8 @@ timing_t *timing_load(arena_t *a, const char *file, const char *shown, char *err
 	const char *path = shown ? shown : file; /* in messages */
 	char *data;
 	size_t len;
-	vidc_err e;
-	if (file_read(file, TIMING_MAX_BYTES, &data, &len, &e)) {
-		snprintf(err, errlen, "word timings: %s", e.msg);
+	if (file_read_msg(file, TIMING_MAX_BYTES, &data, &len, "word timings", err, errlen))
 		return NULL;
-	}
 	json_error_t je;
 	json_t *root = json_loadb(data, len, 0, &je);
 	free(data);

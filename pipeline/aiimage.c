@@ -15,21 +15,28 @@
 #include "../base/buf.h"
 #include "../base/file.h"
 #include "http.h"
+#include "stock.h"
 
 #define AI_TIMEOUT_MS 180000L
 #define AI_MAX_PICTURE (40LL << 20)
 
 typedef struct {
 	const char *model;
-	const char *landscape, *portrait, *square;
+	const char *size[3]; /* landscape, portrait, square: by orient_index */
 	int response_format; /* takes response_format (b64_json / url) */
 } openai_model;
 
 static const openai_model openai_models[] = {
-	{"dall-e-3", "1792x1024", "1024x1792", "1024x1024", 1},
-	{"gpt-image-1", "1536x1024", "1024x1536", "1024x1024", 0},
-	{"dall-e-2", "1024x1024", "1024x1024", "1024x1024", 1},
+	{"dall-e-3", {"1792x1024", "1024x1792", "1024x1024"}, 1},
+	{"gpt-image-1", {"1536x1024", "1024x1536", "1024x1024"}, 0},
+	{"dall-e-2", {"1024x1024", "1024x1024", "1024x1024"}, 1},
 };
+
+/* The request's orientation as an index into the tables here: 0 landscape, 1 portrait, 2 square. */
+static int orient_index(const aiimage_req *r)
+{
+	return (int)stock_orient_of(r->width, r->height) - STOCK_LANDSCAPE;
+}
 
 static const char *env_or(const char *name, const char *dflt)
 {
@@ -145,9 +152,7 @@ static int openai(const aiimage_req *r, const char *key_id, const fetch_opts *fo
 	if (!key)
 		return err_set(e, VE_AUTH, "openai: no API key (set VIDC_OPENAI_API_KEY)");
 	const openai_model *m = find_model(out->model);
-	const char *size = !m ? "1024x1024"
-			   : r->width > r->height * 11 / 10 ? m->landscape
-			   : r->height > r->width * 11 / 10 ? m->portrait : m->square;
+	const char *size = m ? m->size[orient_index(r)] : "1024x1024";
 	json_t *req = json_pack("{s:s, s:s, s:i, s:s}", "model", out->model, "prompt", out->prompt,
 				"n", 1, "size", size);
 	if (req && m && m->response_format)
@@ -193,11 +198,8 @@ static int sd(const aiimage_req *r, const char *key_id, const fetch_opts *fo, ai
 	if (!base)
 		return err_set(e, VE_INVAL, "sd: no Stable Diffusion server (set VIDC_SD_URL)");
 	/* SD 1.x/2.x/XL draw best near a megapixel, in multiples of 64. */
-	int w = 768, h = 768;
-	if (r->width > r->height * 11 / 10)
-		w = 1024, h = 576;
-	else if (r->height > r->width * 11 / 10)
-		w = 576, h = 1024;
+	static const int sizes[3][2] = {{1024, 576}, {576, 1024}, {768, 768}};
+	int w = sizes[orient_index(r)][0], h = sizes[orient_index(r)][1];
 	out->width = w;
 	out->height = h;
 	int steps = atoi(env_or("VIDC_SD_STEPS", "25"));
@@ -236,8 +238,8 @@ int aiimage_generate(const aiimage_req *r, const fetch_opts *fo, aiimage_result 
 	/* Cached by what decides the picture: service, model, orientation, prompt. */
 	char h[65], key[200];
 	fetch_sha256_hex(out->prompt, strlen(out->prompt), h);
-	const char *orient = r->width > r->height * 11 / 10 ? "landscape"
-			     : r->height > r->width * 11 / 10 ? "portrait" : "square";
+	static const char *const orient_names[3] = {"landscape", "portrait", "square"};
+	const char *orient = orient_names[orient_index(r)];
 	snprintf(key, sizeof key, "ai:%s:%s:%s:%s", prov, out->model, orient, h);
 	int rc = fetch_lookup(key, fo, &out->file, e);
 	if (rc)

@@ -960,11 +960,8 @@ article_t *article_load(const char *path, char *err, size_t errlen)
 {
 	char *buf;
 	size_t n;
-	vidc_err e;
-	if (file_read(path, ARTICLE_MAX_BYTES, &buf, &n, &e)) {
-		snprintf(err, errlen, "%s", e.msg);
+	if (file_read_msg(path, ARTICLE_MAX_BYTES, &buf, &n, NULL, err, errlen))
 		return NULL;
-	}
 	char dir[4096];
 	const char *slash = strrchr(path, '/');
 	if (slash)

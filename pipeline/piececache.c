@@ -227,35 +227,14 @@ static int asset_hash(pcache_hasher *h, const char *path, int folder, char hex[6
 /* The files node n reads, as "asset PATH SHA" lines. */
 static int node_assets(pcache_hasher *h, const ir_node *n, buf_t *b, vidc_err *e)
 {
-	const char *file = NULL, *folder = NULL;
-	switch (n->kind) {
-	case IR_IMAGE:
-		file = n->u.image.path;
-		break;
-	case IR_VIDEO:
-		file = n->u.video.path;
-		break;
-	case IR_HOOK:
-		folder = n->u.hook.path;
-		break;
-	case IR_EFFECT:
-		folder = n->u.effect.path;
-		break;
-	case IR_TRANSITION:
-		folder = n->u.transition.type == IR_TR_HOOK ? n->u.transition.path : NULL;
-		break;
-	case IR_TEXT:
-		/* a family name is fontconfig's to resolve; a path is a file read here */
-		file = n->u.text.style.font && strchr(n->u.text.style.font, '/') ? n->u.text.style.font : NULL;
-		break;
-	default:
-		break;
-	}
-	const char *path = file ? file : folder;
+	/* sounds are the join's (it mixes them); a script counts with the folder beside it (the
+	 * files it reads) */
+	const char *path = n->kind == IR_AUDIO ? NULL : ir_node_file(n);
+	int folder = n->kind == IR_HOOK || n->kind == IR_EFFECT || n->kind == IR_TRANSITION;
 	char hex[65];
 	if (!path)
 		return 0;
-	int rc = asset_hash(h, path, folder != NULL, hex, e);
+	int rc = asset_hash(h, path, folder, hex, e);
 	if (!rc && buf_appendf(b, "asset %s %s %s\n", folder ? "folder-of" : "file", path, hex))
 		rc = err_set(e, VE_NOMEM, "out of memory");
 	return rc;

@@ -88,41 +88,21 @@ static int deps_of_sink(preview *pv, const diag_sink *d)
 	return rc;
 }
 
-/* The file a node reads, or NULL: pictures, clips, sounds, hooks, effects, a font by path (a
- * family name is fontconfig's, not a file). *label gets what the node shows, in a few words, for
- * the timeline: its text, its file as written, its hook. One switch for both, so a new kind of
- * node is described in one place. */
+/* The file a node reads, or NULL (ir_node_file). *label gets what the node shows, in a few
+ * words, for the timeline: its text, its file as written, its hook. */
 static const char *node_file(const ir_node *n, const char **label)
 {
-	const char *font = n->kind == IR_TEXT ? n->u.text.style.font : NULL;
-	*label = "";
-	switch (n->kind) {
-	case IR_IMAGE:
-		*label = n->u.image.src;
-		return n->u.image.path;
-	case IR_VIDEO:
-		*label = n->u.video.src;
-		return n->u.video.path;
-	case IR_HOOK:
-		*label = n->u.hook.name;
-		return n->u.hook.path;
-	case IR_EFFECT:
-		*label = n->u.effect.name;
-		return n->u.effect.path;
-	case IR_AUDIO:
-		*label = n->u.audio.src;
-		return n->u.audio.path;
-	case IR_TRANSITION:
-		return n->u.transition.type == IR_TR_HOOK ? n->u.transition.path : NULL;
-	case IR_CODE:
-		*label = n->u.code.lang;
-		return NULL;
-	case IR_TEXT:
-		*label = n->u.text.content;
-		return font && strchr(font, '/') ? font : NULL;
-	default:
-		return NULL;
-	}
+	static const char *const none = "";
+	const char *l = n->kind == IR_IMAGE    ? n->u.image.src
+			: n->kind == IR_VIDEO  ? n->u.video.src
+			: n->kind == IR_HOOK   ? n->u.hook.name
+			: n->kind == IR_EFFECT ? n->u.effect.name
+			: n->kind == IR_AUDIO  ? n->u.audio.src
+			: n->kind == IR_CODE   ? n->u.code.lang
+			: n->kind == IR_TEXT   ? n->u.text.content
+					       : none;
+	*label = l;
+	return ir_node_file(n);
 }
 
 static int deps_of_program(preview *pv, const ir_program *p)

@@ -114,22 +114,36 @@ static int write_ledger(int fd, const ledger_t *l, const char *path, vidc_err *e
 	return 0;
 }
 
+/* Today's counts (the Pacific day of now; another day's read as zero) from the ledger at path,
+ * opened and locked: *fd holds the lock until it is closed. Without a ledger (path NULL) the
+ * counts are zero and *fd is -1. 0 or a VE_* code (the counts zero, *fd -1). */
+static int open_today(const char *path, int64_t now, ledger_t *l, int *fd, vidc_err *e)
+{
+	int64_t today = pquota_day(now);
+	*l = (ledger_t){today, 0, 0};
+	*fd = -1;
+	if (!path)
+		return 0;
+	ledger_t got;
+	int f = open_ledger(path, &got, e);
+	if (f < 0)
+		return f;
+	if (got.day == today)
+		*l = got;
+	*fd = f;
+	return 0;
+}
+
 int pquota_charge(const char *path, pquota_bucket b, long n, long limit, int64_t now,
 		  int64_t *retry_at, vidc_err *e)
 {
 	if (retry_at)
 		*retry_at = 0;
-	if (!path)
-		return 0;
 	ledger_t l;
-	int fd = open_ledger(path, &l, e);
-	if (fd < 0)
-		return fd;
-	int64_t today = pquota_day(now);
-	if (l.day != today)
-		l = (ledger_t){today, 0, 0};
+	int fd, rc = open_today(path, now, &l, &fd, e);
+	if (rc || fd < 0)
+		return rc;
 	long *used = b == PQUOTA_UPLOADS ? &l.uploads : &l.units;
-	int rc = 0;
 	if (*used + n > limit) {
 		int64_t at = pquota_reset_after(now);
 		if (retry_at)
@@ -149,17 +163,11 @@ int pquota_charge(const char *path, pquota_bucket b, long n, long limit, int64_t
 
 int pquota_used(const char *path, int64_t now, long *uploads, long *units, vidc_err *e)
 {
-	*uploads = *units = 0;
-	if (!path)
-		return 0;
 	ledger_t l;
-	int fd = open_ledger(path, &l, e);
-	if (fd < 0)
-		return fd;
-	close(fd);
-	if (l.day == pquota_day(now)) {
-		*uploads = l.uploads;
-		*units = l.units;
-	}
-	return 0;
+	int fd, rc = open_today(path, now, &l, &fd, e);
+	if (fd >= 0)
+		close(fd);
+	*uploads = l.uploads;
+	*units = l.units;
+	return rc;
 }

@@ -496,11 +496,16 @@ static int shared_words(const char *query, const char *desc)
 	return n;
 }
 
+stock_orient stock_orient_of(int w, int h)
+{
+	return w > h * 11 / 10 ? STOCK_LANDSCAPE : h > w * 11 / 10 ? STOCK_PORTRAIT : STOCK_SQUARE;
+}
+
 static double score(const stock_item *it, const stock_pick_opts *po, const char *query, int rank)
 {
 	double s = 0;
 	int w = it->file_width, h = it->file_height;
-	stock_orient o = w > h * 11 / 10 ? STOCK_LANDSCAPE : h > w * 11 / 10 ? STOCK_PORTRAIT : STOCK_SQUARE;
+	stock_orient o = stock_orient_of(w, h);
 	if (po->orient == STOCK_ANY || o == po->orient)
 		s += 3;
 	else if (o == STOCK_SQUARE)

@@ -24,6 +24,10 @@
 typedef enum { STOCK_PHOTO, STOCK_VIDEO } stock_media;
 typedef enum { STOCK_ANY, STOCK_LANDSCAPE, STOCK_PORTRAIT, STOCK_SQUARE } stock_orient;
 
+/* The orientation of a w x h picture: within 10% of square counts as square, so a 1080x1080
+ * frame and a slightly cropped photo match (the stock pick and the AI image request agree). */
+stock_orient stock_orient_of(int w, int h);
+
 #define STOCK_SEARCH_TTL_S (24 * 3600) /* Pixabay's terms: cache results for 24 hours */
 
 typedef struct {

@@ -119,7 +119,8 @@ static int reply_audio(const endpoint *ep, int hr, http_response *r, voice_clip 
 	return rc;
 }
 
-/* POSTs a JSON object (stolen) and decodes the audio reply. */
+/* POSTs a JSON object (stolen) and decodes the audio reply. A NULL req (json_pack out of
+ * memory) is reported as out of memory, so callers pass json_pack's result as it is. */
 static int post_for_audio(const endpoint *ep, const voice_opts *o, const char *path, json_t *req,
 			  voice_clip *out, char *err, size_t errlen)
 {
@@ -140,6 +141,15 @@ static int post_for_audio(const endpoint *ep, const voice_opts *o, const char *p
 	return reply_audio(ep, hr, &r, out, err, errlen);
 }
 
+/* A BCP 47 tag's primary language subtag in lower case ("pt-BR" -> "pt"), cut to fit n. */
+static void lang_primary(const char *bcp47, char *buf, size_t n)
+{
+	size_t i = 0;
+	for (; bcp47[i] && bcp47[i] != '-' && bcp47[i] != '_' && i + 1 < n; i++)
+		buf[i] = (char)tolower((unsigned char)bcp47[i]);
+	buf[i] = 0;
+}
+
 /* ---- openai ------------------------------------------------------------------------------- */
 
 static int openai_synth(const voice_opts *o, const char *text, voice_clip *out, char *err, size_t errlen)
@@ -147,10 +157,6 @@ static int openai_synth(const voice_opts *o, const char *text, voice_clip *out, 
 	json_t *req = json_pack("{s:s, s:s, s:s, s:s, s:f}", "model", env_or("VIDC_OPENAI_TTS_MODEL", "tts-1"),
 				"input", text, "voice", o->voice && *o->voice ? o->voice : "alloy",
 				"response_format", "wav", "speed", clampd(o->speed > 0 ? o->speed : 1, 0.25, 4.0));
-	if (!req) {
-		snprintf(err, errlen, "out of memory");
-		return VOICE_ENOMEM;
-	}
 	return post_for_audio(&EP_OPENAI, o, "/audio/speech", req, out, err, errlen);
 }
 
@@ -242,10 +248,7 @@ static int eleven_synth(const voice_opts *o, const char *text, voice_clip *out, 
 	const char *model = env_or("VIDC_ELEVENLABS_MODEL", "eleven_multilingual_v2");
 	if (req && o->lang && (strstr(model, "v2_5") || strstr(model, "flash") || strstr(model, "turbo"))) {
 		char lang[8];
-		size_t i = 0;
-		for (; o->lang[i] && o->lang[i] != '-' && o->lang[i] != '_' && i + 1 < sizeof lang; i++)
-			lang[i] = (char)tolower((unsigned char)o->lang[i]);
-		lang[i] = 0;
+		lang_primary(o->lang, lang, sizeof lang);
 		json_object_set_new(req, "language_code", json_string(lang));
 	}
 	char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
@@ -366,10 +369,7 @@ static int url_append(char *buf, size_t n, size_t *used, const char *s)
 /* Coqui's language ids: the primary subtag, except XTTS's "zh-cn". */
 static void coqui_lang(const char *bcp47, char *buf, size_t n)
 {
-	size_t i = 0;
-	for (; bcp47[i] && bcp47[i] != '-' && bcp47[i] != '_' && i + 1 < n; i++)
-		buf[i] = (char)tolower((unsigned char)bcp47[i]);
-	buf[i] = 0;
+	lang_primary(bcp47, buf, n);
 	if (!strcmp(buf, "zh"))
 		snprintf(buf, n, "zh-cn");
 }
@@ -424,10 +424,6 @@ static int piper_synth(const voice_opts *o, const char *text, voice_clip *out, c
 	json_t *req = json_pack("{s:s, s:f}", "text", text, "length_scale", 1.0 / clampd(o->speed > 0 ? o->speed : 1, 0.25, 4));
 	if (req && o->voice && *o->voice)
 		json_object_set_new(req, "voice", json_string(o->voice));
-	if (!req) {
-		snprintf(err, errlen, "out of memory");
-		return VOICE_ENOMEM;
-	}
 	return post_for_audio(&EP_PIPER, o, "/", req, out, err, errlen);
 }
 
@@ -471,20 +467,12 @@ static const char *const BARK_LANGS[] = {"en", "de", "es", "fr", "hi", "it", "ja
 static int bark_synth(const voice_opts *o, const char *text, voice_clip *out, char *err, size_t errlen)
 {
 	char preset[64], lang[8];
-	size_t i = 0;
-	const char *l = o->lang ? o->lang : "en";
-	for (; l[i] && l[i] != '-' && l[i] != '_' && i + 1 < sizeof lang; i++)
-		lang[i] = (char)tolower((unsigned char)l[i]);
-	lang[i] = 0;
+	lang_primary(o->lang ? o->lang : "en", lang, sizeof lang);
 	int known = 0;
 	for (size_t k = 0; k < sizeof BARK_LANGS / sizeof *BARK_LANGS; k++)
 		known |= !strcmp(lang, BARK_LANGS[k]);
 	snprintf(preset, sizeof preset, "v2/%s_speaker_6", known ? lang : "en");
 	json_t *req = json_pack("{s:s, s:s}", "text", text, "voice_preset", o->voice && *o->voice ? o->voice : preset);
-	if (!req) {
-		snprintf(err, errlen, "out of memory");
-		return VOICE_ENOMEM;
-	}
 	return post_for_audio(&EP_BARK, o, "/generate", req, out, err, errlen);
 }
 

@@ -241,11 +241,7 @@ static int code_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t 
 		      char *err, size_t errlen)
 {
 	code_state *st = state;
-	v->surf = st->surf;
-	v->nat_w = st->nat_w;
-	v->nat_h = st->nat_h;
-	v->ox = v->oy = 0;
-	v->kx = v->ky = st->k;
+	src_view_set(v, st->surf, st->nat_w, st->nat_h, 0, 0, st->k, st->k);
 	return 0;
 }
 

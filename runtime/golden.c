@@ -29,10 +29,8 @@ int golden_read(const char *path, golden_image *img, char *err, size_t errlen)
 	size_t n;
 	vidc_err e;
 	int64_t w, h;
-	if (file_read(path, (size_t)256 << 20, &data, &n, &e)) {
-		snprintf(err, errlen, "golden: %s", e.msg); /* e names the path */
+	if (file_read_msg(path, (size_t)256 << 20, &data, &n, "golden", err, errlen)) /* names the path */
 		return -1;
-	}
 	if (media_probe_size(data, n, &w, &h) == 0 && media_check_pixels(w, h, &e)) {
 		free(data);
 		return fail(err, errlen, path, e.msg);

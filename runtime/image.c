@@ -223,13 +223,7 @@ static int image_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t
 		       char *err, size_t errlen)
 {
 	img_state *st = state;
-	v->surf = st->surf;
-	v->nat_w = st->nat_w;
-	v->nat_h = st->nat_h;
-	v->kx = st->kx;
-	v->ky = st->ky;
-	v->ox = -st->x0;
-	v->oy = -st->y0;
+	src_view_set(v, st->surf, st->nat_w, st->nat_h, -st->x0, -st->y0, st->kx, st->ky);
 	return 0;
 }
 

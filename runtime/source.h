@@ -50,6 +50,20 @@ typedef struct {
 	double ox, oy, kx, ky;
 } src_view;
 
+/* A view of surface s with the natural rectangle's origin at surface pixel (ox, oy) and kx, ky
+ * surface pixels per natural pixel. */
+static inline void src_view_set(src_view *v, const surf_t *s, double nat_w, double nat_h, double ox,
+				double oy, double kx, double ky)
+{
+	v->surf = s;
+	v->nat_w = nat_w;
+	v->nat_h = nat_h;
+	v->ox = ox;
+	v->oy = oy;
+	v->kx = kx;
+	v->ky = ky;
+}
+
 /* A view of all of surface s, whose natural rectangle is nat_w x nat_h (s may be a scaled copy). */
 static inline void src_view_whole(src_view *v, const surf_t *s, double nat_w, double nat_h)
 {

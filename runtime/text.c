@@ -1066,12 +1066,7 @@ static int text_frame(const src_ctx *cx, const ir_node *n, void *state, int64_t 
 		if (rc)
 			return rc;
 	}
-	v->surf = t->surf;
-	v->nat_w = t->nat_w;
-	v->nat_h = t->nat_h;
-	v->ox = t->ox;
-	v->oy = t->oy;
-	v->kx = v->ky = st->k;
+	src_view_set(v, t->surf, t->nat_w, t->nat_h, t->ox, t->oy, st->k, st->k);
 	return 0;
 }
 

@@ -35,6 +35,14 @@ static void test_read(void)
 	check_write(p, "", 0);
 	CHECK(file_read(p, 0, &d, &n, &e) == 0 && n == 0 && d && !*d, "empty file");
 	free(d);
+	/* file_read_msg: the same read, its message prefixed with what was being read */
+	char msg[256] = "";
+	CHECK(file_read_msg(check_path("none"), 9, &d, &n, "word timings", msg, sizeof msg) == VE_NOTFOUND &&
+		      !strncmp(msg, "word timings: ", 14) && strstr(msg, "none"), "'%s'", msg);
+	CHECK(file_read_msg(p, 4, &d, &n, NULL, msg, sizeof msg) == 0 && n == 0, "'%s'", msg);
+	free(d);
+	CHECK(file_read_msg(check_path("none"), 9, &d, &n, NULL, msg, sizeof msg) == VE_NOTFOUND &&
+		      msg[0] != ':' && strstr(msg, "none"), "'%s'", msg);
 }
 
 static void test_write(void)

@@ -47,6 +47,22 @@ static void release(compiled *c)
 	diag_free(c->d);
 }
 
+/* The same text static (st) and animated (an): body is the text up to its block's closing brace,
+ * anim the animation the second adds, so the two can only differ by the animation. */
+static int compile_pair(compiled *st, compiled *an, const char *body, const char *anim)
+{
+	char a[1024], b[1024];
+	snprintf(a, sizeof a, "%s }", body);
+	snprintf(b, sizeof b, "%s; %s }", body, anim);
+	if (!compile_text(st, a))
+		return 0;
+	if (!compile_text(an, b)) {
+		release(st);
+		return 0;
+	}
+	return 1;
+}
+
 static int64_t frame_at(const ir_program *p, double t)
 {
 	return (int64_t)floor(t * p->fps_num / p->fps_den + 1e-9);
@@ -105,11 +121,35 @@ static int same_pixels(const surf_t *a, const surf_t *b)
 	return 1;
 }
 
+/* A static text and its animated twin (compile_pair), the static frame at 0 s and its ink runs
+ * (the letters or words apart, left to right, split at gaps wider than gap pixels). */
+typedef struct {
+	compiled st, an;
+	surf_t *s;
+	int lo[8], hi[8], n;
+} twin_t;
+
+static int twin_open(twin_t *t, const char *body, const char *anim, int gap)
+{
+	if (!compile_pair(&t->st, &t->an, body, anim))
+		return 0;
+	t->s = render_at(&t->st, 0);
+	t->n = t->s ? ink_runs(t->s, gap, t->lo, t->hi, 8) : 0;
+	return 1;
+}
+
+static void twin_close(twin_t *t)
+{
+	surf_free(t->s);
+	release(&t->st);
+	release(&t->an);
+}
+
 static void test_fade_stagger(void)
 {
 	compiled st, an;
-	if (!compile_text(&st, "text \"Cold brew\" { font_size 120px }") ||
-	    !compile_text(&an, "text \"Cold brew\" { font_size 120px; animate words fade stagger 500ms }"))
+	if (!compile_pair(&st, &an, "text \"Cold brew\" { font_size 120px",
+			  "animate words fade stagger 500ms"))
 		return;
 	surf_t *s = render_at(&st, 0.25), *a = render_at(&an, 0.25), *end = render_at(&an, 2.5);
 	int lo[4], hi[4];
@@ -130,24 +170,19 @@ static void test_fade_stagger(void)
 
 static void test_typewriter(void)
 {
-	compiled st, an;
-	if (!compile_text(&st, "text \"HIJKL\" { font_size 120px }") ||
-	    !compile_text(&an, "text \"HIJKL\" { font_size 120px; animate letters typewriter stagger 500ms }"))
+	twin_t t;
+	if (!twin_open(&t, "text \"HIJKL\" { font_size 120px", "animate letters typewriter stagger 500ms", 2))
 		return;
-	surf_t *s = render_at(&st, 0);
-	int lo[8], hi[8], n = s ? ink_runs(s, 2, lo, hi, 8) : 0;
-	CHECK(n == 5, "the static text shows five letters apart (%d)", n);
-	for (int k = 1; n == 5 && k <= 5; k++) {
-		surf_t *a = render_at(&an, (k - 1) * 0.5 + 0.25);
+	CHECK(t.n == 5, "the static text shows five letters apart (%d)", t.n);
+	for (int k = 1; t.n == 5 && k <= 5; k++) {
+		surf_t *a = render_at(&t.an, (k - 1) * 0.5 + 0.25);
 		int alo[8], ahi[8], m = a ? ink_runs(a, 2, alo, ahi, 8) : -1;
 		CHECK(m == k, "step %d shows %d letters", k, m);
 		for (int i = 0; i < m && i < k; i++)
-			CHECK(alo[i] == lo[i] && ahi[i] == hi[i], "letter %d of step %d is where the final text has it", i + 1, k);
+			CHECK(alo[i] == t.lo[i] && ahi[i] == t.hi[i], "letter %d of step %d is where the final text has it", i + 1, k);
 		surf_free(a);
 	}
-	surf_free(s);
-	release(&st);
-	release(&an);
+	twin_close(&t);
 }
 
 /* Red to blue: halfway in linear light is (188, 0, 188), not sRGB's (128, 0, 128). */
@@ -220,26 +255,22 @@ static void test_size(void)
  * "one" at 2.01 s. */
 static void test_narration(void)
 {
-	compiled st, an;
-	if (!compile_text(&st, "text \"The ratio is one to four.\" { font_size 80px }") ||
-	    !compile_text(&an, "text \"The ratio is one to four.\" { font_size 80px; animate words fade each 50ms with narration }"))
+	twin_t t;
+	if (!twin_open(&t, "text \"The ratio is one to four.\" { font_size 80px",
+		       "animate words fade each 50ms with narration", 18))
 		return;
-	surf_t *s = render_at(&st, 0);
-	int lo[8], hi[8], n = s ? ink_runs(s, 18, lo, hi, 8) : 0;
-	CHECK(n == 6, "six words (%d)", n);
-	if (n == 6) {
-		surf_t *before = render_at(&an, 1.85), *after = render_at(&an, 1.98);
-		int full = brightest(s, lo[2], hi[2]);
-		CHECK(before && brightest(before, lo[2], hi[2]) == BG, "word 3 is not drawn before its spoken time");
-		CHECK(before && brightest(before, lo[1], hi[1]) == full, "word 2 is drawn by then");
-		CHECK(after && brightest(after, lo[2], hi[2]) == full, "word 3 is drawn after its spoken time");
-		CHECK(after && brightest(after, lo[3], hi[3]) == BG, "word 4 (spoken at 2.01 s) is not drawn yet");
+	CHECK(t.n == 6, "six words (%d)", t.n);
+	if (t.n == 6) {
+		surf_t *before = render_at(&t.an, 1.85), *after = render_at(&t.an, 1.98);
+		int full = brightest(t.s, t.lo[2], t.hi[2]);
+		CHECK(before && brightest(before, t.lo[2], t.hi[2]) == BG, "word 3 is not drawn before its spoken time");
+		CHECK(before && brightest(before, t.lo[1], t.hi[1]) == full, "word 2 is drawn by then");
+		CHECK(after && brightest(after, t.lo[2], t.hi[2]) == full, "word 3 is drawn after its spoken time");
+		CHECK(after && brightest(after, t.lo[3], t.hi[3]) == BG, "word 4 (spoken at 2.01 s) is not drawn yet");
 		surf_free(before);
 		surf_free(after);
 	}
-	surf_free(s);
-	release(&st);
-	release(&an);
+	twin_close(&t);
 }
 
 static void test_units(void)
