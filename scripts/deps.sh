@@ -17,7 +17,7 @@ libass-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev
 liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
 libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev libxml2-dev libjansson-dev libssl-dev libsodium-dev
 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
-python3 time wrk
+python3 time wrk gnome-backgrounds
 python3-celery python3-redis redis-server libhiredis-dev
 chromium nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
