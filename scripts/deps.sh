@@ -8,6 +8,8 @@
 # chromium and nodejs with npm run the preview page's browser test (tests/sh/preview.sh) and the
 # editor extension's grammar test (tests/sh/editors.sh); npm is asked for only when no npm is
 # there (NodeSource's nodejs brings its own, which Debian's conflicts with).
+# gnome-backgrounds holds pixels-l.webp, the detailed photo of tests/sh/quality_floor.sh (and of
+# the reference short's bench assets).
 # libpq-dev builds the PostgreSQL store and postgresql runs its test (tests/sh/service_pg.sh).
 set -eu
 
