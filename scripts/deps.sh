@@ -8,6 +8,8 @@
 # chromium and nodejs with npm run the preview page's browser test (tests/sh/preview.sh) and the
 # editor extension's grammar test (tests/sh/editors.sh); npm is asked for only when no npm is
 # there (NodeSource's nodejs brings its own, which Debian's conflicts with).
+# gnome-backgrounds holds pixels-l.webp, the detailed photo of tests/sh/quality_floor.sh (and of
+# the reference short's bench assets).
 # libpq-dev builds the PostgreSQL store and postgresql runs its test (tests/sh/service_pg.sh).
 set -eu
 
@@ -17,7 +19,7 @@ libass-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev
 liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
 libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev libxml2-dev libjansson-dev libssl-dev libsodium-dev
 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
-python3 time wrk
+python3 time wrk gnome-backgrounds
 python3-celery python3-redis redis-server libhiredis-dev
 chromium nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
