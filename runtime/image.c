@@ -8,6 +8,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include <libavcodec/avcodec.h>
@@ -297,6 +300,19 @@ static int convert_source(img_state *st, AVFrame *fr, double need, const ir_prog
 	return convert_rect(fr, tw, th, r, &st->surf, cause, len);
 }
 
+/* Hands the pages of a photo just freed back to the system. A photo's buffers (the decoded
+ * 4096x4096 frame: 25 MB; a kept 1304x2318 cut: 12 MB) are freed while others are live, and once
+ * glibc has seen one large block freed it raises its mmap threshold above them, so later ones
+ * come from the heap, where free pages between live blocks stay resident: on the reference short
+ * each dissolve left the peak 14-49 MB higher than what was live. malloc_trim releases every free
+ * page (it walks only free chunks: well under a millisecond, twice per photo). */
+static void give_back(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
 {
 	const ir_program *p = cx->p;
@@ -323,6 +339,7 @@ static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 	double need = layer_need_scale(p, n->id, st->nat_w, st->nat_h) * 1.05;
 	rc = convert_source(st, fr, need, p, n->id, cause, sizeof cause);
 	av_frame_free(&fr);
+	give_back();
 	if (rc) {
 		free(st);
 		return rterr_node(rc, p, n, err, errlen, "cannot decode image '%s': %s", src, cause);
@@ -350,6 +367,7 @@ static void image_release(void *state)
 	img_state *st = state;
 	surf_free(st->surf);
 	free(st);
+	give_back();
 }
 
 const src_ops image_source = {image_prepare, image_frame, image_release};
