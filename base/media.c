@@ -542,12 +542,14 @@ done:
 typedef struct {
 	const media_audio_opts *o;
 	SwrContext *swr;
-	float *buf, *tmp; /* the result; one resampler call's output */
-	int64_t n, cap, tmpcap, drop;
+	media_audio_sink sink;
+	void *ctx;
+	float *tmp; /* one resampler call's output */
+	int64_t n, tmpcap, drop;
 } audio_acc;
 
-/* Resamples one decoded frame (fr NULL: flushes the resampler) into a->buf. 1 when the maximum is
- * reached, 0 to go on, or a VE_* code. */
+/* Resamples one decoded frame (fr NULL: flushes the resampler) and hands the frames kept to the
+ * sink. 1 when the maximum is reached, 0 to go on, or a VE_* code. */
 static int take(audio_acc *a, const AVFrame *fr, vidc_err *e)
 {
 	int ch = a->o->channels;
@@ -578,17 +580,9 @@ static int take(audio_acc *a, const AVFrame *fr, vidc_err *e)
 	if (max >= 0 && a->n + got > max)
 		got = (int)(max - a->n);
 	if (got > 0) {
-		if (a->n + got > a->cap) {
-			int64_t nc = a->cap ? a->cap * 2 : 65536;
-			while (nc < a->n + got)
-				nc *= 2;
-			float *nb = realloc(a->buf, sizeof(float) * (size_t)ch * (size_t)nc);
-			if (!nb)
-				return err_set(e, VE_NOMEM, "out of memory");
-			a->buf = nb;
-			a->cap = nc;
-		}
-		memcpy(a->buf + ch * a->n, src, sizeof(float) * (size_t)ch * (size_t)got);
+		int rc = a->sink(a->ctx, src, got, e);
+		if (rc)
+			return rc < 0 ? rc : err_set(e, VE_INVAL, "the audio sink returned %d", rc);
 		a->n += got;
 	}
 	return max >= 0 && a->n >= max;
@@ -650,10 +644,9 @@ static int pump(AVFormatContext *fmt, int si, AVCodecContext *dec, audio_acc *a,
 	return rc < 0 ? rc : 0;
 }
 
-int media_decode_audio(AVFormatContext *fmt, const media_audio_opts *o, float **pcm,
-		       int64_t *frames, int *rate, vidc_err *e)
+int media_decode_audio_to(AVFormatContext *fmt, const media_audio_opts *o, media_audio_sink sink,
+			  void *ctx, int64_t *frames, int *rate, vidc_err *e)
 {
-	*pcm = NULL;
 	*frames = 0;
 	*rate = o->rate;
 	if (o->channels < 1 || o->channels > 2)
@@ -662,7 +655,7 @@ int media_decode_audio(AVFormatContext *fmt, const media_audio_opts *o, float **
 	if (si < 0)
 		return o->silent_ok ? 0 : err_set(e, VE_DECODE, "no audio stream in the file");
 	AVCodecContext *dec = NULL;
-	audio_acc a = {o, NULL, NULL, NULL, 0, 0, 0, o->skip > 0 ? o->skip : 0};
+	audio_acc a = {o, NULL, sink, ctx, NULL, 0, 0, o->skip > 0 ? o->skip : 0};
 	int rc = media_open_decoder(fmt, si, 0, &dec, e);
 	if (!rc && dec->sample_rate <= 0)
 		rc = err_set(e, VE_DECODE, "the audio has no sample rate");
@@ -677,29 +670,75 @@ int media_decode_audio(AVFormatContext *fmt, const media_audio_opts *o, float **
 		rc = pump(fmt, si, dec, &a, e);
 	if (!rc && a.n == 0 && o->skip <= 0)
 		rc = err_set(e, VE_DECODE, "no audio could be decoded");
-	if (!rc) {
-		*pcm = a.buf;
+	if (!rc)
 		*frames = a.n;
-		a.buf = NULL;
-	}
-	free(a.buf);
 	free(a.tmp);
 	swr_free(&a.swr);
 	avcodec_free_context(&dec);
 	return rc;
 }
 
-int media_audio_file(const char *path, const media_audio_opts *o, float **pcm, int64_t *frames,
-		     int *rate, vidc_err *e)
+/* media_decode_audio's sink: one growing float buffer. */
+typedef struct {
+	float *buf;
+	int64_t n, cap;
+	int ch;
+} audio_buf;
+
+static int buf_sink(void *ctx, const float *pcm, int64_t frames, vidc_err *e)
+{
+	audio_buf *b = ctx;
+	if (b->n + frames > b->cap) {
+		int64_t nc = b->cap ? b->cap * 2 : 65536;
+		while (nc < b->n + frames)
+			nc *= 2;
+		float *nb = realloc(b->buf, sizeof(float) * (size_t)b->ch * (size_t)nc);
+		if (!nb)
+			return err_set(e, VE_NOMEM, "out of memory");
+		b->buf = nb;
+		b->cap = nc;
+	}
+	memcpy(b->buf + b->ch * b->n, pcm, sizeof(float) * (size_t)b->ch * (size_t)frames);
+	b->n += frames;
+	return 0;
+}
+
+int media_decode_audio(AVFormatContext *fmt, const media_audio_opts *o, float **pcm,
+		       int64_t *frames, int *rate, vidc_err *e)
+{
+	audio_buf b = {NULL, 0, 0, o->channels};
+	*pcm = NULL;
+	int rc = media_decode_audio_to(fmt, o, buf_sink, &b, frames, rate, e);
+	if (!rc)
+		*pcm = b.buf;
+	else
+		free(b.buf);
+	return rc;
+}
+
+int media_audio_file_to(const char *path, const media_audio_opts *o, media_audio_sink sink, void *ctx,
+			int64_t *frames, int *rate, vidc_err *e)
 {
 	AVFormatContext *fmt = NULL;
-	*pcm = NULL;
 	*frames = 0;
 	*rate = o->rate;
 	int rc = media_open(&fmt, path, e);
 	if (!rc)
-		rc = media_decode_audio(fmt, o, pcm, frames, rate, e);
+		rc = media_decode_audio_to(fmt, o, sink, ctx, frames, rate, e);
 	media_close(&fmt);
+	return rc;
+}
+
+int media_audio_file(const char *path, const media_audio_opts *o, float **pcm, int64_t *frames,
+		     int *rate, vidc_err *e)
+{
+	audio_buf b = {NULL, 0, 0, o->channels};
+	*pcm = NULL;
+	int rc = media_audio_file_to(path, o, buf_sink, &b, frames, rate, e);
+	if (!rc)
+		*pcm = b.buf;
+	else
+		free(b.buf);
 	return rc;
 }
 

@@ -85,6 +85,19 @@ int media_decode_audio(AVFormatContext *fmt, const media_audio_opts *o, float **
 int media_audio_file(const char *path, const media_audio_opts *o, float **pcm, int64_t *frames,
 		     int *rate, vidc_err *e);
 
+/* Receives decoded audio as it is resampled: frames frames of interleaved float in the
+ * channels asked for (pcm is only valid during the call). 0 to go on, or a VE_* code (with e set)
+ * that stops the decoding and is returned. */
+typedef int (*media_audio_sink)(void *ctx, const float *pcm, int64_t frames, vidc_err *e);
+/* media_decode_audio block by block into sink, never holding the whole stream: the caller keeps
+ * it in whatever form it needs (runtime/audio.c packs it to int16 or one channel as it comes).
+ * *frames is the count handed to the sink. */
+int media_decode_audio_to(AVFormatContext *fmt, const media_audio_opts *o, media_audio_sink sink,
+			  void *ctx, int64_t *frames, int *rate, vidc_err *e);
+/* media_open + media_decode_audio_to + media_close. */
+int media_audio_file_to(const char *path, const media_audio_opts *o, media_audio_sink sink, void *ctx,
+			int64_t *frames, int *rate, vidc_err *e);
+
 /* Resamples n frames of interleaved float audio with the given channels from one rate to
  * another into a malloc'd *out of *outn frames. 0 or a VE_* code. */
 int media_resample(const float *in, int64_t n, int channels, int from, int to, float **out,

@@ -2,7 +2,7 @@
  * audio.c - the mix (see audio.h).
  *
  * Every input is decoded once into memory as 48 kHz stereo (from its trim point on; kept as
- * int16 and/or one channel when that loses nothing, pack_input), so any sample of the timeline
+ * int16 and/or one channel when that loses nothing, pack_block), so any sample of the timeline
  * can be computed directly: loops are a modulo, a partial render starts anywhere. The mix is
  * produced in 10 ms blocks, never kept whole (the loudness passes only meter it):
  *   - each input: gain curve (interpolated across the block), linear fades at the start and end
@@ -44,7 +44,7 @@ enum { ROLE_CLIP, ROLE_VOICE, ROLE_MUSIC };
 
 typedef struct {
 	const ir_node *n;
-	/* The decoded input, stored as small as it goes without losing a bit (pack_input): float
+	/* The decoded input, stored as small as it goes without losing a bit (pack_block): float
 	 * or int16, stereo interleaved or one channel when both are the same. */
 	void *pcm;
 	int s16, ch;
@@ -228,61 +228,119 @@ double aud_meter_true_peak(const aud_meter_t *mt)
 
 /* ---- decoding ---------------------------------------------------------------------------- */
 
-/* Decodes path from skip seconds on, at most max frames (< 0: all), played speed times faster
- * (resampled to SR / speed and played at SR, so the pitch follows, as a tape would). A file
- * without an audio stream is silence (0 frames) when silent_ok (a video clip without sound),
- * else an error. */
-static int decode_audio(const char *path, double skip, int64_t max, double speed, int silent_ok,
-			float **out, int64_t *outlen, char *cause, size_t len)
+/* Storing a decoded input in the smallest exact form: one channel when left and right are equal
+ * (a mono voice), int16 when every sample is k / 32768 (a 16-bit source that needed no
+ * resampling: libswresample converts s16 as k / 32768). The inputs are kept whole for random
+ * access (loops, partial renders); this halves or quarters what they take (a minute of 16-bit
+ * mono speech: 23 MB of float, 5.8 MB packed) and every sample reads back bit for bit. The
+ * decoder hands the stereo float block by block (media_decode_audio_to) and each block is packed
+ * as it comes, so the whole float stream is never held (33.6 MB for the reference's voice and
+ * music): the input starts as int16 mono and is widened, once, the first time a block needs
+ * it. */
+typedef struct {
+	input_t *in;
+	int64_t cap; /* frames in->pcm holds room for */
+} packer;
+
+static int is_s16(float x)
+{
+	float v = x * 32768.0f;
+	return v >= -32768.0f && v <= 32767.0f && v == (float)(int)v;
+}
+
+/* Moves in's frames into a new buffer of cap frames in the form ch, s16 (as wide as in's, or
+ * wider: the values are the same). */
+static int widen(input_t *in, int64_t cap, int ch, int s16)
+{
+	void *q = malloc((size_t)cap * (size_t)ch * (s16 ? sizeof(int16_t) : sizeof(float)));
+	if (!q)
+		return VE_NOMEM;
+	for (int64_t i = 0; i < in->len; i++) {
+		for (int c = 0; c < ch; c++) {
+			int64_t j = i * in->ch + (c < in->ch ? c : 0);
+			float v = in->s16 ? ((const int16_t *)in->pcm)[j] * (1.0f / 32768) : ((const float *)in->pcm)[j];
+			if (s16)
+				((int16_t *)q)[i * ch + c] = (int16_t)(v * 32768.0f);
+			else
+				((float *)q)[i * ch + c] = v;
+		}
+	}
+	free(in->pcm);
+	in->pcm = q;
+	in->ch = ch;
+	in->s16 = s16;
+	return 0;
+}
+
+/* media_audio_sink: appends n stereo float frames to the input, widening its form first when a
+ * sample of the block needs it. */
+static int pack_block(void *ctx, const float *p, int64_t n, vidc_err *e)
+{
+	packer *k = ctx;
+	input_t *in = k->in;
+	int mono = in->ch == 1, s16 = in->s16;
+	for (int64_t i = 0; i < 2 * n && (mono || s16); i++) {
+		if (mono && (i & 1) && p[i] != p[i - 1])
+			mono = 0;
+		if (s16 && !is_s16(p[i]))
+			s16 = 0;
+	}
+	int ch = mono ? 1 : 2;
+	int64_t need = in->len + n, cap = k->cap;
+	if (need > cap)
+		cap = need > cap + cap / 2 ? need + SR : cap + cap / 2;
+	if (ch != in->ch || s16 != in->s16) {
+		if (widen(in, cap, ch, s16))
+			return err_set(e, VE_NOMEM, "out of memory");
+	} else if (cap > k->cap) {
+		void *q = realloc(in->pcm, (size_t)cap * (size_t)ch * (s16 ? sizeof(int16_t) : sizeof(float)));
+		if (!q)
+			return err_set(e, VE_NOMEM, "out of memory");
+		in->pcm = q;
+	}
+	k->cap = cap;
+	for (int64_t i = 0; i < n * ch; i++) {
+		float v = p[mono ? 2 * i : i];
+		if (s16)
+			((int16_t *)in->pcm)[in->len * ch + i] = (int16_t)(v * 32768.0f);
+		else
+			((float *)in->pcm)[in->len * ch + i] = v;
+	}
+	in->len = need;
+	return 0;
+}
+
+/* Decodes path into in (packed, above) from skip seconds on, at most max frames (< 0: all),
+ * played speed times faster (resampled to SR / speed and played at SR, so the pitch follows, as
+ * a tape would). A file without an audio stream is silence (0 frames) when silent_ok (a video
+ * clip without sound), else an error. */
+static int decode_input(input_t *in, const char *path, double skip, int64_t max, double speed,
+			int silent_ok, char *cause, size_t len)
 {
 	if (!(speed > 0))
 		speed = 1;
 	media_audio_opts o = {2, (int)lrint(SR / speed), (int64_t)llround(skip * SR / speed), max, silent_ok};
 	vidc_err e;
 	int rate;
-	int rc = media_audio_file(path, &o, out, outlen, &rate, &e);
-	if (rc)
+	int64_t frames;
+	packer k = {in, 0};
+	in->pcm = NULL;
+	in->len = 0;
+	in->ch = 1;
+	in->s16 = 1;
+	int rc = media_audio_file_to(path, &o, pack_block, &k, &frames, &rate, &e);
+	if (rc) {
 		err_copy(&e, cause, len);
-	return rc;
-}
-
-/* Stores in's decoded stereo float (in->pcm, in->len frames) in the smallest exact form: one
- * channel when left and right are equal (a mono voice), int16 when every sample is k / 32768
- * (a 16-bit source that needed no resampling: libswresample converts s16 as k / 32768). The
- * inputs are decoded whole for random access (loops, partial renders); this halves or quarters
- * what they take (a minute of 16-bit mono speech: 23 MB of float, 5.8 MB packed) and every
- * sample reads back bit for bit. Keeps float stereo when packing saves nothing or memory runs
- * out (the unpacked buffer is still valid). */
-static void pack_input(input_t *in)
-{
-	const float *p = in->pcm;
-	int64_t n = in->len;
-	int mono = 1, s16 = 1;
-	for (int64_t i = 0; i < 2 * n && (mono || s16); i++) {
-		if (mono && (i & 1) && p[i] != p[i - 1])
-			mono = 0;
-		float v = p[i] * 32768.0f;
-		if (s16 && !(v >= -32768.0f && v <= 32767.0f && v == (float)(int)v))
-			s16 = 0;
+		free(in->pcm); /* the frames packed before the failure */
+		in->pcm = NULL;
+		return rc;
 	}
-	in->ch = 2;
-	if (!mono && !s16)
-		return;
-	int ch = mono ? 1 : 2;
-	void *q = malloc((size_t)n * (size_t)ch * (s16 ? sizeof(int16_t) : sizeof(float)));
-	if (!q)
-		return;
-	for (int64_t i = 0; i < n * ch; i++) {
-		float v = p[mono ? 2 * i : i];
-		if (s16)
-			((int16_t *)q)[i] = (int16_t)(v * 32768.0f);
-		else
-			((float *)q)[i] = v;
+	if (in->len < k.cap && in->len > 0) { /* give back the growth's headroom */
+		void *q = realloc(in->pcm, (size_t)in->len * (size_t)in->ch * (in->s16 ? sizeof(int16_t) : sizeof(float)));
+		if (q)
+			in->pcm = q;
 	}
-	free(in->pcm);
-	in->pcm = q;
-	in->ch = ch;
-	in->s16 = s16;
+	return 0;
 }
 
 /* ---- mixing ------------------------------------------------------------------------------ */
@@ -452,11 +510,9 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, volatil
 						max = seg;
 				}
 			}
-			float *pcm = NULL;
-			int rc = path ? decode_audio(path, trim_in, max, speed, in->role == ROLE_CLIP, &pcm,
-						     &in->len, cause, sizeof cause)
+			int rc = path ? decode_input(in, path, trim_in, max, speed, in->role == ROLE_CLIP, cause,
+						     sizeof cause)
 				      : VE_INVAL;
-			in->pcm = pcm;
 			if (!path)
 				snprintf(cause, sizeof cause, "no path");
 			if (rc) {
@@ -477,7 +533,6 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, volatil
 				in->pcm = NULL;
 				continue;
 			}
-			pack_input(in);
 			in->end = in->loop ? in->a1 : (in->start + in->len < in->a1 ? in->start + in->len : in->a1);
 			in->fin = fmax(n->u.audio.fade_in, 0) * SR;
 			in->fout = fmax(n->u.audio.fade_out, 0) * SR;
@@ -523,7 +578,7 @@ static inline int input_at(const input_t *x, int64_t s, float *l, float *r)
 	}
 	i *= x->ch;
 	if (x->s16) {
-		/* exact: the samples were k / 32768 before packing (pack_input) */
+		/* exact: the samples were k / 32768 before packing (pack_block) */
 		const int16_t *q = x->pcm;
 		*l = q[i] * (1.0f / 32768);
 		*r = q[i + x->ch - 1] * (1.0f / 32768);

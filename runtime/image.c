@@ -8,6 +8,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include <libavcodec/avcodec.h>
@@ -85,31 +88,56 @@ static surf_t *orient(surf_t *s, int o)
 	return d;
 }
 
+/* The size a picture of W x H is stored at when no layer draws it larger than max_scale. */
+static void scaled_size(int W, int H, double max_scale, int *tw, int *th)
+{
+	double k = max_scale >= 1 || !(max_scale > 0) ? 1 : max_scale;
+	*tw = (int)ceil(W * k - 1e-6);
+	*th = (int)ceil(H * k - 1e-6);
+	if (*tw < 1)
+		*tw = 1;
+	if (*th < 1)
+		*th = 1;
+}
+
+/* Area averaging when shrinking (no aliasing in fine detail), bicubic otherwise; accurate
+ * rounding and full chroma so stills are as clean as they can be. */
+static struct SwsContext *scaler(const AVFrame *fr, int tw, int th, char *cause, size_t len)
+{
+	int flags = (tw < fr->width ? SWS_AREA : SWS_BICUBIC) | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT |
+		    SWS_FULL_CHR_H_INP;
+	struct SwsContext *sws = sws_getContext(fr->width, fr->height, fr->format, tw, th, AV_PIX_FMT_RGBA,
+						flags, NULL, NULL, NULL);
+	if (!sws)
+		snprintf(cause, len, "cannot convert pixel format %s",
+			 av_get_pix_fmt_name(fr->format) ? av_get_pix_fmt_name(fr->format) : "?");
+	return sws;
+}
+
+/* swscale writes straight alpha; the runtime works premultiplied. */
+static void finish_alpha(const AVFrame *fr, surf_t *s)
+{
+	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(fr->format);
+	/* GIF and palette PNG may carry transparency */
+	if ((desc && (desc->flags & AV_PIX_FMT_FLAG_ALPHA)) || fr->format == AV_PIX_FMT_PAL8)
+		surf_premultiply(s);
+	else
+		surf_flatten(s);
+}
+
 int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t len)
 {
 	*out = NULL;
 	int o = img_orientation(fr);
-	int W = fr->width, H = fr->height;
-	double k = max_scale >= 1 || !(max_scale > 0) ? 1 : max_scale;
-	int tw = (int)ceil(W * k - 1e-6), th = (int)ceil(H * k - 1e-6);
-	if (tw < 1)
-		tw = 1;
-	if (th < 1)
-		th = 1;
+	int W = fr->width, H = fr->height, tw, th;
+	scaled_size(W, H, max_scale, &tw, &th);
 	surf_t *s = surf_new(tw, th);
-	struct SwsContext *sws = NULL;
 	if (!s) {
 		snprintf(cause, len, "out of memory for a %dx%d picture", tw, th);
 		return VE_NOMEM;
 	}
-	/* Area averaging when shrinking (no aliasing in fine detail), bicubic otherwise;
-	 * accurate rounding and full chroma so stills are as clean as they can be. */
-	int flags = (tw < W ? SWS_AREA : SWS_BICUBIC) | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT |
-		    SWS_FULL_CHR_H_INP;
-	sws = sws_getContext(W, H, fr->format, tw, th, AV_PIX_FMT_RGBA, flags, NULL, NULL, NULL);
+	struct SwsContext *sws = scaler(fr, tw, th, cause, len);
 	if (!sws) {
-		snprintf(cause, len, "cannot convert pixel format %s",
-			 av_get_pix_fmt_name(fr->format) ? av_get_pix_fmt_name(fr->format) : "?");
 		surf_free(s);
 		return VE_DECODE;
 	}
@@ -117,29 +145,79 @@ int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t
 	int dst_stride[4] = {s->stride * 4, 0, 0, 0};
 	int ret = sws_scale(sws, (const uint8_t *const *)fr->data, fr->linesize, 0, H, dst, dst_stride);
 	sws_freeContext(sws);
-	int has_alpha = 0;
-	const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(fr->format);
-	if (desc && (desc->flags & AV_PIX_FMT_FLAG_ALPHA))
-		has_alpha = 1;
-	if (fr->format == AV_PIX_FMT_PAL8)
-		has_alpha = 1; /* GIF and palette PNG may carry transparency */
 	if (ret <= 0) {
 		snprintf(cause, len, "cannot convert the picture");
 		surf_free(s);
 		return VE_DECODE;
 	}
-	/* swscale writes straight alpha; the runtime works premultiplied */
-	if (has_alpha) {
-		surf_premultiply(s);
-	} else {
-		surf_flatten(s);
-	}
+	finish_alpha(fr, s);
 	if (!(s = orient(s, o))) {
 		snprintf(cause, len, "out of memory");
 		return VE_NOMEM;
 	}
 	*out = s;
 	return 0;
+}
+
+#define BAND 128 /* output rows per swscale call in convert_rect: 1.2 MB for a 2318 px wide photo */
+
+static void band_keep(void *opaque, uint8_t *data) { (void)opaque, (void)data; }
+
+/* Scales fr (stored upright) to tw x th like img_convert, but computes only the output rows
+ * [r[1], r[3]) and keeps only the columns [r[0], r[2]): swscale's slice API gives BAND output
+ * rows at a time (each output row is the same filter over the same input rows, so the pixels are
+ * bit for bit those of the whole picture), and the full-width band is cut at once. A 4096x4096
+ * photo under a portrait window no longer passes through its whole 2318x2318 scaled copy
+ * (21.5 MB) on the way to the 1304x2318 it keeps. */
+static int convert_rect(AVFrame *fr, int tw, int th, const int r[4], surf_t **out, char *cause, size_t len)
+{
+	*out = NULL;
+	int w = r[2] - r[0], h = r[3] - r[1], rc = VE_NOMEM;
+	surf_t *s = surf_new(w, h);
+	struct SwsContext *sws = NULL;
+	AVFrame *bf = av_frame_alloc();
+	size_t line = (size_t)tw * 4;
+	uint8_t *band = av_malloc(line * BAND);
+	if (!s || !bf || !band || !(bf->buf[0] = av_buffer_create(band, line * BAND, band_keep, NULL, 0))) {
+		snprintf(cause, len, "out of memory for a %dx%d picture", w, h);
+		goto done;
+	}
+	rc = VE_DECODE;
+	if (!(sws = scaler(fr, tw, th, cause, len)))
+		goto done;
+	bf->format = AV_PIX_FMT_RGBA;
+	bf->width = tw;
+	bf->height = th;
+	bf->linesize[0] = (int)line;
+	for (int y = r[1]; y < r[3]; y += BAND) {
+		int n = r[3] - y < BAND ? r[3] - y : BAND;
+		/* sws_receive_slice writes row y at data[0] + y * linesize: data[0] is placed so that
+		 * row y lands on the band's first row */
+		bf->data[0] = (uint8_t *)((uintptr_t)band - (uintptr_t)y * line);
+		int ret = sws_frame_start(sws, bf, fr);
+		if (ret >= 0)
+			ret = sws_send_slice(sws, 0, fr->height);
+		if (ret >= 0)
+			ret = sws_receive_slice(sws, y, n);
+		sws_frame_end(sws);
+		if (ret < 0) {
+			snprintf(cause, len, "cannot convert the picture");
+			goto done;
+		}
+		for (int i = 0; i < n; i++)
+			memcpy(s->px + (size_t)(y - r[1] + i) * s->stride, band + line * i + (size_t)r[0] * 4,
+			       sizeof(uint32_t) * (size_t)w);
+	}
+	finish_alpha(fr, s);
+	*out = s;
+	s = NULL;
+	rc = 0;
+done:
+	sws_freeContext(sws);
+	av_frame_free(&bf); /* the band's buffer reference; band_keep leaves band to av_free */
+	av_free(band);
+	surf_free(s);
+	return rc;
 }
 
 /* ---- the source ---------------------------------------------------------------------------- */
@@ -151,33 +229,88 @@ typedef struct {
 	int x0, y0;    /* where surf starts in it (a crop) */
 } img_state;
 
-/* Keeps of st->surf only the part any layer ever shows (layer_need_window) and 2 pixels around
- * it for the bilinear filter, so the pixels sampled are the same as in the whole picture (the
- * sample positions, counted from a moved origin, can round one ulp apart: on the reference, 1603
- * of 8.3M channel values of one frame in 30 differ by 1, 85 dB; goldens are unaffected): a
+/* The part of the w x h scaled picture any layer ever shows (layer_need_window) and 2 pixels
+ * around it for the bilinear filter, so the pixels sampled are the same as in the whole picture
+ * (the sample positions, counted from a moved origin, can round one ulp apart: on the reference,
+ * 1603 of 8.3M channel values of one frame in 30 differ by 1, 85 dB; goldens are unaffected): a
  * square photo under a portrait canvas' Ken Burns window keeps 56 % of its columns (a 4096x4096
- * photo on 1080x1920: 21.5 MB -> 12 MB, twice that during a dissolve). Left whole when the crop
- * saves little or memory runs out. */
+ * photo on 1080x1920: 21.5 MB -> 12 MB, twice that during a dissolve). r is x0, y0, x1, y1; the
+ * whole picture when the crop would save little. */
+static void window_rect(const img_state *st, const ir_program *p, int id, int w, int h, int r[4])
+{
+	double win[4];
+	layer_need_window(p, id, st->nat_w, st->nat_h, win);
+	int x0 = (int)fmax(floor(win[0] * st->kx) - 2, 0), x1 = (int)fmin(ceil(win[2] * st->kx) + 2, w);
+	int y0 = (int)fmax(floor(win[1] * st->ky) - 2, 0), y1 = (int)fmin(ceil(win[3] * st->ky) + 2, h);
+	if (x1 <= x0 || y1 <= y0 || (double)(x1 - x0) * (y1 - y0) > 0.9 * w * h) {
+		x0 = y0 = 0;
+		x1 = w;
+		y1 = h;
+	}
+	r[0] = x0;
+	r[1] = y0;
+	r[2] = x1;
+	r[3] = y1;
+}
+
+/* Keeps of st->surf (the whole scaled picture, turned upright) only window_rect; left whole
+ * when memory runs out. */
 static void crop_to_window(img_state *st, const ir_program *p, int id)
 {
 	surf_t *s = st->surf;
-	double win[4];
-	layer_need_window(p, id, st->nat_w, st->nat_h, win);
-	int x0 = (int)fmax(floor(win[0] * st->kx) - 2, 0), x1 = (int)fmin(ceil(win[2] * st->kx) + 2, s->w);
-	int y0 = (int)fmax(floor(win[1] * st->ky) - 2, 0), y1 = (int)fmin(ceil(win[3] * st->ky) + 2, s->h);
-	if (x1 <= x0 || y1 <= y0 || (double)(x1 - x0) * (y1 - y0) > 0.9 * s->w * s->h)
+	int r[4];
+	window_rect(st, p, id, s->w, s->h, r);
+	if (r[2] - r[0] == s->w && r[3] - r[1] == s->h)
 		return;
-	surf_t *c = surf_new(x1 - x0, y1 - y0);
+	surf_t *c = surf_new(r[2] - r[0], r[3] - r[1]);
 	if (!c)
 		return;
-	for (int y = y0; y < y1; y++)
-		memcpy(c->px + (size_t)(y - y0) * c->stride, s->px + (size_t)y * s->stride + x0,
-		       sizeof(uint32_t) * (size_t)(x1 - x0));
+	for (int y = r[1]; y < r[3]; y++)
+		memcpy(c->px + (size_t)(y - r[1]) * c->stride, s->px + (size_t)y * s->stride + r[0],
+		       sizeof(uint32_t) * (size_t)c->w);
 	c->opaque = s->opaque;
 	surf_free(s);
 	st->surf = c;
-	st->x0 = x0;
-	st->y0 = y0;
+	st->x0 = r[0];
+	st->y0 = r[1];
+}
+
+/* Fills st->surf from the decoded fr at need times its natural size, cut to window_rect. A
+ * picture stored upright is scaled straight into the cut (convert_rect); one with an EXIF
+ * orientation is scaled whole, turned, then cut. */
+static int convert_source(img_state *st, AVFrame *fr, double need, const ir_program *p, int id,
+			  char *cause, size_t len)
+{
+	if (img_orientation(fr) != 1) {
+		int rc = img_convert(fr, need, &st->surf, cause, len);
+		if (rc)
+			return rc;
+		st->kx = (double)st->surf->w / st->nat_w;
+		st->ky = (double)st->surf->h / st->nat_h;
+		crop_to_window(st, p, id);
+		return 0;
+	}
+	int tw, th, r[4];
+	scaled_size(fr->width, fr->height, need, &tw, &th);
+	st->kx = (double)tw / st->nat_w;
+	st->ky = (double)th / st->nat_h;
+	window_rect(st, p, id, tw, th, r);
+	st->x0 = r[0];
+	st->y0 = r[1];
+	return convert_rect(fr, tw, th, r, &st->surf, cause, len);
+}
+
+/* Hands the pages of a photo just freed back to the system. A photo's buffers (the decoded
+ * 4096x4096 frame: 25 MB; a kept 1304x2318 cut: 12 MB) are freed while others are live, and once
+ * glibc has seen one large block freed it raises its mmap threshold above them, so later ones
+ * come from the heap, where free pages between live blocks stay resident: on the reference short
+ * each dissolve left the peak 14-49 MB higher than what was live. malloc_trim releases every free
+ * page (it walks only free chunks: well under a millisecond, twice per photo). */
+static void give_back(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char *err, size_t errlen)
@@ -204,17 +337,13 @@ static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 	 * becomes about a canvas' worth of pixels), with a little headroom so the per-frame
 	 * bilinear step is a slight minification, which is sharper than a magnification. */
 	double need = layer_need_scale(p, n->id, st->nat_w, st->nat_h) * 1.05;
-	surf_t *full;
-	rc = img_convert(fr, need, &full, cause, sizeof cause);
+	rc = convert_source(st, fr, need, p, n->id, cause, sizeof cause);
 	av_frame_free(&fr);
+	give_back();
 	if (rc) {
 		free(st);
 		return rterr_node(rc, p, n, err, errlen, "cannot decode image '%s': %s", src, cause);
 	}
-	st->surf = full;
-	st->kx = (double)full->w / st->nat_w;
-	st->ky = (double)full->h / st->nat_h;
-	crop_to_window(st, p, n->id);
 	*state = st;
 	return 0;
 }
@@ -232,6 +361,7 @@ static void image_release(void *state)
 	img_state *st = state;
 	surf_free(st->surf);
 	free(st);
+	give_back();
 }
 
 const src_ops image_source = {image_prepare, image_frame, image_release};
