@@ -390,13 +390,21 @@ int cli_load_lower(const cli_args *a, const stage_cb *cb, const char *path, stag
 	return 1;
 }
 
-int cli_start(cli_args *a, stage_cb *cb, stage_spec **s, ir_program **p)
+int cli_start(cli_args *a, cli_run *r, int lower)
 {
-	*s = NULL;
-	if (p)
-		*p = NULL;
-	int rc = cli_callbacks(a, cb);
+	r->s = NULL;
+	r->p = NULL;
+	int rc = cli_callbacks(a, &r->cb);
 	if (rc)
 		return rc;
-	return p ? cli_load_lower(a, cb, a->pos[0], s, p) : cli_load(a, cb, a->pos[0], s);
+	return lower ? cli_load_lower(a, &r->cb, a->pos[0], &r->s, &r->p) : cli_load(a, &r->cb, a->pos[0], &r->s);
+}
+
+int cli_run_free(cli_run *r, int rc)
+{
+	ir_program_free(r->p);
+	stage_spec_free(r->s);
+	r->p = NULL;
+	r->s = NULL;
+	return rc;
 }

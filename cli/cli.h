@@ -124,10 +124,20 @@ int cli_load(const cli_args *a, const stage_cb *cb, const char *path, stage_spec
 /* cli_load, then lowered for --preset (default: the spec's first). 0 with both set, else 1. */
 int cli_load_lower(const cli_args *a, const stage_cb *cb, const char *path, stage_spec **s,
 		   ir_program **p);
+/* What a command on one spec works with: its callbacks, the loaded spec and (when lowered) the
+ * program for --preset. */
+typedef struct {
+	stage_cb cb;
+	stage_spec *s;
+	ir_program *p; /* NULL unless cli_start lowered the spec */
+} cli_run;
+
 /* The start every command on one spec (a->pos[0]) shares: cli_callbacks, then cli_load, or
- * cli_load_lower when p is not NULL. 0 with all set, else the exit status (2 for a bad
- * --progress, 1 for a spec that does not load). */
-int cli_start(cli_args *a, stage_cb *cb, stage_spec **s, ir_program **p);
+ * cli_load_lower when lower is set. 0 with r set, else the exit status (2 for a bad
+ * --progress, 1 for a spec that does not load) with nothing to free. */
+int cli_start(cli_args *a, cli_run *r, int lower);
+/* Frees what cli_start loaded; returns rc, so a command can end with return cli_run_free(&r, rc). */
+int cli_run_free(cli_run *r, int rc);
 
 /* Prints e's message ("vidc CMD: ..." unless it already names a file position) and returns
  * the exit status for its code. */

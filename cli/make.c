@@ -112,8 +112,16 @@ int cli_make(cli_args *a)
 		return cli_usage(a, "which article? (vidc make ARTICLE.json -o DIR)");
 	if (!a->output)
 		return cli_usage(a, "where to? (-o DIR)");
-	make_opts o;
-	memset(&o, 0, sizeof o);
+	/* the flags as they are; the presets are added once checked against the platform file */
+	make_opts o = {
+		.article = a->pos[0], .dir = a->output, .script = a->script, .generator = a->generator,
+		.type = a->type, .captions = a->captions, .music = a->music, .quality = a->quality,
+		.voice = {.provider = a->provider, .voice = a->voice, .lang = a->lang,
+			  .speed = a->speed > 0 ? a->speed : 1.0},
+		.no_render = a->no_render, .spec = cli_spec_opts(a), .allow = a->allow, .nallow = a->nallow,
+		.visuals = a->visuals, .assets = a->assets, .spec_by = a->spec_by, .spec_rounds = a->spec_rounds,
+		.verbose = a->verbose,
+	};
 	platform_table *t;
 	vidc_err pe = {0};
 	if (platform_load(compile_stdlib_dir(NULL), &t, &pe))
@@ -127,27 +135,6 @@ int cli_make(cli_args *a)
 	platform_free(t);
 	if (rc)
 		return rc;
-	o.article = a->pos[0];
-	o.dir = a->output;
-	o.script = a->script;
-	o.generator = a->generator;
-	o.type = a->type;
-	o.captions = a->captions;
-	o.music = a->music;
-	o.voice.provider = a->provider;
-	o.voice.voice = a->voice;
-	o.voice.lang = a->lang;
-	o.voice.speed = a->speed > 0 ? a->speed : 1.0;
-	o.quality = a->quality;
-	o.no_render = a->no_render;
-	o.spec = cli_spec_opts(a);
-	o.allow = a->allow;
-	o.nallow = a->nallow;
-	o.visuals = a->visuals;
-	o.assets = a->assets;
-	o.spec_by = a->spec_by;
-	o.spec_rounds = a->spec_rounds;
-	o.verbose = a->verbose;
 	if (a->visuals) {
 		asset_visual order[VIS_N];
 		int n;

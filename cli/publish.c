@@ -15,10 +15,10 @@
 
 /* cli_start for subs, chapters and thumb: they read the spec's words, chapters and pictures,
  * so a missing clip or music file elsewhere in it does not stop them. */
-static int start_no_assets(cli_args *a, stage_cb *cb, stage_spec **s, ir_program **p)
+static int start_no_assets(cli_args *a, cli_run *r, int lower)
 {
 	a->no_assets = 1;
-	return cli_start(a, cb, s, p);
+	return cli_start(a, r, lower);
 }
 
 int cli_subs(cli_args *a)
@@ -30,16 +30,15 @@ int cli_subs(cli_args *a)
 	int fmt = a->format ? stage_subs_format_parse(a->format) : (int)stage_subs_format_of(a->output);
 	if (fmt < 0)
 		return cli_usage(a, "--format takes srt, vtt or ass, not '%s'", a->format);
-	stage_cb cb;
-	stage_spec *s;
-	int rc = start_no_assets(a, &cb, &s, NULL);
+	cli_run l;
+	int rc = start_no_assets(a, &l, 0);
 	if (rc)
 		return rc;
 	stage_subs_opts o = {a->output, (stage_subs_format)fmt, a->style};
 	stage_subs_result r;
 	vidc_err e = {0};
 	static const char *const names[] = {"srt", "vtt", "ass"};
-	if (stage_subs(s, a->preset, &o, &cb, &r, &e)) {
+	if (stage_subs(l.s, a->preset, &o, &l.cb, &r, &e)) {
 		rc = cli_error(a, &e);
 		if (r.bad_style)
 			rc = 2;
@@ -47,31 +46,26 @@ int cli_subs(cli_args *a)
 		fprintf(stderr, "vidc: wrote %s (%d cues, %s)\n", a->output, r.cues,
 			a->format ? a->format : names[fmt]);
 	}
-	stage_spec_free(s);
-	return rc;
+	return cli_run_free(&l, rc);
 }
 
 int cli_chapters(cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(a, "which spec? (vidc chapters SPEC.vid)");
-	stage_cb cb;
-	stage_spec *s;
-	ir_program *p;
-	int rc = start_no_assets(a, &cb, &s, &p);
+	cli_run l;
+	int rc = start_no_assets(a, &l, 1);
 	if (rc)
 		return rc;
 	char *block = NULL;
 	vidc_err e = {0};
-	rc = stage_chapters(p, &block, &cb, &e);
+	rc = stage_chapters(l.p, &block, &l.cb, &e);
 	if (block)
 		fputs(block, stdout); /* printed even when YouTube would ignore it; the status says so */
 	if (rc && !block)
 		cli_error(a, &e);
 	free(block);
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc ? 1 : 0;
+	return cli_run_free(&l, rc ? 1 : 0);
 }
 
 int cli_thumb(cli_args *a)
@@ -89,21 +83,19 @@ int cli_thumb(cli_args *a)
 		if (!strcmp(end, "ms"))
 			at /= 1000;
 	}
-	stage_cb cb;
-	stage_spec *s;
-	int rc = start_no_assets(a, &cb, &s, NULL);
+	cli_run l;
+	int rc = start_no_assets(a, &l, 0);
 	if (rc)
 		return rc;
 	stage_thumb_opts o = {a->output, a->title, a->image, at, a->template_file};
 	stage_thumb_result r;
 	vidc_err e = {0};
-	if (stage_thumb(s, a->preset, &o, &cb, &r, &e))
+	if (stage_thumb(l.s, a->preset, &o, &l.cb, &r, &e))
 		rc = cli_error(a, &e);
 	else
 		fprintf(stderr, "vidc: wrote %s (%dx%d, %lld bytes, \"%s\")\n", a->output, r.width, r.height,
 			(long long)r.bytes, r.title);
-	stage_spec_free(s);
-	return rc;
+	return cli_run_free(&l, rc);
 }
 
 int cli_sheet(cli_args *a)
@@ -114,20 +106,16 @@ int cli_sheet(cli_args *a)
 		return cli_usage(a, "%s", a->npos == 0 ? "which spec?" : "where to? (-o sheet.png)");
 	if (a->frames && a->every > 0)
 		return cli_usage(a, "--frames or --every, not both");
-	stage_cb cb;
-	stage_spec *s;
-	ir_program *p;
-	int rc = cli_start(a, &cb, &s, &p);
+	cli_run l;
+	int rc = cli_start(a, &l, 1);
 	if (rc)
 		return rc;
 	stage_sheet_opts o = {a->output, a->cols, a->frames, a->every, a->width};
 	stage_sheet_result r;
 	vidc_err e = {0};
-	if (stage_sheet(p, &o, &cb, &r, &e))
+	if (stage_sheet(l.p, &o, &l.cb, &r, &e))
 		rc = cli_error(a, &e);
 	else
 		printf("%s: %d frames, %dx%d\n", a->output, r.frames, r.width, r.height);
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc;
+	return cli_run_free(&l, rc);
 }

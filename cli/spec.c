@@ -54,11 +54,10 @@ int cli_ir(cli_args *a)
 {
 	if (a->npos != 1)
 		return cli_usage(a, "give exactly one spec (vidc ir SPEC.vid)");
-	stage_cb cb;
-	stage_spec *s;
-	if (cli_start(a, &cb, &s, NULL))
+	cli_run l;
+	if (cli_start(a, &l, 0))
 		return 1; /* a bad --progress too: ir's status has always been 1 */
-	const spec_t *sp = stage_spec_compiled(s);
+	const spec_t *sp = stage_spec_compiled(l.s);
 	int rc = 1;
 	vidc_err e = {0};
 	FILE *out = stdout;
@@ -70,7 +69,7 @@ int cli_ir(cli_args *a)
 			ir_program *prog = NULL;
 			if (a->preset && strcmp(p, a->preset))
 				continue;
-			if (stage_spec_lower(s, p, &prog, &e)) {
+			if (stage_spec_lower(l.s, p, &prog, &e)) {
 				rc = cli_error(a, &e);
 				break;
 			}
@@ -79,37 +78,32 @@ int cli_ir(cli_args *a)
 			rc = 0;
 		}
 		ir_program *none = NULL;
-		if (rc && a->preset && stage_spec_lower(s, a->preset, &none, &e))
+		if (rc && a->preset && stage_spec_lower(l.s, a->preset, &none, &e))
 			fprintf(stderr, "vidc: %s\n", e.msg);
 		ir_program_free(none);
 		if (out != stdout && fclose(out))
 			rc = 1;
 	}
-	stage_spec_free(s);
-	return rc;
+	return cli_run_free(&l, rc);
 }
 
 int cli_frame(cli_args *a)
 {
 	if (a->npos != 1 || !a->at || !a->output)
 		return cli_usage(a, "vidc frame SPEC.vid --at 12.4s -o frame.png");
-	stage_cb cb;
-	stage_spec *s;
-	ir_program *p;
-	if (cli_start(a, &cb, &s, &p))
+	cli_run l;
+	if (cli_start(a, &l, 1))
 		return 1;
 	vidc_err e = {0};
 	int64_t f;
 	int bad_syntax, rc = 0;
-	if (stage_time_frame(p, a->at, &f, &bad_syntax, &e)) {
+	if (stage_time_frame(l.p, a->at, &f, &bad_syntax, &e)) {
 		fprintf(stderr, "vidc: %s\n", e.msg);
 		rc = bad_syntax ? 2 : 1;
-	} else if (stage_frame(p, f, a->output, &cb, &e)) {
+	} else if (stage_frame(l.p, f, a->output, &l.cb, &e)) {
 		rc = cli_error(a, &e);
 	}
-	ir_program_free(p);
-	stage_spec_free(s);
-	return rc;
+	return cli_run_free(&l, rc);
 }
 
 /* OUT.mp4 -> OUT-PRESET.mp4 for `render --preset all`. Caller frees. */
@@ -152,26 +146,24 @@ int cli_render(cli_args *a)
 {
 	if (a->npos != 1 || !a->output)
 		return cli_usage(a, "vidc render SPEC.vid -o OUT.mp4");
-	stage_cb cb;
 	int all = a->preset && !strcmp(a->preset, "all");
-	stage_spec *s;
-	ir_program *one = NULL;
-	int rc = cli_start(a, &cb, &s, all ? NULL : &one);
+	cli_run l;
+	int rc = cli_start(a, &l, !all); /* lowered to check --preset */
 	if (rc)
 		return rc;
-	ir_program_free(one); /* lowered again per preset below */
-	const spec_t *sp = stage_spec_compiled(s);
+	ir_program_free(l.p); /* lowered again per preset below */
+	l.p = NULL;
+	const spec_t *sp = stage_spec_compiled(l.s);
 	int n = compile_npresets(sp);
 	for (int i = 0; rc == 0 && i < n; i++) {
 		const char *preset = compile_preset(sp, i);
 		if (!all && strcmp(preset, a->preset ? a->preset : compile_preset(sp, 0)))
 			continue;
 		char *out = all && n > 1 ? output_for(a->output, preset) : strdup(a->output);
-		rc = out ? render_one(a, &cb, s, preset, out) : 1;
+		rc = out ? render_one(a, &l.cb, l.s, preset, out) : 1;
 		free(out);
 	}
-	stage_spec_free(s);
-	return rc;
+	return cli_run_free(&l, rc);
 }
 
 static void on_golden(void *ud, const stage_golden_item *it)

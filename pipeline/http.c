@@ -23,21 +23,25 @@
 #define VIDC_VERSION_STR "0.1.0"
 #endif
 
+/* The defaults http.h documents beside each field. */
+static const http_client client_defaults = {
+	.connect_timeout_ms = 10000,
+	.timeout_ms = 60000,
+	.max_attempts = 4,
+	.backoff_ms = 500,
+	.max_backoff_ms = 8000,
+	.retry_after_cap_ms = 30000,
+	.max_body = (size_t)64 << 20,
+};
+
 void http_client_init(http_client *c, const char *provider, const char *base_url,
 		      const char *api_key, const char *key_env)
 {
-	memset(c, 0, sizeof *c);
+	*c = client_defaults;
 	c->provider = provider;
 	c->base_url = base_url;
 	c->api_key = api_key;
 	c->key_env = key_env;
-	c->connect_timeout_ms = 10000;
-	c->timeout_ms = 60000;
-	c->max_attempts = 4;
-	c->backoff_ms = 500;
-	c->max_backoff_ms = 8000;
-	c->retry_after_cap_ms = 30000;
-	c->max_body = (size_t)64 << 20;
 }
 
 void http_response_free(http_response *r)

@@ -52,11 +52,13 @@ static int to_celery(store_t *s, int64_t id, const char *key, char *err, size_t 
 	return rc;
 }
 
+/* One job of q's kind; payload (may be NULL) is taken: released here whatever happens. */
 static int add_one(store_t *s, const svc_config *cfg, const cel_job_req *q, int64_t site, int64_t rendered,
 		   json_t *payload, json_t *ids, char *err, size_t errlen)
 {
 	int64_t job = 0;
 	int rc = jobs_enqueue(s, q->kind, site, q->project, rendered, payload, 0, cfg->job_attempts, &job, err, errlen);
+	json_decref(payload);
 	if (!rc)
 		rc = to_celery(s, job, q->key, err, errlen);
 	if (!rc)
@@ -86,10 +88,7 @@ static int add_render(store_t *s, const svc_config *cfg, const cel_job_req *q, i
 		snprintf(err, errlen, "cannot record the render: %s", store_errmsg(s));
 		return VE_IO;
 	}
-	json_t *payload = json_pack("{s:s}", "preset", q->preset);
-	int rc = add_one(s, cfg, q, site, rid, payload, ids, err, errlen);
-	json_decref(payload);
-	return rc;
+	return add_one(s, cfg, q, site, rid, json_pack("{s:s}", "preset", q->preset), ids, err, errlen);
 }
 
 /* A piece of the split render of the project's preset (cel_split made it split): its own job on
@@ -114,10 +113,8 @@ static int add_piece(store_t *s, const svc_config *cfg, const cel_job_req *q, in
 			 q->piece, q->pieces);
 		return VE_INVAL;
 	}
-	json_t *payload = json_pack("{s:s, s:i, s:i}", "preset", q->preset, "pieces", n, "piece", q->piece);
-	int rc = add_one(s, cfg, q, site, rid, payload, ids, err, errlen);
-	json_decref(payload);
-	return rc;
+	return add_one(s, cfg, q, site, rid,
+		       json_pack("{s:s, s:i, s:i}", "preset", q->preset, "pieces", n, "piece", q->piece), ids, err, errlen);
 }
 
 /* subtitles or thumbnail: a job per completed render of the project (or the one asked for). */
@@ -148,10 +145,7 @@ static int add_script(store_t *s, const svc_config *cfg, const cel_job_req *q, i
 		json_array_append_new(ids, json_integer(reuse));
 		return to_celery(s, reuse, q->key, err, errlen);
 	}
-	json_t *payload = json_pack("{s:s}", "generator", "extract");
-	int rc = add_one(s, cfg, q, site, 0, payload, ids, err, errlen);
-	json_decref(payload);
-	return rc;
+	return add_one(s, cfg, q, site, 0, json_pack("{s:s}", "generator", "extract"), ids, err, errlen);
 }
 
 /* voice, assets: one job with nothing more. */

@@ -14,33 +14,38 @@
 
 typedef enum { K_STR, K_INT, K_LONG } kind_t;
 
+/* A string key's size is its field's; a number's default and range are in its row. */
+#define STR_KEY(name, def) {#name, K_STR, offsetof(svc_config, name), sizeof ((svc_config *)0)->name, def, 0, 0, 0}
+#define NUM_KEY(name, kind, def, min, max) {#name, kind, offsetof(svc_config, name), 0, NULL, def, min, max}
+
 static const struct {
 	const char *key;
 	kind_t kind;
 	size_t off, size;
-	long long min, max;
+	const char *str_def; /* K_STR: NULL is "" */
+	long long def, min, max;
 } keys[] = {
-	{"db", K_STR, offsetof(svc_config, db), sizeof ((svc_config *)0)->db, 0, 0},
-	{"media", K_STR, offsetof(svc_config, media), sizeof ((svc_config *)0)->media, 0, 0},
-	{"listen", K_STR, offsetof(svc_config, listen), sizeof ((svc_config *)0)->listen, 0, 0},
-	{"token_key_file", K_STR, offsetof(svc_config, token_key_file), sizeof ((svc_config *)0)->token_key_file, 0, 0},
-	{"cache_dir", K_STR, offsetof(svc_config, cache_dir), sizeof ((svc_config *)0)->cache_dir, 0, 0},
-	{"visuals", K_STR, offsetof(svc_config, visuals), sizeof ((svc_config *)0)->visuals, 0, 0},
-	{"body_limit", K_LONG, offsetof(svc_config, body_limit), 0, 256, 1LL << 32},
-	{"retention_days", K_INT, offsetof(svc_config, retention_days), 0, 0, 3650},
-	{"lease_seconds", K_INT, offsetof(svc_config, lease_seconds), 0, 2, 3600},
-	{"http_threads", K_INT, offsetof(svc_config, http_threads), 0, 1, 256},
-	{"page_size", K_INT, offsetof(svc_config, page_size), 0, 1, 1000},
-	{"max_queued_jobs", K_INT, offsetof(svc_config, max_queued_jobs), 0, 1, 1000000},
-	{"job_attempts", K_INT, offsetof(svc_config, job_attempts), 0, 1, 100},
-	{"fps", K_INT, offsetof(svc_config, fps), 0, 1, 120},
-	{"public_media_url", K_STR, offsetof(svc_config, public_media_url), sizeof ((svc_config *)0)->public_media_url, 0, 0},
-	{"youtube_uploads_per_day", K_INT, offsetof(svc_config, youtube_uploads_per_day), 0, 1, 1000000},
-	{"youtube_units_per_day", K_INT, offsetof(svc_config, youtube_units_per_day), 0, 1, 100000000},
-	{"publish_poll_ms", K_INT, offsetof(svc_config, publish_poll_ms), 0, 10, 600000},
-	{"publish_timeout_s", K_INT, offsetof(svc_config, publish_timeout_s), 0, 1, 86400},
-	{"broker", K_STR, offsetof(svc_config, broker), sizeof ((svc_config *)0)->broker, 0, 0},
-	{"split_seconds", K_INT, offsetof(svc_config, split_seconds), 0, 0, 86400},
+	STR_KEY(db, "vidc.db"),
+	STR_KEY(media, "media"),
+	STR_KEY(listen, "127.0.0.1:8080"),
+	STR_KEY(token_key_file, NULL),
+	STR_KEY(cache_dir, NULL),
+	STR_KEY(visuals, "article,stock,ai,cards"),
+	NUM_KEY(body_limit, K_LONG, 1 << 20, 256, 1LL << 32),
+	NUM_KEY(retention_days, K_INT, 7, 0, 3650),
+	NUM_KEY(lease_seconds, K_INT, 30, 2, 3600),
+	NUM_KEY(http_threads, K_INT, 4, 1, 256),
+	NUM_KEY(page_size, K_INT, 20, 1, 1000),
+	NUM_KEY(max_queued_jobs, K_INT, 100, 1, 1000000),
+	NUM_KEY(job_attempts, K_INT, 3, 1, 100),
+	NUM_KEY(fps, K_INT, 30, 1, 120),
+	STR_KEY(public_media_url, NULL),
+	NUM_KEY(youtube_uploads_per_day, K_INT, 100, 1, 1000000),
+	NUM_KEY(youtube_units_per_day, K_INT, 10000, 1, 100000000),
+	NUM_KEY(publish_poll_ms, K_INT, 5000, 10, 600000),
+	NUM_KEY(publish_timeout_s, K_INT, 900, 1, 86400),
+	STR_KEY(broker, NULL),
+	NUM_KEY(split_seconds, K_INT, 300, 0, 86400),
 };
 
 /* Provider endpoints the file may set, and the environment variable the pipeline reads. */
@@ -61,23 +66,15 @@ static const struct {
 static void defaults(svc_config *c)
 {
 	memset(c, 0, sizeof *c);
-	snprintf(c->db, sizeof c->db, "vidc.db");
-	snprintf(c->media, sizeof c->media, "media");
-	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
-	snprintf(c->visuals, sizeof c->visuals, "article,stock,ai,cards");
-	c->body_limit = 1 << 20;
-	c->retention_days = 7;
-	c->lease_seconds = 30;
-	c->http_threads = 4;
-	c->page_size = 20;
-	c->max_queued_jobs = 100;
-	c->job_attempts = 3;
-	c->fps = 30;
-	c->youtube_uploads_per_day = 100;
-	c->youtube_units_per_day = 10000;
-	c->publish_poll_ms = 5000;
-	c->publish_timeout_s = 900;
-	c->split_seconds = 300;
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		char *field = (char *)c + keys[i].off;
+		if (keys[i].kind == K_STR)
+			snprintf(field, keys[i].size, "%s", keys[i].str_def ? keys[i].str_def : "");
+		else if (keys[i].kind == K_INT)
+			*(int *)field = (int)keys[i].def;
+		else
+			*(long long *)field = keys[i].def;
+	}
 	if (getenv("VIDC_BROKER")) /* the file's "broker" and --broker win over it */
 		snprintf(c->broker, sizeof c->broker, "%s", getenv("VIDC_BROKER"));
 	credits_defaults(&c->credits);
@@ -112,59 +109,73 @@ static int set_key(svc_config *c, const char *path, const char *k, json_t *v, ch
 	return -1;
 }
 
-static int set_credits(svc_config *c, const char *path, json_t *o, char *err, size_t errlen)
+static int set_credit(svc_config *c, const char *path, const char *k, json_t *v, char *err, size_t errlen)
 {
-	const char *k;
-	json_t *v;
-	if (!json_is_object(o)) {
-		snprintf(err, errlen, "%s: 'credits' must be an object of operation type: credits", path);
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000000) {
+		snprintf(err, errlen, "%s: credits.%s must be a whole number of credits (0 or more)", path, k);
 		return -1;
 	}
-	json_object_foreach(o, k, v) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1000000) {
-			snprintf(err, errlen, "%s: credits.%s must be a whole number of credits (0 or more)", path, k);
-			return -1;
-		}
-		if (credits_set(&c->credits, k, (int)json_integer_value(v))) {
-			snprintf(err, errlen, "%s: credits.%s is not an operation type (video_script_generation, "
-					      "video_tts_standard, ...: SPEC.md, Service)", path, k);
-			return -1;
-		}
+	if (credits_set(&c->credits, k, (int)json_integer_value(v))) {
+		snprintf(err, errlen, "%s: credits.%s is not an operation type (video_script_generation, "
+				      "video_tts_standard, ...: SPEC.md, Service)", path, k);
+		return -1;
 	}
 	return 0;
 }
 
-static int set_providers(const char *path, json_t *o, char *err, size_t errlen)
+static int set_provider(svc_config *c, const char *path, const char *k, json_t *v, char *err, size_t errlen)
 {
-	const char *k;
-	json_t *v;
-	if (!json_is_object(o)) {
-		snprintf(err, errlen, "%s: 'providers' must be an object", path);
+	(void)c; /* a provider setting goes to the environment, where the pipeline reads it */
+	size_t i = 0, n = sizeof providers / sizeof *providers;
+	while (i < n && strcmp(k, providers[i].key))
+		i++;
+	if (i == n) {
+		int secret = strstr(k, "key") || strstr(k, "secret") || strstr(k, "token");
+		snprintf(err, errlen, secret ? "%s: providers.%s: secrets come from the environment, never the "
+					       "config file"
+					     : "%s: providers.%s is not a provider setting",
+			 path, k);
 		return -1;
 	}
-	json_object_foreach(o, k, v) {
-		size_t i = 0, n = sizeof providers / sizeof *providers;
-		while (i < n && strcmp(k, providers[i].key))
-			i++;
-		if (i == n) {
-			int secret = strstr(k, "key") || strstr(k, "secret") || strstr(k, "token");
-			snprintf(err, errlen, secret ? "%s: providers.%s: secrets come from the environment, never the "
-						       "config file"
-						     : "%s: providers.%s is not a provider setting",
-				 path, k);
-			return -1;
-		}
-		char buf[64];
-		const char *val = json_is_string(v) ? json_string_value(v) : NULL;
-		if (json_is_integer(v))
-			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v)), val = buf;
-		if (!val) {
-			snprintf(err, errlen, "%s: providers.%s must be a string", path, k);
-			return -1;
-		}
-		setenv(providers[i].env, val, 0); /* the environment wins over the file */
+	char buf[64];
+	const char *val = json_is_string(v) ? json_string_value(v) : NULL;
+	if (json_is_integer(v))
+		snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v)), val = buf;
+	if (!val) {
+		snprintf(err, errlen, "%s: providers.%s must be a string", path, k);
+		return -1;
 	}
+	setenv(providers[i].env, val, 0); /* the environment wins over the file */
 	return 0;
+}
+
+/* The keys whose value is an object of settings, each setting read by its row's function. */
+static const struct {
+	const char *key, *what; /* what: the object's description in the error */
+	int (*set)(svc_config *c, const char *path, const char *k, json_t *v, char *err, size_t errlen);
+} sections[] = {
+	{"credits", "an object of operation type: credits", set_credit},
+	{"providers", "an object", set_provider},
+};
+
+static int set_section(svc_config *c, const char *path, const char *k, json_t *o, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
+		if (strcmp(k, sections[i].key))
+			continue;
+		if (!json_is_object(o)) {
+			snprintf(err, errlen, "%s: '%s' must be %s", path, k, sections[i].what);
+			return -1;
+		}
+		const char *sk;
+		json_t *v;
+		json_object_foreach(o, sk, v) {
+			if (sections[i].set(c, path, sk, v, err, errlen))
+				return -1;
+		}
+		return 0;
+	}
+	return set_key(c, path, k, o, err, errlen);
 }
 
 /* $VIDC_DB wins over the file (the environment holds what differs between machines, and a
@@ -199,12 +210,7 @@ int svc_config_load(const char *path, svc_config *c, char *err, size_t errlen)
 	json_object_foreach(root, k, v) {
 		if (rc)
 			break;
-		if (!strcmp(k, "credits"))
-			rc = set_credits(c, path, v, err, errlen);
-		else if (!strcmp(k, "providers"))
-			rc = set_providers(path, v, err, errlen);
-		else
-			rc = set_key(c, path, k, v, err, errlen);
+		rc = set_section(c, path, k, v, err, errlen);
 	}
 	json_decref(root);
 	if (!rc && c->visuals[0] && stg_visuals_check(c->visuals, err, errlen)) {

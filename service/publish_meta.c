@@ -65,19 +65,17 @@ static char *describe(store_t *s, int64_t project, const char *desc, size_t max)
 	buf_puts(&b, desc);
 	json_t *rows = store_rows(s, "SELECT credit, licence, original_url FROM igny8_video_assets WHERE project_id = ? AND "
 				     "credit IS NOT NULL AND credit <> '' ORDER BY \"order\", id", "l", project);
-	size_t i;
+	size_t i, words = b.len; /* past words: a credit line is written */
 	json_t *r;
-	int head = 0;
 	json_array_foreach(rows, i, r) {
 		char line[1200];
 		const char *lic = fld_str(r, "licence", NULL), *url = fld_str(r, "original_url", NULL);
-		int n = snprintf(line, sizeof line, "%s- %s%s%s%s%s%s", head ? "\n" : b.len ? "\n\nCredits:\n" : "Credits:\n",
-				 fld_str(r, "credit", ""), lic ? " (" : "", lic ? lic : "", lic ? ")" : "", url ? " " : "",
-				 url ? url : "");
+		const char *head = b.len > words ? "\n" : words ? "\n\nCredits:\n" : "Credits:\n";
+		int n = snprintf(line, sizeof line, "%s- %s%s%s%s%s%s", head, fld_str(r, "credit", ""), lic ? " (" : "",
+				 lic ? lic : "", lic ? ")" : "", url ? " " : "", url ? url : "");
 		if (n < 0 || (size_t)n >= sizeof line || b.len + (size_t)n > max)
 			break; /* the credits that do not fit are left out, never the words */
 		buf_puts(&b, line);
-		head = 1;
 	}
 	json_decref(rows);
 	return buf_detach(&b, NULL);

@@ -337,9 +337,7 @@ typedef struct {
 static int load(const char *spec, const char *preset, loaded *l)
 {
 	memset(l, 0, sizeof *l);
-	stage_spec_opts so;
-	memset(&so, 0, sizeof so);
-	so.check_assets = 1;
+	stage_spec_opts so = {.check_assets = 1};
 	int rc = stage_spec_load(spec, NULL, 0, &so, NULL, &l->s, &l->e);
 	if (!rc)
 		rc = stage_spec_lower(l->s, preset, &l->p, &l->e);
@@ -365,9 +363,7 @@ int stg_render(const char *spec, const char *preset, const char *out, stg_progre
 	if (!rc) {
 		progress_fwd f = {progress, ud};
 		stage_cb cb = {.ud = &f, .progress = fwd_progress, .cancel = cancel};
-		stage_render_opts o;
-		memset(&o, 0, sizeof o);
-		o.output = out;
+		stage_render_opts o = {.output = out};
 		rc = stage_render(l.p, &o, &cb, &l.e);
 		info->width = l.p->width;
 		info->height = l.p->height;
@@ -410,13 +406,7 @@ int stg_join(const char *spec, const char *preset, const char *const *files, int
 	loaded l;
 	int rc = load(spec, preset, &l);
 	if (!rc) {
-		pieces_join_opts o;
-		memset(&o, 0, sizeof o);
-		o.output = out;
-		o.files = files;
-		o.nfiles = n;
-		o.spec = spec;
-		o.spec_opts.check_assets = 1;
+		pieces_join_opts o = {.output = out, .files = files, .nfiles = n, .spec = spec, .spec_opts.check_assets = 1};
 		pieces_join_result r;
 		rc = pieces_join(&o, NULL, &r, &l.e);
 		info->width = r.width;
@@ -446,10 +436,7 @@ int stg_thumbnail(const char *spec, const char *preset, const char *out, char *e
 	loaded l;
 	int rc = load(spec, preset, &l);
 	if (!rc) {
-		stage_thumb_opts o;
-		memset(&o, 0, sizeof o);
-		o.output = out;
-		o.at = -1;
+		stage_thumb_opts o = {.output = out, .at = -1};
 		stage_thumb_result r;
 		rc = stage_thumb(l.s, preset, &o, NULL, &r, &l.e);
 	}

@@ -183,12 +183,19 @@ static int vprepare(store_t *s, store_stmt **out, const char *sql, const char *t
 	return 0;
 }
 
+/* Every variadic entry point starts the same: its parameters bound into a statement (sets rc). */
+#define PREPARE_ARGS(rc, s, st, sql, types)                  \
+	do {                                                 \
+		va_list ap_;                                 \
+		va_start(ap_, types);                        \
+		rc = vprepare(s, st, sql, types, ap_);       \
+		va_end(ap_);                                 \
+	} while (0)
+
 int store_prepare(store_t *s, store_stmt **st, const char *sql, const char *types, ...)
 {
-	va_list ap;
-	va_start(ap, types);
-	int rc = vprepare(s, st, sql, types, ap);
-	va_end(ap);
+	int rc;
+	PREPARE_ARGS(rc, s, st, sql, types);
 	return rc;
 }
 
@@ -222,11 +229,9 @@ const char *store_col_text(store_stmt *st, int i)
 
 int store_run(store_t *s, const char *sql, const char *types, ...)
 {
-	va_list ap;
-	va_start(ap, types);
 	store_stmt *st;
-	int rc = vprepare(s, &st, sql, types, ap);
-	va_end(ap);
+	int rc;
+	PREPARE_ARGS(rc, s, &st, sql, types);
 	if (rc)
 		return rc;
 	while ((rc = store_step(st)) == STORE_ROW)
@@ -237,11 +242,9 @@ int store_run(store_t *s, const char *sql, const char *types, ...)
 
 int store_int(store_t *s, int64_t *v, const char *sql, const char *types, ...)
 {
-	va_list ap;
-	va_start(ap, types);
 	store_stmt *st;
-	int rc = vprepare(s, &st, sql, types, ap);
-	va_end(ap);
+	int rc;
+	PREPARE_ARGS(rc, s, &st, sql, types);
 	*v = 0;
 	if (rc)
 		return rc;
@@ -294,11 +297,9 @@ static json_t *row_json(store_stmt *st)
 	return o;
 }
 
-static json_t *vrows(store_t *s, int one, const char *sql, const char *types, va_list ap)
+/* The prepared statement's rows (only the first when one), finalized; NULL on error. */
+static json_t *rows_of(store_stmt *st, int one)
 {
-	store_stmt *st;
-	if (vprepare(s, &st, sql, types, ap))
-		return NULL;
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_step(st)) == STORE_ROW) {
@@ -316,19 +317,18 @@ static json_t *vrows(store_t *s, int one, const char *sql, const char *types, va
 
 json_t *store_rows(store_t *s, const char *sql, const char *types, ...)
 {
-	va_list ap;
-	va_start(ap, types);
-	json_t *r = vrows(s, 0, sql, types, ap);
-	va_end(ap);
-	return r;
+	store_stmt *st;
+	int rc;
+	PREPARE_ARGS(rc, s, &st, sql, types);
+	return rc ? NULL : rows_of(st, 0);
 }
 
 json_t *store_row(store_t *s, const char *sql, const char *types, ...)
 {
-	va_list ap;
-	va_start(ap, types);
-	json_t *r = vrows(s, 1, sql, types, ap);
-	va_end(ap);
+	store_stmt *st;
+	int rc;
+	PREPARE_ARGS(rc, s, &st, sql, types);
+	json_t *r = rc ? NULL : rows_of(st, 1);
 	json_t *row = json_incref(json_array_get(r, 0));
 	json_decref(r);
 	return row;

@@ -12,11 +12,8 @@
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-. tests/sh/service_lib.inc
 . tests/sh/celery_lib.inc
-need_celery celery.sh
-sed -i 's/^{/{"fps": 2, /' "$CONFIG"
-setup_sites
+celery_setup celery.sh 2
 start_server
 
 start_redis
@@ -107,12 +104,7 @@ again=$("$VIDC" job stage9 wp-1 --config "$CONFIG" --key "$TASK" 2>&1 | $PY -c "
 # --- the render's process killed mid-render: the task is delivered again -----------------------
 article wp-2
 enqueue wp-2
-J=""
-for _ in $(seq 1 600); do
-	J=$(sql "SELECT j.id FROM vidc_jobs j JOIN vidc_contents c ON c.external_id = 'wp-2' JOIN igny8_video_projects p ON p.content_id = c.id AND p.id = j.project_id WHERE j.kind = 'render' AND j.status = 'running' AND j.progress >= 10" | tr -dc 0-9)
-	[ -n "$J" ] && break
-	sleep 0.1
-done
+running_job "SELECT j.id FROM vidc_jobs j JOIN vidc_contents c ON c.external_id = 'wp-2' JOIN igny8_video_projects p ON p.content_id = c.id AND p.id = j.project_id WHERE j.kind = 'render' AND j.status = 'running' AND j.progress >= 10" 600
 victim=""
 if [ -n "$J" ]; then
 	# the pool process running the task: the parent of `vidc job run J`

@@ -13,11 +13,8 @@
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-. tests/sh/service_lib.inc
 . tests/sh/celery_lib.inc
-need_celery celery_broker.sh
-sed -i 's/^{/{"fps": 10, /' "$CONFIG"
-setup_sites
+celery_setup celery_broker.sh 10
 
 # a broker that does not answer: a clear error at start, before the API takes a job
 DEAD=$(free_port)
@@ -109,12 +106,7 @@ sys.exit(0 if any(0 < x < 100 for x in p) else 1)" || bad "the status never show
 # as the first: the gcc suite runs it.
 if [ "${VIDC_SANITIZE:-0}" != 1 ]; then
 render 4
-J=""
-for _ in $(seq 1 900); do
-	J=$(sql "SELECT id FROM vidc_jobs WHERE kind = 'piece' AND rendered_video_id = $R AND status = 'running' AND progress >= 10 ORDER BY id LIMIT 1" | tr -dc 0-9)
-	[ -n "$J" ] && break
-	sleep 0.1
-done
+running_job "SELECT id FROM vidc_jobs WHERE kind = 'piece' AND rendered_video_id = $R AND status = 'running' AND progress >= 10 ORDER BY id LIMIT 1" 900
 victim="" pool=""
 if [ -n "$J" ]; then
 	runpid=$(pgrep -f "job run $J --config $CONFIG" | head -1)

@@ -346,16 +346,35 @@ static void same_bytes(const char *id, const char *path, const char *what)
 	free(got);
 }
 
+/* The same publish again with the session the first one recorded (in st, freed here): it finds
+ * the post (id) and posts nothing twice. */
+static void publish_again(publish_request *rq, store_t *st, const char *platform, const char *id)
+{
+	store_t st2 = {0};
+	rq->session = st->session;
+	publish_result res2;
+	vidc_err e;
+	int rc = publish(rq, &st2, &res2, &e);
+	CHECK(rc == 0 && !strcmp(res2.id, id) && res2.resumed, "%s: a duplicate finds the post: %s", platform, e.msg);
+	CHECK(stat("posts", platform) == 1, "%s: still one post after the duplicate", platform);
+	store_free(st);
+	store_free(&st2);
+}
+
+struct fault_run;
+
 /* A fault case of a platform: the fake's fault armed, what the test calls it, the code
- * publish_video must return and a phrase its message must hold (NULL: none). */
+ * publish_video must return, a phrase its message must hold (NULL: none) and the case's own
+ * checks (NULL: none). */
 typedef struct {
 	const char *fault, *what;
 	int rc;
 	const char *msg;
+	void (*check)(struct fault_run *r);
 } fault_case;
 
 /* One publish under a fault, its outcome kept for the case's own checks. */
-typedef struct {
+typedef struct fault_run {
 	const char *mp4;
 	store_t st;
 	oauth_tokens t; /* the tokens after the publish (a refresh may have replaced them) */
@@ -392,6 +411,22 @@ static void fault_run_free(fault_run *r)
 {
 	oauth_tokens_free(&r->t);
 	store_free(&r->st);
+}
+
+/* Each case on a fresh file of size bytes (seeds from seed): the common checks, the same bytes
+ * posted when it succeeds (with bytes set), then the case's own. */
+static void fault_cases(const fault_case *cases, size_t n, const char *platform, const char *file, size_t size,
+			unsigned seed, int bytes)
+{
+	for (size_t i = 0; i < n; i++) {
+		fault_run r;
+		fault_publish(&cases[i], platform, file, size, seed + (unsigned)i, &r);
+		if (bytes && r.rc == 0)
+			same_bytes(r.res.id, r.mp4, cases[i].what);
+		if (cases[i].check)
+			cases[i].check(&r);
+		fault_run_free(&r);
+	}
 }
 
 static void test_youtube(void)
@@ -438,14 +473,7 @@ static void test_youtube(void)
 	json_decref(j);
 
 	/* The same publish again, with the recorded session: nothing is posted twice. */
-	store_t st2 = {0};
-	rq.session = st.session;
-	publish_result res2;
-	rc = publish(&rq, &st2, &res2, &e);
-	CHECK(rc == 0 && !strcmp(res2.id, res.id) && res2.resumed, "a duplicate finds the post: %s", e.msg);
-	CHECK(stat("posts", "youtube") == 1, "still one post after the duplicate");
-	store_free(&st);
-	store_free(&st2);
+	publish_again(&rq, &st, "youtube", res.id);
 }
 
 static void test_youtube_faults(void)
@@ -649,40 +677,33 @@ static void test_instagram(void)
 		tags++;
 	CHECK(tags == 30, "at most 30 hashtags in the caption: %d", tags);
 	free(cap);
-	/* Duplicate with the recorded session: no second post. */
-	store_t st2 = {0};
-	rq.session = st.session;
-	publish_result res2;
-	rc = publish(&rq, &st2, &res2, &e);
-	CHECK(rc == 0 && !strcmp(res2.id, res.id), "duplicate: %s", e.msg);
-	CHECK(stat("posts", "instagram") == 1, "still one post");
-	store_free(&st);
-	store_free(&st2);
+	publish_again(&rq, &st, "instagram", res.id);
+}
+
+static void ig_drop40(fault_run *r)
+{
+	(void)r;
+	CHECK(stat("upload_bytes", "instagram") == 700 * 1000, "resumed at the received byte: %lld",
+	      stat("upload_bytes", "instagram"));
+}
+
+static void ig_limit(fault_run *r) { CHECK(r->res.retry_at > 0 && r->st.saves == 0, "waits, nothing created"); }
+
+static void ig_expire(fault_run *r)
+{
+	CHECK(stat("refreshes", "instagram") == 1 && r->st.token_saves == 1, "refreshed once");
 }
 
 static void test_instagram_faults(void)
 {
 	static const fault_case cases[] = {
-		{"ig_drop40", "connection dropped at 40 %", 0, NULL},
-		{"ig_error", "container ends in ERROR", VE_PROTOCOL, "ERROR: Error: Media upload has failed with error code 2207026"},
-		{"ig_stuck", "container never finishes", VE_TIMEOUT, "still IN_PROGRESS after 1 s"},
-		{"ig_limit", "24-hour publishing limit", VE_QUOTA, "published 50 of the 50 posts allowed in 24 hours"},
-		{"expire", "expired token refreshed", 0, NULL},
+		{"ig_drop40", "connection dropped at 40 %", 0, NULL, ig_drop40},
+		{"ig_error", "container ends in ERROR", VE_PROTOCOL, "ERROR: Error: Media upload has failed with error code 2207026", NULL},
+		{"ig_stuck", "container never finishes", VE_TIMEOUT, "still IN_PROGRESS after 1 s", NULL},
+		{"ig_limit", "24-hour publishing limit", VE_QUOTA, "published 50 of the 50 posts allowed in 24 hours", ig_limit},
+		{"expire", "expired token refreshed", 0, NULL, ig_expire},
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		fault_run r;
-		fault_publish(&cases[i], "instagram", "igf.mp4", 700 * 1000, 20 + (unsigned)i, &r);
-		if (r.rc == 0)
-			same_bytes(r.res.id, r.mp4, cases[i].what);
-		if (!strcmp(cases[i].fault, "ig_drop40"))
-			CHECK(stat("upload_bytes", "instagram") == 700 * 1000,
-			      "resumed at the received byte: %lld", stat("upload_bytes", "instagram"));
-		if (!strcmp(cases[i].fault, "ig_limit"))
-			CHECK(r.res.retry_at > 0 && r.st.saves == 0, "waits, nothing created");
-		if (!strcmp(cases[i].fault, "expire"))
-			CHECK(stat("refreshes", "instagram") == 1 && r.st.token_saves == 1, "refreshed once");
-		fault_run_free(&r);
-	}
+	fault_cases(cases, sizeof cases / sizeof *cases, "instagram", "igf.mp4", 700 * 1000, 20, 1);
 }
 
 /* ---- TikTok -------------------------------------------------------------------------------- */
@@ -708,50 +729,44 @@ static void test_tiktok(void)
 	      json_integer_value(json_object_get(si, "total_chunk_count")) == 2, "chunk plan");
 	CHECK(json_is_true(json_object_get(json_object_get(tt, "post_info"), "is_aigc")), "is_aigc");
 	json_decref(j);
-	/* Duplicate: found, not posted again. */
-	store_t st2 = {0};
-	rq.session = st.session;
-	rc = publish(&rq, &st2, &res, &e);
-	CHECK(rc == 0 && stat("posts", "tiktok") == 1, "duplicate: %s", e.msg);
-	store_free(&st);
-	store_free(&st2);
+	publish_again(&rq, &st, "tiktok", res.id);
+}
+
+static void tt_unaudited(fault_run *r)
+{
+	CHECK(strstr(r->res.note, "SELF_ONLY") && r->res.id[0] == 0, "SELF_ONLY said: %s", r->res.note);
+	json_t *j = fake("GET", "/_stats");
+	const char *lvl = json_string_value(json_object_get(json_object_get(json_object_get(
+		json_object_get(j, "last_meta"), "tiktok"), "post_info"), "privacy_level"));
+	CHECK(lvl && !strcmp(lvl, "SELF_ONLY"), "posted SELF_ONLY");
+	json_decref(j);
+}
+
+static void tt_expire(fault_run *r)
+{
+	CHECK(r->st.token_saves == 1 && r->st.tokens && !strstr(r->st.tokens, "tt-refresh-0") &&
+	      r->t.refresh_token && strcmp(r->t.refresh_token, "tt-refresh-0"),
+	      "the new refresh token is stored");
+	/* The old refresh token no longer works: the stored one must be used. */
+	oauth_tokens old;
+	tokens(&old, "tiktok");
+	vidc_err re = {0};
+	CHECK(oauth_refresh("tiktok", &old, &r->o.net, &re) == VE_AUTH, "the old refresh token is dead");
+	CHECK(oauth_refresh("tiktok", &r->t, &r->o.net, &re) == 0, "the new one works: %s", re.msg);
+	oauth_tokens_free(&old);
 }
 
 static void test_tiktok_faults(void)
 {
 	static const fault_case cases[] = {
-		{"tt_unaudited", "unaudited app", 0, NULL},
-		{"tt_failed", "publish FAILED", VE_PROTOCOL, "the post failed: file_format_check_failed"},
-		{"tt_stuck", "status never finishes", VE_TIMEOUT, "still PROCESSING_UPLOAD after 1 s"},
-		{"tt_drop40", "connection dropped at 40 %", 0, NULL},
-		{"expire", "expired token: the refresh token rotates", 0, NULL},
-		{"429", "429 with Retry-After", 0, NULL},
+		{"tt_unaudited", "unaudited app", 0, NULL, tt_unaudited},
+		{"tt_failed", "publish FAILED", VE_PROTOCOL, "the post failed: file_format_check_failed", NULL},
+		{"tt_stuck", "status never finishes", VE_TIMEOUT, "still PROCESSING_UPLOAD after 1 s", NULL},
+		{"tt_drop40", "connection dropped at 40 %", 0, NULL, NULL},
+		{"expire", "expired token: the refresh token rotates", 0, NULL, tt_expire},
+		{"429", "429 with Retry-After", 0, NULL, NULL},
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-		fault_run r;
-		fault_publish(&cases[i], "tiktok", "ttf.mp4", 800 * 1000, 40 + (unsigned)i, &r);
-		if (!strcmp(cases[i].fault, "tt_unaudited")) {
-			CHECK(strstr(r.res.note, "SELF_ONLY") && r.res.id[0] == 0, "SELF_ONLY said: %s", r.res.note);
-			json_t *j = fake("GET", "/_stats");
-			const char *lvl = json_string_value(json_object_get(json_object_get(json_object_get(
-				json_object_get(j, "last_meta"), "tiktok"), "post_info"), "privacy_level"));
-			CHECK(lvl && !strcmp(lvl, "SELF_ONLY"), "posted SELF_ONLY");
-			json_decref(j);
-		}
-		if (!strcmp(cases[i].fault, "expire")) {
-			CHECK(r.st.token_saves == 1 && r.st.tokens && !strstr(r.st.tokens, "tt-refresh-0") &&
-			      r.t.refresh_token && strcmp(r.t.refresh_token, "tt-refresh-0"),
-			      "the new refresh token is stored");
-			/* The old refresh token no longer works: the stored one must be used. */
-			oauth_tokens old;
-			tokens(&old, "tiktok");
-			vidc_err re = {0};
-			CHECK(oauth_refresh("tiktok", &old, &r.o.net, &re) == VE_AUTH, "the old refresh token is dead");
-			CHECK(oauth_refresh("tiktok", &r.t, &r.o.net, &re) == 0, "the new one works: %s", re.msg);
-			oauth_tokens_free(&old);
-		}
-		fault_run_free(&r);
-	}
+	fault_cases(cases, sizeof cases / sizeof *cases, "tiktok", "ttf.mp4", 800 * 1000, 40, 0);
 }
 
 /* ---- engagement ------------------------------------------------------------------------------ */

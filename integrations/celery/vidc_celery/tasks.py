@@ -21,20 +21,23 @@ def _step(task, kind, key=None, **opts):
         raise task.retry(exc=e, countdown=RETRY_DELAY)
 
 
-@app.task(name="vidc_celery.generate_video_script", **VIDEO)
-def generate_video_script(self, project_id):
-    return {"project_id": project_id, "jobs": _step(self, "script", project=project_id)}
+def _project_task(name, kind, doc):
+    """A task whose step is the project's job of one kind: one definition for the five of them."""
+    def task(self, project_id):
+        return {"project_id": project_id, "jobs": _step(self, kind, project=project_id)}
+    task.__name__ = task.__qualname__ = name
+    task.__doc__ = doc
+    return app.task(name="vidc_celery." + name, **VIDEO)(task)
 
 
-@app.task(name="vidc_celery.generate_voiceover", **VIDEO)
-def generate_voiceover(self, project_id):
-    return {"project_id": project_id, "jobs": _step(self, "voice", project=project_id)}
-
-
-@app.task(name="vidc_celery.generate_assets", **VIDEO)
-def generate_assets(self, project_id):
-    """The visuals of every section (a render makes them when they are missing)."""
-    return {"project_id": project_id, "jobs": _step(self, "assets", project=project_id)}
+generate_video_script = _project_task("generate_video_script", "script", "The project's script.")
+generate_voiceover = _project_task("generate_voiceover", "voice", "The project's voice-over.")
+generate_assets = _project_task("generate_assets", "assets",
+                                "The visuals of every section (a render makes them when they are missing).")
+generate_thumbnail = _project_task("generate_thumbnail", "thumbnail",
+                                   "The thumbnail of every completed render of the project, made again.")
+generate_subtitles = _project_task("generate_subtitles", "subtitles",
+                                   "The subtitles of every completed render of the project, made again.")
 
 
 @app.task(name="vidc_celery.render_video", **VIDEO)
@@ -69,18 +72,6 @@ def join_pieces(self, results, project_id, preset, render_key=None):
     key = render_key or self.request.id
     return {"project_id": project_id, "preset": preset, "pieces": len(results or []),
             "jobs": _step(self, "render", project=project_id, preset=preset, key=key)}
-
-
-@app.task(name="vidc_celery.generate_thumbnail", **VIDEO)
-def generate_thumbnail(self, project_id):
-    """The thumbnail of every completed render of the project, made again."""
-    return {"project_id": project_id, "jobs": _step(self, "thumbnail", project=project_id)}
-
-
-@app.task(name="vidc_celery.generate_subtitles", **VIDEO)
-def generate_subtitles(self, project_id):
-    """The subtitles of every completed render of the project, made again."""
-    return {"project_id": project_id, "jobs": _step(self, "subtitles", project=project_id)}
 
 
 @app.task(name="vidc_celery.publish_video", **VIDEO)
