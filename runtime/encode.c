@@ -354,18 +354,16 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 		vc->rc_max_rate = ep->maxrate;
 		vc->rc_buffer_size = (int)(ep->bufsize > INT32_MAX ? INT32_MAX : ep->bufsize);
 	}
-	/* libavcodec defaults to one thread; 0 lets x264 pick (1.5 frame threads per core; the
-	 * lookahead runs in the calling thread: sync-lookahead=0 below). x264 stays deterministic
-	 * with threads (its --non-deterministic is off). */
+	/* libavcodec defaults to one thread; 0 lets x264 pick (1.5 frame threads per core plus
+	 * lookahead). x264 stays deterministic with threads (its --non-deterministic is off). */
 	vc->thread_count = 0;
 	av_opt_set(vc->priv_data, "preset", ENC_PRESET, 0);
 	av_opt_set(vc->priv_data, "profile", "high", 0);
 	av_opt_set_double(vc->priv_data, "crf", ep->crf, 0);
-	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact. sync-lookahead=0: no
-	 * lookahead thread and its buffer of bframes + 1 frames ahead of the encoder (x264 runs the
-	 * lookahead in the calling thread, vidc's encoder thread): the same bits, 28 MB less peak
-	 * memory on the reference (bench/README.md, "Where the memory goes") */
-	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0:sync-lookahead=0", 0);
+	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact. Not sync-lookahead=0:
+	 * 28 MB less peak memory, but the lookahead then runs in vidc's encoder thread and the
+	 * reference took 25 % longer (bench/README.md, "Where the memory goes") */
+	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
 	if ((ret = avcodec_open2(vc, vcodec, NULL)) < 0)
 		return fail(VE_ENCODE, cause, len, "cannot open the H.264 encoder", ret);
 	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, vc)) < 0)
