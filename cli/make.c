@@ -36,7 +36,7 @@ const char cli_make_usage[] =
 	"  --lang L               language (BCP 47) instead of the article's\n"
 	"  --captions STYLE       plain, bold_center, karaoke or none (default karaoke; plain for 16:9)\n"
 	"  --music FILE           background music at 20 %\n"
-	"  --quality N            1 (best) to 51; default picks by preset\n"
+	"  --quality N            1 (best) to 51, default 15\n"
 	"  --allow DIR            a folder the article's photos may come from besides its own\n"
 	"                         (repeatable)\n"
 	"  --visuals LIST         where each section's visual comes from, in order: article, stock,\n"
