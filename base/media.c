@@ -703,17 +703,21 @@ static int buf_sink(void *ctx, const float *pcm, int64_t frames, vidc_err *e)
 	return 0;
 }
 
+/* The whole-buffer entry points' end: the decoded frames go to *pcm when rc is 0, else they are
+ * freed and *pcm is NULL. Returns rc. */
+static int buf_hand_over(audio_buf *b, int rc, float **pcm)
+{
+	*pcm = rc ? NULL : b->buf;
+	if (rc)
+		free(b->buf);
+	return rc;
+}
+
 int media_decode_audio(AVFormatContext *fmt, const media_audio_opts *o, float **pcm,
 		       int64_t *frames, int *rate, vidc_err *e)
 {
 	audio_buf b = {NULL, 0, 0, o->channels};
-	*pcm = NULL;
-	int rc = media_decode_audio_to(fmt, o, buf_sink, &b, frames, rate, e);
-	if (!rc)
-		*pcm = b.buf;
-	else
-		free(b.buf);
-	return rc;
+	return buf_hand_over(&b, media_decode_audio_to(fmt, o, buf_sink, &b, frames, rate, e), pcm);
 }
 
 int media_audio_file_to(const char *path, const media_audio_opts *o, media_audio_sink sink, void *ctx,
@@ -733,13 +737,7 @@ int media_audio_file(const char *path, const media_audio_opts *o, float **pcm, i
 		     int *rate, vidc_err *e)
 {
 	audio_buf b = {NULL, 0, 0, o->channels};
-	*pcm = NULL;
-	int rc = media_audio_file_to(path, o, buf_sink, &b, frames, rate, e);
-	if (!rc)
-		*pcm = b.buf;
-	else
-		free(b.buf);
-	return rc;
+	return buf_hand_over(&b, media_audio_file_to(path, o, buf_sink, &b, frames, rate, e), pcm);
 }
 
 int media_resample(const float *in, int64_t n, int channels, int from, int to, float **out,
