@@ -10,6 +10,13 @@
 allow="--allow tests/fixtures --allow examples/assets"
 avx2=0
 grep -qw avx2 /proc/cpuinfo 2>/dev/null && avx2=1
+# Under the sanitizers (VIDC_SANITIZE=1) the frames are not composed again: ASan does not change
+# what a kernel computes, so the equality is the gcc suite's, and no C would run here that the
+# sanitizer run does not already check: tests/unit/runtime_simd.c runs every kernel at every level
+# this CPU has, the scalar twins included, on rows of 1 to 1081 pixels with unaligned starts, and
+# golden.sh composes every golden frame through the same callers (they hand simd_level() to the
+# kernels and do not branch on it). The refusal of an unknown level below runs in both.
+if [ "${VIDC_SANITIZE:-0}" != 1 ]; then
 n=0
 for g in tests/golden/golden/*.png; do
 	case $g in *.actual.png | *.diff.png) continue ;; esac
@@ -31,6 +38,7 @@ for g in tests/golden/golden/*.png; do
 	n=$((n + 1))
 done
 [ "$n" -ge 20 ] || say "only $n golden frames compared"
+fi
 
 VIDC_SIMD=mmx expect 2 "an unknown VIDC_SIMD" -- "$VIDC" check examples/cold-brew.vid
 has "$tmp/err" "VIDC_SIMD=mmx names no vector level (scalar, sse2 or avx2)" "the unknown level's message"
