@@ -223,7 +223,8 @@ static const char render_usage[] =
 	"  --pieces N         render in N pieces and join them here\n"
 	"  --cache            through the piece cache: a video of 20 s or more is rendered in\n"
 	"                     pieces of --piece-length (default 10s); a piece whose frames,\n"
-	"                     assets and settings did not change since is reused, not encoded\n"
+	"                     assets and settings did not change since is reused, not encoded;\n"
+	"                     the soundtrack too, while no sound, volume or timing changed\n"
 	"  --no-cache         one pass, no piece cache (the default without --cache)\n"
 	"  --cache-dir DIR    the piece cache (default $VIDC_CACHE_DIR/pieces or ~/.cache/vidc/pieces)\n"
 	"  --cache-size MB    its size limit (default 2048); the least recently used go first\n" COMMON_HELP;

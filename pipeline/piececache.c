@@ -293,6 +293,61 @@ int pcache_content(pcache_hasher *h, int64_t first, int64_t nframes, char hex[65
 	return rc;
 }
 
+/* ---- the soundtrack's content hash -------------------------------------------------------- */
+
+/* Whether node n decides the soundtrack: the mix, its inputs, and a clip whose sound is one of
+ * them (its speed and trim decide what of the sound is heard). */
+static int sound_node(const ir_program *p, const ir_node *n)
+{
+	if (n->kind == IR_AUDIO || n->kind == IR_MIX)
+		return 1;
+	return n->kind == IR_VIDEO && n->u.video.audio >= 0 && n->u.video.audio < p->nnodes &&
+	       p->nodes[n->u.video.audio].kind == IR_AUDIO;
+}
+
+/* The sound file an audio node reads (audio.c's choice: its resolved path, else its source). */
+static int sound_asset(pcache_hasher *h, const ir_node *n, buf_t *b, vidc_err *e)
+{
+	const char *path = n->kind != IR_AUDIO ? NULL : n->u.audio.path ? n->u.audio.path : n->u.audio.src;
+	char hex[65];
+	if (!path)
+		return 0;
+	int rc = asset_hash(h, path, 0, hex, e);
+	if (!rc && buf_appendf(b, "asset file %s %s\n", path, hex))
+		rc = err_set(e, VE_NOMEM, "out of memory");
+	return rc;
+}
+
+int pcache_soundtrack(pcache_hasher *h, char hex[65], vidc_err *e)
+{
+	const ir_program *p = h->p;
+	buf_t b = {0};
+	int rc = 0;
+	/* the timeline's length in samples follows frames and rate (aud_samples_for) */
+	if (buf_appendf(&b, "vidc-soundtrack 1 frames=%lld fps=%d/%d mix=n%d\n", (long long)p->frames, p->fps_num,
+			p->fps_den, p->mix))
+		rc = err_set(e, VE_NOMEM, "out of memory");
+	for (const char *line = h->dump; !rc && line < h->dump + h->len;) {
+		const char *nl = memchr(line, '\n', (size_t)(h->dump + h->len - line));
+		size_t len = nl ? (size_t)(nl - line + 1) : (size_t)(h->dump + h->len - line);
+		char head[96], kind[24];
+		int id;
+		long long f0, f1;
+		snprintf(head, sizeof head, "%.*s", (int)(len < sizeof head ? len : sizeof head - 1), line);
+		if (node_line(head, &id, &f0, &f1, kind) && id >= 0 && id < p->nnodes && sound_node(p, &p->nodes[id])) {
+			if (buf_append(&b, line, len))
+				rc = err_set(e, VE_NOMEM, "out of memory");
+			else
+				rc = sound_asset(h, &p->nodes[id], &b, e);
+		}
+		line += len;
+	}
+	if (!rc)
+		cache_sha256_hex(b.data ? b.data : "", b.len, hex);
+	buf_free(&b);
+	return rc;
+}
+
 /* ---- the key ------------------------------------------------------------------------------ */
 
 static char self_hash[65];

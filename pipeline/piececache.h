@@ -11,6 +11,9 @@
  * cache key adds what decides the bytes: the encoder settings (rt_render_settings) and vidc
  * itself (the SHA-256 of the running executable, so a rebuilt vidc never reuses old pieces).
  *
+ * The joined soundtrack (the AAC stream the join copies, runtime/join.h) is cached the same way
+ * under a key of the audio alone (pcache_soundtrack), so a video-only edit joins without mixing.
+ *
  * The cache is a folder of DIR/ab/KEY.mp4 files placed by rename (concurrent renders, on one
  * machine or sharing a folder, never see half a piece); a file's mtime is its last use, and
  * the oldest go when the folder is over its size limit (LRU).
@@ -38,6 +41,14 @@ void pcache_hasher_free(pcache_hasher *h);
  * an asset cannot be read, VE_LIMIT when a hook's folder is too large to hash (the piece is
  * then not cacheable). */
 int pcache_content(pcache_hasher *h, int64_t first, int64_t nframes, char hex[65], vidc_err *e);
+
+/* The content hash of the program's soundtrack (hex SHA-256): what decides the mix's samples
+ * and nothing of the pictures: the timeline's length and frame rate, the mix node (inputs,
+ * loudness target, true-peak ceiling), every audio node (source, start, trim, gain curve, fades,
+ * loop, ducking, frame range) with the SHA-256 of the file it reads, and every clip whose sound is
+ * an input (its speed and trim). Keyed with join_soundtrack_settings, the cached soundtrack
+ * survives an edit of titles, pictures or effects. VE_IO when a sound file cannot be read. */
+int pcache_soundtrack(pcache_hasher *h, char hex[65], vidc_err *e);
 
 /* The cache key: the content hash, the encoder settings line and vidc's own hash. */
 int pcache_key(const char *content, const char *settings, char hex[65], vidc_err *e);

@@ -344,8 +344,8 @@ typedef struct {
 	double t0;
 } whole;
 
-/* Where piece k goes when it is not cached: the work folder beside the output. */
-static int work_path(whole *w, int k, vidc_err *e)
+/* The work folder beside the output, for what is not cached (made when first needed). */
+static int work_dir(whole *w, vidc_err *e)
 {
 	if (!w->work[0]) {
 		snprintf(w->work, sizeof w->work, "%s.pieces-%ld", w->o->output, (long)getpid());
@@ -355,8 +355,16 @@ static int work_path(whole *w, int k, vidc_err *e)
 			return err_errno(e, err, "cannot create '%s.pieces-%ld'", w->o->output, (long)getpid());
 		}
 	}
-	snprintf(w->paths[k], sizeof w->paths[k], "%s/piece-%d.mp4", w->work, k + 1);
 	return 0;
+}
+
+/* Where piece k goes when it is not cached: the work folder. */
+static int work_path(whole *w, int k, vidc_err *e)
+{
+	int rc = work_dir(w, e);
+	if (!rc)
+		snprintf(w->paths[k], sizeof w->paths[k], "%s/piece-%d.mp4", w->work, k + 1);
+	return rc;
 }
 
 /* Piece k: found in the cache, or encoded (into the cache when it can be keyed). */
@@ -387,6 +395,37 @@ static int one_piece(whole *w, int k, int64_t base, pieces_all_result *r, vidc_e
 		  (long long)rg.first, (long long)(rg.first + rg.nframes), now_s() - t);
 	if (keyed)
 		pcache_evict(w->dir, w->max, w->t0); /* never this render's own pieces */
+	return 0;
+}
+
+/* The soundtrack for the join: found in the cache under its key, or mixed and encoded (into the
+ * cache when it can be keyed, else into the work folder) with the figures of the mix. */
+static int soundtrack(whole *w, char *path, size_t n, pieces_all_result *r, vidc_err *e)
+{
+	char content[65], key[65], settings[512], err[VE_MSG_MAX];
+	vidc_err ke = {0};
+	join_soundtrack_settings(settings, sizeof settings);
+	int keyed = w->dir[0] && !pcache_soundtrack(w->h, content, &ke) && !pcache_key(content, settings, key, &ke);
+	if (w->dir[0] && !keyed)
+		stage_say(w->cb, STAGE_WARNING, "render", "the soundtrack is not cached: %s", ke.msg);
+	if (keyed && pcache_get(w->dir, key, path, n) &&
+	    !join_soundtrack_figures(path, w->o->loudness, w->o->true_peak, err, sizeof err)) {
+		r->soundtrack_cached = 1;
+		stage_say(w->cb, STAGE_NOTE, "render", "soundtrack: cached");
+		return 0;
+	}
+	int rc = keyed ? pcache_path(w->dir, key, path, n, e) : work_dir(w, e);
+	if (!rc && !keyed)
+		snprintf(path, n, "%s/soundtrack.mp4", w->work);
+	double t = now_s();
+	if (!rc && (rc = join_soundtrack(w->p, path, stage_cancel_flag(w->cb), w->o->loudness, w->o->true_peak, err,
+					 sizeof err)))
+		return stage_rt_err(e, rc, err);
+	if (rc)
+		return rc;
+	stage_say(w->cb, STAGE_NOTE, "render", "soundtrack: mixed and encoded in %.1f s", now_s() - t);
+	if (keyed)
+		pcache_evict(w->dir, w->max, w->t0);
 	return 0;
 }
 
@@ -439,6 +478,11 @@ int pieces_render_all(const ir_program *p, const pieces_all_opts *o, const stage
 			rc = one_piece(&w, k, base, r, e);
 		base += w.plan[k].nframes;
 	}
+	char track[4400] = "";
+	if (!rc && !stage_canceled(cb, "render", e))
+		rc = soundtrack(&w, track, sizeof track, r, e);
+	else if (!rc)
+		rc = VE_CANCELED;
 	join_piece *jp = rc ? NULL : calloc((size_t)w.n, sizeof *jp);
 	if (!rc && !jp)
 		rc = err_set(e, VE_NOMEM, "out of memory");
@@ -446,12 +490,14 @@ int pieces_render_all(const ir_program *p, const pieces_all_opts *o, const stage
 		jp[k] = (join_piece){w.paths[k], w.plan[k].first, w.plan[k].nframes};
 	if (!rc) {
 		join_opts jo = {.output = o->output, .pieces = jp, .npieces = w.n, .cancel = stage_cancel_flag(cb),
-				.loudness = o->loudness, .true_peak = o->true_peak};
+				.soundtrack = track};
 		char err[VE_MSG_MAX];
 		if ((rc = join_run(p, &jo, err, sizeof err)))
 			stage_rt_err(e, rc, err);
 	}
 	free(jp);
+	if (w.work[0] && !strncmp(track, w.work, strlen(w.work)))
+		unlink(track);
 	remove_work(&w);
 	if (w.dir[0])
 		pcache_evict(w.dir, w.max, 0);

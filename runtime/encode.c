@@ -385,21 +385,39 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	return 0;
 }
 
+/* A stream of the join copied as it is (codec parameters par): its packets come from a file. */
+static int open_copied(enc_t *e, const AVCodecParameters *par, AVStream **st, char *cause, size_t len)
+{
+	int ret;
+	if (!(*st = avformat_new_stream(e->oc, NULL)))
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
+	if ((ret = avcodec_parameters_copy((*st)->codecpar, par)) < 0)
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
+	(*st)->codecpar->codec_tag = 0; /* the MP4 muxer picks avc1 or mp4a */
+	return 0;
+}
+
 /* The join's video: the pieces' H.264 stream copied as it is. */
 static int open_copy(enc_t *e, const enc_params *ep, char *cause, size_t len)
 {
-	int ret;
-	if (!(e->vs = avformat_new_stream(e->oc, NULL)))
-		return fail(VE_NOMEM, cause, len, "out of memory", 0);
-	if ((ret = avcodec_parameters_copy(e->vs->codecpar, ep->copy_video)) < 0)
-		return fail(VE_NOMEM, cause, len, "out of memory", ret);
-	e->vs->codecpar->codec_tag = 0; /* the MP4 muxer picks avc1 */
+	int rc = open_copied(e, ep->copy_video, &e->vs, cause, len);
+	if (rc)
+		return rc;
 	e->vs->time_base = (AVRational){ep->fps_den, ep->fps_num};
 	e->vs->avg_frame_rate = (AVRational){ep->fps_num, ep->fps_den};
 	e->vs->r_frame_rate = e->vs->avg_frame_rate;
 	e->fps_num = ep->fps_num;
 	e->fps_den = ep->fps_den;
 	return 0;
+}
+
+/* The join's soundtrack: an AAC stream copied as it is. */
+static int open_copy_audio(enc_t *e, const enc_params *ep, char *cause, size_t len)
+{
+	int rc = open_copied(e, ep->copy_audio, &e->as, cause, len);
+	if (!rc)
+		e->as->time_base = (AVRational){1, ENC_SAMPLE_RATE};
+	return rc;
 }
 
 /* The AAC encoder and its stream. */
@@ -464,7 +482,7 @@ static int add_chapters(enc_t *e, const enc_params *ep, char *cause, size_t len)
 int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 {
 	*out = NULL;
-	if (ep->width <= 0 || ep->height <= 0 || (ep->width & 1) || (ep->height & 1))
+	if (!ep->no_video && (ep->width <= 0 || ep->height <= 0 || (ep->width & 1) || (ep->height & 1)))
 		return fail(VE_INVAL, cause, len, "H.264 4:2:0 needs an even width and height", 0);
 	enc_t *e = calloc(1, sizeof *e);
 	if (!e)
@@ -475,9 +493,9 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 		return fail(VE_ENCODE, cause, len, "cannot create an MP4 muxer", ret);
 	if (!(e->pkt = av_packet_alloc()))
 		return fail(VE_NOMEM, cause, len, "out of memory", 0);
-	if ((rc = ep->copy_video ? open_copy(e, ep, cause, len) : open_x264(e, ep, cause, len)))
+	if (!ep->no_video && (rc = ep->copy_video ? open_copy(e, ep, cause, len) : open_x264(e, ep, cause, len)))
 		return rc;
-	if (!ep->no_audio && (rc = open_aac(e, cause, len)))
+	if (!ep->no_audio && (rc = ep->copy_audio ? open_copy_audio(e, ep, cause, len) : open_aac(e, cause, len)))
 		return rc;
 	if ((ret = avio_open(&e->oc->pb, ep->path, AVIO_FLAG_WRITE)) < 0)
 		return fail(VE_IO, cause, len, "cannot create the output file", ret);
@@ -498,6 +516,17 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 	return 0;
 }
 
+/* Writes a packet of a copied stream st, its timestamps already in st's time base. */
+static int write_copied(enc_t *e, AVPacket *pkt, AVStream *st, char *cause, size_t len)
+{
+	pkt->stream_index = st->index;
+	pkt->pos = -1;
+	int ret = av_interleaved_write_frame(e->oc, pkt);
+	if (ret < 0)
+		return fail(VE_IO, cause, len, "cannot write the output", ret);
+	return 0;
+}
+
 int enc_video_packet(enc_t *e, AVPacket *pkt, int tb_num, int tb_den, int64_t offset_frames,
 		     char *cause, size_t len)
 {
@@ -508,11 +537,19 @@ int enc_video_packet(enc_t *e, AVPacket *pkt, int tb_num, int tb_den, int64_t of
 		pkt->pts += off;
 	if (pkt->dts != AV_NOPTS_VALUE)
 		pkt->dts += off;
-	pkt->stream_index = e->vs->index;
-	pkt->pos = -1;
-	int ret = av_interleaved_write_frame(e->oc, pkt);
-	if (ret < 0)
-		return fail(VE_IO, cause, len, "cannot write the output", ret);
+	return write_copied(e, pkt, e->vs, cause, len);
+}
+
+int enc_audio_packet(enc_t *e, AVPacket *pkt, int tb_num, int tb_den, char *cause, size_t len)
+{
+	av_packet_rescale_ts(pkt, (AVRational){tb_num, tb_den}, e->as->time_base);
+	return write_copied(e, pkt, e->as, cause, len);
+}
+
+int enc_tag(enc_t *e, const char *key, const char *value, char *cause, size_t len)
+{
+	if (av_dict_set(&e->oc->metadata, key, value, 0) < 0)
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	return 0;
 }
 

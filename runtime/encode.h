@@ -45,6 +45,11 @@ typedef struct {
 	int no_audio;
 	const struct AVCodecParameters *copy_video;
 	const char *const *tags;
+	/* The join's soundtrack (runtime/join.c): written alone (no_video), then its AAC stream
+	 * copied beside the pieces (copy_audio, the parameters of that stream), so a cached one is
+	 * reused as it is. */
+	int no_video;
+	const struct AVCodecParameters *copy_audio;
 } enc_params;
 
 /* On failure the cause (without position) goes to cause. */
@@ -59,6 +64,11 @@ int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3
  * seconds plus offset_frames frames of the video (the piece's place). */
 int enc_video_packet(enc_t *e, struct AVPacket *pkt, int tb_num, int tb_den, int64_t offset_frames,
 		     char *cause, size_t len);
+/* copy_audio mode: appends one packet of the copied AAC stream, its timestamps in tb_num/tb_den. */
+int enc_audio_packet(enc_t *e, struct AVPacket *pkt, int tb_num, int tb_den, char *cause, size_t len);
+/* Sets a metadata tag of the file before enc_finish writes it (the moov atom is written last);
+ * it is kept under its own key when the file was opened with tags. */
+int enc_tag(enc_t *e, const char *key, const char *value, char *cause, size_t len);
 /* The time (seconds) up to which audio has been handed to the encoder. */
 double enc_audio_time(const enc_t *e);
 /* Appends n interleaved stereo float samples at ENC_SAMPLE_RATE. */

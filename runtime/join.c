@@ -1,8 +1,10 @@
 /*
  * join.c - split renders joined (join.h). The pieces' H.264 packets are copied in order, their
- * timestamps moved by the piece's first frame; the audio is pulled from the mix (audio.c) as
- * the video advances, so the file interleaves as finely as a single-pass render; the muxer is
- * encode.c's (copy_video mode), so chapters, faststart and the AAC settings are the same.
+ * timestamps moved by the piece's first frame; the soundtrack is mixed and encoded once on its
+ * own (join_soundtrack, an audio-only MP4 that pipeline/pieces.c may keep in its cache) and its
+ * AAC packets are copied beside the video as the video advances, so the file interleaves as
+ * finely as a single-pass render; the muxer is encode.c's (copy modes), so chapters, faststart
+ * and the AAC settings are the same.
  */
 #include "join.h"
 
@@ -12,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
 #include "../base/file.h"
@@ -22,22 +26,48 @@
 #include "render.h"
 #include "rterr.h"
 
+/* The soundtrack file's tags: what the mix measured, so a cached soundtrack reports it too. */
+#define TAG_LOUDNESS "vidc_loudness"
+#define TAG_TRUE_PEAK "vidc_true_peak"
+
 typedef struct {
 	const ir_program *p;
 	const join_opts *o;
 	enc_t *enc;
-	aud_mix_t *mix;
-	aud_meter_t *meter;
-	int64_t samples, total_samples; /* audio written so far, and for the whole video */
-	int64_t done;                   /* frames copied */
+	AVFormatContext *st; /* the soundtrack */
+	int ai;              /* its audio stream */
+	AVPacket *apkt;      /* its next packet, not yet written (NULL at its end) */
+	int64_t done;        /* frames copied */
 	char cause[512];
 } joiner;
 
+/* Reads the soundtrack's next packet into j->apkt (freed at its end). */
+static void next_audio(joiner *j)
+{
+	int ret;
+	while ((ret = av_read_frame(j->st, j->apkt)) >= 0 && j->apkt->stream_index != j->ai)
+		av_packet_unref(j->apkt);
+	if (ret < 0)
+		av_packet_free(&j->apkt);
+}
+
+/* Copies the soundtrack's packets that start before sample target (all of them for
+ * INT64_MAX). */
 static int audio_until(joiner *j, int64_t target)
 {
-	if (target > j->total_samples)
-		target = j->total_samples;
-	return aud_encode_until(j->mix, j->meter, j->enc, &j->samples, target, j->cause, sizeof j->cause);
+	AVStream *as = j->st->streams[j->ai];
+	while (j->apkt) {
+		int64_t at = j->apkt->pts != AV_NOPTS_VALUE ? j->apkt->pts : j->apkt->dts;
+		if (target != INT64_MAX && av_rescale_q(at, as->time_base, (AVRational){1, ENC_SAMPLE_RATE}) >= target)
+			return 0;
+		int rc = enc_audio_packet(j->enc, j->apkt, as->time_base.num, as->time_base.den, j->cause,
+					  sizeof j->cause);
+		av_packet_unref(j->apkt);
+		if (rc)
+			return rc;
+		next_audio(j);
+	}
+	return 0;
 }
 
 static int video_index(AVFormatContext *fmt)
@@ -160,6 +190,161 @@ static int copy_all(joiner *j, AVFormatContext *first, int first_vi, char *err, 
 	return rc;
 }
 
+void join_soundtrack_settings(char *out, size_t n)
+{
+	snprintf(out, n, "aac-lc rate=%d channels=2 bitrate=%d %s %s", ENC_SAMPLE_RATE, ENC_AUDIO_BITRATE,
+		 LIBAVCODEC_IDENT, LIBAVFORMAT_IDENT);
+}
+
+/* The mix of p into the open encoder, measured. */
+static int mix_into(const ir_program *p, enc_t *enc, volatile int *cancel, double *lufs, double *peak, char *err,
+		    size_t errlen)
+{
+	aud_mix_t *mix = NULL;
+	aud_meter_t *meter = aud_meter_new();
+	char cause[512];
+	int64_t done = 0;
+	int rc = meter ? aud_open(&mix, p, 0, cancel, err, errlen)
+		       : rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+	if (!rc && (rc = aud_encode_until(mix, meter, enc, &done, aud_samples_for(p, p->frames), cause, sizeof cause)))
+		rterr_node(rc, p, NULL, err, errlen, "cannot encode the soundtrack: %s", cause);
+	if (!rc) {
+		*lufs = aud_meter_loudness(meter);
+		*peak = aud_meter_true_peak(meter);
+	}
+	aud_free(mix);
+	aud_meter_free(meter);
+	return rc;
+}
+
+int join_soundtrack(const ir_program *p, const char *path, volatile int *cancel, double *loudness, double *true_peak,
+		    char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = 0;
+	vidc_err e = {0};
+	char tmp[4096], cause[512], lufs[64], peak[64];
+	if (file_out_check(path, &e) || file_tmp_name(path, tmp, sizeof tmp, &e))
+		return rterr_node(RT_EIO, p, NULL, err, errlen, "%s", e.msg);
+	static const char *const tags[] = {"vidc_soundtrack", "1", NULL};
+	enc_params ep = {.path = tmp, .no_video = 1, .tags = tags};
+	enc_t *enc = NULL;
+	double l = -INFINITY, tp = -INFINITY;
+	int rc = enc_open(&enc, &ep, cause, sizeof cause);
+	if (rc)
+		rterr_node(rc, p, NULL, err, errlen, "cannot write the soundtrack '%s': %s", path, cause);
+	if (!rc)
+		rc = mix_into(p, enc, cancel, &l, &tp, err, errlen);
+	/* the figures go into the moov atom, which enc_finish writes last */
+	snprintf(lufs, sizeof lufs, "%.17g", l);
+	snprintf(peak, sizeof peak, "%.17g", tp);
+	if (!rc && ((rc = enc_tag(enc, TAG_LOUDNESS, lufs, cause, sizeof cause)) ||
+		    (rc = enc_tag(enc, TAG_TRUE_PEAK, peak, cause, sizeof cause)) ||
+		    (rc = enc_finish(enc, cause, sizeof cause))))
+		rterr_node(rc, p, NULL, err, errlen, "cannot write the soundtrack '%s': %s", path, cause);
+	enc_free(enc);
+	if (!rc && file_commit(tmp, path, &e))
+		return rterr_node(RT_EIO, p, NULL, err, errlen, "%s", e.msg);
+	if (rc) {
+		file_discard(tmp);
+		return rc;
+	}
+	if (loudness)
+		*loudness = l;
+	if (true_peak)
+		*true_peak = tp;
+	return 0;
+}
+
+/* Checks that fmt is a soundtrack of vidc (its AAC stream's index, else -1) and reads its figures. */
+static int soundtrack_stream(AVFormatContext *fmt, double *loudness, double *true_peak)
+{
+	int ai = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+	const AVCodecParameters *cp = ai >= 0 ? fmt->streams[ai]->codecpar : NULL;
+	const AVDictionaryEntry *l = av_dict_get(fmt->metadata, TAG_LOUDNESS, NULL, 0);
+	const AVDictionaryEntry *tp = av_dict_get(fmt->metadata, TAG_TRUE_PEAK, NULL, 0);
+	if (!cp || cp->codec_id != AV_CODEC_ID_AAC || cp->sample_rate != ENC_SAMPLE_RATE || !l || !tp)
+		return -1;
+	if (loudness)
+		*loudness = strtod(l->value, NULL);
+	if (true_peak)
+		*true_peak = strtod(tp->value, NULL);
+	return ai;
+}
+
+#define NOT_A_SOUNDTRACK "'%s' is not a soundtrack of vidc (AAC at %d Hz with its loudness)"
+
+int join_soundtrack_figures(const char *path, double *loudness, double *true_peak, char *err, size_t errlen)
+{
+	vidc_err e = {0};
+	AVFormatContext *fmt = NULL;
+	if (media_open(&fmt, path, &e)) {
+		snprintf(err, errlen, "cannot read the soundtrack '%s': %s", path, e.msg);
+		return RT_EIO;
+	}
+	int ai = soundtrack_stream(fmt, loudness, true_peak);
+	media_close(&fmt);
+	if (ai < 0) {
+		snprintf(err, errlen, NOT_A_SOUNDTRACK, path, ENC_SAMPLE_RATE);
+		return RT_EINVAL;
+	}
+	return 0;
+}
+
+/* Opens the soundtrack at path: its AAC stream, the first packet read, the mix's figures. */
+static int open_soundtrack(joiner *j, const char *path, char *err, size_t errlen)
+{
+	vidc_err e = {0};
+	const ir_program *p = j->p;
+	if (media_open(&j->st, path, &e))
+		return rterr_node(RT_EIO, p, NULL, err, errlen, "cannot read the soundtrack '%s': %s", path, e.msg);
+	if ((j->ai = soundtrack_stream(j->st, j->o->loudness, j->o->true_peak)) < 0)
+		return rterr_node(RT_EINVAL, p, NULL, err, errlen, NOT_A_SOUNDTRACK, path, ENC_SAMPLE_RATE);
+	for (unsigned i = 0; i < j->st->nb_streams; i++)
+		if ((int)i != j->ai)
+			j->st->streams[i]->discard = AVDISCARD_ALL;
+	if (!(j->apkt = av_packet_alloc()))
+		return rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
+	next_audio(j);
+	return 0;
+}
+
+/* The pieces and the soundtrack at track into tmp. */
+static int join_into(joiner *j, const char *tmp, const char *track, char *err, size_t errlen)
+{
+	const ir_program *p = j->p;
+	const join_opts *o = j->o;
+	AVFormatContext *first = NULL;
+	int vi, rc;
+	if ((rc = open_piece(p, o->pieces[0].path, &first, &vi, err, errlen)))
+		return rc;
+	if ((rc = open_soundtrack(j, track, err, errlen)))
+		goto out;
+	enc_params ep = {.path = tmp, .width = p->width, .height = p->height, .fps_num = p->fps_num,
+			 .fps_den = p->fps_den, .chapters = p->chapters, .nchapters = p->nchapters,
+			 .duration = ir_frame_time(p, p->frames), .copy_video = first->streams[vi]->codecpar,
+			 .copy_audio = j->st->streams[j->ai]->codecpar};
+	if ((rc = enc_open(&j->enc, &ep, j->cause, sizeof j->cause))) {
+		rterr_node(rc, p, NULL, err, errlen, "cannot write '%s': %s", o->output, j->cause);
+		goto out;
+	}
+	if (!(rc = copy_all(j, first, vi, err, errlen)) && (rc = audio_until(j, INT64_MAX)))
+		rterr_node(rc, p, NULL, err, errlen, "cannot write '%s': %s", o->output, j->cause);
+	if (!rc && (rc = enc_finish(j->enc, j->cause, sizeof j->cause)))
+		rterr_node(rc, p, NULL, err, errlen, "cannot write '%s': %s", o->output, j->cause);
+	struct stat sb;
+	if (!rc && p->max_bytes > 0 && stat(tmp, &sb) == 0 && sb.st_size > p->max_bytes)
+		rc = rterr_node(RT_EINVAL, p, NULL, err, errlen,
+				"the joined video is %lld bytes, over preset %s's budget of %lld",
+				(long long)sb.st_size, p->preset ? p->preset : "?", (long long)p->max_bytes);
+out:
+	enc_free(j->enc);
+	av_packet_free(&j->apkt);
+	media_close(&j->st);
+	media_close(&first);
+	return rc;
+}
+
 int join_run(const ir_program *p, const join_opts *o, char *err, size_t errlen)
 {
 	if (err && errlen)
@@ -168,48 +353,20 @@ int join_run(const ir_program *p, const join_opts *o, char *err, size_t errlen)
 	if (rc)
 		return rc;
 	vidc_err e = {0};
-	char tmp[4096];
+	char tmp[4096], own[4200], track[4096] = "";
 	if (file_out_check(o->output, &e) || file_tmp_name(o->output, tmp, sizeof tmp, &e))
 		return rterr_node(RT_EIO, p, NULL, err, errlen, "%s", e.msg);
-	AVFormatContext *first = NULL;
-	int vi;
-	if ((rc = open_piece(p, o->pieces[0].path, &first, &vi, err, errlen)))
-		return rc;
-	joiner j = {.p = p, .o = o, .total_samples = aud_samples_for(p, p->frames)};
-	double seconds = ir_frame_time(p, p->frames);
-	enc_params ep = {.path = tmp, .width = p->width, .height = p->height, .fps_num = p->fps_num,
-			 .fps_den = p->fps_den, .chapters = p->chapters, .nchapters = p->nchapters,
-			 .duration = seconds, .copy_video = first->streams[vi]->codecpar};
-	if ((rc = aud_open(&j.mix, p, 0, o->cancel, err, errlen)))
-		goto out;
-	if ((o->loudness || o->true_peak) && !(j.meter = aud_meter_new())) {
-		rc = rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
-		goto out;
+	if (!o->soundtrack) { /* mixed here, beside the output, and removed after */
+		snprintf(own, sizeof own, "%s.soundtrack.mp4", o->output);
+		if (file_tmp_name(own, track, sizeof track, &e))
+			return rterr_node(RT_EIO, p, NULL, err, errlen, "%s", e.msg);
+		rc = join_soundtrack(p, track, o->cancel, NULL, NULL, err, errlen);
 	}
-	if ((rc = enc_open(&j.enc, &ep, j.cause, sizeof j.cause))) {
-		rterr_node(rc, p, NULL, err, errlen, "cannot write '%s': %s", o->output, j.cause);
-		goto out;
-	}
-	if (!(rc = copy_all(&j, first, vi, err, errlen)) && (rc = audio_until(&j, j.total_samples)))
-		rterr_node(rc, p, NULL, err, errlen, "cannot encode '%s': %s", o->output, j.cause);
-	if (!rc && (rc = enc_finish(j.enc, j.cause, sizeof j.cause)))
-		rterr_node(rc, p, NULL, err, errlen, "cannot write '%s': %s", o->output, j.cause);
-	struct stat sb;
-	if (!rc && p->max_bytes > 0 && stat(tmp, &sb) == 0 && sb.st_size > p->max_bytes)
-		rc = rterr_node(RT_EINVAL, p, NULL, err, errlen,
-				"the joined video is %lld bytes, over preset %s's budget of %lld",
-				(long long)sb.st_size, p->preset ? p->preset : "?", (long long)p->max_bytes);
-	if (!rc && j.meter) {
-		if (o->loudness)
-			*o->loudness = aud_meter_loudness(j.meter);
-		if (o->true_peak)
-			*o->true_peak = aud_meter_true_peak(j.meter);
-	}
-out:
-	enc_free(j.enc);
-	aud_free(j.mix);
-	aud_meter_free(j.meter);
-	media_close(&first);
+	joiner j = {.p = p, .o = o};
+	if (!rc)
+		rc = join_into(&j, tmp, o->soundtrack ? o->soundtrack : track, err, errlen);
+	if (track[0])
+		unlink(track);
 	if (rc) {
 		file_discard(tmp);
 		return rc;
