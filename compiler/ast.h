@@ -63,6 +63,10 @@ typedef struct {
 	ast_stmt **stmts;
 	int n, cap;
 	int file;
+	/* A top-level statement was dropped for a syntax error (or the file could not be lexed):
+	 * what it would have declared (a scene, the video block) is missing for a reason already
+	 * reported, so the checker does not report the absence again. */
+	int dropped;
 } ast_file;
 
 #endif

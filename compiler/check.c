@@ -374,6 +374,16 @@ const char *check_audio_prop(int i, int is_voice)
 	return audio_props[i].roles & (is_voice ? A_VOICE : A_MUSIC) ? audio_props[i].name : "";
 }
 
+/* The main file uses a template at its top level: when that expands to no scene, the use
+ * has its own error (an unknown template, a wrong argument), so no scenes is not reported. */
+static int top_use(const checker_t *c)
+{
+	for (int i = 0; c->main_file && i < c->main_file->n; i++)
+		if (!strcmp(c->main_file->stmts[i]->head, "use"))
+			return 1;
+	return 0;
+}
+
 void check_top(checker_t *c, ast_stmt **st, int n)
 {
 	spec_t *s = c->s;
@@ -383,10 +393,14 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 			video_block(c, st[i]);
 	if (s->npresets) /* the preset `when` blocks are resolved for in this pass */
 		c->preset = s->presets[c->preset_index < s->npresets ? c->preset_index : 0];
-	if (!c->have_video)
-		diag_err(c->d, DE_MISSING, file_start(n ? st[0]->file : 0),
-			   "the spec has no video block: add video { preset tiktok } (or youtube_long, youtube_short, instagram_reel)");
-	else if (s->npresets == 0 && s->platforms) /* no table: its error says why */
+	/* A main file that lost top-level statements to syntax errors (a scene or the video
+	 * block among them, perhaps) has had its error: their absence is not another one. */
+	int lost = c->main_file && c->main_file->dropped;
+	if (!c->have_video) {
+		if (!lost)
+			diag_err(c->d, DE_MISSING, file_start(n ? st[0]->file : 0),
+				   "the spec has no video block: add video { preset tiktok } (or youtube_long, youtube_short, instagram_reel)");
+	} else if (s->npresets == 0 && s->platforms) /* no table: its error says why */
 		diag_err(c->d, DE_MISSING, c->video_sp, "the video block names no preset: add preset tiktok (or youtube_long, youtube_short, instagram_reel)");
 	for (int i = 0; i < n; i++)
 		if (!strcmp(st[i]->head, "voice"))
@@ -408,7 +422,7 @@ void check_top(checker_t *c, ast_stmt **st, int n)
 	for (int i = 0; i < s->nscenes; i++)
 		if (s->scenes[i].f1 > s->frames)
 			s->frames = s->scenes[i].f1;
-	if (nscenes == 0)
+	if (nscenes == 0 && !lost && !top_use(c))
 		diag_err(c->d, DE_MISSING, n ? st[0]->sp : file_start(-1), "the spec has no scenes: a video needs at least one scene");
 	for (int i = 0; i < n; i++) {
 		const char *h = st[i]->head;

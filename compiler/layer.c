@@ -139,6 +139,16 @@ static int looks_px(checker_t *c, const ast_value *v, double hi, const char *wha
 	return looks_px_in(c, v, 0, hi, what, out);
 }
 
+/* A layer's box is not negative: a layer sized so would silently not show (0 is the natural
+ * size), in a key as in a constant. */
+static int box_nonneg(checker_t *c, const ast_value *v, double x)
+{
+	if (x >= 0)
+		return 1;
+	diag_err(c->d, DE_OUT_OF_RANGE, v->sp, "a layer's width and height cannot be negative (0 is its natural size)");
+	return 0;
+}
+
 /* A mask's width, height or radius is not negative. */
 static int nonneg(checker_t *c, const ast_value *v, double x)
 {
@@ -153,7 +163,8 @@ static int anim_value(checker_t *c, int prop, const ast_value *v, double *out, u
 {
 	*u = UNIT_NONE;
 	if (prop <= LP_H)
-		return val_len_axis(c, v, prop == LP_X || prop == LP_W ? 1 : 2, out, u);
+		return val_len_axis(c, v, prop == LP_X || prop == LP_W ? 1 : 2, out, u) &&
+		       (prop < LP_W || box_nonneg(c, v, *out));
 	if (prop >= LP_MASK_X && prop <= LP_MASK_H)
 		return val_len_axis(c, v, prop == LP_MASK_X || prop == LP_MASK_W ? 1 : 2, out, u) &&
 		       (prop <= LP_MASK_Y || nonneg(c, v, *out));
@@ -409,9 +420,15 @@ static void p_position(layer_ctx *x, const ast_stmt *p, const double *v, const u
 	set_pair(x, LP_X, p, v, u);
 }
 
+static int size_ok(layer_ctx *x, const ast_stmt *p, int i, double v)
+{
+	return box_nonneg(x->c, p->args[i], v);
+}
+
 static void p_size(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	set_pair(x, LP_W, p, v, u);
+	if (size_ok(x, p, 0, v[0]) & size_ok(x, p, 1, v[1]))
+		set_pair(x, LP_W, p, v, u);
 }
 
 /* x and y alone: one axis fixed while the other is animated, or both given apart. */
@@ -428,6 +445,8 @@ static void p_y(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kin
 /* A text layer's width is where its lines wrap; its box sizes itself to the text. */
 static void p_width(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
+	if (!size_ok(x, p, 0, v[0]))
+		return;
 	if (x->L->kind == IR_TEXT)
 		x->L->wrap = v[0], x->L->wrap_unit = u[0];
 	else
@@ -436,7 +455,8 @@ static void p_width(layer_ctx *x, const ast_stmt *p, const double *v, const unit
 
 static void p_height(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)
 {
-	set_const(x->c, x->L, LP_H, v[0], u[0], p->sp, p->head);
+	if (size_ok(x, p, 0, v[0]))
+		set_const(x->c, x->L, LP_H, v[0], u[0], p->sp, p->head);
 }
 
 static void p_anchor(layer_ctx *x, const ast_stmt *p, const double *v, const unit_kind *u)

@@ -28,6 +28,21 @@ void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, 
 		lx->p += 3;
 }
 
+int lex_wrong_encoding(diag_sink *d, int file, const char *src, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)src;
+	if (len < 2)
+		return 0;
+	int bom = (u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF);
+	/* Without a mark: a NUL in the first two bytes is no text a person wrote in UTF-8. */
+	if (!bom && u[0] != 0 && u[1] != 0)
+		return 0;
+	span_t sp = {file, 1, 1, 0, bom ? 2 : 1};
+	diag_err(d, DE_BAD_CHARACTER, sp, "the file is %s, not UTF-8: save it as UTF-8",
+		 bom ? "UTF-16 (it starts with a UTF-16 byte order mark)" : "binary or UTF-16 (it has NUL bytes)");
+	return 1;
+}
+
 static const char *tok_names[] = {
 	"end of file", "end of line", "name", "number", "string", "colour",
 	"'{'", "'}'", "'('", "')'", "','", "'='", "':'", "'->'", "'+'", "'-'", "invalid character", "comment",
@@ -264,7 +279,6 @@ static void lex_string(lexer_t *lx, token_t *t, const char *start)
 	}
 	*o = 0;
 	t->text = out;
-	(void)start;
 }
 
 static unit_kind unit_of(const char *s, int n)
@@ -275,6 +289,47 @@ static unit_kind unit_of(const char *s, int n)
 	if (n == 2 && !memcmp(s, "db", 2))
 		return UNIT_DB;
 	return UNIT_BAD;
+}
+
+/* Units a designer writes out of habit, and the unit each means: reported with a fix-it, then
+ * read as that unit so the value's checks do not add a second error for one mistake. */
+static const struct {
+	const char *word;
+	unit_kind unit;
+} unit_aliases[] = {
+	{"sec", UNIT_S},     {"secs", UNIT_S},	  {"second", UNIT_S},  {"seconds", UNIT_S},
+	{"msec", UNIT_MS},   {"msecs", UNIT_MS},  {"frame", UNIT_F},   {"frames", UNIT_F},
+	{"fr", UNIT_F},	     {"pixel", UNIT_PX},  {"pixels", UNIT_PX}, {"pix", UNIT_PX},
+	{"degree", UNIT_DEG}, {"degrees", UNIT_DEG},
+};
+
+/* Reports the unknown unit that starts at us (the lexer is past it); returns the unit it is
+ * read as: the one meant when that is clear, else UNIT_BAD. */
+static unit_kind bad_unit(lexer_t *lx, const char *us)
+{
+	static const char *const cands[] = {"s", "ms", "f", "px", "sa", "deg", "dB"};
+	int n = (int)(lx->p - us);
+	char u[32];
+	snprintf(u, sizeof u, "%.*s", n > 30 ? 30 : n, us);
+	span_t sp = span_at(lx, us);
+	if ((u[0] == 'e' || u[0] == 'E') && is_digit((unsigned char)u[1])) {
+		diag_err(lx->diag, DE_UNKNOWN_UNIT, sp, "numbers are written in plain digits, not with an exponent ('%s')", u);
+		return UNIT_BAD;
+	}
+	const char *sug = NULL;
+	unit_kind meant = UNIT_BAD;
+	for (size_t i = 0; i < sizeof unit_aliases / sizeof unit_aliases[0]; i++)
+		if (!strcmp(u, unit_aliases[i].word))
+			meant = unit_aliases[i].unit, sug = unit_names[meant];
+	if (!sug && (sug = diag_suggest(u, cands, 7)))
+		meant = unit_of(sug, (int)strlen(sug));
+	if (!sug) {
+		diag_err(lx->diag, DE_UNKNOWN_UNIT, sp, "unknown unit '%s' (units: s ms f px %% sa deg dB)", u);
+		return UNIT_BAD;
+	}
+	diag_err(lx->diag, DE_UNKNOWN_UNIT, sp, "unknown unit '%s' (did you mean '%s'?)", u, sug);
+	diag_fixit_word(lx->diag, sp, u, sug);
+	return meant;
 }
 
 static void lex_number(lexer_t *lx, token_t *t, const char *start)
@@ -301,29 +356,27 @@ static void lex_number(lexer_t *lx, token_t *t, const char *start)
 	t->num = v;
 	t->unit = UNIT_NONE;
 	const char *us = lx->p;
+	const char *gap = us;
+	while (gap < lx->end && (*gap == ' ' || *gap == '\t'))
+		gap++;
 	if (peekc(lx, 0) == '%') {
 		lx->p++;
 		t->unit = UNIT_PCT;
+	} else if (gap > us && gap < lx->end && *gap == '%') {
+		/* `50 %`: '%' means nothing else, so it is read as the number's unit after the error. */
+		lx->p = gap + 1;
+		t->unit = UNIT_PCT;
+		diag_err(lx->diag, DE_BAD_CHARACTER, span_at(lx, gap), "a unit follows its number without a space: write '%.*s%%'",
+			 (int)(us - start), start);
+		span_t cut = span_at(lx, us); /* the spaces and the '%' become '%' */
+		diag_fixit(lx->diag, cut, "%%");
 	} else if (is_ident_start(peekc(lx, 0))) {
 		while (is_ident_start(peekc(lx, 0)) || is_digit(peekc(lx, 0)))
 			lx->p++;
 		t->unit = unit_of(us, (int)(lx->p - us));
-		if (t->unit == UNIT_BAD) {
-			static const char *const cands[] = {"s", "ms", "f", "px", "sa", "deg", "dB"};
-			char u[32];
-			snprintf(u, sizeof u, "%.*s", (int)(lx->p - us) > 30 ? 30 : (int)(lx->p - us), us);
-			const char *sug = diag_suggest(u, cands, 7);
-			span_t sp = span_at(lx, us);
-			if (sug) {
-				diag_err(lx->diag, DE_UNKNOWN_UNIT, sp, "unknown unit '%s' (did you mean '%s'?)", u, sug);
-				diag_fixit_word(lx->diag, sp, u, sug);
-			} else {
-				diag_err(lx->diag, DE_UNKNOWN_UNIT, sp,
-					   "unknown unit '%s' (units: s ms f px %% sa deg dB)", u);
-			}
-		}
+		if (t->unit == UNIT_BAD)
+			t->unit = bad_unit(lx, us);
 	}
-	(void)start;
 }
 
 /* '-' right before a digit starts a negative number unless it sticks to the value before it:

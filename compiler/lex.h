@@ -75,6 +75,9 @@ typedef struct {
 } lexer_t;
 
 void lex_init(lexer_t *lx, arena_t *a, diag_sink *d, int file, const char *src, size_t len);
+/* 1 after reporting that src is UTF-16 (a byte order mark, or NUL bytes between ASCII
+ * letters): lexing it would give one error per character; 0 otherwise. */
+int lex_wrong_encoding(diag_sink *d, int file, const char *src, size_t len);
 token_t lex_next(lexer_t *lx);
 const char *lex_token_name(tok_kind k);
 

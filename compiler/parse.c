@@ -5,6 +5,7 @@
  */
 #include "parse.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #define MAX_DEPTH 64 /* nesting of blocks and calls; deeper input is an error, not a stack overflow */
@@ -251,6 +252,16 @@ static ast_value *parse_group(parser_t *p)
 
 static void parse_block(parser_t *p, ast_stmt *s);
 
+/* The ',' at the current token has digits right on both sides: a decimal comma (`1,5s`). */
+static int decimal_comma(const parser_t *p)
+{
+	size_t len = 0;
+	const char *text = diag_source_text(p->d, p->file, &len);
+	size_t at = (size_t)p->tok.sp.off;
+	return text && at > 0 && at + 1 < len && isdigit((unsigned char)text[at - 1]) &&
+	       isdigit((unsigned char)text[at + 1]);
+}
+
 static ast_stmt *parse_stmt(parser_t *p)
 {
 	p->panicked = 0;
@@ -280,7 +291,11 @@ static ast_stmt *parse_stmt(parser_t *p)
 	}
 	while (p->tok.kind != TK_NEWLINE && p->tok.kind != TK_EOF && p->tok.kind != TK_LBRACE &&
 	       p->tok.kind != TK_RBRACE) {
-		if (p->tok.kind == TK_COMMA) {
+		if (p->tok.kind == TK_COMMA && decimal_comma(p)) {
+			diag_err(p->d, DE_SYNTAX, p->tok.sp, "unexpected ','; a number's decimals follow a point (1.5s, not 1,5s)");
+			diag_fixit(p->d, p->tok.sp, ".");
+			p->panicked = 1;
+		} else if (p->tok.kind == TK_COMMA) {
 			diag_err(p->d, DE_SYNTAX, p->tok.sp, "unexpected ','; the values of a statement are separated by spaces");
 			p->panicked = 1;
 		}
@@ -351,10 +366,14 @@ ast_file *parse_file(arena_t *a, diag_sink *d, int file)
 	parser_t p = {.a = a, .d = d, .file = file};
 	size_t len = 0;
 	const char *text = diag_source_text(d, file, &len);
-	lex_init(&p.lx, a, d, file, text ? text : "", text ? len : 0);
-	advance(&p);
 	ast_file *f = arena_alloc(a, sizeof *f);
 	f->file = file;
+	if (lex_wrong_encoding(d, file, text ? text : "", text ? len : 0)) {
+		f->dropped = 1;
+		return f;
+	}
+	lex_init(&p.lx, a, d, file, text ? text : "", text ? len : 0);
+	advance(&p);
 	for (;;) {
 		skip_newlines(&p);
 		if (p.tok.kind == TK_EOF)
@@ -367,6 +386,8 @@ ast_file *parse_file(arena_t *a, diag_sink *d, int file)
 		ast_stmt *s = parse_stmt(&p);
 		if (s)
 			*ARENA_PUSH(a, f->stmts, f->n, f->cap) = s;
+		else
+			f->dropped = 1;
 		if (p.tok.kind == TK_RBRACE)
 			continue;
 		if (p.tok.kind != TK_NEWLINE && p.tok.kind != TK_EOF) {

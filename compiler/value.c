@@ -113,7 +113,7 @@ const char *val_an(const char *word)
 
 void val_expected(checker_t *c, const ast_value *v, const char *what)
 {
-	if (v->kind == AV_POISON) /* its error is said */
+	if (v->kind == AV_POISON || (v->kind == AV_NUM && v->unit == UNIT_BAD)) /* its error is said */
 		return;
 	diag_err(c->d, DE_WRONG_TYPE, v->sp, "expected %s, found %s", what, val_describe(c, v));
 }
