@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,12 +293,26 @@ static int check_body(srv_req *r, const fld_spec *fields)
 	return 1;
 }
 
+static enum MHD_Result count_auth(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	if (!strcasecmp(key, "Authorization"))
+		++*(int *)cls;
+	(void)kind, (void)value;
+	return MHD_YES;
+}
+
 static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 {
-	int path_known;
+	int path_known, nauth = 0;
 	const srv_route *rt = route_find(s, r, &path_known);
 	if (cs->too_large) {
 		srv_error(r, 413, NULL, "the body is over the limit of %lld bytes", s->cfg->body_limit);
+		return;
+	}
+	/* Two tokens are ambiguous: a proxy in front may check one and this server use the other. */
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_auth, &nauth);
+	if (nauth > 1) {
+		srv_error(r, 400, NULL, "the request has %d Authorization headers; send one", nauth);
 		return;
 	}
 	if (!(r->db = db_get(s))) {
@@ -348,6 +363,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
+		/* A body trickling in (a byte a second keeps a connection from being idle) is cut at
+		 * request_timeout: the connection is closed, there is no one to reply to. */
+		if (mono_now() - cs->t0 > s->cfg->request_timeout) {
+			fprintf(stderr, "%s %s: the body took over %d s to arrive; connection closed\n", method, url,
+				s->cfg->request_timeout);
+			return MHD_NO;
+		}
 		if (cs->too_large || (long long)(cs->len + n) > s->cfg->body_limit) {
 			cs->too_large = 1;
 			return MHD_YES;
@@ -435,8 +457,9 @@ int srv_start(srv_t **out, const svc_config *cfg, const srv_route *const *tables
 	s->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned)cfg->http_threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-				MHD_OPTION_END);
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->connections_per_ip,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not this machine's address)", cfg->listen);
 		pthread_mutex_destroy(&s->mu);
