@@ -292,7 +292,7 @@ static int scripts_put(srv_req *r)
 
 static const fld_spec voice_fields[] = {
 	{"project_id", FLD_ID, 1, NULL, 0, 0},
-	{"voice_id", FLD_STR, 0, NULL, 128, 1},
+	{"voice_id", FLD_NAME, 0, NULL, 128, 1},
 	{"provider", FLD_STR, 0, fld_providers, 0, 0},
 	{NULL, 0, 0, NULL, 0, 0}};
 
@@ -324,7 +324,7 @@ static int voiceover_generate(srv_req *r)
 
 static const fld_spec preview_fields[] = {
 	{"text", FLD_STR, 1, NULL, 0, 0},
-	{"voice_id", FLD_STR, 0, NULL, 128, 1},
+	{"voice_id", FLD_NAME, 0, NULL, 128, 1},
 	{"provider", FLD_STR, 0, fld_providers, 0, 0},
 	{NULL, 0, 0, NULL, 0, 0}};
 

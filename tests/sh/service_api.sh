@@ -161,6 +161,10 @@ r "voice, bad provider" 422 POST /voiceover/generate/ /voiceover/generate/ "$TA"
 long=$(python3 -c "print('a' * 201)")
 r "preview too long" 422 POST /voiceover/preview/ /voiceover/preview/ "$TA" "{\"text\":\"$long\"}"
 [ "$(jget "j['field']")" = text ] || bad "preview: field $(jget "j['field']")"
+# a voice name that is a path: espeak-ng parsed /etc/passwd as a voice, then the server died
+r "preview, voice a path" 422 POST /voiceover/preview/ /voiceover/preview/ "$TA" '{"text":"hi","voice_id":"../../../../../../etc/passwd"}'
+[ "$(jget "j['field']")" = voice_id ] || bad "preview voice: field $(jget "j['field']")"
+r "project, voice a path" 422 POST /projects/ /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"],"settings":{"voice_id":"/etc/passwd"}}'
 code=$(curl -s -o "$tmp/p.wav" -w '%{http_code} %{content_type}' -X POST -H "Authorization: Bearer $TA" \
 	--data '{"text":"Hello from the preview.","provider":"espeak"}' "$U/voiceover/preview/")
 [ "$code" = "200 audio/wav" ] || bad "preview: $code"
