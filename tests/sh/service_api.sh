@@ -65,6 +65,10 @@ r "not an object" 400 POST /projects/ /projects/ "$TA" '[1, 2]'
 r "no body" 400 POST /projects/ /projects/ "$TA"
 python3 -c "print('{\"title\": \"' + 'x' * 70000 + '\"}')" >"$tmp/huge.json"
 r "body over the limit" 413 POST /contents/ /contents/ "$TA" "@$tmp/huge.json"
+# the log's one line per request stays one line (the path arrives percent-decoded)
+curl -s -o /dev/null -H "Authorization: Bearer $TA" "$U/x%0aGET%20/forged/%20200%200.1ms%1b%5b31m"
+grep -q '^GET /forged/' "$tmp/serve.log" && bad "a request's path forged a log line"
+grep -q "$(printf '\033')" "$tmp/serve.log" && bad "a request's path put an escape sequence in the log"
 got=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $TB" -H "Authorization: Bearer $TA" "$U/credits/")
 [ "$got" = 400 ] || bad "two Authorization headers: status $got (the first was used)"
 record GET /credits/ "$got"
