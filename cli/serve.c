@@ -80,7 +80,10 @@ const char cli_site_usage[] = "usage: vidc site add --name N [--external-id X] [
 			      "--voice V --provider P --music M --category C (the YouTube category id of the\n"
 			      "site's posts)\n" COMMON;
 const char cli_credits_usage[] = "usage: vidc credits grant --site ID --amount N [--note T]\n"
-				 "       vidc credits balance --site ID\n" COMMON;
+				 "       vidc credits balance --site ID\n"
+				 "\n"
+				 "N is -1000000000 to 1000000000, not 0; a negative N is a correction, refused\n"
+				 "when it would leave the balance below zero.\n" COMMON;
 const char cli_stage9_usage[] = "usage: vidc stage9 CONTENT_ID\n"
 				"\n"
 				"Runs the automatic chain for a content record; prints the project's id.\n" COMMON;
@@ -424,7 +427,7 @@ static int credits_cmd(sargs *a)
 		return 1;
 	}
 	json_decref(st);
-	if (grant && credits_grant(s, site, (int)amount, opt(a, "--note"), err, sizeof err)) {
+	if (grant && credits_grant(s, site, amount, opt(a, "--note"), err, sizeof err)) {
 		fprintf(stderr, "vidc credits: %s\n", err);
 		store_close(s);
 		return 1;

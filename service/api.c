@@ -292,7 +292,7 @@ static int scripts_put(srv_req *r)
 
 static const fld_spec voice_fields[] = {
 	{"project_id", FLD_ID, 1, NULL, 0, 0},
-	{"voice_id", FLD_STR, 0, NULL, 128, 1},
+	{"voice_id", FLD_NAME, 0, NULL, 128, 1},
 	{"provider", FLD_STR, 0, fld_providers, 0, 0},
 	{NULL, 0, 0, NULL, 0, 0}};
 
@@ -324,7 +324,7 @@ static int voiceover_generate(srv_req *r)
 
 static const fld_spec preview_fields[] = {
 	{"text", FLD_STR, 1, NULL, 0, 0},
-	{"voice_id", FLD_STR, 0, NULL, 128, 1},
+	{"voice_id", FLD_NAME, 0, NULL, 128, 1},
 	{"provider", FLD_STR, 0, fld_providers, 0, 0},
 	{NULL, 0, 0, NULL, 0, 0}};
 
@@ -558,8 +558,9 @@ static int credits_grant_api(srv_req *r)
 	if (!s)
 		return srv_error(r, 404, "site_id", "no site %lld", (long long)site);
 	json_decref(s);
-	if (credits_grant(r->db, site, (int)fld_int(r->body, "amount", 0), fld_str(r->body, "note", NULL), err, sizeof err))
-		return fail(r, VE_IO, NULL, err);
+	int rc = credits_grant(r->db, site, fld_int(r->body, "amount", 0), fld_str(r->body, "note", NULL), err, sizeof err);
+	if (rc)
+		return fail(r, rc, rc == VE_INVAL ? "amount" : NULL, err);
 	credits_balance(r->db, site, &bal);
 	return srv_json(r, 201, json_pack("{s:I, s:I}", "site_id", (json_int_t)site, "balance", (json_int_t)bal));
 }
@@ -578,11 +579,17 @@ static int credits_estimate(srv_req *r)
 		return srv_error(r, 422, "voice_provider", "'voice_provider' must be a voice provider (espeak, openai, ...)");
 	int np = 0;
 	char buf[256];
-	snprintf(buf, sizeof buf, "%s", plat ? plat : "tiktok");
+	if (snprintf(buf, sizeof buf, "%s", plat ? plat : "tiktok") >= (int)sizeof buf)
+		return srv_error(r, 422, "target_platforms", "'target_platforms' is longer than %zu bytes", sizeof buf - 1);
 	for (char *sv, *tok = strtok_r(buf, ",", &sv); tok; tok = strtok_r(NULL, ",", &sv), np++)
 		if (!fld_in(tok, fld_presets()))
 			return srv_error(r, 422, "target_platforms", "unknown platform '%s'", tok);
-	double secs = dur ? atof(dur) : 0;
+	/* a number of seconds from 0 (the type's typical length) to a script's largest, 3600: NaN,
+	 * infinities and huge values would overflow the prices' int arithmetic */
+	char *end = NULL;
+	double secs = dur && *dur ? strtod(dur, &end) : 0;
+	if (end && (*end || !(secs >= 0 && secs <= 3600)))
+		return srv_error(r, 422, "duration", "'duration' must be a number of seconds from 0 to 3600 (not '%s')", dur);
 	credits_item items[8];
 	int n;
 	int total = credits_chain(&r->cfg->credits, type, np, prov, secs, r->cfg->visuals, items, &n);

@@ -35,6 +35,8 @@ static const struct {
 	NUM_KEY(retention_days, K_INT, 7, 0, 3650),
 	NUM_KEY(lease_seconds, K_INT, 30, 2, 3600),
 	NUM_KEY(http_threads, K_INT, 4, 1, 256),
+	NUM_KEY(connections_per_ip, K_INT, 64, 0, 100000),
+	NUM_KEY(request_timeout, K_INT, 60, 1, 3600),
 	NUM_KEY(page_size, K_INT, 20, 1, 1000),
 	NUM_KEY(max_queued_jobs, K_INT, 100, 1, 1000000),
 	NUM_KEY(job_attempts, K_INT, 3, 1, 100),

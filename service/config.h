@@ -24,6 +24,8 @@ typedef struct {
 	int retention_days;        /* a failed project's files are kept this long: 7 */
 	int lease_seconds;         /* a job's lease; renewed at a third of it: 30 */
 	int http_threads;          /* the API's thread pool: 4 */
+	int connections_per_ip;    /* connections one client address may hold open: 64 (0: no limit) */
+	int request_timeout;       /* seconds a body may take to arrive, and a connection stay idle: 60 */
 	int page_size;             /* projects per page: 20 */
 	int max_queued_jobs;       /* quota: queued or running jobs per site (429 beyond): 100 */
 	int job_attempts;          /* tries per job before it fails: 3 */

@@ -157,27 +157,61 @@ int credits_release(store_t *s, int64_t job, char *err, size_t errlen)
 	return 0;
 }
 
+/* The charges of a settle never take the balance below zero: a hold is an estimate from what
+ * the request said (a script's total_estimated_duration), and the real cost can be more. What
+ * the balance cannot pay is left uncharged and the ledger's note says so. */
 int credits_settle(store_t *s, int64_t site, int64_t project, int64_t job, const credits_item *items,
 		   int n, char *err, size_t errlen)
 {
 	if (credits_release(s, job, err, errlen))
 		return VE_IO;
+	int64_t bal = 0;
+	if (store_lock(s, "vidc_sites", site) < 0 || credits_balance(s, site, &bal)) {
+		snprintf(err, errlen, "cannot read the credit balance: %s", store_errmsg(s));
+		return VE_IO;
+	}
 	for (int i = 0; i < n; i++) {
 		if (items[i].amount <= 0)
 			continue;
-		if (entry(s, site, "charge", items[i].op, -items[i].amount, project, job, NULL) < 0) {
+		int amount = bal < items[i].amount ? (int)(bal > 0 ? bal : 0) : items[i].amount;
+		char note[128] = "";
+		if (amount < items[i].amount)
+			snprintf(note, sizeof note, "the real cost was %d; the balance paid %d", items[i].amount, amount);
+		if (entry(s, site, "charge", items[i].op, -amount, project, job, note[0] ? note : NULL) < 0) {
 			snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
 			return VE_IO;
 		}
+		bal -= amount;
 	}
 	return 0;
 }
 
-int credits_grant(store_t *s, int64_t site, int amount, const char *note, char *err, size_t errlen)
+int credits_grant(store_t *s, int64_t site, int64_t amount, const char *note, char *err, size_t errlen)
 {
-	if (entry(s, site, "grant", NULL, amount, 0, 0, note) < 0) {
+	if (amount == 0 || amount > CREDITS_GRANT_MAX || amount < -CREDITS_GRANT_MAX) {
+		snprintf(err, errlen, "the amount is %lld: a grant is a whole number from -%d to %d, not 0", (long long)amount,
+			 CREDITS_GRANT_MAX, CREDITS_GRANT_MAX);
+		return VE_INVAL;
+	}
+	/* a negative grant (a correction) is checked against the balance under the site's lock, as
+	 * a hold is, so two at once cannot take it below zero */
+	int64_t bal = 0;
+	if (store_begin(s) || store_lock(s, "vidc_sites", site) < 0 || credits_balance(s, site, &bal)) {
+		snprintf(err, errlen, "cannot read the credit balance: %s", store_errmsg(s));
+		store_rollback(s);
+		return VE_IO;
+	}
+	if (bal + amount < 0) {
+		store_rollback(s);
+		snprintf(err, errlen, "the balance is %lld: taking %lld would leave it below zero", (long long)bal,
+			 (long long)-amount);
+		return VE_INVAL;
+	}
+	if (entry(s, site, "grant", NULL, (int)amount, 0, 0, note) < 0 || store_commit(s)) {
 		snprintf(err, errlen, "cannot write the ledger: %s", store_errmsg(s));
-		return store_last_code(s) == STORE_ECONSTRAINT ? VE_NOTFOUND : VE_IO;
+		int code = store_last_code(s) == STORE_ECONSTRAINT ? VE_NOTFOUND : VE_IO;
+		store_rollback(s);
+		return code;
 	}
 	return 0;
 }

@@ -58,12 +58,17 @@ int credits_visuals_hold(const credits_table *t, const char *sources, int sectio
  * after the other and it never goes below zero. */
 int credits_hold(store_t *s, int64_t site, int64_t project, int64_t job, const char *op, int amount,
 		 char *err, size_t errlen);
-/* Settles a job: releases its holds and charges the real items (n of them). */
+/* Settles a job: releases its holds and charges the real items (n of them), in the caller's
+ * transaction; never below a zero balance (what it cannot pay is noted, not charged). */
 int credits_settle(store_t *s, int64_t site, int64_t project, int64_t job, const credits_item *items,
 		   int n, char *err, size_t errlen);
 /* Releases a failed job's holds (nothing is charged). */
 int credits_release(store_t *s, int64_t job, char *err, size_t errlen);
-int credits_grant(store_t *s, int64_t site, int amount, const char *note, char *err, size_t errlen);
+/* The largest grant (and correction) at once: keeps every ledger amount an int. */
+#define CREDITS_GRANT_MAX 1000000000
+/* Adds amount (a correction when negative) in its own transaction: VE_INVAL for 0 or beyond
+ * CREDITS_GRANT_MAX, and for a correction that would leave the balance below zero. */
+int credits_grant(store_t *s, int64_t site, int64_t amount, const char *note, char *err, size_t errlen);
 /* The site's balance, or a negative code. */
 int credits_balance(store_t *s, int64_t site, int64_t *balance);
 

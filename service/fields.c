@@ -1,6 +1,7 @@
 /*
  * fields.c - request field checks (fields.h).
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +29,8 @@ const char *const fld_content_status[] = {"draft", "published", NULL};
 static const char *const type_names[] = {
 	[FLD_STR] = "a string", [FLD_INT] = "an integer", [FLD_ID] = "an id (an integer from 1)",
 	[FLD_NUM] = "a number", [FLD_BOOL] = "true or false", [FLD_OBJ] = "an object",
-	[FLD_STRS] = "a list of strings", [FLD_IDS] = "a list of ids", [FLD_ARR] = "a list", [FLD_ANY] = "a value"};
+	[FLD_STRS] = "a list of strings", [FLD_IDS] = "a list of ids", [FLD_ARR] = "a list",
+	[FLD_NAME] = "a name of letters, digits, spaces and _ + ( ) . -", [FLD_ANY] = "a value"};
 
 static void presets_load(void)
 {
@@ -92,6 +94,17 @@ static int type_ok(json_t *v, fld_type t)
 		return json_is_object(v);
 	case FLD_ARR:
 		return json_is_array(v);
+	case FLD_NAME: {
+		/* '../../etc/passwd' as an espeak voice made espeak-ng parse the file and then crash
+		 * the server; a name never needs a path */
+		const char *n = json_string_value(v);
+		if (!n || !*n)
+			return 0;
+		for (; *n; n++)
+			if (!isalnum((unsigned char)*n) && !strchr(" _+().-", *n))
+				return 0;
+		return 1;
+	}
 	case FLD_STRS:
 	case FLD_IDS: {
 		if (!json_is_array(v))
@@ -115,7 +128,7 @@ static int check_one(json_t *v, const fld_spec *f, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' must be %s", f->name, type_names[f->type]);
 		return -1;
 	}
-	if (f->type == FLD_STR && f->max_len && json_string_length(v) > f->max_len) {
+	if ((f->type == FLD_STR || f->type == FLD_NAME) && f->max_len && json_string_length(v) > f->max_len) {
 		snprintf(err, errlen, "'%s' is longer than %zu bytes", f->name, f->max_len);
 		return -1;
 	}

@@ -34,7 +34,7 @@ static const fld_spec automation_fields[] = {
 	{"project_type", FLD_STR, 0, fld_project_types, 0, 0},
 	{"target_platforms", FLD_STRS, 0, fld_platforms, FLD_MAX_PRESETS, 0},
 	{"social_account_ids", FLD_IDS, 0, NULL, 32, 0},
-	{"voice_id", FLD_STR, 0, NULL, 128, 1},
+	{"voice_id", FLD_NAME, 0, NULL, 128, 1},
 	{"voice_provider", FLD_STR, 0, fld_providers, 0, 0},
 	{"music_track", FLD_STR, 0, NULL, 256, 1},
 	{"youtube_category_id", FLD_STR, 0, NULL, 8, 1}, /* snippet.categoryId of the site's YouTube posts */
@@ -227,7 +227,7 @@ json_t *rec_content_json(store_t *s, int64_t site, int64_t id)
 /* ---- projects ----------------------------------------------------------------------------- */
 
 static const fld_spec settings_fields[] = {
-	{"voice_id", FLD_STR, 0, NULL, 128, 1},
+	{"voice_id", FLD_NAME, 0, NULL, 128, 1},
 	{"voice_provider", FLD_STR, 0, fld_providers, 0, 0},
 	{"music_track", FLD_STR, 0, NULL, 256, 1},
 	{"transition_style", FLD_STR, 0, NULL, 64, 1},

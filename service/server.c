@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,12 +293,26 @@ static int check_body(srv_req *r, const fld_spec *fields)
 	return 1;
 }
 
+static enum MHD_Result count_auth(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	if (!strcasecmp(key, "Authorization"))
+		++*(int *)cls;
+	(void)kind, (void)value;
+	return MHD_YES;
+}
+
 static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 {
-	int path_known;
+	int path_known, nauth = 0;
 	const srv_route *rt = route_find(s, r, &path_known);
 	if (cs->too_large) {
 		srv_error(r, 413, NULL, "the body is over the limit of %lld bytes", s->cfg->body_limit);
+		return;
+	}
+	/* Two tokens are ambiguous: a proxy in front may check one and this server use the other. */
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_auth, &nauth);
+	if (nauth > 1) {
+		srv_error(r, 400, NULL, "the request has %d Authorization headers; send one", nauth);
 		return;
 	}
 	if (!(r->db = db_get(s))) {
@@ -330,6 +345,20 @@ static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 		rt->fn(r);
 }
 
+/* The path as the log shows it: the URL arrives percent-decoded, so a %0A or an escape sequence
+ * in it would forge log lines or colour a terminal; control bytes are written back as %XX. */
+static const char *log_path(const char *url, char *out, size_t n)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)url; *p && o + 4 < n; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(out + o, n - o, "%%%02X", *p);
+		else
+			out[o++] = (char)*p;
+	out[o] = 0;
+	return out;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -348,6 +377,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
+		/* A body trickling in (a byte a second keeps a connection from being idle) is cut at
+		 * request_timeout: the connection is closed, there is no one to reply to. */
+		if (mono_now() - cs->t0 > s->cfg->request_timeout) {
+			char shown[512];
+			fprintf(stderr, "%s %s: the body took over %d s to arrive; connection closed\n", method,
+				log_path(url, shown, sizeof shown), s->cfg->request_timeout);
+			return MHD_NO;
+		}
 		if (cs->too_large || (long long)(cs->len + n) > s->cfg->body_limit) {
 			cs->too_large = 1;
 			return MHD_YES;
@@ -373,7 +410,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (resp)
 		MHD_destroy_response(resp);
 	/* one line per request: never the headers (the token) */
-	fprintf(stderr, "%s %s %d %.1fms\n", method, url, status, (mono_now() - cs->t0) * 1000);
+	char shown[512];
+	fprintf(stderr, "%s %s %d %.1fms\n", method, log_path(url, shown, sizeof shown), status,
+		(mono_now() - cs->t0) * 1000);
 	if (r.db)
 		db_put(s, r.db);
 	json_decref(r.body);
@@ -435,8 +474,9 @@ int srv_start(srv_t **out, const svc_config *cfg, const srv_route *const *tables
 	s->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned)cfg->http_threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-				MHD_OPTION_END);
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->connections_per_ip,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not this machine's address)", cfg->listen);
 		pthread_mutex_destroy(&s->mu);

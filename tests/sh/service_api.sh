@@ -30,6 +30,13 @@ r() {
 	record "$m" "$pat" "$got"
 }
 setup_sites
+# short limits for the hostile-client cases below (issue: a client holding connections or
+# trickling a body)
+python3 - "$CONFIG" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c.update(connections_per_ip=16, request_timeout=3)
+json.dump(c, open(sys.argv[1], "w"))
+PY
 start_server
 
 # --- auth ---
@@ -58,6 +65,54 @@ r "not an object" 400 POST /projects/ /projects/ "$TA" '[1, 2]'
 r "no body" 400 POST /projects/ /projects/ "$TA"
 python3 -c "print('{\"title\": \"' + 'x' * 70000 + '\"}')" >"$tmp/huge.json"
 r "body over the limit" 413 POST /contents/ /contents/ "$TA" "@$tmp/huge.json"
+# the log's one line per request stays one line (the path arrives percent-decoded)
+curl -s -o /dev/null -H "Authorization: Bearer $TA" "$U/x%0aGET%20/forged/%20200%200.1ms%1b%5b31m"
+grep -q '^GET /forged/' "$tmp/serve.log" && bad "a request's path forged a log line"
+grep -q "$(printf '\033')" "$tmp/serve.log" && bad "a request's path put an escape sequence in the log"
+got=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $TB" -H "Authorization: Bearer $TA" "$U/credits/")
+[ "$got" = 400 ] || bad "two Authorization headers: status $got (the first was used)"
+record GET /credits/ "$got"
+r "deep nesting" 400 POST /projects/ /projects/ "$TA" "$(python3 -c "print('[' * 30000)")"
+r "NUL in a string" 400 POST /contents/ /contents/ "$TA" '{"title":"a\u0000b"}'
+# A client holding connections open (headers never finished) cannot hold more than
+# connections_per_ip; a body trickling a byte a second is cut at request_timeout; neither stops
+# the others' requests for long.
+python3 - "$PORT" "$TA" <<'PY' || bad "hostile connections: see above"
+import socket, sys, time, urllib.request
+port, tok = int(sys.argv[1]), sys.argv[2]
+def get():
+    r = urllib.request.Request("http://127.0.0.1:%d/api/v1/video/credits/" % port, headers={"Authorization": "Bearer " + tok})
+    return urllib.request.urlopen(r, timeout=5).status
+held = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+for s in held:
+    s.sendall(b"GET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n")
+extra = socket.create_connection(("127.0.0.1", port))
+extra.settimeout(3)
+try:
+    extra.sendall(b"GET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n\r\n")
+    got = extra.recv(100)
+except OSError:
+    got = b""
+if got:
+    sys.exit("FAIL: a 17th connection of one address was served: %r" % got[:60])
+for s in held:
+    s.close()
+time.sleep(0.3)
+slow = socket.create_connection(("127.0.0.1", port))
+slow.sendall(("POST /api/v1/video/projects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+              "Content-Length: 100\r\n\r\n" % tok).encode())
+t0, closed = time.time(), False
+while time.time() - t0 < 8 and not closed:
+    try:
+        slow.sendall(b" ")
+        if get() != 200:
+            sys.exit("FAIL: another client was refused while a body trickled")
+        time.sleep(0.5)
+    except OSError:
+        closed = True
+if not closed or time.time() - t0 < 2.5:
+    sys.exit("FAIL: a trickling body was %s after %.1f s (request_timeout 3)" % ("closed" if closed else "still open", time.time() - t0))
+PY
 
 # --- projects ---
 r "missing project_type" 422 POST /projects/ /projects/ "$TA" '{"target_platforms":["tiktok"]}'
@@ -110,6 +165,10 @@ r "voice, bad provider" 422 POST /voiceover/generate/ /voiceover/generate/ "$TA"
 long=$(python3 -c "print('a' * 201)")
 r "preview too long" 422 POST /voiceover/preview/ /voiceover/preview/ "$TA" "{\"text\":\"$long\"}"
 [ "$(jget "j['field']")" = text ] || bad "preview: field $(jget "j['field']")"
+# a voice name that is a path: espeak-ng parsed /etc/passwd as a voice, then the server died
+r "preview, voice a path" 422 POST /voiceover/preview/ /voiceover/preview/ "$TA" '{"text":"hi","voice_id":"../../../../../../etc/passwd"}'
+[ "$(jget "j['field']")" = voice_id ] || bad "preview voice: field $(jget "j['field']")"
+r "project, voice a path" 422 POST /projects/ /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"],"settings":{"voice_id":"/etc/passwd"}}'
 code=$(curl -s -o "$tmp/p.wav" -w '%{http_code} %{content_type}' -X POST -H "Authorization: Bearer $TA" \
 	--data '{"text":"Hello from the preview.","provider":"espeak"}' "$U/voiceover/preview/")
 [ "$code" = "200 audio/wav" ] || bad "preview: $code"
@@ -184,6 +243,17 @@ t=$(jget "j['total']")
 [ "$t" -ge 100 ] && [ "$t" -le 250 ] || bad "a long video costs $t, not 100-250"
 r "grant (operator)" 201 POST /credits/grant/ /credits/grant/ "$TOP" '{"site_id":2,"amount":2}'
 r "grant, unknown site" 404 POST /credits/grant/ /credits/grant/ "$TOP" '{"site_id":99,"amount":2}'
+# credits never go negative, and a grant is never cut to an int (4294967297 was a grant of 1)
+r "grant below zero" 422 POST /credits/grant/ /credits/grant/ "$TOP" '{"site_id":2,"amount":-3}'
+[ "$(jget "j['field']")" = amount ] || bad "negative grant: field $(jget "j['field']")"
+r "grant past an int" 422 POST /credits/grant/ /credits/grant/ "$TOP" '{"site_id":2,"amount":4294967297}'
+r "grant of 0" 422 POST /credits/grant/ /credits/grant/ "$TOP" '{"site_id":2,"amount":0}'
+r "correction" 201 POST /credits/grant/ /credits/grant/ "$TOP" '{"site_id":2,"amount":-1}'
+[ "$(jget "j['balance']")" = 1 ] || bad "a correction of 1 on 2: $(cat "$tmp/out")"
+for d in nan inf 1e300 -5 12abc; do # an estimate was -2147483604 credits
+	r "estimate, duration $d" 422 GET /credits/estimate/ "/credits/estimate/?duration=$d" "$TA"
+done
+r "estimate, long platform list" 422 GET /credits/estimate/ "/credits/estimate/?target_platforms=$(python3 -c "print(','.join(['tiktok'] * 40))")" "$TA"
 req POST /projects/ "$TB" '{"project_type":"short","target_platforms":["tiktok","youtube_short","instagram_reel"]}' >/dev/null
 PB=$(jget "j['id']")
 r "put script (B)" 200 PUT "/scripts/{id}/" "/scripts/$PB/" "$TB" "@$tmp/script.json"

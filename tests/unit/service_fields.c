@@ -57,5 +57,20 @@ int main(void)
 	CHECK(fld_preset_platform("tiktok_hd") && !strcmp(fld_preset_platform("tiktok_hd"), "tiktok") &&
 		      !strcmp(fld_preset_platform("youtube_short"), "youtube") && !fld_preset_platform("vimeo"),
 	      "a preset's platform is its site in the file");
+	/* a voice name never names a file: espeak-ng read '../../etc/passwd' as a voice */
+	static const fld_spec voice[] = {{"voice_id", FLD_NAME, 0, NULL, 128, 1}, {NULL, 0, 0, NULL, 0, 0}};
+	static const char *const names[] = {"en-us", "en+f3", "English (Great Britain)", "21m00Tcm4TlvDq8ikWAM", "alloy"};
+	static const char *const paths[] = {"../../../../etc/passwd", "/etc/passwd", "en+../x", "a\\b", "", "en\nus"};
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+		o = json_pack("{s:s}", "voice_id", names[k]);
+		CHECK(fld_check(o, voice, 1, err, sizeof err, &field) == 0, "voice '%s': %s", names[k], err);
+		json_decref(o);
+	}
+	for (size_t k = 0; k < sizeof paths / sizeof *paths; k++) {
+		o = json_pack("{s:s}", "voice_id", paths[k]);
+		CHECK(fld_check(o, voice, 1, err, sizeof err, &field) == -1 && strstr(err, "'voice_id' must be a name"),
+		      "voice '%s' taken: %s", paths[k], err);
+		json_decref(o);
+	}
 	return check_done();
 }

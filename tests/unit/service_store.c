@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../base/err.h"
 #include "../../service/credits.h"
+#include "../../service/fields.h"
 #include "../../service/jobs.h"
 #include "../../service/store.h"
 #include "check.h"
@@ -95,6 +97,24 @@ static void test_credits(const char *db)
 	CHECK(credits_settle(s, site, 0, job, &real, 1, err, sizeof err) == 0, "%s", err);
 	credits_balance(s, site, &bal);
 	CHECK(bal == 5, "balance %lld after settling at 7", (long long)bal);
+	/* a real cost above the balance (the hold trusted a script's claimed length) stops at zero */
+	jobs_enqueue(s, "voice", site, 0, 0, NULL, 0, 1, &job, err, sizeof err);
+	CHECK(credits_hold(s, site, 0, job, "video_tts_hd", 1, err, sizeof err) == 0, "%s", err);
+	credits_item dear = {"video_tts_hd", 400};
+	CHECK(credits_settle(s, site, 0, job, &dear, 1, err, sizeof err) == 0, "%s", err);
+	credits_balance(s, site, &bal);
+	CHECK(bal == 0, "balance %lld after a real cost of 400 on 5", (long long)bal);
+	json_t *note = store_row(s, "SELECT note FROM vidc_credit_ledger WHERE job_id = ? AND kind = 'charge'", "l", job);
+	CHECK(strstr(fld_str(note, "note", ""), "real cost was 400"), "the charge's note: %s", fld_str(note, "note", "(none)"));
+	json_decref(note);
+	/* grants: never 0, never past an int, a correction never below zero */
+	CHECK(credits_grant(s, site, 0, NULL, err, sizeof err) == VE_INVAL, "a grant of 0");
+	CHECK(credits_grant(s, site, 4294967297LL, NULL, err, sizeof err) == VE_INVAL, "a grant past an int");
+	CHECK(credits_grant(s, site, 3, NULL, err, sizeof err) == 0, "%s", err);
+	CHECK(credits_grant(s, site, -4, NULL, err, sizeof err) == VE_INVAL && strstr(err, "below zero"), "%s", err);
+	CHECK(credits_grant(s, site, -3, NULL, err, sizeof err) == 0, "%s", err);
+	credits_balance(s, site, &bal);
+	CHECK(bal == 0, "balance %lld after +3 -3", (long long)bal);
 	credits_table t;
 	credits_defaults(&t);
 	CHECK(credits_tts(&t, "elevenlabs", 61) == 21 && credits_tts(&t, "espeak", 45) == 2 &&
