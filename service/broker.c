@@ -454,7 +454,9 @@ int brk_results(store_t *s, brk_t *b, FILE *log, char *err, size_t errlen)
 	json_array_foreach(rows, i, r) {
 		const char *id = fld_str(json_object_get(r, "payload"), "celery_task_id", "");
 		json_t *meta = NULL;
-		if (!*id || (rc = brk_task_meta(b, id, &meta, err, errlen)) == VE_NET)
+		if (!*id)
+			continue; /* no task to ask about; the jobs after it still have theirs */
+		if ((rc = brk_task_meta(b, id, &meta, err, errlen)) == VE_NET)
 			break;
 		int failed = 0;
 		for (int k = 0; meta && failed_states[k]; k++)

@@ -22,6 +22,11 @@ VIDC_BIN=$tmp/no-such-vidc start_celery w1
 
 req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
 P=$(jget "j['id']")
+# a job Celery has whose task id is empty, before the others: it is skipped, not the end of the
+# pass (before, the pass stopped there and no later job's result was ever read)
+E=$(sql1 "INSERT INTO vidc_jobs (queue, kind, site_id, project_id, payload, status, created_at) VALUES ('celery', \
+'assets', 1, $P, '{\"celery_task_id\":\"\"}', 'queued', '2026-01-01T00:00:00Z') RETURNING id")
+[ -n "$E" ] || bad "could not insert the job without a task id"
 expect "script" 200 PUT "/scripts/$P/" "$TA" "@tests/fixtures/service/script-short.json"
 req GET /credits/ "$TA" >/dev/null
 before=$(jget "j['balance']")
@@ -59,5 +64,6 @@ req GET "/render/$R/status/" "$TA" >/dev/null
 [ "$(jget "j['status']")" = failed ] || bad "the render whose task failed is '$(jget "j['status']")'"
 case $(jget "j['error']") in *"vidc_celery.render_video["*"] failed: VidcError: cannot run"*) ;;
 *) bad "the render's error: $(jget "j['error']")" ;; esac
+[ "$(sql1 "SELECT status FROM vidc_jobs WHERE id = $E")" = queued ] || bad "the job without a task id was changed"
 [ $fail = 0 ] && echo "ok: celery_results (a task's failure read from Celery's Redis result backend)"
 exit $fail
