@@ -601,9 +601,7 @@ static int credits_estimate(srv_req *r)
 
 static int jobs_get(srv_req *r)
 {
-	json_t *j = store_row(r->db, "SELECT id, kind, project_id, rendered_video_id, status, progress, attempts, "
-				     "max_attempts, error, created_at, started_at, finished_at FROM vidc_jobs WHERE id = ? AND "
-				     "site_id = ?", "ll", r->id[0], r->who.site_id);
+	json_t *j = jobs_view(r->db, r->id[0], r->who.site_id);
 	return j ? srv_json(r, 200, j) : srv_error(r, 404, NULL, "no job %lld", (long long)r->id[0]);
 }
 

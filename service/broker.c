@@ -392,9 +392,9 @@ int brk_task_meta(brk_t *b, const char *id, json_t **meta, char *err, size_t err
 /* Celery's states that end a task without a result (celery.states.PROPAGATE_STATES). */
 static const char *const failed_states[] = {"FAILURE", "REVOKED", NULL};
 
-/* "the Celery task NAME[ID] failed: EXC_TYPE: EXC_MESSAGE" from a FAILURE's meta, whose result
- * is {"exc_type", "exc_message" (a list of the exception's args, or a string), "exc_module"}. */
-static void task_error(json_t *meta, const char *kind, const char *id, char *out, size_t n)
+/* "EXC_TYPE: EXC_MESSAGE" of the exception a FAILURE's or a RETRY's meta holds as its result:
+ * {"exc_type", "exc_message" (a list of the exception's args, or a string), "exc_module"}. */
+static void exc_text(json_t *meta, char *out, size_t n)
 {
 	json_t *res = json_object_get(meta, "result");
 	json_t *msg = json_object_get(res, "exc_message");
@@ -402,11 +402,54 @@ static void task_error(json_t *meta, const char *kind, const char *id, char *out
 		   : json_array_size(msg) == 1 && json_is_string(json_array_get(msg, 0))
 		       ? strdup(json_string_value(json_array_get(msg, 0)))
 		       : json_dumps(msg ? msg : res, JSON_COMPACT | JSON_ENCODE_ANY);
-	const char *name = fld_str(meta, "name", NULL); /* result_extended: the task's name */
-	snprintf(out, n, "the Celery task %s[%s] %s: %s%s%s", name ? name : kind, id,
-		 !strcmp(fld_str(meta, "status", ""), "REVOKED") ? "was revoked" : "failed",
-		 fld_str(res, "exc_type", ""), *fld_str(res, "exc_type", "") ? ": " : "", args ? args : "(no message)");
+	snprintf(out, n, "%s%s%s", fld_str(res, "exc_type", ""), *fld_str(res, "exc_type", "") ? ": " : "",
+		 args ? args : "(no message)");
 	free(args);
+}
+
+/* "the Celery task NAME[ID] failed: EXC_TYPE: EXC_MESSAGE" from a FAILURE's (or REVOKED's) meta. */
+static void task_error(json_t *meta, const char *kind, const char *id, char *out, size_t n)
+{
+	char exc[800];
+	exc_text(meta, exc, sizeof exc);
+	const char *name = fld_str(meta, "name", NULL); /* result_extended: the task's name */
+	snprintf(out, n, "the Celery task %s[%s] %s: %s", name ? name : kind, id,
+		 !strcmp(fld_str(meta, "status", ""), "REVOKED") ? "was revoked" : "failed", exc);
+}
+
+/* What the job's status endpoint shows of a task still under way (jobs_view): {"status":
+ * "STARTED"}, or {"status": "RETRY", "reason", "retries"} where Celery keeps the exception the
+ * task retries for as its result and, with result_extended, the retries done before this one
+ * (the countdown is not in the meta). NULL for the other states. */
+static json_t *task_state(json_t *meta)
+{
+	const char *st = fld_str(meta, "status", "");
+	if (!strcmp(st, "STARTED"))
+		return json_pack("{s:s}", "status", st);
+	if (strcmp(st, "RETRY"))
+		return NULL;
+	char why[800];
+	exc_text(meta, why, sizeof why);
+	json_t *out = json_pack("{s:s, s:s}", "status", st, "reason", why);
+	if (json_is_integer(json_object_get(meta, "retries")))
+		json_object_set_new(out, "retries", json_integer(fld_int(meta, "retries", 0) + 1));
+	return out;
+}
+
+/* Keeps the task's state on a job still queued or running when it changed; 0, or < 0. */
+static int note_state(store_t *s, json_t *row, json_t *meta)
+{
+	json_t *st = task_state(meta);
+	json_t *old = json_object_get(row, "celery_state");
+	int rc = 0;
+	if (st ? !json_equal(st, old) : old && !json_is_null(old)) {
+		char *text = st ? json_dumps(st, JSON_COMPACT) : NULL;
+		rc = store_run(s, "UPDATE vidc_jobs SET celery_state = ? WHERE id = ? AND status IN ('queued', 'running')", "tl",
+			       text, fld_int(row, "id", 0)) < 0 ? -2 : 0;
+		free(text);
+	}
+	json_decref(st);
+	return rc;
 }
 
 /* The job of a task that failed ends as a worker's failed job does: failed with the task's
@@ -441,7 +484,8 @@ static int fail_job(store_t *s, json_t *row, const char *msg)
 
 int brk_results(store_t *s, brk_t *b, FILE *log, char *err, size_t errlen)
 {
-	json_t *rows = store_rows(s, "SELECT id, kind, project_id, rendered_video_id, payload FROM vidc_jobs WHERE queue = "
+	json_t *rows = store_rows(s, "SELECT id, kind, project_id, rendered_video_id, payload, celery_state FROM vidc_jobs "
+				     "WHERE queue = "
 				     "'celery' AND status IN ('queued', 'running') AND payload LIKE '%celery_task_id%' "
 				     "ORDER BY id LIMIT 500", "");
 	if (!rows) {
@@ -454,7 +498,9 @@ int brk_results(store_t *s, brk_t *b, FILE *log, char *err, size_t errlen)
 	json_array_foreach(rows, i, r) {
 		const char *id = fld_str(json_object_get(r, "payload"), "celery_task_id", "");
 		json_t *meta = NULL;
-		if (!*id || (rc = brk_task_meta(b, id, &meta, err, errlen)) == VE_NET)
+		if (!*id)
+			continue; /* no task to ask about; the jobs after it still have theirs */
+		if ((rc = brk_task_meta(b, id, &meta, err, errlen)) == VE_NET)
 			break;
 		int failed = 0;
 		for (int k = 0; meta && failed_states[k]; k++)
@@ -465,6 +511,8 @@ int brk_results(store_t *s, brk_t *b, FILE *log, char *err, size_t errlen)
 		if (failed && fail_job(s, r, msg) == 1 && log)
 			fprintf(log, "vidc serve: job %lld (%s) failed: %s\n", (long long)fld_int(r, "id", 0),
 				fld_str(r, "kind", ""), msg);
+		if (!failed && rc != VE_PROTOCOL)
+			note_state(s, r, meta); /* a store error here is seen again on the next pass */
 		json_decref(meta);
 		rc = 0; /* one task's unreadable result is no reason to skip the others */
 	}

@@ -57,7 +57,9 @@ int brk_task_meta(brk_t *b, const char *id, json_t **meta, char *err, size_t err
 /* One pass over the jobs Celery has (the "celery" queue, queued or running): a job whose task is
  * FAILURE or REVOKED in the result backend fails with "the Celery task NAME[ID] failed: EXC_TYPE:
  * MESSAGE", as a worker's failed job does (holds released, its project and render failed); one
- * line each on log (may be NULL). VE_NET when the broker does not answer. */
+ * line each on log (may be NULL). A job whose task is STARTED or RETRY keeps that state (its
+ * celery_state, which jobs_view shows); any other state clears it. VE_NET when the broker does
+ * not answer. */
 int brk_results(store_t *s, brk_t *b, FILE *log, char *err, size_t errlen);
 
 typedef struct {

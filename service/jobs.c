@@ -240,3 +240,30 @@ int jobs_active(store_t *s, int64_t site, int64_t *n)
 			   site);
 	return rc < 0 ? rc : 0;
 }
+
+/* The status a queued job shows while its Celery task is under way (celery_state's status). */
+static const struct {
+	const char *celery, *status;
+} task_shown[] = {{"STARTED", "running"}, {"RETRY", "retrying"}};
+
+json_t *jobs_view(store_t *s, int64_t id, int64_t site)
+{
+	json_t *j = store_row(s, "SELECT id, kind, project_id, rendered_video_id, status, progress, attempts, "
+				 "max_attempts, error, created_at, started_at, finished_at, celery_state FROM vidc_jobs "
+				 "WHERE id = ? AND site_id = ?", "ll", id, site);
+	json_t *task = json_incref(json_object_get(j, "celery_state"));
+	json_object_del(j, "celery_state");
+	const char *st = json_string_value(json_object_get(j, "status"));
+	const char *ts = json_string_value(json_object_get(task, "status"));
+	for (size_t i = 0; st && ts && !strcmp(st, "queued") && i < sizeof task_shown / sizeof *task_shown; i++) {
+		if (strcmp(ts, task_shown[i].celery))
+			continue;
+		json_object_set_new(j, "status", json_string(task_shown[i].status));
+		if (json_object_get(task, "reason"))
+			json_object_set_new(j, "retry", json_pack("{s:O, s:O*}", "reason", json_object_get(task, "reason"),
+								   "retries", json_object_get(task, "retries")));
+		break;
+	}
+	json_decref(task);
+	return j;
+}

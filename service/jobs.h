@@ -49,6 +49,11 @@ int jobs_finish(store_t *s, const job_t *j, int ok, int retry, int64_t delay_ms,
  * platform's quota resets then); why is kept as its error. -1 as jobs_finish. */
 int jobs_defer(store_t *s, const job_t *j, int64_t run_at_ms, const char *why);
 void jobs_free(job_t *j);
+/* Job `id` of site as the status endpoint shows it (GET /jobs/{id}/), NULL when there is none.
+ * A job the store has queued whose Celery task is under way (vidc serve --broker keeps the
+ * task's state from the result backend, broker.h) is "running" when the task started, and
+ * "retrying" with "retry": {"reason", "retries"} when the task waits for its retry. */
+json_t *jobs_view(store_t *s, int64_t id, int64_t site);
 /* Jobs of a site that are queued or running (the quota counts them). */
 int jobs_active(store_t *s, int64_t site, int64_t *n);
 

@@ -39,7 +39,7 @@ struct store_stmt {
 /* Columns that hold JSON text: store_rows hands them out parsed. One list for every table. */
 static const char *const json_columns[] = {
 	"target_platforms", "sections", "chapter_markers", "seo_metadata", "record", "payload",
-	"auto_target_platforms", "auto_social_account_ids", "raw", "settings", NULL};
+	"auto_target_platforms", "auto_social_account_ids", "raw", "settings", "celery_state", NULL};
 
 static int scheme_is(const char *url, size_t n, const char *scheme)
 {

@@ -7,6 +7,8 @@
 # and the job's status endpoint reports "failed" with the task's name, its exception and its
 # message (before, the job stayed "queued" for ever); the hold is released and the project is
 # failed. A render's task fails the same way and the render's status endpoint says so.
+# Two jobs whose task states are written as Celery writes them show STARTED as "running" and
+# RETRY as "retrying" with the reason; a job without a task id is skipped.
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
@@ -22,6 +24,11 @@ VIDC_BIN=$tmp/no-such-vidc start_celery w1
 
 req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
 P=$(jget "j['id']")
+# a job Celery has whose task id is empty, before the others: it is skipped, not the end of the
+# pass (before, the pass stopped there and no later job's result was ever read)
+E=$(sql1 "INSERT INTO vidc_jobs (queue, kind, site_id, project_id, payload, status, created_at) VALUES ('celery', \
+'assets', 1, $P, '{\"celery_task_id\":\"\"}', 'queued', '2026-01-01T00:00:00Z') RETURNING id")
+[ -n "$E" ] || bad "could not insert the job without a task id"
 expect "script" 200 PUT "/scripts/$P/" "$TA" "@tests/fixtures/service/script-short.json"
 req GET /credits/ "$TA" >/dev/null
 before=$(jget "j['balance']")
@@ -59,5 +66,37 @@ req GET "/render/$R/status/" "$TA" >/dev/null
 [ "$(jget "j['status']")" = failed ] || bad "the render whose task failed is '$(jget "j['status']")'"
 case $(jget "j['error']") in *"vidc_celery.render_video["*"] failed: VidcError: cannot run"*) ;;
 *) bad "the render's error: $(jget "j['error']")" ;; esac
+
+# STARTED and RETRY, written as Celery writes them (its own backend: the STARTED of
+# task_track_started, a retry's exception with result_extended's retries) for two jobs the store
+# has queued: the status endpoint shows "running", and "retrying" with the task's reason
+job_for() {
+	sql1 "INSERT INTO vidc_jobs (queue, kind, site_id, project_id, payload, status, created_at) VALUES ('celery', \
+'assets', 1, $P, '{\"celery_task_id\":\"$1\"}', 'queued', '2026-01-01T00:00:00Z') RETURNING id"
+}
+S=$(job_for "t-started-$$") T=$(job_for "t-retry-$$")
+$PY - "$$" <<'PY' || bad "could not write the task states"
+import sys
+from celery import states
+from celery.app.task import Context
+from vidc_celery.app import app
+from vidc_celery.vidc import VidcRetry
+def req(i, n):
+    return Context(id=i, task="vidc_celery.generate_assets", args=[1], kwargs={}, hostname="w1@test", retries=n,
+                   delivery_info={"routing_key": "video"})
+s, t = "t-started-" + sys.argv[1], "t-retry-" + sys.argv[1]
+app.backend.store_result(s, {"pid": 1, "hostname": "w1@test"}, states.STARTED, request=req(s, 0))
+app.backend.mark_as_retry(t, VidcRetry("the provider answered 503"), "Traceback ...", request=req(t, 1))
+PY
+for _ in $(seq 1 50); do
+	req GET "/jobs/$T/" "$TA" >/dev/null
+	[ "$(jget "j['status']")" = retrying ] && break
+	sleep 0.2
+done
+[ "$(jget "j['status']") $(jget "j['retry']")" = "retrying {'reason': 'VidcRetry: the provider answered 503', 'retries': 2}" ] ||
+	bad "a task in RETRY: $(cat "$tmp/out")"
+req GET "/jobs/$S/" "$TA" >/dev/null
+[ "$(jget "j['status']") $(jget "'retry' in j")" = "running False" ] || bad "a task STARTED: $(cat "$tmp/out")"
+[ "$(sql1 "SELECT status FROM vidc_jobs WHERE id = $E")" = queued ] || bad "the job without a task id was changed"
 [ $fail = 0 ] && echo "ok: celery_results (a task's failure read from Celery's Redis result backend)"
 exit $fail
