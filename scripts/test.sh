@@ -17,7 +17,7 @@ make -s check CC=gcc
 stage "clang build (warnings)"
 make -s -j2 CC=clang BUILD=build/clang build/clang/vidc
 stage "sanitizers"
-make -s asan
+make -s -j2 asan
 stage "fuzz (${FUZZ_SECONDS:-10}s per target)"
-make -s fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
+make -s -j2 fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 echo "all tests passed in $(($(date +%s) - start))s"

@@ -15,6 +15,7 @@ VIDC_STDLIB=${VIDC_STDLIB:-$PWD/stdlib}
 export VIDC BUILD VIDC_STDLIB
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+start=$(date +%s)
 
 # Every test is a job: each C unit test binary in build/tests/ (unit/NAME), the diagnostic, IR and
 # example checks together (golden), and each shell test in tests/sh (sh/NAME). TEST_JOBS lanes
@@ -123,5 +124,5 @@ done <"$TMP/jobs"
 echo "slowest shell tests (seconds):"
 grep ' sh/' "$TMP/times" | sort -rn | head -n 8 | sed 's|^|  |; s| sh/| tests/sh/|; s|$|.sh|'
 
-echo "tests: $pass passed, $fail failed"
+echo "tests: $pass passed, $fail failed ($(($(date +%s) - start)) s)"
 [ "$fail" = 0 ]
