@@ -19,5 +19,5 @@ make -s -j2 CC=clang BUILD=build/clang build/clang/vidc
 stage "sanitizers"
 make -s -j2 asan
 stage "fuzz (${FUZZ_SECONDS:-10}s per target)"
-make -s -j2 fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
+FUZZ_JOBS=2 make -s -j2 fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 echo "all tests passed in $(($(date +%s) - start))s"
