@@ -84,7 +84,7 @@ lane() {
 	while read -r bin; do
 		mkdir "$work/claim.$(basename "$bin")" 2>/dev/null || continue
 		mkdir -p "$work/$(basename "$bin")"
-		fuzz_one "$bin" >"$work/$(basename "$bin")/report" 2>&1
+		fuzz_one "$bin" >"$work/$(basename "$bin")/report" 2>&1 </dev/null
 	done <"$work/queue"
 }
 k=0
