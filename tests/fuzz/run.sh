@@ -1,8 +1,8 @@
 #!/bin/sh
 # run.sh - bounded fuzzing for CI and by hand: `tests/fuzz/run.sh DIR SECONDS` runs every fuzz
-# binary in DIR (built by `make fuzz`) for SECONDS each, one after the other, over a temporary
-# copy of its seed corpus, and exits 1 if any of them crashes, leaks, times out or runs out of
-# memory, printing the reproducer's path and the report with its stack.
+# binary in DIR (built by `make fuzz`) for SECONDS each, FUZZ_JOBS at a time (default 1), over a
+# temporary copy of its seed corpus, and exits 1 if any of them crashes, leaks, times out or runs
+# out of memory, printing the reproducer's path and the report with its stack.
 #
 # Seeds for target NAME: tests/fuzz/corpus/NAME/ (committed, includes hand-made nasty inputs and
 # past crashes, so an unfixed crash fails at once), plus the repository's current specs for
@@ -10,7 +10,8 @@
 # (tests/fixtures/*.json), so new tests become seeds without copying them here. The run writes
 # only under a mktemp directory (kept when something is found, removed otherwise).
 #
-# Extra libFuzzer flags can be passed in FUZZ_FLAGS, e.g. FUZZ_FLAGS="-jobs=1". Recorded crashes
+# Extra libFuzzer flags can be passed in FUZZ_FLAGS, e.g. FUZZ_FLAGS="-jobs=1"; FUZZ_JOBS=N runs
+# N targets at a time (default 1). Recorded crashes
 # (corpus/NAME/crash-*) are seeds, so the run fails until they are fixed; FUZZ_SKIP_CRASHES=1
 # leaves them out, to look for other bugs meanwhile.
 set -u
@@ -41,8 +42,10 @@ seeds() {
 	esac
 }
 
-for bin in "$dir"/*; do
-	[ -f "$bin" ] && [ -x "$bin" ] || continue
+# fuzz_one BIN: one target over its seeds; what it prints goes to $work/NAME/report, and
+# $work/NAME/failed exists when it found something.
+fuzz_one() {
+	bin=$1
 	name=$(basename "$bin")
 	corpus=$work/$name/corpus
 	art=$work/$name/artifacts/
@@ -62,15 +65,42 @@ for bin in "$dir"/*; do
 	grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" | sed 's/^/   /'
 	repro=$(find "$art" -type f | head -n 1)
 	if [ $rc -ne 0 ] || [ -n "$repro" ]; then
-		status=1
-		found=1
+		: >"$work/$name/failed"
 		echo "!! $name failed (exit $rc)"
 		[ -n "$repro" ] && echo "!! reproducer: $repro  (rerun: $bin $repro)"
 		# The report: from the sanitizer's or libFuzzer's first line to the end of the stack.
 		sed -n '/^==[0-9]*==ERROR\|^==[0-9]*== ERROR\|runtime error:\|^ALARM\|out-of-memory\|^INFO: a leak/,$p' "$log" | head -n 80
 		echo "!! full log: $log"
 	fi
+}
+
+# FUZZ_JOBS targets at a time (default 1; CI runs 2, one per core): each takes the next target
+# no other has claimed (mkdir is atomic). -max_total_time is wall time, so a target keeps its
+# SECONDS on its own core. The reports come out in the targets' order.
+for bin in "$dir"/*; do
+	[ -f "$bin" ] && [ -x "$bin" ] && echo "$bin"
+done >"$work/queue"
+lane() {
+	while read -r bin; do
+		mkdir "$work/claim.$(basename "$bin")" 2>/dev/null || continue
+		mkdir -p "$work/$(basename "$bin")"
+		fuzz_one "$bin" >"$work/$(basename "$bin")/report" 2>&1 </dev/null
+	done <"$work/queue"
+}
+k=0
+while [ $k -lt "${FUZZ_JOBS:-1}" ]; do
+	lane &
+	k=$((k + 1))
 done
+wait
+while read -r bin; do
+	name=$(basename "$bin")
+	cat "$work/$name/report"
+	if [ -e "$work/$name/failed" ]; then
+		status=1
+		found=1
+	fi
+done <"$work/queue"
 
 if [ $found -eq 0 ]; then
 	rm -rf "$work"

@@ -5,9 +5,9 @@
 # request, then decoded to its last frame by ffprobe), two workers on one database running 20
 # jobs (each executed exactly once), the credits settled for what ran, and stage 9: the sample
 # article published on a site with video on runs script -> voice -> assets -> render -> review.
-# Stage 9's worker writes its specs at 10 fps (the config's `fps`): the chain and its assertions
-# are the same, the 45 s render a third of the work. tests/sh/make.sh renders the same chain at
-# full rate.
+# The rendering workers (the kill -9 takeover's and stage 9's) write their specs at 10 fps (the
+# config's `fps`): the chain and its assertions are the same, each render a third of the work.
+# tests/sh/make.sh renders the same chain at full rate.
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
@@ -16,14 +16,16 @@ setup_sites
 start_server
 render=1
 [ "${VIDC_SANITIZE:-0}" = 1 ] && render=0 # renders take minutes under the sanitizers
-start_worker() {
-	"$VIDC" worker --config "$CONFIG" "$@" >>"$tmp/worker.log" 2>&1 &
+start_worker() { # the worker with $WCONFIG when set, else the test's config
+	"$VIDC" worker --config "${WCONFIG:-$CONFIG}" "$@" >>"$tmp/worker.log" 2>&1 &
 	WPID=$!
 	PIDS="$PIDS $WPID"
 }
 
+sed 's/^{/{"fps": 10, /' "$CONFIG" >"$tmp/vidc-10fps.json"
 if [ $render = 1 ]; then
 # --- a render, followed to completion; kill -9 mid-render -----------------------------------
+WCONFIG=$tmp/vidc-10fps.json
 req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
 P=$(jget "j['id']")
 expect "script" 200 PUT "/scripts/$P/" "$TA" "@tests/fixtures/service/script-short.json"
@@ -80,9 +82,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TB" "$U
 [ "$code" = 404 ] || bad "site B fetched A's video: $code"
 n=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$tmp/video.mp4")
 [ "$n" = "$frames" ] || bad "the MP4 decodes to $n frames, the render has $frames"
+echo "the taken-over render: $n frames"
 # done with it: the workers below are the only ones on the queue
 kill "$W2"
 wait "$W2" 2>/dev/null
+unset WCONFIG
 fi
 
 # --- 20 jobs, two workers: each runs exactly once ------------------------------------------
@@ -151,11 +155,9 @@ json.dump(a, open(sys.argv[1], "w"))
 PY
 expect "published" 201 POST /contents/ "$TA" "@$tmp/article.json"
 P9=$(jget "j['project_id']")
-sed 's/^{/{"fps": 10, /' "$CONFIG" >"$tmp/vidc-10fps.json"
-CONFIG_30=$CONFIG
-CONFIG=$tmp/vidc-10fps.json
+WCONFIG=$tmp/vidc-10fps.json
 start_worker
-CONFIG=$CONFIG_30
+unset WCONFIG
 wait_project "$P9" review 1500
 [ "$st" = review ] || bad "stage 9 ended $st: $(jget "j['error']")"
 [ "$(jget "[x['kind'] for x in j['jobs']]")" = "['script', 'voice', 'assets', 'render']" ] || bad "stage 9 jobs: $(jget "j['jobs']")"
