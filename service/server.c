@@ -2,6 +2,7 @@
  * server.c - the HTTP layer (server.h) on libmicrohttpd.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -177,7 +178,10 @@ static int parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *t
 		return 1;
 	const char *p = h + 6;
 	char *end;
+	/* strtoull takes spaces, signs and "-2" (as 2^64 - 2): each number must start with a digit */
 	if (*p == '-') {
+		if (!isdigit((unsigned char)p[1]))
+			return 1;
 		unsigned long long n = strtoull(p + 1, &end, 10);
 		if (end == p + 1 || *end)
 			return 1;
@@ -187,12 +191,16 @@ static int parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *t
 		*to = size - 1;
 		return 0;
 	}
+	if (!isdigit((unsigned char)*p))
+		return 1;
 	unsigned long long a = strtoull(p, &end, 10);
 	if (end == p || *end != '-')
 		return 1;
 	p = end + 1;
 	unsigned long long b = size ? size - 1 : 0;
 	if (*p) {
+		if (!isdigit((unsigned char)*p))
+			return 1;
 		b = strtoull(p, &end, 10);
 		if (*end)
 			return 1;

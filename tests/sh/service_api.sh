@@ -203,6 +203,18 @@ r "status of B" 404 GET "/render/{id}/status/" "/render/$R1/status/" "$TB"
 r "file before it exists" 409 GET "/render/{id}/file/" "/render/$R1/file/" "$TA"
 r "rendered" 200 GET "/rendered/{id}/" "/rendered/$P1/" "$TA"
 [ "$(jget "len(j['results'])")" = 2 ] || bad "rendered list"
+# the download of a finished render (one made here by hand: 1000 bytes): Range, and the wall
+head -c 1000 /dev/urandom >"$tmp/done.mp4"
+RD=$(sql1 "INSERT INTO igny8_rendered_videos (project_id, preset, status, file_path, created_at, updated_at) VALUES ($P1, 'youtube_long', 'completed', '$tmp/done.mp4', 'x', 'x') RETURNING id")
+for rg in "bytes=0-9:206 10 bytes 0-9/1000" "bytes=-10:206 10 bytes 990-999/1000" "bytes=5-2:416 0 bytes */1000" \
+	"bytes=0-99999999999999999999:206 1000 bytes 0-999/1000" "bytes=1--2:200 1000 " "bytes=-+5:200 1000 " \
+	"bytes= 1-2:200 1000 " "bytes=0-1,5-6:200 1000 "; do
+	got=$(curl -s -o "$tmp/dl" -D "$tmp/hdr" -w '%{http_code} %{size_download}' -H "Authorization: Bearer $TA" -H "Range: ${rg%%:*}" "$U/render/$RD/file/")
+	got="$got $(sed -n 's/^Content-Range: \(.*\)\r$/\1/Ip' "$tmp/hdr")"
+	[ "$got" = "${rg#*:}" ] || bad "download, Range ${rg%%:*}: $got, expected ${rg#*:}"
+done
+grep -qi '^Content-Type: video/mp4' "$tmp/hdr" || bad "the download is not video/mp4: $(cat "$tmp/hdr")"
+r "download of B" 404 GET "/render/{id}/file/" "/render/$RD/file/" "$TB"
 r "rendered of B" 404 GET "/rendered/{id}/" "/rendered/$P1/" "$TB"
 r "unknown render" 404 GET "/render/{id}/status/" /render/999/status/ "$TA"
 r "job" 200 GET "/jobs/{id}/" /jobs/1/ "$TA"
