@@ -141,6 +141,8 @@ r "list of B" 200 GET /projects/ /projects/ "$TB"
 r "list of another site" 404 GET /projects/ "/projects/?site_id=1" "$TB"
 r "list, bad status" 422 GET /projects/ "/projects/?status=cooking" "$TA"
 r "list, bad page" 422 GET /projects/ "/projects/?page=0" "$TA"
+r "list, page past 2^63" 422 GET /projects/ "/projects/?page=99999999999999999999" "$TA"
+r "list, page 2^63-1" 422 GET /projects/ "/projects/?page=9223372036854775807" "$TA"
 r "list, page 2" 200 GET /projects/ "/projects/?page=2" "$TA"
 [ "$(jget "j['results'], j['previous']")" = "[] 1" ] || bad "page 2: $(head -c 300 "$tmp/out")"
 
