@@ -37,6 +37,7 @@ typedef struct {
 	char *body;
 	size_t len;
 	int too_large;
+	int replied; /* the reply is queued (a 413 may be, before the body has all arrived) */
 	double t0;
 } conn_state;
 
@@ -378,11 +379,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cs->t0 = mono_now();
 		*con_cls = cs;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoll(cl, NULL, 10) > s->cfg->body_limit)
-			cs->too_large = 1; /* the body is read and dropped; the reply says 413 */
+		/* A body announced over the limit is answered 413 at once, before any of it is read
+		 * (reading and dropping 10 GB kept the client waiting; MHD closes the connection after
+		 * a reply queued mid-upload). */
+		if (!cl || strtoll(cl, NULL, 10) <= s->cfg->body_limit)
+			return MHD_YES;
+		cs->too_large = 1;
+	} else if (cs->replied) {
+		*upload_size = 0; /* the rest of a refused body, if MHD still hands it over */
 		return MHD_YES;
-	}
-	if (*upload_size) {
+	} else if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
 		/* A body trickling in (a byte a second keeps a connection from being idle) is cut at
@@ -394,6 +400,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		}
 		if (cs->too_large || (long long)(cs->len + n) > s->cfg->body_limit) {
+			/* a chunked body past the limit: read and dropped (MHD cannot queue a reply
+			 * mid-body), then 413; request_timeout cuts one that never ends */
 			cs->too_large = 1;
 			return MHD_YES;
 		}
@@ -405,6 +413,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cs->len += n;
 		return MHD_YES;
 	}
+	cs->replied = 1;
 	srv_req r;
 	memset(&r, 0, sizeof r);
 	r.method = method;

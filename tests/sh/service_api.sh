@@ -83,6 +83,18 @@ port, tok = int(sys.argv[1]), sys.argv[2]
 def get():
     r = urllib.request.Request("http://127.0.0.1:%d/api/v1/video/credits/" % port, headers={"Authorization": "Bearer " + tok})
     return urllib.request.urlopen(r, timeout=5).status
+# a body announced at 10 GB is refused at once, before it is sent (it was read and dropped)
+big = socket.create_connection(("127.0.0.1", port))
+big.settimeout(2)
+big.sendall(("POST /api/v1/video/contents/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+             "Content-Length: 10000000000\r\n\r\n" % tok).encode())
+try:
+    reply = big.recv(400)
+except OSError:
+    reply = b""
+if not reply.startswith(b"HTTP/1.1 413") or b'"error"' not in reply:
+    sys.exit("FAIL: a 10 GB Content-Length got %r, not an immediate JSON 413" % reply[:80])
+big.close()
 held = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
 for s in held:
     s.sendall(b"GET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n")
