@@ -37,6 +37,7 @@ typedef struct {
 	char *body;
 	size_t len;
 	int too_large;
+	int bad_framing; /* two lengths: answered 400 before the body */
 	int replied; /* the reply is queued (a 413 may be, before the body has all arrived) */
 	double t0;
 } conn_state;
@@ -302,26 +303,50 @@ static int check_body(srv_req *r, const fld_spec *fields)
 	return 1;
 }
 
-static enum MHD_Result count_auth(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* How many times the headers that must come once came: Authorization, Content-Length,
+ * Transfer-Encoding. */
+typedef struct {
+	int auth, length, chunked;
+} once_count;
+
+static enum MHD_Result count_once(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	if (!strcasecmp(key, "Authorization"))
-		++*(int *)cls;
+	once_count *n = cls;
+	n->auth += !strcasecmp(key, "Authorization");
+	n->length += !strcasecmp(key, "Content-Length");
+	n->chunked += !strcasecmp(key, "Transfer-Encoding");
 	(void)kind, (void)value;
 	return MHD_YES;
 }
 
+/* A request framed two ways (Content-Length and Transfer-Encoding, or two lengths) is how a
+ * request is smuggled past a proxy that reads the other framing: refused, and the connection
+ * closed, before the body is read. */
+static int bad_framing(struct MHD_Connection *c)
+{
+	once_count n = {0, 0, 0};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_once, &n);
+	return n.length > 1 || n.chunked > 1 || (n.length && n.chunked);
+}
+
 static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 {
-	int path_known, nauth = 0;
+	int path_known;
+	once_count once = {0, 0, 0};
 	const srv_route *rt = route_find(s, r, &path_known);
+	if (cs->bad_framing) {
+		srv_error(r, 400, NULL, "the request gives its body's length twice (Content-Length and "
+					"Transfer-Encoding, or two of one); send one");
+		return;
+	}
 	if (cs->too_large) {
 		srv_error(r, 413, NULL, "the body is over the limit of %lld bytes", s->cfg->body_limit);
 		return;
 	}
 	/* Two tokens are ambiguous: a proxy in front may check one and this server use the other. */
-	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_auth, &nauth);
-	if (nauth > 1) {
-		srv_error(r, 400, NULL, "the request has %d Authorization headers; send one", nauth);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_once, &once);
+	if (once.auth > 1) {
+		srv_error(r, 400, NULL, "the request has %d Authorization headers; send one", once.auth);
 		return;
 	}
 	if (!(r->db = db_get(s))) {
@@ -382,9 +407,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		/* A body announced over the limit is answered 413 at once, before any of it is read
 		 * (reading and dropping 10 GB kept the client waiting; MHD closes the connection after
 		 * a reply queued mid-upload). */
-		if (!cl || strtoll(cl, NULL, 10) <= s->cfg->body_limit)
+		if (bad_framing(c))
+			cs->bad_framing = 1;
+		else if (!cl || strtoll(cl, NULL, 10) <= s->cfg->body_limit)
 			return MHD_YES;
-		cs->too_large = 1;
+		else
+			cs->too_large = 1;
 	} else if (cs->replied) {
 		*upload_size = 0; /* the rest of a refused body, if MHD still hands it over */
 		return MHD_YES;

@@ -95,6 +95,23 @@ except OSError:
 if not reply.startswith(b"HTTP/1.1 413") or b'"error"' not in reply:
     sys.exit("FAIL: a 10 GB Content-Length got %r, not an immediate JSON 413" % reply[:80])
 big.close()
+# a body framed twice (Content-Length and chunked) smuggled a second request: refused, closed
+sm = socket.create_connection(("127.0.0.1", port))
+sm.settimeout(2)
+sm.sendall(("POST /api/v1/video/projects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 4\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n"
+            "Authorization: Bearer %s\r\n\r\n" % (tok, tok)).encode())
+reply = b""
+try:
+    while True:
+        d = sm.recv(4096)
+        if not d:
+            break
+        reply += d
+except OSError:
+    pass
+if reply.count(b"HTTP/1.1 ") != 1 or not reply.startswith(b"HTTP/1.1 400") or b"length twice" not in reply:
+    sys.exit("FAIL: Content-Length with chunked got %d replies: %r" % (reply.count(b"HTTP/1.1 "), reply[:120]))
 held = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
 for s in held:
     s.sendall(b"GET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n")
