@@ -5,6 +5,8 @@
  * prices what it enqueues before anything runs (402 when the site cannot pay) and leaves the
  * work to the worker (202), except the voice preview, which is spoken at once.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,8 +213,9 @@ static long long query_id(srv_req *r, const char *key)
 	if (!v || !*v)
 		return 0;
 	char *end;
+	errno = 0;
 	long long n = strtoll(v, &end, 10);
-	if (*end || n < 1) {
+	if (*end || n < 1 || errno == ERANGE) { /* 99999999999999999999 was read as 2^63 - 1 */
 		srv_error(r, 422, key, "'%s' must be a whole number from 1", key);
 		return VE_INVAL;
 	}
@@ -234,6 +237,8 @@ static int projects_list(srv_req *r)
 	if (page == 0)
 		page = 1;
 	int64_t count = 0, ps = r->cfg->page_size;
+	if (page - 1 > INT64_MAX / ps) /* the offset (page - 1) * ps would overflow: page 1 came back */
+		return srv_error(r, 422, "page", "'page' is past any page there can be (%lld)", page);
 	json_t *results = rec_projects_page(r->db, r->who.site_id, status && *status ? status : NULL,
 					    type && *type ? type : NULL, ps, (page - 1) * ps, &count);
 	if (!results)

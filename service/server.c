@@ -2,6 +2,7 @@
  * server.c - the HTTP layer (server.h) on libmicrohttpd.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -36,6 +37,8 @@ typedef struct {
 	char *body;
 	size_t len;
 	int too_large;
+	int bad_framing; /* two lengths: answered 400 before the body */
+	int replied; /* the reply is queued (a 413 may be, before the body has all arrived) */
 	double t0;
 } conn_state;
 
@@ -177,7 +180,10 @@ static int parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *t
 		return 1;
 	const char *p = h + 6;
 	char *end;
+	/* strtoull takes spaces, signs and "-2" (as 2^64 - 2): each number must start with a digit */
 	if (*p == '-') {
+		if (!isdigit((unsigned char)p[1]))
+			return 1;
 		unsigned long long n = strtoull(p + 1, &end, 10);
 		if (end == p + 1 || *end)
 			return 1;
@@ -187,12 +193,16 @@ static int parse_range(const char *h, uint64_t size, uint64_t *from, uint64_t *t
 		*to = size - 1;
 		return 0;
 	}
+	if (!isdigit((unsigned char)*p))
+		return 1;
 	unsigned long long a = strtoull(p, &end, 10);
 	if (end == p || *end != '-')
 		return 1;
 	p = end + 1;
 	unsigned long long b = size ? size - 1 : 0;
 	if (*p) {
+		if (!isdigit((unsigned char)*p))
+			return 1;
 		b = strtoull(p, &end, 10);
 		if (*end)
 			return 1;
@@ -293,26 +303,50 @@ static int check_body(srv_req *r, const fld_spec *fields)
 	return 1;
 }
 
-static enum MHD_Result count_auth(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* How many times the headers that must come once came: Authorization, Content-Length,
+ * Transfer-Encoding. */
+typedef struct {
+	int auth, length, chunked;
+} once_count;
+
+static enum MHD_Result count_once(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	if (!strcasecmp(key, "Authorization"))
-		++*(int *)cls;
+	once_count *n = cls;
+	n->auth += !strcasecmp(key, "Authorization");
+	n->length += !strcasecmp(key, "Content-Length");
+	n->chunked += !strcasecmp(key, "Transfer-Encoding");
 	(void)kind, (void)value;
 	return MHD_YES;
 }
 
+/* A request framed two ways (Content-Length and Transfer-Encoding, or two lengths) is how a
+ * request is smuggled past a proxy that reads the other framing: refused, and the connection
+ * closed, before the body is read. */
+static int bad_framing(struct MHD_Connection *c)
+{
+	once_count n = {0, 0, 0};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_once, &n);
+	return n.length > 1 || n.chunked > 1 || (n.length && n.chunked);
+}
+
 static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 {
-	int path_known, nauth = 0;
+	int path_known;
+	once_count once = {0, 0, 0};
 	const srv_route *rt = route_find(s, r, &path_known);
+	if (cs->bad_framing) {
+		srv_error(r, 400, NULL, "the request gives its body's length twice (Content-Length and "
+					"Transfer-Encoding, or two of one); send one");
+		return;
+	}
 	if (cs->too_large) {
 		srv_error(r, 413, NULL, "the body is over the limit of %lld bytes", s->cfg->body_limit);
 		return;
 	}
 	/* Two tokens are ambiguous: a proxy in front may check one and this server use the other. */
-	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_auth, &nauth);
-	if (nauth > 1) {
-		srv_error(r, 400, NULL, "the request has %d Authorization headers; send one", nauth);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_once, &once);
+	if (once.auth > 1) {
+		srv_error(r, 400, NULL, "the request has %d Authorization headers; send one", once.auth);
 		return;
 	}
 	if (!(r->db = db_get(s))) {
@@ -370,11 +404,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cs->t0 = mono_now();
 		*con_cls = cs;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoll(cl, NULL, 10) > s->cfg->body_limit)
-			cs->too_large = 1; /* the body is read and dropped; the reply says 413 */
+		/* A body announced over the limit is answered 413 at once, before any of it is read
+		 * (reading and dropping 10 GB kept the client waiting; MHD closes the connection after
+		 * a reply queued mid-upload). */
+		if (bad_framing(c))
+			cs->bad_framing = 1;
+		else if (!cl || strtoll(cl, NULL, 10) <= s->cfg->body_limit)
+			return MHD_YES;
+		else
+			cs->too_large = 1;
+	} else if (cs->replied) {
+		*upload_size = 0; /* the rest of a refused body, if MHD still hands it over */
 		return MHD_YES;
-	}
-	if (*upload_size) {
+	} else if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
 		/* A body trickling in (a byte a second keeps a connection from being idle) is cut at
@@ -386,6 +428,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_NO;
 		}
 		if (cs->too_large || (long long)(cs->len + n) > s->cfg->body_limit) {
+			/* a chunked body past the limit: read and dropped (MHD cannot queue a reply
+			 * mid-body), then 413; request_timeout cuts one that never ends */
 			cs->too_large = 1;
 			return MHD_YES;
 		}
@@ -397,6 +441,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cs->len += n;
 		return MHD_YES;
 	}
+	cs->replied = 1;
 	srv_req r;
 	memset(&r, 0, sizeof r);
 	r.method = method;

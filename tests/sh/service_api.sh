@@ -83,6 +83,35 @@ port, tok = int(sys.argv[1]), sys.argv[2]
 def get():
     r = urllib.request.Request("http://127.0.0.1:%d/api/v1/video/credits/" % port, headers={"Authorization": "Bearer " + tok})
     return urllib.request.urlopen(r, timeout=5).status
+# a body announced at 10 GB is refused at once, before it is sent (it was read and dropped)
+big = socket.create_connection(("127.0.0.1", port))
+big.settimeout(2)
+big.sendall(("POST /api/v1/video/contents/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+             "Content-Length: 10000000000\r\n\r\n" % tok).encode())
+try:
+    reply = big.recv(400)
+except OSError:
+    reply = b""
+if not reply.startswith(b"HTTP/1.1 413") or b'"error"' not in reply:
+    sys.exit("FAIL: a 10 GB Content-Length got %r, not an immediate JSON 413" % reply[:80])
+big.close()
+# a body framed twice (Content-Length and chunked) smuggled a second request: refused, closed
+sm = socket.create_connection(("127.0.0.1", port))
+sm.settimeout(2)
+sm.sendall(("POST /api/v1/video/projects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 4\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n"
+            "Authorization: Bearer %s\r\n\r\n" % (tok, tok)).encode())
+reply = b""
+try:
+    while True:
+        d = sm.recv(4096)
+        if not d:
+            break
+        reply += d
+except OSError:
+    pass
+if reply.count(b"HTTP/1.1 ") != 1 or not reply.startswith(b"HTTP/1.1 400") or b"length twice" not in reply:
+    sys.exit("FAIL: Content-Length with chunked got %d replies: %r" % (reply.count(b"HTTP/1.1 "), reply[:120]))
 held = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
 for s in held:
     s.sendall(b"GET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n")
@@ -141,6 +170,8 @@ r "list of B" 200 GET /projects/ /projects/ "$TB"
 r "list of another site" 404 GET /projects/ "/projects/?site_id=1" "$TB"
 r "list, bad status" 422 GET /projects/ "/projects/?status=cooking" "$TA"
 r "list, bad page" 422 GET /projects/ "/projects/?page=0" "$TA"
+r "list, page past 2^63" 422 GET /projects/ "/projects/?page=99999999999999999999" "$TA"
+r "list, page 2^63-1" 422 GET /projects/ "/projects/?page=9223372036854775807" "$TA"
 r "list, page 2" 200 GET /projects/ "/projects/?page=2" "$TA"
 [ "$(jget "j['results'], j['previous']")" = "[] 1" ] || bad "page 2: $(head -c 300 "$tmp/out")"
 
@@ -203,6 +234,18 @@ r "status of B" 404 GET "/render/{id}/status/" "/render/$R1/status/" "$TB"
 r "file before it exists" 409 GET "/render/{id}/file/" "/render/$R1/file/" "$TA"
 r "rendered" 200 GET "/rendered/{id}/" "/rendered/$P1/" "$TA"
 [ "$(jget "len(j['results'])")" = 2 ] || bad "rendered list"
+# the download of a finished render (one made here by hand: 1000 bytes): Range, and the wall
+head -c 1000 /dev/urandom >"$tmp/done.mp4"
+RD=$(sql1 "INSERT INTO igny8_rendered_videos (project_id, preset, status, file_path, created_at, updated_at) VALUES ($P1, 'youtube_long', 'completed', '$tmp/done.mp4', 'x', 'x') RETURNING id")
+for rg in "bytes=0-9:206 10 bytes 0-9/1000" "bytes=-10:206 10 bytes 990-999/1000" "bytes=5-2:416 0 bytes */1000" \
+	"bytes=0-99999999999999999999:206 1000 bytes 0-999/1000" "bytes=1--2:200 1000 " "bytes=-+5:200 1000 " \
+	"bytes= 1-2:200 1000 " "bytes=0-1,5-6:200 1000 "; do
+	got=$(curl -s -o "$tmp/dl" -D "$tmp/hdr" -w '%{http_code} %{size_download}' -H "Authorization: Bearer $TA" -H "Range: ${rg%%:*}" "$U/render/$RD/file/")
+	got="$got $(sed -n 's/^Content-Range: \(.*\)\r$/\1/Ip' "$tmp/hdr")"
+	[ "$got" = "${rg#*:}" ] || bad "download, Range ${rg%%:*}: $got, expected ${rg#*:}"
+done
+grep -qi '^Content-Type: video/mp4' "$tmp/hdr" || bad "the download is not video/mp4: $(cat "$tmp/hdr")"
+r "download of B" 404 GET "/render/{id}/file/" "/render/$RD/file/" "$TB"
 r "rendered of B" 404 GET "/rendered/{id}/" "/rendered/$P1/" "$TB"
 r "unknown render" 404 GET "/render/{id}/status/" /render/999/status/ "$TA"
 r "job" 200 GET "/jobs/{id}/" /jobs/1/ "$TA"
