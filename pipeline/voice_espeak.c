@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <espeak-ng/speak_lib.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -161,6 +162,20 @@ static espeak_ERROR set_by_language(const char *name)
 	return strcspn(l, "-") == n && !strncasecmp(l, lang, n) ? EE_OK : EE_NOT_FOUND;
 }
 
+/* espeak-ng opens a voice name as a file under its data folder, so a name with a slash (or one
+   starting with a dot) reads any file on the machine as a voice, and a file that is not one
+   crashes the library: names (which may hold commas, quotes and UTF-8: K'iche', Māori) go
+   through, paths and control bytes do not. */
+static bool voice_espeak_name_ok(const char *name)
+{
+	if (!*name || *name == '.' || strlen(name) > 64)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+			return false;
+	return true;
+}
+
 static int espeak_synth(const voice_opts *o, const char *text, voice_clip *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
@@ -178,6 +193,11 @@ static int espeak_synth(const voice_opts *o, const char *text, voice_clip *out, 
 		rate = espeakRATE_MINIMUM;
 	if (rate > espeakRATE_MAXIMUM)
 		rate = espeakRATE_MAXIMUM;
+	if (!voice_espeak_name_ok(vname)) {
+		free(w);
+		snprintf(err, errlen, "espeak: '%s' is not a voice name (no slashes; list them with: vidc voices --provider espeak)", vname);
+		return VOICE_EPROVIDER;
+	}
 	collect c = {0};
 	pthread_mutex_lock(&lock);
 	int rc = init_locked(err, errlen);

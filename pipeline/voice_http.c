@@ -23,6 +23,7 @@
 #include "voice.h"
 
 #include <ctype.h>
+#include <curl/curl.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -257,9 +258,16 @@ static int eleven_synth(const voice_opts *o, const char *text, voice_clip *out, 
 		snprintf(err, errlen, "out of memory");
 		return VOICE_ENOMEM;
 	}
-	char path[512];
-	snprintf(path, sizeof path, "/v1/text-to-speech/%s/with-timestamps?output_format=pcm_24000",
-		 o->voice && *o->voice ? o->voice : "21m00Tcm4TlvDq8ikWAM");
+	/* the id is one path segment: escaped, so a '/' or '..' in it can't reach another endpoint
+	 * with the operator's key */
+	char path[512], *id = curl_easy_escape(NULL, o->voice && *o->voice ? o->voice : "21m00Tcm4TlvDq8ikWAM", 0);
+	if (!id) {
+		free(body);
+		snprintf(err, errlen, "out of memory");
+		return VOICE_ENOMEM;
+	}
+	snprintf(path, sizeof path, "/v1/text-to-speech/%s/with-timestamps?output_format=pcm_24000", id);
+	curl_free(id);
 	http_response r;
 	int hr = http_request(&c, "POST", path, "application/json", body, strlen(body), &r, err, errlen);
 	free(body);

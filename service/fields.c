@@ -30,7 +30,7 @@ static const char *const type_names[] = {
 	[FLD_STR] = "a string", [FLD_INT] = "an integer", [FLD_ID] = "an id (an integer from 1)",
 	[FLD_NUM] = "a number", [FLD_BOOL] = "true or false", [FLD_OBJ] = "an object",
 	[FLD_STRS] = "a list of strings", [FLD_IDS] = "a list of ids", [FLD_ARR] = "a list",
-	[FLD_NAME] = "a name of letters, digits, spaces and _ + ( ) . -", [FLD_ANY] = "a value"};
+	[FLD_NAME] = "a name, not a path (no '..', no leading / or ., no backslash or control character)", [FLD_ANY] = "a value"};
 
 static void presets_load(void)
 {
@@ -96,12 +96,14 @@ static int type_ok(json_t *v, fld_type t)
 		return json_is_array(v);
 	case FLD_NAME: {
 		/* '../../etc/passwd' as an espeak voice made espeak-ng parse the file and then crash
-		 * the server; a name never needs a path */
+		 * the server. A voice name may hold UTF-8, commas and quotes (espeak's "K'iche'") and
+		 * one slash inside (Bark's "v2/en_speaker_6"), never a path that climbs or starts at
+		 * the root, a backslash or a control byte; each provider escapes or refuses the rest */
 		const char *n = json_string_value(v);
-		if (!n || !*n)
+		if (!n || !*n || *n == '/' || *n == '.' || strstr(n, ".."))
 			return 0;
 		for (; *n; n++)
-			if (!isalnum((unsigned char)*n) && !strchr(" _+().-", *n))
+			if ((unsigned char)*n < 0x20 || *n == 0x7f || *n == '\\')
 				return 0;
 		return 1;
 	}

@@ -22,8 +22,8 @@ typedef enum {
 	FLD_STRS,    /* array of strings */
 	FLD_IDS,     /* array of integers >= 1 */
 	FLD_ARR,     /* array of anything */
-	FLD_NAME,    /* a string of letters, digits, space and _ + ( ) . - : a provider's voice name,
-		      * handed to a library that reads a file of that name (espeak-ng), so no '/' */
+	FLD_NAME,    /* a provider's voice name, never a path: no "..", no leading '/' or '.', no
+		      * backslash or control byte (espeak-ng reads a file of that name) */
 	FLD_ANY
 } fld_type;
 

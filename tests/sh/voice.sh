@@ -68,6 +68,9 @@ says "nothing to narrate" "empty script message"
 cp "$tmp/script.json" "$tmp/same.json"
 expect 2 "timings over the script" -- "$VIDC" voice "$tmp/same.json" -o "$tmp/same.wav"
 says "would overwrite the script" "timings over the script message"
+# espeak-ng opens a voice name as a file: a path read /etc/passwd as a voice and crashed
+expect 1 "espeak voice a path" -- "$VIDC" voice --preview hello --provider espeak --voice ../../../../../../etc/passwd -o "$tmp/x.wav"
+says "is not a voice name" "espeak voice a path message"
 [ -e "$tmp/x.wav" ] && { echo "FAIL: a failed voice left a file"; fail=1; }
 
 # ---- voice lists -----------------------------------------------------------------------------

@@ -59,8 +59,9 @@ int main(void)
 	      "a preset's platform is its site in the file");
 	/* a voice name never names a file: espeak-ng read '../../etc/passwd' as a voice */
 	static const fld_spec voice[] = {{"voice_id", FLD_NAME, 0, NULL, 128, 1}, {NULL, 0, 0, NULL, 0, 0}};
-	static const char *const names[] = {"en-us", "en+f3", "English (Great Britain)", "21m00Tcm4TlvDq8ikWAM", "alloy"};
-	static const char *const paths[] = {"../../../../etc/passwd", "/etc/passwd", "en+../x", "a\\b", "", "en\nus"};
+	static const char *const names[] = {"en-us", "en+f3", "English (Great Britain)", "21m00Tcm4TlvDq8ikWAM", "alloy",
+						   "v2/en_speaker_6", "K'iche'", "M\xc4\x81ori", "Chinese_(Mandarin,_latin_as_English)"};
+	static const char *const paths[] = {"../../../../etc/passwd", "/etc/passwd", "en+../x", "a\\b", "", "en\nus", ".hidden", "v2/../../x"};
 	for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
 		o = json_pack("{s:s}", "voice_id", names[k]);
 		CHECK(fld_check(o, voice, 1, err, sizeof err, &field) == 0, "voice '%s': %s", names[k], err);
