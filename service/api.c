@@ -6,6 +6,7 @@
  * work to the worker (202), except the voice preview, which is spoken at once.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,6 +334,37 @@ static const fld_spec preview_fields[] = {
 	{"provider", FLD_STR, 0, fld_providers, 0, 0},
 	{NULL, 0, 0, NULL, 0, 0}};
 
+/* A preview is spoken inside the request, on one of the API's few threads, with the operator's
+ * provider key and no credits: one at a time per site, and at most all threads but one, so four
+ * slow previews can't stall every other site's requests. The gate is the process's: one server
+ * per process. */
+enum { PREVIEW_MAX = 64 };
+static pthread_mutex_t preview_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t preview_site[PREVIEW_MAX]; /* the sites speaking now; 0 is a free slot */
+
+/* preview_gate(site, take, threads): takes a slot for the site (1 when granted) or gives it back. */
+static int preview_gate(int64_t site, int take, int threads)
+{
+	int granted = 0, busy = 0, free_slot = -1, mine = -1;
+	pthread_mutex_lock(&preview_mu);
+	for (int k = 0; k < PREVIEW_MAX; k++) {
+		busy += preview_site[k] != 0;
+		if (preview_site[k] == site)
+			mine = k;
+		else if (!preview_site[k] && free_slot < 0)
+			free_slot = k;
+	}
+	if (!take && mine >= 0)
+		preview_site[mine] = 0;
+	int max = threads > 1 ? threads - 1 : 1;
+	if (take && mine < 0 && free_slot >= 0 && busy < max) {
+		preview_site[free_slot] = site;
+		granted = 1;
+	}
+	pthread_mutex_unlock(&preview_mu);
+	return granted;
+}
+
 static int voiceover_preview(srv_req *r)
 {
 	char err[1024];
@@ -348,8 +380,13 @@ static int voiceover_preview(srv_req *r)
 	mkdir(tmp, 0777);
 	char *wav;
 	size_t len;
+	if (!preview_gate(r->who.site_id, 1, r->cfg->http_threads)) {
+		return srv_error(r, 429, NULL, "a voice preview is being spoken for this site (or the server's previews are all busy): "
+					       "one at a time per site; try again in a moment");
+	}
 	int rc = stg_preview(tmp, fld_str(r->body, "provider", "espeak"), fld_str(r->body, "voice_id", NULL), text, &wav,
 			     &len, err, sizeof err);
+	preview_gate(r->who.site_id, 0, 0);
 	if (rc)
 		return srv_error(r, rc == VE_NET ? 502 : 500, NULL, "%s", err);
 	return srv_bytes(r, 200, wav, len, "audio/wav");

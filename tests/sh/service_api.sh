@@ -37,6 +37,12 @@ import json, sys
 c = json.load(open(sys.argv[1])); c.update(connections_per_ip=16, request_timeout=3)
 json.dump(c, open(sys.argv[1], "w"))
 PY
+# a TTS fake whose replies take 5 s: a preview being spoken while others come in (below)
+python3 tests/fakes/tts_server.py --mode slow >"$tmp/tts.port" 2>"$tmp/tts.log" &
+PIDS="$PIDS $!"
+for _ in $(seq 100); do [ -s "$tmp/tts.port" ] && break; sleep 0.1; done
+VIDC_OPENAI_BASE_URL=http://127.0.0.1:$(head -1 "$tmp/tts.port")/v1 VIDC_OPENAI_API_KEY=test-key
+export VIDC_OPENAI_BASE_URL VIDC_OPENAI_API_KEY
 start_server
 
 # --- auth ---
@@ -204,6 +210,19 @@ code=$(curl -s -o "$tmp/p.wav" -w '%{http_code} %{content_type}' -X POST -H "Aut
 	--data '{"text":"Hello from the preview.","provider":"espeak"}' "$U/voiceover/preview/")
 [ "$code" = "200 audio/wav" ] || bad "preview: $code"
 head -c 4 "$tmp/p.wav" | grep -q RIFF || bad "the preview is not a WAV"
+# previews run inside the request with the operator's keys: one at a time per site (a second is
+# 429 while the first is spoken), another site's goes on, and the slot is given back after
+preview() { # preview TOKEN BODY: prints the status
+	curl -s -o "$tmp/pv.out" -w '%{http_code}' -X POST -H "Authorization: Bearer $1" --data "$2" "$U/voiceover/preview/"
+}
+preview "$TA" '{"text":"Slowly.","provider":"openai"}' >"$tmp/slow.code" &
+slow=$!
+sleep 1.5
+r "a second preview while one is spoken" 429 POST /voiceover/preview/ /voiceover/preview/ "$TA" '{"text":"hi"}'
+[ "$(preview "$TB" '{"text":"hi"}')" = 200 ] || bad "another site's preview was held up: $(head -c 200 "$tmp/pv.out")"
+wait $slow
+[ "$(cat "$tmp/slow.code")" = 200 ] || bad "the slow preview: $(cat "$tmp/slow.code")"
+[ "$(preview "$TA" '{"text":"hi"}')" = 200 ] || bad "the site's slot was not given back: $(head -c 200 "$tmp/pv.out")"
 
 # --- assets ---
 r "asset add" 201 POST "/assets/{id}/" "/assets/$P1/" "$TA" '{"asset_type":"music","source":"uploaded","file_path":"music/calm.mp3","credit":"me","licence":"CC0"}'
