@@ -25,7 +25,7 @@ typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;   /* broadcast after each compile and when stopping */
 	int stopping;
-	char hosts[2][64];   /* the Host headers accepted: "ADDR:PORT", "localhost:PORT" */
+	char hosts[3][64];   /* the Host headers accepted: "ADDR:PORT", "localhost:PORT", "[::1]:PORT" */
 } server_t;
 
 int preview_host_loopback(const char *host)
@@ -189,9 +189,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	server_t *s = cls;
 	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-	if (!host || (strcmp(host, s->hosts[0]) && strcmp(host, s->hosts[1])))
+	size_t k = 0;
+	while (host && k < 3 && (!s->hosts[k][0] || strcmp(host, s->hosts[k])))
+		k++;
+	if (k == 3)
 		return reply_text(c, 403, "vidc preview answers only requests to its own loopback address "
-					  "(the Host header must be 127.0.0.1:PORT or localhost:PORT)");
+					  "(the Host header must be 127.0.0.1:PORT, [::1]:PORT or localhost:PORT)");
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply_text(c, 405, "vidc preview only reads: GET");
 	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
@@ -205,20 +208,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 /* Connections served at once (a page holds its event stream and a frame or two). */
 #define PREVIEW_MAX_CONNECTIONS 64
 
-static struct MHD_Daemon *start(server_t *s, const preview_serve_opts *o, int *port, vidc_err *e)
+/* One daemon on sa (AF_INET or AF_INET6); NULL when it cannot bind. */
+static struct MHD_Daemon *listen_on(server_t *s, const struct sockaddr *sa)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+	return MHD_start_daemon(flags | (sa->sa_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0, NULL, NULL, on_request, s,
+				MHD_OPTION_SOCK_ADDR, sa,
+				/* a thread each: bounded, so a local flood cannot exhaust them */
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)PREVIEW_MAX_CONNECTIONS, MHD_OPTION_END);
+}
+
+/* The IPv4 daemon on the host asked for (127.0.0.1 by default); by default and for
+ * "localhost" also *d6 on [::1] at the same port, which browsers try first for localhost on
+ * most systems: NULL when the machine has no IPv6 loopback (or that port is taken there). */
+static struct MHD_Daemon *start(server_t *s, const preview_serve_opts *o, int *port, struct MHD_Daemon **d6,
+				vidc_err *e)
 {
 	struct sockaddr_in sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)o->port);
-	const char *host = o->host && strcmp(o->host, "localhost") ? o->host : "127.0.0.1";
+	int both = !o->host || !strcmp(o->host, "localhost");
+	const char *host = both ? "127.0.0.1" : o->host;
 	inet_pton(AF_INET, host, &sa.sin_addr);
-	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-						NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-						(struct sockaddr *)&sa,
-						/* a thread each: bounded, so a local flood cannot exhaust them */
-						MHD_OPTION_CONNECTION_LIMIT, (unsigned int)PREVIEW_MAX_CONNECTIONS,
-						MHD_OPTION_END);
+	struct MHD_Daemon *d = listen_on(s, (struct sockaddr *)&sa);
 	if (!d) {
 		err_set(e, VE_IO, "cannot listen on %s:%d (the port is in use?)", host, o->port);
 		return NULL;
@@ -227,6 +240,14 @@ static struct MHD_Daemon *start(server_t *s, const preview_serve_opts *o, int *p
 	*port = info ? info->port : o->port;
 	snprintf(s->hosts[0], sizeof s->hosts[0], "%s:%d", host, *port);
 	snprintf(s->hosts[1], sizeof s->hosts[1], "localhost:%d", *port);
+	struct sockaddr_in6 sa6;
+	memset(&sa6, 0, sizeof sa6);
+	sa6.sin6_family = AF_INET6;
+	sa6.sin6_port = htons((uint16_t)*port);
+	sa6.sin6_addr = in6addr_loopback;
+	*d6 = both ? listen_on(s, (struct sockaddr *)&sa6) : NULL;
+	if (*d6)
+		snprintf(s->hosts[2], sizeof s->hosts[2], "[::1]:%d", *port);
 	return d;
 }
 
@@ -243,7 +264,7 @@ int preview_serve(preview *pv, const preview_serve_opts *o, vidc_err *e)
 	pthread_mutex_init(&s.mu, NULL);
 	pthread_cond_init(&s.cv, NULL);
 	int port, rc = 0;
-	struct MHD_Daemon *d = start(&s, o, &port, e);
+	struct MHD_Daemon *d6 = NULL, *d = start(&s, o, &port, &d6, e);
 	if (!d)
 		rc = VE_IO;
 	if (d && o->ready) {
@@ -265,6 +286,8 @@ int preview_serve(preview *pv, const preview_serve_opts *o, vidc_err *e)
 	s.stopping = 1;
 	pthread_cond_broadcast(&s.cv);
 	pthread_mutex_unlock(&s.mu);
+	if (d6)
+		MHD_stop_daemon(d6);
 	if (d)
 		MHD_stop_daemon(d);
 	pthread_cond_destroy(&s.cv);

@@ -10,8 +10,10 @@
  *   GET /audio              the mix as WAV (404 for a silent video)
  *   GET /events             Server-Sent Events: "data: GENERATION" whenever a compile happened
  *
- * The server answers only requests whose Host header names the address it listens on
- * (127.0.0.1:PORT or localhost:PORT): another site's page in the same browser cannot reach it
+ * By default (and for "localhost") it listens on 127.0.0.1 and, when the machine has it, on
+ * [::1] at the same port. The server answers only requests whose Host header names the address it
+ * listens on (127.0.0.1:PORT, [::1]:PORT or localhost:PORT): another site's page in the same
+ * browser cannot reach it
  * through a DNS name that resolves to 127.0.0.1 (DNS rebinding). Renders happen one at a time.
  */
 #ifndef VIDC_PREVIEW_HTTP_H
@@ -21,7 +23,7 @@
 #include "preview.h"
 
 typedef struct {
-	const char *host;      /* an IPv4 loopback address or "localhost"; NULL: 127.0.0.1 */
+	const char *host;      /* an IPv4 loopback address or "localhost"; NULL: 127.0.0.1 and ::1 */
 	int port;              /* 0: one the system picks */
 	int poll_ms;           /* how often the files are checked; 0: 200 */
 	volatile int *cancel;  /* non-zero stops the server (required) */

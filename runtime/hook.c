@@ -208,8 +208,9 @@ static int open_host(lua_host **out, const char *path, const char *name, const i
 static int missing(const ir_program *p, const ir_node *n, const char *name, const char *path,
 		   const char *what, char *err, size_t errlen)
 {
-	return rterr_node(VE_INVAL, p, n, err, errlen, "hook '%s' (%s) has no %s function", name, path,
-			  what);
+	char shown[1024];
+	return rterr_node(VE_INVAL, p, n, err, errlen, "hook '%s' (%s) has no %s function", name,
+			  rterr_path(n, path, shown, sizeof shown), what);
 }
 
 /* ---- the draw source ---------------------------------------------------------------------- */
@@ -732,8 +733,8 @@ static int load_for_check(const ir_node *n, const char *name, const char *path, 
 	if (rc && !err[0])
 		return VE_NOMEM;
 	if (rc) {
-		char msg[1100];
-		snprintf(msg, sizeof msg, "hook '%s': %s: %s", name, path, err);
+		char msg[2200], shown[1024];
+		snprintf(msg, sizeof msg, "hook '%s': %s: %s", name, rterr_path(n, path, shown, sizeof shown), err);
 		report(ud, n, msg);
 		return 1;
 	}
@@ -785,9 +786,9 @@ int hook_check(const ir_program *p, hook_check_fn report, hook_decl_fn declared,
 			need |= (unsigned)fn_bit(hook_uses[use].fn[1]);
 		if (files[k].has & need)
 			continue;
-		char msg[1024];
-		snprintf(msg, sizeof msg, "hook '%s' (%s) has no %s function, which %s calls", name, path,
-			 hook_uses[use].sig, hook_uses[use].what);
+		char msg[2200], shown[1024];
+		snprintf(msg, sizeof msg, "hook '%s' (%s) has no %s function, which %s calls", name,
+			 rterr_path(n, path, shown, sizeof shown), hook_uses[use].sig, hook_uses[use].what);
 		report(ud, n, msg);
 		problems++;
 	}

@@ -725,9 +725,11 @@ int lua_host_open(lua_host **out, const char *path, const char *name, lh_setup_f
 		return VE_NOMEM;
 	h->path = strdup(path ? path : "");
 	h->name = strdup(name ? name : "?");
-	/* Lua shortens chunk names past LUA_IDSIZE; keep the end of a long path readable. */
-	size_t pl = h->path ? strlen(h->path) : 0;
-	const char *shown = h->path;
+	/* Errors name the file as the spec does (rterr_path), not by its resolved path. Lua
+	 * shortens chunk names past LUA_IDSIZE; keep the end of a long path readable. */
+	char as_written[1024];
+	const char *shown = h->path ? rterr_path(caller, h->path, as_written, sizeof as_written) : NULL;
+	size_t pl = shown ? strlen(shown) : 0;
 	while (shown && pl > LUA_IDSIZE - 8 && strchr(shown + 1, '/')) {
 		shown = strchr(shown + 1, '/') + 1;
 		pl = strlen(shown);

@@ -3,8 +3,11 @@
  */
 #include "rterr.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <libavutil/error.h>
 
@@ -41,4 +44,24 @@ int rterr_frame(const ir_program *p, int64_t f, char *err, size_t errlen)
 		return rterr_node(VE_INVAL, p, NULL, err, errlen, "frame %lld is outside the video (0..%lld)",
 				  (long long)f, (long long)p->frames - 1);
 	return 0;
+}
+
+const char *rterr_path(const ir_node *n, const char *path, char *buf, size_t len)
+{
+	if (!path || path[0] != '/' || !n || !n->file || len == 0)
+		return path;
+	const char *slash = strrchr(n->file, '/');
+	int dl = slash ? (int)(slash - n->file) : 0;
+	char dir[PATH_MAX], real[PATH_MAX];
+	snprintf(dir, sizeof dir, "%.*s", dl, n->file);
+	if (!realpath(!slash ? "." : dl ? dir : "/", real))
+		return path;
+	size_t rl = strcmp(real, "/") ? strlen(real) : 0;
+	if (strncmp(path, real, rl) || path[rl] != '/')
+		return path;
+	if (slash)
+		snprintf(buf, len, "%.*s/%s", dl, n->file, path + rl + 1);
+	else
+		snprintf(buf, len, "%s", path + rl + 1);
+	return buf;
 }

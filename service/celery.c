@@ -329,8 +329,12 @@ int cel_stage9(store_t *s, const svc_config *cfg, const char *external, int64_t 
 	 * delivered twice at once makes one project, and the second gets its plan. */
 	int rc = store_begin(s) || store_lock(s, "vidc_contents", content) < 0 ? VE_IO : 0;
 	if (!rc && (*plan = stage9_keyed(s, key))) {
-		rc = store_commit(s) ? VE_IO : 0;
-		return rc ? (snprintf(err, errlen, "stage 9: %s", store_errmsg(s)), rc) : 0;
+		if (!store_commit(s))
+			return 0;
+		json_decref(*plan); /* the caller owns no plan on an error */
+		*plan = NULL;
+		snprintf(err, errlen, "stage 9: %s", store_errmsg(s));
+		return VE_IO;
 	}
 	if (rc)
 		snprintf(err, errlen, "stage 9: %s", store_errmsg(s));

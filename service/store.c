@@ -359,7 +359,14 @@ int store_commit(store_t *s)
 		snprintf(s->err, sizeof s->err, "a step of the transaction failed; it was rolled back");
 		return set_err(s, STORE_EIO);
 	}
-	return store_run(s, "COMMIT", NULL) < 0 ? s->code : 0;
+	if (store_run(s, "COMMIT", NULL) >= 0)
+		return 0;
+	/* SQLite keeps the transaction open after a failed COMMIT (busy, a deferred foreign key):
+	 * the caller's next store_begin would fail and its next COMMIT write these rows. Ended here,
+	 * a caller that gives up without store_rollback leaves the connection usable. */
+	int code = s->code;
+	store_rollback(s);
+	return code;
 }
 
 void store_rollback(store_t *s)

@@ -139,7 +139,9 @@ int store_last_code(store_t *s);
 
 /* BEGIN (IMMEDIATE on SQLite), COMMIT, ROLLBACK. They nest: a store_begin inside a transaction
  * joins it (a function that makes its own transaction can run inside a caller's, under the
- * caller's locks); only the outermost commits, and an inner rollback makes it roll back. */
+ * caller's locks); only the outermost commits, and an inner rollback makes it roll back. A
+ * commit that fails has rolled back: no transaction stays open (store_rollback after it is
+ * harmless). */
 int store_begin(store_t *s);
 int store_commit(store_t *s);
 void store_rollback(store_t *s);

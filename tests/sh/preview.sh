@@ -5,8 +5,8 @@
 # what tests/browser/preview.test.js says: the duration, the scrubber moving the frame, that frame
 # equal to `vidc frame`'s (PSNR >= 40 dB), a save refreshing the page within ~2 s keeping the
 # playhead, a broken spec's diagnostic shown with the last good frame kept. Here: --help, a
-# non-loopback --host refused before anything listens, and a request naming another host (DNS
-# rebinding) refused with 403.
+# non-loopback --host refused before anything listens, a request naming another host (DNS
+# rebinding) refused with 403, and the page on [::1] as well when the machine has IPv6 loopback.
 . "$(dirname "$0")/lib.sh"
 
 expect 0 "preview --help" -- "$VIDC" preview --help
@@ -57,6 +57,15 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: evil.example:$port" "${u
 [ "$code" = 403 ] || say "a request for Host evil.example got $code, not 403"
 code=$(curl -s -o /dev/null -w '%{http_code}' "${url}state")
 [ "$code" = 200 ] || say "the state got $code"
+# the IPv6 loopback too (a browser may resolve localhost to ::1 first), same port, same Host check
+if grep -q '^0\{31\}1 .* lo$' /proc/net/if_inet6 2>/dev/null; then
+	code=$(curl -6 -s -o /dev/null -w '%{http_code}' "http://[::1]:$port/state")
+	[ "$code" = 200 ] || say "the state on [::1]:$port got $code"
+	code=$(curl -6 -s -o /dev/null -w '%{http_code}' -H "Host: evil.example:$port" "http://[::1]:$port/state")
+	[ "$code" = 403 ] || say "on [::1], a request for Host evil.example got $code, not 403"
+else
+	echo "note: no IPv6 loopback (::1) on this machine: the [::1] listener is not checked"
+fi
 
 node tests/browser/preview.test.js "$url" "$tmp/proj/spec.vid" "$VIDC" "$tmp" || fail=1
 [ $fail = 0 ] || sed 's/^/    vidc preview: /' "$tmp/preview.err" | tail -5

@@ -3,7 +3,8 @@
  * record their version; a placeholder count that does not match the SQL is refused; two owners
  * never claim the same job; a lease that runs out is taken over (attempt 2) and the first owner
  * can neither renew nor finish it; a job whose lease ran out on its last attempt fails instead of
- * staying "running"; holds refuse a site that cannot pay and settle to the real cost.
+ * staying "running"; holds refuse a site that cannot pay and settle to the real cost; a COMMIT
+ * that fails, and an inner rollback, leave no transaction open and nothing of what they undid.
  */
 #include <string.h>
 #include <unistd.h>
@@ -123,6 +124,43 @@ static void test_credits(const char *db)
 	store_close(s);
 }
 
+/* A COMMIT that fails (here a deferred foreign key still broken at its end, which SQLite leaves
+ * open as it does a busy COMMIT) ends the transaction: a caller that gives up without
+ * store_rollback (records.c's site create, migrate_one, two API handlers) no longer leaves the
+ * connection inside it, where the next store_begin failed ("within a transaction") and the next
+ * commit would have committed the broken rows. Nested: an inner rollback fails the outer commit,
+ * nothing of either stays, and the store is usable after. */
+static void test_failed_commit(const char *db)
+{
+	store_t *s = open_db(db);
+	int64_t n = -1;
+	CHECK(store_run(s, "CREATE TABLE t_parent (id INTEGER PRIMARY KEY)", NULL) >= 0, "%s", store_errmsg(s));
+	CHECK(store_run(s, "CREATE TABLE t_child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES t_parent (id) "
+			   "DEFERRABLE INITIALLY DEFERRED)", NULL) >= 0, "%s", store_errmsg(s));
+	CHECK(store_begin(s) == 0, "%s", store_errmsg(s));
+	CHECK(store_run(s, "INSERT INTO t_child (id, parent) VALUES (1, 42)", NULL) == 1, "%s", store_errmsg(s));
+	CHECK(store_commit(s) != 0, "a COMMIT with a broken foreign key fails");
+	CHECK(store_begin(s) == 0, "a transaction after the failed commit: %s", store_errmsg(s));
+	CHECK(store_run(s, "INSERT INTO t_parent (id) VALUES (7)", NULL) == 1 &&
+	      store_run(s, "INSERT INTO t_child (id, parent) VALUES (2, 7)", NULL) == 1, "%s", store_errmsg(s));
+	CHECK(store_commit(s) == 0, "the next commit: %s", store_errmsg(s));
+	CHECK(store_int(s, &n, "SELECT COUNT(*) FROM t_child WHERE id = 1", NULL) == STORE_ROW && n == 0,
+	      "the failed transaction's row stayed (%lld)", (long long)n);
+	CHECK(store_int(s, &n, "SELECT COUNT(*) FROM t_child WHERE id = 2", NULL) == STORE_ROW && n == 1, "the good row");
+
+	CHECK(store_begin(s) == 0 && store_run(s, "INSERT INTO t_parent (id) VALUES (8)", NULL) == 1, "%s", store_errmsg(s));
+	CHECK(store_begin(s) == 0 && store_run(s, "INSERT INTO t_parent (id) VALUES (9)", NULL) == 1, "%s", store_errmsg(s));
+	store_rollback(s);
+	CHECK(store_commit(s) != 0 && strstr(store_errmsg(s), "rolled back"), "the outer commit after an inner rollback: %s",
+	      store_errmsg(s));
+	CHECK(store_int(s, &n, "SELECT COUNT(*) FROM t_parent WHERE id IN (8, 9)", NULL) == STORE_ROW && n == 0,
+	      "%lld rows of the rolled back transaction stayed", (long long)n);
+	CHECK(store_begin(s) == 0 && store_run(s, "INSERT INTO t_parent (id) VALUES (10)", NULL) == 1 && store_commit(s) == 0,
+	      "a transaction after it: %s", store_errmsg(s));
+	CHECK(store_int(s, &n, "SELECT COUNT(*) FROM t_parent", NULL) == STORE_ROW && n == 2, "%lld parents", (long long)n);
+	store_close(s);
+}
+
 int main(void)
 {
 	char db[256];
@@ -130,5 +168,6 @@ int main(void)
 	test_migrations(db);
 	test_claims(db);
 	test_credits(db);
+	test_failed_commit(db);
 	return check_done();
 }
