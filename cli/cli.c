@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -390,6 +391,26 @@ int cli_load_lower(const cli_args *a, const stage_cb *cb, const char *path, stag
 	return 1;
 }
 
+static int same_file(const struct stat *o, const char *path)
+{
+	struct stat st;
+	return path && *path && stat(path, &st) == 0 && st.st_dev == o->st_dev && st.st_ino == o->st_ino;
+}
+
+int cli_out_is_input(const cli_args *a, const char *out, const ir_program *p)
+{
+	struct stat o;
+	if (!out || stat(out, &o) != 0) /* a new name reads as nothing */
+		return 0;
+	if (a->npos > 0 && same_file(&o, a->pos[0]))
+		return cli_fail(a, "cannot write '%s': it is the spec '%s'; writing there would destroy it", out, a->pos[0]);
+	for (int i = 0; p && i < p->nnodes; i++)
+		if (same_file(&o, ir_node_file(&p->nodes[i])))
+			return cli_fail(a, "cannot write '%s': the spec reads it (line %d); writing there would destroy it",
+					out, p->nodes[i].line);
+	return 0;
+}
+
 int cli_start(cli_args *a, cli_run *r, int lower)
 {
 	r->s = NULL;
@@ -397,7 +418,10 @@ int cli_start(cli_args *a, cli_run *r, int lower)
 	int rc = cli_callbacks(a, &r->cb);
 	if (rc)
 		return rc;
-	return lower ? cli_load_lower(a, &r->cb, a->pos[0], &r->s, &r->p) : cli_load(a, &r->cb, a->pos[0], &r->s);
+	rc = lower ? cli_load_lower(a, &r->cb, a->pos[0], &r->s, &r->p) : cli_load(a, &r->cb, a->pos[0], &r->s);
+	if (!rc && cli_out_is_input(a, a->output, r->p))
+		rc = cli_run_free(r, 1);
+	return rc;
 }
 
 int cli_run_free(cli_run *r, int rc)

@@ -93,7 +93,8 @@ static const char usage_text[] =
 	"                           must name it. Default: the first preset the spec names.\n"
 	"                           render --preset all renders every preset the spec names,\n"
 	"                           to OUT-PRESET.mp4.\n"
-	"  -o, --output PATH        where to write (ir: a file instead of standard output)\n"
+	"  -o, --output PATH        where to write (ir: a file instead of standard output); a new\n"
+	"                           name or a regular file, never the spec or a file it reads\n"
 	"  --at TIME                frame: a time as 12.4s, 1500ms or 372f (frames)\n"
 	"  --quality N              render: 1 (best, largest) to 51, default 15\n"
 	"  --progress bar|json|none render: a bar on a terminal (default), or one JSON line per\n"
@@ -209,10 +210,14 @@ static const char fix_usage[] =
 static const char ir_usage[] = "usage: vidc ir SPEC [--preset P] [-o FILE] [options]\n"
 			      "\n"
 			      "Prints the frame-graph IR the spec compiles to, for every preset it names\n"
-			      "or the one --preset picks (SPEC.md section 9).\n\n" COMMON_HELP;
+			      "or the one --preset picks (SPEC.md section 9).\n\n"
+			      "  --preset NAME      only this preset's program\n"
+			      "  -o, --output FILE  write it to FILE instead of standard output\n" COMMON_HELP;
 static const char render_usage[] =
 	"usage: vidc render SPEC -o OUT.mp4 [options]\n"
 	"\n"
+	"  -o, --output OUT.mp4  the video (a new name or a regular file, replaced only when the\n"
+	"                     render succeeds; never the spec or a file it reads)\n"
 	"  --preset NAME      a preset the spec names (default: its first); all: every preset,\n"
 	"                     to OUT-PRESET.mp4\n"
 	"  --quality N        1 (best, largest) to 51, default 15\n"
@@ -227,11 +232,15 @@ static const char render_usage[] =
 	"                     the soundtrack too, while no sound, volume or timing changed\n"
 	"  --no-cache         one pass, no piece cache (the default without --cache)\n"
 	"  --cache-dir DIR    the piece cache (default $VIDC_CACHE_DIR/pieces or ~/.cache/vidc/pieces)\n"
-	"  --cache-size MB    its size limit (default 2048); the least recently used go first\n" COMMON_HELP;
+	"  --cache-size MB    its size limit (default 2048); the least recently used go first\n"
+	"  --piece-length T   with --cache: the length of a piece (default 10s)\n" COMMON_HELP;
 static const char frame_usage[] = "usage: vidc frame SPEC --at TIME -o OUT.png [--preset P] [options]\n"
 				 "\n"
 				 "Renders one frame as a PNG: the exact pixels the encoder gets.\n"
-				 "  --at TIME          12.4s, 1500ms or 372f (frames)\n" COMMON_HELP;
+				 "  --at TIME          12.4s, 1500ms or 372f (frames), before the video's end\n"
+				 "  -o, --output OUT.png  the PNG (a new name or a regular file, replaced only\n"
+				 "                     when the frame renders; never the spec or a file it reads)\n"
+				 "  --preset NAME      a preset the spec names (default: its first)\n" COMMON_HELP;
 static const char golden_usage[] =
 	"usage: vidc golden DIR [--update [--all]] [--threshold DB]\n"
 	"\n"
@@ -245,12 +254,17 @@ static const char subs_usage[] =
 	"usage: vidc subs SPEC -o OUT.srt [--preset P] [--format srt|vtt|ass] [--style S]\n"
 	"\n"
 	"Captions from the voice's word timings: SRT, WebVTT (.vtt) or ASS (.ass); --style picks\n"
-	"the ASS caption style (plain, bold_center, karaoke; default the spec's).\n" COMMON_HELP;
+	"the ASS caption style (plain, bold_center, karaoke; default the spec's).\n"
+	"  -o, --output FILE  the captions file; its extension picks the format\n"
+	"  --format F         srt, vtt or ass, whatever the extension\n"
+	"  --style S          ASS only: plain, bold_center or karaoke\n"
+	"  --preset NAME      a preset the spec names (default: its first)\n" COMMON_HELP;
 static const char chapters_usage[] =
 	"usage: vidc chapters SPEC [--preset P]\n"
 	"\n"
 	"Prints the chapters as a YouTube description block (0:00 Intro ...); exit 1 with the\n"
-	"reason when YouTube would ignore them.\n" COMMON_HELP;
+	"reason when YouTube would ignore them.\n"
+	"  --preset NAME      a preset the spec names (default: its first)\n" COMMON_HELP;
 static const char thumb_usage[] =
 	"usage: vidc thumb SPEC -o OUT.jpg [options]\n"
 	"\n"

@@ -123,6 +123,10 @@ static int render_one(cli_args *a, const stage_cb *cb, const stage_spec *s, cons
 	double lufs = -INFINITY, peak = -INFINITY;
 	stage_render_opts o = {out, a->quality, 0, 0, &lufs, &peak};
 	int rc = stage_spec_lower(s, preset, &p, &e), split = -1;
+	if (!rc && cli_out_is_input(a, out, p)) {
+		ir_program_free(p);
+		return 1;
+	}
 	if (!rc && (split = cli_render_split(a, cb, p, out)) >= 0) { /* pieces, the cache: scale.c */
 		ir_program_free(p);
 		return split;

@@ -54,6 +54,13 @@ typedef struct {
 	span_t sp;
 } hook_sym;
 
+/* A name -> position index over one symbol array (sym.c): open addressing, slots hold the
+ * position + 1 (0: empty). A spec may define thousands of names; lookups stay O(1). */
+typedef struct {
+	int *slot;
+	int cap;
+} sym_index;
+
 typedef struct checker {
 	spec_t *s;
 	arena_t *a;
@@ -69,6 +76,7 @@ typedef struct checker {
 	int ntemplates, ctemplates;
 	hook_sym *hooks;
 	int nhooks, chooks;
+	sym_index iconsts, istyles, itemplates, ihooks; /* over the four arrays above */
 	const char **files; /* real paths of loaded files: import once, detect cycles */
 	int nfiles, cfiles;
 	int order;

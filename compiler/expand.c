@@ -46,6 +46,7 @@ static void define_const(checker_t *c, const ast_stmt *st)
 	k->name = name;
 	k->v = st->args[1];
 	k->sp = st->args[0]->sp;
+	sym_index_add(c, &c->iconsts, c->consts, sizeof(const_sym), c->nconsts);
 	val_no_block(c, st);
 }
 
@@ -71,6 +72,10 @@ static void define_block(checker_t *c, const ast_stmt *st)
 			       : ARENA_PUSH(c->a, c->templates, c->ntemplates, c->ctemplates);
 	k->name = n->s;
 	k->st = st;
+	if (is_style)
+		sym_index_add(c, &c->istyles, c->styles, sizeof(stmt_sym), c->nstyles);
+	else
+		sym_index_add(c, &c->itemplates, c->templates, sizeof(stmt_sym), c->ntemplates);
 }
 
 static void define_hook(checker_t *c, const ast_stmt *st)
@@ -88,6 +93,7 @@ static void define_hook(checker_t *c, const ast_stmt *st)
 	h->name = st->args[0]->s;
 	h->path = p ? p : "";
 	h->sp = st->args[0]->sp;
+	sym_index_add(c, &c->ihooks, c->hooks, sizeof(hook_sym), c->nhooks);
 }
 
 /* The definitions a file may hold besides imports. */

@@ -1,7 +1,9 @@
 /*
  * sym.h - the checker's symbol tables: constants, styles, templates and hooks that the spec,
- * its imports and the stdlib prelude define (expand.c fills them). Lookups are linear: a spec
- * defines tens of names, not thousands. Internal to compiler/.
+ * its imports and the stdlib prelude define (expand.c fills them). Lookups go through a hash
+ * index (sym_index), since a generated or hostile spec may define tens of thousands of names
+ * and name each of them: linear lookups made checking such a spec quadratic. Internal to
+ * compiler/.
  */
 #ifndef VIDC_SYM_H
 #define VIDC_SYM_H
@@ -10,12 +12,16 @@
 
 #include "checker.h"
 
+/* Records that position n - 1 of syms (an array of structs of size stride whose first member
+ * is the name) now holds a name: call right after pushing it. */
+void sym_index_add(checker_t *c, sym_index *x, const void *syms, size_t stride, int n);
 const_sym *sym_const(checker_t *c, const char *name);
 /* Follows constants: an identifier naming a constant stands for the constant's value (at most
  * 16 steps, so a constant naming itself stops). */
 const ast_value *sym_follow(checker_t *c, const ast_value *v);
-/* The statement named name in syms (n of them: the styles or the templates), or NULL. */
-const ast_stmt *sym_find_stmt(const stmt_sym *syms, int n, const char *name);
+/* The statement named name in syms (n of them: the styles or the templates, found through
+ * their index), or NULL. */
+const ast_stmt *sym_find_stmt(checker_t *c, const stmt_sym *syms, int n, const char *name);
 const ast_stmt *sym_style(checker_t *c, const char *name);
 const ast_stmt *sym_template(checker_t *c, const char *name);
 hook_sym *sym_hook(checker_t *c, const char *name);

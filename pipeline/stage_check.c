@@ -276,6 +276,10 @@ static void check_media(check_ctx *c, const ir_program *p)
 				   : n->kind == IR_AUDIO ? n->u.audio.path : NULL;
 		const char *src = n->kind == IR_IMAGE ? n->u.image.src : n->kind == IR_VIDEO ? n->u.video.src
 				  : n->kind == IR_AUDIO ? n->u.audio.src : NULL;
+		/* A video layer's sound is its clip's, if it has one (a silent clip is fine): the
+		 * video node reads the same file's header. */
+		if (n->kind == IR_AUDIO && n->u.audio.role && !strcmp(n->u.audio.role, "clip"))
+			continue;
 		int k = 0;
 		while (path && k < c->nseen && strcmp(c->seen[k], path))
 			k++;

@@ -53,20 +53,20 @@ int stage_render(const ir_program *p, const stage_render_opts *o, const stage_cb
 	return rc ? stage_rt_err(e, rc, err) : 0;
 }
 
-/* Writes img as a PNG through a temp name, so a failure leaves nothing at path. */
+/* Writes img as a PNG through a temp name, so a failure leaves nothing at path; a failure
+ * names its cause (permission denied, the disk is full). */
 static int write_png(const char *path, const golden_image *img, vidc_err *e)
 {
-	char tmp[4096], err[VE_MSG_MAX];
+	uint8_t *data;
+	size_t len;
 	int rc = file_out_check(path, e);
-	if (!rc)
-		rc = file_tmp_name(path, tmp, sizeof tmp, e);
 	if (rc)
 		return rc;
-	if ((rc = golden_write(tmp, img, err, sizeof err))) {
-		file_discard(tmp);
-		return err_set(e, rc, "cannot write '%s': %s", path, err);
-	}
-	return file_commit(tmp, path, e);
+	if (golden_png(img, &data, &len))
+		return err_set(e, VE_NOMEM, "cannot write '%s': the PNG could not be encoded (out of memory?)", path);
+	rc = file_write_atomic(path, data, len, e);
+	free(data);
+	return rc;
 }
 
 int stage_frame(const ir_program *p, int64_t f, const char *png, const stage_cb *cb, vidc_err *e)

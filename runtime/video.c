@@ -389,7 +389,12 @@ static int open_clip(vid_state *st, const char *path, char *cause, size_t len)
 	if ((rc = media_open_decoder(st->fmt, st->si, MEDIA_DEC_THREADS, &st->dec, &e)))
 		return err_copy(&e, cause, len);
 	int w = s->codecpar->width, h = s->codecpar->height;
-	if (w <= 0 || h <= 0 || w > 16384 || h > 16384) {
+	if (w <= 0 || h <= 0) { /* a text file is read as a "tty" stream of no size */
+		snprintf(cause, len, "no picture size: the file is not a video (it reads as '%s')",
+			 st->fmt->iformat && st->fmt->iformat->name ? st->fmt->iformat->name : "unknown");
+		return VE_DECODE;
+	}
+	if (w > 16384 || h > 16384) {
 		snprintf(cause, len, "unusable picture size %dx%d", w, h);
 		return VE_DECODE;
 	}

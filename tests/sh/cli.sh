@@ -4,6 +4,12 @@
 . "$(dirname "$0")/lib.sh"
 expect 0 "help" -- "$VIDC" help
 grep -q "usage: vidc" "$tmp/out" || { echo "FAIL: help text"; fail=1; }
+# Each command's --help describes the options it takes (-o and --preset were in the usage line
+# only): CMD:OPTION pairs.
+for c in ir:--output ir:--preset render:--output render:--piece-length frame:--output frame:--preset \
+	subs:--output subs:--format subs:--style subs:--preset chapters:--preset; do
+	"$VIDC" "${c%%:*}" --help 2>&1 | grep -q -- "^  .*${c#*:} " || { echo "FAIL: vidc ${c%%:*} --help does not describe ${c#*:}"; fail=1; }
+done
 expect 0 "--version" -- "$VIDC" --version
 expect 2 "no command" -- "$VIDC"
 expect 2 "unknown command" -- "$VIDC" chek examples/cold-brew.vid

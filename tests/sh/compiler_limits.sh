@@ -78,4 +78,19 @@ python3 -c "import sys; open(sys.argv[1],'w').write('video { preset tiktok }\nsc
 run "long line" 1 -- "$VIDC" check --color never "$tmp/long.vid"
 [ "$(wc -c <"$tmp/err")" -lt 2000 ] || bad "long line: $(wc -c <"$tmp/err") bytes of diagnostics"
 
+# 8. 36,000 constants, each defined from the one before, and 36,000 styles: names are found
+#    through a hash index (checking took 40 s of CPU when every definition and every use
+#    searched the names linearly). A CPU-time cap, not a clock: a loaded machine still passes.
+python3 - "$tmp/names.vid" "$tmp/styles.vid" <<'PY'
+import sys
+n = 36000
+out = ['video { preset tiktok }'] + ['const c%d = %s' % (i, 'c%d + 1f' % (i - 1) if i else '1f') for i in range(n)]
+open(sys.argv[1], 'w').write('\n'.join(out) + '\nscene a 40s { solid #000 { start c%d } }\n' % (n - 1))
+out = ['video { preset tiktok }'] + ['style s%d { color red }' % i for i in range(n)]
+open(sys.argv[2], 'w').write('\n'.join(out) + '\nscene a 40s { text "x" { style s%d } }\n' % (n - 1))
+PY
+cpu() { ( ulimit -t "${VIDC_SANITIZE:+60}${VIDC_SANITIZE:-8}"; exec "$@" ); }
+run "36,000 chained constants" 0 -- cpu "$VIDC" check "$tmp/names.vid"
+run "36,000 styles" 0 -- cpu "$VIDC" check "$tmp/styles.vid"
+
 exit $fail

@@ -10,7 +10,10 @@
 #     a URL that reaches it anyway: tests/unit/rt_errors.c);
 #   - a PNG whose header claims 16000x16000 or 100000x100000 is refused before decoding, with the
 #     numbers (/dev/zero as an image: tests/unit/rt_errors.c, since the checker stops it first);
-#   - a full disk says "the disk is full" (when a small tmpfs can be mounted here).
+#   - `-o` naming the spec or a picture it draws is refused, the file unchanged; a failed frame
+#     leaves the old output as it was;
+#   - a full disk says "the disk is full", for a render and a frame (when a small tmpfs can be
+#     mounted here).
 . "$(dirname "$0")/lib.sh"
 export VIDC_STDLIB=${VIDC_STDLIB:-$PWD/stdlib}
 
@@ -35,6 +38,23 @@ if mknod "$tmp/null" c 1 3 2>/dev/null; then
 else
 	echo "skip: cannot make a device node here (not root?): the device case is not tested"
 fi
+# -o naming a file the command reads (the spec, a picture it draws): refused after the compile,
+# before anything is written, the file unchanged (a typo must not destroy the designer's work)
+cp "$tmp/solid.vid" "$tmp/keep.vid"
+expect 1 "frame over its own spec" -- "$VIDC" frame "$tmp/solid.vid" --at 0.5s -o "$tmp/solid.vid"
+has "$tmp/err" "it is the spec" "frame over its own spec"
+cmp -s "$tmp/solid.vid" "$tmp/keep.vid" || say "frame -o SPEC replaced the spec"
+expect 1 "ir over its own spec" -- "$VIDC" ir "$tmp/solid.vid" -o "$tmp/./solid.vid"
+cmp -s "$tmp/solid.vid" "$tmp/keep.vid" || say "ir -o SPEC replaced the spec"
+printf 'not a png\n' >"$tmp/pic.png"
+spec pic 1 'image "pic.png"'
+expect 1 "render over a picture it draws" -- "$VIDC" render "$tmp/pic.vid" --no-assets -o "$tmp/pic.png" --progress none
+has "$tmp/err" "the spec reads it (line 3)" "render over a picture it draws"
+[ "$(cat "$tmp/pic.png")" = "not a png" ] || say "render -o PICTURE replaced the picture"
+# a failed frame leaves the old file as it was (the undecodable picture fails the render)
+printf 'old\n' >"$tmp/old.png"
+expect 1 "failed frame over an old file" -- "$VIDC" frame "$tmp/pic.vid" --no-assets --at 0.5s -o "$tmp/old.png"
+[ "$(cat "$tmp/old.png")" = "old" ] || say "a failed frame replaced the old file"
 expect 1 "render into a missing folder" -- "$VIDC" render "$tmp/solid.vid" -o "$tmp/none/x.mp4" --progress none
 has "$tmp/err" "No such file or directory" "render into a missing folder"
 
@@ -107,6 +127,12 @@ if mount -t tmpfs -o size=64k tmpfs "$tmp/small" 2>/dev/null; then
 	expect 1 "render onto a full disk" -- "$VIDC" render "$tmp/long.vid" -o "$tmp/small/v.mp4" --progress none
 	has "$tmp/err" "the disk is full" "render onto a full disk"
 	[ -z "$(ls -A "$tmp/small")" ] || say "a failed render left $(ls -A "$tmp/small")"
+	# a frame's PNG too names the cause (it said "golden: ... cannot write the PNG")
+	head -c 60000 /dev/zero >"$tmp/small/fill" 2>/dev/null
+	expect 1 "frame onto a full disk" -- "$VIDC" frame "$tmp/solid.vid" --at 0.5s -o "$tmp/small/f.png"
+	has "$tmp/err" "the disk is full" "frame onto a full disk"
+	[ ! -e "$tmp/small/f.png" ] || say "a failed frame left f.png"
+	rm -f "$tmp/small/fill"
 	umount "$tmp/small"
 else
 	echo "skip: cannot mount a tmpfs here (not root?): the full-disk case is not tested"

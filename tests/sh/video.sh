@@ -67,4 +67,15 @@ fi
 grep -q "bad.vid:6:3: error: .*'bad.mp4'" "$tmp/err" || { say "damaged clip message:"; cat "$tmp/err"; }
 [ ! -e "$tmp/bad-out.mp4" ] || say "a failed render left $tmp/bad-out.mp4"
 
+# a clip without sound (stock footage often has none) checks clean: its sound is optional; a
+# text file named as a clip is still an error at its line
+ffmpeg -v error -y -f lavfi -i 'color=black:s=64x48:r=24' -frames:v 12 -c:v libx264 -an "$tmp/silent.mp4" ||
+	say "ffmpeg: silent clip"
+sed 's/"grey.mp4"/"silent.mp4"/' "$tmp/g.vid" >"$tmp/silent.vid"
+"$VIDC" check -Wno-duration "$tmp/silent.vid" 2>"$tmp/err" || { say "a silent clip does not check:"; cat "$tmp/err"; }
+echo "not a video" >"$tmp/text.mp4"
+sed 's/"grey.mp4"/"text.mp4"/' "$tmp/g.vid" >"$tmp/text.vid"
+if "$VIDC" check -Wno-duration "$tmp/text.vid" 2>"$tmp/err"; then say "a text file checked as a clip"; fi
+grep -q "text.vid:6:3: error: cannot read video 'text.mp4'" "$tmp/err" || { say "text clip message:"; cat "$tmp/err"; }
+
 exit $fail
