@@ -7,6 +7,10 @@
  *   encode_only solid OUT.mp4 FRAMES [W H]     a grey RGBA frame, through the RGB->YUV step
  *   encode_only yuv IN.yuv OUT.mp4 [W H]       raw yuv420p frames read from a file: the same
  *                                              pictures as the reference spec, no conversion
+ *   encode_only stream OUT.mp4 FRAMES [W H]    the same pictures read from standard input one
+ *                                              frame at a time (a pipe from ffmpeg): the peak
+ *                                              RSS is the encoder's own, not the mapped file's
+ *                                              (bench/mem.sh: the floor x264 sets)
  *
  * Both write silent audio of the video's length, as vidc writes its mix. 30 fps, and the
  * tiktok size budget (72 MB); W x H default 1080 x 1920. The input file is mapped and paged in
@@ -58,18 +62,25 @@ static double cpu_s(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 4 || (strcmp(argv[1], "solid") && strcmp(argv[1], "yuv"))) {
+	if (argc < 4 ||
+	    (strcmp(argv[1], "solid") && strcmp(argv[1], "yuv") && strcmp(argv[1], "stream"))) {
 		fprintf(stderr, "usage: encode_only solid OUT.mp4 FRAMES [W H]\n"
-				"       encode_only yuv IN.yuv OUT.mp4 [W H]\n");
+				"       encode_only yuv IN.yuv OUT.mp4 [W H]\n"
+				"       encode_only stream OUT.mp4 FRAMES [W H] <IN.yuv\n");
 		return 2;
 	}
-	int yuv = !strcmp(argv[1], "yuv");
+	int yuv = !strcmp(argv[1], "yuv"), stream = !strcmp(argv[1], "stream");
 	const char *out = yuv ? argv[3] : argv[2];
 	int W = argc > 5 ? atoi(argv[4]) : 1080, H = argc > 5 ? atoi(argv[5]) : 1920;
 	int64_t frames = yuv ? 0 : atoll(argv[3]);
 	FILE *in = NULL;
 	const uint8_t *map = NULL;
+	uint8_t *frame = NULL;
 	size_t maplen = 0, fsize = (size_t)W * H * 3 / 2;
+	if (stream && !(frame = malloc(fsize))) {
+		fprintf(stderr, "encode_only: out of memory\n");
+		return 1;
+	}
 	if (yuv) {
 		if (!(in = fopen(argv[2], "rb"))) {
 			perror(argv[2]);
@@ -111,8 +122,8 @@ int main(int argc, char **argv)
 		enc_free(e);
 		return 1;
 	}
-	surf_t *s = yuv ? NULL : surf_new(W, H);
-	if (!yuv && !s) {
+	surf_t *s = yuv || stream ? NULL : surf_new(W, H);
+	if (!yuv && !stream && !s) {
 		fprintf(stderr, "encode_only: out of memory\n");
 		return 1;
 	}
@@ -124,8 +135,12 @@ int main(int argc, char **argv)
 		rc = audio_for(e, f, &written, cause, sizeof cause);
 		if (rc)
 			break;
-		if (yuv) {
-			const uint8_t *buf = map + (size_t)f * fsize;
+		if (stream && fread(frame, 1, fsize, stdin) != fsize) {
+			snprintf(cause, sizeof cause, "standard input ended at frame %lld of %lld",
+				 (long long)f, (long long)frames);
+			rc = 1;
+		} else if (yuv || stream) {
+			const uint8_t *buf = stream ? frame : map + (size_t)f * fsize;
 			const uint8_t *pl[3] = {buf, buf + (size_t)W * H, buf + (size_t)W * H * 5 / 4};
 			const int ls[3] = {W, W / 2, W / 2};
 			rc = enc_video_yuv(e, pl, ls, cause, sizeof cause);
@@ -142,6 +157,7 @@ int main(int argc, char **argv)
 		       (long long)frames);
 	enc_free(e);
 	surf_free(s);
+	free(frame);
 	if (map)
 		munmap((void *)map, maplen);
 	if (in)

@@ -3,6 +3,7 @@
 # `vidc render bench/ref-short.vid` and of its 10-minute variant (bench/make-long.sh), and, with
 # BENCH_HEAPTRACK=1, heaptrack's view of the short (malloc's peak by caller; x264 allocates its
 # frames with memalign, which heaptrack does not see: RSS minus heaptrack's peak is mostly x264).
+# Also the encoder alone (build/encode_only stream, when make built it) on the short's pictures.
 # Not a timing: a busy machine does not change the figures. Keeps the short's render as
 # OUT/short.mp4 (bench/quality.sh BENCH_MP4=OUT/short.mp4 measures its PSNR without rendering).
 #   BUILD=build bench/mem.sh      BENCH_LONG=0 skips the 10-minute render (about 10x the short)
@@ -24,6 +25,14 @@ peak() {
 }
 
 peak short "$SPEC"
+# The floor x264 sets: the encoder alone (build/encode_only, vidc's encoder code path and
+# settings) fed the short's own 1800 pictures one at a time from a pipe
+if [ -x "$BUILD/encode_only" ]; then
+	ffmpeg -v error -i "$OUT/short.mp4" -f rawvideo -pix_fmt yuv420p - |
+		/usr/bin/time -v -o "$OUT/encoder.time" "$BUILD/encode_only" stream "$OUT/encoder.mp4" 1800 \
+			>"$OUT/encoder.log" 2>&1 || { echo "bench: encode_only failed:" >&2; tail -3 "$OUT/encoder.log" >&2; exit 1; }
+	awk -F': ' '/Maximum resident/ { printf "encoder  peak RSS %4d MB (encode_only stream: x264 alone)\n", $2 / 1024 }' "$OUT/encoder.time"
+fi
 if [ "${BENCH_LONG:-1}" = 1 ]; then
 	bench/make-long.sh "$OUT/ref-long.vid" 10
 	peak long "$OUT/ref-long.vid"

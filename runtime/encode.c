@@ -567,13 +567,24 @@ static int send_video(enc_t *e, char *cause, size_t len)
 	return write_packets(e, e->vc, e->vs, cause, len);
 }
 
-int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
+int enc_video_convert(enc_t *e, const surf_t *frame, char *cause, size_t len)
 {
 	int ret = av_frame_make_writable(e->vf);
 	if (ret < 0)
 		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	enc_rgb_to_yuv_at(simd_level(), frame, e->vf->data, e->vf->linesize);
+	return 0;
+}
+
+int enc_video_send(enc_t *e, char *cause, size_t len)
+{
 	return send_video(e, cause, len);
+}
+
+int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
+{
+	int rc = enc_video_convert(e, frame, cause, len);
+	return rc ? rc : send_video(e, cause, len);
 }
 
 int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,

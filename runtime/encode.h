@@ -56,6 +56,11 @@ typedef struct {
 int enc_open(enc_t **e, const enc_params *ep, char *cause, size_t len);
 /* Appends the next video frame (opaque, e.g. after surf_flatten). */
 int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len);
+/* enc_video in two steps: enc_video_convert turns the frame into the encoder's own YUV picture
+ * (the frame is no longer read once it returns, so the caller can reuse it), enc_video_send
+ * encodes that picture (with x264's frame threads it may wait for one of them). */
+int enc_video_convert(enc_t *e, const surf_t *frame, char *cause, size_t len);
+int enc_video_send(enc_t *e, char *cause, size_t len);
 /* Appends a frame that is already yuv420p limited range (width x height luma, half-size
  * chroma planes): the encoder without the colour conversion, for measuring it (bench/). */
 int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,

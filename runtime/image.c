@@ -12,6 +12,8 @@
 #include <malloc.h>
 #endif
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -161,6 +163,32 @@ int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t
 
 #define BAND 128 /* output rows per swscale call in convert_rect: 1.2 MB for a 2318 px wide photo */
 
+/* Gives the system the pages of fr's planes above input row `row` (luma rows; fr is ours alone
+ * and is only read below it from now on): *done is how far it got. The decoded photo (25 MB for
+ * 4096x4096) was resident whole while its cut (12 MB) filled in; this way the two together stay
+ * near the photo's size. The pages are only dropped, never read again: the pixels are the same. */
+static void drop_rows_above(AVFrame *fr, int row, int *done)
+{
+#ifdef MADV_DONTNEED
+	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(fr->format);
+	if (row <= *done || !d || !(d->flags & AV_PIX_FMT_FLAG_PLANAR) || !av_frame_is_writable(fr))
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	for (int p = 0; p < 4 && fr->data[p] && fr->linesize[p] > 0; p++) {
+		int sh = p == 1 || p == 2 ? d->log2_chroma_h : 0;
+		uintptr_t a = ((uintptr_t)fr->data[p] + (uintptr_t)fr->linesize[p] * (uintptr_t)(*done >> sh) +
+			       page - 1) & ~(page - 1);
+		uintptr_t b = ((uintptr_t)fr->data[p] + (uintptr_t)fr->linesize[p] * (uintptr_t)(row >> sh)) &
+			      ~(page - 1);
+		if (b > a)
+			madvise((void *)a, b - a, MADV_DONTNEED);
+	}
+	*done = row;
+#else
+	(void)fr, (void)row, (void)done;
+#endif
+}
+
 static void band_keep(void *opaque, uint8_t *data) { (void)opaque, (void)data; }
 
 /* Scales fr (stored upright) to tw x th like img_convert, but computes only the output rows
@@ -172,7 +200,7 @@ static void band_keep(void *opaque, uint8_t *data) { (void)opaque, (void)data; }
 static int convert_rect(AVFrame *fr, int tw, int th, const int r[4], surf_t **out, char *cause, size_t len)
 {
 	*out = NULL;
-	int w = r[2] - r[0], h = r[3] - r[1], rc = VE_NOMEM;
+	int w = r[2] - r[0], h = r[3] - r[1], rc = VE_NOMEM, dropped = 0;
 	surf_t *s = surf_new(w, h);
 	struct SwsContext *sws = NULL;
 	AVFrame *bf = av_frame_alloc();
@@ -207,6 +235,10 @@ static int convert_rect(AVFrame *fr, int tw, int th, const int r[4], surf_t **ou
 		for (int i = 0; i < n; i++)
 			memcpy(s->px + (size_t)(y - r[1] + i) * s->stride, band + line * i + (size_t)r[0] * 4,
 			       sizeof(uint32_t) * (size_t)w);
+		/* the next band reads from input row (y + n) * H / th on, less the filter's reach
+		 * (area: about H / th rows; bicubic: 2), with a wide margin */
+		double k = (double)fr->height / th;
+		drop_rows_above(fr, (int)floor((y + n) * k) - 16 - 4 * (int)ceil(k), &dropped);
 	}
 	finish_alpha(fr, s);
 	*out = s;

@@ -27,7 +27,11 @@
 #include "rterr.h"
 #include "surface.h"
 
-#define POOL 4          /* canvas buffers in flight: composing, queued, converting */
+/* Canvas buffers in flight: composing, queued, converting. The encoder thread gives its buffer
+ * back as soon as the frame is converted to YUV, before x264 takes it (which, with x264's frame
+ * threads, may wait for a thread): while it waits the composer has all three, as it had three of
+ * four when the buffer was held through the send (8 MB less, the same overlap). */
+#define POOL 3
 
 typedef struct {
 	pthread_mutex_t mu;
@@ -80,12 +84,18 @@ static void *encoder_main(void *arg)
 		/* the audio up to the end of this frame first, so the muxer interleaves finely */
 		int rc = write_audio_until(q, aud_samples_for(q->p, i + 1));
 		if (!rc)
-			rc = enc_video(q->enc, q->buf[b], q->cause, sizeof q->cause);
+			rc = enc_video_convert(q->enc, q->buf[b], q->cause, sizeof q->cause);
 
 		pthread_mutex_lock(&q->mu);
 		q->qhead = (q->qhead + 1) % POOL;
 		q->qlen--;
 		q->free_list[q->nfree++] = b;
+		pthread_cond_broadcast(&q->cv); /* the buffer is free again while x264 encodes */
+		pthread_mutex_unlock(&q->mu);
+		if (!rc)
+			rc = enc_video_send(q->enc, q->cause, sizeof q->cause);
+
+		pthread_mutex_lock(&q->mu);
 		q->encoded++;
 		if (rc) {
 			q->rc = rc;
