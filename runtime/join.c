@@ -203,11 +203,17 @@ static int mix_into(const ir_program *p, enc_t *enc, volatile int *cancel, doubl
 	aud_mix_t *mix = NULL;
 	aud_meter_t *meter = aud_meter_new();
 	char cause[512];
-	int64_t done = 0;
+	int64_t done = 0, total = aud_samples_for(p, p->frames);
 	int rc = meter ? aud_open(&mix, p, 0, cancel, err, errlen)
 		       : rterr_node(RT_ENOMEM, p, NULL, err, errlen, "out of memory");
-	if (!rc && (rc = aud_encode_until(mix, meter, enc, &done, aud_samples_for(p, p->frames), cause, sizeof cause)))
-		rterr_node(rc, p, NULL, err, errlen, "cannot encode the soundtrack: %s", cause);
+	/* a second at a time, so a cancel is seen while a long soundtrack is encoded */
+	while (!rc && done < total) {
+		int64_t next = done + ENC_SAMPLE_RATE < total ? done + ENC_SAMPLE_RATE : total;
+		if (cancel && *cancel)
+			rc = rterr_node(RT_ECANCELED, p, NULL, err, errlen, "join cancelled");
+		else if ((rc = aud_encode_until(mix, meter, enc, &done, next, cause, sizeof cause)))
+			rterr_node(rc, p, NULL, err, errlen, "cannot encode the soundtrack: %s", cause);
+	}
 	if (!rc) {
 		*lufs = aud_meter_loudness(meter);
 		*peak = aud_meter_true_peak(meter);
