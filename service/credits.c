@@ -163,10 +163,16 @@ int credits_release(store_t *s, int64_t job, char *err, size_t errlen)
 int credits_settle(store_t *s, int64_t site, int64_t project, int64_t job, const credits_item *items,
 		   int n, char *err, size_t errlen)
 {
+	/* the site's lock first: the release's ledger rows name the site, and a lock taken after
+	 * them would wait on another settle that holds its key the same way (PostgreSQL: deadlock) */
+	int64_t bal = 0;
+	if (store_lock(s, "vidc_sites", site) < 0) {
+		snprintf(err, errlen, "cannot lock the site's credits: %s", store_errmsg(s));
+		return VE_IO;
+	}
 	if (credits_release(s, job, err, errlen))
 		return VE_IO;
-	int64_t bal = 0;
-	if (store_lock(s, "vidc_sites", site) < 0 || credits_balance(s, site, &bal)) {
+	if (credits_balance(s, site, &bal)) {
 		snprintf(err, errlen, "cannot read the credit balance: %s", store_errmsg(s));
 		return VE_IO;
 	}
