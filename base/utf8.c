@@ -3,6 +3,7 @@
  */
 #include "utf8.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int utf8_decode(const char *s, size_t n, uint32_t *cp)
@@ -122,4 +123,22 @@ size_t utf8_prefix(const char *s, size_t max)
 		chars++;
 	}
 	return bytes;
+}
+
+const char *utf8_shown(const char *s, size_t max, char *out, size_t n)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 4 < n; p++) {
+		if (max && o >= max) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(out + o, n - o, "%%%02X", *p);
+		else
+			out[o++] = (char)*p;
+	}
+	out[o] = 0;
+	return out;
 }

@@ -36,5 +36,8 @@ size_t utf8_floor(const char *s, size_t i);
 size_t utf8_count(const char *s);
 /* Bytes taken by the first max characters of the NUL-terminated s. */
 size_t utf8_prefix(const char *s, size_t max);
+/* s as a log or a message may show it, in out (n bytes): control bytes (a forged line, a
+ * terminal escape) written as %XX, cut with "..." after max bytes (0: only n bounds it). */
+const char *utf8_shown(const char *s, size_t max, char *out, size_t n);
 
 #endif

@@ -28,6 +28,7 @@
 #include "../base/buf.h"
 #include "../base/file.h"
 #include "../base/media.h"
+#include "../base/utf8.h"
 #include "cache.h"
 #include "http.h"
 
@@ -156,23 +157,11 @@ void fetch_opts_init(fetch_opts *o)
 	o->retry_after_cap_ms = 30000;
 }
 
-/* A URL as a message shows it: control characters escaped (a URL from content may carry
- * terminal escapes), at most 200 bytes. */
+/* url as an error message shows it: control bytes as %XX (a forged line, terminal escapes), at
+ * most 200 bytes. */
 static void shown(const char *url, char *out, size_t n)
 {
-	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)url; *p && o + 8 < n; p++) {
-		if (o >= 200) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (*p < 0x20 || *p == 0x7f)
-			o += (size_t)snprintf(out + o, n - o, "%%%02X", *p);
-		else
-			out[o++] = (char)*p;
-	}
-	out[o] = 0;
+	utf8_shown(url, 200, out, n);
 }
 
 int fetch_check_url(const char *url, vidc_err *e)

@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 
 #include "../base/mono.h"
+#include "../base/utf8.h"
 #include "server.h"
 
 struct srv {
@@ -379,19 +380,6 @@ static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 		rt->fn(r);
 }
 
-/* The path as the log shows it: the URL arrives percent-decoded, so a %0A or an escape sequence
- * in it would forge log lines or colour a terminal; control bytes are written back as %XX. */
-static const char *log_path(const char *url, char *out, size_t n)
-{
-	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)url; *p && o + 4 < n; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			o += (size_t)snprintf(out + o, n - o, "%%%02X", *p);
-		else
-			out[o++] = (char)*p;
-	out[o] = 0;
-	return out;
-}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
@@ -424,7 +412,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (mono_now() - cs->t0 > s->cfg->request_timeout) {
 			char shown[512];
 			fprintf(stderr, "%s %s: the body took over %d s to arrive; connection closed\n", method,
-				log_path(url, shown, sizeof shown), s->cfg->request_timeout);
+				utf8_shown(url, 0, shown, sizeof shown), s->cfg->request_timeout);
 			return MHD_NO;
 		}
 		if (cs->too_large || (long long)(cs->len + n) > s->cfg->body_limit) {
@@ -456,7 +444,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		MHD_destroy_response(resp);
 	/* one line per request: never the headers (the token) */
 	char shown[512];
-	fprintf(stderr, "%s %s %d %.1fms\n", method, log_path(url, shown, sizeof shown), status,
+	/* the URL arrives percent-decoded: a %0A or an escape sequence in it would forge log lines
+	 * or colour the terminal, so control bytes are written back as %XX */
+	fprintf(stderr, "%s %s %d %.1fms\n", method, utf8_shown(url, 0, shown, sizeof shown), status,
 		(mono_now() - cs->t0) * 1000);
 	if (r.db)
 		db_put(s, r.db);
