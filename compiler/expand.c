@@ -472,7 +472,8 @@ static void expand_use(checker_t *c, const ast_stmt *use, stmt_list *out, const 
 		diag_err(c->d, DE_LIMIT, use->sp, "templates expand to more than %d statements", MAX_EXPANDED);
 		return;
 	}
-	const ast_stmt *t = val_known_stmt(c, call->sp, "template", call->s, c->templates, c->ntemplates);
+	const ast_stmt *t = val_known_stmt(c, call->sp, "template", call->s, sym_template(c, call->s), c->templates,
+							c->ntemplates);
 	if (!t)
 		return;
 	if (!may_expand(c, call->s, call->sp, depth) || c->expand_failed)

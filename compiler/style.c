@@ -217,7 +217,7 @@ static void style_apply(checker_t *c, const ast_value *name, style_target t, int
 		val_expected(c, name, "a style name");
 		return;
 	}
-	const ast_stmt *st = val_known_stmt(c, name->sp, "style", name->s, c->styles, c->nstyles);
+	const ast_stmt *st = val_known_stmt(c, name->sp, "style", name->s, sym_style(c, name->s), c->styles, c->nstyles);
 	if (!st)
 		return;
 	/* A style reached again through its own `extends` or `style` lines: stop there, or a

@@ -77,18 +77,6 @@ const ast_value *sym_follow(checker_t *c, const ast_value *v)
 	return v;
 }
 
-const ast_stmt *sym_find_stmt(checker_t *c, const stmt_sym *syms, int n, const char *name)
-{
-	if (syms == c->styles)
-		return sym_style(c, name);
-	if (syms == c->templates)
-		return sym_template(c, name);
-	for (int i = 0; i < n; i++)
-		if (!strcmp(syms[i].name, name))
-			return syms[i].st;
-	return NULL;
-}
-
 const ast_stmt *sym_style(checker_t *c, const char *name)
 {
 	int i = find(&c->istyles, c->styles, sizeof(stmt_sym), name);

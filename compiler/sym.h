@@ -19,9 +19,6 @@ const_sym *sym_const(checker_t *c, const char *name);
 /* Follows constants: an identifier naming a constant stands for the constant's value (at most
  * 16 steps, so a constant naming itself stops). */
 const ast_value *sym_follow(checker_t *c, const ast_value *v);
-/* The statement named name in syms (n of them: the styles or the templates, found through
- * their index), or NULL. */
-const ast_stmt *sym_find_stmt(checker_t *c, const stmt_sym *syms, int n, const char *name);
 const ast_stmt *sym_style(checker_t *c, const char *name);
 const ast_stmt *sym_template(checker_t *c, const char *name);
 hook_sym *sym_hook(checker_t *c, const char *name);

@@ -45,12 +45,11 @@ void val_unknown(checker_t *c, span_t sp, const char *what, const char *name,
 }
 
 const ast_stmt *val_known_stmt(checker_t *c, span_t sp, const char *what, const char *name,
-			       const stmt_sym *syms, int n)
+			       const ast_stmt *found, const stmt_sym *syms, int n)
 {
-	const ast_stmt *st = sym_find_stmt(c, syms, n, name);
-	if (!st)
+	if (!found)
 		val_unknown(c, sp, what, name, sym_names(c, syms, sizeof(stmt_sym), n), n);
-	return st;
+	return found;
 }
 
 void val_unknown_at(checker_t *c, span_t sp, span_t name_sp, const char *what, const char *name,

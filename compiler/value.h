@@ -17,10 +17,10 @@ void val_unknown(checker_t *c, span_t sp, const char *what, const char *name,
  * not where the error points (`scene grnd auto`: the error at auto, the name before it). */
 void val_unknown_at(checker_t *c, span_t sp, span_t name_sp, const char *what, const char *name,
 		    const char *const *cands, int n);
-/* The style or template (what) named name among syms, or NULL after "unknown WHAT 'name'" at sp
- * with the defined names as candidates. */
+/* found, the style or template (what) named name that sym_style or sym_template found; when
+ * NULL, "unknown WHAT 'name'" at sp with the n names of syms as candidates. */
 const ast_stmt *val_known_stmt(checker_t *c, span_t sp, const char *what, const char *name,
-			       const stmt_sym *syms, int n);
+			       const ast_stmt *found, const stmt_sym *syms, int n);
 /* "expected WHAT, found <what v is>". */
 void val_expected(checker_t *c, const ast_value *v, const char *what);
 /* What a value is, in words ("a duration", "the name 'x'"); in the arena. */
