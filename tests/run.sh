@@ -7,6 +7,8 @@
 #                            (review the diff before committing it)
 #   TEST_JOBS=N tests/run.sh  runs N tests at a time (default 2)
 #   TIMES_OUT=FILE tests/run.sh  also writes each test's seconds to FILE (to refresh tests/times.txt)
+#   ONLY='golden|unit/|sh/cli$' tests/run.sh  runs only the jobs whose name matches the
+#                            extended regular expression (job names: golden, unit/NAME, sh/NAME)
 set -u
 cd "$(dirname "$0")/.."
 VIDC=${VIDC:-build/vidc}
@@ -86,6 +88,10 @@ run() {
 for t in "$BUILD"/tests/*; do [ -x "$t" ] && echo "unit/$(basename "$t")"; done >"$TMP/jobs"
 echo golden >>"$TMP/jobs"
 for t in tests/sh/*.sh; do [ -f "$t" ] && [ "$t" != tests/sh/lib.sh ] && echo "sh/$(basename "$t" .sh)"; done >>"$TMP/jobs"
+if [ -n "${ONLY:-}" ]; then
+	grep -E -- "$ONLY" "$TMP/jobs" >"$TMP/jobs.only" || { echo "tests: no job matches ONLY=$ONLY" >&2; exit 1; }
+	mv "$TMP/jobs.only" "$TMP/jobs"
+fi
 # The queue: longest first (column 2 of tests/times.txt, column 3 under the sanitizers); a job
 # not in the file yet counts as 20 s, a unit test as 1.
 col=2
