@@ -397,13 +397,17 @@ static int same_file(const struct stat *o, const char *path)
 	return path && *path && stat(path, &st) == 0 && st.st_dev == o->st_dev && st.st_ino == o->st_ino;
 }
 
-int cli_out_is_input(const cli_args *a, const char *out, const ir_program *p)
+int cli_out_is_input(const cli_args *a, const char *out, const stage_spec *s, const ir_program *p)
 {
 	struct stat o;
 	if (!out || stat(out, &o) != 0) /* a new name reads as nothing */
 		return 0;
 	if (a->npos > 0 && same_file(&o, a->pos[0]))
 		return cli_fail(a, "cannot write '%s': it is the spec '%s'; writing there would destroy it", out, a->pos[0]);
+	const char *f;
+	for (int i = 0; s && (f = stage_spec_file(s, i)); i++)
+		if (same_file(&o, f))
+			return cli_fail(a, "cannot write '%s': the spec reads it ('%s'); writing there would destroy it", out, f);
 	for (int i = 0; p && i < p->nnodes; i++)
 		if (same_file(&o, ir_node_file(&p->nodes[i])))
 			return cli_fail(a, "cannot write '%s': the spec reads it (line %d); writing there would destroy it",
@@ -419,7 +423,7 @@ int cli_start(cli_args *a, cli_run *r, int lower)
 	if (rc)
 		return rc;
 	rc = lower ? cli_load_lower(a, &r->cb, a->pos[0], &r->s, &r->p) : cli_load(a, &r->cb, a->pos[0], &r->s);
-	if (!rc && cli_out_is_input(a, a->output, r->p))
+	if (!rc && cli_out_is_input(a, a->output, r->s, r->p))
 		rc = cli_run_free(r, 1);
 	return rc;
 }

@@ -136,10 +136,11 @@ typedef struct {
  * cli_load_lower when lower is set. 0 with r set, else the exit status (2 for a bad
  * --progress, 1 for a spec that does not load) with nothing to free. */
 int cli_start(cli_args *a, cli_run *r, int lower);
-/* 0, or 1 after saying why: out is a file the command reads (the spec a->pos[0], or a picture,
- * clip, sound, hook or code file of p when p is given), which writing it would destroy. The
+/* 0, or 1 after saying why: out is a file the command reads (the spec a->pos[0], a file of s
+ * (an import, the timing file) when s is given, or a picture, clip, sound, hook or code file of
+ * p when p is given), which writing it would destroy. The
  * files are compared by device and inode, so another name for the same file is caught too. */
-int cli_out_is_input(const cli_args *a, const char *out, const ir_program *p);
+int cli_out_is_input(const cli_args *a, const char *out, const stage_spec *s, const ir_program *p);
 /* Frees what cli_start loaded; returns rc, so a command can end with return cli_run_free(&r, rc). */
 int cli_run_free(cli_run *r, int rc);
 

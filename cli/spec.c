@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/file.h"
 #include "cli.h"
 
 int cli_check(cli_args *a)
@@ -60,29 +61,43 @@ int cli_ir(cli_args *a)
 	const spec_t *sp = stage_spec_compiled(l.s);
 	int rc = 1;
 	vidc_err e = {0};
-	FILE *out = stdout;
-	if (a->output && !(out = fopen(a->output, "w"))) {
-		fprintf(stderr, "vidc: cannot write '%s': %s\n", a->output, strerror(errno));
-	} else {
-		for (int i = 0; i < compile_npresets(sp); i++) {
-			const char *p = compile_preset(sp, i);
-			ir_program *prog = NULL;
-			if (a->preset && strcmp(p, a->preset))
-				continue;
-			if (stage_spec_lower(l.s, p, &prog, &e)) {
-				rc = cli_error(a, &e);
-				break;
-			}
-			ir_dump(prog, out);
-			ir_program_free(prog);
-			rc = 0;
+	/* With -o the dump is made in memory and written through a temp file once whole: a preset
+	 * that fails to lower, or a full disk, leaves nothing at the output path. */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = a->output ? open_memstream(&text, &len) : stdout;
+	if (!out) {
+		fprintf(stderr, "vidc ir: out of memory\n");
+		return cli_run_free(&l, 1);
+	}
+	if (a->output && file_out_check(a->output, &e)) { /* a folder or a device: before any work */
+		fclose(out);
+		free(text);
+		return cli_run_free(&l, cli_error(a, &e));
+	}
+	for (int i = 0; i < compile_npresets(sp); i++) {
+		const char *p = compile_preset(sp, i);
+		ir_program *prog = NULL;
+		if (a->preset && strcmp(p, a->preset))
+			continue;
+		if (stage_spec_lower(l.s, p, &prog, &e)) {
+			rc = cli_error(a, &e);
+			break;
 		}
-		ir_program *none = NULL;
-		if (rc && a->preset && stage_spec_lower(l.s, a->preset, &none, &e))
-			fprintf(stderr, "vidc: %s\n", e.msg);
-		ir_program_free(none);
-		if (out != stdout && fclose(out))
-			rc = 1;
+		ir_dump(prog, out);
+		ir_program_free(prog);
+		rc = 0;
+	}
+	ir_program *none = NULL;
+	if (rc && a->preset && stage_spec_lower(l.s, a->preset, &none, &e))
+		fprintf(stderr, "vidc: %s\n", e.msg);
+	ir_program_free(none);
+	if (out != stdout) {
+		if (fclose(out) && !rc)
+			rc = cli_fail(a, "out of memory writing the IR");
+		if (!rc && file_write_atomic(a->output, text, len, &e))
+			rc = cli_error(a, &e);
+		free(text);
 	}
 	return cli_run_free(&l, rc);
 }
@@ -123,7 +138,7 @@ static int render_one(cli_args *a, const stage_cb *cb, const stage_spec *s, cons
 	double lufs = -INFINITY, peak = -INFINITY;
 	stage_render_opts o = {out, a->quality, 0, 0, &lufs, &peak};
 	int rc = stage_spec_lower(s, preset, &p, &e), split = -1;
-	if (!rc && cli_out_is_input(a, out, p)) {
+	if (!rc && cli_out_is_input(a, out, s, p)) {
 		ir_program_free(p);
 		return 1;
 	}

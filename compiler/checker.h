@@ -29,6 +29,9 @@
 
 #define MAX_EXPAND_DEPTH 16
 #define MAX_STYLE_DEPTH 16
+/* Layers in one scene or overlay, its groups' included: each visible layer keeps its picture
+ * while it shows (a text of 48px about 0.3 MB), so 20,000 took gigabytes; a busy scene has tens. */
+#define MAX_SCENE_LAYERS 1000
 #define MAX_SECONDS 86400.0 /* longer than any platform takes; keeps frame counts sane */
 /* A spec or an imported file: far more than any video needs (a long spec is tens of KB), few
  * enough that the AST of the worst input stays near 100 MB. */

@@ -235,6 +235,67 @@ void ir_program_free(ir_program *p)
 		arena_free(p->arena);
 }
 
+/* Calls use(p, ctx, l, a, b) for each layer l of ids[0..n) and of the groups they show, a and b
+ * its frames cut to [f0, f1); in drawing order. */
+typedef void (*use_fn)(ir_program *p, void *ctx, const ir_node *l, int64_t a, int64_t b);
+
+static void uses_in(ir_program *p, const int *ids, int n, int64_t f0, int64_t f1, use_fn use, void *ctx)
+{
+	for (int j = 0; j < n; j++) {
+		const ir_node *l = &p->nodes[ids[j]];
+		const ir_node *s = &p->nodes[l->u.layer.source];
+		int64_t a = l->f0 > f0 ? l->f0 : f0, b = l->f1 < f1 ? l->f1 : f1;
+		use(p, ctx, l, a, b);
+		if (s->kind == IR_GROUP)
+			uses_in(p, s->u.group.layers, s->u.group.nlayers, a, b, use, ctx);
+	}
+}
+
+static void uses_all(ir_program *p, use_fn use, void *ctx)
+{
+	if (p->timeline >= 0) {
+		const ir_node *t = &p->nodes[p->timeline];
+		for (int i = 0; i < t->u.timeline.nscenes; i++) {
+			const ir_node *s = &p->nodes[t->u.timeline.scenes[i]];
+			uses_in(p, s->u.scene.layers, s->u.scene.nlayers, s->f0, s->f1, use, ctx);
+		}
+	}
+	uses_in(p, p->overlays, p->noverlays, INT64_MIN, INT64_MAX, use, ctx);
+}
+
+static void count_use(ir_program *p, void *ctx, const ir_node *l, int64_t a, int64_t b)
+{
+	(void)ctx, (void)a, (void)b;
+	p->use_at[l->u.layer.source + 1]++;
+}
+
+static void put_use(ir_program *p, void *ctx, const ir_node *l, int64_t a, int64_t b)
+{
+	int *next = ctx;
+	p->uses[next[l->u.layer.source]++] = (ir_use){l->id, a, b};
+}
+
+void ir_index_uses(ir_program *p)
+{
+	p->uses = NULL;
+	p->use_at = NULL;
+	size_t n = (size_t)p->nnodes + 1;
+	int *at = arena_alloc(p->arena, sizeof *at * n), *next = arena_alloc(p->arena, sizeof *next * n);
+	if (!at || !next)
+		return;
+	p->use_at = at;
+	uses_all(p, count_use, NULL);
+	for (int i = 0; i < p->nnodes; i++)
+		at[i + 1] += at[i];
+	p->uses = at[p->nnodes] ? arena_alloc(p->arena, sizeof *p->uses * (size_t)at[p->nnodes]) : NULL;
+	if (at[p->nnodes] && !p->uses) {
+		p->use_at = NULL;
+		return;
+	}
+	memcpy(next, at, sizeof *next * n);
+	uses_all(p, put_use, next);
+}
+
 ir_node *ir_node_add(ir_program *p, ir_kind kind)
 {
 	ir_node *n = ARENA_PUSH(p->arena, p->nodes, p->nnodes, p->cap);

@@ -1086,7 +1086,12 @@ static void layer_time(checker_t *c, const ast_stmt *st, mlayer *L, const layer_
 			  container, checker_sec(c, f0), checker_sec(c, f1));
 		lf0 = lf1 = lf0 >= f1 ? f1 : f0;
 	} else if (lf1 <= lf0) {
-		diag_err(c->d, DE_TIMING, st->sp, "this layer ends (%.3fs) before or when it starts (%.3fs)", lt1, lt0);
+		/* the times are the video's: a layer in a later scene would read as far off what it wrote */
+		if (base > 0)
+			diag_err(c->d, DE_TIMING, st->sp, "this layer ends (%.3fs) before or when it starts (%.3fs): times on the video; its %s starts at %.3fs, so these are %.3fs and %.3fs into it",
+				 lt1, lt0, container, base, lt1 - base, lt0 - base);
+		else
+			diag_err(c->d, DE_TIMING, st->sp, "this layer ends (%.3fs) before or when it starts (%.3fs)", lt1, lt0);
 		lf1 = lf0 + 1;
 	}
 	if (lf0 < f0 && lf1 > f0) {

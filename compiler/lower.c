@@ -421,6 +421,7 @@ static ir_program *lower_preset(const spec_t *s, const char *preset)
 	}
 	arena_on_oom(p->arena, &jb);
 	lower_into(s, pr, p);
+	ir_index_uses(p);
 	arena_on_oom(p->arena, NULL);
 	return p;
 }

@@ -316,6 +316,34 @@ static void unknown_in_scene(checker_t *c, const ast_stmt *p)
 		diag_err(c->d, DE_UNKNOWN_STATEMENT, p->sp, "unknown statement '%s' in a scene (expected a layer: solid, image, video, text, code, draw, shape; or transition, duration, end, narrates, background, chapter)", p->head);
 }
 
+/* The layer statement past MAX_SCENE_LAYERS among st's layers and their groups' (*n counts
+ * them), or NULL. Groups nest at most a few levels (the parser's depth bounds the recursion). */
+static const ast_stmt *layer_past_limit(const ast_stmt *st, int *n)
+{
+	for (int i = 0; i < st->nbody; i++) {
+		const ast_stmt *p = st->body[i];
+		if (layer_kind(p->head) < 0)
+			continue;
+		if (++*n > MAX_SCENE_LAYERS)
+			return p;
+		const ast_stmt *past = !strcmp(p->head, "group") ? layer_past_limit(p, n) : NULL;
+		if (past)
+			return past;
+	}
+	return NULL;
+}
+
+static int scene_layer_limit(checker_t *c, const ast_stmt *st, const char *what)
+{
+	int n = 0;
+	const ast_stmt *past = layer_past_limit(st, &n);
+	if (!past)
+		return 0;
+	diag_err(c->d, DE_LIMIT, past->sp, "%s holds more than %d layers (its groups' included): split it into several, "
+		 "or show many items with one layer (a text's lines, a picture)", what, MAX_SCENE_LAYERS);
+	return 1;
+}
+
 /* The scene's layers and chapters, once its range is known. */
 static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 {
@@ -324,6 +352,8 @@ static void scene_body(checker_t *c, const ast_stmt *st, mscene *sc)
 	for (int i = 0; i < st->nbody; i++) /* first: the scene's layers may name them */
 		if (!strcmp(st->body[i]->head, "marker"))
 			marker_read(c, st->body[i], fr.base, fr.span, c->s->nscenes - 1);
+	if (scene_layer_limit(c, st, "a scene"))
+		return; /* its layers are not read: 20,000 of them took minutes to render */
 	/* Every layer's slot at once: an arena keeps each outgrown copy of a growing array, so a
 	 * scene of thousands of layers would otherwise hold as much again in dead copies. */
 	int nl = 0;
@@ -418,6 +448,8 @@ void scene_overlay(checker_t *c, const ast_stmt *st)
 		diag_err(c->d, DE_TIMING, st->sp, "overlay ends before it starts");
 		return;
 	}
+	if (scene_layer_limit(c, st, "an overlay"))
+		return;
 	layer_frame fr = {checker_sec(c, f0), checker_sec(c, f1) - checker_sec(c, f0), f0, f1, "overlay"};
 	int first = c->s->noverlays;
 	for (int i = 0; i < st->nbody; i++) {

@@ -104,6 +104,11 @@ int stage_spec_lower(const stage_spec *s, const char *preset, ir_program **out, 
  * PATH". */
 int stage_spec_check(const stage_spec *s, const stage_cb *cb, vidc_err *e);
 
+/* The files compiling s read, i from 0 until NULL: the spec, its imports (and the stdlib files
+ * they import) and the voice's timing file. With the IR's files (ir_node_file), what an output
+ * path must not name. */
+const char *stage_spec_file(const stage_spec *s, int i);
+
 /* The frame at a time: "12.4s", "1500ms", "372f" or bare seconds. VE_INVAL for a malformed time
  * (*bad_syntax set: a usage error), VE_LIMIT when it is at or past the video's end. */
 int stage_time_frame(const ir_program *p, const char *at, int64_t *frame, int *bad_syntax,

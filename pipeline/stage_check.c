@@ -420,3 +420,15 @@ int stage_spec_check(const stage_spec *s, const stage_cb *cb, vidc_err *e)
 	free(c.seen);
 	return rc;
 }
+
+const char *stage_spec_file(const stage_spec *s, int i)
+{
+	const diag_sink *d = stage_spec_diag(s);
+	int n = d ? diag_nsources(d) : 0;
+	if (i >= 0 && i < n)
+		return diag_source_path(d, i);
+	compile_voice v;
+	if (i == n && compile_voice_timing(stage_spec_compiled(s), &v))
+		return v.timing;
+	return NULL;
+}

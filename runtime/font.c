@@ -19,12 +19,23 @@
 #include "../base/err.h"
 
 #define MAX_FACES 32
+#define MAX_FOUND 64
+
+/* A family lookup fontconfig answered: a spec of 20,000 text layers in one font asked it
+ * 20,000 times (each FcFontMatch sorts every installed font), now once per family and style. */
+typedef struct {
+	char *family;
+	int weight, italic;
+	font_face *face;
+} found_t;
 
 struct font_ctx {
 	FT_Library lib;
 	char *text_font; /* the default family: the program's font_text */
 	font_face faces[MAX_FACES];
 	int nfaces;
+	found_t found[MAX_FOUND]; /* past MAX_FOUND styles, fontconfig is asked each time */
+	int nfound;
 };
 
 int font_ctx_new(font_ctx **out, const char *text_font, char *cause, size_t len)
@@ -70,6 +81,8 @@ void font_ctx_free(font_ctx *c)
 		FT_Done_Face(c->faces[i].face);
 		free(c->faces[i].path);
 	}
+	for (int i = 0; i < c->nfound; i++)
+		free(c->found[i].family);
 	FT_Done_FreeType(c->lib);
 	free(c->text_font);
 	free(c);
@@ -285,6 +298,11 @@ int font_find(font_ctx *c, const char *family, int weight, int italic, font_face
 		*out = f;
 		return 0;
 	}
+	for (int i = 0; i < c->nfound; i++)
+		if (c->found[i].weight == weight && c->found[i].italic == !!italic && !strcmp(c->found[i].family, family)) {
+			*out = c->found[i].face;
+			return 0;
+		}
 	FcPattern *pat = FcPatternCreate();
 	if (!pat) {
 		snprintf(cause, len, "out of memory");
@@ -307,6 +325,9 @@ int font_find(font_ctx *c, const char *family, int weight, int italic, font_face
 		return VE_IO;
 	f->served |= style_bit(weight, italic);
 	*out = f;
+	char *key = c->nfound < MAX_FOUND ? strdup(family) : NULL;
+	if (key)
+		c->found[c->nfound++] = (found_t){key, weight, !!italic, f};
 	return 0;
 }
 

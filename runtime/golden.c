@@ -120,18 +120,16 @@ int golden_write(const char *path, const golden_image *img, char *err, size_t er
 {
 	uint8_t *data;
 	size_t len;
-	int rc = golden_png(img, &data, &len);
-	FILE *f = rc ? NULL : fopen(path, "wb");
-	if (f) {
-		size_t put = fwrite(data, 1, len, f);
-		rc = fclose(f) == 0 && put == len ? 0 : -1;
-	} else {
-		rc = -1;
-	}
+	vidc_err e;
+	if (golden_png(img, &data, &len))
+		return fail(err, errlen, path, "cannot encode the PNG (out of memory?)");
+	/* through a temp file: a failure leaves nothing at path, and its message names the cause
+	 * (permission denied, the disk is full, no such folder) */
+	int rc = file_write_atomic(path, data, len, &e);
 	free(data);
 	if (rc)
-		fail(err, errlen, path, "cannot write the PNG");
-	return rc;
+		snprintf(err, errlen, "golden: %s", e.msg);
+	return rc ? -1 : 0;
 }
 
 void golden_release(golden_image *img)

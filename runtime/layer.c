@@ -204,8 +204,15 @@ static void each_in(const ir_program *p, const int *ids, int n, int64_t f0, int6
 	}
 }
 
+/* Each layer that shows source id, with the frames it can show it in: from the compiler's index
+ * (ir_index_uses) when the program has one, else by walking every scene. */
 static void each_layer_of(const ir_program *p, int id, layer_fn fn, void *ctx)
 {
+	if (p->use_at) {
+		for (int i = p->use_at[id]; i < p->use_at[id + 1]; i++)
+			fn(p, &p->nodes[p->uses[i].layer], p->uses[i].f0, p->uses[i].f1, ctx);
+		return;
+	}
 	if (p->timeline >= 0) {
 		const ir_node *t = &p->nodes[p->timeline];
 		for (int i = 0; i < t->u.timeline.nscenes; i++) {

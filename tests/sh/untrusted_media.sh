@@ -10,8 +10,8 @@
 #     a URL that reaches it anyway: tests/unit/rt_errors.c);
 #   - a PNG whose header claims 16000x16000 or 100000x100000 is refused before decoding, with the
 #     numbers (/dev/zero as an image: tests/unit/rt_errors.c, since the checker stops it first);
-#   - `-o` naming the spec or a picture it draws is refused, the file unchanged; a failed frame
-#     leaves the old output as it was;
+#   - `-o` naming the spec, a file it imports or a picture it draws is refused, the file
+#     unchanged; a failed frame leaves the old output as it was, a failed `vidc ir` no file;
 #   - a full disk says "the disk is full", for a render and a frame (when a small tmpfs can be
 #     mounted here).
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +46,19 @@ has "$tmp/err" "it is the spec" "frame over its own spec"
 cmp -s "$tmp/solid.vid" "$tmp/keep.vid" || say "frame -o SPEC replaced the spec"
 expect 1 "ir over its own spec" -- "$VIDC" ir "$tmp/solid.vid" -o "$tmp/./solid.vid"
 cmp -s "$tmp/solid.vid" "$tmp/keep.vid" || say "ir -o SPEC replaced the spec"
+# ... or a file it imports (only the spec itself was checked)
+printf 'const brand = #ff6600\n' >"$tmp/brand.vid"
+cp "$tmp/brand.vid" "$tmp/keep-brand.vid"
+printf 'import "brand.vid"\nvideo { preset youtube_long; fps 30 }\nscene a 1s { solid brand }\n' >"$tmp/imp.vid"
+expect 1 "frame over an imported file" -- "$VIDC" frame "$tmp/imp.vid" --at 0.5s -o "$tmp/brand.vid"
+has "$tmp/err" "the spec reads it" "frame over an imported file"
+cmp -s "$tmp/brand.vid" "$tmp/keep-brand.vid" || say "frame -o IMPORT replaced the imported file"
+expect 1 "ir over an imported file" -- "$VIDC" ir "$tmp/imp.vid" -o "$tmp/brand.vid"
+cmp -s "$tmp/brand.vid" "$tmp/keep-brand.vid" || say "ir -o IMPORT replaced the imported file"
+# a failed ir leaves nothing at its output (it was opened first: an empty file was left)
+cp "$tmp/keep-brand.vid" "$tmp/brand.vid"
+expect 1 "ir of a preset the spec lacks" -- "$VIDC" ir "$tmp/imp.vid" --preset tiktok -o "$tmp/none.ir"
+[ ! -e "$tmp/none.ir" ] || say "a failed ir left $tmp/none.ir"
 printf 'not a png\n' >"$tmp/pic.png"
 spec pic 1 'image "pic.png"'
 expect 1 "render over a picture it draws" -- "$VIDC" render "$tmp/pic.vid" --no-assets -o "$tmp/pic.png" --progress none

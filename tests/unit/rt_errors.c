@@ -5,7 +5,10 @@
  */
 #include "rt_test.h"
 
+#include <errno.h>
 #include <sys/stat.h>
+
+#include "../../runtime/golden.h"
 
 static void write_file(const char *path, const void *data, size_t n)
 {
@@ -126,6 +129,24 @@ int main(void)
 	t_one_scene(p, l);
 	expect_fail(p, "lua hook", "test.vid:12:3: error: cannot read hook file 'hooks/sparkle.lua'");
 	ir_program_free(p);
+
+	/* golden_write names the cause (it said only "cannot write the PNG") and leaves no file */
+	uint8_t px[4 * 4 * 4] = {0};
+	golden_image dot = {4, 4, px};
+	char err[512];
+	snprintf(path, sizeof path, "%s/no-such-folder/dot.png", dir);
+	CHECK(golden_write(path, &dot, err, sizeof err) < 0, "golden_write into a missing folder must fail");
+	printf("rt_errors: golden_write -> %s\n", err);
+	CHECK(strstr(err, "no-such-folder") && strstr(err, strerror(ENOENT)), "no cause in '%s'", err);
+	snprintf(path, sizeof path, "%s/dir.png", dir);
+	CHECK(mkdir(path, 0700) == 0, "mkdir %s", path);
+	CHECK(golden_write(path, &dot, err, sizeof err) < 0, "golden_write over a folder must fail");
+	CHECK(strstr(err, "it is a directory"), "no cause in '%s'", err);
+	snprintf(path, sizeof path, "%s/ok.png", dir);
+	CHECK(golden_write(path, &dot, err, sizeof err) == 0, "golden_write: %s", err);
+	golden_image back;
+	CHECK(golden_read(path, &back, err, sizeof err) == 0 && back.w == 4 && back.h == 4, "read back: %s", err);
+	golden_release(&back);
 
 	return check_done();
 }
