@@ -397,13 +397,14 @@ static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, si
 
 /* 1 when layer id hides the whole W x H canvas at frame f (an opaque picture, fully opaque,
  * unrotated, covering every pixel), so nothing under it needs drawing; 0, or a negative error.
- * Only images and solids are asked: their frame() is cheap and idempotent, while a hook's or an
- * effect's would run Lua twice. */
+ * Only images, solids and video clips are asked: their frame() is idempotent (a clip's decodes
+ * once per frame, the second call finds its picture converted), while a hook's or an effect's
+ * would run Lua twice. */
 static int layer_covers(rt_graph *g, int id, int64_t f, int W, int H, char *err, size_t errlen)
 {
 	const ir_node *l = &g->p->nodes[id];
 	ir_kind k = g->p->nodes[l->u.layer.source].kind;
-	if ((k != IR_IMAGE && k != IR_SOLID) || l->u.layer.neffects || l->u.layer.matte_only || looks_wanted(l))
+	if ((k != IR_IMAGE && k != IR_SOLID && k != IR_VIDEO) || l->u.layer.neffects || l->u.layer.matte_only || looks_wanted(l))
 		return 0;
 	/* a blend shows what is under it; a gradient fill may be transparent anywhere */
 	if (l->u.layer.blend != IR_BLEND_NORMAL || (k == IR_SOLID && l->u.layer.gradient))
