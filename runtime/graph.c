@@ -435,7 +435,7 @@ static int group_collapses(const rt_graph *g, const ir_node *l, int64_t f)
 	     i < sizeof l->u.layer; i++)
 		if (b[i])
 			return 0;
-	surf_t whole = {p->width, p->height, p->width, NULL, 0};
+	surf_t whole = {p->width, p->height, p->width, NULL, 0, 0};
 	src_view v;
 	draw_params d;
 	src_view_whole(&v, &whole, p->width, p->height);
