@@ -60,41 +60,67 @@ static inline unsigned coverage(int c, double a, double b)
 	return (unsigned)lrint(f * 256);
 }
 
-static int draw_axis(surf_t *dst, const surf_t *src, const draw_params *p, unsigned op, blend_row_fn row)
+/* A draw set up: the mapping, the kernels and, on the axis-aligned path, the columns. */
+struct draw_job {
+	const surf_t *src;
+	draw_params p;
+	unsigned op;   /* opacity, 1..256 */
+	int rotated;   /* the general path (draw_rotated) */
+	blend_row_fn row;
+	blend_px_fn onto;
+	/* axis-aligned: canvas columns [X0, X1), their source index ix, weight w4 (four times) and
+	 * coverage; the fully covered run [ia, ib); the source columns [lo, span_end] a row reads;
+	 * tmp, one source row's vertical blend */
+	int X0, X1, nx, ia, ib, lo, span_end;
+	int *ix;
+	unsigned *cov;
+	uint16_t *w4;
+	uint32_t *tmp;
+};
+
+void draw_job_free(draw_job *j)
 {
+	if (!j)
+		return;
+	free(j->ix);
+	free(j->cov);
+	free(j->w4);
+	free(j->tmp);
+	free(j);
+}
+
+/* The columns of an axis-aligned draw onto a canvas w wide; 1 when it shows nothing. */
+static int axis_setup(draw_job *j, int w)
+{
+	const draw_params *p = &j->p;
+	const surf_t *src = j->src;
 	/* clamp in double first: a far off-canvas layer must not overflow an int */
-	int X0 = (int)fmax(0, floor(p->x0)), X1 = (int)fmin(dst->w, ceil(p->x1));
-	int Y0 = (int)fmax(0, floor(p->y0)), Y1 = (int)fmin(dst->h, ceil(p->y1));
-	if (X1 <= X0 || Y1 <= Y0)
-		return 0;
+	int X0 = (int)fmax(0, floor(p->x0)), X1 = (int)fmin(w, ceil(p->x1));
+	if (X1 <= X0)
+		return 1;
 	int nx = X1 - X0;
-	double sx = (p->u1 - p->u0) / (p->x1 - p->x0), sy = (p->v1 - p->v0) / (p->y1 - p->y0);
-	int *ix = malloc(sizeof(int) * (size_t)nx);
-	unsigned *cov = malloc(sizeof(unsigned) * (size_t)nx);
-	uint16_t *w4 = malloc(sizeof(uint16_t) * 4 * (size_t)nx);
-	uint32_t *tmp = malloc(sizeof(uint32_t) * ((size_t)src->w + 1));
-	if (!ix || !cov || !w4 || !tmp) {
-		free(ix);
-		free(cov);
-		free(w4);
-		free(tmp);
+	double sx = (p->u1 - p->u0) / (p->x1 - p->x0);
+	j->ix = malloc(sizeof(int) * (size_t)nx);
+	j->cov = malloc(sizeof(unsigned) * (size_t)nx);
+	j->w4 = malloc(sizeof(uint16_t) * 4 * (size_t)nx);
+	j->tmp = malloc(sizeof(uint32_t) * ((size_t)src->w + 1));
+	if (!j->ix || !j->cov || !j->w4 || !j->tmp)
 		return VE_NOMEM;
-	}
 	/* Columns: source index, weight, coverage. A sample always blends ix and ix + 1 (a clamped
 	 * one with weight 0), so tmp holds one spare pixel past the span. The fully covered
 	 * columns are one run [ia, ib); only the anti-aliased edges around it are scaled. */
 	int lo = src->w, hi = 0, ia = nx, ib = 0;
 	for (int i = 0; i < nx; i++) {
 		int x = X0 + i, i1;
-		unsigned w;
-		sample_pos(p->u0 + (x + 0.5 - p->x0) * sx, src->w, &ix[i], &i1, &w);
-		w4[4 * i] = w4[4 * i + 1] = w4[4 * i + 2] = w4[4 * i + 3] = (uint16_t)w;
-		cov[i] = coverage(x, p->x0, p->x1);
-		if (ix[i] < lo)
-			lo = ix[i];
-		if (ix[i] > hi)
-			hi = ix[i];
-		if (cov[i] == 256) {
+		unsigned wt;
+		sample_pos(p->u0 + (x + 0.5 - p->x0) * sx, src->w, &j->ix[i], &i1, &wt);
+		j->w4[4 * i] = j->w4[4 * i + 1] = j->w4[4 * i + 2] = j->w4[4 * i + 3] = (uint16_t)wt;
+		j->cov[i] = coverage(x, p->x0, p->x1);
+		if (j->ix[i] < lo)
+			lo = j->ix[i];
+		if (j->ix[i] > hi)
+			hi = j->ix[i];
+		if (j->cov[i] == 256) {
 			if (i < ia)
 				ia = i;
 			ib = i + 1;
@@ -103,32 +129,45 @@ static int draw_axis(surf_t *dst, const surf_t *src, const draw_params *p, unsig
 	if (ib <= ia)
 		ia = ib = 0;
 	int span_end = hi + 1 < src->w ? hi + 1 : src->w - 1; /* last pixel a sample reads */
-	tmp[span_end + 1 > src->w ? src->w : span_end + 1] = 0;
+	j->tmp[span_end + 1 > src->w ? src->w : span_end + 1] = 0;
+	j->X0 = X0;
+	j->X1 = X1;
+	j->nx = nx;
+	j->ia = ia;
+	j->ib = ib;
+	j->lo = lo;
+	j->span_end = span_end;
+	return 0;
+}
+
+/* The canvas rows of band dst that the axis-aligned draw j covers. */
+static void axis_rows(const draw_job *j, surf_t *dst)
+{
+	const draw_params *p = &j->p;
+	const surf_t *src = j->src;
+	int Y0 = (int)fmax(dst->oy, floor(p->y0)), Y1 = (int)fmin(dst->oy + dst->h, ceil(p->y1));
+	double sy = (p->v1 - p->v0) / (p->y1 - p->y0);
+	int nx = j->nx, ia = j->ia, ib = j->ib, lo = j->lo;
 	for (int y = Y0; y < Y1; y++) {
 		int iy0, iy1;
 		unsigned wy;
 		sample_pos(p->v0 + (y + 0.5 - p->y0) * sy, src->h, &iy0, &iy1, &wy);
-		unsigned cy = coverage(y, p->y0, p->y1) * op >> 8;
+		unsigned cy = coverage(y, p->y0, p->y1) * j->op >> 8;
 		if (cy == 0)
 			continue;
 		const uint32_t *r0 = src->px + (size_t)iy0 * src->stride;
 		const uint32_t *r1 = src->px + (size_t)iy1 * src->stride;
-		surf_row_lerp(tmp + lo, r0 + lo, r1 + lo, span_end + 1 - lo, wy);
-		uint32_t *d = dst->px + (size_t)y * dst->stride + X0;
+		surf_row_lerp(j->tmp + lo, r0 + lo, r1 + lo, j->span_end + 1 - lo, wy);
+		uint32_t *d = dst->px + (size_t)(y - dst->oy) * dst->stride + j->X0;
 		for (int i = 0; i < nx; i++) {
 			if (i == ia && ib > ia) {
-				row(d + ia, tmp, ix + ia, w4 + 4 * ia, ib - ia, cy);
+				j->row(d + ia, j->tmp, j->ix + ia, j->w4 + 4 * ia, ib - ia, cy);
 				i = ib - 1;
 				continue;
 			}
-			row(d + i, tmp, ix + i, w4 + 4 * i, 1, cov[i] * cy >> 8);
+			j->row(d + i, j->tmp, j->ix + i, j->w4 + 4 * i, 1, j->cov[i] * cy >> 8);
 		}
 	}
-	free(ix);
-	free(cov);
-	free(w4);
-	free(tmp);
-	return 0;
 }
 
 static uint32_t sample_bilinear(const surf_t *s, double u, double v)
@@ -159,16 +198,18 @@ void draw_bounds(const draw_params *p, double b[4])
 	}
 }
 
-static int draw_rotated(surf_t *dst, const surf_t *src, const draw_params *p, unsigned op, blend_px_fn onto)
+static void draw_rotated(const draw_job *j, surf_t *dst)
 {
+	const draw_params *p = &j->p;
+	const surf_t *src = j->src;
 	double a = p->rot * M_PI / 180, c = cos(a), s = sin(a), b[4];
 	draw_bounds(p, b);
 	double bx0 = b[0], by0 = b[1], bx1 = b[2], by1 = b[3];
 	int X0 = (int)fmax(0, floor(bx0)), X1 = (int)fmin(dst->w, ceil(bx1));
-	int Y0 = (int)fmax(0, floor(by0)), Y1 = (int)fmin(dst->h, ceil(by1));
+	int Y0 = (int)fmax(dst->oy, floor(by0)), Y1 = (int)fmin(dst->oy + dst->h, ceil(by1));
 	double sx = (p->u1 - p->u0) / (p->x1 - p->x0), sy = (p->v1 - p->v0) / (p->y1 - p->y0);
 	for (int y = Y0; y < Y1; y++) {
-		uint32_t *d = dst->px + (size_t)y * dst->stride;
+		uint32_t *d = dst->px + (size_t)(y - dst->oy) * dst->stride;
 		for (int x = X0; x < X1; x++) {
 			/* rotate the pixel centre back by -rot about the centre */
 			double dx = x + 0.5 - p->cx, dy = y + 0.5 - p->cy;
@@ -178,17 +219,17 @@ static int draw_rotated(surf_t *dst, const surf_t *src, const draw_params *p, un
 				continue;
 			double cov = fmin(ex, 1) * fmin(ey, 1);
 			uint32_t px = sample_bilinear(src, p->u0 + (qx - p->x0) * sx, p->v0 + (qy - p->y0) * sy);
-			unsigned k = (unsigned)lrint(cov * op);
+			unsigned k = (unsigned)lrint(cov * j->op);
 			if (k < 256)
 				px = surf_scale_px(px, k);
-			d[x] = onto(d[x], px);
+			d[x] = j->onto(d[x], px);
 		}
 	}
-	return 0;
 }
 
-int draw_surface(surf_t *dst, const surf_t *src, const draw_params *p)
+int draw_job_new(draw_job **out, int w, const surf_t *src, const draw_params *p)
 {
+	*out = NULL;
 	if (!src || !(p->x1 > p->x0) || !(p->y1 > p->y0) || !(p->u1 > p->u0) || !(p->v1 > p->v0))
 		return 0;
 	if (!(p->opacity > 0))
@@ -199,9 +240,46 @@ int draw_surface(surf_t *dst, const surf_t *src, const draw_params *p)
 	double r = fmod(p->rot, 360);
 	if (!isfinite(r))
 		return 0;
+	draw_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return VE_NOMEM;
+	j->src = src;
+	j->p = *p;
+	j->op = op;
 	/* The kernels are chosen once per call: normal gets surface.c's source-over ones, exactly
 	 * as before blend modes existed (blend.h). */
-	if (fabs(r) > 1e-9)
-		return draw_rotated(dst, src, p, op, blend_px(p->blend));
-	return draw_axis(dst, src, p, op, blend_row(p->blend));
+	j->rotated = fabs(r) > 1e-9;
+	if (j->rotated) {
+		j->onto = blend_px(p->blend);
+	} else {
+		j->row = blend_row(p->blend);
+		int rc = axis_setup(j, w);
+		if (rc) {
+			draw_job_free(j);
+			return rc < 0 ? rc : 0;
+		}
+	}
+	*out = j;
+	return 0;
+}
+
+void draw_job_rows(const draw_job *j, surf_t *dst)
+{
+	if (!j)
+		return;
+	if (j->rotated)
+		draw_rotated(j, dst);
+	else
+		axis_rows(j, dst);
+}
+
+int draw_surface(surf_t *dst, const surf_t *src, const draw_params *p)
+{
+	draw_job *j;
+	int rc = draw_job_new(&j, dst->w, src, p);
+	if (rc)
+		return rc;
+	draw_job_rows(j, dst);
+	draw_job_free(j);
+	return 0;
 }

@@ -62,7 +62,8 @@ int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len);
 int enc_video_convert(enc_t *e, const surf_t *frame, char *cause, size_t len);
 int enc_video_send(enc_t *e, char *cause, size_t len);
 /* Appends a frame that is already yuv420p limited range (width x height luma, half-size
- * chroma planes): the encoder without the colour conversion, for measuring it (bench/). */
+ * chroma planes): what render.c sends (it converts with enc_rgb_to_yuv_at as it composes, in
+ * bands), and the encoder alone for bench/. */
 int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,
 		  size_t len);
 /* copy_video mode: appends one packet of the copied stream, its timestamps in tb_num/tb_den

@@ -14,6 +14,7 @@
 #include <libavutil/log.h>
 
 #include "captions.h"
+#include "draw.h"
 #include "font.h"
 #include "gradient.h"
 #include "hook.h"
@@ -45,6 +46,8 @@ struct rt_graph {
 	surf_t *gsurf[IR_GROUP_MAX_DEPTH];
 	int gdepth; /* levels of groups being drawn now */
 	looks_t *looks;       /* masks, shadows, blurs: scratch made on first use (looks.h) */
+	surf_t *band2;        /* a dissolve's incoming scene, one band (graph_render_bands) */
+	int band2_rows;       /* the rows band2 holds */
 };
 
 static const src_ops *ops_for(ir_kind k)
@@ -309,6 +312,7 @@ void graph_free(rt_graph *g)
 	}
 	surf_free(g->tmp[0]);
 	surf_free(g->tmp[1]);
+	surf_free(g->band2);
 	free_group_buffers(g);
 	font_ctx_free(g->fonts);
 	captions_free(g->captions);
@@ -397,13 +401,14 @@ static int draw_layer(rt_graph *g, int id, int64_t f, surf_t *dst, char *err, si
 
 /* 1 when layer id hides the whole W x H canvas at frame f (an opaque picture, fully opaque,
  * unrotated, covering every pixel), so nothing under it needs drawing; 0, or a negative error.
- * Only images and solids are asked: their frame() is cheap and idempotent, while a hook's or an
- * effect's would run Lua twice. */
+ * Only images, solids and video clips are asked: their frame() is idempotent (a clip's decodes
+ * once per frame, the second call finds its picture converted), while a hook's or an effect's
+ * would run Lua twice. */
 static int layer_covers(rt_graph *g, int id, int64_t f, int W, int H, char *err, size_t errlen)
 {
 	const ir_node *l = &g->p->nodes[id];
 	ir_kind k = g->p->nodes[l->u.layer.source].kind;
-	if ((k != IR_IMAGE && k != IR_SOLID) || l->u.layer.neffects || l->u.layer.matte_only || looks_wanted(l))
+	if ((k != IR_IMAGE && k != IR_SOLID && k != IR_VIDEO) || l->u.layer.neffects || l->u.layer.matte_only || looks_wanted(l))
 		return 0;
 	/* a blend shows what is under it; a gradient fill may be transparent anywhere */
 	if (l->u.layer.blend != IR_BLEND_NORMAL || (k == IR_SOLID && l->u.layer.gradient))
@@ -434,7 +439,7 @@ static int group_collapses(const rt_graph *g, const ir_node *l, int64_t f)
 	     i < sizeof l->u.layer; i++)
 		if (b[i])
 			return 0;
-	surf_t whole = {p->width, p->height, p->width, NULL, 0};
+	surf_t whole = {p->width, p->height, p->width, NULL, 0, 0};
 	src_view v;
 	draw_params d;
 	src_view_whole(&v, &whole, p->width, p->height);
@@ -583,4 +588,204 @@ int graph_render(rt_graph *g, int64_t f, surf_t *out, char *err, size_t errlen)
 		surf_flatten(out);
 	out->opaque = 1;
 	return 0;
+}
+
+/* ---- composition in bands ---------------------------------------------------------------- */
+
+/* A frame composed band by band is planned once (every source asked for its picture and every
+ * layer placed, in graph_render's order), then each band runs the plan: fill, draws, dissolve
+ * lerp, overlays. Each draw writes every pixel from the same inputs as a whole-canvas draw, row
+ * by row, so the bits are the same. */
+
+#define BAND_DRAWS 64 /* draws in one frame's plan; a frame with more is composed whole */
+
+typedef struct {
+	int fill; /* fill with bg first (no layer hides the whole canvas) */
+	uint32_t bg;
+	int n;
+	draw_job *jobs[BAND_DRAWS];
+} band_stack;
+
+typedef struct {
+	band_stack st[3]; /* the scene (or a dissolve's outgoing one), the incoming one, overlays */
+	int dissolve;
+	unsigned t; /* the incoming scene's weight, 0..256 */
+} band_plan;
+
+/* Whether layer id can be drawn in bands: a plain draw of an image, solid, text or clip (the
+ * sources whose frame() only makes their own picture), without effects, looks or a gradient,
+ * its source not used by another layer of the frame (seen[]: its picture could change
+ * between the two frame() calls of a plan). */
+static int band_layer_ok(const rt_graph *g, int id, unsigned char *seen)
+{
+	const ir_node *l = &g->p->nodes[id];
+	if (l->u.layer.matte_only)
+		return 1;
+	int sid = l->u.layer.source;
+	ir_kind k = g->p->nodes[sid].kind;
+	if ((k != IR_IMAGE && k != IR_SOLID && k != IR_TEXT && k != IR_VIDEO) || l->u.layer.neffects ||
+	    looks_wanted(l) || l->u.layer.gradient || seen[sid])
+		return 0;
+	seen[sid] = 1;
+	return 1;
+}
+
+static int band_scene_ok(const rt_graph *g, int id, unsigned char *seen)
+{
+	const ir_node *s = &g->p->nodes[id];
+	for (int i = 0; i < s->u.scene.nlayers; i++)
+		if (!band_layer_ok(g, s->u.scene.layers[i], seen))
+			return 0;
+	return 1;
+}
+
+static void band_stack_free(band_stack *st)
+{
+	for (int i = 0; i < st->n; i++)
+		draw_job_free(st->jobs[i]);
+	st->n = 0;
+}
+
+/* draw_stack's plan: the same layers placed in the same order. Returns 0 or a negative error;
+ * *more is set when the stack has more draws than a plan holds. */
+static int plan_layers(rt_graph *g, const int *ids, int n, int64_t f, const uint32_t *bg, band_stack *st,
+		       int *more, char *err, size_t errlen)
+{
+	int first = 0, covered = 0;
+	for (int i = n - 1; i >= 0 && !covered; i--) {
+		int rc = layer_covers(g, ids[i], f, g->p->width, g->p->height, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			first = i;
+			covered = 1;
+		}
+	}
+	if (!covered && bg) {
+		st->fill = 1;
+		st->bg = *bg;
+	}
+	for (int i = first; i < n; i++) {
+		const ir_node *l = &g->p->nodes[ids[i]];
+		if (l->u.layer.matte_only)
+			continue;
+		src_view v;
+		draw_params d;
+		int rc = place_layer(g, ids[i], f, &v, &d, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			continue;
+		if (st->n == BAND_DRAWS) {
+			*more = 1;
+			return 0;
+		}
+		if ((rc = draw_job_new(&st->jobs[st->n], g->p->width, v.surf, &d)))
+			return rterr_node(rc, g->p, l, err, errlen, "out of memory drawing layer n%d", l->id);
+		if (st->jobs[st->n])
+			st->n++;
+	}
+	return 0;
+}
+
+static int plan_scene(rt_graph *g, int id, int64_t f, band_stack *st, int *more, char *err, size_t errlen)
+{
+	const ir_node *s = &g->p->nodes[id];
+	uint32_t bg = surf_pack(g->p->background);
+	if (s->u.scene.background.a)
+		bg = surf_over_px(bg, surf_pack(s->u.scene.background));
+	return plan_layers(g, s->u.scene.layers, s->u.scene.nlayers, f, &bg, st, more, err, errlen);
+}
+
+/* Whether frame f can be composed in bands (asks no source for anything). */
+static int band_frame_ok(rt_graph *g, int64_t f, const ir_node **tr, int *scene)
+{
+	const ir_program *p = g->p;
+	if (g->captions || surf_pack(p->background) >> 24 != 255)
+		return 0;
+	unsigned char *seen = calloc((size_t)p->nnodes + 1, 1);
+	if (!seen)
+		return 0;
+	timeline_at(p, f, tr, scene);
+	int ok = 1;
+	if (*tr)
+		ok = (*tr)->u.transition.type == IR_TR_DISSOLVE && band_scene_ok(g, (*tr)->u.transition.from, seen) &&
+		     band_scene_ok(g, (*tr)->u.transition.to, seen);
+	else if (*scene >= 0)
+		ok = band_scene_ok(g, *scene, seen);
+	for (int i = 0; ok && i < p->noverlays; i++)
+		ok = band_layer_ok(g, p->overlays[i], seen);
+	free(seen);
+	return ok;
+}
+
+static int band_plan_make(rt_graph *g, int64_t f, const ir_node *tr, int scene, band_plan *bp, int *more,
+			  char *err, size_t errlen)
+{
+	const ir_program *p = g->p;
+	int rc = 0;
+	if (tr) {
+		double len = (double)(tr->f1 - tr->f0);
+		double e = ir_ease_eval(&tr->u.transition.ease, (f - tr->f0 + 0.5) / len);
+		bp->dissolve = 1;
+		bp->t = (unsigned)lrint(fmin(fmax(e, 0), 1) * 256);
+		rc = plan_scene(g, tr->u.transition.from, f, &bp->st[0], more, err, errlen);
+		if (!rc && !*more)
+			rc = plan_scene(g, tr->u.transition.to, f, &bp->st[1], more, err, errlen);
+	} else if (scene >= 0) {
+		rc = plan_scene(g, scene, f, &bp->st[0], more, err, errlen);
+	} else {
+		bp->st[0].fill = 1;
+		bp->st[0].bg = surf_pack(p->background);
+	}
+	if (!rc && !*more)
+		rc = plan_layers(g, p->overlays, p->noverlays, f, NULL, &bp->st[2], more, err, errlen);
+	return rc;
+}
+
+static void band_stack_draw(const band_stack *st, surf_t *band)
+{
+	if (st->fill)
+		surf_fill(band, st->bg);
+	for (int i = 0; i < st->n; i++)
+		draw_job_rows(st->jobs[i], band);
+}
+
+int graph_render_bands(rt_graph *g, int64_t f, surf_t *band, int rows,
+		       void (*done)(void *ud, const surf_t *band), void *ud, char *err, size_t errlen)
+{
+	const ir_program *p = g->p;
+	const ir_node *tr;
+	int scene, more = 0;
+	if (!band_frame_ok(g, f, &tr, &scene))
+		return 0;
+	if (tr && g->band2_rows < rows) {
+		surf_free(g->band2);
+		g->band2_rows = 0;
+		if (!(g->band2 = surf_new(p->width, rows)))
+			return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory (scene band)");
+		g->band2_rows = rows;
+	}
+	band_plan bp;
+	memset(&bp, 0, sizeof bp);
+	int rc = band_plan_make(g, f, tr, scene, &bp, &more, err, errlen);
+	if (!rc && !more) {
+		for (int y = 0; y < p->height; y += rows) {
+			band->oy = y;
+			band->h = p->height - y < rows ? p->height - y : rows;
+			band_stack_draw(&bp.st[0], band);
+			if (bp.dissolve) {
+				g->band2->oy = band->oy;
+				g->band2->h = band->h;
+				band_stack_draw(&bp.st[1], g->band2);
+				surf_lerp(band, band, g->band2, bp.t);
+			}
+			band_stack_draw(&bp.st[2], band);
+			band->opaque = 1;
+			done(ud, band);
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		band_stack_free(&bp.st[i]);
+	return rc ? rc : !more;
 }

@@ -1,8 +1,11 @@
 /*
  * render.c - the runtime's entry points (render.h). rt_render runs a two-stage pipeline: this
- * thread composes frame n+1 (graph.c) while an encoder thread converts and encodes frame n
- * (encode.c; x264 adds threads of its own) and pulls the matching audio (audio.c). Frames travel
- * in a small fixed pool of canvas buffers, so memory does not grow with the video's length.
+ * thread composes frame n+1 (graph.c) and converts it to YUV (encode.c's converter) while an
+ * encoder thread encodes frame n (x264 adds threads of its own) and pulls the matching audio
+ * (audio.c). A frame is composed and converted in horizontal bands of BAND_ROWS rows that stay
+ * in the cache (graph_render_bands) or, when one of its operations needs the whole canvas, into
+ * one canvas converted after. Frames travel as YUV pictures in a small fixed pool, so memory
+ * does not grow with the video's length.
  * Each frame is composed by one thread from the program alone, so the pixels never depend on
  * timing or on which frames came before.
  */
@@ -25,18 +28,50 @@
 #include "encode.h"
 #include "graph.h"
 #include "rterr.h"
+#include "simd.h"
 #include "surface.h"
 
-/* Canvas buffers in flight: composing, queued, converting. The encoder thread gives its buffer
- * back as soon as the frame is converted to YUV, before x264 takes it (which, with x264's frame
- * threads, may wait for a thread): while it waits the composer has all three, as it had three of
- * four when the buffer was held through the send (8 MB less, the same overlap). */
-#define POOL 3
+/* YUV pictures in flight: composing, queued, queued, encoding (the encoder thread holds its
+ * picture through the send, which with x264's frame threads may wait for a thread). A 1080x1920
+ * picture is 3 MB: four of them take half the memory of the three canvases the pool held when
+ * the encoder thread converted. */
+#define POOL 4
+/* Rows of a band (even, for 4:2:0): 32 rows of a 1080-wide canvas are 135 kB, a dissolve's two
+ * scenes 270 kB, which stay in L2 between composition and conversion (bench/README.md,
+ * "Session 9: bands"). */
+#define BAND_ROWS 32
+
+typedef struct {
+	uint8_t *data[3];
+	int linesize[3];
+} yuv_pic;
+
+static yuv_pic *yuv_new(int w, int h)
+{
+	yuv_pic *y = calloc(1, sizeof *y);
+	int cw = (w + 1) / 2, ch = (h + 1) / 2;
+	if (!y || !(y->data[0] = malloc((size_t)w * h + 2 * (size_t)cw * ch))) {
+		free(y);
+		return NULL;
+	}
+	y->data[1] = y->data[0] + (size_t)w * h;
+	y->data[2] = y->data[1] + (size_t)cw * ch;
+	y->linesize[0] = w;
+	y->linesize[1] = y->linesize[2] = cw;
+	return y;
+}
+
+static void yuv_free(yuv_pic *y)
+{
+	if (y)
+		free(y->data[0]);
+	free(y);
+}
 
 typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	surf_t *buf[POOL];
+	yuv_pic *buf[POOL];
 	int free_list[POOL], nfree;
 	int queue[POOL], qhead, qlen; /* composed frames in order */
 	int producing;                /* cleared when the composer has pushed its last frame */
@@ -84,18 +119,13 @@ static void *encoder_main(void *arg)
 		/* the audio up to the end of this frame first, so the muxer interleaves finely */
 		int rc = write_audio_until(q, aud_samples_for(q->p, i + 1));
 		if (!rc)
-			rc = enc_video_convert(q->enc, q->buf[b], q->cause, sizeof q->cause);
+			rc = enc_video_yuv(q->enc, (const uint8_t *const *)q->buf[b]->data, q->buf[b]->linesize,
+					   q->cause, sizeof q->cause);
 
 		pthread_mutex_lock(&q->mu);
 		q->qhead = (q->qhead + 1) % POOL;
 		q->qlen--;
 		q->free_list[q->nfree++] = b;
-		pthread_cond_broadcast(&q->cv); /* the buffer is free again while x264 encodes */
-		pthread_mutex_unlock(&q->mu);
-		if (!rc)
-			rc = enc_video_send(q->enc, q->cause, sizeof q->cause);
-
-		pthread_mutex_lock(&q->mu);
 		q->encoded++;
 		if (rc) {
 			q->rc = rc;
@@ -107,6 +137,38 @@ static void *encoder_main(void *arg)
 			break;
 	}
 	return NULL;
+}
+
+/* ---- composition and conversion ---------------------------------------------------------- */
+
+typedef struct {
+	rt_graph *g;
+	surf_t *band;   /* BAND_ROWS rows of the canvas */
+	surf_t *canvas; /* the whole canvas, made for the first frame that needs it */
+	int bands;      /* 0: every frame whole (VIDC_BANDS=0, for comparison) */
+} composer;
+
+static void band_to_yuv(void *ud, const surf_t *band)
+{
+	const yuv_pic *y = ud;
+	uint8_t *d[3] = {y->data[0] + (size_t)band->oy * y->linesize[0],
+			 y->data[1] + (size_t)(band->oy / 2) * y->linesize[1],
+			 y->data[2] + (size_t)(band->oy / 2) * y->linesize[2]};
+	enc_rgb_to_yuv_at(simd_level(), band, d, y->linesize);
+}
+
+/* Frame f of p as the encoder's YUV picture, in bands when it can be. */
+static int compose(composer *c, const ir_program *p, int64_t f, yuv_pic *out, char *err, size_t errlen)
+{
+	int rc = c->bands ? graph_render_bands(c->g, f, c->band, BAND_ROWS, band_to_yuv, out, err, errlen) : 0;
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (!c->canvas && !(c->canvas = surf_new(p->width, p->height)))
+		return rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for the canvas");
+	if ((rc = graph_render(c->g, f, c->canvas, err, errlen)))
+		return rc;
+	enc_rgb_to_yuv_at(simd_level(), c->canvas, out->data, out->linesize);
+	return 0;
 }
 
 /* ---- progress ------------------------------------------------------------------------------ */
@@ -227,6 +289,8 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	char cause[512] = "";
 	if ((rc = graph_new(&g, p, err, errlen)))
 		return rc;
+	const char *bands = getenv("VIDC_BANDS");
+	composer cm = {g, NULL, NULL, !bands || strcmp(bands, "0") != 0};
 
 	/* The size budget is checked before any frame is composed. */
 	enc_params ep;
@@ -252,11 +316,15 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		goto out;
 	}
 	for (int i = 0; i < POOL; i++) {
-		if (!(q.buf[i] = surf_new(p->width, p->height))) {
+		if (!(q.buf[i] = yuv_new(p->width, p->height))) {
 			rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for frame buffers");
 			goto out;
 		}
 		q.free_list[q.nfree++] = i;
+	}
+	if (!(cm.band = surf_new(p->width, BAND_ROWS))) {
+		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for frame buffers");
+		goto out;
 	}
 	pthread_mutex_init(&q.mu, NULL);
 	pthread_cond_init(&q.cv, NULL);
@@ -288,7 +356,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		if (opts->on_progress)
 			opts->on_progress(opts->progress_ud, done, nframes);
 		int64_t f = first + i;
-		rc = graph_render(g, f, q.buf[b], err, errlen);
+		rc = compose(&cm, p, f, q.buf[b], err, errlen);
 		graph_release_before(g, f + 1);
 		pthread_mutex_lock(&q.mu);
 		if (rc) {
@@ -333,7 +401,9 @@ out:
 	aud_free(q.mix);
 	aud_meter_free(q.meter);
 	for (int i = 0; i < POOL; i++)
-		surf_free(q.buf[i]);
+		yuv_free(q.buf[i]);
+	surf_free(cm.band);
+	surf_free(cm.canvas);
 	graph_free(g);
 	if (!rc && (rc = file_commit(tmp, opts->output, &e)))
 		rterr_node(rc, p, NULL, err, errlen, "%s", e.msg);

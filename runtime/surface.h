@@ -19,6 +19,10 @@ typedef struct {
 	int stride; /* pixels per row */
 	uint32_t *px;
 	int opaque; /* set by surf_flatten: every pixel has alpha 255 (a hint; 0 = unknown) */
+	/* A band of a canvas composed in horizontal bands (graph_render_bands): the canvas row
+	 * of its first row. Only draw.h honours it (a layer drawn into a band draws the band's rows
+	 * of the canvas); 0 everywhere else. */
+	int oy;
 } surf_t;
 
 /* a * (256 - t) + b * t over 256, per channel, t in 0..256. */

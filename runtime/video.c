@@ -332,6 +332,9 @@ static int convert(vid_state *st, char *cause, size_t len)
 			}
 		}
 	}
+	/* swscale writes alpha 255 for a format without alpha: such a picture hides what is under
+	 * it, so a full-frame clip lets the scene skip its background (graph.c's layer_covers) */
+	st->surf->opaque = !(d && (d->flags & AV_PIX_FMT_FLAG_ALPHA));
 	st->surf_key = st->cur_key;
 	return 0;
 }

@@ -475,6 +475,56 @@ static void test_sequential(void)
 	ir_program_free(p);
 }
 
+/* Pictures decoded for 10 frames of a scene of n full-frame clips of clip30 stacked; *shown:
+ * the source frame the last frame shows (-1 on error). */
+static long long stacked_decodes(int n, int *shown)
+{
+	ir_program *p = t_prog(64, 48, 10);
+	int ids[2];
+	*shown = -1;
+	for (int i = 0; i < n; i++) {
+		ir_node *v = ir_node_add(p, IR_VIDEO);
+		v->u.video.path = v->u.video.src = arena_strdup(p->arena, clip30);
+		v->u.video.trim_out = -1;
+		v->u.video.speed = 1;
+		v->u.video.audio = -1;
+		v->f1 = 10;
+		ids[i] = t_layer(p, v->id, 0, 0, 64, 48, IR_FIT_FILL);
+	}
+	int sc = t_scene(p, 0, p->frames, n == 1 ? t_ids(p, 1, ids[0]) : t_ids(p, 2, ids[0], ids[1]), n);
+	t_timeline(p, t_ids(p, 1, sc), 1, NULL, 0);
+	char err[512];
+	long long decoded = -1, seeks;
+	rt_graph *g = t_graph(p, "stacked clips");
+	surf_t *s = surf_new(64, 48);
+	int rc = !g || !s;
+	for (int f = 0; f < 10 && !rc; f++)
+		rc = graph_render(g, f, s, err, sizeof err);
+	CHECK(rc == 0, "%d stacked clips: %s", n, g && s ? err : "no graph");
+	if (!rc) {
+		graph_work(g, &decoded, &seeks);
+		*shown = frame_of(s);
+	}
+	surf_free(s);
+	graph_free(g);
+	ir_program_free(p);
+	return decoded;
+}
+
+/* A full-frame clip hides what is under it: its picture is opaque (surf_t.opaque), so the scene
+ * starts at it, skipping the background fill and a full-frame clip under it, which is never
+ * decoded (graph.c's layer_covers). Counted with graph_work: two stacked clips decode what one
+ * alone does (before clips marked their pictures opaque: twice as many). */
+static void test_covering(void)
+{
+	int one_shown, two_shown;
+	long long one = stacked_decodes(1, &one_shown), two = stacked_decodes(2, &two_shown);
+	CHECK(one > 0 && two == one, "a clip under a full-frame clip: %lld pictures decoded, %lld for the clip alone",
+	      two, one);
+	CHECK(one_shown == 9 && two_shown == 9, "the last frame shows source frame %d (alone %d), not 9", two_shown,
+	      one_shown);
+}
+
 /* The sound of a clip (an IR_AUDIO node of role "clip", as the compiler lowers it) plays; a
  * clip without a sound track is silent rather than an error. */
 typedef struct {
@@ -583,5 +633,6 @@ int main(void)
 	test_damage();
 	test_sound();
 	test_sequential();
+	test_covering();
 	return check_done();
 }
