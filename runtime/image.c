@@ -262,9 +262,18 @@ static void band_rows(double k, int *nb, int *reach)
 	*reach = 16 + 4 * (int)ceil(k);
 }
 
-/* A window over jd's planes (w x h, layout fmt) with room for cap luma rows. 0 or VE_NOMEM. */
-static int rows_window(rows_src *rs, jpegdec_t *jd, const jpegdec_info *ji, int cap)
+static void scaled_size(int W, int H, double max_scale, int *tw, int *th);
+
+/* A window over jd's planes (layout, size and rows per read in ji) with room for the input rows
+ * of one band of a scale to need times the picture's size. 0 or VE_NOMEM (rows_free cleans up,
+ * jd included). */
+static int rows_window(rows_src *rs, jpegdec_t *jd, const jpegdec_info *ji, double need)
 {
+	int tw, th, nb, reach;
+	scaled_size(ji->width, ji->height, need, &tw, &th);
+	double k = (double)ji->height / th;
+	band_rows(k, &nb, &reach);
+	int cap = (int)ceil(nb * k) + 2 * reach + 3 * ji->rows + 2;
 	memset(rs, 0, sizeof *rs);
 	rs->jd = jd;
 	rs->sh = ji->log2_chroma_h;
@@ -530,16 +539,46 @@ static int open_rows(rows_src *src, const char *path, const ir_program *p, int i
 	st->nat_w = ji.width;
 	st->nat_h = ji.height;
 	*need = layer_need_scale(p, id, st->nat_w, st->nat_h) * IMG_HEADROOM;
-	int tw, th, nb, reach;
-	scaled_size(ji.width, ji.height, *need, &tw, &th);
-	double k = (double)ji.height / th;
-	band_rows(k, &nb, &reach);
-	if (rows_window(src, jd, &ji, (int)ceil(nb * k) + 2 * reach + 3 * ji.rows + 2)) {
+	if (rows_window(src, jd, &ji, *need)) {
 		rows_free(src);
 		snprintf(cause, len, "out of memory");
 		return VE_NOMEM;
 	}
 	return 0;
+}
+
+int img_load(const char *path, double scale, surf_t **out, char *cause, size_t len)
+{
+	*out = NULL;
+	jpegdec_t *jd;
+	jpegdec_info ji;
+	vidc_err e;
+	int rc = jpegdec_open(&jd, path, 8, &ji, &e);
+	if (rc < 0) {
+		err_copy(&e, cause, len);
+		return rc;
+	}
+	if (rc == 0 && ji.orientation == 1) {
+		rows_src rs;
+		int tw, th;
+		if (rows_window(&rs, jd, &ji, scale)) {
+			rows_free(&rs);
+			snprintf(cause, len, "out of memory");
+			return VE_NOMEM;
+		}
+		scaled_size(ji.width, ji.height, scale, &tw, &th);
+		int r[4] = {0, 0, tw, th};
+		rc = convert_rect(&rs, tw, th, r, out, cause, len);
+		rows_free(&rs);
+		return rc;
+	}
+	jpegdec_free(jd);
+	AVFrame *fr;
+	if ((rc = img_decode(path, &fr, cause, len)))
+		return rc;
+	rc = img_convert(fr, scale, out, cause, len);
+	av_frame_free(&fr);
+	return rc;
 }
 
 /* Hands the pages of a photo just freed back to the system. A photo's buffers (the decoded
