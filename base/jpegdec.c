@@ -103,16 +103,6 @@ static int exif_orientation(const uint8_t *a, size_t n)
 
 /* ---- opening ----------------------------------------------------------------------------- */
 
-int jpegdec_scale_for(int w, int h, int want_w, int want_h)
-{
-	if (want_w <= 0 || want_h <= 0)
-		return 8;
-	for (int num = 1; num < 8; num++) /* libjpeg rounds the scaled size up */
-		if (((int64_t)w * num + 7) / 8 >= want_w && ((int64_t)h * num + 7) / 8 >= want_h)
-			return num;
-	return 8;
-}
-
 /* The libav layout of the stored planes, or AV_PIX_FMT_NONE when libav should decode it. */
 static enum AVPixelFormat layout(const struct jpeg_decompress_struct *c, int *log2ch)
 {

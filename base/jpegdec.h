@@ -31,10 +31,6 @@ typedef struct {
 	int orientation;        /* EXIF orientation 1..8 (1 when none) */
 } jpegdec_info;
 
-/* The largest libjpeg scale (num / 8, num 1..8) that still gives at least want_w x want_h from a
- * w x h picture; 8 (no scaling) when want is 0 or not smaller. */
-int jpegdec_scale_for(int w, int h, int want_w, int want_h);
-
 /* Opens the JPEG at path for decoding at scale_num / 8 of its size (8: as stored). 0 with *d and
  * *info set; 1 when the file is not a JPEG this decoder hands over (not a JPEG, a colour space
  * left to libav, or a header libjpeg refuses: libav then decodes it and gives its own message); or
