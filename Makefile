@@ -5,7 +5,7 @@
 CC       ?= cc
 PREFIX   ?= /usr/local
 BUILD    ?= build
-LIBS_PC  := libavformat libavcodec libavutil libswscale libswresample harfbuzz freetype2 fontconfig \
+LIBS_PC  := libavformat libavcodec libavutil libswscale libswresample libjpeg harfbuzz freetype2 fontconfig \
             lua5.4 jansson libcurl libcrypto libsodium sqlite3 libpq libmicrohttpd libxml-2.0 libass hiredis
 PC_CFLAGS := $(shell pkg-config --cflags $(LIBS_PC) 2>/dev/null)
 PC_LIBS   := $(shell pkg-config --libs $(LIBS_PC) 2>/dev/null)

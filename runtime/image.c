@@ -21,6 +21,7 @@
 #include <libavutil/imgutils.h>
 #include <libswscale/swscale.h>
 
+#include "../base/jpegdec.h"
 #include "../base/media.h"
 #include "layer.h"
 #include "rterr.h"
@@ -47,12 +48,55 @@ int img_orientation(const AVFrame *fr)
 	return 1;
 }
 
+/* Decodes the whole JPEG jd into a new frame (the pixels the row path scales from). */
+static int jpeg_whole(jpegdec_t *jd, const jpegdec_info *ji, AVFrame **out, vidc_err *e)
+{
+	AVFrame *fr = av_frame_alloc();
+	if (!fr)
+		return err_set(e, VE_NOMEM, "out of memory");
+	fr->format = ji->fmt;
+	fr->width = ji->width;
+	fr->height = ji->height;
+	fr->color_range = AVCOL_RANGE_JPEG;
+	if (av_frame_get_buffer(fr, 0) < 0) {
+		av_frame_free(&fr);
+		return err_set(e, VE_NOMEM, "out of memory for a %dx%d picture", ji->width, ji->height);
+	}
+	for (int y = 0, n; y < ji->height; y += n) {
+		uint8_t *dst[3];
+		for (int p = 0; p < 3; p++)
+			dst[p] = fr->data[p] ? fr->data[p] + (size_t)fr->linesize[p] * (size_t)(y >> (p ? ji->log2_chroma_h : 0))
+					     : NULL;
+		if ((n = jpegdec_read(jd, dst, fr->linesize, e)) <= 0) {
+			av_frame_free(&fr);
+			return n < 0 ? n : err_set(e, VE_DECODE, "corrupt or truncated picture data");
+		}
+	}
+	if (ji->orientation != 1) {
+		char o[4];
+		snprintf(o, sizeof o, "%d", ji->orientation);
+		av_dict_set(&fr->metadata, "Orientation", o, 0);
+	}
+	*out = fr;
+	return 0;
+}
+
 int img_decode(const char *path, AVFrame **out, char *cause, size_t len)
 {
-	/* base/media checks the header against the pixel limit before decoding and opens local
-	 * regular files only. */
+	/* JPEGs through libjpeg, as the image source reads them by rows (the same pixels); the
+	 * rest through base/media. Both check the header against the pixel limit before decoding
+	 * and open local regular files only. */
 	vidc_err e;
-	int rc = media_decode_picture(path, out, &e);
+	jpegdec_t *jd;
+	jpegdec_info ji;
+	*out = NULL;
+	int rc = jpegdec_open(&jd, path, 8, &ji, &e);
+	if (rc == 0) {
+		rc = jpeg_whole(jd, &ji, out, &e);
+		jpegdec_free(jd);
+	} else if (rc > 0) {
+		rc = media_decode_picture(path, out, &e);
+	}
 	if (rc)
 		err_copy(&e, cause, len);
 	return rc;
@@ -162,6 +206,26 @@ int img_convert(AVFrame *fr, double max_scale, surf_t **out, char *cause, size_t
 }
 
 #define BAND 128 /* output rows per swscale call in convert_rect: 1.2 MB for a 2318 px wide photo */
+#define BAND_IN 256 /* at most about this many input rows per band (a photo drawn much smaller) */
+
+/* The input convert_rect scales: a whole decoded picture (libav), or a JPEG decoded top to bottom
+ * as the bands reach it (base/jpegdec) into a window of rows, so the photo (25 MB for 4096x4096)
+ * never exists whole: the window holds a band's input rows and the filter's reach, 1-4 MB. */
+typedef struct {
+	AVFrame *fr;     /* what swscale reads: the picture, or a frame over the window */
+	jpegdec_t *jd;   /* NULL: fr is whole */
+	int sh;          /* chroma rows = luma rows >> sh */
+	int w0, next;    /* the window holds luma rows [w0, next) */
+	int cap, step;   /* rows it has room for; rows per jpegdec_read */
+	uint8_t *mem[3]; /* planes with GUARD rows before and after */
+	uint8_t *buf[3]; /* row w0 of each plane */
+	int ls[3];
+	int dropped;     /* whole picture: rows given back (drop_rows_above) */
+} rows_src;
+
+#define GUARD 32 /* spare rows around the window: a read a little outside it stays in our memory */
+
+static void band_keep(void *opaque, uint8_t *data) { (void)opaque, (void)data; }
 
 /* Gives the system the pages of fr's planes above input row `row` (luma rows; fr is ours alone
  * and is only read below it from now on): *done is how far it got. The decoded photo (25 MB for
@@ -189,24 +253,135 @@ static void drop_rows_above(AVFrame *fr, int row, int *done)
 #endif
 }
 
-static void band_keep(void *opaque, uint8_t *data) { (void)opaque, (void)data; }
+/* Output rows per band (*nb) and the input rows a band's filter reaches beyond its own, for k
+ * input rows per output row: area averaging reads about k rows, bicubic 4; the margin is wide. */
+static void band_rows(double k, int *nb, int *reach)
+{
+	int n = k > 1 ? (int)(BAND_IN / k) : BAND;
+	*nb = n < 8 ? 8 : n > BAND ? BAND : n;
+	*reach = 16 + 4 * (int)ceil(k);
+}
 
-/* Scales fr (stored upright) to tw x th like img_convert, but computes only the output rows
- * [r[1], r[3]) and keeps only the columns [r[0], r[2]): swscale's slice API gives BAND output
- * rows at a time (each output row is the same filter over the same input rows, so the pixels are
- * bit for bit those of the whole picture), and the full-width band is cut at once. A 4096x4096
- * photo under a portrait window no longer passes through its whole 2318x2318 scaled copy
- * (21.5 MB) on the way to the 1304x2318 it keeps. */
-static int convert_rect(AVFrame *fr, int tw, int th, const int r[4], surf_t **out, char *cause, size_t len)
+static void scaled_size(int W, int H, double max_scale, int *tw, int *th);
+
+/* A window over jd's planes (layout, size and rows per read in ji) with room for the input rows
+ * of one band of a scale to need times the picture's size. 0 or VE_NOMEM (rows_free cleans up,
+ * jd included). */
+static int rows_window(rows_src *rs, jpegdec_t *jd, const jpegdec_info *ji, double need)
+{
+	int tw, th, nb, reach;
+	scaled_size(ji->width, ji->height, need, &tw, &th);
+	double k = (double)ji->height / th;
+	band_rows(k, &nb, &reach);
+	int cap = (int)ceil(nb * k) + 2 * reach + 3 * ji->rows + 2;
+	memset(rs, 0, sizeof *rs);
+	rs->jd = jd;
+	rs->sh = ji->log2_chroma_h;
+	rs->step = ji->rows;
+	rs->cap = (cap + ji->rows - 1) / ji->rows * ji->rows;
+	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(ji->fmt);
+	int np = ji->fmt == AV_PIX_FMT_GRAY8 ? 1 : 3;
+	for (int p = 0; p < np; p++) {
+		int w = p ? AV_CEIL_RSHIFT(ji->width, d->log2_chroma_w) : ji->width;
+		int rows = (p ? rs->cap >> rs->sh : rs->cap) + 2 * GUARD;
+		rs->ls[p] = (w + 64 + 63) & ~63; /* swscale's readers may look past the last column */
+		if (!(rs->mem[p] = av_mallocz((size_t)rs->ls[p] * (size_t)rows)))
+			return VE_NOMEM;
+		rs->buf[p] = rs->mem[p] + (size_t)rs->ls[p] * GUARD;
+	}
+	if (!(rs->fr = av_frame_alloc()) ||
+	    !(rs->fr->buf[0] = av_buffer_create(rs->mem[0], 1, band_keep, NULL, 0)))
+		return VE_NOMEM;
+	rs->fr->format = ji->fmt;
+	rs->fr->width = ji->width;
+	rs->fr->height = ji->height;
+	rs->fr->color_range = AVCOL_RANGE_JPEG;
+	return 0;
+}
+
+static void rows_free(rows_src *rs)
+{
+	if (!rs->jd)
+		return; /* a whole picture belongs to the caller */
+	av_frame_free(&rs->fr); /* the window's reference; band_keep leaves mem to av_free */
+	for (int p = 0; p < 3; p++)
+		av_free(rs->mem[p]);
+	jpegdec_free(rs->jd);
+	memset(rs, 0, sizeof *rs);
+}
+
+/* Makes luma rows [in0, in1) of the picture readable through rs->fr (absolute row numbers: the
+ * frame's data pointers are placed so that row w0 lands on the window's first row). Rows before
+ * in0 are let go. 0 or a VE_* code with cause set. */
+static int rows_need(rows_src *rs, int in0, int in1, char *cause, size_t len)
+{
+	AVFrame *fr = rs->fr;
+	if (!rs->jd) {
+		drop_rows_above(fr, in0, &rs->dropped);
+		return 0;
+	}
+	if (in1 > fr->height)
+		in1 = fr->height;
+	while (rs->next < in1) {
+		if (rs->next + rs->step > rs->w0 + rs->cap) { /* slide: keep [in0, next), whole steps */
+			int keep0 = in0 / rs->step * rs->step;
+			if (keep0 > rs->next)
+				keep0 = rs->next;
+			if (keep0 <= rs->w0 || rs->next - keep0 + rs->step > rs->cap) {
+				snprintf(cause, len, "internal error: the JPEG window is too small");
+				return VE_INVAL;
+			}
+			for (int p = 0; p < 3 && rs->buf[p]; p++) {
+				int sh = p ? rs->sh : 0;
+				memmove(rs->buf[p], rs->buf[p] + (size_t)rs->ls[p] * (size_t)((keep0 - rs->w0) >> sh),
+					(size_t)rs->ls[p] * (size_t)((rs->next - keep0) >> sh));
+			}
+			rs->w0 = keep0;
+		}
+		uint8_t *dst[3];
+		for (int p = 0; p < 3; p++)
+			dst[p] = rs->buf[p] ? rs->buf[p] + (size_t)rs->ls[p] * (size_t)((rs->next - rs->w0) >> (p ? rs->sh : 0))
+					    : NULL;
+		vidc_err e;
+		int n = jpegdec_read(rs->jd, dst, rs->ls, &e);
+		if (n < 0) {
+			err_copy(&e, cause, len);
+			return n;
+		}
+		if (n == 0) {
+			snprintf(cause, len, "corrupt or truncated picture data");
+			return VE_DECODE;
+		}
+		rs->next += n;
+	}
+	for (int p = 0; p < 3; p++) {
+		fr->data[p] = rs->buf[p] ? rs->buf[p] - (ptrdiff_t)rs->ls[p] * (rs->w0 >> (p ? rs->sh : 0)) : NULL;
+		fr->linesize[p] = rs->buf[p] ? rs->ls[p] : 0;
+	}
+	return 0;
+}
+
+/* Scales the picture of src (stored upright) to tw x th like img_convert, but computes only the
+ * output rows [r[1], r[3]) and keeps only the columns [r[0], r[2]): swscale's slice API gives a
+ * band of output rows at a time (each output row is the same filter over the same input rows, so
+ * the pixels are bit for bit those of the whole picture), and the full-width band is cut at once.
+ * A 4096x4096 photo under a portrait window no longer passes through its whole 2318x2318 scaled
+ * copy (21.5 MB) on the way to the 1304x2318 it keeps, and a JPEG is decoded only as far as the
+ * bands reach (rows_need). */
+static int convert_rect(rows_src *src, int tw, int th, const int r[4], surf_t **out, char *cause, size_t len)
 {
 	*out = NULL;
-	int w = r[2] - r[0], h = r[3] - r[1], rc = VE_NOMEM, dropped = 0;
+	AVFrame *fr = src->fr;
+	int w = r[2] - r[0], h = r[3] - r[1], rc = VE_NOMEM;
+	double k = (double)fr->height / th; /* input rows per output row */
+	int nb, reach;
+	band_rows(k, &nb, &reach);
 	surf_t *s = surf_new(w, h);
 	struct SwsContext *sws = NULL;
 	AVFrame *bf = av_frame_alloc();
 	size_t line = (size_t)tw * 4;
-	uint8_t *band = av_malloc(line * BAND);
-	if (!s || !bf || !band || !(bf->buf[0] = av_buffer_create(band, line * BAND, band_keep, NULL, 0))) {
+	uint8_t *band = av_malloc(line * (size_t)nb);
+	if (!s || !bf || !band || !(bf->buf[0] = av_buffer_create(band, line * (size_t)nb, band_keep, NULL, 0))) {
 		snprintf(cause, len, "out of memory for a %dx%d picture", w, h);
 		goto done;
 	}
@@ -217,8 +392,14 @@ static int convert_rect(AVFrame *fr, int tw, int th, const int r[4], surf_t **ou
 	bf->width = tw;
 	bf->height = th;
 	bf->linesize[0] = (int)line;
-	for (int y = r[1]; y < r[3]; y += BAND) {
-		int n = r[3] - y < BAND ? r[3] - y : BAND;
+	for (int y = r[1]; y < r[3]; y += nb) {
+		int n = r[3] - y < nb ? r[3] - y : nb;
+		/* the input rows this band reads: y * k on, less and plus the filter's reach (area:
+		 * about k rows; bicubic: 2), with a wide margin */
+		int in0 = (int)floor(y * k) - reach, in1 = (int)ceil((y + n) * k) + reach;
+		if ((rc = rows_need(src, in0 < 0 ? 0 : in0, in1, cause, len)))
+			goto done;
+		rc = VE_DECODE;
 		/* sws_receive_slice writes row y at data[0] + y * linesize: data[0] is placed so that
 		 * row y lands on the band's first row */
 		bf->data[0] = (uint8_t *)((uintptr_t)band - (uintptr_t)y * line);
@@ -235,10 +416,6 @@ static int convert_rect(AVFrame *fr, int tw, int th, const int r[4], surf_t **ou
 		for (int i = 0; i < n; i++)
 			memcpy(s->px + (size_t)(y - r[1] + i) * s->stride, band + line * i + (size_t)r[0] * 4,
 			       sizeof(uint32_t) * (size_t)w);
-		/* the next band reads from input row (y + n) * H / th on, less the filter's reach
-		 * (area: about H / th rows; bicubic: 2), with a wide margin */
-		double k = (double)fr->height / th;
-		drop_rows_above(fr, (int)floor((y + n) * k) - 16 - 4 * (int)ceil(k), &dropped);
 	}
 	finish_alpha(fr, s);
 	*out = s;
@@ -251,6 +428,13 @@ done:
 	surf_free(s);
 	return rc;
 }
+
+/* Convert straight to the largest size any layer draws the image at (a 6000x4000 photo becomes
+ * about a canvas' worth of pixels), with a little headroom so the per-frame bilinear step is a
+ * slight minification, which is sharper than a magnification. */
+#ifndef IMG_HEADROOM
+#define IMG_HEADROOM 1.05
+#endif
 
 /* ---- the source ---------------------------------------------------------------------------- */
 
@@ -307,13 +491,15 @@ static void crop_to_window(img_state *st, const ir_program *p, int id)
 	st->y0 = r[1];
 }
 
-/* Fills st->surf from the decoded fr at need times its natural size, cut to window_rect. A
- * picture stored upright is scaled straight into the cut (convert_rect); one with an EXIF
- * orientation is scaled whole, turned, then cut. */
-static int convert_source(img_state *st, AVFrame *fr, double need, const ir_program *p, int id,
+/* Fills st->surf from the picture of src (w x h as stored, orientation o) at need times its
+ * natural size, cut to window_rect. A picture stored upright is scaled straight into the cut
+ * (convert_rect); one with an EXIF orientation is scaled whole, turned, then cut (src is then a
+ * whole decoded picture). */
+static int convert_source(img_state *st, rows_src *src, double need, const ir_program *p, int id,
 			  char *cause, size_t len)
 {
-	if (img_orientation(fr) != 1) {
+	AVFrame *fr = src->fr;
+	if (!src->jd && img_orientation(fr) != 1) {
 		int rc = img_convert(fr, need, &st->surf, cause, len);
 		if (rc)
 			return rc;
@@ -329,7 +515,70 @@ static int convert_source(img_state *st, AVFrame *fr, double need, const ir_prog
 	window_rect(st, p, id, tw, th, r);
 	st->x0 = r[0];
 	st->y0 = r[1];
-	return convert_rect(fr, tw, th, r, &st->surf, cause, len);
+	return convert_rect(src, tw, th, r, &st->surf, cause, len);
+}
+
+/* Opens path as a JPEG to decode by rows (base/jpegdec) into src, its window sized for a scale
+ * to need times its size: 0, 1 when it is not one (or is stored turned: libav's or the whole
+ * decode's path), or a VE_* code with cause set. */
+static int open_rows(rows_src *src, const char *path, const ir_program *p, int id, img_state *st,
+		     double *need, char *cause, size_t len)
+{
+	jpegdec_t *jd;
+	jpegdec_info ji;
+	vidc_err e;
+	int rc = jpegdec_open(&jd, path, 8, &ji, &e);
+	if (rc < 0)
+		err_copy(&e, cause, len);
+	if (rc)
+		return rc;
+	if (ji.orientation != 1) {
+		jpegdec_free(jd);
+		return 1;
+	}
+	st->nat_w = ji.width;
+	st->nat_h = ji.height;
+	*need = layer_need_scale(p, id, st->nat_w, st->nat_h) * IMG_HEADROOM;
+	if (rows_window(src, jd, &ji, *need)) {
+		rows_free(src);
+		snprintf(cause, len, "out of memory");
+		return VE_NOMEM;
+	}
+	return 0;
+}
+
+int img_load(const char *path, double scale, surf_t **out, char *cause, size_t len)
+{
+	*out = NULL;
+	jpegdec_t *jd;
+	jpegdec_info ji;
+	vidc_err e;
+	int rc = jpegdec_open(&jd, path, 8, &ji, &e);
+	if (rc < 0) {
+		err_copy(&e, cause, len);
+		return rc;
+	}
+	if (rc == 0 && ji.orientation == 1) {
+		rows_src rs;
+		int tw, th;
+		if (rows_window(&rs, jd, &ji, scale)) {
+			rows_free(&rs);
+			snprintf(cause, len, "out of memory");
+			return VE_NOMEM;
+		}
+		scaled_size(ji.width, ji.height, scale, &tw, &th);
+		int r[4] = {0, 0, tw, th};
+		rc = convert_rect(&rs, tw, th, r, out, cause, len);
+		rows_free(&rs);
+		return rc;
+	}
+	jpegdec_free(jd);
+	AVFrame *fr;
+	if ((rc = img_decode(path, &fr, cause, len)))
+		return rc;
+	rc = img_convert(fr, scale, out, cause, len);
+	av_frame_free(&fr);
+	return rc;
 }
 
 /* Hands the pages of a photo just freed back to the system. A photo's buffers (the decoded
@@ -357,19 +606,22 @@ static int image_prepare(const src_ctx *cx, const ir_node *n, void **state, char
 		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	char cause[256];
 	AVFrame *fr = NULL;
-	int rc = img_decode(path, &fr, cause, sizeof cause);
-	if (rc) {
-		free(st);
-		return rterr_node(rc, p, n, err, errlen, "cannot decode image '%s': %s", src, cause);
+	rows_src rs = {0};
+	double need = 1;
+	int rc = open_rows(&rs, path, p, n->id, st, &need, cause, sizeof cause);
+	if (rc > 0) { /* not a JPEG read by rows: decoded whole */
+		rc = img_decode(path, &fr, cause, sizeof cause);
+		if (!rc) {
+			int swap = img_orientation(fr) >= 5;
+			st->nat_w = swap ? fr->height : fr->width;
+			st->nat_h = swap ? fr->width : fr->height;
+			need = layer_need_scale(p, n->id, st->nat_w, st->nat_h) * IMG_HEADROOM;
+			rs.fr = fr;
+		}
 	}
-	int swap = img_orientation(fr) >= 5;
-	st->nat_w = swap ? fr->height : fr->width;
-	st->nat_h = swap ? fr->width : fr->height;
-	/* Convert straight to the largest size any layer draws the image at (a 6000x4000 photo
-	 * becomes about a canvas' worth of pixels), with a little headroom so the per-frame
-	 * bilinear step is a slight minification, which is sharper than a magnification. */
-	double need = layer_need_scale(p, n->id, st->nat_w, st->nat_h) * 1.05;
-	rc = convert_source(st, fr, need, p, n->id, cause, sizeof cause);
+	if (!rc)
+		rc = convert_source(st, &rs, need, p, n->id, cause, sizeof cause);
+	rows_free(&rs);
 	av_frame_free(&fr);
 	give_back();
 	if (rc) {

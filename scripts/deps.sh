@@ -14,7 +14,7 @@
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
-libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
+libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg libjpeg62-turbo-dev
 libass-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev
 liblua5.4-dev libcurl4-openssl-dev libespeak-ng-dev espeak-ng
 libsqlite3-dev libpq-dev postgresql libmicrohttpd-dev libxml2-dev libjansson-dev libssl-dev libsodium-dev

@@ -6,7 +6,8 @@
  *     through a strict decoder, and its audio decoded and resampled (media_decode_audio);
  *   - the bytes as a file, named with an extension the first byte picks (the demuxers probe by
  *     name too): the runtime's image decoder (img_decode, then img_convert to a surface) and
- *     media_audio_file, as a spec's image and music would be read.
+ *     media_audio_file, as a spec's image and music would be read, and img_load (a JPEG decoded
+ *     by rows with libjpeg-turbo, base/jpegdec, and scaled band by band).
  * A picture larger than the limit coming out of any decoder is a finding (abort): the limit must
  * hold for every path, not only for the headers media.c reads itself.
  *
@@ -127,6 +128,13 @@ static void as_file(const uint8_t *data, size_t size)
 	} else if (!cause[0]) {
 		abort(); /* a failure must say why */
 	}
+	/* the image source's path: a JPEG decoded by rows and scaled band by band */
+	surf_t *s = NULL;
+	cause[0] = 0;
+	if (img_load(path, 0.3, &s, cause, sizeof cause) == 0)
+		surf_free(s);
+	else if (!cause[0])
+		abort();
 	media_audio_opts o = {2, 48000, 100, 24000, 1};
 	float *pcm;
 	int64_t n;
