@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../base/file.h"
@@ -25,6 +26,102 @@ static void on_render_progress(void *ud, int64_t done, int64_t total)
 	cb->progress(cb->ud, "render", done, total);
 }
 
+/* One pass of rt_render to output (pass and stats: render.h's two-pass fields). */
+static int render_pass(const ir_program *p, const stage_render_opts *o, const stage_cb *cb, int pass,
+		       const char *stats, const char *output, vidc_err *e)
+{
+	rt_render_opts ro;
+	memset(&ro, 0, sizeof ro);
+	ro.output = output;
+	ro.quality = o->quality;
+	ro.progress = RT_PROGRESS_NONE;
+	ro.first_frame = o->first_frame;
+	ro.nframes = o->nframes;
+	ro.cancel = stage_cancel_flag(cb);
+	ro.loudness = o->loudness;
+	ro.true_peak = o->true_peak;
+	ro.pass = pass;
+	ro.stats = stats;
+	if (cb && cb->progress) {
+		ro.on_progress = on_render_progress;
+		ro.progress_ud = (void *)cb;
+	}
+	char err[VE_MSG_MAX];
+	int rc = rt_render(p, &ro, err, sizeof err);
+	return rc ? stage_rt_err(e, rc, err) : 0;
+}
+
+/* What the two passes leave in their work folder: the passes' MP4s and x264's statistics
+ * (written as NAME.temp and renamed when the encoder closes; mbtree: x264's per-macroblock
+ * weights). rt_render removes its own temp files. */
+static const char *const pass_files[] = {"first.mp4", "second.mp4", "x264.log", "x264.log.temp",
+					 "x264.log.mbtree", "x264.log.mbtree.temp"};
+#define NPASS_FILES (sizeof pass_files / sizeof *pass_files)
+
+static void remove_passes(const char *dir)
+{
+	char path[4300];
+	for (size_t i = 0; i < NPASS_FILES; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, pass_files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+static long long file_bytes(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* The size budget is a limit on the total, not a rate (SPEC.md, "Size budget"): pass 1 encodes
+ * at the CRF, capped only at the frame size's peak rate, and writes x264's statistics; a file
+ * within the budget is the result (no extra cost). Otherwise the frames are composed again (the
+ * same frames: composition is deterministic) and x264's second pass spends the budget's total
+ * where the first found the detail. Both passes write into a private folder beside the output
+ * (one file system: the result is renamed), removed on every path; the output gets a file only
+ * at the end. */
+static int render_budget(const ir_program *p, const stage_render_opts *o, const stage_cb *cb, vidc_err *e)
+{
+	char dir[4200], stats[4300], first[4300], second[4300], a[32], b[32];
+	if (snprintf(dir, sizeof dir, "%s.rate-XXXXXX", o->output) >= (int)sizeof dir)
+		return err_set(e, VE_INVAL, "cannot write '%s': the path is too long", o->output);
+	if (!mkdtemp(dir))
+		return err_errno(e, errno, "cannot make the render's work folder beside '%s'", o->output);
+	snprintf(stats, sizeof stats, "%s/x264.log", dir);
+	snprintf(first, sizeof first, "%s/first.mp4", dir);
+	snprintf(second, sizeof second, "%s/second.mp4", dir);
+	const char *name = p->preset ? p->preset : "the preset";
+	long long budget = (long long)p->max_bytes, size;
+	int rc = render_pass(p, o, cb, 1, stats, first, e);
+	if (!rc && (size = file_bytes(first)) <= budget) {
+		stage_say(cb, STAGE_NOTE, "render", "%s of %s's %s budget: one pass",
+			  file_size_text((unsigned long long)size, a, sizeof a), name,
+			  file_size_text((unsigned long long)budget, b, sizeof b));
+		rc = file_commit(first, o->output, e);
+	} else if (!rc) {
+		stage_say(cb, STAGE_NOTE, "render",
+			  "%s at the CRF, over %s's %s budget: a second pass composes the frames again "
+			  "and spreads the budget over them",
+			  file_size_text((unsigned long long)size, a, sizeof a), name,
+			  file_size_text((unsigned long long)budget, b, sizeof b));
+		unlink(first); /* its room on the disk, for the second */
+		rc = render_pass(p, o, cb, 2, stats, second, e);
+		if (!rc && (size = file_bytes(second)) > budget)
+			rc = err_set(e, VE_LIMIT, "the second pass made %s, still over %s's %s budget; "
+				     "nothing was written", file_size_text((unsigned long long)size, a, sizeof a),
+				     name, file_size_text((unsigned long long)budget, b, sizeof b));
+		else if (!rc) {
+			stage_say(cb, STAGE_NOTE, "render", "second pass: %s of the %s budget",
+				  file_size_text((unsigned long long)size, a, sizeof a),
+				  file_size_text((unsigned long long)budget, b, sizeof b));
+			rc = file_commit(second, o->output, e);
+		}
+	}
+	remove_passes(dir);
+	return rc;
+}
+
 int stage_render(const ir_program *p, const stage_render_opts *o, const stage_cb *cb, vidc_err *e)
 {
 	if (!o || !o->output)
@@ -34,23 +131,9 @@ int stage_render(const ir_program *p, const stage_render_opts *o, const stage_cb
 		return rc;
 	if (stage_canceled(cb, "render", e))
 		return VE_CANCELED;
-	rt_render_opts ro;
-	memset(&ro, 0, sizeof ro);
-	ro.output = o->output;
-	ro.quality = o->quality;
-	ro.progress = RT_PROGRESS_NONE;
-	ro.first_frame = o->first_frame;
-	ro.nframes = o->nframes;
-	ro.cancel = stage_cancel_flag(cb);
-	ro.loudness = o->loudness;
-	ro.true_peak = o->true_peak;
-	if (cb && cb->progress) {
-		ro.on_progress = on_render_progress;
-		ro.progress_ud = (void *)cb;
-	}
-	char err[VE_MSG_MAX];
-	rc = rt_render(p, &ro, err, sizeof err);
-	return rc ? stage_rt_err(e, rc, err) : 0;
+	if (p->max_bytes <= 0) /* no budget: one pass, capped at the peak rate only */
+		return render_pass(p, o, cb, 0, NULL, o->output, e);
+	return render_budget(p, o, cb, e);
 }
 
 /* Writes img as a PNG through a temp name, so a failure leaves nothing at path; a failure

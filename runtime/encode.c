@@ -258,48 +258,82 @@ void enc_rgb_to_yuv_at(int level, const surf_t *s, uint8_t *const data[3], const
 	}
 }
 
+/* The peak rate a frame of this size may take: without a budget the cap only guards against
+ * pathological content. */
+static double peak_rate(int width, int height)
+{
+	return (double)width * height >= 1920.0 * 1080 ? 25e6 : 12e6;
+}
+
+/* The audio track at its nominal rate (AAC may run slightly over, hence the 1.1). */
+#define AUDIO_RATE (ENC_AUDIO_BITRATE * 1.1)
+
+/* Whether seconds of video can fit in max_bytes at all: whatever the platform's floor, the video
+ * needs 50 kb/s beside the audio. platform_min_bytes is the one rule (the checker applies it to
+ * the spec first): the bits, 2 s of VBV buffer (bits <= maxrate * T + bufsize, bufsize = 2 s of
+ * maxrate), 3 % for the container and 64 KiB for the moov atom. 0, or VE_INVAL with cause. */
+static int budget_fits(int64_t max_bytes, int64_t min_bitrate, double seconds, char *cause, size_t len)
+{
+	double floor = fmax((double)min_bitrate, AUDIO_RATE + 50e3);
+	double need = platform_min_bytes((int64_t)floor, seconds);
+	if (need <= (double)max_bytes)
+		return 0;
+	snprintf(cause, len,
+		 "%.1f s of video cannot fit in the platform's %lld bytes even at %.0f kb/s "
+		 "for video and audio together (it would need at least %.0f bytes)",
+		 seconds, (long long)max_bytes, floor / 1000, need);
+	return VE_INVAL;
+}
+
 int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height,
 	       int64_t *maxrate, int64_t *bufsize, char *cause, size_t len)
 {
 	return enc_budget_parts(max_bytes, min_bitrate, seconds, 1, width, height, maxrate, bufsize, cause, len);
 }
 
+int enc_budget_pass(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height, int pass,
+		    int64_t *maxrate, int64_t *bufsize, int64_t *bitrate, char *cause, size_t len)
+{
+	*bitrate = 0;
+	if (pass == 0)
+		return enc_budget(max_bytes, min_bitrate, seconds, width, height, maxrate, bufsize, cause, len);
+	double peak = peak_rate(width, height);
+	*maxrate = (int64_t)peak;
+	*bufsize = (int64_t)(peak * 2);
+	if (max_bytes <= 0 || seconds <= 0)
+		return 0;
+	int rc = budget_fits(max_bytes, min_bitrate, seconds, cause, len);
+	if (rc || pass != 2)
+		return rc;
+	/* The same 3 % and 64 KiB as platform_min_bytes, but no room for a VBV buffer: x264's
+	 * second pass spends the total over the whole video (it lands within about 1 %). */
+	double video = ((double)max_bytes * 0.97 - 64.0 * 1024) * 8 / seconds - AUDIO_RATE;
+	*bitrate = (int64_t)fmin(video, peak);
+	return 0;
+}
+
 int enc_budget_parts(int64_t max_bytes, int64_t min_bitrate, double seconds, int parts, int width, int height,
 		     int64_t *maxrate, int64_t *bufsize, char *cause, size_t len)
 {
-	/* Without a budget the cap only guards against pathological content. */
-	const double ceiling = (double)width * height >= 1920.0 * 1080 ? 25e6 : 12e6;
-	double rate = ceiling;
+	double rate = peak_rate(width, height);
 	if (parts < 1)
 		parts = 1;
 	if (max_bytes > 0 && seconds > 0) {
-		/* The audio track at its nominal rate (AAC may run slightly over, hence the 1.1);
-		 * whatever the platform's floor, the video needs 50 kb/s beside it. */
-		const double audio = ENC_AUDIO_BITRATE * 1.1;
-		double floor = fmax((double)min_bitrate, audio + 50e3);
-		/* platform_min_bytes is the one rule (the checker applies it to the spec first): the
-		 * bits, 2 s of VBV buffer (bits <= maxrate * T + bufsize, bufsize = 2 s of maxrate),
-		 * 3 % for the container and 64 KiB for the moov atom. */
-		double need = platform_min_bytes((int64_t)floor, seconds);
-		if (need > (double)max_bytes) {
-			snprintf(cause, len,
-				 "%.1f s of video cannot fit in the platform's %lld bytes even at %.0f kb/s "
-				 "for video and audio together (it would need at least %.0f bytes)",
-				 seconds, (long long)max_bytes, floor / 1000, need);
-			return VE_INVAL;
-		}
+		int rc = budget_fits(max_bytes, min_bitrate, seconds, cause, len);
+		if (rc)
+			return rc;
 		/* In parts (a split render), each part has its own VBV buffer and moov atom before
 		 * the join: the parts together stay under maxrate * (T + 2 s * parts). */
 		double total = ((double)max_bytes * 0.97 - parts * 64.0 * 1024) * 8 / (seconds + 2.0 * parts);
-		if (total - audio < 50e3) {
+		if (total - AUDIO_RATE < 50e3) {
 			snprintf(cause, len,
 				 "%.1f s of video in %d pieces cannot fit in the platform's %lld bytes (each piece "
 				 "needs room of its own): use fewer pieces",
 				 seconds, parts, (long long)max_bytes);
 			return VE_INVAL;
 		}
-		if (total - audio < rate)
-			rate = total - audio;
+		if (total - AUDIO_RATE < rate)
+			rate = total - AUDIO_RATE;
 	}
 	*maxrate = (int64_t)rate;
 	*bufsize = (int64_t)(rate * 2);
@@ -354,9 +388,22 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 		vc->rc_max_rate = ep->maxrate;
 		vc->rc_buffer_size = (int)(ep->bufsize > INT32_MAX ? INT32_MAX : ep->bufsize);
 	}
+	/* Two passes: libavcodec's flags turn on x264's statistics (written in pass 1, read in pass
+	 * 2, where the bitrate replaces the CRF). fastfirstpass off: the first pass is the file
+	 * kept when it fits, so it is encoded exactly as a single pass is. */
+	if ((ep->pass == 1 || ep->pass == 2) && ep->stats) {
+		vc->flags |= ep->pass == 1 ? AV_CODEC_FLAG_PASS1 : AV_CODEC_FLAG_PASS2;
+		av_opt_set(vc->priv_data, "stats", ep->stats, 0);
+		av_opt_set_int(vc->priv_data, "fastfirstpass", 0, 0);
+		if (ep->pass == 2)
+			vc->bit_rate = ep->bitrate;
+	}
 	/* libavcodec defaults to one thread; 0 lets x264 pick (1.5 frame threads per core plus
-	 * lookahead). x264 stays deterministic with threads (its --non-deterministic is off). */
-	vc->thread_count = 0;
+	 * lookahead). x264 stays deterministic with threads (its --non-deterministic is off) at a
+	 * CRF, but not in its second pass: there each frame's quantiser counts the bits the frames
+	 * still in flight have spent so far, which depends on timing (two runs gave two streams). So
+	 * the second pass is one x264 thread, beside vidc's composer thread. */
+	vc->thread_count = ep->pass == 2 ? 1 : 0;
 	av_opt_set(vc->priv_data, "preset", ENC_PRESET, 0);
 	av_opt_set(vc->priv_data, "profile", "high", 0);
 	av_opt_set_double(vc->priv_data, "crf", ep->crf, 0);

@@ -19,10 +19,10 @@
  * its most detailed photo at 39.5-39.9 dB (CRF 16: one at 39.95). x264's AQ stays at full
  * strength: half strength reached 40 dB on the reference for fewer bytes, but not on a 3 s cut
  * of its detailed photo, and it erased the dither of dark gradients (twice the flat 8x8 blocks:
- * bands). The platforms' budgets are far above these rates, so the VBV cap does not bind and a
- * larger buffer changes nothing. superfast is a third cheaper but, on detailed photos, runs into
- * the cap sooner; ultrafast overshoots a 72 MB budget. --quality N sets the CRF (lower: larger
- * and better), always under the cap. */
+ * bands). The size budget is a total, not a rate (enc_budget_pass): a file over it is encoded
+ * again in x264's second pass. superfast is a third cheaper but, on detailed photos, ran into the
+ * old VBV cap sooner; ultrafast overshoots a 72 MB budget. --quality N sets the CRF (lower:
+ * larger and better). */
 #define ENC_PRESET "veryfast"
 #define ENC_DEFAULT_CRF 15
 
@@ -35,6 +35,12 @@ typedef struct {
 	int width, height, fps_num, fps_den;
 	int crf;                  /* 1..51 */
 	int64_t maxrate, bufsize; /* VBV in bits/s and bits; 0 = uncapped */
+	/* Two-pass rate control (enc_budget_pass): 0 encodes once at the CRF; 1 the same, writing
+	 * x264's statistics to the file stats (and stats.mbtree); 2 reads them and encodes at the
+	 * average bitrate (bits/s) instead of the CRF. stats is a path the caller removes after. */
+	int pass;
+	const char *stats;
+	int64_t bitrate;
 	const ir_chapter *chapters; /* MP4 chapter markers, in time order (NULL: none) */
 	int nchapters;
 	double duration; /* seconds: where the last chapter ends */
@@ -90,6 +96,14 @@ void enc_free(enc_t *e);
  * rule the checker applies to the spec. */
 int enc_budget(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height,
 	       int64_t *maxrate, int64_t *bufsize, char *cause, size_t len);
+
+/* The budget as a total (a whole render, pipeline/stage_render.c runs the passes): pass 0 is
+ * enc_budget. Passes 1 and 2 check the same floor, then cap the rate only at the peak a frame of
+ * this size needs (25 Mb/s from 1080p, else 12 Mb/s; 2 s of buffer), so hard scenes borrow bits
+ * from easy ones; for pass 2, *bitrate is the average video rate that fills 97 % of max_bytes
+ * with the audio and the moov atom (at most the cap; 0 without a budget). */
+int enc_budget_pass(int64_t max_bytes, int64_t min_bitrate, double seconds, int width, int height, int pass,
+		    int64_t *maxrate, int64_t *bufsize, int64_t *bitrate, char *cause, size_t len);
 
 /* enc_budget for a video encoded in parts (a split render) whose files are joined: one rate cap
  * for every part (so their H.264 headers agree), with room for each part's VBV buffer and

@@ -232,12 +232,14 @@ static int encode_params(const ir_program *p, const rt_render_opts *opts, int64_
 	ep->crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : ENC_DEFAULT_CRF;
 	ep->no_audio = opts->no_audio;
 	ep->tags = opts->tags;
+	ep->pass = opts->pieces > 0 ? 0 : opts->pass;
+	ep->stats = opts->stats;
 	/* a piece is capped by its video's budget split in parts, not by a budget of its own */
 	int rc = opts->pieces > 0
 			 ? enc_budget_parts(p->max_bytes, p->min_bitrate, ir_frame_time(p, p->frames), opts->pieces,
 					    p->width, p->height, &ep->maxrate, &ep->bufsize, cause, sizeof cause)
-			 : enc_budget(p->max_bytes, p->min_bitrate, seconds, p->width, p->height, &ep->maxrate,
-				      &ep->bufsize, cause, sizeof cause);
+			 : enc_budget_pass(p->max_bytes, p->min_bitrate, seconds, p->width, p->height, ep->pass,
+					   &ep->maxrate, &ep->bufsize, &ep->bitrate, cause, sizeof cause);
 	if (rc)
 		return rterr_node(rc, p, NULL, err, errlen, "preset %s: %s", p->preset ? p->preset : "?", cause);
 	return 0;

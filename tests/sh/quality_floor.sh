@@ -22,6 +22,8 @@ scene s 3s {
 }
 EOF
 expect 0 "render" -- "$VIDC" render "$tmp/q.vid" -Wno-duration --progress none -o "$tmp/q.mp4"
+# 6.5 MB in TikTok's budget: the first pass is the file (tests/sh/rate_budget.sh: a second pass)
+has "$tmp/err" "budget: one pass" "the render says the file fit in one pass"
 : >"$tmp/ref.yuv"
 for f in 15 45 75; do
 	"$VIDC" frame "$tmp/q.vid" -Wno-duration --at ${f}f -o "$tmp/r.png" 2>"$tmp/err" ||
