@@ -25,6 +25,7 @@ typedef struct {
 	int block, section, index; /* index: the sentence's place in its block */
 	double words, secs, score;
 	int used;
+	int repeat; /* a copy mark_repeats took out */
 } sent_t;
 
 typedef struct {
@@ -52,9 +53,9 @@ static void on_sentence(const char *s, size_t len, void *ud)
 	t->len = len;
 	t->block = ss->block;
 	t->section = ss->section;
-	t->index = 0;
-	for (int i = ss->n - 1; i >= 0 && ss->v[i].block == ss->block; i--)
-		t->index++;
+	/* Counted as the sentences come, not by walking back over the block: a page that is one
+	 * 50 MB paragraph has 700,000 sentences in a block, and the walk back took hours. */
+	t->index = ss->n > 0 && ss->v[ss->n - 1].block == ss->block ? ss->v[ss->n - 1].index + 1 : 0;
 	t->words = article_words(s, len);
 	t->secs = t->words * 60.0 / ss->wpm;
 	ss->n++;
@@ -472,9 +473,9 @@ static void mark_repeats(sents_t *ss)
 	qsort(v, (size_t)ss->n, sizeof *v, repeat_cmp);
 	for (int g = 0, e; g < ss->n; g = e) {
 		for (e = g + 1; e < ss->n && !text_cmp(v[g], v[e]); e++)
-			v[e]->used = -1; /* v[g] is the first copy: ties are ordered by position */
+			v[e]->used = -1, v[e]->repeat = 1; /* v[g] is the first: ties go by position */
 		if (e - g >= 3)
-			v[g]->used = -1; /* three or more: a template's filler, not the author's point */
+			v[g]->used = -1, v[g]->repeat = 1; /* a template's filler, not a point */
 	}
 	free(v);
 }
@@ -664,14 +665,21 @@ static int draft_grow(draft_t *d, char *err, size_t errlen)
 	if (d->total >= o->min_s)
 		return 0;
 	double words = 0;
-	for (int i = 0; i < d->ss.n; i++)
-		words += d->ss.v[i].words;
+	int repeats = 0;
+	for (int i = 0; i < d->ss.n; i++) {
+		if (!d->ss.v[i].repeat)
+			words += d->ss.v[i].words;
+		repeats += d->ss.v[i].repeat;
+	}
+	char rep[96] = "";
+	if (repeats)
+		snprintf(rep, sizeof rep, ", not counting %d sentences it repeats", repeats);
 	snprintf(err, errlen,
-		 "%s: the article is too short for a %s video: all of its prose (%.0f words) "
+		 "%s: the article is too short for a %s video: all of its prose (%.0f words%s) "
 		 "runs about %.1f s at %.0f words a minute, with hook and call to action; a %s "
 		 "video needs at least %.0f s (the extractive generator never pads with "
 		 "invented text: use a longer article or the llm generator%s)",
-		 d->a->path, script_type_name(o->type), words, d->total, o->wpm, script_type_name(o->type),
+		 d->a->path, script_type_name(o->type), words, rep, d->total, o->wpm, script_type_name(o->type),
 		 o->min_s, o->type == SCRIPT_SHORT ? "" : ", or a shorter --type");
 	return -1;
 }

@@ -294,4 +294,14 @@ grep -q "Tram 28 on a steep street" "$tmp/lazy-assets.json" ||
 err_has "lazy file://" "URL 'file:///etc/passwd': only http and https URLs are fetched"
 err_has "lazy link-local" "it resolves to 169.254.169.254 (a link-local address)"
 
+# A page that is one 20 MB paragraph (300,000 sentences) is read in seconds: each sentence's
+# place in its block was counted by walking back over the block (hours at 50 MB). CPU time is
+# limited, not wall time (the machine may be loaded): the old walk spent 20 s and was killed.
+python3 -c "
+import json
+json.dump({'title': 'One paragraph', 'content_html': '<p>' + 'Coffee is brewed from roasted beans in many ways around the world. ' * 300000 + '</p>'}, open('$tmp/para.json', 'w'))"
+expect 1 "one 20 MB paragraph" -- sh -c 'ulimit -t 20; exec "$0" script "$1" -o "$2"' "$VIDC" "$tmp/para.json" "$tmp/para-script.json"
+err_has "one 20 MB paragraph" "(0 words, not counting 300000 sentences it repeats)"
+rm -f "$tmp/para.json"
+
 exit $fail
