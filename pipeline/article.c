@@ -1100,6 +1100,17 @@ done:
 article_t *article_parse(const char *json, size_t len, const char *name, const char *base_dir,
 			 char *err, size_t errlen)
 {
+	/* Windows editors and some exporters start the file with a byte order mark: RFC 8259
+	 * lets a reader ignore a UTF-8 one. UTF-16 is refused by name, not as a bad byte. */
+	if (len >= 3 && !memcmp(json, "\xEF\xBB\xBF", 3)) {
+		json += 3;
+		len -= 3;
+	}
+	if (len >= 2 && (!memcmp(json, "\xFF\xFE", 2) || !memcmp(json, "\xFE\xFF", 2))) {
+		snprintf(err, errlen, "%s: the file is UTF-16; a content record is UTF-8 JSON (save it as UTF-8)",
+			 name);
+		return NULL;
+	}
 	json_error_t je;
 	json_t *root = json_loadb(json, len, 0, &je);
 	if (!root) {

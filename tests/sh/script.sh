@@ -304,4 +304,12 @@ expect 1 "one 20 MB paragraph" -- sh -c 'ulimit -t 20; exec "$0" script "$1" -o 
 err_has "one 20 MB paragraph" "(0 words, not counting 300000 sentences it repeats)"
 rm -f "$tmp/para.json"
 
+# A UTF-8 byte order mark (Windows editors write one) is ignored; UTF-16 is refused by name.
+printf '\357\273\277{"title": "BOM", "content_html": "<p>Hello there.</p>"}' >"$tmp/bom.json"
+expect 0 "article with a BOM" -- "$VIDC" script --text "$tmp/bom.json"
+has "$tmp/out" "Hello there." "article with a BOM"
+printf '\377\376{\000}\000' >"$tmp/utf16.json"
+expect 1 "UTF-16 article" -- "$VIDC" script --text "$tmp/utf16.json"
+err_has "UTF-16 article" "the file is UTF-16; a content record is UTF-8 JSON"
+
 exit $fail
