@@ -182,6 +182,7 @@ static void flush(walker *w)
 }
 
 static int hidden(xmlNodePtr n);
+static int boilerplate(xmlNodePtr n);
 
 static int text_enter(void *ud, xmlNodePtr c)
 {
@@ -190,7 +191,7 @@ static int text_enter(void *ud, xmlNodePtr c)
 		tb_text(b, (const char *)c->content);
 		return 0;
 	}
-	if (c->type != XML_ELEMENT_NODE || name_is(c, SKIP) || hidden(c))
+	if (c->type != XML_ELEMENT_NODE || name_is(c, SKIP) || hidden(c) || boilerplate(c))
 		return 0;
 	if (!xmlStrcasecmp(c->name, (const xmlChar *)"br") || name_is(c, BLOCK) ||
 	    !xmlStrcasecmp(c->name, (const xmlChar *)"li") || !xmlStrcasecmp(c->name, (const xmlChar *)"p"))
@@ -291,10 +292,49 @@ static const char *code_lang(arena_t *ar, xmlNodePtr pre)
 	return "";
 }
 
+/* The first URL of a srcset attribute ("a.jpg 640w, b.jpg 1400w"), "" when none. */
+static const char *srcset_first(arena_t *ar, xmlNodePtr n, const char *name)
+{
+	const char *v = attr(ar, n, name);
+	size_t k = strcspn(v, " ,");
+	return k ? arena_strndup(ar, v, k) : "";
+}
+
+/* Where an <img> really points. Lazy-loading plugins put a placeholder in src (a data: GIF or
+ * SVG, or nothing) and the picture in data-src, data-lazy-src or data-original, or only in a
+ * srcset; a <picture>'s <img> may have no src and its <source> elements the srcset. */
+static const char *img_src(arena_t *ar, xmlNodePtr n)
+{
+	static const char *const lazy[] = {"data-src", "data-lazy-src", "data-original", "data-url",
+					   NULL};
+	static const char *const sets[] = {"data-srcset", "data-lazy-srcset", "srcset", NULL};
+	const char *src = attr(ar, n, "src");
+	if (*src && strncasecmp(src, "data:", 5))
+		return src;
+	for (int i = 0; lazy[i]; i++) {
+		const char *v = attr(ar, n, lazy[i]);
+		if (*v && strncasecmp(v, "data:", 5))
+			return v;
+	}
+	for (int i = 0; sets[i]; i++) {
+		const char *v = srcset_first(ar, n, sets[i]);
+		if (*v && strncasecmp(v, "data:", 5))
+			return v;
+	}
+	if (n->parent && !xmlStrcasecmp(n->parent->name, (const xmlChar *)"picture"))
+		for (xmlNodePtr c = n->parent->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && !xmlStrcasecmp(c->name, (const xmlChar *)"source")) {
+				const char *v = srcset_first(ar, c, "srcset");
+				if (*v && strncasecmp(v, "data:", 5))
+					return v;
+			}
+	return src;
+}
+
 static void add_html_image(walker *w, xmlNodePtr n)
 {
 	article_t *a = w->a;
-	const char *src = attr(a->arena, n, "src");
+	const char *src = img_src(a->arena, n);
 	if (!*src)
 		return;
 	for (int i = 0; i < a->nimages; i++)
@@ -348,7 +388,8 @@ static int hidden(xmlNodePtr n)
 }
 
 /* Page furniture that CMS templates mark by class or id: bylines, share bars, related links,
- * comment threads, ads. Matched on whole tokens of the class and id ("post-byline" has the
+ * comment threads, ads, paywall prompts, sign-up cards, photo credits, recipe cards' "Jump to
+ * Recipe" and star ratings; or by an ARIA role. Matched on whole tokens of the class and id ("post-byline" has the
  * token "byline"; "shadow" does not have "ad"). */
 static int boilerplate(xmlNodePtr n)
 {
@@ -356,9 +397,42 @@ static int boilerplate(xmlNodePtr n)
 					  "related", "comments", "comment", "newsletter", "advert",
 					  "advertisement", "ad", "ads", "sponsor", "sponsored", "promo",
 					  "cookie", "cookies", "breadcrumb", "breadcrumbs", "sidebar",
-					  "subscribe", "meta", "dateline", "timestamp", NULL};
+					  "subscribe", "meta", "dateline", "timestamp", "paywall",
+					  "signup", "footer", "button", "btn", "credit", "credits",
+					  "rating", "relatedposts", "readtime", "jump", "print", NULL};
 	static const char *const attrs[] = {"class", "id"};
+	/* ARIA roles of furniture: a cookie banner is a dialog, a share bar's link a button. */
+	static const char *const roles[] = {"button", "dialog", "alertdialog", "navigation",
+					    "banner", "contentinfo", "complementary", "search",
+					    "separator", "menu", "menubar", "toolbar", "tablist", NULL};
 	int hit = 0;
+	xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
+	if (role) {
+		for (int i = 0; roles[i] && !hit; i++)
+			hit = !xmlStrcasecmp(role, (const xmlChar *)roles[i]);
+		xmlFree(role);
+		if (hit)
+			return 1;
+	}
+	/* A javascript: link is a control (and never article text). */
+	xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+	if (href) {
+		const char *h = (const char *)href;
+		while (*h == ' ' || *h == '\t' || *h == '\n')
+			h++;
+		hit = !strncasecmp(h, "javascript:", 11);
+		xmlFree(href);
+		if (hit)
+			return 1;
+	}
+	/* Medium marks what a reader's text-to-speech should skip (byline, read time, claps). */
+	xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+	if (cls) {
+		hit = strstr((const char *)cls, "speechify-ignore") != NULL;
+		xmlFree(cls);
+		if (hit)
+			return 1;
+	}
 	for (int k = 0; k < 2 && !hit; k++) {
 		xmlChar *v = xmlGetProp(n, (const xmlChar *)attrs[k]);
 		if (!v)
@@ -633,17 +707,112 @@ static void article_warn(article_t *a, const char *fmt, ...)
 	a->nwarnings++;
 }
 
+/* HTML5 named character references that libxml2's HTML 4 table lacks and recipe and news CMSes
+ * emit ("&frac13; cup butter"): the parser leaves them as text. */
+static const struct {
+	const char *name, *utf8;
+} HTML5_ENTITIES[] = {
+	{"frac13", "\u2153"}, {"frac23", "\u2154"}, {"frac15", "\u2155"}, {"frac25", "\u2156"},
+	{"frac35", "\u2157"}, {"frac45", "\u2158"}, {"frac16", "\u2159"}, {"frac56", "\u215A"},
+	{"frac18", "\u215B"}, {"frac38", "\u215C"}, {"frac58", "\u215D"}, {"frac78", "\u215E"},
+	{"apos", "'"},	       {"check", "\u2713"},  {"starf", "\u2605"},  {"star", "\u2606"},
+	{"hyphen", "\u2010"}, {"dash", "\u2010"},   {"percnt", "%"},	     {"num", "#"},
+};
+
+/* The length of the WordPress shortcode at s[0..n) ("[caption id=...]", "[/caption]",
+ * "[adsense_inline id="3"]"), 0 if s does not start one. A bare "[word]" counts only when
+ * alone_ok (the block holds nothing else): "[sic]" in a sentence stays. */
+static size_t shortcode_len(const char *s, size_t n, int alone_ok)
+{
+	size_t i = 1;
+	int closing = 0, attrs = 0;
+	if (n < 3 || s[0] != '[')
+		return 0;
+	if (s[i] == '/') {
+		closing = 1;
+		i++;
+	}
+	if (i >= n || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+		return 0;
+	while (i < n && (s[i] == '_' || s[i] == '-' || (s[i] >= 'a' && s[i] <= 'z') ||
+			 (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+		i++;
+	if (i < n && s[i] == ' ' && !closing) {
+		while (i < n && s[i] != ']' && s[i] != '[' && i < 512)
+			attrs |= s[i++] == '=';
+	}
+	if (i >= n || s[i] != ']')
+		return 0;
+	return closing || attrs || alone_ok ? i + 1 : 0;
+}
+
+/* The prose text of a block: WordPress shortcodes left in the HTML by a plugin that did not
+ * run (their text between them stays) and HTML5-only entities (HTML5_ENTITIES) decoded; into
+ * out, whitespace normalised. */
+static void clean_prose(const char *text, size_t len, tbuf *out)
+{
+	/* Whether the block is nothing but shortcodes ("[mc4wp_form]"). */
+	int alone = 1;
+	for (size_t i = 0; i < len && alone;) {
+		size_t k = shortcode_len(text + i, len - i, 1);
+		if (k)
+			i += k;
+		else if (text[i] == ' ')
+			i++;
+		else
+			alone = 0;
+	}
+	char one[2] = {0, 0};
+	for (size_t i = 0; i < len;) {
+		size_t k = text[i] == '[' ? shortcode_len(text + i, len - i, alone) : 0;
+		if (k) {
+			out->space = 1;
+			i += k;
+			continue;
+		}
+		if (text[i] == '&') {
+			size_t e = i + 1;
+			while (e < len && e - i < 12 && ((text[e] >= 'a' && text[e] <= 'z') ||
+							 (text[e] >= 'A' && text[e] <= 'Z') ||
+							 (text[e] >= '0' && text[e] <= '9')))
+				e++;
+			const char *rep = NULL;
+			if (e < len && text[e] == ';')
+				for (size_t j = 0; j < sizeof HTML5_ENTITIES / sizeof *HTML5_ENTITIES; j++)
+					if (strlen(HTML5_ENTITIES[j].name) == e - i - 1 &&
+					    !strncmp(HTML5_ENTITIES[j].name, text + i + 1, e - i - 1))
+						rep = HTML5_ENTITIES[j].utf8;
+			if (rep) {
+				tb_text(out, rep);
+				i = e + 1;
+				continue;
+			}
+		}
+		one[0] = text[i++];
+		tb_text(out, one);
+	}
+}
+
 static void push_block(walker *w, art_kind kind, int level, const char *text, size_t len)
 {
 	article_t *a = w->a;
+	tbuf clean = {0};
+	if (kind != ART_CODE) {
+		clean_prose(text, len, &clean);
+		tb_check(a->arena, &clean);
+		text = clean.d ? clean.d : "";
+		len = clean.n;
+	}
 	while (len > 0 && text[len - 1] == ' ')
 		len--;
 	while (len > 0 && *text == ' ') {
 		text++;
 		len--;
 	}
-	if (!len)
+	if (!len) {
+		free(clean.d);
 		return;
+	}
 	/* Grow by doubling; the capacity is the next power of two at or above nblocks. */
 	int cap = 8;
 	while (cap < a->nblocks)
@@ -660,6 +829,7 @@ static void push_block(walker *w, art_kind kind, int level, const char *text, si
 	b->level = level;
 	b->text = arena_strndup(a->arena, text, len);
 	b->lang = "";
+	free(clean.d);
 }
 
 int article_parse_html(article_t *a, const char *html, size_t len)
@@ -725,6 +895,9 @@ static const char *norm(arena_t *ar, const char *s)
 
 static const char *resolve_path(article_t *a, const char *base_dir, const char *src)
 {
+	/* "//cdn.example.com/a.jpg" is a URL without its scheme (pages served over https). */
+	if (src[0] == '/' && src[1] == '/' && src[2] && src[2] != '/')
+		return arena_printf(a->arena, "https:%s", src);
 	if (!*src || src[0] == '/' || strstr(src, "://") || !strncmp(src, "data:", 5))
 		return src;
 	if (!base_dir || !*base_dir || !strcmp(base_dir, "."))
@@ -927,6 +1100,17 @@ done:
 article_t *article_parse(const char *json, size_t len, const char *name, const char *base_dir,
 			 char *err, size_t errlen)
 {
+	/* Windows editors and some exporters start the file with a byte order mark: RFC 8259
+	 * lets a reader ignore a UTF-8 one. UTF-16 is refused by name, not as a bad byte. */
+	if (len >= 3 && !memcmp(json, "\xEF\xBB\xBF", 3)) {
+		json += 3;
+		len -= 3;
+	}
+	if (len >= 2 && (!memcmp(json, "\xFF\xFE", 2) || !memcmp(json, "\xFE\xFF", 2))) {
+		snprintf(err, errlen, "%s: the file is UTF-16; a content record is UTF-8 JSON (save it as UTF-8)",
+			 name);
+		return NULL;
+	}
 	json_error_t je;
 	json_t *root = json_loadb(json, len, 0, &je);
 	if (!root) {

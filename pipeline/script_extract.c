@@ -25,6 +25,7 @@ typedef struct {
 	int block, section, index; /* index: the sentence's place in its block */
 	double words, secs, score;
 	int used;
+	int repeat; /* a copy mark_repeats took out */
 } sent_t;
 
 typedef struct {
@@ -52,9 +53,9 @@ static void on_sentence(const char *s, size_t len, void *ud)
 	t->len = len;
 	t->block = ss->block;
 	t->section = ss->section;
-	t->index = 0;
-	for (int i = ss->n - 1; i >= 0 && ss->v[i].block == ss->block; i--)
-		t->index++;
+	/* Counted as the sentences come, not by walking back over the block: a page that is one
+	 * 50 MB paragraph has 700,000 sentences in a block, and the walk back took hours. */
+	t->index = ss->n > 0 && ss->v[ss->n - 1].block == ss->block ? ss->v[ss->n - 1].index + 1 : 0;
 	t->words = article_words(s, len);
 	t->secs = t->words * 60.0 / ss->wpm;
 	ss->n++;
@@ -62,8 +63,21 @@ static void on_sentence(const char *s, size_t len, void *ud)
 
 /* ---- language ---- */
 
+/* Scripts that name a language well enough for a guess: an article without a `language` in
+ * Hebrew letters is read by the Hebrew voice, not spelt out by the English one. Ranges are
+ * Unicode blocks; Han alone is Chinese, Han with kana Japanese (below). */
+static const struct {
+	uint32_t lo, hi;
+	const char *lang;
+} SCRIPTS[] = {
+	{0x0370, 0x03FF, "el"}, {0x0400, 0x04FF, "ru"}, {0x0590, 0x05FF, "he"},
+	{0x0600, 0x06FF, "ar"}, {0x0900, 0x097F, "hi"}, {0x0E00, 0x0E7F, "th"},
+	{0xAC00, 0xD7A3, "ko"},
+};
+
 /* The language's primary subtag, lower case, into buf (8 bytes): the record's, else a guess
- * from the script of the text (kana: ja, many Han characters: zh, else en). */
+ * from the script of the text: kana: ja, many Han characters: zh, else the script (SCRIPTS)
+ * holding more letters than the Latin alphabet, else en. */
 static const char *lang_of(const article_t *a, char *buf)
 {
 	if (*a->language) {
@@ -75,14 +89,33 @@ static const char *lang_of(const article_t *a, char *buf)
 		buf[i] = 0;
 		return buf;
 	}
-	int kana = 0, han = 0;
-	for (const unsigned char *p = (const unsigned char *)a->text; *p; p++) {
-		if (p[0] == 0xE3 && (p[1] == 0x81 || p[1] == 0x82 || p[1] == 0x83))
+	enum { NS = sizeof SCRIPTS / sizeof *SCRIPTS };
+	int kana = 0, han = 0, latin = 0, in[NS] = {0};
+	size_t n = strlen(a->text);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		int l = utf8_decode(a->text + i, n - i, &cp);
+		i += l > 0 ? (size_t)l : 1;
+		if (cp >= 0x3040 && cp <= 0x30FF)
 			kana++;
-		else if (p[0] >= 0xE4 && p[0] <= 0xE9)
+		else if (cp >= 0x4000 && cp <= 0x9FFF)
 			han++;
+		else if (cp < 0x250 && isalpha((int)(cp < 0x80 ? cp : 'a')))
+			latin++;
+		else
+			for (int k = 0; k < NS; k++)
+				if (cp >= SCRIPTS[k].lo && cp <= SCRIPTS[k].hi)
+					in[k]++;
 	}
-	return kana > 5 ? "ja" : han > 20 ? "zh" : "en";
+	if (kana > 5)
+		return "ja";
+	if (han > 20)
+		return "zh";
+	int best = -1;
+	for (int k = 0; k < NS; k++)
+		if (in[k] > latin && (best < 0 || in[k] > in[best]))
+			best = k;
+	return best >= 0 ? SCRIPTS[best].lang : "en";
 }
 
 typedef struct {
@@ -98,6 +131,9 @@ static const phrase_t PHRASES[] = {
 	{"it", "Introduzione", "Seguici per altri contenuti e leggi l'articolo completo al link."},
 	{"ja", "はじめに", "続きはリンクの記事で。フォローもお願いします。"},
 	{"zh", "简介", "关注我们，完整文章请看链接。"},
+	{"ar", "مقدمة", "تابعونا للمزيد، واقرأوا المقال كاملاً عبر الرابط."},
+	{"he", "פתיחה", "עקבו אחרינו לעוד, וקראו את הכתבה המלאה בקישור."},
+	{"ru", "Введение", "Подписывайтесь и читайте полную статью по ссылке."},
 };
 
 static const phrase_t *phrases(const article_t *a)
@@ -394,6 +430,56 @@ static void draft_free(draft_t *d)
 	free(d->intro);
 }
 
+/* Sentences compared as a listener hears a repeat: byte for byte, but any run of digits
+ * equals any other ("after 3 weeks" repeats "after 4 weeks"). */
+static int text_cmp(const sent_t *a, const sent_t *b)
+{
+	size_t i = 0, j = 0;
+	while (i < a->len && j < b->len) {
+		int da = isdigit((unsigned char)a->p[i]), db = isdigit((unsigned char)b->p[j]);
+		if (da && db) {
+			while (i < a->len && isdigit((unsigned char)a->p[i]))
+				i++;
+			while (j < b->len && isdigit((unsigned char)b->p[j]))
+				j++;
+			continue;
+		}
+		if (a->p[i] != b->p[j])
+			return (unsigned char)a->p[i] - (unsigned char)b->p[j];
+		i++;
+		j++;
+	}
+	return (i < a->len) - (j < b->len);
+}
+
+/* By text, then by position (the sentences are one array). */
+static int repeat_cmp(const void *x, const void *y)
+{
+	const sent_t *a = *(const sent_t *const *)x, *b = *(const sent_t *const *)y;
+	int c = text_cmp(a, b);
+	return c ? c : (a > b) - (a < b);
+}
+
+/* A sentence the article repeats is said once: a pull quote printed twice keeps its first copy;
+ * a line printed three times or more (a listicle's filler under every item, "Read more.") is
+ * never a hook or a point. */
+static void mark_repeats(sents_t *ss)
+{
+	sent_t **v = malloc(sizeof *v * (size_t)(ss->n + 1));
+	if (!v)
+		return; /* repeats stay possible; nothing else depends on this */
+	for (int i = 0; i < ss->n; i++)
+		v[i] = &ss->v[i];
+	qsort(v, (size_t)ss->n, sizeof *v, repeat_cmp);
+	for (int g = 0, e; g < ss->n; g = e) {
+		for (e = g + 1; e < ss->n && !text_cmp(v[g], v[e]); e++)
+			v[e]->used = -1, v[e]->repeat = 1; /* v[g] is the first: ties go by position */
+		if (e - g >= 3)
+			v[g]->used = -1, v[g]->repeat = 1; /* a template's filler, not a point */
+	}
+	free(v);
+}
+
 /* Every prose sentence, with its section, scored. 0, or -1 with err set. */
 static int draft_sentences(draft_t *d, char *err, size_t errlen)
 {
@@ -423,6 +509,7 @@ static int draft_sentences(draft_t *d, char *err, size_t errlen)
 		article_sentences(b->text, on_sentence, &d->ss);
 	}
 	score(&d->ss, a, d->heading);
+	mark_repeats(&d->ss);
 	/* Too-short fragments ("Step 1.") never stand alone as points. */
 	int usable = 0;
 	for (int i = 0; i < d->ss.n; i++) {
@@ -578,14 +665,21 @@ static int draft_grow(draft_t *d, char *err, size_t errlen)
 	if (d->total >= o->min_s)
 		return 0;
 	double words = 0;
-	for (int i = 0; i < d->ss.n; i++)
-		words += d->ss.v[i].words;
+	int repeats = 0;
+	for (int i = 0; i < d->ss.n; i++) {
+		if (!d->ss.v[i].repeat)
+			words += d->ss.v[i].words;
+		repeats += d->ss.v[i].repeat;
+	}
+	char rep[96] = "";
+	if (repeats)
+		snprintf(rep, sizeof rep, ", not counting %d sentences it repeats", repeats);
 	snprintf(err, errlen,
-		 "%s: the article is too short for a %s video: all of its prose (%.0f words) "
-		 "runs about %.0f s at %.0f words a minute, with hook and call to action; a %s "
+		 "%s: the article is too short for a %s video: all of its prose (%.0f words%s) "
+		 "runs about %.1f s at %.0f words a minute, with hook and call to action; a %s "
 		 "video needs at least %.0f s (the extractive generator never pads with "
 		 "invented text: use a longer article or the llm generator%s)",
-		 d->a->path, script_type_name(o->type), words, d->total, o->wpm, script_type_name(o->type),
+		 d->a->path, script_type_name(o->type), words, rep, d->total, o->wpm, script_type_name(o->type),
 		 o->min_s, o->type == SCRIPT_SHORT ? "" : ", or a shorter --type");
 	return -1;
 }
@@ -611,6 +705,24 @@ static char *span_text(const draft_t *d, int j)
 {
 	const sent_t *f = &d->ss.v[d->spans[j].first], *l = &d->ss.v[d->spans[j].last];
 	return strndup(f->p, (size_t)(l->p + l->len - f->p));
+}
+
+/* The draft's speaking time as script_retime will count it: hook, intro, each point (its
+ * duration rounded as retime rounds it) and the CTA, a pause after each but the CTA. */
+static double draft_total(const draft_t *d)
+{
+	double wpm = d->o->wpm;
+	double t = script_speech_s(d->hook, wpm) + SCRIPT_PAUSE_S + script_speech_s(d->ph->cta, wpm);
+	if (*d->intro)
+		t += script_speech_s(d->intro, wpm) + SCRIPT_PAUSE_S;
+	for (int j = 0; j < d->nspans; j++) {
+		const sent_t *f = &d->ss.v[d->spans[j].first], *l = &d->ss.v[d->spans[j].last];
+		char *text = strndup(f->p, (size_t)(l->p + l->len - f->p));
+		double p = text ? round(script_speech_s(text, wpm) * 100) / 100 : 0;
+		free(text);
+		t += (p < 0.5 ? 0.5 : p) + SCRIPT_PAUSE_S;
+	}
+	return t;
 }
 
 /* Point j as JSON: text, overlay, visual cue and chapter mark. last_section: the section of
@@ -729,9 +841,14 @@ static json_t *extract_draft(const article_t *a, const script_opts *o, char *err
 		d.order[i] = &d.ss.v[i];
 	qsort(d.order, (size_t)d.ss.n, sizeof *d.order, by_score);
 	draft_choose(&d);
-	if (draft_grow(&d, err, errlen))
-		goto out;
-	draft_merge(&d);
+	/* Merging adjacent spans saves their pauses, so a merged draft can fall under the minimum
+	 * that the sum of its spans reached: grow again until the merged total, counted as
+	 * script_retime counts it, is in range (or the prose runs out: the error). */
+	do {
+		if (draft_grow(&d, err, errlen))
+			goto out;
+		draft_merge(&d);
+	} while ((d.total = draft_total(&d)) < o->min_s);
 	s = draft_json(&d);
 out:
 	draft_free(&d);
