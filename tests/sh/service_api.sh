@@ -80,6 +80,23 @@ got=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $TB" -H 
 record GET /credits/ "$got"
 r "deep nesting" 400 POST /projects/ /projects/ "$TA" "$(python3 -c "print('[' * 30000)")"
 r "NUL in a string" 400 POST /contents/ /contents/ "$TA" '{"title":"a\u0000b"}'
+# A path or headers too long are JSON errors (libmicrohttpd answered 414 and 431 with its HTML
+# page); headers of 6000 bytes (a big cookie) still pass. too_long WHAT STATUS [CURL ARGS]
+too_long() {
+	what=$1 want=$2
+	shift 2
+	got=$(curl -s -D "$tmp/hdr" -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $TA" "$@")
+	[ "$got" = "$want" ] || bad "$what: status $got, expected $want: $(head -c 200 "$tmp/out")"
+	grep -qi '^Content-Type: application/json' "$tmp/hdr" || bad "$what: not application/json: $(cat "$tmp/hdr")"
+	python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert sys.argv[2] < '400' or 'error' in j" "$tmp/out" "$got" 2>/dev/null ||
+		bad "$what: the body is not JSON (an error's with 'error'): $(head -c 200 "$tmp/out")"
+	record GET /credits/ "$got"
+}
+x6k=$(python3 -c "print('x' * 6000)")
+x40k=$(python3 -c "print('x' * 40000)")
+too_long "a 40 kB query" 414 "$U/credits/?q=$x40k"
+too_long "a 40 kB header" 431 -H "X-Big: $x40k" "$U/credits/"
+too_long "a 6 kB header" 200 -H "Cookie: a=$x6k" "$U/credits/"
 # A client holding connections open (headers never finished) cannot hold more than
 # connections_per_ip; a body trickling a byte a second is cut at request_timeout; neither stops
 # the others' requests for long.
