@@ -141,14 +141,14 @@ int credits_hold(store_t *s, int64_t site, int64_t project, int64_t job, const c
 	return 0;
 }
 
-int credits_can_pay(store_t *s, int64_t site, int64_t job, const char *op, int64_t *can)
+int credits_can_pay(store_t *s, int64_t site, int64_t project, const char *op, int64_t *can)
 {
 	int64_t bal = 0, held = 0;
 	int rc = credits_balance(s, site, &bal);
-	if (!rc && store_int(s, &held, "SELECT COALESCE(-SUM(amount), 0) FROM vidc_credit_ledger h WHERE h.job_id = ? AND "
-				       "h.kind = 'hold' AND h.operation_type = ? AND NOT EXISTS (SELECT 1 FROM "
-				       "vidc_credit_ledger r WHERE r.job_id = h.job_id AND r.kind = 'release' AND "
-				       "r.operation_type = h.operation_type)", "lt", job, op) < 0)
+	if (!rc && store_int(s, &held, "SELECT COALESCE(-SUM(amount), 0) FROM vidc_credit_ledger h WHERE h.site_id = ? AND "
+				       "h.project_id = ? AND h.kind = 'hold' AND h.operation_type = ? AND NOT EXISTS (SELECT 1 "
+				       "FROM vidc_credit_ledger r WHERE r.job_id = h.job_id AND r.kind = 'release' AND "
+				       "r.operation_type = h.operation_type)", "llt", site, project, op) < 0)
 		rc = VE_IO;
 	*can = bal + held;
 	return rc;

@@ -92,9 +92,9 @@ static int make_voice(wrk_ctx *c, const char *provider, const char *voice)
 	int cost = credits_tts(&c->cfg->credits, provider, secs);
 	int64_t can = 0;
 	const char *op = credits_tts_op(provider);
-	/* The hold was an estimate: a narration the site cannot pay for (its balance and this job's
-	 * hold) is not kept, so no render reads it for free. */
-	if (!rc && op && cost > 0 && (rc = credits_can_pay(c->db, c->job->site_id, c->job->id, op, &can)))
+	/* The hold was an estimate: a narration the site cannot pay for (its balance and the
+	 * project's holds for it) is not kept, so no render reads it for free. */
+	if (!rc && op && cost > 0 && (rc = credits_can_pay(c->db, c->job->site_id, c->job->project_id, op, &can)))
 		rc = fail(c, VE_IO, "cannot read the credit balance: %s", store_errmsg(c->db));
 	if (!rc && op && cost > can) {
 		char path[1400];
@@ -103,8 +103,8 @@ static int make_voice(wrk_ctx *c, const char *provider, const char *voice)
 		snprintf(path, sizeof path, "%s/voice.json", c->dir);
 		unlink(path);
 		snprintf(c->err, sizeof c->err,
-			 "the narration runs %.1f s, %d credits of %s; the site can pay %lld (its balance and this job's "
-			 "hold): the voice is not kept",
+			 "the narration runs %.1f s, %d credits of %s; the site can pay %lld (its balance and the "
+			 "project's holds): the voice is not kept",
 			 secs, cost, op, (long long)can);
 		rc = VE_QUOTA;
 	}
