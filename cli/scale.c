@@ -25,15 +25,21 @@ const cli_opt cli_opt_piece_cache = {"--cache-dir", NULL, OPT_STR, F(cache_dir),
 static const cli_opt o_spec = {"--spec", NULL, OPT_STR, F(spec), 0, 0, NULL};
 static const cli_opt o_progress = {"--progress", NULL, OPT_STR, F(progress), 0, 0, NULL};
 
-const cli_opt *const cli_join_opts[] = {&cli_opt_output, &o_spec, &cli_opt_allow, &cli_opt_color, &o_progress, NULL};
+const cli_opt *const cli_join_opts[] = {&cli_opt_output, &o_spec, &cli_opt_piece_cache, &cli_opt_no_cache,
+					 &cli_opt_cache_size, &cli_opt_allow, &cli_opt_color, &o_progress, NULL};
 const char cli_join_usage[] =
 	"usage: vidc join PIECE.mp4... -o OUT.mp4 [--spec SPEC]\n"
 	"\n"
 	"Joins the pieces of a split render (vidc render SPEC --pieces N --piece K, any order) by\n"
 	"stream copy into one MP4, with the soundtrack of the whole video mixed and encoded once,\n"
 	"the chapters, and the moov atom in front. The pieces name their spec; the join checks\n"
-	"that each piece is still what the spec makes of its frames.\n"
+	"that each piece is still what the spec makes of its frames. When the pieces were rendered\n"
+	"with --cache, the soundtrack is taken from the piece cache (or mixed into it): a join after\n"
+	"an edit that left the sound alone mixes nothing.\n"
 	"  --spec SPEC        the spec, when it has moved since the pieces were rendered\n"
+	"  --cache-dir DIR    the piece cache the pieces were rendered with (default: as vidc render's)\n"
+	"  --no-cache         mix the soundtrack, whatever the pieces say\n"
+	"  --cache-size MB    the cache's size limit (default 2048)\n"
 	"  --allow DIR        a folder the spec may read files from besides its own and the stdlib\n";
 
 static pieces_cache cache_opts(const cli_args *a)
@@ -112,7 +118,9 @@ int cli_join(cli_args *a)
 		return rc;
 	double lufs = -INFINITY, peak = -INFINITY;
 	stage_spec_opts so = cli_spec_opts(a);
-	pieces_join_opts o = {a->output, a->pos, a->npos, a->spec, so, &lufs, &peak};
+	/* the cache is on unless --no-cache: the pieces say whether they were rendered through it */
+	pieces_cache c = {a->cache_dir, (int64_t)(a->cache_size * 1048576.0), a->no_cache};
+	pieces_join_opts o = {a->output, a->pos, a->npos, a->spec, so, &lufs, &peak, c};
 	pieces_join_result r;
 	vidc_err e = {0};
 	if (pieces_join(&o, &cb, &r, &e))

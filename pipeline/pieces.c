@@ -106,6 +106,7 @@ typedef struct {
 	char preset[32], content[65];
 	int spec; /* where the spec's path starts in tag (an offset: the array is sorted) */
 	char tag[4096];
+	int cached; /* rendered through a piece cache */
 } piece_tag;
 
 /* Reads a piece file's tag; 0, or VE_INVAL naming the file when it is not a vidc piece. */
@@ -119,6 +120,7 @@ static int tag_parse(const char *path, piece_tag *t, vidc_err *e)
 	if (rc)
 		return stage_rt_err(e, rc, err);
 	memcpy(t->tag, info.tag, sizeof t->tag);
+	t->cached = info.cached;
 	long long a, c;
 	int off = 0;
 	if (sscanf(t->tag, TAG_HEAD "piece=%d/%d frames=%lld+%lld/%lld preset=%31s content=%64s spec=%n", &t->k,
@@ -196,7 +198,8 @@ int pieces_render_one(const ir_program *p, const pieces_one_opts *o, const stage
 		stage_say(cb, STAGE_WARNING, "render", "piece %d/%d is not cached: %s", o->piece, o->pieces, ke.msg);
 	int use_cache = !o->cache.off && keyed && pcache_dir(o->cache.dir, dir, sizeof dir, &ke) == 0;
 	tag_text(tag, sizeof tag, p, o->piece, o->pieces, rg, content);
-	const char *tags[] = {"vidc_piece", tag, NULL};
+	/* a piece rendered through the cache says so: the join then takes the soundtrack from it */
+	const char *tags[] = {"vidc_piece", tag, use_cache ? "vidc_cache" : NULL, "1", NULL};
 	char err[VE_MSG_MAX];
 	if (use_cache && pcache_get(dir, key, cached, sizeof cached)) {
 		if ((rc = join_retag(cached, o->output, tags, err, sizeof err)))
@@ -215,6 +218,48 @@ int pieces_render_one(const ir_program *p, const pieces_one_opts *o, const stage
 		pcache_evict(dir, max, 0);
 	}
 	return 0;
+}
+
+/* Mixes p's soundtrack and encodes it to path, with the figures of the mix. */
+static int mix_soundtrack(const ir_program *p, const char *path, const stage_cb *cb, const char *stage, double *loudness,
+			  double *true_peak, vidc_err *e)
+{
+	char err[VE_MSG_MAX];
+	double t = now_s();
+	int rc = join_soundtrack(p, path, stage_cancel_flag(cb), loudness, true_peak, err, sizeof err);
+	if (rc)
+		return stage_rt_err(e, rc, err);
+	stage_say(cb, STAGE_NOTE, stage, "soundtrack: mixed and encoded in %.1f s", now_s() - t);
+	return 0;
+}
+
+/* p's soundtrack in the cache folder dir under its key (pcache_soundtrack, the encoder's
+ * settings, vidc's hash): found there (*cached set, the figures from its tags) or mixed and
+ * encoded into it, then the folder evicted to max (sparing what was used since keep_since).
+ * 1 when it cannot be keyed (a warning says why; the caller mixes it elsewhere), else 0 with
+ * path set, or a VE_* code. */
+static int cached_soundtrack(const ir_program *p, pcache_hasher *h, const char *dir, int64_t max, double keep_since,
+			     const stage_cb *cb, const char *stage, double *loudness, double *true_peak, char *path,
+			     size_t n, int *cached, vidc_err *e)
+{
+	char content[65], key[65], settings[512], err[VE_MSG_MAX];
+	vidc_err ke = {0};
+	join_soundtrack_settings(settings, sizeof settings);
+	if (pcache_soundtrack(h, content, &ke) || pcache_key(content, settings, key, &ke)) {
+		stage_say(cb, STAGE_WARNING, stage, "the soundtrack is not cached: %s", ke.msg);
+		return 1;
+	}
+	if (pcache_get(dir, key, path, n) && !join_soundtrack_figures(path, loudness, true_peak, err, sizeof err)) {
+		*cached = 1;
+		stage_say(cb, STAGE_NOTE, stage, "soundtrack: cached");
+		return 0;
+	}
+	int rc = pcache_path(dir, key, path, n, e);
+	if (!rc)
+		rc = mix_soundtrack(p, path, cb, stage, loudness, true_peak, e);
+	if (!rc)
+		pcache_evict(dir, max, keep_since);
+	return rc;
 }
 
 /* ---- joining ------------------------------------------------------------------------------ */
@@ -281,8 +326,8 @@ static int check_content(const ir_program *p, const piece_tag *t, int n, const s
 	return rc;
 }
 
-static int join_loaded(const ir_program *p, const pieces_join_opts *o, const piece_tag *t, const stage_cb *cb,
-		       vidc_err *e)
+static int join_loaded(const ir_program *p, const pieces_join_opts *o, const piece_tag *t, const char *track,
+		       const stage_cb *cb, vidc_err *e)
 {
 	join_piece *jp = calloc((size_t)o->nfiles, sizeof *jp);
 	if (!jp)
@@ -290,11 +335,41 @@ static int join_loaded(const ir_program *p, const pieces_join_opts *o, const pie
 	for (int i = 0; i < o->nfiles; i++)
 		jp[i] = (join_piece){t[i].path, t[i].r.first, t[i].r.nframes};
 	join_opts jo = {.output = o->output, .pieces = jp, .npieces = o->nfiles, .cancel = stage_cancel_flag(cb),
-			.loudness = o->loudness, .true_peak = o->true_peak};
+			.loudness = o->loudness, .true_peak = o->true_peak, .soundtrack = track};
 	char err[VE_MSG_MAX];
 	int rc = join_run(p, &jo, err, sizeof err);
 	free(jp);
 	return rc ? stage_rt_err(e, rc, err) : 0;
+}
+
+/* The soundtrack from the piece cache when the pieces were rendered through one (each says so
+ * in its tags) and the join's cache is not off: the cache the join is given, else the default
+ * one (the pieces' own folder is not taken from their tags: a file would name where the join
+ * writes and evicts). track stays "" when the join mixes it itself. */
+static int join_soundtrack_cached(const ir_program *p, const pieces_join_opts *o, const piece_tag *t,
+				  const stage_cb *cb, char *track, size_t n, pieces_join_result *r, vidc_err *e)
+{
+	int all = 1;
+	for (int i = 0; i < o->nfiles; i++)
+		all &= t[i].cached;
+	char dir[4096];
+	vidc_err ce = {0};
+	if (!all || o->cache.off)
+		return 0;
+	if (pcache_dir(o->cache.dir, dir, sizeof dir, &ce)) {
+		stage_say(cb, STAGE_WARNING, "join", "no piece cache: %s", ce.msg);
+		return 0;
+	}
+	pcache_hasher *h = pcache_hasher_new(p);
+	if (!h)
+		return err_set(e, VE_NOMEM, "out of memory");
+	int64_t max = o->cache.max_bytes > 0 ? o->cache.max_bytes : PCACHE_DEFAULT_MAX;
+	int rc = cached_soundtrack(p, h, dir, max, now_s() - 1, cb, "join", o->loudness, o->true_peak, track, n,
+				   &r->soundtrack_cached, e);
+	pcache_hasher_free(h);
+	if (rc == 1)
+		track[0] = 0, rc = 0;
+	return rc;
 }
 
 int pieces_join(const pieces_join_opts *o, const stage_cb *cb, pieces_join_result *r, vidc_err *e)
@@ -314,8 +389,11 @@ int pieces_join(const pieces_join_opts *o, const stage_cb *cb, pieces_join_resul
 		rc = stage_spec_lower(s, t[0].preset, &p, e);
 	if (!rc)
 		rc = check_content(p, t, o->nfiles, cb, e);
+	char track[4400] = "";
 	if (!rc)
-		rc = join_loaded(p, o, t, cb, e);
+		rc = join_soundtrack_cached(p, o, t, cb, track, sizeof track, r, e);
+	if (!rc)
+		rc = join_loaded(p, o, t, track[0] ? track : NULL, cb, e);
 	if (!rc) {
 		r->width = p->width;
 		r->height = p->height;
@@ -398,35 +476,20 @@ static int one_piece(whole *w, int k, int64_t base, pieces_all_result *r, vidc_e
 	return 0;
 }
 
-/* The soundtrack for the join: found in the cache under its key, or mixed and encoded (into the
- * cache when it can be keyed, else into the work folder) with the figures of the mix. */
+/* The soundtrack for the whole render's join: through the cache when it has one, else mixed
+ * into the work folder. */
 static int soundtrack(whole *w, char *path, size_t n, pieces_all_result *r, vidc_err *e)
 {
-	char content[65], key[65], settings[512], err[VE_MSG_MAX];
-	vidc_err ke = {0};
-	join_soundtrack_settings(settings, sizeof settings);
-	int keyed = w->dir[0] && !pcache_soundtrack(w->h, content, &ke) && !pcache_key(content, settings, key, &ke);
-	if (w->dir[0] && !keyed)
-		stage_say(w->cb, STAGE_WARNING, "render", "the soundtrack is not cached: %s", ke.msg);
-	if (keyed && pcache_get(w->dir, key, path, n) &&
-	    !join_soundtrack_figures(path, w->o->loudness, w->o->true_peak, err, sizeof err)) {
-		r->soundtrack_cached = 1;
-		stage_say(w->cb, STAGE_NOTE, "render", "soundtrack: cached");
-		return 0;
-	}
-	int rc = keyed ? pcache_path(w->dir, key, path, n, e) : work_dir(w, e);
-	if (!rc && !keyed)
-		snprintf(path, n, "%s/soundtrack.mp4", w->work);
-	double t = now_s();
-	if (!rc && (rc = join_soundtrack(w->p, path, stage_cancel_flag(w->cb), w->o->loudness, w->o->true_peak, err,
-					 sizeof err)))
-		return stage_rt_err(e, rc, err);
-	if (rc)
+	int rc = 1;
+	if (w->dir[0])
+		rc = cached_soundtrack(w->p, w->h, w->dir, w->max, w->t0, w->cb, "render", w->o->loudness, w->o->true_peak,
+				       path, n, &r->soundtrack_cached, e);
+	if (rc != 1)
 		return rc;
-	stage_say(w->cb, STAGE_NOTE, "render", "soundtrack: mixed and encoded in %.1f s", now_s() - t);
-	if (keyed)
-		pcache_evict(w->dir, w->max, w->t0);
-	return 0;
+	if ((rc = work_dir(w, e)))
+		return rc;
+	snprintf(path, n, "%s/soundtrack.mp4", w->work);
+	return mix_soundtrack(w->p, path, w->cb, "render", w->o->loudness, w->o->true_peak, e);
 }
 
 static void remove_work(whole *w)

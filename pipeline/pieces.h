@@ -71,15 +71,21 @@ typedef struct {
 	const char *spec;   /* NULL: the spec the pieces name */
 	stage_spec_opts spec_opts;
 	double *loudness, *true_peak; /* out, optional: of the mix */
+	pieces_cache cache; /* where the soundtrack is cached, when the pieces were rendered through a cache */
 } pieces_join_opts;
 
 typedef struct {
 	int width, height;
 	int64_t frames;
 	char preset[32];
+	int soundtrack_cached; /* the soundtrack was copied from the cache: nothing was mixed */
 } pieces_join_result;
 
-/* Joins the pieces of one render (all of them, each once) into o->output. */
+/* Joins the pieces of one render (all of them, each once) into o->output. When every piece was
+ * rendered through the piece cache (its tags say so) and o->cache is not off, the soundtrack
+ * comes from that cache (o->cache.dir, else pcache_dir's default) under the key
+ * pieces_render_all uses, or is mixed into it; cb->message notes "soundtrack: cached" or
+ * "soundtrack: mixed and encoded in 4.1 s". */
 int pieces_join(const pieces_join_opts *o, const stage_cb *cb, pieces_join_result *r, vidc_err *e);
 
 typedef struct {

@@ -399,6 +399,8 @@ int join_probe(const char *path, join_info *info, char *err, size_t errlen)
 	}
 	const AVDictionaryEntry *t = av_dict_get(fmt->metadata, "vidc_piece", NULL, 0);
 	snprintf(info->tag, sizeof info->tag, "%s", t ? t->value : "");
+	t = av_dict_get(fmt->metadata, "vidc_cache", NULL, 0);
+	info->cached = t && !strcmp(t->value, "1");
 	info->width = fmt->streams[vi]->codecpar->width;
 	info->height = fmt->streams[vi]->codecpar->height;
 	/* counted from the index, not trusted from the header's nb_frames */

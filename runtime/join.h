@@ -62,6 +62,7 @@ int join_retag(const char *in, const char *out, const char *const *tags, char *e
 /* What a piece file says about itself. */
 typedef struct {
 	char tag[4096];  /* its "vidc_piece" metadata ("" when it has none) */
+	int cached; /* its "vidc_cache" metadata is "1": it was rendered through a piece cache */
 	int64_t frames;  /* video frames, counted */
 	int width, height;
 } join_info;

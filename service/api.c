@@ -316,7 +316,7 @@ static int voiceover_generate(srv_req *r)
 		json_decref(p);
 		return srv_error(r, 409, "project_id", "the project has no script yet");
 	}
-	double secs = json_number_value(json_object_get(sc, "total_estimated_duration"));
+	double secs = rec_script_seconds(sc); /* the server's estimate, not the client's claim */
 	json_decref(sc);
 	credits_item hold = {credits_tts_op(provider), credits_tts(&r->cfg->credits, provider, secs)};
 	store_run(r->db, "UPDATE igny8_video_projects SET voice_provider = ?, voice_id = ? WHERE id = ?", "ttl", provider,
@@ -488,7 +488,7 @@ static int render_create(srv_req *r)
 		return srv_error(r, 422, "pieces", "'pieces' is 1 to 1024 (each piece at least 4 s of video)");
 	}
 	json_t *sc = rec_script_json(r->db, id);
-	double secs = json_number_value(json_object_get(sc, "total_estimated_duration"));
+	double secs = rec_script_seconds(sc); /* the server's estimate, not the client's claim */
 	int sections = rec_script_sections(sc);
 	json_decref(sc);
 	if (!sc) {

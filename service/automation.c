@@ -179,13 +179,13 @@ int auto_next(store_t *s, const svc_config *cfg, const job_t *j, char *err, size
 	int rc = 0;
 	if (!strcmp(j->kind, "script")) {
 		json_t *sc = rec_script_json(s, j->project_id);
-		double secs = json_number_value(json_object_get(sc, "total_estimated_duration"));
+		double secs = rec_script_seconds(sc); /* the server's estimate, not the client's claim */
 		credits_item h = {credits_tts_op(prov), credits_tts(&cfg->credits, prov, secs)};
 		rc = chained(s, cfg, "voice", j->site_id, j->project_id, 0, NULL, &h, 1, err, errlen);
 		json_decref(sc);
 	} else if (!strcmp(j->kind, "voice")) {
 		json_t *sc = rec_script_json(s, j->project_id);
-		double secs = json_number_value(json_object_get(sc, "total_estimated_duration"));
+		double secs = rec_script_seconds(sc); /* the server's estimate, not the client's claim */
 		credits_item h = {"video_visual_generation",
 				  credits_visuals_hold(&cfg->credits, cfg->visuals, rec_script_sections(sc), secs)};
 		json_decref(sc);

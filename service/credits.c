@@ -141,6 +141,19 @@ int credits_hold(store_t *s, int64_t site, int64_t project, int64_t job, const c
 	return 0;
 }
 
+int credits_can_pay(store_t *s, int64_t site, int64_t project, const char *op, int64_t *can)
+{
+	int64_t bal = 0, held = 0;
+	int rc = credits_balance(s, site, &bal);
+	if (!rc && store_int(s, &held, "SELECT COALESCE(-SUM(amount), 0) FROM vidc_credit_ledger h WHERE h.site_id = ? AND "
+				       "h.project_id = ? AND h.kind = 'hold' AND h.operation_type = ? AND NOT EXISTS (SELECT 1 "
+				       "FROM vidc_credit_ledger r WHERE r.job_id = h.job_id AND r.kind = 'release' AND "
+				       "r.operation_type = h.operation_type)", "llt", site, project, op) < 0)
+		rc = VE_IO;
+	*can = bal + held;
+	return rc;
+}
+
 int credits_release(store_t *s, int64_t job, char *err, size_t errlen)
 {
 	/* A release cancels every hold of the job not yet released (a retried job holds once). */
@@ -157,9 +170,12 @@ int credits_release(store_t *s, int64_t job, char *err, size_t errlen)
 	return 0;
 }
 
-/* The charges of a settle never take the balance below zero: a hold is an estimate from what
- * the request said (a script's total_estimated_duration), and the real cost can be more. What
- * the balance cannot pay is left uncharged and the ledger's note says so. */
+/* The charges of a settle never take the balance below zero: a hold is the server's estimate
+ * (records.h rec_script_seconds: the script's words at a slow voice's rate, never less than the
+ * client's claim), and the real cost can still be more. The narration's real cost is checked by
+ * the voice stage before its job settles (credits_can_pay: a voice the site cannot pay for is
+ * not kept); what is left (another job of the site settled in between) is left uncharged and the
+ * ledger's note says so. */
 int credits_settle(store_t *s, int64_t site, int64_t project, int64_t job, const credits_item *items,
 		   int n, char *err, size_t errlen)
 {

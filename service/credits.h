@@ -62,6 +62,11 @@ int credits_hold(store_t *s, int64_t site, int64_t project, int64_t job, const c
  * transaction; never below a zero balance (what it cannot pay is noted, not charged). */
 int credits_settle(store_t *s, int64_t site, int64_t project, int64_t job, const credits_item *items,
 		   int n, char *err, size_t errlen);
+/* What the site can pay for op in project: the balance plus the project's holds for op not yet
+ * released (the job's own, or the render's whose piece job makes the voice), in *can (0 and
+ * *can, or a negative code). A stage whose real cost is known before its job settles (the
+ * narration's minutes) checks it, and refuses to keep what it cannot pay for. */
+int credits_can_pay(store_t *s, int64_t site, int64_t project, const char *op, int64_t *can);
 /* Releases a failed job's holds (nothing is charged). */
 int credits_release(store_t *s, int64_t job, char *err, size_t errlen);
 /* The largest grant (and correction) at once: keeps every ledger amount an int. */

@@ -10,6 +10,7 @@
 
 #include "../base/err.h"
 #include "../base/file.h"
+#include "../base/utf8.h"
 #include "../pipeline/article.h"
 #include "../pipeline/assets.h"
 #include "../pipeline/script.h"
@@ -583,4 +584,45 @@ int rec_script_sections(json_t *record)
 	int n = assets_count_sections(spec);
 	json_decref(spec);
 	return n;
+}
+
+/* Non-space code points of text: a word no voice says as one (a run of 2,000 letters) is spoken
+ * letter by letter or as syllables, and the word count would call it one word. */
+static double letters(const char *text)
+{
+	double n = 0;
+	for (const char *p = text ? text : ""; *p;) {
+		uint32_t cp;
+		int l = utf8_decode(p, strlen(p), &cp);
+		n += cp > ' ' || !l;
+		p += l ? l : 1;
+	}
+	return n;
+}
+
+double rec_script_seconds(json_t *record)
+{
+	json_t *spec = record ? rec_script_spec(record) : NULL;
+	if (!spec)
+		return 0;
+	double claim = json_number_value(json_object_get(spec, "total_estimated_duration")), points = 0, chars = 0;
+	const char *parts[] = {"hook", "intro", "cta"};
+	for (int i = 0; i < 3; i++)
+		chars += letters(fld_str(spec, parts[i], ""));
+	size_t i;
+	json_t *pt;
+	json_array_foreach(json_object_get(spec, "points"), i, pt) {
+		points += json_number_value(json_object_get(pt, "duration_est"));
+		chars += letters(fld_str(pt, "text", ""));
+	}
+	double t = script_spoken_s(spec, REC_HOLD_WPM);
+	json_decref(spec);
+	if (t < chars / REC_HOLD_CPS)
+		t = chars / REC_HOLD_CPS;
+	if (t < points)
+		t = points;
+	if (t < claim)
+		t = claim;
+	/* NaN or a stored figure past the schema's: never past the clamp (the prices are ints) */
+	return t >= 0 && t <= REC_HOLD_MAX_S ? t : REC_HOLD_MAX_S;
 }

@@ -69,6 +69,15 @@ json_t *rec_script_json(store_t *s, int64_t project); /* the record, or NULL */
 int rec_script_sections(json_t *record);
 /* The record turned back into the script of SPEC section 11 (what the stages read). */
 json_t *rec_script_spec(json_t *record);
+/* How long the narration of a script record may run, in seconds, for the credit holds: the
+ * largest of the client's total_estimated_duration, its points' duration_est summed, its texts
+ * spoken at REC_HOLD_WPM (a slow voice, with the pauses) and its letters at REC_HOLD_CPS, at most
+ * REC_HOLD_MAX_S. The client's figures can only raise it: a script claiming 1 s holds what its
+ * words take. 0 for NULL. */
+#define REC_HOLD_WPM 130.0
+#define REC_HOLD_CPS 12.0
+#define REC_HOLD_MAX_S 10800.0
+double rec_script_seconds(json_t *record);
 
 /* ---- assets and renders ------------------------------------------------------------------- */
 

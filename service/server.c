@@ -39,6 +39,7 @@ typedef struct {
 	size_t len;
 	int too_large;
 	int bad_framing; /* two lengths: answered 400 before the body */
+	int too_long; /* 414 or 431: the request line or the headers over our limits */
 	int replied; /* the reply is queued (a 413 may be, before the body has all arrived) */
 	double t0;
 } conn_state;
@@ -320,6 +321,29 @@ static enum MHD_Result count_once(void *cls, enum MHD_ValueKind kind, const char
 	return MHD_YES;
 }
 
+/* The request's size, counted as it came (the path, each query argument and header with its
+ * separators): over SRV_URI_MAX is 414, headers over SRV_HEADERS_MAX 431, answered here as JSON.
+ * libmicrohttpd answers these with its own HTML page, so its memory per connection
+ * (SRV_CONN_MEMORY) is set well above both limits: only a request over that (the headers of a
+ * client that is not an API client) still gets its page. */
+enum { SRV_URI_MAX = 8192, SRV_HEADERS_MAX = 32768, SRV_CONN_MEMORY = 131072 };
+
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *n = cls;
+	*n += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF, or "=" and "&" */
+	(void)kind;
+	return MHD_YES;
+}
+
+static int too_long(struct MHD_Connection *c, const char *url)
+{
+	size_t uri = strlen(url), headers = 0;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_size, &uri);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, add_size, &headers);
+	return uri > SRV_URI_MAX ? 414 : headers > SRV_HEADERS_MAX ? 431 : 0;
+}
+
 /* A request framed two ways (Content-Length and Transfer-Encoding, or two lengths) is how a
  * request is smuggled past a proxy that reads the other framing: refused, and the connection
  * closed, before the body is read. */
@@ -335,6 +359,14 @@ static void dispatch(srv_t *s, srv_req *r, conn_state *cs)
 	int path_known;
 	once_count once = {0, 0, 0};
 	const srv_route *rt = route_find(s, r, &path_known);
+	if (cs->too_long == 414) {
+		srv_error(r, 414, NULL, "the request's path and query are over %d bytes", SRV_URI_MAX);
+		return;
+	}
+	if (cs->too_long) {
+		srv_error(r, 431, NULL, "the request's headers are over %d bytes", SRV_HEADERS_MAX);
+		return;
+	}
 	if (cs->bad_framing) {
 		srv_error(r, 400, NULL, "the request gives its body's length twice (Content-Length and "
 					"Transfer-Encoding, or two of one); send one");
@@ -394,13 +426,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		/* A body announced over the limit is answered 413 at once, before any of it is read
 		 * (reading and dropping 10 GB kept the client waiting; MHD closes the connection after
-		 * a reply queued mid-upload). */
-		if (bad_framing(c))
-			cs->bad_framing = 1;
-		else if (!cl || strtoll(cl, NULL, 10) <= s->cfg->body_limit)
+		 * a reply queued mid-upload); so are a request too long (414, 431) and one framed
+		 * twice (400). */
+		cs->too_long = too_long(c, url);
+		cs->bad_framing = bad_framing(c);
+		cs->too_large = cl && strtoll(cl, NULL, 10) > s->cfg->body_limit;
+		if (!cs->too_long && !cs->bad_framing && !cs->too_large)
 			return MHD_YES;
-		else
-			cs->too_large = 1;
 	} else if (cs->replied) {
 		*upload_size = 0; /* the rest of a refused body, if MHD still hands it over */
 		return MHD_YES;
@@ -511,6 +543,7 @@ int srv_start(srv_t **out, const svc_config *cfg, const srv_route *const *tables
 				(unsigned)cfg->http_threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->connections_per_ip,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_CONN_MEMORY,
 				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 	if (!s->d) {
 		snprintf(err, errlen, "cannot listen on %s (in use, or not this machine's address)", cfg->listen);

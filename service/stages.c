@@ -374,14 +374,15 @@ int stg_render(const char *spec, const char *preset, const char *out, stg_progre
 }
 
 int stg_render_piece(const char *spec, const char *preset, int pieces, int piece, const char *out,
-		     stg_progress_fn progress, void *ud, volatile int *cancel, char *err, size_t errlen)
+		     const char *cache_dir, stg_progress_fn progress, void *ud, volatile int *cancel, char *err,
+		     size_t errlen)
 {
 	loaded l;
 	int rc = load(spec, preset, &l);
 	if (!rc) {
 		progress_fwd f = {progress, ud};
 		stage_cb cb = {.ud = &f, .progress = fwd_progress, .cancel = cancel};
-		pieces_one_opts o = {out, 0, pieces, piece, {NULL, 0, 1}};
+		pieces_one_opts o = {out, 0, pieces, piece, {cache_dir, 0, !cache_dir}};
 		pieces_one_result r;
 		rc = pieces_render_one(l.p, &o, &cb, &r, &l.e);
 	}
@@ -401,12 +402,13 @@ int stg_max_pieces(const char *spec, const char *preset, int *max, char *err, si
 }
 
 int stg_join(const char *spec, const char *preset, const char *const *files, int n, const char *out,
-	     stg_video *info, char *err, size_t errlen)
+	     const char *cache_dir, stg_video *info, char *err, size_t errlen)
 {
 	loaded l;
 	int rc = load(spec, preset, &l);
 	if (!rc) {
-		pieces_join_opts o = {.output = out, .files = files, .nfiles = n, .spec = spec, .spec_opts.check_assets = 1};
+		pieces_join_opts o = {.output = out, .files = files, .nfiles = n, .spec = spec, .spec_opts.check_assets = 1,
+				      .cache = {cache_dir, 0, !cache_dir}};
 		pieces_join_result r;
 		rc = pieces_join(&o, NULL, &r, &l.e);
 		info->width = r.width;

@@ -81,15 +81,18 @@ typedef struct {
 int stg_render(const char *spec, const char *preset, const char *out, stg_progress_fn progress, void *ud,
 	       volatile int *cancel, stg_video *info, char *err, size_t errlen);
 /* Piece `piece` of `pieces` of the spec's preset (a split render, pipeline/pieces.h: whole GOPs,
- * video only, tagged with where it goes) to out, whole or absent; no piece cache (each piece of a
- * service render is made once). progress gets the piece's frames. */
+ * video only, tagged with where it goes) to out, whole or absent, through the piece cache in
+ * cache_dir (NULL: none): a render of the project again reuses what its edit left alone, and
+ * the join takes the soundtrack from there. progress gets the piece's frames. */
 int stg_render_piece(const char *spec, const char *preset, int pieces, int piece, const char *out,
-		     stg_progress_fn progress, void *ud, volatile int *cancel, char *err, size_t errlen);
+		     const char *cache_dir, stg_progress_fn progress, void *ud, volatile int *cancel, char *err,
+		     size_t errlen);
 /* The piece count a split render of the spec's preset can have at most (its 2 s intervals). */
 int stg_max_pieces(const char *spec, const char *preset, int *max, char *err, size_t errlen);
-/* Joins the pieces (all of one render, any order) into out with the whole timeline's audio. */
+/* Joins the pieces (all of one render, any order) into out with the whole timeline's audio,
+ * the soundtrack from the piece cache in cache_dir when the pieces were rendered through it. */
 int stg_join(const char *spec, const char *preset, const char *const *files, int n, const char *out,
-	     stg_video *info, char *err, size_t errlen);
+	     const char *cache_dir, stg_video *info, char *err, size_t errlen);
 /* Captions of the spec's voice as SRT at srt and WebVTT at vtt. */
 int stg_subtitles(const char *spec, const char *preset, const char *srt, const char *vtt, char *err, size_t errlen);
 /* The thumbnail JPEG. */

@@ -89,8 +89,27 @@ static int make_voice(wrk_ctx *c, const char *provider, const char *voice)
 	int rc = stg_voice(c->dir, sc, provider, voice, &secs, c->err, sizeof c->err);
 	if (rc == VE_NET)
 		c->retry = 1; /* a provider's passing failure (5xx, timeout) */
+	int cost = credits_tts(&c->cfg->credits, provider, secs);
+	int64_t can = 0;
+	const char *op = credits_tts_op(provider);
+	/* The hold was an estimate: a narration the site cannot pay for (its balance and the
+	 * project's holds for it) is not kept, so no render reads it for free. */
+	if (!rc && op && cost > 0 && (rc = credits_can_pay(c->db, c->job->site_id, c->job->project_id, op, &can)))
+		rc = fail(c, VE_IO, "cannot read the credit balance: %s", store_errmsg(c->db));
+	if (!rc && op && cost > can) {
+		char path[1400];
+		snprintf(path, sizeof path, "%s/voice.wav", c->dir);
+		unlink(path);
+		snprintf(path, sizeof path, "%s/voice.json", c->dir);
+		unlink(path);
+		snprintf(c->err, sizeof c->err,
+			 "the narration runs %.1f s, %d credits of %s; the site can pay %lld (its balance and the "
+			 "project's holds): the voice is not kept",
+			 secs, cost, op, (long long)can);
+		rc = VE_QUOTA;
+	}
 	if (!rc)
-		charge(c, credits_tts_op(provider), credits_tts(&c->cfg->credits, provider, secs));
+		charge(c, op, cost);
 	json_decref(sc);
 	json_decref(rec);
 	return rc;
@@ -258,6 +277,19 @@ static void piece_dir(wrk_ctx *c, char dir[1300])
 	snprintf(dir, 1300, "%s/pieces-%lld", c->dir, (long long)c->job->rendered_id);
 }
 
+/* The piece cache of split renders: CACHE/pieces, CACHE as the visuals' fetcher's (the
+ * config's cache_dir, else $VIDC_CACHE_DIR, else MEDIA/cache). */
+static void pieces_cache_dir(wrk_ctx *c, char dir[1200])
+{
+	const char *env = getenv("VIDC_CACHE_DIR");
+	if (c->cfg->cache_dir[0])
+		snprintf(dir, 1200, "%s/pieces", c->cfg->cache_dir);
+	else if (env && *env)
+		snprintf(dir, 1200, "%s/pieces", env);
+	else
+		snprintf(dir, 1200, "%s/cache/pieces", c->cfg->media);
+}
+
 /* A split render's end (Celery's join_pieces runs the render job once its piece jobs are done):
  * the pieces joined by stream copy with the whole timeline's audio, instead of a render. */
 static int join_pieces(wrk_ctx *c, const char *preset, int n, const char *spec, const char *mp4, stg_video *info)
@@ -277,8 +309,10 @@ static int join_pieces(wrk_ctx *c, const char *preset, int n, const char *spec, 
 						  "ended)", paths[k]);
 		}
 	}
+	char cache[1200];
+	pieces_cache_dir(c, cache);
 	if (!rc)
-		rc = stg_join(spec, preset, files, n, mp4, info, c->err, sizeof c->err);
+		rc = stg_join(spec, preset, files, n, mp4, cache, info, c->err, sizeof c->err);
 	for (int k = 0; !rc && k < n; k++)
 		remove(paths[k]);
 	if (!rc)
@@ -320,8 +354,11 @@ static int kind_piece(wrk_ctx *c)
 		  c->job->rendered_id);
 	int rc = prepare(c, preset);
 	render_progress rp = {c, mono_now(), 0};
+	char cache[1200];
+	pieces_cache_dir(c, cache);
 	if (!rc)
-		rc = stg_render_piece(spec, preset, n, k, out, on_piece_progress, &rp, &c->cancel, c->err, sizeof c->err);
+		rc = stg_render_piece(spec, preset, n, k, out, cache, on_piece_progress, &rp, &c->cancel, c->err,
+				      sizeof c->err);
 	return rc;
 }
 

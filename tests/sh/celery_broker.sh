@@ -5,11 +5,12 @@
 # message the workers accept (render_video), which splits it into a chord of render_piece tasks
 # run by both workers and a join_pieces: the MP4 has the frame count of a single-pass render of the
 # same spec (ffprobe -count_frames) and decodes with `ffmpeg -xerror`; the status endpoint shows
-# the pieces' summed progress. Then a whole worker (its main process and the pool process running
-# a piece) is killed with SIGKILL mid-piece: the message comes back after the short visibility
-# timeout, the other worker takes the piece over, and the video is whole. Last, a broker that is
-# down: `vidc serve --broker` refuses to start, and a job queued while the broker is gone waits in
-# the outbox and is sent when it is back. The specs are written at 10 fps to keep the work small.
+# the pieces' summed progress, and the join leaves the soundtrack in the piece cache. Then a
+# whole worker (its main process and the pool process running a piece) is killed with SIGKILL
+# mid-piece: the message comes back after the short visibility timeout, the other worker takes
+# the piece over, and the video is whole, its join taking the cached soundtrack. Last, a broker
+# that is down: `vidc serve --broker` refuses to start, and a job queued while the broker is gone
+# waits in the outbox and is sent when it is back. The specs are written at 10 fps to keep the work small.
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
@@ -100,11 +101,23 @@ import sys
 p = [float(x) for x in open('$tmp/percents') if x.strip() not in ('', 'None')]
 sys.exit(0 if any(0 < x < 100 for x in p) else 1)" || bad "the status never showed the pieces' progress: $(tr '\n' ' ' <"$tmp/percents")"
 [ "$(sql "SELECT COUNT(*) FROM vidc_jobs WHERE queue = 'celery-outbox'")" = "[(0,)]" ] || bad "jobs left in the outbox"
+# the pieces went through the piece cache, and so did the join: the soundtrack is there (a file
+# tagged vidc_soundtrack)
+snd=""
+for f in $(find "$MEDIA/cache/pieces" -name '*.mp4' 2>/dev/null); do
+	[ "$(ffprobe -v error -show_entries format_tags=vidc_soundtrack -of csv=p=0 "$f")" = 1 ] && snd=$f
+done
+[ -n "$snd" ] || bad "the chord's join left no soundtrack in the piece cache ($(find "$MEDIA/cache" 2>/dev/null | head -5))"
 
 # --- a whole worker killed mid-piece (the same project rendered again: its voice and visuals made) ---
 # Under the sanitizers (VIDC_SANITIZE=1) the second render would take minutes and runs the same C
 # as the first: the gcc suite runs it.
 if [ "${VIDC_SANITIZE:-0}" != 1 ]; then
+# the cached pieces go (a piece must be seen running to be killed), the soundtrack stays: the
+# second join takes it from the cache (used: its mtime moves; not mixed again: the same inode)
+[ -n "$snd" ] && find "$MEDIA/cache/pieces" -name '*.mp4' ! -path "$snd" -delete
+ino=$(stat -c %i "$snd" 2>/dev/null)
+touch "$tmp/mark"
 render 4
 running_job "SELECT id FROM vidc_jobs WHERE kind = 'piece' AND rendered_video_id = $R AND status = 'running' AND progress >= 10 ORDER BY id LIMIT 1" 900
 victim="" pool=""
@@ -123,6 +136,8 @@ else
 fi
 wait_render
 check_mp4 "a worker killed" 4
+[ -n "$snd" ] && [ "$(stat -c %i "$snd")" = "$ino" ] && [ "$snd" -nt "$tmp/mark" ] ||
+	bad "the second join did not take the cached soundtrack: $(ls -li --time-style=full-iso "$snd" "$tmp/mark" 2>&1)"
 [ "$(sql "SELECT attempts, status FROM vidc_jobs WHERE id = ${J:-0}")" = "[(2, 'done')]" ] ||
 	bad "the killed piece's job: $(sql "SELECT attempts, status, error FROM vidc_jobs WHERE id = ${J:-0}")"
 fi

@@ -80,73 +80,161 @@ got=$(curl -s -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $TB" -H 
 record GET /credits/ "$got"
 r "deep nesting" 400 POST /projects/ /projects/ "$TA" "$(python3 -c "print('[' * 30000)")"
 r "NUL in a string" 400 POST /contents/ /contents/ "$TA" '{"title":"a\u0000b"}'
+# A path or headers too long are JSON errors (libmicrohttpd answered 414 and 431 with its HTML
+# page); headers of 6000 bytes (a big cookie) still pass. too_long WHAT STATUS [CURL ARGS]
+too_long() {
+	what=$1 want=$2
+	shift 2
+	got=$(curl -s -D "$tmp/hdr" -o "$tmp/out" -w '%{http_code}' -H "Authorization: Bearer $TA" "$@")
+	[ "$got" = "$want" ] || bad "$what: status $got, expected $want: $(head -c 200 "$tmp/out")"
+	grep -qi '^Content-Type: application/json' "$tmp/hdr" || bad "$what: not application/json: $(cat "$tmp/hdr")"
+	python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert sys.argv[2] < '400' or 'error' in j" "$tmp/out" "$got" 2>/dev/null ||
+		bad "$what: the body is not JSON (an error's with 'error'): $(head -c 200 "$tmp/out")"
+	record GET /credits/ "$got"
+}
+x6k=$(python3 -c "print('x' * 6000)")
+x40k=$(python3 -c "print('x' * 40000)")
+too_long "a 40 kB query" 414 "$U/credits/?q=$x40k"
+too_long "a 40 kB header" 431 -H "X-Big: $x40k" "$U/credits/"
+too_long "a 6 kB header" 200 -H "Cookie: a=$x6k" "$U/credits/"
 # A client holding connections open (headers never finished) cannot hold more than
 # connections_per_ip; a body trickling a byte a second is cut at request_timeout; neither stops
-# the others' requests for long.
+# the others' requests for long. Every failure says which step failed and how (a traceback for an
+# exception), on stdout.
 python3 - "$PORT" "$TA" <<'PY' || bad "hostile connections: see above"
-import socket, sys, time, urllib.request
+import select, socket, sys, time, traceback, urllib.request
 port, tok = int(sys.argv[1]), sys.argv[2]
+step = "start"
+def fail(msg):
+    print("FAIL: hostile connections, %s: %s" % (step, msg))
+    sys.exit(1)
 def get():
     r = urllib.request.Request("http://127.0.0.1:%d/api/v1/video/credits/" % port, headers={"Authorization": "Bearer " + tok})
-    return urllib.request.urlopen(r, timeout=5).status
-# a body announced at 10 GB is refused at once, before it is sent (it was read and dropped)
-big = socket.create_connection(("127.0.0.1", port))
-big.settimeout(2)
-big.sendall(("POST /api/v1/video/contents/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-             "Content-Length: 10000000000\r\n\r\n" % tok).encode())
-try:
-    reply = big.recv(400)
-except OSError:
-    reply = b""
-if not reply.startswith(b"HTTP/1.1 413") or b'"error"' not in reply:
-    sys.exit("FAIL: a 10 GB Content-Length got %r, not an immediate JSON 413" % reply[:80])
-big.close()
-# a body framed twice (Content-Length and chunked) smuggled a second request: refused, closed
-sm = socket.create_connection(("127.0.0.1", port))
-sm.settimeout(2)
-sm.sendall(("POST /api/v1/video/projects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 4\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n"
-            "Authorization: Bearer %s\r\n\r\n" % (tok, tok)).encode())
-reply = b""
-try:
-    while True:
-        d = sm.recv(4096)
-        if not d:
-            break
-        reply += d
-except OSError:
-    pass
-if reply.count(b"HTTP/1.1 ") != 1 or not reply.startswith(b"HTTP/1.1 400") or b"length twice" not in reply:
-    sys.exit("FAIL: Content-Length with chunked got %d replies: %r" % (reply.count(b"HTTP/1.1 "), reply[:120]))
-held = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
-for s in held:
-    s.sendall(b"GET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n")
-extra = socket.create_connection(("127.0.0.1", port))
-extra.settimeout(3)
-try:
-    extra.sendall(b"GET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n\r\n")
-    got = extra.recv(100)
-except OSError:
-    got = b""
-if got:
-    sys.exit("FAIL: a 17th connection of one address was served: %r" % got[:60])
-for s in held:
-    s.close()
-time.sleep(0.3)
-slow = socket.create_connection(("127.0.0.1", port))
-slow.sendall(("POST /api/v1/video/projects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-              "Content-Length: 100\r\n\r\n" % tok).encode())
-t0, closed = time.time(), False
-while time.time() - t0 < 8 and not closed:
+    return urllib.request.urlopen(r, timeout=10).status
+def read_all(sock):
+    """Everything the server sends until it closes (or 10 s pass)."""
+    sock.settimeout(10)
+    data = b""
     try:
-        slow.sendall(b" ")
-        if get() != 200:
-            sys.exit("FAIL: another client was refused while a body trickled")
-        time.sleep(0.5)
+        while True:
+            d = sock.recv(4096)
+            if not d:
+                break
+            data += d
     except OSError:
-        closed = True
-if not closed or time.time() - t0 < 2.5:
-    sys.exit("FAIL: a trickling body was %s after %.1f s (request_timeout 3)" % ("closed" if closed else "still open", time.time() - t0))
+        pass
+    return data
+def limit_17():
+    """Opens 17 connections of this address, each holding its headers unfinished: the server
+    closes one (which one is its accept order: its threads accept at once, and under load after
+    the client's connect has returned). Once one is closed the other 16 are all held, and each
+    is then finished and must get a reply. An empty string, or what went wrong; None when no
+    connection was closed within 2.5 s (request_timeout 3 would close the held ones then)."""
+    conns = []
+    for _ in range(17):
+        c = socket.create_connection(("127.0.0.1", port))
+        c.sendall(b"GET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n")
+        conns.append(c)
+    t0, shut = time.time(), []
+    while not shut and time.time() - t0 < 2.5:
+        readable, _, _ = select.select(conns, [], [], 0.1)
+        for c in readable:
+            try:
+                data = c.recv(100)
+            except OSError:
+                data = b""
+            if data:
+                return "a held connection got a reply before its headers ended: %r" % data[:60]
+            shut.append(c)
+    if not shut:
+        for c in conns:
+            c.close()
+        return None
+    if len(shut) > 1:
+        return "%d of 17 connections were closed, not one" % len(shut)
+    got = 0
+    for c in conns:
+        if c in shut:
+            continue
+        try:
+            c.sendall(b"Connection: close\r\n\r\n")
+            got += read_all(c).startswith(b"HTTP/1.1 ")
+        except OSError:
+            pass
+    for c in conns:
+        c.close()
+    return "" if got == 16 else "%d of the 16 held connections were served, after one was closed" % got
+def main():
+    global step
+    step = "a 10 GB Content-Length"  # refused at once, before it is sent (it was read and dropped)
+    big = socket.create_connection(("127.0.0.1", port))
+    big.sendall(("POST /api/v1/video/contents/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                 "Content-Length: 10000000000\r\n\r\n" % tok).encode())
+    reply = read_all(big)
+    if not reply.startswith(b"HTTP/1.1 413") or b'"error"' not in reply:
+        fail("got %r, not an immediate JSON 413" % reply[:80])
+    big.close()
+    step = "Content-Length with chunked"  # a body framed twice smuggled a second request
+    sm = socket.create_connection(("127.0.0.1", port))
+    sm.sendall(("POST /api/v1/video/projects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 4\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/v1/video/credits/ HTTP/1.1\r\nHost: x\r\n"
+                "Authorization: Bearer %s\r\n\r\n" % (tok, tok)).encode())
+    reply = read_all(sm)
+    if reply.count(b"HTTP/1.1 ") != 1 or not reply.startswith(b"HTTP/1.1 400") or b"length twice" not in reply:
+        fail("%d replies: %r" % (reply.count(b"HTTP/1.1 "), reply[:120]))
+    sm.close()
+    step = "17 connections of one address (connections_per_ip 16)"
+    # a connection of an earlier step the server has yet to clean up, or a server too slow to
+    # accept 17 within 2.5 s, spoils one try: three are made, each one's failure printed
+    whys = []
+    for attempt in range(3):
+        why = limit_17()
+        if why == "":
+            if whys:
+                print("note: hostile connections, %s: passed on try %d after: %s" % (step, attempt + 1, "; ".join(whys)))
+            break
+        whys.append(why or "none of 17 was closed within 2.5 s")
+        time.sleep(1)
+    else:
+        fail("three tries: " + "; ".join(whys))
+    step = "a request after the held connections closed"
+    t0 = time.time()
+    while True:
+        try:
+            if get() == 200:
+                break
+        except OSError as e:
+            if time.time() - t0 > 10:
+                fail("still refused after 10 s: %s" % e)
+            time.sleep(0.2)
+    step = "a body trickling a byte each 0.5 s (request_timeout 3)"
+    slow = socket.create_connection(("127.0.0.1", port))
+    slow.sendall(("POST /api/v1/video/projects/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                  "Content-Length: 100\r\n\r\n" % tok).encode())
+    t0, closed = time.time(), False
+    while time.time() - t0 < 12 and not closed:
+        try:
+            slow.sendall(b" ")
+        except OSError:
+            closed = True
+            break
+        try:
+            st = get()
+        except OSError as e:
+            fail("another client's request failed while the body trickled, after %.1f s: %s" % (time.time() - t0, e))
+        if st != 200:
+            fail("another client's request was %d while the body trickled" % st)
+        time.sleep(0.5)
+    if not closed or time.time() - t0 < 2.5:
+        fail("the connection was %s after %.1f s" % ("closed" if closed else "still open", time.time() - t0))
+try:
+    main()
+except SystemExit:
+    raise
+except Exception:
+    print("FAIL: hostile connections, %s: an exception:" % step)
+    traceback.print_exc(file=sys.stdout)
+    sys.exit(1)
 PY
 
 # --- projects ---
