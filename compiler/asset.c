@@ -100,7 +100,9 @@ const char *asset_path(checker_t *c, const ast_value *v, const char *what, const
 	int rc = asset_resolve(c, sp, asset_dir(c, sp.file), s, what, &abs);
 	if (rc == VE_NOTFOUND) {
 		const char *p = asset_join(c, sp.file, s);
-		if (!c->o->check_assets)
+		/* A template's path argument is checked where it is passed ("file") and again where
+		 * the template uses it ("image"): one missing file is one error. */
+		if (!c->o->check_assets || diag_has_error_at(c->d, DE_FILE_NOT_FOUND, sp))
 			return p;
 		if (strcmp(p, s))
 			diag_err(c->d, DE_FILE_NOT_FOUND, sp, "%s '%s' not found (looked for %s)", what, s, p);

@@ -250,6 +250,17 @@ void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
 	va_end(ap);
 }
 
+int diag_has_error_at(const diag_sink *d, diag_code code, span_t sp)
+{
+	for (int i = 0; i < d->n; i++) {
+		const diag *g = &d->items[i];
+		if (g->lvl == DIAG_ERROR && g->code == code && g->sp.file == sp.file && g->sp.off == sp.off &&
+		    g->sp.len == sp.len)
+			return 1;
+	}
+	return 0;
+}
+
 void diag_report_code(diag_sink *d, diag_code code, span_t sp, const char *fmt, ...)
 {
 	va_list ap;

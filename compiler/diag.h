@@ -130,6 +130,8 @@ void diag_report_warning(diag_sink *d, diag_warning w, span_t sp, const char *fm
 #define diag_note(d, sp, ...) diag_report((d), DIAG_NOTE, (sp), __VA_ARGS__)
 
 int diag_errors(const diag_sink *d);
+/* 1 when an error of this kind was already reported at exactly this place. */
+int diag_has_error_at(const diag_sink *d, diag_code code, span_t sp);
 int diag_warnings(const diag_sink *d);
 /* Turns every warning into an error (-Werror); applies to what is reported after and before. */
 void diag_set_werror(diag_sink *d, int on);
