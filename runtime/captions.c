@@ -10,6 +10,7 @@
 #include "captions.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,70 @@ static void quiet(int level, const char *fmt, va_list args, void *data)
 	(void)data; /* libass's font notes are not for vidc's users */
 }
 
+/* A new track with the cues' events at the given sizes (scale: NULL or percent per cue). */
+static int load_track(captions_t *c, const cue_list *cl, const cue_style *st, const int *scale)
+{
+	cue_event *ev = NULL;
+	char *hdr = cues_ass_header(st, c->p->width, c->p->height);
+	int nev = hdr ? cues_events(cl, st, scale, &ev) : -1, rc = -1;
+	if (c->track)
+		ass_free_track(c->track);
+	if (nev < 0 || !(c->track = ass_new_track(c->lib)))
+		goto out;
+	ass_process_codec_private(c->track, hdr, (int)strlen(hdr));
+	for (int i = 0; i < nev; i++) {
+		char *line = NULL;
+		/* Matroska's event format: ReadOrder, Layer, Style, Name, MarginL/R/V, Effect, Text */
+		if (asprintf(&line, "%d,0,%s,,0,0,0,,%s", i, st->name, ev[i].text) < 0)
+			goto out;
+		ass_process_chunk(c->track, line, (int)strlen(line), ev[i].start_ms,
+				  ev[i].end_ms - ev[i].start_ms);
+		free(line);
+	}
+	rc = 0;
+out:
+	cues_events_free(ev, nev);
+	free(hdr);
+	return rc;
+}
+
+/* libass breaks lines at spaces only: a word wider than the frame (German's compounds, a long
+ * URL, a language without spaces) would run off both edges. Each cue is drawn once at each of
+ * its events' starts, and a cue whose drawing is wider than the frame between the style's
+ * margins is made smaller to fit, the same size for all its words (fit[] in percent; 0 when
+ * every cue fits). Returns 1 when some cue is scaled. */
+static int measure(captions_t *c, const cue_list *cl, const cue_style *st, int *fit)
+{
+	cue_event *ev = NULL;
+	int nev = cues_events(cl, st, NULL, &ev), any = 0;
+	int avail = c->p->width - st->margin_l - st->margin_r;
+	if (nev < 0 || avail < 16)
+		return 0;
+	int *wid = calloc((size_t)cl->n + 1, sizeof *wid);
+	for (int i = 0; wid && i < nev; i++) {
+		int x0 = INT32_MAX, x1 = INT32_MIN;
+		for (ASS_Image *im = ass_render_frame(c->rnd, c->track, ev[i].start_ms, NULL); im; im = im->next)
+			if (im->w > 0 && im->h > 0) {
+				x0 = im->dst_x < x0 ? im->dst_x : x0;
+				x1 = im->dst_x + im->w > x1 ? im->dst_x + im->w : x1;
+			}
+		if (x1 > x0 && x1 - x0 > wid[ev[i].cue])
+			wid[ev[i].cue] = x1 - x0;
+	}
+	for (int k = 0; wid && k < cl->n; k++) {
+		fit[k] = 100;
+		if (wid[k] > avail) {
+			/* one percent under the exact ratio: outlines and rounding grow with the size */
+			int pc = (int)((double)avail * 100 / wid[k]) - 1;
+			fit[k] = pc < 20 ? 20 : pc;
+			any = 1;
+		}
+	}
+	free(wid);
+	cues_events_free(ev, nev);
+	return any;
+}
+
 int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -48,20 +113,11 @@ int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen
 		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 	c->p = p;
 	cue_list cl;
-	cue_event *ev = NULL;
-	char *hdr = NULL;
-	int nev = -1, rc = 0;
+	int rc = 0, *fit = NULL;
 	int64_t end_ms = (int64_t)llround(ir_frame_time(p, p->frames) * 1000);
 	if (cues_build(&cl, n->u.captions.words, n->u.captions.nwords, st.max_chars, end_ms)) {
 		free(c);
 		return rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
-	}
-	hdr = cues_ass_header(&st, p->width, p->height);
-	if (hdr)
-		nev = cues_events(&cl, &st, &ev);
-	if (nev < 0) {
-		rc = rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
-		goto out;
 	}
 	if ((c->lib = ass_library_init()))
 		ass_set_message_cb(c->lib, quiet, NULL);
@@ -74,25 +130,13 @@ int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen
 	/* light hinting: the same outlines at every size, and no autohinter surprises */
 	ass_set_hinting(c->rnd, ASS_HINTING_NONE);
 	ass_set_fonts(c->rnd, NULL, st.font, ASS_FONTPROVIDER_FONTCONFIG, NULL, 1);
-	if (!(c->track = ass_new_track(c->lib))) {
+	if (!(fit = calloc((size_t)cl.n + 1, sizeof *fit)) || load_track(c, &cl, &st, NULL) ||
+	    (measure(c, &cl, &st, fit) && load_track(c, &cl, &st, fit))) {
 		rc = rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 		goto out;
 	}
-	ass_process_codec_private(c->track, hdr, (int)strlen(hdr));
-	for (int i = 0; i < nev; i++) {
-		char *line = NULL;
-		/* Matroska's event format: ReadOrder, Layer, Style, Name, MarginL/R/V, Effect, Text */
-		if (asprintf(&line, "%d,0,%s,,0,0,0,,%s", i, st.name, ev[i].text) < 0) {
-			rc = rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
-			goto out;
-		}
-		ass_process_chunk(c->track, line, (int)strlen(line), ev[i].start_ms,
-				  ev[i].end_ms - ev[i].start_ms);
-		free(line);
-	}
 out:
-	cues_events_free(ev, nev);
-	free(hdr);
+	free(fit);
 	cues_free(&cl);
 	if (rc) {
 		captions_free(c);

@@ -425,9 +425,20 @@ char *cues_text(const cue_list *cl, int i, const char *sep, int upper)
 
 /* ---- ASS ------------------------------------------------------------------------------------ */
 
-/* The highlight of the spoken word: amber, 112 %. ASS colours are &HAABBGGRR. */
-#define KARAOKE_ON "{\\1c&H00C8FF&\\fscx112\\fscy112}"
-#define KARAOKE_OFF "{\\r}"
+/* The highlight of the spoken word (cues_events): amber, 112 %. ASS colours are &HAABBGGRR. */
+
+/* pre + text in a new string; text is freed. NULL when out of memory. */
+static char *prefix(const char *pre, char *text)
+{
+	size_t a = strlen(pre), b = strlen(text);
+	char *r = malloc(a + b + 1);
+	if (r) {
+		memcpy(r, pre, a);
+		memcpy(r + a, text, b + 1);
+	}
+	free(text);
+	return r;
+}
 
 char *cues_ass_header(const cue_style *st, int width, int height)
 {
@@ -456,7 +467,7 @@ char *cues_ass_header(const cue_style *st, int width, int height)
 	return sb_done(&b);
 }
 
-int cues_events(const cue_list *cl, const cue_style *st, cue_event **out)
+int cues_events(const cue_list *cl, const cue_style *st, const int *scale, cue_event **out)
 {
 	*out = NULL;
 	int cap = cl->n;
@@ -468,11 +479,23 @@ int cues_events(const cue_list *cl, const cue_style *st, cue_event **out)
 	int n = 0;
 	for (int i = 0; i < cl->n; i++) {
 		const cue_t *c = &cl->cues[i];
+		/* A smaller cue: every size override in it scaled too (the highlight's 112 %, and
+		 * the reset after it, which would go back to the style's size). */
+		int sc = scale && scale[i] > 0 && scale[i] != 100 ? scale[i] : 100;
+		char pre[48] = "", on[80], off[64];
+		if (sc != 100)
+			snprintf(pre, sizeof pre, "{\\fscx%d\\fscy%d}", sc, sc);
+		snprintf(on, sizeof on, "{\\1c&H00C8FF&\\fscx%d\\fscy%d}", 112 * sc / 100, 112 * sc / 100);
+		snprintf(off, sizeof off, "{\\r%s", sc != 100 ? pre + 1 : "}");
 		if (st->kind != CUE_STYLE_KARAOKE) {
 			ev[n].start_ms = c->start_ms;
 			ev[n].end_ms = c->end_ms;
-			if (!(ev[n++].text = cue_text(cl, i, "\\N", st->upper, CUES_ASS, -1, "", "")))
+			ev[n].cue = i;
+			if (!(ev[n].text = cue_text(cl, i, "\\N", st->upper, CUES_ASS, -1, "", "")))
 				goto oom;
+			if (sc != 100 && !(ev[n].text = prefix(pre, ev[n].text)))
+				goto oom;
+			n++;
 			continue;
 		}
 		/* one event per spoken word: from its start to the next word's start */
@@ -487,8 +510,12 @@ int cues_events(const cue_list *cl, const cue_style *st, cue_event **out)
 				continue;
 			ev[n].start_ms = s;
 			ev[n].end_ms = e;
-			if (!(ev[n++].text = cue_text(cl, i, "\\N", st->upper, CUES_ASS, k, KARAOKE_ON, KARAOKE_OFF)))
+			ev[n].cue = i;
+			if (!(ev[n].text = cue_text(cl, i, "\\N", st->upper, CUES_ASS, k, on, off)))
 				goto oom;
+			if (sc != 100 && !(ev[n].text = prefix(pre, ev[n].text)))
+				goto oom;
+			n++;
 		}
 	}
 	*out = ev;
@@ -528,7 +555,7 @@ int cues_write(FILE *out, cues_format fmt, const cue_list *cl, const cue_style *
 	if (fmt == CUES_ASS) {
 		char *hdr = cues_ass_header(st, width, height);
 		cue_event *ev;
-		int n = hdr ? cues_events(cl, st, &ev) : -1;
+		int n = hdr ? cues_events(cl, st, NULL, &ev) : -1;
 		if (n < 0) {
 			free(hdr);
 			return -1;

@@ -78,13 +78,16 @@ char *cues_ass_header(const cue_style *st, int width, int height);
 /* One ASS event: [start_ms, end_ms) and the Text field (override tags included). */
 typedef struct {
 	int64_t start_ms, end_ms;
+	int cue; /* the cue it shows */
 	char *text;
 } cue_event;
 
 /* The ASS events for the cues in the style: one per cue, or for karaoke one per word interval
- * with the spoken word highlighted (it switches at each word's start). Returns the number of
- * events (malloc'd array in *ev, free with cues_events_free), or -1 when out of memory. */
-int cues_events(const cue_list *cl, const cue_style *st, cue_event **ev);
+ * with the spoken word highlighted (it switches at each word's start). scale, when not NULL,
+ * gives each cue's size in percent of the style's (a cue with a word wider than the frame is
+ * drawn smaller: captions.c measures). Returns the number of events (malloc'd array in *ev,
+ * free with cues_events_free), or -1 when out of memory. */
+int cues_events(const cue_list *cl, const cue_style *st, const int *scale, cue_event **ev);
 void cues_events_free(cue_event *ev, int n);
 
 #endif

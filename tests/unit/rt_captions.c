@@ -246,5 +246,43 @@ int main(void)
 			surf_free(fresh45);
 			ir_program_free(p);
 		}
+
+	/* A word wider than the frame (German's compounds: libass breaks lines only at spaces) is
+	 * drawn smaller, inside the safe area, in every style; the words around it keep their
+	 * size (their cue is another). */
+	static const char *const german[] = {"Die",
+					     "Donaudampfschifffahrtselektrizit\xc3\xa4ten"
+					     "hauptbetriebswerkbauunterbeamtengesellschaft",
+					     "tagte."};
+	ir_word gw[3];
+	for (int i = 0; i < 3; i++) {
+		gw[i].text = german[i];
+		gw[i].t0 = 1.0 + 0.8 * i;
+		gw[i].t1 = gw[i].t0 + 0.7;
+	}
+	for (int si = 0; si < 3; si++) {
+		ir_program *p = t_prog(1080, 1920, 90);
+		p->safe = presets[3].safe;
+		p->preset = "tiktok";
+		int s = t_solid(p, t_rgb(40, 60, 90));
+		t_one_scene(p, t_layer(p, s, 0, 0, p->width, p->height, IR_FIT_FILL));
+		surf_t *bare = t_render(p, NULL, 60);
+		ir_node *c = ir_node_add(p, IR_CAPTIONS);
+		c->u.captions.style = styles[si];
+		c->u.captions.words = gw;
+		c->u.captions.nwords = 3;
+		p->captions = c->id;
+		surf_t *at = t_render(p, NULL, 60); /* 2.0 s: the long word is spoken */
+		if (!bare || !at)
+			return 1;
+		diffbox d = diff(bare, at);
+		ir_rect sa = presets[3].safe;
+		CHECK(d.n > 1000, "long word, %s: captions drew %d pixels", styles[si], d.n);
+		CHECK(d.x0 >= sa.x && d.x1 < sa.x + sa.w, "long word, %s: drawn at x %d..%d, the safe area is x %d..%d",
+		      styles[si], d.x0, d.x1, sa.x, sa.x + sa.w - 1);
+		surf_free(bare);
+		surf_free(at);
+		ir_program_free(p);
+	}
 	return check_done();
 }
