@@ -173,7 +173,27 @@ static int pid_dead(long pid)
 	return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
-/* Removes DIR/.BASE.tmp-PID files whose PID is dead. Best effort: a temp we cannot remove stays. */
+/* Removes path; a folder with its files (one level deep: what vidc puts in a temp folder). */
+static void remove_temp(const char *path)
+{
+	if (unlink(path) == 0 || (errno != EISDIR && errno != EPERM))
+		return;
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char full[4096];
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    snprintf(full, sizeof full, "%s/%s", path, de->d_name) < (int)sizeof full)
+			unlink(full);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* Removes DIR/.BASE.tmp-PID files (or folders) whose PID is dead. Best effort: a temp we cannot
+ * remove stays. */
 static void remove_stale(const char *dir, const char *base)
 {
 	DIR *d = opendir(dir);
@@ -192,7 +212,7 @@ static void remove_stale(const char *dir, const char *base)
 			continue;
 		char full[4096];
 		if (snprintf(full, sizeof full, "%s/%s", dir, nm) < (int)sizeof full)
-			unlink(full);
+			remove_temp(full);
 	}
 	closedir(d);
 }
@@ -240,7 +260,7 @@ int file_commit(const char *tmp, const char *path, vidc_err *e)
 void file_discard(const char *tmp)
 {
 	if (tmp && *tmp)
-		unlink(tmp);
+		remove_temp(tmp);
 }
 
 static int write_all(int fd, const char *p, size_t len)

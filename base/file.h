@@ -44,7 +44,9 @@ int file_tmp_name(const char *path, char *tmp, size_t n, vidc_err *e);
  * become a directory meanwhile), rename. On failure the temp is removed. 0 or a VE_* code. */
 int file_commit(const char *tmp, const char *path, vidc_err *e);
 
-/* Removes a temp file after a failure (errors are ignored: there is nothing more to say). */
+/* Removes a temp file after a failure (errors are ignored: there is nothing more to say). A
+ * temp that is a folder (a two-pass render's work folder, named by file_tmp_name too) is
+ * removed with the files in it (one level). */
 void file_discard(const char *tmp);
 
 /* file_out_check, then data written to a temp file beside path, fsync'd and renamed over it. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "../base/file.h"
@@ -51,27 +52,23 @@ static int render_pass(const ir_program *p, const stage_render_opts *o, const st
 	return rc ? stage_rt_err(e, rc, err) : 0;
 }
 
-/* What the two passes leave in their work folder: the passes' MP4s and x264's statistics
- * (written as NAME.temp and renamed when the encoder closes; mbtree: x264's per-macroblock
- * weights). rt_render removes its own temp files. */
-static const char *const pass_files[] = {"first.mp4", "second.mp4", "x264.log", "x264.log.temp",
-					 "x264.log.mbtree", "x264.log.mbtree.temp"};
-#define NPASS_FILES (sizeof pass_files / sizeof *pass_files)
-
-static void remove_passes(const char *dir)
-{
-	char path[4300];
-	for (size_t i = 0; i < NPASS_FILES; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, pass_files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 static long long file_bytes(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* x264 writes its statistics itself and libav only says "Generic error in an external library"
+ * when that write fails: with almost no room left in the work folder's file system (a few MiB
+ * for a render is nothing), the cause is said plainly. */
+static int say_full(int rc, const char *dir, const char *output, vidc_err *e)
+{
+	struct statvfs fs;
+	if (rc && rc != VE_CANCELED && statvfs(dir, &fs) == 0 &&
+	    (unsigned long long)fs.f_bavail * fs.f_frsize < 4ull << 20)
+		return err_set(e, VE_IO, "cannot write '%s': the disk is full (%llu KiB free)", output,
+			       (unsigned long long)fs.f_bavail * fs.f_frsize / 1024);
+	return rc;
 }
 
 /* The size budget is a limit on the total, not a rate (SPEC.md, "Size budget"): pass 1 encodes
@@ -84,21 +81,25 @@ static long long file_bytes(const char *path)
 static int render_budget(const ir_program *p, const stage_render_opts *o, const stage_cb *cb, vidc_err *e)
 {
 	char dir[4200], stats[4300], first[4300], second[4300], a[32], b[32];
-	if (snprintf(dir, sizeof dir, "%s.rate-XXXXXX", o->output) >= (int)sizeof dir)
-		return err_set(e, VE_INVAL, "cannot write '%s': the path is too long", o->output);
-	if (!mkdtemp(dir))
-		return err_errno(e, errno, "cannot make the render's work folder beside '%s'", o->output);
+	/* .NAME.tmp-PID, as a one-pass render's temp file: the next render removes it if this
+	 * process is killed */
+	int rc = file_tmp_name(o->output, dir, sizeof dir, e);
+	if (rc)
+		return rc;
+	if (mkdir(dir, 0700) != 0) {
+		if (errno == EEXIST) /* left by an earlier process with this PID */
+			file_discard(dir);
+		if (errno != EEXIST || mkdir(dir, 0700) != 0)
+			return err_errno(e, errno, "cannot make the render's work folder beside '%s'", o->output);
+	}
 	snprintf(stats, sizeof stats, "%s/x264.log", dir);
 	snprintf(first, sizeof first, "%s/first.mp4", dir);
 	snprintf(second, sizeof second, "%s/second.mp4", dir);
 	const char *name = p->preset ? p->preset : "the preset";
 	long long budget = (long long)p->max_bytes, size;
-	int rc = render_pass(p, o, cb, 1, stats, first, e);
+	rc = render_pass(p, o, cb, 1, stats, first, e);
 	if (!rc && (size = file_bytes(first)) <= budget) {
-		stage_say(cb, STAGE_NOTE, "render", "%s of %s's %s budget: one pass",
-			  file_size_text((unsigned long long)size, a, sizeof a), name,
-			  file_size_text((unsigned long long)budget, b, sizeof b));
-		rc = file_commit(first, o->output, e);
+		rc = file_commit(first, o->output, e); /* nothing to say: the common case */
 	} else if (!rc) {
 		stage_say(cb, STAGE_NOTE, "render",
 			  "%s at the CRF, over %s's %s budget: a second pass composes the frames again "
@@ -118,7 +119,8 @@ static int render_budget(const ir_program *p, const stage_render_opts *o, const 
 			rc = file_commit(second, o->output, e);
 		}
 	}
-	remove_passes(dir);
+	rc = say_full(rc, dir, o->output, e);
+	file_discard(dir);
 	return rc;
 }
 
