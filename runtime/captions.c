@@ -62,19 +62,24 @@ out:
 }
 
 /* libass breaks lines at spaces only: a word wider than the frame (German's compounds, a long
- * URL, a language without spaces) would run off both edges. Each cue is drawn once at each of
- * its events' starts, and a cue whose drawing is wider than the frame between the style's
- * margins is made smaller to fit, the same size for all its words (fit[] in percent; 0 when
- * every cue fits). Returns 1 when some cue is scaled. */
+ * URL, a language without spaces) would run off both edges. Each cue is drawn at each of its
+ * events' starts, at its size in fit[] (percent), and a cue wider than the frame between the
+ * style's margins is made smaller, the same size for all its words. libass clips what it draws
+ * to the frame, so a cue far too wide measures as the frame's width: the caller measures again
+ * until every cue fits. Returns 1 when some cue was made smaller. */
 static int measure(captions_t *c, const cue_list *cl, const cue_style *st, int *fit)
 {
 	cue_event *ev = NULL;
-	int nev = cues_events(cl, st, NULL, &ev), any = 0;
+	int nev = cues_events(cl, st, fit, &ev), any = 0;
 	int avail = c->p->width - st->margin_l - st->margin_r;
 	if (nev < 0 || avail < 16)
 		return 0;
 	int *wid = calloc((size_t)cl->n + 1, sizeof *wid);
 	for (int i = 0; wid && i < nev; i++) {
+		/* a karaoke cue has an event per word: its first tells, unless the cue comes near
+		 * the margins (another word's highlight is 12 % larger) */
+		if (i > 0 && ev[i].cue == ev[i - 1].cue && wid[ev[i].cue] < avail * 85 / 100)
+			continue;
 		int x0 = INT32_MAX, x1 = INT32_MIN;
 		for (ASS_Image *im = ass_render_frame(c->rnd, c->track, ev[i].start_ms, NULL); im; im = im->next)
 			if (im->w > 0 && im->h > 0) {
@@ -84,15 +89,13 @@ static int measure(captions_t *c, const cue_list *cl, const cue_style *st, int *
 		if (x1 > x0 && x1 - x0 > wid[ev[i].cue])
 			wid[ev[i].cue] = x1 - x0;
 	}
-	for (int k = 0; wid && k < cl->n; k++) {
-		fit[k] = 100;
-		if (wid[k] > avail) {
-			/* one percent under the exact ratio: outlines and rounding grow with the size */
-			int pc = (int)((double)avail * 100 / wid[k]) - 1;
-			fit[k] = pc < 20 ? 20 : pc;
+	for (int k = 0; wid && k < cl->n; k++)
+		if (wid[k] > avail && fit[k] > 10) {
+			/* one percent under the ratio: outlines and rounding grow with the size */
+			int pc = (int)((double)fit[k] * avail / wid[k]) - 1;
+			fit[k] = pc < 10 ? 10 : pc;
 			any = 1;
 		}
-	}
 	free(wid);
 	cues_events_free(ev, nev);
 	return any;
@@ -130,11 +133,19 @@ int captions_new(captions_t **out, const ir_program *p, char *err, size_t errlen
 	/* light hinting: the same outlines at every size, and no autohinter surprises */
 	ass_set_hinting(c->rnd, ASS_HINTING_NONE);
 	ass_set_fonts(c->rnd, NULL, st.font, ASS_FONTPROVIDER_FONTCONFIG, NULL, 1);
-	if (!(fit = calloc((size_t)cl.n + 1, sizeof *fit)) || load_track(c, &cl, &st, NULL) ||
-	    (measure(c, &cl, &st, fit) && load_track(c, &cl, &st, fit))) {
-		rc = rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
-		goto out;
-	}
+	if (!(fit = calloc((size_t)cl.n + 1, sizeof *fit)))
+		goto oom;
+	for (int k = 0; k < cl.n; k++)
+		fit[k] = 100;
+	if (load_track(c, &cl, &st, fit))
+		goto oom;
+	/* each round shrinks a clipped cue by at least the margins' share: 12 reach 10 % */
+	for (int round = 0; round < 12 && measure(c, &cl, &st, fit); round++)
+		if (load_track(c, &cl, &st, fit))
+			goto oom;
+	goto out;
+oom:
+	rc = rterr_node(VE_NOMEM, p, n, err, errlen, "out of memory");
 out:
 	free(fit);
 	cues_free(&cl);
