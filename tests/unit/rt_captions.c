@@ -250,10 +250,9 @@ int main(void)
 	/* A word wider than the frame (German's compounds: libass breaks lines only at spaces) is
 	 * drawn smaller, inside the safe area, in every style; the words around it keep their
 	 * size (their cue is another). */
-	static const char *const german[] = {"Die",
-					     "Donaudampfschifffahrtselektrizit\xc3\xa4ten"
-					     "hauptbetriebswerkbauunterbeamtengesellschaft",
-					     "tagte."};
+	static const char compound[] = "Donaudampfschifffahrtselektrizit\xc3\xa4ten"
+				       "hauptbetriebswerkbauunterbeamtengesellschaft";
+	static const char *const german[] = {"Die", compound, "tagte."};
 	ir_word gw[3];
 	for (int i = 0; i < 3; i++) {
 		gw[i].text = german[i];
