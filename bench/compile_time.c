@@ -36,7 +36,8 @@ int main(int argc, char **argv)
 		diag_sink *d = diag_new();
 		spec_t *s = compile_spec(argv[1], d, &o);
 		if (diag_errors(d)) {
-			fprintf(stderr, "compile_time: %s has errors (run vidc check)\n", argv[1]);
+			diag_print(d, stderr, 0);
+			fprintf(stderr, "compile_time: %s has errors\n", argv[1]);
 			return 1;
 		}
 		for (int i = 0; i < compile_npresets(s); i++) {
