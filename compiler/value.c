@@ -114,6 +114,14 @@ void val_expected(checker_t *c, const ast_value *v, const char *what)
 {
 	if (v->kind == AV_POISON || (v->kind == AV_NUM && v->unit == UNIT_BAD)) /* its error is said */
 		return;
+	/* `big * 2` with big a string: the string is the mistake, not the expression around it. */
+	const ast_value *op, *bad = expr_bad_operand(c, v, &op);
+	if (bad) {
+		diag_err(c->d, DE_WRONG_TYPE, bad->sp, "%s takes numbers (with or without units), found %s",
+			 op->kind == AV_BINOP ? arena_printf(c->a, "'%c'", op->op) : arena_printf(c->a, "%s()", op->s),
+			 val_describe(c, bad));
+		return;
+	}
 	diag_err(c->d, DE_WRONG_TYPE, v->sp, "expected %s, found %s", what, val_describe(c, v));
 }
 
