@@ -237,23 +237,22 @@ void diag_via(diag_sink *d, span_t use, span_t def, const char *name)
 	*r = (via){use, def, copy};
 }
 
-/* The most recent record other than those in used[0..n) that holds sp in its def (in_def) or
- * is read at sp (!in_def); its index in *at. */
-static const via *via_find(const diag_sink *d, span_t sp, int in_def, const size_t *used, int n, size_t *at)
+/* The most recent record that holds sp in its def (up: its use is where to go) or is read at sp
+ * (down: its def is), leading to none of the spans in seen[0..n): constants that name each other
+ * in a circle leave records both ways, and each span is visited once. */
+static const via *via_find(const diag_sink *d, span_t sp, int up, const span_t *seen, int n)
 {
 	size_t kept = d->nvias < DIAG_VIAS ? d->nvias : DIAG_VIAS;
 	for (size_t k = 1; k <= kept; k++) {
-		size_t i = d->nvias - k;
-		const via *r = &d->vias[i % DIAG_VIAS];
-		if (in_def ? !within(sp, r->def) : !same_span(sp, r->use))
+		const via *r = &d->vias[(d->nvias - k) % DIAG_VIAS];
+		if (up ? !within(sp, r->def) : !same_span(sp, r->use))
 			continue;
-		int seen = 0;
-		for (int j = 0; j < n && !seen; j++)
-			seen = used[j] == i;
-		if (seen)
-			continue; /* constants that name each other in a circle: each step once */
-		*at = i;
-		return r;
+		span_t to = up ? r->use : r->def;
+		int j = 0;
+		while (j < n && !same_span(seen[j], to))
+			j++;
+		if (j == n)
+			return r;
 	}
 	return NULL;
 }
@@ -267,12 +266,12 @@ typedef struct {
  * them. notes[] gets, outermost constant first, where each one's note points; returns how many. */
 static int via_walk(const diag_sink *d, span_t *sp, via_note *notes)
 {
-	size_t used[MAX_VIA_STEPS];
+	span_t seen[MAX_VIA_STEPS + 1] = {*sp};
 	int n = 0;
 	const via *r;
-	while (n < MAX_VIA_STEPS && (r = via_find(d, *sp, 1, used, n, &used[n]))) {
+	while (n < MAX_VIA_STEPS && (r = via_find(d, *sp, 1, seen, n + 1))) {
 		notes[n++] = (via_note){*sp, r->name}; /* where in the value: the part that is wrong */
-		*sp = r->use;
+		*sp = seen[n] = r->use;
 	}
 	for (int i = 0; i < n / 2; i++) { /* found innermost first */
 		via_note t = notes[i];
@@ -281,10 +280,10 @@ static int via_walk(const diag_sink *d, span_t *sp, via_note *notes)
 	}
 	if (n) /* moved out: the place that read the first constant */
 		return n;
-	span_t at = *sp; /* reported where a name is read: the constant it stands for, and so on */
-	while (n < MAX_VIA_STEPS && (r = via_find(d, at, 0, used, n, &used[n]))) {
+	/* Reported where a name is read: the constant it stands for, and the one that stands for. */
+	while (n < MAX_VIA_STEPS && (r = via_find(d, seen[n], 0, seen, n + 1))) {
 		notes[n++] = (via_note){r->def, r->name};
-		at = r->def;
+		seen[n] = r->def;
 	}
 	return n;
 }
