@@ -94,8 +94,9 @@ const char *val_describe(checker_t *c, const ast_value *v)
 		}
 	case AV_STR: return "a string";
 	case AV_COLOR: return "a colour";
-	case AV_IDENT:
-		return arena_printf(c->a, "the name '%.60s'", v->s);
+	case AV_IDENT: /* still a constant once followed: sym_follow went round a circle */
+		return sym_const(c, v->s) ? arena_printf(c->a, "'%.60s', a constant defined in terms of itself", v->s)
+					  : arena_printf(c->a, "the name '%.60s'", v->s);
 	case AV_CALL:
 		return arena_printf(c->a, "a call to '%.60s'", v->s);
 	case AV_ARROW: return "'->'";
@@ -112,6 +113,7 @@ const char *val_an(const char *word)
 
 void val_expected(checker_t *c, const ast_value *v, const char *what)
 {
+	v = sym_follow(c, v); /* a caller may pass the value as written */
 	if (v->kind == AV_POISON || (v->kind == AV_NUM && v->unit == UNIT_BAD)) /* its error is said */
 		return;
 	/* `big * 2` with big a string: the string is the mistake, not the expression around it. */
