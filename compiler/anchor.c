@@ -226,34 +226,23 @@ static int marker_at(checker_t *c, const ast_value *v, double *out)
 	return 0;
 }
 
-/* Whether span a lies inside span b (a value written in the time itself, not in a constant). */
-static int inside(span_t a, span_t b)
-{
-	return a.file == b.file && a.off >= b.off && a.off + a.len <= b.off + b.len;
-}
-
 /* A percentage or a negative time needs its container's length; a top-level marker has none
- * (ANCHOR_NO_SPAN): without this check 50% there was silently 0 s. use is the time as the
- * marker writes it: a value that came from a constant is reported there (the constant itself
- * is fine in a scene), with a note at the constant's value. */
-static int have_span(checker_t *c, const ast_value *v, const ast_value *use, double span, const char *what)
+ * (ANCHOR_NO_SPAN): without this check 50% there was silently 0 s. A value from a constant is
+ * reported where the marker names the constant (diag_via; the constant itself is fine in a
+ * scene). */
+static int have_span(checker_t *c, const ast_value *v, double span, const char *what)
 {
 	if (span >= 0)
 		return 1;
-	int via = !inside(v->sp, use->sp);
-	diag_err(c->d, DE_TIMING, via ? use->sp : v->sp,
+	diag_err(c->d, DE_TIMING, v->sp,
 		 "%s, and a top-level marker has no length to go by (it is read before the scenes, so the "
 		 "video's length is not known yet): give a duration from the video's start (20s), a speech "
 		 "anchor, or set the marker in a scene", what);
-	if (via && use->kind == AV_IDENT)
-		diag_note(c->d, v->sp, "through the constant '%s', from here", use->s);
-	else if (via)
-		diag_note(c->d, v->sp, "this value comes from a constant");
 	return 0;
 }
 
 /* A time that is no sum: a duration, a percentage, a negative duration or an anchor. */
-static int time_term(checker_t *c, const ast_value *v, const ast_value *use, double base, double span, double *out)
+static int time_term(checker_t *c, const ast_value *v, double base, double span, double *out)
 {
 	v = expr_fold(c, v); /* `2 * 1.5s`, `max(1s, 20f)`: one duration */
 	if (v->kind == AV_POISON)
@@ -263,14 +252,14 @@ static int time_term(checker_t *c, const ast_value *v, const ast_value *use, dou
 	if (v->kind == AV_IDENT)
 		return marker_at(c, v, out);
 	if (v->kind == AV_NUM && v->unit == UNIT_PCT) {
-		if (!val_finite(c, v) || !have_span(c, v, use, span, "a percentage is a share of its container's length"))
+		if (!val_finite(c, v) || !have_span(c, v, span, "a percentage is a share of its container's length"))
 			return 0;
 		*out = base + span * v->num / 100;
 		return 1;
 	}
 	if (v->kind == AV_NUM && v->num < 0 &&
 	    (v->unit == UNIT_S || v->unit == UNIT_MS || v->unit == UNIT_F)) {
-		if (!have_span(c, v, use, span, "a negative duration counts back from its container's end"))
+		if (!have_span(c, v, span, "a negative duration counts back from its container's end"))
 			return 0;
 		ast_value pos = *v;
 		pos.num = -v->num;
@@ -303,7 +292,6 @@ int anchor_time(checker_t *c, const ast_value *v, double base, double span, doub
 {
 	/* Constants only: a sum of a time and durations keeps its meaning (`50% + 1s` is 1 s after
 	 * the middle, `-2s + 1s` 1 s before the end); its terms are folded one by one. */
-	const ast_value *use = v;
 	v = sym_follow(c, v);
 	int n = 0;
 	for (const ast_value *w = v; is_sum(w); w = sym_follow(c, w->lhs))
@@ -315,7 +303,7 @@ int anchor_time(checker_t *c, const ast_value *v, double base, double span, doub
 	const ast_value *w = v;
 	for (int i = n - 1; i >= 0; i--, w = sym_follow(c, w->lhs))
 		chain[i] = w; /* chain[0] is the innermost sum */
-	if (!time_term(c, w, use, base, span, out))
+	if (!time_term(c, w, base, span, out))
 		return 0;
 	for (int i = 0; i < n; i++) {
 		double r;

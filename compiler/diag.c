@@ -71,6 +71,16 @@ const char *const *diag_warning_names(void)
 	return warning_names;
 }
 
+/* A value read through a name (diag_via): the name written at use stands for the value at def. */
+typedef struct {
+	span_t use, def;
+	char *name;
+} via;
+
+/* Steps from a constant's value out to where it is read: a chain of constants is rarely more
+ * than two deep, and sym_follow stops at 16. */
+#define MAX_VIA_STEPS 16
+
 struct diag_sink {
 	source *srcs;
 	int nsrcs;
@@ -84,6 +94,8 @@ struct diag_sink {
 	int lost;       /* diagnostics lost for want of memory (each counts as an error) */
 	int full;       /* the 1000-diagnostic cap was reached */
 	int last;       /* the error or warning fix-its attach to, -1 when it was dropped */
+	via vias[DIAG_VIAS]; /* the last records of diag_via: record i is at vias[i % DIAG_VIAS] */
+	size_t nvias;        /* records made so far */
 };
 
 /* A spec that makes a diagnostic for every byte (or a template expanded a million times) would
@@ -114,6 +126,8 @@ void diag_free(diag_sink *d)
 			free(d->items[i].fix[k].text);
 		free(d->items[i].fix);
 	}
+	for (int i = 0; i < DIAG_VIAS; i++)
+		free(d->vias[i].name);
 	free(d->srcs);
 	free(d->items);
 	free(d);
@@ -193,6 +207,98 @@ static int over_limit(diag_sink *d, diag_level lvl)
 	return 0;
 }
 
+/* ---- values read through a name ---------------------------------------------------------- */
+
+static int same_span(span_t a, span_t b)
+{
+	return a.file == b.file && a.off == b.off && a.len == b.len;
+}
+
+/* Whether span a lies within span b. */
+static int within(span_t a, span_t b)
+{
+	return a.file >= 0 && a.file == b.file && a.off >= b.off && a.off + a.len <= b.off + b.len;
+}
+
+void diag_via(diag_sink *d, span_t use, span_t def, const char *name)
+{
+	if (!d || use.file < 0 || def.file < 0 || within(use, def)) /* a constant naming itself */
+		return;
+	if (d->nvias) {
+		const via *last = &d->vias[(d->nvias - 1) % DIAG_VIAS];
+		if (same_span(last->use, use) && same_span(last->def, def))
+			return; /* read again (each preset's pass, a value folded twice) */
+	}
+	char *copy = strdup(name);
+	if (!copy)
+		return; /* the diagnostics stay at the constant's value, as without this record */
+	via *r = &d->vias[d->nvias++ % DIAG_VIAS];
+	free(r->name);
+	*r = (via){use, def, copy};
+}
+
+/* The most recent record that holds sp in its def (up: its use is where to go) or is read at sp
+ * (down: its def is), leading to none of the spans in seen[0..n): constants that name each other
+ * in a circle leave records both ways, and each span is visited once. */
+static const via *via_find(const diag_sink *d, span_t sp, int up, const span_t *seen, int n)
+{
+	size_t kept = d->nvias < DIAG_VIAS ? d->nvias : DIAG_VIAS;
+	for (size_t k = 1; k <= kept; k++) {
+		const via *r = &d->vias[(d->nvias - k) % DIAG_VIAS];
+		if (up ? !within(sp, r->def) : !same_span(sp, r->use))
+			continue;
+		span_t to = up ? r->use : r->def;
+		int j = 0;
+		while (j < n && !same_span(seen[j], to))
+			j++;
+		if (j == n)
+			return r;
+	}
+	return NULL;
+}
+
+typedef struct {
+	span_t sp;
+	const char *name;
+} via_note;
+
+/* Where a diagnostic reported at *sp belongs: out of constants' values, to the place that read
+ * them. notes[] gets, outermost constant first, where each one's note points; returns how many. */
+static int via_walk(const diag_sink *d, span_t *sp, via_note *notes)
+{
+	span_t seen[MAX_VIA_STEPS + 1] = {*sp};
+	int n = 0;
+	const via *r;
+	while (n < MAX_VIA_STEPS && (r = via_find(d, *sp, 1, seen, n + 1))) {
+		notes[n++] = (via_note){*sp, r->name}; /* where in the value: the part that is wrong */
+		*sp = seen[n] = r->use;
+	}
+	for (int i = 0; i < n / 2; i++) { /* found innermost first */
+		via_note t = notes[i];
+		notes[i] = notes[n - 1 - i];
+		notes[n - 1 - i] = t;
+	}
+	if (n) /* moved out: the place that read the first constant */
+		return n;
+	/* Reported where a name is read: the constant it stands for, and the one that stands for. */
+	while (n < MAX_VIA_STEPS && (r = via_find(d, seen[n], 0, seen, n + 1))) {
+		notes[n++] = (via_note){r->def, r->name};
+		seen[n] = r->def;
+	}
+	return n;
+}
+
+static void report(diag_sink *d, diag_level lvl, int warning, diag_code code, span_t sp,
+		   const char *fmt, va_list ap);
+
+static void report_note(diag_sink *d, span_t sp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, DIAG_NOTE, -1, DE_UNCLASSIFIED, sp, fmt, ap);
+	va_end(ap);
+}
+
 static void report(diag_sink *d, diag_level lvl, int warning, diag_code code, span_t sp,
 		   const char *fmt, va_list ap)
 {
@@ -213,6 +319,8 @@ static void report(diag_sink *d, diag_level lvl, int warning, diag_code code, sp
 	}
 	vsnprintf(msg, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
+	via_note notes[MAX_VIA_STEPS];
+	int nnotes = lvl == DIAG_NOTE ? 0 : via_walk(d, &sp, notes);
 	/* The same message at the same place says nothing new (a style with a mistake, applied to
 	 * ten layers, is one mistake): keep the first, and drop the repeat's notes with it. */
 	d->dropping = 0;
@@ -240,6 +348,8 @@ static void report(diag_sink *d, diag_level lvl, int warning, diag_code code, sp
 	if (lvl != DIAG_NOTE)
 		d->last = d->n;
 	d->items[d->n++] = (diag){lvl, sp, msg, warning, code, NULL, 0};
+	for (int i = 0; i < nnotes; i++) /* notes leave d->last: fix-its attach to the diagnostic */
+		report_note(d, notes[i].sp, "'%s' is defined here", notes[i].name);
 }
 
 void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
@@ -252,6 +362,8 @@ void diag_report(diag_sink *d, diag_level lvl, span_t sp, const char *fmt, ...)
 
 int diag_has_error_at(const diag_sink *d, diag_code code, span_t sp)
 {
+	via_note notes[MAX_VIA_STEPS];
+	via_walk(d, &sp, notes);
 	for (int i = 0; i < d->n; i++) {
 		const diag *g = &d->items[i];
 		if (g->lvl == DIAG_ERROR && g->code == code && g->sp.file == sp.file && g->sp.off == sp.off &&

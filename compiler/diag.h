@@ -129,8 +129,23 @@ void diag_report_warning(diag_sink *d, diag_warning w, span_t sp, const char *fm
 #define diag_warn(d, w, sp, ...) diag_report_warning((d), (w), (sp), __VA_ARGS__)
 #define diag_note(d, sp, ...) diag_report((d), DIAG_NOTE, (sp), __VA_ARGS__)
 
+/* ---- values read through a name ------------------------------------------------------ *
+ * A constant is written once and read wherever it is named, so a mistake in its value is a
+ * mistake of each place that reads it (a font size that is a string, used 40 times). The
+ * checker tells the sink each time it follows a name to a value: diag_via(d, use, def, name),
+ * the value at def read through the name written at use. An error or warning reported after
+ * it at a span inside def is reported at use instead (the most recent record whose def holds
+ * it; step by step for a constant defined as another one), followed by the note "'NAME' is
+ * defined here" at the span it was reported at; one reported at use itself (a template's
+ * argument checked where it is passed) gets the notes too. Notes are never moved; fix-its keep
+ * their spans (they edit the constant's value). Only the last DIAG_VIAS records are kept: a
+ * value is read and judged in one go. */
+#define DIAG_VIAS 64
+void diag_via(diag_sink *d, span_t use, span_t def, const char *name);
+
 int diag_errors(const diag_sink *d);
-/* 1 when an error of this kind was already reported at exactly this place. */
+/* 1 when an error of this kind was already reported at exactly this place (a place inside a
+ * constant's value counts as where diag_via moves it). */
 int diag_has_error_at(const diag_sink *d, diag_code code, span_t sp);
 int diag_warnings(const diag_sink *d);
 /* Turns every warning into an error (-Werror); applies to what is reported after and before. */

@@ -267,3 +267,32 @@ const ast_value *expr_fold(checker_t *c, const ast_value *v)
 	n->unit = q.u;
 	return n;
 }
+
+/* Looks for the first operand of v that is a string or a colour, its operator in *op. */
+static const ast_value *bad_operand(folder *f, const ast_value *v, const ast_value **op, int depth)
+{
+	v = sym_follow(f->c, v);
+	if (depth > MAX_FOLD_DEPTH || ++f->steps > MAX_FOLD_STEPS || !expr_is_arith(v))
+		return NULL;
+	int n = v->kind == AV_BINOP ? 2 : v->nargs;
+	for (int i = 0; i < n; i++) {
+		const ast_value *w = v->kind == AV_BINOP ? (i ? v->rhs : v->lhs) : v->args[i].v;
+		if (!w)
+			continue;
+		const ast_value *r = sym_follow(f->c, w);
+		if (r->kind == AV_STR || r->kind == AV_COLOR) {
+			*op = v;
+			return r;
+		}
+		const ast_value *bad = bad_operand(f, r, op, depth + 1);
+		if (bad)
+			return bad;
+	}
+	return NULL;
+}
+
+const ast_value *expr_bad_operand(checker_t *c, const ast_value *v, const ast_value **op)
+{
+	folder f = {c, 0, v->sp};
+	return bad_operand(&f, v, op, 0);
+}

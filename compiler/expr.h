@@ -19,4 +19,9 @@ int expr_is_arith(const ast_value *v);
  * back as AV_POISON, which readers pass over in silence. */
 const ast_value *expr_fold(checker_t *c, const ast_value *v);
 
+/* The first operand of expression v (constants followed) that arithmetic never takes: a string
+ * or a colour, as its constant's value when it is named (`big * 2`, const big = "large"); *op
+ * gets the operator or min/max call it is an operand of. NULL when there is none. */
+const ast_value *expr_bad_operand(checker_t *c, const ast_value *v, const ast_value **op);
+
 #endif

@@ -72,6 +72,7 @@ const ast_value *sym_follow(checker_t *c, const ast_value *v)
 		const_sym *k = sym_const(c, v->s);
 		if (!k)
 			break;
+		diag_via(c->d, v->sp, k->v->sp, k->name); /* its mistakes are shown where it is read */
 		v = k->v;
 	}
 	return v;

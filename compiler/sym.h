@@ -17,7 +17,8 @@
 void sym_index_add(checker_t *c, sym_index *x, const void *syms, size_t stride, int n);
 const_sym *sym_const(checker_t *c, const char *name);
 /* Follows constants: an identifier naming a constant stands for the constant's value (at most
- * 16 steps, so a constant naming itself stops). */
+ * 16 steps, so a constant naming itself stops). Each step is recorded with diag_via, so an
+ * error in the value is reported where the identifier is written. */
 const ast_value *sym_follow(checker_t *c, const ast_value *v);
 const ast_stmt *sym_style(checker_t *c, const char *name);
 const ast_stmt *sym_template(checker_t *c, const char *name);

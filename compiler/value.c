@@ -95,6 +95,8 @@ const char *val_describe(checker_t *c, const ast_value *v)
 	case AV_STR: return "a string";
 	case AV_COLOR: return "a colour";
 	case AV_IDENT:
+		if (sym_const(c, v->s)) /* still a constant once followed: sym_follow went round a circle */
+			return arena_printf(c->a, "'%.60s', a constant defined in terms of itself", v->s);
 		return arena_printf(c->a, "the name '%.60s'", v->s);
 	case AV_CALL:
 		return arena_printf(c->a, "a call to '%.60s'", v->s);
@@ -112,8 +114,18 @@ const char *val_an(const char *word)
 
 void val_expected(checker_t *c, const ast_value *v, const char *what)
 {
+	v = sym_follow(c, v); /* a caller may pass the value as written */
 	if (v->kind == AV_POISON || (v->kind == AV_NUM && v->unit == UNIT_BAD)) /* its error is said */
 		return;
+	/* `big * 2` with big a string: the string is the mistake, not the expression around it. */
+	const ast_value *op, *bad = expr_bad_operand(c, v, &op);
+	if (bad) {
+		const char *what_op = op->kind == AV_BINOP ? arena_printf(c->a, "'%c'", op->op)
+							   : arena_printf(c->a, "%s()", op->s);
+		diag_err(c->d, DE_WRONG_TYPE, bad->sp, "%s takes numbers (with or without units), found %s",
+			 what_op, val_describe(c, bad));
+		return;
+	}
 	diag_err(c->d, DE_WRONG_TYPE, v->sp, "expected %s, found %s", what, val_describe(c, v));
 }
 

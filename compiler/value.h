@@ -23,7 +23,8 @@ const ast_stmt *val_known_stmt(checker_t *c, span_t sp, const char *what, const 
 			       const ast_stmt *found, const stmt_sym *syms, int n);
 /* "expected WHAT, found <what v is>". */
 void val_expected(checker_t *c, const ast_value *v, const char *what);
-/* What a value is, in words ("a duration", "the name 'x'"); in the arena. */
+/* What a value is, in words ("a duration", "the name 'x'"); in the arena. v has its constants
+ * followed: a name that still names a constant went round a circle of them. */
 const char *val_describe(checker_t *c, const ast_value *v);
 /* The indefinite article for a word: "an" before a vowel. */
 const char *val_an(const char *word);
