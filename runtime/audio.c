@@ -10,10 +10,12 @@
  * gives the same samples, so the mix is bit for bit what one decoding held in memory gave. A
  * voice that loops has a second cursor for the ducking's look-ahead (one window would have to
  * span the wrap). A file is so decoded four times in a render (the count, the two loudness
- * passes, the render; a join's mix again): a few seconds of CPU for an hour of MP3, against
- * memory that grew 340 MB for an hour of 16-bit mono narration kept whole (bench/README.md,
- * "Session 10: the soundtrack"). The mix is produced in 10 ms blocks, never kept whole (the
- * loudness passes only meter it):
+ * passes, the render; a join's mix again): three decodings more than keeping it, about 15 s of
+ * CPU for an hour of MP3 narration (against thousands for that hour's frames), where keeping it
+ * took 340 MB for an hour of 16-bit mono (bench/README.md, "Session 10: the soundtrack").
+ * Keeping the samples in a temporary file instead (a mapping the kernel pages) would move that
+ * memory to the page cache, or to shared memory when the temp folder is a tmpfs, not remove it.
+ * The mix is produced in 10 ms blocks, never kept whole (the loudness passes only meter it):
  *   - each input: gain curve (interpolated across the block), linear fades at the start and end
  *     of its active range, and for music the ducking gain;
  *   - ducking: the voices' short-term RMS, measured 100 ms ahead so the music is already down
