@@ -18,6 +18,19 @@
 
 #define SR 48000
 
+/* AddressSanitizer keeps freed memory in quarantine (256 MB) and its own shadow: RssAnon says
+ * nothing about the mix there, so the bound is checked in the plain build only. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
 static void sh(const char *cmd)
 {
 	if (system(cmd) != 0) {
@@ -95,7 +108,10 @@ static void memory(const char *dir)
 	}
 	printf("rt_audio_stream: a 4-minute input (46 MB as float) open: RssAnon +%ld kB at most\n", worst);
 	CHECK(before > 0, "RssAnon not found in /proc/self/status");
-	CHECK(worst < 8 * 1024, "the mix's memory grows with the input's length: RssAnon +%ld kB", worst);
+	if (UNDER_ASAN)
+		printf("rt_audio_stream: under AddressSanitizer: the bound is not checked\n");
+	else
+		CHECK(worst < 8 * 1024, "the mix's memory grows with the input's length: RssAnon +%ld kB", worst);
 	ir_program_free(p);
 }
 
