@@ -606,41 +606,90 @@ static int open_swr(SwrContext **swr, const AVCodecContext *dec, int channels, i
 	return 0;
 }
 
-/* The packet loop: every frame of stream si through take(), then the resampler's tail. */
-static int pump(AVFormatContext *fmt, int si, AVCodecContext *dec, audio_acc *a, vidc_err *e)
+/* One decoding of an audio stream, advanced a packet at a time: the loop both the sink entry
+ * points (run to the end) and the pull reader (run until it has frames to hand out) share. */
+typedef struct {
+	AVFormatContext *fmt;
+	AVCodecContext *dec;
+	AVPacket *pkt;
+	AVFrame *fr;
+	int si, eof, finished;
+	audio_acc a;
+} audio_pump;
+
+/* Opens the decoder and resampler of fmt's best audio stream for o; *rate gets the output rate.
+ * A file without audio is a finished pump when o->silent_ok. 0 or a VE_* code (then call
+ * pump_close all the same). */
+static int pump_open(audio_pump *p, AVFormatContext *fmt, const media_audio_opts *o, media_audio_sink sink,
+		     void *ctx, int *rate, vidc_err *e)
 {
-	AVPacket *pkt = av_packet_alloc();
-	AVFrame *fr = av_frame_alloc();
-	int rc = 0, eof = 0, finished = 0;
-	if (!pkt || !fr)
+	memset(p, 0, sizeof *p);
+	p->fmt = fmt;
+	p->a = (audio_acc){o, NULL, sink, ctx, NULL, 0, 0, o->skip > 0 ? o->skip : 0};
+	*rate = o->rate;
+	p->si = -1;
+	if (o->channels < 1 || o->channels > 2)
+		return err_set(e, VE_INVAL, "audio must be decoded to 1 or 2 channels");
+	p->si = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+	if (p->si < 0) {
+		p->finished = 1;
+		return o->silent_ok ? 0 : err_set(e, VE_DECODE, "no audio stream in the file");
+	}
+	int rc = media_open_decoder(fmt, p->si, 0, &p->dec, e);
+	if (!rc && p->dec->sample_rate <= 0)
+		rc = err_set(e, VE_DECODE, "the audio has no sample rate");
+	else if (!rc && p->dec->sample_rate > MEDIA_MAX_RATE)
+		rc = err_set(e, VE_LIMIT, "the audio's sample rate (%d Hz) is above the limit of %d Hz",
+			     p->dec->sample_rate, MEDIA_MAX_RATE);
+	if (!rc) {
+		*rate = o->rate > 0 ? o->rate : p->dec->sample_rate;
+		rc = open_swr(&p->a.swr, p->dec, o->channels, *rate, e);
+	}
+	if (!rc && (!(p->pkt = av_packet_alloc()) || !(p->fr = av_frame_alloc())))
 		rc = err_set(e, VE_NOMEM, "out of memory");
-	while (!rc && !finished) {
-		if (!eof) {
-			if (av_read_frame(fmt, pkt) < 0) {
-				eof = 1;
-				avcodec_send_packet(dec, NULL);
-			} else {
-				if (pkt->stream_index == si)
-					avcodec_send_packet(dec, pkt); /* a bad packet is skipped, not fatal */
-				av_packet_unref(pkt);
-			}
-		}
-		for (;;) {
-			int ret = avcodec_receive_frame(dec, fr);
-			if (ret == AVERROR(EAGAIN) && !eof)
-				break;
-			int flush = ret < 0; /* decoder drained: flush the resampler */
-			rc = take(a, flush ? NULL : fr, e);
-			if (!flush)
-				av_frame_unref(fr);
-			if (rc || flush) {
-				finished = 1;
-				break;
-			}
+	return rc;
+}
+
+static void pump_close(audio_pump *p)
+{
+	av_frame_free(&p->fr);
+	av_packet_free(&p->pkt);
+	free(p->a.tmp);
+	p->a.tmp = NULL;
+	swr_free(&p->a.swr);
+	avcodec_free_context(&p->dec);
+}
+
+/* One packet of stream si through the decoder and every frame it gives through take(); at the
+ * end of the file, the decoder's and the resampler's tails. Sets p->finished. 0 or a VE_* code. */
+static int pump_step(audio_pump *p, vidc_err *e)
+{
+	int rc = 0;
+	if (p->finished)
+		return 0;
+	if (!p->eof) {
+		if (av_read_frame(p->fmt, p->pkt) < 0) {
+			p->eof = 1;
+			avcodec_send_packet(p->dec, NULL);
+		} else {
+			if (p->pkt->stream_index == p->si)
+				avcodec_send_packet(p->dec, p->pkt); /* a bad packet is skipped, not fatal */
+			av_packet_unref(p->pkt);
 		}
 	}
-	av_frame_free(&fr);
-	av_packet_free(&pkt);
+	for (;;) {
+		int ret = avcodec_receive_frame(p->dec, p->fr);
+		if (ret == AVERROR(EAGAIN) && !p->eof)
+			break;
+		int flush = ret < 0; /* decoder drained: flush the resampler */
+		rc = take(&p->a, flush ? NULL : p->fr, e);
+		if (!flush)
+			av_frame_unref(p->fr);
+		if (rc || flush) {
+			p->finished = 1;
+			break;
+		}
+	}
 	return rc < 0 ? rc : 0;
 }
 
@@ -648,33 +697,15 @@ int media_decode_audio_to(AVFormatContext *fmt, const media_audio_opts *o, media
 			  void *ctx, int64_t *frames, int *rate, vidc_err *e)
 {
 	*frames = 0;
-	*rate = o->rate;
-	if (o->channels < 1 || o->channels > 2)
-		return err_set(e, VE_INVAL, "audio must be decoded to 1 or 2 channels");
-	int si = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
-	if (si < 0)
-		return o->silent_ok ? 0 : err_set(e, VE_DECODE, "no audio stream in the file");
-	AVCodecContext *dec = NULL;
-	audio_acc a = {o, NULL, sink, ctx, NULL, 0, 0, o->skip > 0 ? o->skip : 0};
-	int rc = media_open_decoder(fmt, si, 0, &dec, e);
-	if (!rc && dec->sample_rate <= 0)
-		rc = err_set(e, VE_DECODE, "the audio has no sample rate");
-	else if (!rc && dec->sample_rate > MEDIA_MAX_RATE)
-		rc = err_set(e, VE_LIMIT, "the audio's sample rate (%d Hz) is above the limit of %d Hz",
-			     dec->sample_rate, MEDIA_MAX_RATE);
-	if (!rc) {
-		*rate = o->rate > 0 ? o->rate : dec->sample_rate;
-		rc = open_swr(&a.swr, dec, o->channels, *rate, e);
-	}
-	if (!rc)
-		rc = pump(fmt, si, dec, &a, e);
-	if (!rc && a.n == 0 && o->skip <= 0)
+	audio_pump p;
+	int rc = pump_open(&p, fmt, o, sink, ctx, rate, e);
+	while (!rc && !p.finished)
+		rc = pump_step(&p, e);
+	if (!rc && p.si >= 0 && p.a.n == 0 && o->skip <= 0)
 		rc = err_set(e, VE_DECODE, "no audio could be decoded");
 	if (!rc)
-		*frames = a.n;
-	free(a.tmp);
-	swr_free(&a.swr);
-	avcodec_free_context(&dec);
+		*frames = p.a.n;
+	pump_close(&p);
 	return rc;
 }
 
@@ -738,6 +769,68 @@ int media_audio_file(const char *path, const media_audio_opts *o, float **pcm, i
 {
 	audio_buf b = {NULL, 0, 0, o->channels};
 	return buf_hand_over(&b, media_audio_file_to(path, o, buf_sink, &b, frames, rate, e), pcm);
+}
+
+/* The pull reader: a pump whose sink fills the pending frames read() hands out. */
+struct media_audio_reader {
+	AVFormatContext *fmt;
+	media_audio_opts o;
+	audio_pump p;
+	audio_buf pend; /* decoded frames not handed out yet: pend.buf[off..pend.n) */
+	int64_t off;
+};
+
+int media_audio_reader_open(media_audio_reader **out, const char *path, const media_audio_opts *o,
+			    vidc_err *e)
+{
+	*out = NULL;
+	media_audio_reader *r = calloc(1, sizeof *r);
+	if (!r)
+		return err_set(e, VE_NOMEM, "out of memory");
+	r->o = *o;
+	r->pend.ch = o->channels;
+	int rate;
+	int rc = media_open(&r->fmt, path, e);
+	if (!rc)
+		rc = pump_open(&r->p, r->fmt, &r->o, buf_sink, &r->pend, &rate, e);
+	if (rc) {
+		media_audio_reader_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int64_t media_audio_reader_read(media_audio_reader *r, float *pcm, int64_t n, vidc_err *e)
+{
+	int64_t got = 0;
+	int ch = r->o.channels;
+	while (got < n) {
+		if (r->off == r->pend.n) {
+			r->off = r->pend.n = 0;
+			if (r->p.finished)
+				break;
+			int rc = pump_step(&r->p, e);
+			if (rc)
+				return rc;
+			continue;
+		}
+		int64_t k = r->pend.n - r->off < n - got ? r->pend.n - r->off : n - got;
+		memcpy(pcm + ch * got, r->pend.buf + ch * r->off, sizeof(float) * (size_t)ch * (size_t)k);
+		r->off += k;
+		got += k;
+	}
+	return got;
+}
+
+void media_audio_reader_free(media_audio_reader *r)
+{
+	if (!r)
+		return;
+	pump_close(&r->p);
+	free(r->pend.buf);
+	media_close(&r->fmt);
+	free(r);
 }
 
 int media_resample(const float *in, int64_t n, int channels, int from, int to, float **out,

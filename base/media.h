@@ -98,6 +98,18 @@ int media_decode_audio_to(AVFormatContext *fmt, const media_audio_opts *o, media
 int media_audio_file_to(const char *path, const media_audio_opts *o, media_audio_sink sink, void *ctx,
 			int64_t *frames, int *rate, vidc_err *e);
 
+/* The same decoding pulled a block at a time (runtime/audio.c streams each input this way, so
+ * no input is ever held whole): the frames are exactly media_decode_audio_to's for the same path
+ * and o, in order. Opening fails as media_audio_file_to does (a file without audio is a reader
+ * with no frames when o->silent_ok). */
+typedef struct media_audio_reader media_audio_reader;
+int media_audio_reader_open(media_audio_reader **r, const char *path, const media_audio_opts *o,
+			    vidc_err *e);
+/* Up to n frames (o->channels interleaved floats each) into pcm: fewer only at the end, 0 after
+ * it; or a negative VE_* code. */
+int64_t media_audio_reader_read(media_audio_reader *r, float *pcm, int64_t n, vidc_err *e);
+void media_audio_reader_free(media_audio_reader *r);
+
 /* Resamples n frames of interleaved float audio with the given channels from one rate to
  * another into a malloc'd *out of *outn frames. 0 or a VE_* code. */
 int media_resample(const float *in, int64_t n, int channels, int from, int to, float **out,

@@ -7,6 +7,7 @@
 # Not a timing: a busy machine does not change the figures. Keeps the short's render as
 # OUT/short.mp4 (bench/quality.sh BENCH_MP4=OUT/short.mp4 measures its PSNR without rendering).
 #   BUILD=build bench/mem.sh      BENCH_LONG=0 skips the 10-minute render (about 10x the short)
+#   BENCH_SOUNDTRACK=1 [BENCH_VOICE_MINUTES=30] also renders a long narration over solids
 set -eu
 cd "$(dirname "$0")/.."
 . bench/shared.sh
@@ -36,6 +37,19 @@ fi
 if [ "${BENCH_LONG:-1}" = 1 ]; then
 	bench/make-long.sh "$OUT/ref-long.vid" 10
 	peak long "$OUT/ref-long.vid"
+fi
+# The soundtrack (session 10): a narration of BENCH_VOICE_MINUTES (default 10; 30 shows the
+# growth better) over plain solids at 1 frame/s (cheap frames: what is left is the audio and x264's
+# floor), with a looping music bed. The peak must not grow with the narration's length.
+if [ "${BENCH_SOUNDTRACK:-0}" = 1 ]; then
+	m=${BENCH_VOICE_MINUTES:-10}
+	ffmpeg -v error -y -f lavfi -i "aevalsrc='0.3*sin(2*PI*(220+30*sin(2*PI*0.25*t))*t)*gt(sin(2*PI*0.3*t),-0.4)':s=48000:d=$((m * 60))" \
+		-ac 1 -c:a pcm_s16le "$OUT/voice$m.wav"
+	ffmpeg -v error -y -f lavfi -i "aevalsrc='0.4*sin(2*PI*392*t)|0.3*sin(2*PI*587*t)':s=32000:d=13" \
+		-c:a libmp3lame "$OUT/music13.mp3"
+	printf 'video { preset youtube_long; fps 1 }\nvoice "voice%s.wav"\nmusic "music13.mp3" { volume 20%% }\nscene a %ss { solid #203040 }\nscene b %ss { solid #402030 }\n' \
+		"$m" $((m * 30)) $((m * 30)) >"$OUT/voice$m.vid"
+	peak "voice$m" "$OUT/voice$m.vid"
 fi
 if [ "${BENCH_HEAPTRACK:-0}" = 1 ]; then
 	command -v heaptrack >/dev/null || { echo "bench: heaptrack is missing (Debian package 'heaptrack')" >&2; exit 2; }

@@ -1,10 +1,21 @@
 /*
  * audio.c - the mix (see audio.h).
  *
- * Every input is decoded once into memory as 48 kHz stereo (from its trim point on; kept as
- * int16 and/or one channel when that loses nothing, pack_block), so any sample of the timeline
- * can be computed directly: loops are a modulo, a partial render starts anywhere. The mix is
- * produced in 10 ms blocks, never kept whole (the loudness passes only meter it):
+ * No input is held whole: memory stays flat in the video's length. Each input is decoded once
+ * at open to count its frames (48 kHz stereo from its trim point on; errors are reported there),
+ * then streamed (media_audio_reader) by a cursor that keeps a window of the last few hundred
+ * milliseconds: the timeline is read in order, so the cursor only moves forward; going back (a
+ * loop's wrap, the next loudness pass, which starts again at 0) restarts its decoder, and a
+ * partial render reaches its first sample by decoding from the start. Every decoding of a file
+ * gives the same samples, so the mix is bit for bit what one decoding held in memory gave. A
+ * voice that loops has a second cursor for the ducking's look-ahead (one window would have to
+ * span the wrap). A file is so decoded four times in a render (the count, the two loudness
+ * passes, the render; a join's mix again): three decodings more than keeping it, about 15 s of
+ * CPU for an hour of MP3 narration (against thousands for that hour's frames), where keeping it
+ * took 340 MB for an hour of 16-bit mono (bench/README.md, "Session 10: the soundtrack").
+ * Keeping the samples in a temporary file instead (a mapping the kernel pages) would move that
+ * memory to the page cache, or to shared memory when the temp folder is a tmpfs, not remove it.
+ * The mix is produced in 10 ms blocks, never kept whole (the loudness passes only meter it):
  *   - each input: gain curve (interpolated across the block), linear fades at the start and end
  *     of its active range, and for music the ducking gain;
  *   - ducking: the voices' short-term RMS, measured 100 ms ahead so the music is already down
@@ -42,14 +53,28 @@
 
 enum { ROLE_CLIP, ROLE_VOICE, ROLE_MUSIC };
 
+#define WIN 4800               /* frames a cursor decodes at a time: 100 ms */
+#define KEEP (LOOK + 2 * BLOCK) /* frames a cursor keeps behind: the ducking reads 100 ms ahead */
+#define LOOP_WHOLE (10 * SR)    /* a looping input this short is kept whole (cursor_fill) */
+
+/* A forward reader of one input's decoded frames: frames [w0, w0 + wn) are in win (stereo
+ * interleaved). The decoder is open from the first read until the input's last frame is in the
+ * window (r NULL with w0 + wn == len), or until it fails (dead: silence from then on, like an
+ * allocation failure in the mix: the samples were all decoded once at open). */
+typedef struct {
+	media_audio_reader *r;
+	float *win; /* 2 (KEEP + WIN) floats, or the whole of a short loop */
+	int64_t w0, wn;
+	int dead;
+} cursor_t;
+
 typedef struct {
 	const ir_node *n;
-	/* The decoded input, stored as small as it goes without losing a bit (pack_block): float
-	 * or int16, stereo interleaved or one channel when both are the same. */
-	void *pcm;
-	int s16, ch;
-	int64_t len;
-	int64_t start;  /* timeline sample where pcm[0] plays */
+	const char *path;
+	media_audio_opts o; /* how the input is decoded (rate, trim, length), the same every time */
+	cursor_t cur, look; /* the mix's; the ducking look-ahead's for a looping voice */
+	int64_t len;    /* frames the input has */
+	int64_t start;  /* timeline sample where the input's frame 0 plays */
 	int64_t a0, a1; /* active range on the timeline */
 	int64_t end;    /* where the sound really stops (fade-out reference) */
 	double fin, fout; /* fade lengths, samples */
@@ -228,119 +253,84 @@ double aud_meter_true_peak(const aud_meter_t *mt)
 
 /* ---- decoding ---------------------------------------------------------------------------- */
 
-/* Storing a decoded input in the smallest exact form: one channel when left and right are equal
- * (a mono voice), int16 when every sample is k / 32768 (a 16-bit source that needed no
- * resampling: libswresample converts s16 as k / 32768). The inputs are kept whole for random
- * access (loops, partial renders); this halves or quarters what they take (a minute of 16-bit
- * mono speech: 23 MB of float, 5.8 MB packed) and every sample reads back bit for bit. The
- * decoder hands the stereo float block by block (media_decode_audio_to) and each block is packed
- * as it comes, so the whole float stream is never held (33.6 MB for the reference's voice and
- * music): the input starts as int16 mono and is widened, once, the first time a block needs
- * it. */
-typedef struct {
-	input_t *in;
-	int64_t cap; /* frames in->pcm holds room for */
-} packer;
-
-static int is_s16(float x)
+/* media_audio_sink for the count at open: the frames are only counted. */
+static int count_block(void *ctx, const float *p, int64_t n, vidc_err *e)
 {
-	float v = x * 32768.0f;
-	return v >= -32768.0f && v <= 32767.0f && v == (float)(int)v;
-}
-
-/* Moves in's frames into a new buffer of cap frames in the form ch, s16 (as wide as in's, or
- * wider: the values are the same). */
-static int widen(input_t *in, int64_t cap, int ch, int s16)
-{
-	void *q = malloc((size_t)cap * (size_t)ch * (s16 ? sizeof(int16_t) : sizeof(float)));
-	if (!q)
-		return VE_NOMEM;
-	for (int64_t i = 0; i < in->len; i++) {
-		for (int c = 0; c < ch; c++) {
-			int64_t j = i * in->ch + (c < in->ch ? c : 0);
-			float v = in->s16 ? ((const int16_t *)in->pcm)[j] * (1.0f / 32768) : ((const float *)in->pcm)[j];
-			if (s16)
-				((int16_t *)q)[i * ch + c] = (int16_t)(v * 32768.0f);
-			else
-				((float *)q)[i * ch + c] = v;
-		}
-	}
-	free(in->pcm);
-	in->pcm = q;
-	in->ch = ch;
-	in->s16 = s16;
 	return 0;
 }
 
-/* media_audio_sink: appends n stereo float frames to the input, widening its form first when a
- * sample of the block needs it. */
-static int pack_block(void *ctx, const float *p, int64_t n, vidc_err *e)
-{
-	packer *k = ctx;
-	input_t *in = k->in;
-	int mono = in->ch == 1, s16 = in->s16;
-	for (int64_t i = 0; i < 2 * n && (mono || s16); i++) {
-		if (mono && (i & 1) && p[i] != p[i - 1])
-			mono = 0;
-		if (s16 && !is_s16(p[i]))
-			s16 = 0;
-	}
-	int ch = mono ? 1 : 2;
-	int64_t need = in->len + n, cap = k->cap;
-	if (need > cap)
-		cap = need > cap + cap / 2 ? need + SR : cap + cap / 2;
-	if (ch != in->ch || s16 != in->s16) {
-		if (widen(in, cap, ch, s16))
-			return err_set(e, VE_NOMEM, "out of memory");
-	} else if (cap > k->cap) {
-		void *q = realloc(in->pcm, (size_t)cap * (size_t)ch * (s16 ? sizeof(int16_t) : sizeof(float)));
-		if (!q)
-			return err_set(e, VE_NOMEM, "out of memory");
-		in->pcm = q;
-	}
-	k->cap = cap;
-	for (int64_t i = 0; i < n * ch; i++) {
-		float v = p[mono ? 2 * i : i];
-		if (s16)
-			((int16_t *)in->pcm)[in->len * ch + i] = (int16_t)(v * 32768.0f);
-		else
-			((float *)in->pcm)[in->len * ch + i] = v;
-	}
-	in->len = need;
-	return 0;
-}
-
-/* Decodes path into in (packed, above) from skip seconds on, at most max frames (< 0: all),
- * played speed times faster (resampled to SR / speed and played at SR, so the pitch follows, as
- * a tape would). A file without an audio stream is silence (0 frames) when silent_ok (a video
- * clip without sound), else an error. */
+/* Sets in up to decode path from skip seconds on, at most max frames (< 0: all), played speed
+ * times faster (resampled to SR / speed and played at SR, so the pitch follows, as a tape
+ * would), and counts its frames (in->len) by decoding it once. A file without an audio stream
+ * is silence (0 frames) when silent_ok (a video clip without sound), else an error. */
 static int decode_input(input_t *in, const char *path, double skip, int64_t max, double speed,
 			int silent_ok, char *cause, size_t len)
 {
 	if (!(speed > 0))
 		speed = 1;
-	media_audio_opts o = {2, (int)lrint(SR / speed), (int64_t)llround(skip * SR / speed), max, silent_ok};
+	in->path = path;
+	in->o = (media_audio_opts){2, (int)lrint(SR / speed), (int64_t)llround(skip * SR / speed), max, silent_ok};
 	vidc_err e;
 	int rate;
-	int64_t frames;
-	packer k = {in, 0};
-	in->pcm = NULL;
 	in->len = 0;
-	in->ch = 1;
-	in->s16 = 1;
-	int rc = media_audio_file_to(path, &o, pack_block, &k, &frames, &rate, &e);
-	if (rc) {
+	int rc = media_audio_file_to(path, &in->o, count_block, NULL, &in->len, &rate, &e);
+	if (rc)
 		err_copy(&e, cause, len);
-		free(in->pcm); /* the frames packed before the failure */
-		in->pcm = NULL;
-		return rc;
+	return rc;
+}
+
+static void cursor_close(cursor_t *c)
+{
+	media_audio_reader_free(c->r);
+	c->r = NULL;
+}
+
+static void cursor_free(cursor_t *c)
+{
+	cursor_close(c);
+	free(c->win);
+	c->win = NULL;
+}
+
+/* Brings frame i (0 <= i < x->len) into c's window: 1, or 0 when it cannot (c is then dead).
+ * A looping input of at most LOOP_WHOLE frames is kept whole in the window (a short loop would
+ * otherwise reopen its file at every wrap): memory bounded by a constant, not by the video. */
+static int cursor_fill(const input_t *x, cursor_t *c, int64_t i)
+{
+	vidc_err e;
+	int whole = x->loop && x->len <= LOOP_WHOLE;
+	int64_t cap = whole ? x->len : KEEP + WIN;
+	if (c->dead)
+		return 0;
+	if (i < c->w0) { /* behind the window: decode again from the start */
+		cursor_close(c);
+		c->w0 = 0;
+		c->wn = 0;
 	}
-	if (in->len < k.cap && in->len > 0) { /* give back the growth's headroom */
-		void *q = realloc(in->pcm, (size_t)in->len * (size_t)in->ch * (in->s16 ? sizeof(int16_t) : sizeof(float)));
-		if (q)
-			in->pcm = q;
+	if (!c->win && !(c->win = malloc(sizeof(float) * 2 * (size_t)cap))) {
+		c->dead = 1;
+		return 0;
 	}
-	return 0;
+	while (i >= c->w0 + c->wn) {
+		/* a closed reader is opened again only at frame 0: it is closed after the last frame */
+		if (!c->r && (c->w0 + c->wn > 0 || media_audio_reader_open(&c->r, x->path, &x->o, &e))) {
+			c->dead = 1;
+			return 0;
+		}
+		int64_t keep = whole || c->wn < KEEP ? c->wn : KEEP;
+		memmove(c->win, c->win + 2 * (c->wn - keep), sizeof(float) * 2 * (size_t)keep);
+		c->w0 += c->wn - keep;
+		int64_t got = media_audio_reader_read(c->r, c->win + 2 * keep, cap - keep, &e);
+		c->wn = (int64_t)keep + (got > 0 ? got : 0);
+		if (got <= 0) {
+			cursor_close(c);
+			c->dead = 1;
+			return 0;
+		}
+		if (c->w0 + c->wn >= x->len) /* the input's last frame: its decoder is not needed */
+			cursor_close(c);
+	}
+	return 1;
 }
 
 /* ---- mixing ------------------------------------------------------------------------------ */
@@ -528,11 +518,8 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, volatil
 				return rterr_node(rc, p, n, err, errlen, "cannot decode audio '%s': %s",
 						  src ? src : "?", cause);
 			}
-			if (in->len == 0) {
-				free(in->pcm);
-				in->pcm = NULL;
+			if (in->len == 0)
 				continue;
-			}
 			in->end = in->loop ? in->a1 : (in->start + in->len < in->a1 ? in->start + in->len : in->a1);
 			in->fin = fmax(n->u.audio.fade_in, 0) * SR;
 			in->fout = fmax(n->u.audio.fade_out, 0) * SR;
@@ -563,8 +550,8 @@ int aud_open(aud_mix_t **out, const ir_program *p, int64_t first_sample, volatil
 	return 0;
 }
 
-/* Sample i of input x at timeline sample s (stereo), or zero. */
-static inline int input_at(const input_t *x, int64_t s, float *l, float *r)
+/* Input x at timeline sample s (stereo) through cursor c: 1, or 0 for silence. */
+static inline int input_at(const input_t *x, cursor_t *c, int64_t s, float *l, float *r)
 {
 	if (s < x->a0 || s >= x->end)
 		return 0;
@@ -576,17 +563,11 @@ static inline int input_at(const input_t *x, int64_t s, float *l, float *r)
 			return 0;
 		i %= x->len;
 	}
-	i *= x->ch;
-	if (x->s16) {
-		/* exact: the samples were k / 32768 before packing (pack_block) */
-		const int16_t *q = x->pcm;
-		*l = q[i] * (1.0f / 32768);
-		*r = q[i + x->ch - 1] * (1.0f / 32768);
-	} else {
-		const float *q = x->pcm;
-		*l = q[i];
-		*r = q[i + x->ch - 1];
-	}
+	if ((i < c->w0 || i >= c->w0 + c->wn) && !cursor_fill(x, c, i))
+		return 0;
+	const float *q = c->win + 2 * (i - c->w0);
+	*l = q[0];
+	*r = q[1];
 	return 1;
 }
 
@@ -607,16 +588,17 @@ static double gain_at(const input_t *x, int64_t s)
 }
 
 /* Mean square of the voices over [s, s + BLOCK). */
-static double voice_power(const aud_mix_t *m, int64_t s)
+static double voice_power(aud_mix_t *m, int64_t s)
 {
 	double sum = 0;
 	for (int k = 0; k < m->nin; k++) {
-		const input_t *x = &m->in[k];
+		input_t *x = &m->in[k];
+		cursor_t *c = x->loop ? &x->look : &x->cur;
 		if (x->role != ROLE_VOICE || s + BLOCK <= x->a0 || s >= x->end)
 			continue;
 		for (int j = 0; j < BLOCK; j += 2) {
 			float l, r;
-			if (input_at(x, s + j, &l, &r))
+			if (input_at(x, c, s + j, &l, &r))
 				sum += 0.5 * ((double)l * l + (double)r * r);
 		}
 	}
@@ -643,7 +625,7 @@ static int mix_block(aud_mix_t *m)
 	const double ka = 1 - exp(-1.0 / (0.035 * SR)), kr = 1 - exp(-1.0 / (0.12 * SR));
 	double kk = target > env0 ? ka : kr;
 	for (int k = 0; k < m->nin; k++) {
-		const input_t *x = &m->in[k];
+		input_t *x = &m->in[k];
 		if (s0 + BLOCK <= x->a0 || s0 >= x->end)
 			continue;
 		double g0 = gain_at(x, s0), g1 = gain_at(x, s0 + BLOCK);
@@ -656,7 +638,7 @@ static int mix_block(aud_mix_t *m)
 			float l, r;
 			if (x->role == ROLE_MUSIC && m->has_voice)
 				env += (target - env) * kk;
-			if (!input_at(x, s, &l, &r))
+			if (!input_at(x, &x->cur, s, &l, &r))
 				continue;
 			double g = (g0 + (g1 - g0) * j / BLOCK) * fade(x, s);
 			if (x->role == ROLE_MUSIC)
@@ -755,8 +737,10 @@ void aud_free(aud_mix_t *m)
 {
 	if (!m)
 		return;
-	for (int i = 0; i < m->nin; i++)
-		free(m->in[i].pcm);
+	for (int i = 0; i < m->nin; i++) {
+		cursor_free(&m->in[i].cur);
+		cursor_free(&m->in[i].look);
+	}
 	free(m->in);
 	free(m->ahead);
 	free(m->req);

@@ -16,7 +16,8 @@
 typedef struct aud_mix aud_mix_t;
 
 /* Opens the program's mix (silence when p->mix < 0) for reading from sample first_sample of
- * the video timeline (48 kHz). Decodes every input; errors name the input's spec line. The
+ * the video timeline (48 kHz). Decodes every input once to count its samples (they are read
+ * from the files as the mix goes, never held whole); errors name the input's spec line. The
  * loudness pass over the whole mix stops with RT_ECANCELED when *cancel becomes non-zero
  * (cancel may be NULL). */
 int aud_open(aud_mix_t **m, const ir_program *p, int64_t first_sample, volatile int *cancel, char *err,
