@@ -101,6 +101,9 @@ too_long "a 6 kB header" 200 -H "Cookie: a=$x6k" "$U/credits/"
 # connections_per_ip; a body trickling a byte a second is cut at request_timeout; neither stops
 # the others' requests for long. Every failure says which step failed and how (a traceback for an
 # exception), on stdout.
+# The HTTP layer holds no SQL: on PostgreSQL (service_pg.sh runs this suite again there) the
+# hostile clients (seconds of held and trickling connections) show nothing the SQLite run has not.
+if [ "$DB_PG" = 0 ]; then
 python3 - "$PORT" "$TA" <<'PY' || bad "hostile connections: see above"
 import select, socket, sys, time, traceback, urllib.request
 port, tok = int(sys.argv[1]), sys.argv[2]
@@ -236,6 +239,7 @@ except Exception:
     traceback.print_exc(file=sys.stdout)
     sys.exit(1)
 PY
+fi
 
 # --- projects ---
 r "missing project_type" 422 POST /projects/ /projects/ "$TA" '{"target_platforms":["tiktok"]}'

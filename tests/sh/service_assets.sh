@@ -25,7 +25,7 @@ python3 tests/fakes/web_server.py --host 127.0.0.2 --root "$tmp/www" >"$tmp/port
 PIDS="$PIDS $!"
 python3 tests/fakes/stock_server.py --host 127.0.0.2 >"$tmp/sport" &
 PIDS="$PIDS $!"
-for _ in $(seq 50); do [ -s "$tmp/port" ] && [ -s "$tmp/sport" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$tmp/port" ] && [ -s "$tmp/sport" ] && break; sleep 0.1; done # 10 s, as lib.sh's fake: a python3 start took over 5 s at load 15
 port=$(head -1 "$tmp/port")
 sport=$(head -1 "$tmp/sport")
 [ -n "$port" ] && [ -n "$sport" ] || { echo "FAIL: the fake servers did not start"; exit 1; }

@@ -37,7 +37,7 @@ midway=""
 for _ in $(seq 1 600); do
 	req GET "/render/$R/status/" "$TA" >/dev/null
 	pct=$(jget "j['percent']")
-	if python3 -c "import sys; sys.exit(0 if 15 <= $pct < 80 else 1)"; then
+	if [ "$(pyval "15 <= $pct < 80")" = True ]; then
 		midway=$pct
 		break
 	fi
