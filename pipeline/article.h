@@ -30,6 +30,11 @@ typedef struct {
 	const char *lang; /* ART_CODE: the language its class attribute names ("language-python",
 			   * "lang-js", "highlight-source-go", "brush: c": "python", "js", ...),
 			   * "" when none; "" for other blocks */
+	/* Inline code in prose (<code>, <kbd>, <samp>, <tt>, <var> outside <pre>): each span's
+	 * text as it appears in text, so a generator can tell a sentence that holds code (a
+	 * voice would read its punctuation aloud). NULL when ncode is 0. */
+	const char **code;
+	int ncode;
 } art_block;
 
 typedef struct {
@@ -47,6 +52,10 @@ typedef struct {
 	const char *title;	       /* whitespace normalised */
 	const char *meta_description;  /* "" when absent */
 	const char *language;	       /* BCP 47 as given, "" when absent */
+	/* The article's own address (the record's 'url', else the HTML's <base href> or <link
+	 * rel=canonical>), an absolute http(s) URL; "" when none. Root-relative ("/x.jpg") and
+	 * protocol-relative ("//cdn/x.jpg") image references resolve against it (RFC 3986). */
+	const char *url;
 	const char **keywords;
 	int nkeywords;
 	art_image *images; /* the record's images, then <img> found in the HTML (not duplicated) */
