@@ -26,6 +26,7 @@ typedef struct {
 	double words, secs, score;
 	int used;
 	int repeat; /* a copy mark_repeats took out */
+	int code;   /* holds inline code a voice would read as symbols (spoken_code) */
 } sent_t;
 
 typedef struct {
@@ -35,6 +36,39 @@ typedef struct {
 	const article_t *a;
 	double wpm;
 } sents_t;
+
+/* Whether an inline code span reads as a word: letters, digits, '_' and '-' only
+ * ("tracemalloc", "git", "max_len"); "fopen()", "\"rb\"", "a.b(c)" would be read out symbol by
+ * symbol. */
+static int code_is_word(const char *c)
+{
+	for (const unsigned char *p = (const unsigned char *)c; *p; p++)
+		if (!(isalnum(*p) || *p == '_' || *p == '-' || *p == ' ' || *p >= 0x80))
+			return 0;
+	return 1;
+}
+
+/* Whether the sentence s[0..len) of block b holds one of its inline code spans that is not a
+ * plain word (art_block.code), matched on word boundaries. */
+static int spoken_code(const art_block *b, const char *s, size_t len)
+{
+	for (int i = 0; i < b->ncode; i++) {
+		const char *c = b->code[i];
+		size_t n = strlen(c);
+		if (!n || n > len || code_is_word(c))
+			continue;
+		for (const char *p = s; p + n <= s + len; p++) {
+			if (memcmp(p, c, n))
+				continue;
+			int left = p == s || !isalnum((unsigned char)p[-1]) || !isalnum((unsigned char)c[0]);
+			int right = p + n == s + len || !isalnum((unsigned char)p[n]) ||
+				    !isalnum((unsigned char)c[n - 1]);
+			if (left && right)
+				return 1;
+		}
+	}
+	return 0;
+}
 
 static void on_sentence(const char *s, size_t len, void *ud)
 {
@@ -58,6 +92,7 @@ static void on_sentence(const char *s, size_t len, void *ud)
 	t->index = ss->n > 0 && ss->v[ss->n - 1].block == ss->block ? ss->v[ss->n - 1].index + 1 : 0;
 	t->words = article_words(s, len);
 	t->secs = t->words * 60.0 / ss->wpm;
+	t->code = spoken_code(&ss->a->blocks[ss->block], s, len);
 	ss->n++;
 }
 
@@ -288,6 +323,11 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 			sc -= 20;
 		else if (code == OVERLAY_IDENT)
 			sc -= 1.5;
+		/* Inline code marked up as such (<code>fopen()</code>): said only when the article
+		 * has nothing else left (draft_choose, draft_extend skip it; draft_grow takes it
+		 * last). */
+		if (s->code)
+			sc -= 10;
 		s->score = sc;
 	}
 	terms_free(&kw);
@@ -539,7 +579,7 @@ static int draft_hook_intro(draft_t *d)
 		int hook_i = -1;
 		for (int i = 0; i < ss->n; i++) {
 			sent_t *t = &ss->v[i];
-			if (t->used || t->words < 5 || t->words > 24)
+			if (t->used || t->code || t->words < 5 || t->words > 24)
 				continue;
 			double h = t->score + (has_digit(t->p, t->len) ? 1.0 : 0) +
 				   (t->p[t->len - 1] == '!' ? 0.5 : 0) - (t->p[t->len - 1] == ':' ? 3 : 0);
@@ -559,7 +599,7 @@ static int draft_hook_intro(draft_t *d)
 		d->intro = strdup(a->meta_description);
 	} else {
 		for (int i = 0; i < ss->n; i++)
-			if (!ss->v[i].used && ss->v[i].words <= 35 && ss->v[i].words >= 5) {
+			if (!ss->v[i].used && !ss->v[i].code && ss->v[i].words <= 35 && ss->v[i].words >= 5) {
 				d->intro = strndup(ss->v[i].p, ss->v[i].len);
 				ss->v[i].used = 1;
 				break;
@@ -582,7 +622,7 @@ static void draft_choose(draft_t *d)
 	for (int pass = 0; pass < 2; pass++) {
 		for (int k = 0; k < ss->n && d->nspans < max_points; k++) {
 			sent_t *t = d->order[k];
-			if (t->used)
+			if (t->used || t->code)
 				continue;
 			if (pass == 0) { /* one per section in this pass */
 				int seen = 0;
@@ -618,7 +658,8 @@ static int draft_extend(draft_t *d)
 			cur += ss->v[q].secs;
 		for (int c = 0; c < 2; c++) {
 			int nx = cand[c];
-			if (nx < 0 || nx >= ss->n || ss->v[nx].used || ss->v[nx].block != ss->v[d->spans[j].first].block)
+			if (nx < 0 || nx >= ss->n || ss->v[nx].used || ss->v[nx].code ||
+			    ss->v[nx].block != ss->v[d->spans[j].first].block)
 				continue;
 			if (cur + ss->v[nx].secs > d->point_cap * 1.5 || d->total + ss->v[nx].secs > d->o->max_s)
 				continue;
