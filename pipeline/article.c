@@ -462,7 +462,9 @@ static int boilerplate(xmlNodePtr n)
 	/* Medium marks what a reader's text-to-speech should skip (byline, read time, claps). */
 	xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
 	if (cls) {
-		hit = strstr((const char *)cls, "speechify-ignore") != NULL;
+		hit = strstr((const char *)cls, "speechify-ignore") != NULL ||
+		      /* a pull quote repeats a sentence of the article for the eye */
+		      strstr((const char *)cls, "pullquote") || strstr((const char *)cls, "pull-quote");
 		xmlFree(cls);
 		if (hit)
 			return 1;
@@ -666,6 +668,27 @@ static void walk_flat(walker *w, xmlNodePtr n)
 	flat_leave(w, n);
 }
 
+/* Medium's author box after the story: "Written by NAME" and the author's bio in one
+ * container (short: a story that merely starts with a byline is not one). */
+static int author_box(xmlNodePtr n)
+{
+	xmlNodePtr c = n->children;
+	while (c && c->type != XML_ELEMENT_NODE)
+		c = c->next;
+	if (!c)
+		return 0;
+	tbuf t = {0};
+	collect_text(c, &t);
+	int hit = t.d && !strncasecmp(t.d, "written by ", 11) && article_words(t.d, t.n) <= 7;
+	if (hit) {
+		tb_reset(&t);
+		collect_text(n, &t);
+		hit = t.d && article_words(t.d, t.n) <= 60;
+	}
+	free(t.d);
+	return hit;
+}
+
 static void walk_node(walker *w, xmlNodePtr n)
 {
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -811,6 +834,8 @@ static void walk_node(walker *w, xmlNodePtr n)
 	    !xmlStrcasecmp(n->name, (const xmlChar *)"tbody") ||
 	    !xmlStrcasecmp(n->name, (const xmlChar *)"tfoot")) {
 		flush(w);
+		if (author_box(n))
+			return;
 		/* Text directly inside a div within a list item still belongs to the item. */
 		if (w->kind != ART_ITEM) {
 			w->kind = ART_PARA;
@@ -1140,6 +1165,19 @@ static int furniture_line(const char *t, size_t len)
 		has_core |= in_list(ws.w[i], core);
 	}
 	if (all && has_core)
+		return 1;
+	/* a photo's credit line: "Photo by NAME on Unsplash", "Photo: AP", "Image credit: NAME" */
+	static const char *const credit[] = {"photo by ", "photo: ", "photo credit", "image: ", "image by ",
+					     "image credit", "credit: ", "photograph: ", "illustration by ",
+					     "foto: ", "bild: ", "©", NULL};
+	for (int i = 0; credit[i]; i++)
+		if (!strncasecmp(t, credit[i], strlen(credit[i])) && ws.n <= 10 && !ends_sentence(t, len))
+			return 1;
+	/* a count alone ("2.1K" claps, "42") */
+	int count = ws.n <= 2;
+	for (size_t i = 0; i < len && count; i++)
+		count = isdigit((unsigned char)t[i]) || strchr(" .,+%kKmM", t[i]);
+	if (count)
 		return 1;
 	/* "Jane Doe Follow": an author's name and the button after it */
 	if (ws.n >= 2 && ws.n <= 5 && !ends_sentence(t, len) &&
