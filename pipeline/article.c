@@ -556,7 +556,7 @@ static void ld_recipe(walker *w, json_t *j, int depth)
 		tbuf t = {0};
 		tb_text(&t, json_string_value(e));
 		const char *s = tb_take(w->a->arena, &t);
-		if (*s)
+		if (*s && w->ningr < 500) /* a real recipe has dozens; bounds the matching */
 			list_add(w->a->arena, &w->ingr, &w->ningr, &w->ingr_cap, s);
 	}
 }
@@ -672,13 +672,34 @@ static void walk_flat(walker *w, xmlNodePtr n)
  * container (short: a story that merely starts with a byline is not one). */
 static int author_box(xmlNodePtr n)
 {
+	/* The first text in document order, found without walking the subtree: most containers
+	 * are not author boxes, and their text is read once, later. */
 	xmlNodePtr c = n->children;
-	while (c && c->type != XML_ELEMENT_NODE)
-		c = c->next;
+	while (c) {
+		if (c->type == XML_TEXT_NODE) {
+			const char *p = (const char *)c->content;
+			while (p && *p && strchr(" \t\r\n", *p))
+				p++;
+			if (p && *p)
+				break;
+		}
+		if (c->type == XML_ELEMENT_NODE && c->children && !name_is(c, SKIP)) {
+			c = c->children;
+			continue;
+		}
+		while (c && !c->next && c->parent != n)
+			c = c->parent;
+		c = c ? c->next : NULL;
+	}
 	if (!c)
 		return 0;
+	const char *first = (const char *)c->content;
+	while (strchr(" \t\r\n", *first))
+		first++;
+	if (strncasecmp(first, "written by", 10))
+		return 0;
 	tbuf t = {0};
-	collect_text(c, &t);
+	collect_text(c->parent, &t);
 	int hit = t.d && !strncasecmp(t.d, "written by ", 11) && article_words(t.d, t.n) <= 7;
 	if (hit) {
 		tb_reset(&t);

@@ -35,6 +35,10 @@ typedef struct {
 	int block, section;
 	const article_t *a;
 	double wpm;
+	/* spoken_code's place in the current block's inline code spans */
+	int cblock, ci;	 /* the block, the next span */
+	long coff;	 /* where span ci starts in the block's text, -1 not yet looked for */
+	size_t cpos;	 /* where to look for the next span */
 } sents_t;
 
 /* Whether an inline code span reads as a word: letters, digits, '_' and '-' only
@@ -48,26 +52,39 @@ static int code_is_word(const char *c)
 	return 1;
 }
 
-/* Whether the sentence s[0..len) of block b holds one of its inline code spans that is not a
- * plain word (art_block.code), matched on word boundaries. */
-static int spoken_code(const art_block *b, const char *s, size_t len)
+/* Whether the sentence s[0..len) of block b holds one of its inline code spans
+ * (art_block.code) that is not a plain word. The spans are in text order, as the sentences
+ * come: each is looked for once, from where the one before it ended (linear in the block). */
+static int spoken_code(sents_t *ss, const art_block *b, const char *s, size_t len)
 {
-	for (int i = 0; i < b->ncode; i++) {
-		const char *c = b->code[i];
-		size_t n = strlen(c);
-		if (!n || n > len || code_is_word(c))
-			continue;
-		for (const char *p = s; p + n <= s + len; p++) {
-			if (memcmp(p, c, n))
-				continue;
-			int left = p == s || !isalnum((unsigned char)p[-1]) || !isalnum((unsigned char)c[0]);
-			int right = p + n == s + len || !isalnum((unsigned char)p[n]) ||
-				    !isalnum((unsigned char)c[n - 1]);
-			if (left && right)
-				return 1;
-		}
+	if (ss->cblock != ss->block) {
+		ss->cblock = ss->block;
+		ss->ci = 0;
+		ss->coff = -1;
+		ss->cpos = 0;
 	}
-	return 0;
+	size_t so = (size_t)(s - b->text), eo = so + len;
+	int hit = 0;
+	while (ss->ci < b->ncode) {
+		const char *c = b->code[ss->ci];
+		size_t n = strlen(c);
+		if (ss->coff < 0) {
+			const char *p = n ? strstr(b->text + ss->cpos, c) : NULL;
+			if (!p) { /* not in the text as written (an entity the cleaning decoded) */
+				ss->ci++;
+				continue;
+			}
+			ss->coff = (long)(p - b->text);
+		}
+		if ((size_t)ss->coff >= eo)
+			break; /* in a later sentence */
+		if ((size_t)ss->coff + n > so && !code_is_word(c))
+			hit = 1;
+		ss->cpos = (size_t)ss->coff + n;
+		ss->coff = -1;
+		ss->ci++;
+	}
+	return hit;
 }
 
 static void on_sentence(const char *s, size_t len, void *ud)
@@ -92,7 +109,7 @@ static void on_sentence(const char *s, size_t len, void *ud)
 	t->index = ss->n > 0 && ss->v[ss->n - 1].block == ss->block ? ss->v[ss->n - 1].index + 1 : 0;
 	t->words = article_words(s, len);
 	t->secs = t->words * 60.0 / ss->wpm;
-	t->code = spoken_code(&ss->a->blocks[ss->block], s, len);
+	t->code = ss->a->blocks[ss->block].ncode ? spoken_code(ss, &ss->a->blocks[ss->block], s, len) : 0;
 	ss->n++;
 }
 
@@ -526,6 +543,7 @@ static int draft_sentences(draft_t *d, char *err, size_t errlen)
 	const article_t *a = d->a;
 	d->ss.a = a;
 	d->ss.wpm = d->o->wpm;
+	d->ss.cblock = -1;
 	d->nsections = 1;
 	for (int i = 0; i < a->nblocks; i++)
 		d->nsections += a->blocks[i].kind == ART_HEADING;
