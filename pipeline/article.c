@@ -1168,7 +1168,7 @@ static int label_value_line(const char *t, size_t len, const words_t *ws)
 
 /* Blog platforms' controls and reading-time lines, when no class marks them: Medium's
  * "Follow", "Listen", "Share", "6 min read", "Written by NAME", "Published in NAME". */
-static int furniture_line(const char *t, size_t len)
+static int furniture_line(const char *t, size_t len, art_kind kind)
 {
 	static const char *const menu[] = {"follow", "following", "listen", "share", "save", "clap",
 					   "claps", "subscribe", "subscribed", "print", "pin", "tweet",
@@ -1195,7 +1195,7 @@ static int furniture_line(const char *t, size_t len)
 		if (!strncasecmp(t, credit[i], strlen(credit[i])) && ws.n <= 10 && !ends_sentence(t, len))
 			return 1;
 	/* a count alone ("2.1K" claps, "42") */
-	int count = ws.n <= 2;
+	int count = ws.n <= 2 && isdigit((unsigned char)t[0]);
 	for (size_t i = 0; i < len && count; i++)
 		count = isdigit((unsigned char)t[i]) || strchr(" .,+%kKmM", t[i]);
 	if (count)
@@ -1217,7 +1217,8 @@ static int furniture_line(const char *t, size_t len)
 	    ((!strcmp(ws.w[0], "written") && !strcmp(ws.w[1], "by")) ||
 	     (!strcmp(ws.w[0], "published") && !strcmp(ws.w[1], "in"))))
 		return 1;
-	return label_value_line(t, len, &ws) || ingredient_line(t, len);
+	/* a heading may start with an amount ("2 cups a day is the limit") */
+	return label_value_line(t, len, &ws) || (kind != ART_HEADING && ingredient_line(t, len));
 }
 
 static void push_block(walker *w, art_kind kind, int level, const char *text, size_t len)
@@ -1236,7 +1237,7 @@ static void push_block(walker *w, art_kind kind, int level, const char *text, si
 		text++;
 		len--;
 	}
-	if (!len || (kind != ART_CODE && kind != ART_ROW && furniture_line(text, len))) {
+	if (!len || (kind != ART_CODE && kind != ART_ROW && furniture_line(text, len, kind))) {
 		free(clean.d);
 		w->ncode = 0;
 		return;
