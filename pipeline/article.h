@@ -4,6 +4,9 @@
  * optional BCP 47 language, loaded with jansson. The HTML is parsed with libxml2's HTML parser
  * into blocks of plain text (headings, paragraphs, list items, table rows, code, captions);
  * scripts, styles, navigation and embeds are dropped, entities decoded, whitespace normalised.
+ * Lines no narrator says are dropped too: page furniture marked by class or role, and by shape
+ * a recipe's data (ingredient lines, "Prep Time 10 mins"), a blog's controls ("Follow", "6 min
+ * read"), credit lines; SPEC.md section 11 lists them.
  *
  * Everything an article_t points at lives in its arena and dies with article_free().
  */
