@@ -1665,12 +1665,32 @@ static int parse_url(article_t *a, json_t *root, const char *name, char *err, si
  * first_html on) likewise, but a root-relative reference ("/wp-content/x.jpg") is a URL of the
  * article's site, resolved against a->url; without one it is dropped with a warning saying
  * so (as a local path it would name a file at the root of this machine). */
+/* The length of the URI scheme src starts with ("javascript" in "javascript:x"), 0 if none;
+ * one letter is a drive ("C:"), not a scheme. */
+static size_t uri_scheme(const char *src)
+{
+	size_t n = 0;
+	while (isalpha((unsigned char)src[n]) ||
+	       (n && src[n] && (isdigit((unsigned char)src[n]) || strchr("+-.", src[n]))))
+		n++;
+	return n >= 2 && src[n] == ':' ? n : 0;
+}
+
 static void resolve_images(article_t *a, const char *base_dir, int first_html)
 {
 	int kept = 0;
 	for (int i = 0; i < a->nimages; i++) {
 		art_image *im = &a->images[i];
 		const char *src = im->src;
+		size_t sch = uri_scheme(src);
+		if (sch && !(sch == 4 && !strncasecmp(src, "http", 4)) && !(sch == 5 && !strncasecmp(src, "https", 5)) &&
+		    !(sch == 4 && !strncasecmp(src, "data", 4)) && !(sch == 4 && !strncasecmp(src, "file", 4))) {
+			/* javascript:, mailto:, about: ... name no picture (file: is refused by the
+			 * fetcher with its own reason) */
+			article_warn(a, "image '%.200s' is a %.*s: address, not a picture's path or http(s) URL; skipped", src,
+				     (int)sch, src);
+			continue;
+		}
 		if (i < first_html || src[0] != '/' || src[1] == '/') {
 			im->path = resolve_path(a, base_dir, src);
 		} else if (*a->url) {

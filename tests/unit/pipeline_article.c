@@ -330,6 +330,10 @@ static void test_base_url(void)
 		      strstr(a->warnings[0], "no 'url'") && !strstr(a->warnings[0], "//"),
 	      "warning: %s", a && a->nwarnings ? a->warnings[0] : "(none)");
 	article_free(a);
+	a = parse("{\"title\": \"T\", \"images\": [\"javascript:alert(1)\", \"C:pics/x.jpg\"]}", err, sizeof err);
+	CHECK(a && a->nimages == 1 && a->nwarnings == 1 && strstr(a->warnings[0], "'javascript:alert(1)' is a javascript: address"),
+	      "javascript: image: %s", a && a->nwarnings ? a->warnings[0] : "(no warning)");
+	article_free(a);
 	a = parse("{\"title\": \"T\", \"url\": \"/travel/lisbon\"}", err, sizeof err);
 	CHECK(!a && strstr(err, "t.json: 'url' must be an absolute http or https URL"), "%s", a ? "(ok)" : err);
 	article_free(a);
