@@ -5,6 +5,7 @@
  */
 #include "article.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/uri.h>
 
 #include "../base/arena.h"
 #include "../base/file.h"
@@ -114,6 +116,10 @@ static void tb_reset(tbuf *b)
 typedef struct {
 	article_t *a;
 	tbuf cur;	/* inline text of the block being built */
+	const char **code; /* inline code spans of the block being built (arena strings) */
+	int ncode, code_cap;
+	const char **ingr; /* a JSON-LD Recipe's recipeIngredient lines (arena strings) */
+	int ningr, ingr_cap;
 	art_kind kind;	/* the innermost open block's kind */
 	int level;
 	int list_depth;
@@ -179,6 +185,28 @@ static void flush(walker *w)
 		tb_reset(&w->cur);
 	}
 	w->cur.space = 0;
+	w->ncode = 0;
+}
+
+/* Whether the element before n (spaces and NBSP between them skipped) is a <br>: CMS bodies
+ * mark paragraphs with <br><br> instead of <p>. */
+static int after_br(xmlNodePtr n)
+{
+	for (xmlNodePtr p = n->prev; p; p = p->prev) {
+		if (p->type == XML_COMMENT_NODE)
+			continue;
+		if (p->type == XML_TEXT_NODE) {
+			for (const unsigned char *c = p->content; c && *c; c++) {
+				if (c[0] == 0xC2 && c[1] == 0xA0)
+					c++;
+				else if (!(*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r'))
+					return 0;
+			}
+			continue;
+		}
+		return p->type == XML_ELEMENT_NODE && !xmlStrcasecmp(p->name, (const xmlChar *)"br");
+	}
+	return 0;
 }
 
 static int hidden(xmlNodePtr n);
@@ -399,7 +427,13 @@ static int boilerplate(xmlNodePtr n)
 					  "cookie", "cookies", "breadcrumb", "breadcrumbs", "sidebar",
 					  "subscribe", "meta", "dateline", "timestamp", "paywall",
 					  "signup", "footer", "button", "btn", "credit", "credits",
-					  "rating", "relatedposts", "readtime", "jump", "print", NULL};
+					  "rating", "relatedposts", "readtime", "jump", "print",
+					  /* recipe cards' data (WP Recipe Maker, Tasty, Create):
+					   * "wprm-recipe-times-container", "tasty-recipes-ingredients" */
+					  "ingredients", "ingredient", "nutrition", "times", "servings",
+					  /* notes about the article, not of it */
+					  "correction", "corrections", "disclaimer", "disclosure",
+					  "affiliate", NULL};
 	static const char *const attrs[] = {"class", "id"};
 	/* ARIA roles of furniture: a cookie banner is a dialog, a share bar's link a button. */
 	static const char *const roles[] = {"button", "dialog", "alertdialog", "navigation",
@@ -428,7 +462,9 @@ static int boilerplate(xmlNodePtr n)
 	/* Medium marks what a reader's text-to-speech should skip (byline, read time, claps). */
 	xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
 	if (cls) {
-		hit = strstr((const char *)cls, "speechify-ignore") != NULL;
+		hit = strstr((const char *)cls, "speechify-ignore") != NULL ||
+		      /* a pull quote repeats a sentence of the article for the eye */
+		      strstr((const char *)cls, "pullquote") || strstr((const char *)cls, "pull-quote");
 		xmlFree(cls);
 		if (hit)
 			return 1;
@@ -457,6 +493,91 @@ static int boilerplate(xmlNodePtr n)
 
 static void walk(walker *w, xmlNodePtr n);
 static void walk_flat(walker *w, xmlNodePtr n);
+
+/* Elements that set code inside a sentence. */
+static const char *const INLINE_CODE[] = {"code", "kbd", "samp", "tt", "var", NULL};
+
+/* Appends s to an arena-held list of strings. */
+static void list_add(arena_t *ar, const char ***v, int *n, int *cap, const char *s)
+{
+	if (*n == *cap) {
+		int nc = *cap ? *cap * 2 : 8;
+		const char **nv = arena_alloc(ar, sizeof *nv * (size_t)nc);
+		if (*n)
+			memcpy(nv, *v, sizeof *nv * (size_t)*n);
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = s;
+}
+
+/* The text an inline code element added to the block since start (w->cur), noted for the
+ * block (art_block.code). */
+static void note_code(walker *w, size_t start)
+{
+	tb_check(w->a->arena, &w->cur);
+	const char *d = w->cur.d;
+	size_t e = w->cur.n;
+	while (start < e && d[start] == ' ')
+		start++;
+	while (e > start && d[e - 1] == ' ')
+		e--;
+	if (e > start)
+		list_add(w->a->arena, &w->code, &w->ncode, &w->code_cap,
+			 arena_strndup(w->a->arena, d + start, e - start));
+}
+
+/* A JSON-LD object's Recipe ingredients ("@graph" lists and arrays of objects searched too),
+ * into w->ingr: the ingredient list in the HTML says the same lines, which a narrator never
+ * reads out (drop_recipe_data). */
+static void ld_recipe(walker *w, json_t *j, int depth)
+{
+	if (depth > 8)
+		return;
+	if (json_is_array(j)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(j, i, e) ld_recipe(w, e, depth + 1);
+		return;
+	}
+	if (!json_is_object(j))
+		return;
+	ld_recipe(w, json_object_get(j, "@graph"), depth + 1);
+	json_t *ing = json_object_get(j, "recipeIngredient");
+	if (!ing)
+		ing = json_object_get(j, "ingredients"); /* the older schema.org name */
+	if (!json_is_array(ing))
+		return;
+	size_t i;
+	json_t *e;
+	json_array_foreach(ing, i, e) {
+		if (!json_is_string(e))
+			continue;
+		tbuf t = {0};
+		tb_text(&t, json_string_value(e));
+		const char *s = tb_take(w->a->arena, &t);
+		if (*s && w->ningr < 500) /* a real recipe has dozens; bounds the matching */
+			list_add(w->a->arena, &w->ingr, &w->ningr, &w->ingr_cap, s);
+	}
+}
+
+/* A <script type="application/ld+json"> block: its structured data (never its text). */
+static void ld_json(walker *w, xmlNodePtr n)
+{
+	xmlChar *type = xmlGetProp(n, (const xmlChar *)"type");
+	int ld = type && !xmlStrcasecmp(type, (const xmlChar *)"application/ld+json");
+	xmlFree(type);
+	if (!ld)
+		return;
+	xmlChar *text = xmlNodeGetContent(n);
+	if (!text)
+		return;
+	json_t *j = json_loads((const char *)text, 0, NULL);
+	xmlFree(text);
+	if (j)
+		ld_recipe(w, j, 0);
+	json_decref(j);
+}
 
 /* Inside <header> only the headings are article text (the rest is byline, date, share). */
 static void walk_headings(walker *w, xmlNodePtr n)
@@ -516,7 +637,10 @@ static int flat_enter(void *ud, xmlNodePtr n)
 	if (n->type != XML_ELEMENT_NODE || name_is(n, SKIP) || hidden(n) || boilerplate(n))
 		return 0;
 	if (!xmlStrcasecmp(n->name, (const xmlChar *)"br")) {
-		w->cur.space = 1;
+		if (after_br(n))
+			flush(w);
+		else
+			w->cur.space = 1;
 		return 0;
 	}
 	if (!xmlStrcasecmp(n->name, (const xmlChar *)"img")) {
@@ -544,6 +668,48 @@ static void walk_flat(walker *w, xmlNodePtr n)
 	flat_leave(w, n);
 }
 
+/* Medium's author box after the story: "Written by NAME" and the author's bio in one
+ * container (short: a story that merely starts with a byline is not one). */
+static int author_box(xmlNodePtr n)
+{
+	/* The first text in document order, found without walking the subtree: most containers
+	 * are not author boxes, and their text is read once, later. */
+	xmlNodePtr c = n->children;
+	while (c) {
+		if (c->type == XML_TEXT_NODE) {
+			const char *p = (const char *)c->content;
+			while (p && *p && strchr(" \t\r\n", *p))
+				p++;
+			if (p && *p)
+				break;
+		}
+		if (c->type == XML_ELEMENT_NODE && c->children && !name_is(c, SKIP)) {
+			c = c->children;
+			continue;
+		}
+		while (c && !c->next && c->parent != n)
+			c = c->parent;
+		c = c ? c->next : NULL;
+	}
+	if (!c)
+		return 0;
+	const char *first = (const char *)c->content;
+	while (strchr(" \t\r\n", *first))
+		first++;
+	if (strncasecmp(first, "written by", 10))
+		return 0;
+	tbuf t = {0};
+	collect_text(c->parent, &t);
+	int hit = t.d && !strncasecmp(t.d, "written by ", 11) && article_words(t.d, t.n) <= 7;
+	if (hit) {
+		tb_reset(&t);
+		collect_text(n, &t);
+		hit = t.d && article_words(t.d, t.n) <= 60;
+	}
+	free(t.d);
+	return hit;
+}
+
 static void walk_node(walker *w, xmlNodePtr n)
 {
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -559,6 +725,16 @@ static void walk_node(walker *w, xmlNodePtr n)
 		return;
 	}
 	const char *name = (const char *)n->name;
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"script")) {
+		ld_json(w, n);
+		return;
+	}
+	if (!xmlStrcasecmp(n->name, (const xmlChar *)"head")) { /* structured data only */
+		for (xmlNodePtr c = n->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && !xmlStrcasecmp(c->name, (const xmlChar *)"script"))
+				ld_json(w, c);
+		return;
+	}
 	if (name_is(n, SKIP) || hidden(n) || boilerplate(n))
 		return;
 	if (!xmlStrcasecmp(n->name, (const xmlChar *)"header")) {
@@ -569,7 +745,10 @@ static void walk_node(walker *w, xmlNodePtr n)
 	art_kind saved_kind = w->kind;
 	int saved_level = w->level;
 	if (!xmlStrcasecmp(n->name, (const xmlChar *)"br")) {
-		w->cur.space = 1;
+		if (after_br(n)) /* a blank line: the paragraph ends */
+			flush(w);
+		else
+			w->cur.space = 1;
 		return;
 	}
 	if (!xmlStrcasecmp(n->name, (const xmlChar *)"img")) {
@@ -676,6 +855,8 @@ static void walk_node(walker *w, xmlNodePtr n)
 	    !xmlStrcasecmp(n->name, (const xmlChar *)"tbody") ||
 	    !xmlStrcasecmp(n->name, (const xmlChar *)"tfoot")) {
 		flush(w);
+		if (author_box(n))
+			return;
 		/* Text directly inside a div within a list item still belongs to the item. */
 		if (w->kind != ART_ITEM) {
 			w->kind = ART_PARA;
@@ -687,7 +868,13 @@ static void walk_node(walker *w, xmlNodePtr n)
 		w->level = saved_level;
 		return;
 	}
-	/* Inline: span, a, em, strong, code, abbr, sup, ... */
+	if (name_is(n, INLINE_CODE)) {
+		size_t start = w->cur.n;
+		walk_children(w, n);
+		note_code(w, start);
+		return;
+	}
+	/* Inline: span, a, em, strong, abbr, sup, ... */
 	walk_children(w, n);
 }
 
@@ -793,6 +980,247 @@ static void clean_prose(const char *text, size_t len, tbuf *out)
 	}
 }
 
+/* ---- page furniture by shape: lines that are not sentences a narrator says ---- */
+
+/* The words of a line, lower-cased ASCII, at most max of them; the count (more than max: max+1). */
+#define FURN_WORDS 24
+typedef struct {
+	char w[FURN_WORDS][32];
+	int n;
+} words_t;
+
+static void split_words(const char *t, size_t len, words_t *ws)
+{
+	ws->n = 0;
+	for (size_t i = 0; i < len;) {
+		while (i < len && t[i] == ' ')
+			i++;
+		size_t s = i;
+		while (i < len && t[i] != ' ')
+			i++;
+		if (i == s)
+			break;
+		if (ws->n == FURN_WORDS) {
+			ws->n++;
+			return;
+		}
+		size_t n = i - s < 31 ? i - s : 31;
+		for (size_t k = 0; k < n; k++)
+			ws->w[ws->n][k] = (char)tolower((unsigned char)t[s + k]);
+		ws->w[ws->n][n] = 0;
+		ws->n++;
+	}
+}
+
+static int in_list(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(w, *list))
+			return 1;
+	return 0;
+}
+
+/* Whether a line ends as a sentence does (. ! ? … or one of them before a closing quote). */
+static int ends_sentence(const char *t, size_t len)
+{
+	while (len > 0 && strchr("\"')", t[len - 1]))
+		len--;
+	if (len >= 3 && (!memcmp(t + len - 3, "\u201D", 3) || !memcmp(t + len - 3, "\u2019", 3)))
+		len -= 3;
+	return len > 0 && (strchr(".!?", t[len - 1]) || (len >= 3 && !memcmp(t + len - 3, "\u2026", 3)));
+}
+
+/* A vulgar fraction (U+00BC-00BE, U+2150-215E) at t, its length in bytes; 0 if none. */
+static size_t fraction_at(const char *t, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	if (len >= 2 && u[0] == 0xC2 && u[1] >= 0xBC && u[1] <= 0xBE)
+		return 2;
+	if (len >= 3 && u[0] == 0xE2 && u[1] == 0x85 && u[2] >= 0x90 && u[2] <= 0x9E)
+		return 3;
+	return 0;
+}
+
+/* The length of the quantity a line starts with ("3", "1/3", "1½", "½", "2-3", "250g"), 0 if
+ * none. */
+static size_t quantity_len(const char *t, size_t len)
+{
+	size_t i = 0, f;
+	int any = 0;
+	while (i < len) {
+		if (isdigit((unsigned char)t[i])) {
+			i++;
+			any = 1;
+		} else if ((f = fraction_at(t + i, len - i))) {
+			i += f;
+			any = 1;
+		} else if (any && i + 1 < len && strchr("/.,-", t[i]) && isdigit((unsigned char)t[i + 1])) {
+			i++;
+		} else {
+			break;
+		}
+	}
+	return any ? i : 0;
+}
+
+/* Kitchen units: a quantity followed by one is an ingredient line, not a sentence. */
+static const char *const UNITS[] = {
+	"cup", "cups", "tbsp", "tbsp.", "tsp", "tsp.", "tablespoon", "tablespoons", "teaspoon",
+	"teaspoons", "g", "gr", "grams", "kg", "ml", "l", "dl", "cl", "oz", "oz.", "ounce", "ounces",
+	"lb", "lbs", "lb.", "pound", "pounds", "pinch", "clove", "cloves", "can", "cans", "stick",
+	"sticks", "handful", "dash", "slice", "slices", "bunch", "sprig", "sprigs", "el", "tl",
+	"cuillère", "cuillères", "cucharada", "cucharadas", "cucharadita", "prise", "pincée", NULL};
+
+/* A line that is only an ingredient's amount ("1 tsp baking soda", "½ cup sugar"): a quantity,
+ * a kitchen unit, a few words, no sentence end. */
+static int ingredient_line(const char *t, size_t len)
+{
+	size_t q = quantity_len(t, len);
+	if (!q || ends_sentence(t, len))
+		return 0;
+	words_t ws;
+	/* "250g flour": the unit glued to the number */
+	char first[40];
+	size_t k = 0;
+	while (q + k < len && t[q + k] != ' ' && k < sizeof first - 1) {
+		first[k] = (char)tolower((unsigned char)t[q + k]);
+		k++;
+	}
+	first[k] = 0;
+	split_words(t + q, len - q, &ws);
+	if (ws.n < 1 || ws.n > 8)
+		return 0;
+	return in_list(*first ? first : ws.w[0], UNITS);
+}
+
+/* A short line led by a quantity without a sentence's end ("3 ripe bananas, mashed"): an
+ * ingredient when most of its list is like it (drop_recipe_data). */
+static int quantity_line(const char *t, size_t len)
+{
+	size_t q = quantity_len(t, len);
+	if (!q || ends_sentence(t, len))
+		return 0;
+	words_t ws;
+	split_words(t + q, len - q, &ws);
+	return ws.n <= 7;
+}
+
+/* Labels of a recipe card's, a nutrition panel's or a post's metadata line ("Prep Time 10
+ * mins", "Servings: 4", "Calories: 245kcal | Carbs: 38g", "Reading time: 6 minutes"), lower
+ * case, in the languages the narration has. A label on TEXTUAL takes a value without a
+ * number ("Cuisine: Italian"); the others need one ("Sugar: it hides everywhere" is prose). */
+static const char *const LABELS[] = {
+	"prep time", "preparation time", "cook time", "cooking time", "total time", "active time",
+	"inactive time", "rest time", "resting time", "chill time", "bake time", "baking time",
+	"servings", "serves", "serving size", "serving", "yield", "yields", "makes", "calories",
+	"kcal", "carbohydrates", "carbs", "protein", "fat", "saturated fat", "sodium", "sugar",
+	"sugars", "fiber", "fibre", "cholesterol", "potassium", "read time", "reading time",
+	"tiempo de preparación", "tiempo de cocción", "tiempo total", "porciones", "raciones",
+	"zubereitungszeit", "kochzeit", "backzeit", "gesamtzeit", "arbeitszeit", "portionen",
+	"temps de préparation", "temps de cuisson", "temps total", "portions", "personnes",
+	"tempo di preparazione", "tempo di cottura", "porzioni", NULL};
+static const char *const TEXTUAL[] = {"course", "cuisine", "difficulty", "author", "keyword",
+				      "keywords", "yield", "yields", "makes", "serves", "diet",
+				      "category", "method", "equipment", NULL};
+
+static int label_at(const char *t, size_t len, const char *const *labels, size_t *after)
+{
+	for (; *labels; labels++) {
+		size_t n = strlen(*labels);
+		if (n < len && !strncasecmp(t, *labels, n) && (t[n] == ':' || t[n] == ' ')) {
+			*after = n + (t[n] == ':');
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* A line that is a label and a value, not a sentence. */
+static int label_value_line(const char *t, size_t len, const words_t *ws)
+{
+	if (ends_sentence(t, len) || ws->n > 16)
+		return 0;
+	size_t after;
+	if (label_at(t, len, LABELS, &after)) {
+		for (size_t i = after; i < len; i++)
+			if (isdigit((unsigned char)t[i]))
+				return 1;
+	}
+	if (label_at(t, len, TEXTUAL, &after) && t[after - 1] == ':' && ws->n <= 5)
+		return 1;
+	/* Any short "Label: value" whose value is a number: "Price: $20", "Time: 45 minutes". */
+	const char *colon = memchr(t, ':', len);
+	if (colon && colon > t && ws->n <= 7) {
+		size_t at = (size_t)(colon - t);
+		words_t lw;
+		split_words(t, at, &lw);
+		int digit = 0;
+		for (size_t i = at + 1; i < len; i++)
+			digit |= isdigit((unsigned char)t[i]);
+		for (size_t i = 0; i < at; i++)
+			if (isdigit((unsigned char)t[i]))
+				digit = 0; /* "Step 1: ..." is not a label */
+		if (lw.n >= 1 && lw.n <= 3 && digit && at + 1 < len && t[at + 1] == ' ')
+			return 1;
+	}
+	return 0;
+}
+
+/* Blog platforms' controls and reading-time lines, when no class marks them: Medium's
+ * "Follow", "Listen", "Share", "6 min read", "Written by NAME", "Published in NAME". */
+static int furniture_line(const char *t, size_t len, art_kind kind)
+{
+	static const char *const menu[] = {"follow", "following", "listen", "share", "save", "clap",
+					   "claps", "subscribe", "subscribed", "print", "pin", "tweet",
+					   "email", "sign", "up", "in", "open", "app", "get", "started",
+					   "member-only", "story", "·", "|", "•", "-", "—", NULL};
+	static const char *const core[] = {"follow", "following", "listen", "share", "save", "clap",
+					   "claps", "subscribe", "print", "tweet", "sign", NULL};
+	words_t ws;
+	split_words(t, len, &ws);
+	if (ws.n > FURN_WORDS)
+		return 0;
+	int all = 1, has_core = 0;
+	for (int i = 0; i < ws.n && all; i++) {
+		all = in_list(ws.w[i], menu);
+		has_core |= in_list(ws.w[i], core);
+	}
+	if (all && has_core)
+		return 1;
+	/* a photo's credit line: "Photo by NAME on Unsplash", "Photo: AP", "Image credit: NAME" */
+	static const char *const credit[] = {"photo by ", "photo: ", "photo credit", "image: ", "image by ",
+					     "image credit", "credit: ", "photograph: ", "illustration by ",
+					     "foto: ", "bild: ", "©", NULL};
+	for (int i = 0; credit[i]; i++)
+		if (!strncasecmp(t, credit[i], strlen(credit[i])) && ws.n <= 10 && !ends_sentence(t, len))
+			return 1;
+	/* a count alone ("2.1K" claps, "42") */
+	int count = ws.n <= 2 && isdigit((unsigned char)t[0]);
+	for (size_t i = 0; i < len && count; i++)
+		count = isdigit((unsigned char)t[i]) || strchr(" .,+%kKmM", t[i]);
+	if (count)
+		return 1;
+	/* "Jane Doe Follow": an author's name and the button after it */
+	if (ws.n >= 2 && ws.n <= 5 && !ends_sentence(t, len) &&
+	    (!strcmp(ws.w[ws.n - 1], "follow") || !strcmp(ws.w[ws.n - 1], "following") ||
+	     !strcmp(ws.w[ws.n - 1], "subscribe")))
+		return 1;
+	if (ends_sentence(t, len))
+		return 0;
+	/* "6 min read", "12 minute read", "3 min listen" in a short line */
+	for (int i = 1; i + 1 < ws.n && ws.n <= 16; i++)
+		if ((!strcmp(ws.w[i], "min") || !strcmp(ws.w[i], "minute") || !strcmp(ws.w[i], "mins")) &&
+		    (!strcmp(ws.w[i + 1], "read") || !strcmp(ws.w[i + 1], "listen")) &&
+		    isdigit((unsigned char)ws.w[i - 1][0]))
+			return 1;
+	if (ws.n >= 3 && ws.n <= 7 &&
+	    ((!strcmp(ws.w[0], "written") && !strcmp(ws.w[1], "by")) ||
+	     (!strcmp(ws.w[0], "published") && !strcmp(ws.w[1], "in"))))
+		return 1;
+	/* a heading may start with an amount ("2 cups a day is the limit") */
+	return label_value_line(t, len, &ws) || (kind != ART_HEADING && ingredient_line(t, len));
+}
+
 static void push_block(walker *w, art_kind kind, int level, const char *text, size_t len)
 {
 	article_t *a = w->a;
@@ -809,8 +1237,9 @@ static void push_block(walker *w, art_kind kind, int level, const char *text, si
 		text++;
 		len--;
 	}
-	if (!len) {
+	if (!len || (kind != ART_CODE && kind != ART_ROW && furniture_line(text, len, kind))) {
 		free(clean.d);
+		w->ncode = 0;
 		return;
 	}
 	/* Grow by doubling; the capacity is the next power of two at or above nblocks. */
@@ -829,7 +1258,177 @@ static void push_block(walker *w, art_kind kind, int level, const char *text, si
 	b->level = level;
 	b->text = arena_strndup(a->arena, text, len);
 	b->lang = "";
+	b->code = NULL;
+	b->ncode = 0;
+	if (kind != ART_CODE && w->ncode) {
+		b->code = w->code;
+		b->ncode = w->ncode;
+		w->code = NULL; /* the block keeps the list */
+		w->code_cap = 0;
+	}
+	w->ncode = 0;
 	free(clean.d);
+}
+
+/* Whether block text t is the ingredient line ing, or starts with it ("3 ripe bananas,
+ * mashed" after "3 ripe bananas"), ASCII case aside. */
+static int is_ingredient(const char *t, const char *ing)
+{
+	size_t n = strlen(ing);
+	return !strncasecmp(t, ing, n) && (!t[n] || !isalnum((unsigned char)t[n]));
+}
+
+/* Removes the blocks whose drop[] is set; images keep their place (the index of the next
+ * block kept). */
+static void drop_blocks(article_t *a, const unsigned char *drop)
+{
+	int *newidx = malloc(sizeof *newidx * ((size_t)a->nblocks + 1));
+	if (!newidx) {
+		arena_fail(a->arena);
+		return;
+	}
+	int m = 0;
+	for (int i = 0; i < a->nblocks; i++) {
+		newidx[i] = m;
+		if (!drop[i])
+			a->blocks[m++] = a->blocks[i];
+	}
+	newidx[a->nblocks] = m;
+	for (int i = 0; i < a->nimages; i++)
+		if (a->images[i].block >= 0 && a->images[i].block <= a->nblocks)
+			a->images[i].block = newidx[a->images[i].block];
+	a->nblocks = m;
+	free(newidx);
+}
+
+/* A recipe's ingredient list is data, not narration: list items under an "Ingredients"
+ * heading, items the page's JSON-LD Recipe names, and a list whose items are mostly bare
+ * quantities ("1 egg", "3 ripe bananas, mashed") are dropped. (Recipe cards marked by class,
+ * times and nutrition lines went in the walk: boilerplate, furniture_line.) */
+static void drop_recipe_data(article_t *a, const walker *w)
+{
+	static const char *const heads[] = {"ingredients", "ingredient", "zutaten", "ingredientes",
+					    "ingrédients", "ingredienti", "what you need",
+					    "you will need", "you'll need", NULL};
+	unsigned char *drop = calloc((size_t)a->nblocks + 1, 1);
+	if (!drop) {
+		arena_fail(a->arena);
+		return;
+	}
+	int any = 0, under = 0;
+	for (int i = 0; i < a->nblocks; i++) {
+		const art_block *b = &a->blocks[i];
+		if (b->kind == ART_HEADING) {
+			char h[64];
+			size_t n = strlen(b->text);
+			if (n >= sizeof h)
+				n = sizeof h - 1;
+			for (size_t k = 0; k < n; k++)
+				h[k] = (char)tolower((unsigned char)b->text[k]);
+			h[n] = 0;
+			while (n > 0 && strchr(": ", h[n - 1]))
+				h[--n] = 0;
+			under = in_list(h, heads) || !strncmp(h, "ingredients for", 15);
+			continue;
+		}
+		if (b->kind == ART_ITEM && under)
+			drop[i] = any = 1;
+		for (int k = 0; k < w->ningr && !drop[i]; k++)
+			if ((b->kind == ART_ITEM || b->kind == ART_PARA) && is_ingredient(b->text, w->ingr[k]))
+				drop[i] = any = 1;
+		if (b->kind != ART_ITEM && b->kind != ART_HEADING)
+			under = 0; /* the list under the heading has ended */
+	}
+	/* Runs of list items: a list of mostly bare quantities is an ingredient list. */
+	for (int i = 0; i < a->nblocks;) {
+		if (a->blocks[i].kind != ART_ITEM) {
+			i++;
+			continue;
+		}
+		int e = i, q = 0;
+		while (e < a->nblocks && a->blocks[e].kind == ART_ITEM) {
+			q += quantity_line(a->blocks[e].text, strlen(a->blocks[e].text));
+			e++;
+		}
+		if (q >= 3 && q * 10 >= (e - i) * 6)
+			for (int k = i; k < e; k++)
+				if (quantity_line(a->blocks[k].text, strlen(a->blocks[k].text)))
+					drop[k] = any = 1;
+		i = e;
+	}
+	if (any)
+		drop_blocks(a, drop);
+	free(drop);
+}
+
+/* Whether s is an absolute http or https URL with a host. */
+static int http_url(const char *s)
+{
+	const char *p = !strncasecmp(s, "https://", 8) ? s + 8 : !strncasecmp(s, "http://", 7) ? s + 7 : NULL;
+	return p && *p && *p != '/';
+}
+
+/* ref resolved against the absolute URL base (RFC 3986 section 5.2, by libxml2's
+ * xmlBuildURI), as an arena string; NULL when it cannot be. */
+static const char *url_resolve(arena_t *ar, const char *ref, const char *base)
+{
+	xmlChar *r = xmlBuildURI((const xmlChar *)ref, (const xmlChar *)base);
+	if (!r)
+		return NULL;
+	/* xmlBuildURI keeps the dot segments of an absolute path ("/x/../a.jpg"): RFC 3986
+	 * removes them (5.2.2, remove_dot_segments). */
+	xmlURIPtr u = xmlParseURI((const char *)r);
+	xmlFree(r);
+	if (!u)
+		return NULL;
+	if (u->path)
+		xmlNormalizeURIPath(u->path);
+	r = xmlSaveUri(u);
+	xmlFreeURI(u);
+	if (!r)
+		return NULL;
+	const char *out = http_url((const char *)r) ? arena_strdup(ar, (const char *)r) : NULL;
+	xmlFree(r);
+	return out;
+}
+
+/* The page's own address from its HTML: <base href> (resolved against the record's url), else
+ * when the record has none <link rel="canonical"> or <meta property="og:url">. */
+static void html_base(article_t *a, htmlDocPtr doc)
+{
+	const char *base = NULL, *canon = NULL;
+	xmlNodePtr n = (xmlNodePtr)doc;
+	while (n) { /* pre-order, without recursion */
+		if (n->type == XML_ELEMENT_NODE) {
+			if (!xmlStrcasecmp(n->name, (const xmlChar *)"base") && !base)
+				base = attr(a->arena, n, "href");
+			if (!xmlStrcasecmp(n->name, (const xmlChar *)"link") && !canon) {
+				const char *rel = attr(a->arena, n, "rel");
+				if (!strcasecmp(rel, "canonical"))
+					canon = attr(a->arena, n, "href");
+			}
+			if (!xmlStrcasecmp(n->name, (const xmlChar *)"meta") && !canon) {
+				const char *prop = attr(a->arena, n, "property");
+				if (!strcasecmp(prop, "og:url"))
+					canon = attr(a->arena, n, "content");
+			}
+		}
+		if (n->children && n->type != XML_ENTITY_REF_NODE) {
+			n = n->children;
+			continue;
+		}
+		while (n && !n->next)
+			n = n->parent;
+		if (n)
+			n = n->next;
+	}
+	if (base && *base) {
+		const char *r = *a->url ? url_resolve(a->arena, base, a->url) : http_url(base) ? base : NULL;
+		if (r)
+			a->url = r;
+	}
+	if (!*a->url && canon && http_url(canon))
+		a->url = canon;
 }
 
 int article_parse_html(article_t *a, const char *html, size_t len)
@@ -860,10 +1459,12 @@ int article_parse_html(article_t *a, const char *html, size_t len)
 	htmlFreeParserCtxt(ctxt);
 	if (!doc)
 		return -1;
-	walker w = {a, {0}, ART_PARA, 0, 0, -1, 0};
+	walker w = {.a = a, .kind = ART_PARA, .figure_img = -1};
 	walk(&w, (xmlNodePtr)doc);
 	flush(&w);
 	free(w.cur.d);
+	drop_recipe_data(a, &w);
+	html_base(a, doc);
 	xmlFreeDoc(doc);
 	return 0;
 }
@@ -895,9 +1496,12 @@ static const char *norm(arena_t *ar, const char *s)
 
 static const char *resolve_path(article_t *a, const char *base_dir, const char *src)
 {
-	/* "//cdn.example.com/a.jpg" is a URL without its scheme (pages served over https). */
-	if (src[0] == '/' && src[1] == '/' && src[2] && src[2] != '/')
-		return arena_printf(a->arena, "https:%s", src);
+	/* "//cdn.example.com/a.jpg" is a URL without its scheme: the article's own (its url),
+	 * else https (pages are served over it). */
+	if (src[0] == '/' && src[1] == '/' && src[2] && src[2] != '/') {
+		const char *r = *a->url ? url_resolve(a->arena, src, a->url) : NULL;
+		return r ? r : arena_printf(a->arena, "https:%s", src);
+	}
 	if (!*src || src[0] == '/' || strstr(src, "://") || !strncmp(src, "data:", 5))
 		return src;
 	if (!base_dir || !*base_dir || !strcmp(base_dir, "."))
@@ -1002,9 +1606,9 @@ static int parse_image(article_t *a, json_t *e, size_t i, art_image *g, const ch
 	return 0;
 }
 
-/* 'images': the record's photos, paths resolved against base_dir. 0 or -1 (a is freed). */
-static int parse_images(article_t *a, json_t *im, const char *name, const char *base_dir, char *err,
-			size_t errlen)
+/* 'images': the record's photos (their paths are resolved by resolve_images). 0 or -1 (a is
+ * freed). */
+static int parse_images(article_t *a, json_t *im, const char *name, char *err, size_t errlen)
 {
 	if (!im || json_is_null(im))
 		return 0;
@@ -1022,10 +1626,90 @@ static int parse_images(article_t *a, json_t *im, const char *name, const char *
 			return -1;
 		if (!*g->src)
 			continue;
-		g->path = resolve_path(a, base_dir, g->src);
+		g->path = g->src; /* resolved once the HTML has said its base URL */
 		a->nimages++;
 	}
 	return 0;
+}
+
+/* The article's address: 'url', or one of the names CMS exports give it. 0, or -1 with err
+ * set (a is freed). */
+static int parse_url(article_t *a, json_t *root, const char *name, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"url", "canonical_url", "link", "permalink", NULL};
+	for (int i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(root, keys[i]);
+		if (!v || json_is_null(v))
+			continue;
+		if (!json_is_string(v)) {
+			fail(a, err, errlen, "'%s' must be a string (the article's address)", name, keys[i]);
+			return -1;
+		}
+		const char *u = norm(a->arena, json_string_value(v));
+		if (!*u)
+			continue;
+		if (!http_url(u)) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "'%s' must be an absolute http or https URL (the article's address), not '%%s'",
+				 keys[i]);
+			fail(a, err, errlen, msg, name, u);
+			return -1;
+		}
+		a->url = u;
+		return 0;
+	}
+	return 0;
+}
+
+/* Each image's path: the record's against base_dir (resolve_path); those of the HTML (from
+ * first_html on) likewise, but a root-relative reference ("/wp-content/x.jpg") is a URL of the
+ * article's site, resolved against a->url; without one it is dropped with a warning saying
+ * so (as a local path it would name a file at the root of this machine). */
+/* The length of the URI scheme src starts with ("javascript" in "javascript:x"), 0 if none;
+ * one letter is a drive ("C:"), not a scheme. */
+static size_t uri_scheme(const char *src)
+{
+	size_t n = 0;
+	while (isalpha((unsigned char)src[n]) ||
+	       (n && src[n] && (isdigit((unsigned char)src[n]) || strchr("+-.", src[n]))))
+		n++;
+	return n >= 2 && src[n] == ':' ? n : 0;
+}
+
+static void resolve_images(article_t *a, const char *base_dir, int first_html)
+{
+	int kept = 0;
+	for (int i = 0; i < a->nimages; i++) {
+		art_image *im = &a->images[i];
+		const char *src = im->src;
+		size_t sch = uri_scheme(src);
+		if (sch && !(sch == 4 && !strncasecmp(src, "http", 4)) && !(sch == 5 && !strncasecmp(src, "https", 5)) &&
+		    !(sch == 4 && !strncasecmp(src, "data", 4)) && !(sch == 4 && !strncasecmp(src, "file", 4))) {
+			/* javascript:, mailto:, about: ... name no picture (file: is refused by the
+			 * fetcher with its own reason) */
+			article_warn(a, "image '%.200s' is a %.*s: address, not a picture's path or http(s) URL; skipped", src,
+				     (int)sch, src);
+			continue;
+		}
+		if (i < first_html || src[0] != '/' || src[1] == '/') {
+			im->path = resolve_path(a, base_dir, src);
+		} else if (*a->url) {
+			const char *r = url_resolve(a->arena, src, a->url);
+			if (!r) {
+				article_warn(a, "image '%s' in content_html does not resolve against the article's url '%s'; skipped",
+					     src, a->url);
+				continue;
+			}
+			im->path = r;
+		} else {
+			article_warn(a, "image '%s' in content_html is a path on the article's web site, and the record has "
+					"no 'url' (the article's address) to resolve it against; skipped",
+				     src);
+			continue;
+		}
+		a->images[kept++] = *im;
+	}
+	a->nimages = kept;
 }
 
 /* The record in root, into a new article on arena ar (freed by fail() on a refusal). */
@@ -1035,7 +1719,7 @@ static article_t *parse_record(json_t *root, arena_t *ar, const char *name, cons
 	article_t *a = arena_alloc(ar, sizeof *a);
 	a->arena = ar;
 	a->path = arena_strdup(ar, name);
-	a->meta_description = a->language = a->text = "";
+	a->meta_description = a->language = a->text = a->url = "";
 	a->title = "";
 	article_t *ret = NULL;
 	if (!json_is_object(root)) {
@@ -1070,8 +1754,9 @@ static article_t *parse_record(json_t *root, arena_t *ar, const char *name, cons
 	json_t *lang = json_object_get(root, "language");
 	if (json_is_string(lang))
 		a->language = norm(ar, json_string_value(lang));
-	if (parse_keywords(a, json_object_get(root, "keywords"), name, err, errlen) ||
-	    parse_images(a, json_object_get(root, "images"), name, base_dir, err, errlen))
+	if (parse_url(a, root, name, err, errlen) ||
+	    parse_keywords(a, json_object_get(root, "keywords"), name, err, errlen) ||
+	    parse_images(a, json_object_get(root, "images"), name, err, errlen))
 		goto done;
 	json_t *html = json_object_get(root, "content_html");
 	int first_html_img = a->nimages;
@@ -1080,8 +1765,7 @@ static article_t *parse_record(json_t *root, arena_t *ar, const char *name, cons
 		fail(a, err, errlen, "could not parse 'content_html'%s", name, "");
 		goto done;
 	}
-	for (int i = first_html_img; i < a->nimages; i++)
-		a->images[i].path = resolve_path(a, base_dir, a->images[i].src);
+	resolve_images(a, base_dir, first_html_img);
 	/* The prose text, one block per line. */
 	tbuf all = {0};
 	for (int i = 0; i < a->nblocks; i++) {
@@ -1095,6 +1779,54 @@ static article_t *parse_record(json_t *root, arena_t *ar, const char *name, cons
 	ret = a;
 done:
 	return ret;
+}
+
+/* The path of the first string in j (a key or a value) that holds a NUL, into out
+ * ("content_html", "images[2].alt"); 1 when found. */
+static int nul_path(json_t *j, char *out, size_t n, int depth)
+{
+	if (depth > 64)
+		return 0;
+	if (json_is_string(j))
+		return strlen(json_string_value(j)) != json_string_length(j);
+	size_t len = strlen(out);
+	if (json_is_object(j)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(j, k, v) {
+			snprintf(out + len, n - len, "%s%s", len ? "." : "", k);
+			if (nul_path(v, out, n, depth + 1))
+				return 1;
+		}
+	} else if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v) {
+			snprintf(out + len, n - len, "[%zu]", i);
+			if (nul_path(v, out, n, depth + 1))
+				return 1;
+		}
+	}
+	out[len] = 0;
+	return 0;
+}
+
+/* A string with \u0000: jansson names its flag (JSON_ALLOW_NUL); the user is told where and
+ * what instead. */
+static void nul_error(const char *json, size_t len, const char *name, const json_error_t *je, char *err,
+		      size_t errlen)
+{
+	char path[256] = "";
+	json_t *j = json_loadb(json, len, JSON_ALLOW_NUL, NULL);
+	int found = j && nul_path(j, path, sizeof path, 0);
+	json_decref(j);
+	char where[300] = "";
+	if (found && *path)
+		snprintf(where, sizeof where, "'%s' ", path);
+	snprintf(err, errlen,
+		 "%s:%d:%d: the string %sholds a NUL character (\\u0000), which a content record cannot "
+		 "carry: remove it",
+		 name, je->line, je->column, where);
 }
 
 article_t *article_parse(const char *json, size_t len, const char *name, const char *base_dir,
@@ -1114,7 +1846,10 @@ article_t *article_parse(const char *json, size_t len, const char *name, const c
 	json_error_t je;
 	json_t *root = json_loadb(json, len, 0, &je);
 	if (!root) {
-		snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", name, je.line, je.column, je.text);
+		if (json_error_code(&je) == json_error_null_character)
+			nul_error(json, len, name, &je, err, errlen);
+		else
+			snprintf(err, errlen, "%s:%d:%d: malformed JSON: %s", name, je.line, je.column, je.text);
 		return NULL;
 	}
 	arena_t *ar = arena_new();

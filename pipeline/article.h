@@ -4,6 +4,9 @@
  * optional BCP 47 language, loaded with jansson. The HTML is parsed with libxml2's HTML parser
  * into blocks of plain text (headings, paragraphs, list items, table rows, code, captions);
  * scripts, styles, navigation and embeds are dropped, entities decoded, whitespace normalised.
+ * Lines no narrator says are dropped too: page furniture marked by class or role, and by shape
+ * a recipe's data (ingredient lines, "Prep Time 10 mins"), a blog's controls ("Follow", "6 min
+ * read"), credit lines; SPEC.md section 11 lists them.
  *
  * Everything an article_t points at lives in its arena and dies with article_free().
  */
@@ -30,6 +33,11 @@ typedef struct {
 	const char *lang; /* ART_CODE: the language its class attribute names ("language-python",
 			   * "lang-js", "highlight-source-go", "brush: c": "python", "js", ...),
 			   * "" when none; "" for other blocks */
+	/* Inline code in prose (<code>, <kbd>, <samp>, <tt>, <var> outside <pre>): each span's
+	 * text as it appears in text, so a generator can tell a sentence that holds code (a
+	 * voice would read its punctuation aloud). NULL when ncode is 0. */
+	const char **code;
+	int ncode;
 } art_block;
 
 typedef struct {
@@ -47,6 +55,10 @@ typedef struct {
 	const char *title;	       /* whitespace normalised */
 	const char *meta_description;  /* "" when absent */
 	const char *language;	       /* BCP 47 as given, "" when absent */
+	/* The article's own address (the record's 'url', else the HTML's <base href> or <link
+	 * rel=canonical>), an absolute http(s) URL; "" when none. Root-relative ("/x.jpg") and
+	 * protocol-relative ("//cdn/x.jpg") image references resolve against it (RFC 3986). */
+	const char *url;
 	const char **keywords;
 	int nkeywords;
 	art_image *images; /* the record's images, then <img> found in the HTML (not duplicated) */

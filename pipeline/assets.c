@@ -352,6 +352,11 @@ static void from_article(run_t *r, buf_t *notes)
 	const article_t *a = r->art;
 	if (!a)
 		return;
+	/* What the record's reading skipped (an image on the article's site without its address,
+	 * a part of the HTML past a parser limit) is said here too: vidc assets and the service's
+	 * assets job load the record themselves. */
+	for (int i = 0; i < a->nwarnings; i++)
+		buf_appendf(notes, "%s\n", a->warnings[i]);
 	match_locate(a, r->sec, r->nsec);
 	int *usable = malloc(sizeof(int) * (size_t)(a->nimages + 1));
 	match_choice *mc = calloc((size_t)r->nsec, sizeof *mc);

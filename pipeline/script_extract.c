@@ -26,6 +26,7 @@ typedef struct {
 	double words, secs, score;
 	int used;
 	int repeat; /* a copy mark_repeats took out */
+	int code;   /* holds inline code a voice would read as symbols (spoken_code) */
 } sent_t;
 
 typedef struct {
@@ -34,7 +35,57 @@ typedef struct {
 	int block, section;
 	const article_t *a;
 	double wpm;
+	/* spoken_code's place in the current block's inline code spans */
+	int cblock, ci;	 /* the block, the next span */
+	long coff;	 /* where span ci starts in the block's text, -1 not yet looked for */
+	size_t cpos;	 /* where to look for the next span */
 } sents_t;
+
+/* Whether an inline code span reads as a word: letters, digits, '_' and '-' only
+ * ("tracemalloc", "git", "max_len"); "fopen()", "\"rb\"", "a.b(c)" would be read out symbol by
+ * symbol. */
+static int code_is_word(const char *c)
+{
+	for (const unsigned char *p = (const unsigned char *)c; *p; p++)
+		if (!(isalnum(*p) || *p == '_' || *p == '-' || *p == ' ' || *p >= 0x80))
+			return 0;
+	return 1;
+}
+
+/* Whether the sentence s[0..len) of block b holds one of its inline code spans
+ * (art_block.code) that is not a plain word. The spans are in text order, as the sentences
+ * come: each is looked for once, from where the one before it ended (linear in the block). */
+static int spoken_code(sents_t *ss, const art_block *b, const char *s, size_t len)
+{
+	if (ss->cblock != ss->block) {
+		ss->cblock = ss->block;
+		ss->ci = 0;
+		ss->coff = -1;
+		ss->cpos = 0;
+	}
+	size_t so = (size_t)(s - b->text), eo = so + len;
+	int hit = 0;
+	while (ss->ci < b->ncode) {
+		const char *c = b->code[ss->ci];
+		size_t n = strlen(c);
+		if (ss->coff < 0) {
+			const char *p = n ? strstr(b->text + ss->cpos, c) : NULL;
+			if (!p) { /* not in the text as written (an entity the cleaning decoded) */
+				ss->ci++;
+				continue;
+			}
+			ss->coff = (long)(p - b->text);
+		}
+		if ((size_t)ss->coff >= eo)
+			break; /* in a later sentence */
+		if ((size_t)ss->coff + n > so && !code_is_word(c))
+			hit = 1;
+		ss->cpos = (size_t)ss->coff + n;
+		ss->coff = -1;
+		ss->ci++;
+	}
+	return hit;
+}
 
 static void on_sentence(const char *s, size_t len, void *ud)
 {
@@ -58,6 +109,7 @@ static void on_sentence(const char *s, size_t len, void *ud)
 	t->index = ss->n > 0 && ss->v[ss->n - 1].block == ss->block ? ss->v[ss->n - 1].index + 1 : 0;
 	t->words = article_words(s, len);
 	t->secs = t->words * 60.0 / ss->wpm;
+	t->code = ss->a->blocks[ss->block].ncode ? spoken_code(ss, &ss->a->blocks[ss->block], s, len) : 0;
 	ss->n++;
 }
 
@@ -288,6 +340,11 @@ static void score(sents_t *ss, const article_t *a, const char **section_heading)
 			sc -= 20;
 		else if (code == OVERLAY_IDENT)
 			sc -= 1.5;
+		/* Inline code marked up as such (<code>fopen()</code>): said only when the article
+		 * has nothing else left (draft_choose, draft_extend skip it; draft_grow takes it
+		 * last). */
+		if (s->code)
+			sc -= 10;
 		s->score = sc;
 	}
 	terms_free(&kw);
@@ -486,6 +543,7 @@ static int draft_sentences(draft_t *d, char *err, size_t errlen)
 	const article_t *a = d->a;
 	d->ss.a = a;
 	d->ss.wpm = d->o->wpm;
+	d->ss.cblock = -1;
 	d->nsections = 1;
 	for (int i = 0; i < a->nblocks; i++)
 		d->nsections += a->blocks[i].kind == ART_HEADING;
@@ -539,7 +597,7 @@ static int draft_hook_intro(draft_t *d)
 		int hook_i = -1;
 		for (int i = 0; i < ss->n; i++) {
 			sent_t *t = &ss->v[i];
-			if (t->used || t->words < 5 || t->words > 24)
+			if (t->used || t->code || t->words < 5 || t->words > 24)
 				continue;
 			double h = t->score + (has_digit(t->p, t->len) ? 1.0 : 0) +
 				   (t->p[t->len - 1] == '!' ? 0.5 : 0) - (t->p[t->len - 1] == ':' ? 3 : 0);
@@ -559,7 +617,7 @@ static int draft_hook_intro(draft_t *d)
 		d->intro = strdup(a->meta_description);
 	} else {
 		for (int i = 0; i < ss->n; i++)
-			if (!ss->v[i].used && ss->v[i].words <= 35 && ss->v[i].words >= 5) {
+			if (!ss->v[i].used && !ss->v[i].code && ss->v[i].words <= 35 && ss->v[i].words >= 5) {
 				d->intro = strndup(ss->v[i].p, ss->v[i].len);
 				ss->v[i].used = 1;
 				break;
@@ -582,7 +640,7 @@ static void draft_choose(draft_t *d)
 	for (int pass = 0; pass < 2; pass++) {
 		for (int k = 0; k < ss->n && d->nspans < max_points; k++) {
 			sent_t *t = d->order[k];
-			if (t->used)
+			if (t->used || t->code)
 				continue;
 			if (pass == 0) { /* one per section in this pass */
 				int seen = 0;
@@ -618,7 +676,8 @@ static int draft_extend(draft_t *d)
 			cur += ss->v[q].secs;
 		for (int c = 0; c < 2; c++) {
 			int nx = cand[c];
-			if (nx < 0 || nx >= ss->n || ss->v[nx].used || ss->v[nx].block != ss->v[d->spans[j].first].block)
+			if (nx < 0 || nx >= ss->n || ss->v[nx].used || ss->v[nx].code ||
+			    ss->v[nx].block != ss->v[d->spans[j].first].block)
 				continue;
 			if (cur + ss->v[nx].secs > d->point_cap * 1.5 || d->total + ss->v[nx].secs > d->o->max_s)
 				continue;

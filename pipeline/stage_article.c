@@ -59,7 +59,7 @@ static int filter_images(article_t *a, const roots_t *r, const stage_cb *cb)
 	int kept = 0;
 	for (int i = 0; i < a->nimages; i++) {
 		art_image im = a->images[i];
-		if (!is_url(im.src)) {
+		if (!is_url(im.path)) { /* the path: "//cdn/x.jpg" and "/x.jpg" may resolve to URLs */
 			char *abs = NULL;
 			vidc_err why = {0};
 			int rc = roots_resolve(r, NULL, im.path, &abs, &why);
@@ -181,8 +181,8 @@ int stage_script_edited(const char *path, const char *output, const stage_cb *cb
 static int photo_usable(const article_t *a, int i, const stage_cb *cb)
 {
 	const char *src = a->images[i].src, *path = a->images[i].path;
-	if (is_url(src)) {
-		stage_say(cb, STAGE_WARNING, "images", "image %s is not a local file; skipped", src);
+	if (is_url(path)) {
+		stage_say(cb, STAGE_WARNING, "images", "image %s is not a local file; skipped", path);
 		return 0;
 	}
 	AVFrame *fr = NULL;

@@ -211,6 +211,149 @@ static void test_record(void)
 	}
 }
 
+/* <br><br> is a paragraph break (CMS bodies without <p>): two paragraphs, not one sentence. */
+static void test_br_paragraphs(void)
+{
+	article_t *a = html_article("<div>First paragraph ends here<br><br>Second one starts<br/>\n<br/>"
+				    "Third one<br>&nbsp;<br>Fourth one<br>still the fourth</div>");
+	if (!a)
+		return;
+	CHECK(a->nblocks == 4, "%d blocks: %s", a->nblocks, a->text);
+	CHECK(a->nblocks == 4 && !strcmp(a->blocks[0].text, "First paragraph ends here") &&
+		      !strcmp(a->blocks[1].text, "Second one starts") && !strcmp(a->blocks[2].text, "Third one") &&
+		      !strcmp(a->blocks[3].text, "Fourth one still the fourth"),
+	      "paragraphs: %s", a->text);
+	article_free(a);
+}
+
+/* A recipe's card data and a blog platform's controls are not narration: by structure (JSON-LD
+ * ingredients, the "Ingredients" heading's list, recipe plugins' classes) and by shape (a label
+ * and a value, a bare quantity, "6 min read", "Follow"). The prose around them stays. */
+static void test_furniture(void)
+{
+	article_t *a = html_article(
+		"<script type=\"application/ld+json\">{\"@graph\": [{\"@type\": \"Recipe\", \"recipeIngredient\": "
+		"[\"2 ripe pears\", \"a pinch of salt\"]}]}</script>"
+		"<div><a href=\"/@jane\">Jane Doe</a> <span>Follow</span></div><div>6 min read · Mar 3, 2024</div>"
+		"<div><span>Listen</span> <span>Share</span></div><p>Written by Jane Doe</p>"
+		"<p>These pears are poached in red wine until they turn deep purple.</p>"
+		"<div class=\"tasty-recipes-details\"><p>Prep Time 10 mins Cook Time 55 mins</p><p>Servings: 4</p>"
+		"<p>Yield: 1 loaf</p><p>Calories: 245kcal | Carbohydrates: 38g</p></div>"
+		"<ul class=\"wprm-recipe-ingredients\"><li>JUNK1 3 cups water</li></ul>"
+		"<h3>Ingredients</h3><ul><li>Pears, peeled</li><li>Red wine</li></ul>"
+		"<h3>Method</h3><ul><li>2 ripe pears, halved</li><li>a pinch of salt</li></ul>"
+		"<ul><li>1 egg</li><li>3 ripe bananas mashed</li><li>1 tsp baking soda</li><li>½ cup sugar</li></ul>"
+		"<p>1½ cups flour</p><p>Sugar: it hides under sixty names.</p>"
+		"<ul><li>Drink a glass of water when you wake up.</li><li>Walk 15 minutes outside.</li>"
+		"<li>Read 10 pages before bed.</li></ul>"
+		"<p>Serve them warm with a spoon of the syrup.</p>"
+		"<figure><img src='p.jpg'><figcaption>Photo by Someone on Unsplash</figcaption></figure>"
+		"<blockquote class=\"pullquote\"><p>Poached pears JUNK2 are easy.</p></blockquote>"
+		"<div class=\"vote-count\"><p>2.1K</p></div>"
+		"<div><p>Written by Jane Doe</p><p>Food writer. JUNK3 Coffee person.</p></div>");
+	if (!a)
+		return;
+	static const char *const gone[] = {"Follow", "min read", "Listen", "Share", "Written by", "Prep Time",
+					   "Servings", "Yield", "Calories", "JUNK1", "Pears, peeled", "Red wine",
+					   "ripe pears,", "pinch", "1 egg", "bananas", "baking soda", "½ cup",
+					   "flour", "Photo by", "JUNK2", "2.1K", "JUNK3", NULL};
+	for (int i = 0; gone[i]; i++)
+		CHECK(!strstr(a->text, gone[i]), "'%s' kept: %s", gone[i], a->text);
+	static const char *const kept[] = {"These pears are poached", "Sugar: it hides", "Drink a glass",
+					   "Walk 15 minutes outside.", "Read 10 pages", "Serve them warm", NULL};
+	for (int i = 0; kept[i]; i++)
+		CHECK(strstr(a->text, kept[i]) != NULL, "'%s' dropped: %s", kept[i], a->text);
+	article_free(a);
+}
+
+/* Inline code is noted per block, as it appears in the text. */
+static void test_inline_code(void)
+{
+	article_t *a = html_article("<p>Call <code>fopen()</code> with <code>\"rb\"</code> to read bytes.</p>"
+				    "<p>No code here.</p><pre><code>int x;</code></pre>");
+	if (!a)
+		return;
+	const art_block *p = find(a, ART_PARA, 0);
+	CHECK(p && p->ncode == 2 && !strcmp(p->code[0], "fopen()") && !strcmp(p->code[1], "\"rb\"") &&
+		      strstr(p->text, p->code[1]),
+	      "inline code: %d", p ? p->ncode : -1);
+	p = find(a, ART_PARA, 1);
+	CHECK(p && p->ncode == 0, "plain paragraph has code");
+	article_free(a);
+}
+
+/* Image references on the article's site resolve against its url (RFC 3986); without one a
+ * root-relative one is dropped with a warning naming it (no doubled slash). */
+static void test_base_url(void)
+{
+	char err[512];
+	article_t *a = parse("{\"title\": \"T\", \"url\": \"http://blog.example.com/travel/lisbon/\", \"images\": "
+			     "[\"//cdn.example.com/r.jpg\", \"local.jpg\"], \"content_html\": \"<p>Hi.</p>"
+			     "<img src='/wp-content/uploads/a.jpg'><img src='//cdn.example.com/b.jpg'>"
+			     "<img src='/x/../c.jpg?w=1'><img src='d.jpg'>\"}",
+			     err, sizeof err);
+	CHECK(a != NULL, "%s", err);
+	if (a) {
+		static const char *const want[] = {"http://cdn.example.com/r.jpg", "base/local.jpg",
+						   "http://blog.example.com/wp-content/uploads/a.jpg",
+						   "http://cdn.example.com/b.jpg", "http://blog.example.com/c.jpg?w=1",
+						   "base/d.jpg"};
+		CHECK(a->nimages == 6, "%d images", a->nimages);
+		for (int i = 0; i < 6 && i < a->nimages; i++)
+			CHECK(!strcmp(a->images[i].path, want[i]), "image %d: %s, expected %s", i, a->images[i].path,
+			      want[i]);
+		CHECK(a->nwarnings == 0, "warning: %s", a->nwarnings ? a->warnings[0] : "");
+		article_free(a);
+	}
+	/* <base href> in the page, relative to the record's url; <link rel=canonical> without one */
+	a = parse("{\"title\": \"T\", \"link\": \"https://e.com/a/b\", \"content_html\": "
+		  "\"<head><base href='/static/'></head><p>Hi.</p><img src='/i/x.png'><img src='//c.e.com/y.png'>\"}",
+		  err, sizeof err);
+	CHECK(a && !strcmp(a->url, "https://e.com/static/") && a->nimages == 2 &&
+		      !strcmp(a->images[0].path, "https://e.com/i/x.png") &&
+		      !strcmp(a->images[1].path, "https://c.e.com/y.png"),
+	      "base href: %s", a ? a->url : err);
+	article_free(a);
+	a = parse("{\"title\": \"T\", \"content_html\": \"<link rel='canonical' href='https://site.org/p/1'>"
+		  "<p>Hi.</p><img src='/up/x.png'>\"}",
+		  err, sizeof err);
+	CHECK(a && a->nimages == 1 && !strcmp(a->images[0].path, "https://site.org/up/x.png"), "canonical: %s",
+	      a && a->nimages ? a->images[0].path : err);
+	article_free(a);
+	/* no address: the image is named, and why */
+	a = parse("{\"title\": \"T\", \"content_html\": \"<p>Hi.</p><img src='/wp-content/uploads/a.jpg'>"
+		  "<img src='//cdn.example.com/b.jpg'>\"}",
+		  err, sizeof err);
+	CHECK(a && a->nimages == 1 && !strcmp(a->images[0].path, "https://cdn.example.com/b.jpg"), "no url: %d",
+	      a ? a->nimages : -1);
+	CHECK(a && a->nwarnings == 1 && strstr(a->warnings[0], "'/wp-content/uploads/a.jpg'") &&
+		      strstr(a->warnings[0], "no 'url'") && !strstr(a->warnings[0], "//"),
+	      "warning: %s", a && a->nwarnings ? a->warnings[0] : "(none)");
+	article_free(a);
+	a = parse("{\"title\": \"T\", \"images\": [\"javascript:alert(1)\", \"C:pics/x.jpg\"]}", err, sizeof err);
+	CHECK(a && a->nimages == 1 && a->nwarnings == 1 && strstr(a->warnings[0], "'javascript:alert(1)' is a javascript: address"),
+	      "javascript: image: %s", a && a->nwarnings ? a->warnings[0] : "(no warning)");
+	article_free(a);
+	a = parse("{\"title\": \"T\", \"url\": \"/travel/lisbon\"}", err, sizeof err);
+	CHECK(!a && strstr(err, "t.json: 'url' must be an absolute http or https URL"), "%s", a ? "(ok)" : err);
+	article_free(a);
+	a = parse("{\"title\": \"T\", \"url\": 3}", err, sizeof err);
+	CHECK(!a && strstr(err, "'url' must be a string"), "%s", a ? "(ok)" : err);
+	article_free(a);
+}
+
+/* A NUL in a string: where and what, not jansson's flag name. */
+static void test_nul(void)
+{
+	char err[512];
+	article_t *a = parse("{\"title\": \"T\",\n \"images\": [{\"src\": \"a.jpg\", \"alt\": \"x\\u0000y\"}]}", err,
+			     sizeof err);
+	CHECK(!a && strstr(err, "t.json:2:") && strstr(err, "'images[0].alt'") && strstr(err, "NUL") &&
+		      !strstr(err, "JSON_ALLOW_NUL"),
+	      "%s", a ? "(ok)" : err);
+	article_free(a);
+}
+
 static void test_schema(void)
 {
 	json_t *schema = json_loads(
@@ -252,6 +395,11 @@ int main(void)
 	test_structure();
 	test_sentences();
 	test_record();
+	test_br_paragraphs();
+	test_furniture();
+	test_inline_code();
+	test_base_url();
+	test_nul();
 	test_schema();
 	return check_done();
 }

@@ -147,7 +147,7 @@ static void test_languages(void)
 		{"", "services:\n  web:\n    build: .", "text"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-		art_block b = {ART_CODE, 0, t[i].code, t[i].lang};
+		art_block b = {.kind = ART_CODE, .text = t[i].code, .lang = t[i].lang};
 		const char *got = match_code_language(&b);
 		CHECK(!strcmp(got, t[i].want), "language of %s/'%.20s': %s, expected %s", t[i].lang, t[i].code, got, t[i].want);
 	}

@@ -178,6 +178,50 @@ static void test_extract_no_headings(void)
 	article_free(a);
 }
 
+/* A sentence holding inline code that is not a plain word (<code>fopen()</code>) is never the
+ * hook, the intro or a point while other prose is left: the voice would read its punctuation
+ * aloud. A code span that is a word (<code>tracemalloc</code>) is spoken like any word. */
+static void test_extract_inline_code(void)
+{
+	char err[1024];
+	const char *json =
+		"{\"title\": \"Reading files in C\", \"keywords\": [\"files\", \"fopen\", \"read\"], \"content_html\": \""
+		"<p>Reading files in C takes three steps: open the file, read the bytes, close the file again.</p>"
+		"<p>To read files, call <code>fopen(path, \\\"rb\\\")</code> and read the files with <code>fread()</code> in 4096 byte steps.</p>"
+		"<p>The standard library has one tool for all files: <code>stdio</code>. It has been part of C since 1989.</p>"
+		"<p>Every file you open must be closed, or the program runs out of file handles after about 1024 files.</p>"
+		"<p>Binary mode matters on Windows, where text mode changes line endings while it reads the files.</p>"
+		"<p>Check every call for errors: a disk can fill up, and a network drive can vanish while you read.</p>"
+		"<p>Large files are best read in chunks of a few kilobytes, so the memory use stays flat.</p>"
+		"<p>When you are done, close the file and free the buffer you used to read it.</p>\"}";
+	article_t *a = article_parse(json, strlen(json), "c.json", ".", err, sizeof err);
+	CHECK(a != NULL, "%s", err);
+	if (!a)
+		return;
+	script_opts o;
+	script_opts_init(&o, SCRIPT_SHORT, "tiktok", err, sizeof err);
+	json_t *s = script_generate(&script_gen_extract, a, &o, err, sizeof err);
+	CHECK(s != NULL, "%s", err);
+	if (s) {
+		const char *said[3] = {json_string_value(json_object_get(s, "hook")),
+				       json_string_value(json_object_get(s, "intro")), NULL};
+		for (int i = 0; i < 2; i++)
+			CHECK(said[i] && !strstr(said[i], "fopen"), "code spoken: %s", said[i] ? said[i] : "");
+		size_t i;
+		json_t *p;
+		int word_code = 0;
+		json_array_foreach(json_object_get(s, "points"), i, p) {
+			const char *txt = json_string_value(json_object_get(p, "text"));
+			CHECK(!strstr(txt, "fopen") && !strstr(txt, "fread"), "point %zu reads code: %s", i, txt);
+			word_code |= strstr(txt, "stdio") != NULL;
+		}
+		CHECK(word_code || strstr(said[0], "stdio") || strstr(said[1], "stdio"),
+		      "a sentence with a code word was avoided too");
+		json_decref(s);
+	}
+	article_free(a);
+}
+
 static void test_http_detail(void)
 {
 	char out[256];
@@ -230,6 +274,7 @@ int main(void)
 	test_chapters();
 	test_seo_limits();
 	test_extract_no_headings();
+	test_extract_inline_code();
 	test_http_detail();
 	return check_done();
 }
