@@ -9,13 +9,13 @@
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-. tests/sh/service_lib.inc
+. tests/sh/celery_lib.inc # service_lib.inc and its helpers on Debian's Python (no Celery needed)
 setup_sites
 start_server
 req POST /projects/ "$TA" '{"project_type":"short","target_platforms":["tiktok"]}' >/dev/null
 P=$(jget "j['id']")
 # the fixture's script (about 50 words: 10-20 s spoken) claiming an hour
-python3 -c "
+$PY -c "
 import json; s = json.load(open('tests/fixtures/service/script-short.json')); s['total_estimated_duration'] = 3600
 print(json.dumps(s))" >"$tmp/script.json"
 expect "script" 200 PUT "/scripts/$P/" "$TA" "@$tmp/script.json"
