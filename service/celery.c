@@ -261,8 +261,8 @@ int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t 
  * has made, never from the script's total_estimated_duration (the client's word): the preset's
  * spec when an earlier render wrote it (compiled: its frames, a piece per started interval);
  * else the narration (voice.json: the spec is laid on it); else the script's words spoken fast
- * (the voice the first piece makes lasts at least that). Whole intervals only, rounded down, so
- * the bound never passes what the spec the render writes will have. A spec that does not compile
+ * (the voice the first piece makes lasts at least that); these two in whole intervals, rounded
+ * down, so the bound never passes what the spec the render writes will have. A spec that does not compile
  * is not split (*most 1, err says why): the render writes it again and compiles it, and fails
  * with its error when it is still broken. */
 static void real_length(store_t *s, const svc_config *cfg, json_t *job, double *secs, int *most, char *err,
