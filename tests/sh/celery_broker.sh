@@ -55,14 +55,14 @@ render() {
 # $tmp/percents, its last reply in $tmp/status.json
 wait_render() {
 	: >"$tmp/percents"
-	for _ in $(seq 1 1500); do
+	for _ in $(seq 1 600); do # every 0.5 s: a render takes a minute, each poll a curl and a Python
 		req GET "/render/$R/status/" "$TA" >/dev/null
 		cp "$tmp/out" "$tmp/status.json"
 		set -- $(jget "'%s %s' % (j['status'], j['percent'])") # one Python a poll
 		st=$1
 		[ "$st" = rendering ] && echo "$2" >>"$tmp/percents"
 		case $st in completed | failed) break ;; esac
-		sleep 0.2
+		sleep 0.5
 	done
 }
 # check_mp4: the render completed, its MP4 joined from N pieces is whole
