@@ -49,7 +49,9 @@ const char cli_job_usage[] =
 	"when it is done, 75 when it is queued again (a passing failure: run it later), 1 when it\n"
 	"failed. `split` decides whether a render job is split (Celery's chord of render_piece\n"
 	"tasks and a join_pieces) and prints its piece count (1: one pass): --pieces N, else the\n"
-	"configuration's split_seconds; `add piece --project ID --preset P --pieces N --piece K`\n"
+	"configuration's split_seconds, at most a piece per started 2 s of the video (its spec\n"
+	"from an earlier render, else its narration, else its script's words; never the script's\n"
+	"own estimate); `add piece --project ID --preset P --pieces N --piece K`\n"
 	"queues one piece of it, and `run` of the render job then joins the pieces.\n"
 	"`stage9` makes the automatic chain's project for a content record's external_id\n"
 	"and prints {project_id, site_id, script_job, platforms}; with --key (the Celery task id)\n"
@@ -147,6 +149,8 @@ static int job_store_cmd(cli_args *c, const char *sub, store_t *s, const svc_con
 			fprintf(stderr, "vidc job: %s\n", err);
 			return 1;
 		}
+		if (*err)
+			fprintf(stderr, "vidc job: %s\n", err); /* not split, and why */
 		return print_json(json_integer(n));
 	}
 	if (!strcmp(sub, "stage9")) {

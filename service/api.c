@@ -485,7 +485,7 @@ static int render_create(srv_req *r)
 	}
 	if (json_integer_value(json_object_get(r->body, "pieces")) > 1024) {
 		json_decref(p);
-		return srv_error(r, 422, "pieces", "'pieces' is 1 to 1024 (each piece at least 4 s of video)");
+		return srv_error(r, 422, "pieces", "'pieces' is 1 to 1024 (a video is split in a piece per 2 s at most)");
 	}
 	json_t *sc = rec_script_json(r->db, id);
 	double secs = rec_script_seconds(sc); /* the server's estimate, not the client's claim */

@@ -1,17 +1,23 @@
 /*
  * celery.c - the jobs of Celery's tasks (celery.h).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../base/err.h"
+#include "../pipeline/pieces.h"
+#include "../pipeline/script.h"
 #include "automation.h"
 #include "broker.h"
 #include "celery.h"
 #include "fields.h"
 #include "jobs.h"
 #include "publish_job.h"
+#include "records.h"
+#include "stages.h"
 
 #define CEL_QUEUE "celery"
 
@@ -245,25 +251,72 @@ int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t 
 	return rc;
 }
 
+/* The encoder's keyframe interval (pipeline/pieces.h): a piece is whole intervals. */
+#define CEL_GOP_S 2.0
+/* Faster than any of the voices speaks (espeak's 175 words a minute, the cloud voices slower):
+ * a script's words take at least this long to say, pauses aside. */
+#define CEL_FAST_WPM 240.0
+
+/* How long the render job's video is, and the most pieces it can have, from what the project
+ * has made, never from the script's total_estimated_duration (the client's word): the preset's
+ * spec when an earlier render wrote it (compiled: its frames, a piece per started interval);
+ * else the narration (voice.json: the spec is laid on it); else the script's words spoken fast
+ * (the voice the first piece makes lasts at least that); these two in whole intervals, rounded
+ * down, so the bound never passes what the spec the render writes will have. A spec that does not compile
+ * is not split (*most 1, err says why): the render writes it again and compiles it, and fails
+ * with its error when it is still broken. */
+static void real_length(store_t *s, const svc_config *cfg, json_t *job, double *secs, int *most, char *err,
+			size_t errlen)
+{
+	char dir[1200], path[1400];
+	int64_t project = fld_int(job, "project_id", 0);
+	int have_dir = !rec_project_dir(cfg->media, fld_int(job, "site_id", 0), project, dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/%s.vid", dir, fld_str(json_object_get(job, "payload"), "preset", "tiktok"));
+	*secs = 0;
+	if (have_dir && access(path, F_OK) == 0) {
+		char why[1000];
+		if (!stg_max_pieces(path, fld_str(json_object_get(job, "payload"), "preset", "tiktok"), most, secs, why,
+				    sizeof why))
+			return;
+		snprintf(err, errlen, "the render is not split: its spec does not compile: %s", why);
+		*most = 1;
+		return;
+	}
+	snprintf(path, sizeof path, "%s/voice.json", dir);
+	json_t *voice = have_dir ? json_load_file(path, 0, NULL) : NULL;
+	if (voice)
+		*secs = json_number_value(json_object_get(voice, "duration"));
+	else {
+		json_t *rec = rec_script_json(s, project), *script = rec ? rec_script_spec(rec) : NULL;
+		*secs = script ? script_spoken_s(script, CEL_FAST_WPM) : 0;
+		json_decref(script);
+		json_decref(rec);
+	}
+	json_decref(voice);
+	double n = floor(*secs / CEL_GOP_S);
+	*most = !(n >= 1) ? 1 : n > PIECES_MAX ? PIECES_MAX : (int)n;
+}
+
 int cel_split(store_t *s, const svc_config *cfg, int64_t job, int asked, int *pieces, char *err, size_t errlen)
 {
-	json_t *r = store_row(s, "SELECT j.payload, COALESCE(c.total_estimated_duration, 0) AS secs FROM vidc_jobs j LEFT "
-				 "JOIN igny8_video_scripts c ON c.project_id = j.project_id WHERE j.id = ? AND j.kind = 'render' "
-				 "ORDER BY c.version DESC LIMIT 1", "l", job);
+	*err = 0;
+	json_t *r = store_row(s, "SELECT payload, site_id, project_id FROM vidc_jobs WHERE id = ? AND kind = 'render'", "l",
+			      job);
 	if (!r) {
 		snprintf(err, errlen, "no render job %lld", (long long)job);
 		return VE_NOTFOUND;
 	}
 	json_t *payload = json_object_get(r, "payload");
-	double secs = json_number_value(json_object_get(r, "secs"));
 	int n = (int)fld_int(payload, "pieces", 0), rc = 0;
 	if (!n) {
+		double secs;
+		int most;
+		real_length(s, cfg, r, &secs, &most, err, errlen);
 		if (asked < 1)
 			asked = (int)fld_int(payload, "pieces_asked", 0); /* the API's `pieces` */
 		n = asked > 0 ? asked
-		  : cfg->split_seconds > 0 && secs > cfg->split_seconds ? (int)(secs / cfg->split_seconds + 0.999) : 1;
-		int most = (int)(secs / 4); /* two 2 s GOPs a piece: the estimate is not the spec's length */
-		n = n > most ? (most > 1 ? most : 1) : n;
+		  : cfg->split_seconds > 0 && secs > cfg->split_seconds ? (int)ceil(secs / cfg->split_seconds) : 1;
+		n = n > most ? most : n;
 		json_t *p = json_is_object(payload) ? json_copy(payload) : json_object();
 		json_object_set_new(p, "pieces", json_integer(n));
 		char *text = json_dumps(p, JSON_COMPACT);

@@ -35,10 +35,14 @@ int cel_job_add(store_t *s, const svc_config *cfg, const cel_job_req *q, json_t 
 
 /* Whether the render job `job` is split (render_video's chord of render_piece tasks and a
  * join_pieces): *pieces gets N, 1 for one pass. `asked` (> 0) is the count asked for (the API's
- * `pieces`, `--pieces`); else a video whose script is estimated longer than cfg->split_seconds
- * is cut in pieces of about that length. A piece lasts 4 s at least (two of the encoder's GOPs).
- * The decision is kept on the job (a redelivered task gets the same). VE_NOTFOUND for no such
- * render job. */
+ * `pieces`, `--pieces`); else a video longer than cfg->split_seconds is cut in pieces of about
+ * that length. Either is bounded by the real video, never by the script's
+ * total_estimated_duration (the client's figure): at most a piece per started 2 s keyframe
+ * interval of the preset's spec when an earlier render wrote it, else of the narration
+ * (voice.json), else of the script's words spoken fast. A spec that does not compile is not
+ * split (N = 1, err holds why, 0 returned): the render writes it again and fails with its error
+ * when it is still broken. The decision is kept on the job (a redelivered task gets the same).
+ * VE_NOTFOUND for no such render job. */
 int cel_split(store_t *s, const svc_config *cfg, int64_t job, int asked, int *pieces, char *err, size_t errlen);
 
 /* Stage 9 for Celery: the project of the content record whose external_id is `external` (of

@@ -389,7 +389,7 @@ int stg_render_piece(const char *spec, const char *preset, int pieces, int piece
 	return done(rc, &l, err, errlen);
 }
 
-int stg_max_pieces(const char *spec, const char *preset, int *max, char *err, size_t errlen)
+int stg_max_pieces(const char *spec, const char *preset, int *max, double *seconds, char *err, size_t errlen)
 {
 	loaded l;
 	int rc = load(spec, preset, &l);
@@ -397,6 +397,7 @@ int stg_max_pieces(const char *spec, const char *preset, int *max, char *err, si
 		int64_t gop = pieces_gop(l.p);
 		int64_t n = (l.p->frames + gop - 1) / gop; /* pieces_plan: a piece per started GOP */
 		*max = n < 1 ? 1 : n > PIECES_MAX ? PIECES_MAX : (int)n;
+		*seconds = ir_frame_time(l.p, l.p->frames);
 	}
 	return done(rc, &l, err, errlen);
 }

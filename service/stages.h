@@ -87,8 +87,10 @@ int stg_render(const char *spec, const char *preset, const char *out, stg_progre
 int stg_render_piece(const char *spec, const char *preset, int pieces, int piece, const char *out,
 		     const char *cache_dir, stg_progress_fn progress, void *ud, volatile int *cancel, char *err,
 		     size_t errlen);
-/* The piece count a split render of the spec's preset can have at most (its 2 s intervals). */
-int stg_max_pieces(const char *spec, const char *preset, int *max, char *err, size_t errlen);
+/* The piece count a split render of the spec's preset can have at most (a piece per started 2 s
+ * keyframe interval, at most PIECES_MAX) and the video's length in seconds: what a split is
+ * bounded by (service/celery.c), the spec compiled as a render compiles it. */
+int stg_max_pieces(const char *spec, const char *preset, int *max, double *seconds, char *err, size_t errlen);
 /* Joins the pieces (all of one render, any order) into out with the whole timeline's audio,
  * the soundtrack from the piece cache in cache_dir when the pieces were rendered through it. */
 int stg_join(const char *spec, const char *preset, const char *const *files, int n, const char *out,

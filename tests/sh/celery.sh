@@ -13,12 +13,14 @@ set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 . tests/sh/celery_lib.inc
-celery_setup celery.sh 2
-start_server
-
+need_celery celery.sh
+# the broker and the workers first: they start while the store and the server are set up
 start_redis
 celery_env
-start_celery w1 w2
+launch_celery w1 w2
+celery_setup celery.sh 2
+start_server
+wait_celery w1 w2
 
 # a short article (two paragraphs, one picture of the site's files), posted as a draft
 mkdir -p "$MEDIA/site-1/files"

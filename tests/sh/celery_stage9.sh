@@ -6,7 +6,7 @@
 set -u
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
-. tests/sh/service_lib.inc
+. tests/sh/celery_lib.inc # service_lib.inc and its helpers on Debian's Python (no Celery needed)
 cat >"$tmp/article.json" <<'JSON'
 {"external_id": "wp-9", "title": "Cold brew", "meta_description": "Cold brew at home.", "language": "en",
  "content_html": "<article><h1>Cold brew</h1><p>Cold brew is coffee steeped in cold water for twelve hours instead of brewed with hot water; it keeps for two weeks.</p></article>"}

@@ -42,9 +42,10 @@ generate_subtitles = _project_task("generate_subtitles", "subtitles",
 
 @app.task(name="vidc_celery.render_video", **VIDEO)
 def render_video(self, project_id, preset, pieces=None):
-    """The render of one preset, with its subtitles and thumbnail. A long one (its script
-    estimated over the config's split_seconds, or pieces asked for: the API's `pieces`) becomes
-    a chord: a render_piece task per piece, on any workers, then join_pieces."""
+    """The render of one preset, with its subtitles and thumbnail. A long one (its video, as vidc
+    measures it, over the config's split_seconds, or pieces asked for: the API's `pieces`; at most
+    a piece per 2 s of video) becomes a chord: a render_piece task per piece, on any workers, then
+    join_pieces."""
     try:
         ids = add_jobs("render", self.request.id, project=project_id, preset=preset)
         n = run("job", "split", ids[0], *(["--pieces", pieces] if pieces else []), want_json=True)
