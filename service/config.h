@@ -38,7 +38,7 @@ typedef struct {
 	int publish_timeout_s;       /* how long processing may take before the publish fails: 900 */
 	/* Celery (SPEC section 16.9) */
 	char broker[512];            /* `vidc serve --broker`: redis://HOST:PORT/DB, "" none (VIDC_BROKER) */
-	int split_seconds;           /* a render estimated longer is split in pieces of about this: 300 */
+	int split_seconds;           /* a video longer is split in pieces of about this: 300 (its length from the spec, the narration or the words: cel_split) */
 	credits_table credits;
 } svc_config;
 
