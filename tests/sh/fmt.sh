@@ -54,8 +54,16 @@ done <"$tmp/formatted"
 grep -v "^$tmp/all/[0-9]*\.vid\$" "$tmp/unstable" | grep -q . && say "fmt --check of the formatted specs: $(head -3 "$tmp/unstable")"
 
 # The meaning: each original and its formatted text compiled from the folder the spec lives in
-# (the fuzz seeds from tests/fuzz, as the fuzzer compiles them), with the folder's flags.
+# (the fuzz seeds from tests/fuzz, as the fuzzer compiles them), with the folder's flags. Under
+# the sanitizers (VIDC_SANITIZE=1) every fourth spec: the gcc suite compares them all, and two
+# sanitized compiles of 200 specs took three minutes of CI; a quarter of them still runs the
+# formatter's and the compiler's code under ASan and UBSan (every spec is formatted above).
+step=4
+[ "${VIDC_SANITIZE:-0}" = 1 ] || step=1
+nth=0
 while read -r i f; do
+	nth=$((nth + 1))
+	[ $((nth % step)) = 0 ] || continue
 	dir=$(dirname "$f")
 	flags="--allow tests/fixtures --allow examples/assets"
 	[ -f "${f%.vid}.flags" ] && flags="$flags $(cat "${f%.vid}.flags")"
@@ -82,7 +90,7 @@ echo "fmt.sh: $nfmt specs formatted ($nir of them compile to IR), $nrefused refu
 # The loop saw the repository: the examples, the stdlib, the goldens, the diag and IR tests.
 [ $nfmt -ge 80 ] || say "only $nfmt specs formatted"
 [ $nrefused -ge 5 ] || say "only $nrefused specs refused (tests/diag/syntax.vid and others have syntax errors)"
-[ $nir -ge 25 ] || say "only $nir specs compiled to IR"
+[ $nir -ge $((25 / step)) ] || say "only $nir specs compiled to IR"
 
 # The committed layouts, from standard input.
 for f in tests/fmt/*.vid; do
