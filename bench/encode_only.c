@@ -1,8 +1,9 @@
 /*
  * encode_only.c - the encode-only baseline of bench/run.sh: the same encoder code path as
- * `vidc render` (runtime/encode.c: libx264 with vidc's preset, CRF, threads, GOP and the VBV
- * cap of the preset's size budget, AAC, MP4 with faststart) fed from a source that costs
- * nothing to produce, so its wall time is what the encoder alone needs.
+ * `vidc render`'s first pass (runtime/encode.c: libx264 with vidc's preset, CRF, sliced
+ * threads, GOP, the peak rate checked, x264's statistics written to a temp folder, AAC, MP4
+ * with faststart) fed from a source that costs nothing to produce, so its wall time is what the
+ * encoder alone needs.
  *
  *   encode_only solid OUT.mp4 FRAMES [W H]     a grey RGBA frame, through the RGB->YUV step
  *   encode_only yuv IN.yuv OUT.mp4 [W H]       raw yuv420p frames read from a file: the same
@@ -23,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libavutil/log.h>
 
@@ -110,8 +112,18 @@ int main(int argc, char **argv)
 	ep.fps_num = FPS;
 	ep.fps_den = 1;
 	ep.crf = ENC_DEFAULT_CRF;
-	if (enc_budget(TIKTOK_BYTES, 0, (double)frames / FPS, W, H, &ep.maxrate, &ep.bufsize, cause,
-		       sizeof cause)) {
+	int64_t bitrate;
+	char dir[] = "/tmp/encode_only.XXXXXX", stats[64];
+	if (!mkdtemp(dir)) {
+		perror("encode_only: mkdtemp");
+		return 1;
+	}
+	snprintf(stats, sizeof stats, "%s/x264.log", dir);
+	ep.pass = 1;
+	ep.stats = stats;
+	ep.peak_only = 1;
+	if (enc_budget_pass(TIKTOK_BYTES, 0, (double)frames / FPS, W, H, 1, &ep.maxrate, &ep.bufsize, &bitrate,
+			    cause, sizeof cause)) {
 		fprintf(stderr, "encode_only: %s\n", cause);
 		return 1;
 	}
@@ -156,6 +168,11 @@ int main(int argc, char **argv)
 		printf("encode_only: wall %.3f s cpu %.3f s frames %lld\n", wall_s() - w0, cpu_s() - c0,
 		       (long long)frames);
 	enc_free(e);
+	char path[128];
+	snprintf(path, sizeof path, "%s/x264.log.mbtree", dir);
+	unlink(path);
+	unlink(stats);
+	rmdir(dir);
 	surf_free(s);
 	free(frame);
 	if (map)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../base/file.h"
+#include "../runtime/encode.h"
 #include "../runtime/golden.h"
 #include "../runtime/render.h"
 #include "../runtime/still.h"
@@ -29,7 +30,7 @@ static void on_render_progress(void *ud, int64_t done, int64_t total)
 
 /* One pass of rt_render to output (pass and stats: render.h's two-pass fields). */
 static int render_pass(const ir_program *p, const stage_render_opts *o, const stage_cb *cb, int pass,
-		       const char *stats, const char *output, vidc_err *e)
+		       const char *stats, int *over_peak, int64_t pass2_bytes, const char *output, vidc_err *e)
 {
 	rt_render_opts ro;
 	memset(&ro, 0, sizeof ro);
@@ -43,6 +44,8 @@ static int render_pass(const ir_program *p, const stage_render_opts *o, const st
 	ro.true_peak = o->true_peak;
 	ro.pass = pass;
 	ro.stats = stats;
+	ro.over_peak = over_peak;
+	ro.pass2_bytes = pass2_bytes;
 	if (cb && cb->progress) {
 		ro.on_progress = on_render_progress;
 		ro.progress_ud = (void *)cb;
@@ -72,13 +75,14 @@ static int say_full(int rc, const char *dir, const char *output, vidc_err *e)
 }
 
 /* The size budget is a limit on the total, not a rate (SPEC.md, "Size budget"): pass 1 encodes
- * at the CRF, capped only at the frame size's peak rate, and writes x264's statistics; a file
- * within the budget is the result (no extra cost). Otherwise the frames are composed again (the
- * same frames: composition is deterministic) and x264's second pass spends the budget's total
- * where the first found the detail. Both passes write into a private folder beside the output
- * (one file system: the result is renamed), removed on every path; the output gets a file only
- * at the end. */
-static int render_budget(const ir_program *p, const stage_render_opts *o, const stage_cb *cb, vidc_err *e)
+ * at the CRF, checks the frame size's peak rate on its packets and writes x264's statistics; a
+ * file within the budget and the peak is the result (no extra cost). Otherwise the frames are
+ * composed again (the same frames: composition is deterministic) and x264's second pass spends
+ * the budget's total (or, when only the peak was exceeded, pass 1's own size) where the first
+ * found the detail, under the peak rate. Both passes write into a private folder beside the
+ * output (one file system: the result is renamed), removed on every path; the output gets a file
+ * only at the end. */
+static int render_passes(const ir_program *p, const stage_render_opts *o, const stage_cb *cb, vidc_err *e)
 {
 	char dir[4200], stats[4300], first[4300], second[4300], a[32], b[32];
 	/* .NAME.tmp-PID, as a one-pass render's temp file: the next render removes it if this
@@ -96,26 +100,36 @@ static int render_budget(const ir_program *p, const stage_render_opts *o, const 
 	snprintf(first, sizeof first, "%s/first.mp4", dir);
 	snprintf(second, sizeof second, "%s/second.mp4", dir);
 	const char *name = p->preset ? p->preset : "the preset";
-	long long budget = (long long)p->max_bytes, size;
-	rc = render_pass(p, o, cb, 1, stats, first, e);
-	if (!rc && (size = file_bytes(first)) <= budget) {
+	long long budget = (long long)p->max_bytes, size = 0;
+	int over_peak = 0;
+	rc = render_pass(p, o, cb, 1, stats, &over_peak, 0, first, e);
+	int fits = !rc && ((size = file_bytes(first)) <= budget || budget <= 0);
+	if (!rc && fits && !over_peak) {
 		rc = file_commit(first, o->output, e); /* nothing to say: the common case */
 	} else if (!rc) {
-		stage_say(cb, STAGE_NOTE, "render",
-			  "%s at the CRF, over %s's %s budget: a second pass composes the frames again "
-			  "and spreads the budget over them",
-			  file_size_text((unsigned long long)size, a, sizeof a), name,
-			  file_size_text((unsigned long long)budget, b, sizeof b));
+		if (!fits)
+			stage_say(cb, STAGE_NOTE, "render",
+				  "%s at the CRF, over %s's %s budget: a second pass composes the frames again "
+				  "and spreads the budget over them",
+				  file_size_text((unsigned long long)size, a, sizeof a), name,
+				  file_size_text((unsigned long long)budget, b, sizeof b));
+		else
+			stage_say(cb, STAGE_NOTE, "render",
+				  "at the CRF some seconds take more than the %.0f Mb/s a %dx%d video may peak "
+				  "at: a second pass composes the frames again and spreads the same %s over them",
+				  enc_peak_rate(p->width, p->height) / 1e6, p->width, p->height,
+				  file_size_text((unsigned long long)size, a, sizeof a));
 		unlink(first); /* its room on the disk, for the second */
-		rc = render_pass(p, o, cb, 2, stats, second, e);
-		if (!rc && (size = file_bytes(second)) > budget)
+		rc = render_pass(p, o, cb, 2, stats, NULL, fits ? size : 0, second, e);
+		if (!rc && budget > 0 && (size = file_bytes(second)) > budget)
 			rc = err_set(e, VE_LIMIT, "the second pass made %s, still over %s's %s budget; "
 				     "nothing was written", file_size_text((unsigned long long)size, a, sizeof a),
 				     name, file_size_text((unsigned long long)budget, b, sizeof b));
 		else if (!rc) {
-			stage_say(cb, STAGE_NOTE, "render", "second pass: %s of the %s budget",
-				  file_size_text((unsigned long long)size, a, sizeof a),
-				  file_size_text((unsigned long long)budget, b, sizeof b));
+			if (budget > 0)
+				stage_say(cb, STAGE_NOTE, "render", "second pass: %s of the %s budget",
+					  file_size_text((unsigned long long)size, a, sizeof a),
+					  file_size_text((unsigned long long)budget, b, sizeof b));
 			rc = file_commit(second, o->output, e);
 		}
 	}
@@ -133,9 +147,7 @@ int stage_render(const ir_program *p, const stage_render_opts *o, const stage_cb
 		return rc;
 	if (stage_canceled(cb, "render", e))
 		return VE_CANCELED;
-	if (p->max_bytes <= 0) /* no budget: one pass, capped at the peak rate only */
-		return render_pass(p, o, cb, 0, NULL, o->output, e);
-	return render_budget(p, o, cb, e);
+	return render_passes(p, o, cb, e);
 }
 
 /* Writes img as a PNG through a temp name, so a failure leaves nothing at path; a failure

@@ -42,6 +42,11 @@ struct enc {
 	int afill; /* samples in af so far */
 	int fps_num, fps_den; /* copy_video mode: the frame rate the offsets count in */
 	int header, opened_io;
+	/* The peak checked on the packets instead of x264's VBV (enc_params.peak_only): the
+	 * buffer of a decoder reading at maxrate, in bits (what it gains a frame, its size, its
+	 * fill), and whether it ran dry. */
+	double peak_step, peak_buf, peak_fill;
+	int over_peak;
 };
 
 /* BT.709 limited-range coefficients, 1.15 */
@@ -348,6 +353,13 @@ static int write_packets(enc_t *e, AVCodecContext *c, AVStream *st, char *cause,
 			return 0;
 		if (ret < 0)
 			return fail(VE_ENCODE, cause, len, "encoder failed", ret);
+		if (c == e->vc && e->peak_step > 0) {
+			/* in decoding order, as a decoder's buffer is emptied; it fills at the peak rate */
+			e->peak_fill -= 8.0 * e->pkt->size;
+			if (e->peak_fill < 0)
+				e->over_peak = 1;
+			e->peak_fill = fmin(e->peak_fill + e->peak_step, e->peak_buf);
+		}
 		av_packet_rescale_ts(e->pkt, c->time_base, st->time_base);
 		e->pkt->stream_index = st->index;
 		ret = av_interleaved_write_frame(e->oc, e->pkt);
@@ -384,9 +396,20 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	vc->flags |= AV_CODEC_FLAG_CLOSED_GOP;
 	if (e->oc->oformat->flags & AVFMT_GLOBALHEADER)
 		vc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-	if (ep->maxrate > 0) {
+	/* x264's VBV makes each frame's quantiser depend on the bits of frames (or slices) other
+	 * threads are still encoding, which depends on timing: the same frames gave two streams.
+	 * So x264 holds a rate (a budget's, pass 2's) on one thread, and otherwise runs without VBV
+	 * on sliced threads (each frame cut in one slice per core, encoded together: the same bits
+	 * on every run; x264's frame threads changed a few frames from run to run even at a plain
+	 * CRF) while the peak rate is checked on the packets (enc_over_peak). */
+	int vbv = ep->maxrate > 0 && !ep->peak_only;
+	if (vbv) {
 		vc->rc_max_rate = ep->maxrate;
 		vc->rc_buffer_size = (int)(ep->bufsize > INT32_MAX ? INT32_MAX : ep->bufsize);
+	} else if (ep->maxrate > 0) {
+		e->peak_step = (double)ep->maxrate * ep->fps_den / ep->fps_num;
+		e->peak_buf = (double)ep->bufsize;
+		e->peak_fill = 0.9 * e->peak_buf; /* x264's initial fullness */
 	}
 	/* Two passes: libavcodec's flags turn on x264's statistics (written in pass 1, read in pass
 	 * 2, where the bitrate replaces the CRF). fastfirstpass off: the first pass is the file
@@ -398,18 +421,14 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 		if (ep->pass == 2)
 			vc->bit_rate = ep->bitrate;
 	}
-	/* libavcodec defaults to one thread; 0 lets x264 pick (1.5 frame threads per core plus
-	 * lookahead). x264 stays deterministic with threads (its --non-deterministic is off) at a
-	 * CRF, but not in its second pass: there each frame's quantiser counts the bits the frames
-	 * still in flight have spent so far, which depends on timing (two runs gave two streams). So
-	 * the second pass is one x264 thread, beside vidc's composer thread. */
-	vc->thread_count = ep->pass == 2 ? 1 : 0;
+	/* libavcodec defaults to one thread; 0 with slices lets x264 pick one slice thread per
+	 * core (and as many lookahead threads). */
+	vc->thread_count = vbv ? 1 : 0;
+	vc->thread_type = FF_THREAD_SLICE;
 	av_opt_set(vc->priv_data, "preset", ENC_PRESET, 0);
 	av_opt_set(vc->priv_data, "profile", "high", 0);
 	av_opt_set_double(vc->priv_data, "crf", ep->crf, 0);
-	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact. Not sync-lookahead=0:
-	 * 28 MB less peak memory, but the lookahead then runs in vidc's encoder thread and the
-	 * reference took 25 % longer (bench/README.md, "Where the memory goes") */
+	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact */
 	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
 	if ((ret = avcodec_open2(vc, vcodec, NULL)) < 0)
 		return fail(VE_ENCODE, cause, len, "cannot open the H.264 encoder", ret);
@@ -418,18 +437,36 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	e->vs->time_base = vc->time_base;
 	e->vs->avg_frame_rate = vc->framerate;
 	e->vs->r_frame_rate = vc->framerate;
-	if (!(e->vf = av_frame_alloc()))
-		return fail(VE_NOMEM, cause, len, "out of memory", 0);
-	e->vf->format = vc->pix_fmt;
-	e->vf->width = vc->width;
-	e->vf->height = vc->height;
-	e->vf->color_range = vc->color_range;
-	e->vf->colorspace = vc->colorspace;
-	e->vf->color_primaries = vc->color_primaries;
-	e->vf->color_trc = vc->color_trc;
-	if ((ret = av_frame_get_buffer(e->vf, 0)) < 0)
-		return fail(VE_NOMEM, cause, len, "out of memory", ret);
 	return 0;
+}
+
+/* A picture in the encoder's format and size, its planes allocated (refcounted, as
+ * avcodec_send_frame takes a reference rather than a copy). */
+static AVFrame *pic_new(const AVCodecContext *vc)
+{
+	AVFrame *f = av_frame_alloc();
+	if (!f)
+		return NULL;
+	f->format = vc->pix_fmt;
+	f->width = vc->width;
+	f->height = vc->height;
+	f->color_range = vc->color_range;
+	f->colorspace = vc->colorspace;
+	f->color_primaries = vc->color_primaries;
+	f->color_trc = vc->color_trc;
+	if (av_frame_get_buffer(f, 0) < 0)
+		av_frame_free(&f);
+	return f;
+}
+
+/* The encoder's own picture for enc_video and enc_video_yuv, made at their first frame (a
+ * render that sends its own pictures never needs it). */
+static int vf_ready(enc_t *e, char *cause, size_t len)
+{
+	if (!e->vf && !(e->vf = pic_new(e->vc)))
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
+	int ret = av_frame_make_writable(e->vf);
+	return ret < 0 ? fail(VE_NOMEM, cause, len, "out of memory", ret) : 0;
 }
 
 /* A stream of the join copied as it is (codec parameters par): its packets come from a file. */
@@ -600,53 +637,81 @@ int enc_tag(enc_t *e, const char *key, const char *value, char *cause, size_t le
 	return 0;
 }
 
+int enc_over_peak(const enc_t *e)
+{
+	return e && e->over_peak;
+}
+
+double enc_peak_rate(int width, int height)
+{
+	return peak_rate(width, height);
+}
+
 double enc_audio_time(const enc_t *e)
 {
 	return (double)(e->apts + e->afill) / ENC_SAMPLE_RATE;
 }
 
-static int send_video(enc_t *e, char *cause, size_t len)
+static int send_video(enc_t *e, AVFrame *f, char *cause, size_t len)
 {
-	e->vf->pts = e->vpts++;
-	int ret = avcodec_send_frame(e->vc, e->vf);
+	f->pts = e->vpts++;
+	int ret = avcodec_send_frame(e->vc, f);
 	if (ret < 0)
 		return fail(VE_ENCODE, cause, len, "the H.264 encoder refused a frame", ret);
 	return write_packets(e, e->vc, e->vs, cause, len);
 }
 
-int enc_video_convert(enc_t *e, const surf_t *frame, char *cause, size_t len)
-{
-	int ret = av_frame_make_writable(e->vf);
-	if (ret < 0)
-		return fail(VE_NOMEM, cause, len, "out of memory", ret);
-	enc_rgb_to_yuv_at(simd_level(), frame, e->vf->data, e->vf->linesize);
-	return 0;
-}
-
-int enc_video_send(enc_t *e, char *cause, size_t len)
-{
-	return send_video(e, cause, len);
-}
-
 int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
 {
-	int rc = enc_video_convert(e, frame, cause, len);
-	return rc ? rc : send_video(e, cause, len);
+	int rc = vf_ready(e, cause, len);
+	if (rc)
+		return rc;
+	enc_rgb_to_yuv_at(simd_level(), frame, e->vf->data, e->vf->linesize);
+	return send_video(e, e->vf, cause, len);
 }
 
 int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,
 		  size_t len)
 {
-	int ret = av_frame_make_writable(e->vf);
-	if (ret < 0)
-		return fail(VE_NOMEM, cause, len, "out of memory", ret);
+	int rc = vf_ready(e, cause, len);
+	if (rc)
+		return rc;
 	for (int p = 0; p < 3; p++) {
 		int w = p ? e->vc->width / 2 : e->vc->width, h = p ? e->vc->height / 2 : e->vc->height;
 		for (int y = 0; y < h; y++)
 			memcpy(e->vf->data[p] + (size_t)y * e->vf->linesize[p],
 			       planes[p] + (size_t)y * linesize[p], (size_t)w);
 	}
-	return send_video(e, cause, len);
+	return send_video(e, e->vf, cause, len);
+}
+
+enc_pic *enc_pic_new(const enc_t *e)
+{
+	return e->vc ? (enc_pic *)pic_new(e->vc) : NULL;
+}
+
+void enc_pic_free(enc_pic *pic)
+{
+	AVFrame *f = (AVFrame *)pic;
+	av_frame_free(&f);
+}
+
+int enc_pic_planes(enc_pic *pic, uint8_t *data[3], int linesize[3], char *cause, size_t len)
+{
+	AVFrame *f = (AVFrame *)pic;
+	int ret = av_frame_make_writable(f);
+	if (ret < 0)
+		return fail(VE_NOMEM, cause, len, "out of memory", ret);
+	for (int p = 0; p < 3; p++) {
+		data[p] = f->data[p];
+		linesize[p] = f->linesize[p];
+	}
+	return 0;
+}
+
+int enc_video_pic(enc_t *e, enc_pic *pic, char *cause, size_t len)
+{
+	return send_video(e, (AVFrame *)pic, cause, len);
 }
 
 static int send_audio_frame(enc_t *e, int n, char *cause, size_t len)

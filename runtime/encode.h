@@ -35,6 +35,9 @@ typedef struct {
 	int width, height, fps_num, fps_den;
 	int crf;                  /* 1..51 */
 	int64_t maxrate, bufsize; /* VBV in bits/s and bits; 0 = uncapped */
+	/* maxrate and bufsize are only checked on the packets (enc_over_peak), not given to x264:
+	 * its VBV would need one thread to stay deterministic (encode.c, open_x264) */
+	int peak_only;
 	/* Two-pass rate control (enc_budget_pass): 0 encodes once at the CRF; 1 the same, writing
 	 * x264's statistics to the file stats (and stats.mbtree); 2 reads them and encodes at the
 	 * average bitrate (bits/s) instead of the CRF. stats is a path the caller removes after. */
@@ -62,16 +65,20 @@ typedef struct {
 int enc_open(enc_t **e, const enc_params *ep, char *cause, size_t len);
 /* Appends the next video frame (opaque, e.g. after surf_flatten). */
 int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len);
-/* enc_video in two steps: enc_video_convert turns the frame into the encoder's own YUV picture
- * (the frame is no longer read once it returns, so the caller can reuse it), enc_video_send
- * encodes that picture (with x264's frame threads it may wait for one of them). */
-int enc_video_convert(enc_t *e, const surf_t *frame, char *cause, size_t len);
-int enc_video_send(enc_t *e, char *cause, size_t len);
 /* Appends a frame that is already yuv420p limited range (width x height luma, half-size
- * chroma planes): what render.c sends (it converts with enc_rgb_to_yuv_at as it composes, in
- * bands), and the encoder alone for bench/. */
+ * chroma planes), copying it into the encoder's own picture: the encoder alone of bench/. */
 int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,
 		  size_t len);
+/* Pictures in the encoder's own format (yuv420p limited range at its size) that it takes without
+ * a copy: render.c converts each composed frame straight into one. enc_pic_new gives NULL when
+ * out of memory (or for a file without video). enc_pic_planes hands out the planes to write
+ * (after enc_video_pic the encoder may still hold a reference: the picture then gets planes of
+ * its own first). enc_video_pic appends the picture as the next frame; it stays the caller's. */
+typedef struct enc_pic enc_pic;
+enc_pic *enc_pic_new(const enc_t *e);
+void enc_pic_free(enc_pic *pic);
+int enc_pic_planes(enc_pic *pic, uint8_t *data[3], int linesize[3], char *cause, size_t len);
+int enc_video_pic(enc_t *e, enc_pic *pic, char *cause, size_t len);
 /* copy_video mode: appends one packet of the copied stream, its timestamps in tb_num/tb_den
  * seconds plus offset_frames frames of the video (the piece's place). */
 int enc_video_packet(enc_t *e, struct AVPacket *pkt, int tb_num, int tb_den, int64_t offset_frames,
@@ -81,6 +88,12 @@ int enc_audio_packet(enc_t *e, struct AVPacket *pkt, int tb_num, int tb_den, cha
 /* Sets a metadata tag of the file before enc_finish writes it (the moov atom is written last);
  * it is kept under its own key when the file was opened with tags. */
 int enc_tag(enc_t *e, const char *key, const char *value, char *cause, size_t len);
+/* Whether the video's packets overflowed the peak_only buffer so far: a decoder reading at
+ * maxrate with bufsize bits of buffer would have run dry. */
+int enc_over_peak(const enc_t *e);
+/* The peak rate (bits/s) a video of this frame size is held to: 25 Mb/s from 1080p (H.264 High
+ * at level 4.0), else 12 Mb/s. */
+double enc_peak_rate(int width, int height);
 /* The time (seconds) up to which audio has been handed to the encoder. */
 double enc_audio_time(const enc_t *e);
 /* Appends n interleaved stereo float samples at ENC_SAMPLE_RATE. */

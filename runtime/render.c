@@ -4,8 +4,8 @@
  * encoder thread encodes frame n (x264 adds threads of its own) and pulls the matching audio
  * (audio.c). A frame is composed and converted in horizontal bands of BAND_ROWS rows that stay
  * in the cache (graph_render_bands) or, when one of its operations needs the whole canvas, into
- * one canvas converted after. Frames travel as YUV pictures in a small fixed pool, so memory
- * does not grow with the video's length.
+ * one canvas converted after, straight into the encoder's own pictures (no copy on the way to
+ * x264). They travel in a small fixed pool, so memory does not grow with the video's length.
  * Each frame is composed by one thread from the program alone, so the pixels never depend on
  * timing or on which frames came before.
  */
@@ -42,36 +42,9 @@
 #define BAND_ROWS 32
 
 typedef struct {
-	uint8_t *data[3];
-	int linesize[3];
-} yuv_pic;
-
-static yuv_pic *yuv_new(int w, int h)
-{
-	yuv_pic *y = calloc(1, sizeof *y);
-	int cw = (w + 1) / 2, ch = (h + 1) / 2;
-	if (!y || !(y->data[0] = malloc((size_t)w * h + 2 * (size_t)cw * ch))) {
-		free(y);
-		return NULL;
-	}
-	y->data[1] = y->data[0] + (size_t)w * h;
-	y->data[2] = y->data[1] + (size_t)cw * ch;
-	y->linesize[0] = w;
-	y->linesize[1] = y->linesize[2] = cw;
-	return y;
-}
-
-static void yuv_free(yuv_pic *y)
-{
-	if (y)
-		free(y->data[0]);
-	free(y);
-}
-
-typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	yuv_pic *buf[POOL];
+	enc_pic *buf[POOL]; /* the encoder's own pictures: converted into, sent without a copy */
 	int free_list[POOL], nfree;
 	int queue[POOL], qhead, qlen; /* composed frames in order */
 	int producing;                /* cleared when the composer has pushed its last frame */
@@ -119,8 +92,7 @@ static void *encoder_main(void *arg)
 		/* the audio up to the end of this frame first, so the muxer interleaves finely */
 		int rc = write_audio_until(q, aud_samples_for(q->p, i + 1));
 		if (!rc)
-			rc = enc_video_yuv(q->enc, (const uint8_t *const *)q->buf[b]->data, q->buf[b]->linesize,
-					   q->cause, sizeof q->cause);
+			rc = enc_video_pic(q->enc, q->buf[b], q->cause, sizeof q->cause);
 
 		pthread_mutex_lock(&q->mu);
 		q->qhead = (q->qhead + 1) % POOL;
@@ -148,9 +120,14 @@ typedef struct {
 	int bands;      /* 0: every frame whole (VIDC_BANDS=0, for comparison) */
 } composer;
 
+typedef struct {
+	uint8_t *data[3];
+	int linesize[3];
+} yuv_planes;
+
 static void band_to_yuv(void *ud, const surf_t *band)
 {
-	const yuv_pic *y = ud;
+	const yuv_planes *y = ud;
 	uint8_t *d[3] = {y->data[0] + (size_t)band->oy * y->linesize[0],
 			 y->data[1] + (size_t)(band->oy / 2) * y->linesize[1],
 			 y->data[2] + (size_t)(band->oy / 2) * y->linesize[2]};
@@ -158,9 +135,14 @@ static void band_to_yuv(void *ud, const surf_t *band)
 }
 
 /* Frame f of p as the encoder's YUV picture, in bands when it can be. */
-static int compose(composer *c, const ir_program *p, int64_t f, yuv_pic *out, char *err, size_t errlen)
+static int compose(composer *c, const ir_program *p, int64_t f, enc_pic *pic, char *err, size_t errlen)
 {
-	int rc = c->bands ? graph_render_bands(c->g, f, c->band, BAND_ROWS, band_to_yuv, out, err, errlen) : 0;
+	yuv_planes y, *out = &y;
+	char cause[256];
+	int rc = enc_pic_planes(pic, y.data, y.linesize, cause, sizeof cause);
+	if (rc)
+		return rterr_node(rc, p, NULL, err, errlen, "%s", cause);
+	rc = c->bands ? graph_render_bands(c->g, f, c->band, BAND_ROWS, band_to_yuv, out, err, errlen) : 0;
 	if (rc)
 		return rc < 0 ? rc : 0;
 	if (!c->canvas && !(c->canvas = surf_new(p->width, p->height)))
@@ -235,13 +217,20 @@ static int encode_params(const ir_program *p, const rt_render_opts *opts, int64_
 	ep->pass = opts->pieces > 0 ? 0 : opts->pass;
 	ep->stats = opts->stats;
 	/* a piece is capped by its video's budget split in parts, not by a budget of its own */
+	/* pass 2 may be given a lower total than the preset's (stage_render: pass 1's own size, when
+	 * it fit the budget but not the peak) */
+	int64_t budget = p->max_bytes;
+	if (ep->pass == 2 && opts->pass2_bytes > 0 && (budget <= 0 || opts->pass2_bytes < budget))
+		budget = opts->pass2_bytes;
 	int rc = opts->pieces > 0
 			 ? enc_budget_parts(p->max_bytes, p->min_bitrate, ir_frame_time(p, p->frames), opts->pieces,
 					    p->width, p->height, &ep->maxrate, &ep->bufsize, cause, sizeof cause)
-			 : enc_budget_pass(p->max_bytes, p->min_bitrate, seconds, p->width, p->height, ep->pass,
+			 : enc_budget_pass(budget, p->min_bitrate, seconds, p->width, p->height, ep->pass,
 					   &ep->maxrate, &ep->bufsize, &ep->bitrate, cause, sizeof cause);
 	if (rc)
 		return rterr_node(rc, p, NULL, err, errlen, "preset %s: %s", p->preset ? p->preset : "?", cause);
+	/* a rate that is only the frame size's peak is checked, not held by x264 (encode.c) */
+	ep->peak_only = ep->pass == 1 || (ep->pass == 0 && ep->maxrate >= (int64_t)enc_peak_rate(p->width, p->height));
 	return 0;
 }
 
@@ -253,9 +242,10 @@ int rt_render_settings(const ir_program *p, const rt_render_opts *opts, int64_t 
 	if (rc)
 		return rc;
 	snprintf(out, outlen,
-		 "h264 libx264 preset=%s crf=%d maxrate=%lld bufsize=%lld size=%dx%d fps=%d/%d audio=%s "
+		 "h264 libx264 preset=%s crf=%d maxrate=%lld bufsize=%lld vbv=%s size=%dx%d fps=%d/%d audio=%s "
 		 "aac=%d chapters=%d libavcodec=%u ffmpeg=%s",
-		 ENC_PRESET, ep.crf, (long long)ep.maxrate, (long long)ep.bufsize, ep.width, ep.height,
+		 ENC_PRESET, ep.crf, (long long)ep.maxrate, (long long)ep.bufsize,
+		 ep.peak_only ? "checked,sliced-threads" : "x264,one-thread", ep.width, ep.height,
 		 ep.fps_num, ep.fps_den, ep.no_audio ? "none" : "mix", ENC_AUDIO_BITRATE, ep.nchapters,
 		 avcodec_version(), av_version_info());
 	return 0;
@@ -318,7 +308,7 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		goto out;
 	}
 	for (int i = 0; i < POOL; i++) {
-		if (!(q.buf[i] = yuv_new(p->width, p->height))) {
+		if (!(q.buf[i] = enc_pic_new(q.enc))) {
 			rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory for frame buffers");
 			goto out;
 		}
@@ -391,6 +381,8 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 		opts->on_progress(opts->progress_ud, nframes, nframes);
 	else if (pg.mode == RT_PROGRESS_BAR && pg.tty)
 		fputc('\n', stderr);
+	if (!rc && opts->over_peak)
+		*opts->over_peak = enc_over_peak(q.enc);
 	if (!rc && q.meter) {
 		if (opts->loudness)
 			*opts->loudness = aud_meter_loudness(q.meter);
@@ -403,7 +395,7 @@ out:
 	aud_free(q.mix);
 	aud_meter_free(q.meter);
 	for (int i = 0; i < POOL; i++)
-		yuv_free(q.buf[i]);
+		enc_pic_free(q.buf[i]);
 	surf_free(cm.band);
 	surf_free(cm.canvas);
 	graph_free(g);

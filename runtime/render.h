@@ -50,11 +50,15 @@ typedef struct {
 	const char *const *tags;
 	/* The size budget as a total (pipeline/stage_render.c runs the passes; enc_budget_pass):
 	 * pass 0 holds the video under a VBV cap at the budget's average rate (within the budget by
-	 * construction); pass 1 encodes at the CRF, capped only at the frame size's peak rate, and
-	 * writes x264's statistics to the file stats (and stats.mbtree: the caller removes both);
-	 * pass 2 reads them and spends the budget's total where pass 1 found the detail. */
+	 * construction; x264 on one thread) or, without a budget, checks the frame size's peak
+	 * rate; pass 1 encodes at the CRF, checks the peak rate (*over_peak, optional, says whether
+	 * it was exceeded) and writes x264's statistics to the file stats (and stats.mbtree: the
+	 * caller removes both); pass 2 reads them and spends the budget's total (or pass2_bytes when
+	 * lower) where pass 1 found the detail, held to the peak rate. */
 	int pass;
 	const char *stats;
+	int *over_peak;
+	int64_t pass2_bytes;
 } rt_render_opts;
 
 /* What decides the encoded bytes of frames [first, first + nframes) besides their pixels, as one
