@@ -355,7 +355,7 @@ static void from_article(run_t *r, buf_t *notes)
 	/* What the record's reading skipped (an image on the article's site without its address,
 	 * a part of the HTML past a parser limit) is said here too: vidc assets and the service's
 	 * assets job load the record themselves. */
-	for (int i = 0; i < a->nwarnings; i++)
+	for (int i = 0; i < a->nwarnings && !r->o->article_said; i++)
 		buf_appendf(notes, "%s\n", a->warnings[i]);
 	match_locate(a, r->sec, r->nsec);
 	int *usable = malloc(sizeof(int) * (size_t)(a->nimages + 1));

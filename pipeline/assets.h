@@ -80,6 +80,9 @@ typedef struct {
 				    * own (--allow DIR) */
 	int nallow;
 	fetch_opts fetch;	   /* cache folder, cancel flag, progress, log, address rule */
+	/* Set when the caller has already said what reading the record skipped (vidc make's
+	 * article stage): those warnings are then not said again. */
+	int article_said;
 	/* A line per section ("point2  photo  article image 2 ...") and a warning per article
 	 * picture that cannot be used; NULL: silent. */
 	void (*say)(void *ud, int warning, const char *msg);

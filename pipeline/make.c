@@ -146,6 +146,7 @@ static int run_assets(make_run_t *m)
 	ao.fetch.cancel = m->cb ? m->cb->cancel : NULL;
 	ao.say = say_assets;
 	ao.say_ud = (void *)m->cb;
+	ao.article_said = 1; /* stage 1 (stage_article) said what the record's reading skipped */
 	if (o->visuals)
 		rc = assets_parse_visuals(o->visuals, ao.order, &ao.norder, m->e);
 	if (!rc)

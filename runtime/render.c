@@ -31,10 +31,10 @@
 #include "simd.h"
 #include "surface.h"
 
-/* YUV pictures in flight: composing, queued, queued, encoding (the encoder thread holds its
- * picture through the send, which with x264's frame threads may wait for a thread). A 1080x1920
- * picture is 3 MB: four of them take half the memory of the three canvases the pool held when
- * the encoder thread converted. */
+/* The encoder's pictures in flight: composing, queued, queued, encoding (the encoder thread
+ * holds its picture through the send, while x264 encodes a frame on its slice threads). A
+ * 1080x1920 picture is 3 MB: four of them take half the memory of the three canvases the pool
+ * held when the encoder thread converted. */
 #define POOL 4
 /* Rows of a band (even, for 4:2:0): 32 rows of a 1080-wide canvas are 135 kB, a dissolve's two
  * scenes 270 kB, which stay in L2 between composition and conversion (bench/README.md,

@@ -168,15 +168,28 @@ static const fld_spec content_fields[] = {
 	{"status", FLD_STR, 0, fld_content_status, 0, 0},
 	{NULL, 0, 0, NULL, 0, 0}};
 
-/* The field an article reader's message is about ("'images[0].src' must be ..." -> images). */
+/* The field an article reader's message is about ("'images[0].src' must be ..." -> images): the
+ * first one named in quotes (a value quoted after it may hold another's name), else the first
+ * named at all. */
 static const char *article_field(const char *msg)
 {
-	static const char *const names[] = {"title", "content_html", "meta_description", "keywords", "images",
-					    "language", NULL};
-	for (int i = 0; names[i]; i++)
+	static const char *const names[] = {"title",	 "content_html", "meta_description", "keywords",
+					    "images",	 "language",	 "url",		     "canonical_url",
+					    "link",	 "permalink",	 NULL};
+	const char *best = NULL, *at = NULL;
+	for (int i = 0; names[i]; i++) {
+		char q[32];
+		snprintf(q, sizeof q, "'%s", names[i]);
+		const char *p = strstr(msg, q);
+		if (p && (!at || p < at)) {
+			at = p;
+			best = names[i];
+		}
+	}
+	for (int i = 0; !best && names[i]; i++)
 		if (strstr(msg, names[i]))
-			return names[i];
-	return NULL;
+			best = names[i];
+	return best;
 }
 
 int rec_content_create(store_t *s, const char *media, int64_t site, json_t *body, int64_t *id, char *err,

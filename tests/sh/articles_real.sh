@@ -3,7 +3,8 @@
 # no page furniture: a recipe card's times, servings and ingredient lines, Medium's "Follow" /
 # "6 min read" / author box, a correction note, a sentence reading inline code; <br><br>
 # paragraphs stay apart; an image on the article's site without the record's url is named in
-# a warning (no doubled slash). vidc script only: no voice, no render, no network.
+# a warning (no doubled slash), once by vidc make too. vidc script, and vidc make without the
+# render: no network.
 . "$(dirname "$0")/lib.sh"
 R=tests/fixtures/real
 for n in recipe medium technical news entities-br lazy-images; do
@@ -43,4 +44,8 @@ grep -qxF "Here's the system I’ve used for three years … it takes about two 
 # per reading, with the reason and no doubled slash.
 has "$tmp/lazy-images.err" "image '/wp-content/uploads/2024/03/alfama.jpg' in content_html is a path on the article's web site" "root-relative image warning"
 if grep -q "//wp-content" "$tmp/lazy-images.err"; then say "a doubled slash: $(cat "$tmp/lazy-images.err")"; fi
+# vidc make reads the record in its article stage and again for the assets: said once all the same.
+expect 0 "make of lazy-images (no render)" -- "$VIDC" make "$R/lazy-images.json" --no-render -o "$tmp/mk"
+n=$(grep -c "alfama.jpg' in content_html is a path" "$tmp/err")
+[ "$n" = 1 ] || say "vidc make said the root-relative image's warning $n times: $(grep alfama "$tmp/err")"
 exit $fail

@@ -433,6 +433,8 @@ r "content, no title" 422 POST /contents/ /contents/ "$TA" '{"content_html":"<p>
 [ "$(jget "j['field']")" = title ] || bad "content: field $(jget "j['field']")"
 r "content, bad images" 422 POST /contents/ /contents/ "$TA" '{"title":"T","images":[{"src":5}]}'
 [ "$(jget "j['field']")" = images ] || bad "content images: field $(jget "j['field']")"
+r "content, bad url" 422 POST /contents/ /contents/ "$TA" '{"title":"T","url":"ftp://example.com/images/a"}'
+[ "$(jget "j['field']")" = url ] || bad "content url: field $(jget "j['field']")"
 r "content get" 200 GET "/contents/{id}/" "/contents/$C1/" "$TA"
 r "content of B" 404 GET "/contents/{id}/" "/contents/$C1/" "$TB"
 r "project of content" 201 POST /projects/ /projects/ "$TA" "{\"content_id\":$C1,\"project_type\":\"short\",\"target_platforms\":[\"tiktok\"]}"
