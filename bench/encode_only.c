@@ -24,10 +24,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <libavutil/log.h>
 
+#include "../base/file.h"
 #include "../runtime/encode.h"
 
 #define FPS 30
@@ -121,7 +121,6 @@ int main(int argc, char **argv)
 	snprintf(stats, sizeof stats, "%s/x264.log", dir);
 	ep.pass = 1;
 	ep.stats = stats;
-	ep.peak_only = 1;
 	if (enc_budget_pass(TIKTOK_BYTES, 0, (double)frames / FPS, W, H, 1, &ep.maxrate, &ep.bufsize, &bitrate,
 			    cause, sizeof cause)) {
 		fprintf(stderr, "encode_only: %s\n", cause);
@@ -168,11 +167,7 @@ int main(int argc, char **argv)
 		printf("encode_only: wall %.3f s cpu %.3f s frames %lld\n", wall_s() - w0, cpu_s() - c0,
 		       (long long)frames);
 	enc_free(e);
-	char path[128];
-	snprintf(path, sizeof path, "%s/x264.log.mbtree", dir);
-	unlink(path);
-	unlink(stats);
-	rmdir(dir);
+	file_discard(dir); /* the statistics, as stage_render's work folder */
 	surf_free(s);
 	free(frame);
 	if (map)

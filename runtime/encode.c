@@ -42,7 +42,7 @@ struct enc {
 	int afill; /* samples in af so far */
 	int fps_num, fps_den; /* copy_video mode: the frame rate the offsets count in */
 	int header, opened_io;
-	/* The peak checked on the packets instead of x264's VBV (enc_params.peak_only): the
+	/* The peak checked on the packets instead of x264's VBV (enc_peak_checked): the
 	 * buffer of a decoder reading at maxrate, in bits (what it gains a frame, its size, its
 	 * fill), and whether it ran dry. */
 	double peak_step, peak_buf, peak_fill;
@@ -402,7 +402,7 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	 * on sliced threads (each frame cut in one slice per core, encoded together: the same bits
 	 * on every run; x264's frame threads changed a few frames from run to run even at a plain
 	 * CRF) while the peak rate is checked on the packets (enc_over_peak). */
-	int vbv = ep->maxrate > 0 && !ep->peak_only;
+	int vbv = ep->maxrate > 0 && !enc_peak_checked(ep);
 	if (vbv) {
 		vc->rc_max_rate = ep->maxrate;
 		vc->rc_buffer_size = (int)(ep->bufsize > INT32_MAX ? INT32_MAX : ep->bufsize);
@@ -635,6 +635,12 @@ int enc_tag(enc_t *e, const char *key, const char *value, char *cause, size_t le
 	if (av_dict_set(&e->oc->metadata, key, value, 0) < 0)
 		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	return 0;
+}
+
+int enc_peak_checked(const enc_params *ep)
+{
+	return ep->maxrate > 0 &&
+	       (ep->pass == 1 || (ep->pass == 0 && ep->maxrate >= (int64_t)peak_rate(ep->width, ep->height)));
 }
 
 int enc_over_peak(const enc_t *e)

@@ -34,10 +34,7 @@ typedef struct {
 	const char *path; /* the file written (a temp path; render.c renames it) */
 	int width, height, fps_num, fps_den;
 	int crf;                  /* 1..51 */
-	int64_t maxrate, bufsize; /* VBV in bits/s and bits; 0 = uncapped */
-	/* maxrate and bufsize are only checked on the packets (enc_over_peak), not given to x264:
-	 * its VBV would need one thread to stay deterministic (encode.c, open_x264) */
-	int peak_only;
+	int64_t maxrate, bufsize; /* VBV in bits/s and bits; 0 = uncapped (see enc_peak_checked) */
 	/* Two-pass rate control (enc_budget_pass): 0 encodes once at the CRF; 1 the same, writing
 	 * x264's statistics to the file stats (and stats.mbtree); 2 reads them and encodes at the
 	 * average bitrate (bits/s) instead of the CRF. stats is a path the caller removes after. */
@@ -88,8 +85,12 @@ int enc_audio_packet(enc_t *e, struct AVPacket *pkt, int tb_num, int tb_den, cha
 /* Sets a metadata tag of the file before enc_finish writes it (the moov atom is written last);
  * it is kept under its own key when the file was opened with tags. */
 int enc_tag(enc_t *e, const char *key, const char *value, char *cause, size_t len);
-/* Whether the video's packets overflowed the peak_only buffer so far: a decoder reading at
- * maxrate with bufsize bits of buffer would have run dry. */
+/* Whether ep's maxrate and bufsize are only checked on the packets (enc_over_peak) rather than
+ * given to x264, whose VBV needs one thread to stay deterministic (encode.c, open_x264): in pass
+ * 1, and in pass 0 when the rate is the frame size's peak (no budget binds). */
+int enc_peak_checked(const enc_params *ep);
+/* Whether the video's packets overflowed a checked peak so far: a decoder reading at maxrate
+ * with bufsize bits of buffer would have run dry. */
 int enc_over_peak(const enc_t *e);
 /* The peak rate (bits/s) a video of this frame size is held to: 25 Mb/s from 1080p (H.264 High
  * at level 4.0), else 12 Mb/s. */

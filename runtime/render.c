@@ -216,12 +216,12 @@ static int encode_params(const ir_program *p, const rt_render_opts *opts, int64_
 	ep->tags = opts->tags;
 	ep->pass = opts->pieces > 0 ? 0 : opts->pass;
 	ep->stats = opts->stats;
-	/* a piece is capped by its video's budget split in parts, not by a budget of its own */
 	/* pass 2 may be given a lower total than the preset's (stage_render: pass 1's own size, when
 	 * it fit the budget but not the peak) */
 	int64_t budget = p->max_bytes;
 	if (ep->pass == 2 && opts->pass2_bytes > 0 && (budget <= 0 || opts->pass2_bytes < budget))
 		budget = opts->pass2_bytes;
+	/* a piece is capped by its video's budget split in parts, not by a budget of its own */
 	int rc = opts->pieces > 0
 			 ? enc_budget_parts(p->max_bytes, p->min_bitrate, ir_frame_time(p, p->frames), opts->pieces,
 					    p->width, p->height, &ep->maxrate, &ep->bufsize, cause, sizeof cause)
@@ -229,8 +229,6 @@ static int encode_params(const ir_program *p, const rt_render_opts *opts, int64_
 					   &ep->maxrate, &ep->bufsize, &ep->bitrate, cause, sizeof cause);
 	if (rc)
 		return rterr_node(rc, p, NULL, err, errlen, "preset %s: %s", p->preset ? p->preset : "?", cause);
-	/* a rate that is only the frame size's peak is checked, not held by x264 (encode.c) */
-	ep->peak_only = ep->pass == 1 || (ep->pass == 0 && ep->maxrate >= (int64_t)enc_peak_rate(p->width, p->height));
 	return 0;
 }
 
@@ -245,7 +243,7 @@ int rt_render_settings(const ir_program *p, const rt_render_opts *opts, int64_t 
 		 "h264 libx264 preset=%s crf=%d maxrate=%lld bufsize=%lld vbv=%s size=%dx%d fps=%d/%d audio=%s "
 		 "aac=%d chapters=%d libavcodec=%u ffmpeg=%s",
 		 ENC_PRESET, ep.crf, (long long)ep.maxrate, (long long)ep.bufsize,
-		 ep.peak_only ? "checked,sliced-threads" : "x264,one-thread", ep.width, ep.height,
+		 enc_peak_checked(&ep) ? "checked,sliced-threads" : "x264,one-thread", ep.width, ep.height,
 		 ep.fps_num, ep.fps_den, ep.no_audio ? "none" : "mix", ENC_AUDIO_BITRATE, ep.nchapters,
 		 avcodec_version(), av_version_info());
 	return 0;
