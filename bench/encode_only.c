@@ -13,7 +13,9 @@
  *                                              RSS is the encoder's own, not the mapped file's
  *                                              (bench/mem.sh: the floor x264 sets)
  *
- * Both write silent audio of the video's length, as vidc writes its mix. 30 fps, and the
+ * They write silent audio of the video's length, or with -a PCM the sound in PCM (interleaved
+ * stereo 32-bit float samples at 48 kHz, as `ffmpeg -i vidc.mp4 -f f32le -ac 2 -ar 48000` gives
+ * vidc's mix back), so that the AAC encoder has the same work as in vidc. 30 fps, and the
  * tiktok size budget (72 MB); W x H default 1080 x 1920. The input file is mapped and paged in
  * before the clock starts, so reading it costs the encoder nothing; the program prints the wall
  * and CPU time from opening the encoder to closing the file ("encode_only: wall S cpu S").
@@ -33,13 +35,23 @@
 #define FPS 30
 #define TIKTOK_BYTES 72000000LL
 
+/* The sound (-a): pcm_n stereo samples, mapped; silence after them or without -a. */
+static const float *pcm;
+static int64_t pcm_n;
+
 static int audio_for(enc_t *e, int64_t frame, int64_t *written, char *cause, size_t len)
 {
 	static float zeros[2 * 1600];
 	int64_t want = (frame + 1) * ENC_SAMPLE_RATE / FPS;
 	while (*written < want) {
 		int n = want - *written > 1600 ? 1600 : (int)(want - *written);
-		int rc = enc_audio(e, zeros, n, cause, len);
+		const float *lr = zeros;
+		if (*written < pcm_n) {
+			lr = pcm + 2 * *written;
+			if (n > pcm_n - *written)
+				n = (int)(pcm_n - *written);
+		}
+		int rc = enc_audio(e, lr, n, cause, len);
 		if (rc)
 			return rc;
 		*written += n;
@@ -62,20 +74,41 @@ static double cpu_s(void)
 	       ru.ru_stime.tv_usec * 1e-6;
 }
 
+/* Maps path (paged in now, before the clock starts); NULL with a message on failure. */
+static const void *map_file(const char *path, size_t *len)
+{
+	FILE *in = fopen(path, "rb");
+	void *m = MAP_FAILED;
+	if (in && fseeko(in, 0, SEEK_END) == 0 && (*len = (size_t)ftello(in)) > 0)
+		m = mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(in), 0);
+	if (m == MAP_FAILED)
+		perror(path);
+	if (in)
+		fclose(in);
+	return m == MAP_FAILED ? NULL : m;
+}
+
 int main(int argc, char **argv)
 {
+	size_t pcmlen = 0;
+	if (argc > 3 && !strcmp(argv[1], "-a")) {
+		if (!(pcm = map_file(argv[2], &pcmlen)))
+			return 1;
+		pcm_n = (int64_t)(pcmlen / (2 * sizeof(float)));
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 4 ||
 	    (strcmp(argv[1], "solid") && strcmp(argv[1], "yuv") && strcmp(argv[1], "stream"))) {
-		fprintf(stderr, "usage: encode_only solid OUT.mp4 FRAMES [W H]\n"
-				"       encode_only yuv IN.yuv OUT.mp4 [W H]\n"
-				"       encode_only stream OUT.mp4 FRAMES [W H] <IN.yuv\n");
+		fprintf(stderr, "usage: encode_only [-a PCM] solid OUT.mp4 FRAMES [W H]\n"
+				"       encode_only [-a PCM] yuv IN.yuv OUT.mp4 [W H]\n"
+				"       encode_only [-a PCM] stream OUT.mp4 FRAMES [W H] <IN.yuv\n");
 		return 2;
 	}
 	int yuv = !strcmp(argv[1], "yuv"), stream = !strcmp(argv[1], "stream");
 	const char *out = yuv ? argv[3] : argv[2];
 	int W = argc > 5 ? atoi(argv[4]) : 1080, H = argc > 5 ? atoi(argv[5]) : 1920;
 	int64_t frames = yuv ? 0 : atoll(argv[3]);
-	FILE *in = NULL;
 	const uint8_t *map = NULL;
 	uint8_t *frame = NULL;
 	size_t maplen = 0, fsize = (size_t)W * H * 3 / 2;
@@ -84,20 +117,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (yuv) {
-		if (!(in = fopen(argv[2], "rb"))) {
-			perror(argv[2]);
+		if (!(map = map_file(argv[2], &maplen)))
 			return 1;
-		}
-		fseeko(in, 0, SEEK_END);
-		maplen = (size_t)ftello(in);
 		frames = (int64_t)(maplen / fsize);
-		void *m = maplen ? mmap(NULL, maplen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(in), 0)
-				 : MAP_FAILED;
-		if (m == MAP_FAILED) {
-			perror(argv[2]);
-			return 1;
-		}
-		map = m;
 	}
 	av_log_set_level(AV_LOG_ERROR);
 	if (frames <= 0) {
@@ -172,7 +194,7 @@ int main(int argc, char **argv)
 	free(frame);
 	if (map)
 		munmap((void *)map, maplen);
-	if (in)
-		fclose(in);
+	if (pcm)
+		munmap((void *)pcm, pcmlen);
 	return rc ? 1 : 0;
 }

@@ -176,6 +176,8 @@ int pieces_render_one(const ir_program *p, const pieces_one_opts *o, const stage
 	memset(r, 0, sizeof *r);
 	if (!o->output)
 		return err_set(e, VE_INVAL, "render: no output path");
+	if (rt_output_raw(o->output))
+		return err_set(e, VE_INVAL, "'%s': a .y4m file is rendered whole, in one pass (pieces are MP4)", o->output);
 	if (o->piece < 1 || o->piece > o->pieces)
 		return err_set(e, VE_INVAL, "piece %d of %d: pieces count from 1 to %d", o->piece, o->pieces, o->pieces);
 	pieces_range *plan = malloc(sizeof *plan * (size_t)o->pieces);
@@ -377,6 +379,9 @@ int pieces_join(const pieces_join_opts *o, const stage_cb *cb, pieces_join_resul
 	memset(r, 0, sizeof *r);
 	if (!o->output || o->nfiles < 1)
 		return err_set(e, VE_INVAL, "join: no pieces or no output");
+	if (rt_output_raw(o->output))
+		return err_set(e, VE_INVAL, "'%s': the join writes an MP4 (the pieces' own H.264), not a .y4m file",
+			       o->output);
 	piece_tag *t = calloc((size_t)o->nfiles, sizeof *t);
 	if (!t)
 		return err_set(e, VE_NOMEM, "out of memory");
@@ -520,6 +525,9 @@ int pieces_render_all(const ir_program *p, const pieces_all_opts *o, const stage
 	memset(r, 0, sizeof *r);
 	if (!o->output)
 		return err_set(e, VE_INVAL, "render: no output path");
+	if (rt_output_raw(o->output))
+		return err_set(e, VE_INVAL, "'%s': a .y4m file is rendered whole, in one pass (pieces and the "
+			       "piece cache are MP4)", o->output);
 	whole w = {.p = p, .o = o, .cb = cb, .t0 = now_s() - 1};
 	w.max = o->cache.max_bytes > 0 ? o->cache.max_bytes : PCACHE_DEFAULT_MAX;
 	int rc = file_out_check(o->output, e);

@@ -117,7 +117,7 @@ int stage_time_frame(const ir_program *p, const char *at, int64_t *frame, int *b
 /* ---- render: MP4, one frame, contact sheet ------------------------------------------------ */
 
 typedef struct {
-	const char *output;           /* the MP4; written to a temp name beside it, then renamed */
+	const char *output;           /* the MP4 (or .y4m: render.h); written to a temp name beside it, then renamed */
 	int quality;                  /* 0: the preset's default; 1 (best) .. 51 */
 	int64_t first_frame, nframes; /* a part; nframes 0 = to the end */
 	/* Out, optional: integrated loudness (LUFS) and true peak (dBTP) of the mix, -inf when

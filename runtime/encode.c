@@ -440,6 +440,39 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	return 0;
 }
 
+/* The raw stream of a .y4m output: libavcodec's wrapped_avframe passes each picture to the
+ * YUV4MPEG2 muxer as it is (a reference, no copy), which writes its planes after a FRAME line. */
+static int open_raw(enc_t *e, const enc_params *ep, char *cause, size_t len)
+{
+	int ret;
+	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_WRAPPED_AVFRAME);
+	if (!codec)
+		return fail(VE_ENCODE, cause, len, "this libavcodec cannot pass raw pictures on", 0);
+	if (!(e->vs = avformat_new_stream(e->oc, NULL)) || !(e->vc = avcodec_alloc_context3(codec)))
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
+	AVCodecContext *vc = e->vc;
+	vc->width = ep->width;
+	vc->height = ep->height;
+	vc->time_base = (AVRational){ep->fps_den, ep->fps_num};
+	vc->framerate = (AVRational){ep->fps_num, ep->fps_den};
+	vc->pix_fmt = AV_PIX_FMT_YUV420P;
+	vc->color_range = AVCOL_RANGE_MPEG;
+	vc->colorspace = AVCOL_SPC_BT709;
+	vc->color_primaries = AVCOL_PRI_BT709;
+	vc->color_trc = AVCOL_TRC_BT709;
+	vc->chroma_sample_location = AVCHROMA_LOC_CENTER; /* the 2x2 average of enc_rgb_to_yuv_at */
+	vc->sample_aspect_ratio = (AVRational){1, 1};
+	if ((ret = avcodec_open2(vc, codec, NULL)) < 0)
+		return fail(VE_ENCODE, cause, len, "cannot open the raw picture stream", ret);
+	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, vc)) < 0)
+		return fail(VE_ENCODE, cause, len, "cannot set up the video stream", ret);
+	e->vs->time_base = vc->time_base;
+	e->vs->avg_frame_rate = vc->framerate;
+	e->vs->r_frame_rate = vc->framerate;
+	e->vs->sample_aspect_ratio = vc->sample_aspect_ratio; /* the header's A1:1 */
+	return 0;
+}
+
 /* A picture in the encoder's format and size, its planes allocated (refcounted, as
  * avcodec_send_frame takes a reference rather than a copy). */
 static AVFrame *pic_new(const AVCodecContext *vc)
@@ -459,7 +492,7 @@ static AVFrame *pic_new(const AVCodecContext *vc)
 	return f;
 }
 
-/* The encoder's own picture for enc_video and enc_video_yuv, made at their first frame (a
+/* The encoder's own picture for enc_video, made at its first frame (a
  * render that sends its own pictures never needs it). */
 static int vf_ready(enc_t *e, char *cause, size_t len)
 {
@@ -573,29 +606,38 @@ int enc_open(enc_t **out, const enc_params *ep, char *cause, size_t len)
 		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	int ret, rc;
 	*out = e;
-	if ((ret = avformat_alloc_output_context2(&e->oc, NULL, "mp4", ep->path)) < 0 || !e->oc)
-		return fail(VE_ENCODE, cause, len, "cannot create an MP4 muxer", ret);
+	const char *format = ep->raw ? "yuv4mpegpipe" : "mp4";
+	if ((ret = avformat_alloc_output_context2(&e->oc, NULL, format, ep->path)) < 0 || !e->oc)
+		return fail(VE_ENCODE, cause, len, ep->raw ? "cannot create a YUV4MPEG2 muxer" : "cannot create an MP4 muxer",
+			    ret);
 	if (!(e->pkt = av_packet_alloc()))
 		return fail(VE_NOMEM, cause, len, "out of memory", 0);
-	if (!ep->no_video && (rc = ep->copy_video ? open_copy(e, ep, cause, len) : open_x264(e, ep, cause, len)))
+	if (ep->raw) {
+		if (ep->no_video || ep->copy_video || !ep->no_audio)
+			return fail(VE_INVAL, cause, len, "a .y4m file holds pictures only (no sound)", 0);
+		if ((rc = open_raw(e, ep, cause, len)))
+			return rc;
+	} else if (!ep->no_video && (rc = ep->copy_video ? open_copy(e, ep, cause, len) : open_x264(e, ep, cause, len)))
 		return rc;
 	if (!ep->no_audio && (rc = ep->copy_audio ? open_copy_audio(e, ep, cause, len) : open_aac(e, cause, len)))
 		return rc;
 	if ((ret = avio_open(&e->oc->pb, ep->path, AVIO_FLAG_WRITE)) < 0)
 		return fail(VE_IO, cause, len, "cannot create the output file", ret);
 	e->opened_io = 1;
-	if ((rc = add_chapters(e, ep, cause, len)))
+	if (!ep->raw && (rc = add_chapters(e, ep, cause, len)))
 		return rc;
-	for (int i = 0; ep->tags && ep->tags[i] && ep->tags[i + 1]; i += 2)
+	for (int i = 0; !ep->raw && ep->tags && ep->tags[i] && ep->tags[i + 1]; i += 2)
 		if (av_dict_set(&e->oc->metadata, ep->tags[i], ep->tags[i + 1], 0) < 0)
 			return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	AVDictionary *opts = NULL;
 	/* use_metadata_tags: the MP4 keeps vidc's own keys (a piece's place) as mdta entries */
-	av_dict_set(&opts, "movflags", ep->tags ? "+faststart+use_metadata_tags" : "+faststart", 0);
+	if (!ep->raw)
+		av_dict_set(&opts, "movflags", ep->tags ? "+faststart+use_metadata_tags" : "+faststart", 0);
 	ret = avformat_write_header(e->oc, &opts);
 	av_dict_free(&opts);
 	if (ret < 0)
-		return fail(VE_IO, cause, len, "cannot write the MP4 header", ret);
+		return fail(VE_IO, cause, len, ep->raw ? "cannot write the YUV4MPEG2 header" : "cannot write the MP4 header",
+			    ret);
 	e->header = 1;
 	return 0;
 }
@@ -676,19 +718,41 @@ int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len)
 	return send_video(e, e->vf, cause, len);
 }
 
+/* enc_video_yuv's planes stay the caller's: nothing to free */
+static void planes_kept(void *opaque, uint8_t *data)
+{
+	(void)opaque;
+	(void)data;
+}
+
 int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,
 		  size_t len)
 {
-	int rc = vf_ready(e, cause, len);
-	if (rc)
-		return rc;
+	AVFrame *f = av_frame_alloc();
+	if (!f)
+		return fail(VE_NOMEM, cause, len, "out of memory", 0);
+	f->format = e->vc->pix_fmt;
+	f->width = e->vc->width;
+	f->height = e->vc->height;
+	f->color_range = e->vc->color_range;
+	f->colorspace = e->vc->colorspace;
+	f->color_primaries = e->vc->color_primaries;
+	f->color_trc = e->vc->color_trc;
+	/* wrapped in buffers that free nothing, so libavcodec takes a reference instead of copying
+	 * them (it copies a frame without buffers) */
 	for (int p = 0; p < 3; p++) {
-		int w = p ? e->vc->width / 2 : e->vc->width, h = p ? e->vc->height / 2 : e->vc->height;
-		for (int y = 0; y < h; y++)
-			memcpy(e->vf->data[p] + (size_t)y * e->vf->linesize[p],
-			       planes[p] + (size_t)y * linesize[p], (size_t)w);
+		int h = p ? e->vc->height / 2 : e->vc->height;
+		f->data[p] = (uint8_t *)planes[p];
+		f->linesize[p] = linesize[p];
+		if (!(f->buf[p] = av_buffer_create(f->data[p], (size_t)linesize[p] * h, planes_kept, NULL,
+						   AV_BUFFER_FLAG_READONLY))) {
+			av_frame_free(&f);
+			return fail(VE_NOMEM, cause, len, "out of memory", 0);
+		}
 	}
-	return send_video(e, e->vf, cause, len);
+	int rc = send_video(e, f, cause, len);
+	av_frame_free(&f);
+	return rc;
 }
 
 enc_pic *enc_pic_new(const enc_t *e)
@@ -780,7 +844,7 @@ int enc_finish(enc_t *e, char *cause, size_t len)
 	    (rc = flush_codec(e, e->ac, e->as, "cannot flush the AAC encoder", cause, len)))
 		return rc;
 	if ((ret = av_write_trailer(e->oc)) < 0)
-		return fail(VE_IO, cause, len, "cannot finish the MP4 file", ret);
+		return fail(VE_IO, cause, len, "cannot finish the file", ret);
 	e->header = 0;
 	if ((ret = avio_closep(&e->oc->pb)) < 0)
 		return fail(VE_IO, cause, len, "cannot close the output file", ret);

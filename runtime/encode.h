@@ -56,6 +56,9 @@ typedef struct {
 	 * reused as it is. */
 	int no_video;
 	const struct AVCodecParameters *copy_audio;
+	/* YUV4MPEG2 instead of an MP4 (`vidc render -o OUT.y4m`): the pictures exactly as x264 would
+	 * get them, uncompressed, video only (no_audio, no rate control, no chapters or tags). */
+	int raw;
 } enc_params;
 
 /* On failure the cause (without position) goes to cause. */
@@ -63,7 +66,9 @@ int enc_open(enc_t **e, const enc_params *ep, char *cause, size_t len);
 /* Appends the next video frame (opaque, e.g. after surf_flatten). */
 int enc_video(enc_t *e, const surf_t *frame, char *cause, size_t len);
 /* Appends a frame that is already yuv420p limited range (width x height luma, half-size
- * chroma planes), copying it into the encoder's own picture: the encoder alone of bench/. */
+ * chroma planes) without copying it: libavcodec hands it to x264, which copies it into its own
+ * picture before this returns (the planes are only read during the call). The encoder alone of
+ * bench/, fed from a mapped file. */
 int enc_video_yuv(enc_t *e, const uint8_t *const planes[3], const int linesize[3], char *cause,
 		  size_t len);
 /* Pictures in the encoder's own format (yuv420p limited range at its size) that it takes without

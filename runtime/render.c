@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -212,6 +213,12 @@ static int encode_params(const ir_program *p, const rt_render_opts *opts, int64_
 		ep->duration = seconds;
 	}
 	ep->crf = opts->quality >= 1 && opts->quality <= 51 ? opts->quality : ENC_DEFAULT_CRF;
+	if ((ep->raw = opts->output && rt_output_raw(opts->output))) {
+		ep->no_audio = 1; /* pictures only: no sound, no budget or rate, no chapters */
+		ep->chapters = NULL;
+		ep->nchapters = 0;
+		return 0;
+	}
 	ep->no_audio = opts->no_audio;
 	ep->tags = opts->tags;
 	ep->pass = opts->pieces > 0 ? 0 : opts->pass;
@@ -230,6 +237,12 @@ static int encode_params(const ir_program *p, const rt_render_opts *opts, int64_
 	if (rc)
 		return rterr_node(rc, p, NULL, err, errlen, "preset %s: %s", p->preset ? p->preset : "?", cause);
 	return 0;
+}
+
+int rt_output_raw(const char *output)
+{
+	size_t n = strlen(output);
+	return n > 4 && strcasecmp(output + n - 4, ".y4m") == 0;
 }
 
 int rt_render_settings(const ir_program *p, const rt_render_opts *opts, int64_t first, int64_t nframes,
@@ -294,9 +307,9 @@ int rt_render(const ir_program *p, const rt_render_opts *opts, char *err, size_t
 	q.first = first;
 	q.nframes = nframes;
 	int threaded = 0;
-	if (!opts->no_audio && (rc = aud_open(&q.mix, p, aud_samples_for(p, first), opts->cancel, err, errlen)))
+	if (!ep.no_audio && (rc = aud_open(&q.mix, p, aud_samples_for(p, first), opts->cancel, err, errlen)))
 		goto out;
-	if ((opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
+	if (!ep.no_audio && (opts->loudness || opts->true_peak) && !(q.meter = aud_meter_new())) {
 		rc = rterr_node(VE_NOMEM, p, NULL, err, errlen, "out of memory");
 		goto out;
 	}

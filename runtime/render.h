@@ -28,7 +28,10 @@
 typedef enum { RT_PROGRESS_NONE, RT_PROGRESS_BAR, RT_PROGRESS_JSON } rt_progress_mode;
 
 typedef struct {
-	const char *output;          /* final path; written to a temp file beside it, then renamed */
+	/* final path; written to a temp file beside it, then renamed. A path ending in .y4m
+	 * (rt_output_raw) gets the pictures uncompressed in YUV4MPEG2, exactly as x264 would get them:
+	 * video only, one pass, no budget, no chapters (pass, pieces and no_audio do not apply). */
+	const char *output;
 	int quality;                 /* 0 = preset default; otherwise a CRF-like 1 (best) .. 51 */
 	rt_progress_mode progress;   /* bar on stderr, or one JSON line per second on stdout */
 	int64_t first_frame, nframes; /* render a part: [first_frame, first_frame + nframes); nframes 0 = all */
@@ -60,6 +63,9 @@ typedef struct {
 	int *over_peak;
 	int64_t pass2_bytes;
 } rt_render_opts;
+
+/* Whether output names a raw .y4m file rather than an MP4 (by its extension, any case). */
+int rt_output_raw(const char *output);
 
 /* What decides the encoded bytes of frames [first, first + nframes) besides their pixels, as one
  * line of text (codec, x264 preset, CRF, rate cap, size, frame rate, audio or not, the libav
