@@ -123,22 +123,28 @@ static void tp_fill(void)
 	}
 }
 
-/* The largest magnitude in the interval (x[0] - 1, x[0]] of one channel (stride 2): the sample
- * and the three interpolated points before it. x must be readable from x[-2 TP_K] to
- * x[2 (TP_K - 1)]. */
+/* The largest magnitude in the interval (x[0] - 1, x[0]] of the stereo frame x (interleaved):
+ * the sample and the three interpolated points before it, the larger of the two channels. x must
+ * be readable from x[-2 TP_K] to x[2 (TP_K - 1) + 1]. The six sums (three phases, two channels)
+ * are independent chains, each in tap order: the CPU overlaps them (one chain at a time waited
+ * on each addition), and each sum is the one a chain of its own would give. */
 static inline float true_peak_at(const float *x)
 {
-	float pk = fabsf(x[0]);
-	const float *base = x - 2 * TP_K; /* sample n + j for n = -1, j = -TP_K + 1 .. TP_K */
-	for (int q = 0; q < 3; q++) {
-		float y = 0;
-		for (int j = 0; j < 2 * TP_K; j++)
-			y += tp_coef[q][j] * base[2 * j];
-		y = fabsf(y);
-		if (y > pk)
-			pk = y;
+	float pk = fmaxf(fabsf(x[0]), fabsf(x[1]));
+	const float *base = x - 2 * TP_K; /* frame n + j for n = -1, j = -TP_K + 1 .. TP_K */
+	float a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0; /* phases 1/4, 2/4, 3/4; channels */
+	for (int j = 0; j < 2 * TP_K; j++) {
+		float l = base[2 * j], r = base[2 * j + 1];
+		a0 += tp_coef[0][j] * l;
+		a1 += tp_coef[0][j] * r;
+		b0 += tp_coef[1][j] * l;
+		b1 += tp_coef[1][j] * r;
+		c0 += tp_coef[2][j] * l;
+		c1 += tp_coef[2][j] * r;
 	}
-	return pk;
+	pk = fmaxf(pk, fmaxf(fabsf(a0), fabsf(a1)));
+	pk = fmaxf(pk, fmaxf(fabsf(b0), fabsf(b1)));
+	return fmaxf(pk, fmaxf(fabsf(c0), fabsf(c1)));
 }
 
 struct aud_meter {
@@ -147,7 +153,9 @@ struct aud_meter {
 	int nacc;
 	double *step; /* sums of squares of every completed 100 ms step */
 	int nstep, cap;
-	float ring[4 * TP_K]; /* last 2 TP_K stereo samples, for the true peak */
+	/* the last 2 TP_K stereo samples, for the true peak, each written twice (at r and
+	 * r + 2 TP_K), so that they are always whole in order somewhere: no copy a sample */
+	float ring[8 * TP_K];
 	int64_t n;
 	double tp; /* linear */
 	int oom;
@@ -204,20 +212,17 @@ void aud_meter_feed(aud_meter_t *mt, const float *lr, int n)
 			mt->acc = 0;
 			mt->nacc = 0;
 		}
-		/* true peak, TP_K - 1 samples late: the ring holds samples n - 2 TP_K + 1 .. n */
+		/* true peak, TP_K - 1 samples late: the ring holds samples n - 2 TP_K + 1 .. n, in
+		 * order from frame (n + 1) % 2 TP_K */
 		int r = (int)(mt->n % (2 * TP_K));
-		mt->ring[2 * r] = lr[2 * i];
-		mt->ring[2 * r + 1] = lr[2 * i + 1];
+		mt->ring[2 * r] = mt->ring[2 * (r + 2 * TP_K)] = lr[2 * i];
+		mt->ring[2 * r + 1] = mt->ring[2 * (r + 2 * TP_K) + 1] = lr[2 * i + 1];
 		mt->n++;
 		if (mt->n >= 2 * TP_K) {
-			float w[2 * (3 * TP_K)];
-			for (int c = 0; c < 2; c++) {
-				for (int k = 0; k < 2 * TP_K; k++)
-					w[2 * k + c] = mt->ring[2 * ((mt->n + k) % (2 * TP_K)) + c];
-				float pk = true_peak_at(w + 2 * TP_K + c);
-				if (pk > mt->tp)
-					mt->tp = pk;
-			}
+			const float *w = mt->ring + 2 * ((r + 1) % (2 * TP_K));
+			float pk = true_peak_at(w + 2 * TP_K);
+			if (pk > mt->tp)
+				mt->tp = pk;
 		}
 	}
 }
@@ -701,7 +706,7 @@ void aud_read(aud_mix_t *m, float *lr, int n)
 	float *req = m->req, *g = m->tgt;
 	for (int j = 0; j < M; j++) {
 		const float *x = m->ext + 2 * (TP_K + j);
-		float pk = fmaxf(true_peak_at(x), true_peak_at(x + 1));
+		float pk = true_peak_at(x);
 		req[j] = pk > m->ceil ? (float)(m->ceil / pk) : 1.0f;
 	}
 	/* windowed minimum over [j, j + W) by van Herk / Gil-Werman: with blocks of W samples,
