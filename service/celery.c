@@ -271,12 +271,12 @@ static void real_length(store_t *s, const svc_config *cfg, json_t *job, double *
 	char dir[1200], path[1400];
 	int64_t project = fld_int(job, "project_id", 0);
 	int have_dir = !rec_project_dir(cfg->media, fld_int(job, "site_id", 0), project, dir, sizeof dir);
-	snprintf(path, sizeof path, "%s/%s.vid", dir, fld_str(json_object_get(job, "payload"), "preset", "tiktok"));
+	const char *preset = fld_str(json_object_get(job, "payload"), "preset", "tiktok"); /* checked by the API */
+	snprintf(path, sizeof path, "%s/%s.vid", dir, preset);
 	*secs = 0;
 	if (have_dir && access(path, F_OK) == 0) {
 		char why[1000];
-		if (!stg_max_pieces(path, fld_str(json_object_get(job, "payload"), "preset", "tiktok"), most, secs, why,
-				    sizeof why))
+		if (!stg_max_pieces(path, preset, most, secs, why, sizeof why))
 			return;
 		snprintf(err, errlen, "the render is not split: its spec does not compile: %s", why);
 		*most = 1;
