@@ -368,14 +368,11 @@ static int write_packets(enc_t *e, AVCodecContext *c, AVStream *st, char *cause,
 	}
 }
 
-/* The H.264 encoder and its stream. */
-static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
+/* The video stream and its codec context with what every video of vidc has: the size, the frame
+ * rate, yuv420p in BT.709 limited range, square pixels. */
+static int video_new(enc_t *e, const enc_params *ep, const AVCodec *codec, char *cause, size_t len)
 {
-	int ret;
-	const AVCodec *vcodec = avcodec_find_encoder_by_name("libx264");
-	if (!vcodec)
-		return fail(VE_ENCODE, cause, len, "this libavcodec has no libx264 encoder", 0);
-	if (!(e->vs = avformat_new_stream(e->oc, NULL)) || !(e->vc = avcodec_alloc_context3(vcodec)))
+	if (!(e->vs = avformat_new_stream(e->oc, NULL)) || !(e->vc = avcodec_alloc_context3(codec)))
 		return fail(VE_NOMEM, cause, len, "out of memory", 0);
 	AVCodecContext *vc = e->vc;
 	vc->width = ep->width;
@@ -388,6 +385,33 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	vc->color_primaries = AVCOL_PRI_BT709;
 	vc->color_trc = AVCOL_TRC_BT709;
 	vc->sample_aspect_ratio = (AVRational){1, 1};
+	return 0;
+}
+
+/* Opens video_new's codec with the options set since, and gives the stream its parameters. */
+static int video_open(enc_t *e, const AVCodec *codec, const char *what, char *cause, size_t len)
+{
+	int ret;
+	if ((ret = avcodec_open2(e->vc, codec, NULL)) < 0)
+		return fail(VE_ENCODE, cause, len, what, ret);
+	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, e->vc)) < 0)
+		return fail(VE_ENCODE, cause, len, "cannot set up the video stream", ret);
+	e->vs->time_base = e->vc->time_base;
+	e->vs->avg_frame_rate = e->vc->framerate;
+	e->vs->r_frame_rate = e->vc->framerate;
+	return 0;
+}
+
+/* The H.264 encoder and its stream. */
+static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
+{
+	int ret;
+	const AVCodec *vcodec = avcodec_find_encoder_by_name("libx264");
+	if (!vcodec)
+		return fail(VE_ENCODE, cause, len, "this libavcodec has no libx264 encoder", 0);
+	if ((ret = video_new(e, ep, vcodec, cause, len)))
+		return ret;
+	AVCodecContext *vc = e->vc;
 	/* Closed GOPs of 2 s: platforms cut and seek on keyframes, and re-encode less cleanly
 	 * from open GOPs. */
 	int gop = (int)lrint(2.0 * ep->fps_num / ep->fps_den);
@@ -430,47 +454,22 @@ static int open_x264(enc_t *e, const enc_params *ep, char *cause, size_t len)
 	av_opt_set_double(vc->priv_data, "crf", ep->crf, 0);
 	/* no scene-cut keyframes inside a GOP: keeps the 2 s cadence exact */
 	av_opt_set(vc->priv_data, "x264-params", "scenecut=0:open-gop=0", 0);
-	if ((ret = avcodec_open2(vc, vcodec, NULL)) < 0)
-		return fail(VE_ENCODE, cause, len, "cannot open the H.264 encoder", ret);
-	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, vc)) < 0)
-		return fail(VE_ENCODE, cause, len, "cannot set up the video stream", ret);
-	e->vs->time_base = vc->time_base;
-	e->vs->avg_frame_rate = vc->framerate;
-	e->vs->r_frame_rate = vc->framerate;
-	return 0;
+	return video_open(e, vcodec, "cannot open the H.264 encoder", cause, len);
 }
 
 /* The raw stream of a .y4m output: libavcodec's wrapped_avframe passes each picture to the
  * YUV4MPEG2 muxer as it is (a reference, no copy), which writes its planes after a FRAME line. */
 static int open_raw(enc_t *e, const enc_params *ep, char *cause, size_t len)
 {
-	int ret;
 	const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_WRAPPED_AVFRAME);
 	if (!codec)
 		return fail(VE_ENCODE, cause, len, "this libavcodec cannot pass raw pictures on", 0);
-	if (!(e->vs = avformat_new_stream(e->oc, NULL)) || !(e->vc = avcodec_alloc_context3(codec)))
-		return fail(VE_NOMEM, cause, len, "out of memory", 0);
-	AVCodecContext *vc = e->vc;
-	vc->width = ep->width;
-	vc->height = ep->height;
-	vc->time_base = (AVRational){ep->fps_den, ep->fps_num};
-	vc->framerate = (AVRational){ep->fps_num, ep->fps_den};
-	vc->pix_fmt = AV_PIX_FMT_YUV420P;
-	vc->color_range = AVCOL_RANGE_MPEG;
-	vc->colorspace = AVCOL_SPC_BT709;
-	vc->color_primaries = AVCOL_PRI_BT709;
-	vc->color_trc = AVCOL_TRC_BT709;
-	vc->chroma_sample_location = AVCHROMA_LOC_CENTER; /* the 2x2 average of enc_rgb_to_yuv_at */
-	vc->sample_aspect_ratio = (AVRational){1, 1};
-	if ((ret = avcodec_open2(vc, codec, NULL)) < 0)
-		return fail(VE_ENCODE, cause, len, "cannot open the raw picture stream", ret);
-	if ((ret = avcodec_parameters_from_context(e->vs->codecpar, vc)) < 0)
-		return fail(VE_ENCODE, cause, len, "cannot set up the video stream", ret);
-	e->vs->time_base = vc->time_base;
-	e->vs->avg_frame_rate = vc->framerate;
-	e->vs->r_frame_rate = vc->framerate;
-	e->vs->sample_aspect_ratio = vc->sample_aspect_ratio; /* the header's A1:1 */
-	return 0;
+	int rc = video_new(e, ep, codec, cause, len);
+	if (rc)
+		return rc;
+	e->vc->chroma_sample_location = AVCHROMA_LOC_CENTER; /* the 2x2 average of enc_rgb_to_yuv_at */
+	e->vs->sample_aspect_ratio = e->vc->sample_aspect_ratio; /* the header's A1:1 */
+	return video_open(e, codec, "cannot open the raw picture stream", cause, len);
 }
 
 /* A picture in the encoder's format and size, its planes allocated (refcounted, as
