@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../base/file.h"
+#include "../runtime/encode.h"
 #include "../runtime/join.h"
 #include "../runtime/render.h"
 #include "piececache.h"
@@ -146,13 +147,17 @@ static void on_piece_progress(void *ud, int64_t done, int64_t total)
 	ps->cb->progress(ps->cb->ud, "render", ps->base + done, ps->total);
 }
 
-/* Encodes range r of p (video only, capped as one of n pieces) to out. */
+/* Encodes range r of p (video only, capped as one of n pieces) to out. When no budget binds,
+ * the cap is the frame size's peak rate, checked on the packets (x264 on sliced threads); a
+ * piece over it is composed and encoded again with the cap given to x264 (one thread), as a
+ * whole render's second pass is held to it. */
 static int encode_piece(const ir_program *p, pieces_range r, int n, int quality, const char *out,
 			const char *const *tags, const stage_cb *cb, int64_t base, int64_t total, vidc_err *e)
 {
+	int over = 0;
 	rt_render_opts ro = {.output = out, .quality = quality, .progress = RT_PROGRESS_NONE,
 			     .first_frame = r.first, .nframes = r.nframes, .cancel = stage_cancel_flag(cb),
-			     .no_audio = 1, .pieces = n, .tags = tags};
+			     .no_audio = 1, .pieces = n, .tags = tags, .over_peak = &over};
 	progress_shift ps = {cb, base, total};
 	if (cb && cb->progress) {
 		ro.on_progress = on_piece_progress;
@@ -160,6 +165,16 @@ static int encode_piece(const ir_program *p, pieces_range r, int n, int quality,
 	}
 	char err[VE_MSG_MAX];
 	int rc = rt_render(p, &ro, err, sizeof err);
+	if (!rc && over) {
+		stage_say(cb, STAGE_NOTE, "render",
+			  "frames [%lld, %lld): some seconds take more than the %.0f Mb/s a %dx%d video may peak "
+			  "at: composed and encoded again, held to it",
+			  (long long)r.first, (long long)(r.first + r.nframes), enc_peak_rate(p->width, p->height) / 1e6,
+			  p->width, p->height);
+		ro.hold_peak = 1;
+		ro.over_peak = NULL;
+		rc = rt_render(p, &ro, err, sizeof err);
+	}
 	return rc ? stage_rt_err(e, rc, err) : 0;
 }
 

@@ -681,7 +681,8 @@ int enc_tag(enc_t *e, const char *key, const char *value, char *cause, size_t le
 int enc_peak_checked(const enc_params *ep)
 {
 	return ep->maxrate > 0 &&
-	       (ep->pass == 1 || (ep->pass == 0 && ep->maxrate >= (int64_t)peak_rate(ep->width, ep->height)));
+	       (ep->pass == 1 ||
+		(ep->pass == 0 && !ep->hold_peak && ep->maxrate >= (int64_t)peak_rate(ep->width, ep->height)));
 }
 
 int enc_over_peak(const enc_t *e)

@@ -41,6 +41,9 @@ typedef struct {
 	int pass;
 	const char *stats;
 	int64_t bitrate;
+	/* Pass 0 at the peak rate: give x264 the cap as its VBV (on one thread) rather than only
+	 * checking it on the packets: a piece of a split render that went over the peak. */
+	int hold_peak;
 	const ir_chapter *chapters; /* MP4 chapter markers, in time order (NULL: none) */
 	int nchapters;
 	double duration; /* seconds: where the last chapter ends */
@@ -92,7 +95,7 @@ int enc_audio_packet(enc_t *e, struct AVPacket *pkt, int tb_num, int tb_den, cha
 int enc_tag(enc_t *e, const char *key, const char *value, char *cause, size_t len);
 /* Whether ep's maxrate and bufsize are only checked on the packets (enc_over_peak) rather than
  * given to x264, whose VBV needs one thread to stay deterministic (encode.c, open_x264): in pass
- * 1, and in pass 0 when the rate is the frame size's peak (no budget binds). */
+ * 1, and in pass 0 when the rate is the frame size's peak (no budget binds) unless hold_peak. */
 int enc_peak_checked(const enc_params *ep);
 /* Whether the video's packets overflowed a checked peak so far: a decoder reading at maxrate
  * with bufsize bits of buffer would have run dry. */

@@ -223,6 +223,7 @@ static int encode_params(const ir_program *p, const rt_render_opts *opts, int64_
 	ep->tags = opts->tags;
 	ep->pass = opts->pieces > 0 ? 0 : opts->pass;
 	ep->stats = opts->stats;
+	ep->hold_peak = opts->hold_peak;
 	/* pass 2 may be given a lower total than the preset's (stage_render: pass 1's own size, when
 	 * it fit the budget but not the peak) */
 	int64_t budget = p->max_bytes;

@@ -62,6 +62,9 @@ typedef struct {
 	const char *stats;
 	int *over_peak;
 	int64_t pass2_bytes;
+	/* A piece whose first encoding went over the peak rate (*over_peak): encoded again with the
+	 * cap given to x264 (its VBV, on one thread) instead of only checked. */
+	int hold_peak;
 } rt_render_opts;
 
 /* Whether output names a raw .y4m file rather than an MP4 (by its extension, any case). */
