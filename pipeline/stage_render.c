@@ -147,8 +147,12 @@ int stage_render(const ir_program *p, const stage_render_opts *o, const stage_cb
 		return rc;
 	if (stage_canceled(cb, "render", e))
 		return VE_CANCELED;
-	if (rt_output_raw(o->output)) /* pictures only, uncompressed: nothing to hold to a budget */
+	if (rt_output_raw(o->output)) { /* pictures only, uncompressed: nothing to hold to a budget */
+		if (o->quality > 0)
+			stage_say(cb, STAGE_WARNING, "render", "--quality does not apply to '%s': a .y4m file's "
+				  "frames are not compressed", o->output);
 		return render_pass(p, o, cb, 0, NULL, NULL, 0, o->output, e);
+	}
 	return render_passes(p, o, cb, e);
 }
 

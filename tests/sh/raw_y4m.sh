@@ -56,7 +56,8 @@ for f in 0 4 9; do
 		say "frame $f of a.y4m against vidc frame: PSNR Y U V $p (want >= 60, 45, 45)"
 done
 
-expect 0 "render to .y4m again" -- "$VIDC" render "$tmp/a.vid" -Wno-duration --progress none -o "$tmp/o/b.y4m"
+expect 0 "render to .y4m again (with --quality, which does not apply)" -- "$VIDC" render "$tmp/a.vid" -Wno-duration --progress none --quality 30 -o "$tmp/o/b.y4m"
+has "$tmp/err" "--quality does not apply" "--quality is said to have no effect"
 cmp -s "$tmp/o/a.y4m" "$tmp/o/b.y4m" || say "two renders to .y4m differ"
 expect 0 "render to .mp4" -- "$VIDC" render "$tmp/a.vid" -Wno-duration --progress none -o "$tmp/o/a.mp4"
 low=$(ffmpeg -i "$tmp/o/a.mp4" -i "$tmp/o/a.y4m" -lavfi "[0:v][1:v]psnr=stats_file=$tmp/psnr.log" -f null - >/dev/null 2>&1;
